@@ -1,0 +1,1 @@
+"""MicroGigs: a self-hosted micro-internship platform."""

@@ -1,0 +1,1 @@
+"""Outside systems behind small interfaces: payments, mail, file storage."""

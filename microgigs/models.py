@@ -1,0 +1,321 @@
+"""The schema: every table of MicroGigs.
+
+Conventions: money is integer cents plus an ISO currency code; every timestamp is
+a timezone-aware UTC datetime (SQLModel refuses naive ones); statuses are short
+lowercase strings whose allowed values and moves live in services/, not here.
+"""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (how every timestamp is stored)."""
+    return datetime.now(UTC)
+
+
+# --- people and organizations -------------------------------------------------
+
+
+class Organization(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, index=True)
+    kind: str = Field(default="employer", max_length=20)  # employer | career_center
+    # pending -> approved | rejected | suspended (career centers are approved)
+    status: str = Field(default="pending", max_length=20, index=True)
+    website: str = Field(default="", max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Trusted employers publish gigs without moderation.
+    trusted: bool = False
+    status_reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
+    display_name: str = Field(max_length=100)
+    role: str = Field(max_length=20, index=True)  # student | manager | staff | admin
+    password_hash: str = Field(default="", max_length=200)  # empty for SSO-only accounts
+    email_verified: bool = False
+    is_active: bool = True
+    title: str = Field(default="", max_length=100)  # managers: job title
+    timezone: str = Field(default="UTC", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    role: str = Field(default="manager", max_length=20)  # owner | manager | staff
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StudentProfile(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    headline: str = Field(default="", max_length=160)
+    interests: str = Field(default="", max_length=500)
+    hours_per_week: int = Field(default=10, ge=0, le=80)
+    links: str = Field(default="", max_length=1000)  # newline-separated URLs
+    # Pedigree: hidden from managers while blind review is on.
+    school: str = Field(default="", max_length=160)
+    major: str = Field(default="", max_length=120)
+    graduation_year: int | None = None
+    first_generation: bool | None = None  # self-reported, opt-in
+
+
+class Skill(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True, index=True)
+    category: str = Field(default="", max_length=60)
+
+
+class StudentSkill(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    user_agent: str = Field(default="", max_length=300)
+    ip_address: str = Field(default="", max_length=64)
+
+
+# --- gigs and applications ----------------------------------------------------
+
+
+class Gig(SQLModel, table=True):
+    __table_args__ = (
+        # The board: open gigs, newest first, optionally by category.
+        Index("ix_gig_status_published", "status", "published_at"),
+        Index("ix_gig_status_category", "status", "category"),
+        Index("ix_gig_status_deadline", "status", "application_deadline"),
+        Index("ix_gig_status_pay", "status", "pay_cents"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    created_by_id: int = Field(foreign_key="user.id", index=True)
+    title: str = Field(max_length=120)
+    summary: str = Field(max_length=300)
+    scope: str = Field(sa_column=Column(Text, nullable=False))  # markdown
+    deliverables: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    category: str = Field(max_length=60)
+    location_mode: str = Field(default="remote", max_length=10)  # remote | onsite | hybrid
+    location: str = Field(default="", max_length=120)
+    estimated_hours: int
+    start_date: date | None = None
+    due_date: date
+    application_deadline: date
+    slots: int = 1
+    filled_slots: int = 0  # raised atomically by acceptance; never above slots
+    pay_cents: int  # fixed pay per student
+    currency: str = Field(default="usd", max_length=3)
+    blind_review: bool = True
+    max_revision_rounds: int = 2
+    # draft -> in_review -> open -> filled -> in_progress -> completed;
+    # side exits: rejected, cancelled, expired
+    status: str = Field(default="draft", max_length=20, index=True)
+    status_reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None
+
+
+class GigSkill(SQLModel, table=True):
+    gig_id: int = Field(foreign_key="gig.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
+
+
+class ScreeningQuestion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    gig_id: int = Field(foreign_key="gig.id", index=True)
+    position: int = 0
+    text: str = Field(max_length=300)
+
+
+class SavedGig(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    gig_id: int = Field(foreign_key="gig.id", primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Application(SQLModel, table=True):
+    # One application per student per gig, enforced by the database too.
+    __table_args__ = (UniqueConstraint("gig_id", "student_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    gig_id: int = Field(foreign_key="gig.id", index=True)
+    student_id: int = Field(foreign_key="user.id", index=True)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sample_links: str = Field(default="", max_length=1000)
+    # submitted -> shortlisted -> accepted | declined | withdrawn
+    status: str = Field(default="submitted", max_length=20, index=True)
+    feedback: str = Field(default="", max_length=200)
+    # Shown to managers in blind review instead of the student's name.
+    anonymous_number: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class ApplicationAnswer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    question_id: int = Field(foreign_key="screeningquestion.id")
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+# --- the work -----------------------------------------------------------------
+
+
+class Engagement(SQLModel, table=True):
+    """One accepted student on one gig: the scope, the work and the money."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    gig_id: int = Field(foreign_key="gig.id", index=True)
+    application_id: int = Field(foreign_key="application.id", unique=True)
+    student_id: int = Field(foreign_key="user.id", index=True)
+    # funding -> active -> submitted <-> changes_requested -> approved -> paid;
+    # exits: cancelled, disputed
+    status: str = Field(default="funding", max_length=20, index=True)
+    scope_snapshot: str = Field(sa_column=Column(Text, nullable=False))  # locked at acceptance
+    due_date: date
+    pay_cents: int
+    fee_cents: int
+    currency: str = Field(default="usd", max_length=3)
+    revision_rounds_used: int = 0
+    max_revision_rounds: int = 2
+    gateway: str = Field(default="demo", max_length=20)
+    checkout_ref: str = Field(default="", max_length=200)  # gateway's checkout / charge id
+    created_at: datetime = Field(default_factory=utcnow)
+    funded_at: datetime | None = None
+    submitted_at: datetime | None = None
+    approved_at: datetime | None = None
+    paid_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+class Submission(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("engagement_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    version: int
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    link: str = Field(default="", max_length=500)
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    # Set when the manager answers this version: approved | changes_requested
+    decision: str = Field(default="", max_length=20)
+    decision_comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_at: datetime | None = None
+
+
+class SubmissionFile(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    original_name: str = Field(max_length=255)  # cleaned; only ever shown, never a path
+    stored_name: str = Field(max_length=80, unique=True)  # generated
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One money movement. Per engagement: funded = fee + held + transferred + refunded.
+
+    Amounts are signed so the identity holds as a sum: a "funded" row adds money
+    received; "platform_fee", "held", "transferred", "refunded" rows say where it is.
+    Moving money out of "held" writes a negative "held" row and a positive row of
+    where it went.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    kind: str = Field(max_length=20)  # funded | platform_fee | held | transferred | refunded | kill_fee
+    amount_cents: int
+    currency: str = Field(default="usd", max_length=3)
+    gateway: str = Field(default="demo", max_length=20)
+    gateway_ref: str = Field(default="", max_length=200)
+    # Built from our own ids; a repeat of the same movement is refused by the database.
+    idempotency_key: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- what a finished gig leaves -------------------------------------------------
+
+
+class Review(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("engagement_id", "author_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    subject: str = Field(max_length=10)  # student | employer
+    rating_1: int  # quality | clarity of scope
+    rating_2: int  # timeliness | communication
+    rating_3: int  # communication | fairness
+    rating_4: int | None = None  # - | timeliness of payment
+    comment: str = Field(default="", max_length=1000)
+    private_note: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None
+
+
+class Credential(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", unique=True)
+    student_id: int = Field(foreign_key="user.id", index=True)
+    public_id: str = Field(max_length=40, unique=True)  # the id in the verification URL
+    jwt: str = Field(sa_column=Column(Text, nullable=False))
+    key_id: str = Field(max_length=80)
+    issued_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    revoked_reason: str = Field(default="", max_length=300)
+
+
+# --- telling people and remembering what happened -------------------------------
+
+
+class Notification(SQLModel, table=True):
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    kind: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    link: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+
+
+class OutboxMail(SQLModel, table=True):
+    """Mail as sent (or, in the embedded default, as it would have been sent)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_address: str = Field(max_length=254, index=True)
+    subject: str = Field(max_length=200)
+    text_body: str = Field(sa_column=Column(Text, nullable=False))
+    html_body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which thing, when: every transition and every pedigree reveal."""
+
+    __table_args__ = (Index("ix_audit_subject", "subject_type", "subject_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=60, index=True)
+    subject_type: str = Field(max_length=30)
+    subject_id: int
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

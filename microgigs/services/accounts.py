@@ -1,0 +1,182 @@
+"""Local accounts and sign-in sessions: sign-up, password checks, session tokens.
+
+The browser only ever holds a random session token in an HttpOnly cookie; the
+database keeps its SHA-256, so a leaked database does not leak live sessions.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
+from microgigs.services import audit
+from microgigs.services.errors import DomainError, NotAllowed
+from microgigs.services.validation import ValidationFailed, clean_text
+from microgigs.settings import get_settings
+
+_hasher = PasswordHasher()  # argon2id with the library's current defaults
+# A real hash to verify against when the email is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+_COMMON_PASSWORDS = frozenset(
+    {
+        "password", "password1", "password123", "1234567890", "123456789", "12345678",
+        "qwertyuiop", "iloveyou", "letmein123", "passw0rd", "welcome123", "qwerty123",
+        "abc1234567", "football", "baseball", "dragon1234", "monkey1234", "sunshine",
+        "princess", "trustno1", "superman", "1q2w3e4r5t", "password12", "qwerty1234",
+    }
+)
+SIGN_IN_FAILED = "That email and password do not match an account."
+
+
+@dataclass(frozen=True)
+class SignUp:
+    email: str
+    password: str
+    display_name: str
+    role: str = "student"  # student | manager (a manager also names their organization)
+    organization_name: str = ""
+    organization_website: str = ""
+
+
+def normalize_email(raw: str) -> str:
+    return (raw or "").strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_problem(password: str) -> str | None:
+    """Why this password is refused, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
+        return "That password is too easy to guess; choose another."
+    return None
+
+
+def sign_up(session: Session, data: SignUp) -> User:
+    """Create a student, or a manager with a new (pending) employer organization."""
+    errors: dict[str, str] = {}
+    email = normalize_email(data.email)
+    if not email:
+        errors["email"] = "Enter your email address."
+    elif len(email) > 254 or not _EMAIL.match(email):
+        errors["email"] = "Enter an email address like name@example.edu."
+    elif session.exec(select(User.id).where(User.email == email)).first() is not None:
+        errors["email"] = "An account with this email already exists. Sign in instead."
+    if problem := password_problem(data.password or ""):
+        errors["password"] = problem
+    name = clean_text(data.display_name)
+    if not name:
+        errors["display_name"] = "Enter your name."
+    elif len(name) > 100:
+        errors["display_name"] = "Use at most 100 characters."
+    if data.role not in ("student", "manager"):
+        errors["role"] = "Choose student or employer."
+    org_name = clean_text(data.organization_name)
+    website = clean_text(data.organization_website)
+    if data.role == "manager":
+        if not org_name:
+            errors["organization_name"] = "Enter your organization's name."
+        elif len(org_name) > 120:
+            errors["organization_name"] = "Use at most 120 characters."
+        if len(website) > 300:
+            errors["organization_website"] = "Use at most 300 characters."
+    if errors:
+        raise ValidationFailed(errors)
+
+    user = User(
+        email=email,
+        display_name=name,
+        role=data.role,
+        password_hash=_hasher.hash(data.password),
+    )
+    session.add(user)
+    session.flush()
+    if data.role == "student":
+        session.add(StudentProfile(user_id=user.id))
+    else:
+        org = Organization(name=org_name, website=website, kind="employer", status="pending")
+        session.add(org)
+        session.flush()
+        session.add(Membership(user_id=user.id, organization_id=org.id, role="owner"))
+        audit.record(session, user, "organization.created", "organization", org.id, status="pending")
+    audit.record(session, user, "user.signed_up", "user", user.id, role=data.role)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The user with this email and password, or a DomainError that does not say which was wrong."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None or not user.password_hash:
+        _verify(_DUMMY_HASH, password or "")
+        raise DomainError(SIGN_IN_FAILED)
+    if not _verify(user.password_hash, password or ""):
+        raise DomainError(SIGN_IN_FAILED)
+    if not user.is_active:
+        raise DomainError(SIGN_IN_FAILED)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.add(user)
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def start_session(session: Session, user: User, user_agent: str = "", ip_address: str = "") -> str:
+    """Open a sign-in session for `user`; returns the raw token for the cookie."""
+    if user.id is None or not user.is_active:
+        raise NotAllowed()
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AuthSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(days=get_settings().session_days),
+            user_agent=user_agent[:300],
+            ip_address=ip_address[:64],
+        )
+    )
+    audit.record(session, user, "user.signed_in", "user", user.id)
+    session.flush()
+    return token
+
+
+def user_for_session_token(session: Session, token: str | None) -> User | None:
+    """The signed-in user behind a cookie's token, or None when it is unknown, expired or revoked."""
+    if not token:
+        return None
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def end_session(session: Session, token: str | None) -> None:
+    """Revoke the session behind this token (sign-out). Unknown tokens are ignored."""
+    if not token:
+        return
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        audit.record(session, session.get(User, row.user_id), "user.signed_out", "user", row.user_id)

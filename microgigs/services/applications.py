@@ -1,0 +1,205 @@
+"""Applying to gigs and choosing among applicants (with blind review)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from microgigs.models import (
+    Application,
+    ApplicationAnswer,
+    Engagement,
+    Gig,
+    ScreeningQuestion,
+    StudentProfile,
+    User,
+    utcnow,
+)
+from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
+
+MAX_NOTE = 2000
+OPEN_STATUSES = ("submitted", "shortlisted")
+
+
+@dataclass
+class ApplicationInput:
+    note: str
+    sample_links: list[str] = field(default_factory=list)
+    answers: dict[int, str] = field(default_factory=dict)  # question id -> answer
+
+
+def get_application(session: Session, application_id: int) -> Application:
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound("That application")
+    return application
+
+
+def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, today: date | None = None) -> Application:
+    policy.require(policy.is_student(actor), "Only students can apply to gigs.")
+    gig = session.get(Gig, gig_id)
+    if gig is None or gig.status not in ("open", "filled", "in_progress", "completed"):
+        raise NotFound("That gig")
+    if gig.status != "open":
+        raise DomainError("This gig is no longer taking applications.")
+    if gig.application_deadline < (today or date.today()):
+        raise DomainError("The application deadline for this gig has passed.")
+    if session.exec(
+        select(Application.id).where(Application.gig_id == gig.id, Application.student_id == actor.id)
+    ).first() is not None:
+        raise DomainError("You have already applied to this gig.")
+
+    errors: dict[str, str] = {}
+    note = clean_text(data.note)
+    check_length(errors, "note", note, label="a note about why you fit this gig", max_len=MAX_NOTE)
+    links = [clean_text(link) for link in data.sample_links if clean_text(link)]
+    if len(links) > 5:
+        errors["sample_links"] = "Share at most 5 links."
+    elif bad := [link for link in links if not is_http_url(link) or len(link) > 300]:
+        errors["sample_links"] = f"Not a web address: {bad[0][:60]}"
+    questions = session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id)).all()
+    for question in questions:
+        answer = clean_text(data.answers.get(question.id, ""))
+        check_length(errors, f"answer_{question.id}", answer, label="an answer", max_len=2000)
+    if errors:
+        raise ValidationFailed(errors)
+
+    number = session.exec(select(func.count()).select_from(Application).where(Application.gig_id == gig.id)).one() + 1
+    application = Application(
+        gig_id=gig.id,
+        student_id=actor.id,
+        note=note,
+        sample_links="\n".join(links),
+        anonymous_number=number,
+    )
+    session.add(application)
+    try:
+        session.flush()  # the unique (gig, student) constraint catches a double click
+    except IntegrityError:
+        session.rollback()
+        raise DomainError("You have already applied to this gig.") from None
+    for question in questions:
+        session.add(
+            ApplicationAnswer(
+                application_id=application.id, question_id=question.id, answer=clean_text(data.answers.get(question.id, ""))
+            )
+        )
+    audit.record(session, actor, "application.submitted", "application", application.id, gig_id=gig.id)
+    for manager_id in policy.manager_ids(session, gig.organization_id):
+        notifications.notify(session, manager_id, "application.new", f"New applicant for {gig.title}", f"/manage/gigs/{gig.id}", email=True)
+    session.flush()
+    return application
+
+
+def withdraw(session: Session, actor: User, application_id: int) -> Application:
+    application = get_application(session, application_id)
+    policy.require(application.student_id == actor.id, "You can only withdraw your own applications.")
+    if application.status not in OPEN_STATUSES:
+        raise DomainError(f"This application is already {application.status} and cannot be withdrawn.")
+    return _decide(session, actor, application, "withdrawn")
+
+
+def _gig_for_manager(session: Session, actor: User, application: Application) -> Gig:
+    gig = session.get(Gig, application.gig_id)
+    policy.require(gig is not None and policy.manages_gig(session, actor, gig), "Only the gig's managers can choose applicants.")
+    return gig
+
+
+def _decide(session: Session, actor: User | None, application: Application, status: str, feedback: str = "") -> Application:
+    old = application.status
+    application.status = status
+    application.feedback = feedback
+    if status != "shortlisted":
+        application.decided_at = utcnow()
+    session.add(application)
+    audit.record(session, actor, f"application.{status}", "application", application.id, previous=old)
+    return application
+
+
+def shortlist(session: Session, actor: User, application_id: int) -> Application:
+    application = get_application(session, application_id)
+    gig = _gig_for_manager(session, actor, application)
+    if application.status != "submitted":
+        raise DomainError(f"Only new applications can be shortlisted; this one is {application.status}.")
+    _decide(session, actor, application, "shortlisted")
+    if gig.blind_review:
+        audit.record(session, actor, "pedigree.revealed", "user", application.student_id, application_id=application.id)
+    notifications.notify(session, application.student_id, "application.shortlisted", f"You are shortlisted for {gig.title}", "/dashboard")
+    return application
+
+
+def decline(session: Session, actor: User, application_id: int, feedback: str = "") -> Application:
+    application = get_application(session, application_id)
+    gig = _gig_for_manager(session, actor, application)
+    if application.status not in OPEN_STATUSES:
+        raise DomainError(f"This application is already {application.status}.")
+    feedback = clean_text(feedback)
+    if len(feedback) > 200:
+        raise DomainError("Keep feedback to one line (200 characters).", "feedback")
+    _decide(session, actor, application, "declined", feedback)
+    notifications.notify(session, application.student_id, "application.declined", f"Decision on {gig.title}: not selected this time", "/dashboard", email=True)
+    return application
+
+
+def accept(session: Session, actor: User, application_id: int) -> Engagement:
+    """Accept an applicant: take a slot atomically, lock the scope, start funding."""
+    application = get_application(session, application_id)
+    gig = _gig_for_manager(session, actor, application)
+    if application.status not in OPEN_STATUSES:
+        raise DomainError(f"This application is already {application.status}.")
+    if gig.status != "open":
+        raise DomainError("This gig is not open, so nobody more can be accepted.")
+    # One conditional UPDATE: two managers clicking at once cannot both take the last slot.
+    taken = session.exec(
+        update(Gig)
+        .where(Gig.id == gig.id, Gig.status == "open", Gig.filled_slots < Gig.slots)
+        .values(filled_slots=Gig.filled_slots + 1)
+    )
+    if taken.rowcount != 1:
+        raise DomainError("All slots of this gig are already taken.")
+    session.refresh(gig)
+    _decide(session, actor, application, "accepted")
+    if gig.blind_review:
+        audit.record(session, actor, "pedigree.revealed", "user", application.student_id, application_id=application.id)
+    engagement = Engagement(
+        gig_id=gig.id,
+        application_id=application.id,
+        student_id=application.student_id,
+        scope_snapshot=gig.scope + (f"\n\nDeliverables:\n{gig.deliverables}" if gig.deliverables else ""),
+        due_date=gig.due_date,
+        pay_cents=gig.pay_cents,
+        fee_cents=payments.platform_fee_cents(gig.pay_cents),
+        currency=gig.currency,
+        max_revision_rounds=gig.max_revision_rounds,
+    )
+    session.add(engagement)
+    session.flush()
+    audit.record(session, actor, "engagement.funding", "engagement", engagement.id, application_id=application.id)
+    payments.start_funding(session, engagement)
+    if engagement.status == "active":
+        audit.record(session, None, "engagement.active", "engagement", engagement.id)
+    notifications.notify(session, application.student_id, "application.accepted", f"You are accepted for {gig.title}", f"/engagements/{engagement.id}", email=True)
+    if gig.filled_slots >= gig.slots:
+        gigs.move_gig(session, actor, gig, "filled")
+        close_remaining_applications(session, gig, "All places on this gig are taken.")
+    session.flush()
+    return engagement
+
+
+def close_remaining_applications(session: Session, gig: Gig, reason: str) -> int:
+    """Give every applicant still waiting a decision (the gig filled, closed or expired)."""
+    waiting = session.exec(
+        select(Application).where(Application.gig_id == gig.id, Application.status.in_(OPEN_STATUSES))
+    ).all()
+    for application in waiting:
+        _decide(session, None, application, "declined", reason)
+        notifications.notify(session, application.student_id, "application.declined", f"Decision on {gig.title}: {reason}", "/dashboard", email=True)
+    return len(waiting)
+
+
+def student_profile(session: Session, student_id: int) -> StudentProfile | None:
+    return session.get(StudentProfile, student_id)

@@ -1,0 +1,334 @@
+"""What each person's pages show, read in one place and shaped as small plain records.
+
+Blind review lives here too: while a gig's review is blind and an application is
+still only submitted, the manager's record carries no name, email or pedigree at all,
+so nothing hidden can ever reach the manager's browser.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from microgigs.models import (
+    Application,
+    ApplicationAnswer,
+    Engagement,
+    Gig,
+    Organization,
+    ScreeningQuestion,
+    Skill,
+    StudentProfile,
+    StudentSkill,
+    Submission,
+    SubmissionFile,
+    User,
+)
+from microgigs.services import policy
+from microgigs.services.engagements import get_engagement
+from microgigs.services.errors import NotFound
+from microgigs.services.gigs import format_money
+from microgigs.settings import get_settings
+
+
+@dataclass
+class ApplicationRow:
+    id: int
+    gig_id: int
+    gig_title: str
+    employer: str
+    status: str
+    feedback: str
+    applied_on: str
+
+
+@dataclass
+class EngagementRow:
+    id: int
+    gig_id: int
+    gig_title: str
+    student_name: str
+    employer: str
+    status: str
+    pay: str
+    due_date: str
+
+
+@dataclass
+class StudentDashboard:
+    applications: list[ApplicationRow]
+    engagements: list[EngagementRow]
+
+
+@dataclass
+class ManagerGigRow:
+    id: int
+    title: str
+    status: str
+    slots: int
+    filled_slots: int
+    applicants: int
+    pay: str
+    application_deadline: str
+
+
+@dataclass
+class ManagerDashboard:
+    organization: str
+    organization_status: str
+    gigs: list[ManagerGigRow]
+    to_review: list[EngagementRow]
+
+
+@dataclass
+class AnswerView:
+    question: str
+    answer: str
+
+
+@dataclass
+class ApplicantView:
+    """One applicant as a manager sees them. Hidden fields are empty, not merely not drawn."""
+
+    application_id: int
+    label: str  # "Applicant 7" under blind review, else the student's name
+    revealed: bool
+    status: str
+    note: str
+    sample_links: list[str]
+    skills: list[str]
+    answers: list[AnswerView]
+    hours_per_week: int
+    email: str = ""
+    school: str = ""
+    major: str = ""
+    graduation_year: str = ""
+
+
+@dataclass
+class GigApplicants:
+    gig_id: int
+    gig_title: str
+    gig_status: str
+    blind_review: bool
+    slots: int
+    filled_slots: int
+    applicants: list[ApplicantView]
+
+
+@dataclass
+class FileView:
+    id: int
+    name: str
+    size: str
+
+
+@dataclass
+class SubmissionView:
+    version: int
+    note: str
+    link: str
+    submitted_at: str
+    decision: str
+    decision_comment: str
+    files: list[FileView] = field(default_factory=list)
+
+
+@dataclass
+class EngagementView:
+    id: int
+    gig_id: int
+    gig_title: str
+    employer: str
+    student_name: str
+    status: str
+    scope: str
+    pay: str
+    fee: str
+    due_date: str
+    payment_label: str
+    revision_rounds_used: int
+    max_revision_rounds: int
+    viewer_is_student: bool
+    viewer_manages: bool
+    submissions: list[SubmissionView]
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
+def _engagement_rows(session: Session, engagements: list[Engagement]) -> list[EngagementRow]:
+    rows = []
+    for e in engagements:
+        gig = session.get(Gig, e.gig_id)
+        rows.append(
+            EngagementRow(
+                id=e.id,
+                gig_id=gig.id,
+                gig_title=gig.title,
+                student_name=session.get(User, e.student_id).display_name,
+                employer=session.get(Organization, gig.organization_id).name,
+                status=e.status,
+                pay=format_money(e.pay_cents, e.currency),
+                due_date=e.due_date.isoformat(),
+            )
+        )
+    return rows
+
+
+def student_dashboard(session: Session, actor: User) -> StudentDashboard:
+    policy.require(policy.is_student(actor), "This dashboard is for students.")
+    apps = session.exec(
+        select(Application, Gig, Organization.name)
+        .join(Gig, Gig.id == Application.gig_id)
+        .join(Organization, Organization.id == Gig.organization_id)
+        .where(Application.student_id == actor.id)
+        .order_by(Application.created_at.desc())
+    ).all()
+    engagements = session.exec(
+        select(Engagement).where(Engagement.student_id == actor.id).order_by(Engagement.created_at.desc())
+    ).all()
+    return StudentDashboard(
+        applications=[
+            ApplicationRow(
+                id=a.id,
+                gig_id=g.id,
+                gig_title=g.title,
+                employer=org,
+                status=a.status,
+                feedback=a.feedback,
+                applied_on=a.created_at.date().isoformat(),
+            )
+            for a, g, org in apps
+        ],
+        engagements=_engagement_rows(session, list(engagements)),
+    )
+
+
+def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
+    org_ids = policy.organization_ids_managed_by(session, actor)
+    policy.require(bool(org_ids), "This dashboard is for employer managers.")
+    org = session.get(Organization, org_ids[0])
+    gigs = session.exec(select(Gig).where(Gig.organization_id == org.id).order_by(Gig.created_at.desc())).all()
+    counts: dict[int, int] = {}
+    for gig_id in session.exec(select(Application.gig_id).join(Gig).where(Gig.organization_id == org.id)):
+        counts[gig_id] = counts.get(gig_id, 0) + 1
+    to_review = session.exec(
+        select(Engagement)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .where(Gig.organization_id == org.id, Engagement.status == "submitted")
+        .order_by(Engagement.submitted_at)
+    ).all()
+    return ManagerDashboard(
+        organization=org.name,
+        organization_status=org.status,
+        gigs=[
+            ManagerGigRow(
+                id=g.id,
+                title=g.title,
+                status=g.status,
+                slots=g.slots,
+                filled_slots=g.filled_slots,
+                applicants=counts.get(g.id, 0),
+                pay=format_money(g.pay_cents, g.currency),
+                application_deadline=g.application_deadline.isoformat(),
+            )
+            for g in gigs
+        ],
+        to_review=_engagement_rows(session, list(to_review)),
+    )
+
+
+def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
+    """A gig's applicants for its managers, blind where the gig says so."""
+    gig = session.get(Gig, gig_id)
+    if gig is None or not policy.manages_gig(session, actor, gig):
+        raise NotFound("That gig")
+    applications = session.exec(
+        select(Application).where(Application.gig_id == gig.id).order_by(Application.anonymous_number)
+    ).all()
+    questions = {q.id: q.text for q in session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id))}
+    views = []
+    for a in applications:
+        student = session.get(User, a.student_id)
+        profile = session.get(StudentProfile, a.student_id) or StudentProfile(user_id=a.student_id)
+        skills = list(
+            session.exec(
+                select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == a.student_id).order_by(Skill.name)
+            )
+        )
+        answers = [
+            AnswerView(question=questions.get(ans.question_id, ""), answer=ans.answer)
+            for ans in session.exec(select(ApplicationAnswer).where(ApplicationAnswer.application_id == a.id))
+        ]
+        revealed = not gig.blind_review or a.status in ("shortlisted", "accepted")
+        view = ApplicantView(
+            application_id=a.id,
+            label=student.display_name if revealed else f"Applicant {a.anonymous_number}",
+            revealed=revealed,
+            status=a.status,
+            note=a.note,
+            sample_links=[link for link in a.sample_links.splitlines() if link],
+            skills=skills,
+            answers=answers,
+            hours_per_week=profile.hours_per_week,
+        )
+        if revealed:
+            view.email = student.email
+            view.school = profile.school
+            view.major = profile.major
+            view.graduation_year = str(profile.graduation_year or "")
+        views.append(view)
+    return GigApplicants(
+        gig_id=gig.id,
+        gig_title=gig.title,
+        gig_status=gig.status,
+        blind_review=gig.blind_review,
+        slots=gig.slots,
+        filled_slots=gig.filled_slots,
+        applicants=views,
+    )
+
+
+def engagement_view(session: Session, actor: User, engagement_id: int) -> EngagementView:
+    engagement = get_engagement(session, actor, engagement_id)
+    gig = session.get(Gig, engagement.gig_id)
+    submissions = session.exec(
+        select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
+    ).all()
+    files_by_submission: dict[int, list[FileView]] = {s.id: [] for s in submissions}
+    if submissions:
+        for f in session.exec(select(SubmissionFile).where(SubmissionFile.submission_id.in_(list(files_by_submission)))):
+            files_by_submission[f.submission_id].append(FileView(id=f.id, name=f.original_name, size=_human_size(f.size_bytes)))
+    gateway = get_settings().payment_gateway
+    return EngagementView(
+        id=engagement.id,
+        gig_id=gig.id,
+        gig_title=gig.title,
+        employer=session.get(Organization, gig.organization_id).name,
+        student_name=session.get(User, engagement.student_id).display_name,
+        status=engagement.status,
+        scope=engagement.scope_snapshot,
+        pay=format_money(engagement.pay_cents, engagement.currency),
+        fee=format_money(engagement.fee_cents, engagement.currency),
+        due_date=engagement.due_date.isoformat(),
+        payment_label="demo payments — no money moves" if gateway == "demo" else "",
+        revision_rounds_used=engagement.revision_rounds_used,
+        max_revision_rounds=engagement.max_revision_rounds,
+        viewer_is_student=actor.id == engagement.student_id,
+        viewer_manages=policy.manages_gig(session, actor, gig),
+        submissions=[
+            SubmissionView(
+                version=s.version,
+                note=s.note,
+                link=s.link,
+                submitted_at=s.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                decision=s.decision,
+                decision_comment=s.decision_comment,
+                files=files_by_submission[s.id],
+            )
+            for s in submissions
+        ],
+    )

@@ -1,0 +1,207 @@
+"""The work itself: submitting deliverables, and the manager's answer to each version."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
+from microgigs.models import Engagement, Gig, Submission, SubmissionFile, User, utcnow
+from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
+from microgigs.settings import get_settings
+
+MAX_FILES_PER_SUBMISSION = 10
+FINISHED = ("paid", "cancelled")
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    name: str  # as the client sent it; never trusted
+    data: bytes
+
+
+def file_store() -> FileStore:
+    return FileStore(get_settings().files_dir)
+
+
+def get_engagement(session: Session, actor: User, engagement_id: int) -> Engagement:
+    """The engagement, if the actor may see it; otherwise it does not exist for them."""
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None or not policy.may_view_engagement(session, actor, engagement):
+        raise NotFound("That engagement")
+    return engagement
+
+
+def _move(session: Session, actor: User | None, engagement: Engagement, status: str) -> None:
+    old = engagement.status
+    engagement.status = status
+    session.add(engagement)
+    audit.record(session, actor, f"engagement.{status}", "engagement", engagement.id, previous=old)
+
+
+def latest_version(session: Session, engagement_id: int) -> int:
+    return session.exec(
+        select(func.coalesce(func.max(Submission.version), 0)).where(Submission.engagement_id == engagement_id)
+    ).one()
+
+
+def submit_deliverable(
+    session: Session, actor: User, engagement_id: int, note: str, link: str = "", files: list[UploadedFile] | None = None
+) -> Submission:
+    engagement = get_engagement(session, actor, engagement_id)
+    policy.require(actor.id == engagement.student_id, "Only the student doing the work can submit deliverables.")
+    if engagement.status not in ("active", "changes_requested"):
+        raise DomainError(
+            {
+                "funding": "Work starts once the employer has funded this engagement.",
+                "submitted": "Your last version is waiting for the manager's review.",
+                "approved": "This work is already approved.",
+                "paid": "This work is already approved and paid.",
+            }.get(engagement.status, f"Nothing can be submitted while the engagement is {engagement.status}.")
+        )
+    files = files or []
+    errors: dict[str, str] = {}
+    note = clean_text(note)
+    link = clean_text(link)
+    check_length(errors, "note", note, label="a note on what you are handing in", max_len=5000)
+    if link and (not is_http_url(link) or len(link) > 500):
+        errors["link"] = "Enter a full web address starting with https://"
+    if not link and not files and "note" not in errors and len(note) < 20:
+        errors["note"] = "Add a link or a file, or describe the deliverable in at least 20 characters."
+    limit = get_settings().max_upload_bytes
+    if len(files) > MAX_FILES_PER_SUBMISSION:
+        errors["files"] = f"Attach at most {MAX_FILES_PER_SUBMISSION} files."
+    for upload in files:
+        name = clean_display_name(upload.name)
+        if extension_of(name) not in ALLOWED_TYPES:
+            errors["files"] = f"{name}: this type of file is not accepted. Use one of: {', '.join(sorted(ALLOWED_TYPES))}."
+        elif len(upload.data) > limit:
+            errors["files"] = f"{name} is larger than {limit // (1024 * 1024)} MB."
+        elif not upload.data:
+            errors["files"] = f"{name} is empty."
+    if errors:
+        raise ValidationFailed(errors)
+
+    submission = Submission(
+        engagement_id=engagement.id,
+        version=latest_version(session, engagement.id) + 1,
+        note=note,
+        link=link,
+        created_by_id=actor.id,
+    )
+    session.add(submission)
+    session.flush()
+    store = file_store()
+    saved: list[str] = []
+    try:
+        for upload in files:
+            stored = store.save(upload.data, clean_display_name(upload.name))
+            saved.append(stored.stored_name)
+            session.add(
+                SubmissionFile(
+                    submission_id=submission.id,
+                    original_name=stored.display_name,
+                    stored_name=stored.stored_name,
+                    content_type=stored.content_type,
+                    size_bytes=stored.size_bytes,
+                    sha256=stored.sha256,
+                )
+            )
+        session.flush()
+    except Exception:
+        for name in saved:  # nothing half-written: no orphan files without rows
+            store.delete(name)
+        raise
+    engagement.submitted_at = utcnow()
+    _move(session, actor, engagement, "submitted")
+    gig = session.get(Gig, engagement.gig_id)
+    if gig.status == "filled":  # the first delivery shows the work is under way
+        gigs.move_gig(session, None, gig, "in_progress")
+    for manager_id in policy.manager_ids(session, gig.organization_id):
+        notifications.notify(
+            session, manager_id, "submission.new", f"New submission (v{submission.version}) for {gig.title}", f"/engagements/{engagement.id}", email=True
+        )
+    session.flush()
+    return submission
+
+
+def _awaiting_review(session: Session, actor: User, engagement_id: int, expected_version: int | None) -> tuple[Engagement, Gig, Submission]:
+    engagement = get_engagement(session, actor, engagement_id)
+    gig = session.get(Gig, engagement.gig_id)
+    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers can review submissions.")
+    if engagement.status != "submitted":
+        raise DomainError(
+            {
+                "approved": "This work is already approved.",
+                "paid": "This work is already approved and paid.",
+                "changes_requested": "You already asked for changes; wait for the next version.",
+            }.get(engagement.status, "There is no submission waiting for review.")
+        )
+    submission = session.exec(
+        select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
+    ).first()
+    if expected_version is not None and submission.version != expected_version:
+        raise DomainError(f"A newer version (v{submission.version}) has arrived; review that one.")
+    return engagement, gig, submission
+
+
+def approve(session: Session, actor: User, engagement_id: int, expected_version: int | None = None) -> Engagement:
+    """Approve the latest version, then pay the student through the gateway."""
+    engagement, gig, submission = _awaiting_review(session, actor, engagement_id, expected_version)
+    submission.decision = "approved"
+    submission.decided_at = utcnow()
+    session.add(submission)
+    engagement.approved_at = utcnow()
+    _move(session, actor, engagement, "approved")
+    payments.pay_out(session, engagement)
+    audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+    notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
+    _complete_gig_if_done(session, gig)
+    session.flush()
+    return engagement
+
+
+def request_changes(session: Session, actor: User, engagement_id: int, comment: str, expected_version: int | None = None) -> Engagement:
+    engagement, gig, submission = _awaiting_review(session, actor, engagement_id, expected_version)
+    comment = clean_text(comment)
+    if not comment:
+        raise DomainError("Say what should change.", "comment")
+    if len(comment) > 5000:
+        raise DomainError("Use at most 5,000 characters.", "comment")
+    if engagement.revision_rounds_used >= engagement.max_revision_rounds:
+        raise DomainError(
+            f"All {engagement.max_revision_rounds} revision rounds are used; approve this version or agree a new scope."
+        )
+    submission.decision = "changes_requested"
+    submission.decision_comment = comment
+    submission.decided_at = utcnow()
+    session.add(submission)
+    engagement.revision_rounds_used += 1
+    _move(session, actor, engagement, "changes_requested")
+    notifications.notify(session, engagement.student_id, "submission.changes_requested", f"Changes requested on {gig.title}", f"/engagements/{engagement.id}", email=True)
+    session.flush()
+    return engagement
+
+
+def _complete_gig_if_done(session: Session, gig: Gig) -> None:
+    """A filled gig whose every engagement is finished is completed."""
+    if gig.status not in ("filled", "in_progress"):
+        return
+    statuses = session.exec(select(Engagement.status).where(Engagement.gig_id == gig.id)).all()
+    if statuses and all(s in FINISHED for s in statuses):
+        if gig.status == "filled":
+            gigs.move_gig(session, None, gig, "in_progress")
+        gigs.move_gig(session, None, gig, "completed")
+
+
+def file_for_download(session: Session, actor: User | None, file_id: int) -> tuple[SubmissionFile, Path]:
+    """A deliverable file and its path, if the actor may see the engagement it belongs to."""
+    row = session.get(SubmissionFile, file_id)
+    if row is None or actor is None:
+        raise NotFound("That file")
+    submission = session.get(Submission, row.submission_id)
+    get_engagement(session, actor, submission.engagement_id)  # raises NotFound when not allowed
+    return row, file_store().path_of(row.stored_name)

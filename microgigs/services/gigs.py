@@ -1,0 +1,365 @@
+"""Posting gigs, their lifecycle, and reading them for the board and detail pages."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, Skill, User, utcnow
+from microgigs.services import audit, policy
+from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.validation import ValidationFailed, check_length, clean_text
+from microgigs.settings import get_settings
+
+CATEGORIES = (
+    "Marketing",
+    "Research",
+    "Data analysis",
+    "Software",
+    "Design",
+    "Writing",
+    "Operations",
+    "Finance",
+)
+LOCATION_MODES = ("remote", "onsite", "hybrid")
+MAX_SKILLS = 8
+MAX_QUESTIONS = 5
+MAX_SLOTS = 50
+MAX_PAY_CENTS = 10_000_000
+
+# Allowed lifecycle moves; anything else is refused with a readable reason.
+TRANSITIONS: dict[str, set[str]] = {
+    "draft": {"in_review", "open", "cancelled"},
+    "in_review": {"open", "rejected", "cancelled"},
+    "open": {"filled", "cancelled", "expired"},
+    "filled": {"in_progress", "completed", "cancelled"},
+    "in_progress": {"completed", "cancelled"},
+    "rejected": {"draft"},
+    "completed": set(),
+    "cancelled": set(),
+    "expired": set(),
+}
+
+
+@dataclass
+class GigInput:
+    title: str
+    summary: str
+    scope: str
+    category: str
+    estimated_hours: int
+    due_date: date | None
+    application_deadline: date | None
+    pay_cents: int
+    deliverables: str = ""
+    skills: list[str] = field(default_factory=list)
+    location_mode: str = "remote"
+    location: str = ""
+    start_date: date | None = None
+    slots: int = 1
+    currency: str = "usd"
+    blind_review: bool = True
+    questions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GigCard:
+    """What the board shows of one gig."""
+
+    id: int
+    title: str
+    summary: str
+    employer: str
+    category: str
+    pay: str
+    estimated_hours: int
+    location_mode: str
+    due_date: str
+    application_deadline: str
+    skills: list[str]
+    status: str
+
+
+@dataclass
+class BoardPage:
+    cards: list[GigCard]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
+class QuestionView:
+    id: int
+    text: str
+
+
+@dataclass
+class GigDetail:
+    card: GigCard
+    scope: str
+    deliverables: str
+    location: str
+    slots: int
+    slots_left: int
+    blind_review: bool
+    questions: list[QuestionView]
+    viewer_manages: bool
+
+
+def format_money(cents: int, currency: str = "usd") -> str:
+    symbol = {"usd": "$", "eur": "€", "gbp": "£"}.get(currency.lower(), "")
+    amount = f"{cents / 100:,.2f}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+
+
+def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[dict[str, str], list[Skill]]:
+    """Every problem with a gig's fields, keyed by field; also the matched skills."""
+    errors: dict[str, str] = {}
+    check_length(errors, "title", clean_text(data.title), label="a title", max_len=120)
+    check_length(errors, "summary", clean_text(data.summary), label="a one-line summary", max_len=300)
+    check_length(errors, "scope", clean_text(data.scope), label="the scope of the work", max_len=20_000)
+    check_length(errors, "deliverables", clean_text(data.deliverables), label="the deliverables", max_len=5_000, required=False)
+    if data.category not in CATEGORIES:
+        errors["category"] = "Choose a category from the list."
+    if data.location_mode not in LOCATION_MODES:
+        errors["location_mode"] = "Choose remote, on-site or hybrid."
+    elif data.location_mode != "remote" and not clean_text(data.location):
+        errors["location"] = "Say where the work happens."
+    check_length(errors, "location", clean_text(data.location), label="a location", max_len=120, required=False)
+    if not 1 <= data.estimated_hours <= 400:
+        errors["estimated_hours"] = "Estimate between 1 and 400 hours."
+    if not 1 <= data.slots <= MAX_SLOTS:
+        errors["slots"] = f"Take between 1 and {MAX_SLOTS} students."
+    settings = get_settings()
+    if data.pay_cents <= 0 or data.pay_cents > MAX_PAY_CENTS:
+        errors["pay_cents"] = "Enter the pay per student, more than zero."
+    elif data.estimated_hours >= 1 and data.pay_cents < settings.pay_floor_cents_per_hour * data.estimated_hours:
+        floor = format_money(settings.pay_floor_cents_per_hour, data.currency)
+        minimum = format_money(settings.pay_floor_cents_per_hour * data.estimated_hours, data.currency)
+        errors["pay_cents"] = f"Pay at least {floor} an hour: {minimum} for {data.estimated_hours} hours."
+    if data.due_date is None:
+        errors["due_date"] = "Enter the due date."
+    elif data.due_date <= today:
+        errors["due_date"] = "The due date must be in the future."
+    if data.application_deadline is None:
+        errors["application_deadline"] = "Enter the application deadline."
+    elif data.application_deadline < today:
+        errors["application_deadline"] = "The application deadline cannot be in the past."
+    elif data.due_date is not None and data.application_deadline >= data.due_date:
+        errors["application_deadline"] = "The application deadline must come before the due date."
+    if data.start_date is not None and data.due_date is not None and data.start_date > data.due_date:
+        errors["start_date"] = "The start date must not be after the due date."
+    names = [clean_text(s) for s in data.skills if clean_text(s)]
+    skills: list[Skill] = []
+    if len(names) > MAX_SKILLS:
+        errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
+    elif names:
+        skills = list(session.exec(select(Skill).where(func.lower(Skill.name).in_([n.lower() for n in names]))))
+        unknown = sorted({n for n in names if n.lower() not in {s.name.lower() for s in skills}})
+        if unknown:
+            errors["skills"] = f"Not in the skills list: {', '.join(unknown)}."
+    questions = [clean_text(q) for q in data.questions if clean_text(q)]
+    if len(questions) > MAX_QUESTIONS:
+        errors["questions"] = f"Ask at most {MAX_QUESTIONS} screening questions."
+    elif any(len(q) > 300 for q in questions):
+        errors["questions"] = "Keep each question under 300 characters."
+    return errors, skills
+
+
+def _employer_for(session: Session, actor: User) -> Organization:
+    org_ids = policy.organization_ids_managed_by(session, actor)
+    policy.require(bool(org_ids), "Only managers of an employer can post gigs.")
+    org = session.get(Organization, org_ids[0])
+    policy.require(
+        org is not None and policy.may_post_gigs(session, actor, org),
+        "Your organization must be approved by the career center before it can post gigs.",
+    )
+    return org
+
+
+def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool = True, today: date | None = None) -> Gig:
+    """Save a gig as a draft; with `publish`, submit it (trusted employers go straight to open)."""
+    org = _employer_for(session, actor)
+    errors, skills = validate_gig_input(session, data, today or date.today())
+    if errors:
+        raise ValidationFailed(errors)
+    gig = Gig(
+        organization_id=org.id,
+        created_by_id=actor.id,
+        title=clean_text(data.title),
+        summary=clean_text(data.summary),
+        scope=clean_text(data.scope),
+        deliverables=clean_text(data.deliverables),
+        category=data.category,
+        location_mode=data.location_mode,
+        location=clean_text(data.location),
+        estimated_hours=data.estimated_hours,
+        start_date=data.start_date,
+        due_date=data.due_date,
+        application_deadline=data.application_deadline,
+        slots=data.slots,
+        pay_cents=data.pay_cents,
+        currency=data.currency.lower(),
+        blind_review=data.blind_review,
+        max_revision_rounds=get_settings().default_revision_rounds,
+    )
+    session.add(gig)
+    session.flush()
+    for skill in skills:
+        session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
+    for position, text in enumerate(q for q in (clean_text(q) for q in data.questions) if q):
+        session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
+    audit.record(session, actor, "gig.created", "gig", gig.id, status="draft")
+    if publish:
+        submit_gig(session, actor, gig.id)
+    session.flush()
+    return gig
+
+
+def move_gig(session: Session, actor: User | None, gig: Gig, new_status: str, reason: str = "") -> Gig:
+    """Apply one lifecycle move after the caller has authorized it."""
+    if new_status not in TRANSITIONS.get(gig.status, set()):
+        raise DomainError(f"A gig that is {gig.status.replace('_', ' ')} cannot become {new_status.replace('_', ' ')}.")
+    old = gig.status
+    gig.status = new_status
+    gig.status_reason = reason
+    gig.updated_at = utcnow()
+    if new_status == "open" and gig.published_at is None:
+        gig.published_at = utcnow()
+    session.add(gig)
+    audit.record(session, actor, f"gig.{new_status}", "gig", gig.id, previous=old, reason=reason)
+    return gig
+
+
+def get_gig(session: Session, gig_id: int) -> Gig:
+    gig = session.get(Gig, gig_id)
+    if gig is None:
+        raise NotFound("That gig")
+    return gig
+
+
+def submit_gig(session: Session, actor: User, gig_id: int) -> Gig:
+    gig = get_gig(session, gig_id)
+    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can submit it.")
+    org = session.get(Organization, gig.organization_id)
+    policy.require(policy.may_post_gigs(session, actor, org), "Your organization is not approved to publish gigs.")
+    move_gig(session, actor, gig, "in_review")
+    if org.trusted:
+        move_gig(session, None, gig, "open", reason="trusted employer")
+    return gig
+
+
+def approve_gig(session: Session, actor: User, gig_id: int) -> Gig:
+    policy.require(policy.is_staff(actor), "Only career-center staff can approve gigs.")
+    return move_gig(session, actor, get_gig(session, gig_id), "open")
+
+
+def reject_gig(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
+    policy.require(policy.is_staff(actor), "Only career-center staff can reject gigs.")
+    reason = clean_text(reason)
+    if not reason:
+        raise DomainError("Say why the gig is rejected.", "reason")
+    return move_gig(session, actor, get_gig(session, gig_id), "rejected", reason=reason[:500])
+
+
+def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> Gig:
+    gig = get_gig(session, gig_id)
+    policy.require(
+        policy.manages_gig(session, actor, gig) or policy.is_staff(actor),
+        "Only the gig's managers or career-center staff can cancel it.",
+    )
+    return move_gig(session, actor, gig, "cancelled", reason=clean_text(reason)[:500])
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def skill_names_by_gig(session: Session, gig_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {gid: [] for gid in gig_ids}
+    if gig_ids:
+        rows = session.exec(
+            select(GigSkill.gig_id, Skill.name)
+            .join(Skill, Skill.id == GigSkill.skill_id)
+            .where(GigSkill.gig_id.in_(gig_ids))
+            .order_by(Skill.name)
+        )
+        for gig_id, name in rows:
+            names[gig_id].append(name)
+    return names
+
+
+def cards_for(session: Session, gigs_with_employer: list[tuple[Gig, str]]) -> list[GigCard]:
+    skills = skill_names_by_gig(session, [g.id for g, _ in gigs_with_employer])
+    return [
+        GigCard(
+            id=g.id,
+            title=g.title,
+            summary=g.summary,
+            employer=employer,
+            category=g.category,
+            pay=format_money(g.pay_cents, g.currency),
+            estimated_hours=g.estimated_hours,
+            location_mode=g.location_mode,
+            due_date=g.due_date.isoformat(),
+            application_deadline=g.application_deadline.isoformat(),
+            skills=skills[g.id],
+            status=g.status,
+        )
+        for g, employer in gigs_with_employer
+    ]
+
+
+def list_board(session: Session, *, query: str = "", category: str = "", page: int = 1, per_page: int = 20) -> BoardPage:
+    """Open gigs, newest first, matching a free-text query and a category."""
+    conditions = [Gig.status == "open"]
+    if category:
+        conditions.append(Gig.category == category)
+    text = clean_text(query)[:200]
+    if text:
+        # LIKE with escaping: any characters are safe to search for.
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        conditions.append(
+            or_(
+                Gig.title.ilike(pattern, escape="\\"),
+                Gig.summary.ilike(pattern, escape="\\"),
+                Organization.name.ilike(pattern, escape="\\"),
+            )
+        )
+    base = select(Gig, Organization.name).join(Organization, Organization.id == Gig.organization_id).where(*conditions)
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        base.order_by(Gig.published_at.desc(), Gig.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return BoardPage(cards=cards_for(session, list(rows)), total=total, page=page, pages=pages)
+
+
+def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
+    """A gig as its viewer may see it: anyone sees open gigs; managers and staff see their own in any state."""
+    gig = get_gig(session, gig_id)
+    viewer_manages = policy.manages_gig(session, viewer, gig)
+    if gig.status not in ("open", "filled", "in_progress", "completed") and not (viewer_manages or policy.is_staff(viewer)):
+        raise NotFound("That gig")
+    org = session.get(Organization, gig.organization_id)
+    questions = session.exec(
+        select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)
+    ).all()
+    return GigDetail(
+        card=cards_for(session, [(gig, org.name)])[0],
+        scope=gig.scope,
+        deliverables=gig.deliverables,
+        location=gig.location,
+        slots=gig.slots,
+        slots_left=max(0, gig.slots - gig.filled_slots),
+        blind_review=gig.blind_review,
+        questions=[QuestionView(id=q.id, text=q.text) for q in questions],
+        viewer_manages=viewer_manages,
+    )
+
+
+def all_skill_names(session: Session) -> list[str]:
+    return list(session.exec(select(Skill.name).order_by(Skill.name)))

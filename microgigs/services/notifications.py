@@ -1,0 +1,39 @@
+"""Telling people: an in-app notification, and mail for what they must act on."""
+
+from html import escape
+
+from sqlmodel import Session, func, select
+
+from microgigs.integrations import mail
+from microgigs.models import Notification, User, utcnow
+from microgigs.settings import get_settings
+
+
+def notify(session: Session, user_id: int, kind: str, title: str, link: str = "", *, email: bool = False) -> Notification:
+    note = Notification(user_id=user_id, kind=kind, title=title[:200], link=link)
+    session.add(note)
+    if email:
+        user = session.get(User, user_id)
+        if user is not None:
+            url = get_settings().public_url.rstrip("/") + (link or "/dashboard")
+            mail.send(
+                session,
+                to=user.email,
+                subject=title[:200],
+                text=f"Hello {user.display_name},\n\n{title}\n\nOpen MicroGigs: {url}\n",
+                html=f"<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p>"
+                f'<p><a href="{escape(url)}">Open MicroGigs</a></p>',
+            )
+    return note
+
+
+def unread_count(session: Session, user: User) -> int:
+    return session.exec(
+        select(func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ).one()
+
+
+def mark_all_read(session: Session, user: User) -> None:
+    for note in session.exec(select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))):
+        note.read_at = utcnow()
+        session.add(note)

@@ -1,0 +1,107 @@
+"""Money for an engagement: funding, the platform fee, holding, paying out, and the ledger.
+
+Every movement is a LedgerEntry whose idempotency key is built from our own ids,
+so doing the same movement twice is refused by the database rather than paid twice.
+Per engagement, always: funded = platform_fee + held + transferred + refunded.
+"""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from microgigs.integrations.payments import PaymentGateway, get_gateway
+from microgigs.models import Engagement, LedgerEntry, utcnow
+from microgigs.settings import get_settings
+
+
+def platform_fee_cents(pay_cents: int) -> int:
+    settings = get_settings()
+    return round(pay_cents * settings.platform_fee_percent / 100) + settings.platform_fee_fixed_cents
+
+
+def current_gateway() -> PaymentGateway:
+    return get_gateway(get_settings().payment_gateway)
+
+
+def _entry(session: Session, engagement: Engagement, kind: str, amount: int, key: str, ref: str = "") -> None:
+    session.add(
+        LedgerEntry(
+            engagement_id=engagement.id,
+            kind=kind,
+            amount_cents=amount,
+            currency=engagement.currency,
+            gateway=engagement.gateway,
+            gateway_ref=ref,
+            idempotency_key=key,
+        )
+    )
+
+
+def start_funding(session: Session, engagement: Engagement, gateway: PaymentGateway | None = None) -> None:
+    """Ask the gateway for the employer's payment; record it at once when it is already in."""
+    gateway = gateway or current_gateway()
+    engagement.gateway = gateway.name
+    result = gateway.start_funding(
+        engagement_id=engagement.id,
+        amount_cents=engagement.pay_cents + engagement.fee_cents,
+        currency=engagement.currency,
+        idempotency_key=f"engagement-{engagement.id}-fund",
+    )
+    engagement.checkout_ref = result.reference
+    session.add(engagement)
+    if result.completed:
+        record_funded(session, engagement, result.reference)
+
+
+def record_funded(session: Session, engagement: Engagement, reference: str) -> None:
+    """The employer's money arrived: fee to the platform, pay held for the student."""
+    total = engagement.pay_cents + engagement.fee_cents
+    _entry(session, engagement, "funded", total, f"engagement-{engagement.id}-funded", reference)
+    _entry(session, engagement, "platform_fee", engagement.fee_cents, f"engagement-{engagement.id}-fee", reference)
+    _entry(session, engagement, "held", engagement.pay_cents, f"engagement-{engagement.id}-held", reference)
+    engagement.funded_at = utcnow()
+    if engagement.status == "funding":
+        engagement.status = "active"
+    session.add(engagement)
+
+
+def pay_out(session: Session, engagement: Engagement, gateway: PaymentGateway | None = None) -> None:
+    """Move the held pay to the student (after approval)."""
+    gateway = gateway or current_gateway()
+    key = f"engagement-{engagement.id}-transfer"
+    result = gateway.transfer_to_student(
+        engagement_id=engagement.id,
+        student_id=engagement.student_id,
+        amount_cents=engagement.pay_cents,
+        currency=engagement.currency,
+        source_reference=engagement.checkout_ref,
+        idempotency_key=key,
+    )
+    _entry(session, engagement, "held", -engagement.pay_cents, f"{key}-release", result.reference)
+    _entry(session, engagement, "transferred", engagement.pay_cents, key, result.reference)
+    engagement.status = "paid"
+    engagement.paid_at = utcnow()
+    session.add(engagement)
+
+
+@dataclass(frozen=True)
+class LedgerBalance:
+    funded: int
+    platform_fee: int
+    held: int
+    transferred: int
+    refunded: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.funded == self.platform_fee + self.held + self.transferred + self.refunded
+
+
+def balance(session: Session, engagement_id: int) -> LedgerBalance:
+    sums = {"funded": 0, "platform_fee": 0, "held": 0, "transferred": 0, "refunded": 0}
+    for kind, amount in session.exec(
+        select(LedgerEntry.kind, LedgerEntry.amount_cents).where(LedgerEntry.engagement_id == engagement_id)
+    ):
+        # A kill fee is money transferred to the student on cancellation.
+        sums["transferred" if kind == "kill_fee" else kind] += amount
+    return LedgerBalance(**sums)

@@ -1,0 +1,74 @@
+"""Who may do what to which thing. Deny by default: every check returns False
+unless a rule below says yes. Services call `require(...)` before they act."""
+
+from sqlmodel import Session, select
+
+from microgigs.models import Engagement, Gig, Membership, Organization, User
+from microgigs.services.errors import NotAllowed
+
+STAFF_ROLES = frozenset({"staff", "admin"})
+
+
+def require(allowed: bool, message: str = "You are not allowed to do that.") -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def is_active_user(actor: User | None) -> bool:
+    return actor is not None and actor.id is not None and actor.is_active
+
+
+def is_student(actor: User | None) -> bool:
+    return is_active_user(actor) and actor.role == "student"
+
+
+def is_staff(actor: User | None) -> bool:
+    return is_active_user(actor) and actor.role in STAFF_ROLES
+
+
+def organization_ids_managed_by(session: Session, actor: User | None) -> list[int]:
+    if not is_active_user(actor) or actor.role != "manager":
+        return []
+    return list(
+        session.exec(
+            select(Membership.organization_id).where(
+                Membership.user_id == actor.id, Membership.role.in_(("owner", "manager"))
+            )
+        )
+    )
+
+
+def manager_ids(session: Session, organization_id: int) -> list[int]:
+    """Everyone who manages an organization's gigs (owners and managers)."""
+    return list(
+        session.exec(
+            select(Membership.user_id).where(
+                Membership.organization_id == organization_id, Membership.role.in_(("owner", "manager"))
+            )
+        )
+    )
+
+
+def manages_organization(session: Session, actor: User | None, organization_id: int) -> bool:
+    return organization_id in organization_ids_managed_by(session, actor)
+
+
+def may_post_gigs(session: Session, actor: User | None, organization: Organization) -> bool:
+    return (
+        organization.kind == "employer"
+        and organization.status == "approved"
+        and manages_organization(session, actor, organization.id)
+    )
+
+
+def manages_gig(session: Session, actor: User | None, gig: Gig) -> bool:
+    return manages_organization(session, actor, gig.organization_id)
+
+
+def may_view_engagement(session: Session, actor: User | None, engagement: Engagement) -> bool:
+    if not is_active_user(actor):
+        return False
+    if actor.id == engagement.student_id or is_staff(actor):
+        return True
+    gig = session.get(Gig, engagement.gig_id)
+    return gig is not None and manages_gig(session, actor, gig)

@@ -1,0 +1,63 @@
+"""Every setting, typed, read once from MICROGIGS_* environment variables.
+
+The defaults give the embedded setup: a SQLite file and stored files under var/,
+the demo payment gateway and mail to an outbox table. Nothing here needs a key.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MICROGIGS_", extra="ignore")
+
+    # Where people reach the app; used for links in mail, CORS and the Secure cookie flag.
+    public_url: str = "http://localhost:3000"
+    # SQLAlchemy URL. Empty means the embedded SQLite file under data_dir.
+    database_url: str = ""
+    # Folder for the SQLite file, stored deliverables and keys.
+    data_dir: Path = PROJECT_ROOT / "var"
+    # "demo" (no money moves) or "stripe".
+    payment_gateway: str = "demo"
+    # Platform fee on each funded engagement: percent of pay plus a fixed amount.
+    platform_fee_percent: float = 10.0
+    platform_fee_fixed_cents: int = 0
+    # Fair-pay floor: estimated pay per hour may not be lower (cents per hour).
+    pay_floor_cents_per_hour: int = 2000
+    # Sign-in session lifetime.
+    session_days: int = 14
+    session_cookie_name: str = "microgigs_session"
+    # Largest deliverable file accepted, in bytes (checked before the body is kept).
+    max_upload_bytes: int = 25 * 1024 * 1024
+    # Revision rounds a manager may request before a new scope must be agreed.
+    default_revision_rounds: int = 2
+    # Mail: empty smtp_host means mail goes to the outbox table and the log.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "MicroGigs <no-reply@localhost>"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'microgigs.db'}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     session_cookie_name: str = "microgigs_session"
     # Largest deliverable file accepted, in bytes (checked before the body is kept).
     max_upload_bytes: int = 25 * 1024 * 1024
+    # Largest request body of any kind (a submission's files together), in bytes.
+    max_request_bytes: int = 101 * 1024 * 1024
     # Revision rounds a manager may request before a new scope must be agreed.
     default_revision_rounds: int = 2
     # Mail: empty smtp_host means mail goes to the outbox table and the log.

@@ -1,0 +1,1 @@
+"""Shared UI pieces: layout, navigation, form fields, cards, badges."""

@@ -1,0 +1,37 @@
+"""Deliverable downloads: only for people who may see the engagement."""
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from microgigs.db import session_scope
+from microgigs.http.session_cookie import token_from_cookie_header
+from microgigs.services import accounts, engagements
+from microgigs.services.errors import DomainError
+
+
+async def download(request: Request) -> Response:
+    try:
+        file_id = int(request.path_params["file_id"])
+    except ValueError:
+        return PlainTextResponse("That file was not found.", status_code=404)
+    with session_scope() as session:
+        actor = accounts.user_for_session_token(session, token_from_cookie_header(request.headers.get("cookie")))
+        if actor is None:
+            return PlainTextResponse("Sign in to download deliverables.", status_code=401)
+        try:
+            row, path = engagements.file_for_download(session, actor, file_id)
+        except DomainError as error:
+            return PlainTextResponse(error.message, status_code=404)
+    if not path.is_file():
+        return PlainTextResponse("That file was not found.", status_code=404)
+    return FileResponse(
+        path,
+        media_type=row.content_type,
+        filename=row.original_name,
+        # Never let a deliverable run as a page on our origin.
+        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
+    )
+
+
+routes = [Route("/files/{file_id}", download, methods=["GET"])]

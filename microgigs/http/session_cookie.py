@@ -1,0 +1,44 @@
+"""The sign-in cookie: its name, how routes set it, and how states read it back.
+
+The cookie is HttpOnly (page JavaScript cannot read it) and SameSite=Lax; it only
+names a server-side session row, which sign-out revokes.
+"""
+
+from http.cookies import CookieError, SimpleCookie
+
+from starlette.responses import Response
+
+from microgigs.settings import get_settings
+
+
+def token_from_cookie_header(cookie_header: str | None) -> str | None:
+    """The session token in a raw Cookie header, or None."""
+    if not cookie_header:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except CookieError:
+        return None
+    morsel = jar.get(get_settings().session_cookie_name)
+    return morsel.value if morsel and morsel.value else None
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    settings = get_settings()
+    response.set_cookie(
+        settings.session_cookie_name,
+        token,
+        max_age=settings.session_days * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    settings = get_settings()
+    response.delete_cookie(
+        settings.session_cookie_name, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
+    )

@@ -1,0 +1,17 @@
+"""App assembly: the Reflex app, our HTTP routes, and every page. Nothing else."""
+
+import reflex as rx
+
+from microgigs.http.app import build_api
+from microgigs.http.limits import limit_request_size
+from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
+
+app = rx.App(
+    theme=rx.theme(accent_color="indigo", radius="medium", has_background=True),
+    stylesheets=["/styles.css"],
+    # Our Starlette routes (auth, files, health) around Reflex; the size limit wraps both.
+    api_transformer=[build_api(), limit_request_size],
+)
+
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
+    page.register(app)

@@ -1,0 +1,1 @@
+"""One module per page; each has `register(app)` that adds its route."""

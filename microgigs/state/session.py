@@ -1,0 +1,55 @@
+"""Who is signed in, read from the HttpOnly session cookie on every event.
+
+States never trust an id they remember: `_actor` resolves the cookie again each
+time, so a revoked session stops working at once and no client can claim to be
+someone else by sending other arguments.
+"""
+
+import reflex as rx
+from sqlmodel import Session
+
+from microgigs.db import session_scope
+from microgigs.http.session_cookie import token_from_cookie_header
+from microgigs.models import User
+from microgigs.services import accounts, notifications
+
+
+class SessionState(rx.State):
+    """Base of every page state: the signed-in person as the page may show them."""
+
+    user_id: int = 0
+    user_name: str = ""
+    user_role: str = ""
+    unread_notifications: int = 0
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self.user_id > 0
+
+    @rx.var
+    def is_student(self) -> bool:
+        return self.user_role == "student"
+
+    @rx.var
+    def is_manager(self) -> bool:
+        return self.user_role == "manager"
+
+    def _actor(self, session: Session) -> User | None:
+        """The signed-in user for this event, or None. Also refreshes the header vars."""
+        user = accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))
+        self.user_id = user.id if user else 0
+        self.user_name = user.display_name if user else ""
+        self.user_role = user.role if user else ""
+        self.unread_notifications = notifications.unread_count(session, user) if user else 0
+        return user
+
+    def _sign_in_redirect(self):
+        """Send a signed-out visitor to sign in, and back here afterwards."""
+        path = self.router.url.path or "/"
+        return rx.redirect(f"/login?next={path}")
+
+    @rx.event
+    def load_session(self):
+        """on_load for public pages: show who is signed in, if anyone."""
+        with session_scope() as session:
+            self._actor(session)

@@ -4,14 +4,11 @@ Reflex's own upload endpoint has no limit, so this wraps the whole ASGI app: it
 checks Content-Length up front and counts the bytes of bodies sent without one.
 """
 
+from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from microgigs.settings import get_settings
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 def limit_request_size(app: ASGIApp) -> ASGIApp:
@@ -26,6 +23,7 @@ def limit_request_size(app: ASGIApp) -> ASGIApp:
             await PlainTextResponse(message, status_code=413)(scope, receive, send)
             return
         received = 0
+        started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -33,12 +31,20 @@ def limit_request_size(app: ASGIApp) -> ASGIApp:
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    # An HTTPException lets the inner Starlette app answer 413 itself.
+                    raise HTTPException(413, detail=message)
             return msg
 
+        async def tracking_send(msg: Message) -> None:
+            nonlocal started
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
         try:
-            await app(scope, counting_receive, send)
-        except BodyTooLarge:
+            await app(scope, counting_receive, tracking_send)
+        except HTTPException as error:
+            if error.status_code != 413 or started:
+                raise
             await PlainTextResponse(message, status_code=413)(scope, receive, send)
 
     return limited

@@ -203,5 +203,7 @@ def file_for_download(session: Session, actor: User | None, file_id: int) -> tup
     if row is None or actor is None:
         raise NotFound("That file")
     submission = session.get(Submission, row.submission_id)
-    get_engagement(session, actor, submission.engagement_id)  # raises NotFound when not allowed
+    engagement = session.get(Engagement, submission.engagement_id)
+    if not policy.may_view_engagement(session, actor, engagement):
+        raise NotFound("That file")  # the same answer as for a file that does not exist
     return row, file_store().path_of(row.stored_name)

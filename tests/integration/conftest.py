@@ -1,0 +1,56 @@
+"""Integration fixtures: our Starlette routes against a real SQLite file per test."""
+
+import pytest
+from sqlmodel import Session, SQLModel
+from starlette.testclient import TestClient
+
+import microgigs.models  # noqa: F401  (registers every table)
+from microgigs import db, settings
+from microgigs.http.app import build_api
+from microgigs.http.limits import limit_request_size
+from microgigs.models import Organization
+from microgigs.services import accounts
+
+PASSWORD = "integration-pass-42"
+
+
+@pytest.fixture
+def configured(tmp_path, monkeypatch):
+    """Point settings at a fresh data dir; build the schema; undo afterwards."""
+    monkeypatch.setenv("MICROGIGS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MICROGIGS_PUBLIC_URL", "http://testserver")
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    SQLModel.metadata.create_all(db.get_engine())
+    yield db.get_engine()
+    db.get_engine().dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def client(configured):
+    """Our routes wrapped in the same size limit as in production."""
+    with TestClient(limit_request_size(build_api()), base_url="http://testserver", follow_redirects=False) as c:
+        yield c
+
+
+ORIGIN = {"origin": "http://testserver"}
+
+
+def make_user(engine, email: str, role: str = "student", org: str = "") -> int:
+    with Session(engine, expire_on_commit=False) as session:
+        user = accounts.sign_up(
+            session, accounts.SignUp(email=email, password=PASSWORD, display_name=email.split("@")[0], role=role, organization_name=org)
+        )
+        if role == "manager":
+            organization = session.get(Organization, 1)
+            organization.status, organization.trusted = "approved", True
+            session.add(organization)
+        session.commit()
+        return user.id
+
+
+def sign_in(client: TestClient, email: str) -> None:
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD}, headers=ORIGIN)
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard"

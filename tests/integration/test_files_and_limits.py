@@ -1,0 +1,82 @@
+"""Deliverable downloads are authorized per person; oversized bodies are refused up front."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from microgigs import settings
+from microgigs.models import Skill, SubmissionFile, User
+from microgigs.services import applications, engagements, gigs
+from tests.integration.conftest import ORIGIN, make_user, sign_in
+
+PDF = b"%PDF-1.4 a tiny deliverable"
+
+
+@pytest.fixture
+def delivered_file(configured):
+    """A manager's gig, a student's engagement on it, and one uploaded file. Returns the file id."""
+    manager_id = make_user(configured, "boss@acme.com", role="manager", org="Acme")
+    student_id = make_user(configured, "sam@uni.edu")
+    make_user(configured, "other@uni.edu")
+    with Session(configured, expire_on_commit=False) as session:
+        session.add(Skill(name="Research"))
+        manager, student = session.get(User, manager_id), session.get(User, student_id)
+        gig = gigs.create_gig(
+            session,
+            manager,
+            gigs.GigInput(
+                title="Market scan", summary="Scan the market", scope="Find ten competitors.", category="Research",
+                estimated_hours=4, due_date=date.today() + timedelta(days=20),
+                application_deadline=date.today() + timedelta(days=5), pay_cents=12_000,
+            ),
+        )
+        application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))
+        engagement = applications.accept(session, manager, application.id)
+        submission = engagements.submit_deliverable(
+            session, student, engagement.id, "Here is the scan.", files=[engagements.UploadedFile("../../scan.pdf", PDF)]
+        )
+        session.commit()
+        return session.exec(select(SubmissionFile.id).where(SubmissionFile.submission_id == submission.id)).one()
+
+
+def test_the_student_and_the_manager_can_download(client, delivered_file):
+    for email in ("sam@uni.edu", "boss@acme.com"):
+        sign_in(client, email)
+        response = client.get(f"/files/{delivered_file}")
+        assert response.status_code == 200
+        assert response.content == PDF
+        assert response.headers["content-type"] == "application/pdf"
+        assert 'filename="scan.pdf"' in response.headers["content-disposition"]
+        assert response.headers["content-security-policy"] == "sandbox"
+        client.post("/auth/logout", headers=ORIGIN)
+
+
+def test_others_cannot_download_or_learn_the_file_exists(client, delivered_file):
+    assert client.get(f"/files/{delivered_file}").status_code == 401
+    sign_in(client, "other@uni.edu")
+    refused = client.get(f"/files/{delivered_file}")
+    missing = client.get("/files/99999")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.text == missing.text
+    assert client.get("/files/not-a-number").status_code == 404
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client, monkeypatch):
+    monkeypatch.setenv("MICROGIGS_MAX_REQUEST_BYTES", "1000")
+    settings.get_settings.cache_clear()
+    response = client.post("/auth/login", content=b"x" * 5000, headers={**ORIGIN, "content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert "too large" in response.text
+
+
+def test_an_oversized_chunked_body_is_refused_while_streaming(client, monkeypatch):
+    monkeypatch.setenv("MICROGIGS_MAX_REQUEST_BYTES", "1000")
+    settings.get_settings.cache_clear()
+
+    def chunks():
+        for _ in range(10):
+            yield b"y" * 500
+
+    response = client.post("/auth/login", content=chunks(), headers={**ORIGIN, "content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413

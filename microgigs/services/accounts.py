@@ -66,23 +66,29 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def sign_up(session: Session, data: SignUp) -> User:
-    """Create a student, or a manager with a new (pending) employer organization."""
+def _account_errors(session: Session, email: str, password: str, name: str) -> dict[str, str]:
+    """Problems with the fields every new account has, keyed by field."""
     errors: dict[str, str] = {}
-    email = normalize_email(data.email)
     if not email:
         errors["email"] = "Enter your email address."
     elif len(email) > 254 or not _EMAIL.match(email):
         errors["email"] = "Enter an email address like name@example.edu."
     elif session.exec(select(User.id).where(User.email == email)).first() is not None:
         errors["email"] = "An account with this email already exists. Sign in instead."
-    if problem := password_problem(data.password or ""):
+    if problem := password_problem(password or ""):
         errors["password"] = problem
-    name = clean_text(data.display_name)
     if not name:
         errors["display_name"] = "Enter your name."
     elif len(name) > 100:
         errors["display_name"] = "Use at most 100 characters."
+    return errors
+
+
+def sign_up(session: Session, data: SignUp) -> User:
+    """Create a student, or a manager with a new (pending) employer organization."""
+    email = normalize_email(data.email)
+    name = clean_text(data.display_name)
+    errors = _account_errors(session, email, data.password, name)
     if data.role not in ("student", "manager"):
         errors["role"] = "Choose student or employer."
     org_name = clean_text(data.organization_name)
@@ -115,6 +121,29 @@ def sign_up(session: Session, data: SignUp) -> User:
         audit.record(session, user, "organization.created", "organization", org.id, status="pending")
     audit.record(session, user, "user.signed_up", "user", user.id, role=data.role)
     session.flush()
+    return user
+
+
+def create_privileged_user(session: Session, *, email: str, display_name: str, password: str, role: str, title: str = "") -> User:
+    """A staff or admin account: made by an operator (CLI), never by self-service sign-up."""
+    email = normalize_email(email)
+    name = clean_text(display_name)
+    errors = _account_errors(session, email, password, name)
+    if role not in ("staff", "admin"):
+        errors["role"] = "Choose staff or admin."
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        email=email,
+        display_name=name,
+        role=role,
+        title=clean_text(title)[:100],
+        password_hash=_hasher.hash(password),
+        email_verified=True,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, None, "user.created", "user", user.id, role=role)
     return user
 
 

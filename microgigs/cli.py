@@ -1,0 +1,155 @@
+"""The `microgigs` command: seed-demo, create-admin.
+
+Migrations are not run here: `reflex db migrate` builds the schema first. When the
+schema is missing, each command says so and exits with status 1.
+"""
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from microgigs import demo_data
+from microgigs.db import get_engine, session_scope
+from microgigs.models import User
+from microgigs.services import accounts
+from microgigs.services.errors import DomainError
+from microgigs.services.validation import ValidationFailed
+from microgigs.settings import get_settings
+
+ADMIN_PASSWORD_ENV = "MICROGIGS_ADMIN_PASSWORD"
+NO_SCHEMA = "The database has no tables yet. Run `reflex db migrate` first."
+
+
+def _schema_ready(engine: Engine) -> bool:
+    return inspect(engine).has_table("user")
+
+
+def _error_text(error: DomainError) -> str:
+    if isinstance(error, ValidationFailed):
+        return "\n".join(f"  {field}: {message}" for field, message in error.errors.items())
+    return f"  {error.message}"
+
+
+def login_table() -> str:
+    """The demo logins as a short table: role, email, password (students 2-19 share a row)."""
+    logins = list(demo_data.DEMO_LOGINS)
+    students = [login for login in logins if login.role == "student"]
+    rows = [(login.who, login.email) for login in logins if login.role != "student"]
+    rows.append((students[0].who, students[0].email))
+    if len(students) > 2:
+        rows.append(("more students", f"{students[1].email.split('@')[0]} … {students[-2].email}"))
+    rows.append((students[-1].who, students[-1].email))
+    role_width = max(len(role) for role, _ in rows)
+    email_width = max(len(email) for _, email in rows)
+    lines = [f"  {'role':<{role_width}}  {'email':<{email_width}}  password"]
+    lines += [f"  {role:<{role_width}}  {email:<{email_width}}  {demo_data.DEMO_PASSWORD}" for role, email in rows]
+    return "\n".join(lines)
+
+
+def _print_logins(present: bool) -> None:
+    print()
+    print("Demo logins (one password for every demo account):")
+    print(login_table())
+    if not present:
+        print("  (These demo accounts are not in this database: it already had other data.)")
+    print()
+    print(f"Open {get_settings().public_url}")
+
+
+def seed_demo_command(if_empty: bool, today: date | None = None) -> int:
+    engine = get_engine()
+    if not _schema_ready(engine):
+        print(NO_SCHEMA, file=sys.stderr)
+        return 1
+    staff_email = demo_data.demo_email(demo_data.STAFF["local"])
+    with session_scope(engine) as session:
+        has_users = session.exec(select(User.id).limit(1)).first() is not None
+        demo_present = session.exec(select(User.id).where(User.email == staff_email)).first() is not None
+    if if_empty and has_users:
+        print("Database already has data; demo seed skipped.")
+    elif demo_present:
+        print("The demo data is already in this database; nothing to do.")
+    else:
+        started = time.perf_counter()
+        try:
+            with session_scope(engine) as session:
+                summary = demo_data.seed_demo(session, today or date.today())
+        except DomainError as error:
+            print("The demo seed was refused, and nothing was written:", file=sys.stderr)
+            print(_error_text(error), file=sys.stderr)
+            return 1
+        print(f"Demo data seeded in {time.perf_counter() - started:.1f} s: {summary.describe()}")
+        demo_present = True
+    _print_logins(demo_present)
+    return 0
+
+
+def _read_admin_password() -> str | None:
+    from_env = os.environ.get(ADMIN_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        print(f"Set {ADMIN_PASSWORD_ENV} or run this in a terminal to type the password.", file=sys.stderr)
+        return None
+    first = getpass.getpass("Password for the new admin: ")
+    second = getpass.getpass("Type it again: ")
+    if first != second:
+        print("The two passwords differ; nothing was created.", file=sys.stderr)
+        return None
+    return first
+
+
+def create_admin_command(email: str, name: str) -> int:
+    engine = get_engine()
+    if not _schema_ready(engine):
+        print(NO_SCHEMA, file=sys.stderr)
+        return 1
+    password = _read_admin_password()
+    if password is None:
+        return 1
+    try:
+        with session_scope(engine) as session:
+            user = accounts.create_privileged_user(session, email=email, display_name=name, password=password, role="admin")
+            created_email = user.email
+    except DomainError as error:
+        print("The admin account was not created:", file=sys.stderr)
+        print(_error_text(error), file=sys.stderr)
+        return 1
+    print(f"Admin account created: {created_email}. Sign in at {get_settings().public_url}/login")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="microgigs", description="MicroGigs administration commands.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    seed = commands.add_parser("seed-demo", help="fill the database with demo data and print the demo logins")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has any user")
+    admin = commands.add_parser(
+        "create-admin", help=f"create an administrator (password from {ADMIN_PASSWORD_ENV} or typed in)"
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "seed-demo":
+        return seed_demo_command(args.if_empty)
+    if args.command == "create-admin":
+        return create_admin_command(args.email, args.name)
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,7 +7,6 @@ from microgigs.http.limits import limit_request_size
 from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
 
 app = rx.App(
-    theme=rx.theme(accent_color="indigo", radius="medium", has_background=True),
     stylesheets=["/styles.css"],
     # Our Starlette routes (auth, files, health) around Reflex; the size limit wraps both.
     api_transformer=[build_api(), limit_request_size],

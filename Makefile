@@ -1,0 +1,69 @@
+# MicroGigs: `make run` serves the app on http://localhost:3000, `make test` runs every test.
+# Both set up what they need first (.venv, bun in .tools) and skip what is already done.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Touched after a successful install; reinstall only when pyproject.toml or the lock changes.
+INSTALLED := $(VENV)/.microgigs-installed
+LOCK := requirements.lock
+BUN_STAMP := .tools/node_modules/.microgigs-installed
+
+# Reflex finds bun with `which bun` when told to use the system bun: ours comes from npm into
+# .tools, so it never downloads its own. The venv's bin puts `reflex` and `microgigs` on PATH.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_USE_NPM := 0
+export REFLEX_TELEMETRY_ENABLED := false
+# Skip Reflex's "is there a newer version on PyPI" check at every start.
+export REFLEX_CHECK_LATEST_VERSION := 0
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test install chromium lock clean
+
+run: install
+	$(VENV)/bin/reflex db migrate
+	$(VENV)/bin/microgigs seed-demo --if-empty
+	@echo
+	@echo "Building the frontend, then serving MicroGigs at http://localhost:3000  (Ctrl+C stops it)"
+	@echo
+	$(VENV)/bin/reflex run --env prod
+
+test: install chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(INSTALLED) $(BUN_STAMP)
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[test]'
+	touch $@
+
+$(BUN_STAMP): .tools/package.json .tools/package-lock.json
+	cd .tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium. MICROGIGS_CHROMIUM may name another binary instead.
+chromium:
+	@if [ -n "$${MICROGIGS_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then \
+		exit 0; \
+	fi; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	echo "Installing Debian's chromium for the browser tests"; \
+	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+# Refresh the pinned versions after changing dependencies in pyproject.toml.
+lock: $(INSTALLED)
+	{ echo "# pip constraints: the tested versions of every dependency. Refresh with 'make lock'."; \
+	  $(PY) -m pip freeze --disable-pip-version-check --exclude-editable | grep -iv '^microgigs[= ]'; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
+	touch $(INSTALLED)
+
+# Reflex's build output (the app's and the browser tests') and saved page states.
+# Keeps .venv, .tools and var/ (the database).
+clean:
+	rm -rf .web .states .pytest_cache/d/e2e-web

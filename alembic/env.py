@@ -1,0 +1,54 @@
+"""Alembic environment for the plain `alembic` command.
+
+`reflex db migrate` / `makemigrations` don't run this file: Reflex configures alembic itself
+with the same choices (SQLModel metadata, batch mode, `import sqlmodel` in revisions).
+"""
+
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+from sqlmodel import SQLModel
+
+import microgigs.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from microgigs.settings import get_settings
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+URL = get_settings().sqlalchemy_url
+target_metadata = SQLModel.metadata
+
+
+def render_item(_type, _obj, autogen_context):
+    """String columns are sqlmodel.AutoString, so every revision imports sqlmodel."""
+    autogen_context.imports.add("import sqlmodel")
+    return False  # keep alembic's default rendering
+
+
+def _configure(**kwargs) -> None:
+    context.configure(
+        target_metadata=target_metadata,
+        # SQLite can't ALTER most things; batch mode copies the table instead.
+        render_as_batch=URL.startswith("sqlite"),
+        render_item=render_item,
+        **kwargs,
+    )
+
+
+if context.is_offline_mode():
+    _configure(url=URL, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    if URL.startswith("sqlite"):
+        get_settings().data_dir.mkdir(parents=True, exist_ok=True)
+    # A plain engine, not microgigs.db's: batch mode rebuilds tables, which must not
+    # happen with SQLite foreign keys switched on (Reflex's migrate uses a plain engine too).
+    engine = create_engine(URL, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,29 @@
+"""Reflex config only: app name, database URL from our settings, plugins."""
+
+import reflex as rx
+
+from microgigs.settings import get_settings
+
+settings = get_settings()
+
+if settings.sqlalchemy_url.startswith("sqlite"):
+    # SQLite creates the file but not its folder; `reflex db migrate` opens it before our code runs.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+config = rx.Config(
+    app_name="microgigs",
+    db_url=settings.sqlalchemy_url,
+    telemetry_enabled=False,
+    # No sticky "Built with Reflex" badge: it links off-site and sits outside every landmark (axe "region").
+    show_built_with_reflex=False,
+    # Only our own origin may open the event websocket or call the API from a browser.
+    cors_allowed_origins=[settings.public_url.rstrip("/")],
+    # Reflex 0.10 wants Radix Themes opted into explicitly; the theme lives here, not in rx.App.
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", radius="medium", has_background=True),
+        ),
+    ],
+    # The sitemap plugin is on by default; we don't publish one (most pages need a sign-in).
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,223 @@
+"""Browser fixtures: the real app served once per test session, Chromium, one context per person.
+
+- `app_server`: builds the frontend and serves app + API on one free port (`reflex run --env prod`)
+  against a fresh data dir that holds the demo data (`microgigs seed-demo`). `.url`, `.data_dir`.
+- `browser`: Debian's Chromium through Playwright (MICROGIGS_CHROMIUM may name another binary).
+- `new_context(viewport=...)`: a new BrowserContext = one person with their own cookies.
+- `page`: a page in a fresh context, for tests with only one person.
+- `assert_accessible(page)`: runs axe-core on the page and fails listing every violation.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+E2E_DIR = Path(__file__).resolve().parent
+START_TIMEOUT = float(os.environ.get("MICROGIGS_E2E_START_TIMEOUT", "240"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+# A first render waits for the websocket and page data; 5 s (Playwright's default) is tight on CI.
+expect.set_options(timeout=15_000)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass
+class AppServer:
+    url: str
+    data_dir: Path
+    log_path: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+
+
+def _log_tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _server_env(base: Path, data_dir: Path, web_dir: Path, url: str) -> dict[str, str]:
+    # Our settings come only from the values below (defaults otherwise), never from the shell.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MICROGIGS_")}
+    # bun from .tools (Reflex must not download its own) and this venv's scripts first.
+    env["PATH"] = os.pathsep.join([str(ROOT / ".tools/node_modules/.bin"), str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(
+        MICROGIGS_DATA_DIR=str(data_dir),
+        MICROGIGS_PUBLIC_URL=url,
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_USE_NPM="0",
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_CHECK_LATEST_VERSION="0",
+        PYTHONUNBUFFERED="1",
+        # Reflex's own work dirs, apart from the checkout's, so a `make run` beside us is unharmed
+        # (a prod start rebuilds its web dir and wipes its states dir).
+        REFLEX_WEB_WORKDIR=str(web_dir),
+        REFLEX_STATES_WORKDIR=str(base / "states"),
+        REFLEX_UPLOADED_FILES_DIR=str(base / "uploaded_files"),
+    )
+    return env
+
+
+def _run_step(args: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.fail(f"{what} failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def app_server(request, tmp_path_factory):
+    base = tmp_path_factory.mktemp("app")
+    data_dir, log_path = base / "data", base / "server.log"
+    data_dir.mkdir()
+    # The frontend build dir is kept between sessions (in .pytest_cache) so its node_modules stay.
+    cache = getattr(request.config, "cache", None)
+    web_dir = cache.mkdir("e2e-web") if cache else base / "web"
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    env = _server_env(base, data_dir, web_dir, url)
+    if shutil.which("bun", path=env["PATH"]) is None:
+        pytest.fail("bun is missing: run `make test` (it installs bun into .tools).", pytrace=False)
+
+    reflex = [sys.executable, "-m", "reflex"]
+    _run_step([*reflex, "db", "migrate"], env, "reflex db migrate")
+    # The `microgigs` console script, called through this interpreter so no install step is assumed.
+    _run_step([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], env, "microgigs seed-demo")
+
+    with log_path.open("w") as log:
+        # Prod serves the built frontend, the websocket and our routes on this one port.
+        server = subprocess.Popen(
+            [*reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so teardown stops its workers too
+        )
+    try:
+        _wait_until_serving(server, url, log_path)
+        yield AppServer(url=url, data_dir=data_dir, log_path=log_path)
+    finally:
+        _stop(server)
+
+
+def _wait_until_serving(server: subprocess.Popen, url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"`reflex run` exited with {server.returncode}. Server log:\n{_log_tail(log_path)}", pytrace=False)
+        try:
+            # /ping is Reflex's backend liveness route; / is the built frontend.
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(f"{url}/", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    _stop(server)
+    pytest.fail(f"The app did not answer on {url} within {START_TIMEOUT:.0f} s. Server log:\n{_log_tail(log_path)}", pytrace=False)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _chromium_path() -> str:
+    path = os.environ.get("MICROGIGS_CHROMIUM") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium"))
+    if not path:
+        pytest.fail("Chromium not found: install Debian's `chromium` (make test does) or set MICROGIGS_CHROMIUM.", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, app_server):
+    """Call it once per person: `alice = new_context(); bob = new_context(viewport=PHONE)`."""
+    contexts = []
+
+    def make(viewport: dict | None = None, **options):
+        context = browser.new_context(base_url=app_server.url, viewport=viewport or {"width": 1280, "height": 800}, **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+_axe = None
+
+
+def check_accessible(page, context=None) -> None:
+    """Fail with every axe-core violation on the page (rule id, impact, help, offending nodes)."""
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()  # reads the bundled axe.min.js once
+    violations = _axe.run(page, context=context).response["violations"]
+    if violations:
+        lines = []
+        for v in violations:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']}  [{v['helpUrl']}]")
+            for node in v["nodes"]:
+                lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+                # axe's own explanation, e.g. the measured contrast and both colours.
+                lines += [f"      {line.strip()}" for line in node.get("failureSummary", "").splitlines()[1:3]]
+        pytest.fail(f"{len(violations)} accessibility violation(s) on {page.url}:\n" + "\n".join(lines), pytrace=False)
+
+
+@pytest.fixture
+def assert_accessible():
+    """The checker as a fixture: `def test_x(page, assert_accessible): ...; assert_accessible(page)`."""
+    return check_accessible

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Sign-in session lifetime.
     session_days: int = 14
     session_cookie_name: str = "microgigs_session"
+    # Share of the pay a student keeps when the employer cancels after work has started.
+    kill_fee_percent: float = 50.0
     # Largest deliverable file accepted, in bytes (checked before the body is kept).
     max_upload_bytes: int = 25 * 1024 * 1024
     # Largest request body of any kind (a submission's files together), in bytes.

@@ -9,19 +9,33 @@ def _nav_link(text: str, href: str) -> rx.Component:
     return rx.link(text, href=href, size="3", weight="medium")
 
 
+def link_button(text: str | rx.Var, href: str | rx.Var, **props) -> rx.Component:
+    """A link that looks like a button (no nested interactive elements).
+
+    A plain <a> under as_child takes the button's classes; an rx.link there would
+    keep its own text color, which fails contrast on a solid button.
+    """
+    props.setdefault("size", "2")
+    return rx.button(rx.el.a(text, href=href), as_child=True, **props)
+
+
 def sign_out_form() -> rx.Component:
     # A real form post: our route revokes the session row and clears the HttpOnly cookie.
     return rx.el.form(
         rx.button("Sign out", type="submit", variant="soft", size="2"),
         action="/auth/logout",
         method="post",
+        # Reflex 0.10's rx.el.form adds on_submit=prevent_default unless told otherwise,
+        # which would stop the browser from posting; None keeps the real form post.
+        on_submit=None,
     )
 
 
 def header() -> rx.Component:
     return rx.el.header(
         rx.flex(
-            rx.link(rx.heading("MicroGigs", size="5", as_="p"), href="/", underline="none", aria_label="MicroGigs home"),
+            # Text, not a heading: Radix Heading ignores as_="p" and renders an h1, and each page has its own h1.
+            rx.link(rx.text("MicroGigs", size="5", weight="bold", as_="span"), href="/", underline="none", aria_label="MicroGigs home"),
             rx.el.nav(
                 rx.flex(
                     _nav_link("Gigs", "/"),
@@ -35,10 +49,10 @@ def header() -> rx.Component:
                         ),
                         rx.fragment(
                             _nav_link("Sign in", "/login"),
-                            rx.button(rx.link("Sign up", href="/signup", color="inherit", underline="none"), as_child=True, size="2"),
+                            link_button("Sign up", "/signup"),
                         ),
                     ),
-                    gap="4",
+                    spacing="4",
                     align="center",
                     wrap="wrap",
                 ),
@@ -47,11 +61,14 @@ def header() -> rx.Component:
             justify="between",
             align="center",
             wrap="wrap",
-            gap="3",
-            padding_y="3",
+            spacing="3",
+            padding_y="var(--space-3)",
+            # Same width as the main column, so the header lines up with the page.
+            max_width="960px",
+            margin_x="auto",
         ),
         style={"border_bottom": "1px solid var(--gray-a5)"},
-        padding_x="4",
+        padding_x="var(--space-4)",
     )
 
 

@@ -20,6 +20,11 @@ class TransferResult:
     reference: str
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    reference: str
+
+
 class PaymentGateway(Protocol):
     name: str
     label: str
@@ -29,6 +34,8 @@ class PaymentGateway(Protocol):
     def transfer_to_student(
         self, *, engagement_id: int, student_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str
     ) -> TransferResult: ...
+
+    def refund(self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str) -> RefundResult: ...
 
 
 class DemoGateway:
@@ -44,6 +51,9 @@ class DemoGateway:
         self, *, engagement_id: int, student_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str
     ) -> TransferResult:
         return TransferResult(reference=f"demo_transfer_{engagement_id}")
+
+    def refund(self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str) -> RefundResult:
+        return RefundResult(reference=f"demo_refund_{engagement_id}")
 
 
 def get_gateway(name: str) -> PaymentGateway:

@@ -41,8 +41,11 @@ class StoredFile:
 def clean_display_name(raw: str) -> str:
     """A harmless name to show: no folders, no control or odd characters, not empty."""
     name = unicodedata.normalize("NFKC", raw or "").replace("\\", "/").split("/")[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return (name or "file")[:120]
+    name = _UNSAFE.sub("_", name).strip(" .") or "file"
+    if len(name) > 120:  # shorten the stem, keep the extension: it decides the file's type
+        suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+        name = name[: 120 - len(suffix)].rstrip(" .") + suffix
+    return name
 
 
 def extension_of(name: str) -> str:

@@ -1,10 +1,362 @@
-"""Placeholder: being written."""
+"""The engagement workspace: what was agreed, what was handed in, and the next step."""
 
 import reflex as rx
 
+from microgigs.components.forms import field_error, field_hint, field_id, field_label, form_alert
 from microgigs.components.layout import page_layout
-from microgigs.state.session import SessionState
+from microgigs.components.upload_field import named_upload
+from microgigs.components.panels import (
+    badge,
+    PRE_WRAP,
+    demo_payments_badge,
+    empty_note,
+    fact,
+    loading_note,
+    not_found_card,
+    notice,
+    row_card,
+    section,
+)
+from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, UPLOAD_ID, EngagementState as S
+
+V = S.view
+
+
+def _heading() -> rx.Var:
+    return rx.cond(S.loaded, rx.cond(S.found, V.gig_title, "Engagement not found"), "Loading workspace…")
+
+
+def _item(label: str, value) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label, min_width="9rem"), rx.data_list.value(value))
+
+
+def summary() -> rx.Component:
+    return rx.card(
+        rx.data_list.root(
+            _item("Status", badge(V.status)),
+            _item("Employer", V.employer),
+            _item("Student", V.student_name),
+            _item(
+                "Pay",
+                rx.flex(rx.text(V.pay, weight="bold"), demo_payments_badge(V.payment_label), spacing="2", align="center", wrap="wrap"),
+            ),
+            _item("Platform fee", V.fee),
+            _item("Due", V.due_date),
+            _item("Revision rounds", S.rounds_text),
+            orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+            size="2",
+        ),
+        width="100%",
+    )
+
+
+def paid_callout() -> rx.Component:
+    return rx.cond(
+        V.status == "paid",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-check", aria_hidden="true")),
+            rx.callout.text(S.paid_text),
+            color_scheme="green",
+            high_contrast=True,
+            role="status",
+            width="100%",
+        ),
+    )
+
+
+def scope() -> rx.Component:
+    return section(
+        "Agreed scope",
+        rx.text("Locked when the student was accepted.", size="2", color="var(--gray-11)"),
+        # Plain text with its line breaks; never parsed as HTML or Markdown.
+        rx.card(rx.text(V.scope, size="2", style=PRE_WRAP), width="100%", variant="surface"),
+    )
+
+
+# --- the student's form ----------------------------------------------------------
+
+
+def _note_field() -> rx.Component:
+    error = S.submit_errors.get("note", "")
+    return rx.vstack(
+        field_label("What you are handing in", "note"),
+        field_hint("note", "Say what is done, how to use it, and anything the manager should check."),
+        rx.text_area(
+            id=field_id("note"),
+            name="note",
+            rows="5",
+            size="3",
+            resize="vertical",
+            max_length=MAX_NOTE,
+            width="100%",
+            aria_describedby=f"{field_id('note')}-hint {field_id('note')}-error",
+            aria_invalid=rx.cond(error != "", "true", "false"),
+        ),
+        field_error("note", error),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _link_field() -> rx.Component:
+    error = S.submit_errors.get("link", "")
+    return rx.vstack(
+        field_label("Link to the deliverable", "link", optional=True),
+        field_hint("link", "A full web address, e.g. a shared folder or a repository."),
+        rx.input(
+            id=field_id("link"),
+            name="link",
+            type="url",
+            placeholder="https://",
+            size="3",
+            max_length=500,
+            width="100%",
+            aria_describedby=f"{field_id('link')}-hint {field_id('link')}-error",
+            aria_invalid=rx.cond(error != "", "true", "false"),
+        ),
+        field_error("link", error),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _files_field() -> rx.Component:
+    error = S.submit_errors.get("files", "")
+    return rx.vstack(
+        rx.text("Files", rx.text(" (optional)", as_="span", weight="regular", color="var(--gray-11)"), as_="div", size="2", weight="medium"),
+        field_hint("files", f"{ACCEPTED_TEXT}; up to 10 files, 25 MB each."),
+        named_upload(
+            rx.flex(
+                rx.button(
+                    rx.icon("paperclip", aria_hidden="true", size=16),
+                    "Choose files",
+                    type="button",
+                    variant="soft",
+                    size="2",
+                    aria_describedby="field-files-hint field-files-error",
+                ),
+                rx.text("or drop them here", size="2", color="var(--gray-11)"),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
+            input_label="Files",
+            id=UPLOAD_ID,
+            accept=ACCEPTED_FILES,
+            max_files=10,
+            multiple=True,
+            no_keyboard=True,  # the button inside is the keyboard control; no second tab stop
+            on_drop_rejected=S.files_rejected,
+            border="1px dashed var(--gray-a8)",
+            border_radius="var(--radius-3)",
+            padding="0.75rem",
+            width="100%",
+        ),
+        rx.cond(
+            rx.selected_files(UPLOAD_ID).length() > 0,
+            rx.vstack(
+                rx.text("Selected:", size="2", weight="medium"),
+                rx.el.ul(
+                    rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.el.li(rx.text(name, size="2"))),
+                    style={"margin": "0", "padding_left": "1.25rem"},
+                ),
+                rx.button(
+                    "Clear selected files",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="1",
+                    on_click=rx.clear_selected_files(UPLOAD_ID),
+                ),
+                spacing="1",
+                align="start",
+                width="100%",
+            ),
+        ),
+        field_error("files", error),
+        spacing="1",
+        width="100%",
+    )
+
+
+def submit_form() -> rx.Component:
+    return section(
+        "Submit deliverable",
+        rx.cond(
+            V.status == "changes_requested",
+            rx.text("The manager asked for changes: see their comment under Submissions, then send a new version.", size="2"),
+        ),
+        rx.form(
+            rx.vstack(
+                form_alert(S.submit_errors.get("form", "")),
+                _note_field(),
+                _link_field(),
+                _files_field(),
+                rx.button("Submit", type="submit", size="3"),
+                spacing="4",
+                width="100%",
+                align="start",
+            ),
+            on_submit=lambda form_data: S.submit_deliverable(rx.upload_files(upload_id=UPLOAD_ID), form_data),
+            key=S.form_key,
+            # Our messages, next to each field, instead of the browser's bubbles.
+            no_validate=True,
+            aria_label="Submit deliverable",
+            width="100%",
+        ),
+    )
+
+
+# --- the manager's review ----------------------------------------------------------
+
+
+def review() -> rx.Component:
+    comment_error = S.review_errors.get("comment", "")
+    return section(
+        rx.text("Review version ", S.latest_version, as_="span"),
+        form_alert(S.review_errors.get("form", "")),
+        rx.text(
+            "Approving pays ", V.pay, " to ", V.student_name, ".",
+            rx.cond(V.payment_label != "", rx.text(" (", V.payment_label, ")", as_="span")),
+            size="2",
+        ),
+        rx.button(
+            rx.icon("check", aria_hidden="true", size=16),
+            "Approve and pay",
+            on_click=S.approve(S.latest_version),
+            color_scheme="green",
+            high_contrast=True,
+            size="3",
+        ),
+        rx.separator(size="4"),
+        rx.cond(
+            S.revisions_left,
+            rx.form(
+                rx.vstack(
+                    field_label("What should change", "comment"),
+                    field_hint("comment", "Be specific: the student gets one revision round per request."),
+                    rx.text_area(
+                        id=field_id("comment"),
+                        name="comment",
+                        rows="4",
+                        size="3",
+                        resize="vertical",
+                        max_length=5000,
+                        width="100%",
+                        aria_describedby=f"{field_id('comment')}-hint {field_id('comment')}-error",
+                        aria_invalid=rx.cond(comment_error != "", "true", "false"),
+                    ),
+                    field_error("comment", comment_error),
+                    rx.button("Request changes", type="submit", variant="outline", size="3"),
+                    spacing="2",
+                    width="100%",
+                    align="start",
+                ),
+                on_submit=lambda form_data: S.request_changes(S.latest_version, form_data),
+                key=S.review_key,
+                no_validate=True,
+                aria_label="Request changes",
+                width="100%",
+            ),
+            rx.text("All revision rounds are used: approve this version or agree a new scope with the student.", size="2"),
+        ),
+    )
+
+
+# --- history ------------------------------------------------------------------------
+
+
+def _decision(sub) -> rx.Component:
+    return rx.match(
+        sub.decision,
+        ("approved", rx.badge("Approved", color_scheme="green", variant="soft", high_contrast=True)),
+        ("changes_requested", rx.badge("Changes requested", color_scheme="orange", variant="soft", high_contrast=True)),
+        rx.badge("Waiting for review", color_scheme="blue", variant="soft", high_contrast=True),
+    )
+
+
+def _file_link(f) -> rx.Component:
+    # as_child=False: a plain <a>, so the browser fetches our /files route instead of client routing.
+    return rx.el.li(
+        rx.link(f.name, href="/files/" + f.id.to_string(), as_child=False, size="2", download=f.name),
+        rx.text(" (", f.size, ")", as_="span", size="2", color="var(--gray-11)"),
+    )
+
+
+def submission_card(sub) -> rx.Component:
+    return row_card(
+        rx.flex(
+            rx.heading("Version ", sub.version, as_="h3", size="3"),
+            _decision(sub),
+            justify="between",
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.text("Submitted ", sub.submitted_at, size="2", color="var(--gray-11)"),
+        rx.text(sub.note, size="2", style=PRE_WRAP),
+        rx.cond(
+            sub.link != "",
+            fact("Link", rx.link(sub.link, href=sub.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
+        ),
+        rx.cond(
+            sub.files.length() > 0,
+            rx.box(
+                rx.text("Files", size="2", weight="medium"),
+                rx.el.ul(rx.foreach(sub.files, _file_link), style={"margin": "0", "padding_left": "1.25rem"}),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            sub.decision_comment != "",
+            rx.callout.root(
+                rx.callout.text(rx.text("Manager's comment: ", as_="span", weight="bold"), rx.text(sub.decision_comment, as_="span", style=PRE_WRAP)),
+                color_scheme="orange",
+                high_contrast=True,
+                size="1",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def history() -> rx.Component:
+    return section(
+        "Submissions",
+        rx.cond(
+            V.submissions.length() > 0,
+            rx.vstack(rx.foreach(V.submissions, submission_card), spacing="3", width="100%"),
+            empty_note(rx.cond(V.viewer_is_student, "Nothing submitted yet.", "The student has not submitted anything yet.")),
+        ),
+    )
+
+
+def body() -> rx.Component:
+    return rx.vstack(
+        notice(S.notice),
+        paid_callout(),
+        summary(),
+        history(),
+        rx.cond(S.can_review, review()),
+        rx.cond(S.can_submit, submit_form()),
+        scope(),
+        rx.link("Back to your dashboard", href="/dashboard", size="2"),
+        spacing="5",
+        width="100%",
+    )
+
+
+def engagement_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(S.found, body(), not_found_card(NOT_FOUND)),
+            loading_note("Loading workspace…"),
+        ),
+        heading=_heading(),
+    )
 
 
 def register(app: rx.App) -> None:
-    pass
+    app.add_page(engagement_page, route="/engagements/[engagement_id]", title="Engagement · MicroGigs", on_load=S.load_engagement)

@@ -1,10 +1,213 @@
-"""Placeholder: being written."""
+"""One gig: what the work is, what it pays, and (for students) the application form."""
 
 import reflex as rx
 
-from microgigs.components.layout import page_layout
-from microgigs.state.session import SessionState
+from microgigs.components.forms import form_alert, submit_button, success_note, textarea_input
+from microgigs.components.gig_card import location_mode_text, skill_badges
+from microgigs.components.layout import link_button, page_layout
+from microgigs.components.status_badge import status_badge
+from microgigs.services.applications import MAX_NOTE
+from microgigs.state.gig_detail import GigDetailState as S
+
+PRE_WRAP = {"white_space": "pre-wrap", "overflow_wrap": "anywhere"}
+
+
+def _heading() -> rx.Var:
+    return rx.cond(S.loaded, rx.cond(S.found, S.card.title, "Gig not found"), "Loading gig…")
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.el.div(
+        rx.el.dt(rx.text(label, size="1", color_scheme="gray", weight="medium")),
+        rx.el.dd(rx.text(value, size="2", weight="medium"), style={"margin": "0"}),
+    )
+
+
+def facts() -> rx.Component:
+    """The numbers a student decides by: a definition list laid out as a grid."""
+    return rx.card(
+        rx.el.dl(
+            _fact("Pay", S.card.pay),
+            _fact("Time", f"about {S.card.estimated_hours} hours"),
+            _fact("Where", rx.fragment(location_mode_text(S.card.location_mode), rx.cond(S.location != "", f" · {S.location}", ""))),
+            _fact("Places", S.slots_text),
+            _fact("Apply by", S.card.application_deadline),
+            _fact("Due", S.card.due_date),
+            _fact("Category", S.card.category),
+            display="grid",
+            grid_template_columns=rx.breakpoints(initial="repeat(2, minmax(0, 1fr))", sm="repeat(4, minmax(0, 1fr))"),
+            gap="var(--space-4)",
+            margin="0",
+        ),
+        width="100%",
+    )
+
+
+def blind_review_note() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("eye-off", aria_hidden="true")),
+        rx.callout.text(
+            rx.text("Blind review. ", as_="span", weight="bold"),
+            "The employer first sees your note, links, answers and skills — not your name, school or major — until they shortlist you.",
+        ),
+        color_scheme="indigo",
+        width="100%",
+    )
+
+
+def question_field(question) -> rx.Component:
+    name = f"answer_{question.id}"
+    fid = f"field-answer-{question.id}"
+    error = S.errors.get(name, "")
+    return rx.vstack(
+        rx.text(rx.el.label(question.text, html_for=fid), as_="div", size="2", weight="medium"),
+        rx.text_area(
+            id=fid,
+            name=name,
+            rows="4",
+            size="3",
+            resize="vertical",
+            max_length=2000,
+            width="100%",
+            aria_describedby=f"{fid}-error",
+            aria_invalid=rx.cond(error != "", "true", "false"),
+        ),
+        rx.text(error, id=f"{fid}-error", as_="p", size="2", color_scheme="red", weight="medium"),
+        spacing="1",
+        width="100%",
+    )
+
+
+def apply_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_alert(S.form_error),
+            form_alert(S.error_count_text),
+            textarea_input(
+                "Why you fit this gig",
+                "note",
+                error=S.errors.get("note", ""),
+                hint="What you have done that is like this work, and when you can do it.",
+                value=S.note,
+                on_change=S.set_note,
+                max_length=MAX_NOTE,
+                rows="6",
+                extra=rx.text(S.note_count_text, size="1", color_scheme="gray", id="note-counter"),
+            ),
+            textarea_input(
+                "Links to your work",
+                "sample_links",
+                optional=True,
+                error=S.errors.get("sample_links", ""),
+                hint="Up to 5 web addresses, one per line (portfolio, GitHub, writing samples).",
+                rows="3",
+                placeholder="https://",
+            ),
+            rx.cond(
+                S.questions.length() > 0,
+                rx.vstack(
+                    rx.heading("Screening questions", as_="h3", size="3"),
+                    rx.foreach(S.questions, question_field),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+            submit_button("Apply"),
+            spacing="4",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.apply,
+        aria_label="Apply to this gig",
+        width="100%",
+    )
+
+
+def apply_section() -> rx.Component:
+    closed = rx.text("This gig is no longer taking applications.", color_scheme="gray")
+    return rx.vstack(
+        rx.heading("Apply", as_="h2", size="5"),
+        rx.cond(
+            S.applied,
+            success_note(rx.text("Applied — see your ", rx.link("dashboard", href="/dashboard", underline="always", high_contrast=True), " for its status.")),
+            rx.cond(
+                S.viewer_manages,
+                rx.text("You manage this gig: see who applied on ", rx.link("its applicants page", href=S.manage_href, underline="always"), "."),
+                rx.cond(
+                    ~S.taking_applications,
+                    closed,
+                    rx.cond(
+                        ~S.signed_in,
+                        rx.flex(
+                            link_button("Sign in to apply", S.sign_in_href, size="3"),
+                            rx.text("New here? ", rx.link("Create a student account", href="/signup", underline="always"), size="2"),
+                            spacing="3",
+                            align="center",
+                            wrap="wrap",
+                        ),
+                        rx.cond(S.is_student, apply_form(), rx.text("Only student accounts can apply to gigs.", color_scheme="gray")),
+                    ),
+                ),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+        id="apply",
+    )
+
+
+def gig_body() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.text(S.card.employer, size="4", weight="medium"),
+            rx.cond(S.card.status != "open", status_badge(S.card.status)),
+            rx.cond(S.viewer_manages, link_button("Manage applicants", S.manage_href, variant="soft")),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.text(S.card.summary, size="3"),
+        facts(),
+        rx.cond(
+            S.card.skills.length() > 0,
+            rx.flex(rx.text("Skills", size="2", weight="medium"), skill_badges(S.card.skills), spacing="2", align="center", wrap="wrap"),
+        ),
+        rx.cond(S.blind_review, blind_review_note()),
+        rx.heading("Scope of the work", as_="h2", size="5"),
+        rx.text(S.scope, style=PRE_WRAP),
+        rx.cond(
+            S.deliverables != "",
+            rx.fragment(
+                rx.heading("Deliverables", as_="h2", size="5"),
+                rx.text(S.deliverables, style=PRE_WRAP),
+            ),
+        ),
+        rx.separator(size="4"),
+        apply_section(),
+        spacing="4",
+        width="100%",
+        align="start",
+    )
+
+
+def not_found() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(S.not_found_message),
+            rx.link("Browse open gigs", href="/"),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+def gig_page() -> rx.Component:
+    return page_layout(
+        rx.cond(S.loaded, rx.cond(S.found, gig_body(), not_found())),
+        heading=_heading(),
+    )
 
 
 def register(app: rx.App) -> None:
-    pass
+    app.add_page(gig_page, route="/gigs/[gig_id]", title=S.page_title, on_load=S.load_gig)

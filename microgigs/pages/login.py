@@ -1,10 +1,72 @@
-"""Placeholder: being written."""
+"""Sign in: a plain form post to /auth/login, which sets the HttpOnly session cookie."""
 
 import reflex as rx
 
+from microgigs.components.forms import form_alert, post_form, submit_button, text_input
 from microgigs.components.layout import page_layout
-from microgigs.state.session import SessionState
+from microgigs.state.auth_forms import LoginState
+
+DEMO_HINT = "Demo: student1@demo.microgigs.test or manager1@demo.microgigs.test, password demo-password-2026"
+
+
+def login_form() -> rx.Component:
+    return post_form(
+        rx.vstack(
+            form_alert(LoginState.error),
+            text_input(
+                "Email address",
+                "email",
+                type="email",
+                default_value=LoginState.email,
+                auto_complete="email",
+                required=True,
+                max_length=254,
+                spell_check=False,
+            ),
+            text_input(
+                "Password",
+                "password",
+                type="password",
+                auto_complete="current-password",
+                required=True,
+            ),
+            rx.el.input(type="hidden", name="next", value=LoginState.next_path),
+            submit_button("Sign in", width="100%"),
+            spacing="4",
+            width="100%",
+        ),
+        action="/auth/login",
+        key=LoginState.form_key,
+        aria_label="Sign in",
+        width="100%",
+    )
+
+
+def login() -> rx.Component:
+    return page_layout(
+        rx.card(
+            rx.vstack(
+                rx.cond(
+                    LoginState.signed_in,
+                    rx.callout(
+                        rx.text("You are signed in as ", rx.text(LoginState.user_name, as_="span", weight="bold"), ". ", rx.link("Go to your dashboard", href="/dashboard", underline="always"), "."),
+                        icon="info",
+                        width="100%",
+                    ),
+                ),
+                login_form(),
+                rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
+                rx.text(DEMO_HINT, size="1", color_scheme="gray"),
+                spacing="4",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+            max_width="28rem",
+        ),
+        heading="Sign in",
+    )
 
 
 def register(app: rx.App) -> None:
-    pass
+    app.add_page(login, route="/login", title="Sign in · MicroGigs", on_load=LoginState.load_login)

@@ -1,10 +1,262 @@
-"""Placeholder: being written."""
+"""Manage applicants: each applicant as a card, blind until shortlisted, with the decision buttons."""
 
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.state.session import SessionState
+from microgigs.components.panels import (
+    badge,
+    PRE_WRAP,
+    button_link,
+    empty_note,
+    fact,
+    facts,
+    inline_error,
+    loading_note,
+    not_found_card,
+    notice,
+    row_card,
+)
+from microgigs.state.manage_gig import NOT_FOUND, ManageGigState as S
+
+OPEN = (("submitted", True), ("shortlisted", True))
+
+
+def _heading() -> rx.Var:
+    return rx.cond(S.loaded, rx.cond(S.found, S.gig_title, "Gig not found"), "Loading applicants…")
+
+
+def gig_summary() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            badge(S.gig_status),
+            rx.text(S.filled_text, size="2", weight="medium"),
+            rx.text(S.applicants_text, size="2"),
+            rx.link("View the gig page", href=S.gig_href, size="2"),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            S.blind_review,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("eye-off", aria_hidden="true")),
+                rx.callout.text(
+                    rx.text("Blind review. ", as_="span", weight="bold"),
+                    "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
+                ),
+                color_scheme="indigo",
+                high_contrast=True,
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _links(applicant) -> rx.Component:
+    return rx.cond(
+        applicant.sample_links.length() > 0,
+        rx.vstack(
+            rx.text("Links to their work", size="2", weight="medium"),
+            rx.el.ul(
+                rx.foreach(
+                    applicant.sample_links,
+                    lambda link: rx.el.li(
+                        rx.link(link, href=link, is_external=True, rel="noopener noreferrer nofollow", size="2", style=PRE_WRAP)
+                    ),
+                ),
+                style={"margin": "0", "padding_left": "1.25rem"},
+            ),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
+def _answers(applicant) -> rx.Component:
+    return rx.cond(
+        applicant.answers.length() > 0,
+        rx.vstack(
+            rx.text("Screening answers", size="2", weight="medium"),
+            rx.foreach(
+                applicant.answers,
+                lambda a: rx.box(
+                    rx.text(a.question, size="2", color="var(--gray-11)"),
+                    rx.text(a.answer, size="2", style=PRE_WRAP),
+                    width="100%",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def _revealed(applicant) -> rx.Component:
+    return rx.cond(
+        applicant.revealed,
+        facts(
+            fact("Email", rx.link(applicant.email, href="mailto:" + applicant.email)),
+            rx.cond(applicant.school != "", fact("School", applicant.school)),
+            rx.cond(applicant.major != "", fact("Major", applicant.major)),
+            rx.cond(applicant.graduation_year != "", fact("Graduation year", applicant.graduation_year)),
+        ),
+    )
+
+
+def _actions(applicant) -> rx.Component:
+    key = applicant.application_id.to_string()
+    feedback_id = "feedback-" + key
+    is_open = rx.match(applicant.status, *OPEN, False)
+    return rx.cond(
+        is_open,
+        rx.vstack(
+            rx.flex(
+                rx.cond(
+                    applicant.status == "submitted",
+                    rx.button(
+                        "Shortlist",
+                        on_click=S.shortlist(applicant.application_id),
+                        variant="soft",
+                        size="2",
+                        aria_label="Shortlist " + applicant.label,
+                    ),
+                ),
+                rx.button(
+                    "Accept",
+                    on_click=S.accept(applicant.application_id),
+                    color_scheme="green",
+                    high_contrast=True,
+                    size="2",
+                    aria_label="Accept " + applicant.label,
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.form(
+                rx.el.input(type="hidden", name="application_id", value=key),
+                rx.flex(
+                    rx.box(
+                        rx.text(
+                            rx.el.label("Feedback for ", applicant.label, " if you decline (optional, one line)", html_for=feedback_id),
+                            as_="div",
+                            size="2",
+                            weight="medium",
+                        ),
+                        rx.input(
+                            id=feedback_id,
+                            name="feedback",
+                            max_length=200,
+                            size="2",
+                            width="100%",
+                            placeholder="e.g. We chose someone with more SQL experience",
+                        ),
+                        flex="1 1 14rem",
+                        min_width="0",
+                    ),
+                    rx.button(
+                        "Decline",
+                        type="submit",
+                        variant="outline",
+                        color_scheme="red",
+                        size="2",
+                        aria_label="Decline " + applicant.label,
+                    ),
+                    spacing="2",
+                    align="end",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                # rx.form's submit hook is built outside rx.foreach, so it cannot capture the
+                # loop item: the application id travels in the form (the service re-checks it).
+                on_submit=S.decline,
+                reset_on_submit=False,
+                aria_label="Decline " + applicant.label,
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def applicant_card(applicant) -> rx.Component:
+    key = applicant.application_id.to_string()
+    return row_card(
+        rx.flex(
+            rx.heading(applicant.label, as_="h2", size="4"),
+            badge(applicant.status),
+            justify="between",
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            width="100%",
+        ),
+        facts(
+            fact("Hours per week", rx.cond(applicant.hours_per_week > 0, applicant.hours_per_week.to_string(), "not given")),
+        ),
+        rx.cond(
+            applicant.skills.length() > 0,
+            rx.flex(
+                rx.text("Skills:", size="2", color="var(--gray-11)"),
+                rx.foreach(applicant.skills, lambda s: rx.badge(s, variant="surface", color_scheme="gray", size="1")),
+                spacing="1",
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+        _revealed(applicant),
+        rx.box(
+            rx.text("Why they fit", size="2", weight="medium"),
+            rx.text(applicant.note, size="2", style=PRE_WRAP),
+            width="100%",
+        ),
+        _links(applicant),
+        _answers(applicant),
+        inline_error(S.card_errors.get(key, "")),
+        rx.cond(
+            applicant.engagement_id > 0,
+            button_link(
+                "Open engagement workspace",
+                "/engagements/" + applicant.engagement_id.to_string(),
+                variant="soft",
+                aria_label="Open engagement workspace for " + applicant.label,
+            ),
+        ),
+        _actions(applicant),
+        aria_label=applicant.label,
+    )
+
+
+def applicants() -> rx.Component:
+    return rx.cond(
+        S.applicants.length() > 0,
+        rx.vstack(rx.foreach(S.applicants, applicant_card), spacing="4", width="100%"),
+        empty_note("No applications yet. They will appear here as students apply."),
+    )
+
+
+def body() -> rx.Component:
+    return rx.vstack(
+        gig_summary(),
+        notice(S.notice),
+        applicants(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def manage_gig_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(S.found, body(), not_found_card(NOT_FOUND)),
+            loading_note("Loading applicants…"),
+        ),
+        heading=_heading(),
+    )
 
 
 def register(app: rx.App) -> None:
-    pass
+    app.add_page(manage_gig_page, route="/manage/gigs/[gig_id]", title="Manage applicants · MicroGigs", on_load=S.load_gig)

@@ -1,10 +1,195 @@
-"""Placeholder: being written."""
+"""Post a gig (employer managers): every field of a gig on one page, errors beside each."""
 
 import reflex as rx
 
+from microgigs.components.forms import (
+    checkbox_input,
+    date_input,
+    error_id,
+    field_error,
+    field_hint,
+    form_alert,
+    hint_id,
+    number_input,
+    select_input,
+    submit_button,
+    success_note,
+    text_input,
+    textarea_input,
+)
 from microgigs.components.layout import page_layout
-from microgigs.state.session import SessionState
+from microgigs.services.gigs import CATEGORIES, MAX_QUESTIONS, MAX_SKILLS, format_money
+from microgigs.settings import get_settings
+from microgigs.state.post_gig import ERRORS_ANCHOR, PostGigState as S
+
+LOCATION_MODE_OPTIONS = [("remote", "Remote"), ("onsite", "On-site"), ("hybrid", "Hybrid")]
+SKILLS_LEGEND_ID = "skills-legend"
+
+
+def _err(name: str) -> rx.Var:
+    return S.errors.get(name, "")
+
+
+def _grid(*children: rx.Component) -> rx.Component:
+    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
+
+
+def _section(title: str, *children: rx.Component) -> rx.Component:
+    return rx.vstack(rx.heading(title, as_="h2", size="4"), *children, spacing="4", width="100%")
+
+
+def skills_field() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(
+            rx.text("Skills", as_="span", size="2", weight="medium"),
+            rx.text(" (optional)", as_="span", size="2", color_scheme="gray"),
+            id=SKILLS_LEGEND_ID,
+        ),
+        field_hint("skills", f"Choose up to {MAX_SKILLS}. Students with these skills see the gig first."),
+        rx.cond(
+            S.skill_names.length() > 0,
+            rx.checkbox_group.root(
+                rx.grid(
+                    rx.foreach(S.skill_names, lambda name: rx.checkbox_group.item(name, value=name)),
+                    columns=rx.breakpoints(initial="2", md="3"),
+                    spacing="2",
+                    width="100%",
+                ),
+                name="skills",
+                aria_labelledby=SKILLS_LEGEND_ID,
+                aria_describedby=f"{hint_id('skills')} {error_id('skills')}",
+                size="2",
+                width="100%",
+            ),
+            rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
+        ),
+        field_error("skills", _err("skills")),
+        style={"border": "none", "padding": "0", "margin": "0", "min_width": "0", "display": "flex", "flex_direction": "column", "gap": "var(--space-1)"},
+        width="100%",
+    )
+
+
+def gig_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            _section(
+                "The work",
+                text_input("Title", "title", error=_err("title"), hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.", max_length=120),
+                text_input("One-line summary", "summary", error=_err("summary"), hint="Shown on the board under the title.", max_length=300),
+                textarea_input("Scope of the work", "scope", error=_err("scope"), hint="What is in and out of scope, what you provide, how you will work together.", rows="8"),
+                textarea_input("Deliverables", "deliverables", optional=True, error=_err("deliverables"), hint="What the student hands in (files, links, a demo).", rows="4"),
+                _grid(
+                    select_input("Category", "category", list(CATEGORIES), error=_err("category"), placeholder="Choose a category"),
+                    rx.box(),
+                ),
+                skills_field(),
+            ),
+            _section(
+                "Where and when",
+                _grid(
+                    select_input("Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value="remote"),
+                    text_input("Place", "location", optional=True, error=_err("location"), hint="Needed for on-site and hybrid gigs.", max_length=120),
+                    date_input("Application deadline", "application_deadline", error=_err("application_deadline"), hint="Applications close at the end of this day."),
+                    number_input("Estimated hours", "estimated_hours", error=_err("estimated_hours"), hint="Total, between 1 and 400.", max_length=6),
+                    date_input("Start date", "start_date", optional=True, error=_err("start_date"), hint="When the student may begin."),
+                    date_input("Due date", "due_date", error=_err("due_date"), hint="When the work must be handed in."),
+                ),
+            ),
+            _section(
+                "Students and pay",
+                _grid(
+                    number_input("Students needed", "slots", error=_err("slots"), default_value="1", hint="Each student does the whole gig.", max_length=3),
+                    text_input(
+                        "Pay per student (US dollars)",
+                        "pay",
+                        error=_err("pay"),
+                        hint=f"Paid when you approve the work. At least {format_money(get_settings().pay_floor_cents_per_hour)} an hour.",
+                        input_mode="decimal",
+                        placeholder="450",
+                        max_length=13,
+                    ),
+                ),
+                checkbox_input(
+                    "Blind review",
+                    "blind_review",
+                    default_checked=True,
+                    hint="Hide applicants’ names, schools and majors until you shortlist them.",
+                ),
+            ),
+            _section(
+                "Screening questions",
+                textarea_input(
+                    "Questions for applicants",
+                    "questions",
+                    optional=True,
+                    error=_err("questions"),
+                    hint=f"Up to {MAX_QUESTIONS}, one per line. Every applicant answers each one.",
+                    rows="4",
+                ),
+            ),
+            submit_button("Post gig"),
+            spacing="6",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.post,
+        aria_label="Post a gig",
+        width="100%",
+    )
+
+
+def messages() -> rx.Component:
+    return rx.box(form_alert(S.form_error), form_alert(S.error_count_text), id=ERRORS_ANCHOR, width="100%")
+
+
+def submitted() -> rx.Component:
+    return rx.vstack(
+        success_note(
+            rx.text("Submitted for review: “", S.submitted_title, "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.")
+        ),
+        rx.flex(
+            rx.link("View the gig", href=S.submitted_href),
+            rx.link("Go to your dashboard", href="/dashboard"),
+            rx.link("Post another gig", href="/gigs/new", on_click=S.load_post_gig),
+            spacing="4",
+            wrap="wrap",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def post_gig_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(
+                S.is_manager,
+                rx.cond(
+                    S.submitted_status != "",
+                    submitted(),
+                    rx.vstack(
+                        rx.text("A gig is a short, paid project with a clear result. Students see it on the board once it is published.", color_scheme="gray"),
+                        messages(),
+                        gig_form(),
+                        spacing="4",
+                        width="100%",
+                    ),
+                ),
+                rx.card(
+                    rx.vstack(
+                        rx.text("Only employer managers can post gigs."),
+                        rx.text("Employers: ", rx.link("create an employer account", href="/signup?role=manager", underline="always"), " and the career center will review it.", size="2"),
+                        spacing="2",
+                    ),
+                    width="100%",
+                ),
+            ),
+            rx.text("Loading…", color_scheme="gray"),
+        ),
+        heading="Post a gig",
+    )
 
 
 def register(app: rx.App) -> None:
-    pass
+    app.add_page(post_gig_page, route="/gigs/new", title="Post a gig · MicroGigs", on_load=S.load_post_gig)

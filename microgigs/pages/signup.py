@@ -1,10 +1,130 @@
-"""Placeholder: being written."""
+"""Sign up as a student or as an employer's manager: a plain form post to /auth/signup."""
 
 import reflex as rx
 
+from microgigs.components.forms import error_id, field_error, form_alert, post_form, submit_button, text_input
 from microgigs.components.layout import page_layout
-from microgigs.state.session import SessionState
+from microgigs.state.auth_forms import SignupState
+
+ROLE_LEGEND_ID = "signup-role-legend"
+
+
+def _err(name: str) -> rx.Var:
+    return SignupState.errors.get(name, "")
+
+
+def role_choice() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(rx.text("I am…", size="2", weight="medium"), id=ROLE_LEGEND_ID, style={"margin_bottom": "var(--space-2)"}),
+        rx.radio_group.root(
+            rx.flex(
+                rx.radio_group.item("a student looking for gigs", value="student"),
+                rx.radio_group.item("hiring for an employer", value="manager"),
+                direction="column",
+                spacing="2",
+            ),
+            name="role",
+            # Uncontrolled, so a click shows at once; the state only learns the choice
+            # to show or hide the employer fields.
+            default_value=SignupState.role,
+            on_change=SignupState.set_role,
+            size="3",
+            aria_labelledby=ROLE_LEGEND_ID,
+            aria_describedby=error_id("role"),
+        ),
+        field_error("role", _err("role")),
+        style={"border": "none", "padding": "0", "margin": "0", "min_width": "0"},
+        width="100%",
+    )
+
+
+def employer_fields() -> rx.Component:
+    return rx.vstack(
+        text_input(
+            "Organization name",
+            "organization_name",
+            error=_err("organization_name"),
+            hint="Your organization is reviewed by the career center before it can post gigs.",
+            default_value=SignupState.organization_name,
+            auto_complete="organization",
+            max_length=120,
+        ),
+        text_input(
+            "Organization website",
+            "organization_website",
+            type="url",
+            optional=True,
+            error=_err("organization_website"),
+            default_value=SignupState.organization_website,
+            auto_complete="url",
+            placeholder="https://",
+            max_length=300,
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def signup_form() -> rx.Component:
+    return post_form(
+        rx.vstack(
+            form_alert(SignupState.error),
+            form_alert(SignupState.error_count_text),
+            role_choice(),
+            text_input(
+                "Your name",
+                "display_name",
+                error=_err("display_name"),
+                default_value=SignupState.display_name,
+                auto_complete="name",
+                max_length=100,
+            ),
+            text_input(
+                "Email address",
+                "email",
+                type="email",
+                error=_err("email"),
+                default_value=SignupState.email,
+                auto_complete="email",
+                max_length=254,
+                spell_check=False,
+            ),
+            text_input(
+                "Password",
+                "password",
+                type="password",
+                error=_err("password"),
+                hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
+                auto_complete="new-password",
+            ),
+            rx.cond(SignupState.is_employer, employer_fields()),
+            submit_button("Create account", width="100%"),
+            spacing="4",
+            width="100%",
+        ),
+        action="/auth/signup",
+        key=SignupState.form_key,
+        aria_label="Create an account",
+        width="100%",
+    )
+
+
+def signup() -> rx.Component:
+    return page_layout(
+        rx.card(
+            rx.vstack(
+                signup_form(),
+                rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
+                spacing="4",
+                width="100%",
+            ),
+            size="3",
+            width="100%",
+            max_width="32rem",
+        ),
+        heading="Create an account",
+    )
 
 
 def register(app: rx.App) -> None:
-    pass
+    app.add_page(signup, route="/signup", title="Create an account · MicroGigs", on_load=SignupState.load_signup)

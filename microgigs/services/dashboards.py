@@ -102,6 +102,7 @@ class ApplicantView:
     school: str = ""
     major: str = ""
     graduation_year: str = ""
+    engagement_id: int = 0  # the workspace of an accepted applicant
 
 
 @dataclass
@@ -250,6 +251,9 @@ def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
         select(Application).where(Application.gig_id == gig.id).order_by(Application.anonymous_number)
     ).all()
     questions = {q.id: q.text for q in session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id))}
+    engagement_ids = dict(
+        session.exec(select(Engagement.application_id, Engagement.id).where(Engagement.gig_id == gig.id)).all()
+    )
     views = []
     for a in applications:
         student = session.get(User, a.student_id)
@@ -274,6 +278,7 @@ def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
             skills=skills,
             answers=answers,
             hours_per_week=profile.hours_per_week,
+            engagement_id=engagement_ids.get(a.id, 0),
         )
         if revealed:
             view.email = student.email

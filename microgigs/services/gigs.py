@@ -264,15 +264,6 @@ def reject_gig(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
     return move_gig(session, actor, get_gig(session, gig_id), "rejected", reason=reason[:500])
 
 
-def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> Gig:
-    gig = get_gig(session, gig_id)
-    policy.require(
-        policy.manages_gig(session, actor, gig) or policy.is_staff(actor),
-        "Only the gig's managers or career-center staff can cancel it.",
-    )
-    return move_gig(session, actor, gig, "cancelled", reason=clean_text(reason)[:500])
-
-
 # --- reading -------------------------------------------------------------------
 
 

@@ -84,6 +84,42 @@ def pay_out(session: Session, engagement: Engagement, gateway: PaymentGateway | 
     session.add(engagement)
 
 
+def settle_cancellation(session: Session, engagement: Engagement, *, work_started: bool, gateway: PaymentGateway | None = None) -> None:
+    """Give back the held money of a cancelled engagement.
+
+    Before work starts the employer gets everything back, fee included. After, the
+    student keeps the kill fee (a settable share of the pay) and the rest is refunded.
+    """
+    if engagement.funded_at is None:
+        return  # nothing was ever charged
+    gateway = gateway or current_gateway()
+    key = f"engagement-{engagement.id}-cancel"
+    kill_fee = round(engagement.pay_cents * get_settings().kill_fee_percent / 100) if work_started else 0
+    refund = engagement.pay_cents - kill_fee + (0 if work_started else engagement.fee_cents)
+    _entry(session, engagement, "held", -engagement.pay_cents, f"{key}-release")
+    if not work_started:
+        _entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
+    if kill_fee:
+        result = gateway.transfer_to_student(
+            engagement_id=engagement.id,
+            student_id=engagement.student_id,
+            amount_cents=kill_fee,
+            currency=engagement.currency,
+            source_reference=engagement.checkout_ref,
+            idempotency_key=f"{key}-kill-fee",
+        )
+        _entry(session, engagement, "kill_fee", kill_fee, f"{key}-kill-fee", result.reference)
+    if refund:
+        result = gateway.refund(
+            engagement_id=engagement.id,
+            amount_cents=refund,
+            currency=engagement.currency,
+            source_reference=engagement.checkout_ref,
+            idempotency_key=f"{key}-refund",
+        )
+        _entry(session, engagement, "refunded", refund, f"{key}-refund", result.reference)
+
+
 @dataclass(frozen=True)
 class LedgerBalance:
     funded: int

@@ -1,0 +1,45 @@
+"""Closing a gig early: every waiting applicant gets a decision, every engagement is settled.
+
+Its own module because it reaches across gigs, applications and payments, which
+would otherwise import each other.
+"""
+
+from sqlmodel import Session, select
+
+from microgigs.models import Engagement, Gig, Submission, User, utcnow
+from microgigs.services import applications, audit, gigs, notifications, payments, policy
+from microgigs.services.validation import clean_text
+
+UNFINISHED = ("funding", "active", "submitted", "changes_requested")
+
+
+def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> Gig:
+    gig = gigs.get_gig(session, gig_id)
+    policy.require(
+        policy.manages_gig(session, actor, gig) or policy.is_staff(actor),
+        "Only the gig's managers or career-center staff can cancel it.",
+    )
+    reason = clean_text(reason)[:500]
+    gigs.move_gig(session, actor, gig, "cancelled", reason=reason)
+    applications.close_remaining_applications(session, gig, "The employer cancelled this gig.")
+    for engagement in session.exec(
+        select(Engagement).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))
+    ).all():
+        cancel_engagement(session, actor, engagement, reason)
+    session.flush()
+    return gig
+
+
+def cancel_engagement(session: Session, actor: User, engagement: Engagement, reason: str) -> None:
+    """Stop one engagement and settle its money (refund, or kill fee once work has started)."""
+    work_started = (
+        session.exec(select(Submission.id).where(Submission.engagement_id == engagement.id)).first() is not None
+    )
+    payments.settle_cancellation(session, engagement, work_started=work_started)
+    old = engagement.status
+    engagement.status = "cancelled"
+    engagement.cancelled_at = utcnow()
+    session.add(engagement)
+    audit.record(session, actor, "engagement.cancelled", "engagement", engagement.id, previous=old, reason=reason, work_started=work_started)
+    gig = session.get(Gig, engagement.gig_id)
+    notifications.notify(session, engagement.student_id, "engagement.cancelled", f"The employer cancelled {gig.title}", f"/engagements/{engagement.id}", email=True)

@@ -1,0 +1,109 @@
+"""The dashboard: a student's applications and engagements, or a manager's gigs and reviews.
+
+Every handler resolves the signed-in person again from the session cookie, calls one
+service and shows that service's message next to the thing it is about.
+"""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import applications, dashboards, payments, policy
+from microgigs.services.dashboards import ApplicationRow, EngagementRow, ManagerGigRow
+from microgigs.services.errors import DomainError
+from microgigs.state.session import SessionState
+
+# What a manager may still pull back: the service decides, this only hides the button.
+WITHDRAWABLE = ("submitted", "shortlisted")
+
+
+class DashboardState(SessionState):
+    loaded: bool = False
+    # "student", "manager", "staff" or "none" (a manager without an organization).
+    view: str = ""
+    load_error: str = ""
+    payment_label: str = ""
+    # Student.
+    applications: list[ApplicationRow] = []
+    engagements: list[EngagementRow] = []
+    # Manager.
+    organization: str = ""
+    organization_status: str = ""
+    gigs: list[ManagerGigRow] = []
+    to_review: list[EngagementRow] = []
+    # Messages next to one application (keyed by its id as text), and the last good news.
+    row_errors: dict[str, str] = {}
+    notice: str = ""
+
+    @rx.var
+    def organization_pending(self) -> bool:
+        return self.organization_status == "pending"
+
+    @rx.var
+    def organization_blocked(self) -> bool:
+        return self.organization_status in ("rejected", "suspended")
+
+    def _load(self, session, actor) -> None:
+        """Fill the page from the services for this actor (called inside a session scope)."""
+        self.payment_label = payments.current_gateway().label
+        self.load_error = ""
+        if policy.is_student(actor):
+            data = dashboards.student_dashboard(session, actor)
+            self.view = "student"
+            self.applications = data.applications
+            self.engagements = data.engagements
+        elif policy.organization_ids_managed_by(session, actor):
+            data = dashboards.manager_dashboard(session, actor)
+            self.view = "manager"
+            self.organization = data.organization
+            self.organization_status = data.organization_status
+            self.gigs = data.gigs
+            self.to_review = data.to_review
+        elif policy.is_staff(actor):
+            self.view = "staff"
+        else:
+            self.view = "none"
+        self.loaded = True
+
+    def _reload(self):
+        """Read everything again (the database is the source of truth)."""
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                self._load(session, actor)
+            except DomainError as error:
+                self.view = "none"
+                self.load_error = error.message
+                self.loaded = True
+        return None
+
+    @rx.event
+    def load_dashboard(self):
+        """on_load."""
+        self.row_errors = {}
+        self.notice = ""
+        return self._reload()
+
+    @rx.event
+    def withdraw(self, application_id: int):
+        """Withdraw one of the student's own applications; the service checks whose it is."""
+        key = str(application_id)
+        self.row_errors = {k: v for k, v in self.row_errors.items() if k != key}
+        self.notice = ""
+        try:
+            app_id = int(application_id)
+        except (TypeError, ValueError):
+            self.row_errors = {**self.row_errors, key: "That application was not found."}
+            return self._reload()
+        try:
+            # The error is caught outside the scope so it rolls back: nothing half-written.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                applications.withdraw(session, actor, app_id)
+            self.notice = "Application withdrawn."
+        except DomainError as error:
+            self.row_errors = {**self.row_errors, key: error.message}
+        return self._reload()

@@ -1,0 +1,240 @@
+"""The engagement workspace: the locked scope, the submissions, and the next step for each side.
+
+The student submits deliverables (note, link, files) through an upload handler; a manager
+approves (which pays the student) or requests changes. Both decisions carry the version the
+page showed, so a stale page gets the service's "a newer version has arrived" message.
+"""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import dashboards, engagements
+from microgigs.services.dashboards import EngagementView
+from microgigs.services.engagements import UploadedFile
+from microgigs.services.errors import DomainError
+from microgigs.services.validation import ValidationFailed
+from microgigs.state.manage_gig import id_from_path
+from microgigs.state.session import SessionState
+
+UPLOAD_ID = "deliverable-files"
+NOT_FOUND = "This engagement does not exist, or it is not yours to see."
+# What the file picker offers; the service enforces the real list and the size limits.
+ACCEPTED_FILES = {
+    "application/pdf": [".pdf"],
+    "image/png": [".png"],
+    "image/jpeg": [".jpg", ".jpeg"],
+    "image/gif": [".gif"],
+    "text/plain": [".txt"],
+    "text/markdown": [".md"],
+    "text/csv": [".csv"],
+    "application/json": [".json"],
+    "application/zip": [".zip"],
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": [".pptx"],
+}
+ACCEPTED_TEXT = "PDF, PNG, JPG, GIF, TXT, MD, CSV, JSON, ZIP, DOCX, XLSX or PPTX"
+MAX_NOTE = 5000
+
+EMPTY_VIEW = EngagementView(
+    id=0,
+    gig_id=0,
+    gig_title="",
+    employer="",
+    student_name="",
+    status="",
+    scope="",
+    pay="",
+    fee="",
+    due_date="",
+    payment_label="",
+    revision_rounds_used=0,
+    max_revision_rounds=0,
+    viewer_is_student=False,
+    viewer_manages=False,
+    submissions=[],
+)
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """A service error as {field: message}; a message about no field goes under "form"."""
+    if isinstance(error, ValidationFailed):
+        return dict(error.errors)
+    return {error.field or "form": error.message}
+
+
+def _version(value) -> int | None:
+    """The version number a page sent (the one it showed), or None when it is not one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class EngagementState(SessionState):
+    loaded: bool = False
+    found: bool = False
+    view: EngagementView = EMPTY_VIEW
+    # The student's form: errors by field ("note", "link", "files", "form").
+    submit_errors: dict[str, str] = {}
+    # Bumped after a good submission so the form (uncontrolled inputs) starts empty again.
+    form_key: int = 0
+    # The manager's review: errors by field ("comment", "form").
+    review_errors: dict[str, str] = {}
+    review_key: int = 0
+    notice: str = ""
+
+    @rx.var
+    def latest_version(self) -> int:
+        return max((s.version for s in self.view.submissions), default=0)
+
+    @rx.var
+    def can_submit(self) -> bool:
+        return self.view.viewer_is_student and self.view.status in ("active", "changes_requested")
+
+    @rx.var
+    def can_review(self) -> bool:
+        return self.view.viewer_manages and self.view.status == "submitted" and self.latest_version > 0
+
+    @rx.var
+    def revisions_left(self) -> bool:
+        return self.view.revision_rounds_used < self.view.max_revision_rounds
+
+    @rx.var
+    def rounds_text(self) -> str:
+        return f"{self.view.revision_rounds_used} of {self.view.max_revision_rounds} used"
+
+    @rx.var
+    def paid_text(self) -> str:
+        label = f" ({self.view.payment_label})" if self.view.payment_label else ""
+        return f"Approved — {self.view.pay} paid to {self.view.student_name}{label}"
+
+    @rx.var
+    def has_submit_errors(self) -> bool:
+        return bool(self.submit_errors)
+
+    def _engagement_id(self) -> int:
+        return id_from_path(self.router.url.path)
+
+    def _load(self, session, actor) -> None:
+        self.loaded = True
+        try:
+            view = dashboards.engagement_view(session, actor, self._engagement_id())
+        except DomainError:
+            self.found = False
+            self.view = EMPTY_VIEW
+            return
+        self.found = True
+        self.view = view
+
+    def _reload(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            self._load(session, actor)
+        return None
+
+    @rx.event
+    def load_engagement(self):
+        """on_load: everything again from the database."""
+        self.submit_errors = {}
+        self.review_errors = {}
+        self.notice = ""
+        return self._reload()
+
+    @rx.event
+    def files_rejected(self, rejected: list):
+        """The picker refused a file (type or count) before anything was sent."""
+        first = rejected[0] if isinstance(rejected, list) and rejected and isinstance(rejected[0], dict) else {}
+        file = first.get("file")
+        name = ""
+        if isinstance(file, dict):
+            name = str(file.get("path") or file.get("name") or "")
+        name = name.lstrip("./")[:120] or "That file"
+        codes = {str(e.get("code", "")) for e in first.get("errors") or [] if isinstance(e, dict)}
+        if "too-many-files" in codes:
+            reason = "attach at most 10 files at once"
+        elif "file-too-large" in codes:
+            reason = "it is larger than 25 MB"
+        else:
+            reason = f"use {ACCEPTED_TEXT}"
+        self.submit_errors = {**self.submit_errors, "files": f"{name} was not added: {reason}."}
+
+    @rx.event
+    async def submit_deliverable(self, files: list[rx.UploadFile], form_data: dict):
+        """The student's new version: note, link and the files the upload carried."""
+        self.submit_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        uploads = []
+        for file in files or []:
+            data = await file.read()
+            uploads.append(UploadedFile(name=file.name or file.filename or "file", data=data))
+        try:
+            # Caught outside the scope so a refusal rolls back: no submission row, no stored file.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                submission = engagements.submit_deliverable(
+                    session,
+                    actor,
+                    self._engagement_id(),
+                    str(form_data.get("note", "")),
+                    str(form_data.get("link", "")),
+                    uploads,
+                )
+            self.notice = f"Version {submission.version} submitted. The manager has been told."
+            self.form_key += 1
+            cleared = rx.clear_selected_files(UPLOAD_ID)
+        except DomainError as error:
+            self.submit_errors = field_errors(error)
+            cleared = None
+        redirect = self._reload()
+        return redirect or cleared
+
+    @rx.event
+    def approve(self, version: int):
+        """Approve the version the page showed; the service pays the student."""
+        self.review_errors = {}
+        self.notice = ""
+        expected = _version(version)
+        if expected is None:
+            self.review_errors = {"form": "Reload the page and try again."}
+            return self._reload()
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                engagements.approve(session, actor, self._engagement_id(), expected_version=expected)
+        except DomainError as error:
+            self.review_errors = field_errors(error)
+        return self._reload()
+
+    @rx.event
+    def request_changes(self, version: int, form_data: dict):
+        """Send the version back with a comment (uses one revision round)."""
+        self.review_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        expected = _version(version)
+        if expected is None:
+            self.review_errors = {"form": "Reload the page and try again."}
+            return self._reload()
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                engagements.request_changes(
+                    session, actor, self._engagement_id(), str(form_data.get("comment", "")), expected_version=expected
+                )
+            self.notice = "Changes requested. The student has been told."
+            self.review_key += 1
+        except DomainError as error:
+            self.review_errors = field_errors(error)
+        return self._reload()
+

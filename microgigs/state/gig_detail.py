@@ -1,0 +1,171 @@
+"""One gig's page: its details as the viewer may see them, and a student's application."""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import applications, gigs
+from microgigs.services.applications import MAX_NOTE, ApplicationInput
+from microgigs.services.errors import DomainError
+from microgigs.services.gigs import GigCard, QuestionView
+from microgigs.services.validation import ValidationFailed
+from microgigs.state.session import SessionState
+
+EMPTY_CARD = GigCard(
+    id=0,
+    title="",
+    summary="",
+    employer="",
+    category="",
+    pay="",
+    estimated_hours=0,
+    location_mode="remote",
+    due_date="",
+    application_deadline="",
+    skills=[],
+    status="",
+)
+
+
+def gig_id_from_path(path: str) -> int:
+    """The id in /gigs/<id> (0 when it is not a positive number)."""
+    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() and len(last) < 12 else 0
+
+
+def split_links(text: str) -> list[str]:
+    """One link per line (blank lines dropped); the service checks each one."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def answers_from_form(form_data: dict, question_ids: list[int]) -> dict[int, str]:
+    return {qid: str(form_data.get(f"answer_{qid}", "")) for qid in question_ids}
+
+
+class GigDetailState(SessionState):
+    loaded: bool = False
+    found: bool = False
+    not_found_message: str = ""
+    card: GigCard = EMPTY_CARD
+    scope: str = ""
+    deliverables: str = ""
+    location: str = ""
+    slots: int = 0
+    slots_left: int = 0
+    blind_review: bool = False
+    questions: list[QuestionView] = []
+    viewer_manages: bool = False
+    # The application form.
+    note: str = ""
+    errors: dict[str, str] = {}
+    form_error: str = ""
+    applied: bool = False
+
+    @rx.var
+    def page_title(self) -> str:
+        if not self.loaded:
+            return "Gig · MicroGigs"
+        return f"{self.card.title} · MicroGigs" if self.found else "Gig not found · MicroGigs"
+
+    @rx.var
+    def note_count_text(self) -> str:
+        return f"{len(self.note):,} of {MAX_NOTE:,} characters"
+
+    @rx.var
+    def taking_applications(self) -> bool:
+        return self.card.status == "open" and self.slots_left > 0
+
+    @rx.var
+    def manage_href(self) -> str:
+        return f"/manage/gigs/{self.card.id}"
+
+    @rx.var
+    def sign_in_href(self) -> str:
+        return f"/login?next=/gigs/{self.card.id}"
+
+    @rx.var
+    def slots_text(self) -> str:
+        taken = "place" if self.slots == 1 else "places"
+        return f"{self.slots_left} of {self.slots} {taken} left"
+
+    @rx.var
+    def error_count_text(self) -> str:
+        n = len(self.errors)
+        if n == 0:
+            return ""
+        return "Your application was not sent: check the field marked below." if n == 1 else f"Your application was not sent: check the {n} fields marked below."
+
+    def _reset_form(self):
+        self.note = ""
+        self.errors = {}
+        self.form_error = ""
+        self.applied = False
+
+    @rx.event
+    def load_gig(self):
+        gig_id = gig_id_from_path(self.router.url.path)
+        self._reset_form()
+        if self.loaded and self.card.id != gig_id:
+            # Coming from another gig's page: do not show (or apply to) that one meanwhile.
+            self.loaded = False
+            yield
+        with session_scope() as session:
+            actor = self._actor(session)
+            try:
+                detail = gigs.gig_detail(session, actor, gig_id) if gig_id else None
+            except DomainError:
+                detail = None
+        self.loaded = True
+        if detail is None:
+            self.found = False
+            self.card = EMPTY_CARD
+            self.questions = []
+            self.not_found_message = "This gig does not exist, or it is not open to view."
+            return
+        self.found = True
+        self.card = detail.card
+        self.scope = detail.scope
+        self.deliverables = detail.deliverables
+        self.location = detail.location
+        self.slots = detail.slots
+        self.slots_left = detail.slots_left
+        self.blind_review = detail.blind_review
+        self.questions = detail.questions
+        self.viewer_manages = detail.viewer_manages
+
+    @rx.event
+    def set_note(self, value: str):
+        self.note = str(value)[: MAX_NOTE + 100]
+
+    @rx.event
+    def apply(self, form_data: dict):
+        """Send the application; every check (student, open, once, fields) is the service's."""
+        if self.applied or not self.card.id:
+            return None
+        self.errors = {}
+        self.form_error = ""
+        note = str(form_data.get("note", self.note))
+        data = ApplicationInput(
+            note=note,
+            sample_links=split_links(str(form_data.get("sample_links", ""))),
+            answers=answers_from_form(form_data, [q.id for q in self.questions]),
+        )
+        try:
+            # Errors are caught outside the scope, so it rolls back: nothing half-written.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is not None:
+                    applications.apply(session, actor, self.card.id, data)
+        except ValidationFailed as error:
+            self.errors = dict(error.errors)
+            return None
+        except DomainError as error:
+            if error.field:
+                self.errors = {error.field: error.message}
+            else:
+                self.form_error = error.message
+            return None
+        if actor is None:
+            return self._sign_in_redirect()
+        self.applied = True
+        self.note = ""
+        return None

@@ -1,0 +1,131 @@
+"""A gig's applicants for its managers: shortlist, accept or decline each one.
+
+Blind review is the service's: hidden fields arrive empty, so nothing hidden is ever
+in this state (and so never in the browser).
+"""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import applications, dashboards
+from microgigs.services.dashboards import ApplicantView
+from microgigs.services.errors import DomainError
+from microgigs.state.session import SessionState
+
+NOT_FOUND = "This gig does not exist, or you do not manage it."
+
+
+def id_from_path(path: str) -> int:
+    """The number at the end of a path like /manage/gigs/12 (0 when there is none)."""
+    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() and len(last) < 12 else 0
+
+
+class ManageGigState(SessionState):
+    loaded: bool = False
+    found: bool = False
+    gig_ref: int = 0  # only to draw links; every handler reads the id from the URL again
+    gig_title: str = ""
+    gig_status: str = ""
+    blind_review: bool = False
+    slots: int = 0
+    filled_slots: int = 0
+    applicants: list[ApplicantView] = []
+    # Per applicant (keyed by application id as text): the last error from acting on them.
+    card_errors: dict[str, str] = {}
+    notice: str = ""
+
+    @rx.var
+    def filled_text(self) -> str:
+        return f"{self.filled_slots} of {self.slots} filled"
+
+    @rx.var
+    def applicants_text(self) -> str:
+        n = len(self.applicants)
+        return "1 applicant" if n == 1 else f"{n} applicants"
+
+    @rx.var
+    def gig_href(self) -> str:
+        return f"/gigs/{self.gig_ref}"
+
+    def _gig_id(self) -> int:
+        return id_from_path(self.router.url.path)
+
+    def _load(self, session, actor) -> None:
+        self.loaded = True
+        try:
+            data = dashboards.gig_applicants(session, actor, self._gig_id())
+        except DomainError:
+            self.found = False
+            self.applicants = []
+            self.gig_title = ""
+            return
+        self.found = True
+        self.gig_ref = data.gig_id
+        self.gig_title = data.gig_title
+        self.gig_status = data.gig_status
+        self.blind_review = data.blind_review
+        self.slots = data.slots
+        self.filled_slots = data.filled_slots
+        self.applicants = data.applicants
+
+    def _reload(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            self._load(session, actor)
+        return None
+
+    @rx.event
+    def load_gig(self):
+        """on_load: everything again from the database."""
+        self.card_errors = {}
+        self.notice = ""
+        return self._reload()
+
+    def _act(self, application_id, action, done: str):
+        """Run one service action for one applicant; its error goes on that applicant's card."""
+        key = str(application_id)
+        self.card_errors = {k: v for k, v in self.card_errors.items() if k != key}
+        self.notice = ""
+        result = None
+        try:
+            app_id = int(application_id)
+        except (TypeError, ValueError):
+            self.card_errors = {**self.card_errors, key: "That application was not found."}
+            return self._reload(), None
+        try:
+            # Caught outside the scope so a refused action rolls back: nothing half-written.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect(), None
+                result = action(session, actor, app_id)
+            self.notice = done
+        except DomainError as error:
+            self.card_errors = {**self.card_errors, key: error.message}
+        redirect = self._reload()
+        return redirect, result
+
+    @rx.event
+    def shortlist(self, application_id: int):
+        redirect, _ = self._act(application_id, applications.shortlist, "Shortlisted: their name and details are now shown.")
+        return redirect
+
+    @rx.event
+    def accept(self, application_id: int):
+        redirect, _ = self._act(application_id, applications.accept, "Accepted. The engagement workspace is ready.")
+        return redirect
+
+    @rx.event
+    def decline(self, form_data: dict):
+        form_data = form_data or {}
+        application_id = str(form_data.get("application_id", ""))
+        feedback = str(form_data.get("feedback", ""))
+        redirect, _ = self._act(
+            application_id,
+            lambda session, actor, app_id: applications.decline(session, actor, app_id, feedback),
+            "Declined. The applicant has been told.",
+        )
+        return redirect

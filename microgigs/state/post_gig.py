@@ -1,0 +1,193 @@
+"""Posting a gig: turn the form's text into a GigInput, let the service judge it.
+
+The state only converts what a browser sends (text) into the types the service
+takes (cents, dates, lists). Text that cannot be converted gets its own message;
+every rule about the values themselves is `gigs.validate_gig_input`'s.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from microgigs.db import session_scope
+from microgigs.services import gigs
+from microgigs.services.errors import DomainError
+from microgigs.services.gigs import GigInput
+from microgigs.services.validation import ValidationFailed
+from microgigs.state.session import SessionState
+
+# Form field names that differ from GigInput's (the service's error keys).
+FORM_NAME_FOR = {"pay_cents": "pay"}
+ERRORS_ANCHOR = "post-gig-messages"
+_MONEY = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$|^\d+(\.\d{1,2})?$")
+
+
+class ParseError(ValueError):
+    """Text that cannot be read as the kind of value a field needs."""
+
+
+def parse_dollars(text: str) -> int:
+    """Dollars as typed ("450", "$1,200.50") -> cents. Raises ParseError otherwise."""
+    cleaned = (text or "").strip().replace(" ", "")
+    if cleaned.startswith("$"):
+        cleaned = cleaned[1:]
+    if not cleaned:
+        raise ParseError("Enter the pay per student in dollars, for example 450.")
+    if not _MONEY.match(cleaned):
+        raise ParseError("Enter the pay as a number of dollars, like 450 or 450.50.")
+    try:
+        cents = Decimal(cleaned.replace(",", "")) * 100
+    except InvalidOperation:
+        raise ParseError("Enter the pay as a number of dollars, like 450 or 450.50.") from None
+    return int(cents)
+
+
+def parse_whole_number(text: str, what: str) -> int:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ParseError(f"Enter {what}.")
+    if not cleaned.isdigit() or len(cleaned) > 6:
+        raise ParseError(f"Enter {what} as a whole number, like 12.")
+    return int(cleaned)
+
+
+def parse_date(text: str) -> date | None:
+    """A yyyy-mm-dd date from a date input; empty is None."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ParseError("Enter a real date, like 2026-03-31.") from None
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]]:
+    """The GigInput a form describes, and a message for each field that could not be read.
+
+    Unreadable numbers and dates become 0/None so the service still reports
+    everything else in the same pass; their own message wins over the service's.
+    """
+    problems: dict[str, str] = {}
+
+    def text(name: str) -> str:
+        return str(form.get(name) or "")
+
+    def read(name: str, parse, default):
+        try:
+            return parse()
+        except ParseError as error:
+            problems[name] = str(error)
+            return default
+
+    skills = form.getlist("skills") if isinstance(form, FormData) else form.get("skills", [])
+    if isinstance(skills, str):
+        skills = [s for s in (part.strip() for part in skills.split(",")) if s]
+    data = GigInput(
+        title=text("title"),
+        summary=text("summary"),
+        scope=text("scope"),
+        deliverables=text("deliverables"),
+        category=text("category"),
+        skills=[str(s) for s in skills],
+        location_mode=text("location_mode") or "remote",
+        location=text("location"),
+        estimated_hours=read("estimated_hours", lambda: parse_whole_number(text("estimated_hours"), "the estimated hours"), 0),
+        start_date=read("start_date", lambda: parse_date(text("start_date")), None),
+        due_date=read("due_date", lambda: parse_date(text("due_date")), None),
+        application_deadline=read("application_deadline", lambda: parse_date(text("application_deadline")), None),
+        slots=read("slots", lambda: parse_whole_number(text("slots"), "how many students you need"), 0),
+        pay_cents=read("pay", lambda: parse_dollars(text("pay")), 0),
+        blind_review=str(form.get("blind_review") or "").lower() in ("on", "true", "1", "yes"),
+        questions=split_lines(text("questions")),
+    )
+    return data, problems
+
+
+def form_errors(service_errors: dict[str, str], problems: dict[str, str]) -> dict[str, str]:
+    """The service's messages under the form's field names, with parse problems on top."""
+    merged = {FORM_NAME_FOR.get(k, k): v for k, v in service_errors.items()}
+    merged.update(problems)
+    return merged
+
+
+class PostGigState(SessionState):
+    loaded: bool = False
+    skill_names: list[str] = []
+    errors: dict[str, str] = {}
+    form_error: str = ""
+    submitted_title: str = ""
+    submitted_status: str = ""
+    submitted_id: int = 0
+
+    @rx.var
+    def submitted_href(self) -> str:
+        return f"/gigs/{self.submitted_id}"
+
+    @rx.var
+    def error_count_text(self) -> str:
+        n = len(self.errors)
+        if n == 0:
+            return ""
+        return "The gig was not posted: check the field marked below." if n == 1 else f"The gig was not posted: check the {n} fields marked below."
+
+    @rx.event
+    def load_post_gig(self):
+        self.errors = {}
+        self.form_error = ""
+        self.submitted_title = ""
+        self.submitted_status = ""
+        self.submitted_id = 0
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            self.skill_names = gigs.all_skill_names(session)
+        self.loaded = True
+        return None
+
+    @rx.event
+    def post(self, form_data: FormData):
+        """Create and publish the gig; on success go to its page (or say it awaits review)."""
+        self.errors = {}
+        self.form_error = ""
+        data, problems = gig_input_from_form(form_data)
+        try:
+            # Errors are caught outside the scope, so it rolls back: nothing half-written.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    signed_out = True
+                elif problems:
+                    signed_out = False
+                    # Some text could not be read: report it with every other problem, post nothing.
+                    service_errors, _ = gigs.validate_gig_input(session, data, date.today())
+                    raise ValidationFailed({**service_errors, **problems})
+                else:
+                    signed_out = False
+                    gig = gigs.create_gig(session, actor, data, publish=True)
+                    gig_id, status, title = gig.id, gig.status, gig.title
+        except ValidationFailed as error:
+            self.errors = form_errors(error.errors, problems)
+            return rx.scroll_to(ERRORS_ANCHOR)
+        except DomainError as error:
+            if error.field:
+                self.errors = {FORM_NAME_FOR.get(error.field, error.field): error.message}
+            else:
+                self.form_error = error.message
+            return rx.scroll_to(ERRORS_ANCHOR)
+        if signed_out:
+            return self._sign_in_redirect()
+        if status == "open":
+            return rx.redirect(f"/gigs/{gig_id}")
+        self.submitted_title = title
+        self.submitted_status = status
+        self.submitted_id = gig_id
+        return rx.scroll_to("main")

@@ -1,0 +1,138 @@
+"""Sign-in, sign-up and the board in a real browser, found by role and accessible name.
+
+Runs against the demo data (`app_server` seeds it). Each test uses its own browser
+context, so cookies never leak between them.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+DEMO_STUDENT = "student1@demo.microgigs.test"
+DEMO_PASSWORD = "demo-password-2026"
+PHONE = {"width": 375, "height": 812}
+
+
+def _session_cookies(context) -> list[dict]:
+    return [c for c in context.cookies() if "session" in c["name"]]
+
+
+def _board_loaded(page) -> None:
+    expect(page.get_by_text("Loading gigs…")).to_have_count(0)
+
+
+def test_wrong_password_shows_the_error_by_the_form_and_sets_no_cookie(new_context, assert_accessible):
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto("/login?next=/dashboard")
+
+    page.get_by_label("Email address").fill(DEMO_STUDENT)
+    page.get_by_label("Password").fill("not-the-password-1")
+    page.get_by_role("button", name="Sign in").click()
+
+    form = page.get_by_role("form", name="Sign in")
+    expect(form.get_by_role("alert")).to_have_text(re.compile("do not match an account"))
+    expect(page.get_by_label("Email address")).to_have_value(DEMO_STUDENT)
+    expect(page.get_by_label("Password")).to_have_value("")
+    assert urlsplit(page.url).path.rstrip("/") == "/login"
+    assert _session_cookies(context) == []
+    assert_accessible(page)
+
+    # The right password then signs in and goes where the visitor was heading.
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/dashboard/?$"))
+    cookie = _session_cookies(context)
+    assert len(cookie) == 1 and cookie[0]["httpOnly"]
+
+
+def test_sign_up_refusals_are_shown_next_to_each_field_with_values_kept(new_context, assert_accessible):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/signup")
+
+    page.get_by_label("Your name").fill("Second Account")
+    page.get_by_label("Email address").fill(DEMO_STUDENT)
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+
+    email, password = page.get_by_label("Email address"), page.get_by_label("Password")
+    expect(email).to_have_accessible_description(re.compile("An account with this email already exists"))
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(password).to_have_accessible_description(re.compile("Use at least 10 characters"))
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Your name")).to_have_value("Second Account")
+    expect(email).to_have_value(DEMO_STUDENT)
+    expect(page.get_by_role("alert")).to_have_text(re.compile("problems with 2 fields"))
+    assert "password" not in parse_qs(urlsplit(page.url).query)  # a password never travels in a URL
+    assert_accessible(page)
+
+    # Employers name their organization; the choice and the fields survive a refusal too.
+    page.get_by_role("radio", name="hiring for an employer").check()
+    expect(page.get_by_label("Organization name")).to_be_visible()
+    page.get_by_label("Email address").fill("new.employer@example.com")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_label("Organization name")).to_have_accessible_description(re.compile("Enter your organization's name"))
+    expect(page.get_by_role("radio", name="hiring for an employer")).to_be_checked()
+    expect(page.get_by_label("Email address")).to_have_value("new.employer@example.com")
+
+
+def test_board_search_and_category_live_in_the_url_and_survive_reload(page, assert_accessible):
+    page.goto("/")
+    _board_loaded(page)
+    count = page.get_by_role("status").filter(has_text="open gig")
+    everything = count.inner_text()
+    first = page.get_by_role("article").first
+    title = first.get_by_role("heading", level=2).inner_text()
+    category = first.get_by_text(re.compile(r"^(Marketing|Research|Data analysis|Software|Design|Writing|Operations|Finance)$")).inner_text()
+    word = max(re.findall(r"[A-Za-z]{4,}", title), key=len)
+
+    page.get_by_label("Search gigs").fill(word)
+    page.get_by_label("Category").click()
+    page.get_by_role("option", name=category, exact=True).click()
+    page.get_by_role("button", name="Search").click()
+
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("category") == [category])
+    assert parse_qs(urlsplit(page.url).query)["q"] == [word]
+    expect(count).not_to_have_text(everything)  # the filtered results have arrived
+    expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+    shown = count.inner_text()
+
+    page.reload()
+    _board_loaded(page)
+    expect(page.get_by_label("Search gigs")).to_have_value(word)
+    expect(page.get_by_label("Category")).to_have_text(category)
+    expect(page.get_by_role("status").filter(has_text="open gig")).to_have_text(shown)
+    expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+    assert_accessible(page)
+
+    # Nothing matches: a plain message instead of an empty list.
+    page.goto("/?q=zzzz-no-such-gig")
+    expect(page.get_by_text("No open gigs match your search.")).to_be_visible()
+
+
+def test_board_and_gig_detail_at_phone_width_are_accessible(new_context, assert_accessible):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/")
+    _board_loaded(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a gig")
+    assert_accessible(page)
+
+    link = page.get_by_role("article").first.get_by_role("heading", level=2).get_by_role("link")
+    title = link.inner_text()
+    link.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("heading", name="Scope of the work")).to_be_visible()
+    sign_in = page.get_by_role("link", name="Sign in to apply")
+    expect(sign_in).to_have_attribute("href", re.compile(r"^/login\?next=/gigs/\d+$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing overflows sideways
+    assert_accessible(page)
+
+
+def test_unknown_gig_is_a_friendly_not_found(page, assert_accessible):
+    page.goto("/gigs/999999")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gig not found")
+    expect(page.get_by_role("link", name="Browse open gigs")).to_be_visible()
+    assert_accessible(page)

@@ -520,9 +520,9 @@ def _gig_input(template: GigTemplate, rng: random.Random, today: date, plan: str
     due = deadline + timedelta(days=rng.randint(10, 28))
     slots = rng.choice((2, 3)) if plan == "partial" else rng.choice((1, 1, 2, 2, 3))
     scope = (
-        f"{template.context}\n\n**What you will do**\n"
+        f"{template.context}\n\nWhat you will do:\n"
         + "\n".join(f"- {task}" for task in template.tasks)
-        + f"\n\n**How we work**\n{EMPLOYERS[template.employer]['how']}"
+        + f"\n\nHow we work:\n{EMPLOYERS[template.employer]['how']}"
     )
     return gigs.GigInput(
         title=template.title,
@@ -624,11 +624,11 @@ class _Seeder:
             for skill_name in chosen:
                 self.session.add(StudentSkill(user_id=student.id, skill_id=self.skills[skill_name].id))
             profile = self.session.get(StudentProfile, student.id)
-            slug = name.lower().replace(" ", "-").replace("'", "")
             profile.headline = f"{major} student who enjoys {chosen[0].lower()} and {chosen[1].lower()}"
             profile.interests = f"{', '.join(categories)}; {chosen[-1]}"
             profile.hours_per_week = self.rng.choice((5, 8, 10, 12, 15, 20))
-            profile.links = f"https://portfolio.example.com/{slug}"
+            # Sample links carry no name: blind review must not leak through them.
+            profile.links = f"https://portfolio.example.com/work/{student.id * 7919 % 100000:05d}"
             profile.school = self.rng.choice(SCHOOLS)
             profile.major = major
             profile.graduation_year = self.today.year + self.rng.randint(0, 3)

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs import jobs
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
@@ -14,3 +15,6 @@ app = rx.App(
 
 for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
     page.register(app)
+
+# Expiring gigs, reminders and other timed rules run inside this one process.
+app.register_lifespan_task(jobs.scheduler)

@@ -50,6 +50,8 @@ def status_badge(status: str | rx.Var, **props) -> rx.Component:
     """
     props.setdefault("variant", "soft")
     props.setdefault("size", "2")
+    # Soft green/amber text fails WCAG AA contrast on its own tint; high contrast passes.
+    props.setdefault("high_contrast", True)
     if isinstance(status, str):
         label, color = STATUSES.get(status, (status_label(status), "gray"))
         return rx.badge(label, color_scheme=color, **props)

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
@@ -110,7 +111,11 @@ def sign_up(session: Session, data: SignUp) -> User:
         password_hash=_hasher.hash(data.password),
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()  # the unique email catches two sign-ups racing each other
+    except IntegrityError:
+        session.rollback()
+        raise ValidationFailed({"email": "An account with this email already exists. Sign in instead."}) from None
     if data.role == "student":
         session.add(StudentProfile(user_id=user.id))
     else:

@@ -4,6 +4,8 @@ Its own module because it reaches across gigs, applications and payments, which
 would otherwise import each other.
 """
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from microgigs.models import Engagement, Gig, Submission, User, utcnow
@@ -28,6 +30,20 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
         cancel_engagement(session, actor, engagement, reason)
     session.flush()
     return gig
+
+
+def close_past_deadline(session: Session, now: datetime) -> int:
+    """Scheduled: an open gig whose application deadline has passed stops taking people.
+
+    Nobody accepted: the gig expires. Some accepted: it is filled with those. Either
+    way every applicant still waiting gets a decision.
+    """
+    due = session.exec(select(Gig).where(Gig.status == "open", Gig.application_deadline < now.date())).all()
+    for gig in due:
+        gigs.move_gig(session, None, gig, "filled" if gig.filled_slots else "expired", reason="application deadline passed")
+        applications.close_remaining_applications(session, gig, "The application deadline passed.")
+    session.flush()
+    return len(due)
 
 
 def cancel_engagement(session: Session, actor: User, engagement: Engagement, reason: str) -> None:

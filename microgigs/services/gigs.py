@@ -302,9 +302,11 @@ def cards_for(session: Session, gigs_with_employer: list[tuple[Gig, str]]) -> li
     ]
 
 
-def list_board(session: Session, *, query: str = "", category: str = "", page: int = 1, per_page: int = 20) -> BoardPage:
-    """Open gigs, newest first, matching a free-text query and a category."""
-    conditions = [Gig.status == "open"]
+def list_board(
+    session: Session, *, query: str = "", category: str = "", page: int = 1, per_page: int = 20, today: date | None = None
+) -> BoardPage:
+    """Open gigs still taking applications, newest first, matching a free-text query and a category."""
+    conditions = [Gig.status == "open", Gig.application_deadline >= (today or date.today())]
     if category:
         conditions.append(Gig.category == category)
     text = clean_text(query)[:200]

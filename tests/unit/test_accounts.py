@@ -262,3 +262,24 @@ def test_session_survives_a_fresh_database_session(session, db_engine):
     session.commit()
     with Session(db_engine) as fresh:
         assert accounts.user_for_session_token(fresh, token).id == user.id
+
+
+def test_two_sign_ups_racing_for_one_email_get_the_readable_message(session, monkeypatch):
+    """The unique index, not only the look-up, stops a duplicate; the loser sees the field message."""
+    accounts.sign_up(session, accounts.SignUp("race@uni.edu", "a-long-enough-pass", "First"))
+    session.commit()
+    # Pretend the look-up ran before the other sign-up committed.
+    real_exec = session.exec
+    monkeypatch.setattr(
+        session, "exec", lambda stmt, *a, **k: _NoRow() if "user.email" in str(stmt) and "user.id" in str(stmt) else real_exec(stmt, *a, **k)
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        accounts.sign_up(session, accounts.SignUp("race@uni.edu", "a-long-enough-pass", "Second"))
+    assert refused.value.errors == {"email": "An account with this email already exists. Sign in instead."}
+    monkeypatch.undo()
+    assert [u.display_name for u in session.exec(select(User).where(User.email == "race@uni.edu"))] == ["First"]
+
+
+class _NoRow:
+    def first(self):
+        return None

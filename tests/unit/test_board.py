@@ -1,6 +1,8 @@
 """gigs.list_board: only open gigs, free-text search that is safe for any characters,
 category filter and pagination."""
 
+from datetime import timedelta
+
 import pytest
 
 from microgigs.services import closing, gigs
@@ -125,3 +127,10 @@ def test_board_card_shows_what_students_need(session, make):
     assert (card.id, card.employer, card.pay, card.estimated_hours, card.skills) == (gig.id, "Northwind", "$450.00", 12, ["Excel", "SQL"])
     assert card.due_date == gig.due_date.isoformat()
     assert card.application_deadline == gig.application_deadline.isoformat()
+
+
+def test_gigs_past_their_application_deadline_leave_the_board(session, board):
+    shown, _ = board
+    deadline = shown["logo"].application_deadline
+    assert shown["logo"].id in ids(gigs.list_board(session, today=deadline))
+    assert shown["logo"].id not in ids(gigs.list_board(session, today=deadline + timedelta(days=1)))

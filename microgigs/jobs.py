@@ -1,0 +1,53 @@
+"""Scheduled work (expiring gigs, reminders, auto-approval, payout retries).
+
+Each job is a plain function `(session, now) -> int` (how many things it changed)
+that calls services; this module only runs them every `interval` seconds inside
+the app process. With several workers each runs the jobs: jobs must therefore be
+idempotent (they move things only forward, guarded by the database).
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from microgigs.db import session_scope
+from microgigs.models import utcnow
+from microgigs.services import closing
+
+log = logging.getLogger("microgigs.jobs")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[Session, datetime], int]
+
+
+JOBS: list[Job] = [
+    Job("close gigs past their application deadline", closing.close_past_deadline),
+]
+
+
+def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
+    """Run every job once, each in its own transaction; one failing job does not stop the rest."""
+    now = now or utcnow()
+    results: dict[str, int] = {}
+    for job in JOBS:
+        try:
+            with session_scope() as session:
+                results[job.name] = job.run(session, now)
+        except Exception:  # noqa: BLE001  (a broken job must not kill the scheduler)
+            log.exception("job %s failed", job.name)
+            results[job.name] = -1
+    return results
+
+
+async def scheduler(interval: float = 60.0) -> None:
+    """The app's lifespan task: run the jobs now and then every `interval` seconds."""
+    while True:
+        await asyncio.to_thread(run_due_jobs)
+        await asyncio.sleep(interval)

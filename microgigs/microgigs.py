@@ -5,7 +5,19 @@ import reflex as rx
 from microgigs import jobs
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
-from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
+from microgigs.pages import (
+    certificate,
+    dashboard,
+    engagement,
+    gig_detail,
+    home,
+    login,
+    manage_gig,
+    my_credentials,
+    post_gig,
+    signup,
+    verify,
+)
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -13,7 +25,7 @@ app = rx.App(
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

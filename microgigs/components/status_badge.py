@@ -32,6 +32,10 @@ STATUSES: dict[str, tuple[str, str]] = {
     "paid": ("Paid", "grass"),
     "cancelled": ("Cancelled", "gray"),
     "disputed": ("Disputed", "red"),
+    # credentials
+    "valid": ("Valid", "green"),
+    "revoked": ("Revoked", "red"),
+    "invalid": ("Not valid", "red"),
 }
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, Gig, Submission, SubmissionFile, User, utcnow
-from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services import audit, credentials, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
 from microgigs.settings import get_settings
@@ -158,6 +158,7 @@ def approve(session: Session, actor: User, engagement_id: int, expected_version:
     _move(session, actor, engagement, "approved")
     payments.pay_out(session, engagement)
     audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+    credentials.issue_for_engagement(session, engagement)
     notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
     _complete_gig_if_done(session, gig)
     session.flush()

@@ -1,0 +1,87 @@
+"""/credentials/<id>: a printable certificate with a QR code to its verification link."""
+
+import reflex as rx
+
+from microgigs.components.forms import submit_button, text_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import button_link, inline_error, not_found_card
+from microgigs.components.verification import verification_result
+from microgigs.state.credentials import CertificateState as S
+
+R = S.result
+
+
+def certificate_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text("Certificate of completed work", size="2", weight="medium", color="var(--gray-11)"),
+            rx.heading(R.title, as_="h2", size="6"),
+            rx.text("Awarded to ", rx.text(R.student, as_="span", weight="bold"), " for a paid micro-internship with ", R.employer, "."),
+            rx.text("Issued by ", R.issuer, " on ", R.issued_on, ". ", R.hours, " of work."),
+            rx.cond(R.skills.length() > 0, rx.text("Skills: ", R.skills.join(", "))),
+            rx.flex(
+                rx.image(src=S.qr_code, alt="QR code linking to this credential's verification page", width="9rem", height="9rem"),
+                rx.vstack(
+                    rx.text("Verify at", size="2", color="var(--gray-11)"),
+                    rx.el.a(S.verify_link, href=S.verify_link, style={"overflow_wrap": "anywhere"}),
+                    spacing="1",
+                ),
+                spacing="4",
+                align="center",
+                wrap="wrap",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        width="100%",
+        size="4",
+    )
+
+
+def revoke_form() -> rx.Component:
+    return rx.cond(
+        S.viewer_is_staff & (R.status == "valid"),
+        rx.form(
+            rx.vstack(
+                rx.heading("Revoke this credential", as_="h2", size="4"),
+                text_input("Reason for revoking", "reason", error=S.revoke_error, max_length=300),
+                inline_error(S.revoke_error),
+                submit_button("Revoke credential", color_scheme="red", variant="soft"),
+                spacing="2",
+                align="start",
+                width="100%",
+            ),
+            on_submit=S.revoke,
+            reset_on_submit=True,
+            width="100%",
+            class_name="no-print",
+        ),
+    )
+
+
+def certificate() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.found,
+            rx.vstack(
+                verification_result(R),
+                certificate_card(),
+                rx.flex(
+                    button_link("Download credential (JSON)", S.download_link, variant="soft"),
+                    rx.button("Print certificate", type="button", variant="soft", size="2", on_click=rx.call_script("window.print()")),
+                    spacing="3",
+                    wrap="wrap",
+                    class_name="no-print",
+                ),
+                revoke_form(),
+                spacing="4",
+                width="100%",
+            ),
+            not_found_card("There is no credential at this address.", "Verify a credential", "/verify"),
+        ),
+        heading="Credential",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(certificate, route="/credentials/[public_id]", title="Credential | MicroGigs", on_load=S.load)

@@ -1,0 +1,42 @@
+"""/credentials: a student's verifiable credentials, one per approved gig."""
+
+import reflex as rx
+
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import badge, empty_note, fact, facts, inline_error, loading_note, row_card
+from microgigs.state.credentials import MyCredentialsState as S
+
+
+def credential_row(item) -> rx.Component:
+    return row_card(
+        rx.flex(
+            rx.link(item.title, href="/credentials/" + item.public_id, weight="bold"),
+            badge(item.status),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        facts(fact("Employer", item.employer), fact("Issued on", item.issued_on), fact("Work", item.hours)),
+        aria_label=item.title,
+    )
+
+
+def my_credentials() -> rx.Component:
+    return page_layout(
+        rx.text("Each approved gig earns a credential signed by the career center. Share its link; anyone can verify it."),
+        inline_error(S.error),
+        rx.cond(
+            S.loaded,
+            rx.cond(
+                S.items.length() > 0,
+                rx.vstack(rx.foreach(S.items, credential_row), spacing="3", width="100%"),
+                empty_note("No credentials yet: they arrive when a manager approves your work."),
+            ),
+            loading_note(),
+        ),
+        heading="My credentials",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(my_credentials, route="/credentials", title="My credentials | MicroGigs", on_load=S.load)

@@ -1,0 +1,65 @@
+"""/verify: anyone checks a credential by its link, by pasting it, or by uploading its file."""
+
+import reflex as rx
+
+from microgigs.components.forms import submit_button, textarea_input
+from microgigs.components.layout import page_layout
+from microgigs.components.upload_field import named_upload
+from microgigs.components.verification import verification_result
+from microgigs.state.credentials import VerifyState as S
+
+UPLOAD_ID = "credential-file"
+
+
+def verify() -> rx.Component:
+    return page_layout(
+        rx.text(
+            "Check that a MicroGigs credential was issued by this career center, has not been changed, "
+            "and has not been revoked. Open the link printed on a certificate, paste the credential, or upload its file.",
+        ),
+        verification_result(S.result),
+        rx.form(
+            rx.vstack(
+                textarea_input(
+                    "Credential",
+                    "credential",
+                    hint="Paste the credential text (it starts with eyJ) or the whole downloaded JSON file.",
+                    value=S.pasted,
+                    on_change=S.set_pasted,
+                    rows="6",
+                ),
+                submit_button("Verify pasted credential"),
+                spacing="3",
+                width="100%",
+                align="start",
+            ),
+            on_submit=S.check_pasted,
+            width="100%",
+        ),
+        rx.vstack(
+            rx.text("Or upload the downloaded file", as_="div", size="2", weight="medium"),
+            named_upload(
+                rx.button("Choose a credential file", type="button", variant="soft", size="2"),
+                input_label="Credential file",
+                id=UPLOAD_ID,
+                accept={"application/json": [".json"], "text/plain": [".txt", ".jwt"]},
+                max_files=1,
+                no_keyboard=True,
+            ),
+            rx.text(rx.selected_files(UPLOAD_ID).join(", "), size="2"),
+            rx.button(
+                "Verify uploaded file",
+                type="button",
+                size="3",
+                on_click=S.check_upload(rx.upload_files(upload_id=UPLOAD_ID)),
+            ),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        heading="Verify a credential",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(verify, route="/verify", title="Verify a credential | MicroGigs", on_load=S.load)

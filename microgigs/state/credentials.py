@@ -1,0 +1,116 @@
+"""Credential pages: public verification, the printable certificate, a student's list."""
+
+import reflex as rx
+
+from microgigs.components.qr import qr_data_uri
+from microgigs.db import session_scope
+from microgigs.services import credentials
+from microgigs.services.credentials import Verification
+from microgigs.services.errors import DomainError
+from microgigs.state.session import SessionState
+
+EMPTY = Verification(status="", message="")
+
+
+def public_id_from_path(path: str) -> str:
+    """The last part of /credentials/<public_id> (letters, digits, - and _ only)."""
+    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
+    return last if last and len(last) <= 40 and all(c.isalnum() or c in "-_" for c in last) else ""
+
+
+class VerifyState(SessionState):
+    """Anyone may verify: paste the credential, upload its file, or open the printed link."""
+
+    pasted: str = ""
+    result: Verification = EMPTY
+
+    @rx.event
+    def set_pasted(self, value: str):
+        self.pasted = value
+
+    @rx.event
+    def load(self):
+        with session_scope() as session:
+            self._actor(session)
+            public_id = self.router.url.query_parameters.get("id", "")
+            self.result = credentials.verify_public_id(session, public_id) if public_id else EMPTY
+
+    @rx.event
+    def check_pasted(self, form_data: dict):
+        text = str(form_data.get("credential", self.pasted))
+        with session_scope() as session:
+            self.result = credentials.verify(session, text)
+
+    @rx.event
+    async def check_upload(self, files: list[rx.UploadFile]):
+        if not files:
+            self.result = Verification(status="invalid", message="Not valid: choose a credential file first.")
+            return
+        data = await files[0].read(credentials.MAX_CREDENTIAL_CHARS * 2 + 1)
+        with session_scope() as session:
+            self.result = credentials.verify(session, data.decode("utf-8", errors="replace"))
+
+
+class CertificateState(SessionState):
+    """The printable certificate; staff may revoke from here."""
+
+    found: bool = False
+    result: Verification = EMPTY
+    qr_code: str = ""
+    verify_link: str = ""
+    download_link: str = ""
+    revoke_error: str = ""
+
+    def _public_id(self) -> str:
+        return public_id_from_path(self.router.url.path)
+
+    @rx.var
+    def viewer_is_staff(self) -> bool:
+        return self.user_role in ("staff", "admin")
+
+    @rx.event
+    def load(self):
+        public_id = self._public_id()
+        with session_scope() as session:
+            self._actor(session)
+            self.result = credentials.verify_public_id(session, public_id)
+        self.found = self.result.public_id != ""
+        self.verify_link = credentials.verification_url(public_id) if self.found else ""
+        self.qr_code = qr_data_uri(self.verify_link) if self.found else ""
+        self.download_link = f"/credentials/{public_id}/download.json" if self.found else ""
+        self.revoke_error = ""
+
+    @rx.event
+    def revoke(self, form_data: dict):
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                credentials.revoke(session, actor, self._public_id(), str(form_data.get("reason", "")))
+        except DomainError as error:
+            self.revoke_error = error.message
+            return None
+        return CertificateState.load
+
+
+class MyCredentialsState(SessionState):
+    loaded: bool = False
+    items: list[Verification] = []
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                rows = credentials.credentials_of_student(session, actor)
+            except DomainError as error:
+                self.error, self.items = error.message, []
+            else:
+                self.error = ""
+                self.items = [credentials.verify(session, row.jwt) for row in rows]
+        self.loaded = True
+        return None

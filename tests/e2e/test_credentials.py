@@ -1,0 +1,66 @@
+"""From approval to a verified credential: the manager approves, the student finds the
+signed credential and its certificate, and anyone verifies it on the public page."""
+
+import re
+import sqlite3
+
+from playwright.sync_api import expect
+
+from tests.e2e.test_core_loop import DEMO_PASSWORD, PHONE, loaded, sign_in
+
+
+def _credential_of(data_dir, engagement_id: int) -> tuple[str, str, str]:
+    """(student email, public id, jwt) straight from the server's database."""
+    with sqlite3.connect(data_dir / "microgigs.db") as db:
+        return db.execute(
+            "SELECT u.email, c.public_id, c.jwt FROM credential c JOIN user u ON u.id = c.student_id WHERE c.engagement_id = ?",
+            (engagement_id,),
+        ).fetchone()
+
+
+def test_approval_leads_to_a_credential_anyone_can_verify(new_context, app_server, assert_accessible):
+    manager = new_context().new_page()
+    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
+    loaded(manager)
+    manager.get_by_role("link", name=re.compile(r"^Review submission: ")).first.click()
+    expect(manager).to_have_url(re.compile(r"/engagements/\d+"))
+    engagement_id = int(re.search(r"/engagements/(\d+)", manager.url).group(1))
+    manager.get_by_role("button", name="Approve and pay").click()
+    expect(manager.get_by_text(re.compile(r"^Approved — "))).to_be_visible()
+
+    email, public_id, token = _credential_of(app_server.data_dir, engagement_id)
+
+    # The student finds it under "Credentials" and opens the printable certificate.
+    student = new_context(viewport=PHONE).new_page()
+    sign_in(student, email, DEMO_PASSWORD)
+    nav_link = student.get_by_role("link", name="Credentials")
+    expect(nav_link).to_have_attribute("href", "/credentials")
+    student.goto("/credentials")  # (a clicked link stays hovered, in a lighter color, while axe reads it)
+    expect(student.get_by_role("heading", level=1, name="My credentials")).to_be_visible()
+    loaded(student)
+    assert_accessible(student)
+    student.locator(f'a[href="/credentials/{public_id}"]').click()
+    expect(student.get_by_role("heading", name="Valid credential")).to_be_visible()
+    expect(student.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    expect(student.get_by_role("link", name="Download credential (JSON)")).to_be_visible()
+    assert_accessible(student)
+    download = student.request.get(f"/credentials/{public_id}/download.json")
+    assert download.json()["jwt"] == token
+
+    # Anyone (signed out) follows the printed link, then pastes the credential itself.
+    visitor = new_context().new_page()
+    visitor.goto(f"/verify?id={public_id}")
+    expect(visitor.get_by_role("heading", name="Valid credential")).to_be_visible()
+    expect(visitor.get_by_text(re.compile(r"signed by this career center and not revoked"))).to_be_visible()
+    assert_accessible(visitor)
+
+    visitor.goto("/verify")
+    visitor.get_by_label("Credential", exact=True).fill(token)
+    visitor.get_by_role("button", name="Verify pasted credential").click()
+    expect(visitor.get_by_role("heading", name="Valid credential")).to_be_visible()
+
+    tampered = token[:-6] + ("AAAAAA" if not token.endswith("AAAAAA") else "BBBBBB")
+    visitor.get_by_label("Credential", exact=True).fill(tampered)
+    visitor.get_by_role("button", name="Verify pasted credential").click()
+    expect(visitor.get_by_role("heading", name="Not a valid credential")).to_be_visible()
+    assert_accessible(visitor)

@@ -15,6 +15,7 @@ from microgigs.pages import (
     manage_gig,
     my_credentials,
     post_gig,
+    review,
     signup,
     verify,
 )
@@ -25,7 +26,7 @@ app = rx.App(
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials):
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

@@ -255,7 +255,11 @@ class LedgerEntry(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("engagement_id", "author_id"),)
+    __table_args__ = (
+        UniqueConstraint("engagement_id", "author_id"),
+        # One review of the student and one of the employer per engagement.
+        Index("ux_review_engagement_subject", "engagement_id", "subject", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", index=True)
     author_id: int = Field(foreign_key="user.id")
@@ -266,6 +270,7 @@ class Review(SQLModel, table=True):
     rating_4: int | None = None  # - | timeliness of payment
     comment: str = Field(default="", max_length=1000)
     private_note: str = Field(default="", max_length=200)
+    endorsed_skills: str = Field(default="", max_length=500)  # manager's review: skill names, one per line
     created_at: datetime = Field(default_factory=utcnow)
     published_at: datetime | None = None
 

@@ -64,3 +64,29 @@ def test_approval_leads_to_a_credential_anyone_can_verify(new_context, app_serve
     visitor.get_by_role("button", name="Verify pasted credential").click()
     expect(visitor.get_by_role("heading", name="Not a valid credential")).to_be_visible()
     assert_accessible(visitor)
+
+    # --- both sides review; neither sees the other's until both are in ------------------------
+    def rate(page, labels: list[str]) -> None:
+        for label in labels:
+            page.get_by_role("combobox", name=label).click()
+            page.get_by_role("option", name="5 of 5").click()
+
+    manager.goto(f"/engagements/{engagement_id}/review")
+    form = manager.get_by_role("form", name="Write your review")
+    expect(form).to_be_visible()
+    assert_accessible(manager)
+    rate(manager, ["Quality of the work", "Timeliness", "Communication"])
+    form.get_by_label("Your review").fill("Thorough, on time, and clear in every update.")
+    form.get_by_label("A private note to the career center").fill("Strong hire candidate")
+    form.get_by_role("button", name="Submit review").click()
+    expect(manager.get_by_text("Thank you: your review is in.", exact=False)).to_be_visible()
+
+    student.goto(f"/engagements/{engagement_id}/review")
+    expect(student.get_by_text("It is in, and shown once yours is in too")).to_be_visible()
+    expect(student.get_by_text("Thorough, on time")).to_have_count(0)
+    assert_accessible(student)
+    rate(student, ["Clarity of the scope", "Communication", "Fairness", "Paid on time"])
+    student.get_by_role("button", name="Submit review").click()
+    expect(student.get_by_text("Thorough, on time, and clear in every update.")).to_be_visible()
+    expect(student.get_by_text("Strong hire candidate")).to_have_count(0)  # private notes stay private
+    assert_accessible(student)

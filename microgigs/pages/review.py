@@ -1,0 +1,115 @@
+"""/engagements/<id>/review: the two-way, double-blind review of a finished engagement."""
+
+import reflex as rx
+
+from microgigs.components.forms import form_alert, select_input, submit_button, text_input, textarea_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section
+from microgigs.state.review import ReviewState as S
+
+STARS = [(str(n), f"{n} of 5") for n in range(5, 0, -1)]
+
+
+def rating_select(index: int) -> rx.Component:
+    return select_input(S.questions[index - 1], f"rating_{index}", STARS, error=S.errors.get("ratings", "") if index == 1 else "")
+
+
+def endorsement_choices() -> rx.Component:
+    return rx.cond(
+        S.skills.length() > 0,
+        rx.el.fieldset(
+            rx.el.legend(rx.text("Endorse the skills the student showed (optional)", size="2", weight="medium")),
+            rx.vstack(
+                rx.foreach(
+                    S.skills,
+                    lambda skill: rx.el.label(
+                        rx.el.input(type="checkbox", name="endorsed", value=skill, style={"margin_right": "0.5rem"}),
+                        skill,
+                        style={"display": "flex", "align_items": "center"},
+                    ),
+                ),
+                spacing="1",
+            ),
+            rx.text(S.errors.get("endorsed_skills", ""), color_scheme="red", size="2", role="alert"),
+            style={"border": "none", "padding": "0", "margin": "0"},
+        ),
+    )
+
+
+def review_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_alert(S.errors.get("form", "")),
+            rating_select(1),
+            rating_select(2),
+            rating_select(3),
+            rx.cond(S.questions.length() > 3, rating_select(4)),
+            endorsement_choices(),
+            textarea_input("Your review", "comment", hint="Shown to the other side once both reviews are in.", optional=True,
+                           error=S.errors.get("comment", ""), max_length=1000),
+            text_input("A private note to the career center", "private_note", optional=True, hint="Never shown to the other side.",
+                       error=S.errors.get("private_note", ""), max_length=200),
+            submit_button("Submit review"),
+            spacing="3",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.submit,
+        aria_label="Write your review",
+        width="100%",
+    )
+
+
+def review_card(review) -> rx.Component:
+    return row_card(
+        rx.foreach(review.ratings, lambda r: rx.text(r.question, ": ", rx.text(r.stars, " of 5", as_="span", weight="bold"), size="2")),
+        rx.cond(review.endorsed_skills.length() > 0, rx.text("Endorsed skills: ", review.endorsed_skills.join(", "), size="2")),
+        rx.cond(review.comment != "", rx.text(review.comment, style=PRE_WRAP)),
+        rx.text("Written on ", review.written_on, size="1", color="var(--gray-11)"),
+    )
+
+
+def review_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(
+                S.found,
+                rx.vstack(
+                    rx.link("Back to the workspace", href=S.workspace_href),
+                    notice(S.notice),
+                    section(
+                        rx.cond(S.my_side == "student", "Your review of the employer", "Your review of the student"),
+                        rx.cond(
+                            S.has_mine,
+                            review_card(S.mine),
+                            rx.cond(S.can_write, review_form(), empty_note(S.why_not)),
+                        ),
+                    ),
+                    section(
+                        rx.cond(S.my_side == "student", "The employer's review of you", "The student's review of you"),
+                        rx.cond(
+                            S.has_theirs,
+                            review_card(S.theirs),
+                            empty_note(
+                                rx.cond(
+                                    S.theirs_waiting,
+                                    "It is in, and shown once yours is in too (or after 14 days).",
+                                    "Not written yet.",
+                                )
+                            ),
+                        ),
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+                not_found_card("This engagement does not exist, or it is not yours."),
+            ),
+            loading_note(),
+        ),
+        heading=rx.cond(S.found, "Review: " + S.gig_title, "Review"),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(review_page, route="/engagements/[engagement_id]/review", title="Review | MicroGigs", on_load=S.load)

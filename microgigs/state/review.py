@@ -1,0 +1,106 @@
+"""/engagements/<id>/review: write your side's review; read the other side's once published."""
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from microgigs.db import session_scope
+from microgigs.services import reviews
+from microgigs.services.errors import DomainError
+from microgigs.services.reviews import ReviewInput, ReviewView
+from microgigs.services.validation import ValidationFailed
+from microgigs.state.manage_gig import id_from_path
+from microgigs.state.session import SessionState
+
+
+def engagement_id_from_review_path(path: str) -> int:
+    """The id in /engagements/<id>/review."""
+    return id_from_path((path or "").rstrip("/").removesuffix("/review"))
+
+
+class ReviewState(SessionState):
+    loaded: bool = False
+    found: bool = False
+    engagement_ref: int = 0
+    gig_title: str = ""
+    my_side: str = ""
+    questions: list[str] = []
+    skills: list[str] = []
+    can_write: bool = False
+    why_not: str = ""
+    has_mine: bool = False
+    mine: ReviewView = ReviewView("", [], "", [], "")
+    has_theirs: bool = False
+    theirs: ReviewView = ReviewView("", [], "", [], "")
+    theirs_waiting: bool = False
+    errors: dict[str, str] = {}
+    notice: str = ""
+
+    @rx.var
+    def workspace_href(self) -> str:
+        return f"/engagements/{self.engagement_ref}"
+
+    @rx.var
+    def other_side(self) -> str:
+        return "the employer" if self.my_side == "student" else "the student"
+
+    def _load(self, session, actor) -> None:
+        self.loaded = True
+        try:
+            page = reviews.reviews_page(session, actor, engagement_id_from_review_path(self.router.url.path))
+        except DomainError:
+            self.found = False
+            return
+        self.found = True
+        self.engagement_ref = page.engagement_id
+        self.gig_title = page.gig_title
+        self.my_side = page.my_side
+        self.questions = page.questions
+        self.skills = page.skills
+        self.can_write = page.can_write
+        self.why_not = page.why_not
+        self.has_mine, self.has_theirs = page.mine is not None, page.theirs is not None
+        if page.mine is not None:
+            self.mine = page.mine
+        if page.theirs is not None:
+            self.theirs = page.theirs
+        self.theirs_waiting = page.theirs_waiting
+
+    @rx.event
+    def load(self):
+        self.errors, self.notice = {}, ""
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            self._load(session, actor)
+        return None
+
+    @rx.event
+    def submit(self, form: FormData):
+        ratings: list[int] = []
+        for index in range(1, len(self.questions) + 1):
+            value = str(form.get(f"rating_{index}", ""))
+            ratings.append(int(value) if value.isdigit() else 0)
+        data = ReviewInput(
+            ratings=ratings,
+            comment=str(form.get("comment", "")),
+            private_note=str(form.get("private_note", "")),
+            endorsed_skills=[str(s) for s in form.getlist("endorsed")] if isinstance(form, FormData) else [],
+        )
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                reviews.write_review(session, actor, engagement_id_from_review_path(self.router.url.path), data)
+        except ValidationFailed as error:
+            self.errors = error.errors
+            return None
+        except DomainError as error:
+            self.errors = {"form": error.message}
+            return None
+        with session_scope() as session:
+            self._load(session, self._actor(session))
+        self.errors = {}
+        self.notice = "Thank you: your review is in. It is shown to the other side once theirs is in too, or after 14 days."
+        return None

@@ -11,6 +11,7 @@ from microgigs.pages import (
     engagement,
     gig_detail,
     home,
+    insights,
     login,
     manage_gig,
     my_credentials,
@@ -26,7 +27,7 @@ app = rx.App(
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review):
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review, insights):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

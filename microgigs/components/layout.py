@@ -45,6 +45,7 @@ def header() -> rx.Component:
                             _nav_link("Dashboard", "/dashboard"),
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
                             rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),
+                            rx.cond(SessionState.is_staff, _nav_link("Insights", "/staff/insights")),
                             rx.text(SessionState.user_name, size="2", color_scheme="gray"),
                             sign_out_form(),
                         ),

@@ -2,8 +2,8 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import auth, credentials, files, health
+from microgigs.http import auth, credentials, files, health, insights
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[*auth.routes, *files.routes, *health.routes, *credentials.routes])
+    return Starlette(routes=[*auth.routes, *files.routes, *health.routes, *credentials.routes, *insights.routes])

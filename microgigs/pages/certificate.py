@@ -40,7 +40,7 @@ def certificate_card() -> rx.Component:
 
 def revoke_form() -> rx.Component:
     return rx.cond(
-        S.viewer_is_staff & (R.status == "valid"),
+        S.is_staff & (R.status == "valid"),
         rx.form(
             rx.vstack(
                 rx.heading("Revoke this credential", as_="h2", size="4"),

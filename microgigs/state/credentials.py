@@ -64,10 +64,6 @@ class CertificateState(SessionState):
     def _public_id(self) -> str:
         return public_id_from_path(self.router.url.path)
 
-    @rx.var
-    def viewer_is_staff(self) -> bool:
-        return self.user_role in ("staff", "admin")
-
     @rx.event
     def load(self):
         public_id = self._public_id()

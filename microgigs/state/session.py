@@ -31,6 +31,10 @@ class SessionState(rx.State):
         return self.user_role == "student"
 
     @rx.var
+    def is_staff(self) -> bool:
+        return self.user_role in ("staff", "admin")
+
+    @rx.var
     def is_manager(self) -> bool:
         return self.user_role == "manager"
 

@@ -90,3 +90,22 @@ def test_approval_leads_to_a_credential_anyone_can_verify(new_context, app_serve
     expect(student.get_by_text("Thorough, on time, and clear in every update.")).to_be_visible()
     expect(student.get_by_text("Strong hire candidate")).to_have_count(0)  # private notes stay private
     assert_accessible(student)
+
+
+def test_staff_dashboard_shows_figures_with_tables_and_csv(new_context, app_server, assert_accessible):
+    staff = new_context(viewport=PHONE).new_page()
+    sign_in(staff, "staff@demo.microgigs.test", DEMO_PASSWORD)
+    staff.goto("/staff/insights")
+    expect(staff.get_by_role("heading", level=1, name="Career-center dashboard")).to_be_visible()
+    loaded(staff)
+    expect(staff.get_by_role("heading", name="Applications per gig", exact=True)).to_be_visible()
+    expect(staff.get_by_text("Groups of fewer than 5 students are not shown", exact=False)).to_be_visible()
+    assert_accessible(staff)
+    link = staff.get_by_role("link", name="Download CSV: Applications per gig")
+    response = staff.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.text().startswith("gig_id,gig,employer,applications")
+    # A student is not staff.
+    student = new_context().new_page()
+    sign_in(student, "student2@demo.microgigs.test", DEMO_PASSWORD)
+    student.goto("/staff/insights")
+    expect(student.get_by_text("This page is for career-center staff.")).to_be_visible()

@@ -1,0 +1,56 @@
+"""CSV export of each table behind the career-center dashboard's charts (staff only)."""
+
+import csv
+import io
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from microgigs.db import session_scope
+from microgigs.http.session_cookie import token_from_cookie_header
+from microgigs.services import accounts, insights
+from microgigs.services.errors import DomainError
+
+
+def filters_from_query(params) -> insights.InsightFilters:
+    """start/end (YYYY-MM-DD) and employer from a query string; bad values fall back to defaults."""
+    default = insights.InsightFilters.last_days()
+
+    def day(name: str, fallback: date) -> date:
+        try:
+            return date.fromisoformat(params.get(name, ""))
+        except ValueError:
+            return fallback
+
+    employer = params.get("employer", "")
+    return insights.InsightFilters(
+        start=day("start", default.start), end=day("end", default.end), employer_id=int(employer) if employer.isdigit() else 0
+    )
+
+
+async def export_csv(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in insights.TABLES:
+        return PlainTextResponse("There is no such table.", status_code=404)
+    with session_scope() as session:
+        actor = accounts.user_for_session_token(session, token_from_cookie_header(request.headers.get("cookie")))
+        try:
+            table = insights.table(session, actor, name, filters_from_query(request.query_params))
+        except DomainError as error:
+            return PlainTextResponse(error.message, status_code=403 if actor else 401)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        # A leading =, +, - or @ would run as a formula in a spreadsheet; quote it as text.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+routes = [Route("/staff/insights/{name}.csv", export_csv, methods=["GET"])]

@@ -1,0 +1,72 @@
+"""/staff/insights: the career-center dashboard. Filters live in the URL (?start=&end=&employer=)."""
+
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.http.insights import filters_from_query
+from microgigs.services import insights
+from microgigs.services.errors import DomainError
+from microgigs.services.insights import Headline
+from microgigs.state.session import SessionState
+
+CHART_ROWS = 10  # a bar chart of more than this many bars is unreadable on a phone
+
+
+class InsightsState(SessionState):
+    loaded: bool = False
+    allowed: bool = False
+    start: str = ""
+    end: str = ""
+    employer: str = "all"
+    employers: list[list[str]] = []
+    headline: Headline = Headline(0, 0, 0, 0, 0.0, 0.0, "—", "$0.00")
+    # Table name -> rows as text (what the on-page tables and the CSV show).
+    columns: dict[str, list[str]] = {}
+    rows: dict[str, list[list[str]]] = {}
+    # Chart-ready records (numbers only).
+    over_time: list[dict] = []
+    per_gig: list[dict] = []
+    skills: list[dict] = []
+    paid: list[dict] = []
+
+    @rx.var
+    def query(self) -> str:
+        params = {"start": self.start, "end": self.end}
+        if self.employer != "all":
+            params["employer"] = self.employer
+        return urlencode(params)
+
+    @rx.event
+    def load(self):
+        filters = filters_from_query(self.router.url.query_parameters)
+        self.start, self.end = filters.start.isoformat(), filters.end.isoformat()
+        self.employer = str(filters.employer_id) if filters.employer_id else "all"
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                headline, tables = insights.overview(session, actor, filters)
+                employers = insights.employers(session, actor)
+            except DomainError:
+                self.allowed, self.loaded = False, True
+                return None
+        self.allowed, self.loaded = True, True
+        self.headline = headline
+        self.employers = [[str(i), name] for i, name in employers]
+        self.columns = {name: t.columns for name, t in tables.items()}
+        self.rows = {name: [[str(v) for v in row] for row in t.rows] for name, t in tables.items()}
+        self.over_time = tables["gigs_over_time"].records()
+        self.per_gig = [{"gig": r[1][:24], "applications": r[3]} for r in tables["applications_per_gig"].rows[:CHART_ROWS]]
+        self.skills = tables["skills_asked_vs_held"].records()
+        self.paid = [{"week": w, "dollars": c / 100} for w, c in tables["paid_to_students"].rows]
+        return None
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        params = {"start": str(form.get("start", "")), "end": str(form.get("end", ""))}
+        if str(form.get("employer", "all")) != "all":
+            params["employer"] = str(form.get("employer"))
+        return rx.redirect(f"/staff/insights?{urlencode(params)}")

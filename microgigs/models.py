@@ -202,6 +202,9 @@ class Engagement(SQLModel, table=True):
     approved_at: datetime | None = None
     paid_at: datetime | None = None
     cancelled_at: datetime | None = None
+    # Try before you hire: the manager's next steps with the student after the gig.
+    interview_invited_at: datetime | None = None
+    offer_made_at: datetime | None = None
 
 
 class Submission(SQLModel, table=True):

@@ -278,6 +278,31 @@ class Review(SQLModel, table=True):
     published_at: datetime | None = None
 
 
+class Dispute(SQLModel, table=True):
+    """A disagreement on one engagement, mediated and decided by career-center staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", unique=True)
+    opened_by_id: int = Field(foreign_key="user.id")
+    statement: str = Field(sa_column=Column(Text, nullable=False))
+    previous_status: str = Field(max_length=20)  # the engagement's status before the dispute
+    status: str = Field(default="open", max_length=10)  # open | decided
+    outcome: str = Field(default="", max_length=10)  # pay_full | pay_part | refund
+    student_share_cents: int = 0
+    decision_note: str = Field(default="", max_length=1000)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class DisputeMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dispute_id: int = Field(foreign_key="dispute.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Credential(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", unique=True)

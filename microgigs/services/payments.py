@@ -90,25 +90,44 @@ def settle_cancellation(session: Session, engagement: Engagement, *, work_starte
     Before work starts the employer gets everything back, fee included. After, the
     student keeps the kill fee (a settable share of the pay) and the rest is refunded.
     """
+    kill_fee = round(engagement.pay_cents * get_settings().kill_fee_percent / 100) if work_started else 0
+    settle_held(
+        session, engagement, student_cents=kill_fee, student_kind="kill_fee", refund_fee=not work_started, reason="cancel", gateway=gateway
+    )
+
+
+def settle_held(
+    session: Session,
+    engagement: Engagement,
+    *,
+    student_cents: int,
+    refund_fee: bool,
+    reason: str,
+    student_kind: str = "transferred",
+    gateway: PaymentGateway | None = None,
+) -> None:
+    """Split the held pay: `student_cents` to the student, the rest back to the employer
+    (with the platform fee too when `refund_fee`). Used by cancellations and dispute decisions."""
     if engagement.funded_at is None:
         return  # nothing was ever charged
+    if not 0 <= student_cents <= engagement.pay_cents:
+        raise ValueError("the student's share must be between nothing and the whole pay")
     gateway = gateway or current_gateway()
-    key = f"engagement-{engagement.id}-cancel"
-    kill_fee = round(engagement.pay_cents * get_settings().kill_fee_percent / 100) if work_started else 0
-    refund = engagement.pay_cents - kill_fee + (0 if work_started else engagement.fee_cents)
+    key = f"engagement-{engagement.id}-{reason}"
+    refund = engagement.pay_cents - student_cents + (engagement.fee_cents if refund_fee else 0)
     _entry(session, engagement, "held", -engagement.pay_cents, f"{key}-release")
-    if not work_started:
+    if refund_fee:
         _entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
-    if kill_fee:
+    if student_cents:
         result = gateway.transfer_to_student(
             engagement_id=engagement.id,
             student_id=engagement.student_id,
-            amount_cents=kill_fee,
+            amount_cents=student_cents,
             currency=engagement.currency,
             source_reference=engagement.checkout_ref,
-            idempotency_key=f"{key}-kill-fee",
+            idempotency_key=f"{key}-student",
         )
-        _entry(session, engagement, "kill_fee", kill_fee, f"{key}-kill-fee", result.reference)
+        _entry(session, engagement, student_kind, student_cents, f"{key}-student", result.reference)
     if refund:
         result = gateway.refund(
             engagement_id=engagement.id,

@@ -1,0 +1,157 @@
+"""Disputes: either side stops an engagement with a statement; career-center staff
+mediate in a thread and decide (pay in full, pay part, refund), which moves the money.
+Every step is an audit event."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
+from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.validation import ValidationFailed, check_length, clean_text
+
+OPENABLE = ("active", "submitted", "changes_requested")
+OUTCOMES = ("pay_full", "pay_part", "refund")
+
+
+def _parties(session: Session, engagement: Engagement) -> list[int]:
+    gig = session.get(Gig, engagement.gig_id)
+    return [engagement.student_id, *policy.manager_ids(session, gig.organization_id)]
+
+
+def _is_party(session: Session, actor: User | None, engagement: Engagement) -> bool:
+    return policy.is_active_user(actor) and actor.id in _parties(session, engagement)
+
+
+def open_dispute(session: Session, actor: User, engagement_id: int, statement: str) -> Dispute:
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None or not _is_party(session, actor, engagement):
+        raise NotFound("That engagement")
+    if session.exec(select(Dispute.id).where(Dispute.engagement_id == engagement.id)).first() is not None:
+        raise DomainError("This engagement already has a dispute.")
+    if engagement.status not in OPENABLE:
+        raise DomainError(f"An engagement that is {engagement.status.replace('_', ' ')} cannot be disputed.")
+    statement = clean_text(statement)
+    errors: dict[str, str] = {}
+    check_length(errors, "statement", statement, label="what went wrong", max_len=5000)
+    if errors:
+        raise ValidationFailed(errors)
+    dispute = Dispute(engagement_id=engagement.id, opened_by_id=actor.id, statement=statement, previous_status=engagement.status)
+    session.add(dispute)
+    engagement.status = "disputed"
+    session.add(engagement)
+    session.flush()
+    audit.record(session, actor, "engagement.disputed", "engagement", engagement.id, dispute_id=dispute.id)
+    for user_id in _parties(session, engagement):
+        if user_id != actor.id:
+            notifications.notify(session, user_id, "dispute.opened", "A dispute was opened on your engagement", f"/disputes/{dispute.id}", email=True)
+    return dispute
+
+
+def _dispute_for(session: Session, actor: User | None, dispute_id: int) -> tuple[Dispute, Engagement]:
+    dispute = session.get(Dispute, dispute_id)
+    engagement = session.get(Engagement, dispute.engagement_id) if dispute else None
+    if dispute is None or not (policy.is_staff(actor) or _is_party(session, actor, engagement)):
+        raise NotFound("That dispute")
+    return dispute, engagement
+
+
+def post_message(session: Session, actor: User, dispute_id: int, body: str) -> DisputeMessage:
+    dispute, engagement = _dispute_for(session, actor, dispute_id)
+    if dispute.status != "open":
+        raise DomainError("This dispute is decided; the thread is closed.")
+    body = clean_text(body)
+    errors: dict[str, str] = {}
+    check_length(errors, "body", body, label="a message", max_len=5000)
+    if errors:
+        raise ValidationFailed(errors)
+    message = DisputeMessage(dispute_id=dispute.id, author_id=actor.id, body=body)
+    session.add(message)
+    session.flush()
+    audit.record(session, actor, "dispute.message", "dispute", dispute.id)
+    return message
+
+
+def decide(session: Session, actor: User, dispute_id: int, outcome: str, student_share_cents: int = 0, note: str = "") -> Dispute:
+    """Staff's decision; it moves the held money and ends the engagement."""
+    policy.require(policy.is_staff(actor), "Only career-center staff decide disputes.")
+    dispute, engagement = _dispute_for(session, actor, dispute_id)
+    if dispute.status != "open":
+        raise DomainError("This dispute is already decided.")
+    if outcome not in OUTCOMES:
+        raise DomainError("Choose pay in full, pay part, or refund.", "outcome")
+    share = {"pay_full": engagement.pay_cents, "refund": 0}.get(outcome, student_share_cents)
+    if outcome == "pay_part" and not 0 < share < engagement.pay_cents:
+        raise DomainError(f"A part payment is more than nothing and less than the full {gigs.format_money(engagement.pay_cents, engagement.currency)}.", "student_share_cents")
+    note = clean_text(note)
+    if len(note) > 1000:
+        raise DomainError("Use at most 1,000 characters.", "decision_note")
+    # A refund gives the employer the platform fee back too; any payment to the student keeps it.
+    payments.settle_held(session, engagement, student_cents=share, refund_fee=share == 0, reason="dispute")
+    engagement.status = "paid" if share else "cancelled"
+    if share:
+        engagement.paid_at = utcnow()
+    else:
+        engagement.cancelled_at = utcnow()
+    session.add(engagement)
+    dispute.status, dispute.outcome, dispute.student_share_cents = "decided", outcome, share
+    dispute.decision_note, dispute.decided_by_id, dispute.decided_at = note, actor.id, utcnow()
+    session.add(dispute)
+    audit.record(session, actor, "dispute.decided", "dispute", dispute.id, outcome=outcome, student_share_cents=share)
+    for user_id in _parties(session, engagement):
+        notifications.notify(session, user_id, "dispute.decided", "The career center decided the dispute", f"/disputes/{dispute.id}", email=True)
+    return dispute
+
+
+@dataclass
+class MessageView:
+    author: str
+    body: str
+    written_at: str
+
+
+@dataclass
+class DisputeView:
+    id: int
+    engagement_id: int
+    gig_title: str
+    status: str
+    statement: str
+    opened_by: str
+    outcome: str
+    student_share: str
+    decision_note: str
+    pay: str
+    messages: list[MessageView]
+    viewer_is_staff: bool
+
+
+def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
+    dispute, engagement = _dispute_for(session, actor, dispute_id)
+    gig = session.get(Gig, engagement.gig_id)
+
+    def name(user_id: int) -> str:
+        user = session.get(User, user_id)
+        return f"{user.display_name} (career center)" if policy.is_staff(user) else user.display_name
+
+    messages = session.exec(select(DisputeMessage).where(DisputeMessage.dispute_id == dispute.id).order_by(DisputeMessage.created_at)).all()
+    return DisputeView(
+        id=dispute.id,
+        engagement_id=engagement.id,
+        gig_title=gig.title,
+        status=dispute.status,
+        statement=dispute.statement,
+        opened_by=name(dispute.opened_by_id),
+        outcome=dispute.outcome,
+        student_share=gigs.format_money(dispute.student_share_cents, engagement.currency),
+        decision_note=dispute.decision_note,
+        pay=gigs.format_money(engagement.pay_cents, engagement.currency),
+        messages=[MessageView(author=name(m.author_id), body=m.body, written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC")) for m in messages],
+        viewer_is_staff=policy.is_staff(actor),
+    )
+
+
+def open_disputes(session: Session, actor: User) -> list[Dispute]:
+    policy.require(policy.is_staff(actor), "Only career-center staff see the dispute queue.")
+    return list(session.exec(select(Dispute).where(Dispute.status == "open").order_by(Dispute.created_at)))

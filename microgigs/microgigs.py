@@ -8,6 +8,7 @@ from microgigs.http.limits import limit_request_size
 from microgigs.pages import (
     certificate,
     dashboard,
+    disputes,
     engagement,
     gig_detail,
     home,
@@ -27,7 +28,7 @@ app = rx.App(
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review, insights):
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review, insights, disputes):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

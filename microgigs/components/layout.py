@@ -46,6 +46,7 @@ def header() -> rx.Component:
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
                             rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),
                             rx.cond(SessionState.is_staff, _nav_link("Insights", "/staff/insights")),
+                            rx.cond(SessionState.is_staff, _nav_link("Disputes", "/staff/disputes")),
                             rx.text(SessionState.user_name, size="2", color_scheme="gray"),
                             sign_out_form(),
                         ),

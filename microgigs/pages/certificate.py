@@ -46,7 +46,7 @@ def revoke_form() -> rx.Component:
                 rx.heading("Revoke this credential", as_="h2", size="4"),
                 text_input("Reason for revoking", "reason", error=S.revoke_error, max_length=300),
                 inline_error(S.revoke_error),
-                submit_button("Revoke credential", color_scheme="red", variant="soft"),
+                submit_button("Revoke credential", color_scheme="red", variant="soft", high_contrast=True),
                 spacing="2",
                 align="start",
                 width="100%",

@@ -6,6 +6,7 @@ from microgigs import jobs
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
+from microgigs.pages import account, join, organization, password_reset, profile, staff_audit, staff_employers, staff_skills, verify_email
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -14,6 +15,9 @@ app = rx.App(
 )
 
 for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
+    page.register(app)
+# Accounts, employer onboarding, profiles and privacy (issue 3).
+for page in (account, password_reset, verify_email, join, organization, profile, staff_employers, staff_skills, staff_audit):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

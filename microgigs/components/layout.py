@@ -44,6 +44,12 @@ def header() -> rx.Component:
                         rx.fragment(
                             _nav_link("Dashboard", "/dashboard"),
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
+                            rx.cond(SessionState.is_manager, _nav_link("Team", "/organization")),
+                            rx.cond(
+                                SessionState.is_staff_user,
+                                rx.fragment(_nav_link("Employers", "/staff/employers"), _nav_link("Skills", "/staff/skills"), _nav_link("Audit", "/staff/audit")),
+                            ),
+                            _nav_link("Account", "/account"),
                             rx.text(SessionState.user_name, size="2", color_scheme="gray"),
                             sign_out_form(),
                         ),

@@ -34,6 +34,10 @@ class SessionState(rx.State):
     def is_manager(self) -> bool:
         return self.user_role == "manager"
 
+    @rx.var
+    def is_staff_user(self) -> bool:
+        return self.user_role in ("staff", "admin")
+
     def _actor(self, session: Session) -> User | None:
         """The signed-in user for this event, or None. Also refreshes the header vars."""
         user = accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))

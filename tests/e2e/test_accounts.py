@@ -152,3 +152,50 @@ def test_account_profile_and_staff_pages_are_accessible(new_context, assert_acce
     staff.get_by_label("Subject type").fill("user")
     staff.get_by_role("button", name="Search the log").click()
     expect(staff.get_by_role("article").first).to_be_visible()
+
+
+def test_owner_invites_a_manager_who_joins_from_the_emailed_link_and_is_removed(new_context, app_server, assert_accessible):
+    owner = new_context().new_page()
+    org = f"Team Co {secrets.token_hex(3)}"
+    sign_up(owner, f"owner-{secrets.token_hex(3)}@teamco.example", "a long enough passphrase", employer=org)
+    owner.get_by_role("link", name="Team").click()
+    loaded(owner)
+    invitee = f"invitee-{secrets.token_hex(3)}@teamco.example"
+    owner.get_by_label("Email address of the new manager").fill(invitee)
+    owner.get_by_role("button", name="Send invitation").click()
+    expect(owner.get_by_role("status")).to_have_text(re.compile(f"invitation to {re.escape(invitee)}"))
+    assert_accessible(owner)
+
+    joiner = new_context(viewport=PHONE).new_page()
+    joiner.goto(last_link(app_server, invitee, r"https?://\S+/join\?token=[\w-]+"))
+    loaded(joiner)
+    expect(joiner.get_by_text(org)).to_be_visible()
+    assert_accessible(joiner)
+    joiner.get_by_label("Your name").fill("Invited Manager")
+    joiner.get_by_label("Choose a password").fill("another long passphrase")
+    joiner.get_by_role("button", name="Join the team").click()
+    expect(joiner).to_have_url(re.compile(r"/organization"))
+    loaded(joiner)
+    expect(joiner.get_by_role("article", name="Invited Manager")).to_be_visible()
+    expect(joiner.get_by_text("Only the owner can invite or remove managers.")).to_be_visible()
+
+    owner.goto("/organization")
+    loaded(owner)
+    owner.get_by_role("button", name="Remove Invited Manager").click()
+    expect(owner.get_by_role("status")).to_have_text(re.compile("Removed from the team"))
+    expect(owner.get_by_role("article", name="Invited Manager")).to_have_count(0)
+
+
+def test_sign_out_everywhere_ends_every_session(new_context):
+    email = f"everywhere-{secrets.token_hex(3)}@example.edu"
+    phone = new_context(viewport=PHONE).new_page()
+    sign_up(phone, email, "a long enough passphrase")
+    laptop = new_context().new_page()
+    sign_in(laptop, email, "a long enough passphrase")
+    laptop.goto("/account")
+    loaded(laptop)
+    laptop.get_by_role("button", name="Sign out everywhere").click()
+    expect(laptop).to_have_url(re.compile(r"/login"))
+    expect(laptop.get_by_role("status")).to_have_text(re.compile("signed out on every device"))
+    phone.goto("/account")
+    expect(phone).to_have_url(re.compile(r"/login"))

@@ -113,8 +113,11 @@ def may_edit_profile(actor: User | None, user: User) -> bool:
 
 
 def may_view_photo(actor: User | None, user: User) -> bool:
-    """Photos are for signed-in people only (never the public web)."""
-    return is_active_user(actor) and user.is_active
+    """Never the public web. A student's photo: themself and staff only (blind review must not
+    leak a face); a manager's or staff member's photo: anyone signed in."""
+    if not is_active_user(actor) or not user.is_active:
+        return False
+    return actor.id == user.id or is_staff(actor) or user.role in ("manager", "staff", "admin")
 
 
 def may_export_own_data(actor: User | None) -> bool:

@@ -112,11 +112,17 @@ def test_photo_checks_type_bytes_and_size_and_is_served_to_signed_in_people(sess
     with pytest.raises(ValidationFailed, match="too large"):
         profiles.set_photo(session, student, "me.png", PNG + b"\x00" * profiles.MAX_PHOTO_BYTES)
     profiles.set_photo(session, student, "../../me.png", PNG)
-    path, kind = profiles.photo_for(session, make.student(), student.id)
+    path, kind = profiles.photo_for(session, student, student.id)
     assert path.read_bytes() == PNG and kind == "image/png"
     assert path.parent == profiles.photo_store().root
-    with pytest.raises(NotFound):
-        profiles.photo_for(session, None, student.id)
+    assert profiles.photo_for(session, make.staff(), student.id)[0] == path
+    # Blind review: another student or a manager never sees a student's face; nobody signed out does.
+    for other in (None, make.student(), make.employer().manager):
+        with pytest.raises(NotFound):
+            profiles.photo_for(session, other, student.id)
+    manager = make.employer().manager
+    profiles.set_photo(session, manager, "boss.jpg", b"\xff\xd8\xff" + b"\x00" * 10)
+    assert profiles.photo_for(session, student, manager.id)[1] == "image/jpeg"
 
 
 def test_staff_curate_the_skill_list(session, make):

@@ -21,6 +21,7 @@ from microgigs.pages import (
     signup,
     verify,
 )
+from microgigs.pages import account, join, organization, password_reset, profile, staff_audit, staff_employers, staff_skills, verify_email
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -29,6 +30,9 @@ app = rx.App(
 )
 
 for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review, insights, disputes):
+    page.register(app)
+# Accounts, employer onboarding, profiles and privacy (issue 3).
+for page in (account, password_reset, verify_email, join, organization, profile, staff_employers, staff_skills, staff_audit):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

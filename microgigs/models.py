@@ -44,6 +44,10 @@ class User(SQLModel, table=True):
     title: str = Field(default="", max_length=100)  # managers: job title
     timezone: str = Field(default="UTC", max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+    # Profile photo: a stored file name under data_dir/photos (served by /photos/{user_id}).
+    photo_name: str = Field(default="", max_length=80)
+    # Set when the person deleted their account: name, email and profile are anonymized.
+    deleted_at: datetime | None = None
 
 
 class Membership(SQLModel, table=True):
@@ -90,6 +94,24 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = None
     user_agent: str = Field(default="", max_length=300)
     ip_address: str = Field(default="", max_length=64)
+
+
+class OneTimeToken(SQLModel, table=True):
+    """An emailed one-time link (verify email, reset password, join an organization).
+
+    Only the SHA-256 of the token is stored; it expires and can be used once.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=20, index=True)  # verify_email | reset_password | invitation
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    email: str = Field(default="", max_length=254)
+    organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
 
 
 # --- gigs and applications ----------------------------------------------------

@@ -2,8 +2,10 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import auth, credentials, files, health, insights
+from microgigs.http import account, auth, credentials, files, health, insights
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[*auth.routes, *files.routes, *health.routes, *credentials.routes, *insights.routes])
+    return Starlette(
+        routes=[*auth.routes, *account.routes, *files.routes, *health.routes, *credentials.routes, *insights.routes]
+    )

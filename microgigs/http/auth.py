@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from microgigs.db import session_scope
 from microgigs.http.session_cookie import clear_session_cookie, set_session_cookie, token_from_cookie_header
-from microgigs.services import accounts
+from microgigs.services import account_security, accounts
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.settings import get_settings
@@ -82,6 +82,7 @@ async def signup(request: Request) -> Response:
     try:
         with session_scope() as session:
             user = accounts.sign_up(session, data)
+            account_security.send_verification(session, user)
             token = accounts.start_session(session, user, *_client(request))
     except ValidationFailed as error:
         return _redirect("/signup", {**values, **{f"error_{k}": v for k, v in error.errors.items()}})

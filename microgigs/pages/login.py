@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, post_form, submit_button, text_input
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import notice
 from microgigs.state.auth_forms import LoginState
 
 DEMO_HINT = "Demo: student1@demo.microgigs.test or manager1@demo.microgigs.test, password demo-password-2026"
@@ -12,6 +13,7 @@ DEMO_HINT = "Demo: student1@demo.microgigs.test or manager1@demo.microgigs.test,
 def login_form() -> rx.Component:
     return post_form(
         rx.vstack(
+            notice(LoginState.notice),
             form_alert(LoginState.error),
             text_input(
                 "Email address",
@@ -55,6 +57,7 @@ def login() -> rx.Component:
                     ),
                 ),
                 login_form(),
+                rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
                 rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
                 rx.text(DEMO_HINT, size="1", color_scheme="gray"),
                 spacing="4",

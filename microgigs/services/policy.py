@@ -72,3 +72,58 @@ def may_view_engagement(session: Session, actor: User | None, engagement: Engage
         return True
     gig = session.get(Gig, engagement.gig_id)
     return gig is not None and manages_gig(session, actor, gig)
+
+
+# --- accounts, organizations and privacy (issue 3) --------------------------------
+
+
+def may_vet_organizations(actor: User | None) -> bool:
+    """Career-center staff vet employers: approve, reject, suspend."""
+    return is_staff(actor)
+
+
+def may_curate_skills(actor: User | None) -> bool:
+    return is_staff(actor)
+
+
+def may_read_audit_log(actor: User | None) -> bool:
+    return is_staff(actor)
+
+
+def is_owner(session: Session, actor: User | None, organization_id: int) -> bool:
+    if not is_active_user(actor) or actor.role != "manager":
+        return False
+    return (
+        session.exec(
+            select(Membership.id).where(
+                Membership.user_id == actor.id, Membership.organization_id == organization_id, Membership.role == "owner"
+            )
+        ).first()
+        is not None
+    )
+
+
+def may_manage_members(session: Session, actor: User | None, organization: Organization) -> bool:
+    """Only an owner invites and removes the other managers of an employer."""
+    return organization.kind == "employer" and is_owner(session, actor, organization.id)
+
+
+def may_edit_profile(actor: User | None, user: User) -> bool:
+    return is_active_user(actor) and actor.id == user.id
+
+
+def may_view_photo(actor: User | None, user: User) -> bool:
+    """Never the public web. A student's photo: themself and staff only (blind review must not
+    leak a face); a manager's or staff member's photo: anyone signed in."""
+    if not is_active_user(actor) or not user.is_active:
+        return False
+    return actor.id == user.id or is_staff(actor) or user.role in ("manager", "staff", "admin")
+
+
+def may_export_own_data(actor: User | None) -> bool:
+    return is_active_user(actor)
+
+
+def may_delete_own_account(actor: User | None) -> bool:
+    """Students delete their account themselves; employers and staff go through the career center."""
+    return is_student(actor)

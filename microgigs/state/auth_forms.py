@@ -42,6 +42,7 @@ def _text(params: Mapping[str, str], name: str, limit: int = 300) -> str:
 
 class LoginState(SessionState):
     error: str = ""
+    notice: str = ""  # good news from an account route (password reset, signed out everywhere)
     email: str = ""
     next_path: str = ""
     form_key: str = ""
@@ -52,6 +53,7 @@ class LoginState(SessionState):
         with session_scope() as session:
             self._actor(session)
         self.error = _text(params, "error")
+        self.notice = _text(params, "notice")
         self.email = _text(params, "email", 254)
         self.next_path = safe_next(params.get("next"))
         self.form_key = values_key(self.email, self.error)

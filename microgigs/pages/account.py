@@ -1,0 +1,128 @@
+"""Account settings: confirm the email address, change the password, sign out everywhere,
+download your data, delete your account. Each form is a plain post to our routes."""
+
+import reflex as rx
+
+from microgigs.components.forms import form_alert, post_form, submit_button, text_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import loading_note, notice, section
+from microgigs.state.account import AccountState as S
+
+
+def email_section() -> rx.Component:
+    return section(
+        "Email address",
+        rx.text(rx.text("Your email: ", as_="span", color="var(--gray-11)"), S.email, as_="p", size="2"),
+        rx.cond(
+            S.email_verified,
+            rx.text("Confirmed.", as_="p", size="2", weight="medium"),
+            rx.vstack(
+                rx.text("Not confirmed yet: open the link we mailed you.", as_="p", size="2"),
+                post_form(
+                    rx.button("Send a new confirmation link", type="submit", variant="soft"),
+                    action="/auth/resend-verification",
+                    aria_label="Send a new confirmation link",
+                ),
+                spacing="2",
+            ),
+        ),
+    )
+
+
+def password_section() -> rx.Component:
+    return section(
+        "Change your password",
+        post_form(
+            rx.vstack(
+                text_input("Current password", "current_password", type="password", auto_complete="current-password", required=True, error=S.error_current_password),
+                text_input(
+                    "New password",
+                    "new_password",
+                    type="password",
+                    auto_complete="new-password",
+                    required=True,
+                    hint="At least 10 characters. Your other devices will be signed out.",
+                    error=S.error_new_password,
+                ),
+                submit_button("Change password"),
+                spacing="3",
+                width="100%",
+                max_width="28rem",
+            ),
+            action="/auth/change-password",
+            aria_label="Change your password",
+            width="100%",
+        ),
+    )
+
+
+def devices_section() -> rx.Component:
+    return section(
+        "Signed-in devices",
+        rx.text("Lost a phone or used a shared computer? Sign out on every device, this one included.", as_="p", size="2"),
+        post_form(
+            rx.button("Sign out everywhere", type="submit", variant="soft", color_scheme="red", high_contrast=True),
+            action="/auth/logout-everywhere",
+            aria_label="Sign out everywhere",
+        ),
+    )
+
+
+def data_section() -> rx.Component:
+    return section(
+        "Your data",
+        rx.text(
+            "Download everything MicroGigs keeps about you as a JSON file. ",
+            rx.el.a("Download my data (JSON)", href="/account/export.json", download="microgigs-my-data.json", class_name="rt-Text rt-Link"),
+            as_="p",
+            size="2",
+        ),
+        rx.cond(
+            S.may_delete,
+            post_form(
+                rx.vstack(
+                    rx.heading("Delete your account", as_="h3", size="3"),
+                    rx.text(
+                        "Your name, email, profile, photo and school details are erased and you are signed out everywhere. "
+                        "Finished work and payments stay on record without your name.",
+                        as_="p",
+                        size="2",
+                    ),
+                    text_input("Your password, to confirm", "delete_password", type="password", auto_complete="current-password", required=True, error=S.error_delete_password),
+                    rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", high_contrast=True),
+                    spacing="3",
+                    width="100%",
+                    max_width="28rem",
+                ),
+                action="/account/delete",
+                aria_label="Delete your account",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def account() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.vstack(
+                notice(S.notice),
+                form_alert(S.error),
+                rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2"),
+                email_section(),
+                password_section(),
+                devices_section(),
+                data_section(),
+                spacing="6",
+                width="100%",
+                key=S.form_key,
+            ),
+            loading_note("Loading your account…"),
+        ),
+        heading="Your account",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=S.load_account)

@@ -1,0 +1,55 @@
+"""Join an organization from an emailed invitation: as the signed-in account, or a new one."""
+
+import reflex as rx
+
+from microgigs.components.forms import form_alert, post_form, submit_button, text_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import loading_note
+from microgigs.state.account import JoinState as S
+
+
+def join_form() -> rx.Component:
+    return post_form(
+        rx.vstack(
+            form_alert(S.error),
+            rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), " as ", S.invited_email, ".", as_="p", size="2"),
+            rx.cond(
+                S.signed_in,
+                rx.fragment(),
+                rx.vstack(
+                    text_input("Your name", "display_name", auto_complete="name", required=True, max_length=100, default_value=S.display_name, error=S.error_display_name),
+                    text_input("Choose a password", "password", type="password", auto_complete="new-password", required=True, hint="At least 10 characters.", error=S.error_password),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+            rx.el.input(type="hidden", name="token", value=S.token),
+            submit_button("Join the team", width="100%"),
+            spacing="4",
+            width="100%",
+        ),
+        action="/auth/join",
+        key=S.form_key,
+        aria_label="Join the team",
+        width="100%",
+    )
+
+
+def join() -> rx.Component:
+    return page_layout(
+        rx.card(
+            rx.cond(
+                S.loaded,
+                rx.cond(S.link_error != "", form_alert(S.link_error), join_form()),
+                loading_note("Checking your invitation…"),
+            ),
+            size="3",
+            width="100%",
+            max_width="28rem",
+        ),
+        heading="Join your team on MicroGigs",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(join, route="/join", title="Join your team · MicroGigs", on_load=S.load_join)

@@ -1,0 +1,96 @@
+"""An employer's team: its managers; the owner invites and removes them."""
+
+import reflex as rx
+
+from microgigs.components.forms import text_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import badge, fact, inline_error, loading_note, not_found_card, notice, row_card, section
+from microgigs.state.organization import OrganizationState as S
+
+
+def member_row(member) -> rx.Component:
+    key = member.user_id.to_string()
+    return row_card(
+        rx.flex(
+            rx.text(member.name, weight="bold"),
+            rx.text(member.email, size="2"),
+            rx.badge(member.role, variant="soft", high_contrast=True),
+            rx.cond(
+                S.is_owner & (member.role != "owner"),
+                rx.form(
+                    rx.el.input(type="hidden", name="user_id", value=key),
+                    rx.button("Remove", type="submit", variant="soft", color_scheme="red", high_contrast=True, size="1", aria_label=rx.Var.create("Remove ") + member.name),
+                    on_submit=S.remove,
+                ),
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        inline_error(S.row_errors.get(key, "")),
+        aria_label=member.name,
+    )
+
+
+def invite_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            text_input("Email address of the new manager", "email", type="email", required=True, max_length=254, auto_complete="off", error=S.error_email),
+            rx.button("Send invitation", type="submit", size="3"),
+            spacing="3",
+            width="100%",
+            max_width="28rem",
+        ),
+        on_submit=S.invite,
+        key=S.form_key.to_string(),
+        aria_label="Invite a manager",
+        width="100%",
+    )
+
+
+def organization() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(
+                S.has_team,
+                rx.vstack(
+                    notice(S.notice),
+                    rx.flex(rx.text(S.organization_name, size="4", weight="bold"), badge(S.organization_status), spacing="3", align="center", wrap="wrap"),
+                    rx.cond(
+                        S.organization_status == "pending",
+                        rx.text("The career center is still vetting your organization: you can publish gigs once it is approved.", as_="p", size="2"),
+                    ),
+                    section("Managers", rx.vstack(rx.foreach(S.members, member_row), spacing="2", width="100%")),
+                    rx.cond(
+                        S.is_owner,
+                        rx.vstack(
+                            section("Invite a manager", invite_form()),
+                            rx.cond(
+                                S.invitations.length() > 0,
+                                section(
+                                    "Invitations waiting",
+                                    rx.el.ul(
+                                        rx.foreach(S.invitations, lambda i: rx.el.li(fact(i.email, rx.text("until ", i.expires_at, as_="span")))),
+                                        style={"margin": "0", "padding_left": "1.25rem"},
+                                    ),
+                                ),
+                            ),
+                            spacing="5",
+                            width="100%",
+                        ),
+                        rx.text("Only the owner can invite or remove managers.", as_="p", size="2"),
+                    ),
+                    spacing="5",
+                    width="100%",
+                ),
+                not_found_card("You are not on an employer's team."),
+            ),
+            loading_note("Loading your team…"),
+        ),
+        heading="Your organization",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(organization, route="/organization", title="Your organization · MicroGigs", on_load=S.load_organization)

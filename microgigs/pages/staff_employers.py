@@ -1,0 +1,104 @@
+"""Career-center staff: the employer vetting queue; approve, reject with a reason, suspend."""
+
+import reflex as rx
+
+from microgigs.components.forms import select_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import badge, empty_note, fact, facts, inline_error, loading_note, not_found_card, notice, row_card
+from microgigs.state.staff import FILTERS, StaffEmployersState as S
+
+NOT_STAFF = "Only career-center staff can vet employers."
+
+
+def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Component:
+    field = f"{action}-reason-{row.organization_id}"
+    return rx.form(
+        rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
+        rx.vstack(
+            rx.el.label(f"Reason to {action} ", row.name, " (the employer reads it)", html_for=field, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
+            rx.text_area(id=field, name="reason", rows="2", width="100%", max_length=500, required=True),
+            rx.button(label, type="submit", color_scheme=color, variant="soft", high_contrast=True, aria_label=rx.Var.create(f"{label} ") + row.name),
+            spacing="1",
+            width="100%",
+            align="start",
+        ),
+        on_submit=handler,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _approve_form(row, label: str) -> rx.Component:
+    return rx.form(
+        rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
+        rx.button(label, type="submit", aria_label=rx.Var.create(f"{label} ") + row.name),
+        on_submit=S.approve,
+    )
+
+
+def employer_row(row) -> rx.Component:
+    key = row.organization_id.to_string()
+    return row_card(
+        rx.flex(rx.heading(row.name, as_="h2", size="4"), badge(row.status), spacing="3", align="center", wrap="wrap"),
+        facts(
+            fact("Website", rx.cond(row.website != "", row.website, "none given")),
+            fact("Contact", rx.text(row.contact_name, " <", row.contact_email, ">", as_="span")),
+            fact("Signed up", row.created_at),
+        ),
+        rx.cond(
+            row.domains_differ,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("triangle-alert", aria_hidden="true")),
+                rx.callout.text(
+                    "Check this employer: the signer's email domain (",
+                    row.email_domain,
+                    ") differs from the website's (",
+                    rx.cond(row.website_domain != "", row.website_domain, "no website"),
+                    ").",
+                ),
+                color_scheme="amber",
+                high_contrast=True,
+                size="1",
+                width="100%",
+            ),
+            rx.text("Email domain matches the website (", row.email_domain, ").", as_="p", size="2"),
+        ),
+        rx.cond(row.status_reason != "", fact("Reason given", row.status_reason)),
+        inline_error(S.row_errors.get(key, "")),
+        rx.cond(
+            row.status == "pending",
+            rx.vstack(_approve_form(row, "Approve"), _reason_form(row, "reject", "Reject", S.reject, "red"), spacing="3", width="100%"),
+        ),
+        rx.cond(row.status == "approved", _reason_form(row, "suspend", "Suspend", S.suspend, "red")),
+        rx.cond((row.status == "rejected") | (row.status == "suspended"), _approve_form(row, "Approve")),
+        aria_label=row.name,
+    )
+
+
+def staff_employers() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(
+                S.allowed,
+                rx.vstack(
+                    notice(S.notice),
+                    rx.box(
+                        select_input("Show employers", "status_filter", [(f, f.capitalize()) for f in FILTERS], value=S.status_filter, on_change=S.set_status_filter),
+                        max_width="16rem",
+                        width="100%",
+                    ),
+                    rx.cond(S.rows.length() > 0, rx.vstack(rx.foreach(S.rows, employer_row), spacing="3", width="100%"), empty_note("No employers here.")),
+                    spacing="4",
+                    width="100%",
+                ),
+                not_found_card(NOT_STAFF),
+            ),
+            loading_note("Loading employers…"),
+        ),
+        heading="Employers to vet",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(staff_employers, route="/staff/employers", title="Employers · MicroGigs staff", on_load=S.load_employers)

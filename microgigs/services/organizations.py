@@ -1,0 +1,310 @@
+"""Employer onboarding: the career center's vetting queue, approval, rejection and
+suspension, and an owner's team (invite and remove managers)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, select
+
+from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
+from microgigs.services import account_security, accounts, audit, closing, notifications, policy
+from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.validation import ValidationFailed, clean_text
+
+# Gigs of a suspended employer that stop: nobody has been hired on them yet, or they still take people.
+CLOSE_ON_SUSPEND = ("draft", "in_review", "open")
+MAX_REASON = 500
+
+
+@dataclass
+class VettingRow:
+    organization_id: int
+    name: str
+    website: str
+    status: str
+    status_reason: str
+    contact_name: str
+    contact_email: str
+    email_domain: str
+    website_domain: str
+    domains_differ: bool
+    created_at: str
+
+
+@dataclass
+class MemberRow:
+    user_id: int
+    name: str
+    email: str
+    role: str
+    is_you: bool
+
+
+@dataclass
+class PendingInvitation:
+    email: str
+    expires_at: str
+
+
+@dataclass
+class Team:
+    organization_id: int
+    name: str
+    status: str
+    is_owner: bool
+    members: list[MemberRow]
+    invitations: list[PendingInvitation]
+
+
+def domain_of_website(website: str) -> str:
+    value = (website or "").strip().lower()
+    if value and "://" not in value:
+        value = "https://" + value
+    host = urlsplit(value).hostname or ""
+    return host.removeprefix("www.")
+
+
+def domain_of_email(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower() if "@" in (email or "") else ""
+
+
+def domains_differ(email_domain: str, website_domain: str) -> bool:
+    """True unless the email's domain is the website's domain or one of its subdomains (or vice versa)."""
+    if not email_domain or not website_domain:
+        return True
+    return not (
+        email_domain == website_domain
+        or email_domain.endswith("." + website_domain)
+        or website_domain.endswith("." + email_domain)
+    )
+
+
+def get_organization(session: Session, organization_id: int) -> Organization:
+    org = session.get(Organization, organization_id)
+    if org is None or org.kind != "employer":
+        raise NotFound("That organization")
+    return org
+
+
+def _owner(session: Session, org: Organization) -> User | None:
+    return session.exec(
+        select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.organization_id == org.id, Membership.role == "owner"
+        )
+    ).first()
+
+
+def vetting_queue(session: Session, actor: User | None, status: str = "pending") -> list[VettingRow]:
+    """Employers for staff to vet (pending by default), oldest first, with the signer's domain check."""
+    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can vet employers.")
+    query = select(Organization).where(Organization.kind == "employer")
+    if status != "all":
+        query = query.where(Organization.status == status)
+    rows = []
+    for org in session.exec(query.order_by(Organization.created_at, Organization.id)):
+        owner = _owner(session, org)
+        email = owner.email if owner else ""
+        email_domain, website_domain = domain_of_email(email), domain_of_website(org.website)
+        rows.append(
+            VettingRow(
+                organization_id=org.id,
+                name=org.name,
+                website=org.website,
+                status=org.status,
+                status_reason=org.status_reason,
+                contact_name=owner.display_name if owner else "",
+                contact_email=email,
+                email_domain=email_domain,
+                website_domain=website_domain,
+                domains_differ=domains_differ(email_domain, website_domain),
+                created_at=org.created_at.strftime("%Y-%m-%d"),
+            )
+        )
+    return rows
+
+
+def _tell_managers(session: Session, org: Organization, title: str) -> None:
+    for user_id in policy.manager_ids(session, org.id):
+        notifications.notify(session, user_id, "organization.status", title, "/dashboard", email=True)
+
+
+def _move(session: Session, actor: User, org: Organization, status: str, reason: str) -> None:
+    previous = org.status
+    org.status = status
+    org.status_reason = reason
+    session.add(org)
+    audit.record(session, actor, f"organization.{status}", "organization", org.id, previous=previous, reason=reason)
+
+
+def approve(session: Session, actor: User | None, organization_id: int) -> Organization:
+    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can approve employers.")
+    org = get_organization(session, organization_id)
+    if org.status not in ("pending", "rejected", "suspended"):
+        raise DomainError(f"{org.name} is already approved.")
+    _move(session, actor, org, "approved", "")
+    _tell_managers(session, org, f"{org.name} is approved: you can now publish gigs on MicroGigs")
+    session.flush()
+    return org
+
+
+def _reason(reason: str) -> str:
+    text = clean_text(reason)
+    if not text:
+        raise ValidationFailed({"reason": "Give a reason: the employer will read it."})
+    if len(text) > MAX_REASON:
+        raise ValidationFailed({"reason": f"Use at most {MAX_REASON} characters (you have {len(text)})."})
+    return text
+
+
+def reject(session: Session, actor: User | None, organization_id: int, reason: str) -> Organization:
+    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can reject employers.")
+    org = get_organization(session, organization_id)
+    text = _reason(reason)
+    if org.status != "pending":
+        raise DomainError(f"Only a pending employer can be rejected; {org.name} is {org.status}.")
+    _move(session, actor, org, "rejected", text)
+    _tell_managers(session, org, f"{org.name} was not approved on MicroGigs. Reason: {text}")
+    session.flush()
+    return org
+
+
+def suspend(session: Session, actor: User | None, organization_id: int, reason: str) -> Organization:
+    """Stop an approved employer: its gigs that still take people close, each applicant gets a decision."""
+    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can suspend employers.")
+    org = get_organization(session, organization_id)
+    text = _reason(reason)
+    if org.status != "approved":
+        raise DomainError(f"Only an approved employer can be suspended; {org.name} is {org.status}.")
+    _move(session, actor, org, "suspended", text)
+    for gig in session.exec(select(Gig).where(Gig.organization_id == org.id, Gig.status.in_(CLOSE_ON_SUSPEND))).all():
+        closing.cancel_gig(session, actor, gig.id, f"The employer was suspended: {text}")
+    _tell_managers(session, org, f"{org.name} is suspended on MicroGigs. Reason: {text}")
+    session.flush()
+    return org
+
+
+# --- the owner's team ---------------------------------------------------------------
+
+
+def _managed_org(session: Session, actor: User | None, organization_id: int) -> Organization:
+    org = get_organization(session, organization_id)
+    policy.require(policy.may_manage_members(session, actor, org), "Only the organization's owner can change its team.")
+    return org
+
+
+def team(session: Session, actor: User | None) -> Team | None:
+    """The actor's employer and its people (None when the actor manages no employer)."""
+    org_ids = policy.organization_ids_managed_by(session, actor)
+    if not org_ids:
+        return None
+    org = get_organization(session, org_ids[0])
+    members = [
+        MemberRow(user_id=u.id, name=u.display_name, email=u.email, role=m.role, is_you=u.id == actor.id)
+        for m, u in session.exec(
+            select(Membership, User).join(User, User.id == Membership.user_id).where(Membership.organization_id == org.id).order_by(Membership.id)
+        )
+    ]
+    owner = policy.may_manage_members(session, actor, org)
+    invitations = []
+    if owner:
+        now = utcnow()
+        for row in session.exec(
+            select(OneTimeToken).where(
+                OneTimeToken.purpose == "invitation", OneTimeToken.organization_id == org.id, OneTimeToken.used_at.is_(None)
+            )
+        ):
+            if account_security._aware(row.expires_at) > now:
+                invitations.append(PendingInvitation(email=row.email, expires_at=row.expires_at.strftime("%Y-%m-%d")))
+    return Team(organization_id=org.id, name=org.name, status=org.status, is_owner=owner, members=members, invitations=invitations)
+
+
+def invite_manager(session: Session, actor: User | None, organization_id: int, email: str) -> str:
+    """Email a one-time link to join the organization as a manager."""
+    org = _managed_org(session, actor, organization_id)
+    address = accounts.normalize_email(email)
+    if not address or len(address) > 254 or not accounts._EMAIL.match(address):
+        raise ValidationFailed({"email": "Enter an email address like name@example.com."})
+    already = session.exec(
+        select(Membership.id).join(User, User.id == Membership.user_id).where(
+            Membership.organization_id == org.id, User.email == address
+        )
+    ).first()
+    if already is not None:
+        raise ValidationFailed({"email": "That person is already on your team."})
+    raw = account_security.issue_token(
+        session, "invitation", timedelta(days=account_security.INVITATION_DAYS), email=address, organization_id=org.id, created_by=actor
+    )
+    account_security.send_mail(
+        session,
+        address,
+        f"{actor.display_name} invites you to manage gigs for {org.name}",
+        [f"{actor.display_name} invites you to join {org.name} on MicroGigs as a manager.", f"The link works once, for {account_security.INVITATION_DAYS} days."],
+        account_security.public_link(f"/join?token={raw}"),
+        f"Join {org.name}",
+    )
+    audit.record(session, actor, "organization.manager_invited", "organization", org.id, email=address)
+    session.flush()
+    return f"We have sent an invitation to {address}."
+
+
+@dataclass
+class InvitationView:
+    organization: str
+    email: str
+
+
+def check_invitation(session: Session, raw_token: str | None) -> InvitationView:
+    row = account_security.find_token(session, "invitation", raw_token)
+    org = get_organization(session, row.organization_id)
+    return InvitationView(organization=org.name, email=row.email)
+
+
+def accept_invitation(session: Session, actor: User | None, raw_token: str | None, *, display_name: str = "", password: str = "") -> User:
+    """Join from the emailed link: as the signed-in account with that email, or a new manager account."""
+    row = account_security.find_token(session, "invitation", raw_token)
+    org = get_organization(session, row.organization_id)
+    if policy.is_active_user(actor):
+        if actor.email != row.email:
+            raise DomainError(f"This invitation is for {row.email}. Sign out, then open the link again.")
+        if actor.role != "manager":
+            raise DomainError("Only an employer account can join an organization. Ask for an invitation to another address.")
+        user = actor
+    else:
+        if session.exec(select(User.id).where(User.email == row.email)).first() is not None:
+            raise DomainError(f"Sign in as {row.email} first, then open the link again.")
+        name = clean_text(display_name)
+        errors = {}
+        if not name:
+            errors["display_name"] = "Enter your name."
+        elif len(name) > 100:
+            errors["display_name"] = "Use at most 100 characters."
+        if problem := accounts.password_problem(password or ""):
+            errors["password"] = problem
+        if errors:
+            raise ValidationFailed(errors)
+        user = User(email=row.email, display_name=name, role="manager", password_hash=accounts._hasher.hash(password), email_verified=True)
+        session.add(user)
+        session.flush()
+        audit.record(session, user, "user.signed_up", "user", user.id, role="manager", invited=True)
+    if session.exec(select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == org.id)).first() is None:
+        session.add(Membership(user_id=user.id, organization_id=org.id, role="manager"))
+    account_security.use_token(session, row)
+    audit.record(session, user, "organization.manager_joined", "organization", org.id)
+    session.flush()
+    return user
+
+
+def remove_manager(session: Session, actor: User | None, organization_id: int, user_id: int) -> None:
+    org = _managed_org(session, actor, organization_id)
+    membership = session.exec(
+        select(Membership).where(Membership.organization_id == org.id, Membership.user_id == user_id)
+    ).first()
+    if membership is None:
+        raise NotFound("That team member")
+    if membership.role == "owner":
+        raise DomainError("The owner cannot be removed from the team.")
+    session.delete(membership)
+    audit.record(session, actor, "organization.manager_removed", "organization", org.id, user_id=user_id)
+    notifications.notify(session, user_id, "organization.removed", f"You were removed from {org.name}", "/dashboard")
+    session.flush()

@@ -1,0 +1,111 @@
+"""A person's own data: export everything as JSON, or delete the account.
+
+Deleting anonymizes: the user row stays (engagements, ledger rows, reviews and
+audit events point at it and must stay true) but name, email, password, photo,
+profile and pedigree are wiped and every session is revoked.
+"""
+
+from sqlmodel import Session, select
+
+from microgigs.models import (
+    Application,
+    AuditEvent,
+    AuthSession,
+    Credential,
+    Engagement,
+    Notification,
+    Review,
+    Skill,
+    StudentProfile,
+    StudentSkill,
+    Submission,
+    User,
+    utcnow,
+)
+from microgigs.services import account_security, accounts, audit, policy
+from microgigs.services.validation import ValidationFailed
+
+UNFINISHED_WORK = ("funding", "active", "submitted", "changes_requested", "disputed")
+OPEN_APPLICATIONS = ("submitted", "shortlisted")
+
+
+def _row(obj, *, drop: tuple[str, ...] = ()) -> dict:
+    return {k: v for k, v in obj.model_dump().items() if k not in drop}
+
+
+def export_user_data(session: Session, actor: User | None) -> dict:
+    """Everything MicroGigs keeps about the actor, as plain data (never a password hash or token)."""
+    policy.require(policy.may_export_own_data(actor), "Sign in to download your data.")
+    uid = actor.id
+    profile = session.get(StudentProfile, uid)
+    skills = session.exec(select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == uid)).all()
+    engagements = session.exec(select(Engagement).where(Engagement.student_id == uid)).all()
+    engagement_ids = [e.id for e in engagements]
+    data = {
+        "account": _row(actor, drop=("password_hash",)),
+        "profile": _row(profile) if profile else None,
+        "skills": sorted(skills),
+        "applications": [_row(a) for a in session.exec(select(Application).where(Application.student_id == uid))],
+        "engagements": [_row(e) for e in engagements],
+        "submissions": [
+            _row(s) for s in session.exec(select(Submission).where(Submission.engagement_id.in_(engagement_ids or [-1])))
+        ],
+        "reviews_written": [_row(r, drop=("private_note",)) for r in session.exec(select(Review).where(Review.author_id == uid))],
+        "credentials": [_row(c) for c in session.exec(select(Credential).where(Credential.student_id == uid))],
+        "notifications": [_row(n) for n in session.exec(select(Notification).where(Notification.user_id == uid))],
+        "sign_in_sessions": [
+            _row(s, drop=("token_hash",)) for s in session.exec(select(AuthSession).where(AuthSession.user_id == uid))
+        ],
+        "activity": [
+            _row(e)
+            for e in session.exec(
+                select(AuditEvent).where(
+                    (AuditEvent.actor_id == uid) | ((AuditEvent.subject_type == "user") & (AuditEvent.subject_id == uid))
+                )
+            )
+        ],
+    }
+    audit.record(session, actor, "user.data_exported", "user", uid)
+    session.flush()
+    return data
+
+
+def delete_account(session: Session, actor: User | None, password: str) -> None:
+    """Anonymize the actor's account after checking their password; nothing is half-done."""
+    policy.require(policy.is_active_user(actor), "Sign in to delete your account.")
+    policy.require(policy.may_delete_own_account(actor), "Ask the career center to close an employer or staff account.")
+    if not actor.password_hash or not accounts._verify(actor.password_hash, password or ""):
+        raise ValidationFailed({"delete_password": "That is not your password."})
+    unfinished = session.exec(
+        select(Engagement.id).where(Engagement.student_id == actor.id, Engagement.status.in_(UNFINISHED_WORK))
+    ).first()
+    if unfinished is not None:
+        raise ValidationFailed({"delete_password": "You have work in progress. Finish it or ask the employer to cancel it first."})
+
+    for application in session.exec(
+        select(Application).where(Application.student_id == actor.id, Application.status.in_(OPEN_APPLICATIONS))
+    ):
+        application.status = "withdrawn"
+        application.decided_at = utcnow()
+        session.add(application)
+    for link in session.exec(select(StudentSkill).where(StudentSkill.user_id == actor.id)):
+        session.delete(link)
+    profile = session.get(StudentProfile, actor.id)
+    if profile is not None:
+        session.delete(profile)
+    if actor.photo_name:
+        from microgigs.services import profiles
+
+        profiles.photo_store().delete(actor.photo_name)
+    account_security.revoke_sessions(session, actor)
+    actor.email = f"deleted-{actor.id}@deleted.invalid"
+    actor.display_name = "Deleted account"
+    actor.password_hash = ""
+    actor.title = ""
+    actor.photo_name = ""
+    actor.email_verified = False
+    actor.is_active = False
+    actor.deleted_at = utcnow()
+    session.add(actor)
+    audit.record(session, actor, "user.deleted", "user", actor.id)
+    session.flush()

@@ -1,0 +1,240 @@
+"""Profiles: a student's skills, interests, availability, links and pedigree fields;
+a manager's name and title; everyone's photo; the shared skill vocabulary staff curate."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from sqlmodel import Session, select
+
+from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
+from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
+from microgigs.services import audit, policy
+from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
+from microgigs.settings import get_settings
+
+PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+# What each photo type's bytes start with; a name alone is never trusted.
+_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".webp": (b"RIFF",)}
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_SKILLS = 15
+MAX_LINKS = 5
+_TIMEZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+def photo_store() -> FileStore:
+    return FileStore(get_settings().data_dir / "photos")
+
+
+@dataclass
+class StudentProfileInput:
+    skills: list[str] = field(default_factory=list)
+    interests: str = ""
+    hours_per_week: str = "10"
+    timezone: str = "UTC"
+    links: str = ""
+    school: str = ""
+    major: str = ""
+    graduation_year: str = ""
+
+
+@dataclass
+class ProfileView:
+    display_name: str
+    title: str
+    role: str
+    timezone: str
+    has_photo: bool
+    skills: list[str]
+    interests: str
+    hours_per_week: int
+    links: str
+    school: str
+    major: str
+    graduation_year: str
+
+
+def profile_view(session: Session, actor: User | None) -> ProfileView:
+    policy.require(policy.is_active_user(actor), "Sign in to see your profile.")
+    profile = session.get(StudentProfile, actor.id) if actor.role == "student" else None
+    skills = sorted(
+        session.exec(select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == actor.id))
+    )
+    return ProfileView(
+        display_name=actor.display_name,
+        title=actor.title,
+        role=actor.role,
+        timezone=actor.timezone,
+        has_photo=bool(actor.photo_name),
+        skills=skills,
+        interests=profile.interests if profile else "",
+        hours_per_week=profile.hours_per_week if profile else 0,
+        links=profile.links if profile else "",
+        school=profile.school if profile else "",
+        major=profile.major if profile else "",
+        graduation_year=str(profile.graduation_year or "") if profile else "",
+    )
+
+
+def update_student_profile(session: Session, actor: User | None, data: StudentProfileInput, today: date | None = None) -> StudentProfile:
+    policy.require(policy.is_student(actor), "Only students keep a student profile.")
+    today = today or date.today()
+    errors: dict[str, str] = {}
+    interests = clean_text(data.interests)
+    check_length(errors, "interests", interests, label="your interests", max_len=500, required=False)
+    hours = None
+    try:
+        hours = int(clean_text(data.hours_per_week) or "0")
+        if not 0 <= hours <= 80:
+            errors["hours_per_week"] = "Enter a number of hours from 0 to 80."
+    except ValueError:
+        errors["hours_per_week"] = "Enter a whole number of hours, like 10."
+    tz = clean_text(data.timezone) or "UTC"
+    if tz not in _TIMEZONES:
+        errors["timezone"] = "Choose a time zone from the list, like Europe/Paris or America/New_York."
+    links = [clean_text(line) for line in (data.links or "").splitlines() if clean_text(line)]
+    if len(links) > MAX_LINKS:
+        errors["links"] = f"Add at most {MAX_LINKS} links."
+    elif bad := next((link for link in links if not is_http_url(link) or len(link) > 300), None):
+        errors["links"] = f"“{bad[:60]}” is not a web address; start each link with https://."
+    school, major = clean_text(data.school), clean_text(data.major)
+    check_length(errors, "school", school, label="your school", max_len=160, required=False)
+    check_length(errors, "major", major, label="your major", max_len=120, required=False)
+    year = None
+    if clean_text(data.graduation_year):
+        try:
+            year = int(clean_text(data.graduation_year))
+            if not today.year - 60 <= year <= today.year + 8:
+                errors["graduation_year"] = f"Enter a year between {today.year - 60} and {today.year + 8}."
+        except ValueError:
+            errors["graduation_year"] = "Enter a year, like 2027."
+    names = list(dict.fromkeys(clean_text(s) for s in data.skills if clean_text(s)))
+    skills = list(session.exec(select(Skill).where(Skill.name.in_(names)))) if names else []
+    if len(names) > MAX_SKILLS:
+        errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
+    elif len(skills) != len(names):
+        unknown = sorted(set(names) - {s.name for s in skills})
+        errors["skills"] = f"Choose skills from the list; not known: {', '.join(unknown)[:120]}."
+    if errors:
+        raise ValidationFailed(errors)
+
+    profile = session.get(StudentProfile, actor.id) or StudentProfile(user_id=actor.id)
+    profile.interests, profile.hours_per_week, profile.links = interests, hours, "\n".join(links)
+    profile.school, profile.major, profile.graduation_year = school, major, year
+    session.add(profile)
+    actor.timezone = tz
+    session.add(actor)
+    for link in session.exec(select(StudentSkill).where(StudentSkill.user_id == actor.id)):
+        session.delete(link)
+    session.flush()
+    session.add_all([StudentSkill(user_id=actor.id, skill_id=s.id) for s in skills])
+    audit.record(session, actor, "profile.updated", "user", actor.id)
+    session.flush()
+    return profile
+
+
+def update_manager_profile(session: Session, actor: User | None, display_name: str, title: str) -> User:
+    policy.require(policy.is_active_user(actor) and actor.role == "manager", "Only employer managers keep a manager profile.")
+    errors: dict[str, str] = {}
+    name, job = clean_text(display_name), clean_text(title)
+    check_length(errors, "display_name", name, label="your name", max_len=100)
+    check_length(errors, "title", job, label="your job title", max_len=100, required=False)
+    if errors:
+        raise ValidationFailed(errors)
+    actor.display_name, actor.title = name, job
+    session.add(actor)
+    audit.record(session, actor, "profile.updated", "user", actor.id)
+    session.flush()
+    return actor
+
+
+def set_photo(session: Session, actor: User | None, filename: str, data: bytes) -> User:
+    """Replace the actor's photo after checking its type (name and bytes) and size."""
+    policy.require(policy.is_active_user(actor), "Sign in to add a photo.")
+    name = clean_display_name(filename)
+    ext = extension_of(name)
+    if ext not in PHOTO_TYPES:
+        raise ValidationFailed({"photo": "Choose a PNG, JPEG or WebP image."})
+    if not data:
+        raise ValidationFailed({"photo": "That file is empty."})
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ValidationFailed({"photo": f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."})
+    if not data.startswith(_MAGIC[ext]):
+        raise ValidationFailed({"photo": "That file is not the image its name says it is."})
+    store = photo_store()
+    store.root.mkdir(parents=True, exist_ok=True)
+    stored = f"{secrets.token_hex(16)}{ext}"
+    (store.root / stored).write_bytes(data)
+    old = actor.photo_name
+    actor.photo_name = stored
+    session.add(actor)
+    audit.record(session, actor, "profile.photo_changed", "user", actor.id)
+    session.flush()
+    if old:
+        store.delete(old)
+    return actor
+
+
+def photo_for(session: Session, actor: User | None, user_id: int) -> tuple[Path, str]:
+    """The stored photo of `user_id` and its content type, for someone allowed to see it."""
+    user = session.get(User, user_id)
+    if user is None or not user.photo_name or not policy.may_view_photo(actor, user):
+        raise NotFound("That photo")
+    path = photo_store().path_of(user.photo_name)
+    return path, PHOTO_TYPES[extension_of(user.photo_name)]
+
+
+# --- the shared skill vocabulary ----------------------------------------------------
+
+
+@dataclass
+class SkillRow:
+    id: int
+    name: str
+    category: str
+    used_by: int
+
+
+def list_skills(session: Session) -> list[SkillRow]:
+    rows = []
+    for skill in session.exec(select(Skill).order_by(Skill.name)):
+        used = len(session.exec(select(StudentSkill.user_id).where(StudentSkill.skill_id == skill.id)).all()) + len(
+            session.exec(select(GigSkill.gig_id).where(GigSkill.skill_id == skill.id)).all()
+        )
+        rows.append(SkillRow(id=skill.id, name=skill.name, category=skill.category, used_by=used))
+    return rows
+
+
+def add_skill(session: Session, actor: User | None, name: str, category: str = "") -> Skill:
+    policy.require(policy.may_curate_skills(actor), "Only career-center staff can change the skill list.")
+    errors: dict[str, str] = {}
+    name, category = clean_text(name), clean_text(category)
+    check_length(errors, "skill_name", name, label="the skill's name", max_len=60)
+    check_length(errors, "skill_category", category, label="a category", max_len=60, required=False)
+    if not errors and session.exec(select(Skill.id).where(Skill.name.ilike(name))).first() is not None:
+        errors["skill_name"] = f"“{name}” is already on the list."
+    if errors:
+        raise ValidationFailed(errors)
+    skill = Skill(name=name, category=category)
+    session.add(skill)
+    session.flush()
+    audit.record(session, actor, "skill.added", "skill", skill.id, name=name)
+    return skill
+
+
+def remove_skill(session: Session, actor: User | None, skill_id: int) -> None:
+    policy.require(policy.may_curate_skills(actor), "Only career-center staff can change the skill list.")
+    skill = session.get(Skill, skill_id)
+    if skill is None:
+        raise NotFound("That skill")
+    in_use = session.exec(select(StudentSkill.user_id).where(StudentSkill.skill_id == skill.id)).first() is not None or (
+        session.exec(select(GigSkill.gig_id).where(GigSkill.skill_id == skill.id)).first() is not None
+    )
+    if in_use:
+        raise DomainError(f"“{skill.name}” is used by students or gigs; it cannot be removed.")
+    session.delete(skill)
+    audit.record(session, actor, "skill.removed", "skill", skill_id, name=skill.name)
+    session.flush()

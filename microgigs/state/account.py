@@ -1,0 +1,131 @@
+"""What the account pages remember: the person's account facts, and the messages our
+account routes sent back in the query string after a form post (never a password)."""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import account_security, organizations
+from microgigs.services.errors import DomainError
+from microgigs.state.auth_forms import values_key
+from microgigs.state.session import SessionState
+
+
+def _q(state: rx.State, name: str, limit: int = 300) -> str:
+    return (state.router.url.query_parameters.get(name) or "")[:limit]
+
+
+class AccountState(SessionState):
+    loaded: bool = False
+    email: str = ""
+    email_verified: bool = False
+    may_delete: bool = False
+    notice: str = ""
+    error: str = ""
+    error_current_password: str = ""
+    error_new_password: str = ""
+    error_delete_password: str = ""
+    form_key: str = ""
+
+    @rx.event
+    def load_account(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            self.email = actor.email
+            self.email_verified = actor.email_verified
+            self.may_delete = actor.role == "student"
+        self.notice = _q(self, "notice")
+        self.error = _q(self, "error")
+        self.error_current_password = _q(self, "error_current_password")
+        self.error_new_password = _q(self, "error_new_password")
+        self.error_delete_password = _q(self, "error_delete_password")
+        self.form_key = values_key(self.notice, self.error, self.error_current_password, self.error_new_password, self.error_delete_password)
+        self.loaded = True
+        return None
+
+
+class ForgotPasswordState(SessionState):
+    notice: str = ""
+    error_email: str = ""
+    email: str = ""
+    form_key: str = ""
+
+    @rx.event
+    def load_forgot(self):
+        with session_scope() as session:
+            self._actor(session)
+        self.notice = _q(self, "notice")
+        self.error_email = _q(self, "error_email")
+        self.email = _q(self, "email", 254)
+        self.form_key = values_key(self.notice, self.error_email, self.email)
+
+
+class ResetPasswordState(SessionState):
+    loaded: bool = False
+    token: str = ""
+    link_error: str = ""
+    error_password: str = ""
+    form_key: str = ""
+
+    @rx.event
+    def load_reset(self):
+        self.token = _q(self, "token", 200)
+        self.error_password = _q(self, "error_password")
+        self.link_error = _q(self, "error")
+        with session_scope() as session:
+            self._actor(session)
+            if not self.link_error:
+                try:
+                    account_security.check_reset_token(session, self.token)
+                except DomainError as error:
+                    self.link_error = error.message
+        self.form_key = values_key(self.token, self.error_password)
+        self.loaded = True
+
+
+class VerifyEmailState(SessionState):
+    notice: str = ""
+    error: str = ""
+
+    @rx.event
+    def load_verify(self):
+        with session_scope() as session:
+            self._actor(session)
+        self.notice = _q(self, "notice")
+        self.error = _q(self, "error")
+
+
+class JoinState(SessionState):
+    loaded: bool = False
+    token: str = ""
+    organization: str = ""
+    invited_email: str = ""
+    link_error: str = ""
+    error: str = ""
+    display_name: str = ""
+    error_display_name: str = ""
+    error_password: str = ""
+    form_key: str = ""
+
+    @rx.var
+    def signed_in_as_invitee(self) -> bool:
+        return self.user_id > 0
+
+    @rx.event
+    def load_join(self):
+        self.token = _q(self, "token", 200)
+        self.error = _q(self, "error")
+        self.display_name = _q(self, "display_name", 100)
+        self.error_display_name = _q(self, "error_display_name")
+        self.error_password = _q(self, "error_password")
+        self.link_error = ""
+        with session_scope() as session:
+            self._actor(session)
+            try:
+                view = organizations.check_invitation(session, self.token)
+                self.organization, self.invited_email = view.organization, view.email
+            except DomainError as error:
+                self.link_error = error.message
+        self.form_key = values_key(self.token, self.error, self.display_name, self.error_display_name, self.error_password)
+        self.loaded = True

@@ -1,0 +1,201 @@
+"""Accounts and employer onboarding in a real browser: the verification link from the outbox,
+forgot/reset password, staff approving a pending employer, and the new pages' accessibility."""
+
+import re
+import secrets
+import sqlite3
+
+from playwright.sync_api import Page, expect
+
+DEMO_PASSWORD = "demo-password-2026"
+STAFF = "staff@demo.microgigs.test"
+PHONE = {"width": 375, "height": 812}
+
+
+def loaded(page: Page) -> None:
+    expect(page.get_by_text(re.compile(r"^(Loading|Checking)"))).to_have_count(0)
+
+
+def last_link(app_server, to: str, pattern: str) -> str:
+    """The newest mail to `to` in the embedded outbox, and the app link in its text part."""
+    with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
+        row = db.execute("SELECT text_body FROM outboxmail WHERE to_address = ? ORDER BY id DESC LIMIT 1", (to,)).fetchone()
+    assert row is not None, f"no mail to {to}"
+    match = re.search(pattern, row[0])
+    assert match, row[0]
+    return match.group(0)
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def sign_up(page: Page, email: str, password: str, *, employer: str = "", website: str = "") -> None:
+    page.goto("/signup")
+    if employer:
+        page.get_by_role("radio", name="hiring for an employer").check()
+        page.get_by_label("Organization name").fill(employer)
+        if website:
+            page.get_by_label("Website").fill(website)
+    page.get_by_label("Your name").fill("New Person")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def test_sign_up_then_the_emailed_link_confirms_the_address(new_context, app_server, assert_accessible):
+    page = new_context(viewport=PHONE).new_page()
+    email = f"verify-{secrets.token_hex(3)}@example.edu"
+    sign_up(page, email, "a long enough passphrase")
+
+    page.goto("/account")
+    loaded(page)
+    expect(page.get_by_text("Not confirmed yet")).to_be_visible()
+    assert_accessible(page)
+
+    link = last_link(app_server, email, r"https?://\S+/auth/verify\?token=[\w-]+")
+    page.goto(link)
+    expect(page.get_by_role("status")).to_have_text(re.compile("email address is confirmed"))
+    assert_accessible(page)
+    page.goto("/account")
+    loaded(page)
+    expect(page.get_by_text("Confirmed.", exact=True)).to_be_visible()
+
+    # The same link a second time is refused with a readable message.
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_have_text(re.compile("already been used"))
+
+
+def test_forgot_password_then_reset_then_sign_in_with_the_new_one(new_context, app_server, assert_accessible):
+    setup = new_context().new_page()
+    email = f"reset-{secrets.token_hex(3)}@example.edu"
+    sign_up(setup, email, "the first passphrase")
+
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page).to_have_url(re.compile(r"/forgot-password"))
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("status")).to_have_text(re.compile("If an account uses that address"))
+
+    link = last_link(app_server, email, r"https?://\S+/reset-password\?token=[\w-]+")
+    page.goto(link)
+    loaded(page)
+    assert_accessible(page)
+    page.get_by_role("textbox", name="New password").fill("short")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_role("textbox", name="New password")).to_have_accessible_description(re.compile("at least 10 characters", re.I))
+    page.get_by_role("textbox", name="New password").fill("the second passphrase")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.get_by_role("status")).to_have_text(re.compile("password is changed"))
+
+    sign_in(page, email, "the second passphrase")
+    # The other device was signed out by the reset.
+    setup.goto("/account")
+    expect(setup).to_have_url(re.compile(r"/login"))
+    # The link works once.
+    page.goto(link)
+    loaded(page)
+    expect(page.get_by_role("alert")).to_have_text(re.compile("already been used"))
+
+
+def test_staff_approve_a_pending_employer_who_can_then_see_it(new_context, app_server, assert_accessible):
+    employer = new_context().new_page()
+    org = f"Acme Labs {secrets.token_hex(3)}"
+    sign_up(employer, f"owner-{secrets.token_hex(3)}@gmail.com", "a long enough passphrase", employer=org, website="https://acme.example")
+
+    staff = new_context(viewport=PHONE).new_page()
+    sign_in(staff, STAFF, DEMO_PASSWORD)
+    expect(staff.get_by_role("link", name="Employers")).to_be_visible()
+    staff.goto("/staff/employers")
+    loaded(staff)
+    card = staff.get_by_role("article", name=org)
+    expect(card.get_by_text("differs from the website")).to_be_visible()
+    assert_accessible(staff)
+    card.get_by_role("button", name=f"Approve {org}").click()
+    expect(staff.get_by_role("status")).to_have_text(re.compile(f"{org} is approved"))
+    expect(staff.get_by_role("article", name=org)).to_have_count(0)
+
+    employer.goto("/organization")
+    loaded(employer)
+    expect(employer.get_by_text(re.compile(r"^approved$", re.I))).to_be_visible()
+    assert_accessible(employer)
+
+
+def test_account_profile_and_staff_pages_are_accessible(new_context, assert_accessible):
+    student = new_context(viewport=PHONE).new_page()
+    sign_in(student, "student3@demo.microgigs.test", DEMO_PASSWORD)
+    student.goto("/profile")
+    loaded(student)
+    student.get_by_label("Hours available per week").fill("many")
+    student.get_by_role("button", name="Save profile").click()
+    expect(student.get_by_label("Hours available per week")).to_have_accessible_description(re.compile("whole number"))
+    assert_accessible(student)
+    student.get_by_label("Hours available per week").fill("12")
+    student.get_by_role("button", name="Save profile").click()
+    expect(student.get_by_role("status")).to_have_text(re.compile("profile is saved"))
+
+    staff = new_context().new_page()
+    sign_in(staff, STAFF, DEMO_PASSWORD)
+    for path in ("/staff/skills", "/staff/audit"):
+        staff.goto(path)
+        loaded(staff)
+        assert_accessible(staff)
+    staff.get_by_label("Subject type").fill("user")
+    staff.get_by_role("button", name="Search the log").click()
+    expect(staff.get_by_role("article").first).to_be_visible()
+
+
+def test_owner_invites_a_manager_who_joins_from_the_emailed_link_and_is_removed(new_context, app_server, assert_accessible):
+    owner = new_context().new_page()
+    org = f"Team Co {secrets.token_hex(3)}"
+    sign_up(owner, f"owner-{secrets.token_hex(3)}@teamco.example", "a long enough passphrase", employer=org)
+    owner.get_by_role("link", name="Team").click()
+    loaded(owner)
+    invitee = f"invitee-{secrets.token_hex(3)}@teamco.example"
+    owner.get_by_label("Email address of the new manager").fill(invitee)
+    owner.get_by_role("button", name="Send invitation").click()
+    expect(owner.get_by_role("status")).to_have_text(re.compile(f"invitation to {re.escape(invitee)}"))
+    assert_accessible(owner)
+
+    joiner = new_context(viewport=PHONE).new_page()
+    joiner.goto(last_link(app_server, invitee, r"https?://\S+/join\?token=[\w-]+"))
+    loaded(joiner)
+    expect(joiner.get_by_text(org)).to_be_visible()
+    assert_accessible(joiner)
+    joiner.get_by_label("Your name").fill("Invited Manager")
+    joiner.get_by_label("Choose a password").fill("another long passphrase")
+    joiner.get_by_role("button", name="Join the team").click()
+    expect(joiner).to_have_url(re.compile(r"/organization"))
+    loaded(joiner)
+    expect(joiner.get_by_role("article", name="Invited Manager")).to_be_visible()
+    expect(joiner.get_by_text("Only the owner can invite or remove managers.")).to_be_visible()
+
+    owner.goto("/organization")
+    loaded(owner)
+    owner.get_by_role("button", name="Remove Invited Manager").click()
+    expect(owner.get_by_role("status")).to_have_text(re.compile("Removed from the team"))
+    expect(owner.get_by_role("article", name="Invited Manager")).to_have_count(0)
+
+
+def test_sign_out_everywhere_ends_every_session(new_context):
+    email = f"everywhere-{secrets.token_hex(3)}@example.edu"
+    phone = new_context(viewport=PHONE).new_page()
+    sign_up(phone, email, "a long enough passphrase")
+    laptop = new_context().new_page()
+    sign_in(laptop, email, "a long enough passphrase")
+    laptop.goto("/account")
+    loaded(laptop)
+    laptop.get_by_role("button", name="Sign out everywhere").click()
+    expect(laptop).to_have_url(re.compile(r"/login"))
+    expect(laptop.get_by_role("status")).to_have_text(re.compile("signed out on every device"))
+    phone.goto("/account")
+    expect(phone).to_have_url(re.compile(r"/login"))

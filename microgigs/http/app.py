@@ -2,8 +2,8 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import auth, files, health
+from microgigs.http import auth, files, health, oidc
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[*auth.routes, *files.routes, *health.routes])
+    return Starlette(routes=[*auth.routes, *oidc.routes, *files.routes, *health.routes])

@@ -374,3 +374,39 @@ class AuditEvent(SQLModel, table=True):
     subject_id: int
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# --- sign-in security and campus single sign-on --------------------------------
+
+
+class SignInAttempt(SQLModel, table=True):
+    """A failed sign-in, kept for throttling (per email and per client address)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)  # as typed, lower-cased; may name no account
+    ip_address: str = Field(default="", max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OidcIdentity(SQLModel, table=True):
+    """A campus sign-in (provider + subject) linked to one MicroGigs account."""
+
+    __table_args__ = (UniqueConstraint("provider", "subject", name="uq_oidc_identity_provider_subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    provider: str = Field(max_length=40)
+    subject: str = Field(max_length=255)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    email: str = Field(default="", max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OidcFlow(SQLModel, table=True):
+    """One campus sign-in in progress: state, nonce and PKCE verifier, used once, short-lived."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(max_length=64, unique=True, index=True)
+    provider: str = Field(max_length=40)
+    nonce: str = Field(max_length=128)
+    code_verifier: str = Field(max_length=128)
+    next_path: str = Field(default="/dashboard", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)

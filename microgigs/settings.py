@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: str = ""
     mail_from: str = "MicroGigs <no-reply@localhost>"
+    # Implicit TLS from the first byte (usually port 465); STARTTLS is then not used.
+    smtp_tls: bool = False
+    smtp_timeout_seconds: float = 15.0
+    # Campus single sign-on: a JSON list of OpenID Connect providers, each
+    # {"name", "issuer", "client_id", "client_secret", "label"} (optional "enabled": false).
+    oidc_providers: str = ""
+    # Comma-separated email domains students may sign up with (empty: any domain).
+    student_email_domains: str = ""
+    # When true, students sign in and sign up only through a campus provider.
+    sso_only_for_students: bool = False
+    oidc_timeout_seconds: float = 10.0
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -2,10 +2,18 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import account, auth, credentials, files, health, insights
+from microgigs.http import account, auth, credentials, files, health, insights, oidc
 
 
 def build_api() -> Starlette:
     return Starlette(
-        routes=[*auth.routes, *account.routes, *files.routes, *health.routes, *credentials.routes, *insights.routes]
+        routes=[
+            *auth.routes,
+            *oidc.routes,
+            *account.routes,
+            *files.routes,
+            *health.routes,
+            *credentials.routes,
+            *insights.routes,
+        ]
     )

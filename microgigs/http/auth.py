@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from microgigs.db import session_scope
 from microgigs.http.session_cookie import clear_session_cookie, set_session_cookie, token_from_cookie_header
-from microgigs.services import account_security, accounts
+from microgigs.services import account_security, accounts, sso, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.settings import get_settings
@@ -48,6 +48,12 @@ def _client(request: Request) -> tuple[str, str]:
     return request.headers.get("user-agent", ""), request.client.host if request.client else ""
 
 
+def _rotate_session(session, request: Request, user) -> str:
+    """Sign-in rotates the session: any token this browser already held is revoked first."""
+    accounts.end_session(session, token_from_cookie_header(request.headers.get("cookie")))
+    return accounts.start_session(session, user, *_client(request))
+
+
 async def login(request: Request) -> Response:
     if not same_origin(request):
         return PlainTextResponse("This form must be sent from MicroGigs itself.", status_code=403)
@@ -55,11 +61,19 @@ async def login(request: Request) -> Response:
     email = str(form.get("email", ""))[:254]
     password = str(form.get("password", ""))
     next_path = safe_next(str(form.get("next", "")))
+    user_agent, address = _client(request)
     try:
         with session_scope() as session:
+            throttle.check(session, email, address)
             user = accounts.authenticate(session, email, password)
-            token = accounts.start_session(session, user, *_client(request))
+            sso.check_local_sign_in(user)
+            throttle.clear_for_email(session, email)
+            token = _rotate_session(session, request, user)
+    except (throttle.Throttled, sso.SsoRequired) as error:
+        return _redirect("/login", {"error": error.message, "email": email, "next": next_path})
     except DomainError as error:
+        with session_scope() as session:
+            throttle.record_failure(session, email, address)
         return _redirect("/login", {"error": error.message, "email": email, "next": next_path})
     response = _redirect(next_path)
     set_session_cookie(response, token)
@@ -81,13 +95,15 @@ async def signup(request: Request) -> Response:
     )
     try:
         with session_scope() as session:
+            sso.check_local_sign_up(data.role, data.email)
             user = accounts.sign_up(session, data)
             account_security.send_verification(session, user)
-            token = accounts.start_session(session, user, *_client(request))
+            token = _rotate_session(session, request, user)
     except ValidationFailed as error:
         return _redirect("/signup", {**values, **{f"error_{k}": v for k, v in error.errors.items()}})
     except DomainError as error:
-        return _redirect("/signup", {**values, "error": error.message})
+        key = f"error_{error.field}" if error.field else "error"
+        return _redirect("/signup", {**values, key: error.message})
     response = _redirect("/dashboard")
     set_session_cookie(response, token)
     return response

@@ -319,3 +319,15 @@ class AuditEvent(SQLModel, table=True):
     subject_id: int
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# --- moderation -------------------------------------------------------------------
+
+
+class ProhibitedTerm(SQLModel, table=True):
+    """A word or phrase staff keep off the board; validate_gig_input refuses gigs that use it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str = Field(max_length=60, unique=True, index=True)  # stored lower-case
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import Float, Integer, and_, column, func, literal_column, or_, table, text
+from sqlalchemy import Integer, and_, column, func, literal_column, or_, table, text
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Organization, Skill
@@ -62,22 +62,30 @@ FTS_FILL = """INSERT INTO gig_fts(rowid, title, summary, skills, employer)
         coalesce(o.name, '')
     FROM gig g LEFT JOIN organization o ON o.id = g.organization_id"""
 
-_fts = table("gig_fts", column("rowid", Integer), column("rank", Float))
+_fts = table("gig_fts", column("rowid", Integer))
 
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+TRIGGERS = ("gig_fts_ai", "gig_fts_au", "gig_fts_ad", "gigskill_fts_ai", "gigskill_fts_ad", "organization_fts_au")
+
+
 def ensure_index(session: Session) -> None:
-    """Create the SQLite full-text index and its triggers if missing, filling it once."""
+    """Create the SQLite full-text index and its triggers if missing, filling it once.
+
+    A migration in batch mode rebuilds the gig table and drops its triggers: then the
+    triggers are made again and the index refilled, so it never silently goes stale."""
     if _dialect(session) != "sqlite":
         return
-    exists = session.exec(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gig_fts'")).first()
-    if exists:
+    names = ", ".join(f"'{n}'" for n in ("gig_fts", *TRIGGERS))
+    present = session.exec(text(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})")).one()[0]
+    if present == 1 + len(TRIGGERS):
         return
     for statement in FTS_DDL:
         session.exec(text(statement))
+    session.exec(text("DELETE FROM gig_fts"))
     session.exec(text(FTS_FILL))
 
 
@@ -262,7 +270,8 @@ def search_gigs(
         ensure_index(session)
         stmt = stmt.join(_fts, _fts.c.rowid == Gig.id)
         conditions.append(literal_column("gig_fts").op("MATCH")(fts_match(query.q)))
-        rank = _fts.c.rank  # bm25: lower is better
+        # bm25, lower is better; a hit in the title counts most, then skills, summary, employer.
+        rank = func.bm25(literal_column("gig_fts"), 10.0, 3.0, 5.0, 2.0)
     elif text_words:
         stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
         skill_text = (

@@ -6,6 +6,8 @@ from microgigs import jobs
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
+from microgigs.pages import moderation as moderation_pages
+from microgigs.pages import saved as saved_pages
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -13,7 +15,7 @@ app = rx.App(
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, moderation_pages, saved_pages):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

@@ -44,6 +44,8 @@ def header() -> rx.Component:
                         rx.fragment(
                             _nav_link("Dashboard", "/dashboard"),
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
+                            rx.cond(SessionState.is_student, _nav_link("Saved", "/saved")),
+                            rx.cond((SessionState.user_role == "staff") | (SessionState.user_role == "admin"), _nav_link("Moderation", "/staff/gigs")),
                             rx.text(SessionState.user_name, size="2", color_scheme="gray"),
                             sign_out_form(),
                         ),

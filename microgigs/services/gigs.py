@@ -108,6 +108,8 @@ class GigDetail:
     blind_review: bool
     questions: list[QuestionView]
     viewer_manages: bool
+    scope_html: str = ""
+    deliverables_html: str = ""
 
 
 def format_money(cents: int, currency: str = "usd") -> str:
@@ -412,8 +414,10 @@ def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
     ).all()
     return GigDetail(
         card=cards_for(session, [(gig, org.name)])[0],
-        scope=gig.scope,
-        deliverables=gig.deliverables,
+        scope=neutralize_markup(gig.scope),
+        deliverables=neutralize_markup(gig.deliverables),
+        scope_html=render_markdown(gig.scope),
+        deliverables_html=render_markdown(gig.deliverables),
         location=gig.location,
         slots=gig.slots,
         slots_left=max(0, gig.slots - gig.filled_slots),

@@ -29,7 +29,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS gig_fts USING fts5("
-    "title, summary, skills, employer, tokenize='unicode61 remove_diacritics 2')",
+    "title, summary, skills, employer, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
     """CREATE TRIGGER IF NOT EXISTS gig_fts_ai AFTER INSERT ON gig BEGIN
         INSERT INTO gig_fts(rowid, title, summary, skills, employer) VALUES (
             new.id, new.title, new.summary,

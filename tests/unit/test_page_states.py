@@ -290,3 +290,21 @@ def test_unknown_gig_is_a_friendly_not_found(app_db):
     state = _state(GigDetailState, "/gigs/999")
     _run("load_gig", state)
     assert state.loaded and not state.found and "does not exist" in state.not_found_message
+
+
+def test_board_filters_round_trip_through_the_url(app_db, make):
+    employer = make.employer()
+    make.gig(employer, title="Logo refresh", category="Design", pay_cents=60_000, estimated_hours=12)
+    make.gig(employer, title="Logo sketch", category="Design", pay_cents=30_000, estimated_hours=5)
+    app_db.commit()
+    state = _state(BoardState, "/")
+    _run("load_board", state)
+    form = {"q": " logo ", "category": "Design", "mode": "all", "employer": "all", "due_within": "all", "skills": "",
+            "pay_min": "400", "pay_max": "", "hours_min": "", "hours_max": "", "sort": "pay"}
+    url = _redirect_path(_run("search", state, form))
+    assert url == "/?q=logo&category=Design&pay_min=400&sort=pay"
+    state = _state(BoardState, url)
+    _run("load_board", state)
+    assert [c.title for c in state.cards] == ["Logo refresh"]
+    assert (state.query, state.category, state.pay_min, state.sort, state.mode) == ("logo", "Design", "400", "pay", "all")
+    assert state.has_filters and state.form_key == url

@@ -22,6 +22,8 @@ from microgigs.pages import (
     verify,
 )
 from microgigs.pages import account, join, organization, password_reset, profile, staff_audit, staff_employers, staff_skills, verify_email
+from microgigs.pages import moderation as moderation_pages
+from microgigs.pages import saved as saved_pages
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -32,6 +34,8 @@ app = rx.App(
 for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review, insights, disputes):
     page.register(app)
 # Accounts, employer onboarding, profiles and privacy (issue 3).
+for page in (moderation_pages, saved_pages):
+    page.register(app)
 for page in (account, password_reset, verify_email, join, organization, profile, staff_employers, staff_skills, staff_audit):
     page.register(app)
 

@@ -410,3 +410,15 @@ class OidcFlow(SQLModel, table=True):
     code_verifier: str = Field(max_length=128)
     next_path: str = Field(default="/dashboard", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- moderation -------------------------------------------------------------------
+
+
+class ProhibitedTerm(SQLModel, table=True):
+    """A word or phrase staff keep off the board; validate_gig_input refuses gigs that use it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str = Field(max_length=60, unique=True, index=True)  # stored lower-case
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -44,12 +44,14 @@ def header() -> rx.Component:
                         rx.fragment(
                             _nav_link("Dashboard", "/dashboard"),
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
+                            rx.cond(SessionState.is_student, _nav_link("Saved", "/saved")),
                             rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),
                             rx.cond(SessionState.is_manager, _nav_link("Team", "/organization")),
                             rx.cond(
                                 SessionState.is_staff,
                                 rx.fragment(
                                     _nav_link("Insights", "/staff/insights"),
+                                    _nav_link("Moderation", "/staff/gigs"),
                                     _nav_link("Employers", "/staff/employers"),
                                     _nav_link("Disputes", "/staff/disputes"),
                                     _nav_link("Skills", "/staff/skills"),

@@ -175,12 +175,13 @@ def gig_body() -> rx.Component:
         ),
         rx.cond(S.blind_review, blind_review_note()),
         rx.heading("Scope of the work", as_="h2", size="5"),
-        rx.text(S.scope, style=PRE_WRAP),
+        # Safe HTML from services.gigs.render_markdown: raw HTML escaped, only http(s)/mailto links.
+        rx.html(S.scope_html, class_name="gig-markdown"),
         rx.cond(
             S.deliverables != "",
             rx.fragment(
                 rx.heading("Deliverables", as_="h2", size="5"),
-                rx.text(S.deliverables, style=PRE_WRAP),
+                rx.html(S.deliverables_html, class_name="gig-markdown"),
             ),
         ),
         rx.separator(size="4"),

@@ -1,4 +1,5 @@
-"""The board: search open gigs by words and category, page through the results."""
+"""The board: search open gigs by words, filters and a sort, page through the results;
+signed-in students also see gigs recommended for them and can save gigs."""
 
 import reflex as rx
 
@@ -6,56 +7,113 @@ from microgigs.components.forms import field_id, field_label
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import page_layout
 from microgigs.services.gigs import CATEGORIES
-from microgigs.state.board import ALL_CATEGORIES, BoardState
+from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
+
+
+def _select(label: str, name: str, default, options, *, dynamic=None) -> rx.Component:
+    items = [rx.select.item(text, value=value) for value, text in options]
+    if dynamic is not None:
+        items.append(rx.foreach(dynamic, lambda c: rx.select.item(c.text, value=c.value)))
+    return rx.box(
+        field_label(label, name),
+        rx.select.root(
+            rx.select.trigger(id=field_id(name), width="100%"),
+            rx.select.content(*items, position="popper"),
+            name=name,
+            default_value=default,
+            size="2",
+        ),
+        flex="1 1 10rem",
+        min_width="0",
+    )
+
+
+def _small_input(label: str, name: str, default, **props) -> rx.Component:
+    return rx.box(
+        field_label(label, name),
+        rx.input(id=field_id(name), name=name, default_value=default, size="2", width="100%", **props),
+        flex="1 1 7rem",
+        min_width="0",
+    )
 
 
 def search_form() -> rx.Component:
     return rx.form(
-        rx.flex(
-            rx.box(
-                field_label("Search gigs", "q"),
-                rx.input(
-                    id=field_id("q"),
-                    name="q",
-                    type="search",
-                    # Controlled: it shows the URL's search after a reload or a shared link.
-                    value=BoardState.query,
-                    on_change=BoardState.set_query,
-                    placeholder="Title, summary or employer",
-                    size="3",
-                    width="100%",
-                    max_length=200,
-                ),
-                flex="1 1 16rem",
-                min_width="0",
-            ),
-            rx.box(
-                field_label("Category", "category"),
-                rx.select.root(
-                    rx.select.trigger(id=field_id("category"), width="100%"),
-                    rx.select.content(
-                        rx.select.item("All categories", value=ALL_CATEGORIES),
-                        *[rx.select.item(c, value=c) for c in CATEGORIES],
-                        position="popper",
+        rx.vstack(
+            rx.flex(
+                rx.box(
+                    field_label("Search gigs", "q"),
+                    rx.input(
+                        id=field_id("q"),
+                        name="q",
+                        type="search",
+                        default_value=BoardState.query,
+                        placeholder="Title, summary, skill or employer",
+                        size="3",
+                        width="100%",
+                        max_length=200,
                     ),
-                    name="category",
-                    value=BoardState.category,
-                    on_change=BoardState.set_category,
-                    size="3",
+                    flex="1 1 16rem",
+                    min_width="0",
                 ),
-                flex="1 1 12rem",
+                rx.button(rx.icon("search", aria_hidden="true"), "Search", type="submit", size="3"),
+                spacing="3",
+                align="end",
+                wrap="wrap",
+                width="100%",
             ),
-            rx.button(rx.icon("search", aria_hidden="true"), "Search", type="submit", size="3"),
-            spacing="3",
-            align="end",
-            wrap="wrap",
+            rx.el.details(
+                rx.el.summary("Filters and sort", style={"cursor": "pointer", "font_weight": "500", "padding": "0.25rem 0"}),
+                rx.flex(
+                    _select("Category", "category", BoardState.category, [(ALL, "All categories"), *[(c, c) for c in CATEGORIES]]),
+                    _select("Where", "mode", BoardState.mode, MODE_CHOICES),
+                    _select("Employer", "employer", BoardState.employer, [(ALL, "All employers")], dynamic=BoardState.employers),
+                    _select("Due", "due_within", BoardState.due_within, DUE_CHOICES),
+                    _small_input("Skills (comma-separated)", "skills", BoardState.skills_text, placeholder="Python, SQL"),
+                    _small_input("Pay from ($)", "pay_min", BoardState.pay_min, input_mode="numeric"),
+                    _small_input("Pay up to ($)", "pay_max", BoardState.pay_max, input_mode="numeric"),
+                    _small_input("Hours from", "hours_min", BoardState.hours_min, input_mode="numeric"),
+                    _small_input("Hours up to", "hours_max", BoardState.hours_max, input_mode="numeric"),
+                    _select("Sort by", "sort", BoardState.sort, SORT_CHOICES),
+                    spacing="3",
+                    wrap="wrap",
+                    width="100%",
+                    padding_top="var(--space-2)",
+                ),
+                open=BoardState.has_filters,
+                width="100%",
+            ),
+            spacing="2",
             width="100%",
         ),
+        # Re-mounted for each URL, so its fields show that URL's search.
+        key=BoardState.form_key,
         on_submit=BoardState.search,
         role="search",
         aria_label="Gig search",
         width="100%",
     )
+
+
+def save_button(card) -> rx.Component:
+    saved = BoardState.saved_ids.contains(card.id)
+    return rx.cond(
+        BoardState.is_student,
+        rx.button(
+            rx.icon(rx.cond(saved, "bookmark-check", "bookmark"), aria_hidden="true"),
+            rx.cond(saved, "Saved", "Save"),
+            aria_label=rx.cond(saved, "Unsave " + card.title, "Save " + card.title),
+            aria_pressed=rx.cond(saved, "true", "false"),
+            on_click=BoardState.toggle_save(card.id),
+            variant="soft",
+            size="1",
+            type="button",
+        ),
+    )
+
+
+def board_card(card) -> rx.Component:
+    return rx.vstack(gig_card(card), save_button(card), spacing="1", width="100%", align="end")
 
 
 def pagination() -> rx.Component:
@@ -87,8 +145,34 @@ def pagination() -> rx.Component:
     )
 
 
+def recommended() -> rx.Component:
+    return rx.cond(
+        BoardState.recommended.length() > 0,
+        rx.el.section(
+            rx.vstack(
+                rx.heading("Recommended for you", as_="h2", size="5"),
+                rx.foreach(
+                    BoardState.recommended,
+                    lambda rec: rx.vstack(
+                        rx.text(rec.reason, size="2", weight="medium", color_scheme="gray"),
+                        board_card(rec.card),
+                        spacing="1",
+                        width="100%",
+                    ),
+                ),
+                rx.heading("All open gigs", as_="h2", size="5"),
+                spacing="3",
+                width="100%",
+            ),
+            aria_label="Recommended for you",
+            width="100%",
+        ),
+    )
+
+
 def results() -> rx.Component:
     return rx.vstack(
+        recommended(),
         rx.flex(
             rx.text(BoardState.count_text, size="3", weight="medium", role="status"),
             rx.cond(BoardState.has_filters, rx.link("Clear search", href="/", size="2")),
@@ -97,13 +181,14 @@ def results() -> rx.Component:
             width="100%",
             spacing="3",
         ),
+        rx.cond(BoardState.save_error != "", rx.text(BoardState.save_error, color_scheme="red", size="2", role="alert")),
         rx.cond(
             BoardState.total > 0,
-            rx.vstack(rx.foreach(BoardState.cards, gig_card), spacing="3", width="100%"),
+            rx.vstack(rx.foreach(BoardState.cards, board_card), spacing="3", width="100%"),
             rx.card(
                 rx.vstack(
                     rx.text("No open gigs match your search.", weight="medium"),
-                    rx.text("Try fewer words, another category, or check back soon: employers post new gigs every week.", size="2", color_scheme="gray"),
+                    rx.text("Try fewer words or filters, or check back soon: employers post new gigs every week.", size="2", color_scheme="gray"),
                     spacing="1",
                 ),
                 width="100%",
@@ -118,8 +203,7 @@ def results() -> rx.Component:
 def index() -> rx.Component:
     return page_layout(
         rx.text("Paid, short projects from vetted employers. Build your portfolio a few hours at a time.", size="3", color_scheme="gray"),
-        search_form(),
-        rx.cond(BoardState.loaded, results(), rx.text("Loading gigs…", size="2", color_scheme="gray")),
+        rx.cond(BoardState.loaded, rx.fragment(search_form(), results()), rx.text("Loading gigs…", size="2", color_scheme="gray")),
         heading="Find a gig",
     )
 

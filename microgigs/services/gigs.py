@@ -1,13 +1,15 @@
 """Posting gigs, their lifecycle, and reading them for the board and detail pages."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_
+from markdown_it import MarkdownIt
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, Skill, User, utcnow
-from microgigs.services import audit, policy
+from microgigs.models import Gig, GigSkill, Organization, SavedGig, ScreeningQuestion, Skill, StudentProfile, StudentSkill, User, utcnow
+from microgigs.services import audit, moderation, policy, search
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text
 from microgigs.settings import get_settings
@@ -106,6 +108,8 @@ class GigDetail:
     blind_review: bool
     questions: list[QuestionView]
     viewer_manages: bool
+    scope_html: str = ""
+    deliverables_html: str = ""
 
 
 def format_money(cents: int, currency: str = "usd") -> str:
@@ -165,7 +169,72 @@ def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[d
         errors["questions"] = f"Ask at most {MAX_QUESTIONS} screening questions."
     elif any(len(q) > 300 for q in questions):
         errors["questions"] = "Keep each question under 300 characters."
+    for field_name, message in moderation.prohibited_hits(session, texts_of(data)).items():
+        errors.setdefault(field_name, message)
     return errors, skills
+
+
+def texts_of(data: GigInput) -> dict[str, str]:
+    """The free-text fields of a gig, keyed by field, as checked against the prohibited list."""
+    return {
+        "title": data.title,
+        "summary": data.summary,
+        "scope": data.scope,
+        "deliverables": data.deliverables,
+        "location": data.location,
+        "questions": "\n".join(data.questions),
+    }
+
+
+_UNSAFE_LINK = re.compile(r"(\]\(\s*<?\s*|\]:\s*<?\s*)(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def neutralize_markup(value: str) -> str:
+    """Markdown with any HTML made inert (shown as text) and script links disarmed.
+
+    Applied before storing and again before showing (it is idempotent)."""
+    value = clean_text(value).replace("<", "&lt;")
+    return _UNSAFE_LINK.sub(lambda m: m.group(1) + "#blocked-", value)
+
+
+def _safe_link(url: str) -> bool:
+    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    return scheme in ("", "http", "https", "mailto")
+
+
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
+_MD.validateLink = _safe_link
+
+
+def render_markdown(value: str) -> str:
+    """Safe HTML for a gig's markdown: raw HTML is escaped, only http(s)/mailto/relative links."""
+    return _MD.render(neutralize_markup(value))
+
+
+def input_from_gig(session: Session, gig: Gig) -> GigInput:
+    """A stored gig as the form's input (for moderation checks, editing and templates)."""
+    questions = session.exec(
+        select(ScreeningQuestion.text).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)
+    ).all()
+    return GigInput(
+        title=gig.title,
+        summary=gig.summary,
+        scope=gig.scope,
+        category=gig.category,
+        estimated_hours=gig.estimated_hours,
+        due_date=gig.due_date,
+        application_deadline=gig.application_deadline,
+        pay_cents=gig.pay_cents,
+        deliverables=gig.deliverables,
+        skills=skill_names_by_gig(session, [gig.id])[gig.id],
+        location_mode=gig.location_mode,
+        location=gig.location,
+        start_date=gig.start_date,
+        slots=gig.slots,
+        currency=gig.currency,
+        blind_review=gig.blind_review,
+        questions=list(questions),
+    )
 
 
 def _employer_for(session: Session, actor: User) -> Organization:
@@ -190,8 +259,8 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
         created_by_id=actor.id,
         title=clean_text(data.title),
         summary=clean_text(data.summary),
-        scope=clean_text(data.scope),
-        deliverables=clean_text(data.deliverables),
+        scope=neutralize_markup(data.scope),
+        deliverables=neutralize_markup(data.deliverables),
         category=data.category,
         location_mode=data.location_mode,
         location=clean_text(data.location),
@@ -303,32 +372,34 @@ def cards_for(session: Session, gigs_with_employer: list[tuple[Gig, str]]) -> li
 
 
 def list_board(
-    session: Session, *, query: str = "", category: str = "", page: int = 1, per_page: int = 20, today: date | None = None
+    session: Session,
+    *,
+    query: str = "",
+    category: str = "",
+    page: int = 1,
+    per_page: int = 20,
+    today: date | None = None,
+    filters: "search.BoardQuery | None" = None,
+    match_skill_ids: list[int] | None = None,
 ) -> BoardPage:
-    """Open gigs still taking applications, newest first, matching a free-text query and a category."""
-    conditions = [Gig.status == "open", Gig.application_deadline >= (today or date.today())]
-    if category:
-        conditions.append(Gig.category == category)
-    text = clean_text(query)[:200]
-    if text:
-        # LIKE with escaping: any characters are safe to search for.
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conditions.append(
-            or_(
-                Gig.title.ilike(pattern, escape="\\"),
-                Gig.summary.ilike(pattern, escape="\\"),
-                Organization.name.ilike(pattern, escape="\\"),
-            )
-        )
-    base = select(Gig, Organization.name).join(Organization, Organization.id == Gig.organization_id).where(*conditions)
-    total = session.exec(select(func.count()).select_from(base.subquery())).one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    """Open gigs still taking applications: full-text search, filters, sort and one page.
+
+    `filters` (a BoardQuery) carries everything; `query`/`category`/`page` are shortcuts."""
+    if filters is None:
+        filters = search.BoardQuery(q=clean_text(query)[: search.MAX_QUERY], category=category, page=page)
+    result = search.search_gigs(session, filters, per_page=per_page, today=today, match_skill_ids=match_skill_ids)
+    return BoardPage(cards=cards_by_ids(session, result.gig_ids), total=result.total, page=result.page, pages=result.pages)
+
+
+def cards_by_ids(session: Session, gig_ids: list[int]) -> list[GigCard]:
+    """Cards for these gigs, in the order given."""
+    if not gig_ids:
+        return []
     rows = session.exec(
-        base.order_by(Gig.published_at.desc(), Gig.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        select(Gig, Organization.name).join(Organization, Organization.id == Gig.organization_id).where(Gig.id.in_(gig_ids))
     ).all()
-    return BoardPage(cards=cards_for(session, list(rows)), total=total, page=page, pages=pages)
+    by_id = {g.id: (g, name) for g, name in rows}
+    return cards_for(session, [by_id[i] for i in gig_ids if i in by_id])
 
 
 def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
@@ -343,8 +414,10 @@ def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
     ).all()
     return GigDetail(
         card=cards_for(session, [(gig, org.name)])[0],
-        scope=gig.scope,
-        deliverables=gig.deliverables,
+        scope=neutralize_markup(gig.scope),
+        deliverables=neutralize_markup(gig.deliverables),
+        scope_html=render_markdown(gig.scope),
+        deliverables_html=render_markdown(gig.deliverables),
         location=gig.location,
         slots=gig.slots,
         slots_left=max(0, gig.slots - gig.filled_slots),
@@ -356,3 +429,156 @@ def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
 
 def all_skill_names(session: Session) -> list[str]:
     return list(session.exec(select(Skill.name).order_by(Skill.name)))
+
+
+# --- drafts, templates ------------------------------------------------------------
+
+EDITABLE = ("draft", "rejected")
+
+
+def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, today: date | None = None) -> Gig:
+    """Edit a draft (or a rejected gig, which goes back to draft). Nothing is written unless every field is valid."""
+    gig = get_gig(session, gig_id)
+    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can edit it.")
+    if gig.status not in EDITABLE:
+        raise DomainError(f"A gig that is {gig.status.replace('_', ' ')} can no longer be edited.")
+    errors, skills = validate_gig_input(session, data, today or date.today())
+    if errors:
+        raise ValidationFailed(errors)
+    if gig.status == "rejected":
+        move_gig(session, actor, gig, "draft", reason="edited after rejection")
+    gig.title, gig.summary = clean_text(data.title), clean_text(data.summary)
+    gig.scope, gig.deliverables = neutralize_markup(data.scope), neutralize_markup(data.deliverables)
+    gig.category, gig.location_mode, gig.location = data.category, data.location_mode, clean_text(data.location)
+    gig.estimated_hours, gig.start_date, gig.due_date = data.estimated_hours, data.start_date, data.due_date
+    gig.application_deadline, gig.slots, gig.pay_cents = data.application_deadline, data.slots, data.pay_cents
+    gig.currency, gig.blind_review, gig.updated_at = data.currency.lower(), data.blind_review, utcnow()
+    session.add(gig)
+    for row in session.exec(select(GigSkill).where(GigSkill.gig_id == gig.id)).all():
+        session.delete(row)
+    for row in session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id)).all():
+        session.delete(row)
+    session.flush()
+    for skill in skills:
+        session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
+    for position, text in enumerate(q for q in (clean_text(q) for q in data.questions) if q):
+        session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
+    audit.record(session, actor, "gig.edited", "gig", gig.id, status=gig.status)
+    session.flush()
+    return gig
+
+
+def template_from(session: Session, actor: User, gig_id: int) -> GigInput:
+    """An old gig of the actor's employer as the start of a new one (dates left for the new gig)."""
+    gig = get_gig(session, gig_id)
+    policy.require(policy.manages_gig(session, actor, gig), "You can only reuse your own employer's gigs.")
+    data = input_from_gig(session, gig)
+    data.start_date = data.due_date = data.application_deadline = None
+    return data
+
+
+# --- saved gigs and recommendations -----------------------------------------------
+
+
+@dataclass
+class Recommendation:
+    card: GigCard
+    reason: str
+    matched: int
+
+
+def save_gig(session: Session, actor: User, gig_id: int) -> None:
+    policy.require(policy.is_student(actor), "Only students can save gigs.")
+    gig = get_gig(session, gig_id)
+    if gig.status not in ("open", "filled", "in_progress", "completed"):
+        raise NotFound("That gig")
+    if session.get(SavedGig, (actor.id, gig.id)) is None:
+        session.add(SavedGig(user_id=actor.id, gig_id=gig.id))
+        session.flush()
+
+
+def unsave_gig(session: Session, actor: User, gig_id: int) -> None:
+    policy.require(policy.is_student(actor), "Only students can save gigs.")
+    row = session.get(SavedGig, (actor.id, gig_id))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def is_saved(session: Session, actor: User | None, gig_id: int) -> bool:
+    return policy.is_student(actor) and session.get(SavedGig, (actor.id, gig_id)) is not None
+
+
+def saved_cards(session: Session, actor: User) -> list[GigCard]:
+    """The student's saved gigs that are still visible, most recently saved first."""
+    policy.require(policy.is_student(actor), "Only students have saved gigs.")
+    ids = list(
+        session.exec(
+            select(SavedGig.gig_id)
+            .join(Gig, Gig.id == SavedGig.gig_id)
+            .where(SavedGig.user_id == actor.id, Gig.status.in_(("open", "filled", "in_progress", "completed")))
+            .order_by(SavedGig.created_at.desc())
+        )
+    )
+    return cards_by_ids(session, ids)
+
+
+def student_skill_ids(session: Session, actor: User | None) -> list[int]:
+    if not policy.is_student(actor):
+        return []
+    return list(session.exec(select(StudentSkill.skill_id).where(StudentSkill.user_id == actor.id)))
+
+
+def recommended_for(session: Session, actor: User | None, *, limit: int = 5, today: date | None = None) -> list[Recommendation]:
+    """Open gigs ranked by how many of their skills the student has, then by whether the
+    hours fit the student's week; the reason says why ("3 of 4 skills · fits 10 h/week")."""
+    if not policy.is_student(actor):
+        return []
+    today = today or date.today()
+    mine = student_skill_ids(session, actor)
+    if not mine:
+        return []
+    matched_count = func.count(GigSkill.skill_id).label("matched")
+    candidates = session.exec(
+        select(Gig.id, matched_count)
+        .join(GigSkill, GigSkill.gig_id == Gig.id)
+        .where(Gig.status == "open", Gig.application_deadline >= today, GigSkill.skill_id.in_(mine))
+        .group_by(Gig.id)
+        .order_by(matched_count.desc(), Gig.id.desc())
+        .limit(200)
+    ).all()
+    if not candidates:
+        return []
+    profile = session.get(StudentProfile, actor.id)
+    weekly = profile.hours_per_week if profile else 10
+    gig_rows = {g.id: g for g in session.exec(select(Gig).where(Gig.id.in_([c[0] for c in candidates])))}
+    totals = {gid: len(names) for gid, names in skill_names_by_gig(session, list(gig_rows)).items()}
+
+    def fits(gig: Gig) -> bool:
+        weeks = max(1.0, (gig.due_date - today).days / 7)
+        return gig.estimated_hours / weeks <= weekly
+
+    ranked = sorted(
+        candidates,
+        key=lambda c: (c[1] / max(1, totals[c[0]]), c[1], fits(gig_rows[c[0]]), c[0]),
+        reverse=True,
+    )[:limit]
+    cards = {card.id: card for card in cards_by_ids(session, [gid for gid, _ in ranked])}
+    out = []
+    for gid, matched in ranked:
+        reason = f"{matched} of {totals[gid]} skills"
+        reason += f" · fits your {weekly} hours a week" if fits(gig_rows[gid]) else f" · more than your {weekly} hours a week"
+        out.append(Recommendation(card=cards[gid], reason=reason, matched=matched))
+    return out
+
+
+def employer_choices(session: Session) -> list[tuple[int, str]]:
+    """Employers with open gigs, for the board's employer filter."""
+    return [
+        (oid, name)
+        for oid, name in session.exec(
+            select(Organization.id, Organization.name)
+            .where(Organization.id.in_(select(Gig.organization_id).where(Gig.status == "open")))
+            .order_by(Organization.name)
+        )
+    ]

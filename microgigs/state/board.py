@@ -1,46 +1,43 @@
-"""The board: open gigs matching a search, one page at a time.
+"""The board: open gigs matching a search, filters and a sort, one page at a time.
 
-The search lives in the URL (?q=&category=&page=) so a reload or a shared link
-shows the same results; searching is a navigation to the new URL, and the page's
-on_load reads it back.
+The whole search lives in the URL (?q=&category=&skills=&mode=&pay_min=&pay_max=&hours_min=
+&hours_max=&due_within=&employer=&sort=&page=) so a reload or a shared link shows the same
+results; searching is a navigation to the new URL, and the page's on_load reads it back.
+Parsing and writing that URL is services.search.BoardQuery's job.
 """
 
-from urllib.parse import urlencode
+from dataclasses import dataclass
 
 import reflex as rx
 
 from microgigs.db import session_scope
 from microgigs.services import gigs
+from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard
+from microgigs.services.search import BoardQuery
 from microgigs.state.session import SessionState
 
-ALL_CATEGORIES = "all"  # the select's value for "no category" (Radix does not allow "")
+ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
+ALL_CATEGORIES = ALL
 PER_PAGE = 20
+SORT_CHOICES = (("newest", "Newest"), ("pay", "Highest pay"), ("deadline", "Deadline soonest"), ("match", "Best match"))
+MODE_CHOICES = ((ALL, "Anywhere"), ("remote", "Remote"), ("onsite", "On-site"), ("hybrid", "Hybrid"))
+DUE_CHOICES = ((ALL, "Any time"), ("7", "Within 7 days"), ("14", "Within 14 days"), ("30", "Within 30 days"), ("60", "Within 60 days"))
 
 
 def board_url(query: str = "", category: str = "", page: int = 1) -> str:
-    """The board's URL for a search; empty parts are left out."""
-    params: dict[str, str] = {}
-    query = (query or "").strip()[:200]
-    if query:
-        params["q"] = query
-    if category and category != ALL_CATEGORIES:
-        params["category"] = category
-    if page > 1:
-        params["page"] = str(page)
-    return f"/?{urlencode(params)}" if params else "/"
+    """The board's URL for a words + category search (kept for links elsewhere)."""
+    return BoardQuery.from_params({"q": query or "", "category": category or "", "page": str(page)}).url()
 
 
-def parse_page(raw: str | None) -> int:
-    try:
-        return max(1, min(int(raw or "1"), 10_000))
-    except ValueError:
-        return 1
-
-
-def parse_category(raw: str | None) -> str:
-    """A known category, or "" for all (anything else in the URL is ignored)."""
-    return raw if raw in gigs.CATEGORIES else ""
+def form_to_params(form_data: dict) -> dict[str, str]:
+    """The filter form's fields as URL parameters ("all" and blanks dropped)."""
+    out = {}
+    for key, value in form_data.items():
+        value = str(value if value is not None else "").strip()
+        if value and value != ALL:
+            out[str(key)] = value
+    return out
 
 
 def page_window(page: int, pages: int, width: int = 5) -> list[int]:
@@ -49,14 +46,41 @@ def page_window(page: int, pages: int, width: int = 5) -> list[int]:
     return list(range(start, min(pages, start + width - 1) + 1))
 
 
+@dataclass
+class RecommendedCard:
+    card: GigCard
+    reason: str
+
+
+@dataclass
+class Choice:
+    value: str
+    text: str
+
+
 class BoardState(SessionState):
+    params: dict[str, str] = {}
     query: str = ""
-    category: str = ALL_CATEGORIES
+    category: str = ALL
+    skills_text: str = ""
+    mode: str = ALL
+    pay_min: str = ""
+    pay_max: str = ""
+    hours_min: str = ""
+    hours_max: str = ""
+    due_within: str = ALL
+    employer: str = ALL
+    sort: str = "newest"
+    form_key: str = ""
     page: int = 1
     pages: int = 1
     total: int = 0
     cards: list[GigCard] = []
     page_numbers: list[int] = []
+    employers: list[Choice] = []
+    recommended: list[RecommendedCard] = []
+    saved_ids: list[int] = []
+    save_error: str = ""
     loaded: bool = False
 
     @rx.var
@@ -67,38 +91,55 @@ class BoardState(SessionState):
 
     @rx.var
     def has_filters(self) -> bool:
-        return bool(self.query) or self.category != ALL_CATEGORIES
+        return BoardQuery.from_params(self.params).has_filters
 
     @rx.var
     def previous_url(self) -> str:
-        return board_url(self.query, self.category, self.page - 1)
+        return BoardQuery.from_params(self.params).url(page=self.page - 1)
 
     @rx.var
     def next_url(self) -> str:
-        return board_url(self.query, self.category, self.page + 1)
+        return BoardQuery.from_params(self.params).url(page=self.page + 1)
 
     @rx.var
     def page_links(self) -> list[dict[str, str]]:
+        base = BoardQuery.from_params(self.params)
         return [
-            {"number": str(n), "href": board_url(self.query, self.category, n), "current": "true" if n == self.page else ""}
+            {"number": str(n), "href": base.url(page=n), "current": "true" if n == self.page else ""}
             for n in self.page_numbers
         ]
 
     @rx.event
     def load_board(self):
-        params = self.router.url.query_parameters
-        query = (params.get("q") or "").strip()[:200]
-        category = parse_category(params.get("category"))
+        filters = BoardQuery.from_params(dict(self.router.url.query_parameters))
         with session_scope() as session:
-            self._actor(session)
-            result = gigs.list_board(session, query=query, category=category, page=parse_page(params.get("page")), per_page=PER_PAGE)
-        self.query = query
-        self.category = category or ALL_CATEGORIES
+            actor = self._actor(session)
+            skill_ids = gigs.student_skill_ids(session, actor)
+            result = gigs.list_board(session, filters=filters, per_page=PER_PAGE, match_skill_ids=skill_ids)
+            self.employers = [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
+            show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
+            recs = gigs.recommended_for(session, actor) if show_recommended else []
+            self.saved_ids = [c.id for c in gigs.saved_cards(session, actor)] if self.is_student else []
+        self.params = filters.to_params()
+        self.query = filters.q
+        self.category = filters.category or ALL
+        self.skills_text = ", ".join(filters.skills)
+        self.mode = filters.mode or ALL
+        self.pay_min = "" if filters.pay_min is None else str(filters.pay_min)
+        self.pay_max = "" if filters.pay_max is None else str(filters.pay_max)
+        self.hours_min = "" if filters.hours_min is None else str(filters.hours_min)
+        self.hours_max = "" if filters.hours_max is None else str(filters.hours_max)
+        self.due_within = ALL if filters.due_within is None else str(filters.due_within)
+        self.employer = ALL if filters.employer is None else str(filters.employer)
+        self.sort = filters.sort
+        self.form_key = filters.url()
+        self.recommended = [RecommendedCard(card=r.card, reason=r.reason) for r in recs]
         self.cards = result.cards
         self.total = result.total
         self.page = result.page
         self.pages = result.pages
         self.page_numbers = page_window(result.page, result.pages)
+        self.save_error = ""
         self.loaded = True
 
     @rx.event
@@ -106,10 +147,34 @@ class BoardState(SessionState):
         self.query = str(value)[:200]
 
     @rx.event
-    def set_category(self, value: str):
-        self.category = value if value in gigs.CATEGORIES else ALL_CATEGORIES
-
-    @rx.event
     def search(self, form_data: dict):
         """Go to the URL of this search (its on_load does the reading)."""
-        return rx.redirect(board_url(str(form_data.get("q", "")), str(form_data.get("category", "")), 1))
+        params = form_to_params(form_data)
+        params.pop("page", None)
+        return rx.redirect(BoardQuery.from_params(params).url())
+
+    @rx.event
+    def toggle_save(self, gig_id: int):
+        """Save or unsave a gig for the signed-in student (the service checks who is asking)."""
+        try:
+            gig_id = int(gig_id)
+        except (TypeError, ValueError):
+            return None
+        self.save_error = ""
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    pass
+                elif gig_id in self.saved_ids:
+                    gigs.unsave_gig(session, actor, gig_id)
+                else:
+                    gigs.save_gig(session, actor, gig_id)
+                saved = [c.id for c in gigs.saved_cards(session, actor)] if actor is not None and self.is_student else []
+        except DomainError as error:
+            self.save_error = error.message
+            return None
+        if actor is None:
+            return self._sign_in_redirect()
+        self.saved_ids = saved
+        return None

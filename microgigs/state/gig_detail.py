@@ -48,6 +48,8 @@ class GigDetailState(SessionState):
     card: GigCard = EMPTY_CARD
     scope: str = ""
     deliverables: str = ""
+    scope_html: str = ""
+    deliverables_html: str = ""
     location: str = ""
     slots: int = 0
     slots_left: int = 0
@@ -125,6 +127,8 @@ class GigDetailState(SessionState):
         self.card = detail.card
         self.scope = detail.scope
         self.deliverables = detail.deliverables
+        self.scope_html = detail.scope_html
+        self.deliverables_html = detail.deliverables_html
         self.location = detail.location
         self.slots = detail.slots
         self.slots_left = detail.slots_left

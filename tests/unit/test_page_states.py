@@ -20,7 +20,8 @@ from microgigs.models import Application, Gig
 from microgigs.services import accounts
 from microgigs.settings import get_settings
 from microgigs.state.auth_forms import LoginState, SignupState, safe_next, values_key
-from microgigs.state.board import BoardState, board_url, page_window, parse_category, parse_page
+from microgigs.services.search import BoardQuery
+from microgigs.state.board import BoardState, board_url, page_window
 from microgigs.state.gig_detail import GigDetailState, gig_id_from_path, split_links
 from microgigs.state.post_gig import (
     ParseError,
@@ -100,8 +101,9 @@ def test_board_url_keeps_only_what_is_set():
 
 
 def test_url_parsing_is_forgiving():
-    assert parse_page("abc") == 1 and parse_page("-4") == 1 and parse_page("7") == 7 and parse_page(None) == 1
-    assert parse_category("Design") == "Design" and parse_category("<script>") == ""
+    assert [BoardQuery.from_params({"page": raw}).page for raw in ("abc", "-4", "7", "")] == [1, 1, 7, 1]
+    assert BoardQuery.from_params({"category": "Design"}).category == "Design"
+    assert BoardQuery.from_params({"category": "<script>"}).category == ""
     assert page_window(1, 1) == [1]
     assert page_window(1, 10) == [1, 2, 3, 4, 5]
     assert page_window(10, 10) == [6, 7, 8, 9, 10]
@@ -288,3 +290,21 @@ def test_unknown_gig_is_a_friendly_not_found(app_db):
     state = _state(GigDetailState, "/gigs/999")
     _run("load_gig", state)
     assert state.loaded and not state.found and "does not exist" in state.not_found_message
+
+
+def test_board_filters_round_trip_through_the_url(app_db, make):
+    employer = make.employer()
+    make.gig(employer, title="Logo refresh", category="Design", pay_cents=60_000, estimated_hours=12)
+    make.gig(employer, title="Logo sketch", category="Design", pay_cents=30_000, estimated_hours=5)
+    app_db.commit()
+    state = _state(BoardState, "/")
+    _run("load_board", state)
+    form = {"q": " logo ", "category": "Design", "mode": "all", "employer": "all", "due_within": "all", "skills": "",
+            "pay_min": "400", "pay_max": "", "hours_min": "", "hours_max": "", "sort": "pay"}
+    url = _redirect_path(_run("search", state, form))
+    assert url == "/?q=logo&category=Design&pay_min=400&sort=pay"
+    state = _state(BoardState, url)
+    _run("load_board", state)
+    assert [c.title for c in state.cards] == ["Logo refresh"]
+    assert (state.query, state.category, state.pay_min, state.sort, state.mode) == ("logo", "Design", "400", "pay", "all")
+    assert state.has_filters and state.form_key == url

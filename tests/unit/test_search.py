@@ -1,0 +1,218 @@
+"""Board search on a known data set: full-text relevance, every filter, every sort, the URL
+round trip, and the FTS index staying in sync with edits, skills and employer names."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select, text
+
+from microgigs.models import Gig, GigSkill, Organization, Skill, StudentSkill
+from microgigs.services import gigs, search
+from microgigs.services.search import BoardQuery
+
+
+@pytest.fixture
+def known(session, make):
+    today = date.today()
+    northwind = make.employer("Northwind Analytics")
+    acme = make.employer("Acme Design Studio")
+    g = {
+        "survey": make.gig(northwind, title="Clean a survey data set", summary="Tidy rows in Python", skills=["Python", "SQL"], pay_cents=30_000, estimated_hours=10, category="Data analysis", due_date=today + timedelta(days=20), application_deadline=today + timedelta(days=5)),
+        "dashboard": make.gig(northwind, title="Build a sales dashboard", summary="Tableau dashboard of survey results", skills=["Tableau"], pay_cents=80_000, estimated_hours=30, category="Data analysis", location_mode="hybrid", location="Boston", due_date=today + timedelta(days=60), application_deadline=today + timedelta(days=20)),
+        "logo": make.gig(acme, title="Design a bakery logo", summary="Vector logo", skills=["Figma"], pay_cents=50_000, estimated_hours=20, category="Design", location_mode="onsite", location="Paris", due_date=today + timedelta(days=10), application_deadline=today + timedelta(days=3)),
+        "copy": make.gig(acme, title="Write landing page copy", summary="Three short sections", skills=["Copywriting", "Marketing"], pay_cents=25_000, estimated_hours=5, category="Writing", due_date=today + timedelta(days=40), application_deadline=today + timedelta(days=30)),
+    }
+    return g, northwind, acme
+
+
+def found(session, **params) -> list[int]:
+    return gigs.list_board(session, filters=BoardQuery.from_params({k: str(v) for k, v in params.items()})).cards
+
+
+def ids(session, **params) -> set[int]:
+    return {c.id for c in found(session, **params)}
+
+
+def test_full_text_matches_title_summary_skills_and_employer(session, known):
+    g, _, _ = known
+    assert ids(session, q="survey") == {g["survey"].id, g["dashboard"].id}  # title; summary
+    assert ids(session, q="tableau") == {g["dashboard"].id}  # skill (and summary)
+    assert ids(session, q="figma") == {g["logo"].id}  # skill only
+    assert ids(session, q="acme") == {g["logo"].id, g["copy"].id}  # employer
+    assert ids(session, q="surv") == {g["survey"].id, g["dashboard"].id}  # prefix while typing
+    assert ids(session, q="survey python") == {g["survey"].id}  # every word must match
+    assert ids(session, q="zebra") == set()
+
+
+def test_best_match_puts_the_title_hit_first(session, known):
+    g, _, _ = known
+    cards = found(session, q="survey", sort="match")
+    assert [c.id for c in cards][0] == g["survey"].id
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"category": "Design"}, {"logo"}),
+        ({"skills": "Python"}, {"survey"}),
+        ({"skills": "figma,TABLEAU"}, {"logo", "dashboard"}),
+        ({"skills": "Underwater basket weaving"}, set()),
+        ({"mode": "remote"}, {"survey", "copy"}),
+        ({"mode": "hybrid"}, {"dashboard"}),
+        ({"pay_min": "500"}, {"dashboard", "logo"}),
+        ({"pay_max": "300"}, {"survey", "copy"}),
+        ({"pay_min": "300", "pay_max": "500"}, {"survey", "logo"}),
+        ({"hours_min": "20"}, {"dashboard", "logo"}),
+        ({"hours_max": "10"}, {"survey", "copy"}),
+        ({"due_within": "14"}, {"logo"}),
+        ({"due_within": "45"}, {"logo", "survey", "copy"}),
+        ({"q": "survey", "pay_min": "500"}, {"dashboard"}),
+        ({"pay_min": "abc", "mode": "underwater"}, {"survey", "dashboard", "logo", "copy"}),  # bad values dropped
+    ],
+)
+def test_filters(session, known, params, expected):
+    g, _, _ = known
+    assert ids(session, **params) == {g[k].id for k in expected}
+
+
+def test_employer_filter(session, known):
+    g, northwind, acme = known
+    assert ids(session, employer=acme.org.id) == {g["logo"].id, g["copy"].id}
+    assert (acme.org.id, "Acme Design Studio") in gigs.employer_choices(session)
+
+
+def test_sorts(session, known):
+    g, _, _ = known
+    assert [c.id for c in found(session, sort="pay")] == [g[k].id for k in ("dashboard", "logo", "survey", "copy")]
+    assert [c.id for c in found(session, sort="deadline")] == [g[k].id for k in ("logo", "survey", "dashboard", "copy")]
+    assert [c.id for c in found(session)] == [g[k].id for k in ("copy", "logo", "dashboard", "survey")]  # newest
+
+
+def test_best_match_without_words_ranks_by_the_students_skills(session, known, make):
+    g, _, _ = known
+    figma = session.exec(select(Skill).where(Skill.name == "Figma")).one()
+    cards = gigs.list_board(session, filters=BoardQuery(sort="match"), match_skill_ids=[figma.id]).cards
+    assert cards[0].id == g["logo"].id
+
+
+def test_count_and_pages_with_filters(session, make):
+    employer = make.employer()
+    for n in range(25):
+        make.gig(employer, title=f"Survey number {n}", pay_cents=30_000 + n * 1_000)
+    page = gigs.list_board(session, filters=BoardQuery(q="survey", pay_min=310, page=2), per_page=10)
+    assert (page.total, page.pages, page.page, len(page.cards)) == (24, 3, 2, 10)
+
+
+def test_url_round_trip():
+    query = BoardQuery(
+        q="R&D 100% survey", category="Data analysis", skills=["Python", "SQL"], mode="hybrid", pay_min=100,
+        pay_max=900, hours_min=2, hours_max=40, due_within=14, employer=7, sort="pay", page=3,
+    )
+    url = query.url()
+    from urllib.parse import parse_qsl, urlsplit
+
+    assert BoardQuery.from_params(dict(parse_qsl(urlsplit(url).query))) == query
+    assert BoardQuery().url() == "/"
+    assert BoardQuery(q="x").url(page=2) == "/?q=x&page=2"
+    assert not BoardQuery(sort="pay", page=4).has_filters and BoardQuery(mode="remote").has_filters
+
+
+@settings(max_examples=60, deadline=None)
+@given(params=st.dictionaries(st.sampled_from(["q", "category", "skills", "mode", "pay_min", "pay_max", "hours_min", "due_within", "employer", "sort", "page"]), st.text(max_size=40)))
+def test_any_url_parses_and_round_trips(params):
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = BoardQuery.from_params(params)
+    assert BoardQuery.from_params(dict(parse_qsl(urlsplit(query.url()).query))) == query
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=60))
+def test_any_search_string_never_errors(session, known, q):
+    gigs.list_board(session, query=q)
+    gigs.list_board(session, filters=BoardQuery(q=q, sort="match"))
+
+
+def test_index_follows_edits_skills_employer_renames_and_deletes(session, make):
+    employer = make.employer("Old Name Ltd")
+    draft = make.gig(employer, publish=False, title="Translate a brochure", skills=["Copywriting"])
+    staff_gig = make.gig(employer, title="Count birds", skills=[])
+    assert ids(session, q="old") == {staff_gig.id}  # drafts are never on the board
+    search.ensure_index(session)
+    data = gigs.input_from_gig(session, draft)
+    data.title, data.skills = "Translate a menu", ["Figma"]
+    gigs.update_gig(session, employer.manager, draft.id, data)
+    gigs.submit_gig(session, employer.manager, draft.id)
+    assert ids(session, q="menu") == {draft.id} and ids(session, q="brochure") == set()
+    assert ids(session, q="figma") == {draft.id} and ids(session, q="copywriting") == set()
+    org = session.get(Organization, employer.org.id)
+    org.name = "Fresh Name Ltd"
+    session.add(org)
+    session.flush()
+    assert ids(session, q="fresh") == {draft.id, staff_gig.id} and ids(session, q="old") == set()
+    session.exec(text("DELETE FROM gigskill WHERE gig_id = :id").bindparams(id=staff_gig.id))
+    session.exec(text("DELETE FROM gig WHERE id = :id").bindparams(id=staff_gig.id))
+    assert session.exec(text("SELECT count(*) FROM gig_fts")).one()[0] == 1
+
+
+def test_index_is_built_from_existing_gigs_and_rebuilt(session, make):
+    employer = make.employer()
+    gig = make.gig(employer, title="Pollinator survey")
+    session.exec(text("DROP TABLE IF EXISTS gig_fts"))
+    assert ids(session, q="pollinator") == {gig.id}  # created and filled on first use
+    session.exec(text("DELETE FROM gig_fts"))
+    assert ids(session, q="pollinator") == set()
+    search.rebuild_index(session)
+    assert ids(session, q="pollinator") == {gig.id}
+
+
+def test_naive_like_search_agrees_with_full_text(session, known):
+    for q in ("survey", "acme", "figma", "survey python", "zebra"):
+        query = BoardQuery(q=q)
+        fts = search.search_gigs(session, query)
+        like = search.search_gigs(session, query, naive=True)
+        assert (fts.total, set(fts.gig_ids)) == (like.total, set(like.gig_ids))
+
+
+def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make):
+    g, _, _ = known
+    student = make.student()
+    for name in ("Python", "SQL", "Figma"):
+        skill = session.exec(select(Skill).where(Skill.name == name)).one()
+        session.add(StudentSkill(user_id=student.id, skill_id=skill.id))
+    session.flush()
+    recs = gigs.recommended_for(session, student)
+    assert [r.card.id for r in recs] == [g["survey"].id, g["logo"].id]
+    assert recs[0].reason.startswith("2 of 2 skills") and recs[1].reason.startswith("1 of 1 skills")
+    assert "hours a week" in recs[0].reason
+    assert gigs.recommended_for(session, None) == [] and gigs.recommended_for(session, make.staff()) == []
+
+
+def test_saving_gigs(session, known, make):
+    g, northwind, _ = known
+    student = make.student()
+    gigs.save_gig(session, student, g["logo"].id)
+    gigs.save_gig(session, student, g["survey"].id)
+    gigs.save_gig(session, student, g["survey"].id)  # twice is once
+    assert [c.id for c in gigs.saved_cards(session, student)] in ([g["survey"].id, g["logo"].id], [g["logo"].id, g["survey"].id])
+    assert gigs.is_saved(session, student, g["logo"].id)
+    gigs.unsave_gig(session, student, g["logo"].id)
+    assert [c.id for c in gigs.saved_cards(session, student)] == [g["survey"].id]
+    from microgigs.services.errors import NotAllowed, NotFound
+
+    with pytest.raises(NotAllowed):
+        gigs.save_gig(session, northwind.manager, g["logo"].id)
+    draft = make.gig(northwind, publish=False)
+    with pytest.raises(NotFound):
+        gigs.save_gig(session, student, draft.id)
+
+
+def test_lost_triggers_are_remade_and_the_index_refilled(session, make):
+    employer = make.employer()
+    gig = make.gig(employer, title="Pollinator survey")
+    search.ensure_index(session)
+    session.exec(text("DROP TRIGGER gig_fts_au"))  # what a batch-mode table rebuild does
+    session.exec(text("UPDATE gig SET title = 'Moth census' WHERE id = :id").bindparams(id=gig.id))
+    assert ids(session, q="moth") == {gig.id} and ids(session, q="pollinator") == set()

@@ -2,10 +2,11 @@
 
 import reflex as rx
 
-from microgigs import jobs
+from microgigs import jobs, live
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
+from microgigs.pages import notifications as notifications_page
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -15,6 +16,10 @@ app = rx.App(
 
 for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
     page.register(app)
+notifications_page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)
+
+# Committed changes -> pushes to the open pages that show them (microgigs/live.py).
+live.install(app)

@@ -230,6 +230,16 @@ class SubmissionFile(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class EngagementMessage(SQLModel, table=True):
+    """One message in an engagement's thread (student, the gig's managers, staff)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class LedgerEntry(SQLModel, table=True):
     """One money movement. Per engagement: funded = fee + held + transferred + refunded.
 

@@ -332,6 +332,70 @@ def history() -> rx.Component:
     )
 
 
+# --- the message thread -------------------------------------------------------------
+
+
+def _message(m) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.flex(
+                rx.text(m.author, weight="bold", size="2"),
+                rx.text(m.sent_at, size="1", color="var(--gray-11)"),
+                spacing="2",
+                align="baseline",
+                wrap="wrap",
+            ),
+            rx.text(m.body, size="2", style=PRE_WRAP),
+            variant=rx.cond(m.mine, "surface", "classic"),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def messages() -> rx.Component:
+    error = S.message_errors.get("body", "")
+    return section(
+        "Messages",
+        rx.cond(
+            V.messages.length() > 0,
+            rx.el.ul(
+                rx.foreach(V.messages, _message),
+                aria_label="Messages",
+                style={"margin": "0", "padding": "0", "display": "flex", "flex_direction": "column", "gap": "0.5rem", "width": "100%"},
+            ),
+            empty_note("No messages yet."),
+        ),
+        rx.form(
+            rx.vstack(
+                form_alert(S.message_errors.get("form", "")),
+                field_label("Your message", "body"),
+                rx.text_area(
+                    id=field_id("body"),
+                    name="body",
+                    rows="3",
+                    size="2",
+                    resize="vertical",
+                    max_length=2000,
+                    width="100%",
+                    aria_describedby=f"{field_id('body')}-error",
+                    aria_invalid=rx.cond(error != "", "true", "false"),
+                ),
+                field_error("body", error),
+                rx.button("Send message", type="submit", size="2"),
+                spacing="2",
+                width="100%",
+                align="start",
+            ),
+            on_submit=S.post_message,
+            key=S.message_key,
+            no_validate=True,
+            aria_label="Send a message",
+            width="100%",
+        ),
+    )
+
+
 def body() -> rx.Component:
     return rx.vstack(
         notice(S.notice),
@@ -340,6 +404,7 @@ def body() -> rx.Component:
         history(),
         rx.cond(S.can_review, review()),
         rx.cond(S.can_submit, submit_form()),
+        messages(),
         scope(),
         rx.link("Back to your dashboard", href="/dashboard", size="2"),
         spacing="5",

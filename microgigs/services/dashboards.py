@@ -135,6 +135,15 @@ class SubmissionView:
 
 
 @dataclass
+class MessageView:
+    id: int
+    author: str
+    body: str
+    sent_at: str
+    mine: bool
+
+
+@dataclass
 class EngagementView:
     id: int
     gig_id: int
@@ -152,6 +161,7 @@ class EngagementView:
     viewer_is_student: bool
     viewer_manages: bool
     submissions: list[SubmissionView]
+    messages: list[MessageView] = field(default_factory=list)
 
 
 def _human_size(size: int) -> str:
@@ -336,4 +346,46 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
             )
             for s in submissions
         ],
+        messages=_messages(session, actor, engagement.id),
     )
+
+
+def _messages(session: Session, actor: User, engagement_id: int) -> list[MessageView]:
+    """The workspace thread, oldest first, with each author's display name."""
+    from microgigs.models import EngagementMessage
+
+    rows = session.exec(
+        select(EngagementMessage, User.display_name)
+        .join(User, User.id == EngagementMessage.author_id)
+        .where(EngagementMessage.engagement_id == engagement_id)
+        .order_by(EngagementMessage.created_at, EngagementMessage.id)
+    ).all()
+    return [
+        MessageView(id=m.id, author=name, body=m.body, sent_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"), mine=m.author_id == actor.id)
+        for m, name in rows
+    ]
+
+
+@dataclass
+class NotificationRow:
+    id: int
+    title: str
+    link: str
+    created_at: str
+    unread: bool
+
+
+def notification_center(session: Session, actor: User) -> list[NotificationRow]:
+    """The actor's own notifications, newest first (a link is only ever one of our paths)."""
+    from microgigs.services import notifications
+
+    return [
+        NotificationRow(
+            id=n.id,
+            title=n.title,
+            link=n.link if n.link.startswith("/") and not n.link.startswith("//") else "/dashboard",
+            created_at=n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            unread=n.read_at is None,
+        )
+        for n in notifications.recent(session, actor)
+    ]

@@ -207,3 +207,31 @@ def file_for_download(session: Session, actor: User | None, file_id: int) -> tup
     if not policy.may_view_engagement(session, actor, engagement):
         raise NotFound("That file")  # the same answer as for a file that does not exist
     return row, file_store().path_of(row.stored_name)
+
+
+# --- the message thread -----------------------------------------------------------------
+
+MAX_MESSAGE = 2000
+
+
+def post_message(session: Session, actor: User, engagement_id: int, body: str) -> "EngagementMessage":
+    """A message in the workspace thread, by the student, one of the gig's managers or staff."""
+    from microgigs.models import EngagementMessage
+
+    engagement = get_engagement(session, actor, engagement_id)
+    if engagement.status == "cancelled":
+        raise DomainError("This engagement is cancelled; the thread is closed.", "body")
+    body = clean_text(body)
+    if not body:
+        raise DomainError("Write a message first.", "body")
+    if len(body) > MAX_MESSAGE:
+        raise DomainError(f"Use at most {MAX_MESSAGE:,} characters.", "body")
+    message = EngagementMessage(engagement_id=engagement.id, author_id=actor.id, body=body)
+    session.add(message)
+    gig = session.get(Gig, engagement.gig_id)
+    others = set(policy.manager_ids(session, gig.organization_id)) | {engagement.student_id}
+    others.discard(actor.id)
+    for user_id in sorted(others):
+        notifications.notify(session, user_id, "engagement.message", f"New message from {actor.display_name} on {gig.title}", f"/engagements/{engagement.id}")
+    session.flush()
+    return message

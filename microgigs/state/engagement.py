@@ -53,6 +53,7 @@ EMPTY_VIEW = EngagementView(
     viewer_is_student=False,
     viewer_manages=False,
     submissions=[],
+    messages=[],
 )
 
 
@@ -83,6 +84,9 @@ class EngagementState(SessionState):
     # The manager's review: errors by field ("comment", "form").
     review_errors: dict[str, str] = {}
     review_key: int = 0
+    # The message thread's form.
+    message_errors: dict[str, str] = {}
+    message_key: int = 0
     notice: str = ""
 
     @rx.var
@@ -134,7 +138,13 @@ class EngagementState(SessionState):
             if actor is None:
                 return self._sign_in_redirect()
             self._load(session, actor)
+        if self.found:
+            self._subscribe_live(f"engagement:{self.view.id}")
         return None
+
+    def _live_reload(self) -> None:
+        """A push from `live`: the other side changed something; read it all again."""
+        self._reload()
 
     @rx.event
     def load_engagement(self):
@@ -238,3 +248,19 @@ class EngagementState(SessionState):
             self.review_errors = field_errors(error)
         return self._reload()
 
+
+    @rx.event
+    def post_message(self, form_data: dict):
+        """A message in the thread; the service checks the sender may see this engagement."""
+        self.message_errors = {}
+        form_data = form_data or {}
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                engagements.post_message(session, actor, self._engagement_id(), str(form_data.get("body", "")))
+            self.message_key += 1
+        except DomainError as error:
+            self.message_errors = field_errors(error)
+        return self._reload()

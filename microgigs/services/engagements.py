@@ -235,3 +235,44 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
         notifications.notify(session, user_id, "engagement.message", f"New message from {actor.display_name} on {gig.title}", f"/engagements/{engagement.id}")
     session.flush()
     return message
+
+
+# --- auto-approval (a job) ---------------------------------------------------------------
+
+
+def auto_approve_silent(session: Session, now) -> int:
+    """Approve (and pay) every submission the managers left unanswered for N days.
+
+    Idempotent: only engagements still "submitted" move, each once, forward only.
+    """
+    from datetime import timedelta
+
+    days = get_settings().auto_approve_days
+    if days <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    waiting = session.exec(
+        select(Engagement).where(Engagement.status == "submitted", Engagement.submitted_at.is_not(None), Engagement.submitted_at <= cutoff)
+    ).all()
+    for engagement in waiting:
+        gig = session.get(Gig, engagement.gig_id)
+        submission = session.exec(
+            select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
+        ).first()
+        if submission is not None:
+            submission.decision = "approved"
+            submission.decision_comment = f"Approved automatically: no review within {days} days."
+            submission.decided_at = utcnow()
+            session.add(submission)
+        engagement.approved_at = utcnow()
+        _move(session, None, engagement, "approved")
+        audit.record(session, None, "engagement.auto_approved", "engagement", engagement.id, days=days)
+        payments.pay_out(session, engagement)
+        audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+        link = f"/engagements/{engagement.id}"
+        notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True)
+        for manager_id in policy.manager_ids(session, gig.organization_id):
+            notifications.notify(session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True)
+        _complete_gig_if_done(session, gig)
+    session.flush()
+    return len(waiting)

@@ -144,6 +144,18 @@ class MessageView:
 
 
 @dataclass
+class ExtensionView:
+    id: int
+    requested_by: str  # "student" | "employer"
+    old_due_date: str
+    new_due_date: str
+    reason: str
+    status: str
+    asked_at: str
+    viewer_may_answer: bool
+
+
+@dataclass
 class EngagementView:
     id: int
     gig_id: int
@@ -162,6 +174,8 @@ class EngagementView:
     viewer_manages: bool
     submissions: list[SubmissionView]
     messages: list[MessageView] = field(default_factory=list)
+    extensions: list[ExtensionView] = field(default_factory=list)
+    viewer_may_cancel: bool = False
 
 
 def _human_size(size: int) -> str:
@@ -347,7 +361,33 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
             for s in submissions
         ],
         messages=_messages(session, actor, engagement.id),
+        extensions=_extensions(session, actor, engagement, policy.manages_gig(session, actor, gig)),
+        viewer_may_cancel=(policy.manages_gig(session, actor, gig) or policy.is_staff(actor))
+        and engagement.status in ("funding", "active", "submitted", "changes_requested"),
     )
+
+
+def _extensions(session: Session, actor: User, engagement: Engagement, manages: bool) -> list[ExtensionView]:
+    """Every due-date request, newest first; the other side of a pending one may answer it."""
+    from microgigs.models import ExtensionRequest
+
+    rows = session.exec(
+        select(ExtensionRequest).where(ExtensionRequest.engagement_id == engagement.id).order_by(ExtensionRequest.id.desc())
+    ).all()
+    is_student = actor.id == engagement.student_id
+    return [
+        ExtensionView(
+            id=r.id,
+            requested_by="student" if r.requested_by_student else "employer",
+            old_due_date=r.old_due_date.isoformat(),
+            new_due_date=r.new_due_date.isoformat(),
+            reason=r.reason,
+            status=r.status,
+            asked_at=r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            viewer_may_answer=r.status == "pending" and ((r.requested_by_student and manages) or (not r.requested_by_student and is_student)),
+        )
+        for r in rows
+    ]
 
 
 def _messages(session: Session, actor: User, engagement_id: int) -> list[MessageView]:

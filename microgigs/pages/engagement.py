@@ -366,7 +366,7 @@ def messages() -> rx.Component:
             ),
             empty_note("No messages yet."),
         ),
-        rx.form(
+        rx.cond(V.status != "cancelled", rx.form(
             rx.vstack(
                 form_alert(S.message_errors.get("form", "")),
                 field_label("Your message", "body"),
@@ -392,7 +392,7 @@ def messages() -> rx.Component:
             no_validate=True,
             aria_label="Send a message",
             width="100%",
-        ),
+        )),
     )
 
 
@@ -518,7 +518,7 @@ def cancel_box() -> rx.Component:
                         rx.alert_dialog.description("The student is told at once. This can't be undone.", size="2"),
                         rx.flex(
                             rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray", type="button")),
-                            rx.alert_dialog.action(rx.button("Yes, cancel it", color_scheme="red", type="submit", form="cancel-engagement-form")),
+                            rx.alert_dialog.action(rx.button("Yes, cancel it", color_scheme="red", high_contrast=True, type="submit", form="cancel-engagement-form")),
                             spacing="3",
                             justify="end",
                             margin_top="1rem",

@@ -114,6 +114,17 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     # The student's header counter follows what arrived (acceptance, change request, message).
     expect(_badge(student)).to_have_accessible_name(re.compile(r"Notifications, [1-9]\d* unread"), timeout=LIVE)
 
+    # The student proposes a later due date; the manager sees it live and accepts it.
+    new_due = (date.today() + timedelta(days=40)).isoformat()  # the gig was due in 30 days
+    student.get_by_label("Proposed new due date").fill(new_due)
+    student.get_by_label("Why it should move").fill("The second export needs a day of cleaning.")
+    student.get_by_role("button", name="Propose new due date").click()
+    expect(student.get_by_text(re.compile("New due date proposed"))).to_be_visible()
+    accept = manager.get_by_role("button", name="Accept new due date")
+    expect(accept).to_be_visible(timeout=LIVE)
+    accept.click()
+    expect(student.get_by_text(f"Currently due {new_due}.")).to_be_visible(timeout=LIVE)
+
     # Version 2, then the approval, each seen on the other side.
     student.get_by_label("What you are handing in").fill("Second cut: axes labelled, sample sizes in footnotes.")
     student.get_by_role("button", name="Submit", exact=True).click()
@@ -136,3 +147,31 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     manager.get_by_role("button", name="Send message").click()
     expect(student.get_by_role("link", name=re.compile(f"New message from .* on {re.escape(title)}"))).to_be_visible(timeout=LIVE)
     expect(_badge(student)).to_have_accessible_name("Notifications, 1 unread", timeout=LIVE)
+
+
+def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(new_context, app_server, assert_accessible):
+    token = secrets.token_hex(3)
+    title = f"Cancelled charts {token}"
+    student_email = f"cy.{token}@students.example.edu"
+    engagement_id = _funded_engagement(app_server.data_dir, student_email, f"Cy Cancel {token}", title)
+    workspace = f"/engagements/{engagement_id}"
+    manager = new_context().new_page()
+    student = new_context(viewport=PHONE).new_page()
+    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
+    sign_in(student, student_email, DEMO_PASSWORD)
+    for page in (manager, student):
+        page.goto(workspace)
+        loaded(page)
+    expect(student.get_by_role("heading", name="Submit deliverable")).to_be_visible()
+    expect(student.get_by_role("button", name="Cancel engagement")).to_have_count(0)  # not the student's to do
+
+    manager.get_by_label("Reason for the student").fill("Our budget was frozen this quarter.")
+    manager.get_by_role("button", name="Cancel engagement").click()
+    dialog = manager.get_by_role("alertdialog", name="Cancel this engagement?")
+    expect(dialog).to_be_visible()
+    assert_accessible(manager)
+    dialog.get_by_role("button", name="Yes, cancel it").click()
+    expect(manager.get_by_text("Engagement cancelled. The student has been told.")).to_be_visible()
+    expect(student.get_by_text("Cancelled", exact=True).first).to_be_visible(timeout=LIVE)
+    expect(student.get_by_role("heading", name="Submit deliverable")).to_have_count(0)
+    assert_accessible(student)

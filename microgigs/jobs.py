@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from microgigs.db import session_scope
 from microgigs.models import utcnow
-from microgigs.services import closing
+from microgigs.services import closing, engagements, reminders
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -29,6 +29,10 @@ class Job:
 
 JOBS: list[Job] = [
     Job("close gigs past their application deadline", closing.close_past_deadline),
+    Job("remind managers before auto-approval", reminders.auto_approvals),
+    Job("approve submissions left unanswered", engagements.auto_approve_silent),
+    Job("remind students before due dates", reminders.due_dates),
+    Job("remind students before application deadlines", reminders.application_deadlines),
 ]
 
 

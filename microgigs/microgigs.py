@@ -2,10 +2,11 @@
 
 import reflex as rx
 
-from microgigs import jobs
+from microgigs import jobs, live
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import (
+    account,
     certificate,
     dashboard,
     disputes,
@@ -13,31 +14,49 @@ from microgigs.pages import (
     gig_detail,
     home,
     insights,
+    join,
     login,
     manage_gig,
+    moderation,
     my_credentials,
+    notifications,
+    organization,
+    password_reset,
     post_gig,
+    profile,
     review,
+    saved,
     signup,
+    staff_audit,
+    staff_employers,
+    staff_skills,
     verify,
+    verify_email,
 )
-from microgigs.pages import account, join, organization, password_reset, profile, staff_audit, staff_employers, staff_skills, verify_email
-from microgigs.pages import moderation as moderation_pages
-from microgigs.pages import saved as saved_pages
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    # Our Starlette routes (auth, files, health) around Reflex; the size limit wraps both.
+    # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit wraps both.
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, verify, certificate, my_credentials, review, insights, disputes):
-    page.register(app)
-# Accounts, employer onboarding, profiles and privacy (issue 3).
-for page in (moderation_pages, saved_pages):
-    page.register(app)
-for page in (account, password_reset, verify_email, join, organization, profile, staff_employers, staff_skills, staff_audit):
+PAGES = (
+    # gigs and the board
+    home, gig_detail, post_gig, saved, moderation,
+    # accounts
+    login, signup, account, password_reset, verify_email, join, profile, organization,
+    # the work
+    dashboard, manage_gig, engagement, notifications, review, disputes,
+    # credentials
+    my_credentials, certificate, verify,
+    # career-center staff
+    staff_employers, staff_skills, staff_audit, insights,
+)
+for page in PAGES:
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)
+
+# Committed changes -> pushes to the open pages that show them (microgigs/live.py).
+live.install(app)

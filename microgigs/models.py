@@ -255,6 +255,32 @@ class SubmissionFile(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class EngagementMessage(SQLModel, table=True):
+    """One message in an engagement's thread (student, the gig's managers, staff)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """One side asks to move an engagement's due date; the other side accepts or declines."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    requested_by_id: int = Field(foreign_key="user.id")
+    requested_by_student: bool = True
+    old_due_date: date
+    new_due_date: date
+    reason: str = Field(default="", max_length=500)
+    status: str = Field(default="pending", max_length=20)  # pending | accepted | declined | withdrawn
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class LedgerEntry(SQLModel, table=True):
     """One money movement. Per engagement: funded = fee + held + transferred + refunded.
 

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = 101 * 1024 * 1024
     # Revision rounds a manager may request before a new scope must be agreed.
     default_revision_rounds: int = 2
+    # Days of manager silence after a submission before it is approved automatically.
+    auto_approve_days: int = 7
+    # Reminders go out this many days before an application deadline, a due date or an auto-approval.
+    reminder_days_before: int = 1
     # Mail: empty smtp_host means mail goes to the outbox table and the log.
     smtp_host: str = ""
     smtp_port: int = 587

@@ -19,6 +19,19 @@ def link_button(text: str | rx.Var, href: str | rx.Var, **props) -> rx.Component
     return rx.button(rx.el.a(text, href=href), as_child=True, **props)
 
 
+def notifications_link() -> rx.Component:
+    """The notification center, with the unread count (kept live by `microgigs.live`)."""
+    count = SessionState.unread_notifications
+    return rx.link(
+        "Notifications",
+        rx.cond(count > 0, rx.badge(count, color_scheme="red", variant="soft", high_contrast=True, radius="full", margin_left="0.35rem", aria_hidden="true")),
+        href="/notifications",
+        size="3",
+        weight="medium",
+        aria_label=rx.cond(count > 0, "Notifications, " + count.to_string() + " unread", "Notifications"),
+    )
+
+
 def sign_out_form() -> rx.Component:
     # A real form post: our route revokes the session row and clears the HttpOnly cookie.
     return rx.el.form(
@@ -43,6 +56,7 @@ def header() -> rx.Component:
                         SessionState.signed_in,
                         rx.fragment(
                             _nav_link("Dashboard", "/dashboard"),
+                            notifications_link(),
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
                             rx.cond(SessionState.is_student, _nav_link("Saved", "/saved")),
                             rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),

@@ -332,6 +332,212 @@ def history() -> rx.Component:
     )
 
 
+# --- the message thread -------------------------------------------------------------
+
+
+def _message(m) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.flex(
+                rx.text(m.author, weight="bold", size="2"),
+                rx.text(m.sent_at, size="1", color="var(--gray-11)"),
+                spacing="2",
+                align="baseline",
+                wrap="wrap",
+            ),
+            rx.text(m.body, size="2", style=PRE_WRAP),
+            variant=rx.cond(m.mine, "surface", "classic"),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def messages() -> rx.Component:
+    error = S.message_errors.get("body", "")
+    return section(
+        "Messages",
+        rx.cond(
+            V.messages.length() > 0,
+            rx.el.ul(
+                rx.foreach(V.messages, _message),
+                aria_label="Messages",
+                style={"margin": "0", "padding": "0", "display": "flex", "flex_direction": "column", "gap": "0.5rem", "width": "100%"},
+            ),
+            empty_note("No messages yet."),
+        ),
+        rx.cond(V.status != "cancelled", rx.form(
+            rx.vstack(
+                form_alert(S.message_errors.get("form", "")),
+                field_label("Your message", "body"),
+                rx.text_area(
+                    id=field_id("body"),
+                    name="body",
+                    rows="3",
+                    size="2",
+                    resize="vertical",
+                    max_length=2000,
+                    width="100%",
+                    aria_describedby=f"{field_id('body')}-error",
+                    aria_invalid=rx.cond(error != "", "true", "false"),
+                ),
+                field_error("body", error),
+                rx.button("Send message", type="submit", size="2"),
+                spacing="2",
+                width="100%",
+                align="start",
+            ),
+            on_submit=S.post_message,
+            key=S.message_key,
+            no_validate=True,
+            aria_label="Send a message",
+            width="100%",
+        )),
+    )
+
+
+# --- due date extensions and cancellation ------------------------------------------------
+
+
+def _extension(x) -> rx.Component:
+    who = rx.cond(x.requested_by == "student", "The student", "The employer")
+    return rx.el.li(
+        row_card(
+            rx.flex(
+                rx.text(who, " asked to move the due date from ", x.old_due_date, " to ", x.new_due_date, size="2", weight="medium"),
+                rx.match(
+                    x.status,
+                    ("accepted", rx.badge("Accepted", color_scheme="green", variant="soft", high_contrast=True)),
+                    ("declined", rx.badge("Declined", color_scheme="gray", variant="soft", high_contrast=True)),
+                    rx.badge("Waiting for an answer", color_scheme="blue", variant="soft", high_contrast=True),
+                ),
+                justify="between",
+                align="center",
+                spacing="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.text(x.reason, size="2", style=PRE_WRAP),
+            rx.text("Asked ", x.asked_at, size="1", color="var(--gray-11)"),
+            rx.cond(
+                x.viewer_may_answer,
+                rx.flex(
+                    rx.button("Accept new due date", size="2", on_click=S.answer_extension(x.id, True), color_scheme="green", high_contrast=True),
+                    rx.button("Decline new due date", size="2", variant="outline", on_click=S.answer_extension(x.id, False)),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+            ),
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def extensions() -> rx.Component:
+    date_error = S.extension_errors.get("new_due_date", "")
+    reason_error = S.extension_errors.get("reason", "")
+    return section(
+        "Due date",
+        rx.text("Currently due ", V.due_date, ".", size="2"),
+        form_alert(S.extension_errors.get("form", "")),
+        rx.cond(
+            V.extensions.length() > 0,
+            rx.el.ul(
+                rx.foreach(V.extensions, _extension),
+                aria_label="Due date requests",
+                style={"margin": "0", "padding": "0", "display": "flex", "flex_direction": "column", "gap": "0.5rem", "width": "100%"},
+            ),
+        ),
+        rx.cond(
+            S.can_request_extension,
+            rx.form(
+                rx.vstack(
+                    field_label("Proposed new due date", "new_due_date"),
+                    rx.input(
+                        id=field_id("new_due_date"),
+                        name="new_due_date",
+                        type="date",
+                        size="2",
+                        aria_describedby=f"{field_id('new_due_date')}-error",
+                        aria_invalid=rx.cond(date_error != "", "true", "false"),
+                    ),
+                    field_error("new_due_date", date_error),
+                    field_label("Why it should move", "reason"),
+                    rx.text_area(
+                        id=field_id("reason"),
+                        name="reason",
+                        rows="2",
+                        size="2",
+                        max_length=500,
+                        width="100%",
+                        aria_describedby=f"{field_id('reason')}-error",
+                        aria_invalid=rx.cond(reason_error != "", "true", "false"),
+                    ),
+                    field_error("reason", reason_error),
+                    rx.button("Propose new due date", type="submit", variant="outline", size="2"),
+                    spacing="2",
+                    width="100%",
+                    align="start",
+                ),
+                on_submit=S.request_extension,
+                key=S.extension_key,
+                no_validate=True,
+                aria_label="Propose a new due date",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def cancel_box() -> rx.Component:
+    error = S.cancel_errors.get("reason", "")
+    return section(
+        "Cancel this engagement",
+        rx.text(
+            "Before anything is submitted the full amount is refunded. Once work has been submitted the student keeps the kill fee.",
+            size="2",
+        ),
+        form_alert(S.cancel_errors.get("form", "")),
+        rx.form(
+            rx.vstack(
+                field_label("Reason for the student", "cancel_reason", optional=True),
+                rx.text_area(
+                    id=field_id("cancel_reason"),
+                    name="reason",
+                    rows="2",
+                    size="2",
+                    max_length=500,
+                    width="100%",
+                    aria_describedby=f"{field_id('cancel_reason')}-error",
+                ),
+                field_error("cancel_reason", error),
+                rx.alert_dialog.root(
+                    rx.alert_dialog.trigger(rx.button("Cancel engagement", type="button", color_scheme="red", variant="outline", size="2")),
+                    rx.alert_dialog.content(
+                        rx.alert_dialog.title("Cancel this engagement?"),
+                        rx.alert_dialog.description("The student is told at once. This can't be undone.", size="2"),
+                        rx.flex(
+                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray", type="button")),
+                            rx.alert_dialog.action(rx.button("Yes, cancel it", color_scheme="red", high_contrast=True, type="submit", form="cancel-engagement-form")),
+                            spacing="3",
+                            justify="end",
+                            margin_top="1rem",
+                        ),
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+                align="start",
+            ),
+            id="cancel-engagement-form",
+            on_submit=S.cancel_engagement,
+            no_validate=True,
+            aria_label="Cancel this engagement",
+            width="100%",
+        ),
+    )
+
+
 def body() -> rx.Component:
     return rx.vstack(
         notice(S.notice),
@@ -340,7 +546,10 @@ def body() -> rx.Component:
         history(),
         rx.cond(S.can_review, review()),
         rx.cond(S.can_submit, submit_form()),
+        messages(),
+        extensions(),
         scope(),
+        rx.cond(V.viewer_may_cancel, cancel_box()),
         rx.link("Back to your dashboard", href="/dashboard", size="2"),
         spacing="5",
         width="100%",

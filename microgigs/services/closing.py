@@ -59,3 +59,40 @@ def cancel_engagement(session: Session, actor: User, engagement: Engagement, rea
     audit.record(session, actor, "engagement.cancelled", "engagement", engagement.id, previous=old, reason=reason, work_started=work_started)
     gig = session.get(Gig, engagement.gig_id)
     notifications.notify(session, engagement.student_id, "engagement.cancelled", f"The employer cancelled {gig.title}", f"/engagements/{engagement.id}", email=True)
+
+
+def cancel_one_engagement(session: Session, actor: User, engagement_id: int, reason: str = "") -> Engagement:
+    """The employer (or staff) stops one engagement from its workspace.
+
+    Before any submission the employer gets everything back; after work has started the
+    student keeps the kill fee (settings.kill_fee_percent of the pay). Finished work can't
+    be cancelled.
+    """
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None or not policy.may_view_engagement(session, actor, engagement):
+        from microgigs.services.errors import NotFound
+
+        raise NotFound("That engagement")
+    gig = session.get(Gig, engagement.gig_id)
+    policy.require(
+        policy.manages_gig(session, actor, gig) or policy.is_staff(actor),
+        "Only the gig's managers or career-center staff can cancel this engagement.",
+    )
+    if engagement.status not in UNFINISHED:
+        from microgigs.services.errors import DomainError
+
+        raise DomainError(
+            {
+                "approved": "This work is already approved; it can't be cancelled.",
+                "paid": "This work is already approved and paid; it can't be cancelled.",
+                "cancelled": "This engagement is already cancelled.",
+            }.get(engagement.status, f"An engagement that is {engagement.status} can't be cancelled.")
+        )
+    reason = clean_text(reason)
+    if len(reason) > 500:
+        from microgigs.services.errors import DomainError
+
+        raise DomainError("Use at most 500 characters.", "reason")
+    cancel_engagement(session, actor, engagement, reason)
+    session.flush()
+    return engagement

@@ -135,6 +135,27 @@ class SubmissionView:
 
 
 @dataclass
+class MessageView:
+    id: int
+    author: str
+    body: str
+    sent_at: str
+    mine: bool
+
+
+@dataclass
+class ExtensionView:
+    id: int
+    requested_by: str  # "student" | "employer"
+    old_due_date: str
+    new_due_date: str
+    reason: str
+    status: str
+    asked_at: str
+    viewer_may_answer: bool
+
+
+@dataclass
 class EngagementView:
     id: int
     gig_id: int
@@ -152,6 +173,9 @@ class EngagementView:
     viewer_is_student: bool
     viewer_manages: bool
     submissions: list[SubmissionView]
+    messages: list[MessageView] = field(default_factory=list)
+    extensions: list[ExtensionView] = field(default_factory=list)
+    viewer_may_cancel: bool = False
 
 
 def _human_size(size: int) -> str:
@@ -336,4 +360,72 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
             )
             for s in submissions
         ],
+        messages=_messages(session, actor, engagement.id),
+        extensions=_extensions(session, actor, engagement, policy.manages_gig(session, actor, gig)),
+        viewer_may_cancel=(policy.manages_gig(session, actor, gig) or policy.is_staff(actor))
+        and engagement.status in ("funding", "active", "submitted", "changes_requested"),
     )
+
+
+def _extensions(session: Session, actor: User, engagement: Engagement, manages: bool) -> list[ExtensionView]:
+    """Every due-date request, newest first; the other side of a pending one may answer it."""
+    from microgigs.models import ExtensionRequest
+
+    rows = session.exec(
+        select(ExtensionRequest).where(ExtensionRequest.engagement_id == engagement.id).order_by(ExtensionRequest.id.desc())
+    ).all()
+    is_student = actor.id == engagement.student_id
+    return [
+        ExtensionView(
+            id=r.id,
+            requested_by="student" if r.requested_by_student else "employer",
+            old_due_date=r.old_due_date.isoformat(),
+            new_due_date=r.new_due_date.isoformat(),
+            reason=r.reason,
+            status=r.status,
+            asked_at=r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            viewer_may_answer=r.status == "pending" and ((r.requested_by_student and manages) or (not r.requested_by_student and is_student)),
+        )
+        for r in rows
+    ]
+
+
+def _messages(session: Session, actor: User, engagement_id: int) -> list[MessageView]:
+    """The workspace thread, oldest first, with each author's display name."""
+    from microgigs.models import EngagementMessage
+
+    rows = session.exec(
+        select(EngagementMessage, User.display_name)
+        .join(User, User.id == EngagementMessage.author_id)
+        .where(EngagementMessage.engagement_id == engagement_id)
+        .order_by(EngagementMessage.created_at, EngagementMessage.id)
+    ).all()
+    return [
+        MessageView(id=m.id, author=name, body=m.body, sent_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"), mine=m.author_id == actor.id)
+        for m, name in rows
+    ]
+
+
+@dataclass
+class NotificationRow:
+    id: int
+    title: str
+    link: str
+    created_at: str
+    unread: bool
+
+
+def notification_center(session: Session, actor: User) -> list[NotificationRow]:
+    """The actor's own notifications, newest first (a link is only ever one of our paths)."""
+    from microgigs.services import notifications
+
+    return [
+        NotificationRow(
+            id=n.id,
+            title=n.title,
+            link=n.link if n.link.startswith("/") and not n.link.startswith("//") else "/dashboard",
+            created_at=n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            unread=n.read_at is None,
+        )
+        for n in notifications.recent(session, actor)
+    ]

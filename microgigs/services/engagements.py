@@ -208,3 +208,169 @@ def file_for_download(session: Session, actor: User | None, file_id: int) -> tup
     if not policy.may_view_engagement(session, actor, engagement):
         raise NotFound("That file")  # the same answer as for a file that does not exist
     return row, file_store().path_of(row.stored_name)
+
+
+# --- the message thread -----------------------------------------------------------------
+
+MAX_MESSAGE = 2000
+
+
+def post_message(session: Session, actor: User, engagement_id: int, body: str) -> "EngagementMessage":
+    """A message in the workspace thread, by the student, one of the gig's managers or staff."""
+    from microgigs.models import EngagementMessage
+
+    engagement = get_engagement(session, actor, engagement_id)
+    if engagement.status == "cancelled":
+        raise DomainError("This engagement is cancelled; the thread is closed.", "body")
+    body = clean_text(body)
+    if not body:
+        raise DomainError("Write a message first.", "body")
+    if len(body) > MAX_MESSAGE:
+        raise DomainError(f"Use at most {MAX_MESSAGE:,} characters.", "body")
+    message = EngagementMessage(engagement_id=engagement.id, author_id=actor.id, body=body)
+    session.add(message)
+    gig = session.get(Gig, engagement.gig_id)
+    others = set(policy.manager_ids(session, gig.organization_id)) | {engagement.student_id}
+    others.discard(actor.id)
+    for user_id in sorted(others):
+        notifications.notify(session, user_id, "engagement.message", f"New message from {actor.display_name} on {gig.title}", f"/engagements/{engagement.id}")
+    session.flush()
+    return message
+
+
+# --- auto-approval (a job) ---------------------------------------------------------------
+
+
+def auto_approve_silent(session: Session, now) -> int:
+    """Approve (and pay) every submission the managers left unanswered for N days.
+
+    Idempotent: only engagements still "submitted" move, each once, forward only.
+    """
+    from datetime import timedelta
+
+    days = get_settings().auto_approve_days
+    if days <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    waiting = session.exec(
+        select(Engagement).where(Engagement.status == "submitted", Engagement.submitted_at.is_not(None), Engagement.submitted_at <= cutoff)
+    ).all()
+    for engagement in waiting:
+        gig = session.get(Gig, engagement.gig_id)
+        submission = session.exec(
+            select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
+        ).first()
+        if submission is not None:
+            submission.decision = "approved"
+            submission.decision_comment = f"Approved automatically: no review within {days} days."
+            submission.decided_at = utcnow()
+            session.add(submission)
+        engagement.approved_at = utcnow()
+        _move(session, None, engagement, "approved")
+        audit.record(session, None, "engagement.auto_approved", "engagement", engagement.id, days=days)
+        payments.pay_out(session, engagement)
+        audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+        link = f"/engagements/{engagement.id}"
+        notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True)
+        for manager_id in policy.manager_ids(session, gig.organization_id):
+            notifications.notify(session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True)
+        _complete_gig_if_done(session, gig)
+    session.flush()
+    return len(waiting)
+
+
+# --- deadline extensions ---------------------------------------------------------------------
+
+MAX_EXTENSION_DAYS = 90
+
+
+def _side(session: Session, actor: User, engagement: Engagement) -> str:
+    """"student" or "employer": who the actor is in this engagement (staff only watch)."""
+    if actor.id == engagement.student_id:
+        return "student"
+    gig = session.get(Gig, engagement.gig_id)
+    if policy.manages_gig(session, actor, gig):
+        return "employer"
+    raise DomainError("Only the student or the gig's managers can change the due date.")
+
+
+def request_extension(session: Session, actor: User, engagement_id: int, new_due_date, reason: str = "") -> "ExtensionRequest":
+    """Either side asks to move the due date; the other side answers."""
+    from datetime import date, timedelta
+
+    from microgigs.models import ExtensionRequest
+
+    engagement = get_engagement(session, actor, engagement_id)
+    side = _side(session, actor, engagement)
+    if engagement.status not in ("funding", "active", "submitted", "changes_requested"):
+        raise DomainError("The due date can't change once the work is approved or cancelled.")
+    errors: dict[str, str] = {}
+    if not isinstance(new_due_date, date):
+        errors["new_due_date"] = "Enter the new due date."
+    elif new_due_date <= engagement.due_date:
+        errors["new_due_date"] = f"Choose a date after the current due date ({engagement.due_date.isoformat()})."
+    elif new_due_date > engagement.due_date + timedelta(days=MAX_EXTENSION_DAYS):
+        errors["new_due_date"] = f"Extend by at most {MAX_EXTENSION_DAYS} days at a time."
+    reason = clean_text(reason)
+    if not reason:
+        errors["reason"] = "Say why the date should move."
+    elif len(reason) > 500:
+        errors["reason"] = "Use at most 500 characters."
+    if errors:
+        raise ValidationFailed(errors)
+    pending = session.exec(
+        select(ExtensionRequest).where(ExtensionRequest.engagement_id == engagement.id, ExtensionRequest.status == "pending")
+    ).first()
+    if pending is not None:
+        raise DomainError("An extension request is already waiting for an answer.")
+    request = ExtensionRequest(
+        engagement_id=engagement.id,
+        requested_by_id=actor.id,
+        requested_by_student=side == "student",
+        old_due_date=engagement.due_date,
+        new_due_date=new_due_date,
+        reason=reason,
+    )
+    session.add(request)
+    session.flush()
+    audit.record(session, actor, "extension.requested", "engagement", engagement.id, new_due_date=new_due_date.isoformat())
+    gig = session.get(Gig, engagement.gig_id)
+    others = policy.manager_ids(session, gig.organization_id) if side == "student" else [engagement.student_id]
+    for user_id in others:
+        notifications.notify(
+            session, user_id, "extension.requested", f"New due date proposed for {gig.title}: {new_due_date.isoformat()}", f"/engagements/{engagement.id}", email=True
+        )
+    session.flush()
+    return request
+
+
+def answer_extension(session: Session, actor: User, engagement_id: int, request_id: int, accept: bool) -> "ExtensionRequest":
+    """The other side accepts (the due date moves) or declines a pending request."""
+    from microgigs.models import ExtensionRequest
+
+    engagement = get_engagement(session, actor, engagement_id)
+    side = _side(session, actor, engagement)
+    request = session.get(ExtensionRequest, request_id)
+    if request is None or request.engagement_id != engagement.id:
+        raise NotFound("That extension request")
+    if request.status != "pending":
+        raise DomainError(f"This request is already {request.status}.")
+    asked_by = "student" if request.requested_by_student else "employer"
+    policy.require(side != asked_by, "The other side answers an extension request, not the side that asked.")
+    if engagement.status not in ("funding", "active", "submitted", "changes_requested"):
+        raise DomainError("The due date can't change once the work is approved or cancelled.")
+    request.status = "accepted" if accept else "declined"
+    request.decided_by_id = actor.id
+    request.decided_at = utcnow()
+    session.add(request)
+    if accept:
+        engagement.due_date = request.new_due_date
+        session.add(engagement)
+    audit.record(session, actor, f"extension.{request.status}", "engagement", engagement.id, request_id=request.id)
+    gig = session.get(Gig, engagement.gig_id)
+    verdict = "accepted" if accept else "declined"
+    notifications.notify(
+        session, request.requested_by_id, f"extension.{verdict}", f"Due date change {verdict} for {gig.title}", f"/engagements/{engagement.id}", email=True
+    )
+    session.flush()
+    return request

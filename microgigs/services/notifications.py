@@ -37,3 +37,25 @@ def mark_all_read(session: Session, user: User) -> None:
     for note in session.exec(select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))):
         note.read_at = utcnow()
         session.add(note)
+
+
+def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:
+    """The user's newest notifications, unread or not (only ever their own)."""
+    return list(
+        session.exec(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+        )
+    )
+
+
+def mark_read(session: Session, user: User, notification_id: int) -> None:
+    """Mark one of the user's own notifications read; someone else's is "not found"."""
+    from microgigs.services.errors import NotFound
+
+    note = session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound("That notification")
+    if note.read_at is None:
+        note.read_at = utcnow()
+        session.add(note)
+        session.flush()

@@ -76,7 +76,12 @@ class DashboardState(SessionState):
                 self.view = "none"
                 self.load_error = error.message
                 self.loaded = True
+        # The student's rows are theirs (user:N); a manager's queue follows each of their gigs.
+        self._subscribe_live(*(f"gig:{g.id}" for g in self.gigs if self.view == "manager"))
         return None
+
+    def _live_reload(self) -> None:
+        self._reload()
 
     @rx.event
     def load_dashboard(self):

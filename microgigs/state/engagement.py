@@ -8,7 +8,7 @@ page showed, so a stale page gets the service's "a newer version has arrived" me
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import dashboards, engagements
+from microgigs.services import closing, dashboards, engagements
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
@@ -53,6 +53,7 @@ EMPTY_VIEW = EngagementView(
     viewer_is_student=False,
     viewer_manages=False,
     submissions=[],
+    messages=[],
 )
 
 
@@ -83,6 +84,13 @@ class EngagementState(SessionState):
     # The manager's review: errors by field ("comment", "form").
     review_errors: dict[str, str] = {}
     review_key: int = 0
+    # The message thread's form.
+    message_errors: dict[str, str] = {}
+    message_key: int = 0
+    # Due-date extension and cancellation forms.
+    extension_errors: dict[str, str] = {}
+    extension_key: int = 0
+    cancel_errors: dict[str, str] = {}
     notice: str = ""
 
     @rx.var
@@ -134,7 +142,13 @@ class EngagementState(SessionState):
             if actor is None:
                 return self._sign_in_redirect()
             self._load(session, actor)
+        if self.found:
+            self._subscribe_live(f"engagement:{self.view.id}")
         return None
+
+    def _live_reload(self) -> None:
+        """A push from `live`: the other side changed something; read it all again."""
+        self._reload()
 
     @rx.event
     def load_engagement(self):
@@ -238,3 +252,83 @@ class EngagementState(SessionState):
             self.review_errors = field_errors(error)
         return self._reload()
 
+
+    @rx.event
+    def post_message(self, form_data: dict):
+        """A message in the thread; the service checks the sender may see this engagement."""
+        self.message_errors = {}
+        form_data = form_data or {}
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                engagements.post_message(session, actor, self._engagement_id(), str(form_data.get("body", "")))
+            self.message_key += 1
+        except DomainError as error:
+            self.message_errors = field_errors(error)
+        return self._reload()
+
+    @rx.var
+    def can_request_extension(self) -> bool:
+        open_work = self.view.status in ("funding", "active", "submitted", "changes_requested")
+        pending = any(x.status == "pending" for x in self.view.extensions)
+        return open_work and not pending and (self.view.viewer_is_student or self.view.viewer_manages)
+
+    @rx.event
+    def request_extension(self, form_data: dict):
+        """Propose a new due date; the other side answers."""
+        from datetime import date
+
+        self.extension_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        try:
+            new_date = date.fromisoformat(str(form_data.get("new_due_date", "")).strip())
+        except ValueError:
+            new_date = None
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                engagements.request_extension(session, actor, self._engagement_id(), new_date, str(form_data.get("reason", "")))
+            self.notice = "New due date proposed. The other side has been told."
+            self.extension_key += 1
+        except DomainError as error:
+            self.extension_errors = field_errors(error)
+        return self._reload()
+
+    @rx.event
+    def answer_extension(self, request_id: int, accept: bool):
+        self.extension_errors = {}
+        self.notice = ""
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                engagements.answer_extension(session, actor, self._engagement_id(), int(request_id), bool(accept))
+            self.notice = "Due date changed." if accept else "Extension declined."
+        except (TypeError, ValueError):
+            self.extension_errors = {"form": "Reload the page and try again."}
+        except DomainError as error:
+            self.extension_errors = {"form": error.message}
+        return self._reload()
+
+    @rx.event
+    def cancel_engagement(self, form_data: dict):
+        """The employer stops this engagement (refund, or the kill fee once work has started)."""
+        self.cancel_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                closing.cancel_one_engagement(session, actor, self._engagement_id(), str(form_data.get("reason", "")))
+            self.notice = "Engagement cancelled. The student has been told."
+        except DomainError as error:
+            self.cancel_errors = field_errors(error)
+        return self._reload()

@@ -75,7 +75,12 @@ class ManageGigState(SessionState):
             if actor is None:
                 return self._sign_in_redirect()
             self._load(session, actor)
+        if self.found:
+            self._subscribe_live(f"gig:{self.gig_ref}")
         return None
+
+    def _live_reload(self) -> None:
+        self._reload()
 
     @rx.event
     def load_gig(self):

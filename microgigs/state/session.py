@@ -8,6 +8,7 @@ someone else by sending other arguments.
 import reflex as rx
 from sqlmodel import Session
 
+from microgigs import live
 from microgigs.db import session_scope
 from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.models import User
@@ -52,8 +53,22 @@ class SessionState(rx.State):
         path = self.router.url.path or "/"
         return rx.redirect(f"/login?next={path}")
 
+    def _subscribe_live(self, *topics: str) -> None:
+        """Have `live` push this tab a reload when what it shows changes (header badge included)."""
+        mine = {f"user:{self.user_id}"} if self.user_id else set()
+        live.subscribe(self.router.session.client_token, type(self), mine | set(topics))
+
+    def _live_reload(self) -> None:
+        """Called by `live` inside `app.modify_state`: read what this page shows again.
+
+        Page states override this; the base refreshes the header (the unread counter).
+        """
+        with session_scope() as session:
+            self._actor(session)
+
     @rx.event
     def load_session(self):
         """on_load for public pages: show who is signed in, if anyone."""
         with session_scope() as session:
             self._actor(session)
+        self._subscribe_live()

@@ -1,0 +1,199 @@
+"""Change notices -> the connected sessions that show the changed thing.
+
+- A page subscribes its session (client token) on load: `subscribe(token, StateClass, topics)`.
+  One tab shows one page, so a new subscription replaces the tab's previous one.
+- `microgigs.services.changes` collects the topics each committed transaction touched and
+  hands them to `publish` (also callable by hand). `publish` may run in any thread: it
+  schedules the pushes on the app's event loop.
+- A push is `app.modify_state(token)` in its own asyncio task (never inline in an event
+  handler: that can deadlock two sessions), calling the page state's `_live_reload()`, which
+  reads what the page shows again from the database. Only the changed vars go out (Reflex
+  sends a delta), so pushes stay small.
+- Tokens whose websocket is gone are dropped at the next push; a page that reconnects runs
+  its on_load again and so catches up.
+
+One worker keeps topic -> tokens in memory. With several workers (`redis_url` set) each
+worker keeps its own sockets' subscriptions, and notices are fanned out to every worker
+over Redis pub/sub on channel `microgigs:live` (see `_redis_fanout`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+from collections import defaultdict
+from typing import Any
+
+from microgigs.services import changes
+
+log = logging.getLogger("microgigs.live")
+CHANNEL = "microgigs:live"
+
+_lock = threading.Lock()
+# topic -> tokens, and token -> (state class, topics) to replace/drop a tab's subscription.
+_by_topic: dict[str, set[str]] = defaultdict(set)
+_by_token: dict[str, tuple[type, frozenset[str]]] = {}
+_app: Any = None
+_loop: asyncio.AbstractEventLoop | None = None
+_redis: Any = None
+# Counted for tests and the benchmark.
+stats = {"published": 0, "pushed": 0, "dropped": 0}
+
+
+def subscribe(token: str, state_cls: type, topics: set[str] | list[str]) -> None:
+    """This tab now shows `state_cls`'s page about `topics` (replacing what it showed)."""
+    if not token:
+        return
+    wanted = frozenset(t for t in topics if t)
+    with _lock:
+        _forget(token)
+        _by_token[token] = (state_cls, wanted)
+        for topic in wanted:
+            _by_topic[topic].add(token)
+
+
+def unsubscribe(token: str) -> None:
+    with _lock:
+        _forget(token)
+
+
+def _forget(token: str) -> None:
+    old = _by_token.pop(token, None)
+    if old is None:
+        return
+    for topic in old[1]:
+        tokens = _by_topic.get(topic)
+        if tokens is not None:
+            tokens.discard(token)
+            if not tokens:
+                del _by_topic[topic]
+
+
+def subscribers(topic: str) -> set[str]:
+    with _lock:
+        return set(_by_topic.get(topic, ()))
+
+
+def reset() -> None:
+    """Forget every subscription (tests)."""
+    with _lock:
+        _by_topic.clear()
+        _by_token.clear()
+
+
+def publish(topics: frozenset[str] | set[str]) -> None:
+    """Tell every tab showing one of `topics` to reload. Safe from any thread."""
+    if not topics:
+        return
+    stats["published"] += 1
+    if _redis is not None:
+        try:
+            _redis.publish(CHANNEL, json.dumps(sorted(topics)))
+            return  # every worker (this one too) delivers from the channel
+        except Exception:  # noqa: BLE001  (Redis down: still serve this worker's tabs)
+            log.exception("redis publish failed; delivering locally")
+    _deliver_local(topics)
+
+
+def _deliver_local(topics) -> None:
+    with _lock:
+        targets = {token: _by_token[token][0] for topic in topics for token in _by_topic.get(topic, ()) if token in _by_token}
+    if not targets or _loop is None or _app is None:
+        return
+    for token, state_cls in targets.items():
+        _loop.call_soon_threadsafe(_spawn, token, state_cls)
+
+
+_running: set[asyncio.Task] = set()
+
+
+def _spawn(token: str, state_cls: type) -> None:
+    task = asyncio.get_running_loop().create_task(_push(token, state_cls))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+
+
+def _connected(token: str) -> bool:
+    namespace = getattr(_app, "event_namespace", None)
+    if namespace is None:
+        return False
+    try:
+        return token in namespace.token_to_sid
+    except Exception:  # noqa: BLE001
+        return True
+
+
+async def _push(token: str, state_cls: type) -> None:
+    import reflex as rx
+
+    if not _connected(token):
+        stats["dropped"] += 1
+        unsubscribe(token)
+        return
+    try:
+        async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+            state = await root.get_state(state_cls)
+            reload = getattr(state, "_live_reload", None)
+            if reload is not None:
+                result = reload()
+                if asyncio.iscoroutine(result):
+                    await result
+        stats["pushed"] += 1
+    except Exception:  # noqa: BLE001  (one broken tab must not stop the others)
+        log.exception("live push to %s failed", token)
+
+
+def install(app: Any) -> None:
+    """Called once by the app module: remember the app and listen for committed changes."""
+    global _app
+    _app = app
+    changes.add_listener(publish)
+    app.register_lifespan_task(_start)
+
+
+async def _start() -> None:
+    """Lifespan task: remember the event loop; with Redis, listen to the other workers."""
+    global _loop
+    _loop = asyncio.get_running_loop()
+    url = _redis_url()
+    if url:
+        await _redis_fanout(url)
+
+
+def _redis_url() -> str:
+    try:
+        from reflex.config import get_config
+
+        return get_config().redis_url or os.environ.get("REFLEX_REDIS_URL", "")
+    except Exception:  # noqa: BLE001
+        return os.environ.get("REFLEX_REDIS_URL", "")
+
+
+async def _redis_fanout(url: str) -> None:
+    """Publish through Redis and deliver what any worker published to our own tabs."""
+    global _redis
+    try:
+        import redis
+        import redis.asyncio as aioredis
+    except ImportError:
+        log.warning("redis_url is set but the redis package is missing: live updates stay in this worker")
+        return
+    _redis = redis.Redis.from_url(url)
+    client = aioredis.Redis.from_url(url)
+    pubsub = client.pubsub()
+    await pubsub.subscribe(CHANNEL)
+    try:
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                topics = frozenset(json.loads(message["data"]))
+            except (ValueError, TypeError):
+                continue
+            _deliver_local(topics)
+    finally:
+        await pubsub.unsubscribe(CHANNEL)
+        await client.aclose()

@@ -1,0 +1,90 @@
+"""Reminders before things run out: application deadlines, due dates, auto-approval.
+
+Each is a job `(session, now) -> how many reminders went out`. A reminder is an in-app
+notification plus mail; the notification itself is the record that it went out, so a
+job run twice (or by two workers one after the other) does not remind twice.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from microgigs.models import Application, Engagement, Gig, Notification, SavedGig
+from microgigs.services import notifications, policy
+from microgigs.settings import get_settings
+
+
+def _already(session: Session, user_id: int, kind: str, link: str, since: datetime | None = None) -> bool:
+    query = select(Notification.id).where(Notification.user_id == user_id, Notification.kind == kind, Notification.link == link)
+    if since is not None:
+        query = query.where(Notification.created_at >= since)
+    return session.exec(query.limit(1)).first() is not None
+
+
+def _remind(session: Session, user_id: int, kind: str, title: str, link: str, since: datetime | None = None) -> int:
+    if _already(session, user_id, kind, link, since):
+        return 0
+    notifications.notify(session, user_id, kind, title, link, email=True)
+    session.flush()
+    return 1
+
+
+def application_deadlines(session: Session, now: datetime) -> int:
+    """Students who saved an open gig but have not applied, the day before it closes."""
+    lead = get_settings().reminder_days_before
+    today = now.date()
+    gigs = session.exec(
+        select(Gig).where(Gig.status == "open", Gig.application_deadline >= today, Gig.application_deadline <= today + timedelta(days=lead))
+    ).all()
+    sent = 0
+    for gig in gigs:
+        applied = set(session.exec(select(Application.student_id).where(Application.gig_id == gig.id)).all())
+        for user_id in session.exec(select(SavedGig.user_id).where(SavedGig.gig_id == gig.id)).all():
+            if user_id not in applied:
+                sent += _remind(
+                    session, user_id, "reminder.application_deadline",
+                    f"Applications for {gig.title} close on {gig.application_deadline.isoformat()}", f"/gigs/{gig.id}",
+                )
+    return sent
+
+
+def due_dates(session: Session, now: datetime) -> int:
+    """The student, before the due date of work still in progress."""
+    lead = get_settings().reminder_days_before
+    today = now.date()
+    rows = session.exec(
+        select(Engagement, Gig.title)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .where(Engagement.status.in_(("active", "changes_requested")), Engagement.due_date >= today, Engagement.due_date <= today + timedelta(days=lead))
+    ).all()
+    sent = 0
+    for engagement, title in rows:
+        sent += _remind(
+            session, engagement.student_id, "reminder.due_date",
+            f"{title} is due on {engagement.due_date.isoformat()}", f"/engagements/{engagement.id}",
+        )
+    return sent
+
+
+def auto_approvals(session: Session, now: datetime) -> int:
+    """The gig's managers, before a submission they have not answered is approved automatically."""
+    settings = get_settings()
+    if settings.auto_approve_days <= 0:
+        return 0
+    warn_after = now - timedelta(days=max(settings.auto_approve_days - settings.reminder_days_before, 0))
+    rows = session.exec(
+        select(Engagement, Gig)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .where(Engagement.status == "submitted", Engagement.submitted_at.is_not(None), Engagement.submitted_at <= warn_after)
+    ).all()
+    sent = 0
+    for engagement, gig in rows:
+        due = engagement.submitted_at + timedelta(days=settings.auto_approve_days)
+        for manager_id in policy.manager_ids(session, gig.organization_id):
+            # Once per submission: only reminders sent since this version arrived count.
+            sent += _remind(
+                session, manager_id, "reminder.auto_approval",
+                f"Review {gig.title} by {due.strftime('%Y-%m-%d %H:%M UTC')} or it is approved and paid automatically",
+                f"/engagements/{engagement.id}", since=engagement.submitted_at,
+            )
+    return sent

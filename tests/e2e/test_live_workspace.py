@@ -1,0 +1,177 @@
+"""Live, without reload: two people on the same engagement workspace, each seeing the other act.
+
+The engagement is set up through the services straight into the served app's database
+(a demo manager, a new student, a funded engagement); everything after that happens in two
+browser contexts whose pages are never reloaded: the student's submission, the manager's
+change request, a message each way, the second version, the approval, and the student's
+unread counter in the header. Then the notification center, and axe-core on every page.
+"""
+
+import re
+import secrets
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from microgigs.db import make_engine
+from microgigs.models import User
+from microgigs.services import accounts, applications, gigs
+from microgigs.services.applications import ApplicationInput
+from microgigs.services.gigs import GigInput
+
+DEMO_PASSWORD = "demo-password-2026"
+PHONE = {"width": 375, "height": 812}
+LIVE = 5_000  # ms: "within a few seconds", with room for a busy 2-core machine
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def loaded(page: Page) -> None:
+    expect(page.get_by_text(re.compile(r"^Loading"))).to_have_count(0)
+
+
+def _funded_engagement(data_dir, student_email: str, student_name: str, title: str) -> int:
+    engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
+            student = accounts.sign_up(session, accounts.SignUp(email=student_email, password=DEMO_PASSWORD, display_name=student_name))
+            gig = gigs.create_gig(
+                session,
+                manager,
+                GigInput(
+                    title=title,
+                    summary="Chart the five main findings of a member survey.",
+                    scope="Clean the CSV export, then chart the five findings that matter most.",
+                    category="Data analysis",
+                    estimated_hours=10,
+                    due_date=date.today() + timedelta(days=30),
+                    application_deadline=date.today() + timedelta(days=10),
+                    pay_cents=45_000,
+                ),
+            )
+            application = applications.apply(session, student, gig.id, ApplicationInput(note="I have cleaned survey exports before."))
+            engagement = applications.accept(session, manager, application.id)
+            session.commit()
+            return engagement.id
+    finally:
+        engine.dispose()
+
+
+def _badge(page: Page):
+    return page.get_by_role("link", name=re.compile(r"^Notifications"))
+
+
+def test_each_side_sees_the_other_act_without_reload(new_context, app_server, assert_accessible):
+    token = secrets.token_hex(3)
+    title = f"Live survey charts {token}"
+    student_name = f"Ada Livewire {token}"
+    student_email = f"ada.{token}@students.example.edu"
+    engagement_id = _funded_engagement(app_server.data_dir, student_email, student_name, title)
+    workspace = f"/engagements/{engagement_id}"
+
+    manager = new_context().new_page()
+    student = new_context(viewport=PHONE).new_page()
+    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
+    sign_in(student, student_email, DEMO_PASSWORD)
+    for page in (manager, student):
+        page.goto(workspace)
+        loaded(page)
+        expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(manager.get_by_text("The student has not submitted anything yet.")).to_be_visible()
+    # Both pages stay open from here on: no goto, no reload.
+
+    # The student submits; the manager's open page grows a review box.
+    student.get_by_label("What you are handing in").fill("First cut: the cleaned CSV and five charts are in the shared folder.")
+    student.get_by_role("button", name="Submit", exact=True).click()
+    expect(student.get_by_text("Version 1 submitted")).to_be_visible()
+    expect(manager.get_by_role("heading", name="Review version 1")).to_be_visible(timeout=LIVE)
+    assert_accessible(manager)
+
+    # The manager asks for changes; the student's page shows the comment and the form again.
+    manager.get_by_label("What should change").fill("Label the axes and add the sample size to each chart.")
+    manager.get_by_role("button", name="Request changes").click()
+    expect(student.get_by_text("Label the axes and add the sample size to each chart.")).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text(re.compile("The manager asked for changes"))).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text("1 of 2 used")).to_be_visible()
+
+    # A message each way.
+    student.get_by_label("Your message").fill("Should the sample size go in the title or a footnote?")
+    student.get_by_role("button", name="Send message").click()
+    expect(manager.get_by_text("Should the sample size go in the title or a footnote?")).to_be_visible(timeout=LIVE)
+    manager.get_by_label("Your message").fill("A footnote is fine.")
+    manager.get_by_role("button", name="Send message").click()
+    expect(student.get_by_text("A footnote is fine.")).to_be_visible(timeout=LIVE)
+    assert_accessible(student)
+
+    # The student's header counter follows what arrived (acceptance, change request, message).
+    expect(_badge(student)).to_have_accessible_name(re.compile(r"Notifications, [1-9]\d* unread"), timeout=LIVE)
+
+    # The student proposes a later due date; the manager sees it live and accepts it.
+    new_due = (date.today() + timedelta(days=40)).isoformat()  # the gig was due in 30 days
+    student.get_by_label("Proposed new due date").fill(new_due)
+    student.get_by_label("Why it should move").fill("The second export needs a day of cleaning.")
+    student.get_by_role("button", name="Propose new due date").click()
+    expect(student.get_by_text(re.compile("New due date proposed"))).to_be_visible()
+    accept = manager.get_by_role("button", name="Accept new due date")
+    expect(accept).to_be_visible(timeout=LIVE)
+    accept.click()
+    expect(student.get_by_text(f"Currently due {new_due}.")).to_be_visible(timeout=LIVE)
+
+    # Version 2, then the approval, each seen on the other side.
+    student.get_by_label("What you are handing in").fill("Second cut: axes labelled, sample sizes in footnotes.")
+    student.get_by_role("button", name="Submit", exact=True).click()
+    expect(manager.get_by_role("heading", name="Review version 2")).to_be_visible(timeout=LIVE)
+    manager.get_by_role("button", name="Approve and pay").click()
+    expect(student.get_by_text(re.compile(re.escape(f"paid to {student_name}")))).to_be_visible(timeout=LIVE)
+    expect(student.get_by_role("heading", name="Submit deliverable")).to_have_count(0)
+    assert_accessible(student)
+
+    # The notification center: the approval is there; marking all read empties the counter.
+    student.goto("/notifications")
+    loaded(student)
+    expect(student.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    expect(student.get_by_role("link", name=f"Approved and paid: {title}")).to_be_visible()
+    assert_accessible(student)
+    student.get_by_role("button", name="Mark all read").click()
+    expect(_badge(student)).to_have_accessible_name("Notifications")
+    # A new message while the center is open shows up there, and on the counter.
+    manager.get_by_label("Your message").fill("Thanks, great work!")
+    manager.get_by_role("button", name="Send message").click()
+    expect(student.get_by_role("link", name=re.compile(f"New message from .* on {re.escape(title)}"))).to_be_visible(timeout=LIVE)
+    expect(_badge(student)).to_have_accessible_name("Notifications, 1 unread", timeout=LIVE)
+
+
+def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(new_context, app_server, assert_accessible):
+    token = secrets.token_hex(3)
+    title = f"Cancelled charts {token}"
+    student_email = f"cy.{token}@students.example.edu"
+    engagement_id = _funded_engagement(app_server.data_dir, student_email, f"Cy Cancel {token}", title)
+    workspace = f"/engagements/{engagement_id}"
+    manager = new_context().new_page()
+    student = new_context(viewport=PHONE).new_page()
+    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
+    sign_in(student, student_email, DEMO_PASSWORD)
+    for page in (manager, student):
+        page.goto(workspace)
+        loaded(page)
+    expect(student.get_by_role("heading", name="Submit deliverable")).to_be_visible()
+    expect(student.get_by_role("button", name="Cancel engagement")).to_have_count(0)  # not the student's to do
+
+    manager.get_by_label("Reason for the student").fill("Our budget was frozen this quarter.")
+    manager.get_by_role("button", name="Cancel engagement").click()
+    dialog = manager.get_by_role("alertdialog", name="Cancel this engagement?")
+    expect(dialog).to_be_visible()
+    assert_accessible(manager)
+    dialog.get_by_role("button", name="Yes, cancel it").click()
+    expect(manager.get_by_text("Engagement cancelled. The student has been told.")).to_be_visible()
+    expect(student.get_by_text("Cancelled", exact=True).first).to_be_visible(timeout=LIVE)
+    expect(student.get_by_role("heading", name="Submit deliverable")).to_have_count(0)
+    assert_accessible(student)

@@ -1,0 +1,133 @@
+"""Change notices and the live registry, without a browser.
+
+What a committed transaction touched becomes topics (engagement:N, gig:N, user:N);
+a rollback publishes nothing; `live` keeps topic -> tabs, replaces a tab's subscription
+when it shows another page, and pushes only to the tabs that show a changed thing.
+"""
+
+import asyncio
+
+import pytest
+
+from microgigs import live
+from microgigs.services import changes, engagements, notifications
+from microgigs.services.errors import DomainError
+
+
+@pytest.fixture
+def published():
+    seen: list[frozenset[str]] = []
+    changes.add_listener(seen.append)
+    yield seen
+    changes.remove_listener(seen.append)
+
+
+def test_a_committed_submission_names_the_engagement_its_gig_and_both_people(session, make, published):
+    hired = make.hired()
+    session.commit()
+    published.clear()
+    make.submit(hired)
+    session.commit()
+    assert len(published) == 1
+    topics = published[0]
+    e = hired.engagement
+    assert {f"engagement:{e.id}", f"gig:{e.gig_id}", f"user:{e.student_id}", f"user:{hired.employer.manager.id}"} <= topics
+
+
+def test_a_rolled_back_change_publishes_nothing(session, make, published):
+    hired = make.hired()
+    session.commit()
+    published.clear()
+    with pytest.raises(DomainError):
+        engagements.approve(session, hired.employer.manager, hired.engagement.id)  # nothing submitted
+    session.rollback()
+    session.commit()
+    assert published == []
+
+
+def test_a_message_reaches_the_engagement_and_notifies_the_other_side(session, make, published):
+    hired = make.hired()
+    session.commit()
+    published.clear()
+    engagements.post_message(session, hired.student, hired.engagement.id, "  Quick question about the CSV encoding?  ")
+    session.commit()
+    assert f"engagement:{hired.engagement.id}" in published[0]
+    assert f"user:{hired.employer.manager.id}" in published[0]
+    assert notifications.unread_count(session, hired.employer.manager) >= 1
+    assert notifications.unread_count(session, hired.student) == 1  # only the acceptance, not their own message
+
+
+def test_messages_refuse_empty_too_long_and_outsiders(session, make):
+    hired = make.hired()
+    outsider = make.student()
+    other_manager = make.employer().manager
+    with pytest.raises(DomainError) as empty:
+        engagements.post_message(session, hired.student, hired.engagement.id, "   ")
+    assert empty.value.field == "body"
+    with pytest.raises(DomainError) as long:
+        engagements.post_message(session, hired.student, hired.engagement.id, "x" * 2001)
+    assert long.value.field == "body"
+    for who in (outsider, other_manager):
+        with pytest.raises(DomainError, match="not found"):
+            engagements.post_message(session, who, hired.engagement.id, "Hello there, may I join?")
+
+
+def test_notification_center_marks_only_your_own_notifications(session, make):
+    from microgigs.services import dashboards
+
+    hired = make.hired()
+    other = make.student()
+    rows = dashboards.notification_center(session, hired.student)
+    assert rows and rows[0].unread and rows[0].link.startswith("/engagements/")
+    with pytest.raises(DomainError, match="not found"):
+        notifications.mark_read(session, other, rows[0].id)
+    notifications.mark_read(session, hired.student, rows[0].id)
+    assert notifications.unread_count(session, hired.student) == 0
+
+
+def test_live_replaces_a_tabs_subscription_and_pushes_only_to_watchers(monkeypatch):
+    live.reset()
+
+    class PageA:
+        pass
+
+    class PageB:
+        pass
+
+    live.subscribe("tab-1", PageA, {"engagement:1", "user:7"})
+    live.subscribe("tab-2", PageA, {"engagement:2"})
+    live.subscribe("tab-1", PageB, {"gig:3"})  # tab 1 moved to another page
+    assert live.subscribers("engagement:1") == set()
+    assert live.subscribers("gig:3") == {"tab-1"}
+
+    pushed: list[tuple[str, type]] = []
+
+    async def scenario():
+        monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
+        monkeypatch.setattr(live, "_app", object())
+        monkeypatch.setattr(live, "_spawn", lambda token, cls: pushed.append((token, cls)))
+        live.publish(frozenset({"gig:3", "engagement:9"}))
+        await asyncio.sleep(0.01)
+
+    asyncio.run(scenario())
+    assert pushed == [("tab-1", PageB)]
+    live.reset()
+
+
+def test_a_push_to_a_disconnected_tab_drops_it(monkeypatch):
+    live.reset()
+
+    class Page:
+        pass
+
+    class Namespace:
+        token_to_sid: dict = {}
+
+    class App:
+        event_namespace = Namespace()
+
+    monkeypatch.setattr(live, "_app", App())
+    live.subscribe("gone", Page, {"user:1"})
+    asyncio.run(live._push("gone", Page))
+    assert live.subscribers("user:1") == set()
+    live.reset()

@@ -90,5 +90,5 @@ def test_every_audit_event_has_a_subject_and_an_action(session, make):
     session.flush()
     for event in session.exec(select(AuditEvent)).all():
         assert event.action and "." in event.action
-        assert event.subject_type in {"user", "organization", "gig", "application", "engagement"}
+        assert event.subject_type in {"user", "organization", "gig", "application", "engagement", "credential", "dispute"}
         assert event.subject_id is not None and event.created_at is not None

@@ -10,6 +10,11 @@ from playwright.sync_api import Page, expect
 DEMO_PASSWORD = "demo-password-2026"
 STAFF = "staff@demo.microgigs.test"
 PHONE = {"width": 375, "height": 812}
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def loaded(page: Page) -> None:
@@ -142,6 +147,15 @@ def test_account_profile_and_staff_pages_are_accessible(new_context, assert_acce
     student.get_by_label("Hours available per week").fill("12")
     student.get_by_role("button", name="Save profile").click()
     expect(student.get_by_role("status")).to_have_text(re.compile("profile is saved"))
+
+    # A photo: a file that is not the image its name says is refused next to the field; a real PNG is kept.
+    student.get_by_label("Photo", exact=True).set_input_files(files=[{"name": "me.png", "mimeType": "image/png", "buffer": b"not really a png"}])
+    student.get_by_role("button", name="Upload photo").click()
+    expect(student.get_by_role("button", name="Choose a photo")).to_have_accessible_description(re.compile("not the image"))
+    student.get_by_label("Photo", exact=True).set_input_files(files=[{"name": "me.png", "mimeType": "image/png", "buffer": PNG}])
+    student.get_by_role("button", name="Upload photo").click()
+    expect(student.get_by_role("img", name="Your current photo")).to_be_visible()
+    assert_accessible(student)
 
     staff = new_context().new_page()
     sign_in(staff, STAFF, DEMO_PASSWORD)

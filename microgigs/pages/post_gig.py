@@ -89,10 +89,10 @@ def gig_form() -> rx.Component:
                 _grid(
                     select_input("Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value="remote"),
                     text_input("Place", "location", optional=True, error=_err("location"), hint="Needed for on-site and hybrid gigs.", max_length=120),
-                    date_input("Application deadline", "application_deadline", error=_err("application_deadline"), hint="Applications close at the end of this day."),
-                    number_input("Estimated hours", "estimated_hours", error=_err("estimated_hours"), hint="Total, between 1 and 400.", max_length=6),
+                    date_input("Application deadline", "application_deadline", error=_err("application_deadline"), hint="Applications close at the end of this day.", on_change=S.check_live("application_deadline")),
+                    number_input("Estimated hours", "estimated_hours", error=_err("estimated_hours"), hint="Total, between 1 and 400.", max_length=6, on_blur=S.check_live("estimated_hours")),
                     date_input("Start date", "start_date", optional=True, error=_err("start_date"), hint="When the student may begin."),
-                    date_input("Due date", "due_date", error=_err("due_date"), hint="When the work must be handed in."),
+                    date_input("Due date", "due_date", error=_err("due_date"), hint="When the work must be handed in.", on_change=S.check_live("due_date")),
                 ),
             ),
             _section(
@@ -107,6 +107,7 @@ def gig_form() -> rx.Component:
                         input_mode="decimal",
                         placeholder="450",
                         max_length=13,
+                        on_blur=S.check_live("pay"),
                     ),
                 ),
                 checkbox_input(
@@ -127,6 +128,11 @@ def gig_form() -> rx.Component:
                     rows="4",
                 ),
             ),
+            checkbox_input(
+                "Save as a draft",
+                "save_draft",
+                hint="Keep it to finish later; it is not sent for review or shown to students.",
+            ),
             submit_button("Post gig"),
             spacing="6",
             width="100%",
@@ -144,8 +150,12 @@ def messages() -> rx.Component:
 
 def submitted() -> rx.Component:
     return rx.vstack(
-        success_note(
-            rx.text("Submitted for review: “", S.submitted_title, "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.")
+        rx.cond(
+            S.submitted_status == "draft",
+            success_note(rx.text("Saved as a draft: “", S.submitted_title, "”. It is not sent for review until you submit it.")),
+            success_note(
+                rx.text("Submitted for review: “", S.submitted_title, "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.")
+            ),
         ),
         rx.flex(
             rx.link("View the gig", href=S.submitted_href),

@@ -22,6 +22,7 @@ from microgigs.state.session import SessionState
 # Form field names that differ from GigInput's (the service's error keys).
 FORM_NAME_FOR = {"pay_cents": "pay"}
 ERRORS_ANCHOR = "post-gig-messages"
+LIVE_FIELDS = ("pay", "estimated_hours", "due_date", "application_deadline")
 _MONEY = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$|^\d+(\.\d{1,2})?$")
 
 
@@ -126,6 +127,8 @@ class PostGigState(SessionState):
     submitted_title: str = ""
     submitted_status: str = ""
     submitted_id: int = 0
+    # What the fair-pay and date fields hold while typing (checked by the service's validator).
+    live_values: dict[str, str] = {}
 
     @rx.var
     def submitted_href(self) -> str:
@@ -154,6 +157,24 @@ class PostGigState(SessionState):
         return None
 
     @rx.event
+    def check_live(self, name: str, value: str):
+        """While typing: run the service's own validator on pay, hours and dates only, and
+        show (or clear) just those fields' messages. Reads nothing but the skills list."""
+        if name not in LIVE_FIELDS:
+            return
+        self.live_values = {**self.live_values, name: str(value)[:40]}
+        data, problems = gig_input_from_form({**self.live_values, "title": "-", "summary": "-", "scope": "-"})
+        with session_scope() as session:
+            service_errors, _ = gigs.validate_gig_input(session, data, date.today())
+        merged = form_errors(service_errors, problems)
+        errors = {k: v for k, v in self.errors.items() if k not in LIVE_FIELDS}
+        for field_name in LIVE_FIELDS:
+            # Only fields the person has filled in get a message while typing.
+            if field_name in merged and self.live_values.get(field_name, "").strip():
+                errors[field_name] = merged[field_name]
+        self.errors = errors
+
+    @rx.event
     def post(self, form_data: FormData):
         """Create and publish the gig; on success go to its page (or say it awaits review)."""
         self.errors = {}
@@ -172,7 +193,8 @@ class PostGigState(SessionState):
                     raise ValidationFailed({**service_errors, **problems})
                 else:
                     signed_out = False
-                    gig = gigs.create_gig(session, actor, data, publish=True)
+                    save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
+                    gig = gigs.create_gig(session, actor, data, publish=not save_draft)
                     gig_id, status, title = gig.id, gig.status, gig.title
         except ValidationFailed as error:
             self.errors = form_errors(error.errors, problems)

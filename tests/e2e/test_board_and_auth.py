@@ -89,6 +89,7 @@ def test_board_search_and_category_live_in_the_url_and_survive_reload(page, asse
     word = max(re.findall(r"[A-Za-z]{4,}", title), key=len)
 
     page.get_by_label("Search gigs").fill(word)
+    page.get_by_text("Filters and sort").click()
     page.get_by_label("Category").click()
     page.get_by_role("option", name=category, exact=True).click()
     page.get_by_role("button", name="Search").click()

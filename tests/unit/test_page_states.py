@@ -308,3 +308,35 @@ def test_board_filters_round_trip_through_the_url(app_db, make):
     assert [c.title for c in state.cards] == ["Logo refresh"]
     assert (state.query, state.category, state.pay_min, state.sort, state.mode) == ("logo", "Design", "400", "pay", "all")
     assert state.has_filters and state.form_key == url
+
+
+def test_post_gig_checks_fair_pay_and_dates_while_typing(app_db):
+    state = _state(PostGigState, "/gigs/new")
+    state.errors = {"title": "Enter a title."}
+    _run("check_live", state, "estimated_hours", "10")
+    assert state.errors == {"title": "Enter a title."}  # nothing wrong yet, and other fields' messages stay
+    _run("check_live", state, "pay", "150")
+    assert state.errors["pay"] == "Pay at least $20.00 an hour: $200.00 for 10 hours."
+    _run("check_live", state, "pay", "250")
+    assert "pay" not in state.errors
+    today = date.today()
+    _run("check_live", state, "due_date", (today + timedelta(days=5)).isoformat())
+    _run("check_live", state, "application_deadline", (today + timedelta(days=9)).isoformat())
+    assert state.errors["application_deadline"] == "The application deadline must come before the due date."
+    _run("check_live", state, "due_date", "not a date")
+    assert "real date" in state.errors["due_date"]
+    _run("check_live", state, "title", "ignored")  # only the live fields are checked
+    assert state.errors["title"] == "Enter a title."
+
+
+def test_post_gig_can_save_a_draft(app_db, make):
+    employer = make.employer()
+    app_db.commit()
+    state = _state(PostGigState, "/gigs/new", _token(app_db, employer.manager))
+    today = date.today()
+    form = {"title": "Draft gig", "summary": "Later", "scope": "Scope", "category": "Research", "estimated_hours": "5",
+            "due_date": (today + timedelta(days=20)).isoformat(), "application_deadline": (today + timedelta(days=5)).isoformat(),
+            "slots": "1", "pay": "200", "save_draft": "on"}
+    _run("post", state, form)
+    assert state.errors == {} and state.submitted_status == "draft"
+    assert app_db.exec(select(Gig).where(Gig.title == "Draft gig")).one().status == "draft"

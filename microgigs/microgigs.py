@@ -5,7 +5,7 @@ import reflex as rx
 from microgigs import jobs
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
-from microgigs.pages import dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
+from microgigs.pages import admin_outbox, dashboard, engagement, gig_detail, home, login, manage_gig, post_gig, signup
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -13,7 +13,7 @@ app = rx.App(
     api_transformer=[build_api(), limit_request_size],
 )
 
-for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement):
+for page in (home, login, signup, gig_detail, post_gig, dashboard, manage_gig, engagement, admin_outbox):
     page.register(app)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.

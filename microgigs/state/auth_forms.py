@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import reflex as rx
 
 from microgigs.db import session_scope
+from microgigs.services import sso
 from microgigs.state.session import SessionState
 
 SIGN_UP_FIELDS = ("role", "display_name", "email", "password", "organization_name", "organization_website")
@@ -45,12 +46,15 @@ class LoginState(SessionState):
     email: str = ""
     next_path: str = ""
     form_key: str = ""
+    # Campus sign-in buttons: [{"label": ..., "href": "/auth/oidc/<name>/start"}].
+    sso_options: list[dict[str, str]] = []
 
     @rx.event
     def load_login(self):
         params = self.router.url.query_parameters
         with session_scope() as session:
             self._actor(session)
+        self.sso_options = [{"label": o.label, "href": f"/auth/oidc/{o.name}/start"} for o in sso.sign_in_options()]
         self.error = _text(params, "error")
         self.email = _text(params, "email", 254)
         self.next_path = safe_next(params.get("next"))

@@ -7,6 +7,7 @@ from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import (
     account,
+    admin_outbox,
     certificate,
     dashboard,
     disputes,
@@ -50,7 +51,7 @@ PAGES = (
     # credentials
     my_credentials, certificate, verify,
     # career-center staff
-    staff_employers, staff_skills, staff_audit, insights,
+    staff_employers, staff_skills, staff_audit, insights, admin_outbox,
 )
 for page in PAGES:
     page.register(app)

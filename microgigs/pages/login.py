@@ -44,6 +44,29 @@ def login_form() -> rx.Component:
     )
 
 
+def campus_sign_in() -> rx.Component:
+    """One button per configured campus provider: plain links to our OIDC start route."""
+    return rx.cond(
+        LoginState.sso_options.length() > 0,
+        rx.vstack(
+            rx.foreach(
+                LoginState.sso_options,
+                lambda option: rx.button(
+                    # reload_document: rx.el.a is React Router's Link; our route needs a real page load.
+                    rx.el.a(option["label"], href=option["href"] + "?next=" + LoginState.next_path, reload_document=True),
+                    as_child=True,
+                    size="3",
+                    variant="outline",
+                    width="100%",
+                ),
+            ),
+            rx.text("or sign in with your email and password", size="2", color_scheme="gray", align="center", width="100%"),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
 def login() -> rx.Component:
     return page_layout(
         rx.card(
@@ -56,6 +79,7 @@ def login() -> rx.Component:
                         width="100%",
                     ),
                 ),
+                campus_sign_in(),
                 login_form(),
                 rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
                 rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),

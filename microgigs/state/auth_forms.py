@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import reflex as rx
 
 from microgigs.db import session_scope
+from microgigs.services import sso
 from microgigs.state.session import SessionState
 
 SIGN_UP_FIELDS = ("role", "display_name", "email", "password", "organization_name", "organization_website")
@@ -46,12 +47,15 @@ class LoginState(SessionState):
     email: str = ""
     next_path: str = ""
     form_key: str = ""
+    # Campus sign-in buttons: [{"label": ..., "href": "/auth/oidc/<name>/start"}].
+    sso_options: list[dict[str, str]] = []
 
     @rx.event
     def load_login(self):
         params = self.router.url.query_parameters
         with session_scope() as session:
             self._actor(session)
+        self.sso_options = [{"label": o.label, "href": f"/auth/oidc/{o.name}/start"} for o in sso.sign_in_options()]
         self.error = _text(params, "error")
         self.notice = _text(params, "notice")
         self.email = _text(params, "email", 254)

@@ -94,6 +94,24 @@ def _run_step(args: list[str], env: dict[str, str], what: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def app_extra_env(request):
+    """Extra MICROGIGS_* settings for the served app, given its URL: a campus OpenID provider
+    (real oidc-provider on loopback, tests/oidc_provider) whose client redirects to the app."""
+    from contextlib import ExitStack
+
+    from tests.oidc_provider.harness import running_provider
+
+    stack = ExitStack()
+    request.addfinalizer(stack.close)
+
+    def env_for(url: str) -> dict[str, str]:
+        provider = stack.enter_context(running_provider([f"{url}/auth/oidc/campus/callback"]))
+        return {"MICROGIGS_OIDC_PROVIDERS": provider.settings_json()}
+
+    return env_for
+
+
+@pytest.fixture(scope="session")
 def app_server(request, tmp_path_factory):
     base = tmp_path_factory.mktemp("app")
     data_dir, log_path = base / "data", base / "server.log"
@@ -104,6 +122,7 @@ def app_server(request, tmp_path_factory):
     port = _free_port()
     url = f"http://localhost:{port}"
     env = _server_env(base, data_dir, web_dir, url)
+    env.update(request.getfixturevalue("app_extra_env")(url))
     if shutil.which("bun", path=env["PATH"]) is None:
         pytest.fail("bun is missing: run `make test` (it installs bun into .tools).", pytrace=False)
 

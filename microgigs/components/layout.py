@@ -70,6 +70,7 @@ def header() -> rx.Component:
                                     _nav_link("Disputes", "/staff/disputes"),
                                     _nav_link("Skills", "/staff/skills"),
                                     _nav_link("Audit", "/staff/audit"),
+                                    _nav_link("Outbox", "/admin/outbox"),
                                 ),
                             ),
                             _nav_link("Account", "/account"),

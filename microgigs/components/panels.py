@@ -131,7 +131,7 @@ def button_link(text, href: Text, *, aria_label: Text | None = None, **props) ->
     """
     props.setdefault("size", "2")
     a_props = {"aria_label": aria_label} if aria_label is not None else {}
-    return rx.button(rx.el.a(text, href=href, **a_props), as_child=True, **props)
+    return rx.button(rx.el.a(text, href=href, reload_document=True, **a_props), as_child=True, **props)
 
 
 def badge(status, **props) -> rx.Component:

@@ -73,7 +73,7 @@ def data_section() -> rx.Component:
         "Your data",
         rx.text(
             "Download everything MicroGigs keeps about you as a JSON file. ",
-            rx.el.a("Download my data (JSON)", href="/account/export.json", download="microgigs-my-data.json", class_name="rt-Text rt-Link"),
+            rx.el.a("Download my data (JSON)", href="/account/export.json", reload_document=True, download="microgigs-my-data.json", class_name="rt-Text rt-Link"),
             as_="p",
             size="2",
         ),

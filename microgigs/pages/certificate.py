@@ -23,7 +23,7 @@ def certificate_card() -> rx.Component:
                 rx.image(src=S.qr_code, alt="QR code linking to this credential's verification page", width="9rem", height="9rem"),
                 rx.vstack(
                     rx.text("Verify at", size="2", color="var(--gray-11)"),
-                    rx.el.a(S.verify_link, href=S.verify_link, style={"overflow_wrap": "anywhere"}),
+                    rx.el.a(S.verify_link, href=S.verify_link, reload_document=True, style={"overflow_wrap": "anywhere"}),
                     spacing="1",
                 ),
                 spacing="4",

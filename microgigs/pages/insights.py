@@ -43,7 +43,7 @@ def data_table(name: str) -> rx.Component:
 
 
 def csv_link(name: str) -> rx.Component:
-    return rx.el.a(f"Download CSV: {TITLES[name]}", href=f"/staff/insights/{name}.csv?" + S.query, download=True)
+    return rx.el.a(f"Download CSV: {TITLES[name]}", href=f"/staff/insights/{name}.csv?" + S.query, download=True, reload_document=True)
 
 
 def chart(name: str, graph: rx.Component | None) -> rx.Component:

@@ -102,8 +102,10 @@ def test_staff_dashboard_shows_figures_with_tables_and_csv(new_context, app_serv
     expect(staff.get_by_text("Groups of fewer than 5 students are not shown", exact=False)).to_be_visible()
     assert_accessible(staff)
     link = staff.get_by_role("link", name="Download CSV: Applications per gig")
-    response = staff.request.get(link.get_attribute("href"))
-    assert response.status == 200 and response.text().startswith("gig_id,gig,employer,applications")
+    with staff.expect_download() as download:  # a real click must reach our route, not the client router
+        link.click()
+    assert download.value.suggested_filename == "applications_per_gig.csv"
+    assert open(download.value.path(), encoding="utf-8").read().startswith("gig_id,gig,employer,applications")
     # A student is not staff.
     student = new_context().new_page()
     sign_in(student, "student2@demo.microgigs.test", DEMO_PASSWORD)

@@ -2,6 +2,7 @@
 through Redis pub/sub. Uses Debian's redis-server on a free port; skipped when it is missing."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import shutil
 import socket
 import subprocess
@@ -43,6 +44,7 @@ def test_a_notice_published_through_redis_reaches_this_workers_tabs(redis_url, m
     class Page:
         pass
 
+    monkeypatch.setattr(live, "_loop", None)  # _start sets it; restored afterwards
     live.subscribe("tab-on-this-worker", Page, {"engagement:5"})
     pushed: list[tuple[str, type]] = []
 
@@ -69,8 +71,14 @@ def test_a_notice_published_through_redis_reaches_this_workers_tabs(redis_url, m
             pass
 
     try:
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         monkeypatch.setattr(live, "_redis", None)
         live.reset()
     assert pushed == [("tab-on-this-worker", Page)]
+
+
+def run_async(coroutine) -> None:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()

@@ -16,7 +16,7 @@ from microgigs.components.panels import (
     notice,
     row_card,
 )
-from microgigs.state.manage_gig import NOT_FOUND, ManageGigState as S
+from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ManageGigState as S
 
 OPEN = (("submitted", True), ("shortlisted", True))
 
@@ -151,6 +151,8 @@ def _actions(applicant) -> rx.Component:
                             size="2",
                             width="100%",
                             placeholder="e.g. We chose someone with more SQL experience",
+                            # Suggestions from FEEDBACK_TEMPLATES; free text stays possible.
+                            custom_attrs={"list": TEMPLATES_ID},
                         ),
                         flex="1 1 14rem",
                         min_width="0",
@@ -237,11 +239,20 @@ def applicants() -> rx.Component:
     )
 
 
+TEMPLATES_ID = "decline-feedback-templates"
+
+
+def feedback_templates() -> rx.Component:
+    """Ready-made one-line feedback offered by every decline field (an HTML datalist)."""
+    return rx.el.datalist(*[rx.el.option(value=t) for t in FEEDBACK_TEMPLATES], id=TEMPLATES_ID)
+
+
 def body() -> rx.Component:
     return rx.vstack(
         gig_summary(),
         notice(S.notice),
         applicants(),
+        feedback_templates(),
         spacing="4",
         width="100%",
     )

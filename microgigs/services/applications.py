@@ -132,6 +132,15 @@ def shortlist(session: Session, actor: User, application_id: int) -> Application
     return application
 
 
+# One-line decline feedback a manager can pick instead of writing their own (each under 200 characters).
+FEEDBACK_TEMPLATES = (
+    "We chose an applicant whose samples matched this scope more closely.",
+    "We needed more experience with the tools this gig uses.",
+    "Your availability did not fit our timeline this time.",
+    "Strong application: please apply to our next gig.",
+)
+
+
 def decline(session: Session, actor: User, application_id: int, feedback: str = "") -> Application:
     application = get_application(session, application_id)
     gig = _gig_for_manager(session, actor, application)

@@ -12,6 +12,8 @@ from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
 from microgigs.state.session import SessionState
 
+# Ready-made decline feedback the page offers (the service owns the wording).
+FEEDBACK_TEMPLATES = applications.FEEDBACK_TEMPLATES
 NOT_FOUND = "This gig does not exist, or you do not manage it."
 
 

@@ -80,3 +80,29 @@ def test_an_oversized_chunked_body_is_refused_while_streaming(client, monkeypatc
 
     response = client.post("/auth/login", content=chunks(), headers={**ORIGIN, "content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
+
+
+def test_another_employers_manager_cannot_download_but_staff_can(client, configured, delivered_file):
+    from microgigs.services import accounts as accounts_service
+
+    make_user(configured, "rival@other.com", role="manager", org="Rival Ltd")
+    with Session(configured) as session:
+        accounts_service.create_privileged_user(
+            session, email="staff@uni.edu", display_name="Career Staff", password="integration-pass-42", role="staff"
+        )
+        session.commit()
+    sign_in(client, "rival@other.com")
+    assert client.get(f"/files/{delivered_file}").status_code == 404
+    client.post("/auth/logout", headers=ORIGIN)
+    sign_in(client, "staff@uni.edu")
+    assert client.get(f"/files/{delivered_file}").content == PDF
+
+
+def test_reflex_upload_endpoint_is_capped_before_the_body_is_read(client, monkeypatch):
+    """The size limit wraps every path, Reflex's /_upload included (it has no limit of its own)."""
+    monkeypatch.setenv("MICROGIGS_MAX_REQUEST_BYTES", "1000")
+    settings.get_settings.cache_clear()
+    body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n\r\n" + b"z" * 5000 + b"\r\n--b--\r\n"
+    response = client.post("/_upload", content=body, headers={**ORIGIN, "content-type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 413
+    assert "too large" in response.text

@@ -490,3 +490,14 @@ def test_concurrent_accepts_never_take_more_than_the_slots(session, make, db_eng
             assert sorted(statuses) == ["accepted"] * slots + ["declined"] * (len(app_ids) - slots)
         for engagement in check.exec(select(Engagement)).all():
             assert payments.balance(check, engagement.id).balanced
+
+
+def test_every_decline_feedback_template_fits_the_one_line_limit(session, make):
+    from microgigs.services.applications import FEEDBACK_TEMPLATES
+
+    employer = make.employer()
+    gig = make.gig(employer, slots=5)
+    for template in FEEDBACK_TEMPLATES:
+        assert 0 < len(template) <= 200
+        declined = applications.decline(session, employer.manager, make.apply(make.student(), gig).id, template)
+        assert declined.feedback == template

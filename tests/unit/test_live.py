@@ -6,6 +6,7 @@ when it shows another page, and pushes only to the tabs that show a changed thin
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -102,6 +103,8 @@ def test_live_replaces_a_tabs_subscription_and_pushes_only_to_watchers(monkeypat
 
     pushed: list[tuple[str, type]] = []
 
+    monkeypatch.setattr(live, "_loop", None)
+
     async def scenario():
         monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
         monkeypatch.setattr(live, "_app", object())
@@ -109,7 +112,7 @@ def test_live_replaces_a_tabs_subscription_and_pushes_only_to_watchers(monkeypat
         live.publish(frozenset({"gig:3", "engagement:9"}))
         await asyncio.sleep(0.01)
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert pushed == [("tab-1", PageB)]
     live.reset()
 
@@ -128,6 +131,12 @@ def test_a_push_to_a_disconnected_tab_drops_it(monkeypatch):
 
     monkeypatch.setattr(live, "_app", App())
     live.subscribe("gone", Page, {"user:1"})
-    asyncio.run(live._push("gone", Page))
+    run_async(live._push("gone", Page))
     assert live.subscribers("user:1") == set()
     live.reset()
+
+
+def run_async(coroutine) -> None:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()

@@ -1,0 +1,265 @@
+"""Live push latency: a manager approves, how long until the student's open page shows it?
+
+Serves the real app (`reflex run --env prod`, one worker, SQLite) on a free port with its
+own data dir, seeds N funded engagements with a submission waiting, then for each one:
+the student's page (Playwright, Chromium) and the manager's page are open on the same
+workspace; the clock starts just before the manager clicks "Approve and pay" and stops when
+the student's page shows "paid to" — no reload. The same run measures a bare Reflex event
+round trip on the manager's page (an empty message: one event, one database read, one
+delta back) as the baseline, and repeats everything with 200 other idle connected sessions
+(raw socket.io websocket clients, each with its own client token, answering pings).
+
+    .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200]
+
+Prints p50/p95 per case and the ratio of p95 to the baseline's p95.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_PASSWORD = "demo-password-2026"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+
+
+def server_env(base: Path, url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MICROGIGS_")}
+    env["PATH"] = os.pathsep.join([str(ROOT / ".tools/node_modules/.bin"), str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(
+        MICROGIGS_DATA_DIR=str(base / "data"),
+        MICROGIGS_PUBLIC_URL=url,
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_USE_NPM="0",
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_CHECK_LATEST_VERSION="0",
+        PYTHONUNBUFFERED="1",
+        REFLEX_WEB_WORKDIR=str(ROOT / "var" / "benchmark-web"),  # kept between runs (node_modules)
+        REFLEX_STATES_WORKDIR=str(base / "states"),
+        REFLEX_UPLOADED_FILES_DIR=str(base / "uploaded_files"),
+    )
+    return env
+
+
+def seed(data_dir: Path, n: int) -> list[tuple[int, str]]:
+    """N funded engagements of manager1 with a first version waiting; returns (id, student email)."""
+    from sqlmodel import Session, select
+
+    from microgigs.db import make_engine
+    from microgigs.models import User
+    from microgigs.services import accounts, applications, engagements, gigs
+    from microgigs.services.applications import ApplicationInput
+    from microgigs.services.gigs import GigInput
+
+    engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
+    out = []
+    with Session(engine, expire_on_commit=False) as session:
+        manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
+        tag = uuid.uuid4().hex[:6]
+        student = accounts.sign_up(session, accounts.SignUp(email=f"bench.{tag}@students.example.edu", password=DEMO_PASSWORD, display_name=f"Bench Student {tag}"))
+        for i in range(n):
+            gig = gigs.create_gig(
+                session,
+                manager,
+                GigInput(
+                    title=f"Benchmark gig {tag} {i}",
+                    summary="A gig for the live push benchmark.",
+                    scope="Hand in anything; the manager approves it.",
+                    category="Data analysis",
+                    estimated_hours=5,
+                    due_date=date.today() + timedelta(days=30),
+                    application_deadline=date.today() + timedelta(days=10),
+                    pay_cents=20_000,
+                ),
+            )
+            application = applications.apply(session, student, gig.id, ApplicationInput(note="Benchmark application note."))
+            engagement = applications.accept(session, manager, application.id)
+            engagements.submit_deliverable(session, student, engagement.id, "The benchmark deliverable, described at length.")
+            out.append((engagement.id, student.email))
+        session.commit()
+    engine.dispose()
+    return out
+
+
+class IdleSessions:
+    """Raw socket.io clients on Reflex's /_event websocket: connected, token-linked, idle."""
+
+    def __init__(self, url: str, count: int):
+        self.url = url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket&token="
+        self.count = count
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.connected = 0
+        self._lock = threading.Lock()
+
+    def _run(self) -> None:
+        import simple_websocket
+
+        try:
+            ws = simple_websocket.Client.connect(self.url + str(uuid.uuid4()))
+            ws.receive(timeout=10)  # engine.io open
+            ws.send("40")  # socket.io connect to "/"
+            ws.receive(timeout=10)
+            with self._lock:
+                self.connected += 1
+            while not self.stop.is_set():
+                message = ws.receive(timeout=1)
+                if message == "2":
+                    ws.send("3")  # answer the server's ping, or it drops us
+            ws.close()
+        except Exception as error:  # noqa: BLE001
+            print(f"idle session failed: {error!r}", file=sys.stderr)
+
+    def __enter__(self):
+        for _ in range(self.count):
+            t = threading.Thread(target=self._run, daemon=True)
+            t.start()
+            self.threads.append(t)
+        deadline = time.monotonic() + 60
+        while self.connected < self.count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        print(f"  {self.connected} idle sessions connected")
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=5)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list[float], ...]:
+    """(push to the student's socket, push until drawn, bare round trip, approve's own round trip), in ms."""
+    manager = browser.new_context(base_url=url).new_page()
+    student = browser.new_context(base_url=url).new_page()
+    sockets: dict[str, list] = {"manager": [], "student": []}
+    manager.on("websocket", lambda ws: sockets["manager"].append(ws))
+    student.on("websocket", lambda ws: sockets["student"].append(ws))
+    for page, email in ((manager, "manager1@demo.microgigs.test"), (student, engagements[0][1])):
+        page.goto("/login")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(r"/dashboard"))
+    pushed, drawn, bare, own = [], [], [], []
+    for engagement_id, _ in engagements:
+        for page in (manager, student):
+            page.goto(f"/engagements/{engagement_id}")
+            page.get_by_role("heading", name="Submissions").wait_for()
+        approve = manager.get_by_role("button", name="Approve and pay")
+        approve.wait_for()
+        manager_ws, student_ws = sockets["manager"][-1], sockets["student"][-1]
+        # Baseline: a bare event round trip on the manager's own socket (an empty message:
+        # one event, the actor lookup and page read, one delta back).
+        for _ in range(3):
+            with manager_ws.expect_event("framereceived", predicate=lambda f: "message_errors" in str(f), timeout=15_000):
+                t0 = time.perf_counter()
+                manager.get_by_role("button", name="Send message").click()
+            bare.append((time.perf_counter() - t0) * 1000)
+        # The push: the manager approves; the student's socket gets the delta, the page draws it.
+        # The manager's own approve round trip is timed too: the push can't beat the event that causes it.
+        with student_ws.expect_event("framereceived", predicate=lambda f: '"paid"' in str(f), timeout=15_000):
+            with manager_ws.expect_event("framereceived", predicate=lambda f: '"paid"' in str(f), timeout=15_000):
+                t0 = time.perf_counter()
+                approve.click()
+            own.append((time.perf_counter() - t0) * 1000)
+        pushed.append((time.perf_counter() - t0) * 1000)
+        student.wait_for_function("document.body.innerText.includes('paid to')", polling="raf", timeout=15_000)
+        drawn.append((time.perf_counter() - t0) * 1000)
+    manager.context.close()
+    student.context.close()
+    return pushed, drawn, bare, own
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--idle", type=int, default=200)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    base = Path(tempfile.mkdtemp(prefix="microgigs-bench-"))
+    (base / "data").mkdir()
+    port = free_port()
+    url = f"http://localhost:{port}"
+    env = server_env(base, url)
+    reflex = [sys.executable, "-m", "reflex"]
+    subprocess.run([*reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    os.environ["MICROGIGS_DATA_DIR"] = str(base / "data")
+    engagements = seed(base / "data", args.samples * 2)
+    log = (base / "server.log").open("w")
+    print(f"building and serving the app on {url} (log: {base / 'server.log'}) ...")
+    server = subprocess.Popen(
+        [*reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(f"{url}/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        else:
+            raise SystemExit("the app did not start")
+        chromium = os.environ.get("MICROGIGS_CHROMIUM") or "/usr/bin/chromium"
+        rows = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            print("case 1: no other sessions")
+            rows.append(("0 idle sessions", *measure(browser, url, engagements[: args.samples])))
+            print(f"case 2: {args.idle} idle connected sessions")
+            with IdleSessions(url, args.idle):
+                rows.append((f"{args.idle} idle sessions", *measure(browser, url, engagements[args.samples :])))
+            browser.close()
+        print()
+        print(f"{'case':<20} {'what':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / bare p95':>15}")
+        for name, pushed, drawn, bare, own in rows:
+            print(f"{name:<20} {'bare event round trip':<32} {len(bare):>4} {statistics.median(bare):>8.1f} {pct(bare, 95):>8.1f} {'1.00':>15}")
+            for what, values in (
+                ("approve -> manager's own socket", own),
+                ("approve -> student socket", pushed),
+                ("approve -> student page drawn", drawn),
+            ):
+                print(f"{name:<20} {what:<32} {len(values):>4} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f} {pct(values, 95) / pct(bare, 95):>15.2f}")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(server.pid, sig)
+                server.wait(timeout=20)
+                break
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                continue
+        log.close()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -538,6 +538,18 @@ def cancel_box() -> rx.Component:
     )
 
 
+def follow_up() -> rx.Component:
+    """Where to go next: reviews once the work has ended, a dispute while it is under way."""
+    ended = (V.status == "approved") | (V.status == "paid") | (V.status == "cancelled")
+    under_way = (V.status == "active") | (V.status == "submitted") | (V.status == "changes_requested")
+    return rx.flex(
+        rx.cond(ended, rx.link("Reviews: rate each other", href="/engagements/" + V.id.to_string() + "/review")),
+        rx.cond(under_way, rx.link("Something wrong? Open a dispute", href="/engagements/" + V.id.to_string() + "/dispute")),
+        spacing="4",
+        wrap="wrap",
+    )
+
+
 def body() -> rx.Component:
     return rx.vstack(
         notice(S.notice),
@@ -550,6 +562,7 @@ def body() -> rx.Component:
         extensions(),
         scope(),
         rx.cond(V.viewer_may_cancel, cancel_box()),
+        follow_up(),
         rx.link("Back to your dashboard", href="/dashboard", size="2"),
         spacing="5",
         width="100%",

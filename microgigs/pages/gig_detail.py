@@ -184,6 +184,8 @@ def gig_body() -> rx.Component:
                 rx.html(S.deliverables_html, class_name="gig-markdown"),
             ),
         ),
+        rx.heading("This employer's track record", as_="h2", size="5"),
+        rx.el.ul(rx.foreach(S.employer_record, lambda line: rx.el.li(rx.text(line, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}),
         rx.separator(size="4"),
         apply_section(),
         spacing="4",

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Organization, SavedGig, ScreeningQuestion, Skill, StudentProfile, StudentSkill, User, utcnow
-from microgigs.services import audit, moderation, policy, search
+from microgigs.services import audit, moderation, policy, search, track_record
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text
 from microgigs.settings import get_settings
@@ -110,6 +110,7 @@ class GigDetail:
     viewer_manages: bool
     scope_html: str = ""
     deliverables_html: str = ""
+    employer_record: list[str] = field(default_factory=list)  # track_record.summary_lines
 
 
 def format_money(cents: int, currency: str = "usd") -> str:
@@ -424,6 +425,7 @@ def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
         blind_review=gig.blind_review,
         questions=[QuestionView(id=q.id, text=q.text) for q in questions],
         viewer_manages=viewer_manages,
+        employer_record=track_record.summary_lines(track_record.track_record(session, gig.organization_id)),
     )
 
 

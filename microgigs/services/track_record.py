@@ -68,3 +68,22 @@ def track_record(session: Session, organization_id: int, now: datetime | None = 
         unanswered_percent=round(100 * (len(late_submissions) + len(late_applicants)) / answerable) if answerable else None,
         finished_engagements=len(paid),
     )
+
+
+def summary_lines(record: TrackRecord) -> list[str]:
+    """The record in plain words for a gig page; facts with no data yet are said so."""
+    def days(value: float) -> str:
+        return "under a day" if value < 1 else f"{value:g} days"
+
+    return [
+        f"Reviews submissions in {days(record.median_review_days)} (median)"
+        if record.median_review_days is not None
+        else "No submissions reviewed yet",
+        f"Paid {record.paid_on_time_percent}% of students on time ({record.finished_engagements} paid)"
+        if record.paid_on_time_percent is not None
+        else "No students paid yet",
+        f"Rated {record.rating:g} of 5 by students ({record.rating_count} reviews)" if record.rating is not None else "Not rated yet",
+        f"Left {record.unanswered_percent}% of applicants or submissions unanswered for over a week"
+        if record.unanswered_percent is not None
+        else "Nothing to answer yet",
+    ]

@@ -56,6 +56,7 @@ class GigDetailState(SessionState):
     blind_review: bool = False
     questions: list[QuestionView] = []
     viewer_manages: bool = False
+    employer_record: list[str] = []
     # The application form.
     note: str = ""
     errors: dict[str, str] = {}
@@ -135,6 +136,7 @@ class GigDetailState(SessionState):
         self.blind_review = detail.blind_review
         self.questions = detail.questions
         self.viewer_manages = detail.viewer_manages
+        self.employer_record = detail.employer_record
 
     @rx.event
     def set_note(self, value: str):

@@ -71,7 +71,9 @@ def test_approval_leads_to_a_credential_anyone_can_verify(new_context, app_serve
             page.get_by_role("combobox", name=label).click()
             page.get_by_role("option", name="5 of 5").click()
 
-    manager.goto(f"/engagements/{engagement_id}/review")
+    manager.goto(f"/engagements/{engagement_id}")
+    manager.get_by_role("link", name="Reviews: rate each other").click()
+    expect(manager).to_have_url(re.compile(rf"/engagements/{engagement_id}/review"))
     form = manager.get_by_role("form", name="Write your review")
     expect(form).to_be_visible()
     assert_accessible(manager)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from microgigs.models import Submission
-from microgigs.services import engagements, hiring, reviews, track_record
+from microgigs.services import engagements, gigs, hiring, reviews, track_record
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.reviews import ReviewInput
 
@@ -61,3 +61,12 @@ def test_a_submission_left_unanswered_counts_against_the_employer(session, make)
     # One submission unanswered out of two answerable things (the submission and the accepted applicant).
     assert record.unanswered_percent == 50
     assert track_record.track_record(session, make.employer().org.id).unanswered_percent is None
+
+
+def test_the_gig_page_shows_the_record_in_plain_words(session, make, finished):
+    lines = gigs.gig_detail(session, None, make.gig(finished.employer).id).employer_record
+    assert lines[0] == "Reviews submissions in under a day (median)"
+    assert lines[1] == "Paid 100% of students on time (1 paid)"
+    assert lines[2] == "Not rated yet"
+    new_employer_lines = gigs.gig_detail(session, None, make.gig(make.employer()).id).employer_record
+    assert new_employer_lines == ["No submissions reviewed yet", "No students paid yet", "Not rated yet", "Nothing to answer yet"]

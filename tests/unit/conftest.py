@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import event
 from sqlmodel import Session, SQLModel, select
 
+from microgigs import db
 from microgigs.db import make_engine
 from microgigs.models import Engagement, Gig, Membership, Organization, Skill, StudentProfile, User
 from microgigs.services import accounts, applications, engagements, gigs
@@ -244,3 +245,10 @@ class Factory:
 def make(session) -> Factory:
     return Factory(session)
 
+
+
+@pytest.fixture
+def app_db(db_engine, session, monkeypatch):
+    """States open their own sessions: point them at this test's database."""
+    monkeypatch.setattr(db, "get_engine", lambda: db_engine)
+    return session

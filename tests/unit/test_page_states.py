@@ -5,20 +5,14 @@ under pytest (rx.State + get_substate) with a router that carries the page URL a
 the session cookie, against this test's own database.
 """
 
-import inspect
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import reflex as rx
-from reflex.istate.data import RouterData
 from reflex_base.utils.form import FormData
 from sqlmodel import select
 
-from microgigs import db
 from microgigs.models import Application, Gig
-from microgigs.services import accounts
-from microgigs.settings import get_settings
 from microgigs.state.auth_forms import LoginState, SignupState, safe_next, values_key
 from microgigs.services.search import BoardQuery
 from microgigs.state.board import BoardState, board_url, page_window
@@ -32,6 +26,10 @@ from microgigs.state.post_gig import (
     parse_dollars,
     parse_whole_number,
 )
+from tests.unit.state_harness import redirect_path as _redirect_path
+from tests.unit.state_harness import run_handler as _run
+from tests.unit.state_harness import session_token as _token
+from tests.unit.state_harness import state_for as _state
 
 # --- pure helpers ------------------------------------------------------------------
 
@@ -120,44 +118,6 @@ def test_safe_next_and_values_key():
 
 
 # --- states against a database --------------------------------------------------
-
-
-@pytest.fixture
-def app_db(db_engine, session, monkeypatch):
-    """States open their own sessions: point them at this test's database."""
-    monkeypatch.setattr(db, "get_engine", lambda: db_engine)
-    return session
-
-
-def _state(cls, url: str, token: str = ""):
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(cls.get_full_name().split(".")[1:])
-    split = urlsplit(url)
-    cookie = f"{get_settings().session_cookie_name}={token}" if token else ""
-    root.router = RouterData.from_router_data(
-        {"headers": {"origin": "http://testserver", "cookie": cookie}, "pathname": split.path, "asPath": url, "query": {}}
-    )
-    return state
-
-
-def _token(session, user) -> str:
-    token = accounts.start_session(session, user)
-    session.commit()
-    return token
-
-
-def _run(handler, state, *args):
-    """Call an event handler's function directly (what Reflex does for an event);
-    a handler that yields runs to its end, and its last event is returned."""
-    result = getattr(type(state), handler).fn(state, *args)
-    if inspect.isgenerator(result):
-        events = [event for event in result if event is not None]
-        return events[-1] if events else None
-    return result
-
-
-def _redirect_path(spec) -> str:
-    return dict((k._js_expr, v) for k, v in spec.args)["path"]._var_value
 
 
 def test_board_reads_the_search_from_the_url(app_db, make):

@@ -5,66 +5,24 @@ carries the page URL and the session cookie, against this test's own database; t
 handlers' functions are called the way Reflex calls them for an event.
 """
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import io
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import pytest
 import reflex as rx
-from reflex.istate.data import RouterData
 from sqlmodel import select
 
-from microgigs import db
 from microgigs.models import Application, Engagement, Submission
-from microgigs.services import accounts
-from microgigs.settings import get_settings
 from microgigs.state.dashboard import DashboardState
 from microgigs.state.engagement import EngagementState, field_errors
 from microgigs.state.manage_gig import ManageGigState, id_from_path
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
+from tests.unit.state_harness import redirect_path as _redirect_path
+from tests.unit.state_harness import run_handler as _run
+from tests.unit.state_harness import session_token as _token
+from tests.unit.state_harness import state_for as _state
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture
-def app_db(db_engine, session, monkeypatch):
-    """States open their own sessions: point them at this test's database."""
-    monkeypatch.setattr(db, "get_engine", lambda: db_engine)
-    return session
-
-
-def _state(cls, url: str, token: str = ""):
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(cls.get_full_name().split(".")[1:])
-    split = urlsplit(url)
-    cookie = f"{get_settings().session_cookie_name}={token}" if token else ""
-    root.router = RouterData.from_router_data(
-        {"headers": {"origin": "http://testserver", "cookie": cookie}, "pathname": split.path, "asPath": url, "query": {}}
-    )
-    return state
-
-
-def _token(session, user) -> str:
-    token = accounts.start_session(session, user)
-    session.commit()
-    return token
-
-
-def _run(handler, state, *args):
-    """Call an event handler's function directly (what Reflex does for an event)."""
-    result = getattr(type(state), handler).fn(state, *args)
-    if asyncio.iscoroutine(result):
-        # In a thread of its own: the browser tests' Playwright keeps a loop running in this one.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            result = pool.submit(asyncio.run, result).result()
-    return result
-
-
-def _redirect_path(spec) -> str:
-    return dict((k._js_expr, v) for k, v in spec.args)["path"]._var_value
 
 
 def _upload(name: str, data: bytes) -> rx.UploadFile:

@@ -2,50 +2,16 @@
 center, through their Reflex states without a browser; each refused to outsiders."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-import pytest
-import reflex as rx
-from reflex.istate.data import RouterData
 
-from microgigs import db, live
+from microgigs import live
 from microgigs.models import Engagement
-from microgigs.services import accounts, notifications
-from microgigs.settings import get_settings
+from microgigs.services import notifications
 from microgigs.state.engagement import EngagementState
 from microgigs.state.notifications import NotificationsState
-
-
-@pytest.fixture
-def app_db(db_engine, session, monkeypatch):
-    monkeypatch.setattr(db, "get_engine", lambda: db_engine)
-    return session
-
-
-def _state(cls, url: str, token: str = "", client_token: str = ""):
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(cls.get_full_name().split(".")[1:])
-    cookie = f"{get_settings().session_cookie_name}={token}" if token else ""
-    root.router = RouterData.from_router_data(
-        {
-            "headers": {"origin": "http://testserver", "cookie": cookie},
-            "pathname": urlsplit(url).path,
-            "asPath": url,
-            "query": {},
-            "token": client_token,
-        }
-    )
-    return state
-
-
-def _token(session, user) -> str:
-    token = accounts.start_session(session, user)
-    session.commit()
-    return token
-
-
-def _run(handler, state, *args):
-    return getattr(type(state), handler).fn(state, *args)
+from tests.unit.state_harness import run_handler as _run
+from tests.unit.state_harness import session_token as _token
+from tests.unit.state_harness import state_for as _state
 
 
 def test_the_thread_the_due_date_and_the_live_subscription(app_db, make):

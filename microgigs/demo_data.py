@@ -43,7 +43,6 @@ from microgigs.models import (
 )
 from microgigs.services import accounts, applications, audit, engagements, gigs
 from microgigs.services.engagements import UploadedFile
-from microgigs.services.validation import ValidationFailed, clean_text
 from microgigs.settings import get_settings
 
 DEMO_PASSWORD = "demo-password-2026"

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Engagement, Gig, Submission, User, utcnow
 from microgigs.services import applications, audit, gigs, notifications, payments, policy
+from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import clean_text
 
 UNFINISHED = ("funding", "active", "submitted", "changes_requested")
@@ -70,7 +71,6 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
     """
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or not policy.may_view_engagement(session, actor, engagement):
-        from microgigs.services.errors import NotFound
 
         raise NotFound("That engagement")
     gig = session.get(Gig, engagement.gig_id)
@@ -79,7 +79,6 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
         "Only the gig's managers or career-center staff can cancel this engagement.",
     )
     if engagement.status not in UNFINISHED:
-        from microgigs.services.errors import DomainError
 
         raise DomainError(
             {
@@ -90,7 +89,6 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
         )
     reason = clean_text(reason)
     if len(reason) > 500:
-        from microgigs.services.errors import DomainError
 
         raise DomainError("Use at most 500 characters.", "reason")
     cancel_engagement(session, actor, engagement, reason)

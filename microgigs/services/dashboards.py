@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from microgigs.models import (
+    EngagementMessage,
+    ExtensionRequest,
     Application,
     ApplicationAnswer,
     Engagement,
@@ -23,7 +25,7 @@ from microgigs.models import (
     SubmissionFile,
     User,
 )
-from microgigs.services import policy
+from microgigs.services import notifications, policy
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
@@ -369,7 +371,6 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
 
 def _extensions(session: Session, actor: User, engagement: Engagement, manages: bool) -> list[ExtensionView]:
     """Every due-date request, newest first; the other side of a pending one may answer it."""
-    from microgigs.models import ExtensionRequest
 
     rows = session.exec(
         select(ExtensionRequest).where(ExtensionRequest.engagement_id == engagement.id).order_by(ExtensionRequest.id.desc())
@@ -392,7 +393,6 @@ def _extensions(session: Session, actor: User, engagement: Engagement, manages: 
 
 def _messages(session: Session, actor: User, engagement_id: int) -> list[MessageView]:
     """The workspace thread, oldest first, with each author's display name."""
-    from microgigs.models import EngagementMessage
 
     rows = session.exec(
         select(EngagementMessage, User.display_name)
@@ -417,7 +417,6 @@ class NotificationRow:
 
 def notification_center(session: Session, actor: User) -> list[NotificationRow]:
     """The actor's own notifications, newest first (a link is only ever one of our paths)."""
-    from microgigs.services import notifications
 
     return [
         NotificationRow(

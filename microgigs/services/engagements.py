@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
-from microgigs.models import Engagement, Gig, Submission, SubmissionFile, User, utcnow
+from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, credentials, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
@@ -215,9 +215,8 @@ def file_for_download(session: Session, actor: User | None, file_id: int) -> tup
 MAX_MESSAGE = 2000
 
 
-def post_message(session: Session, actor: User, engagement_id: int, body: str) -> "EngagementMessage":
+def post_message(session: Session, actor: User, engagement_id: int, body: str) -> EngagementMessage:
     """A message in the workspace thread, by the student, one of the gig's managers or staff."""
-    from microgigs.models import EngagementMessage
 
     engagement = get_engagement(session, actor, engagement_id)
     if engagement.status == "cancelled":
@@ -294,11 +293,10 @@ def _side(session: Session, actor: User, engagement: Engagement) -> str:
     raise DomainError("Only the student or the gig's managers can change the due date.")
 
 
-def request_extension(session: Session, actor: User, engagement_id: int, new_due_date, reason: str = "") -> "ExtensionRequest":
+def request_extension(session: Session, actor: User, engagement_id: int, new_due_date, reason: str = "") -> ExtensionRequest:
     """Either side asks to move the due date; the other side answers."""
     from datetime import date, timedelta
 
-    from microgigs.models import ExtensionRequest
 
     engagement = get_engagement(session, actor, engagement_id)
     side = _side(session, actor, engagement)
@@ -344,9 +342,8 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
     return request
 
 
-def answer_extension(session: Session, actor: User, engagement_id: int, request_id: int, accept: bool) -> "ExtensionRequest":
+def answer_extension(session: Session, actor: User, engagement_id: int, request_id: int, accept: bool) -> ExtensionRequest:
     """The other side accepts (the due date moves) or declines a pending request."""
-    from microgigs.models import ExtensionRequest
 
     engagement = get_engagement(session, actor, engagement_id)
     side = _side(session, actor, engagement)

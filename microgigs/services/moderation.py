@@ -101,7 +101,7 @@ def remove_term(session: Session, actor: User, term_id: int) -> None:
 
 def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
     """The posting rules re-run on a stored gig, one line per rule."""
-    from microgigs.services import gigs
+    from microgigs.services import gigs  # here, not at the top: gigs imports this module
 
     errors, _ = gigs.validate_gig_input(session, gigs.input_from_gig(session, gig), today)
     terms = prohibited_hits(session, gigs.texts_of(gigs.input_from_gig(session, gig)))
@@ -126,7 +126,7 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
 def review_queue(session: Session, actor: User, today: date | None = None) -> list[QueueItem]:
     """Gigs waiting for review, oldest first, each with its rule checks."""
-    from microgigs.services import gigs
+    from microgigs.services import gigs  # here, not at the top: gigs imports this module
 
     policy.require(policy.is_staff(actor), "Only career-center staff can see the review queue.")
     today = today or date.today()
@@ -164,7 +164,7 @@ def _tell_managers(session: Session, gig: Gig, kind: str, title: str, *, email: 
 
 
 def approve(session: Session, actor: User, gig_id: int) -> Gig:
-    from microgigs.services import gigs
+    from microgigs.services import gigs  # here, not at the top: gigs imports this module
 
     gig = gigs.approve_gig(session, actor, gig_id)
     _tell_managers(session, gig, "gig.approved", f"Your gig “{gig.title}” is approved and now on the board.", email=False)
@@ -174,7 +174,7 @@ def approve(session: Session, actor: User, gig_id: int) -> Gig:
 
 def reject(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
     """Reject with a reason; every manager of the employer gets it by mail."""
-    from microgigs.services import gigs
+    from microgigs.services import gigs  # here, not at the top: gigs imports this module
 
     gig = gigs.reject_gig(session, actor, gig_id, reason)
     _tell_managers(

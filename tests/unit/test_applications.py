@@ -20,7 +20,7 @@ from microgigs.models import (
     ScreeningQuestion,
     User,
 )
-from microgigs.services import applications, closing, gigs, payments
+from microgigs.services import applications, closing, payments
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.validation import ValidationFailed

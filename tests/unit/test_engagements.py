@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from microgigs.models import AuditEvent, Notification, Submission, SubmissionFile
-from microgigs.services import applications, closing, engagements, gigs, payments
+from microgigs.services import applications, closing, engagements, payments
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.validation import ValidationFailed

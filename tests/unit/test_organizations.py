@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from microgigs.models import Application, Gig, Membership, OneTimeToken, OutboxMail
-from microgigs.services import accounts, gigs, organizations, policy
+from microgigs.services import gigs, organizations, policy
 from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.validation import ValidationFailed
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select, text
 
-from microgigs.models import Gig, GigSkill, Organization, Skill, StudentSkill
+from microgigs.models import Organization, Skill, StudentSkill
 from microgigs.services import gigs, search
 from microgigs.services.search import BoardQuery
 

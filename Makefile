@@ -21,7 +21,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install chromium lock clean
+.PHONY: run test install chromium servers lock clean
 
 run: install
 	$(VENV)/bin/reflex db migrate
@@ -31,7 +31,7 @@ run: install
 	@echo
 	$(VENV)/bin/reflex run --env prod
 
-test: install chromium
+test: install chromium servers
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED) $(BUN_STAMP)
@@ -55,6 +55,16 @@ chromium:
 	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	echo "Installing Debian's chromium for the browser tests"; \
 	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+# The multi-worker live-update tests need Redis and the Postgres search tests need PostgreSQL:
+# the tests start their own throwaway servers on free loopback ports from Debian's binaries.
+servers:
+	@missing=; command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -z "$$missing" ] && exit 0; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	echo "Installing Debian's$$missing for the tests"; \
+	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock: $(INSTALLED)

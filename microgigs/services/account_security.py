@@ -158,7 +158,7 @@ def change_password(session: Session, actor: User | None, current: str, new: str
     """Change the password (the current one is required); every other session is signed out."""
     policy.require(policy.is_active_user(actor), "Sign in to change your password.")
     errors: dict[str, str] = {}
-    if not actor.password_hash or not accounts._verify(actor.password_hash, current or ""):
+    if not actor.password_hash or not accounts.verify_password(actor.password_hash, current or ""):
         errors["current_password"] = "That is not your current password."
     if problem := accounts.password_problem(new or ""):
         errors["new_password"] = problem
@@ -166,7 +166,7 @@ def change_password(session: Session, actor: User | None, current: str, new: str
         errors["new_password"] = "Choose a password different from your current one."
     if errors:
         raise ValidationFailed(errors)
-    actor.password_hash = accounts._hasher.hash(new)
+    actor.password_hash = accounts.hash_password(new)
     session.add(actor)
     revoked = revoke_sessions(session, actor, keep_token)
     audit.record(session, actor, "user.password_changed", "user", actor.id, other_sessions_revoked=revoked)
@@ -184,7 +184,7 @@ def change_password(session: Session, actor: User | None, current: str, new: str
 def request_password_reset(session: Session, email: str) -> str:
     """Mail a reset link if an active local account uses `email`. Always answers the same."""
     address = accounts.normalize_email(email)
-    if not address or len(address) > 254 or not accounts._EMAIL.match(address):
+    if not accounts.is_valid_email(address):
         raise ValidationFailed({"email": "Enter an email address like name@example.edu."})
     user = session.exec(select(User).where(User.email == address)).first()
     if user is not None and user.is_active and user.deleted_at is None:
@@ -216,7 +216,7 @@ def reset_password(session: Session, raw_token: str | None, new: str) -> User:
     if problem := accounts.password_problem(new or ""):
         raise ValidationFailed({"password": problem})
     use_token(session, row)
-    user.password_hash = accounts._hasher.hash(new)
+    user.password_hash = accounts.hash_password(new)
     # Following the emailed link proves the address too.
     user.email_verified = True
     session.add(user)

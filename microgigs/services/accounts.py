@@ -25,6 +25,7 @@ _hasher = PasswordHasher()  # argon2id with the library's current defaults
 # A real hash to verify against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+MAX_EMAIL_LENGTH = 254
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 _COMMON_PASSWORDS = frozenset(
@@ -72,7 +73,7 @@ def _account_errors(session: Session, email: str, password: str, name: str) -> d
     errors: dict[str, str] = {}
     if not email:
         errors["email"] = "Enter your email address."
-    elif len(email) > 254 or not _EMAIL.match(email):
+    elif not is_valid_email(email):
         errors["email"] = "Enter an email address like name@example.edu."
     elif session.exec(select(User.id).where(User.email == email)).first() is not None:
         errors["email"] = "An account with this email already exists. Sign in instead."
@@ -108,7 +109,7 @@ def sign_up(session: Session, data: SignUp) -> User:
         email=email,
         display_name=name,
         role=data.role,
-        password_hash=_hasher.hash(data.password),
+        password_hash=hash_password(data.password),
     )
     session.add(user)
     try:
@@ -143,7 +144,7 @@ def create_privileged_user(session: Session, *, email: str, display_name: str, p
         display_name=name,
         role=role,
         title=clean_text(title)[:100],
-        password_hash=_hasher.hash(password),
+        password_hash=hash_password(password),
         email_verified=True,
     )
     session.add(user)
@@ -156,19 +157,30 @@ def authenticate(session: Session, email: str, password: str) -> User:
     """The user with this email and password, or a DomainError that does not say which was wrong."""
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
     if user is None or not user.password_hash:
-        _verify(_DUMMY_HASH, password or "")
+        verify_password(_DUMMY_HASH, password or "")
         raise DomainError(SIGN_IN_FAILED)
-    if not _verify(user.password_hash, password or ""):
+    if not verify_password(user.password_hash, password or ""):
         raise DomainError(SIGN_IN_FAILED)
     if not user.is_active:
         raise DomainError(SIGN_IN_FAILED)
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = hash_password(password)
         session.add(user)
     return user
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def is_valid_email(address: str) -> bool:
+    """A normalized address that looks deliverable (one @, a dotted domain, not overlong)."""
+    return bool(address) and len(address) <= MAX_EMAIL_LENGTH and _EMAIL.match(address) is not None
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash to store; every service that sets a password goes through here."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when `password` matches the stored hash; a malformed hash is simply a mismatch."""
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

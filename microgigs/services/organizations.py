@@ -223,7 +223,7 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     """Email a one-time link to join the organization as a manager."""
     org = _managed_org(session, actor, organization_id)
     address = accounts.normalize_email(email)
-    if not address or len(address) > 254 or not accounts._EMAIL.match(address):
+    if not accounts.is_valid_email(address):
         raise ValidationFailed({"email": "Enter an email address like name@example.com."})
     already = session.exec(
         select(Membership.id).join(User, User.id == Membership.user_id).where(
@@ -283,7 +283,7 @@ def accept_invitation(session: Session, actor: User | None, raw_token: str | Non
             errors["password"] = problem
         if errors:
             raise ValidationFailed(errors)
-        user = User(email=row.email, display_name=name, role="manager", password_hash=accounts._hasher.hash(password), email_verified=True)
+        user = User(email=row.email, display_name=name, role="manager", password_hash=accounts.hash_password(password), email_verified=True)
         session.add(user)
         session.flush()
         audit.record(session, user, "user.signed_up", "user", user.id, role="manager", invited=True)

@@ -74,7 +74,7 @@ def delete_account(session: Session, actor: User | None, password: str) -> None:
     """Anonymize the actor's account after checking their password; nothing is half-done."""
     policy.require(policy.is_active_user(actor), "Sign in to delete your account.")
     policy.require(policy.may_delete_own_account(actor), "Ask the career center to close an employer or staff account.")
-    if not actor.password_hash or not accounts._verify(actor.password_hash, password or ""):
+    if not actor.password_hash or not accounts.verify_password(actor.password_hash, password or ""):
         raise ValidationFailed({"delete_password": "That is not your password."})
     unfinished = session.exec(
         select(Engagement.id).where(Engagement.student_id == actor.id, Engagement.status.in_(UNFINISHED_WORK))

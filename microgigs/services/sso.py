@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from microgigs.integrations import oidc
 from microgigs.models import OidcFlow, OidcIdentity, StudentProfile, User, utcnow
 from microgigs.services import audit
-from microgigs.services.accounts import _EMAIL, normalize_email
+from microgigs.services.accounts import is_valid_email, normalize_email
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import clean_text
 from microgigs.settings import get_settings
@@ -119,7 +119,7 @@ def account_for_identity(session: Session, provider: str, claims: dict) -> User:
         return user
 
     email = normalize_email(str(claims.get("email") or ""))
-    if not email or len(email) > 254 or not _EMAIL.match(email):
+    if not is_valid_email(email):
         raise DomainError("Your campus account did not share an email address, so we cannot sign you in.")
     if claims.get("email_verified") is not True:
         raise DomainError("Your campus account's email address is not verified, so we cannot sign you in with it.")

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from microgigs.db import session_scope
 from microgigs.http.session_cookie import token_from_cookie_header
-from microgigs.services import accounts, insights
+from microgigs.services import accounts, insights, view_log
 from microgigs.services.errors import DomainError
 
 
@@ -37,7 +37,12 @@ async def export_csv(request: Request) -> Response:
     with session_scope() as session:
         actor = accounts.user_for_session_token(session, token_from_cookie_header(request.headers.get("cookie")))
         try:
-            table = insights.table(session, actor, name, filters_from_query(request.query_params))
+            filters = filters_from_query(request.query_params)
+            table = insights.table(session, actor, name, filters)
+            # A download is a view of the figures it holds: who took which table, for which period.
+            view_log.record_view(
+                session, actor, "export", "report", 0, table=name, start=filters.start, end=filters.end, employer=filters.employer_id
+            )
         except DomainError as error:
             return PlainTextResponse(error.message, status_code=403 if actor else 401)
     buffer = io.StringIO()

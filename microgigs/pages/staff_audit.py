@@ -1,19 +1,35 @@
-"""Career-center staff: the audit log, filtered by subject or actor (who did or saw what)."""
+"""Career-center staff: the audit log, filtered by kind, subject or actor (who did or saw what).
+
+The filters live in the URL (/staff/audit/?kind=views&subject_email=...), so "who viewed
+student X" is a link staff can keep or share.
+"""
 
 import reflex as rx
 
-from microgigs.components.forms import text_input
+from microgigs.components.forms import select_input, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, row_card
+from microgigs.services.audit_log import KINDS, kind_label
 from microgigs.state.staff import StaffAuditState as S
+
+KIND_OPTIONS = [(kind, kind_label(kind)) for kind in KINDS]
 
 
 def filters() -> rx.Component:
+    E = S.field_errors
     return rx.form(
         rx.flex(
-            rx.box(text_input("Subject type", "subject_type", optional=True, hint="user, gig, application, engagement, organization", default_value=S.subject_type), flex="1 1 12rem"),
-            rx.box(text_input("Subject number", "subject_id", optional=True, input_mode="numeric", default_value=S.subject_id, error=S.error_subject_id), flex="1 1 8rem"),
-            rx.box(text_input("Actor's email", "actor_email", optional=True, type="email", default_value=S.actor_email), flex="1 1 12rem"),
+            rx.box(select_input("Kind of event", "kind", KIND_OPTIONS, default_value=S.kind, error=E["kind"]), flex="1 1 14rem"),
+            rx.box(
+                text_input(
+                    "Whose data (their email)", "subject_email", optional=True, type="email", hint="Everything done to or seen of this person's account.",
+                    default_value=S.subject_email, error=E["subject_email"],
+                ),
+                flex="1 1 14rem",
+            ),
+            rx.box(text_input("Actor's email", "actor_email", optional=True, type="email", hint="Who did it or looked.", default_value=S.actor_email, error=E["actor_email"]), flex="1 1 14rem"),
+            rx.box(text_input("Subject type", "subject_type", optional=True, hint="user, gig, application, engagement, organization, report", default_value=S.subject_type), flex="1 1 12rem"),
+            rx.box(text_input("Subject number", "subject_id", optional=True, input_mode="numeric", default_value=S.subject_id, error=E["subject_id"]), flex="1 1 8rem"),
             spacing="3",
             wrap="wrap",
             width="100%",
@@ -21,6 +37,7 @@ def filters() -> rx.Component:
         rx.button("Search the log", type="submit", size="3", margin_top="var(--space-2)"),
         on_submit=S.search,
         reset_on_submit=False,
+        key=S.form_key,
         aria_label="Filter the audit log",
         width="100%",
     )
@@ -28,7 +45,7 @@ def filters() -> rx.Component:
 
 def event_row(row) -> rx.Component:
     return row_card(
-        rx.flex(rx.text(row.action, weight="bold"), rx.text(row.subject, size="2"), rx.text(row.at, size="2", color="var(--gray-11)"), spacing="3", wrap="wrap"),
+        rx.flex(rx.text(row.action, weight="bold"), rx.text(row.subject, size="2", style=PRE_WRAP), rx.text(row.at, size="2", color="var(--gray-11)"), spacing="3", wrap="wrap"),
         rx.text("By ", row.actor, size="2", style=PRE_WRAP),
         rx.cond(row.detail != "", rx.text(row.detail, size="1", style=PRE_WRAP, color="var(--gray-11)")),
     )
@@ -42,7 +59,16 @@ def staff_audit() -> rx.Component:
                 S.allowed,
                 rx.vstack(
                     filters(),
-                    rx.cond(S.rows.length() > 0, rx.vstack(rx.foreach(S.rows, event_row), spacing="2", width="100%"), empty_note("No events match.")),
+                    rx.cond(
+                        S.rows.length() > 0,
+                        rx.vstack(
+                            rx.text(S.results_text, size="2", role="status"),
+                            rx.vstack(rx.foreach(S.rows, event_row), spacing="2", width="100%"),
+                            spacing="2",
+                            width="100%",
+                        ),
+                        empty_note("No events match."),
+                    ),
                     spacing="4",
                     width="100%",
                 ),

@@ -1,14 +1,28 @@
-"""Reading the audit log: staff see who did (or viewed) what, filtered by subject or actor."""
+"""Reading the audit log: staff see who did (or viewed) what, filtered by kind, actor or subject."""
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from microgigs.models import AuditEvent, User
-from microgigs.services import policy
+from microgigs.services import accounts, policy
 from microgigs.services.validation import ValidationFailed
+from microgigs.services.view_log import VIEW_KINDS, VIEW_PREFIX, view_action
 
 PAGE_SIZE = 200
+# The "kind" filter: every event, only views, or one kind of view.
+KIND_ALL = "all"
+KIND_VIEWS = "views"
+KINDS = (KIND_ALL, KIND_VIEWS, *(view_action(kind) for kind in VIEW_KINDS))
+
+
+def kind_label(kind: str) -> str:
+    if kind == KIND_ALL:
+        return "Every event"
+    if kind == KIND_VIEWS:
+        return "Views of any kind"
+    return f"Views of {VIEW_KINDS[kind.removeprefix(VIEW_PREFIX)]}"
 
 
 @dataclass
@@ -21,18 +35,51 @@ class AuditRow:
     detail: str
 
 
-def search(session: Session, actor: User | None, *, subject_type: str = "", subject_id: str = "", actor_email: str = "") -> list[AuditRow]:
-    """The newest events first; each filter is optional."""
+def search(
+    session: Session,
+    actor: User | None,
+    *,
+    kind: str = KIND_ALL,
+    subject_type: str = "",
+    subject_id: str = "",
+    subject_email: str = "",
+    actor_email: str = "",
+) -> list[AuditRow]:
+    """The newest events first; each filter is optional. `subject_email` finds everything
+    done to (or seen of) that person's account: "who viewed student X"."""
     policy.require(policy.may_read_audit_log(actor), "Only career-center staff can read the audit log.")
-    query = select(AuditEvent, User).join(User, User.id == AuditEvent.actor_id, isouter=True)
+    errors: dict[str, str] = {}
+    if kind not in KINDS:
+        errors["kind"] = "Choose a kind of event from the list."
+    if subject_id.strip() and not subject_id.strip().isdigit():
+        errors["subject_id"] = "Enter the subject's number, like 12."
+    subject_address = accounts.normalize_email(subject_email)
+    if subject_address and not accounts.is_valid_email(subject_address):
+        errors["subject_email"] = "Enter an email address like name@example.edu."
+    actor_address = accounts.normalize_email(actor_email)
+    if actor_address and not accounts.is_valid_email(actor_address):
+        errors["actor_email"] = "Enter an email address like name@example.edu."
+    if errors:
+        raise ValidationFailed(errors)
+
+    subject_user = aliased(User)
+    query = (
+        select(AuditEvent, User, subject_user)
+        .join(User, User.id == AuditEvent.actor_id, isouter=True)
+        .join(subject_user, (AuditEvent.subject_type == "user") & (subject_user.id == AuditEvent.subject_id), isouter=True)
+    )
+    if kind == KIND_VIEWS:
+        query = query.where(AuditEvent.action.startswith(VIEW_PREFIX))
+    elif kind != KIND_ALL:
+        query = query.where(AuditEvent.action == kind)
     if subject_type.strip():
         query = query.where(AuditEvent.subject_type == subject_type.strip().lower()[:30])
     if subject_id.strip():
-        if not subject_id.strip().isdigit():
-            raise ValidationFailed({"subject_id": "Enter the subject's number, like 12."})
         query = query.where(AuditEvent.subject_id == int(subject_id.strip()))
-    if actor_email.strip():
-        query = query.where(User.email == actor_email.strip().lower()[:254])
+    if subject_address:
+        query = query.where(AuditEvent.subject_type == "user", subject_user.email == subject_address)
+    if actor_address:
+        query = query.where(User.email == actor_address)
     rows = session.exec(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE)).all()
     return [
         AuditRow(
@@ -40,8 +87,8 @@ def search(session: Session, actor: User | None, *, subject_type: str = "", subj
             at=event.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
             actor=f"{who.display_name} <{who.email}>" if who else "system",
             action=event.action,
-            subject=f"{event.subject_type} {event.subject_id}",
+            subject=f"{event.subject_type} {event.subject_id}" + (f" ({whom.display_name} <{whom.email}>)" if whom else ""),
             detail=event.detail[:300],
         )
-        for event, who in rows
+        for event, who, whom in rows
     ]

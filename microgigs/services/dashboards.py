@@ -25,7 +25,7 @@ from microgigs.models import (
     SubmissionFile,
     User,
 )
-from microgigs.services import notifications, policy
+from microgigs.services import notifications, policy, view_log
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
@@ -268,8 +268,11 @@ def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
     )
 
 
-def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
-    """A gig's applicants for its managers, blind where the gig says so."""
+def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: bool = False) -> GigApplicants:
+    """A gig's applicants for its managers, blind where the gig says so.
+
+    With record_view (a person opened the page, not a live reload) each applicant shown is a
+    view in the audit log, noting whether their name and pedigree were revealed."""
     gig = session.get(Gig, gig_id)
     if gig is None or not policy.manages_gig(session, actor, gig):
         raise NotFound("That gig")
@@ -312,6 +315,13 @@ def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
             view.major = profile.major
             view.graduation_year = str(profile.graduation_year or "")
         views.append(view)
+    if record_view:
+        view_log.record_views(
+            session,
+            actor,
+            "applicant",
+            [("user", a.student_id, {"application_id": a.id, "gig_id": gig.id, "revealed": v.revealed}) for a, v in zip(applications, views)],
+        )
     return GigApplicants(
         gig_id=gig.id,
         gig_title=gig.title,
@@ -323,8 +333,12 @@ def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
     )
 
 
-def engagement_view(session: Session, actor: User, engagement_id: int) -> EngagementView:
+def engagement_view(session: Session, actor: User, engagement_id: int, *, record_view: bool = False) -> EngagementView:
+    """Everything the workspace shows. With record_view (a person opened the page), a
+    manager's or staff member's visit is a view of the student in the audit log."""
     engagement = get_engagement(session, actor, engagement_id)
+    if record_view:
+        view_log.record_view(session, actor, "workspace", "user", engagement.student_id, engagement_id=engagement.id)
     gig = session.get(Gig, engagement.gig_id)
     submissions = session.exec(
         select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
-from microgigs.services import audit, policy
+from microgigs.services import audit, policy, view_log
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
 from microgigs.settings import get_settings
@@ -183,6 +183,9 @@ def photo_for(session: Session, actor: User | None, user_id: int) -> tuple[Path,
     user = session.get(User, user_id)
     if user is None or not user.photo_name or not policy.may_view_photo(actor, user):
         raise NotFound("That photo")
+    if user.role == "student":
+        # Only staff see another student's face; that is a view worth a line in the audit log.
+        view_log.record_view(session, actor, "photo", "user", user.id)
     path = photo_store().path_of(user.photo_name)
     return path, PHOTO_TYPES[extension_of(user.photo_name)]
 

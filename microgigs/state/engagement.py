@@ -125,10 +125,10 @@ class EngagementState(SessionState):
     def _engagement_id(self) -> int:
         return id_from_path(self.router.url.path)
 
-    def _load(self, session, actor) -> None:
+    def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True
         try:
-            view = dashboards.engagement_view(session, actor, self._engagement_id())
+            view = dashboards.engagement_view(session, actor, self._engagement_id(), record_view=record_view)
         except DomainError:
             self.found = False
             self.view = EMPTY_VIEW
@@ -136,12 +136,12 @@ class EngagementState(SessionState):
         self.found = True
         self.view = view
 
-    def _reload(self):
+    def _reload(self, record_view: bool = False):
         with session_scope() as session:
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
-            self._load(session, actor)
+            self._load(session, actor, record_view)
         if self.found:
             self._subscribe_live(f"engagement:{self.view.id}")
         return None
@@ -156,7 +156,8 @@ class EngagementState(SessionState):
         self.submit_errors = {}
         self.review_errors = {}
         self.notice = ""
-        return self._reload()
+        # Opening the workspace is a view of the student (live reloads and actions are not).
+        return self._reload(record_view=True)
 
     @rx.event
     def files_rejected(self, rejected: list):

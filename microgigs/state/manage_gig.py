@@ -53,10 +53,10 @@ class ManageGigState(SessionState):
     def _gig_id(self) -> int:
         return id_from_path(self.router.url.path)
 
-    def _load(self, session, actor) -> None:
+    def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True
         try:
-            data = dashboards.gig_applicants(session, actor, self._gig_id())
+            data = dashboards.gig_applicants(session, actor, self._gig_id(), record_view=record_view)
         except DomainError:
             self.found = False
             self.applicants = []
@@ -71,12 +71,12 @@ class ManageGigState(SessionState):
         self.filled_slots = data.filled_slots
         self.applicants = data.applicants
 
-    def _reload(self):
+    def _reload(self, record_view: bool = False):
         with session_scope() as session:
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
-            self._load(session, actor)
+            self._load(session, actor, record_view)
         if self.found:
             self._subscribe_live(f"gig:{self.gig_ref}")
         return None
@@ -89,7 +89,8 @@ class ManageGigState(SessionState):
         """on_load: everything again from the database."""
         self.card_errors = {}
         self.notice = ""
-        return self._reload()
+        # Opening the page is a view of each applicant (live reloads and actions are not).
+        return self._reload(record_view=True)
 
     def _act(self, application_id, action, done: str):
         """Run one service action for one applicant; its error goes on that applicant's card."""

@@ -4,6 +4,8 @@ Every handler resolves the signed-in person again and lets the service decide; a
 action shows the service's message next to the row or field it is about.
 """
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from microgigs.db import session_scope
@@ -13,6 +15,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.organizations import VettingRow
 from microgigs.services.profiles import SkillRow
 from microgigs.services.validation import ValidationFailed
+from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
 
 FILTERS = ("pending", "approved", "rejected", "suspended", "all")
@@ -145,17 +148,46 @@ class StaffSkillsState(SessionState):
         return self._reload()
 
 
+# The audit log's filters, as the page's URL carries them (so a search can be shared or bookmarked).
+AUDIT_PARAMS = ("kind", "subject_email", "subject_type", "subject_id", "actor_email")
+AUDIT_PARAM_LIMITS = {"kind": 40, "subject_email": 254, "subject_type": 30, "subject_id": 12, "actor_email": 254}
+
+
+def audit_url(values: dict) -> str:
+    """/staff/audit/ with the filters that are set (the default kind "all" is left out)."""
+    params = {
+        name: str(values.get(name, "")).strip()[: AUDIT_PARAM_LIMITS[name]]
+        for name in AUDIT_PARAMS
+        if str(values.get(name, "")).strip() and not (name == "kind" and str(values.get(name)) == audit_log.KIND_ALL)
+    }
+    return "/staff/audit/" + (f"?{urlencode(params)}" if params else "")
+
+
 class StaffAuditState(SessionState):
     loaded: bool = False
     allowed: bool = False
+    kind: str = audit_log.KIND_ALL
+    subject_email: str = ""
     subject_type: str = ""
     subject_id: str = ""
     actor_email: str = ""
-    error_subject_id: str = ""
+    errors: dict[str, str] = {}
     rows: list[AuditRow] = []
+    form_key: str = ""
+
+    @rx.var
+    def field_errors(self) -> dict[str, str]:
+        """Every filter's error ("" when fine), so the page can index any of them."""
+        return {name: self.errors.get(name, "") for name in AUDIT_PARAMS}
+
+    @rx.var
+    def results_text(self) -> str:
+        n = len(self.rows)
+        more = " (the newest shown)" if n >= audit_log.PAGE_SIZE else ""
+        return ("1 event" if n == 1 else f"{n} events") + more
 
     def _reload(self):
-        self.error_subject_id = ""
+        self.errors = {}
         with session_scope() as session:
             actor = self._actor(session)
             if actor is None:
@@ -164,22 +196,32 @@ class StaffAuditState(SessionState):
             if self.allowed:
                 try:
                     self.rows = audit_log.search(
-                        session, actor, subject_type=self.subject_type, subject_id=self.subject_id, actor_email=self.actor_email
+                        session,
+                        actor,
+                        kind=self.kind,
+                        subject_type=self.subject_type,
+                        subject_id=self.subject_id,
+                        subject_email=self.subject_email,
+                        actor_email=self.actor_email,
                     )
                 except ValidationFailed as error:
-                    self.error_subject_id = error.errors.get("subject_id", error.message)
+                    self.errors = error.errors
                     self.rows = []
         self.loaded = True
         return None
 
     @rx.event
     def load_audit(self):
+        """on_load: the filters come from the URL."""
+        query = self.router.url.query_parameters
+        for name in AUDIT_PARAMS:
+            setattr(self, name, str(query.get(name) or "")[: AUDIT_PARAM_LIMITS[name]])
+        self.kind = self.kind or audit_log.KIND_ALL
+        # Remount the (uncontrolled) form only when the URL's filters differ from what it shows.
+        self.form_key = values_key(*(getattr(self, name) for name in AUDIT_PARAMS if name != "kind"), self.kind.replace(audit_log.KIND_ALL, ""))
         return self._reload()
 
     @rx.event
     def search(self, form_data: dict):
-        form_data = form_data or {}
-        self.subject_type = str(form_data.get("subject_type", ""))[:30]
-        self.subject_id = str(form_data.get("subject_id", ""))[:12]
-        self.actor_email = str(form_data.get("actor_email", ""))[:254]
-        return self._reload()
+        """Put the filters in the URL; loading that URL runs the search."""
+        return rx.redirect(audit_url(form_data or {}))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, func, select
 
-from microgigs.models import Application, Gig, Skill, User
+from microgigs.models import Application, AuditEvent, Gig, Skill, User
 from microgigs.services import accounts, applications, gigs
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
 
@@ -53,11 +53,27 @@ def test_applications_csv_matches_the_database(client, configured):
     assert all(r[2].startswith("'=") for r in rows)  # a formula-looking name is neutralized
 
 
+def test_each_export_is_a_view_in_the_audit_log(client, configured):
+    _seed(configured)
+    sign_in(client, "staff@uni.edu")
+    client.get("/staff/insights/applications_per_gig.csv?start=2026-01-01&end=2026-03-31")
+    client.get("/staff/insights/applications_per_gig.csv?start=2026-01-01&end=2026-03-31")  # a second click
+    client.get("/staff/insights/gigs_over_time.csv")
+    with Session(configured) as session:
+        staff_id = session.exec(select(User.id).where(User.email == "staff@uni.edu")).one()
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "viewed.export").order_by(AuditEvent.id)).all()
+    assert [(e.actor_id, e.subject_type) for e in events] == [(staff_id, "report")] * 2
+    assert '"table": "applications_per_gig"' in events[0].detail and '"start": "2026-01-01"' in events[0].detail
+    assert '"table": "gigs_over_time"' in events[1].detail
+
+
 def test_exports_are_for_staff_only(client, configured):
     _seed(configured)
     assert client.get("/staff/insights/applications_per_gig.csv").status_code == 401
     sign_in(client, "boss@acme.com")
     assert client.get("/staff/insights/applications_per_gig.csv").status_code == 403
+    with Session(configured) as session:  # a refused download is no view
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "viewed.export")).all() == []
     client.post("/auth/logout", headers=ORIGIN)
     sign_in(client, "staff@uni.edu")
     assert client.get("/staff/insights/nope.csv").status_code == 404

@@ -144,7 +144,7 @@ def test_audit_log_is_for_staff_and_filters(session, make):
     staff = make.staff()
     student = make.student()
     rows = audit_log.search(session, staff, subject_type="user", subject_id=str(student.id))
-    assert rows and all(r.subject == f"user {student.id}" for r in rows)
+    assert rows and all(r.subject == f"user {student.id} ({student.display_name} <{student.email}>)" for r in rows)
     assert all(student.email in r.actor for r in audit_log.search(session, staff, actor_email=student.email))
     with pytest.raises(ValidationFailed):
         audit_log.search(session, staff, subject_id="abc")

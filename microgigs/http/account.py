@@ -147,18 +147,23 @@ async def join(request: Request) -> Response:
         return PlainTextResponse(FOREIGN_FORM, status_code=403)
     form = await request.form()
     raw = str(form.get("token", ""))[:200]
+    invitation = str(form.get("invitation_id", ""))[:12]
+    invitation_id = int(invitation) if invitation.isdigit() else 0
     name = str(form.get("display_name", ""))[:1000]
+    back = {"invitation": str(invitation_id)} if invitation_id else {"token": raw}
     new_token = None
     try:
         with session_scope() as session:
             actor = accounts.user_for_session_token(session, _token(request))
-            user = organizations.accept_invitation(session, actor, raw, display_name=name, password=str(form.get("password", "")))
+            user = organizations.accept_invitation(
+                session, actor, raw, invitation_id=invitation_id, display_name=name, password=str(form.get("password", ""))
+            )
             if actor is None:
                 new_token = accounts.start_session(session, user, request.headers.get("user-agent", ""), request.client.host if request.client else "")
     except ValidationFailed as error:
-        return _redirect("/join", {"token": raw, "display_name": name, **_field_errors(error)})
+        return _redirect("/join", {**back, "display_name": name, **_field_errors(error)})
     except DomainError as error:
-        return _redirect("/join", {"token": raw, "error": error.message})
+        return _redirect("/join", {**back, "error": error.message})
     response = _redirect("/organization", {"notice": "Welcome to the team."})
     if new_token:
         set_session_cookie(response, new_token)

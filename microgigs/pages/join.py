@@ -3,9 +3,20 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert, post_form, submit_button, text_input
-from microgigs.components.layout import page_layout
+from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import loading_note
 from microgigs.state.account import JoinState as S
+
+
+def sign_in_first() -> rx.Component:
+    """The invited address has an account: accepting happens signed in as it."""
+    return rx.vstack(
+        rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), ".", as_="p", size="2"),
+        rx.text("Sign in as ", rx.text(S.invited_email, as_="span", weight="bold"), " to accept. Nothing changes until you do.", as_="p", size="2"),
+        link_button("Sign in to accept", S.sign_in_href, size="3", width="100%"),
+        spacing="4",
+        width="100%",
+    )
 
 
 def join_form() -> rx.Component:
@@ -24,6 +35,7 @@ def join_form() -> rx.Component:
                 ),
             ),
             rx.el.input(type="hidden", name="token", value=S.token),
+            rx.el.input(type="hidden", name="invitation_id", value=S.invitation_id),
             submit_button("Join the team", width="100%"),
             spacing="4",
             width="100%",
@@ -40,7 +52,11 @@ def join() -> rx.Component:
         rx.card(
             rx.cond(
                 S.loaded,
-                rx.cond(S.link_error != "", form_alert(S.link_error), join_form()),
+                rx.cond(
+                    S.link_error != "",
+                    form_alert(S.link_error),
+                    rx.cond(S.has_account & ~S.signed_in, sign_in_first(), join_form()),
+                ),
                 loading_note("Checking your invitation…"),
             ),
             size="3",

@@ -79,6 +79,11 @@ def find_token(session: Session, purpose: str, raw: str | None) -> OneTimeToken:
     ).first()
     if row is None:
         raise DomainError(LINK_UNKNOWN, "token")
+    return check_unspent(row)
+
+
+def check_unspent(row: OneTimeToken) -> OneTimeToken:
+    """The token itself, or a DomainError when it was used already or has expired."""
     if row.used_at is not None:
         raise DomainError(LINK_USED, "token")
     if _aware(row.expires_at) <= utcnow():

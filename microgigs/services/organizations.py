@@ -220,7 +220,11 @@ def team(session: Session, actor: User | None) -> Team | None:
 
 
 def invite_manager(session: Session, actor: User | None, organization_id: int, email: str) -> str:
-    """Email a one-time link to join the organization as a manager."""
+    """Email a one-time link to join the organization as a manager.
+
+    Nobody is added until they accept. When the address already has a manager account, the
+    mail asks them to sign in and accept, and they also find the invitation in the app. The
+    owner's message is the same either way, so it never tells whether an email is registered."""
     org = _managed_org(session, actor, organization_id)
     address = accounts.normalize_email(email)
     if not accounts.is_valid_email(address):
@@ -235,14 +239,24 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     raw = account_security.issue_token(
         session, "invitation", timedelta(days=account_security.INVITATION_DAYS), email=address, organization_id=org.id, created_by=actor
     )
+    invitee = session.exec(select(User).where(User.email == address)).first()
+    has_account = invitee is not None and invitee.is_active
+    lines = [f"{actor.display_name} invites you to join {org.name} on MicroGigs as a manager."]
+    if has_account:
+        lines.append(f"Sign in as {address} and accept the invitation; until you do, nothing changes.")
+    lines.append(f"The link works once, for {account_security.INVITATION_DAYS} days.")
     account_security.send_mail(
         session,
         address,
         f"{actor.display_name} invites you to manage gigs for {org.name}",
-        [f"{actor.display_name} invites you to join {org.name} on MicroGigs as a manager.", f"The link works once, for {account_security.INVITATION_DAYS} days."],
+        lines,
         account_security.public_link(f"/join?token={raw}"),
-        f"Join {org.name}",
+        f"Accept the invitation to {org.name}" if has_account else f"Join {org.name}",
     )
+    if has_account and invitee.role == "manager":
+        # In the app too; the link names the invitation, which only this account can accept.
+        row = session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == accounts.hash_token(raw))).one()
+        notifications.notify(session, invitee.id, "organization.invited", f"{org.name} invites you to manage its gigs", f"/join?invitation={row.id}")
     audit.record(session, actor, "organization.manager_invited", "organization", org.id, email=address)
     session.flush()
     return f"We have sent an invitation to {address}."
@@ -252,17 +266,40 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
 class InvitationView:
     organization: str
     email: str
+    # The invited address already has an account: they sign in to accept instead of signing up.
+    has_account: bool = False
 
 
-def check_invitation(session: Session, raw_token: str | None) -> InvitationView:
-    row = account_security.find_token(session, "invitation", raw_token)
+def _invitation(session: Session, actor: User | None, raw_token: str | None, invitation_id: int) -> OneTimeToken:
+    """The pending invitation named by the emailed token, or by its id (the in-app link; only
+    for the signed-in account it was sent to)."""
+    if not invitation_id:
+        return account_security.find_token(session, "invitation", raw_token)
+    row = session.get(OneTimeToken, invitation_id)
+    if row is None or row.purpose != "invitation" or not policy.is_active_user(actor) or actor.email != row.email:
+        raise DomainError(account_security.LINK_UNKNOWN, "token")
+    return account_security.check_unspent(row)
+
+
+def check_invitation(session: Session, raw_token: str | None, *, actor: User | None = None, invitation_id: int = 0) -> InvitationView:
+    row = _invitation(session, actor, raw_token, invitation_id)
     org = get_organization(session, row.organization_id)
-    return InvitationView(organization=org.name, email=row.email)
+    has_account = session.exec(select(User.id).where(User.email == row.email)).first() is not None
+    return InvitationView(organization=org.name, email=row.email, has_account=has_account)
 
 
-def accept_invitation(session: Session, actor: User | None, raw_token: str | None, *, display_name: str = "", password: str = "") -> User:
-    """Join from the emailed link: as the signed-in account with that email, or a new manager account."""
-    row = account_security.find_token(session, "invitation", raw_token)
+def accept_invitation(
+    session: Session,
+    actor: User | None,
+    raw_token: str | None,
+    *,
+    invitation_id: int = 0,
+    display_name: str = "",
+    password: str = "",
+) -> User:
+    """Join from the emailed link (or the in-app one): as the signed-in account with that
+    email, or as a new manager account when the address has none."""
+    row = _invitation(session, actor, raw_token, invitation_id)
     org = get_organization(session, row.organization_id)
     if policy.is_active_user(actor):
         if actor.email != row.email:

@@ -1,6 +1,8 @@
 """What the account pages remember: the person's account facts, and the messages our
 account routes sent back in the query string after a form post (never a password)."""
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from microgigs.db import session_scope
@@ -99,8 +101,10 @@ class VerifyEmailState(SessionState):
 class JoinState(SessionState):
     loaded: bool = False
     token: str = ""
+    invitation_id: str = ""  # the in-app link (/join?invitation=N) names the invitation instead
     organization: str = ""
     invited_email: str = ""
+    has_account: bool = False
     link_error: str = ""
     error: str = ""
     display_name: str = ""
@@ -112,20 +116,35 @@ class JoinState(SessionState):
     def signed_in_as_invitee(self) -> bool:
         return self.user_id > 0
 
+    @rx.var
+    def sign_in_href(self) -> str:
+        """Sign in, then come back to this invitation."""
+        back = f"/join?invitation={self.invitation_id}" if self.invitation_id else f"/join?token={self.token}"
+        return "/login?" + urlencode({"next": back})
+
     @rx.event
     def load_join(self):
         self.token = _q(self, "token", 200)
+        invitation = _q(self, "invitation", 12)
+        self.invitation_id = invitation if invitation.isdigit() else ""
         self.error = _q(self, "error")
         self.display_name = _q(self, "display_name", 100)
         self.error_display_name = _q(self, "error_display_name")
         self.error_password = _q(self, "error_password")
         self.link_error = ""
         with session_scope() as session:
-            self._actor(session)
+            actor = self._actor(session)
+            if self.invitation_id and actor is None:
+                # The in-app link works only for the invited account: sign in first.
+                return self._sign_in_redirect_with_query()
             try:
-                view = organizations.check_invitation(session, self.token)
-                self.organization, self.invited_email = view.organization, view.email
+                view = organizations.check_invitation(session, self.token, actor=actor, invitation_id=int(self.invitation_id or 0))
+                self.organization, self.invited_email, self.has_account = view.organization, view.email, view.has_account
             except DomainError as error:
                 self.link_error = error.message
-        self.form_key = values_key(self.token, self.error, self.display_name, self.error_display_name, self.error_password)
+        self.form_key = values_key(self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password)
         self.loaded = True
+        return None
+
+    def _sign_in_redirect_with_query(self):
+        return rx.redirect("/login?" + urlencode({"next": f"/join?invitation={self.invitation_id}"}))

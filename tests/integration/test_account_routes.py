@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session, select
 
-from microgigs.models import AuthSession, OutboxMail, User
-from microgigs.services import profiles
+from microgigs.models import AuthSession, Membership, Notification, OutboxMail, User
+from microgigs.services import organizations, profiles
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
 
 NEW = "a brand new passphrase"
@@ -102,3 +102,28 @@ def test_photos_are_served_only_to_signed_in_people(client, configured):
     photo = client.get(f"/photos/{uid}")
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
     assert photo.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_existing_manager_accepts_an_invitation_from_the_in_app_link(client, configured):
+    owner_id = make_user(configured, "boss@acme.com", role="manager", org="Acme")
+    invitee_id = make_user(configured, "pat@other.com", role="manager", org="Other")
+    with Session(configured) as session:
+        organizations.invite_manager(session, session.get(User, owner_id), 1, "pat@other.com")
+        session.commit()
+        link = session.exec(select(Notification.link).where(Notification.user_id == invitee_id, Notification.kind == "organization.invited")).one()
+    invitation_id = link.removeprefix("/join?invitation=")
+
+    def members() -> set[int]:
+        with Session(configured) as session:
+            return set(session.exec(select(Membership.user_id).where(Membership.organization_id == 1)))
+
+    signed_out = client.post("/auth/join", data={"invitation_id": invitation_id}, headers=ORIGIN)
+    assert "not valid" in query_of(signed_out)["error"] and query_of(signed_out)["invitation"] == invitation_id
+    sign_in(client, "pat@other.com")
+    assert client.post("/auth/join", data={"invitation_id": invitation_id}, headers={"origin": "https://evil.example"}).status_code == 403
+    assert members() == {owner_id}  # nobody is added without accepting
+    accepted = client.post("/auth/join", data={"invitation_id": invitation_id}, headers=ORIGIN)
+    assert accepted.status_code == 303 and accepted.headers["location"].startswith("/organization")
+    assert members() == {owner_id, invitee_id}
+    again = client.post("/auth/join", data={"invitation_id": invitation_id}, headers=ORIGIN)
+    assert "already been used" in query_of(again)["error"]

@@ -245,3 +245,34 @@ def post_form(*children: rx.Component, action: str, **props) -> rx.Component:
 def submit_button(text: Text, **props) -> rx.Component:
     props.setdefault("size", "3")
     return rx.button(text, type="submit", **props)
+
+
+def long_select_input(
+    label: Text,
+    name: str,
+    groups: Sequence[tuple[str, Sequence[str]]],
+    *,
+    default_value: Text | None = None,
+    error: Text = "",
+    hint: Text = "",
+) -> rx.Component:
+    """A native <select> with <optgroup>s, for long lists (hundreds of time zones): the phone's
+    own picker, type-ahead on desktop, and nothing typed free-hand."""
+    control = rx.el.select(
+        *[rx.el.optgroup(*[rx.el.option(value, value=value) for value in values], label=group) for group, values in groups],
+        default_value=default_value,
+        class_name="native-select",
+        style={
+            "width": "100%",
+            "min_height": "var(--space-7)",
+            "padding": "0 var(--space-3)",
+            "font_size": "var(--font-size-3)",
+            "color": "var(--gray-12)",
+            "background": "var(--color-surface)",
+            "border": "1px solid var(--gray-a8)",
+            "border_radius": "var(--radius-2)",
+        },
+        **_control_props(name, error, hint, {}),
+    )
+    return form_field(label, name, control, error=error, hint=hint)
+

@@ -3,11 +3,11 @@ name and title; a photo for everyone."""
 
 import reflex as rx
 
-from microgigs.components.forms import error_id, field_error, field_hint, form_alert, hint_id, text_input, textarea_input
+from microgigs.components.forms import error_id, field_error, field_hint, form_alert, hint_id, long_select_input, text_input, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, notice, section
 from microgigs.components.upload_field import named_upload
-from microgigs.state.profile import PHOTO_UPLOAD_ID, ProfileState as S
+from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS, ProfileState as S
 
 E = S.field_errors
 SKILLS_LEGEND_ID = "profile-skills-legend"
@@ -76,7 +76,7 @@ def student_form() -> rx.Component:
             skills_field(),
             textarea_input("Interests", "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]),
             text_input("Hours available per week", "hours_per_week", input_mode="numeric", default_value=S.hours_per_week, error=E["hours_per_week"]),
-            text_input("Time zone", "timezone", hint="For example Europe/Paris or America/New_York.", default_value=S.timezone, error=E["timezone"]),
+            long_select_input("Time zone", "timezone", TIMEZONE_GROUPS, hint="Where you are, so times are shown in your own hours.", default_value=S.timezone, error=E["timezone"]),
             textarea_input("Links", "links", optional=True, rows="3", hint="One web address per line (portfolio, GitHub, LinkedIn).", default_value=S.links, error=E["links"]),
             rx.heading("School details", as_="h3", size="3"),
             rx.text("Hidden from employers while they review applicants blind.", as_="p", size="2"),

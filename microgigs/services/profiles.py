@@ -25,6 +25,16 @@ MAX_LINKS = 5
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
 
 
+def timezone_groups() -> list[tuple[str, list[str]]]:
+    """Every IANA zone this server knows, grouped by area ("Europe", "America", ...) for a picker;
+    names without an area (UTC, EST5EDT) go under "Other"."""
+    groups: dict[str, list[str]] = {}
+    for zone in sorted(_TIMEZONES):
+        area = zone.split("/", 1)[0] if "/" in zone else "Other"
+        groups.setdefault(area, []).append(zone)
+    return sorted(groups.items(), key=lambda item: (item[0] == "Other", item[0]))
+
+
 def photo_store() -> FileStore:
     return FileStore(get_settings().data_dir / "photos")
 
@@ -94,7 +104,7 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
         errors["hours_per_week"] = "Enter a whole number of hours, like 10."
     tz = clean_text(data.timezone) or "UTC"
     if tz not in _TIMEZONES:
-        errors["timezone"] = "Choose a time zone from the list, like Europe/Paris or America/New_York."
+        errors["timezone"] = f"“{tz[:60]}” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York."
     links = [clean_text(line) for line in (data.links or "").splitlines() if clean_text(line)]
     if len(links) > MAX_LINKS:
         errors["links"] = f"Add at most {MAX_LINKS} links."

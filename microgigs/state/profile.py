@@ -12,6 +12,8 @@ from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
 
 PHOTO_UPLOAD_ID = "profile-photo"
+# The time-zone picker's choices (the service validates against the same list).
+TIMEZONE_GROUPS = profiles.timezone_groups()
 PROFILE_FIELDS = ("skills", "interests", "hours_per_week", "timezone", "links", "school", "major", "graduation_year", "display_name", "title", "photo")
 
 

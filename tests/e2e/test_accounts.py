@@ -145,8 +145,16 @@ def test_account_profile_and_staff_pages_are_accessible(new_context, assert_acce
     expect(student.get_by_label("Hours available per week")).to_have_accessible_description(re.compile("whole number"))
     assert_accessible(student)
     student.get_by_label("Hours available per week").fill("12")
+    student.get_by_label("Time zone").select_option("America/Argentina/Buenos_Aires")
     student.get_by_role("button", name="Save profile").click()
     expect(student.get_by_role("status")).to_have_text(re.compile("profile is saved"))
+    student.reload()
+    loaded(student)
+    expect(student.get_by_label("Time zone")).to_have_value("America/Argentina/Buenos_Aires")
+    # The list is the only way to choose; a forged value (any client can send one) is refused by the service.
+    student.get_by_label("Time zone").evaluate("s => { s.add(new Option('Mars/Base', 'Mars/Base')); s.value = 'Mars/Base'; }")
+    student.get_by_role("button", name="Save profile").click()
+    expect(student.get_by_label("Time zone")).to_have_accessible_description(re.compile("not a time zone we know"))
 
     # A photo: a file that is not the image its name says is refused next to the field; a real PNG is kept.
     student.get_by_label("Photo", exact=True).set_input_files(files=[{"name": "me.png", "mimeType": "image/png", "buffer": b"not really a png"}])

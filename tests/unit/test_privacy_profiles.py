@@ -1,6 +1,7 @@
 """Data export, account deletion (anonymized), profiles, photos, the skill list and the audit log."""
 
 import json
+from zoneinfo import available_timezones
 
 import pytest
 from sqlmodel import select
@@ -88,6 +89,7 @@ def test_student_profile_saves_and_refuses_bad_fields(session, make, today):
             StudentProfileInput(skills=["Juggling"], hours_per_week="many", timezone="Mars/Base", links="ftp://x", graduation_year="1800"),
         )
     assert set(bad.value.errors) == {"skills", "hours_per_week", "timezone", "links", "graduation_year"}
+    assert bad.value.errors["timezone"] == "“Mars/Base” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York."
     assert profiles.profile_view(session, student).skills == ["Python", "SQL"]  # nothing half-written
     with pytest.raises(NotAllowed):
         profiles.update_student_profile(session, make.employer().manager, StudentProfileInput())
@@ -150,3 +152,24 @@ def test_audit_log_is_for_staff_and_filters(session, make):
         audit_log.search(session, staff, subject_id="abc")
     with pytest.raises(NotAllowed):
         audit_log.search(session, student)
+
+
+def test_time_zone_is_a_choice_from_the_iana_list(session, make):
+    """The picker offers exactly the zones the service accepts, grouped by area; anything else
+    (free text, an offset, a near miss) is refused next to the field, and nothing is saved."""
+    groups = profiles.timezone_groups()
+    offered = [zone for _area, zones in groups for zone in zones]
+    assert set(offered) == set(available_timezones()) | {"UTC"} and len(offered) == len(set(offered))
+    assert dict(groups)["Europe"][:2] == sorted(z for z in offered if z.startswith("Europe/"))[:2]
+    assert groups[-1][0] == "Other" and "UTC" in dict(groups)["Other"]
+
+    student = make.student()
+    for zone in ("Asia/Kolkata", "America/Argentina/Buenos_Aires", "UTC"):
+        profiles.update_student_profile(session, student, StudentProfileInput(timezone=zone))
+        assert profiles.profile_view(session, student).timezone == zone
+    for bad in ("europe/paris", "GMT+2", "Paris", "Europe/Paris; drop table", "x" * 500):
+        with pytest.raises(ValidationFailed) as refused:
+            profiles.update_student_profile(session, student, StudentProfileInput(timezone=bad, interests="changed"))
+        assert "is not a time zone we know" in refused.value.errors["timezone"]
+    assert profiles.profile_view(session, student).timezone == "UTC" and profiles.profile_view(session, student).interests == ""
+

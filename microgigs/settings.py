@@ -4,12 +4,21 @@ The defaults give the embedded setup: a SQLite file and stored files under var/,
 the demo payment gateway and mail to an outbox table. Nothing here needs a key.
 """
 
+import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# MICROGIGS_OIDC_<n>_<FIELD>: campus providers as numbered variables (integrations/oidc reads them).
+OIDC_NUMBERED_VARIABLE = re.compile(r"^MICROGIGS_OIDC_(\d{1,3})_([A-Z0-9_]+)$")
+
+
+def _numbered_oidc_variables() -> dict[str, str]:
+    return {name.upper(): value for name, value in os.environ.items() if OIDC_NUMBERED_VARIABLE.match(name.upper())}
 
 
 class Settings(BaseSettings):
@@ -54,8 +63,11 @@ class Settings(BaseSettings):
     smtp_tls: bool = False
     smtp_timeout_seconds: float = 15.0
     # Campus single sign-on: a JSON list of OpenID Connect providers, each
-    # {"name", "issuer", "client_id", "client_secret", "label"} (optional "enabled": false).
+    # {"name", "issuer", "client_id", "client_secret", "label"} (optional "enabled": false),
     oidc_providers: str = ""
+    # and/or numbered variables MICROGIGS_OIDC_1_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _LABEL, _NAME,
+    # _ENABLED (then 2, 3, ...), gathered here as they are; README "Campus sign-in" lists them.
+    oidc_numbered: dict[str, str] = Field(default_factory=_numbered_oidc_variables, exclude=True)
     # Comma-separated email domains students may sign up with (empty: any domain).
     student_email_domains: str = ""
     # When true, students sign in and sign up only through a campus provider.

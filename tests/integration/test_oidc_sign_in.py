@@ -175,3 +175,15 @@ def test_provider_that_is_down_is_a_clear_message(client, configured, monkeypatc
     assert response.status_code == 303 and "not+available" in response.headers["location"]
     with Session(configured) as session:
         assert session.exec(select(OidcFlow)).all() == []
+
+
+def test_a_provider_configured_by_numbered_variables_signs_people_in(client, provider, configured, monkeypatch):
+    for field, value in {"NAME": "campus", "ISSUER": provider.issuer, "CLIENT_ID": provider.client_id,
+                         "CLIENT_SECRET": provider.client_secret, "LABEL": "Sign in with Numbered U"}.items():
+        monkeypatch.setenv(f"MICROGIGS_OIDC_1_{field}", value)
+    monkeypatch.delenv("MICROGIGS_OIDC_PROVIDERS", raising=False)
+    settings.get_settings.cache_clear()
+    assert [(o.name, o.label) for o in sso.sign_in_options()] == [("campus", "Sign in with Numbered U")]
+    response = finish(client, sign_in_at_provider(start(client), "ada", stop_at=APP))
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+    assert len(users(configured, "ada@uni.test")) == 1

@@ -155,6 +155,7 @@ async def join(request: Request) -> Response:
     try:
         with session_scope() as session:
             actor = accounts.user_for_session_token(session, _token(request))
+            joined = organizations.check_invitation(session, raw, actor=actor, invitation_id=invitation_id).organization_id
             user = organizations.accept_invitation(
                 session, actor, raw, invitation_id=invitation_id, display_name=name, password=str(form.get("password", ""))
             )
@@ -164,7 +165,7 @@ async def join(request: Request) -> Response:
         return _redirect("/join", {**back, "display_name": name, **_field_errors(error)})
     except DomainError as error:
         return _redirect("/join", {**back, "error": error.message})
-    response = _redirect("/organization", {"notice": "Welcome to the team."})
+    response = _redirect("/organization", {"organization": str(joined), "notice": "Welcome to the team."})
     if new_token:
         set_session_cookie(response, new_token)
     return response

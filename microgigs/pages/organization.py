@@ -61,6 +61,15 @@ def organization() -> rx.Component:
                         S.organization_status == "pending",
                         rx.text("The career center is still vetting your organization: you can publish gigs once it is approved.", as_="p", size="2"),
                     ),
+                    rx.cond(
+                        S.other_teams.length() > 0,
+                        rx.text(
+                            "You also manage gigs for: ",
+                            rx.foreach(S.other_teams, lambda t: rx.link(t.name, href="/organization?organization=" + t.organization_id.to_string(), margin_right="var(--space-2)")),
+                            as_="p",
+                            size="2",
+                        ),
+                    ),
                     section("Managers", rx.vstack(rx.foreach(S.members, member_row), spacing="2", width="100%")),
                     rx.cond(
                         S.is_owner,

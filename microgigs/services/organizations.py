@@ -1,7 +1,7 @@
 """Employer onboarding: the career center's vetting queue, approval, rejection and
 suspension, and an owner's team (invite and remove managers)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -48,6 +48,12 @@ class PendingInvitation:
 
 
 @dataclass
+class OtherTeam:
+    organization_id: int
+    name: str
+
+
+@dataclass
 class Team:
     organization_id: int
     name: str
@@ -55,6 +61,8 @@ class Team:
     is_owner: bool
     members: list[MemberRow]
     invitations: list[PendingInvitation]
+    # The other employers this person also manages for (after accepting an invitation): (id, name).
+    other_teams: list[OtherTeam] = field(default_factory=list)
 
 
 def domain_of_website(website: str) -> str:
@@ -193,12 +201,13 @@ def _managed_org(session: Session, actor: User | None, organization_id: int) -> 
     return org
 
 
-def team(session: Session, actor: User | None) -> Team | None:
-    """The actor's employer and its people (None when the actor manages no employer)."""
+def team(session: Session, actor: User | None, organization_id: int = 0) -> Team | None:
+    """The actor's employer (`organization_id` when they manage it, else their first) and its
+    people; None when the actor manages no employer."""
     org_ids = policy.organization_ids_managed_by(session, actor)
     if not org_ids:
         return None
-    org = get_organization(session, org_ids[0])
+    org = get_organization(session, organization_id if organization_id in org_ids else org_ids[0])
     members = [
         MemberRow(user_id=u.id, name=u.display_name, email=u.email, role=m.role, is_you=u.id == actor.id)
         for m, u in session.exec(
@@ -216,7 +225,12 @@ def team(session: Session, actor: User | None) -> Team | None:
         ):
             if account_security._aware(row.expires_at) > now:
                 invitations.append(PendingInvitation(email=row.email, expires_at=row.expires_at.strftime("%Y-%m-%d")))
-    return Team(organization_id=org.id, name=org.name, status=org.status, is_owner=owner, members=members, invitations=invitations)
+    others = [OtherTeam(other_id, name) for other_id, name in session.exec(
+        select(Organization.id, Organization.name).where(Organization.id.in_(org_ids), Organization.id != org.id).order_by(Organization.name)
+    )]
+    return Team(
+        organization_id=org.id, name=org.name, status=org.status, is_owner=owner, members=members, invitations=invitations, other_teams=others
+    )
 
 
 def invite_manager(session: Session, actor: User | None, organization_id: int, email: str) -> str:
@@ -266,6 +280,7 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
 class InvitationView:
     organization: str
     email: str
+    organization_id: int = 0
     # The invited address already has an account: they sign in to accept instead of signing up.
     has_account: bool = False
 
@@ -285,7 +300,7 @@ def check_invitation(session: Session, raw_token: str | None, *, actor: User | N
     row = _invitation(session, actor, raw_token, invitation_id)
     org = get_organization(session, row.organization_id)
     has_account = session.exec(select(User.id).where(User.email == row.email)).first() is not None
-    return InvitationView(organization=org.name, email=row.email, has_account=has_account)
+    return InvitationView(organization=org.name, email=row.email, organization_id=org.id, has_account=has_account)
 
 
 def accept_invitation(

@@ -5,7 +5,7 @@ import reflex as rx
 from microgigs.db import session_scope
 from microgigs.services import organizations
 from microgigs.services.errors import DomainError
-from microgigs.services.organizations import MemberRow, PendingInvitation
+from microgigs.services.organizations import MemberRow, OtherTeam, PendingInvitation
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
 
@@ -18,6 +18,7 @@ class OrganizationState(SessionState):
     is_owner: bool = False
     members: list[MemberRow] = []
     invitations: list[PendingInvitation] = []
+    other_teams: list[OtherTeam] = []
     error_email: str = ""
     row_errors: dict[str, str] = {}
     notice: str = ""
@@ -28,16 +29,21 @@ class OrganizationState(SessionState):
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
-            team = organizations.team(session, actor)
+            team = organizations.team(session, actor, self._wanted_org())
         self.has_team = team is not None
         if team is not None:
             self.organization_name, self.organization_status, self.is_owner = team.name, team.status, team.is_owner
-            self.members, self.invitations = team.members, team.invitations
+            self.members, self.invitations, self.other_teams = team.members, team.invitations, team.other_teams
         self.loaded = True
         return None
 
+    def _wanted_org(self) -> int:
+        """?organization=N picks which employer to show, for people on more than one team."""
+        value = self.router.url.query_parameters.get("organization") or ""
+        return int(value) if value.isdigit() and len(value) < 12 else 0
+
     def _org_id(self, session, actor) -> int:
-        team = organizations.team(session, actor)
+        team = organizations.team(session, actor, self._wanted_org())
         if team is None:
             raise DomainError("You are not on an employer's team.")
         return team.organization_id

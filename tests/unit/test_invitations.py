@@ -58,6 +58,10 @@ def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(
     user = organizations.accept_invitation(session, elsewhere, "", invitation_id=invitation_id)
     assert user.id == elsewhere.id and policy.manages_organization(session, elsewhere, owner.org.id)
     assert policy.manages_organization(session, elsewhere, contoso.org.id)  # and still their own
+    # Their team page can show either employer, and names the other.
+    joined = organizations.team(session, elsewhere, owner.org.id)
+    assert joined.name == "Northwind" and not joined.is_owner and [t.name for t in joined.other_teams] == ["Contoso"]
+    assert organizations.team(session, elsewhere, 999_999).name == "Contoso"  # one they do not manage: their first
     # Either link is spent now.
     with pytest.raises(DomainError, match="already been used"):
         organizations.accept_invitation(session, elsewhere, raw)

@@ -65,7 +65,7 @@ def organization() -> rx.Component:
                         S.other_teams.length() > 0,
                         rx.text(
                             "You also manage gigs for: ",
-                            rx.foreach(S.other_teams, lambda t: rx.link(t.name, href="/organization?organization=" + t.organization_id.to_string(), margin_right="var(--space-2)")),
+                            rx.foreach(S.other_teams, lambda t: rx.link(t.name, href="/organization?organization=" + t.organization_id.to_string(), underline="always", margin_right="var(--space-2)")),
                             as_="p",
                             size="2",
                         ),

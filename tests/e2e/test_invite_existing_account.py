@@ -6,12 +6,12 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_accounts import PHONE, last_link, loaded, sign_in, sign_up
+from tests.e2e.test_accounts import PHONE, last_link, loaded, sign_up
 
 PASSPHRASE = "a long enough passphrase"
 
 
-def _owner_invites(new_context, invitee: str, assert_accessible=None):
+def _owner_invites(new_context, invitee: str) -> str:
     owner = new_context().new_page()
     org = f"Inviting Co {secrets.token_hex(3)}"
     sign_up(owner, f"owner-{secrets.token_hex(3)}@inviting.example", PASSPHRASE, employer=org)

@@ -31,6 +31,7 @@ from microgigs.pages import (
     staff_audit,
     staff_employers,
     staff_skills,
+    staff_student,
     verify,
     verify_email,
 )
@@ -51,7 +52,7 @@ PAGES = (
     # credentials
     my_credentials, certificate, verify,
     # career-center staff
-    staff_employers, staff_skills, staff_audit, insights, admin_outbox,
+    staff_employers, staff_skills, staff_audit, staff_student, insights, admin_outbox,
 )
 for page in PAGES:
     page.register(app)

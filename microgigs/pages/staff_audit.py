@@ -47,6 +47,7 @@ def event_row(row) -> rx.Component:
     return row_card(
         rx.flex(rx.text(row.action, weight="bold"), rx.text(row.subject, size="2", style=PRE_WRAP), rx.text(row.at, size="2", color="var(--gray-11)"), spacing="3", wrap="wrap"),
         rx.text("By ", row.actor, size="2", style=PRE_WRAP),
+        rx.cond(row.subject_href != "", rx.link("Open this student's profile", href=row.subject_href, size="2", underline="always")),
         rx.cond(row.detail != "", rx.text(row.detail, size="1", style=PRE_WRAP, color="var(--gray-11)")),
     )
 

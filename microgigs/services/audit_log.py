@@ -33,6 +33,7 @@ class AuditRow:
     action: str
     subject: str
     detail: str
+    subject_href: str = ""  # a student's profile page, when the subject is a student
 
 
 def search(
@@ -89,6 +90,7 @@ def search(
             action=event.action,
             subject=f"{event.subject_type} {event.subject_id}" + (f" ({whom.display_name} <{whom.email}>)" if whom else ""),
             detail=event.detail[:300],
+            subject_href=f"/staff/students/{whom.id}" if whom is not None and whom.role == "student" else "",
         )
         for event, who, whom in rows
     ]

@@ -89,6 +89,53 @@ def profile_view(session: Session, actor: User | None) -> ProfileView:
     )
 
 
+@dataclass
+class StudentRecord:
+    """A student's profile as career-center staff see it (everything, pedigree included)."""
+
+    user_id: int
+    display_name: str
+    email: str
+    active: bool
+    timezone: str
+    skills: list[str]
+    interests: str
+    hours_per_week: int
+    links: list[str]
+    school: str
+    major: str
+    graduation_year: str
+    has_photo: bool
+
+
+def student_for_staff(session: Session, actor: User | None, user_id: int) -> StudentRecord:
+    """Staff open a student's profile; each opening is a view in the audit log."""
+    policy.require(policy.is_staff(actor), "Only career-center staff can open a student's profile.")
+    user = session.get(User, user_id)
+    if user is None or user.role != "student" or user.deleted_at is not None:
+        raise NotFound("That student")
+    profile = session.get(StudentProfile, user.id) or StudentProfile(user_id=user.id)
+    skills = sorted(
+        session.exec(select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == user.id))
+    )
+    view_log.record_view(session, actor, "profile", "user", user.id)
+    return StudentRecord(
+        user_id=user.id,
+        display_name=user.display_name,
+        email=user.email,
+        active=user.is_active,
+        timezone=user.timezone,
+        skills=skills,
+        interests=profile.interests,
+        hours_per_week=profile.hours_per_week,
+        links=[link for link in profile.links.splitlines() if link],
+        school=profile.school,
+        major=profile.major,
+        graduation_year=str(profile.graduation_year or ""),
+        has_photo=bool(user.photo_name),
+    )
+
+
 def update_student_profile(session: Session, actor: User | None, data: StudentProfileInput, today: date | None = None) -> StudentProfile:
     policy.require(policy.is_student(actor), "Only students keep a student profile.")
     today = today or date.today()

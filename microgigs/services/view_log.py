@@ -18,6 +18,7 @@ from microgigs.services import audit, policy
 # What a page can show, and the words the audit-log filter offers for it.
 VIEW_KINDS = {
     "applicant": "an application (list of applicants)",
+    "profile": "a student's profile",
     "workspace": "an engagement workspace",
     "photo": "a profile photo",
     "export": "a data export",

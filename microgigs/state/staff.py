@@ -13,7 +13,7 @@ from microgigs.services import audit_log, organizations, policy, profiles
 from microgigs.services.audit_log import AuditRow
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import VettingRow
-from microgigs.services.profiles import SkillRow
+from microgigs.services.profiles import SkillRow, StudentRecord
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
@@ -225,3 +225,33 @@ class StaffAuditState(SessionState):
     def search(self, form_data: dict):
         """Put the filters in the URL; loading that URL runs the search."""
         return rx.redirect(audit_url(form_data or {}))
+
+
+EMPTY_STUDENT = StudentRecord(0, "", "", False, "", [], "", 0, [], "", "", "", False)
+
+
+class StaffStudentState(SessionState):
+    """/staff/students/N: one student's profile for career-center staff (a recorded view)."""
+
+    loaded: bool = False
+    found: bool = False
+    message: str = ""
+    student: StudentRecord = EMPTY_STUDENT
+
+    @rx.event
+    def load_student(self):
+        last = (self.router.url.path or "").rstrip("/").rsplit("/", 1)[-1]
+        self.found, self.message, self.student = False, "", EMPTY_STUDENT
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                # Opening the page is the view; nothing else here re-reads the profile.
+                self.student = profiles.student_for_staff(session, actor, int(last) if last.isdigit() and len(last) < 12 else 0)
+            self.found = True
+        except DomainError as error:
+            self.message = error.message
+        self.loaded = True
+        return None
+

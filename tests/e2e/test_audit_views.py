@@ -1,5 +1,6 @@
 """Staff see who viewed whom: a manager opens a gig's applicants, then staff find that view on
-/staff/audit by kind and by whose data, and the filter survives in the URL."""
+/staff/audit by kind and by whose data, the filter survives in the URL, and staff open the
+student's profile from the event (a view recorded in its turn)."""
 
 import re
 import sqlite3
@@ -63,6 +64,21 @@ def test_staff_find_who_viewed_a_student_and_the_filter_lives_in_the_url(new_con
     expect(staff.get_by_role("combobox", name="Kind of event")).to_have_text(re.compile("application"))
     expect(event.first).to_be_visible()
     assert_accessible(staff)
+
+    # From the event to the student's whole profile; opening it is itself a view in the log.
+    event.first.get_by_role("link", name="Open this student's profile").click()
+    expect(staff).to_have_url(re.compile(r"/staff/students/\d+"))
+    loaded(staff)
+    expect(staff.get_by_text(student_email)).to_be_visible()
+    expect(staff.get_by_role("heading", name="School details")).to_be_visible()
+    staff.goto(staff.url)  # axe after a fresh load, not right after a client-side click
+    loaded(staff)
+    assert_accessible(staff)
+    staff.get_by_role("link", name="Who else viewed this student").click()
+    loaded(staff)
+    profile_view = staff.get_by_role("article").filter(has_text="viewed.profile")
+    expect(profile_view).to_have_count(1)
+    expect(profile_view).to_contain_text(STAFF)
 
     # A mistyped email gets its message next to the field, and no rows.
     staff.goto("/staff/audit/?kind=views&subject_email=not-an-email")

@@ -14,7 +14,7 @@ from microgigs.services.errors import NotAllowed
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.engagement import EngagementState
 from microgigs.state.manage_gig import ManageGigState
-from microgigs.state.staff import StaffAuditState, audit_url
+from microgigs.state.staff import StaffAuditState, StaffStudentState, audit_url
 from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
@@ -179,3 +179,31 @@ def test_a_subject_without_an_account_row_shows_just_its_number(session, make):
     view_log.record_view(session, staff, "photo", "user", 999_999)
     assert audit_log.search(session, staff, kind="viewed.photo")[0].subject == "user 999999"
     assert session.get(User, 999_999) is None
+
+
+def test_staff_opening_a_students_profile_is_a_view_and_only_staff_may(app_db, make):
+    staff = make.staff()
+    ada = make.student("Ada", school="Hidden University", major="Maths", graduation_year=2027)
+    manager = make.employer().manager
+    app_db.commit()
+
+    state = state_for(StaffStudentState, f"/staff/students/{ada.id}", session_token(app_db, staff))
+    run_handler("load_student", state)
+    assert state.found and (state.student.email, state.student.school, state.student.graduation_year) == (ada.email, "Hidden University", "2027")
+    run_handler("load_student", state)  # a refresh within the window
+    assert views(app_db, "profile") == [("viewed.profile", staff.id, ada.id, {})]
+    # The audit row links back to the profile it is about.
+    [row] = audit_log.search(app_db, staff, kind="viewed.profile")
+    assert row.subject_href == f"/staff/students/{ada.id}"
+
+    for person, message in ((manager, "Only career-center staff"), (ada, "Only career-center staff")):
+        refused = state_for(StaffStudentState, f"/staff/students/{ada.id}", session_token(app_db, person))
+        run_handler("load_student", refused)
+        assert not refused.found and message in refused.message and refused.student.email == ""
+    for url in (f"/staff/students/{manager.id}", "/staff/students/999999", "/staff/students/abc"):
+        missing = state_for(StaffStudentState, url, session_token(app_db, staff))
+        run_handler("load_student", missing)
+        assert not missing.found and "not" in missing.message.lower()
+    assert len(views(app_db, "profile")) == 1
+    signed_out = state_for(StaffStudentState, f"/staff/students/{ada.id}")
+    assert redirect_path(run_handler("load_student", signed_out)) == f"/login?next=/staff/students/{ada.id}"

@@ -35,7 +35,7 @@ def body() -> rx.Component:
                 rx.text("The employer approved this work. Its deliverables are private.", size="2"),
             ),
         ),
-        rx.el.a("Verify the credential", href="/verify?id=" + V.public_id, reload_document=True),
+        rx.link("Verify the credential", href="/verify?id=" + V.public_id, as_child=False),
         spacing="4",
         width="100%",
     )

@@ -81,7 +81,7 @@ def work_row(item) -> rx.Component:
             ),
         ),
         rx.flex(
-            rx.el.a("Verify credential", href=item.credential_url, reload_document=True),
+            rx.link("Verify credential", href=item.credential_url, as_child=False, aria_label="Verify credential: " + item.title),
             rx.link("Choose in the workspace", href="/engagements/" + item.engagement_id.to_string(), aria_label="Choose what to show in the workspace: " + item.title),
             spacing="4",
             wrap="wrap",

@@ -47,8 +47,8 @@ def gig_card(item) -> rx.Component:
         rx.cond(item.skills.length() > 0, fact("Skills", item.skills.join(", "))),
         deliverables(item),
         rx.flex(
-            rx.el.a("Verify credential", href=item.credential_url, reload_document=True, aria_label="Verify credential: " + item.title),
-            rx.el.a("Evidence", href=item.evidence_url, reload_document=True, aria_label="Evidence: " + item.title),
+            rx.link("Verify credential", href=item.credential_url, as_child=False, aria_label="Verify credential: " + item.title),
+            rx.link("Evidence", href=item.evidence_url, as_child=False, aria_label="Evidence: " + item.title),
             spacing="4",
             wrap="wrap",
         ),

@@ -12,6 +12,7 @@ from microgigs.pages import (
     dashboard,
     disputes,
     engagement,
+    evidence,
     gig_detail,
     home,
     insights,
@@ -23,8 +24,10 @@ from microgigs.pages import (
     notifications,
     organization,
     password_reset,
+    portfolio,
     post_gig,
     profile,
+    public_portfolio,
     review,
     saved,
     signup,
@@ -51,6 +54,8 @@ PAGES = (
     dashboard, manage_gig, engagement, notifications, review, disputes,
     # credentials
     my_credentials, certificate, verify,
+    # portfolio and public evidence
+    portfolio, public_portfolio, evidence,
     # career-center staff
     staff_employers, staff_skills, staff_audit, staff_student, insights, admin_outbox,
 )

@@ -448,3 +448,27 @@ class ProhibitedTerm(SQLModel, table=True):
     term: str = Field(max_length=60, unique=True, index=True)  # stored lower-case
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- the public portfolio (issue 7) -------------------------------------------------
+
+
+class Portfolio(SQLModel, table=True):
+    """A student's opt-in public page at /p/<handle>. Private until the student publishes it."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    handle: str = Field(max_length=30, unique=True, index=True)  # stored lower-case
+    is_public: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EvidenceSharing(SQLModel, table=True):
+    """Whether one engagement's approved deliverables may be shown publicly: the employer
+    allows it and the student chooses to show them; both must say yes."""
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    employer_allows: bool = False
+    employer_decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    student_shows: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -60,6 +60,7 @@ def header() -> rx.Component:
                             rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
                             rx.cond(SessionState.is_student, _nav_link("Saved", "/saved")),
                             rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),
+                            rx.cond(SessionState.is_student, _nav_link("Portfolio", "/portfolio")),
                             rx.cond(SessionState.is_manager, _nav_link("Team", "/organization")),
                             rx.cond(
                                 SessionState.is_staff,

@@ -1,4 +1,5 @@
-"""Deliverable downloads: only for people who may see the engagement."""
+"""Deliverable downloads: for people who may see the engagement, or for anyone when both the
+employer and the student made the approved deliverables public (services/evidence.py)."""
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
@@ -6,7 +7,7 @@ from starlette.routing import Route
 
 from microgigs.db import session_scope
 from microgigs.http.session_cookie import token_from_cookie_header
-from microgigs.services import accounts, engagements
+from microgigs.services import accounts, engagements, evidence
 from microgigs.services.errors import DomainError
 
 
@@ -23,6 +24,10 @@ async def download(request: Request) -> Response:
             row, path = engagements.file_for_download(session, actor, file_id)
         except DomainError as error:
             return PlainTextResponse(error.message, status_code=404)
+    return _file_response(row, path)
+
+
+def _file_response(row, path) -> Response:
     if not path.is_file():
         return PlainTextResponse("That file was not found.", status_code=404)
     return FileResponse(
@@ -34,4 +39,21 @@ async def download(request: Request) -> Response:
     )
 
 
-routes = [Route("/files/{file_id}", download, methods=["GET"])]
+async def public_download(request: Request) -> Response:
+    """A file of a credential's public evidence: no sign-in, but both keys must be turned."""
+    try:
+        file_id = int(request.path_params["file_id"])
+    except ValueError:
+        return PlainTextResponse("That file was not found.", status_code=404)
+    try:
+        with session_scope() as session:
+            row, path = evidence.public_file(session, request.path_params["public_id"], file_id)
+    except DomainError as error:
+        return PlainTextResponse(error.message, status_code=404)
+    return _file_response(row, path)
+
+
+routes = [
+    Route("/files/{file_id}", download, methods=["GET"]),
+    Route("/evidence/{public_id}/files/{file_id}", public_download, methods=["GET"]),
+]

@@ -66,6 +66,8 @@ def engagement_row(row) -> rx.Component:
             fact("Pay", rx.text(row.pay, as_="span", weight="bold")),
             fact("Due", row.due_date),
         ),
+        # Try before you hire: the employer's next step with the student, once there is one.
+        rx.cond(row.hiring != "", rx.badge(row.hiring, color_scheme="blue", variant="soft", high_contrast=True, size="2")),
         demo_payments_badge(S.payment_label),
         button_link("Open workspace", f"/engagements/{row.id}", variant="soft", aria_label="Open workspace: " + row.gig_title),
     )

@@ -538,6 +538,89 @@ def cancel_box() -> rx.Component:
     )
 
 
+# --- after the gig: try before you hire, public deliverables ---------------------------------
+
+
+def _callout(text, icon: str = "info") -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon, aria_hidden="true")),
+        rx.callout.text(text),
+        color_scheme="blue",
+        high_contrast=True,
+        width="100%",
+    )
+
+
+def hiring_box() -> rx.Component:
+    """The manager marks "invited to interview", then "offer made"; the student sees both."""
+    invited, offered = V.interview_invited_on != "", V.offer_made_on != ""
+    return section(
+        "Try before you hire",
+        rx.cond(offered, _callout(rx.text(V.employer, " made an offer on ", V.offer_made_on, ".", as_="span"), "circle-check")),
+        rx.cond(invited, _callout(rx.text(V.employer, " invited ", V.student_name, " to interview on ", V.interview_invited_on, ".", as_="span"))),
+        rx.cond(
+            V.viewer_manages,
+            rx.cond(
+                ~invited,
+                rx.vstack(
+                    rx.text("Liked working with ", V.student_name, "? Invite them to interview; they are told at once.", size="2"),
+                    rx.button("Invite to interview", on_click=S.invite_to_interview, size="2"),
+                    spacing="2",
+                    align="start",
+                ),
+                rx.cond(~offered, rx.button("Record offer made", on_click=S.record_offer, size="2", variant="outline")),
+            ),
+            rx.cond(~invited, rx.text("If the employer invites you to interview, you will see it here and in your notifications.", size="2")),
+        ),
+    )
+
+
+def evidence_box() -> rx.Component:
+    """Both keys to showing the approved deliverables publicly, and the viewer's own key."""
+    employer_says = rx.cond(V.evidence_employer_allows, "allows showing them", "has not allowed showing them")
+    student_says = rx.cond(V.evidence_student_shows, "chose to show them", "keeps them hidden")
+    return section(
+        "Public deliverables",
+        rx.text(
+            "The approved version is shown on the credential's evidence page and the student's portfolio only when "
+            "the employer allows it and the student chooses to show it.",
+            size="2",
+        ),
+        rx.text("The employer ", employer_says, "; the student ", student_says, ".", size="2", weight="medium"),
+        rx.cond(
+            S.evidence_public,
+            rx.text("The deliverables are public.", size="2"),
+            rx.text("The deliverables are private.", size="2"),
+        ),
+        rx.cond(
+            V.viewer_manages,
+            rx.cond(
+                V.evidence_employer_allows,
+                rx.button("Stop showing the deliverables publicly", on_click=S.allow_public_evidence(False), size="2", variant="outline"),
+                rx.button("Allow showing the deliverables publicly", on_click=S.allow_public_evidence(True), size="2"),
+            ),
+        ),
+        rx.cond(
+            V.viewer_is_student,
+            rx.cond(
+                V.evidence_student_shows,
+                rx.button("Hide my deliverables from the public", on_click=S.show_public_evidence(False), size="2", variant="outline"),
+                rx.button("Show my deliverables publicly", on_click=S.show_public_evidence(True), size="2"),
+            ),
+        ),
+    )
+
+
+def after_the_gig() -> rx.Component:
+    return rx.vstack(
+        form_alert(S.after_error),
+        hiring_box(),
+        evidence_box(),
+        spacing="5",
+        width="100%",
+    )
+
+
 def follow_up() -> rx.Component:
     """Where to go next: reviews once the work has ended, a dispute while it is under way."""
     ended = (V.status == "approved") | (V.status == "paid") | (V.status == "cancelled")
@@ -555,6 +638,7 @@ def body() -> rx.Component:
         notice(S.notice),
         paid_callout(),
         summary(),
+        rx.cond(S.finished, after_the_gig()),
         history(),
         rx.cond(S.can_review, review()),
         rx.cond(S.can_submit, submit_form()),

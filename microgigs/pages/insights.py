@@ -17,6 +17,7 @@ TITLES = {
     "participation_by_graduation_year": "Students taking part, by graduation year",
     "participation_by_first_generation": "Students taking part, first-generation (self-reported)",
     "paid_to_students": "Money paid to students per week (cents)",
+    "conversion_by_employer": "Try before you hire: interviews and offers per employer",
 }
 
 
@@ -117,6 +118,8 @@ def dashboard() -> rx.Component:
             stat("Median days to fill", S.headline.median_days_to_fill),
             stat("Completion rate", S.headline.completion_rate),
             stat("Paid to students", S.headline.paid_to_students),
+            stat("Finished gigs leading to an interview", S.headline.interview_rate),
+            stat("Finished gigs leading to an offer", S.headline.offer_rate),
             columns=rx.breakpoints(initial="2", sm="4"),
             spacing="3",
             width="100%",
@@ -140,6 +143,7 @@ def dashboard() -> rx.Component:
         chart("applications_per_gig", bars(S.per_gig, "gig", ("applications", "#3e63dd"))),
         chart("skills_asked_vs_held", bars(S.skills, "skill", ("gigs_asking", "#3e63dd"), ("students_with", "#30a46c"))),
         chart("paid_to_students", bars(S.paid, "week", ("dollars", "#30a46c"))),
+        chart("conversion_by_employer", bars(S.conversion, "employer", ("finished", "#3e63dd"), ("interviews", "#e54d2e"), ("offers", "#30a46c"))),
         *[chart(name, None) for name in TABLES if name.startswith("participation_by_")],
         rx.text("Groups of fewer than 5 students are not shown, so no one can be picked out.", size="2", color="var(--gray-11)"),
         spacing="5",

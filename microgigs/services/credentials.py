@@ -87,7 +87,9 @@ def issue_for_engagement(session: Session, engagement: Engagement) -> Credential
         },
         "evidence": [
             {
-                "id": f"{_base_url()}/engagements/{engagement.id}",
+                # A public page that shows the deliverables only when the employer and the
+                # student both allowed it (services/evidence.py); otherwise just the approval.
+                "id": f"{_base_url()}/evidence/{public_id}",
                 "type": ["Evidence"],
                 "name": f"Deliverables for {gig.title}",
                 "description": f"Approved by {employer.name} on {(engagement.approved_at or issued):%Y-%m-%d}.",

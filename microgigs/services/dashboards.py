@@ -25,7 +25,7 @@ from microgigs.models import (
     SubmissionFile,
     User,
 )
-from microgigs.services import notifications, policy, view_log
+from microgigs.services import evidence, notifications, policy, view_log
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
@@ -53,6 +53,8 @@ class EngagementRow:
     status: str
     pay: str
     due_date: str
+    # Try before you hire: "Invited to interview" / "Offer made" after the gig, or "".
+    hiring: str = ""
 
 
 @dataclass
@@ -178,12 +180,27 @@ class EngagementView:
     messages: list[MessageView] = field(default_factory=list)
     extensions: list[ExtensionView] = field(default_factory=list)
     viewer_may_cancel: bool = False
+    # Try before you hire (dates as YYYY-MM-DD, "" when not yet).
+    interview_invited_on: str = ""
+    offer_made_on: str = ""
+    # Public evidence: both keys must be turned for the approved deliverables to be shown.
+    evidence_employer_allows: bool = False
+    evidence_student_shows: bool = False
 
 
 def _human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, size // 1024)} KB"
+
+
+def hiring_step(engagement: Engagement) -> str:
+    """Where try-before-you-hire stands, in words ("" before any step)."""
+    if engagement.offer_made_at is not None:
+        return "Offer made"
+    if engagement.interview_invited_at is not None:
+        return "Invited to interview"
+    return ""
 
 
 def _engagement_rows(session: Session, engagements: list[Engagement]) -> list[EngagementRow]:
@@ -200,6 +217,7 @@ def _engagement_rows(session: Session, engagements: list[Engagement]) -> list[En
                 status=e.status,
                 pay=format_money(e.pay_cents, e.currency),
                 due_date=e.due_date.isoformat(),
+                hiring=hiring_step(e),
             )
         )
     return rows
@@ -348,6 +366,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         for f in session.exec(select(SubmissionFile).where(SubmissionFile.submission_id.in_(list(files_by_submission)))):
             files_by_submission[f.submission_id].append(FileView(id=f.id, name=f.original_name, size=_human_size(f.size_bytes)))
     gateway = get_settings().payment_gateway
+    sharing = evidence.sharing_of(session, engagement.id)
     return EngagementView(
         id=engagement.id,
         gig_id=gig.id,
@@ -380,6 +399,10 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         extensions=_extensions(session, actor, engagement, policy.manages_gig(session, actor, gig)),
         viewer_may_cancel=(policy.manages_gig(session, actor, gig) or policy.is_staff(actor))
         and engagement.status in ("funding", "active", "submitted", "changes_requested"),
+        interview_invited_on=f"{engagement.interview_invited_at:%Y-%m-%d}" if engagement.interview_invited_at else "",
+        offer_made_on=f"{engagement.offer_made_at:%Y-%m-%d}" if engagement.offer_made_at else "",
+        evidence_employer_allows=sharing.employer_allows,
+        evidence_student_shows=sharing.student_shows,
     )
 
 

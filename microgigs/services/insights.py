@@ -69,6 +69,9 @@ class Headline:
     median_days_to_fill: float
     completion_rate: str
     paid_to_students: str
+    # Try before you hire, over every employer in the filters: share of finished engagements.
+    interview_rate: str = "—"
+    offer_rate: str = "—"
 
 
 def _gig_scope(filters: InsightFilters):
@@ -182,6 +185,34 @@ def money_table(session: Session, filters: InsightFilters) -> Table:
     return Table("paid_to_students", ["week", "cents"], [[w, c] for w, c in sorted(totals.items())])
 
 
+def conversion_table(session: Session, filters: InsightFilters) -> Table:
+    """Try before you hire, per employer: engagements finished (approved) in the window, how
+    many led to an interview invitation and to an offer, and those as a share of finished."""
+    start, end = filters.window()
+    rows = session.exec(
+        select(
+            Organization.name,
+            func.count(Engagement.id),
+            func.count(Engagement.interview_invited_at),
+            func.count(Engagement.offer_made_at),
+        )
+        .join(Gig, Gig.organization_id == Organization.id)
+        .join(Engagement, Engagement.gig_id == Gig.id)
+        .where(Engagement.status.in_(("approved", "paid")), Engagement.approved_at.between(start, end), *_gig_scope(filters))
+        .group_by(Organization.name)
+        .order_by(Organization.name)
+    ).all()
+
+    def share(part: int, whole: int) -> str:
+        return f"{round(100 * part / whole)}%" if whole else "—"
+
+    return Table(
+        "conversion_by_employer",
+        ["employer", "finished", "interviews", "offers", "interview_rate", "offer_rate"],
+        [[name, f, i, o, share(i, f), share(o, f)] for name, f, i, o in rows],
+    )
+
+
 def headline(session: Session, filters: InsightFilters) -> Headline:
     opened = _events(session, "gig.open", filters)
     filled = _events(session, "gig.filled", filters)
@@ -192,6 +223,8 @@ def headline(session: Session, filters: InsightFilters) -> Headline:
     apps = applications_table(session, filters)
     total_apps = sum(int(r[3]) for r in apps.rows)
     paid = sum(int(r[1]) for r in money_table(session, filters).rows)
+    conversion = conversion_table(session, filters).rows
+    finished = sum(int(r[1]) for r in conversion)
     return Headline(
         gigs_posted=len(opened),
         gigs_filled=len(filled),
@@ -201,6 +234,8 @@ def headline(session: Session, filters: InsightFilters) -> Headline:
         median_days_to_fill=round(median(days_to_fill), 1) if days_to_fill else 0.0,
         completion_rate=f"{round(100 * len(completed) / ended)}%" if ended else "—",
         paid_to_students=format_money(paid),
+        interview_rate=f"{round(100 * sum(int(r[2]) for r in conversion) / finished)}%" if finished else "—",
+        offer_rate=f"{round(100 * sum(int(r[3]) for r in conversion) / finished)}%" if finished else "—",
     )
 
 
@@ -212,6 +247,7 @@ TABLES = {
     "participation_by_graduation_year": lambda s, f: participation_table(s, f, "graduation_year"),
     "participation_by_first_generation": lambda s, f: participation_table(s, f, "first_generation"),
     "paid_to_students": money_table,
+    "conversion_by_employer": conversion_table,
 }
 
 

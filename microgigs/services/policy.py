@@ -127,3 +127,21 @@ def may_export_own_data(actor: User | None) -> bool:
 def may_delete_own_account(actor: User | None) -> bool:
     """Students delete their account themselves; employers and staff go through the career center."""
     return is_student(actor)
+
+
+# --- portfolio and public evidence (issue 7) ----------------------------------------
+
+
+def may_keep_portfolio(actor: User | None) -> bool:
+    """Only students have a public portfolio (opt-in)."""
+    return is_student(actor)
+
+
+def may_allow_public_evidence(session: Session, actor: User | None, gig: Gig) -> bool:
+    """The employer's key to showing deliverables publicly: a manager of the gig."""
+    return gig is not None and manages_gig(session, actor, gig)
+
+
+def may_show_own_evidence(actor: User | None, engagement: Engagement) -> bool:
+    """The student's key: only the student who did the work."""
+    return is_student(actor) and actor.id == engagement.student_id

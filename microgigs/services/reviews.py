@@ -229,3 +229,13 @@ def private_notes(session: Session, actor: User) -> list[tuple[int, str, str]]:
         for r in session.exec(select(Review).where(Review.private_note != "").order_by(Review.created_at.desc()))
     ]
 
+
+
+def published_reviews_of_student(session: Session, student_id: int, now: datetime | None = None) -> dict[int, Review]:
+    """Engagement id -> the published review of the student (for their public portfolio)."""
+    rows = session.exec(
+        select(Review)
+        .join(Engagement, Engagement.id == Review.engagement_id)
+        .where(Engagement.student_id == student_id, Review.subject == "student", _published(now or utcnow()))
+    )
+    return {r.engagement_id: r for r in rows}

@@ -8,7 +8,7 @@ page showed, so a stale page gets the service's "a newer version has arrived" me
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import closing, dashboards, engagements
+from microgigs.services import closing, dashboards, engagements, evidence, hiring
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
@@ -91,6 +91,8 @@ class EngagementState(SessionState):
     extension_errors: dict[str, str] = {}
     extension_key: int = 0
     cancel_errors: dict[str, str] = {}
+    # After the gig: try before you hire, and showing the deliverables publicly.
+    after_error: str = ""
     notice: str = ""
 
     @rx.var
@@ -333,3 +335,49 @@ class EngagementState(SessionState):
         except DomainError as error:
             self.cancel_errors = field_errors(error)
         return self._reload()
+
+    # --- after the gig -------------------------------------------------------------------
+
+    @rx.var
+    def finished(self) -> bool:
+        return self.view.status in ("approved", "paid")
+
+    @rx.var
+    def evidence_public(self) -> bool:
+        return self.view.evidence_employer_allows and self.view.evidence_student_shows
+
+    def _after_gig(self, action, done: str):
+        """Run one after-the-gig service call; its refusal shows above the buttons."""
+        self.after_error, self.notice = "", ""
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                action(session, actor, self._engagement_id())
+            self.notice = done
+        except DomainError as error:
+            self.after_error = error.message
+        return self._reload()
+
+    @rx.event
+    def invite_to_interview(self):
+        return self._after_gig(hiring.invite_to_interview, "Invitation to interview recorded. The student has been told.")
+
+    @rx.event
+    def record_offer(self):
+        return self._after_gig(hiring.record_offer, "Offer recorded. The student has been told.")
+
+    @rx.event
+    def allow_public_evidence(self, allow: bool):
+        """The manager's key to showing the approved deliverables publicly."""
+        allow = allow is True
+        done = "You allow the approved deliverables to be shown publicly." if allow else "The deliverables are no longer allowed to be shown publicly."
+        return self._after_gig(lambda s, a, e: evidence.set_employer_permission(s, a, e, allow), done)
+
+    @rx.event
+    def show_public_evidence(self, show: bool):
+        """The student's key: show the approved deliverables on the portfolio and credential."""
+        show = show is True
+        done = "Your approved deliverables are shown wherever the employer allows it." if show else "Your deliverables are hidden from the public."
+        return self._after_gig(lambda s, a, e: evidence.set_student_choice(s, a, e, show), done)

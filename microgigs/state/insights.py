@@ -30,6 +30,7 @@ class InsightsState(SessionState):
     per_gig: list[dict] = []
     skills: list[dict] = []
     paid: list[dict] = []
+    conversion: list[dict] = []
 
     @rx.var
     def query(self) -> str:
@@ -62,6 +63,9 @@ class InsightsState(SessionState):
         self.per_gig = [{"gig": r[1][:24], "applications": r[3]} for r in tables["applications_per_gig"].rows[:CHART_ROWS]]
         self.skills = tables["skills_asked_vs_held"].records()
         self.paid = [{"week": w, "dollars": c / 100} for w, c in tables["paid_to_students"].rows]
+        self.conversion = [
+            {"employer": r[0][:24], "finished": r[1], "interviews": r[2], "offers": r[3]} for r in tables["conversion_by_employer"].rows[:CHART_ROWS]
+        ]
         return None
 
     @rx.event

@@ -37,7 +37,7 @@ def test_approval_issues_one_signed_open_badge(session, approved):
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert document["credentialSubject"]["achievement"]["name"] == "Survey cleanup"
     assert document["credentialSubject"]["achievement"]["creator"]["name"] == approved.employer.org.name
-    assert document["evidence"][0]["id"].endswith(f"/engagements/{approved.engagement.id}")
+    assert document["evidence"][0]["id"].endswith(f"/evidence/{row.public_id}")
     header = json.loads(base64.urlsafe_b64decode(row.jwt.split(".")[0] + "=="))
     assert header == {"alg": "RS256", "typ": "JWT", "kid": row.key_id}
     # Issuing again returns the same credential: one per engagement.

@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
-from microgigs.models import utcnow
+from microgigs.models import Review, utcnow
 from microgigs.services import engagements, reviews
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.reviews import ReviewInput
@@ -49,6 +50,10 @@ def test_a_second_review_from_the_same_side_is_refused(session, make, finished):
     colleague = make.second_manager(finished.employer)
     with pytest.raises(DomainError, match="already in"):
         reviews.write_review(session, colleague, finished.engagement.id, ReviewInput([1, 1, 1]))
+    with pytest.raises(DomainError, match="already in"):
+        reviews.write_review(session, finished.employer.manager, finished.engagement.id, ReviewInput([1, 1, 1]))
+    # Nothing stored by the refusals: the first review stands as written.
+    assert [(r.author_id, r.rating_1) for r in session.exec(select(Review))] == [(finished.employer.manager.id, 5)]
 
 
 def test_outsiders_cannot_review_or_read(session, make, finished):
@@ -57,6 +62,7 @@ def test_outsiders_cannot_review_or_read(session, make, finished):
             reviews.write_review(session, outsider, finished.engagement.id, ReviewInput([5, 5, 5]))
         with pytest.raises(NotFound):
             reviews.reviews_page(session, outsider, finished.engagement.id)
+    assert session.exec(select(Review)).all() == []  # nothing stored
 
 
 def test_reviews_wait_for_the_engagement_to_end(session, make):

@@ -1,0 +1,56 @@
+"""/evidence/<public_id>: where a credential's evidence link leads. The approved deliverables
+are shown only when the employer allowed it and the student chose to show them."""
+
+import reflex as rx
+
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import PRE_WRAP, fact, facts, loading_note, not_found_card, section
+from microgigs.state.portfolio import EvidenceState as S
+
+V = S.view
+
+
+def _file(f) -> rx.Component:
+    return rx.el.li(rx.link(f.name, href=f.href, as_child=False, download=f.name, size="2"))
+
+
+def shown() -> rx.Component:
+    return section(
+        "Approved deliverables",
+        rx.text(V.note, size="2", style=PRE_WRAP),
+        rx.cond(V.link != "", fact("Link", rx.link(V.link, href=V.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP))),
+        rx.cond(V.files.length() > 0, rx.el.ul(rx.foreach(V.files, _file), aria_label="Files", style={"margin": "0", "padding_left": "1.25rem"})),
+    )
+
+
+def body() -> rx.Component:
+    return rx.vstack(
+        facts(fact("Employer", V.employer), fact("Approved on", V.approved_on)),
+        rx.cond(
+            V.revoked,
+            rx.text("The career center revoked this credential.", weight="bold"),
+            rx.cond(
+                V.shown,
+                shown(),
+                rx.text("The employer approved this work. Its deliverables are private.", size="2"),
+            ),
+        ),
+        rx.link("Verify the credential", href="/verify?id=" + V.public_id, as_child=False),
+        spacing="4",
+        width="100%",
+    )
+
+
+def evidence_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(S.found, body(), not_found_card("There is no evidence at this address.", "Verify a credential", "/verify")),
+            loading_note(),
+        ),
+        heading=rx.cond(S.found, "Evidence: " + V.title, "Evidence"),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(evidence_page, route="/evidence/[public_id]", title="Evidence | MicroGigs", on_load=S.load)

@@ -1,0 +1,126 @@
+"""/portfolio: the student chooses a handle, publishes or hides the public page, and
+copies its share link; the finished gigs it lists, with whether their deliverables show."""
+
+import reflex as rx
+
+from microgigs.components.forms import checkbox_input, form_alert, submit_button, text_input
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import empty_note, fact, facts, loading_note, not_found_card, notice, row_card, section
+from microgigs.state.portfolio import PortfolioSettingsState as S
+
+
+def settings_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            text_input(
+                "Handle",
+                "handle",
+                hint="3 to 30 lower-case letters, digits and hyphens. Your page's address ends with /p/ and your handle.",
+                default_value=S.handle,
+                max_length=30,
+                auto_complete="off",
+                spell_check=False,
+                error=S.handle_error,
+            ),
+            checkbox_input(
+                "Show my portfolio publicly",
+                "is_public",
+                default_checked=S.is_public,
+                hint="Anyone with the link can see your finished gigs, credentials, endorsements and ratings. Never your email or school details.",
+            ),
+            submit_button("Save portfolio settings"),
+            spacing="4",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.save,
+        key=S.form_key.to_string(),
+        reset_on_submit=False,
+        no_validate=True,
+        aria_label="Portfolio settings",
+        width="100%",
+    )
+
+
+def share_box() -> rx.Component:
+    return rx.cond(
+        S.share_url != "",
+        section(
+            "Share link",
+            rx.cond(
+                S.is_public,
+                rx.text("Your portfolio is public.", size="2"),
+                rx.text("Your portfolio is private: visitors to this link see “not found” until you show it publicly.", size="2"),
+            ),
+            rx.el.label("Your portfolio's address", html_for="portfolio-share-url", style={"font_size": "var(--font-size-2)", "font_weight": "500"}),
+            rx.input(id="portfolio-share-url", value=S.share_url, read_only=True, width="100%", size="3"),
+            rx.flex(
+                rx.button("Copy share link", type="button", on_click=S.copy_share_link, variant="soft", size="2"),
+                rx.cond(S.is_public, rx.link("Open my public portfolio", href="/p/" + S.handle, size="2")),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+    )
+
+
+def work_row(item) -> rx.Component:
+    shown = item.employer_allows & item.student_shows
+    return row_card(
+        rx.heading(item.title, as_="h3", size="3"),
+        facts(
+            fact("Employer", item.employer),
+            fact(
+                "Deliverables",
+                rx.cond(
+                    shown,
+                    "shown publicly",
+                    rx.cond(item.employer_allows, "private: you have not chosen to show them", "private: the employer has not allowed showing them"),
+                ),
+            ),
+        ),
+        rx.flex(
+            rx.link("Verify credential", href=item.credential_url, as_child=False, aria_label="Verify credential: " + item.title),
+            rx.link("Choose in the workspace", href="/engagements/" + item.engagement_id.to_string(), aria_label="Choose what to show in the workspace: " + item.title),
+            spacing="4",
+            wrap="wrap",
+        ),
+        aria_label=item.title,
+    )
+
+
+def body() -> rx.Component:
+    return rx.vstack(
+        rx.text("An opt-in public page of your finished gigs and their credentials. It is private until you choose to show it."),
+        notice(S.notice),
+        form_alert(S.error),
+        section("Settings", settings_form()),
+        share_box(),
+        section(
+            "What your portfolio lists",
+            rx.cond(
+                S.work.length() > 0,
+                rx.vstack(rx.foreach(S.work, work_row), spacing="3", width="100%"),
+                empty_note("Nothing yet: each gig a manager approves is listed here with its credential."),
+            ),
+        ),
+        spacing="5",
+        width="100%",
+        max_width="40rem",
+    )
+
+
+def portfolio_settings() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(S.allowed, body(), not_found_card("Portfolios are for students.")),
+            loading_note("Loading your portfolio…"),
+        ),
+        heading="My portfolio",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(portfolio_settings, route="/portfolio", title="My portfolio | MicroGigs", on_load=S.load)

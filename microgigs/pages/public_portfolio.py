@@ -1,0 +1,105 @@
+"""/p/<handle>: a student's public portfolio (opt-in). Readable at 375 px, no email, no pedigree."""
+
+import reflex as rx
+
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, loading_note, not_found_card, row_card, section
+from microgigs.state.portfolio import PublicPortfolioState as S
+
+P = S.page
+NOT_FOUND = "There is no public portfolio at this address."
+
+
+def _heading() -> rx.Var:
+    return rx.cond(S.loaded, rx.cond(S.found, P.name, "Portfolio not found"), "Loading portfolio…")
+
+
+def _file(f) -> rx.Component:
+    # A plain <a>: the file comes from our own route, not the client router.
+    return rx.el.li(rx.link(f.name, href=f.href, as_child=False, download=f.name, size="2"))
+
+
+def deliverables(item) -> rx.Component:
+    return rx.cond(
+        item.deliverables_shown,
+        rx.box(
+            rx.text("Deliverables (shown with the employer's permission)", size="2", weight="medium"),
+            rx.text(item.deliverable_note, size="2", style=PRE_WRAP),
+            rx.cond(
+                item.deliverable_link != "",
+                fact("Link", rx.link(item.deliverable_link, href=item.deliverable_link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
+            ),
+            rx.cond(item.files.length() > 0, rx.el.ul(rx.foreach(item.files, _file), style={"margin": "0", "padding_left": "1.25rem"})),
+            width="100%",
+        ),
+    )
+
+
+def gig_card(item) -> rx.Component:
+    return row_card(
+        rx.heading(item.title, as_="h3", size="4"),
+        facts(
+            fact("Employer", item.employer),
+            fact("Completed", item.completed_on),
+            fact("Work", item.hours.to_string() + " hours"),
+            rx.cond(item.rating != "", fact("Employer's rating", item.rating)),
+        ),
+        rx.cond(item.skills.length() > 0, fact("Skills", item.skills.join(", "))),
+        deliverables(item),
+        rx.flex(
+            rx.link("Verify credential", href=item.credential_url, as_child=False, aria_label="Verify credential: " + item.title),
+            rx.link("Evidence", href=item.evidence_url, as_child=False, aria_label="Evidence: " + item.title),
+            spacing="4",
+            wrap="wrap",
+        ),
+        aria_label=item.title,
+    )
+
+
+def endorsement(e) -> rx.Component:
+    return rx.el.li(rx.badge(e.skill, " × ", e.count.to_string(), variant="soft", high_contrast=True, size="2"), style={"list_style": "none"})
+
+
+def body() -> rx.Component:
+    return rx.vstack(
+        rx.cond(P.headline != "", rx.text(P.headline, size="4")),
+        rx.cond(P.average_rating != "", rx.text("Rated ", P.average_rating, " by employers.", size="3")),
+        section(
+            "Endorsed skills",
+            rx.cond(
+                P.endorsements.length() > 0,
+                rx.el.ul(
+                    rx.foreach(P.endorsements, endorsement),
+                    aria_label="Skills endorsed by employers (how many times)",
+                    style={"display": "flex", "flex_wrap": "wrap", "gap": "0.5rem", "margin": "0", "padding": "0"},
+                ),
+                empty_note("No endorsements yet."),
+            ),
+        ),
+        section(
+            "Completed gigs",
+            rx.cond(
+                P.gigs.length() > 0,
+                rx.vstack(rx.foreach(P.gigs, gig_card), spacing="3", width="100%"),
+                empty_note("No completed gigs yet."),
+            ),
+        ),
+        rx.text("Each credential is signed by the career center; anyone can verify it.", size="2", color="var(--gray-11)"),
+        spacing="5",
+        width="100%",
+    )
+
+
+def public_portfolio() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(S.found, body(), not_found_card(NOT_FOUND, "Browse open gigs", "/")),
+            loading_note("Loading portfolio…"),
+        ),
+        heading=_heading(),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(public_portfolio, route="/p/[handle]", title="Portfolio | MicroGigs", on_load=S.load)

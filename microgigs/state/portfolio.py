@@ -1,0 +1,128 @@
+"""The portfolio pages: the student's settings (/portfolio), the public page (/p/<handle>)
+and a credential's public evidence page (/evidence/<public_id>)."""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import evidence, portfolio
+from microgigs.services.errors import DomainError
+from microgigs.services.evidence import EvidenceView
+from microgigs.services.portfolio import FinishedWork, PublicPortfolio
+from microgigs.services.validation import ValidationFailed
+from microgigs.state.session import SessionState
+
+EMPTY_PORTFOLIO = PublicPortfolio(handle="", name="", headline="", skills=[], average_rating="", endorsements=[], gigs=[])
+EMPTY_EVIDENCE = EvidenceView(public_id="", title="", employer="", approved_on="", revoked=False, shown=False)
+
+
+def last_path_part(path: str, max_len: int = 40) -> str:
+    """The last part of a path like /p/<handle> (letters, digits, - and _ only; "" otherwise)."""
+    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
+    return last if last and len(last) <= max_len and all(c.isalnum() or c in "-_" for c in last) else ""
+
+
+class PortfolioSettingsState(SessionState):
+    """/portfolio: choose a handle, publish or hide the page, copy the share link."""
+
+    loaded: bool = False
+    allowed: bool = False
+    handle: str = ""
+    is_public: bool = False
+    share_url: str = ""
+    work: list[FinishedWork] = []
+    errors: dict[str, str] = {}
+    error: str = ""
+    notice: str = ""
+    form_key: int = 0
+
+    @rx.var
+    def handle_error(self) -> str:
+        return self.errors.get("handle", "")
+
+    def _reload(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                settings = portfolio.settings_of(session, actor)
+                work = portfolio.finished_work(session, actor)
+            except DomainError as error:
+                self.allowed, self.loaded, self.error = False, True, error.message
+                return None
+        self.allowed, self.loaded = True, True
+        self.handle, self.is_public, self.share_url, self.work = settings.handle, settings.is_public, settings.share_url, work
+        return None
+
+    @rx.event
+    def load(self):
+        self.errors, self.error, self.notice = {}, "", ""
+        return self._reload()
+
+    @rx.event
+    def save(self, form_data: dict):
+        form_data = form_data or {}
+        handle = str(form_data.get("handle", ""))[:200]
+        public = str(form_data.get("is_public") or "").lower() in ("on", "true", "1", "yes")
+        self.errors, self.error, self.notice = {}, "", ""
+        try:
+            # Caught outside the scope: a refused handle rolls back, nothing is stored.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                saved = portfolio.save_settings(session, actor, handle, public)
+        except ValidationFailed as error:
+            self.errors = dict(error.errors)
+            return None
+        except DomainError as error:
+            self.error = error.message
+            return None
+        self.notice = "Your portfolio is public: share the link below." if saved.is_public else "Saved. Your portfolio is private: only you can see this page."
+        self.form_key += 1
+        return self._reload()
+
+    @rx.event
+    def copy_share_link(self):
+        self.notice = "Share link copied."
+        return rx.set_clipboard(self.share_url)
+
+
+class PublicPortfolioState(SessionState):
+    """/p/<handle>: anyone may look; a private or unknown handle is simply not found."""
+
+    loaded: bool = False
+    found: bool = False
+    page: PublicPortfolio = EMPTY_PORTFOLIO
+
+    @rx.event
+    def load(self):
+        handle = last_path_part(self.router.url.path, portfolio.HANDLE_MAX)
+        with session_scope() as session:
+            self._actor(session)
+            try:
+                self.page = portfolio.public_portfolio(session, handle)
+                self.found = True
+            except DomainError:
+                self.page, self.found = EMPTY_PORTFOLIO, False
+        self.loaded = True
+
+
+class EvidenceState(SessionState):
+    """/evidence/<public_id>: what a credential's evidence link shows to anyone."""
+
+    loaded: bool = False
+    found: bool = False
+    view: EvidenceView = EMPTY_EVIDENCE
+
+    @rx.event
+    def load(self):
+        public_id = last_path_part(self.router.url.path)
+        with session_scope() as session:
+            self._actor(session)
+            try:
+                self.view = evidence.evidence_view(session, public_id)
+                self.found = True
+            except DomainError:
+                self.view, self.found = EMPTY_EVIDENCE, False
+        self.loaded = True

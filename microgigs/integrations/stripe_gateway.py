@@ -42,6 +42,11 @@ def _id(value: Any) -> str:
     return value if isinstance(value, str) else value.id
 
 
+def _metadata(obj: Any) -> dict:
+    metadata = getattr(obj, "metadata", None)
+    return metadata.to_dict() if metadata else {}
+
+
 class StripeGateway:
     name = "stripe"
     label = "Stripe"
@@ -120,7 +125,7 @@ class StripeGateway:
         if intent_id:
             intent = self._call(lambda: self.client.v1.payment_intents.retrieve(intent_id))
             charge_id = _id(intent.latest_charge)
-        engagement = (session.metadata or {}).get("engagement_id") or session.client_reference_id
+        engagement = _metadata(session).get("engagement_id") or session.client_reference_id
         return CheckoutStatus(
             session_id=session.id,
             engagement_id=int(engagement) if engagement else None,
@@ -189,7 +194,7 @@ class StripeGateway:
 
     def account_status(self, account_id: str) -> AccountStatus:
         account = self._call(lambda: self.client.v1.accounts.retrieve(account_id))
-        student = (account.metadata or {}).get("student_id")
+        student = _metadata(account).get("student_id")
         return AccountStatus(
             account_id=account.id,
             student_id=int(student) if student else None,

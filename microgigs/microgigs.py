@@ -10,6 +10,7 @@ from microgigs.pages import (
     admin_outbox,
     certificate,
     dashboard,
+    earnings,
     disputes,
     engagement,
     gig_detail,
@@ -23,13 +24,16 @@ from microgigs.pages import (
     notifications,
     organization,
     password_reset,
+    payments,
     post_gig,
     profile,
+    receipt,
     review,
     saved,
     signup,
     staff_audit,
     staff_employers,
+    staff_money,
     staff_skills,
     verify,
     verify_email,
@@ -50,6 +54,8 @@ PAGES = (
     dashboard, manage_gig, engagement, notifications, review, disputes,
     # credentials
     my_credentials, certificate, verify,
+    # money
+    payments, receipt, earnings, staff_money,
     # career-center staff
     staff_employers, staff_skills, staff_audit, insights, admin_outbox,
 )

@@ -5,6 +5,8 @@ anything is read; a bad signature is logged and answered 400 with nothing change
 Handling runs in a worker thread (it may call Stripe back to re-fetch objects).
 """
 
+import csv
+import io
 import logging
 
 import stripe
@@ -17,7 +19,7 @@ from microgigs.db import session_scope
 from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
 from microgigs.http.auth import _redirect, same_origin
 from microgigs.http.session_cookie import token_from_cookie_header
-from microgigs.services import accounts, payment_events, payments
+from microgigs.services import accounts, money, payment_events, payments
 from microgigs.services.errors import DomainError
 from microgigs.settings import get_settings
 
@@ -95,9 +97,34 @@ async def payout_account(request: Request) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def _reconciliation_rows(request: Request) -> list[list[str]] | None:
+    with session_scope() as session:
+        result = money.reconcile(session, _actor(session, request))
+    rows = [["engagement_id", "what", "our_ledger", "gateway"]]
+    rows += [[str(d.engagement_id), d.what, d.ledger, d.gateway] for d in result.differences]
+    rows.append([f"checked {result.checked} engagements", "no differences" if not result.differences else f"{len(result.differences)} differences", "", ""])
+    return rows
+
+
+async def reconciliation_csv(request: Request) -> Response:
+    """Staff's downloadable reconciliation report: every difference between ledger and gateway."""
+    try:
+        rows = await run_in_threadpool(_reconciliation_rows, request)
+    except DomainError as error:
+        return PlainTextResponse(error.message, status_code=403)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="microgigs-reconciliation.csv"'},
+    )
+
+
 routes = [
     Route("/api/stripe/webhook", platform_webhook, methods=["POST"]),
     Route("/api/stripe/connect-webhook", connect_webhook, methods=["POST"]),
     Route("/payments/fund/{engagement_id:int}", fund, methods=["POST"]),
     Route("/payments/payout-account", payout_account, methods=["GET", "POST"]),
+    Route("/staff/money/reconciliation.csv", reconciliation_csv, methods=["GET"]),
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from microgigs.models import (
+    EngagementPayment,
     EngagementMessage,
     ExtensionRequest,
     Application,
@@ -25,7 +26,7 @@ from microgigs.models import (
     SubmissionFile,
     User,
 )
-from microgigs.services import notifications, policy
+from microgigs.services import notifications, payments, policy
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
@@ -178,6 +179,18 @@ class EngagementView:
     messages: list[MessageView] = field(default_factory=list)
     extensions: list[ExtensionView] = field(default_factory=list)
     viewer_may_cancel: bool = False
+    # Where the money stands while the engagement waits on it (funding, or an approved payout).
+    payment_note: str = ""
+
+
+def _payment_note(session: Session, engagement: Engagement) -> str:
+    if engagement.status not in ("funding", "approved"):
+        return ""
+    row = session.get(EngagementPayment, engagement.id)
+    if row is None:
+        return ""
+    label = payments.STATE_LABELS.get(row.state, row.state)
+    return f"Payment: {label}. {row.message}".strip()
 
 
 def _human_size(size: int) -> str:
@@ -346,6 +359,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
         fee=format_money(engagement.fee_cents, engagement.currency),
         due_date=engagement.due_date.isoformat(),
         payment_label="demo payments — no money moves" if gateway == "demo" else "",
+        payment_note=_payment_note(session, engagement),
         revision_rounds_used=engagement.revision_rounds_used,
         max_revision_rounds=engagement.max_revision_rounds,
         viewer_is_student=actor.id == engagement.student_id,

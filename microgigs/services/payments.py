@@ -178,6 +178,18 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
     payment = payment_of(session, engagement)
     if status.payment_status in ("paid", "no_payment_required") and status.status == "complete":
         if engagement.funded_at is not None:
+            if status.charge_id and status.charge_id != engagement.checkout_ref:
+                # A second checkout of this engagement was paid as well: give that one back whole.
+                gateway = gateway or current_gateway()
+                refund = gateway.refund(
+                    engagement_id=engagement.id,
+                    amount_cents=status.amount_total,
+                    currency=engagement.currency,
+                    source_reference=status.charge_id,
+                    idempotency_key=f"engagement-{engagement.id}-duplicate-{status.session_id}",
+                )
+                audit.record(session, None, "payment.duplicate_refunded", "engagement", engagement.id, charge=status.charge_id, refund=refund.reference)
+                return "refunded a second payment"
             return "already funded"
         payment.payment_intent_id = status.payment_intent_id
         engagement.checkout_ref = status.charge_id or status.session_id

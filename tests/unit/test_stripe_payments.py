@@ -338,3 +338,20 @@ def test_the_same_key_with_another_body_is_refused_like_stripe(world):
     client.v1.accounts.create(params={"type": "express", "email": "a@example.edu"}, options={"idempotency_key": "k1"})
     with pytest.raises(stripe.IdempotencyError):
         client.v1.accounts.create(params={"type": "express", "email": "b@example.edu"}, options={"idempotency_key": "k1"})
+
+
+def test_a_second_paid_checkout_for_the_same_engagement_is_refunded_whole(session, make, world):
+    hired = hire(session, make)
+    first = fresh(session, EngagementPayment, hired.engagement.id).checkout_session_id
+    # Somehow a second checkout exists and both get paid (e.g. two tabs during a network glitch).
+    world.stripe.control("expire", first, deliver=False)
+    payments.open_checkout(session, hired.employer.manager, hired.engagement.id)
+    session.commit()
+    world.stripe.fake.objects[first]["status"] = "open"
+    world.stripe.control("pay", first)
+    pay_checkout(session, world, hired.engagement.id)
+    charges = [c for c in world.stripe.of("charge")]
+    assert len(charges) == 2
+    assert sorted(c["amount_refunded"] for c in charges) == [0, charges[0]["amount"]]
+    assert payments.balance(session, hired.engagement.id).funded == charges[0]["amount"]
+    assert state(session, hired.engagement.id) == "funded"

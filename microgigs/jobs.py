@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from microgigs.db import session_scope
 from microgigs.models import utcnow
-from microgigs.services import closing, engagements, reminders
+from microgigs.services import closing, engagements, payments, reminders
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -33,6 +33,8 @@ JOBS: list[Job] = [
     Job("approve submissions left unanswered", engagements.auto_approve_silent),
     Job("remind students before due dates", reminders.due_dates),
     Job("remind students before application deadlines", reminders.application_deadlines),
+    # Same idempotency key on every try: a payout that did go through is never sent twice.
+    Job("retry payouts that timed out or waited for an account", payments.retry_payouts),
 ]
 
 

@@ -11,6 +11,7 @@ from microgigs.pages import (
     certificate,
     dashboard,
     disputes,
+    earnings,
     engagement,
     evidence,
     gig_detail,
@@ -24,15 +25,18 @@ from microgigs.pages import (
     notifications,
     organization,
     password_reset,
+    payments,
     portfolio,
     post_gig,
     profile,
     public_portfolio,
+    receipt,
     review,
     saved,
     signup,
     staff_audit,
     staff_employers,
+    staff_money,
     staff_skills,
     staff_student,
     verify,
@@ -56,6 +60,8 @@ PAGES = (
     my_credentials, certificate, verify,
     # portfolio and public evidence
     portfolio, public_portfolio, evidence,
+    # money
+    payments, receipt, earnings, staff_money,
     # career-center staff
     staff_employers, staff_skills, staff_audit, staff_student, insights, admin_outbox,
 )

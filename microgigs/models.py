@@ -472,3 +472,57 @@ class EvidenceSharing(SQLModel, table=True):
     employer_decided_by_id: int | None = Field(default=None, foreign_key="user.id")
     student_shows: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
+
+# --- payments (gateway side) ----------------------------------------------------------
+
+
+class EngagementPayment(SQLModel, table=True):
+    """Where an engagement's money stands at the gateway; one row per engagement.
+
+    `state` only moves forward (services/payments.py holds the allowed moves), so a late
+    or repeated webhook can never undo a payout or a refund.
+    """
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    gateway: str = Field(default="demo", max_length=20)
+    # unfunded | checkout_open | checkout_expired | payment_failed | funded | payout_pending
+    # | awaiting_payout_account | paid | refunded | partially_refunded
+    state: str = Field(default="unfunded", max_length=30, index=True)
+    checkout_attempt: int = 0  # each new Checkout Session after an expired one gets a new key
+    checkout_session_id: str = Field(default="", max_length=200)
+    checkout_url: str = Field(default="", max_length=1000)
+    payment_intent_id: str = Field(default="", max_length=200)
+    charge_id: str = Field(default="", max_length=200)
+    # A payout waiting (no payout account yet, or the gateway timed out): what to send, once.
+    payout_amount_cents: int = 0
+    payout_kind: str = Field(default="", max_length=20)  # transferred | kill_fee
+    payout_key: str = Field(default="", max_length=120)
+    payout_attempts: int = 0
+    transfer_id: str = Field(default="", max_length=200)
+    transfer_reversed: bool = False
+    charge_disputed: bool = False
+    message: str = Field(default="", max_length=500)  # the last thing people should know (declined, expired...)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PayoutAccount(SQLModel, table=True):
+    """A student's connected account at the gateway (Stripe Express)."""
+
+    student_id: int = Field(foreign_key="user.id", primary_key=True)
+    gateway: str = Field(default="stripe", max_length=20)
+    account_id: str = Field(max_length=200, unique=True, index=True)
+    details_submitted: bool = False
+    payouts_enabled: bool = False
+    last_payout_status: str = Field(default="", max_length=20)  # paid | failed (payout.* events)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class GatewayEvent(SQLModel, table=True):
+    """A webhook event, stored by the gateway's id: a repeat delivery is a no-op."""
+
+    id: str = Field(max_length=100, primary_key=True)
+    endpoint: str = Field(max_length=20)  # platform | connect
+    type: str = Field(max_length=80)
+    account: str = Field(default="", max_length=200)  # the connected account (Connect events)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = Field(default_factory=utcnow)

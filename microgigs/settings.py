@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     # When true, students sign in and sign up only through a campus provider.
     sso_only_for_students: bool = False
     oidc_timeout_seconds: float = 10.0
+    # Stripe (payment_gateway="stripe"): the secret key and one signing secret per webhook route.
+    stripe_secret_key: str = ""
+    stripe_webhook_secret: str = ""  # /api/stripe/webhook (platform events)
+    stripe_connect_webhook_secret: str = ""  # /api/stripe/connect-webhook (connected accounts' events)
+    # Only for tests: where the Stripe API is (the loopback fake). Empty means Stripe itself.
+    stripe_api_base: str = ""
+    stripe_timeout_seconds: float = 20.0
 
     @property
     def sqlalchemy_url(self) -> str:

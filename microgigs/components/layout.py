@@ -62,10 +62,13 @@ def header() -> rx.Component:
                             rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),
                             rx.cond(SessionState.is_student, _nav_link("Portfolio", "/portfolio")),
                             rx.cond(SessionState.is_manager, _nav_link("Team", "/organization")),
+                            rx.cond(SessionState.is_manager, _nav_link("Payments", "/payments")),
+                            rx.cond(SessionState.is_student, _nav_link("Earnings", "/earnings")),
                             rx.cond(
                                 SessionState.is_staff,
                                 rx.fragment(
                                     _nav_link("Insights", "/staff/insights"),
+                                    _nav_link("Money", "/staff/money"),
                                     _nav_link("Moderation", "/staff/gigs"),
                                     _nav_link("Employers", "/staff/employers"),
                                     _nav_link("Disputes", "/staff/disputes"),

@@ -2,7 +2,7 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import account, auth, credentials, files, health, insights, oidc
+from microgigs.http import account, auth, credentials, files, health, insights, oidc, payments
 
 
 def build_api() -> Starlette:
@@ -15,5 +15,6 @@ def build_api() -> Starlette:
             *health.routes,
             *credentials.routes,
             *insights.routes,
+            *payments.routes,
         ]
     )

@@ -2,17 +2,44 @@
 
 The demo gateway is the embedded default: it moves no money and answers at once,
 with the same states a real gateway would reach, so the whole product can be used
-without keys. The Stripe gateway (a later issue) implements the same interface.
+without keys. The Stripe gateway uses Connect "separate charges and transfers": the
+employer pays a Checkout Session into the platform balance, and on approval a Transfer
+(with the charge as `source_transaction`) moves the pay to the student's Express account.
+
+Every POST carries the idempotency key the caller built from our own ids, so a retry
+after a timeout can never charge, pay or refund twice.
 """
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+
+class GatewayUnavailable(Exception):
+    """The gateway did not answer (timeout, connection, 5xx). Safe to retry with the same key."""
+
+
+class GatewayRefused(Exception):
+    """The gateway answered no (bad request, card declined...). Retrying the same call will not help."""
 
 
 @dataclass(frozen=True)
 class FundingResult:
     reference: str  # the gateway's id for the charge / checkout
     completed: bool  # True when the money is already in (demo); False when a checkout must finish
+    url: str = ""  # where the payer goes to pay (a Checkout Session's page)
+
+
+@dataclass(frozen=True)
+class CheckoutStatus:
+    """A checkout as the gateway sees it now (re-fetched, never taken from a possibly stale event)."""
+
+    session_id: str
+    engagement_id: int | None
+    status: str  # open | complete | expired
+    payment_status: str  # paid | unpaid | no_payment_required
+    payment_intent_id: str = ""
+    charge_id: str = ""
+    amount_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -25,14 +52,53 @@ class RefundResult:
     reference: str
 
 
+@dataclass(frozen=True)
+class AccountStatus:
+    account_id: str
+    student_id: int | None
+    details_submitted: bool
+    payouts_enabled: bool
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One money movement the gateway knows about, for reconciliation with our ledger."""
+
+    engagement_id: int
+    kind: str  # charged | transferred | refunded
+    amount_cents: int
+    reference: str
+
+
 class PaymentGateway(Protocol):
     name: str
     label: str
+    # Whether a student needs their own connected account before money can be sent to them.
+    needs_payout_account: bool
 
-    def start_funding(self, *, engagement_id: int, amount_cents: int, currency: str, idempotency_key: str) -> FundingResult: ...
+    def start_funding(
+        self,
+        *,
+        engagement_id: int,
+        amount_cents: int,
+        currency: str,
+        idempotency_key: str,
+        fee_cents: int = 0,
+        description: str = "",
+        success_url: str = "",
+        cancel_url: str = "",
+    ) -> FundingResult: ...
 
     def transfer_to_student(
-        self, *, engagement_id: int, student_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str
+        self,
+        *,
+        engagement_id: int,
+        student_id: int,
+        amount_cents: int,
+        currency: str,
+        source_reference: str,
+        idempotency_key: str,
+        destination: str = "",
     ) -> TransferResult: ...
 
     def refund(self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str) -> RefundResult: ...
@@ -43,12 +109,13 @@ class DemoGateway:
 
     name = "demo"
     label = "demo payments — no money moves"
+    needs_payout_account = False
 
-    def start_funding(self, *, engagement_id: int, amount_cents: int, currency: str, idempotency_key: str) -> FundingResult:
+    def start_funding(self, *, engagement_id: int, amount_cents: int, currency: str, idempotency_key: str, **_details: Any) -> FundingResult:
         return FundingResult(reference=f"demo_charge_{engagement_id}", completed=True)
 
     def transfer_to_student(
-        self, *, engagement_id: int, student_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str
+        self, *, engagement_id: int, student_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str, destination: str = ""
     ) -> TransferResult:
         return TransferResult(reference=f"demo_transfer_{engagement_id}")
 
@@ -59,4 +126,8 @@ class DemoGateway:
 def get_gateway(name: str) -> PaymentGateway:
     if name == "demo":
         return DemoGateway()
-    raise ValueError(f"Unknown payment gateway {name!r}; MicroGigs knows: demo.")
+    if name == "stripe":
+        from microgigs.integrations.stripe_gateway import StripeGateway
+
+        return StripeGateway.from_settings()
+    raise ValueError(f"Unknown payment gateway {name!r}; MicroGigs knows: demo, stripe.")

@@ -64,6 +64,20 @@ def paid_callout() -> rx.Component:
     )
 
 
+def payment_callout() -> rx.Component:
+    """While the work waits on money: funding, or an approved payout on its way."""
+    return rx.cond(
+        V.payment_note != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("info", aria_hidden="true")),
+            rx.callout.text(V.payment_note),
+            high_contrast=True,
+            role="status",
+            width="100%",
+        ),
+    )
+
+
 def scope() -> rx.Component:
     return section(
         "Agreed scope",
@@ -637,6 +651,7 @@ def body() -> rx.Component:
     return rx.vstack(
         notice(S.notice),
         paid_callout(),
+        payment_callout(),
         summary(),
         rx.cond(S.finished, after_the_gig()),
         history(),

@@ -38,7 +38,7 @@ def topics_of(row: object) -> set[str]:
 
 
 # Tables keyed by engagement whose rows a workspace shows (added by the workspace work).
-_ENGAGEMENT_ROWS: set[str] = {"EngagementMessage", "ExtensionRequest", "Milestone"}
+_ENGAGEMENT_ROWS: set[str] = {"EngagementMessage", "ExtensionRequest", "Milestone", "EngagementPayment"}
 
 
 def touch(session: Session, *topics: str) -> None:

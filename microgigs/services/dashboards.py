@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from microgigs.models import (
+    EngagementPayment,
     EngagementMessage,
     ExtensionRequest,
     Application,
@@ -25,7 +26,7 @@ from microgigs.models import (
     SubmissionFile,
     User,
 )
-from microgigs.services import evidence, notifications, policy, view_log
+from microgigs.services import evidence, notifications, payments, policy, view_log
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
@@ -186,6 +187,18 @@ class EngagementView:
     # Public evidence: both keys must be turned for the approved deliverables to be shown.
     evidence_employer_allows: bool = False
     evidence_student_shows: bool = False
+    # Where the money stands while the engagement waits on it (funding, or an approved payout).
+    payment_note: str = ""
+
+
+def _payment_note(session: Session, engagement: Engagement) -> str:
+    if engagement.status not in ("funding", "approved"):
+        return ""
+    row = session.get(EngagementPayment, engagement.id)
+    if row is None:
+        return ""
+    label = payments.STATE_LABELS.get(row.state, row.state)
+    return f"Payment: {label}. {row.message}".strip()
 
 
 def _human_size(size: int) -> str:
@@ -379,6 +392,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         fee=format_money(engagement.fee_cents, engagement.currency),
         due_date=engagement.due_date.isoformat(),
         payment_label="demo payments — no money moves" if gateway == "demo" else "",
+        payment_note=_payment_note(session, engagement),
         revision_rounds_used=engagement.revision_rounds_used,
         max_revision_rounds=engagement.max_revision_rounds,
         viewer_is_student=actor.id == engagement.student_id,

@@ -156,10 +156,12 @@ def approve(session: Session, actor: User, engagement_id: int, expected_version:
     session.add(submission)
     engagement.approved_at = utcnow()
     _move(session, actor, engagement, "approved")
-    payments.pay_out(session, engagement)
-    audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+    if payments.pay_out(session, engagement):
+        audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+        notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
+    else:  # the payout waits (payout account, or the gateway); payments tells the student what to do
+        notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved: {gig.title}; the payout is on its way", "/earnings", email=True)
     credentials.issue_for_engagement(session, engagement)
-    notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
     _complete_gig_if_done(session, gig)
     session.flush()
     return engagement
@@ -267,10 +269,12 @@ def auto_approve_silent(session: Session, now) -> int:
         engagement.approved_at = utcnow()
         _move(session, None, engagement, "approved")
         audit.record(session, None, "engagement.auto_approved", "engagement", engagement.id, days=days)
-        payments.pay_out(session, engagement)
-        audit.record(session, None, "engagement.paid", "engagement", engagement.id)
         link = f"/engagements/{engagement.id}"
-        notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True)
+        if payments.pay_out(session, engagement):
+            audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+            notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True)
+        else:
+            notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved automatically: {gig.title}; the payout is on its way", "/earnings", email=True)
         for manager_id in policy.manager_ids(session, gig.organization_id):
             notifications.notify(session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True)
         _complete_gig_if_done(session, gig)

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,16 +114,24 @@ def app_extra_env(request):
 
 @pytest.fixture(scope="session")
 def app_server(request, tmp_path_factory):
+    with running_app(request, tmp_path_factory, "e2e-web", request.getfixturevalue("app_extra_env")) as server:
+        yield server
+
+
+@contextmanager
+def running_app(request, tmp_path_factory, web_cache: str, extra_env, serve_only_env=None):
+    """Migrate, seed the demo data and serve the app; `serve_only_env(url)` adds settings the
+    server gets but the demo seeding does not (the seed always runs on demo payments)."""
     base = tmp_path_factory.mktemp("app")
     data_dir, log_path = base / "data", base / "server.log"
     data_dir.mkdir()
     # The frontend build dir is kept between sessions (in .pytest_cache) so its node_modules stay.
     cache = getattr(request.config, "cache", None)
-    web_dir = cache.mkdir("e2e-web") if cache else base / "web"
+    web_dir = cache.mkdir(web_cache) if cache else base / "web"
     port = _free_port()
     url = f"http://localhost:{port}"
     env = _server_env(base, data_dir, web_dir, url)
-    env.update(request.getfixturevalue("app_extra_env")(url))
+    env.update(extra_env(url))
     if shutil.which("bun", path=env["PATH"]) is None:
         pytest.fail("bun is missing: run `make test` (it installs bun into .tools).", pytrace=False)
 
@@ -130,6 +139,8 @@ def app_server(request, tmp_path_factory):
     _run_step([*reflex, "db", "migrate"], env, "reflex db migrate")
     # The `microgigs` console script, called through this interpreter so no install step is assumed.
     _run_step([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], env, "microgigs seed-demo")
+    if serve_only_env is not None:
+        env.update(serve_only_env(url))
 
     with log_path.open("w") as log:
         # Prod serves the built frontend, the websocket and our routes on this one port.
@@ -200,7 +211,8 @@ def new_context(browser, app_server):
     contexts = []
 
     def make(viewport: dict | None = None, **options):
-        context = browser.new_context(base_url=app_server.url, viewport=viewport or {"width": 1280, "height": 800}, **options)
+        options.setdefault("base_url", app_server.url)  # another server's URL for tests that start their own
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, **options)
         contexts.append(context)
         return context
 

@@ -413,7 +413,7 @@ def test_unpaid_checkout_leaves_the_engagement_in_funding(session, make, monkeyp
     class CheckoutGateway:
         name, label = "fake", "fake"
 
-        def start_funding(self, *, engagement_id, amount_cents, currency, idempotency_key):
+        def start_funding(self, *, engagement_id, amount_cents, currency, idempotency_key, **_checkout_details):
             self.seen = (amount_cents, idempotency_key)
             return FundingResult(reference="cs_test_1", completed=False)
 

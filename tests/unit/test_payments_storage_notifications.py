@@ -83,15 +83,15 @@ def test_empty_ledger_is_balanced(session):
 def test_repeating_a_money_movement_is_refused_by_the_database(session, make):
     hired = make.hired()
     session.commit()
-    payments.record_funded(session, hired.engagement, "again")
     with pytest.raises(IntegrityError):
+        payments.record_funded(session, hired.engagement, "again")
         session.flush()
     session.rollback()
     make.submit(hired)
     engagements.approve(session, hired.employer.manager, hired.engagement.id)
     session.commit()
-    payments.pay_out(session, hired.engagement)
     with pytest.raises(IntegrityError):
+        payments.pay_out(session, hired.engagement)
         session.flush()
     session.rollback()
     assert payments.balance(session, hired.engagement.id).transferred == hired.engagement.pay_cents

@@ -1,0 +1,59 @@
+"""/earnings: what the student has been paid, what is on its way, and their payout account."""
+
+import reflex as rx
+
+from microgigs.components.forms import form_alert, post_form
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, section
+from microgigs.state.money import EarningsState as S
+
+E = S.earnings
+
+
+def earning_row(row) -> rx.Component:
+    return row_card(
+        rx.heading(row.gig_title, as_="h3", size="3"),
+        facts(fact("Amount", row.amount), fact("Status", row.state_label)),
+        aria_label=row.gig_title,
+    )
+
+
+def payout_account() -> rx.Component:
+    return section(
+        "Payout account",
+        rx.text(E.account_status, size="2"),
+        rx.cond(
+            E.needs_setup,
+            post_form(rx.button("Set up payouts", type="submit"), action="/payments/payout-account", aria_label="Set up payouts with Stripe"),
+        ),
+    )
+
+
+def earnings_body() -> rx.Component:
+    return rx.vstack(
+        facts(fact("On its way", E.pending), fact("Paid to you", E.paid)),
+        payout_account(),
+        section(
+            "Your engagements",
+            rx.cond(E.rows.length() > 0, rx.vstack(rx.foreach(E.rows, earning_row), spacing="3", width="100%"), empty_note("No paid work yet.")),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def earnings_page() -> rx.Component:
+    return page_layout(
+        demo_payments_badge(S.gateway_notice),
+        form_alert(S.error),
+        rx.cond(
+            S.load_error != "",
+            form_alert(S.load_error),
+            rx.cond(S.loaded & (E != None), earnings_body(), loading_note("Loading earnings…")),  # noqa: E711
+        ),
+        heading="Earnings",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(earnings_page, route="/earnings", title="Earnings · MicroGigs", on_load=S.load_earnings)

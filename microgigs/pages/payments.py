@@ -1,0 +1,60 @@
+"""/payments: the employer's engagements, where each one's money stands, fund and receipts."""
+
+import reflex as rx
+
+from microgigs.components.forms import form_alert
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import button_link, demo_payments_badge, empty_note, fact, facts, loading_note, notice, row_card
+from microgigs.state.money import PaymentsState as S
+
+
+def payment_row(row) -> rx.Component:
+    return row_card(
+        rx.heading(row.gig_title, as_="h2", size="4"),
+        facts(fact("Student", row.student), fact("Total with platform fee", row.total), fact("Status", row.state_label)),
+        rx.cond(row.message != "", rx.text(row.message, size="2")),
+        rx.flex(
+            rx.cond(
+                row.can_fund,
+                rx.el.form(
+                    rx.button("Fund this engagement", type="submit", aria_label="Fund " + row.gig_title + " for " + row.student),
+                    action="/payments/fund/" + row.engagement_id.to_string(),
+                    method="post",
+                    on_submit=None,
+                ),
+            ),
+            rx.cond(
+                row.has_receipt,
+                button_link("Receipt", "/payments/receipt/" + row.engagement_id.to_string(), aria_label="Receipt for " + row.gig_title + " (" + row.student + ")", variant="soft"),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        aria_label=row.gig_title,
+    )
+
+
+def payments_page() -> rx.Component:
+    return page_layout(
+        demo_payments_badge(S.gateway_notice),
+        notice(S.notice),
+        form_alert(S.error),
+        rx.cond(
+            S.load_error != "",
+            form_alert(S.load_error),
+            rx.cond(
+                S.loaded,
+                rx.cond(
+                    S.rows.length() > 0,
+                    rx.vstack(rx.foreach(S.rows, payment_row), spacing="3", width="100%"),
+                    empty_note("No engagements yet: when you accept a student, their engagement appears here to fund."),
+                ),
+                loading_note("Loading payments…"),
+            ),
+        ),
+        heading="Payments",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(payments_page, route="/payments", title="Payments · MicroGigs", on_load=S.load_payments)

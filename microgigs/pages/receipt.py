@@ -1,0 +1,56 @@
+"""/payments/receipt/<engagement id>: a printable receipt of one funded engagement."""
+
+import reflex as rx
+
+from microgigs.components.layout import page_layout
+from microgigs.components.panels import demo_payments_badge, fact, loading_note, not_found_card
+from microgigs.state.money import ReceiptState as S
+
+R = S.receipt
+
+
+def receipt_line(line) -> rx.Component:
+    return rx.el.tr(rx.el.th(line.label, scope="row", style={"text_align": "left", "font_weight": "normal"}), rx.el.td(line.amount, style={"text_align": "right"}))
+
+
+def receipt_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            demo_payments_badge(R.notice),
+            rx.heading("Receipt ", R.number, as_="h2", size="5"),
+            fact("Paid by", R.employer),
+            fact("For", R.gig_title),
+            fact("Student", R.student),
+            fact("Date", R.date),
+            fact("Payment reference", R.reference),
+            rx.el.table(
+                rx.el.caption("What was paid", style={"text_align": "left", "font_weight": "bold"}),
+                rx.el.tbody(
+                    rx.foreach(R.lines, receipt_line),
+                    rx.el.tr(rx.el.th("Total", scope="row", style={"text_align": "left"}), rx.el.td(rx.el.strong(R.total), style={"text_align": "right"})),
+                    rx.foreach(R.refunds, receipt_line),
+                ),
+                style={"width": "100%", "border_collapse": "collapse"},
+            ),
+            rx.button("Print this receipt", on_click=rx.call_script("window.print()"), variant="soft", class_name="no-print"),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        width="100%",
+    )
+
+
+def receipt_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.load_error != "",
+            not_found_card(S.load_error, "Back to payments", "/payments"),
+            rx.cond(S.loaded & (R != None), receipt_card(), loading_note("Loading the receipt…")),  # noqa: E711
+        ),
+        heading="Receipt",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(receipt_page, route="/payments/receipt/[engagement_id]", title="Receipt · MicroGigs", on_load=S.load_receipt)

@@ -1,0 +1,274 @@
+"""What people may see of the money: employers' payments and receipts, students' earnings,
+staff's overview, and the reconciliation of our ledger with the gateway's own records.
+
+Read-only; every function checks who is asking. Amounts leave here formatted.
+"""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, func, select
+
+from microgigs.integrations.payments import GatewayUnavailable
+from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, Organization, PayoutAccount, User
+from microgigs.services import payments, policy
+from microgigs.services.errors import NotFound
+from microgigs.services.gigs import format_money
+from microgigs.settings import get_settings
+
+DEMO_LABEL = "demo payments — no money moves"
+
+
+def gateway_notice() -> str:
+    """The line every money screen shows when no real money moves."""
+    return DEMO_LABEL if get_settings().payment_gateway == "demo" else ""
+
+
+def _state(session: Session, engagement: Engagement) -> EngagementPayment:
+    row = session.get(EngagementPayment, engagement.id)
+    if row is None:  # from before payments had a state: derive it without writing
+        return EngagementPayment(engagement_id=engagement.id, state="funded" if engagement.funded_at else "unfunded")
+    return row
+
+
+@dataclass
+class PaymentRow:
+    engagement_id: int
+    gig_title: str
+    student: str
+    total: str  # what the employer pays: pay + platform fee
+    state: str
+    state_label: str
+    message: str
+    can_fund: bool
+    has_receipt: bool
+
+
+def employer_payments(session: Session, actor: User | None) -> list[PaymentRow]:
+    """Every engagement of the gigs the actor manages, newest first."""
+    org_ids = policy.organization_ids_managed_by(session, actor)
+    policy.require(bool(org_ids), "Only employers' managers have payments.")
+    rows = session.exec(
+        select(Engagement, Gig, User)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .join(User, User.id == Engagement.student_id)
+        .where(Gig.organization_id.in_(org_ids))
+        .order_by(Engagement.id.desc())
+    ).all()
+    result = []
+    for engagement, gig, student in rows:
+        payment = _state(session, engagement)
+        result.append(
+            PaymentRow(
+                engagement_id=engagement.id,
+                gig_title=gig.title,
+                student=student.display_name,
+                total=format_money(engagement.pay_cents + engagement.fee_cents, engagement.currency),
+                state=payment.state,
+                state_label=payments.STATE_LABELS.get(payment.state, payment.state),
+                message=payment.message,
+                can_fund=engagement.status == "funding" and engagement.funded_at is None,
+                has_receipt=engagement.funded_at is not None,
+            )
+        )
+    return result
+
+
+@dataclass
+class ReceiptLine:
+    label: str
+    amount: str
+
+
+@dataclass
+class Receipt:
+    number: str
+    employer: str
+    gig_title: str
+    student: str
+    date: str
+    reference: str
+    lines: list[ReceiptLine]
+    total: str
+    refunds: list[ReceiptLine]
+    notice: str
+
+
+def receipt(session: Session, actor: User | None, engagement_id: int) -> Receipt:
+    """A printable receipt of what the employer paid for one engagement (and any refund)."""
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None or actor is None:
+        raise NotFound("That receipt")
+    gig = session.get(Gig, engagement.gig_id)
+    if not (policy.manages_gig(session, actor, gig) or policy.is_staff(actor)):
+        raise NotFound("That receipt")  # as if it did not exist
+    if engagement.funded_at is None:
+        raise NotFound("That receipt")  # nothing was paid yet
+    money = lambda cents: format_money(cents, engagement.currency)  # noqa: E731
+    refunds = session.exec(
+        select(LedgerEntry).where(LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind == "refunded").order_by(LedgerEntry.id)
+    ).all()
+    return Receipt(
+        number=f"MG-{engagement.id:06d}",
+        employer=session.get(Organization, gig.organization_id).name,
+        gig_title=gig.title,
+        student=session.get(User, engagement.student_id).display_name,
+        date=engagement.funded_at.strftime("%Y-%m-%d"),
+        reference=engagement.checkout_ref,
+        lines=[ReceiptLine(f"Pay for {gig.title}", money(engagement.pay_cents)), ReceiptLine("Platform fee", money(engagement.fee_cents))],
+        total=money(engagement.pay_cents + engagement.fee_cents),
+        refunds=[ReceiptLine(f"Refund on {r.created_at:%Y-%m-%d}", money(r.amount_cents)) for r in refunds],
+        notice=gateway_notice(),
+    )
+
+
+@dataclass
+class EarningRow:
+    engagement_id: int
+    gig_title: str
+    amount: str
+    state_label: str
+    paid: bool
+
+
+@dataclass
+class Earnings:
+    rows: list[EarningRow]
+    pending: str
+    paid: str
+    account_status: str  # what the payout account can do now
+    needs_setup: bool  # show "Set up payouts"
+    uses_payout_accounts: bool
+
+
+def student_earnings(session: Session, actor: User | None, gateway=None) -> Earnings:
+    """The student's pay: what is waiting (funded, approved, being sent) and what is paid."""
+    policy.require(policy.is_student(actor), "Only students have earnings.")
+    rows, pending, paid = [], 0, 0
+    for engagement, gig in session.exec(
+        select(Engagement, Gig).join(Gig, Gig.id == Engagement.gig_id).where(Engagement.student_id == actor.id).order_by(Engagement.id.desc())
+    ).all():
+        received = session.exec(
+            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+                LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind.in_(("transferred", "kill_fee"))
+            )
+        ).one()
+        payment = _state(session, engagement)
+        waiting = payment.payout_amount_cents if payment.state in payments.WAITING_PAYOUT else 0
+        if engagement.funded_at is not None and engagement.status not in ("paid", "cancelled"):
+            waiting = engagement.pay_cents  # held until approval
+        pending += waiting
+        paid += received
+        amount = received or waiting or engagement.pay_cents
+        rows.append(
+            EarningRow(
+                engagement_id=engagement.id,
+                gig_title=gig.title,
+                amount=format_money(amount, engagement.currency),
+                state_label=payments.STATE_LABELS.get(payment.state, payment.state),
+                paid=received > 0,
+            )
+        )
+    gateway = gateway or payments.current_gateway()
+    account = session.get(PayoutAccount, actor.id)
+    if not gateway.needs_payout_account:
+        status, needs = "Demo payments: no payout account is needed.", False
+    elif account is None:
+        status, needs = "Not set up: set up payouts with Stripe to receive your pay.", True
+    elif account.payouts_enabled:
+        status, needs = "Payouts enabled: your pay goes to your Stripe account.", False
+    else:
+        status, needs = "Set-up not finished: Stripe still needs some details before it can pay you.", True
+    return Earnings(rows, format_money(pending), format_money(paid), status, needs, gateway.needs_payout_account)
+
+
+def refresh_payout_account(session: Session, actor: User | None, gateway=None) -> None:
+    """On return from Stripe's onboarding: re-read the account now rather than wait for the webhook."""
+    if not policy.is_student(actor):
+        return
+    account = session.get(PayoutAccount, actor.id)
+    if account is None:
+        return
+    try:
+        payments.payout_account_updated(session, account.account_id, gateway)
+    except GatewayUnavailable:
+        pass  # the account.updated webhook will bring it
+
+
+@dataclass
+class MoneyTotals:
+    label: str
+    amount: str
+
+
+@dataclass
+class StateCount:
+    state_label: str
+    count: int
+
+
+@dataclass
+class Difference:
+    engagement_id: int
+    what: str  # charged | transferred | refunded | ledger identity
+    ledger: str
+    gateway: str
+
+
+@dataclass
+class Reconciliation:
+    checked: int
+    differences: list[Difference]
+    note: str
+
+
+def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTotals], list[StateCount]]:
+    """Staff: where all the money is, and how many engagements are in each payment state."""
+    policy.require(policy.is_staff(actor), "Only career-center staff see the money overview.")
+    sums = dict(session.exec(select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)).group_by(LedgerEntry.kind)).all())
+    labels = [
+        ("funded", "Funded by employers"),
+        ("platform_fee", "Platform fees"),
+        ("held", "Held for students"),
+        ("transferred", "Paid to students"),
+        ("kill_fee", "Kill fees paid"),
+        ("refunded", "Refunded to employers"),
+    ]
+    totals = [MoneyTotals(label, format_money(sums.get(kind) or 0)) for kind, label in labels]
+    counts = session.exec(select(EngagementPayment.state, func.count()).group_by(EngagementPayment.state)).all()
+    states = [StateCount(payments.STATE_LABELS.get(state, state), n) for state, n in sorted(counts)]
+    return totals, states
+
+
+def reconcile(session: Session, actor: User | None, gateway=None) -> Reconciliation:
+    """Compare, per engagement, our ledger with what the gateway itself recorded; list differences.
+
+    The demo gateway keeps no records of its own, so only the ledger identity is checked.
+    """
+    policy.require(policy.is_staff(actor), "Only career-center staff can reconcile payments.")
+    gateway = gateway or payments.current_gateway()
+    engagement_ids = sorted(set(session.exec(select(LedgerEntry.engagement_id)).all()) | set(
+        session.exec(select(EngagementPayment.engagement_id).where(EngagementPayment.charge_id != "")).all()
+    ))
+    differences: list[Difference] = []
+    for engagement_id in engagement_ids:
+        balance = payments.balance(session, engagement_id)
+        if not balance.balanced:
+            differences.append(
+                Difference(engagement_id, "ledger identity", format_money(balance.funded), format_money(balance.platform_fee + balance.held + balance.transferred + balance.refunded))
+            )
+        engagement = session.get(Engagement, engagement_id)
+        if not hasattr(gateway, "movements") or engagement.gateway != gateway.name:
+            continue
+        payment = session.get(EngagementPayment, engagement_id)
+        try:
+            found = gateway.movements(engagement_id, payment.charge_id if payment else "")
+        except GatewayUnavailable:
+            differences.append(Difference(engagement_id, "gateway did not answer", "", ""))
+            continue
+        theirs = {kind: sum(m.amount_cents for m in found if m.kind == kind) for kind in ("charged", "transferred", "refunded")}
+        ours = {"charged": balance.funded, "transferred": balance.transferred, "refunded": balance.refunded}
+        for kind in ("charged", "transferred", "refunded"):
+            if ours[kind] != theirs[kind]:
+                differences.append(Difference(engagement_id, kind, format_money(ours[kind], engagement.currency), format_money(theirs[kind], engagement.currency)))
+    note = "" if hasattr(gateway, "movements") else "Demo payments keep no records of their own: only the ledger's own balance is checked."
+    return Reconciliation(checked=len(engagement_ids), differences=differences, note=note)

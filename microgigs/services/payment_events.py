@@ -1,0 +1,172 @@
+"""Gateway webhooks: store each event once by its id, then bring our records up to date.
+
+Rules that keep money safe whatever the network does:
+- an event id already stored is a no-op (Stripe delivers at least once);
+- the event's own copy of an object may be stale, so checkouts and accounts are re-fetched
+  from the gateway and our state is derived from what is true now, not from the event;
+- the payment state only moves forward (services/payments.MOVES), so events may arrive in
+  any order;
+- unknown types are stored and acknowledged, nothing else.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from microgigs.models import EngagementPayment, GatewayEvent, PayoutAccount, User
+from microgigs.services import audit, notifications, payments
+
+log = logging.getLogger("microgigs.payments.webhooks")
+
+
+@dataclass(frozen=True)
+class VerifiedEvent:
+    """A webhook event whose signature has been checked (by the HTTP route)."""
+
+    id: str
+    type: str
+    object: dict = field(default_factory=dict)  # data.object as the event carries it
+    account: str = ""  # the connected account, for Connect events
+
+
+def _staff_ids(session: Session) -> list[int]:
+    return list(session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all())
+
+
+def _payment_by_charge(session: Session, charge_id: str) -> EngagementPayment | None:
+    return session.exec(select(EngagementPayment).where(EngagementPayment.charge_id == charge_id)).first()
+
+
+def _engagement_id(obj: dict) -> int | None:
+    value = (obj.get("metadata") or {}).get("engagement_id") or obj.get("client_reference_id")
+    return int(value) if value and str(value).isdigit() else None
+
+
+def handle(session: Session, endpoint: str, event: VerifiedEvent, payload: str, gateway=None) -> str:
+    """Store and apply one verified event; returns what happened (for the log and tests).
+
+    Runs in the caller's transaction: if applying fails, the stored event rolls back too,
+    so the gateway's next delivery tries again.
+    """
+    if session.get(GatewayEvent, event.id) is not None:
+        return "duplicate"
+    session.add(GatewayEvent(id=event.id, endpoint=endpoint, type=event.type, account=event.account, payload=payload))
+    try:
+        session.flush()
+    except IntegrityError:  # the same event arriving twice at the same moment
+        session.rollback()
+        return "duplicate"
+    handler = HANDLERS.get(event.type)
+    if handler is None:
+        return "ignored"
+    gateway = gateway or payments.current_gateway()
+    outcome = handler(session, event, gateway)
+    log.info("webhook %s %s: %s", event.type, event.id, outcome)
+    return outcome
+
+
+# --- checkout ------------------------------------------------------------------------------
+
+
+def _checkout(session: Session, event: VerifiedEvent, gateway, *, failed: bool = False) -> str:
+    status = gateway.checkout_status(event.object["id"])  # re-fetched: the event may be stale
+    return payments.apply_checkout(session, status, failed=failed, gateway=gateway)
+
+
+def _checkout_failed(session: Session, event: VerifiedEvent, gateway) -> str:
+    return _checkout(session, event, gateway, failed=True)
+
+
+# --- charges and transfers (watched, recorded, shown to staff) -------------------------------
+
+
+def _charge_refunded(session: Session, event: VerifiedEvent, gateway) -> str:
+    payment = _payment_by_charge(session, event.object.get("id", ""))
+    if payment is None:
+        return "unknown charge"
+    # Our refunds are already in the ledger; one made elsewhere (the Stripe dashboard) shows up
+    # as a difference on the reconciliation page.
+    audit.record(session, None, "payment.charge_refunded", "engagement", payment.engagement_id, amount_refunded=event.object.get("amount_refunded", 0))
+    return "recorded"
+
+
+def _dispute_created(session: Session, event: VerifiedEvent, gateway) -> str:
+    payment = _payment_by_charge(session, event.object.get("charge", ""))
+    if payment is None:
+        return "unknown charge"
+    if payment.charge_disputed:
+        return "already recorded"
+    payment.charge_disputed = True
+    session.add(payment)
+    audit.record(session, None, "payment.charge_disputed", "engagement", payment.engagement_id, amount=event.object.get("amount", 0))
+    for staff_id in _staff_ids(session):
+        notifications.notify(session, staff_id, "payment.charge_disputed", f"A card payment was disputed (engagement {payment.engagement_id})", "/staff/money", email=True)
+    return "recorded"
+
+
+def _transfer_created(session: Session, event: VerifiedEvent, gateway) -> str:
+    engagement_id = _engagement_id(event.object)
+    if engagement_id is None:
+        return "not ours"
+    audit.record(session, None, "payment.transfer_created", "engagement", engagement_id, transfer=event.object.get("id", ""))
+    return "recorded"
+
+
+def _transfer_reversed(session: Session, event: VerifiedEvent, gateway) -> str:
+    engagement_id = _engagement_id(event.object)
+    payment = session.get(EngagementPayment, engagement_id) if engagement_id else None
+    if payment is None:
+        return "not ours"
+    payment.transfer_reversed = True
+    session.add(payment)
+    audit.record(session, None, "payment.transfer_reversed", "engagement", engagement_id, transfer=event.object.get("id", ""))
+    for staff_id in _staff_ids(session):
+        notifications.notify(session, staff_id, "payment.transfer_reversed", f"A payout was reversed (engagement {engagement_id})", "/staff/money")
+    return "recorded"
+
+
+# --- Connect: students' accounts and their payouts --------------------------------------------
+
+
+def _account_updated(session: Session, event: VerifiedEvent, gateway) -> str:
+    account = payments.payout_account_updated(session, event.object.get("id") or event.account, gateway)
+    return "updated" if account else "not ours"
+
+
+def _payout(session: Session, event: VerifiedEvent, gateway) -> str:
+    account = session.exec(select(PayoutAccount).where(PayoutAccount.account_id == event.account)).first()
+    if account is None:
+        return "not ours"
+    status = "paid" if event.type == "payout.paid" else "failed"
+    account.last_payout_status = status
+    session.add(account)
+    if status == "failed":
+        notifications.notify(
+            session, account.student_id, "payout.failed", "Your bank refused a payout: check your bank details in Stripe", "/earnings", email=True
+        )
+    return status
+
+
+HANDLERS = {
+    "checkout.session.completed": _checkout,
+    "checkout.session.async_payment_succeeded": _checkout,
+    "checkout.session.async_payment_failed": _checkout_failed,
+    "checkout.session.expired": _checkout,
+    "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_created,
+    "transfer.created": _transfer_created,
+    "transfer.reversed": _transfer_reversed,
+    "account.updated": _account_updated,
+    "payout.paid": _payout,
+    "payout.failed": _payout,
+}
+
+
+def event_from_payload(payload: bytes) -> VerifiedEvent:
+    """Our view of an event whose signature the route has already verified."""
+    data = json.loads(payload)
+    return VerifiedEvent(id=data["id"], type=data["type"], object=(data.get("data") or {}).get("object") or {}, account=data.get("account") or "")
+

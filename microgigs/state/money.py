@@ -1,0 +1,130 @@
+"""What the money pages remember. Each load asks services/money.py, which checks the reader."""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import money
+from microgigs.services.errors import DomainError
+from microgigs.services.money import Earnings, MoneyTotals, PaymentRow, Receipt, Reconciliation, StateCount
+from microgigs.state.manage_gig import id_from_path
+from microgigs.state.session import SessionState
+
+
+def _q(state: rx.State, name: str, limit: int = 300) -> str:
+    return (state.router.url.query_parameters.get(name) or "")[:limit]
+
+
+class PaymentsState(SessionState):
+    """/payments: the employer's engagements and where each one's money stands."""
+
+    loaded: bool = False
+    load_error: str = ""
+    rows: list[PaymentRow] = []
+    gateway_notice: str = ""
+    notice: str = ""
+    error: str = ""
+
+    @rx.event
+    def load_payments(self):
+        return self._reload()
+
+    def _live_reload(self) -> None:
+        self._reload()
+
+    def _reload(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                self.rows, self.load_error = money.employer_payments(session, actor), ""
+            except DomainError as error:
+                self.rows, self.load_error = [], error.message
+        self.gateway_notice = money.gateway_notice()
+        self.notice = "Thank you: the payment is being confirmed." if _q(self, "funded") else _q(self, "notice")
+        self.error = _q(self, "error")
+        self.loaded = True
+        self._subscribe_live(*(f"engagement:{row.engagement_id}" for row in self.rows))
+        return None
+
+
+class ReceiptState(SessionState):
+    """/payments/receipt/<engagement id>: one printable receipt."""
+
+    loaded: bool = False
+    load_error: str = ""
+    receipt: Receipt | None = None
+
+    @rx.event
+    def load_receipt(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                self.receipt, self.load_error = money.receipt(session, actor, id_from_path(self.router.url.path)), ""
+            except DomainError as error:
+                self.receipt, self.load_error = None, error.message
+        self.loaded = True
+        return None
+
+
+class EarningsState(SessionState):
+    """/earnings: the student's pay and payout account."""
+
+    loaded: bool = False
+    load_error: str = ""
+    earnings: Earnings | None = None
+    gateway_notice: str = ""
+    error: str = ""
+
+    @rx.event
+    def load_earnings(self):
+        return self._reload()
+
+    def _live_reload(self) -> None:
+        self._reload()
+
+    def _reload(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            if _q(self, "returned"):  # back from Stripe's onboarding: read the account now
+                money.refresh_payout_account(session, actor)
+            try:
+                self.earnings, self.load_error = money.student_earnings(session, actor), ""
+            except DomainError as error:
+                self.earnings, self.load_error = None, error.message
+        self.gateway_notice = money.gateway_notice()
+        self.error = _q(self, "error")
+        self.loaded = True
+        self._subscribe_live(*(f"engagement:{row.engagement_id}" for row in (self.earnings.rows if self.earnings else [])))
+        return None
+
+
+class MoneyState(SessionState):
+    """/staff/money: totals, payment states and the reconciliation with the gateway."""
+
+    loaded: bool = False
+    load_error: str = ""
+    totals: list[MoneyTotals] = []
+    states: list[StateCount] = []
+    reconciliation: Reconciliation | None = None
+    gateway_notice: str = ""
+
+    @rx.event
+    def load_money(self):
+        with session_scope() as session:
+            actor = self._actor(session)
+            if actor is None:
+                return self._sign_in_redirect()
+            try:
+                self.totals, self.states = money.money_overview(session, actor)
+                self.reconciliation = money.reconcile(session, actor)
+                self.load_error = ""
+            except DomainError as error:
+                self.totals, self.states, self.reconciliation, self.load_error = [], [], None, error.message
+        self.gateway_notice = money.gateway_notice()
+        self.loaded = True
+        return None

@@ -473,6 +473,7 @@ class EvidenceSharing(SQLModel, table=True):
     student_shows: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
 
+
 # --- payments (gateway side) ----------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """payments: gateway state, payout accounts, webhook events
 
 Revision ID: a1d442e57b56
-Revises: 786460958514
+Revises: 494115c7f20f
 Create Date: 2026-11-26 02:11:47.959391
 
 """
@@ -13,7 +13,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = 'a1d442e57b56'
-down_revision: Union[str, Sequence[str], None] = '786460958514'
+down_revision: Union[str, Sequence[str], None] = '494115c7f20f'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -89,6 +89,7 @@ class BoardPage:
     total: int
     page: int
     pages: int
+    capped: bool = False  # `total` is a lower bound ("1,000+")
 
 
 @dataclass
@@ -352,6 +353,7 @@ def skill_names_by_gig(session: Session, gig_ids: list[int]) -> dict[int, list[s
 
 
 def cards_for(session: Session, gigs_with_employer: list[tuple[Gig, str]]) -> list[GigCard]:
+    """Cards for (gig, employer name) pairs; a gig may be a row with the card's columns."""
     skills = skill_names_by_gig(session, [g.id for g, _ in gigs_with_employer])
     return [
         GigCard(
@@ -389,17 +391,24 @@ def list_board(
     if filters is None:
         filters = search.BoardQuery(q=clean_text(query)[: search.MAX_QUERY], category=category, page=page)
     result = search.search_gigs(session, filters, per_page=per_page, today=today, match_skill_ids=match_skill_ids)
-    return BoardPage(cards=cards_by_ids(session, result.gig_ids), total=result.total, page=result.page, pages=result.pages)
+    return BoardPage(
+        cards=cards_by_ids(session, result.gig_ids), total=result.total, page=result.page, pages=result.pages, capped=result.capped
+    )
 
 
 def cards_by_ids(session: Session, gig_ids: list[int]) -> list[GigCard]:
-    """Cards for these gigs, in the order given."""
+    """Cards for these gigs, in the order given: two queries, only the columns a card shows."""
     if not gig_ids:
         return []
-    rows = session.exec(
-        select(Gig, Organization.name).join(Organization, Organization.id == Gig.organization_id).where(Gig.id.in_(gig_ids))
+    rows = session.execute(
+        select(
+            Gig.id, Gig.title, Gig.summary, Gig.category, Gig.pay_cents, Gig.currency, Gig.estimated_hours,
+            Gig.location_mode, Gig.due_date, Gig.application_deadline, Gig.status, Organization.name.label("employer"),
+        )
+        .join(Organization, Organization.id == Gig.organization_id)
+        .where(Gig.id.in_(gig_ids))
     ).all()
-    by_id = {g.id: (g, name) for g, name in rows}
+    by_id = {row.id: (row, row.employer) for row in rows}
     return cards_for(session, [by_id[i] for i in gig_ids if i in by_id])
 
 

@@ -1,6 +1,7 @@
 """Board search on a known data set: full-text relevance, every filter, every sort, the URL
 round trip, and the FTS index staying in sync with edits, skills and employer names."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -216,3 +217,53 @@ def test_lost_triggers_are_remade_and_the_index_refilled(session, make):
     session.exec(text("DROP TRIGGER gig_fts_au"))  # what a batch-mode table rebuild does
     session.exec(text("UPDATE gig SET title = 'Moth census' WHERE id = :id").bindparams(id=gig.id))
     assert ids(session, q="moth") == {gig.id} and ids(session, q="pollinator") == set()
+
+
+def every_page(session, query: BoardQuery, per_page: int) -> tuple[list[int], list[search.SearchResult]]:
+    """Follow the page links from the first page to the last, as a person would."""
+    shown, results, page = [], [], 1
+    while True:
+        result = search.search_gigs(session, replace(query, page=page), per_page=per_page)
+        results.append(result)
+        shown += result.gig_ids
+        if result.page >= result.pages:
+            return shown, results
+        page += 1
+
+
+@pytest.fixture
+def many(session, make):
+    """Thirty gigs with ties in pay and deadlines, two kinds of title, every third with Python."""
+    today = date.today()
+    employer = make.employer("Many Gigs Inc")
+    for n in range(30):
+        make.gig(
+            employer,
+            title=f"{'Survey' if n % 2 else 'Logo'} job {n}",
+            skills=["Python"] if n % 3 == 0 else ["Figma"],
+            pay_cents=20_000 + (n % 4) * 10_000,
+            estimated_hours=5,
+            application_deadline=today + timedelta(days=1 + n % 5),
+            due_date=today + timedelta(days=30),
+        )
+
+
+@pytest.mark.parametrize("sort", search.SORTS)
+@pytest.mark.parametrize(("q", "skills"), [("", []), ("survey", []), ("", ["Python"]), ("job", ["Python"])])
+def test_a_capped_count_pages_through_the_same_order(session, many, monkeypatch, sort, q, skills):
+    """Broad searches count only up to a cap ("1,000+") and page from the board's index in sort
+    order; narrow ones count and sort every match in one pass. Both must show the same gigs
+    in the same order, and the same order as the database's own ORDER BY."""
+    query = BoardQuery(q=q, skills=skills, sort=sort)
+    everything = search.search_gigs(session, query, per_page=1000)
+    assert not everything.capped and everything.total == len(everything.gig_ids) > 0
+    if sort != "match" or not q:  # LIKE has no relevance rank to compare with
+        baseline = search.search_gigs(session, query, per_page=1000, naive=True)
+        assert baseline.gig_ids == everything.gig_ids
+
+    monkeypatch.setattr(search, "COUNT_CAP", 3)  # count_limit is then (page + 5) * per_page
+    shown, results = every_page(session, query, per_page=2)
+    assert shown == everything.gig_ids
+    if everything.total > 12:
+        assert results[0].capped and results[0].total == 12 and results[0].pages == 6
+    assert not results[-1].capped and results[-1].total == everything.total

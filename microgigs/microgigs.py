@@ -24,6 +24,7 @@ from microgigs.pages import (
     organization,
     password_reset,
     post_gig,
+    preview_gig,
     profile,
     review,
     saved,
@@ -43,7 +44,7 @@ app = rx.App(
 
 PAGES = (
     # gigs and the board
-    home, gig_detail, post_gig, saved, moderation,
+    home, gig_detail, post_gig, preview_gig, saved, moderation,
     # accounts
     login, signup, account, password_reset, verify_email, join, profile, organization,
     # the work

@@ -316,6 +316,11 @@ def submit_gig(session: Session, actor: User, gig_id: int) -> Gig:
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can submit it.")
     org = session.get(Organization, gig.organization_id)
     policy.require(policy.may_post_gigs(session, actor, org), "Your organization is not approved to publish gigs.")
+    if gig.status == "draft":
+        # A draft saved days ago is checked again: its dates may have passed since.
+        errors, _ = validate_gig_input(session, input_from_gig(session, gig), date.today())
+        if errors:
+            raise ValidationFailed(errors)
     move_gig(session, actor, gig, "in_review")
     if org.trusted:
         move_gig(session, None, gig, "open", reason="trusted employer")
@@ -477,6 +482,15 @@ def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, to
     audit.record(session, actor, "gig.edited", "gig", gig.id, status=gig.status)
     session.flush()
     return gig
+
+
+def draft_for_edit(session: Session, actor: User, gig_id: int) -> GigInput:
+    """What the edit form starts from: only the gig's own managers, only while it can be edited."""
+    gig = get_gig(session, gig_id)
+    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can edit it.")
+    if gig.status not in EDITABLE:
+        raise DomainError(f"A gig that is {gig.status.replace('_', ' ')} can no longer be edited.")
+    return input_from_gig(session, gig)
 
 
 def template_from(session: Session, actor: User, gig_id: int) -> GigInput:

@@ -249,7 +249,7 @@ def many(session, make):
 
 
 @pytest.mark.parametrize("sort", search.SORTS)
-@pytest.mark.parametrize(("q", "skills"), [("", []), ("survey", []), ("", ["Python"]), ("job", ["Python"])])
+@pytest.mark.parametrize(("q", "skills"), [("", []), ("survey", []), ("job", []), ("", ["Python"]), ("job", ["Python"])])
 def test_a_capped_count_pages_through_the_same_order(session, many, monkeypatch, sort, q, skills):
     """Broad searches count only up to a cap ("1,000+") and page from the board's index in sort
     order; narrow ones count and sort every match in one pass. Both must show the same gigs

@@ -266,8 +266,9 @@ def search_gigs(
         conditions.append(literal_column("0") == 1)
     elif text_words and naive:
         stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
+        concat = func.group_concat if _dialect(session) == "sqlite" else func.string_agg
         skill_text = (
-            select(func.group_concat(Skill.name, " "))
+            select(concat(Skill.name, " "))
             .join(GigSkill, GigSkill.skill_id == Skill.id)
             .where(GigSkill.gig_id == Gig.id)
             .scalar_subquery()
@@ -294,10 +295,16 @@ def search_gigs(
             .where(GigSkill.gig_id == Gig.id)
             .scalar_subquery()
         )
-        document = func.to_tsvector(
-            "simple", Gig.title + " " + Gig.summary + " " + func.coalesce(skill_text, "") + " " + Organization.name
+        # Weighted like the SQLite index: a hit in the title counts most, then skills, summary, employer.
+        document = (
+            func.setweight(func.to_tsvector("simple", Gig.title), literal_column("'A'")).op("||")(
+                func.setweight(func.to_tsvector("simple", func.coalesce(skill_text, "")), literal_column("'B'"))
+            ).op("||")(func.setweight(func.to_tsvector("simple", Gig.summary), literal_column("'C'"))).op("||")(
+                func.setweight(func.to_tsvector("simple", Organization.name), literal_column("'D'"))
+            )
         )
-        tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in text_words))
+        # Each word a quoted lexeme (words hold no quotes), a prefix from two letters on, as in SQLite.
+        tsquery = func.to_tsquery("simple", " & ".join(f"'{w}':*" if len(w) > 1 else f"'{w}'" for w in text_words))
         conditions.append(document.op("@@")(tsquery))
         rank = -func.ts_rank(document, tsquery)
 

@@ -15,6 +15,19 @@ from microgigs.services.search import BoardQuery
 
 
 @pytest.fixture
+def db_engine(request, db_engine):
+    """The unit tests' SQLite file; with the parameter "postgres", a fresh PostgreSQL database
+    migrated by alembic (tests/conftest.py), so the tsvector path is held to the same results."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        return request.getfixturevalue("postgres_engine")
+    return db_engine
+
+
+# The known-data-set tests run on both databases.
+BOTH = pytest.mark.parametrize("db_engine", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture
 def known(session, make):
     today = date.today()
     northwind = make.employer("Northwind Analytics")
@@ -36,6 +49,7 @@ def ids(session, **params) -> set[int]:
     return {c.id for c in found(session, **params)}
 
 
+@BOTH
 def test_full_text_matches_title_summary_skills_and_employer(session, known):
     g, _, _ = known
     assert ids(session, q="survey") == {g["survey"].id, g["dashboard"].id}  # title; summary
@@ -47,6 +61,7 @@ def test_full_text_matches_title_summary_skills_and_employer(session, known):
     assert ids(session, q="zebra") == set()
 
 
+@BOTH
 def test_best_match_puts_the_title_hit_first(session, known):
     g, _, _ = known
     cards = found(session, q="survey", sort="match")
@@ -73,17 +88,20 @@ def test_best_match_puts_the_title_hit_first(session, known):
         ({"pay_min": "abc", "mode": "underwater"}, {"survey", "dashboard", "logo", "copy"}),  # bad values dropped
     ],
 )
+@BOTH
 def test_filters(session, known, params, expected):
     g, _, _ = known
     assert ids(session, **params) == {g[k].id for k in expected}
 
 
+@BOTH
 def test_employer_filter(session, known):
     g, northwind, acme = known
     assert ids(session, employer=acme.org.id) == {g["logo"].id, g["copy"].id}
     assert (acme.org.id, "Acme Design Studio") in gigs.employer_choices(session)
 
 
+@BOTH
 def test_sorts(session, known):
     g, _, _ = known
     assert [c.id for c in found(session, sort="pay")] == [g[k].id for k in ("dashboard", "logo", "survey", "copy")]
@@ -91,6 +109,7 @@ def test_sorts(session, known):
     assert [c.id for c in found(session)] == [g[k].id for k in ("copy", "logo", "dashboard", "survey")]  # newest
 
 
+@BOTH
 def test_best_match_without_words_ranks_by_the_students_skills(session, known, make):
     g, _, _ = known
     figma = session.exec(select(Skill).where(Skill.name == "Figma")).one()
@@ -98,6 +117,7 @@ def test_best_match_without_words_ranks_by_the_students_skills(session, known, m
     assert cards[0].id == g["logo"].id
 
 
+@BOTH
 def test_count_and_pages_with_filters(session, make):
     employer = make.employer()
     for n in range(25):
@@ -129,6 +149,7 @@ def test_any_url_parses_and_round_trips(params):
     assert BoardQuery.from_params(dict(parse_qsl(urlsplit(query.url()).query))) == query
 
 
+@BOTH
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=st.text(max_size=60))
 def test_any_search_string_never_errors(session, known, q):
@@ -169,6 +190,7 @@ def test_index_is_built_from_existing_gigs_and_rebuilt(session, make):
     assert ids(session, q="pollinator") == {gig.id}
 
 
+@BOTH
 def test_naive_like_search_agrees_with_full_text(session, known):
     for q in ("survey", "acme", "figma", "survey python", "zebra"):
         query = BoardQuery(q=q)
@@ -177,6 +199,7 @@ def test_naive_like_search_agrees_with_full_text(session, known):
         assert (fts.total, set(fts.gig_ids)) == (like.total, set(like.gig_ids))
 
 
+@BOTH
 def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make):
     g, _, _ = known
     student = make.student()
@@ -191,6 +214,7 @@ def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make)
     assert gigs.recommended_for(session, None) == [] and gigs.recommended_for(session, make.staff()) == []
 
 
+@BOTH
 def test_saving_gigs(session, known, make):
     g, northwind, _ = known
     student = make.student()
@@ -250,6 +274,7 @@ def many(session, make):
 
 @pytest.mark.parametrize("sort", search.SORTS)
 @pytest.mark.parametrize(("q", "skills"), [("", []), ("survey", []), ("job", []), ("", ["Python"]), ("job", ["Python"])])
+@BOTH
 def test_a_capped_count_pages_through_the_same_order(session, many, monkeypatch, sort, q, skills):
     """Broad searches count only up to a cap ("1,000+") and page from the board's index in sort
     order; narrow ones count and sort every match in one pass. Both must show the same gigs

@@ -292,3 +292,14 @@ def test_a_capped_count_pages_through_the_same_order(session, many, monkeypatch,
     if everything.total > 12:
         assert results[0].capped and results[0].total == 12 and results[0].pages == 6
     assert not results[-1].capped and results[-1].total == everything.total
+
+
+def test_the_board_says_when_its_count_is_a_lower_bound():
+    from microgigs.state.board import BoardState
+    from tests.unit.state_harness import state_for
+
+    state = state_for(BoardState, "/")
+    state.total, state.total_capped = 1_000, True
+    assert state.count_text == "1,000+ open gigs"
+    state.total, state.total_capped = 1, False
+    assert state.count_text == "1 open gig"

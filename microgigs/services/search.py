@@ -378,9 +378,16 @@ def search_gigs(
         counting, naive_rank = restricted(smallest)
         return one_page(counting, naive_rank, session.exec(select(func.count()).select_from(counting.subquery())).one(), False)
 
+    limit = count_limit(query.page, per_page)
+    if smallest is None and overlap is None:
+        # Filters only: the sort's covering index answers both the count (stopping at the cap,
+        # inside SQLite) and the page (read in order), so no row comes up to Python.
+        board, board_rank = restricted(None)
+        counted = session.exec(select(func.count()).select_from(board.limit(limit + 1).subquery())).one()
+        return one_page(board, board_rank, min(counted, limit), counted > limit)
+
     # One pass reads every match, but no more than the cap, with the columns the sorts need;
     # when that is all of them, they are counted and sorted here and the page is a slice.
-    limit = count_limit(query.page, per_page)
     driver = "words" if query.sort == "match" and matches is not None else smallest
     first, first_rank = restricted(driver)
     ranked = query.sort == "match" and first_rank is not None

@@ -28,6 +28,7 @@ from microgigs.pages import (
     payments,
     portfolio,
     post_gig,
+    preview_gig,
     profile,
     public_portfolio,
     receipt,
@@ -51,7 +52,7 @@ app = rx.App(
 
 PAGES = (
     # gigs and the board
-    home, gig_detail, post_gig, saved, moderation,
+    home, gig_detail, post_gig, preview_gig, saved, moderation,
     # accounts
     login, signup, account, password_reset, verify_email, join, profile, organization,
     # the work

@@ -21,3 +21,64 @@ def session(db_engine):
     """A session on that database; objects stay readable after commit."""
     with Session(db_engine, expire_on_commit=False) as session:
         yield session
+
+
+# --- PostgreSQL (search's tsvector path) ------------------------------------------
+
+PG_TEMPLATE = "microgigs_template"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL with the schema migrated into a template database (alembic, as
+    `reflex db migrate` does). Skipped only when Debian's server binaries are not installed."""
+    import itertools
+    import os
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from microgigs.settings import get_settings
+    from tests.postgres_server import PostgresServer, binaries
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; `make test` does)")
+    server = PostgresServer(bin_dir).start()
+    try:
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
+        saved = os.environ.get("MICROGIGS_DATABASE_URL")
+        os.environ["MICROGIGS_DATABASE_URL"] = server.url(PG_TEMPLATE)
+        get_settings.cache_clear()
+        try:
+            command.upgrade(Config("alembic.ini"), "head")
+        finally:
+            if saved is None:
+                os.environ.pop("MICROGIGS_DATABASE_URL", None)
+            else:
+                os.environ["MICROGIGS_DATABASE_URL"] = saved
+            get_settings.cache_clear()
+        server.admin = admin
+        server.names = itertools.count(1)
+        yield server
+        admin.dispose()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_engine(postgres_server):
+    """An engine on a new database copied from the migrated template (fast: a file copy)."""
+    from sqlalchemy import text
+
+    name = f"test_{next(postgres_server.names)}"
+    with postgres_server.admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}"))
+    engine = make_engine(postgres_server.url(name))
+    yield engine
+    engine.dispose()
+    with postgres_server.admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

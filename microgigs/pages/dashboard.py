@@ -139,7 +139,15 @@ def gig_row(row) -> rx.Component:
             fact("Pay", row.pay),
             fact("Apply by", row.application_deadline),
         ),
-        button_link("Manage applicants", f"/manage/gigs/{row.id}", variant="soft", aria_label="Manage applicants: " + row.title),
+        rx.flex(
+            button_link("Manage applicants", f"/manage/gigs/{row.id}", variant="soft", aria_label="Manage applicants: " + row.title),
+            rx.cond(
+                (row.status == "draft") | (row.status == "rejected"),
+                button_link("Edit the draft", f"/gigs/{row.id}/edit", variant="soft", aria_label="Edit the draft: " + row.title),
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
     )
 
 

@@ -23,17 +23,17 @@ def _fact(label: str, value) -> rx.Component:
     )
 
 
-def facts() -> rx.Component:
+def facts(s=S) -> rx.Component:
     """The numbers a student decides by: a definition list laid out as a grid."""
     return rx.card(
         rx.el.dl(
-            _fact("Pay", S.card.pay),
-            _fact("Time", f"about {S.card.estimated_hours} hours"),
-            _fact("Where", rx.fragment(location_mode_text(S.card.location_mode), rx.cond(S.location != "", f" · {S.location}", ""))),
-            _fact("Places", S.slots_text),
-            _fact("Apply by", S.card.application_deadline),
-            _fact("Due", S.card.due_date),
-            _fact("Category", S.card.category),
+            _fact("Pay", s.card.pay),
+            _fact("Time", f"about {s.card.estimated_hours} hours"),
+            _fact("Where", rx.fragment(location_mode_text(s.card.location_mode), rx.cond(s.location != "", f" · {s.location}", ""))),
+            _fact("Places", s.slots_text),
+            _fact("Apply by", s.card.application_deadline),
+            _fact("Due", s.card.due_date),
+            _fact("Category", s.card.category),
             display="grid",
             grid_template_columns=rx.breakpoints(initial="repeat(2, minmax(0, 1fr))", sm="repeat(4, minmax(0, 1fr))"),
             gap="var(--space-4)",
@@ -156,6 +156,32 @@ def apply_section() -> rx.Component:
     )
 
 
+def gig_content(s=S, heading_tag: str = "h2") -> rx.Component:
+    """What the gig is, as its page shows it (the preview shows the same, for its own state)."""
+    return rx.vstack(
+        rx.text(s.card.summary, size="3"),
+        facts(s),
+        rx.cond(
+            s.card.skills.length() > 0,
+            rx.flex(rx.text("Skills", size="2", weight="medium"), skill_badges(s.card.skills), spacing="2", align="center", wrap="wrap"),
+        ),
+        rx.cond(s.blind_review, blind_review_note()),
+        rx.heading("Scope of the work", as_=heading_tag, size="5"),
+        # Safe HTML from services.gigs.render_markdown: raw HTML escaped, only http(s)/mailto links.
+        rx.html(s.scope_html, class_name="gig-markdown"),
+        rx.cond(
+            s.deliverables != "",
+            rx.fragment(
+                rx.heading("Deliverables", as_=heading_tag, size="5"),
+                rx.html(s.deliverables_html, class_name="gig-markdown"),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+        align="start",
+    )
+
+
 def gig_body() -> rx.Component:
     return rx.vstack(
         rx.flex(
@@ -167,23 +193,7 @@ def gig_body() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.text(S.card.summary, size="3"),
-        facts(),
-        rx.cond(
-            S.card.skills.length() > 0,
-            rx.flex(rx.text("Skills", size="2", weight="medium"), skill_badges(S.card.skills), spacing="2", align="center", wrap="wrap"),
-        ),
-        rx.cond(S.blind_review, blind_review_note()),
-        rx.heading("Scope of the work", as_="h2", size="5"),
-        # Safe HTML from services.gigs.render_markdown: raw HTML escaped, only http(s)/mailto links.
-        rx.html(S.scope_html, class_name="gig-markdown"),
-        rx.cond(
-            S.deliverables != "",
-            rx.fragment(
-                rx.heading("Deliverables", as_="h2", size="5"),
-                rx.html(S.deliverables_html, class_name="gig-markdown"),
-            ),
-        ),
+        gig_content(),
         rx.heading("This employer's track record", as_="h2", size="5"),
         rx.el.ul(rx.foreach(S.employer_record, lambda line: rx.el.li(rx.text(line, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}),
         rx.separator(size="4"),

@@ -36,6 +36,19 @@ def gig_summary() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
+        rx.flex(
+            rx.cond(
+                (S.gig_status == "draft") | (S.gig_status == "rejected"),
+                rx.fragment(
+                    button_link("Edit the draft", S.edit_href, variant="soft"),
+                    button_link("Preview", S.preview_href, variant="soft"),
+                ),
+            ),
+            # An old gig as the start of a new one: the form opens filled in, dates left blank.
+            button_link("Use as a template", S.template_href, variant="outline"),
+            spacing="3",
+            wrap="wrap",
+        ),
         rx.cond(
             S.blind_review,
             rx.callout.root(

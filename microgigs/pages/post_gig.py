@@ -18,6 +18,7 @@ from microgigs.components.forms import (
     textarea_input,
 )
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import not_found_card
 from microgigs.services.gigs import CATEGORIES, MAX_QUESTIONS, MAX_SKILLS, format_money
 from microgigs.settings import get_settings
 from microgigs.state.post_gig import ERRORS_ANCHOR, PostGigState as S
@@ -28,6 +29,11 @@ SKILLS_LEGEND_ID = "skills-legend"
 
 def _err(name: str) -> rx.Var:
     return S.errors.get(name, "")
+
+
+def _val(name: str) -> rx.Var:
+    """What the field starts with: empty, a template's value or the draft's."""
+    return S.values.get(name, "")
 
 
 def _grid(*children: rx.Component) -> rx.Component:
@@ -56,6 +62,7 @@ def skills_field() -> rx.Component:
                     width="100%",
                 ),
                 name="skills",
+                default_value=S.chosen_skills,
                 aria_labelledby=SKILLS_LEGEND_ID,
                 aria_describedby=f"{hint_id('skills')} {error_id('skills')}",
                 size="2",
@@ -74,12 +81,12 @@ def gig_form() -> rx.Component:
         rx.vstack(
             _section(
                 "The work",
-                text_input("Title", "title", error=_err("title"), hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.", max_length=120),
-                text_input("One-line summary", "summary", error=_err("summary"), hint="Shown on the board under the title.", max_length=300),
-                textarea_input("Scope of the work", "scope", error=_err("scope"), hint="What is in and out of scope, what you provide, how you will work together.", rows="8"),
-                textarea_input("Deliverables", "deliverables", optional=True, error=_err("deliverables"), hint="What the student hands in (files, links, a demo).", rows="4"),
+                text_input("Title", "title", default_value=_val("title"), error=_err("title"), hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.", max_length=120),
+                text_input("One-line summary", "summary", default_value=_val("summary"), error=_err("summary"), hint="Shown on the board under the title.", max_length=300),
+                textarea_input("Scope of the work", "scope", default_value=_val("scope"), error=_err("scope"), hint="What is in and out of scope, what you provide, how you will work together.", rows="8"),
+                textarea_input("Deliverables", "deliverables", default_value=_val("deliverables"), optional=True, error=_err("deliverables"), hint="What the student hands in (files, links, a demo).", rows="4"),
                 _grid(
-                    select_input("Category", "category", list(CATEGORIES), error=_err("category"), placeholder="Choose a category"),
+                    select_input("Category", "category", list(CATEGORIES), error=_err("category"), placeholder="Choose a category", default_value=_val("category")),
                     rx.box(),
                 ),
                 skills_field(),
@@ -87,21 +94,22 @@ def gig_form() -> rx.Component:
             _section(
                 "Where and when",
                 _grid(
-                    select_input("Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value="remote"),
-                    text_input("Place", "location", optional=True, error=_err("location"), hint="Needed for on-site and hybrid gigs.", max_length=120),
-                    date_input("Application deadline", "application_deadline", error=_err("application_deadline"), hint="Applications close at the end of this day.", on_change=S.check_live("application_deadline")),
-                    number_input("Estimated hours", "estimated_hours", error=_err("estimated_hours"), hint="Total, between 1 and 400.", max_length=6, on_blur=S.check_live("estimated_hours")),
-                    date_input("Start date", "start_date", optional=True, error=_err("start_date"), hint="When the student may begin."),
-                    date_input("Due date", "due_date", error=_err("due_date"), hint="When the work must be handed in.", on_change=S.check_live("due_date")),
+                    select_input("Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value=_val("location_mode")),
+                    text_input("Place", "location", default_value=_val("location"), optional=True, error=_err("location"), hint="Needed for on-site and hybrid gigs.", max_length=120),
+                    date_input("Application deadline", "application_deadline", default_value=_val("application_deadline"), error=_err("application_deadline"), hint="Applications close at the end of this day.", on_change=S.check_live("application_deadline")),
+                    number_input("Estimated hours", "estimated_hours", default_value=_val("estimated_hours"), error=_err("estimated_hours"), hint="Total, between 1 and 400.", max_length=6, on_blur=S.check_live("estimated_hours")),
+                    date_input("Start date", "start_date", default_value=_val("start_date"), optional=True, error=_err("start_date"), hint="When the student may begin."),
+                    date_input("Due date", "due_date", default_value=_val("due_date"), error=_err("due_date"), hint="When the work must be handed in.", on_change=S.check_live("due_date")),
                 ),
             ),
             _section(
                 "Students and pay",
                 _grid(
-                    number_input("Students needed", "slots", error=_err("slots"), default_value="1", hint="Each student does the whole gig.", max_length=3),
+                    number_input("Students needed", "slots", error=_err("slots"), default_value=_val("slots"), hint="Each student does the whole gig.", max_length=3),
                     text_input(
                         "Pay per student (US dollars)",
                         "pay",
+                        default_value=_val("pay"),
                         error=_err("pay"),
                         hint=f"Paid when you approve the work. At least {format_money(get_settings().pay_floor_cents_per_hour)} an hour.",
                         input_mode="decimal",
@@ -113,7 +121,7 @@ def gig_form() -> rx.Component:
                 checkbox_input(
                     "Blind review",
                     "blind_review",
-                    default_checked=True,
+                    default_checked=_val("blind_review") == "on",
                     hint="Hide applicants’ names, schools and majors until you shortlist them.",
                 ),
             ),
@@ -122,6 +130,7 @@ def gig_form() -> rx.Component:
                 textarea_input(
                     "Questions for applicants",
                     "questions",
+                    default_value=_val("questions"),
                     optional=True,
                     error=_err("questions"),
                     hint=f"Up to {MAX_QUESTIONS}, one per line. Every applicant answers each one.",
@@ -133,13 +142,21 @@ def gig_form() -> rx.Component:
                 "save_draft",
                 hint="Keep it to finish later; it is not sent for review or shown to students.",
             ),
-            submit_button("Post gig"),
+            rx.flex(
+                # Both submit the form; the click says which one it was (Enter in a field is
+                # the first button's click: a preview, which never publishes anything).
+                submit_button("Preview", variant="outline", on_click=S.set_intent("preview")),
+                submit_button("Post gig", on_click=S.set_intent("post")),
+                spacing="3",
+                wrap="wrap",
+            ),
             spacing="6",
             width="100%",
             align="start",
         ),
         on_submit=S.post,
-        aria_label="Post a gig",
+        aria_label=rx.cond(S.editing_id > 0, "Edit your draft", "Post a gig"),
+        key=S.form_key,
         width="100%",
     )
 
@@ -159,6 +176,10 @@ def submitted() -> rx.Component:
         ),
         rx.flex(
             rx.link("View the gig", href=S.submitted_href),
+            rx.cond(
+                S.submitted_status == "draft",
+                rx.fragment(rx.link("Preview it", href=S.preview_href), rx.link("Edit it", href=S.edit_href)),
+            ),
             rx.link("Go to your dashboard", href="/dashboard"),
             rx.link("Post another gig", href="/gigs/new", on_click=S.load_post_gig),
             spacing="4",
@@ -166,6 +187,22 @@ def submitted() -> rx.Component:
         ),
         spacing="3",
         width="100%",
+    )
+
+
+def intro() -> rx.Component:
+    return rx.cond(
+        S.editing_id > 0,
+        rx.text("Change what you need, then preview it or post it. Students see it only once it is published.", color_scheme="gray"),
+        rx.vstack(
+            rx.text("A gig is a short, paid project with a clear result. Students see it on the board once it is published.", color_scheme="gray"),
+            rx.cond(
+                S.template_title != "",
+                success_note(rx.text("Started from “", S.template_title, "”: choose new dates, check the rest, then preview or post it.")),
+            ),
+            spacing="3",
+            width="100%",
+        ),
     )
 
 
@@ -178,12 +215,17 @@ def post_gig_page() -> rx.Component:
                 rx.cond(
                     S.submitted_status != "",
                     submitted(),
-                    rx.vstack(
-                        rx.text("A gig is a short, paid project with a clear result. Students see it on the board once it is published.", color_scheme="gray"),
-                        messages(),
-                        gig_form(),
-                        spacing="4",
-                        width="100%",
+                    rx.cond(
+                        (S.not_found != "") & (S.editing_id > 0),
+                        not_found_card(S.not_found),
+                        rx.vstack(
+                            intro(),
+                            form_alert(S.not_found),
+                            messages(),
+                            gig_form(),
+                            spacing="4",
+                            width="100%",
+                        ),
                     ),
                 ),
                 rx.card(
@@ -197,9 +239,10 @@ def post_gig_page() -> rx.Component:
             ),
             rx.text("Loading…", color_scheme="gray"),
         ),
-        heading="Post a gig",
+        heading=rx.cond(S.editing_id > 0, "Edit your draft", "Post a gig"),
     )
 
 
 def register(app: rx.App) -> None:
     app.add_page(post_gig_page, route="/gigs/new", title="Post a gig · MicroGigs", on_load=S.load_post_gig)
+    app.add_page(post_gig_page, route="/gigs/[gig_id]/edit", title="Edit your draft · MicroGigs", on_load=S.load_post_gig)

@@ -89,6 +89,7 @@ class BoardPage:
     total: int
     page: int
     pages: int
+    capped: bool = False  # `total` is a lower bound ("1,000+")
 
 
 @dataclass
@@ -315,6 +316,11 @@ def submit_gig(session: Session, actor: User, gig_id: int) -> Gig:
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can submit it.")
     org = session.get(Organization, gig.organization_id)
     policy.require(policy.may_post_gigs(session, actor, org), "Your organization is not approved to publish gigs.")
+    if gig.status == "draft":
+        # A draft saved days ago is checked again: its dates may have passed since.
+        errors, _ = validate_gig_input(session, input_from_gig(session, gig), date.today())
+        if errors:
+            raise ValidationFailed(errors)
     move_gig(session, actor, gig, "in_review")
     if org.trusted:
         move_gig(session, None, gig, "open", reason="trusted employer")
@@ -352,6 +358,7 @@ def skill_names_by_gig(session: Session, gig_ids: list[int]) -> dict[int, list[s
 
 
 def cards_for(session: Session, gigs_with_employer: list[tuple[Gig, str]]) -> list[GigCard]:
+    """Cards for (gig, employer name) pairs; a gig may be a row with the card's columns."""
     skills = skill_names_by_gig(session, [g.id for g, _ in gigs_with_employer])
     return [
         GigCard(
@@ -389,17 +396,24 @@ def list_board(
     if filters is None:
         filters = search.BoardQuery(q=clean_text(query)[: search.MAX_QUERY], category=category, page=page)
     result = search.search_gigs(session, filters, per_page=per_page, today=today, match_skill_ids=match_skill_ids)
-    return BoardPage(cards=cards_by_ids(session, result.gig_ids), total=result.total, page=result.page, pages=result.pages)
+    return BoardPage(
+        cards=cards_by_ids(session, result.gig_ids), total=result.total, page=result.page, pages=result.pages, capped=result.capped
+    )
 
 
 def cards_by_ids(session: Session, gig_ids: list[int]) -> list[GigCard]:
-    """Cards for these gigs, in the order given."""
+    """Cards for these gigs, in the order given: two queries, only the columns a card shows."""
     if not gig_ids:
         return []
-    rows = session.exec(
-        select(Gig, Organization.name).join(Organization, Organization.id == Gig.organization_id).where(Gig.id.in_(gig_ids))
+    rows = session.execute(
+        select(
+            Gig.id, Gig.title, Gig.summary, Gig.category, Gig.pay_cents, Gig.currency, Gig.estimated_hours,
+            Gig.location_mode, Gig.due_date, Gig.application_deadline, Gig.status, Organization.name.label("employer"),
+        )
+        .join(Organization, Organization.id == Gig.organization_id)
+        .where(Gig.id.in_(gig_ids))
     ).all()
-    by_id = {g.id: (g, name) for g, name in rows}
+    by_id = {row.id: (row, row.employer) for row in rows}
     return cards_for(session, [by_id[i] for i in gig_ids if i in by_id])
 
 
@@ -468,6 +482,15 @@ def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, to
     audit.record(session, actor, "gig.edited", "gig", gig.id, status=gig.status)
     session.flush()
     return gig
+
+
+def draft_for_edit(session: Session, actor: User, gig_id: int) -> GigInput:
+    """What the edit form starts from: only the gig's own managers, only while it can be edited."""
+    gig = get_gig(session, gig_id)
+    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can edit it.")
+    if gig.status not in EDITABLE:
+        raise DomainError(f"A gig that is {gig.status.replace('_', ' ')} can no longer be edited.")
+    return input_from_gig(session, gig)
 
 
 def template_from(session: Session, actor: User, gig_id: int) -> GigInput:

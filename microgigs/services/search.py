@@ -195,12 +195,24 @@ class BoardQuery:
         return bool(replace(self, page=1, sort="newest").to_params())
 
 
+# Counting every match of a broad query costs as much as reading the whole board, so the
+# count stops a little past what the page links can show and the board says "1,000+".
+COUNT_CAP = 1_000
+
+
 @dataclass
 class SearchResult:
     gig_ids: list[int]
     total: int
     page: int
     pages: int
+    # True when `total` is a lower bound: at least that many gigs match.
+    capped: bool = False
+
+
+def count_limit(page: int, per_page: int) -> int:
+    """How far to count: the cap, or a few pages past the one asked for."""
+    return max(COUNT_CAP, (page + 5) * per_page)
 
 
 def _like(value: str) -> str:
@@ -236,22 +248,27 @@ def search_gigs(
         conditions.append(Gig.due_date <= today + timedelta(days=query.due_within))
     if query.employer is not None:
         conditions.append(Gig.organization_id == query.employer)
+    skill_ids: list[int] = []
     if query.skills:
-        wanted = select(GigSkill.gig_id).join(Skill, Skill.id == GigSkill.skill_id).where(
-            func.lower(Skill.name).in_([s.lower() for s in query.skills])
+        skill_ids = list(
+            session.exec(select(Skill.id).where(func.lower(Skill.name).in_([s.lower() for s in query.skills])))
         )
-        conditions.append(Gig.id.in_(wanted))
+        if not skill_ids:
+            conditions.append(literal_column("0") == 1)  # no such skill: nothing can match
 
     stmt = select(Gig.id)
     rank = None
     text_words = words(query.q)
+    fts_hits: int | None = None
+    matches = None
     if query.q and not text_words:
         # Only punctuation: nothing can match a word search.
         conditions.append(literal_column("0") == 1)
     elif text_words and naive:
         stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
+        concat = func.group_concat if _dialect(session) == "sqlite" else func.string_agg
         skill_text = (
-            select(func.group_concat(Skill.name, " "))
+            select(concat(Skill.name, " "))
             .join(GigSkill, GigSkill.skill_id == Skill.id)
             .where(GigSkill.gig_id == Gig.id)
             .scalar_subquery()
@@ -268,10 +285,8 @@ def search_gigs(
             )
     elif text_words and _dialect(session) == "sqlite":
         ensure_index(session)
-        stmt = stmt.join(_fts, _fts.c.rowid == Gig.id)
-        conditions.append(literal_column("gig_fts").op("MATCH")(fts_match(query.q)))
-        # bm25, lower is better; a hit in the title counts most, then skills, summary, employer.
-        rank = func.bm25(literal_column("gig_fts"), 10.0, 3.0, 5.0, 2.0)
+        matches = literal_column("gig_fts").op("MATCH")(fts_match(query.q))
+        fts_hits = session.exec(select(func.count()).select_from(_fts).where(matches)).one()
     elif text_words:
         stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
         skill_text = (
@@ -280,33 +295,138 @@ def search_gigs(
             .where(GigSkill.gig_id == Gig.id)
             .scalar_subquery()
         )
-        document = func.to_tsvector(
-            "simple", Gig.title + " " + Gig.summary + " " + func.coalesce(skill_text, "") + " " + Organization.name
+        # Weighted like the SQLite index: a hit in the title counts most, then skills, summary, employer.
+        document = (
+            func.setweight(func.to_tsvector("simple", Gig.title), literal_column("'A'")).op("||")(
+                func.setweight(func.to_tsvector("simple", func.coalesce(skill_text, "")), literal_column("'B'"))
+            ).op("||")(func.setweight(func.to_tsvector("simple", Gig.summary), literal_column("'C'"))).op("||")(
+                func.setweight(func.to_tsvector("simple", Organization.name), literal_column("'D'"))
+            )
         )
-        tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in text_words))
+        # Each word a quoted lexeme (words hold no quotes), a prefix from two letters on, as in SQLite.
+        tsquery = func.to_tsquery("simple", " & ".join(f"'{w}':*" if len(w) > 1 else f"'{w}'" for w in text_words))
         conditions.append(document.op("@@")(tsquery))
         rank = -func.ts_rank(document, tsquery)
 
-    stmt = stmt.where(and_(*conditions))
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, query.page), pages)
+    # Which rows a query starts from. Counting starts from the smallest set of hits (words or
+    # skills) and looks each one up, or reads the board's index when there is no such set, and
+    # stops at the cap. The page reads the board's index in sort order and probes each row
+    # when the matches are many (the first page is found early); otherwise it starts from the
+    # smallest set and sorts what it finds. bm25 needs the full-text cursor, so a text search
+    # sorted by best match always starts from the words. `+ 0` keeps SQLite from starting
+    # from a set it should only probe.
+    skill_hits = None
+    if skill_ids:
+        skill_hits = session.exec(select(func.count()).select_from(GigSkill).where(GigSkill.skill_id.in_(skill_ids))).one()
+    sizes = {name: n for name, n in (("words", fts_hits), ("skills", skill_hits)) if n is not None}
+    smallest = min(sizes, key=sizes.get) if sizes else None
+    # A probe of the full-text index costs tens of microseconds, a listed hit well under one:
+    # probing pays only when most gigs match (so few rows are read before the page is full).
+    dense_words = bool(fts_hits) and fts_hits * 2 > (session.exec(select(func.max(Gig.id))).one() or 0)
 
-    if query.sort == "pay":
-        order = [Gig.pay_cents.desc(), Gig.id.desc()]
-    elif query.sort == "deadline":
-        order = [Gig.application_deadline.asc(), Gig.id.desc()]
-    elif query.sort == "match" and rank is not None:
-        order = [rank, Gig.id.desc()]
-    elif query.sort == "match" and match_skill_ids:
+    def restricted(driver: str | None):
+        """The query with every condition, starting from `driver` (None: the board's index)."""
+        out, where, order_rank = stmt, list(conditions), rank
+        if matches is not None:
+            if driver == "words":
+                out = out.join(_fts, _fts.c.rowid == Gig.id)
+                where.append(matches)
+                # bm25, lower is better; a hit in the title counts most, then skills, summary, employer.
+                order_rank = func.bm25(literal_column("gig_fts"), 10.0, 3.0, 5.0, 2.0)
+            elif dense_words:
+                # Most gigs match (a common word): ask the index about each row read, rather
+                # than listing every hit first; the page's rows come after a few dozen probes.
+                probe = select(_fts.c.rowid).where(matches, _fts.c.rowid == Gig.id)
+                where.append(probe.exists())
+            else:
+                where.append((Gig.id + 0).in_(select(_fts.c.rowid).where(matches)))
+        if skill_ids:
+            if driver == "skills":
+                where.append(Gig.id.in_(select(GigSkill.gig_id).where(GigSkill.skill_id.in_(skill_ids))))
+            else:
+                has_skill = select(GigSkill.gig_id).where(GigSkill.gig_id == Gig.id, GigSkill.skill_id.in_(skill_ids))
+                where.append(has_skill.exists())
+        return out.where(and_(*where)), order_rank
+
+    overlap = None
+    if query.sort == "match" and match_skill_ids and rank is None and matches is None:
         overlap = (
             select(func.count())
             .select_from(GigSkill)
             .where(GigSkill.gig_id == Gig.id, GigSkill.skill_id.in_(match_skill_ids))
             .scalar_subquery()
         )
-        order = [overlap.desc(), Gig.published_at.desc(), Gig.id.desc()]
+
+    def order_by(order_rank) -> list:
+        if query.sort == "pay":
+            return [Gig.pay_cents.desc(), Gig.id.desc()]
+        if query.sort == "deadline":
+            return [Gig.application_deadline.asc(), Gig.id.desc()]
+        if query.sort == "match" and order_rank is not None:
+            return [order_rank, Gig.id.desc()]
+        if overlap is not None:
+            return [overlap.desc(), Gig.published_at.desc(), Gig.id.desc()]
+        return [Gig.published_at.desc(), Gig.id.desc()]
+
+    def one_page(select_stmt, order_rank, total: int, capped: bool) -> SearchResult:
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, query.page), pages)
+        ordered = select_stmt.order_by(*order_by(order_rank)).offset((page - 1) * per_page).limit(per_page)
+        return SearchResult(gig_ids=list(session.exec(ordered)), total=total, page=page, pages=pages, capped=capped)
+
+    if naive:  # the baseline: count every match, then sort them all
+        counting, naive_rank = restricted(smallest)
+        return one_page(counting, naive_rank, session.exec(select(func.count()).select_from(counting.subquery())).one(), False)
+
+    limit = count_limit(query.page, per_page)
+    if smallest is None and overlap is None:
+        # Filters only: the sort's covering index answers both the count (stopping at the cap,
+        # inside SQLite) and the page (read in order), so no row comes up to Python.
+        board, board_rank = restricted(None)
+        counted = session.exec(select(func.count()).select_from(board.limit(limit + 1).subquery())).one()
+        return one_page(board, board_rank, min(counted, limit), counted > limit)
+
+    # One pass reads every match, but no more than the cap, with the columns the sorts need;
+    # when that is all of them, they are counted and sorted here and the page is a slice.
+    driver = "words" if query.sort == "match" and matches is not None else smallest
+    first, first_rank = restricted(driver)
+    ranked = query.sort == "match" and first_rank is not None
+    # bm25 costs microseconds a row: with more hits than the cap, count without it first.
+    rank_now = ranked and (fts_hits is None or fts_hits <= limit)
+    # Raw column values (no ORM, no type conversion): SQLite orders the stored text itself, so
+    # sorting that text here gives the same order as ORDER BY would.
+    raw = [literal_column(f"gig.{name}") for name in ("id", "published_at", "pay_cents", "application_deadline")]
+    rows = session.connection().execute(
+        first.with_only_columns(
+            *raw,
+            first_rank if rank_now else literal_column("0"),
+            overlap if overlap is not None else literal_column("0"),
+        ).limit(limit + 1)
+    ).all()
+    if len(rows) > limit:
+        # More than the cap: "1,000+". The page comes from the board's index in sort order
+        # (the first rows are found early), or from the words when sorted by best match.
+        paged, paged_rank = restricted("words" if ranked else None)
+        return one_page(paged, paged_rank, limit, True)
+
+    if ranked and not rank_now:
+        return one_page(first, first_rank, len(rows), False)
+
+    def newest(row) -> tuple:
+        return (row[1] is not None, row[1] or 0, row[0])
+
+    if query.sort == "pay":
+        rows = sorted(rows, key=lambda r: (r[2], r[0]), reverse=True)
+    elif query.sort == "deadline":
+        rows = sorted(rows, key=lambda r: (r[3], -r[0]))
+    elif ranked:
+        rows = sorted(rows, key=lambda r: (r[4], -r[0]))
+    elif overlap is not None:
+        rows = sorted(rows, key=lambda r: (r[5], *newest(r)), reverse=True)
     else:
-        order = [Gig.published_at.desc(), Gig.id.desc()]
-    ids = list(session.exec(stmt.order_by(*order).offset((page - 1) * per_page).limit(per_page)))
+        rows = sorted(rows, key=newest, reverse=True)
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, query.page), pages)
+    ids = [r[0] for r in rows[(page - 1) * per_page : page * per_page]]
     return SearchResult(gig_ids=ids, total=total, page=page, pages=pages)

@@ -75,6 +75,7 @@ class BoardState(SessionState):
     page: int = 1
     pages: int = 1
     total: int = 0
+    total_capped: bool = False  # at least `total` match ("1,000+ open gigs")
     cards: list[GigCard] = []
     page_numbers: list[int] = []
     employers: list[Choice] = []
@@ -85,6 +86,8 @@ class BoardState(SessionState):
 
     @rx.var
     def count_text(self) -> str:
+        if self.total_capped:
+            return f"{self.total:,}+ open gigs"
         if self.total == 1:
             return "1 open gig"
         return f"{self.total:,} open gigs"
@@ -136,6 +139,7 @@ class BoardState(SessionState):
         self.recommended = [RecommendedCard(card=r.card, reason=r.reason) for r in recs]
         self.cards = result.cards
         self.total = result.total
+        self.total_capped = result.capped
         self.page = result.page
         self.pages = result.pages
         self.page_numbers = page_window(result.page, result.pages)

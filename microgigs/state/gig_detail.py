@@ -103,14 +103,20 @@ class GigDetailState(SessionState):
         self.form_error = ""
         self.applied = False
 
+    def _gig_id(self) -> int:
+        return gig_id_from_path(self.router.url.path)
+
     @rx.event
     def load_gig(self):
-        gig_id = gig_id_from_path(self.router.url.path)
+        gig_id = self._gig_id()
         self._reset_form()
         if self.loaded and self.card.id != gig_id:
             # Coming from another gig's page: do not show (or apply to) that one meanwhile.
             self.loaded = False
             yield
+        self._load_detail(gig_id)
+
+    def _load_detail(self, gig_id: int) -> None:
         with session_scope() as session:
             actor = self._actor(session)
             try:

@@ -50,6 +50,18 @@ class ManageGigState(SessionState):
     def gig_href(self) -> str:
         return f"/gigs/{self.gig_ref}"
 
+    @rx.var
+    def template_href(self) -> str:
+        return f"/gigs/new?from={self.gig_ref}"
+
+    @rx.var
+    def edit_href(self) -> str:
+        return f"/gigs/{self.gig_ref}/edit"
+
+    @rx.var
+    def preview_href(self) -> str:
+        return f"/gigs/{self.gig_ref}/preview"
+
     def _gig_id(self) -> int:
         return id_from_path(self.router.url.path)
 

@@ -112,6 +112,36 @@ def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]
     return data, problems
 
 
+def form_values(data: GigInput) -> dict[str, str]:
+    """A GigInput as the text a form shows (the reverse of gig_input_from_form)."""
+    dollars, cents = divmod(data.pay_cents, 100)
+    return {
+        "title": data.title,
+        "summary": data.summary,
+        "scope": data.scope,
+        "deliverables": data.deliverables,
+        "category": data.category,
+        "location_mode": data.location_mode or "remote",
+        "location": data.location,
+        "estimated_hours": str(data.estimated_hours) if data.estimated_hours else "",
+        "start_date": data.start_date.isoformat() if data.start_date else "",
+        "due_date": data.due_date.isoformat() if data.due_date else "",
+        "application_deadline": data.application_deadline.isoformat() if data.application_deadline else "",
+        "slots": str(data.slots or 1),
+        "pay": (f"{dollars}.{cents:02d}" if cents else str(dollars)) if data.pay_cents else "",
+        "blind_review": "on" if data.blind_review else "",
+        "questions": "\n".join(data.questions),
+    }
+
+
+def edit_id_from_path(path: str) -> int:
+    """The id in /gigs/<id>/edit (0 on any other page, such as /gigs/new)."""
+    parts = (path or "").strip("/").split("/")
+    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "edit" and parts[1].isdigit() and len(parts[1]) < 12:
+        return int(parts[1])
+    return 0
+
+
 def form_errors(service_errors: dict[str, str], problems: dict[str, str]) -> dict[str, str]:
     """The service's messages under the form's field names, with parse problems on top."""
     merged = {FORM_NAME_FOR.get(k, k): v for k, v in service_errors.items()}
@@ -120,6 +150,8 @@ def form_errors(service_errors: dict[str, str], problems: dict[str, str]) -> dic
 
 
 class PostGigState(SessionState):
+    """/gigs/new (optionally ?from=<id>: an old gig as a template) and /gigs/<id>/edit (a draft)."""
+
     loaded: bool = False
     skill_names: list[str] = []
     errors: dict[str, str] = {}
@@ -127,6 +159,16 @@ class PostGigState(SessionState):
     submitted_title: str = ""
     submitted_status: str = ""
     submitted_id: int = 0
+    # What the form starts from (a template or the draft being edited); the form is drawn
+    # again under a new key whenever this changes.
+    values: dict[str, str] = {}
+    chosen_skills: list[str] = []
+    form_version: int = 0
+    editing_id: int = 0
+    template_title: str = ""
+    not_found: str = ""
+    # Which submit button was pressed: "preview" or "post" (set by its click, read by the submit).
+    intent: str = "post"
     # What the fair-pay and date fields hold while typing (checked by the service's validator).
     live_values: dict[str, str] = {}
 
@@ -135,26 +177,66 @@ class PostGigState(SessionState):
         return f"/gigs/{self.submitted_id}"
 
     @rx.var
+    def preview_href(self) -> str:
+        return f"/gigs/{self.submitted_id}/preview"
+
+    @rx.var
+    def edit_href(self) -> str:
+        return f"/gigs/{self.submitted_id}/edit"
+
+    @rx.var
     def error_count_text(self) -> str:
         n = len(self.errors)
         if n == 0:
             return ""
-        return "The gig was not posted: check the field marked below." if n == 1 else f"The gig was not posted: check the {n} fields marked below."
+        what = "saved" if self.editing_id else "posted"
+        return f"The gig was not {what}: check the field marked below." if n == 1 else f"The gig was not {what}: check the {n} fields marked below."
+
+    @rx.var
+    def form_key(self) -> str:
+        return f"gig-form-{self.form_version}"
+
+    def _start(self, data: GigInput | None) -> None:
+        self.values = form_values(data) if data else {"location_mode": "remote", "slots": "1", "blind_review": "on"}
+        self.chosen_skills = list(data.skills) if data else []
+        self.form_version += 1
+        self.live_values = {}
 
     @rx.event
     def load_post_gig(self):
+        """on_load of /gigs/new and /gigs/<id>/edit: an empty form, a template's or the draft's."""
         self.errors = {}
         self.form_error = ""
         self.submitted_title = ""
         self.submitted_status = ""
         self.submitted_id = 0
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self.skill_names = gigs.all_skill_names(session)
+        self.not_found = ""
+        self.template_title = ""
+        self.intent = "post"
+        self.editing_id = edit_id_from_path(self.router.url.path)
+        template_id = _positive(dict(self.router.url.query_parameters).get("from", ""))
+        data = None
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                self.skill_names = gigs.all_skill_names(session)
+                if self.editing_id:
+                    data = gigs.draft_for_edit(session, actor, self.editing_id)
+                elif template_id:
+                    data = gigs.template_from(session, actor, template_id)
+                    self.template_title = data.title
+        except DomainError as error:
+            self.not_found = error.message if self.editing_id else f"That gig cannot be used as a template: {error.message}"
+            data = None
+        self._start(data)
         self.loaded = True
         return None
+
+    @rx.event
+    def set_intent(self, intent: str):
+        self.intent = "preview" if intent == "preview" else "post"
 
     @rx.event
     def check_live(self, name: str, value: str):
@@ -163,7 +245,7 @@ class PostGigState(SessionState):
         if name not in LIVE_FIELDS:
             return
         self.live_values = {**self.live_values, name: str(value)[:40]}
-        data, problems = gig_input_from_form({**self.live_values, "title": "-", "summary": "-", "scope": "-"})
+        data, problems = gig_input_from_form({**self.values, **self.live_values, "title": "-", "summary": "-", "scope": "-"})
         with session_scope() as session:
             service_errors, _ = gigs.validate_gig_input(session, data, date.today())
         merged = form_errors(service_errors, problems)
@@ -176,9 +258,13 @@ class PostGigState(SessionState):
 
     @rx.event
     def post(self, form_data: FormData):
-        """Create and publish the gig; on success go to its page (or say it awaits review)."""
+        """Save the gig (new, or the draft being edited), then preview it, keep it as a draft,
+        or post it (on success its page, or a note that it awaits review)."""
         self.errors = {}
         self.form_error = ""
+        intent, self.intent = self.intent, "post"
+        editing_id = edit_id_from_path(self.router.url.path)  # from the URL again, never from the client
+        save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
         data, problems = gig_input_from_form(form_data)
         try:
             # Errors are caught outside the scope, so it rolls back: nothing half-written.
@@ -188,13 +274,18 @@ class PostGigState(SessionState):
                     signed_out = True
                 elif problems:
                     signed_out = False
-                    # Some text could not be read: report it with every other problem, post nothing.
+                    # Some text could not be read: report it with every other problem, save nothing.
                     service_errors, _ = gigs.validate_gig_input(session, data, date.today())
                     raise ValidationFailed({**service_errors, **problems})
                 else:
                     signed_out = False
-                    save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
-                    gig = gigs.create_gig(session, actor, data, publish=not save_draft)
+                    publish = intent == "post" and not save_draft
+                    if editing_id:
+                        gig = gigs.update_gig(session, actor, editing_id, data)
+                        if publish:
+                            gig = gigs.submit_gig(session, actor, gig.id)
+                    else:
+                        gig = gigs.create_gig(session, actor, data, publish=publish)
                     gig_id, status, title = gig.id, gig.status, gig.title
         except ValidationFailed as error:
             self.errors = form_errors(error.errors, problems)
@@ -207,9 +298,16 @@ class PostGigState(SessionState):
             return rx.scroll_to(ERRORS_ANCHOR)
         if signed_out:
             return self._sign_in_redirect()
+        if status == "draft" and intent == "preview" and not save_draft:
+            return rx.redirect(f"/gigs/{gig_id}/preview")
         if status == "open":
             return rx.redirect(f"/gigs/{gig_id}")
         self.submitted_title = title
         self.submitted_status = status
         self.submitted_id = gig_id
         return rx.scroll_to("main")
+
+
+def _positive(raw: str) -> int:
+    raw = str(raw or "").strip()
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 12 else 0

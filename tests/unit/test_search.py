@@ -1,6 +1,7 @@
 """Board search on a known data set: full-text relevance, every filter, every sort, the URL
 round trip, and the FTS index staying in sync with edits, skills and employer names."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +12,19 @@ from sqlmodel import select, text
 from microgigs.models import Organization, Skill, StudentSkill
 from microgigs.services import gigs, search
 from microgigs.services.search import BoardQuery
+
+
+@pytest.fixture
+def db_engine(request, db_engine):
+    """The unit tests' SQLite file; with the parameter "postgres", a fresh PostgreSQL database
+    migrated by alembic (tests/conftest.py), so the tsvector path is held to the same results."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        return request.getfixturevalue("postgres_engine")
+    return db_engine
+
+
+# The known-data-set tests run on both databases.
+BOTH = pytest.mark.parametrize("db_engine", ["sqlite", "postgres"], indirect=True)
 
 
 @pytest.fixture
@@ -35,6 +49,7 @@ def ids(session, **params) -> set[int]:
     return {c.id for c in found(session, **params)}
 
 
+@BOTH
 def test_full_text_matches_title_summary_skills_and_employer(session, known):
     g, _, _ = known
     assert ids(session, q="survey") == {g["survey"].id, g["dashboard"].id}  # title; summary
@@ -46,6 +61,7 @@ def test_full_text_matches_title_summary_skills_and_employer(session, known):
     assert ids(session, q="zebra") == set()
 
 
+@BOTH
 def test_best_match_puts_the_title_hit_first(session, known):
     g, _, _ = known
     cards = found(session, q="survey", sort="match")
@@ -72,17 +88,20 @@ def test_best_match_puts_the_title_hit_first(session, known):
         ({"pay_min": "abc", "mode": "underwater"}, {"survey", "dashboard", "logo", "copy"}),  # bad values dropped
     ],
 )
+@BOTH
 def test_filters(session, known, params, expected):
     g, _, _ = known
     assert ids(session, **params) == {g[k].id for k in expected}
 
 
+@BOTH
 def test_employer_filter(session, known):
     g, northwind, acme = known
     assert ids(session, employer=acme.org.id) == {g["logo"].id, g["copy"].id}
     assert (acme.org.id, "Acme Design Studio") in gigs.employer_choices(session)
 
 
+@BOTH
 def test_sorts(session, known):
     g, _, _ = known
     assert [c.id for c in found(session, sort="pay")] == [g[k].id for k in ("dashboard", "logo", "survey", "copy")]
@@ -90,6 +109,7 @@ def test_sorts(session, known):
     assert [c.id for c in found(session)] == [g[k].id for k in ("copy", "logo", "dashboard", "survey")]  # newest
 
 
+@BOTH
 def test_best_match_without_words_ranks_by_the_students_skills(session, known, make):
     g, _, _ = known
     figma = session.exec(select(Skill).where(Skill.name == "Figma")).one()
@@ -97,6 +117,7 @@ def test_best_match_without_words_ranks_by_the_students_skills(session, known, m
     assert cards[0].id == g["logo"].id
 
 
+@BOTH
 def test_count_and_pages_with_filters(session, make):
     employer = make.employer()
     for n in range(25):
@@ -128,6 +149,7 @@ def test_any_url_parses_and_round_trips(params):
     assert BoardQuery.from_params(dict(parse_qsl(urlsplit(query.url()).query))) == query
 
 
+@BOTH
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=st.text(max_size=60))
 def test_any_search_string_never_errors(session, known, q):
@@ -168,6 +190,7 @@ def test_index_is_built_from_existing_gigs_and_rebuilt(session, make):
     assert ids(session, q="pollinator") == {gig.id}
 
 
+@BOTH
 def test_naive_like_search_agrees_with_full_text(session, known):
     for q in ("survey", "acme", "figma", "survey python", "zebra"):
         query = BoardQuery(q=q)
@@ -176,6 +199,7 @@ def test_naive_like_search_agrees_with_full_text(session, known):
         assert (fts.total, set(fts.gig_ids)) == (like.total, set(like.gig_ids))
 
 
+@BOTH
 def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make):
     g, _, _ = known
     student = make.student()
@@ -190,6 +214,7 @@ def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make)
     assert gigs.recommended_for(session, None) == [] and gigs.recommended_for(session, make.staff()) == []
 
 
+@BOTH
 def test_saving_gigs(session, known, make):
     g, northwind, _ = known
     student = make.student()
@@ -216,3 +241,65 @@ def test_lost_triggers_are_remade_and_the_index_refilled(session, make):
     session.exec(text("DROP TRIGGER gig_fts_au"))  # what a batch-mode table rebuild does
     session.exec(text("UPDATE gig SET title = 'Moth census' WHERE id = :id").bindparams(id=gig.id))
     assert ids(session, q="moth") == {gig.id} and ids(session, q="pollinator") == set()
+
+
+def every_page(session, query: BoardQuery, per_page: int) -> tuple[list[int], list[search.SearchResult]]:
+    """Follow the page links from the first page to the last, as a person would."""
+    shown, results, page = [], [], 1
+    while True:
+        result = search.search_gigs(session, replace(query, page=page), per_page=per_page)
+        results.append(result)
+        shown += result.gig_ids
+        if result.page >= result.pages:
+            return shown, results
+        page += 1
+
+
+@pytest.fixture
+def many(session, make):
+    """Thirty gigs with ties in pay and deadlines, two kinds of title, every third with Python."""
+    today = date.today()
+    employer = make.employer("Many Gigs Inc")
+    for n in range(30):
+        make.gig(
+            employer,
+            title=f"{'Survey' if n % 2 else 'Logo'} job {n}",
+            skills=["Python"] if n % 3 == 0 else ["Figma"],
+            pay_cents=20_000 + (n % 4) * 10_000,
+            estimated_hours=5,
+            application_deadline=today + timedelta(days=1 + n % 5),
+            due_date=today + timedelta(days=30),
+        )
+
+
+@pytest.mark.parametrize("sort", search.SORTS)
+@pytest.mark.parametrize(("q", "skills"), [("", []), ("survey", []), ("job", []), ("", ["Python"]), ("job", ["Python"])])
+@BOTH
+def test_a_capped_count_pages_through_the_same_order(session, many, monkeypatch, sort, q, skills):
+    """Broad searches count only up to a cap ("1,000+") and page from the board's index in sort
+    order; narrow ones count and sort every match in one pass. Both must show the same gigs
+    in the same order, and the same order as the database's own ORDER BY."""
+    query = BoardQuery(q=q, skills=skills, sort=sort)
+    everything = search.search_gigs(session, query, per_page=1000)
+    assert not everything.capped and everything.total == len(everything.gig_ids) > 0
+    if sort != "match" or not q:  # LIKE has no relevance rank to compare with
+        baseline = search.search_gigs(session, query, per_page=1000, naive=True)
+        assert baseline.gig_ids == everything.gig_ids
+
+    monkeypatch.setattr(search, "COUNT_CAP", 3)  # count_limit is then (page + 5) * per_page
+    shown, results = every_page(session, query, per_page=2)
+    assert shown == everything.gig_ids
+    if everything.total > 12:
+        assert results[0].capped and results[0].total == 12 and results[0].pages == 6
+    assert not results[-1].capped and results[-1].total == everything.total
+
+
+def test_the_board_says_when_its_count_is_a_lower_bound():
+    from microgigs.state.board import BoardState
+    from tests.unit.state_harness import state_for
+
+    state = state_for(BoardState, "/")
+    state.total, state.total_capped = 1_000, True
+    assert state.count_text == "1,000+ open gigs"
+    state.total, state.total_capped = 1, False
+    assert state.count_text == "1 open gig"

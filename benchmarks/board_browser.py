@@ -1,0 +1,129 @@
+"""The board's first page in a real browser: serve the production build over a database of
+100,000 gigs, open board URLs in Debian's Chromium (Playwright), and time from the start of
+the navigation until the first page of results is on screen (every card of the page drawn
+and the count shown). Prints p50/p95 for a cold visit (a new browser context: nothing cached)
+and a warm one (the same tab loads another board URL). Figures only; nothing is asserted.
+
+    .venv/bin/python benchmarks/board_browser.py [--gigs 100000] [--rounds 10]
+
+Needs what `make test` installs (bun in .tools, /usr/bin/chromium). The first run builds
+the frontend (a few minutes); the build is kept with the browser tests' in .pytest_cache.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+import httpx  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.e2e.conftest import CHROMIUM_ARGS, _chromium_path, _free_port, _server_env, _stop  # noqa: E402
+
+URLS = ["/", "/?q=survey", "/?sort=pay", "/?q=dashboard+python&sort=match", "/?category=Design&sort=deadline", "/?q=acme"]
+# The page is drawn when the count is shown and the page's cards are all in the DOM and visible.
+DRAWN = """() => {
+    const count = [...document.querySelectorAll('[role=status]')].some(e => /open gigs?/.test(e.textContent));
+    const cards = [...document.querySelectorAll('main article')].filter(a => a.getBoundingClientRect().height > 0);
+    return count && cards.length >= 20;
+}"""
+
+
+def seed_database(data_dir: Path, env: dict[str, str], n_gigs: int) -> None:
+    """The schema by alembic (as `make run` does), then the benchmark's bulk-loaded gigs."""
+    subprocess.run([sys.executable, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    import board_search  # the server-side benchmark's seeding: same gigs, same words
+
+    from microgigs.db import make_engine
+
+    engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
+    board_search.seed(engine, n_gigs, date.today())
+    engine.dispose()
+
+
+def serve(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"reflex run exited; see {log_path}")
+        try:
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(f"{url}/", timeout=5).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    _stop(server)
+    raise SystemExit(f"the app did not start within 15 minutes; see {log_path}")
+
+
+def time_visit(page, url: str) -> float:
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(DRAWN, timeout=60_000, polling="raf")
+    return (time.perf_counter() - start) * 1000
+
+
+def pct(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gigs", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=10, help="rounds over the board URLs")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="microgigs-board-browser-") as tmp:
+        base = Path(tmp)
+        data_dir = base / "data"
+        data_dir.mkdir()
+        port = _free_port()
+        web_dir = ROOT / ".pytest_cache" / "d" / "e2e-web"
+        web_dir.mkdir(parents=True, exist_ok=True)
+        env = _server_env(base, data_dir, web_dir, f"http://localhost:{port}")
+        started = time.perf_counter()
+        seed_database(data_dir, env, args.gigs)
+        print(f"seeded {args.gigs:,} gigs in {time.perf_counter() - started:.0f} s; building and starting the app…")
+        server = serve(env, port, base / "server.log")
+        try:
+            cold, warm = [], []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
+                phone = {"viewport": {"width": 375, "height": 812}, "base_url": f"http://localhost:{port}"}
+                warmup = browser.new_context(**phone).new_page()
+                for url in URLS:  # the server's first queries and the browser's first compile
+                    time_visit(warmup, url)
+                warmup.context.close()
+                for _ in range(args.rounds):
+                    for url in URLS:
+                        context = browser.new_context(**phone)
+                        page = context.new_page()
+                        cold.append(time_visit(page, url))
+                        # Same tab, another board URL: the app's code is cached, the data is not.
+                        warm.append(time_visit(page, url + ("&" if "?" in url else "?") + "page=2"))
+                        context.close()
+                browser.close()
+        finally:
+            _stop(server)
+    print(f"board first page drawn in Chromium at 375 px, {args.gigs:,} gigs, loopback, {len(URLS)} URLs x {args.rounds}:")
+    print(f"  cold (new context) : p50 {pct(cold, 50):7.0f} ms   p95 {pct(cold, 95):7.0f} ms   ({len(cold)} visits)")
+    print(f"  warm (same tab)    : p50 {pct(warm, 50):7.0f} ms   p95 {pct(warm, 95):7.0f} ms   ({len(warm)} visits)")
+    print(f"  load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Preview a draft: its card as the board shows it and its page as students will read it,
+then post it or go back and edit it."""
+
+import reflex as rx
+
+from microgigs.components.forms import form_alert, success_note
+from microgigs.components.gig_card import gig_card
+from microgigs.components.layout import link_button, page_layout
+from microgigs.components.panels import loading_note, not_found_card
+from microgigs.components.status_badge import status_badge
+from microgigs.pages.gig_detail import gig_content
+from microgigs.state.preview_gig import PreviewGigState as S
+
+
+def _heading() -> rx.Var:
+    return rx.cond(S.loaded, rx.cond(S.found, "Preview: " + S.card.title, "Gig not found"), "Loading preview…")
+
+
+def actions() -> rx.Component:
+    return rx.vstack(
+        form_alert(S.post_error),
+        rx.cond(
+            S.post_problems.length() > 0,
+            rx.el.ul(rx.foreach(S.post_problems, lambda p: rx.el.li(rx.text(p, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}),
+        ),
+        rx.cond(
+            S.posted_status == "in_review",
+            success_note(
+                rx.text("Submitted for review: “", S.card.title, "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.")
+            ),
+        ),
+        rx.flex(
+            rx.cond(S.can_post, rx.button("Post gig", size="3", on_click=S.post_draft)),
+            rx.cond(S.can_post, link_button("Edit the draft", S.edit_href, size="3", variant="outline")),
+            rx.link("View the gig", href=S.gig_href),
+            rx.link("Go to your dashboard", href="/dashboard"),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def body() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.text(S.card.employer, size="4", weight="medium"),
+            status_badge(S.card.status),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            S.card.status == "draft",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("eye", aria_hidden="true")),
+                rx.callout.text(
+                    "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
+                    "unless your employer is trusted, the career center reviews it first."
+                ),
+                color_scheme="indigo",
+                high_contrast=True,
+                width="100%",
+            ),
+        ),
+        actions(),
+        rx.heading("On the board", as_="h2", size="5"),
+        rx.box(gig_card(S.card), width="100%", max_width="40rem"),
+        rx.heading("On its own page", as_="h2", size="5"),
+        rx.card(gig_content(S, heading_tag="h3"), width="100%"),
+        spacing="4",
+        width="100%",
+        align="start",
+    )
+
+
+def preview_gig_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            S.loaded,
+            rx.cond(S.found, body(), not_found_card(S.not_found_message)),
+            loading_note("Loading preview…"),
+        ),
+        heading=_heading(),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(preview_gig_page, route="/gigs/[gig_id]/preview", title="Preview · MicroGigs", on_load=S.load_preview)

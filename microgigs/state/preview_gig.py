@@ -1,0 +1,85 @@
+"""Preview a draft before posting it: the gig as the board and its page will show it.
+
+The gig's own page state loads it (a manager may see their draft); this state only adds
+the one action, posting it, which the service checks again (manager, approved employer,
+every field still valid: a draft's dates may have passed since it was saved)."""
+
+import reflex as rx
+
+from microgigs.db import session_scope
+from microgigs.services import gigs
+from microgigs.services.errors import DomainError
+from microgigs.services.validation import ValidationFailed
+from microgigs.state.gig_detail import GigDetailState
+
+
+def preview_id_from_path(path: str) -> int:
+    """The id in /gigs/<id>/preview (0 otherwise)."""
+    parts = (path or "").strip("/").split("/")
+    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "preview" and parts[1].isdigit() and len(parts[1]) < 12:
+        return int(parts[1])
+    return 0
+
+
+class PreviewGigState(GigDetailState):
+    post_error: str = ""
+    # Field messages when the draft is no longer valid (shown with a link to edit it).
+    post_problems: list[str] = []
+    posted_status: str = ""
+
+    def _gig_id(self) -> int:
+        return preview_id_from_path(self.router.url.path)
+
+    @rx.var
+    def edit_href(self) -> str:
+        return f"/gigs/{self.card.id}/edit"
+
+    @rx.var
+    def gig_href(self) -> str:
+        return f"/gigs/{self.card.id}"
+
+    @rx.var
+    def can_post(self) -> bool:
+        return self.viewer_manages and self.card.status == "draft" and self.posted_status == ""
+
+    @rx.event
+    def load_preview(self):
+        self.post_error = ""
+        self.post_problems = []
+        self.posted_status = ""
+        gig_id = self._gig_id()
+        self._reset_form()
+        if self.loaded and self.card.id != gig_id:
+            self.loaded = False  # do not show another gig meanwhile
+            yield
+        self._load_detail(gig_id)
+        if self.found and not self.viewer_manages:
+            # Only the gig's managers preview it; anyone else has its ordinary page.
+            self.found = False
+            self.not_found_message = "Only the gig's own managers can preview it."
+
+    @rx.event
+    def post_draft(self):
+        """Submit the previewed draft: open at once for a trusted employer, otherwise to review."""
+        self.post_error = ""
+        self.post_problems = []
+        gig_id = self._gig_id()  # from the URL again, never from the client
+        try:
+            # Errors are caught outside the scope, so it rolls back: nothing half-written.
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                status = gigs.submit_gig(session, actor, gig_id).status
+        except ValidationFailed as error:
+            self.post_error = "This draft needs changes before it can be posted:"
+            self.post_problems = list(error.errors.values())
+            return None
+        except DomainError as error:
+            self.post_error = error.message
+            return None
+        if status == "open":
+            return rx.redirect(f"/gigs/{gig_id}")
+        self.posted_status = status
+        self.card.status = status
+        return None

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from microgigs.models import (
     EngagementMessage,
     ExtensionRequest,
+    Milestone,
     Application,
     ApplicationAnswer,
     Engagement,
@@ -158,6 +159,17 @@ class ExtensionView:
 
 
 @dataclass
+class MilestoneView:
+    id: int
+    title: str
+    due_date: str
+    status: str  # open | done | not_done
+    note: str
+    checked_in_at: str
+    overdue: bool  # past its date and not done
+
+
+@dataclass
 class EngagementView:
     id: int
     gig_id: int
@@ -178,6 +190,7 @@ class EngagementView:
     messages: list[MessageView] = field(default_factory=list)
     extensions: list[ExtensionView] = field(default_factory=list)
     viewer_may_cancel: bool = False
+    milestones: list[MilestoneView] = field(default_factory=list)
 
 
 def _human_size(size: int) -> str:
@@ -366,7 +379,30 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
         extensions=_extensions(session, actor, engagement, policy.manages_gig(session, actor, gig)),
         viewer_may_cancel=(policy.manages_gig(session, actor, gig) or policy.is_staff(actor))
         and engagement.status in ("funding", "active", "submitted", "changes_requested"),
+        milestones=_milestones(session, engagement),
     )
+
+
+def _milestones(session: Session, engagement: Engagement) -> list[MilestoneView]:
+    """The check-in points, soonest first, each with the student's latest check-in."""
+    from datetime import date
+
+    today = date.today()
+    rows = session.exec(
+        select(Milestone).where(Milestone.engagement_id == engagement.id).order_by(Milestone.due_date, Milestone.id)
+    ).all()
+    return [
+        MilestoneView(
+            id=m.id,
+            title=m.title,
+            due_date=m.due_date.isoformat(),
+            status=m.status,
+            note=m.checkin_note,
+            checked_in_at=m.checked_in_at.strftime("%Y-%m-%d %H:%M UTC") if m.checked_in_at else "",
+            overdue=m.status != "done" and m.due_date < today,
+        )
+        for m in rows
+    ]
 
 
 def _extensions(session: Session, actor: User, engagement: Engagement, manages: bool) -> list[ExtensionView]:

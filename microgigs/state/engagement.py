@@ -8,7 +8,7 @@ page showed, so a stale page gets the service's "a newer version has arrived" me
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import closing, dashboards, engagements
+from microgigs.services import closing, dashboards, engagements, milestones
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
@@ -91,6 +91,11 @@ class EngagementState(SessionState):
     extension_errors: dict[str, str] = {}
     extension_key: int = 0
     cancel_errors: dict[str, str] = {}
+    # Milestones: the managers' "add" form, and the student's check-in errors by milestone id.
+    milestone_errors: dict[str, str] = {}
+    milestone_key: int = 0
+    checkin_errors: dict[str, str] = {}
+    checkin_key: int = 0
     notice: str = ""
 
     @rx.var
@@ -155,6 +160,8 @@ class EngagementState(SessionState):
         """on_load: everything again from the database."""
         self.submit_errors = {}
         self.review_errors = {}
+        self.milestone_errors = {}
+        self.checkin_errors = {}
         self.notice = ""
         return self._reload()
 
@@ -331,4 +338,65 @@ class EngagementState(SessionState):
             self.notice = "Engagement cancelled. The student has been told."
         except DomainError as error:
             self.cancel_errors = field_errors(error)
+        return self._reload()
+
+    # --- check-in milestones ---------------------------------------------------------
+
+    @rx.var
+    def can_plan_milestones(self) -> bool:
+        return self.view.viewer_manages and self.view.status in milestones.PLANNABLE
+
+    @rx.var
+    def can_check_in(self) -> bool:
+        return self.view.viewer_is_student and self.view.status in milestones.CHECKABLE
+
+    @rx.event
+    def add_milestone(self, form_data: dict):
+        """A manager adds a check-in point (title and date); the student sees it at once."""
+        from datetime import date
+
+        self.milestone_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        try:
+            due = date.fromisoformat(str(form_data.get("milestone_due_date", "")).strip())
+        except ValueError:
+            due = None
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                milestones.add_milestone(session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), due)
+            self.notice = "Milestone added. The student has been told."
+            self.milestone_key += 1
+        except DomainError as error:
+            errors = field_errors(error)
+            # The form's inputs are named milestone_title / milestone_due_date.
+            self.milestone_errors = {{"title": "milestone_title", "due_date": "milestone_due_date"}.get(k, k): v for k, v in errors.items()}
+        return self._reload()
+
+    @rx.event
+    def check_in(self, milestone_id: int, form_data: dict):
+        """The student's check-in on one milestone: done or not yet, and a note."""
+        self.checkin_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        key = str(milestone_id)
+        done = str(form_data.get("done", "")).strip()
+        if done not in ("yes", "no"):
+            self.checkin_errors = {key: "Choose done or not done yet."}
+            return self._reload()
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                milestones.check_in(session, actor, self._engagement_id(), int(milestone_id), done == "yes", str(form_data.get("note", "")))
+            self.notice = "Check-in saved. The manager has been told."
+            self.checkin_key += 1
+        except (TypeError, ValueError):
+            self.checkin_errors = {key: "Reload the page and try again."}
+        except DomainError as error:
+            self.checkin_errors = {key: error.message}
         return self._reload()

@@ -590,12 +590,14 @@ def _check_in_form(m) -> rx.Component:
                 aria_invalid=rx.cond(error != "", "true", "false"),
             ),
             rx.text(error, id=error_id, as_="p", size="2", color_scheme="red", weight="medium", class_name="field-error"),
+            # The form's submit handler is hoisted out of the list, so the id rides in the form.
+            rx.el.input(type="hidden", name="milestone_id", value=key),
             rx.button("Check in", type="submit", variant="outline", size="2"),
             spacing="2",
             width="100%",
             align="start",
         ),
-        on_submit=lambda form_data: S.check_in(m.id, form_data),
+        on_submit=S.check_in,
         key=S.checkin_key.to_string() + "-" + key,
         no_validate=True,
         aria_label="Check in on " + m.title,
@@ -675,6 +677,7 @@ def _add_milestone_form() -> rx.Component:
 def milestones_section() -> rx.Component:
     return section(
         "Milestones",
+        form_alert(S.checkin_errors.get("form", "")),
         rx.cond(
             V.milestones.length() > 0,
             rx.el.ul(

@@ -377,12 +377,18 @@ class EngagementState(SessionState):
         return self._reload()
 
     @rx.event
-    def check_in(self, milestone_id: int, form_data: dict):
-        """The student's check-in on one milestone: done or not yet, and a note."""
+    def check_in(self, form_data: dict):
+        """The student's check-in on one milestone (named by the form's hidden milestone_id):
+        done or not yet, and a note."""
         self.checkin_errors = {}
         self.notice = ""
         form_data = form_data or {}
-        key = str(milestone_id)
+        key = str(form_data.get("milestone_id", "")).strip()
+        try:
+            milestone_id = int(key)
+        except ValueError:
+            self.checkin_errors = {"form": "Reload the page and try again."}
+            return self._reload()
         done = str(form_data.get("done", "")).strip()
         if done not in ("yes", "no"):
             self.checkin_errors = {key: "Choose done or not done yet."}
@@ -392,11 +398,9 @@ class EngagementState(SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                milestones.check_in(session, actor, self._engagement_id(), int(milestone_id), done == "yes", str(form_data.get("note", "")))
+                milestones.check_in(session, actor, self._engagement_id(), milestone_id, done == "yes", str(form_data.get("note", "")))
             self.notice = "Check-in saved. The manager has been told."
             self.checkin_key += 1
-        except (TypeError, ValueError):
-            self.checkin_errors = {key: "Reload the page and try again."}
         except DomainError as error:
             self.checkin_errors = {key: error.message}
         return self._reload()

@@ -176,19 +176,21 @@ def test_the_workspace_state_adds_and_checks_in_and_the_other_side_reloads(app_d
     student._live_reload()  # what the push does on the student's open page
     (shown,) = student.view.milestones
     assert shown.title == "Data cleaned"
-    _run("check_in", student, shown.id, {"note": "Half the rows."})  # neither done nor not done chosen
+    _run("check_in", student, {"milestone_id": str(shown.id), "note": "Half the rows."})  # neither done nor not done chosen
     assert student.checkin_errors == {str(shown.id): "Choose done or not done yet."}
-    _run("check_in", student, shown.id, {"done": "no", "note": ""})
+    _run("check_in", student, {"milestone_id": str(shown.id), "done": "no", "note": ""})
     assert student.checkin_errors == {str(shown.id): "Enter what is holding it up."}
-    _run("check_in", student, shown.id, {"done": "no", "note": "Half the rows."})
+    _run("check_in", student, {"milestone_id": str(shown.id), "done": "no", "note": "Half the rows."})
     assert student.checkin_errors == {} and student.view.milestones[0].status == "not_done"
 
     manager._live_reload()
     assert (manager.view.milestones[0].status, manager.view.milestones[0].note) == ("not_done", "Half the rows.")
-    _run("check_in", manager, shown.id, {"done": "yes"})  # not the manager's to do
+    _run("check_in", manager, {"milestone_id": str(shown.id), "done": "yes"})  # not the manager's to do
     assert "Only the student" in manager.checkin_errors[str(shown.id)]
     _run("add_milestone", student, {"milestone_title": "Mine", "milestone_due_date": when})
     assert "Only the gig's managers" in student.milestone_errors["form"]
+    _run("check_in", student, {"milestone_id": "<script>", "done": "yes"})  # a tampered form
+    assert student.checkin_errors == {"form": "Reload the page and try again."}
     live.reset()
 
 
@@ -203,10 +205,10 @@ def test_outsiders_states_cannot_add_or_check_in(app_db, make):
         _run("load_engagement", state)
         assert not state.found
         _run("add_milestone", state, {"milestone_title": "Let me in", "milestone_due_date": date.today().isoformat()})
-        _run("check_in", state, m.id, {"done": "yes"})
+        _run("check_in", state, {"milestone_id": str(m.id), "done": "yes"})
         assert "not found" in state.checkin_errors[str(m.id)]
     visitor = _state(EngagementState, url)
-    assert "/login" in str(_run("check_in", visitor, m.id, {"done": "yes"}))
+    assert "/login" in str(_run("check_in", visitor, {"milestone_id": str(m.id), "done": "yes"}))
     app_db.expire_all()
     assert app_db.get(type(m), m.id).status == "open"
     assert len(app_db.exec(select(Milestone)).all()) == 1

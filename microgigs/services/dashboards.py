@@ -337,8 +337,19 @@ def gig_applicants(session: Session, actor: User, gig_id: int) -> GigApplicants:
 
 
 def engagement_view(session: Session, actor: User, engagement_id: int) -> EngagementView:
+    # Hold the gig while the access check runs, so the check's look-up of it is the only one
+    # (SQLAlchemy's identity map forgets rows nobody holds).
+    found = session.get(Engagement, engagement_id)
+    held_gig = session.get(Gig, found.gig_id) if found is not None else None  # noqa: F841
     engagement = get_engagement(session, actor, engagement_id)
     gig = session.get(Gig, engagement.gig_id)
+    # Asked once: every live push to an open workspace runs this again.
+    manages = policy.manages_gig(session, actor, gig)
+    employer, student_name = session.exec(
+        select(Organization.name, User.display_name)
+        .join(User, User.id == engagement.student_id)
+        .where(Organization.id == gig.organization_id)
+    ).one()
     submissions = session.exec(
         select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
     ).all()
@@ -351,8 +362,8 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
         id=engagement.id,
         gig_id=gig.id,
         gig_title=gig.title,
-        employer=session.get(Organization, gig.organization_id).name,
-        student_name=session.get(User, engagement.student_id).display_name,
+        employer=employer,
+        student_name=student_name,
         status=engagement.status,
         scope=engagement.scope_snapshot,
         pay=format_money(engagement.pay_cents, engagement.currency),
@@ -362,7 +373,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
         revision_rounds_used=engagement.revision_rounds_used,
         max_revision_rounds=engagement.max_revision_rounds,
         viewer_is_student=actor.id == engagement.student_id,
-        viewer_manages=policy.manages_gig(session, actor, gig),
+        viewer_manages=manages,
         submissions=[
             SubmissionView(
                 version=s.version,
@@ -376,8 +387,8 @@ def engagement_view(session: Session, actor: User, engagement_id: int) -> Engage
             for s in submissions
         ],
         messages=_messages(session, actor, engagement.id),
-        extensions=_extensions(session, actor, engagement, policy.manages_gig(session, actor, gig)),
-        viewer_may_cancel=(policy.manages_gig(session, actor, gig) or policy.is_staff(actor))
+        extensions=_extensions(session, actor, engagement, manages),
+        viewer_may_cancel=(manages or policy.is_staff(actor))
         and engagement.status in ("funding", "active", "submitted", "changes_requested"),
         milestones=_milestones(session, engagement),
     )

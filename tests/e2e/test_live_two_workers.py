@@ -73,6 +73,19 @@ def _env(base: Path, data_dir: Path, public_url: str, redis_url: str, name: str)
     return env
 
 
+def _app_copy(base: Path) -> Path:
+    """The app as Reflex finds it from its working directory, with a copy of reflex.lock/: a
+    backend-only start rewrites that folder's package.json without the frontend's packages,
+    which must not touch the checkout."""
+    app_dir = base / "app"
+    app_dir.mkdir()
+    for name in ("microgigs", "assets", "alembic", "alembic.ini"):
+        (app_dir / name).symlink_to(ROOT / name)
+    shutil.copy(ROOT / "rxconfig.py", app_dir / "rxconfig.py")
+    shutil.copytree(ROOT / "reflex.lock", app_dir / "reflex.lock")
+    return app_dir
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -102,6 +115,7 @@ def two_workers(tmp_path_factory):
         start_new_session=True,
     )
     workers: list[subprocess.Popen] = []
+    app_dir = _app_copy(base)
     try:
         _wait_for_port(redis_port, 10)
         redis_url = f"redis://127.0.0.1:{redis_port}/0"
@@ -112,7 +126,7 @@ def two_workers(tmp_path_factory):
             [sys.executable, "-m", "reflex", "db", "migrate"],
             [sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"],
         ):
-            done = subprocess.run(args, cwd=ROOT, env=setup_env, capture_output=True, text=True, timeout=300)
+            done = subprocess.run(args, cwd=app_dir, env=setup_env, capture_output=True, text=True, timeout=300)
             assert done.returncode == 0, done.stdout + done.stderr
         for name, port, url in zip("ab", ports, urls):
             # Each worker believes it is the public URL, so its CORS / Origin checks accept our clients.
@@ -120,7 +134,7 @@ def two_workers(tmp_path_factory):
             workers.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only", "--backend-port", str(port)],
-                    cwd=ROOT,
+                    cwd=app_dir,
                     env=_env(base, data_dir, url, redis_url, name),
                     stdout=log,
                     stderr=subprocess.STDOUT,

@@ -107,7 +107,8 @@ def _deliver_local(topics) -> None:
     with _lock:
         # A tab whose push is scheduled but has not read the database yet will see this change
         # too: one push covers both (a burst of commits costs each tab one reload, not many).
-        fresh = {token: cls for token, cls in targets.items() if token not in _queued}
+        # Only a push for the same page: a tab that has moved on needs its new page reloaded.
+        fresh = {token: cls for token, cls in targets.items() if _queued.get(token) is not cls}
         _queued.update(fresh)
         stats["coalesced"] += len(targets) - len(fresh)
     for token, state_cls in fresh.items():
@@ -115,8 +116,8 @@ def _deliver_local(topics) -> None:
 
 
 _running: set[asyncio.Task] = set()
-# Tokens with a push scheduled whose reload has not started yet.
-_queued: set[str] = set()
+# Tabs with a push scheduled whose reload has not started yet, and the page state it will reload.
+_queued: dict[str, type] = {}
 
 
 def _spawn(token: str, state_cls: type) -> None:
@@ -140,7 +141,7 @@ async def _push(token: str, state_cls: type) -> None:
 
     if not _connected(token):
         with _lock:
-            _queued.discard(token)
+            _queued.pop(token, None)
         stats["dropped"] += 1
         unsubscribe(token)
         return
@@ -148,7 +149,7 @@ async def _push(token: str, state_cls: type) -> None:
         async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
             # From here on this push reads the database: a change committed now needs a push of its own.
             with _lock:
-                _queued.discard(token)
+                _queued.pop(token, None)
             state = await root.get_state(state_cls)
             reload = getattr(state, "_live_reload", None)
             if reload is not None:
@@ -160,7 +161,7 @@ async def _push(token: str, state_cls: type) -> None:
         log.exception("live push to %s failed", token)
     finally:
         with _lock:
-            _queued.discard(token)
+            _queued.pop(token, None)
 
 
 def install(app: Any) -> None:

@@ -196,7 +196,7 @@ def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch)
     run_async(scenario())
     assert Page.reloads == 2
     assert live.stats["coalesced"] - before == 2
-    assert live._queued == set()
+    assert live._queued == {}
     live.reset()
 
 
@@ -234,4 +234,32 @@ def test_a_push_to_an_open_workspace_reads_it_in_few_queries(app_db, make):
     # they manage it; it was four times, and the gig was read twice).
     assert counts["student"] <= 10, counts
     assert counts["manager"] <= 12, counts
+    live.reset()
+
+
+def test_a_tab_that_moved_to_another_page_is_not_folded_into_its_old_pages_push(monkeypatch):
+    live.reset()
+
+    class Workspace:
+        pass
+
+    class Dashboard:
+        pass
+
+    spawned: list[tuple[str, type]] = []
+    monkeypatch.setattr(live, "_loop", None)
+
+    async def scenario():
+        monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
+        monkeypatch.setattr(live, "_app", object())
+        monkeypatch.setattr(live, "_spawn", lambda token, cls: spawned.append((token, cls)))
+        live.subscribe("tab-1", Workspace, {"engagement:1"})
+        live.publish(frozenset({"engagement:1"}))  # queued, not started
+        live.subscribe("tab-1", Dashboard, {"user:4"})  # the tab moves on before it runs
+        live.publish(frozenset({"user:4"}))
+        live.publish(frozenset({"user:4"}))  # this one folds into the dashboard's push
+        await asyncio.sleep(0.01)
+
+    run_async(scenario())
+    assert spawned == [("tab-1", Workspace), ("tab-1", Dashboard)]
     live.reset()

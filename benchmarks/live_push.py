@@ -7,7 +7,8 @@ workspace; the clock starts just before the manager clicks "Approve and pay" and
 the student's page shows "paid to" — no reload. The same run measures a bare Reflex event
 round trip on the manager's page (an empty message: one event, one database read, one
 delta back) as the baseline, and repeats everything with 200 other idle connected sessions
-(raw socket.io websocket clients, each with its own client token, answering pings).
+(raw socket.io websocket clients in Reflex's /_event namespace, each with its own client
+token and session state on the server, answering pings).
 
     .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200]
 
@@ -117,7 +118,9 @@ class IdleSessions:
         try:
             ws = simple_websocket.Client.connect(self.url + str(uuid.uuid4()))
             ws.receive(timeout=10)  # engine.io open
-            ws.send("40")  # socket.io connect to "/"
+            # Join Reflex's event namespace, as the frontend does: the token is linked to a session
+            # state on the server, so each idle tab costs what a real one costs.
+            ws.send("40/_event,")
             ws.receive(timeout=10)
             with self._lock:
                 self.connected += 1

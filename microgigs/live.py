@@ -40,7 +40,7 @@ _app: Any = None
 _loop: asyncio.AbstractEventLoop | None = None
 _redis: Any = None
 # Counted for tests and the benchmark.
-stats = {"published": 0, "pushed": 0, "dropped": 0}
+stats = {"published": 0, "pushed": 0, "dropped": 0, "coalesced": 0}
 
 
 def subscribe(token: str, state_cls: type, topics: set[str] | list[str]) -> None:
@@ -82,6 +82,7 @@ def reset() -> None:
     with _lock:
         _by_topic.clear()
         _by_token.clear()
+        _queued.clear()
 
 
 def publish(topics: frozenset[str] | set[str]) -> None:
@@ -103,11 +104,20 @@ def _deliver_local(topics) -> None:
         targets = {token: _by_token[token][0] for topic in topics for token in _by_topic.get(topic, ()) if token in _by_token}
     if not targets or _loop is None or _app is None:
         return
-    for token, state_cls in targets.items():
+    with _lock:
+        # A tab whose push is scheduled but has not read the database yet will see this change
+        # too: one push covers both (a burst of commits costs each tab one reload, not many).
+        # Only a push for the same page: a tab that has moved on needs its new page reloaded.
+        fresh = {token: cls for token, cls in targets.items() if _queued.get(token) is not cls}
+        _queued.update(fresh)
+        stats["coalesced"] += len(targets) - len(fresh)
+    for token, state_cls in fresh.items():
         _loop.call_soon_threadsafe(_spawn, token, state_cls)
 
 
 _running: set[asyncio.Task] = set()
+# Tabs with a push scheduled whose reload has not started yet, and the page state it will reload.
+_queued: dict[str, type] = {}
 
 
 def _spawn(token: str, state_cls: type) -> None:
@@ -130,11 +140,16 @@ async def _push(token: str, state_cls: type) -> None:
     import reflex as rx
 
     if not _connected(token):
+        with _lock:
+            _queued.pop(token, None)
         stats["dropped"] += 1
         unsubscribe(token)
         return
     try:
         async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+            # From here on this push reads the database: a change committed now needs a push of its own.
+            with _lock:
+                _queued.pop(token, None)
             state = await root.get_state(state_cls)
             reload = getattr(state, "_live_reload", None)
             if reload is not None:
@@ -144,6 +159,9 @@ async def _push(token: str, state_cls: type) -> None:
         stats["pushed"] += 1
     except Exception:  # noqa: BLE001  (one broken tab must not stop the others)
         log.exception("live push to %s failed", token)
+    finally:
+        with _lock:
+            _queued.pop(token, None)
 
 
 def install(app: Any) -> None:

@@ -537,3 +537,23 @@ class GatewayEvent(SQLModel, table=True):
     account: str = Field(default="", max_length=200)  # the connected account (Connect events)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime = Field(default_factory=utcnow)
+
+
+# --- check-in milestones (issue 5) --------------------------------------------------------
+
+
+class Milestone(SQLModel, table=True):
+    """A check-in point in an engagement, set by the gig's managers; the student checks in on
+    it (done or not yet, with a short note). The latest check-in is kept here; every check-in
+    is also an audit event, which is its history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    title: str = Field(max_length=120)
+    due_date: date
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    # open (no check-in yet) | done | not_done
+    status: str = Field(default="open", max_length=20)
+    checkin_note: str = Field(default="", max_length=500)
+    checked_in_at: datetime | None = None

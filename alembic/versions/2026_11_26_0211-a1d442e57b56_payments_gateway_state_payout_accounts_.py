@@ -1,7 +1,7 @@
 """payments: gateway state, payout accounts, webhook events
 
 Revision ID: a1d442e57b56
-Revises: 494115c7f20f
+Revises: 4f6513c10526
 Create Date: 2026-11-26 02:11:47.959391
 
 """
@@ -13,7 +13,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = 'a1d442e57b56'
-down_revision: Union[str, Sequence[str], None] = '494115c7f20f'
+down_revision: Union[str, Sequence[str], None] = '4f6513c10526'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """board indexes for each sort
 
 Revision ID: 3c0d42b6e8b3
-Revises: 786460958514
+Revises: a1d442e57b56
 Create Date: 2026-11-26 02:19:25.010245
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '3c0d42b6e8b3'
-down_revision: Union[str, Sequence[str], None] = '786460958514'
+down_revision: Union[str, Sequence[str], None] = 'a1d442e57b56'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -635,6 +635,159 @@ def after_the_gig() -> rx.Component:
     )
 
 
+# --- check-in milestones ----------------------------------------------------------------
+
+
+def _milestone_status(m) -> rx.Component:
+    return rx.match(
+        m.status,
+        ("done", rx.badge("Done", color_scheme="green", variant="soft", high_contrast=True)),
+        ("not_done", rx.badge("Not done yet", color_scheme="orange", variant="soft", high_contrast=True)),
+        rx.cond(
+            m.overdue,
+            rx.badge("No check-in, date passed", color_scheme="red", variant="soft", high_contrast=True),
+            rx.badge("No check-in yet", color_scheme="gray", variant="soft", high_contrast=True),
+        ),
+    )
+
+
+def _radio(m, value: str, text: str) -> rx.Component:
+    control_id = "checkin-" + m.id.to_string() + "-" + value
+    return rx.flex(
+        rx.el.input(type="radio", name="done", value=value, id=control_id, default_checked=(m.status == "done") if value == "yes" else (m.status == "not_done")),
+        rx.el.label(text, html_for=control_id),
+        spacing="2",
+        align="center",
+    )
+
+
+def _check_in_form(m) -> rx.Component:
+    key = m.id.to_string()
+    error = S.checkin_errors.get(key, "")
+    note_id = "checkin-" + key + "-note"
+    error_id = "checkin-" + key + "-error"
+    return rx.form(
+        rx.vstack(
+            rx.el.fieldset(
+                rx.el.legend(rx.text("Where it stands", size="2", weight="medium")),
+                rx.flex(_radio(m, "yes", "Done"), _radio(m, "no", "Not done yet"), spacing="4", wrap="wrap"),
+                style={"border": "none", "margin": "0", "padding": "0"},
+            ),
+            rx.text(rx.el.label("Check-in note", html_for=note_id), as_="div", size="2", weight="medium"),
+            rx.text_area(
+                id=note_id,
+                name="note",
+                rows="2",
+                size="2",
+                max_length=500,
+                width="100%",
+                default_value=m.note,
+                placeholder="Required when it is not done yet: what is holding it up?",
+                aria_describedby=error_id,
+                aria_invalid=rx.cond(error != "", "true", "false"),
+            ),
+            rx.text(error, id=error_id, as_="p", size="2", color_scheme="red", weight="medium", class_name="field-error"),
+            # The form's submit handler is hoisted out of the list, so the id rides in the form.
+            rx.el.input(type="hidden", name="milestone_id", value=key),
+            rx.button("Check in", type="submit", variant="outline", size="2"),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.check_in,
+        key=S.checkin_key.to_string() + "-" + key,
+        no_validate=True,
+        aria_label="Check in on " + m.title,
+        width="100%",
+    )
+
+
+def _milestone(m) -> rx.Component:
+    return rx.el.li(
+        row_card(
+            rx.flex(
+                rx.heading(m.title, as_="h3", size="3"),
+                _milestone_status(m),
+                justify="between",
+                align="center",
+                spacing="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.text("By ", m.due_date, size="2", color="var(--gray-11)"),
+            rx.cond(
+                m.checked_in_at != "",
+                rx.text(
+                    rx.text("Checked in ", m.checked_in_at, as_="span", color="var(--gray-11)"),
+                    rx.cond(m.note != "", rx.text(": ", m.note, as_="span", style=PRE_WRAP)),
+                    size="2",
+                ),
+            ),
+            rx.cond(S.can_check_in, _check_in_form(m)),
+            aria_label=m.title,
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _add_milestone_form() -> rx.Component:
+    title_error = S.milestone_errors.get("milestone_title", "")
+    date_error = S.milestone_errors.get("milestone_due_date", "")
+    return rx.form(
+        rx.vstack(
+            form_alert(S.milestone_errors.get("form", "")),
+            field_label("Milestone", "milestone_title"),
+            field_hint("milestone_title", "What should be done by then, e.g. \"Data cleaned\"."),
+            rx.input(
+                id=field_id("milestone_title"),
+                name="milestone_title",
+                size="2",
+                max_length=120,
+                width="100%",
+                aria_describedby=f"{field_id('milestone_title')}-hint {field_id('milestone_title')}-error",
+                aria_invalid=rx.cond(title_error != "", "true", "false"),
+            ),
+            field_error("milestone_title", title_error),
+            field_label("Check-in date", "milestone_due_date"),
+            rx.input(
+                id=field_id("milestone_due_date"),
+                name="milestone_due_date",
+                type="date",
+                size="2",
+                aria_describedby=f"{field_id('milestone_due_date')}-error",
+                aria_invalid=rx.cond(date_error != "", "true", "false"),
+            ),
+            field_error("milestone_due_date", date_error),
+            rx.button("Add milestone", type="submit", variant="outline", size="2"),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.add_milestone,
+        key=S.milestone_key,
+        no_validate=True,
+        aria_label="Add a milestone",
+        width="100%",
+    )
+
+
+def milestones_section() -> rx.Component:
+    return section(
+        "Milestones",
+        form_alert(S.checkin_errors.get("form", "")),
+        rx.cond(
+            V.milestones.length() > 0,
+            rx.el.ul(
+                rx.foreach(V.milestones, _milestone),
+                aria_label="Milestones",
+                style={"margin": "0", "padding": "0", "display": "flex", "flex_direction": "column", "gap": "0.5rem", "width": "100%"},
+            ),
+            empty_note(rx.cond(V.viewer_manages, "No milestones yet: add check-in points below.", "No milestones set.")),
+        ),
+        rx.cond(S.can_plan_milestones, _add_milestone_form()),
+    )
+
+
 def follow_up() -> rx.Component:
     """Where to go next: reviews once the work has ended, a dispute while it is under way."""
     ended = (V.status == "approved") | (V.status == "paid") | (V.status == "cancelled")
@@ -654,6 +807,7 @@ def body() -> rx.Component:
         payment_callout(),
         summary(),
         rx.cond(S.finished, after_the_gig()),
+        milestones_section(),
         history(),
         rx.cond(S.can_review, review()),
         rx.cond(S.can_submit, submit_form()),

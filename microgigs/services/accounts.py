@@ -210,11 +210,16 @@ def user_for_session_token(session: Session, token: str | None) -> User | None:
     """The signed-in user behind a cookie's token, or None when it is unknown, expired or revoked."""
     if not token:
         return None
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    # One query for both rows: this runs on every page event and every live push.
+    found = session.exec(
+        select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.token_hash == hash_token(token))
+    ).first()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return user if user.is_active else None
 
 
 def end_session(session: Session, token: str | None) -> None:

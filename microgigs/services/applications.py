@@ -97,7 +97,8 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
 
 def withdraw(session: Session, actor: User, application_id: int) -> Application:
     application = get_application(session, application_id)
-    policy.require(application.student_id == actor.id, "You can only withdraw your own applications.")
+    # Deny by default: a signed-out visitor (no actor) is refused like anyone else's account.
+    policy.require(policy.is_active_user(actor) and application.student_id == actor.id, "You can only withdraw your own applications.")
     if application.status not in OPEN_STATUSES:
         raise DomainError(f"This application is already {application.status} and cannot be withdrawn.")
     return _decide(session, actor, application, "withdrawn")

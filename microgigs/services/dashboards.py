@@ -13,6 +13,7 @@ from microgigs.models import (
     EngagementPayment,
     EngagementMessage,
     ExtensionRequest,
+    Milestone,
     Application,
     ApplicationAnswer,
     Engagement,
@@ -161,6 +162,17 @@ class ExtensionView:
 
 
 @dataclass
+class MilestoneView:
+    id: int
+    title: str
+    due_date: str
+    status: str  # open | done | not_done
+    note: str
+    checked_in_at: str
+    overdue: bool  # past its date and not done
+
+
+@dataclass
 class EngagementView:
     id: int
     gig_id: int
@@ -189,6 +201,7 @@ class EngagementView:
     evidence_student_shows: bool = False
     # Where the money stands while the engagement waits on it (funding, or an approved payout).
     payment_note: str = ""
+    milestones: list[MilestoneView] = field(default_factory=list)
 
 
 def _payment_note(session: Session, engagement: Engagement) -> str:
@@ -367,10 +380,21 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
 def engagement_view(session: Session, actor: User, engagement_id: int, *, record_view: bool = False) -> EngagementView:
     """Everything the workspace shows. With record_view (a person opened the page), a
     manager's or staff member's visit is a view of the student in the audit log."""
+    # Hold the gig while the access check runs, so the check's look-up of it is the only one
+    # (SQLAlchemy's identity map forgets rows nobody holds).
+    found = session.get(Engagement, engagement_id)
+    held_gig = session.get(Gig, found.gig_id) if found is not None else None  # noqa: F841
     engagement = get_engagement(session, actor, engagement_id)
     if record_view:
         view_log.record_view(session, actor, "workspace", "user", engagement.student_id, engagement_id=engagement.id)
     gig = session.get(Gig, engagement.gig_id)
+    # Asked once: every live push to an open workspace runs this again.
+    manages = policy.manages_gig(session, actor, gig)
+    employer, student_name = session.exec(
+        select(Organization.name, User.display_name)
+        .join(User, User.id == engagement.student_id)
+        .where(Organization.id == gig.organization_id)
+    ).one()
     submissions = session.exec(
         select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
     ).all()
@@ -384,8 +408,8 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         id=engagement.id,
         gig_id=gig.id,
         gig_title=gig.title,
-        employer=session.get(Organization, gig.organization_id).name,
-        student_name=session.get(User, engagement.student_id).display_name,
+        employer=employer,
+        student_name=student_name,
         status=engagement.status,
         scope=engagement.scope_snapshot,
         pay=format_money(engagement.pay_cents, engagement.currency),
@@ -396,7 +420,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         revision_rounds_used=engagement.revision_rounds_used,
         max_revision_rounds=engagement.max_revision_rounds,
         viewer_is_student=actor.id == engagement.student_id,
-        viewer_manages=policy.manages_gig(session, actor, gig),
+        viewer_manages=manages,
         submissions=[
             SubmissionView(
                 version=s.version,
@@ -410,14 +434,37 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
             for s in submissions
         ],
         messages=_messages(session, actor, engagement.id),
-        extensions=_extensions(session, actor, engagement, policy.manages_gig(session, actor, gig)),
-        viewer_may_cancel=(policy.manages_gig(session, actor, gig) or policy.is_staff(actor))
+        extensions=_extensions(session, actor, engagement, manages),
+        viewer_may_cancel=(manages or policy.is_staff(actor))
         and engagement.status in ("funding", "active", "submitted", "changes_requested"),
         interview_invited_on=f"{engagement.interview_invited_at:%Y-%m-%d}" if engagement.interview_invited_at else "",
         offer_made_on=f"{engagement.offer_made_at:%Y-%m-%d}" if engagement.offer_made_at else "",
         evidence_employer_allows=sharing.employer_allows,
         evidence_student_shows=sharing.student_shows,
+        milestones=_milestones(session, engagement),
     )
+
+
+def _milestones(session: Session, engagement: Engagement) -> list[MilestoneView]:
+    """The check-in points, soonest first, each with the student's latest check-in."""
+    from datetime import date
+
+    today = date.today()
+    rows = session.exec(
+        select(Milestone).where(Milestone.engagement_id == engagement.id).order_by(Milestone.due_date, Milestone.id)
+    ).all()
+    return [
+        MilestoneView(
+            id=m.id,
+            title=m.title,
+            due_date=m.due_date.isoformat(),
+            status=m.status,
+            note=m.checkin_note,
+            checked_in_at=m.checked_in_at.strftime("%Y-%m-%d %H:%M UTC") if m.checked_in_at else "",
+            overdue=m.status != "done" and m.due_date < today,
+        )
+        for m in rows
+    ]
 
 
 def _extensions(session: Session, actor: User, engagement: Engagement, manages: bool) -> list[ExtensionView]:

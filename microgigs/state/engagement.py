@@ -8,7 +8,7 @@ page showed, so a stale page gets the service's "a newer version has arrived" me
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import closing, dashboards, engagements, evidence, hiring
+from microgigs.services import closing, dashboards, engagements, evidence, hiring, milestones
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
@@ -93,6 +93,11 @@ class EngagementState(SessionState):
     cancel_errors: dict[str, str] = {}
     # After the gig: try before you hire, and showing the deliverables publicly.
     after_error: str = ""
+    # Milestones: the managers' "add" form, and the student's check-in errors by milestone id.
+    milestone_errors: dict[str, str] = {}
+    milestone_key: int = 0
+    checkin_errors: dict[str, str] = {}
+    checkin_key: int = 0
     notice: str = ""
 
     @rx.var
@@ -157,6 +162,8 @@ class EngagementState(SessionState):
         """on_load: everything again from the database."""
         self.submit_errors = {}
         self.review_errors = {}
+        self.milestone_errors = {}
+        self.checkin_errors = {}
         self.notice = ""
         # Opening the workspace is a view of the student (live reloads and actions are not).
         return self._reload(record_view=True)
@@ -381,3 +388,68 @@ class EngagementState(SessionState):
         show = show is True
         done = "Your approved deliverables are shown wherever the employer allows it." if show else "Your deliverables are hidden from the public."
         return self._after_gig(lambda s, a, e: evidence.set_student_choice(s, a, e, show), done)
+
+    # --- check-in milestones ---------------------------------------------------------
+
+    @rx.var
+    def can_plan_milestones(self) -> bool:
+        return self.view.viewer_manages and self.view.status in milestones.PLANNABLE
+
+    @rx.var
+    def can_check_in(self) -> bool:
+        return self.view.viewer_is_student and self.view.status in milestones.CHECKABLE
+
+    @rx.event
+    def add_milestone(self, form_data: dict):
+        """A manager adds a check-in point (title and date); the student sees it at once."""
+        from datetime import date
+
+        self.milestone_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        try:
+            due = date.fromisoformat(str(form_data.get("milestone_due_date", "")).strip())
+        except ValueError:
+            due = None
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                milestones.add_milestone(session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), due)
+            self.notice = "Milestone added. The student has been told."
+            self.milestone_key += 1
+        except DomainError as error:
+            errors = field_errors(error)
+            # The form's inputs are named milestone_title / milestone_due_date.
+            self.milestone_errors = {{"title": "milestone_title", "due_date": "milestone_due_date"}.get(k, k): v for k, v in errors.items()}
+        return self._reload()
+
+    @rx.event
+    def check_in(self, form_data: dict):
+        """The student's check-in on one milestone (named by the form's hidden milestone_id):
+        done or not yet, and a note."""
+        self.checkin_errors = {}
+        self.notice = ""
+        form_data = form_data or {}
+        key = str(form_data.get("milestone_id", "")).strip()
+        try:
+            milestone_id = int(key)
+        except ValueError:
+            self.checkin_errors = {"form": "Reload the page and try again."}
+            return self._reload()
+        done = str(form_data.get("done", "")).strip()
+        if done not in ("yes", "no"):
+            self.checkin_errors = {key: "Choose done or not done yet."}
+            return self._reload()
+        try:
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is None:
+                    return self._sign_in_redirect()
+                milestones.check_in(session, actor, self._engagement_id(), milestone_id, done == "yes", str(form_data.get("note", "")))
+            self.notice = "Check-in saved. The manager has been told."
+            self.checkin_key += 1
+        except DomainError as error:
+            self.checkin_errors = {key: error.message}
+        return self._reload()

@@ -177,3 +177,53 @@ def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(ne
     expect(student.get_by_text("Cancelled", exact=True).first).to_be_visible(timeout=LIVE)
     expect(student.get_by_role("heading", name="Submit deliverable")).to_have_count(0)
     assert_accessible(student)
+
+
+def test_milestones_set_by_the_manager_and_checked_in_by_the_student_show_live(new_context, app_server, assert_accessible):
+    token = secrets.token_hex(3)
+    title = f"Milestone charts {token}"
+    student_email = f"mo.{token}@students.example.edu"
+    engagement_id = _funded_engagement(app_server.data_dir, student_email, f"Mo Milestone {token}", title)
+    workspace = f"/engagements/{engagement_id}"
+    manager = new_context().new_page()
+    student = new_context(viewport=PHONE).new_page()
+    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
+    sign_in(student, student_email, DEMO_PASSWORD)
+    for page in (manager, student):
+        page.goto(workspace)
+        loaded(page)
+    expect(student.get_by_text("No milestones set.")).to_be_visible()
+    expect(student.get_by_role("button", name="Add milestone")).to_have_count(0)  # the managers' to set
+
+    # A date in the past: the message sits next to the date field; nothing is added.
+    manager.get_by_label("Milestone", exact=True).fill("Data cleaned")
+    manager.get_by_label("Check-in date").fill((date.today() - timedelta(days=1)).isoformat())
+    manager.get_by_role("button", name="Add milestone").click()
+    expect(manager.get_by_text("Choose today or a later date.")).to_be_visible()
+    manager.get_by_label("Check-in date").fill((date.today() + timedelta(days=3)).isoformat())
+    manager.get_by_role("button", name="Add milestone").click()
+    expect(manager.get_by_text("Milestone added. The student has been told.")).to_be_visible()
+    assert_accessible(manager)
+
+    # The student's open page shows it without reload, and checks in: not done yet, with a note.
+    card = student.get_by_role("article", name="Data cleaned")
+    expect(card).to_be_visible(timeout=LIVE)
+    expect(card.get_by_text("No check-in yet")).to_be_visible()
+    card.get_by_label("Not done yet").check()
+    card.get_by_role("button", name="Check in").click()
+    expect(card.get_by_text("Enter what is holding it up.")).to_be_visible()
+    card.get_by_label("Check-in note").fill("The second export is still missing.")
+    card.get_by_role("button", name="Check in").click()
+    expect(student.get_by_text("Check-in saved. The manager has been told.")).to_be_visible()
+    assert_accessible(student)
+
+    # The manager sees the check-in arrive; then the student marks it done.
+    on_manager = manager.get_by_role("article", name="Data cleaned")
+    expect(on_manager.get_by_text("Not done yet")).to_be_visible(timeout=LIVE)
+    expect(on_manager.get_by_text(re.compile("The second export is still missing."))).to_be_visible()
+    expect(on_manager.get_by_role("button", name="Check in")).to_have_count(0)  # the student's to do
+    card.get_by_label("Done", exact=True).check()
+    card.get_by_label("Check-in note").fill("Both exports cleaned: 1,204 rows.")
+    card.get_by_role("button", name="Check in").click()
+    expect(on_manager.get_by_text("Done", exact=True)).to_be_visible(timeout=LIVE)
+    expect(on_manager.get_by_text(re.compile("Both exports cleaned"))).to_be_visible()

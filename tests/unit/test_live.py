@@ -140,3 +140,126 @@ def run_async(coroutine) -> None:
     """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in this one."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, coroutine).result()
+
+
+class _FakeApp:
+    """Just enough of rx.App for live._push: a connected namespace and modify_state."""
+
+    def __init__(self, state):
+        from contextlib import asynccontextmanager
+
+        self.state = state
+
+        class Namespace:
+            token_to_sid = {"tab-1": "sid-1"}
+
+        self.event_namespace = Namespace()
+
+        @asynccontextmanager
+        async def modify_state(_token):
+            class Root:
+                async def get_state(_self, _cls):
+                    return state
+
+            yield Root()
+
+        self.modify_state = modify_state
+
+
+def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch):
+    """Pushes still queued for a tab fold into one; a change after its reload began gets its own."""
+    import reflex as rx
+
+    live.reset()
+
+    class Page:
+        reloads = 0
+
+        def _live_reload(self):
+            Page.reloads += 1
+
+    monkeypatch.setattr(rx, "BaseStateToken", lambda **kwargs: kwargs)
+    monkeypatch.setattr(live, "_app", _FakeApp(Page()))
+    monkeypatch.setattr(live, "_loop", None)
+    live.subscribe("tab-1", Page, {"engagement:1"})
+    before = live.stats["coalesced"]
+
+    async def scenario():
+        monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
+        for _ in range(3):  # three commits before the loop gets to run the first push
+            live.publish(frozenset({"engagement:1"}))
+        await asyncio.sleep(0.05)
+        assert Page.reloads == 1
+        live.publish(frozenset({"engagement:1"}))  # a later change: a push of its own
+        await asyncio.sleep(0.05)
+
+    run_async(scenario())
+    assert Page.reloads == 2
+    assert live.stats["coalesced"] - before == 2
+    assert live._queued == {}
+    live.reset()
+
+
+def test_a_push_to_an_open_workspace_reads_it_in_few_queries(app_db, make):
+    """What each push costs the database: the person behind the tab (session + user in one query,
+    the unread count) and the workspace (no repeated look-ups)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from microgigs.state.engagement import EngagementState
+    from tests.unit.state_harness import run_handler, session_token, state_for
+
+    hired = make.hired()
+    make.submit(hired)
+    app_db.commit()
+    url = f"/engagements/{hired.engagement.id}"
+    counts = {}
+    for who, person in (("student", hired.student), ("manager", hired.employer.manager)):
+        state = state_for(EngagementState, url, session_token(app_db, person))
+        run_handler("load_engagement", state)
+        statements: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            state._live_reload()
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+        assert state.found and state.view.submissions
+        counts[who] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    # student: session+user, unread, engagement, gig, employer+name, submissions, files, messages,
+    # extensions, milestones; a manager adds the gig's membership check (twice: may they see it, do
+    # they manage it; it was four times, and the gig was read twice).
+    assert counts["student"] <= 10, counts
+    assert counts["manager"] <= 12, counts
+    live.reset()
+
+
+def test_a_tab_that_moved_to_another_page_is_not_folded_into_its_old_pages_push(monkeypatch):
+    live.reset()
+
+    class Workspace:
+        pass
+
+    class Dashboard:
+        pass
+
+    spawned: list[tuple[str, type]] = []
+    monkeypatch.setattr(live, "_loop", None)
+
+    async def scenario():
+        monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
+        monkeypatch.setattr(live, "_app", object())
+        monkeypatch.setattr(live, "_spawn", lambda token, cls: spawned.append((token, cls)))
+        live.subscribe("tab-1", Workspace, {"engagement:1"})
+        live.publish(frozenset({"engagement:1"}))  # queued, not started
+        live.subscribe("tab-1", Dashboard, {"user:4"})  # the tab moves on before it runs
+        live.publish(frozenset({"user:4"}))
+        live.publish(frozenset({"user:4"}))  # this one folds into the dashboard's push
+        await asyncio.sleep(0.01)
+
+    run_async(scenario())
+    assert spawned == [("tab-1", Workspace), ("tab-1", Dashboard)]
+    live.reset()

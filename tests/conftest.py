@@ -1,5 +1,7 @@
 """Shared fixtures: a fresh SQLite database per test, schema built from the models."""
 
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session, SQLModel
 
@@ -54,7 +56,11 @@ def postgres_server():
         os.environ["MICROGIGS_DATABASE_URL"] = server.url(PG_TEMPLATE)
         get_settings.cache_clear()
         try:
-            command.upgrade(Config("alembic.ini"), "head")
+            # No ini file: alembic's env.py would apply its logging section, which switches
+            # off every logger made so far (and so the log assertions of later tests).
+            config = Config()
+            config.set_main_option("script_location", str(Path(__file__).resolve().parents[1] / "alembic"))
+            command.upgrade(config, "head")
         finally:
             if saved is None:
                 os.environ.pop("MICROGIGS_DATABASE_URL", None)

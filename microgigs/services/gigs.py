@@ -284,7 +284,7 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
         session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
     audit.record(session, actor, "gig.created", "gig", gig.id, status="draft")
     if publish:
-        submit_gig(session, actor, gig.id)
+        submit_gig(session, actor, gig.id, today=today)
     session.flush()
     return gig
 
@@ -311,14 +311,14 @@ def get_gig(session: Session, gig_id: int) -> Gig:
     return gig
 
 
-def submit_gig(session: Session, actor: User, gig_id: int) -> Gig:
+def submit_gig(session: Session, actor: User, gig_id: int, *, today: date | None = None) -> Gig:
     gig = get_gig(session, gig_id)
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can submit it.")
     org = session.get(Organization, gig.organization_id)
     policy.require(policy.may_post_gigs(session, actor, org), "Your organization is not approved to publish gigs.")
     if gig.status == "draft":
         # A draft saved days ago is checked again: its dates may have passed since.
-        errors, _ = validate_gig_input(session, input_from_gig(session, gig), date.today())
+        errors, _ = validate_gig_input(session, input_from_gig(session, gig), today or date.today())
         if errors:
             raise ValidationFailed(errors)
     move_gig(session, actor, gig, "in_review")

@@ -236,6 +236,10 @@ def check_accessible(page, context=None) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
         _axe = Axe()  # reads the bundled axe.min.js once
+    # Every page is drawn inside the layout's <main>: wait for it, so a navigation still in flight
+    # is not judged as an empty document.
+    page.wait_for_load_state()
+    page.locator("main").first.wait_for(state="attached", timeout=15_000)
     violations = _axe.run(page, context=context).response["violations"]
     if violations:
         lines = []

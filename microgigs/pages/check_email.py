@@ -20,9 +20,9 @@ def check_email() -> rx.Component:
         rx.text(f"The link works for {VERIFY_HOURS} hours and signs you in. No mail after a few minutes? Check your spam folder.", size="2"),
         rx.text(
             "Already have an account? ",
-            rx.link("Sign in", href="/login"),
+            rx.link("Sign in", href="/login", underline="always"),
             " or ",
-            rx.link("reset your password", href="/forgot-password"),
+            rx.link("reset your password", href="/forgot-password", underline="always"),
             ".",
             size="2",
         ),

@@ -9,6 +9,7 @@ from microgigs.pages import (
     account,
     admin_outbox,
     certificate,
+    check_email,
     dashboard,
     disputes,
     earnings,
@@ -54,7 +55,7 @@ PAGES = (
     # gigs and the board
     home, gig_detail, post_gig, preview_gig, saved, moderation,
     # accounts
-    login, signup, account, password_reset, verify_email, join, profile, organization,
+    login, signup, check_email, account, password_reset, verify_email, join, profile, organization,
     # the work
     dashboard, manage_gig, engagement, notifications, review, disputes,
     # credentials

@@ -147,8 +147,11 @@ def select_input(
     default_value: Text | None = None,
     value: Text | None = None,
     on_change=None,
+    dynamic_options: rx.Var | None = None,
 ) -> rx.Component:
     """A Radix select; its hidden native select carries `name` in a form post.
+
+    dynamic_options: a state list of {"value", "text"} dicts, drawn after the fixed options.
 
     Options are (value, text) pairs or plain strings (value = text). Radix does not
     allow an empty value, so use a word such as "all" for "no choice".
@@ -169,7 +172,11 @@ def select_input(
             style={"&[data-placeholder] .rt-SelectTriggerInner": {"color": "var(--gray-11)"}},
             **{"id": field_id(name), **_aria(name, error, hint)},
         ),
-        rx.select.content(*[rx.select.item(text, value=val) for val, text in pairs], position="popper"),
+        rx.select.content(
+            *[rx.select.item(text, value=val) for val, text in pairs],
+            *([rx.foreach(dynamic_options, lambda o: rx.select.item(o["text"], value=o["value"]))] if dynamic_options is not None else []),
+            position="popper",
+        ),
         size="3",
         **root_props,
     )

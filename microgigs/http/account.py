@@ -12,10 +12,10 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from microgigs.db import session_scope
-from microgigs.http.auth import _redirect, same_origin
+from microgigs.http.auth import _redirect, _rotate_session, same_origin
 from microgigs.http.session_cookie import clear_session_cookie, token_from_cookie_header
 from microgigs.http.session_cookie import set_session_cookie
-from microgigs.services import account_security, accounts, organizations, privacy, profiles
+from microgigs.services import account_security, accounts, organizations, privacy, profiles, sso
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 
@@ -33,12 +33,23 @@ def _field_errors(error: DomainError) -> dict[str, str]:
 
 
 async def verify(request: Request) -> Response:
+    """Confirm the address and sign its owner in: sign-up itself no longer does (it must not
+    tell whether the address was free), so the emailed link is the way in."""
+    token = None
     try:
         with session_scope() as session:
-            account_security.verify_email(session, request.query_params.get("token"))
+            user = account_security.verify_email(session, request.query_params.get("token"))
+            try:
+                sso.check_local_sign_in(user)
+                token = _rotate_session(session, request, user)
+            except sso.SsoRequired:
+                pass  # the address is confirmed; this person signs in through the campus
     except DomainError as error:
         return _redirect("/verify-email", {"error": error.message})
-    return _redirect("/verify-email", {"notice": "Thank you: your email address is confirmed."})
+    response = _redirect("/verify-email", {"notice": "Thank you: your email address is confirmed."})
+    if token:
+        set_session_cookie(response, token)
+    return response
 
 
 async def resend_verification(request: Request) -> Response:

@@ -96,17 +96,14 @@ async def signup(request: Request) -> Response:
     try:
         with session_scope() as session:
             sso.check_local_sign_up(data.role, data.email)
-            user = accounts.sign_up(session, data)
-            account_security.send_verification(session, user)
-            token = _rotate_session(session, request, user)
+            account_security.sign_up(session, data)
     except ValidationFailed as error:
         return _redirect("/signup", {**values, **{f"error_{k}": v for k, v in error.errors.items()}})
     except DomainError as error:
         key = f"error_{error.field}" if error.field else "error"
         return _redirect("/signup", {**values, key: error.message})
-    response = _redirect("/dashboard")
-    set_session_cookie(response, token)
-    return response
+    # The same answer whether or not the address was free: no cookie, the same page.
+    return _redirect("/check-email")
 
 
 async def logout(request: Request) -> Response:

@@ -138,6 +138,8 @@ def gig_row(row) -> rx.Component:
             fact("Applicants", row.applicants),
             fact("Pay", row.pay),
             fact("Apply by", row.application_deadline),
+            # A manager of several employers sees which one each gig belongs to.
+            rx.cond(S.several_organizations, fact("Employer", row.employer)),
         ),
         rx.flex(
             button_link("Manage applicants", f"/manage/gigs/{row.id}", variant="soft", aria_label="Manage applicants: " + row.title),
@@ -166,7 +168,7 @@ def review_row(row) -> rx.Component:
 def manager_view() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.text(S.organization, size="4", weight="medium"),
+            rx.text(S.organization_names, size="4", weight="medium"),
             button_link(rx.fragment(rx.icon("plus", aria_hidden="true", size=16), "Post a gig"), "/gigs/new", size="3"),
             justify="between",
             align="center",

@@ -87,7 +87,20 @@ def gig_form() -> rx.Component:
                 textarea_input("Deliverables", "deliverables", default_value=_val("deliverables"), optional=True, error=_err("deliverables"), hint="What the student hands in (files, links, a demo).", rows="4"),
                 _grid(
                     select_input("Category", "category", list(CATEGORIES), error=_err("category"), placeholder="Choose a category", default_value=_val("category")),
-                    rx.box(),
+                    # Only a manager of several approved employers chooses which one posts it.
+                    rx.cond(
+                        S.choose_organization,
+                        select_input(
+                            "Posting for",
+                            "organization_id",
+                            [],
+                            error=_err("organization_id"),
+                            placeholder="Choose an organization",
+                            default_value=_val("organization_id"),
+                            dynamic_options=S.organization_choices,
+                        ),
+                        rx.box(),
+                    ),
                 ),
                 skills_field(),
             ),

@@ -25,6 +25,7 @@ INVITATION_DAYS = 7
 LINK_EXPIRED = "This link has expired. Ask for a new one."
 LINK_USED = "This link has already been used. Ask for a new one."
 LINK_UNKNOWN = "This link is not valid. Check that you copied all of it, or ask for a new one."
+SIGN_UP_SENT = "Check your email: we have sent a message to the address you gave. Follow its link to finish signing up."
 RESET_REQUESTED = "If an account uses that address, we have sent it a link to choose a new password. The link works for 60 minutes."
 
 
@@ -32,10 +33,15 @@ def public_link(path: str) -> str:
     return get_settings().public_url.rstrip("/") + path
 
 
-def send_mail(session: Session, to: str, subject: str, lines: list[str], link: str, link_text: str) -> None:
-    """A short mail with a plain-text and an HTML part and one link back to the app."""
-    text = "\n\n".join([*lines, f"{link_text}: {link}"]) + "\n"
-    html = "".join(f"<p>{escape(line)}</p>" for line in lines) + f'<p><a href="{escape(link)}">{escape(link_text)}</a></p>'
+def send_mail(
+    session: Session, to: str, subject: str, lines: list[str], link: str, link_text: str, more_links: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """A short mail with a plain-text and an HTML part and links back to the app."""
+    links = ((link, link_text), *more_links)
+    text = "\n\n".join([*lines, *(f"{label}: {url}" for url, label in links)]) + "\n"
+    html = "".join(f"<p>{escape(line)}</p>" for line in lines) + "".join(
+        f'<p><a href="{escape(url)}">{escape(label)}</a></p>' for url, label in links
+    )
     mail.send(session, to=to, subject=subject, text=text, html=html)
 
 
@@ -96,7 +102,40 @@ def use_token(session: Session, row: OneTimeToken) -> None:
     session.add(row)
 
 
-# --- email verification ---------------------------------------------------------
+# --- sign-up and email verification -------------------------------------------------
+
+
+def sign_up(session: Session, data: accounts.SignUp) -> str:
+    """Self-service sign-up that answers the same whether or not the address is registered:
+    a new account gets its confirmation link, an existing one a note saying someone tried."""
+    user = accounts.sign_up(session, data)
+    if user is not None:
+        send_verification(session, user)
+    else:
+        _send_sign_up_attempt_note(session, accounts.normalize_email(data.email))
+    session.flush()
+    return SIGN_UP_SENT
+
+
+def _send_sign_up_attempt_note(session: Session, email: str) -> None:
+    existing = session.exec(select(User).where(User.email == email)).first()
+    if existing is None or not existing.is_active or existing.deleted_at is not None:
+        return
+    send_mail(
+        session,
+        existing.email,
+        "Someone tried to sign up to MicroGigs with your address",
+        [
+            f"Hello {existing.display_name},",
+            "Someone just tried to create a MicroGigs account with this email address, which already has one. "
+            "If it was you, sign in, or reset your password if you have forgotten it. If it was not you, ignore this mail: nothing was changed.",
+        ],
+        public_link("/login"),
+        "Sign in",
+        more_links=((public_link("/forgot-password"), "Reset my password"),),
+    )
+    audit.record(session, None, "user.sign_up_attempt_for_existing", "user", existing.id)
+
 
 
 def send_verification(session: Session, user: User) -> None:

@@ -68,14 +68,15 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def _account_errors(session: Session, email: str, password: str, name: str) -> dict[str, str]:
-    """Problems with the fields every new account has, keyed by field."""
+def _account_errors(session: Session, email: str, password: str, name: str, *, refuse_taken: bool = True) -> dict[str, str]:
+    """Problems with the fields every new account has, keyed by field. Self-service sign-up
+    passes refuse_taken=False: its answer must not tell whether an address is registered."""
     errors: dict[str, str] = {}
     if not email:
         errors["email"] = "Enter your email address."
     elif not is_valid_email(email):
         errors["email"] = "Enter an email address like name@example.edu."
-    elif session.exec(select(User.id).where(User.email == email)).first() is not None:
+    elif refuse_taken and _email_taken(session, email):
         errors["email"] = "An account with this email already exists. Sign in instead."
     if problem := password_problem(password or ""):
         errors["password"] = problem
@@ -86,11 +87,18 @@ def _account_errors(session: Session, email: str, password: str, name: str) -> d
     return errors
 
 
-def sign_up(session: Session, data: SignUp) -> User:
-    """Create a student, or a manager with a new (pending) employer organization."""
+def _email_taken(session: Session, email: str) -> bool:
+    return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def sign_up(session: Session, data: SignUp) -> User | None:
+    """Create a student, or a manager with a new (pending) employer organization.
+
+    Returns None, writing nothing, when the address already has an account: the caller must
+    then answer exactly as for a new one (see account_security.sign_up)."""
     email = normalize_email(data.email)
     name = clean_text(data.display_name)
-    errors = _account_errors(session, email, data.password, name)
+    errors = _account_errors(session, email, data.password, name, refuse_taken=False)
     if data.role not in ("student", "manager"):
         errors["role"] = "Choose student or employer."
     org_name = clean_text(data.organization_name)
@@ -105,18 +113,17 @@ def sign_up(session: Session, data: SignUp) -> User:
     if errors:
         raise ValidationFailed(errors)
 
-    user = User(
-        email=email,
-        display_name=name,
-        role=data.role,
-        password_hash=hash_password(data.password),
-    )
+    # Hashed whether or not the address is taken, so the time taken does not tell either.
+    password_hash = hash_password(data.password)
+    if _email_taken(session, email):
+        return None
+    user = User(email=email, display_name=name, role=data.role, password_hash=password_hash)
     session.add(user)
     try:
         session.flush()  # the unique email catches two sign-ups racing each other
     except IntegrityError:
         session.rollback()
-        raise ValidationFailed({"email": "An account with this email already exists. Sign in instead."}) from None
+        return None
     if data.role == "student":
         session.add(StudentProfile(user_id=user.id))
     else:

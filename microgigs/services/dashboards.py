@@ -75,6 +75,7 @@ class ManagerGigRow:
     applicants: int
     pay: str
     application_deadline: str
+    employer: str = ""  # which of the manager's organizations posted it
 
 
 @dataclass
@@ -83,6 +84,8 @@ class ManagerDashboard:
     organization_status: str
     gigs: list[ManagerGigRow]
     to_review: list[EngagementRow]
+    # Every organization the manager belongs to (the first is `organization`).
+    organizations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -279,22 +282,25 @@ def student_dashboard(session: Session, actor: User) -> StudentDashboard:
 
 
 def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
+    """The gigs and waiting submissions of every organization the manager belongs to."""
     org_ids = policy.organization_ids_managed_by(session, actor)
     policy.require(bool(org_ids), "This dashboard is for employer managers.")
-    org = session.get(Organization, org_ids[0])
-    gigs = session.exec(select(Gig).where(Gig.organization_id == org.id).order_by(Gig.created_at.desc())).all()
+    orgs = sorted((session.get(Organization, i) for i in org_ids), key=lambda o: o.id)
+    names = {o.id: o.name for o in orgs}
+    gigs = session.exec(select(Gig).where(Gig.organization_id.in_(org_ids)).order_by(Gig.created_at.desc())).all()
     counts: dict[int, int] = {}
-    for gig_id in session.exec(select(Application.gig_id).join(Gig).where(Gig.organization_id == org.id)):
+    for gig_id in session.exec(select(Application.gig_id).join(Gig).where(Gig.organization_id.in_(org_ids))):
         counts[gig_id] = counts.get(gig_id, 0) + 1
     to_review = session.exec(
         select(Engagement)
         .join(Gig, Gig.id == Engagement.gig_id)
-        .where(Gig.organization_id == org.id, Engagement.status == "submitted")
+        .where(Gig.organization_id.in_(org_ids), Engagement.status == "submitted")
         .order_by(Engagement.submitted_at)
     ).all()
     return ManagerDashboard(
-        organization=org.name,
-        organization_status=org.status,
+        organization=orgs[0].name,
+        organization_status=orgs[0].status,
+        organizations=[o.name for o in orgs],
         gigs=[
             ManagerGigRow(
                 id=g.id,
@@ -305,6 +311,7 @@ def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
                 applicants=counts.get(g.id, 0),
                 pay=format_money(g.pay_cents, g.currency),
                 application_deadline=g.application_deadline.isoformat(),
+                employer=names[g.organization_id],
             )
             for g in gigs
         ],

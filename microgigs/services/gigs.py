@@ -63,6 +63,8 @@ class GigInput:
     currency: str = "usd"
     blind_review: bool = True
     questions: list[str] = field(default_factory=list)
+    # Which employer posts it; may stay None when the manager can post for only one.
+    organization_id: int | None = None
 
 
 @dataclass
@@ -236,13 +238,41 @@ def input_from_gig(session: Session, gig: Gig) -> GigInput:
         currency=gig.currency,
         blind_review=gig.blind_review,
         questions=list(questions),
+        organization_id=gig.organization_id,
     )
 
 
-def _employer_for(session: Session, actor: User) -> Organization:
+@dataclass
+class PostingOrganization:
+    id: int
+    name: str
+
+
+def posting_organizations(session: Session, actor: User | None) -> list[PostingOrganization]:
+    """The approved employers this manager may post for (a manager can belong to several)."""
+    orgs = [session.get(Organization, org_id) for org_id in policy.organization_ids_managed_by(session, actor)]
+    allowed = [o for o in orgs if o is not None and policy.may_post_gigs(session, actor, o)]
+    return [PostingOrganization(id=o.id, name=o.name) for o in sorted(allowed, key=lambda o: (o.name.lower(), o.id))]
+
+
+CHOOSE_ORGANIZATION = "Choose which of your organizations posts this gig."
+
+
+def _employer_for(session: Session, actor: User, organization_id: int | None = None) -> Organization:
+    """The employer a new gig belongs to: the one chosen (it must be an approved employer the
+    actor manages) or, when none was chosen, the only one the actor can post for."""
     org_ids = policy.organization_ids_managed_by(session, actor)
     policy.require(bool(org_ids), "Only managers of an employer can post gigs.")
-    org = session.get(Organization, org_ids[0])
+    if organization_id is None:
+        postable = posting_organizations(session, actor)
+        if len(postable) > 1:
+            raise ValidationFailed({"organization_id": CHOOSE_ORGANIZATION})
+        organization_id = postable[0].id if postable else org_ids[0]
+    elif organization_id not in org_ids:
+        raise ValidationFailed({"organization_id": CHOOSE_ORGANIZATION})
+    org = session.get(Organization, organization_id)
+    if org is not None and not policy.may_post_gigs(session, actor, org) and len(org_ids) > 1:
+        raise ValidationFailed({"organization_id": f"{org.name} is not approved by the career center, so it cannot post gigs yet."})
     policy.require(
         org is not None and policy.may_post_gigs(session, actor, org),
         "Your organization must be approved by the career center before it can post gigs.",
@@ -252,8 +282,12 @@ def _employer_for(session: Session, actor: User) -> Organization:
 
 def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool = True, today: date | None = None) -> Gig:
     """Save a gig as a draft; with `publish`, submit it (trusted employers go straight to open)."""
-    org = _employer_for(session, actor)
+    try:
+        org, org_errors = _employer_for(session, actor, data.organization_id), {}
+    except ValidationFailed as error:  # reported together with every other field's problem
+        org, org_errors = None, error.errors
     errors, skills = validate_gig_input(session, data, today or date.today())
+    errors.update(org_errors)
     if errors:
         raise ValidationFailed(errors)
     gig = Gig(

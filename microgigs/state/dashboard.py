@@ -28,11 +28,20 @@ class DashboardState(SessionState):
     # Manager.
     organization: str = ""
     organization_status: str = ""
+    organizations: list[str] = []
     gigs: list[ManagerGigRow] = []
     to_review: list[EngagementRow] = []
     # Messages next to one application (keyed by its id as text), and the last good news.
     row_errors: dict[str, str] = {}
     notice: str = ""
+
+    @rx.var
+    def several_organizations(self) -> bool:
+        return len(self.organizations) > 1
+
+    @rx.var
+    def organization_names(self) -> str:
+        return ", ".join(self.organizations)
 
     @rx.var
     def organization_pending(self) -> bool:
@@ -56,6 +65,7 @@ class DashboardState(SessionState):
             self.view = "manager"
             self.organization = data.organization
             self.organization_status = data.organization_status
+            self.organizations = data.organizations
             self.gigs = data.gigs
             self.to_review = data.to_review
         elif policy.is_staff(actor):

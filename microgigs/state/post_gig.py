@@ -88,6 +88,7 @@ def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]
             problems[name] = str(error)
             return default
 
+    chosen_org = text("organization_id").strip()
     skills = form.getlist("skills") if isinstance(form, FormData) else form.get("skills", [])
     if isinstance(skills, str):
         skills = [s for s in (part.strip() for part in skills.split(",")) if s]
@@ -108,6 +109,7 @@ def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]
         pay_cents=read("pay", lambda: parse_dollars(text("pay")), 0),
         blind_review=str(form.get("blind_review") or "").lower() in ("on", "true", "1", "yes"),
         questions=split_lines(text("questions")),
+        organization_id=int(chosen_org) if chosen_org.isdigit() and len(chosen_org) < 12 else None,
     )
     return data, problems
 
@@ -131,6 +133,7 @@ def form_values(data: GigInput) -> dict[str, str]:
         "pay": (f"{dollars}.{cents:02d}" if cents else str(dollars)) if data.pay_cents else "",
         "blind_review": "on" if data.blind_review else "",
         "questions": "\n".join(data.questions),
+        "organization_id": str(data.organization_id or ""),
     }
 
 
@@ -171,6 +174,12 @@ class PostGigState(SessionState):
     intent: str = "post"
     # What the fair-pay and date fields hold while typing (checked by the service's validator).
     live_values: dict[str, str] = {}
+    # The approved employers this manager can post for; the form asks only when there are several.
+    organization_choices: list[dict[str, str]] = []
+
+    @rx.var
+    def choose_organization(self) -> bool:
+        return len(self.organization_choices) > 1 and self.editing_id == 0
 
     @rx.var
     def submitted_href(self) -> str:
@@ -222,6 +231,7 @@ class PostGigState(SessionState):
                 if actor is None:
                     return self._sign_in_redirect()
                 self.skill_names = gigs.all_skill_names(session)
+                self.organization_choices = [{"value": str(o.id), "text": o.name} for o in gigs.posting_organizations(session, actor)]
                 if self.editing_id:
                     data = gigs.draft_for_edit(session, actor, self.editing_id)
                 elif template_id:

@@ -39,7 +39,20 @@ def sign_in(page: Page, email: str, password: str) -> None:
     expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
-def sign_up(page: Page, email: str, password: str, *, employer: str = "", website: str = "") -> None:
+VERIFY_LINK = r"https?://\S+/auth/verify\?token=[\w-]+"
+
+
+def finish_sign_up(page: Page, app_server, email: str) -> None:
+    """Sign-up only mails a link (it must not tell whether the address was free); following
+    the link confirms the address and signs in."""
+    expect(page).to_have_url(re.compile(r"/check-email"))
+    page.goto(last_link(app_server, email, VERIFY_LINK))
+    expect(page.get_by_role("status")).to_have_text(re.compile("email address is confirmed"))
+    page.goto("/dashboard")
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def sign_up(page: Page, app_server, email: str, password: str, *, employer: str = "", website: str = "") -> None:
     page.goto("/signup")
     if employer:
         page.get_by_role("radio", name="hiring for an employer").check()
@@ -50,20 +63,38 @@ def sign_up(page: Page, email: str, password: str, *, employer: str = "", websit
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
+    finish_sign_up(page, app_server, email)
 
 
-def test_sign_up_then_the_emailed_link_confirms_the_address(new_context, app_server, assert_accessible):
+def fill_sign_up(page: Page, email: str, password: str) -> None:
+    page.goto("/signup")
+    page.get_by_label("Your name").fill("New Person")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/check-email"))
+
+
+def test_sign_up_answers_alike_for_a_taken_address_and_the_emailed_link_signs_in(new_context, app_server, assert_accessible):
     page = new_context(viewport=PHONE).new_page()
     email = f"verify-{secrets.token_hex(3)}@example.edu"
-    sign_up(page, email, "a long enough passphrase")
-
-    page.goto("/account")
-    loaded(page)
-    expect(page.get_by_text("Not confirmed yet")).to_be_visible()
+    fill_sign_up(page, email, "a long enough passphrase")
+    expect(page.get_by_role("heading", level=1, name="Check your email")).to_be_visible()
+    answer = page.get_by_role("main").inner_text()
     assert_accessible(page)
+    # Not signed in until the link is followed.
+    page.goto("/account")
+    expect(page).to_have_url(re.compile(r"/login"))
 
-    link = last_link(app_server, email, r"https?://\S+/auth/verify\?token=[\w-]+")
+    # Someone else tries the same address: the very same page; the owner gets a note instead.
+    other = new_context().new_page()
+    fill_sign_up(other, email, "somebody else's passphrase")
+    assert other.get_by_role("main").inner_text() == answer
+    assert last_link(app_server, email, r"https?://\S+/forgot-password")
+
+    with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
+        first_mail = db.execute("SELECT text_body FROM outboxmail WHERE to_address = ? ORDER BY id LIMIT 1", (email,)).fetchone()[0]
+    link = re.search(VERIFY_LINK, first_mail).group(0)
     page.goto(link)
     expect(page.get_by_role("status")).to_have_text(re.compile("email address is confirmed"))
     assert_accessible(page)
@@ -79,7 +110,7 @@ def test_sign_up_then_the_emailed_link_confirms_the_address(new_context, app_ser
 def test_forgot_password_then_reset_then_sign_in_with_the_new_one(new_context, app_server, assert_accessible):
     setup = new_context().new_page()
     email = f"reset-{secrets.token_hex(3)}@example.edu"
-    sign_up(setup, email, "the first passphrase")
+    sign_up(setup, app_server, email, "the first passphrase")
 
     page = new_context(viewport=PHONE).new_page()
     page.goto("/login")
@@ -115,7 +146,7 @@ def test_forgot_password_then_reset_then_sign_in_with_the_new_one(new_context, a
 def test_staff_approve_a_pending_employer_who_can_then_see_it(new_context, app_server, assert_accessible):
     employer = new_context().new_page()
     org = f"Acme Labs {secrets.token_hex(3)}"
-    sign_up(employer, f"owner-{secrets.token_hex(3)}@gmail.com", "a long enough passphrase", employer=org, website="https://acme.example")
+    sign_up(employer, app_server, f"owner-{secrets.token_hex(3)}@gmail.com", "a long enough passphrase", employer=org, website="https://acme.example")
 
     staff = new_context(viewport=PHONE).new_page()
     sign_in(staff, STAFF, DEMO_PASSWORD)
@@ -179,7 +210,7 @@ def test_account_profile_and_staff_pages_are_accessible(new_context, assert_acce
 def test_owner_invites_a_manager_who_joins_from_the_emailed_link_and_is_removed(new_context, app_server, assert_accessible):
     owner = new_context().new_page()
     org = f"Team Co {secrets.token_hex(3)}"
-    sign_up(owner, f"owner-{secrets.token_hex(3)}@teamco.example", "a long enough passphrase", employer=org)
+    sign_up(owner, app_server, f"owner-{secrets.token_hex(3)}@teamco.example", "a long enough passphrase", employer=org)
     owner.get_by_role("link", name="Team").click()
     loaded(owner)
     invitee = f"invitee-{secrets.token_hex(3)}@teamco.example"
@@ -208,10 +239,10 @@ def test_owner_invites_a_manager_who_joins_from_the_emailed_link_and_is_removed(
     expect(owner.get_by_role("article", name="Invited Manager")).to_have_count(0)
 
 
-def test_sign_out_everywhere_ends_every_session(new_context):
+def test_sign_out_everywhere_ends_every_session(new_context, app_server):
     email = f"everywhere-{secrets.token_hex(3)}@example.edu"
     phone = new_context(viewport=PHONE).new_page()
-    sign_up(phone, email, "a long enough passphrase")
+    sign_up(phone, app_server, email, "a long enough passphrase")
     laptop = new_context().new_page()
     sign_in(laptop, email, "a long enough passphrase")
     laptop.goto("/account")

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_accounts import finish_sign_up
+
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
@@ -25,14 +27,14 @@ def sign_in(page: Page, email: str, password: str) -> None:
     expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
-def sign_up_student(page: Page, name: str, email: str, password: str) -> None:
+def sign_up_student(page: Page, app_server, name: str, email: str, password: str) -> None:
     page.goto("/signup")
     page.get_by_role("radio", name="a student looking for gigs").check()
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
+    finish_sign_up(page, app_server, email)
 
 
 def loaded(page: Page) -> None:
@@ -81,7 +83,7 @@ def test_manager_and_student_walk_the_core_loop(new_context, app_server, assert_
     assert_accessible(manager)
 
     # --- a new student finds it on the board and applies ---------------------------------------
-    sign_up_student(student, student_name, student_email, "a long walk by the river")
+    sign_up_student(student, app_server, student_name, student_email, "a long walk by the river")
     loaded(student)
     expect(student.get_by_role("heading", name="My applications")).to_be_visible()
     assert_accessible(student)

@@ -11,10 +11,10 @@ from tests.e2e.test_accounts import PHONE, last_link, loaded, sign_up
 PASSPHRASE = "a long enough passphrase"
 
 
-def _owner_invites(new_context, invitee: str) -> str:
+def _owner_invites(new_context, app_server, invitee: str) -> str:
     owner = new_context().new_page()
     org = f"Inviting Co {secrets.token_hex(3)}"
-    sign_up(owner, f"owner-{secrets.token_hex(3)}@inviting.example", PASSPHRASE, employer=org)
+    sign_up(owner, app_server, f"owner-{secrets.token_hex(3)}@inviting.example", PASSPHRASE, employer=org)
     owner.goto("/organization")
     loaded(owner)
     owner.get_by_label("Email address of the new manager").fill(invitee)
@@ -26,10 +26,10 @@ def _owner_invites(new_context, invitee: str) -> str:
 def test_an_existing_manager_accepts_from_the_mail_after_signing_in_and_from_the_app(new_context, app_server, assert_accessible):
     invitee = f"existing-{secrets.token_hex(3)}@elsewhere.example"
     own_org = f"Own Co {secrets.token_hex(3)}"
-    sign_up(new_context().new_page(), invitee, PASSPHRASE, employer=own_org)
+    sign_up(new_context().new_page(), app_server, invitee, PASSPHRASE, employer=own_org)
 
     # 1. From the emailed link, signed out: no sign-up form, a way to sign in and come back.
-    first_org = _owner_invites(new_context, invitee)
+    first_org = _owner_invites(new_context, app_server, invitee)
     page = new_context(viewport=PHONE).new_page()
     page.goto(last_link(app_server, invitee, r"https?://\S+/join\?token=[\w-]+"))
     loaded(page)
@@ -51,7 +51,7 @@ def test_an_existing_manager_accepts_from_the_mail_after_signing_in_and_from_the
     assert_accessible(page)
 
     # 2. From the in-app notification, already signed in.
-    second_org = _owner_invites(new_context, invitee)
+    second_org = _owner_invites(new_context, app_server, invitee)
     page.goto("/notifications")
     loaded(page)
     page.get_by_role("link", name=f"{second_org} invites you to manage its gigs").click()

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_accounts import finish_sign_up
+
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
 
@@ -33,7 +35,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
     expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
-def sign_up(page: Page, role: str, name: str, email: str, password: str, org: str = "") -> None:
+def sign_up(page: Page, app_server, role: str, name: str, email: str, password: str, org: str = "") -> None:
     page.goto("/signup")
     page.get_by_role("radio", name=role).check()
     page.get_by_label("Your name").fill(name)
@@ -42,7 +44,7 @@ def sign_up(page: Page, role: str, name: str, email: str, password: str, org: st
     if org:
         page.get_by_label("Organization name").fill(org)
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
+    finish_sign_up(page, app_server, email)
 
 
 def post_gig(page: Page, title: str, scope: str, pay: str = "600") -> None:
@@ -73,7 +75,7 @@ def test_untrusted_employer_gig_is_approved_by_staff_and_found_on_a_phone(new_co
     manager_email = f"ada.{token}@meadow.example.org"
 
     manager = new_context().new_page()
-    sign_up(manager, "hiring for an employer", f"Ada Moss {token}", manager_email, "a long walk by the river", org_name)
+    sign_up(manager, app_server, "hiring for an employer", f"Ada Moss {token}", manager_email, "a long walk by the river", org_name)
     with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
         db.execute("UPDATE organization SET status = 'approved', trusted = 0 WHERE name = ?", (org_name,))
 
@@ -107,7 +109,7 @@ def test_untrusted_employer_gig_is_approved_by_staff_and_found_on_a_phone(new_co
     expect(staff.get_by_role("status").filter(has_text=f"Approved: {title}")).to_be_visible()
     expect(staff.get_by_role("heading", name=title)).to_have_count(0)
 
-    sign_up(student, "a student looking for gigs", f"Robin {token}", f"robin.{token}@students.example.edu", "a long walk by the river")
+    sign_up(student, app_server, "a student looking for gigs", f"Robin {token}", f"robin.{token}@students.example.edu", "a long walk by the river")
     student.goto("/")
     loaded(student)
     student.get_by_label("Search gigs").fill(f"pollinator {token}")
@@ -144,7 +146,7 @@ def test_staff_reject_with_reason_and_edit_the_prohibited_list(new_context, app_
     title = f"Vague errand {token}"
     manager = new_context().new_page()
     manager_email = f"hal.{token}@hasty.example.org"
-    sign_up(manager, "hiring for an employer", f"Hal {token}", manager_email, "a long walk by the river", org_name)
+    sign_up(manager, app_server, "hiring for an employer", f"Hal {token}", manager_email, "a long walk by the river", org_name)
     with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
         db.execute("UPDATE organization SET status = 'approved', trusted = 0 WHERE name = ?", (org_name,))
     post_gig(manager, title, "Do some errands around town for us.")

@@ -1,36 +1,89 @@
 """Sign-up, sign-in and sign-out through the real routes and a real SQLite database."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session, select
 
-from microgigs.models import AuthSession, User
+from microgigs.models import AuthSession, Organization, OutboxMail, User
 from microgigs.services import accounts
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
+from tests.unit.test_smtp_mail import smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 
 def query_of(response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
 
 
-def test_sign_up_sets_an_httponly_session_cookie_backed_by_a_session_row(client, configured):
-    response = client.post(
-        "/auth/signup",
-        data={"role": "student", "display_name": "Ada", "email": "Ada@Uni.edu", "password": "a-long-enough-pass"},
-        headers=ORIGIN,
-    )
-    assert response.status_code == 303
-    assert response.headers["location"] == "/dashboard"
+STUDENT = {"role": "student", "display_name": "Ada", "email": "Ada@Uni.edu", "password": "a-long-enough-pass"}
+
+
+def mail_parts(message) -> dict[str, str]:
+    return {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()}
+
+
+def test_sign_up_answers_the_same_for_a_new_and_a_taken_address_and_mails_each(client, configured, smtp_server):  # noqa: F811
+    """Sign-up must not tell whether an address is registered: the same redirect, no cookie
+    either way; the mailbox itself learns which (a confirmation link, or a note)."""
+    make_user(configured, "taken@uni.edu")
+    smtp_server.messages.clear()
+    new = client.post("/auth/signup", data=STUDENT, headers=ORIGIN)
+    taken = client.post("/auth/signup", data={**STUDENT, "email": "TAKEN@uni.edu", "display_name": "Intruder"}, headers=ORIGIN)
+    for response in (new, taken):
+        assert response.status_code == 303 and response.headers["location"] == "/check-email"
+        assert "set-cookie" not in response.headers
+    assert new.content == taken.content
+    assert sorted(new.headers.keys()) == sorted(taken.headers.keys())
+
+    confirm, note = smtp_server.messages
+    assert confirm["To"] == "ada@uni.edu" and "Confirm your email" in confirm["Subject"]
+    assert "/auth/verify?token=" in mail_parts(confirm)["text/plain"]
+    assert note["To"] == "taken@uni.edu" and "tried to sign up" in note["Subject"]
+    text, html = mail_parts(note)["text/plain"], mail_parts(note)["text/html"]
+    assert "https://gigs.uni.test/login" in text and "https://gigs.uni.test/forgot-password" in text
+    assert 'href="https://gigs.uni.test/login"' in html and 'href="https://gigs.uni.test/forgot-password"' in html
+    assert "/auth/verify" not in text
+    with Session(configured) as session:
+        taken_user = session.exec(select(User).where(User.email == "taken@uni.edu")).one()
+        assert taken_user.display_name == "taken"  # nothing about the existing account changed
+        assert session.exec(select(AuthSession)).first() is None  # nobody was signed in
+
+
+def test_the_confirmation_link_signs_in_with_a_fresh_httponly_cookie(client, configured):
+    client.post("/auth/signup", data=STUDENT, headers=ORIGIN)
+    with Session(configured) as session:
+        mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == "ada@uni.edu")).one()
+    link = re.search(r"http://testserver(/auth/verify\?token=[\w-]+)", mail.text_body).group(1)
+    response = client.get(link, headers={"cookie": "microgigs_session=an-old-token-this-browser-held"})
+    assert response.status_code == 303 and urlsplit(response.headers["location"]).path == "/verify-email"
     cookie = response.headers["set-cookie"]
     assert "microgigs_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Secure" not in cookie  # the public URL here is plain http
-    token = client.cookies.get("microgigs_session")
+    token = response.cookies["microgigs_session"]
+    assert token != "an-old-token-this-browser-held"
     with Session(configured) as session:
         user = session.exec(select(User).where(User.email == "ada@uni.edu")).one()
         row = session.exec(select(AuthSession)).one()
-        assert row.user_id == user.id
+        assert user.email_verified and row.user_id == user.id
         assert row.token_hash == accounts.hash_token(token) != token
         assert accounts.user_for_session_token(session, token).id == user.id
+    # Spent: a second click neither signs in again nor confirms anything.
+    client.cookies.clear()
+    again = client.get(link)
+    assert "already been used" in query_of(again)["error"] and "set-cookie" not in again.headers
+
+
+def test_employer_sign_up_with_a_taken_address_creates_no_organization(client, configured):
+    make_user(configured, "boss@corp.test")
+    response = client.post(
+        "/auth/signup",
+        data={"role": "manager", "display_name": "Boss", "email": "boss@corp.test", "password": "a-long-enough-pass", "organization_name": "Shadow Inc"},
+        headers=ORIGIN,
+    )
+    assert response.headers["location"] == "/check-email"
+    with Session(configured) as session:
+        assert session.exec(select(Organization)).all() == []
+        assert len(session.exec(select(User)).all()) == 1
 
 
 def test_sign_up_errors_go_back_to_the_form_with_values_but_not_the_password(client, configured):
@@ -44,13 +97,15 @@ def test_sign_up_errors_go_back_to_the_form_with_values_but_not_the_password(cli
     assert urlsplit(response.headers["location"]).path == "/signup"
     query = query_of(response)
     assert query["email"] == "TAKEN@uni.edu"
-    assert "already exists" in query["error_email"]
+    assert "error_email" not in query  # a taken address is never a field error
     assert "at least 10" in query["error_password"]
     assert query["error_display_name"] == "Enter your name."
     assert "short" not in response.headers["location"].split("error_password")[0]
     assert "set-cookie" not in response.headers
     with Session(configured) as session:
         assert len(session.exec(select(User)).all()) == 1  # nothing half-written
+    malformed = client.post("/auth/signup", data={**STUDENT, "email": "not-an-email"}, headers=ORIGIN)
+    assert query_of(malformed)["error_email"] == "Enter an email address like name@example.edu."
 
 
 def test_employer_sign_up_needs_an_organization_name(client, configured):

@@ -68,12 +68,38 @@ def test_password_is_stored_only_as_an_argon2id_hash(session):
     assert PasswordHasher().verify(user.password_hash, PASSWORD)
 
 
-def test_duplicate_email_is_refused_case_insensitively_and_nothing_is_written(session):
+def test_a_taken_email_is_not_refused_aloud_but_nothing_is_written(session):
+    """Sign-up must not tell whether an address is registered: a taken one (in any case) is no
+    field error; the service returns None and writes nothing, not even an employer org."""
+    first = sign_up(session, email="ana@example.edu")
+    assert sign_up(session, email="  ANA@Example.edu", display_name="Someone Else") is None
+    assert sign_up(session, email="ana@example.edu", role="manager", organization_name="Shadow Org") is None
+    assert count(session, User) == 1 and count(session, Organization) == 0
+    assert session.get(User, first.id).display_name == "Ana Lima"
+
+
+def test_a_taken_email_still_gets_field_messages_for_other_bad_input(session):
     sign_up(session, email="ana@example.edu")
-    error = refused(session, email="  ANA@Example.edu", display_name="Someone Else")
-    assert error.errors == {"email": "An account with this email already exists. Sign in instead."}
-    assert error.field == "email"
-    assert count(session, User) == 1
+    error = refused(session, email="ana@example.edu", password="short", display_name="")
+    assert set(error.errors) == {"password", "display_name"}
+
+
+def test_a_taken_email_still_costs_one_password_hash(session, monkeypatch):
+    """Both branches hash the password, so the time taken does not tell either."""
+    sign_up(session, email="ana@example.edu")
+    calls = []
+    real = accounts.hash_password
+    monkeypatch.setattr(accounts, "hash_password", lambda password: calls.append(password) or real(password))
+    assert sign_up(session, email="ana@example.edu") is None
+    sign_up(session, email="bea@example.edu")
+    assert calls == [PASSWORD, PASSWORD]
+
+
+def test_operator_made_accounts_still_refuse_a_taken_email(session):
+    sign_up(session, email="ana@example.edu")
+    with pytest.raises(ValidationFailed) as info:
+        accounts.create_privileged_user(session, email="ana@example.edu", display_name="Staff", password=PASSWORD, role="staff")
+    assert info.value.errors == {"email": "An account with this email already exists. Sign in instead."}
 
 
 @pytest.mark.parametrize(
@@ -264,8 +290,9 @@ def test_session_survives_a_fresh_database_session(session, db_engine):
         assert accounts.user_for_session_token(fresh, token).id == user.id
 
 
-def test_two_sign_ups_racing_for_one_email_get_the_readable_message(session, monkeypatch):
-    """The unique index, not only the look-up, stops a duplicate; the loser sees the field message."""
+def test_two_sign_ups_racing_for_one_email_leave_one_account(session, monkeypatch):
+    """The unique index, not only the look-up, stops a duplicate; the loser is treated like any
+    sign-up for a taken address (None), never a database error."""
     accounts.sign_up(session, accounts.SignUp("race@uni.edu", "a-long-enough-pass", "First"))
     session.commit()
     # Pretend the look-up ran before the other sign-up committed.
@@ -273,9 +300,7 @@ def test_two_sign_ups_racing_for_one_email_get_the_readable_message(session, mon
     monkeypatch.setattr(
         session, "exec", lambda stmt, *a, **k: _NoRow() if "user.email" in str(stmt) and "user.id" in str(stmt) else real_exec(stmt, *a, **k)
     )
-    with pytest.raises(ValidationFailed) as refused:
-        accounts.sign_up(session, accounts.SignUp("race@uni.edu", "a-long-enough-pass", "Second"))
-    assert refused.value.errors == {"email": "An account with this email already exists. Sign in instead."}
+    assert accounts.sign_up(session, accounts.SignUp("race@uni.edu", "a-long-enough-pass", "Second")) is None
     monkeypatch.undo()
     assert [u.display_name for u in session.exec(select(User).where(User.email == "race@uni.edu"))] == ["First"]
 

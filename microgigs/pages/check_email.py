@@ -1,0 +1,34 @@
+"""Where every sign-up lands: the same words whether the address was new or already had an
+account, so the page never tells which (the mail sent there does)."""
+
+import reflex as rx
+
+from microgigs.components.layout import page_layout
+from microgigs.services.account_security import SIGN_UP_SENT, VERIFY_HOURS
+
+
+def check_email() -> rx.Component:
+    return page_layout(
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail", aria_hidden="true")),
+            rx.callout.text(SIGN_UP_SENT),
+            color_scheme="green",
+            high_contrast=True,
+            role="status",
+            width="100%",
+        ),
+        rx.text(f"The link works for {VERIFY_HOURS} hours and signs you in. No mail after a few minutes? Check your spam folder.", size="2"),
+        rx.text(
+            "Already have an account? ",
+            rx.link("Sign in", href="/login", underline="always"),
+            " or ",
+            rx.link("reset your password", href="/forgot-password", underline="always"),
+            ".",
+            size="2",
+        ),
+        heading="Check your email",
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(check_email, route="/check-email", title="Check your email · MicroGigs")

@@ -89,7 +89,9 @@ class SignupState(SessionState):
         params = self.router.url.query_parameters
         with session_scope() as session:
             self._actor(session)
-        role = params.get("role") or "student"
+        # Without ?role= keep what the radio already says: a click made before this on_load ran
+        # (a slow connection) must not be undone, or the employer fields vanish under the cursor.
+        role = params.get("role") or self.role
         self.role = role if role in ("student", "manager") else "student"
         self.display_name = _text(params, "display_name", 100)
         self.email = _text(params, "email", 254)
@@ -98,7 +100,8 @@ class SignupState(SessionState):
         self.error = _text(params, "error")
         self.errors = {name: _text(params, f"error_{name}") for name in SIGN_UP_FIELDS if params.get(f"error_{name}")}
         self.form_key = values_key(
-            "" if self.role == "student" else self.role,
+            # Only a role from the URL remounts the form; a click already shows its own choice.
+            "" if self.role == "student" or not params.get("role") else self.role,
             self.display_name, self.email, self.organization_name, self.organization_website, self.error, *self.errors.values()
         )
 

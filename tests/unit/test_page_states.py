@@ -152,6 +152,20 @@ def test_sign_in_and_sign_up_pages_read_the_routes_answer(app_db):
     assert signup.form_key != ""
 
 
+def test_choosing_employer_before_the_sign_up_page_loaded_is_kept(app_db):
+    """On a slow connection the radio click can reach the server before on_load: the employer
+    fields must stay, and an explicit ?role= still wins."""
+    early = _state(SignupState, "/signup")
+    _run("set_role", early, "manager")
+    _run("load_signup", early)
+    assert early.is_employer and early.form_key == ""
+
+    asked = _state(SignupState, "/signup?role=student")
+    _run("set_role", asked, "manager")
+    _run("load_signup", asked)
+    assert not asked.is_employer
+
+
 def _post_form(today: date, **overrides) -> FormData:
     values = {
         "title": "Clean our CRM export",

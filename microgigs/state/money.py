@@ -80,6 +80,11 @@ class EarningsState(SessionState):
 
     @rx.event
     def load_earnings(self):
+        if _q(self, "returned"):  # back from Stripe's onboarding: read the account now, once
+            with session_scope() as session:
+                actor = self._actor(session)
+                if actor is not None:
+                    money.refresh_payout_account(session, actor)
         return self._reload()
 
     def _live_reload(self) -> None:
@@ -90,8 +95,6 @@ class EarningsState(SessionState):
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
-            if _q(self, "returned"):  # back from Stripe's onboarding: read the account now
-                money.refresh_payout_account(session, actor)
             try:
                 self.earnings, self.load_error = money.student_earnings(session, actor), ""
             except DomainError as error:

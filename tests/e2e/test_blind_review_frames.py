@@ -8,17 +8,15 @@ declining the other one reveals nothing and shows on that student's open dashboa
 
 import re
 import secrets
-from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from microgigs.db import make_engine
-from microgigs.models import User
 from microgigs.services import accounts, applications, gigs, profiles
 from microgigs.services.applications import ApplicationInput
-from microgigs.services.gigs import GigInput
 from microgigs.services.profiles import StudentProfileInput
+from tests.e2e.app_data import app_session, demo_manager, survey_gig
 
 DEMO_PASSWORD = "demo-password-2026"
 LIVE = 5_000
@@ -37,30 +35,10 @@ def _engine(data_dir):
 
 
 def _blind_gig(data_dir, title: str) -> int:
-    engine = _engine(data_dir)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
-            gig = gigs.create_gig(
-                session,
-                manager,
-                GigInput(
-                    title=title,
-                    summary="Chart the five main findings of a member survey.",
-                    scope="Clean the CSV export, then chart the five findings that matter most.",
-                    category="Data analysis",
-                    estimated_hours=10,
-                    due_date=date.today() + timedelta(days=30),
-                    application_deadline=date.today() + timedelta(days=10),
-                    pay_cents=45_000,
-                    blind_review=True,
-                    slots=2,
-                ),
-            )
-            session.commit()
-            return gig.id
-    finally:
-        engine.dispose()
+    with app_session(data_dir) as session:
+        gig = gigs.create_gig(session, demo_manager(session), survey_gig(title, blind_review=True, slots=2))
+        session.commit()
+        return gig.id
 
 
 def _student(data_dir, gig_id: int, name: str, email: str, school: str, major: str, year: int, apply: bool = True) -> int:

@@ -21,12 +21,12 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+
+from tests.e2e.app_data import funded_engagement
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (apt-get install redis-server)")
@@ -161,40 +161,6 @@ def two_workers(tmp_path_factory):
         _stop(redis_server)
 
 
-def _funded_engagement(data_dir: Path, student_email: str, title: str) -> int:
-    from microgigs.db import make_engine
-    from microgigs.models import User
-    from microgigs.services import accounts, applications, gigs
-    from microgigs.services.applications import ApplicationInput
-    from microgigs.services.gigs import GigInput
-
-    engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
-            student = accounts.sign_up(session, accounts.SignUp(email=student_email, password=PASSWORD, display_name="Two Worker Student"))
-            gig = gigs.create_gig(
-                session,
-                manager,
-                GigInput(
-                    title=title,
-                    summary="Chart the five main findings of a member survey.",
-                    scope="Clean the CSV export, then chart the five findings that matter most.",
-                    category="Data analysis",
-                    estimated_hours=10,
-                    due_date=date.today() + timedelta(days=30),
-                    application_deadline=date.today() + timedelta(days=10),
-                    pay_cents=45_000,
-                ),
-            )
-            application = applications.apply(session, student, gig.id, ApplicationInput(note="I have cleaned survey exports before."))
-            engagement = applications.accept(session, manager, application.id)
-            session.commit()
-            return engagement.id
-    finally:
-        engine.dispose()
-
-
 class ReflexTab:
     """One tab as Reflex's frontend speaks to a worker: a socket.io client on /_event, run by
     Chromium's own WebSocket (with the context's session cookie) in a page of that worker's origin."""
@@ -250,7 +216,7 @@ def test_a_change_made_through_one_worker_reaches_a_tab_held_by_the_other(two_wo
     url_a, url_b, data_dir, base = two_workers
     token = secrets.token_hex(3)
     student_email = f"duo.{token}@students.example.edu"
-    engagement_id = _funded_engagement(data_dir, student_email, f"Two workers {token}")
+    engagement_id = funded_engagement(data_dir, student_email, "Two Worker Student", f"Two workers {token}")
     path = f"/engagements/{engagement_id}"
     hydrate = SessionState.get_root_state().get_full_name() + ".hydrate_and_load"
     post_message = f"{EngagementState.get_full_name()}.post_message"

@@ -12,13 +12,8 @@ import secrets
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, select
 
-from microgigs.db import make_engine
-from microgigs.models import User
-from microgigs.services import accounts, applications, gigs
-from microgigs.services.applications import ApplicationInput
-from microgigs.services.gigs import GigInput
+from tests.e2e.app_data import funded_engagement
 
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
@@ -37,34 +32,6 @@ def loaded(page: Page) -> None:
     expect(page.get_by_text(re.compile(r"^Loading"))).to_have_count(0)
 
 
-def _funded_engagement(data_dir, student_email: str, student_name: str, title: str) -> int:
-    engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
-            student = accounts.sign_up(session, accounts.SignUp(email=student_email, password=DEMO_PASSWORD, display_name=student_name))
-            gig = gigs.create_gig(
-                session,
-                manager,
-                GigInput(
-                    title=title,
-                    summary="Chart the five main findings of a member survey.",
-                    scope="Clean the CSV export, then chart the five findings that matter most.",
-                    category="Data analysis",
-                    estimated_hours=10,
-                    due_date=date.today() + timedelta(days=30),
-                    application_deadline=date.today() + timedelta(days=10),
-                    pay_cents=45_000,
-                ),
-            )
-            application = applications.apply(session, student, gig.id, ApplicationInput(note="I have cleaned survey exports before."))
-            engagement = applications.accept(session, manager, application.id)
-            session.commit()
-            return engagement.id
-    finally:
-        engine.dispose()
-
-
 def _badge(page: Page):
     return page.get_by_role("link", name=re.compile(r"^Notifications"))
 
@@ -74,7 +41,7 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     title = f"Live survey charts {token}"
     student_name = f"Ada Livewire {token}"
     student_email = f"ada.{token}@students.example.edu"
-    engagement_id = _funded_engagement(app_server.data_dir, student_email, student_name, title)
+    engagement_id = funded_engagement(app_server.data_dir, student_email, student_name, title)
     workspace = f"/engagements/{engagement_id}"
 
     manager = new_context().new_page()
@@ -155,7 +122,7 @@ def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(ne
     token = secrets.token_hex(3)
     title = f"Cancelled charts {token}"
     student_email = f"cy.{token}@students.example.edu"
-    engagement_id = _funded_engagement(app_server.data_dir, student_email, f"Cy Cancel {token}", title)
+    engagement_id = funded_engagement(app_server.data_dir, student_email, f"Cy Cancel {token}", title)
     workspace = f"/engagements/{engagement_id}"
     manager = new_context().new_page()
     student = new_context(viewport=PHONE).new_page()
@@ -183,7 +150,7 @@ def test_milestones_set_by_the_manager_and_checked_in_by_the_student_show_live(n
     token = secrets.token_hex(3)
     title = f"Milestone charts {token}"
     student_email = f"mo.{token}@students.example.edu"
-    engagement_id = _funded_engagement(app_server.data_dir, student_email, f"Mo Milestone {token}", title)
+    engagement_id = funded_engagement(app_server.data_dir, student_email, f"Mo Milestone {token}", title)
     workspace = f"/engagements/{engagement_id}"
     manager = new_context().new_page()
     student = new_context(viewport=PHONE).new_page()

@@ -91,7 +91,8 @@ class BoardPage:
     total: int
     page: int
     pages: int
-    capped: bool = False  # `total` is a lower bound ("1,000+")
+    capped: bool = False  # `total` is a lower bound ("500+")
+    estimated: bool = False  # `total` is estimated from a sample of the matches ("about 490")
 
 
 @dataclass
@@ -380,7 +381,8 @@ def reject_gig(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
 def skill_names_by_gig(session: Session, gig_ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {gid: [] for gid in gig_ids}
     if gig_ids:
-        rows = session.exec(
+        # Core, not the ORM: the board calls this on every page, and rows are all it needs.
+        rows = session.connection().execute(
             select(GigSkill.gig_id, Skill.name)
             .join(Skill, Skill.id == GigSkill.skill_id)
             .where(GigSkill.gig_id.in_(gig_ids))
@@ -431,7 +433,12 @@ def list_board(
         filters = search.BoardQuery(q=clean_text(query)[: search.MAX_QUERY], category=category, page=page)
     result = search.search_gigs(session, filters, per_page=per_page, today=today, match_skill_ids=match_skill_ids)
     return BoardPage(
-        cards=cards_by_ids(session, result.gig_ids), total=result.total, page=result.page, pages=result.pages, capped=result.capped
+        cards=cards_by_ids(session, result.gig_ids),
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+        capped=result.capped,
+        estimated=result.estimated,
     )
 
 
@@ -439,7 +446,7 @@ def cards_by_ids(session: Session, gig_ids: list[int]) -> list[GigCard]:
     """Cards for these gigs, in the order given: two queries, only the columns a card shows."""
     if not gig_ids:
         return []
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             Gig.id, Gig.title, Gig.summary, Gig.category, Gig.pay_cents, Gig.currency, Gig.estimated_hours,
             Gig.location_mode, Gig.due_date, Gig.application_deadline, Gig.status, Organization.name.label("employer"),

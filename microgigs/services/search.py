@@ -103,10 +103,18 @@ def words(query: str) -> list[str]:
     return _WORD.findall(clean_text(query)[:MAX_QUERY].lower())[:20]
 
 
+def is_prefix(position: int, word: str, count: int) -> bool:
+    """The last word, from two letters on, matches as a prefix (it may be half typed: "surv"
+    finds "survey"); the others match whole. Prefixes of every word would cost a merge of
+    all their terms in every search, with little to gain."""
+    return position == count - 1 and len(word) > 1
+
+
 def fts_match(query: str) -> str:
     """An FTS5 MATCH expression in which every word is a quoted literal: nothing the
-    user types can be read as FTS syntax. Words of two or more letters match as prefixes."""
-    return " ".join(f'"{w}"*' if len(w) > 1 else f'"{w}"' for w in words(query))
+    user types can be read as FTS syntax."""
+    found = words(query)
+    return " ".join(f'"{w}"*' if is_prefix(i, w, len(found)) else f'"{w}"' for i, w in enumerate(found))
 
 
 # --- the query a student builds ---------------------------------------------------
@@ -196,8 +204,15 @@ class BoardQuery:
 
 
 # Counting every match of a broad query costs as much as reading the whole board, so the
-# count stops a little past what the page links can show and the board says "1,000+".
-COUNT_CAP = 1_000
+# count stops a little past what the page links can show and the board says "500+" (25
+# pages of 20; deeper pages count further).
+COUNT_CAP = 500
+# A word search checks the filters of at most this many of its newest hits (each check is a
+# row look-up, 1–3 microseconds): past that, the count is estimated from them ("about 490")
+# and best match ranks the matches found among them, so no search reads every hit of a
+# common word. The page of a newest / pay / deadline sort is still exact: it is read from
+# the board's index in order.
+SCAN_BUDGET = 2_000
 
 
 @dataclass
@@ -208,6 +223,8 @@ class SearchResult:
     pages: int
     # True when `total` is a lower bound: at least that many gigs match.
     capped: bool = False
+    # True when `total` is estimated from a sample of the hits ("about 490").
+    estimated: bool = False
 
 
 def count_limit(page: int, per_page: int) -> int:
@@ -259,7 +276,6 @@ def search_gigs(
     stmt = select(Gig.id)
     rank = None
     text_words = words(query.q)
-    fts_hits: int | None = None
     matches = None
     if query.q and not text_words:
         # Only punctuation: nothing can match a word search.
@@ -286,7 +302,6 @@ def search_gigs(
     elif text_words and _dialect(session) == "sqlite":
         ensure_index(session)
         matches = literal_column("gig_fts").op("MATCH")(fts_match(query.q))
-        fts_hits = session.exec(select(func.count()).select_from(_fts).where(matches)).one()
     elif text_words:
         stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
         skill_text = (
@@ -303,8 +318,9 @@ def search_gigs(
                 func.setweight(func.to_tsvector("simple", Organization.name), literal_column("'D'"))
             )
         )
-        # Each word a quoted lexeme (words hold no quotes), a prefix from two letters on, as in SQLite.
-        tsquery = func.to_tsquery("simple", " & ".join(f"'{w}':*" if len(w) > 1 else f"'{w}'" for w in text_words))
+        # Each word a quoted lexeme (words hold no quotes), the last one a prefix, as in SQLite.
+        lexemes = (f"'{w}':*" if is_prefix(i, w, len(text_words)) else f"'{w}'" for i, w in enumerate(text_words))
+        tsquery = func.to_tsquery("simple", " & ".join(lexemes))
         conditions.append(document.op("@@")(tsquery))
         rank = -func.ts_rank(document, tsquery)
 
@@ -315,14 +331,9 @@ def search_gigs(
     # smallest set and sorts what it finds. bm25 needs the full-text cursor, so a text search
     # sorted by best match always starts from the words. `+ 0` keeps SQLite from starting
     # from a set it should only probe.
-    skill_hits = None
-    if skill_ids:
-        skill_hits = session.exec(select(func.count()).select_from(GigSkill).where(GigSkill.skill_id.in_(skill_ids))).one()
-    sizes = {name: n for name, n in (("words", fts_hits), ("skills", skill_hits)) if n is not None}
-    smallest = min(sizes, key=sizes.get) if sizes else None
-    # A probe of the full-text index costs tens of microseconds, a listed hit well under one:
-    # probing pays only when most gigs match (so few rows are read before the page is full).
-    dense_words = bool(fts_hits) and fts_hits * 2 > (session.exec(select(func.max(Gig.id))).one() or 0)
+    smallest = "skills" if skill_ids else None  # a word search always starts from its words
+    # Set by a word search that finds its words in most gigs (see _word_search).
+    probe_each_row = {"words": False}
 
     def restricted(driver: str | None):
         """The query with every condition, starting from `driver` (None: the board's index)."""
@@ -333,7 +344,7 @@ def search_gigs(
                 where.append(matches)
                 # bm25, lower is better; a hit in the title counts most, then skills, summary, employer.
                 order_rank = func.bm25(literal_column("gig_fts"), 10.0, 3.0, 5.0, 2.0)
-            elif dense_words:
+            elif probe_each_row["words"]:
                 # Most gigs match (a common word): ask the index about each row read, rather
                 # than listing every hit first; the page's rows come after a few dozen probes.
                 probe = select(_fts.c.rowid).where(matches, _fts.c.rowid == Gig.id)
@@ -368,15 +379,36 @@ def search_gigs(
             return [overlap.desc(), Gig.published_at.desc(), Gig.id.desc()]
         return [Gig.published_at.desc(), Gig.id.desc()]
 
+    def page_of(select_stmt, order_rank, page: int, peek: int = 0) -> list[int]:
+        """The ids of one page in sort order, and `peek` more after it if there are."""
+        ordered = select_stmt.order_by(*order_by(order_rank)).offset((page - 1) * per_page).limit(per_page + peek)
+        return list(session.connection().execute(ordered).scalars())
+
     def one_page(select_stmt, order_rank, total: int, capped: bool) -> SearchResult:
         pages = max(1, -(-total // per_page))
         page = min(max(1, query.page), pages)
-        ordered = select_stmt.order_by(*order_by(order_rank)).offset((page - 1) * per_page).limit(per_page)
-        return SearchResult(gig_ids=list(session.exec(ordered)), total=total, page=page, pages=pages, capped=capped)
+        ids = page_of(select_stmt, order_rank, page)
+        return SearchResult(gig_ids=ids, total=total, page=page, pages=pages, capped=capped)
 
     if naive:  # the baseline: count every match, then sort them all
         counting, naive_rank = restricted(smallest)
         return one_page(counting, naive_rank, session.exec(select(func.count()).select_from(counting.subquery())).one(), False)
+
+    def in_sort_order(rows: list) -> list:
+        """Rows of `_RAW` (+ rank, overlap) in the query's sort order, as ORDER BY would give them."""
+        if query.sort == "pay":
+            return sorted(rows, key=lambda r: (r[2], r[0]), reverse=True)
+        if query.sort == "deadline":
+            return sorted(rows, key=lambda r: (r[3], -r[0]))
+        if query.sort == "match" and (matches is not None or rank is not None):
+            return sorted(rows, key=lambda r: (r[4], -r[0]))
+        if overlap is not None:
+            return sorted(rows, key=lambda r: (r[5], r[1] is not None, r[1] or 0, r[0]), reverse=True)
+        return sorted(rows, key=lambda r: (r[1] is not None, r[1] or 0, r[0]), reverse=True)
+
+    if matches is not None:
+        plan = _Plan(session, query, per_page, matches, conditions, restricted, page_of, in_sort_order, probe_each_row)
+        return _word_search(plan)
 
     limit = count_limit(query.page, per_page)
     if smallest is None and overlap is None:
@@ -388,45 +420,147 @@ def search_gigs(
 
     # One pass reads every match, but no more than the cap, with the columns the sorts need;
     # when that is all of them, they are counted and sorted here and the page is a slice.
-    driver = "words" if query.sort == "match" and matches is not None else smallest
-    first, first_rank = restricted(driver)
-    ranked = query.sort == "match" and first_rank is not None
-    # bm25 costs microseconds a row: with more hits than the cap, count without it first.
-    rank_now = ranked and (fts_hits is None or fts_hits <= limit)
-    # Raw column values (no ORM, no type conversion): SQLite orders the stored text itself, so
-    # sorting that text here gives the same order as ORDER BY would.
-    raw = [literal_column(f"gig.{name}") for name in ("id", "published_at", "pay_cents", "application_deadline")]
+    first, first_rank = restricted(smallest)
+    ranked = query.sort == "match" and first_rank is not None  # PostgreSQL's ts_rank
     rows = session.connection().execute(
         first.with_only_columns(
-            *raw,
-            first_rank if rank_now else literal_column("0"),
+            *_RAW,
+            first_rank if ranked else literal_column("0"),
             overlap if overlap is not None else literal_column("0"),
         ).limit(limit + 1)
     ).all()
     if len(rows) > limit:
         # More than the cap: "1,000+". The page comes from the board's index in sort order
-        # (the first rows are found early), or from the words when sorted by best match.
-        paged, paged_rank = restricted("words" if ranked else None)
+        # (the first rows are found early).
+        paged, paged_rank = restricted(None)
         return one_page(paged, paged_rank, limit, True)
-
-    if ranked and not rank_now:
-        return one_page(first, first_rank, len(rows), False)
-
-    def newest(row) -> tuple:
-        return (row[1] is not None, row[1] or 0, row[0])
-
-    if query.sort == "pay":
-        rows = sorted(rows, key=lambda r: (r[2], r[0]), reverse=True)
-    elif query.sort == "deadline":
-        rows = sorted(rows, key=lambda r: (r[3], -r[0]))
-    elif ranked:
-        rows = sorted(rows, key=lambda r: (r[4], -r[0]))
-    elif overlap is not None:
-        rows = sorted(rows, key=lambda r: (r[5], *newest(r)), reverse=True)
-    else:
-        rows = sorted(rows, key=newest, reverse=True)
-    total = len(rows)
-    pages = max(1, -(-total // per_page))
+    pages = max(1, -(-len(rows) // per_page))
     page = min(max(1, query.page), pages)
-    ids = [r[0] for r in rows[(page - 1) * per_page : page * per_page]]
-    return SearchResult(gig_ids=ids, total=total, page=page, pages=pages)
+    ids = [r[0] for r in in_sort_order(rows)[(page - 1) * per_page : page * per_page]]
+    return SearchResult(gig_ids=ids, total=len(rows), page=page, pages=pages)
+
+
+def _about(n: float) -> int:
+    """An estimate as people say it: two significant figures (488 -> 490, 37.4 -> 37)."""
+    if n < 100:
+        return round(n)
+    digits = len(str(int(n))) - 2
+    return int(round(n, -digits))
+
+
+@dataclass
+class _Plan:
+    """What a word search needs from search_gigs: the query and its conditions, and the
+    helpers that build, order and page its statements."""
+
+    session: Session
+    query: BoardQuery
+    per_page: int
+    matches: object  # the MATCH condition
+    conditions: list  # every condition but the words and the skills
+    restricted: object  # driver -> (statement, rank)
+    page_of: object  # (statement, rank, page) -> ids of that page in sort order
+    in_sort_order: object  # rows -> rows
+    probe_each_row: dict
+
+
+def _word_search(plan: _Plan) -> SearchResult:
+    """A word search on SQLite. Its hits are read newest first (the full-text index keeps
+    them in id order) and each is looked up once for the filters, stopping at the cap or after
+    SCAN_BUDGET hits. Best match ranks what that read found (bm25 only for those rows); the
+    other sorts take their page from those rows when no older gig could come before it, or
+    else read the board's index in sort order, probing the words."""
+    session, query, per_page, matches = plan.session, plan.query, plan.per_page, plan.matches
+    ranked = query.sort == "match"
+    # Best match always ranks the same set (so its pages agree); other sorts count further for deep pages.
+    limit = COUNT_CAP if ranked else count_limit(query.page, per_page)
+    # The id of the oldest hit the budget reaches (none: fewer hits than the budget).
+    scan_from = session.exec(
+        select(_fts.c.rowid).where(matches).order_by(_fts.c.rowid.desc()).offset(SCAN_BUDGET - 1).limit(1)
+    ).first()
+    if scan_from is not None:
+        # Probing the full-text index for one row costs about 0.2 ms, listing a hit well under a
+        # microsecond: probing pays only when most gigs match (few rows are read before a page
+        # is full). The budget's hits tell how dense they are among the newest gigs.
+        newest = session.exec(select(func.max(Gig.id))).one() or 0
+        plan.probe_each_row["words"] = SCAN_BUDGET * 2 > newest - scan_from + 1
+    scan, rank = plan.restricted("words")
+    if scan_from is not None:
+        scan = scan.where(_fts.c.rowid >= scan_from)
+    rows = session.connection().execute(
+        scan.with_only_columns(*_RAW, rank if ranked else literal_column("0"), literal_column("0"))
+        .order_by(_fts.c.rowid.desc())
+        .limit(limit + 1)
+    ).all()
+    found = len(rows)
+    capped = found > limit
+    estimated = not capped and scan_from is not None
+    total = min(found, limit)
+    if estimated:
+        # The budget read SCAN_BUDGET hits and found `found` that pass the filters: assume the
+        # older hits pass as often.
+        hits = session.exec(select(func.count()).select_from(_fts).where(matches)).one()
+        guess = found * hits / SCAN_BUDGET
+        capped, estimated = guess > limit, guess <= limit
+        total = limit if capped else max(found, _about(guess))
+
+    pages = max(1, -(-total // per_page))
+    if ranked:
+        # Best match pages through what it ranked, and no further.
+        ordered = plan.in_sort_order(rows[:limit])
+        pages = max(1, -(-len(ordered) // per_page))
+        page = min(max(1, query.page), pages)
+        ids = [r[0] for r in ordered[(page - 1) * per_page : page * per_page]]
+        return SearchResult(gig_ids=ids, total=total, page=page, pages=pages, capped=capped, estimated=estimated)
+    if not capped and not estimated:
+        page = min(max(1, query.page), pages)
+        ids = [r[0] for r in plan.in_sort_order(rows)[(page - 1) * per_page : page * per_page]]
+        return SearchResult(gig_ids=ids, total=total, page=page, pages=pages)
+
+    # An estimate may be short or long: any page may be asked for, and what it holds decides.
+    page = max(1, query.page) if estimated else min(max(1, query.page), pages)
+    # The rows read are every match from the newest down to `covered_from`: the page can come
+    # from them unless an older gig sorts before the page's last row.
+    covered_from = rows[-1][0] if found > limit else scan_from
+    ordered = plan.in_sort_order(rows)
+    last_known = estimated and page >= pages  # is there a page after it? Read one row more to know.
+    if (
+        not last_known
+        and len(ordered) >= page * per_page
+        and not _older_gig_sorts_before(plan, ordered[page * per_page - 1], covered_from)
+    ):
+        ids = [r[0] for r in ordered[(page - 1) * per_page : page * per_page]]
+        more = False
+    else:
+        paged, paged_rank = plan.restricted(None)
+        ids = plan.page_of(paged, paged_rank, page, peek=1)
+        more, ids = len(ids) > per_page, ids[:per_page]
+    out = SearchResult(gig_ids=ids, total=total, page=page, pages=pages, capped=capped, estimated=estimated)
+    if last_known and more:
+        out.pages = page + 1  # the estimate fell short: offer the next page
+    elif last_known or (estimated and len(ids) < per_page):
+        # The last page (an empty one is past it): now the count is known.
+        out.total = (page - 1) * per_page + len(ids)
+        out.pages, out.estimated = max(1, page - 1) if not ids and page > 1 else page, False
+    return out
+
+
+# Raw column values (no ORM, no type conversion): SQLite orders the stored text itself, so
+# sorting that text here gives the same order as ORDER BY would.
+_RAW = [literal_column(f"gig.{name}") for name in ("id", "published_at", "pay_cents", "application_deadline")]
+
+
+def _older_gig_sorts_before(plan: _Plan, last: tuple, covered_from: int) -> bool:
+    """Whether a gig older than `covered_from` that passes the filters (words and skills left
+    out: a superset) sorts strictly before `last`, the page's last row. Asked of the board's
+    index for the sort, it reads only the few rows above `last`."""
+    if plan.query.sort == "pay":
+        before = literal_column("gig.pay_cents") > last[2]
+    elif plan.query.sort == "deadline":
+        before = literal_column("gig.application_deadline") < last[3]
+    elif last[1] is None:
+        return True  # an open gig is always published; be safe if one is not
+    else:
+        before = literal_column("gig.published_at") > last[1]
+    probe = select(Gig.id).where(*plan.conditions, before, Gig.id < covered_from).limit(1)
+    return plan.session.connection().execute(probe).first() is not None

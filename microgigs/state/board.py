@@ -75,7 +75,8 @@ class BoardState(SessionState):
     page: int = 1
     pages: int = 1
     total: int = 0
-    total_capped: bool = False  # at least `total` match ("1,000+ open gigs")
+    total_capped: bool = False  # at least `total` match ("500+ open gigs")
+    total_estimated: bool = False  # `total` is an estimate ("about 490 open gigs")
     cards: list[GigCard] = []
     page_numbers: list[int] = []
     employers: list[Choice] = []
@@ -88,6 +89,8 @@ class BoardState(SessionState):
     def count_text(self) -> str:
         if self.total_capped:
             return f"{self.total:,}+ open gigs"
+        if self.total_estimated:
+            return f"about {self.total:,} open gigs"
         if self.total == 1:
             return "1 open gig"
         return f"{self.total:,} open gigs"
@@ -140,6 +143,7 @@ class BoardState(SessionState):
         self.cards = result.cards
         self.total = result.total
         self.total_capped = result.capped
+        self.total_estimated = result.estimated
         self.page = result.page
         self.pages = result.pages
         self.page_numbers = page_window(result.page, result.pages)

@@ -32,6 +32,7 @@ from microgigs.models import (
     Gig,
     LedgerEntry,
     PayoutAccount,
+    User,
     utcnow,
 )
 from microgigs.services import audit, notifications, policy
@@ -364,6 +365,9 @@ def _send_to_student(
                 "/earnings",
                 email=True,
             )
+            staff_ids = session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all()
+            for staff_id in staff_ids:
+                notifications.notify(session, staff_id, "payment.payout_failed", f"A payout was refused: {gig.title} (engagement {engagement.id})", "/staff/money")
         return False
     _entry(session, engagement, "held", -amount, f"{key}-release", result.reference)
     _entry(session, engagement, kind, amount, key, result.reference)

@@ -79,6 +79,7 @@ def test_a_refused_payout_stops_in_payout_failed_and_tells_the_student(session, 
     assert "Update payout details" in note.title
     assert session.exec(select(Outbox).where(Outbox.to_address == hired.student.email, Outbox.subject.contains("refused"))).first()
     assert len(audits(session, "payment.payout_failed", hired.engagement.id)) == 1
+    assert notes(session, staff.id, "payment.payout_failed")  # staff know there is one to retry
     # The retry job leaves it alone (it is not a timeout): nothing is tried again by itself.
     attempts = payment.payout_attempts
     assert payments.retry_payouts(session) == 0

@@ -5,6 +5,8 @@ All through the real SDK against the loopback fake, webhooks signed and sent ove
 """
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from microgigs.models import (
@@ -344,3 +346,65 @@ def test_a_transfer_that_is_not_ours_is_ignored(session, make, world):
     assert world.stripe.control("redeliver", event["id"])["status"] == 200
     assert fresh(session, EngagementPayment, hired.engagement.id).transfer_id == ""
 
+
+
+# --- random retries of a refused payout never pay twice ------------------------------------------
+
+
+ACTIONS = st.lists(
+    st.sampled_from(["retry", "retry_answer_lost", "retry_not_reached", "student_fixes_account", "stripe_restricts_again", "job_runs", "double_click"]),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(actions=ACTIONS)
+def test_random_staff_retries_of_a_refused_payout_pay_at_most_once(session, make, world, actions):
+    """Whatever staff, the student, Stripe and the network do after a refusal, there is at most
+    one transfer, the ledger balances and, once the account is fixed and a retry answered, it
+    says exactly what Stripe says."""
+    world.stripe.fake.fault_delay = 1.3  # just past the client's 1 s timeout
+    staff = make.staff()
+    session.commit()
+    hired, account_id = approved_but_refused(session, make, world, pay_cents=20_000)
+
+    def retry():
+        try:
+            payments.retry_failed_payout(session, staff, hired.engagement.id)
+            session.commit()
+        except DomainError:
+            session.rollback()
+
+    for action in actions:
+        if action == "retry":
+            retry()
+        elif action == "retry_answer_lost":
+            world.stripe.control("fault", path="/v1/transfers", mode="timeout_after")
+            retry()
+        elif action == "retry_not_reached":
+            world.stripe.control("fault", path="/v1/transfers", mode="error")
+            retry()
+        elif action == "student_fixes_account":
+            world.stripe.control("allow_transfers", account_id)
+        elif action == "stripe_restricts_again":
+            world.stripe.control("refuse_transfers", account_id)
+        elif action == "job_runs":
+            payments.retry_payouts(session)
+            session.commit()
+        elif action == "double_click":
+            retry()
+            retry()
+        world.stripe.fake.faults.clear()
+        session.expire_all()
+        assert len(transfers_of(world, hired.engagement.id)) <= 1
+        balance = payments.balance(session, hired.engagement.id)
+        assert balance.balanced and balance.transferred in (0, 20_000)
+    # In the end the student fixes the account and staff retry until Stripe answers.
+    world.stripe.control("allow_transfers", account_id)
+    for _ in range(3):
+        if state(session, hired.engagement.id) == "payout_failed":
+            retry()
+    assert state(session, hired.engagement.id) == "paid"
+    assert [t["amount"] for t in transfers_of(world, hired.engagement.id)] == [20_000]
+    ledger_matches_the_fake(session, world, hired.engagement.id)

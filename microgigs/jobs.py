@@ -1,4 +1,4 @@
-"""Scheduled work (expiring gigs, reminders, auto-approval, payout retries).
+"""Scheduled work (expiring gigs, reminders, auto-approval, payout retries, the nightly reconciliation).
 
 Each job is a plain function `(session, now) -> int` (how many things it changed)
 that calls services; this module only runs them every `interval` seconds inside
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from microgigs.db import session_scope
 from microgigs.models import utcnow
-from microgigs.services import closing, engagements, payments, reminders
+from microgigs.services import closing, engagements, money, payments, reminders
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -35,6 +35,8 @@ JOBS: list[Job] = [
     Job("remind students before application deadlines", reminders.application_deadlines),
     # Same idempotency key on every try: a payout that did go through is never sent twice.
     Job("retry payouts that timed out or waited for an account", payments.retry_payouts),
+    # Once a UTC day (from settings.reconcile_hour_utc): the stored report /staff/money shows.
+    Job("reconcile the ledger with the gateway nightly", money.nightly_reconciliation),
 ]
 
 

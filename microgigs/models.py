@@ -497,7 +497,7 @@ class EngagementPayment(SQLModel, table=True):
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
     gateway: str = Field(default="demo", max_length=20)
     # unfunded | checkout_open | checkout_expired | payment_failed | funded | payout_pending
-    # | awaiting_payout_account | paid | refunded | partially_refunded
+    # | awaiting_payout_account | payout_failed | paid | refunded | partially_refunded
     state: str = Field(default="unfunded", max_length=30, index=True)
     checkout_attempt: int = 0  # each new Checkout Session after an expired one gets a new key
     checkout_session_id: str = Field(default="", max_length=200)
@@ -508,6 +508,8 @@ class EngagementPayment(SQLModel, table=True):
     payout_amount_cents: int = 0
     payout_kind: str = Field(default="", max_length=20)  # transferred | kill_fee
     payout_key: str = Field(default="", max_length=120)
+    # After a refusal: the key the next try sends (the refusal stays stored under the old one).
+    payout_request_key: str = Field(default="", max_length=140)
     payout_attempts: int = 0
     transfer_id: str = Field(default="", max_length=200)
     transfer_reversed: bool = False
@@ -537,6 +539,22 @@ class GatewayEvent(SQLModel, table=True):
     account: str = Field(default="", max_length=200)  # the connected account (Connect events)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime = Field(default_factory=utcnow)
+
+
+class ReconciliationReport(SQLModel, table=True):
+    """One comparison of our ledger with the gateway's own records, kept so /staff/money and
+    its CSV show it without asking the gateway again. Made by staff ("Reconcile now") or by
+    the nightly job (`nightly_key` = its UTC day, unique: several workers make one report)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    run_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: the nightly job
+    nightly_key: str | None = Field(default=None, max_length=20, unique=True)
+    gateway: str = Field(default="demo", max_length=20)
+    checked: int = 0
+    # [{"engagement_id": 3, "what": "refunded", "ledger": "$0.00", "gateway": "$10.00"}, ...]
+    differences: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    note: str = Field(default="", max_length=500)
 
 
 # --- check-in milestones (issue 5) --------------------------------------------------------

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Sign-in session lifetime.
     session_days: int = 14
     session_cookie_name: str = "microgigs_session"
+    # The nightly reconciliation of the ledger with the gateway runs once a day from this UTC hour.
+    reconcile_hour_utc: int = 3
     # Share of the pay a student keeps when the employer cancels after work has started.
     kill_fee_percent: float = 50.0
     # Largest deliverable file accepted, in bytes (checked before the body is kept).

@@ -98,16 +98,22 @@ async def payout_account(request: Request) -> Response:
 
 
 def _reconciliation_rows(request: Request) -> list[list[str]] | None:
+    """The latest stored report (no gateway call): what the page shows, as rows."""
     with session_scope() as session:
-        result = money.reconcile(session, _actor(session, request))
+        report = money.latest_report(session, _actor(session, request))
     rows = [["engagement_id", "what", "our_ledger", "gateway"]]
-    rows += [[str(d.engagement_id), d.what, d.ledger, d.gateway] for d in result.differences]
-    rows.append([f"checked {result.checked} engagements", "no differences" if not result.differences else f"{len(result.differences)} differences", "", ""])
+    if report is None:
+        rows.append(["no report yet", "choose Reconcile now on /staff/money", "", ""])
+        return rows
+    rows += [[str(d.engagement_id), d.what, d.ledger, d.gateway] for d in report.differences]
+    rows.append([f"checked {report.checked} engagements", "no differences" if not report.differences else f"{len(report.differences)} differences", "", ""])
+    rows.append([f"report {report.id}", f"made {report.made_at} by {report.made_by}", f"gateway {report.gateway}", ""])
     return rows
 
 
 async def reconciliation_csv(request: Request) -> Response:
-    """Staff's downloadable reconciliation report: every difference between ledger and gateway."""
+    """Staff's downloadable reconciliation report (the latest stored one): every difference
+    between ledger and gateway."""
     try:
         rows = await run_in_threadpool(_reconciliation_rows, request)
     except DomainError as error:

@@ -70,6 +70,23 @@ class Movement:
     reference: str
 
 
+@dataclass(frozen=True)
+class ChargeRefund:
+    reference: str
+    amount_cents: int
+    ours: bool  # made by MicroGigs (carries our engagement id); else e.g. from the Stripe dashboard
+
+
+@dataclass(frozen=True)
+class ChargeRefunds:
+    """A charge's refunds as the gateway sees them now (re-fetched, never from the event)."""
+
+    charge_id: str
+    amount_cents: int
+    amount_refunded: int
+    refunds: tuple[ChargeRefund, ...] = ()
+
+
 class PaymentGateway(Protocol):
     name: str
     label: str

@@ -18,6 +18,8 @@ import stripe
 
 from microgigs.integrations.payments import (
     AccountStatus,
+    ChargeRefund,
+    ChargeRefunds,
     CheckoutStatus,
     FundingResult,
     GatewayRefused,
@@ -219,6 +221,21 @@ class StripeGateway:
     def construct_event(self, payload: bytes, signature: str, secret: str) -> stripe.Event:
         """Verify the signature on the raw body; raises ValueError / SignatureVerificationError."""
         return self.client.construct_event(payload, signature, secret)
+
+    def charge_refunds(self, charge_id: str) -> ChargeRefunds:
+        """A charge and its refunds now; ours carry our engagement id in their metadata."""
+        charge = self._call(lambda: self.client.v1.charges.retrieve(charge_id))
+        refunds = self._call(lambda: self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
+        return ChargeRefunds(
+            charge_id=charge.id,
+            amount_cents=charge.amount,
+            amount_refunded=charge.amount_refunded or 0,
+            refunds=tuple(
+                ChargeRefund(reference=r.id, amount_cents=r.amount, ours=bool(_metadata(r).get("engagement_id")))
+                for r in refunds.data
+                if r.status not in ("failed", "canceled")
+            ),
+        )
 
     def movements(self, engagement_id: int, charge_id: str) -> list[Movement]:
         """What Stripe holds for one engagement: its charge, transfers and refunds."""

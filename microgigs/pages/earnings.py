@@ -24,7 +24,7 @@ def payout_account() -> rx.Component:
         rx.text(E.account_status, size="2"),
         rx.cond(
             E.needs_setup,
-            post_form(rx.button("Set up payouts", type="submit"), action="/payments/payout-account", aria_label="Set up payouts with Stripe"),
+            post_form(rx.button(E.setup_label, type="submit"), action="/payments/payout-account", aria_label="Payout account with Stripe"),
         ),
     )
 

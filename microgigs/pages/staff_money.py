@@ -1,13 +1,14 @@
-"""/staff/money: all the money at a glance, and the ledger reconciled with the gateway."""
+"""/staff/money: all the money at a glance, refused payouts to retry, and the latest stored
+reconciliation of the ledger with the gateway (made by "Reconcile now" or the nightly job)."""
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert
+from microgigs.components.forms import form_alert, success_note
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, fact, facts, loading_note, section
+from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, section
 from microgigs.state.money import MoneyState as S
 
-REC = S.reconciliation
+REC = S.report
 CELL = {"text_align": "left", "padding": "0.25rem 0.5rem", "border_bottom": "1px solid var(--gray-6)"}
 
 
@@ -20,44 +21,87 @@ def difference_row(d) -> rx.Component:
     )
 
 
+def failed_payout_row(row) -> rx.Component:
+    return row_card(
+        rx.heading(row.gig_title, as_="h3", size="3"),
+        facts(fact("Student", row.student), fact("Amount", row.amount), fact("Refused", row.since)),
+        rx.text(row.message, size="2"),
+        rx.cond(
+            row.account_ready,
+            rx.text("The student updated their payout account since the refusal: retry now.", size="2", weight="medium"),
+            rx.text("The student has not updated their payout account since the refusal.", size="2"),
+        ),
+        rx.button(
+            "Retry payout",
+            on_click=S.retry_payout(row.engagement_id),
+            aria_label="Retry payout to " + row.student + " for " + row.gig_title,
+        ),
+        aria_label="Refused payout: " + row.gig_title,
+    )
+
+
+def failed_payouts() -> rx.Component:
+    return section(
+        "Refused payouts",
+        rx.cond(
+            S.failed.length() > 0,
+            rx.vstack(rx.foreach(S.failed, failed_payout_row), spacing="3", width="100%"),
+            empty_note("No refused payouts."),
+        ),
+    )
+
+
 def reconciliation() -> rx.Component:
     return section(
         "Reconciliation with the gateway",
-        rx.text("Engagements checked: ", REC.checked.to_string(), size="2"),
-        rx.cond(REC.note != "", rx.text(REC.note, size="2")),
         rx.cond(
-            REC.differences.length() > 0,
-            rx.box(
-                rx.el.table(
-                    rx.el.caption("Differences between our ledger and the gateway", style={"text_align": "left"}),
-                    rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col", style=CELL) for h in ("Engagement", "What", "Our ledger", "Gateway")])),
-                    rx.el.tbody(rx.foreach(REC.differences, difference_row)),
-                    style={"width": "100%", "border_collapse": "collapse"},
+            S.has_report,
+            rx.vstack(
+                rx.text("Latest report: ", REC.made_at, " by ", REC.made_by, size="2"),
+                rx.text("Engagements checked: ", REC.checked.to_string(), size="2"),
+                rx.cond(REC.note != "", rx.text(REC.note, size="2")),
+                rx.cond(
+                    REC.differences.length() > 0,
+                    rx.box(
+                        rx.el.table(
+                            rx.el.caption("Differences between our ledger and the gateway", style={"text_align": "left"}),
+                            rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col", style=CELL) for h in ("Engagement", "What", "Our ledger", "Gateway")])),
+                            rx.el.tbody(rx.foreach(REC.differences, difference_row)),
+                            style={"width": "100%", "border_collapse": "collapse"},
+                        ),
+                        width="100%",
+                        overflow_x="auto",
+                        # Keyboard users can scroll a wide table at 375 px.
+                        tab_index=0,
+                        role="region",
+                        aria_label="Differences",
+                    ),
+                    rx.text("No differences: every cent in the ledger matches the gateway.", size="2", weight="medium"),
                 ),
+                rx.el.a("Download this reconciliation report (CSV)", href="/staff/money/reconciliation.csv", reload_document=True),
+                spacing="2",
                 width="100%",
-                overflow_x="auto",
-                # Keyboard users can scroll a wide table at 375 px.
-                tab_index=0,
-                role="region",
-                aria_label="Differences",
             ),
-            rx.text("No differences: every cent in the ledger matches the gateway.", size="2", weight="medium"),
+            empty_note("No reconciliation report yet: choose Reconcile now, or wait for the nightly one."),
         ),
-        rx.el.a("Download the reconciliation report (CSV)", href="/staff/money/reconciliation.csv", reload_document=True),
+        action=rx.button("Reconcile now", on_click=S.reconcile_now, aria_label="Reconcile now with the gateway"),
     )
 
 
 def money_page() -> rx.Component:
     return page_layout(
         demo_payments_badge(S.gateway_notice),
+        rx.cond(S.notice != "", success_note(S.notice)),
+        form_alert(S.error),
         rx.cond(
             S.load_error != "",
             form_alert(S.load_error),
             rx.cond(
-                S.loaded & (REC != None),  # noqa: E711
+                S.loaded,
                 rx.vstack(
                     section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
                     section("Payments by status", facts(rx.foreach(S.states, lambda s: fact(s.state_label, s.count)))),
+                    failed_payouts(),
                     reconciliation(),
                     spacing="5",
                     width="100%",

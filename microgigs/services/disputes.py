@@ -88,12 +88,16 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     if len(note) > 1000:
         raise DomainError("Use at most 1,000 characters.", "decision_note")
     # A refund gives the employer the platform fee back too; any payment to the student keeps it.
-    payments.settle_held(session, engagement, student_cents=share, refund_fee=share == 0, reason="dispute")
-    engagement.status = "paid" if share else "cancelled"
-    if share:
-        engagement.paid_at = utcnow()
+    sent = payments.settle_held(session, engagement, student_cents=share, refund_fee=share == 0, reason="dispute")
+    if not share:
+        engagement.status, engagement.cancelled_at = "cancelled", utcnow()
+    elif sent:
+        engagement.status, engagement.paid_at = "paid", utcnow()
     else:
-        engagement.cancelled_at = utcnow()
+        # The student's share waits (no payout account yet, a timeout, a refusal): approved,
+        # like an approval whose payout waits; payments closes it as paid once the money goes
+        # and has told the student what to do.
+        engagement.status, engagement.approved_at = "approved", utcnow()
     session.add(engagement)
     dispute.status, dispute.outcome, dispute.student_share_cents = "decided", outcome, share
     dispute.decision_note, dispute.decided_by_id, dispute.decided_at = note, actor.id, utcnow()

@@ -4,13 +4,26 @@ staff's overview, and the reconciliation of our ledger with the gateway's own re
 Read-only; every function checks who is asking. Amounts leave here formatted.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from microgigs.integrations.payments import GatewayUnavailable
-from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, Organization, PayoutAccount, User
-from microgigs.services import payments, policy
+from microgigs.models import (
+    Engagement,
+    EngagementPayment,
+    Gig,
+    LedgerEntry,
+    Organization,
+    PayoutAccount,
+    ReconciliationReport,
+    User,
+    utcnow,
+)
+from microgigs.services import audit, payments, policy
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
 from microgigs.settings import get_settings
@@ -138,12 +151,13 @@ class Earnings:
     account_status: str  # what the payout account can do now
     needs_setup: bool  # show "Set up payouts"
     uses_payout_accounts: bool
+    setup_label: str = "Set up payouts"
 
 
 def student_earnings(session: Session, actor: User | None, gateway=None) -> Earnings:
     """The student's pay: what is waiting (funded, approved, being sent) and what is paid."""
     policy.require(policy.is_student(actor), "Only students have earnings.")
-    rows, pending, paid = [], 0, 0
+    rows, pending, paid, refused = [], 0, 0, False
     for engagement, gig in session.exec(
         select(Engagement, Gig).join(Gig, Gig.id == Engagement.gig_id).where(Engagement.student_id == actor.id).order_by(Engagement.id.desc())
     ).all():
@@ -153,7 +167,8 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             )
         ).one()
         payment = _state(session, engagement)
-        waiting = payment.payout_amount_cents if payment.state in payments.WAITING_PAYOUT else 0
+        waiting = payment.payout_amount_cents if payment.state in (*payments.WAITING_PAYOUT, "payout_failed") else 0
+        refused = refused or payment.state == "payout_failed"
         if engagement.funded_at is not None and engagement.status not in ("paid", "cancelled"):
             waiting = engagement.pay_cents  # held until approval
         pending += waiting
@@ -174,11 +189,18 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
         status, needs = "Demo payments: no payout account is needed.", False
     elif account is None:
         status, needs = "Not set up: set up payouts with Stripe to receive your pay.", True
+    elif refused or account.last_payout_status == "failed":
+        status = (
+            "A payout was refused: choose Update payout details and check your details and bank account with Stripe. "
+            "The career center then sends the payout again."
+        )
+        needs = True
     elif account.payouts_enabled:
         status, needs = "Payouts enabled: your pay goes to your Stripe account.", False
     else:
         status, needs = "Set-up not finished: Stripe still needs some details before it can pay you.", True
-    return Earnings(rows, format_money(pending), format_money(paid), status, needs, gateway.needs_payout_account)
+    label = "Set up payouts" if account is None else ("Finish setting up payouts" if needs and not account.payouts_enabled and not refused and account.last_payout_status != "failed" else "Update payout details")
+    return Earnings(rows, format_money(pending), format_money(paid), status, needs, gateway.needs_payout_account, label)
 
 
 def refresh_payout_account(session: Session, actor: User | None, gateway=None) -> None:
@@ -242,10 +264,15 @@ def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTota
 def reconcile(session: Session, actor: User | None, gateway=None) -> Reconciliation:
     """Compare, per engagement, our ledger with what the gateway itself recorded; list differences.
 
+    One gateway call (or a few) per engagement: staff run it through `reconcile_now`, the
+    nightly job through `nightly_reconciliation`; pages show the stored report.
     The demo gateway keeps no records of its own, so only the ledger identity is checked.
     """
     policy.require(policy.is_staff(actor), "Only career-center staff can reconcile payments.")
-    gateway = gateway or payments.current_gateway()
+    return _compare(session, gateway or payments.current_gateway())
+
+
+def _compare(session: Session, gateway) -> Reconciliation:
     engagement_ids = sorted(set(session.exec(select(LedgerEntry.engagement_id)).all()) | set(
         session.exec(select(EngagementPayment.engagement_id).where(EngagementPayment.charge_id != "")).all()
     ))
@@ -272,3 +299,119 @@ def reconcile(session: Session, actor: User | None, gateway=None) -> Reconciliat
                 differences.append(Difference(engagement_id, kind, format_money(ours[kind], engagement.currency), format_money(theirs[kind], engagement.currency)))
     note = "" if hasattr(gateway, "movements") else "Demo payments keep no records of their own: only the ledger's own balance is checked."
     return Reconciliation(checked=len(engagement_ids), differences=differences, note=note)
+
+
+# --- stored reconciliation reports ------------------------------------------------------------
+
+
+@dataclass
+class ReportView:
+    id: int
+    made_at: str  # "2026-11-26 03:00 UTC"
+    made_by: str  # a staff member's name, or "the nightly job"
+    gateway: str
+    checked: int
+    differences: list[Difference]
+    note: str
+
+
+def _store(session: Session, result: Reconciliation, gateway, run_by: User | None, nightly_key: str | None = None) -> ReconciliationReport:
+    report = ReconciliationReport(
+        run_by_id=run_by.id if run_by else None,
+        nightly_key=nightly_key,
+        gateway=gateway.name,
+        checked=result.checked,
+        differences=json.dumps([asdict(d) for d in result.differences]),
+        note=result.note,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def reconcile_now(session: Session, actor: User | None, gateway=None) -> ReconciliationReport:
+    """Staff's "Reconcile now": compare the ledger with the gateway and keep the report (audited)."""
+    gateway = gateway or payments.current_gateway()
+    result = reconcile(session, actor, gateway)
+    report = _store(session, result, gateway, actor)
+    audit.record(session, actor, "money.reconciled", "reconciliation_report", report.id, checked=result.checked, differences=len(result.differences))
+    return report
+
+
+def nightly_reconciliation(session: Session, now: datetime | None = None, gateway=None) -> int:
+    """Job: once a UTC day, from settings.reconcile_hour_utc, make a stored report. Returns 1 when it did.
+
+    Every worker runs the jobs; the report's unique `nightly_key` (the day) keeps it to one."""
+    now = now or utcnow()
+    if now.hour < get_settings().reconcile_hour_utc:
+        return 0
+    key = now.strftime("%Y-%m-%d")
+    if session.exec(select(ReconciliationReport.id).where(ReconciliationReport.nightly_key == key)).first() is not None:
+        return 0
+    gateway = gateway or payments.current_gateway()
+    result = _compare(session, gateway)
+    try:
+        _store(session, result, gateway, None, nightly_key=key)
+    except IntegrityError:
+        session.rollback()  # another worker made tonight's report first (this job writes nothing else)
+        return 0
+    return 1
+
+
+def _view(session: Session, report: ReconciliationReport) -> ReportView:
+    runner = session.get(User, report.run_by_id) if report.run_by_id else None
+    return ReportView(
+        id=report.id,
+        made_at=report.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        made_by=runner.display_name if runner else "the nightly job",
+        gateway=report.gateway,
+        checked=report.checked,
+        differences=[Difference(**d) for d in json.loads(report.differences or "[]")],
+        note=report.note,
+    )
+
+
+def latest_report(session: Session, actor: User | None) -> ReportView | None:
+    """The newest stored reconciliation report (no gateway call), or None before the first."""
+    policy.require(policy.is_staff(actor), "Only career-center staff see reconciliation reports.")
+    report = session.exec(select(ReconciliationReport).order_by(ReconciliationReport.created_at.desc(), ReconciliationReport.id.desc())).first()
+    return _view(session, report) if report else None
+
+
+@dataclass
+class FailedPayout:
+    engagement_id: int
+    gig_title: str
+    student: str
+    amount: str
+    message: str
+    since: str
+    account_ready: bool  # the student updated their payout account since the refusal (and it is enabled)
+
+
+def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
+    """Staff: payouts the gateway refused for good, oldest first, for "Retry payout"."""
+    policy.require(policy.is_staff(actor), "Only career-center staff see failed payouts.")
+    rows = session.exec(
+        select(EngagementPayment, Engagement, Gig, User)
+        .join(Engagement, Engagement.id == EngagementPayment.engagement_id)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .join(User, User.id == Engagement.student_id)
+        .where(EngagementPayment.state == "payout_failed")
+        .order_by(EngagementPayment.updated_at)
+    ).all()
+    result = []
+    for payment, engagement, gig, student in rows:
+        account = session.get(PayoutAccount, student.id)
+        result.append(
+            FailedPayout(
+                engagement_id=engagement.id,
+                gig_title=gig.title,
+                student=student.display_name,
+                amount=format_money(payment.payout_amount_cents, engagement.currency),
+                message=payment.message,
+                since=payment.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                account_ready=bool(account and account.payouts_enabled and account.updated_at > payment.updated_at),
+            )
+        )
+    return result

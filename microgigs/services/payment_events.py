@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.models import EngagementPayment, GatewayEvent, PayoutAccount, User
+from microgigs.models import (
+    Engagement,
+    EngagementPayment,
+    GatewayEvent,
+    PayoutAccount,
+    User,
+)
 from microgigs.services import audit, notifications, payments
 
 log = logging.getLogger("microgigs.payments.webhooks")
@@ -80,16 +86,25 @@ def _checkout_failed(session: Session, event: VerifiedEvent, gateway) -> str:
     return _checkout(session, event, gateway, failed=True)
 
 
-# --- charges and transfers (watched, recorded, shown to staff) -------------------------------
+# --- charges and transfers ----------------------------------------------------------------------
 
 
 def _charge_refunded(session: Session, event: VerifiedEvent, gateway) -> str:
+    """A refund of one of our charges: ours are in the ledger already; one made elsewhere
+    (the Stripe dashboard) is written into it now, once, from the charge as it is now."""
     payment = _payment_by_charge(session, event.object.get("id", ""))
     if payment is None:
         return "unknown charge"
-    # Our refunds are already in the ledger; one made elsewhere (the Stripe dashboard) shows up
-    # as a difference on the reconciliation page.
-    audit.record(session, None, "payment.charge_refunded", "engagement", payment.engagement_id, amount_refunded=event.object.get("amount_refunded", 0))
+    engagement = session.get(Engagement, payment.engagement_id)
+    charge = gateway.charge_refunds(payment.charge_id)  # re-fetched: the event may be stale
+    recorded = payments.record_outside_refunds(session, engagement, charge)
+    if not recorded:
+        return "already recorded"
+    audit.record(session, None, "payment.refunded_outside", "engagement", engagement.id, amount_cents=recorded, amount_refunded=charge.amount_refunded)
+    for staff_id in _staff_ids(session):
+        notifications.notify(
+            session, staff_id, "payment.refunded_outside", f"A payment was refunded outside MicroGigs (engagement {engagement.id})", "/staff/money", email=True
+        )
     return "recorded"
 
 
@@ -108,10 +123,24 @@ def _dispute_created(session: Session, event: VerifiedEvent, gateway) -> str:
 
 
 def _transfer_created(session: Session, event: VerifiedEvent, gateway) -> str:
+    """Confirm a transfer we made: its id on the payment (a payout whose answer was lost
+    learns its transfer here). A repeat, or an event after our own answer, changes nothing."""
     engagement_id = _engagement_id(event.object)
-    if engagement_id is None:
+    payment = session.get(EngagementPayment, engagement_id) if engagement_id else None
+    if payment is None or event.object.get("transfer_group") != f"engagement-{engagement_id}":
         return "not ours"
-    audit.record(session, None, "payment.transfer_created", "engagement", engagement_id, transfer=event.object.get("id", ""))
+    transfer_id = event.object.get("id", "")
+    if payment.transfer_id == transfer_id:
+        return "already recorded"
+    if payment.transfer_id:
+        # A second transfer for one engagement should never happen: staff must look.
+        audit.record(session, None, "payment.unexpected_transfer", "engagement", engagement_id, transfer=transfer_id, known=payment.transfer_id)
+        for staff_id in _staff_ids(session):
+            notifications.notify(session, staff_id, "payment.unexpected_transfer", f"A second payout appeared for engagement {engagement_id}", "/staff/money", email=True)
+        return "unexpected transfer"
+    payment.transfer_id = transfer_id
+    session.add(payment)
+    audit.record(session, None, "payment.transfer_created", "engagement", engagement_id, transfer=transfer_id)
     return "recorded"
 
 
@@ -144,8 +173,14 @@ def _payout(session: Session, event: VerifiedEvent, gateway) -> str:
     account.last_payout_status = status
     session.add(account)
     if status == "failed":
+        audit.record(session, None, "payout_account.payout_failed", "user", account.student_id, account=event.account, payout=event.object.get("id", ""))
         notifications.notify(
-            session, account.student_id, "payout.failed", "Your bank refused a payout: check your bank details in Stripe", "/earnings", email=True
+            session,
+            account.student_id,
+            "payout.failed",
+            "Your bank refused a payout from Stripe: open Earnings, choose Update payout details and check your bank account",
+            "/earnings",
+            email=True,
         )
     return status
 

@@ -8,7 +8,9 @@ The engagement's EngagementPayment row says where the money stands at the gatewa
 state only moves forward (MOVES), so a late or repeated webhook cannot undo anything.
 A payout that cannot go now (no payout account yet, or the gateway timed out) is
 remembered on that row with its idempotency key and sent later by
-`retry_payouts` / `payout_account_updated`, never twice.
+`retry_payouts` / `payout_account_updated`, never twice. A payout the gateway refuses for
+good (the account cannot receive transfers, an invalid request) stops in "payout_failed":
+the student is told what to fix and staff send it again (`retry_failed_payout`).
 """
 
 import logging
@@ -16,8 +18,23 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from microgigs.integrations.payments import CheckoutStatus, GatewayRefused, GatewayUnavailable, PaymentGateway, get_gateway
-from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, PayoutAccount, utcnow
+from microgigs.integrations.payments import (
+    ChargeRefunds,
+    CheckoutStatus,
+    GatewayRefused,
+    GatewayUnavailable,
+    PaymentGateway,
+    get_gateway,
+)
+from microgigs.models import (
+    Engagement,
+    EngagementPayment,
+    Gig,
+    LedgerEntry,
+    PayoutAccount,
+    User,
+    utcnow,
+)
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.settings import get_settings
@@ -31,9 +48,11 @@ MOVES: dict[str, set[str]] = {
     # After an expired or failed checkout the manager opens a new one (a new attempt, a new key).
     "checkout_expired": {"checkout_open", "funded", "cancelled"},
     "payment_failed": {"checkout_open", "funded", "cancelled"},
-    "funded": {"payout_pending", "awaiting_payout_account", "paid", "refunded", "partially_refunded"},
-    "payout_pending": {"awaiting_payout_account", "paid", "partially_refunded"},
-    "awaiting_payout_account": {"payout_pending", "paid", "partially_refunded"},
+    "funded": {"payout_pending", "awaiting_payout_account", "payout_failed", "paid", "refunded", "partially_refunded"},
+    "payout_pending": {"awaiting_payout_account", "payout_failed", "paid", "partially_refunded"},
+    "awaiting_payout_account": {"payout_pending", "payout_failed", "paid", "partially_refunded"},
+    # Refused for good: only a staff retry (after the cause is fixed) moves it on.
+    "payout_failed": {"paid", "partially_refunded"},
     # Money that arrives for a cancelled engagement goes straight back.
     "cancelled": {"refunded"},
     "paid": set(),
@@ -51,6 +70,7 @@ STATE_LABELS = {
     "funded": "Funded — pay held until approval",
     "payout_pending": "Payout being sent",
     "awaiting_payout_account": "Approved — waiting for the student's payout account",
+    "payout_failed": "Payout refused — the student must update their payout details",
     "paid": "Paid to the student",
     "refunded": "Refunded to the employer",
     "partially_refunded": "Kill fee paid, rest refunded",
@@ -259,13 +279,32 @@ def open_checkout(session: Session, actor, engagement_id: int, gateway: PaymentG
 # --- paying the student -------------------------------------------------------------------
 
 
+PAYOUT_REFUSED_MESSAGE = (
+    "The payment service refused the payout ({reason}). The student must check their payout details "
+    "(Earnings → Update payout details); then the career center sends it again."
+)
+
+
 def _send_to_student(
-    session: Session, engagement: Engagement, *, amount: int, kind: str, key: str, gateway: PaymentGateway, final_state: str
+    session: Session,
+    engagement: Engagement,
+    *,
+    amount: int,
+    kind: str,
+    key: str,
+    gateway: PaymentGateway,
+    final_state: str,
+    request_key: str | None = None,
 ) -> bool:
     """Transfer `amount` of the held pay to the student, or remember it to send later.
 
     Returns True when the money went. The same `key` is used on every try, so a transfer
     that happened but whose answer was lost is returned again by the gateway, not repeated.
+    `request_key` (a staff retry after a refusal) replaces it on the request only: the
+    gateway stores a refusal under its key, and a refused transfer moved no money. The
+    ledger rows always use `key`, so this payout can be written into the ledger once.
+
+    A refusal (not a timeout) stops in "payout_failed": the student is told what to fix.
     """
     payment = payment_of(session, engagement)
     payment.payout_amount_cents, payment.payout_kind, payment.payout_key = amount, kind, key
@@ -274,6 +313,8 @@ def _send_to_student(
     if gateway.needs_payout_account:
         account = session.get(PayoutAccount, engagement.student_id)
         if account is None or not account.payouts_enabled:
+            if payment.state == "payout_failed":
+                return False  # a staff retry before the student fixed the account: stays failed
             if payment.state != "awaiting_payout_account":
                 _advance(payment, "awaiting_payout_account", "Approved. The student must set up payouts (Earnings → Set up payouts) to receive it.")
                 notifications.notify(
@@ -289,20 +330,49 @@ def _send_to_student(
             amount_cents=amount,
             currency=engagement.currency,
             source_reference=engagement.checkout_ref,
-            idempotency_key=key,
+            idempotency_key=request_key or key,
             destination=destination,
         )
-    except (GatewayUnavailable, GatewayRefused) as exc:
+    except GatewayUnavailable as exc:
         log.warning("payout for engagement %s did not go (attempt %s): %s", engagement.id, payment.payout_attempts, exc)
-        if payment.state != "payout_pending":
-            _advance(payment, "payout_pending")
-        payment.message = "The payout is being retried automatically."
+        if payment.state == "payout_failed":
+            payment.message = "The payment service did not answer the retry; try again in a minute."
+        else:
+            if payment.state != "payout_pending":
+                _advance(payment, "payout_pending")
+            payment.message = "The payout is being retried automatically."
         payment.updated_at = utcnow()
+        return False
+    except GatewayRefused as exc:
+        log.warning("payout for engagement %s refused (attempt %s): %s", engagement.id, payment.payout_attempts, exc)
+        first = payment.state != "payout_failed"
+        if first:
+            _advance(payment, "payout_failed")
+        # The gateway keeps this refusal under the key we sent; a refused transfer moved no
+        # money, so the next try (a staff retry) gets a new key, fixed here once and reused
+        # by every retry until one is answered (a timed-out retry may have gone through).
+        payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
+        payment.message = PAYOUT_REFUSED_MESSAGE.format(reason=str(exc).rstrip(".")[:200])
+        payment.updated_at = utcnow()
+        if first:
+            gig = session.get(Gig, engagement.gig_id)
+            audit.record(session, None, "payment.payout_failed", "engagement", engagement.id, reason=str(exc)[:300])
+            notifications.notify(
+                session,
+                engagement.student_id,
+                "payout.refused",
+                f"Your payout for {gig.title} was refused: open Earnings and choose Update payout details, then the career center sends it again",
+                "/earnings",
+                email=True,
+            )
+            staff_ids = session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all()
+            for staff_id in staff_ids:
+                notifications.notify(session, staff_id, "payment.payout_failed", f"A payout was refused: {gig.title} (engagement {engagement.id})", "/staff/money")
         return False
     _entry(session, engagement, "held", -amount, f"{key}-release", result.reference)
     _entry(session, engagement, kind, amount, key, result.reference)
     payment.transfer_id = result.reference
-    payment.payout_amount_cents, payment.payout_kind, payment.payout_key = 0, "", ""
+    payment.payout_amount_cents, payment.payout_kind, payment.payout_key, payment.payout_request_key = 0, "", "", ""
     _advance(payment, final_state, "")
     return True
 
@@ -320,10 +390,10 @@ def pay_out(session: Session, engagement: Engagement, gateway: PaymentGateway | 
     return sent
 
 
-def _finish_waiting_payout(session: Session, engagement: Engagement, gateway: PaymentGateway) -> bool:
+def _finish_waiting_payout(session: Session, engagement: Engagement, gateway: PaymentGateway, *, states=WAITING_PAYOUT, request_key: str | None = None) -> bool:
     """Send a remembered payout; on success tell the student (and close an approved engagement)."""
     payment = payment_of(session, engagement)
-    if payment.state not in WAITING_PAYOUT or not payment.payout_key:
+    if payment.state not in states or not payment.payout_key:
         return False
     kind = payment.payout_kind
     refunded = session.exec(
@@ -337,6 +407,7 @@ def _finish_waiting_payout(session: Session, engagement: Engagement, gateway: Pa
         key=payment.payout_key,
         gateway=gateway,
         final_state="partially_refunded" if refunded else "paid",
+        request_key=request_key,
     )
     if not sent:
         return False
@@ -351,6 +422,38 @@ def _finish_waiting_payout(session: Session, engagement: Engagement, gateway: Pa
     audit.record(session, None, "engagement.paid", "engagement", engagement.id, late=True, kind=kind)
     notifications.notify(session, engagement.student_id, "engagement.paid", f"Paid: {gig.title}", "/earnings", email=True)
     return True
+
+
+def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: PaymentGateway | None = None) -> str:
+    """Staff send a refused payout again, once its cause is fixed (e.g. the student re-onboarded).
+
+    Idempotent: the request key was fixed on the payment when the gateway refused (the
+    payout's own key plus the attempt number); every retry sends that same key until one is
+    answered, so a double click or a retry after a timeout gets the same transfer back, and
+    the ledger rows keep the payout's key, so it is never paid twice.
+    Returns what happened, in words for the staff member.
+    """
+    policy.require(policy.is_staff(actor), "Only career-center staff can retry payouts.")
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFound("That engagement")
+    payment = payment_of(session, engagement)
+    if payment.state in ("paid", "partially_refunded"):
+        raise DomainError("This payout was already sent.")
+    if payment.state != "payout_failed":
+        raise DomainError("This payout has not failed; nothing to retry.")
+    gateway = gateway or current_gateway()
+    if payment.gateway != gateway.name:
+        raise DomainError(f"This payout started on {payment.gateway}; switch the gateway back to retry it.")
+    request_key = payment.payout_request_key or payment.payout_key
+    audit.record(session, actor, "payment.payout_retried", "engagement", engagement.id, key=request_key)
+    if gateway.needs_payout_account:
+        account = session.get(PayoutAccount, engagement.student_id)
+        if account is None or not account.payouts_enabled:
+            return "Not sent: the student's payout account cannot receive payouts yet. Ask them to finish Update payout details."
+    if _finish_waiting_payout(session, engagement, gateway, states=("payout_failed",), request_key=request_key):
+        return "Payout sent."
+    return f"Not sent: {payment.message}"
 
 
 def retry_payouts(session: Session, now=None, gateway: PaymentGateway | None = None) -> int:
@@ -439,13 +542,14 @@ def settle_held(
     reason: str,
     student_kind: str = "transferred",
     gateway: PaymentGateway | None = None,
-) -> None:
+) -> bool:
     """Split the held pay: `student_cents` to the student, the rest back to the employer
     (with the platform fee too when `refund_fee`). Used by cancellations and dispute decisions.
 
     The refund happens now (a gateway that is down refuses the whole change, so nothing is
     half-done; retrying reuses the same key). The student's share leaves "held" only when
     its transfer succeeds, which may be later (no payout account yet, or a timeout).
+    Returns False when the student's share is still waiting to be sent, True otherwise.
     """
     gateway = gateway or current_gateway()
     payment = payment_of(session, engagement)
@@ -459,7 +563,7 @@ def settle_held(
                 log.warning("could not expire checkout of engagement %s: %s", engagement.id, exc)
         _advance(payment, "cancelled", "Cancelled before the employer paid; nothing was charged.")
         session.add(payment)
-        return
+        return True
     if not 0 <= student_cents <= engagement.pay_cents:
         raise ValueError("the student's share must be between nothing and the whole pay")
     key = f"engagement-{engagement.id}-{reason}"
@@ -481,8 +585,9 @@ def settle_held(
         if refund_fee:
             _entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
         _entry(session, engagement, "refunded", refund, f"{key}-refund", result.reference)
+    sent = True
     if student_cents:
-        _send_to_student(
+        sent = _send_to_student(
             session,
             engagement,
             amount=student_cents,
@@ -494,6 +599,51 @@ def settle_held(
     else:
         _advance(payment, "refunded", "Refunded to the employer.")
     session.add(payment)
+    return sent
+
+
+# --- refunds made outside MicroGigs ---------------------------------------------------------
+
+
+def record_outside_refunds(session: Session, engagement: Engagement, charge: ChargeRefunds) -> int:
+    """Write into the ledger the refunds of the engagement's charge that MicroGigs did not make
+    (e.g. from the Stripe dashboard); returns the cents newly recorded.
+
+    Safe to call any number of times, in any order with our own refunds:
+    - each outside refund is recorded once, under a key built from its gateway id;
+    - our own refunds (they carry our engagement id) are skipped: the code that made them
+      writes them, even when this event arrives before that transaction commits;
+    - never more than the difference between the charge's amount_refunded and our ledger's
+      refunded total is recorded.
+    The money comes out of what is held for the student first, then out of the platform fee
+    (the platform bears a refund of pay already transferred); the identity
+    funded = fee + held + transferred + refunded keeps holding.
+    """
+    current = balance(session, engagement.id)
+    left = charge.amount_refunded - current.refunded
+    recorded = 0
+    for refund in charge.refunds:
+        key = f"engagement-{engagement.id}-outside-refund-{refund.reference}"[:120]
+        if refund.ours or left <= 0:
+            continue
+        if session.exec(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key)).first() is not None:
+            continue
+        amount = min(refund.amount_cents, left)
+        from_held = max(0, min(amount, current.held))
+        _entry(session, engagement, "held", -from_held, f"{key}-held", refund.reference)
+        _entry(session, engagement, "platform_fee", -(amount - from_held), f"{key}-fee", refund.reference)
+        _entry(session, engagement, "refunded", amount, key, refund.reference)
+        session.flush()
+        current = balance(session, engagement.id)
+        left -= amount
+        recorded += amount
+    if recorded:
+        payment = payment_of(session, engagement)
+        if payment.state == "funded":  # a payout on its way or refused keeps its own state
+            whole = charge.amount_refunded >= charge.amount_cents and current.transferred == 0
+            _advance(payment, "refunded" if whole else "partially_refunded", "Refunded outside MicroGigs (at the payment service).")
+            session.add(payment)
+    return recorded
 
 
 # --- the ledger ---------------------------------------------------------------------------

@@ -1,11 +1,21 @@
 """What the money pages remember. Each load asks services/money.py, which checks the reader."""
 
+import json
+
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import money
+from microgigs.services import money, payments
 from microgigs.services.errors import DomainError
-from microgigs.services.money import Earnings, MoneyTotals, PaymentRow, Receipt, Reconciliation, StateCount
+from microgigs.services.money import (
+    Earnings,
+    FailedPayout,
+    MoneyTotals,
+    PaymentRow,
+    Receipt,
+    ReportView,
+    StateCount,
+)
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
 
@@ -107,27 +117,68 @@ class EarningsState(SessionState):
 
 
 class MoneyState(SessionState):
-    """/staff/money: totals, payment states and the reconciliation with the gateway."""
+    """/staff/money: totals, payment states, refused payouts and the latest stored
+    reconciliation report. Opening the page asks the gateway nothing; "Reconcile now" does."""
 
     loaded: bool = False
     load_error: str = ""
     totals: list[MoneyTotals] = []
     states: list[StateCount] = []
-    reconciliation: Reconciliation | None = None
+    failed: list[FailedPayout] = []
+    report: ReportView | None = None
+    has_report: bool = False
     gateway_notice: str = ""
+    notice: str = ""
+    error: str = ""
 
     @rx.event
     def load_money(self):
+        self.notice, self.error = "", ""
+        return self._reload()
+
+    def _reload(self):
         with session_scope() as session:
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
             try:
                 self.totals, self.states = money.money_overview(session, actor)
-                self.reconciliation = money.reconcile(session, actor)
+                self.failed = money.failed_payouts(session, actor)
+                self.report = money.latest_report(session, actor)
+                self.has_report = self.report is not None
                 self.load_error = ""
             except DomainError as error:
-                self.totals, self.states, self.reconciliation, self.load_error = [], [], None, error.message
+                self.totals, self.states, self.failed, self.report, self.has_report = [], [], [], None, False
+                self.load_error = error.message
         self.gateway_notice = money.gateway_notice()
         self.loaded = True
         return None
+
+    @rx.event
+    def reconcile_now(self):
+        """Compare the ledger with the gateway now and keep the report (staff only, audited)."""
+        self.notice, self.error = "", ""
+        with session_scope() as session:
+            try:
+                report = money.reconcile_now(session, self._actor(session))
+                found = len(json.loads(report.differences))
+                self.notice = "Reconciled: no differences." if not found else f"Reconciled: {found} difference(s) found."
+            except DomainError as error:
+                self.error = error.message
+        return self._reload()
+
+    @rx.event
+    def retry_payout(self, engagement_id: int):
+        """Send a refused payout again (staff only, audited; never pays twice)."""
+        self.notice, self.error = "", ""
+        with session_scope() as session:
+            try:
+                outcome = payments.retry_failed_payout(session, self._actor(session), int(engagement_id))
+            except (DomainError, ValueError, TypeError) as error:
+                self.error = getattr(error, "message", "That payout cannot be retried.")
+            else:
+                if outcome == "Payout sent.":
+                    self.notice = f"Payout sent for engagement {int(engagement_id)}."
+                else:
+                    self.error = outcome
+        return self._reload()

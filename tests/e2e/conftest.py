@@ -2,6 +2,8 @@
 
 - `app_server`: builds the frontend and serves app + API on one free port (`reflex run --env prod`)
   against a fresh data dir that holds the demo data (`microgigs seed-demo`). `.url`, `.data_dir`.
+  The ONLY production build of a test session: `swapped_app(app_server, ...)` serves that same
+  build with other settings (e.g. the Stripe gateway) on the same port, then puts it back.
 - `browser`: Debian's Chromium through Playwright (MICROGIGS_CHROMIUM may name another binary).
 - `new_context(viewport=...)`: a new BrowserContext = one person with their own cookies.
 - `page`: a page in a fresh context, for tests with only one person.
@@ -16,7 +18,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -51,6 +53,9 @@ class AppServer:
     url: str
     data_dir: Path
     log_path: Path
+    port: int = 0
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    process: subprocess.Popen | None = field(default=None, repr=False)
 
 
 def _free_port() -> int:
@@ -136,9 +141,7 @@ def running_app(request, tmp_path_factory, web_cache: str, extra_env, serve_only
         pytest.fail("bun is missing: run `make test` (it installs bun into .tools).", pytrace=False)
 
     reflex = [sys.executable, "-m", "reflex"]
-    _run_step([*reflex, "db", "migrate"], env, "reflex db migrate")
-    # The `microgigs` console script, called through this interpreter so no install step is assumed.
-    _run_step([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], env, "microgigs seed-demo")
+    _migrate_and_seed(env)
     if serve_only_env is not None:
         env.update(serve_only_env(url))
 
@@ -152,11 +155,59 @@ def running_app(request, tmp_path_factory, web_cache: str, extra_env, serve_only
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so teardown stops its workers too
         )
+    app = AppServer(url=url, data_dir=data_dir, log_path=log_path, port=port, env=env, process=server)
     try:
         _wait_until_serving(server, url, log_path)
-        yield AppServer(url=url, data_dir=data_dir, log_path=log_path)
+        yield app
     finally:
-        _stop(server)
+        _stop(app.process)
+
+
+def _migrate_and_seed(env: dict[str, str]) -> None:
+    _run_step([sys.executable, "-m", "reflex", "db", "migrate"], env, "reflex db migrate")
+    # The `microgigs` console script, called through this interpreter so no install step is assumed.
+    _run_step([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], env, "microgigs seed-demo")
+
+
+def _serve_built(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    """Serve the frontend already built in env's REFLEX_WEB_WORKDIR (no build: seconds, not minutes)."""
+    with log_path.open("a") as log:
+        return subprocess.Popen(
+            [sys.executable, str(E2E_DIR / "serve_built.py"), str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+@contextmanager
+def swapped_app(server: AppServer, tmp_path_factory, serve_only_env):
+    """Serve the session's build, on the session's port, against a fresh data dir (migrated,
+    demo-seeded) with `serve_only_env(url)` added to its settings; afterwards the session's app
+    is served again as it was (its data dir untouched). The built pages name the backend by
+    its port, which is why the port stays the same; nothing is built again."""
+    base = tmp_path_factory.mktemp("app-swapped")
+    data_dir, log_path = base / "data", base / "server.log"
+    data_dir.mkdir()
+    env = dict(server.env)
+    env.update(
+        MICROGIGS_DATA_DIR=str(data_dir),
+        REFLEX_STATES_WORKDIR=str(base / "states"),
+        REFLEX_UPLOADED_FILES_DIR=str(base / "uploaded_files"),
+    )
+    _migrate_and_seed(env)
+    env.update(serve_only_env(server.url))
+    _stop(server.process)
+    swapped = _serve_built(env, server.port, log_path)
+    try:
+        _wait_until_serving(swapped, server.url, log_path)
+        yield AppServer(url=server.url, data_dir=data_dir, log_path=log_path, port=server.port, env=env, process=swapped)
+    finally:
+        _stop(swapped)
+        server.process = _serve_built(server.env, server.port, server.log_path)
+        _wait_until_serving(server.process, server.url, server.log_path)
 
 
 def _wait_until_serving(server: subprocess.Popen, url: str, log_path: Path) -> None:

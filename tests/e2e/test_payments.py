@@ -1,9 +1,12 @@
 """The money screens in a real browser: with the demo gateway (the shared app server), and with
-Stripe through the loopback fake (a second app server whose webhooks the fake signs and sends).
+Stripe through the loopback fake (the same build served again on the same port with the Stripe
+settings for that test, see conftest.swapped_app; the fake signs and sends the webhooks).
 
 With Stripe the manager accepts, funds through the (fake) Checkout page, approves; the
 student, who has no payout account yet, is told to set up payouts, onboards through the
-(fake) Express page, and the payout goes by itself. axe-core checks every page.
+(fake) Express page, and the payout goes by itself. A second payout is refused for good by
+Stripe: the student is told to update payout details, staff retry it from /staff/money once
+the account is fixed, and reconcile. axe-core checks every page.
 """
 
 import re
@@ -19,7 +22,7 @@ from microgigs.models import Engagement, User
 from microgigs.services import accounts, applications, engagements, gigs
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.gigs import GigInput
-from tests.e2e.conftest import running_app
+from tests.e2e.conftest import swapped_app
 from tests.e2e.test_core_loop import DEMO_PASSWORD, PHONE, loaded, sign_in
 from tests.stripe_fake.server import running_fake
 from tests.stripe_fake.world import CONNECT_SECRET, PLATFORM_SECRET, SECRET_KEY, stripe_settings
@@ -59,15 +62,26 @@ def test_money_screens_with_demo_payments(new_context, app_server, assert_access
     staff.goto("/staff/money")
     loaded(staff)
     expect(staff.get_by_role("heading", level=1, name="Money")).to_be_visible()
+    expect(staff.get_by_text("No refused payouts.")).to_be_visible()
+    staff.get_by_role("button", name="Reconcile now with the gateway").click()
+    expect(staff.get_by_text("Reconciled: no differences.")).to_be_visible()
+    expect(staff.get_by_text(re.compile(r"Latest report: .* by Dana Whitfield"))).to_be_visible()
     expect(staff.get_by_text("No differences: every cent in the ledger matches the gateway.")).to_be_visible()
     assert_accessible(staff)
     report = staff.request.get("/staff/money/reconciliation.csv")
     assert report.status == 200 and report.text().startswith("engagement_id,what,our_ledger,gateway")
+    assert "by Dana Whitfield" in report.text()
+    # At 375 px the page still reads and its buttons are reachable.
+    staff.set_viewport_size(PHONE)
+    expect(staff.get_by_role("button", name="Reconcile now with the gateway")).to_be_visible()
+    assert_accessible(staff)
 
 
-@pytest.fixture(scope="module")
-def stripe_app(request, tmp_path_factory):
-    """A second app server on the Stripe gateway, talking to the fake (and the fake to it)."""
+@pytest.fixture
+def stripe_app(app_server, tmp_path_factory):
+    """The session's app, served again on its port with the Stripe gateway talking to the fake
+    (and the fake to it), against its own fresh data dir; put back as it was afterwards.
+    No second production build: the session's build is served as it is."""
     with running_fake(secret_key=SECRET_KEY, webhook_secret=PLATFORM_SECRET, connect_webhook_secret=CONNECT_SECRET) as fake:
 
         def serve_env(url: str) -> dict[str, str]:
@@ -75,12 +89,13 @@ def stripe_app(request, tmp_path_factory):
             settings = stripe_settings(fake.url) | {"stripe_timeout_seconds": "20"}
             return {f"MICROGIGS_{name.upper()}": value for name, value in settings.items()}
 
-        with running_app(request, tmp_path_factory, "e2e-web-stripe", lambda url: {}, serve_env) as server:
+        with swapped_app(app_server, tmp_path_factory, serve_env) as server:
             yield server, fake
 
 
-def _applicant_for_a_new_gig(data_dir, token: str) -> tuple[int, str, str]:
-    """A new student applies to a new Northwind gig (straight in the server's database; no money moves)."""
+def _applicant_for_a_new_gig(data_dir, token: str, email: str = "") -> tuple[int, str, str]:
+    """A student (new, or the one with `email`) applies to a new Northwind gig (straight in the
+    server's database; no money moves)."""
     engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
     try:
         with Session(engine, expire_on_commit=False) as session:
@@ -102,8 +117,11 @@ def _applicant_for_a_new_gig(data_dir, token: str) -> tuple[int, str, str]:
                     skills=["Python"],
                 ),
             )
-            email = f"sam.{token}@students.example.edu"
-            student = accounts.sign_up(session, accounts.SignUp(email=email, password="a long walk by the river", display_name=f"Sam Payee {token}"))
+            if email:
+                student = session.exec(select(User).where(User.email == email)).one()
+            else:
+                email = f"sam.{token}@students.example.edu"
+                student = accounts.sign_up(session, accounts.SignUp(email=email, password="a long walk by the river", display_name=f"Sam Payee {token}"))
             applications.apply(session, student, gig.id, ApplicationInput(note="I clean survey data every week and chart it in Python."))
             session.commit()
             return gig.id, title, email
@@ -116,7 +134,7 @@ def _submit_work(data_dir, email: str) -> int:
     try:
         with Session(engine, expire_on_commit=False) as session:
             student = session.exec(select(User).where(User.email == email)).one()
-            engagement = session.exec(select(Engagement).where(Engagement.student_id == student.id)).one()
+            engagement = session.exec(select(Engagement).where(Engagement.student_id == student.id, Engagement.status == "active")).one()
             engagements.submit_deliverable(session, student, engagement.id, "The cleaned CSV and five charts.", "https://drive.example.com/x")
             session.commit()
             return engagement.id
@@ -185,5 +203,62 @@ def test_fund_approve_and_payout_with_stripe_through_the_fake(new_context, strip
     sign_in(staff, "staff@demo.microgigs.test", DEMO_PASSWORD)
     staff.goto("/staff/money")
     loaded(staff)
+    staff.get_by_role("button", name="Reconcile now with the gateway").click()
+    expect(staff.get_by_text("Reconciled: no differences.")).to_be_visible()
     expect(staff.get_by_text("No differences: every cent in the ledger matches the gateway.")).to_be_visible()
     assert_accessible(staff)
+
+    # --- a second payout: Stripe refuses it for good (the account was restricted) -------------------
+    gig_id, title, _ = _applicant_for_a_new_gig(server.data_dir, token + "b", email=email)
+    _accept_and_fund(manager, gig_id, title)
+    engagement_id = _submit_work(server.data_dir, email)
+    account_id = next(a["id"] for a in fake.of("account") if a["email"] == email)
+    fake.control("refuse_transfers", account_id)
+    manager.goto(f"/engagements/{engagement_id}")
+    loaded(manager)
+    manager.get_by_role("button", name="Approve and pay").click()
+    expect(manager.get_by_text(re.compile("Payout refused"))).to_be_visible()
+
+    student.goto("/earnings")
+    loaded(student)
+    expect(student.get_by_text(re.compile("A payout was refused: choose Update payout details"))).to_be_visible()
+    expect(student.get_by_role("button", name="Update payout details")).to_be_visible()
+    assert_accessible(student)
+
+    # Staff see it; opening the page asks Stripe nothing.
+    before = len(fake.fake.requests)
+    staff.goto("/staff/money")
+    loaded(staff)
+    refused = staff.get_by_role("article", name=f"Refused payout: {title}")
+    expect(refused.get_by_text("The student has not updated their payout account since the refusal.")).to_be_visible()
+    assert_accessible(staff)
+    assert len(fake.fake.requests) == before
+    # The student fixes the account (Stripe sends account.updated); staff retry: paid once.
+    fake.control("allow_transfers", account_id)
+    staff.reload()
+    loaded(staff)
+    refused = staff.get_by_role("article", name=f"Refused payout: {title}")
+    expect(refused.get_by_text(re.compile("updated their payout account since the refusal: retry now"))).to_be_visible()
+    refused.get_by_role("button", name=re.compile(r"^Retry payout to ")).click()
+    expect(staff.get_by_text(f"Payout sent for engagement {engagement_id}.")).to_be_visible()
+    expect(staff.get_by_text("No refused payouts.")).to_be_visible()
+    assert_accessible(staff)
+    assert [t["amount"] for t in fake.of("transfer") if t["transfer_group"] == f"engagement-{engagement_id}"] == [40_000]
+    student.goto("/earnings")
+    loaded(student)
+    expect(student.get_by_role("article", name=title).get_by_text("Paid to the student")).to_be_visible()
+
+
+def _accept_and_fund(manager, gig_id: int, title: str) -> None:
+    manager.goto(f"/manage/gigs/{gig_id}")
+    loaded(manager)
+    manager.get_by_role("button", name="Accept Applicant 1").click()
+    expect(manager.get_by_role("link", name=re.compile("Open engagement workspace"))).to_be_visible()
+    manager.goto("/payments")
+    loaded(manager)
+    manager.get_by_role("article", name=title).get_by_role("button", name=re.compile(r"^Fund ")).click()
+    expect(manager.get_by_role("heading", name="Fake Stripe Checkout")).to_be_visible()
+    manager.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    expect(manager).to_have_url(re.compile(r"/payments/?\?funded=\d+"))
+    loaded(manager)
+    expect(manager.get_by_role("article", name=title).get_by_text("Funded — pay held until approval")).to_be_visible()

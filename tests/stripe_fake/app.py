@@ -6,7 +6,8 @@ key and body -> the stored answer again; same key, other body -> idempotency_err
 keeps every object so tests can compare it with our ledger.
 
 Control routes under /_control/ act like the outside world: a payer paying or abandoning a
-checkout, a student finishing onboarding, a bank failing a payout, the network timing out.
+checkout, a student finishing onboarding, a bank failing a payout, the network timing out,
+Stripe refusing transfers to an account for good, a refund made in the Stripe dashboard.
 The events they cause are signed like Stripe's and POSTed to the configured webhook URLs.
 """
 
@@ -80,6 +81,10 @@ class FakeStripe:
     # path prefix -> "timeout" (answer never arrives) | "timeout_after" (done, answer lost) | "error" (500)
     faults: dict[str, str] = field(default_factory=dict)
     fault_delay: float = 3.0
+    # Every API request as (method, path), so tests can count what a page asked Stripe.
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    # destination account id -> (code, message): transfers there are refused for good (400)
+    refuse_transfers: dict[str, tuple[str, str]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def new_id(self, prefix: str) -> str:
@@ -185,6 +190,9 @@ def build_app(fake: FakeStripe) -> Starlette:
     def create_transfer(p: dict) -> dict:
         amount = _int(p, "amount")
         account = fake.get(p.get("destination", ""), "account")
+        if account["id"] in fake.refuse_transfers:
+            code, message = fake.refuse_transfers[account["id"]]
+            raise StripeError(400, message, code=code, param="destination")
         if not account["payouts_enabled"]:
             raise StripeError(400, "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments", code="insufficient_capabilities_for_transfer", param="destination")
         charge = fake.get(p.get("source_transaction", ""), "charge")
@@ -256,6 +264,7 @@ def build_app(fake: FakeStripe) -> Starlette:
     }
 
     async def api(request: Request) -> Response:
+        fake.requests.append((request.method, request.url.path))
         try:
             if request.headers.get("authorization") != f"Bearer {fake.secret_key}":
                 raise StripeError(401, "Invalid API Key provided.", type_="invalid_request_error", code="api_key_invalid")
@@ -417,6 +426,31 @@ def build_app(fake: FakeStripe) -> Starlette:
             account = fake.get(target, "account")
             payout = {"id": fake.new_id("po"), "object": "payout", "amount": int(options.get("amount", 0)), "status": action.split("_")[1]}
             return [fake.event(f"payout.{payout['status']}", payout, account=account["id"])]
+        if action == "refuse_transfers":
+            # The connected account can no longer receive transfers (e.g. Stripe restricted it):
+            # every transfer to it is refused for good, until `allow_transfers` (the student re-onboarded).
+            account = fake.get(target, "account")
+            fake.refuse_transfers[account["id"]] = (
+                options.get("code", "account_invalid"),
+                options.get("message", "The destination account cannot receive transfers: its capabilities are restricted."),
+            )
+            return []
+        if action == "allow_transfers":
+            account = fake.get(target, "account")
+            fake.refuse_transfers.pop(account["id"], None)
+            account.update(details_submitted=True, charges_enabled=True, payouts_enabled=True)
+            return [fake.event("account.updated", account, account=account["id"])]
+        if action == "refund_in_dashboard":
+            # Someone refunds (part of) a charge in the Stripe dashboard: no metadata of ours.
+            charge = fake.get(target, "charge")
+            amount = int(options.get("amount", charge["amount"] - charge["amount_refunded"]))
+            if amount > charge["amount"] - charge["amount_refunded"]:
+                raise StripeError(400, "Refund amount is greater than unrefunded amount on charge")
+            refund = {"id": fake.new_id("re"), "object": "refund", "amount": amount, "charge": charge["id"], "status": "succeeded", "metadata": {}}
+            fake.objects[refund["id"]] = refund
+            charge["amount_refunded"] += amount
+            charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+            return [fake.event("charge.refunded", charge)]
         if action == "dispute":
             charge = fake.get(target, "charge")
             dispute = {"id": fake.new_id("dp"), "object": "dispute", "amount": charge["amount"], "charge": charge["id"], "status": "needs_response"}

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from microgigs.models import AuditEvent
+from microgigs.models import AuditEvent, EngagementPayment
 from microgigs.services import disputes, engagements, payments
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.validation import ValidationFailed
@@ -60,6 +60,10 @@ def test_each_decision_moves_the_money_and_balances(session, make, disputed, out
     balance = payments.balance(session, hired.engagement.id)
     expected = pay if student_gets == "pay" else student_gets
     assert hired.engagement.status == status
+    # Demo payments need no payout account: the student's share goes at once, as after an approval.
+    payment_state = session.get(EngagementPayment, hired.engagement.id).state
+    assert payment_state == {"pay_full": "paid", "pay_part": "partially_refunded", "refund": "refunded"}[outcome]
+    assert (hired.engagement.paid_at is not None) == (status == "paid")
     assert balance.transferred == expected and balance.held == 0 and balance.balanced
     assert (balance.platform_fee == 0) == refunded_fee
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "dispute.decided")).one()

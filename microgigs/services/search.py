@@ -5,7 +5,10 @@ SQLite: an FTS5 table `gig_fts` (title, summary, skills, employer; rowid = gig i
 sync by triggers on gig, gigskill and organization, so every writer keeps it current. It is
 created (and filled from the existing gigs) the first time a search needs it, so a database
 built by `create_all` or by a migration gets it without a separate step.
-PostgreSQL: to_tsvector/websearch_to_tsquery over the same text.
+PostgreSQL: a stored tsvector `gig.search_document` over the same text (weighted title,
+skills, summary, employer) with a GIN index, kept current by triggers on the same tables; the
+migration "postgres search document" makes and fills it (Postgres databases are built by
+migrations). Matched with `@@ to_tsquery`, ranked with ts_rank.
 `naive=True` runs the same query with LIKE scans instead (the benchmark's baseline).
 """
 
@@ -63,6 +66,9 @@ FTS_FILL = """INSERT INTO gig_fts(rowid, title, summary, skills, employer)
     FROM gig g LEFT JOIN organization o ON o.id = g.organization_id"""
 
 _fts = table("gig_fts", column("rowid", Integer))
+# PostgreSQL's stored document: made by a migration (not on the model, so SQLite's
+# `create_all` never sees it), with a GIN index and triggers that keep it current.
+SEARCH_DOCUMENT = literal_column("gig.search_document")
 
 
 def _dialect(session: Session) -> str:
@@ -74,6 +80,7 @@ TRIGGERS = ("gig_fts_ai", "gig_fts_au", "gig_fts_ad", "gigskill_fts_ai", "gigski
 
 def ensure_index(session: Session) -> None:
     """Create the SQLite full-text index and its triggers if missing, filling it once.
+    (PostgreSQL's index comes with the schema, from its migration: nothing to do.)
 
     A migration in batch mode rebuilds the gig table and drops its triggers: then the
     triggers are made again and the index refilled, so it never silently goes stale."""
@@ -303,26 +310,14 @@ def search_gigs(
         ensure_index(session)
         matches = literal_column("gig_fts").op("MATCH")(fts_match(query.q))
     elif text_words:
-        stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
-        skill_text = (
-            select(func.string_agg(Skill.name, " "))
-            .join(GigSkill, GigSkill.skill_id == Skill.id)
-            .where(GigSkill.gig_id == Gig.id)
-            .scalar_subquery()
-        )
-        # Weighted like the SQLite index: a hit in the title counts most, then skills, summary, employer.
-        document = (
-            func.setweight(func.to_tsvector("simple", Gig.title), literal_column("'A'")).op("||")(
-                func.setweight(func.to_tsvector("simple", func.coalesce(skill_text, "")), literal_column("'B'"))
-            ).op("||")(func.setweight(func.to_tsvector("simple", Gig.summary), literal_column("'C'"))).op("||")(
-                func.setweight(func.to_tsvector("simple", Organization.name), literal_column("'D'"))
-            )
-        )
-        # Each word a quoted lexeme (words hold no quotes), the last one a prefix, as in SQLite.
+        # PostgreSQL: the stored, weighted document (title A, skills B, summary C, employer D;
+        # kept current by triggers, see the migration "postgres search document") through its
+        # GIN index. Each word a quoted lexeme (words hold no quotes), the last one a prefix,
+        # as in SQLite.
         lexemes = (f"'{w}':*" if is_prefix(i, w, len(text_words)) else f"'{w}'" for i, w in enumerate(text_words))
-        tsquery = func.to_tsquery("simple", " & ".join(lexemes))
-        conditions.append(document.op("@@")(tsquery))
-        rank = -func.ts_rank(document, tsquery)
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(lexemes))
+        conditions.append(SEARCH_DOCUMENT.op("@@")(tsquery))
+        rank = -func.ts_rank(SEARCH_DOCUMENT, tsquery)
 
     # Which rows a query starts from. Counting starts from the smallest set of hits (words or
     # skills) and looks each one up, or reads the board's index when there is no such set, and

@@ -366,3 +366,156 @@ def test_the_board_says_when_its_count_is_estimated():
     state = state_for(BoardState, "/")
     state.total, state.total_estimated = 490, True
     assert state.count_text == "about 490 open gigs"
+
+
+# --- PostgreSQL: the stored search document and its GIN index -------------------------
+
+PG = pytest.mark.parametrize("db_engine", ["postgres"], indirect=True)
+
+
+def stale_documents(session) -> int:
+    """Gigs whose stored document differs from the one their rows make now."""
+    return session.exec(
+        text(
+            "SELECT count(*) FROM gig"
+            " WHERE search_document IS DISTINCT FROM gig_search_document(title, summary, id, organization_id)"
+        )
+    ).one()[0]
+
+
+def bulk_gigs(session, employer, titles: list[str], skill_ids: list[int]) -> None:
+    """Gigs as one bulk insert (the triggers run as for any writer), each with one skill."""
+    from datetime import UTC, datetime
+
+    from microgigs.models import Gig, GigSkill
+
+    today, now = date.today(), datetime.now(UTC)
+    rows = [
+        {
+            "organization_id": employer.org.id, "created_by_id": employer.manager.id, "title": title, "summary": f"Short project {n}",
+            "scope": "Scope.", "deliverables": "", "category": "Data analysis", "location_mode": "remote", "location": "",
+            "estimated_hours": 10, "start_date": None, "due_date": today + timedelta(days=30),
+            "application_deadline": today + timedelta(days=10), "slots": 1, "filled_slots": 0, "pay_cents": 30_000, "currency": "usd",
+            "blind_review": True, "max_revision_rounds": 2, "status": "open", "status_reason": "", "created_at": now, "updated_at": now,
+            "published_at": now - timedelta(minutes=len(titles) - n),
+        }
+        for n, title in enumerate(titles)
+    ]
+    connection = session.connection()
+    gig_ids = connection.execute(Gig.__table__.insert().returning(Gig.__table__.c.id), rows).scalars().all()
+    connection.execute(
+        GigSkill.__table__.insert(), [{"gig_id": gid, "skill_id": skill_ids[n % len(skill_ids)]} for n, gid in enumerate(gig_ids)]
+    )
+
+
+@PG
+@pytest.mark.parametrize("sort", ["newest", "match"])
+def test_postgres_word_search_reads_the_gin_index(session, make, sort):
+    """Over a few thousand gigs, a board word search finds its hits through the GIN index on
+    gig.search_document (a Bitmap Index Scan), for the count and for the page, instead of
+    building each gig's document."""
+    from sqlalchemy import event
+
+    employer = make.employer("Index Check Ltd")
+    skill_ids = [s.id for s in make.skills]
+    titles = [f"{'Survey' if n % 2 else 'Logo'} job {n}" for n in range(4_000)]
+    for n in range(0, 4_000, 800):
+        titles[n] = f"Pollinator count {n}"
+    bulk_gigs(session, employer, titles, skill_ids)
+    session.commit()
+    session.exec(text("ANALYZE gig"))
+    session.exec(text("ANALYZE gigskill"))
+
+    engine, statements = session.get_bind(), []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "search_document" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        # Rare words (five gigs of 4,000), known as rare from ANALYZE's statistics of the column.
+        # (A word in most gigs may rightly be read from the sort's b-tree index, filtering each row.)
+        result = search.search_gigs(session, BoardQuery(q="pollinator count", sort=sort))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert result.total == 5 and len(result.gig_ids) == 5
+    assert statements, "the word search did not read gig.search_document"
+    for statement, parameters in statements:
+        plan = "\n".join(row[0] for row in session.connection().exec_driver_sql("EXPLAIN " + statement, parameters))
+        assert "Bitmap Index Scan on ix_gig_search_document" in plan, plan
+    assert stale_documents(session) == 0  # the statement-level skill trigger filled every gig
+
+
+@PG
+def test_postgres_document_follows_edits_skills_and_employer_renames(session, make):
+    """The triggers keep gig.search_document current: a title edit, skills added and removed
+    (through the service and by plain SQL), an employer renamed."""
+    employer = make.employer("Old Name Ltd")
+    draft = make.gig(employer, publish=False, title="Translate a brochure", skills=["Copywriting"])
+    other = make.gig(employer, title="Count birds", skills=[])
+    assert ids(session, q="old") == {other.id}  # drafts are never on the board
+    data = gigs.input_from_gig(session, draft)
+    data.title, data.skills = "Translate a menu", ["Figma"]
+    gigs.update_gig(session, employer.manager, draft.id, data)
+    gigs.submit_gig(session, employer.manager, draft.id)
+    assert ids(session, q="menu") == {draft.id} and ids(session, q="brochure") == set()
+    assert ids(session, q="figma") == {draft.id} and ids(session, q="copywriting") == set()
+
+    tableau = session.exec(select(Skill).where(Skill.name == "Tableau")).one()
+    session.exec(text("INSERT INTO gigskill (gig_id, skill_id) VALUES (:g, :s)").bindparams(g=other.id, s=tableau.id))
+    assert ids(session, q="tableau") == {other.id}
+    session.exec(text("DELETE FROM gigskill WHERE gig_id = :g").bindparams(g=other.id))
+    assert ids(session, q="tableau") == set()
+    session.exec(text("UPDATE gig SET summary = 'Wetland heron census' WHERE id = :g").bindparams(g=other.id))
+    assert ids(session, q="heron") == {other.id}
+
+    org = session.get(Organization, employer.org.id)
+    org.name = "Fresh Name Ltd"
+    session.add(org)
+    session.flush()
+    assert ids(session, q="fresh") == {draft.id, other.id} and ids(session, q="old") == set()
+    assert stale_documents(session) == 0
+
+
+@PG
+def test_postgres_migration_fills_existing_gigs_and_downgrades(session, make, monkeypatch):
+    """The migration fills the document of the gigs already there; its downgrade removes the
+    column, the index, the triggers and their functions, and upgrading again works."""
+    from pathlib import Path
+
+    from alembic.config import Config
+
+    from alembic import command
+    from microgigs.settings import get_settings
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).resolve().parents[2] / "alembic"))
+    monkeypatch.setenv("MICROGIGS_DATABASE_URL", session.get_bind().url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    revision = "1064ac4d20fe"
+
+    def leftovers() -> list[str]:
+        return list(session.exec(text(
+            "SELECT 'column' FROM information_schema.columns WHERE table_name = 'gig' AND column_name = 'search_document'"
+            " UNION ALL SELECT 'index' FROM pg_indexes WHERE indexname = 'ix_gig_search_document'"
+            " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname LIKE '%search_document%'"
+            " UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE proname LIKE '%search_document%'"
+        )).scalars())
+
+    employer = make.employer("Before Index Ltd")
+    session.commit()
+    command.downgrade(config, f"{revision}-1")
+    assert leftovers() == []
+    gig = make.gig(employer, title="Pollinator survey", skills=["Python"])
+    session.commit()
+    command.upgrade(config, "head")
+    assert ids(session, q="pollinator") == {gig.id} and ids(session, q="python") == {gig.id}
+    assert ids(session, q="before") == {gig.id}
+    assert stale_documents(session) == 0
+    session.commit()
+    command.downgrade(config, f"{revision}-1")
+    assert leftovers() == []
+    session.commit()
+    command.upgrade(config, "head")
+    assert ids(session, q="pollinator") == {gig.id}

@@ -70,7 +70,9 @@ def seed(engine, n_gigs: int, today: date) -> None:
         gig_rows, skill_rows = [], []
         for gid in range(1, n_gigs + 1):
             status = "open" if rng.random() < 0.8 else rng.choice(["completed", "expired", "cancelled", "draft"])
-            deadline = today + timedelta(days=rng.randint(-5, 40))
+            # An open gig past its deadline would be closed by the app's job: open ones take
+            # applications from today on, as on a running board.
+            deadline = today + timedelta(days=rng.randint(0 if status == "open" else -30, 40))
             due = deadline + timedelta(days=rng.randint(5, 60))
             hours = rng.randint(2, 80)
             published = now - timedelta(minutes=n_gigs - gid)

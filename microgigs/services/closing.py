@@ -33,13 +33,23 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
     return gig
 
 
+# Gigs closed per run: a backlog (after downtime) is worked off over a few runs, each a short
+# transaction, instead of one run holding the app's process for minutes.
+CLOSE_BATCH = 200
+
+
 def close_past_deadline(session: Session, now: datetime) -> int:
     """Scheduled: an open gig whose application deadline has passed stops taking people.
 
     Nobody accepted: the gig expires. Some accepted: it is filled with those. Either
     way every applicant still waiting gets a decision.
     """
-    due = session.exec(select(Gig).where(Gig.status == "open", Gig.application_deadline < now.date())).all()
+    due = session.exec(
+        select(Gig)
+        .where(Gig.status == "open", Gig.application_deadline < now.date())
+        .order_by(Gig.application_deadline, Gig.id)
+        .limit(CLOSE_BATCH)
+    ).all()
     for gig in due:
         gigs.move_gig(session, None, gig, "filled" if gig.filled_slots else "expired", reason="application deadline passed")
         applications.close_remaining_applications(session, gig, "The application deadline passed.")

@@ -595,6 +595,9 @@ def student_skill_ids(session: Session, actor: User | None) -> list[int]:
     return list(session.exec(select(StudentSkill.skill_id).where(StudentSkill.user_id == actor.id)))
 
 
+RECOMMEND_FROM_NEWEST = 2_000
+
+
 def recommended_for(session: Session, actor: User | None, *, limit: int = 5, today: date | None = None) -> list[Recommendation]:
     """Open gigs ranked by how many of their skills the student has, then by whether the
     hours fit the student's week; the reason says why ("3 of 4 skills · fits 10 h/week")."""
@@ -605,10 +608,18 @@ def recommended_for(session: Session, actor: User | None, *, limit: int = 5, tod
     if not mine:
         return []
     matched_count = func.count(GigSkill.skill_id).label("matched")
+    # Recommendations come from the newest open gigs (read from the board's index), so a
+    # board of 100,000 gigs costs no more than one of a few thousand.
+    newest_open = (
+        select(Gig.id)
+        .where(Gig.status == "open", Gig.application_deadline >= today)
+        .order_by(Gig.published_at.desc(), Gig.id.desc())
+        .limit(RECOMMEND_FROM_NEWEST)
+    )
     candidates = session.exec(
         select(Gig.id, matched_count)
         .join(GigSkill, GigSkill.gig_id == Gig.id)
-        .where(Gig.status == "open", Gig.application_deadline >= today, GigSkill.skill_id.in_(mine))
+        .where(Gig.id.in_(newest_open), GigSkill.skill_id.in_(mine))
         .group_by(Gig.id)
         .order_by(matched_count.desc(), Gig.id.desc())
         .limit(200)
@@ -639,12 +650,13 @@ def recommended_for(session: Session, actor: User | None, *, limit: int = 5, tod
 
 
 def employer_choices(session: Session) -> list[tuple[int, str]]:
-    """Employers with open gigs, for the board's employer filter."""
+    """Employers with open gigs, for the board's employer filter. Asked per employer (does it
+    have one open gig?) through its gigs' index, not by reading every open gig: the board
+    calls this on every visit."""
+    has_open_gig = select(Gig.id).where(Gig.organization_id == Organization.id, Gig.status == "open").exists()
     return [
         (oid, name)
         for oid, name in session.exec(
-            select(Organization.id, Organization.name)
-            .where(Organization.id.in_(select(Gig.organization_id).where(Gig.status == "open")))
-            .order_by(Organization.name)
+            select(Organization.id, Organization.name).where(has_open_gig).order_by(Organization.name)
         )
     ]

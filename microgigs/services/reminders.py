@@ -33,18 +33,25 @@ def application_deadlines(session: Session, now: datetime) -> int:
     """Students who saved an open gig but have not applied, the day before it closes."""
     lead = get_settings().reminder_days_before
     today = now.date()
-    gigs = session.exec(
-        select(Gig).where(Gig.status == "open", Gig.application_deadline >= today, Gig.application_deadline <= today + timedelta(days=lead))
+    # From the saved gigs (few), not from every open gig closing soon (thousands on a big board).
+    applied = select(Application.id).where(Application.gig_id == Gig.id, Application.student_id == SavedGig.user_id)
+    rows = session.exec(
+        select(SavedGig.user_id, Gig.id, Gig.title, Gig.application_deadline)
+        .join(Gig, Gig.id == SavedGig.gig_id)
+        .where(
+            Gig.status == "open",
+            Gig.application_deadline >= today,
+            Gig.application_deadline <= today + timedelta(days=lead),
+            ~applied.exists(),
+        )
+        .order_by(Gig.id, SavedGig.user_id)
     ).all()
     sent = 0
-    for gig in gigs:
-        applied = set(session.exec(select(Application.student_id).where(Application.gig_id == gig.id)).all())
-        for user_id in session.exec(select(SavedGig.user_id).where(SavedGig.gig_id == gig.id)).all():
-            if user_id not in applied:
-                sent += _remind(
-                    session, user_id, "reminder.application_deadline",
-                    f"Applications for {gig.title} close on {gig.application_deadline.isoformat()}", f"/gigs/{gig.id}",
-                )
+    for user_id, gig_id, title, deadline in rows:
+        sent += _remind(
+            session, user_id, "reminder.application_deadline",
+            f"Applications for {title} close on {deadline.isoformat()}", f"/gigs/{gig_id}",
+        )
     return sent
 
 

@@ -34,6 +34,25 @@ def test_a_partly_filled_gig_keeps_who_it_has(session, make):
     assert (gig.status, waiting.status, accepted.status) == ("filled", "declined", "active")
 
 
+def test_a_backlog_of_closed_gigs_is_worked_off_in_batches_oldest_deadline_first(session, make, monkeypatch):
+    """After downtime many gigs may be past their deadline: each run closes a batch (a short
+    transaction), the oldest deadlines first, and the next runs take the rest."""
+    employer = make.employer()
+    made = [make.gig(employer) for _ in range(5)]
+    for n, gig in enumerate(made):
+        gig.application_deadline -= timedelta(days=n)  # made[-1] has the oldest deadline
+        session.add(gig)
+    session.flush()
+    monkeypatch.setattr(closing, "CLOSE_BATCH", 2)
+    now = after(made[0].application_deadline)
+    assert closing.close_past_deadline(session, now) == 2
+    assert [g.status for g in made] == ["open", "open", "open", "expired", "expired"]
+    assert closing.close_past_deadline(session, now) == 2
+    assert closing.close_past_deadline(session, now) == 1
+    assert closing.close_past_deadline(session, now) == 0
+    assert {g.status for g in made} == {"expired"}
+
+
 def test_one_failing_job_does_not_stop_the_others(session, monkeypatch):
     @contextmanager
     def scope():

@@ -214,6 +214,19 @@ def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make)
     assert gigs.recommended_for(session, None) == [] and gigs.recommended_for(session, make.staff()) == []
 
 
+def test_recommendations_come_from_the_newest_open_gigs(session, known, make, monkeypatch):
+    """On a large board only the newest open gigs are ranked, so the cost does not grow with
+    the board: a gig older than that window is not recommended even if it fits best."""
+    g, _, _ = known
+    student = make.student()
+    for name in ("Python", "SQL", "Figma"):
+        skill = session.exec(select(Skill).where(Skill.name == name)).one()
+        session.add(StudentSkill(user_id=student.id, skill_id=skill.id))
+    session.flush()
+    monkeypatch.setattr(gigs, "RECOMMEND_FROM_NEWEST", 3)  # survey (the oldest) falls out
+    assert [r.card.id for r in gigs.recommended_for(session, student)] == [g["logo"].id]
+
+
 @BOTH
 def test_saving_gigs(session, known, make):
     g, northwind, _ = known

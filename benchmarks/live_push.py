@@ -10,9 +10,13 @@ delta back) as the baseline, and repeats everything with 200 other idle connecte
 (raw socket.io websocket clients in Reflex's /_event namespace, each with its own client
 token and session state on the server, answering pings).
 
-    .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200]
+    .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200] [--timings]
 
-Prints p50/p95 per case and the ratio of p95 to the baseline's p95.
+Prints p50/p95 per case and the ratio of p95 to the baseline's p95. With --timings the
+server runs with MICROGIGS_TIMINGS=1 (see microgigs/timings.py) and the script also prints
+each server-side phase (wall and CPU, p50/p95) per case, and, in the student's page, the
+time from the websocket frame's arrival to the paid state in the DOM (not part of the
+timed figures above, which stay measured from outside the pages).
 """
 
 import argparse
@@ -154,10 +158,44 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list[float], ...]:
-    """(push to the student's socket, push until drawn, bare round trip, approve's own round trip), in ms."""
+# --timings only: in the student's page, once armed (just before the click), when the frame that
+# says "paid" arrives and when the DOM first shows the paid state (a MutationObserver: before paint).
+PAGE_PROBE = """
+(() => {
+  const Native = window.WebSocket;
+  window.__probe = {armed: false, frame: 0, dom: 0};
+  const watch = () => {
+    const seen = () => document.body && document.body.innerText.includes('paid to');
+    if (seen()) { window.__probe.dom = performance.now(); return; }
+    const observer = new MutationObserver(() => {
+      if (seen()) { window.__probe.dom = performance.now(); observer.disconnect(); }
+    });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const probe = window.__probe;
+        if (probe.armed && probe.frame === 0 && typeof event.data === 'string' && event.data.includes('"paid"')) {
+          window.__probe.frame = performance.now();
+          watch();
+        }
+      });
+    }
+  };
+})();
+"""
+
+
+def measure(browser, url: str, engagements: list[tuple[int, str]], probe: bool = False) -> tuple[list[float], ...]:
+    """(push to the student's socket, push until drawn, bare round trip, approve's own round trip,
+    in-page frame -> DOM), in ms."""
     manager = browser.new_context(base_url=url).new_page()
-    student = browser.new_context(base_url=url).new_page()
+    student_context = browser.new_context(base_url=url)
+    if probe:
+        student_context.add_init_script(PAGE_PROBE)
+    student = student_context.new_page()
     sockets: dict[str, list] = {"manager": [], "student": []}
     manager.on("websocket", lambda ws: sockets["manager"].append(ws))
     student.on("websocket", lambda ws: sockets["student"].append(ws))
@@ -167,7 +205,7 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(re.compile(r"/dashboard"))
-    pushed, drawn, bare, own = [], [], [], []
+    pushed, drawn, bare, own, in_page = [], [], [], [], []
     for engagement_id, _ in engagements:
         for page in (manager, student):
             page.goto(f"/engagements/{engagement_id}")
@@ -182,6 +220,8 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
                 t0 = time.perf_counter()
                 manager.get_by_role("button", name="Send message").click()
             bare.append((time.perf_counter() - t0) * 1000)
+        if probe:
+            student.evaluate("window.__probe = {armed: true, frame: 0, dom: 0}")
         # The push: the manager approves; the student's socket gets the delta, the page draws it.
         # The manager's own approve round trip is timed too: the push can't beat the event that causes it.
         with student_ws.expect_event("framereceived", predicate=lambda f: '"paid"' in str(f), timeout=15_000):
@@ -192,15 +232,31 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
         pushed.append((time.perf_counter() - t0) * 1000)
         student.wait_for_function("document.body.innerText.includes('paid to')", polling="raf", timeout=15_000)
         drawn.append((time.perf_counter() - t0) * 1000)
+        if probe:
+            frame, dom = student.evaluate("[window.__probe.frame, window.__probe.dom]")
+            if frame and dom:
+                in_page.append(dom - frame)
     manager.context.close()
     student.context.close()
-    return pushed, drawn, bare, own
+    return pushed, drawn, bare, own, in_page
+
+
+def phase_table(log_text: str) -> dict[str, tuple[list[float], list[float]]]:
+    """The server's `timing phase=... wall_ms=... cpu_ms=...` lines, by phase: (wall, cpu)."""
+    phases: dict[str, tuple[list[float], list[float]]] = {}
+    for match in re.finditer(r"^timing phase=(\S+) wall_ms=([\d.]+)(?: cpu_ms=([\d.]+))?", log_text, re.M):
+        wall, cpu = phases.setdefault(match[1], ([], []))
+        wall.append(float(match[2]))
+        if match[3] is not None:
+            cpu.append(float(match[3]))
+    return phases
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--idle", type=int, default=200)
+    parser.add_argument("--timings", action="store_true", help="also print server-side phases and in-page draw time")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -210,6 +266,8 @@ def main() -> None:
     port = free_port()
     url = f"http://localhost:{port}"
     env = server_env(base, url)
+    if args.timings:
+        env["MICROGIGS_TIMINGS"] = "1"
     reflex = [sys.executable, "-m", "reflex"]
     subprocess.run([*reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -231,20 +289,40 @@ def main() -> None:
                 pass
             time.sleep(1)
         else:
-            raise SystemExit("the app did not start")
+            log.flush()
+            tail = (base / "server.log").read_text()[-3000:]
+            raise SystemExit(f"the app did not start; the end of its log:\n{tail}")
         chromium = os.environ.get("MICROGIGS_CHROMIUM") or "/usr/bin/chromium"
         rows = []
+        server_phases = []
+        log_path = base / "server.log"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
             print("case 1: no other sessions")
-            rows.append(("0 idle sessions", *measure(browser, url, engagements[: args.samples])))
+            log.flush()
+            start = log_path.stat().st_size
+            rows.append(("0 idle sessions", *measure(browser, url, engagements[: args.samples], args.timings)))
+            log.flush()
+            server_phases.append(("0 idle sessions", log_path.read_text()[start:]))
             print(f"case 2: {args.idle} idle connected sessions")
             with IdleSessions(url, args.idle):
-                rows.append((f"{args.idle} idle sessions", *measure(browser, url, engagements[args.samples :])))
+                start = log_path.stat().st_size
+                rows.append((f"{args.idle} idle sessions", *measure(browser, url, engagements[args.samples :], args.timings)))
+                server_phases.append((f"{args.idle} idle sessions", log_path.read_text()[start:]))
             browser.close()
+        if args.timings:
+            print()
+            print(f"{'case':<20} {'server-side phase':<34} {'n':>4} {'wall p50':>9} {'wall p95':>9} {'cpu p50':>8} {'cpu p95':>8}")
+            for name, text in server_phases:
+                for phase, (wall, cpu) in phase_table(text).items():
+                    cpu_cols = f"{statistics.median(cpu):>8.1f} {pct(cpu, 95):>8.1f}" if cpu else f"{'':>8} {'':>8}"
+                    print(f"{name:<20} {phase:<34} {len(wall):>4} {statistics.median(wall):>9.1f} {pct(wall, 95):>9.1f} {cpu_cols}")
+            for name, *_, in_page in rows:
+                if in_page:
+                    print(f"{name:<20} {'in page: frame -> paid in DOM':<34} {len(in_page):>4} {statistics.median(in_page):>9.1f} {pct(in_page, 95):>9.1f}")
         print()
         print(f"{'case':<20} {'what':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / bare p95':>15}")
-        for name, pushed, drawn, bare, own in rows:
+        for name, pushed, drawn, bare, own, _ in rows:
             print(f"{name:<20} {'bare event round trip':<32} {len(bare):>4} {statistics.median(bare):>8.1f} {pct(bare, 95):>8.1f} {'1.00':>15}")
             for what, values in (
                 ("approve -> manager's own socket", own),

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
+from microgigs import timings
 from microgigs.services import audit, credentials, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
@@ -150,20 +151,27 @@ def _awaiting_review(session: Session, actor: User, engagement_id: int, expected
 
 def approve(session: Session, actor: User, engagement_id: int, expected_version: int | None = None) -> Engagement:
     """Approve the latest version, then pay the student through the gateway."""
-    engagement, gig, submission = _awaiting_review(session, actor, engagement_id, expected_version)
+    with timings.phase("approve.check"):
+        engagement, gig, submission = _awaiting_review(session, actor, engagement_id, expected_version)
     submission.decision = "approved"
     submission.decided_at = utcnow()
     session.add(submission)
     engagement.approved_at = utcnow()
     _move(session, actor, engagement, "approved")
-    if payments.pay_out(session, engagement):
-        audit.record(session, None, "engagement.paid", "engagement", engagement.id)
-        notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
-    else:  # the payout waits (payout account, or the gateway); payments tells the student what to do
-        notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved: {gig.title}; the payout is on its way", "/earnings", email=True)
-    credentials.issue_for_engagement(session, engagement)
-    _complete_gig_if_done(session, gig)
-    session.flush()
+    with timings.phase("approve.pay_out"):
+        paid = payments.pay_out(session, engagement)
+    with timings.phase("approve.notify"):
+        if paid:
+            audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+            notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
+        else:  # the payout waits (payout account, or the gateway); payments tells the student what to do
+            notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved: {gig.title}; the payout is on its way", "/earnings", email=True)
+    with timings.phase("approve.credential"):
+        credentials.issue_for_engagement(session, engagement)
+    with timings.phase("approve.complete_gig"):
+        _complete_gig_if_done(session, gig)
+    with timings.phase("approve.flush"):
+        session.flush()
     return engagement
 
 

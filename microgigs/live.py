@@ -24,9 +24,11 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import defaultdict
 from typing import Any
 
+from microgigs import timings
 from microgigs.services import changes
 
 log = logging.getLogger("microgigs.live")
@@ -111,13 +113,28 @@ def _deliver_local(topics) -> None:
         fresh = {token: cls for token, cls in targets.items() if _queued.get(token) is not cls}
         _queued.update(fresh)
         stats["coalesced"] += len(targets) - len(fresh)
+    if timings.ENABLED:
+        now = time.perf_counter()
+        _scheduled_at.update({token: now for token in fresh})
+    try:
+        on_app_loop = asyncio.get_running_loop() is _loop
+    except RuntimeError:
+        on_app_loop = False
     for token, state_cls in fresh.items():
-        _loop.call_soon_threadsafe(_spawn, token, state_cls)
+        if on_app_loop:
+            # Committed inside an event handler (or a task) on the app's loop: create the push
+            # tasks now, so they are first in line when the handler next gives the loop a turn
+            # (see EngagementState.approve, which yields right after its commit).
+            _spawn(token, state_cls)
+        else:
+            _loop.call_soon_threadsafe(_spawn, token, state_cls)
 
 
 _running: set[asyncio.Task] = set()
 # Tabs with a push scheduled whose reload has not started yet, and the page state it will reload.
 _queued: dict[str, type] = {}
+# With MICROGIGS_TIMINGS: when each tab's pending push was scheduled (the commit), for the timings.
+_scheduled_at: dict[str, float] = {}
 
 
 def _spawn(token: str, state_cls: type) -> None:
@@ -139,6 +156,11 @@ def _connected(token: str) -> bool:
 async def _push(token: str, state_cls: type) -> None:
     import reflex as rx
 
+    started = time.perf_counter()
+    scheduled = _scheduled_at.pop(token, 0.0)
+    if scheduled:
+        timings.mark("push.waited_to_start", (started - scheduled) * 1000)
+
     if not _connected(token):
         with _lock:
             _queued.pop(token, None)
@@ -147,15 +169,23 @@ async def _push(token: str, state_cls: type) -> None:
         return
     try:
         async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+            locked = time.perf_counter()
+            timings.mark("push.state_locked", (locked - started) * 1000)
             # From here on this push reads the database: a change committed now needs a push of its own.
             with _lock:
                 _queued.pop(token, None)
             state = await root.get_state(state_cls)
             reload = getattr(state, "_live_reload", None)
             if reload is not None:
-                result = reload()
-                if asyncio.iscoroutine(result):
-                    await result
+                with timings.phase("push.reload"):
+                    result = reload()
+                    if asyncio.iscoroutine(result):
+                        await result
+            reloaded = time.perf_counter()
+        # Leaving modify_state computes the delta and emits it to the tab's socket.
+        timings.mark("push.delta_and_emit", (time.perf_counter() - reloaded) * 1000)
+        if scheduled:
+            timings.mark("push.commit_to_emitted", (time.perf_counter() - scheduled) * 1000)
         stats["pushed"] += 1
     except Exception:  # noqa: BLE001  (one broken tab must not stop the others)
         log.exception("live push to %s failed", token)

@@ -7,6 +7,7 @@ page showed, so a stale page gets the service's "a newer version has arrived" me
 
 import reflex as rx
 
+from microgigs import timings
 from microgigs.db import session_scope
 from microgigs.services import closing, dashboards, engagements, evidence, hiring, milestones
 from microgigs.services.dashboards import EngagementView
@@ -221,22 +222,37 @@ class EngagementState(SessionState):
 
     @rx.event
     def approve(self, version: int):
-        """Approve the version the page showed; the service pays the student."""
+        """Approve the version the page showed; the service pays the student.
+
+        A generator: once the approval is committed it yields, which sends this page its first
+        delta and gives the event loop a turn, so the pushes `live` queued at the commit (the
+        student's open page) go out before this page reloads itself."""
         self.review_errors = {}
         self.notice = ""
         expected = _version(version)
         if expected is None:
             self.review_errors = {"form": "Reload the page and try again."}
-            return self._reload()
+            yield self._reload()
+            return
+        redirect = None
         try:
-            with session_scope() as session:
-                actor = self._actor(session)
+            with timings.phase("approve.handler_db"), session_scope() as session:
+                with timings.phase("approve.actor"):
+                    actor = self._actor(session)
                 if actor is None:
-                    return self._sign_in_redirect()
-                engagements.approve(session, actor, self._engagement_id(), expected_version=expected)
+                    redirect = self._sign_in_redirect()
+                else:
+                    with timings.phase("approve.service"):
+                        engagements.approve(session, actor, self._engagement_id(), expected_version=expected)
         except DomainError as error:
             self.review_errors = field_errors(error)
-        return self._reload()
+        if redirect is not None:
+            yield redirect
+            return
+        if not self.review_errors:
+            yield  # committed: the student's push first
+        with timings.phase("approve.own_reload"):
+            yield self._reload()
 
     @rx.event
     def request_changes(self, version: int, form_data: dict):
@@ -269,7 +285,7 @@ class EngagementState(SessionState):
         self.message_errors = {}
         form_data = form_data or {}
         try:
-            with session_scope() as session:
+            with timings.phase("message.handler_db"), session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
@@ -277,7 +293,8 @@ class EngagementState(SessionState):
             self.message_key += 1
         except DomainError as error:
             self.message_errors = field_errors(error)
-        return self._reload()
+        with timings.phase("message.own_reload"):
+            return self._reload()
 
     @rx.var
     def can_request_extension(self) -> bool:

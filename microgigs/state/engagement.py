@@ -418,22 +418,19 @@ class EngagementState(SessionState):
 
     @rx.event
     def add_milestone(self, form_data: dict):
-        """A manager adds a check-in point (title and date); the student sees it at once."""
-        from datetime import date
-
+        """A manager adds a check-in point (title and date); the student sees it at once.
+        The service reads and checks the form's date."""
         self.milestone_errors = {}
         self.notice = ""
         form_data = form_data or {}
-        try:
-            due = date.fromisoformat(str(form_data.get("milestone_due_date", "")).strip())
-        except ValueError:
-            due = None
         try:
             with session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                milestones.add_milestone(session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), due)
+                milestones.add_milestone(
+                    session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), str(form_data.get("milestone_due_date", ""))
+                )
             self.notice = "Milestone added. The student has been told."
             self.milestone_key += 1
         except DomainError as error:
@@ -445,7 +442,7 @@ class EngagementState(SessionState):
     @rx.event
     def check_in(self, form_data: dict):
         """The student's check-in on one milestone (named by the form's hidden milestone_id):
-        done or not yet, and a note."""
+        done or not yet, and a note; the service reads and checks the choice."""
         self.checkin_errors = {}
         self.notice = ""
         form_data = form_data or {}
@@ -455,16 +452,14 @@ class EngagementState(SessionState):
         except ValueError:
             self.checkin_errors = {"form": "Reload the page and try again."}
             return self._reload()
-        done = str(form_data.get("done", "")).strip()
-        if done not in ("yes", "no"):
-            self.checkin_errors = {key: "Choose done or not done yet."}
-            return self._reload()
         try:
             with session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                milestones.check_in(session, actor, self._engagement_id(), milestone_id, done == "yes", str(form_data.get("note", "")))
+                milestones.check_in(
+                    session, actor, self._engagement_id(), milestone_id, str(form_data.get("done", "")), str(form_data.get("note", ""))
+                )
             self.notice = "Check-in saved. The manager has been told."
             self.checkin_key += 1
         except DomainError as error:

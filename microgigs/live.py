@@ -42,11 +42,15 @@ _app: Any = None
 _loop: asyncio.AbstractEventLoop | None = None
 _redis: Any = None
 # Counted for tests and the benchmark.
-stats = {"published": 0, "pushed": 0, "dropped": 0, "coalesced": 0}
+stats = {"published": 0, "pushed": 0, "dropped": 0, "coalesced": 0, "skipped": 0}
 
 
-def subscribe(token: str, state_cls: type, topics: set[str] | list[str]) -> None:
-    """This tab now shows `state_cls`'s page about `topics` (replacing what it showed)."""
+def subscribe(token: str, state_cls: type, topics: set[str] | list[str], read_at: float | None = None) -> None:
+    """This tab now shows `state_cls`'s page about `topics` (replacing what it showed).
+
+    `read_at` (time.monotonic()) says when the page began reading what it shows from the
+    database: a push for a change committed before then is skipped, as the page already shows
+    it (e.g. the tab whose own event made the change and then reloaded itself)."""
     if not token:
         return
     wanted = frozenset(t for t in topics if t)
@@ -55,6 +59,8 @@ def subscribe(token: str, state_cls: type, topics: set[str] | list[str]) -> None
         _by_token[token] = (state_cls, wanted)
         for topic in wanted:
             _by_topic[topic].add(token)
+        if read_at is not None:
+            _read_at[token] = read_at
 
 
 def unsubscribe(token: str) -> None:
@@ -63,6 +69,7 @@ def unsubscribe(token: str) -> None:
 
 
 def _forget(token: str) -> None:
+    _read_at.pop(token, None)
     old = _by_token.pop(token, None)
     if old is None:
         return
@@ -85,6 +92,8 @@ def reset() -> None:
         _by_topic.clear()
         _by_token.clear()
         _queued.clear()
+        _read_at.clear()
+        _changed_at.clear()
 
 
 def publish(topics: frozenset[str] | set[str]) -> None:
@@ -106,12 +115,14 @@ def _deliver_local(topics) -> None:
         targets = {token: _by_token[token][0] for topic in topics for token in _by_topic.get(topic, ()) if token in _by_token}
     if not targets or _loop is None or _app is None:
         return
+    committed = time.monotonic()
     with _lock:
         # A tab whose push is scheduled but has not read the database yet will see this change
         # too: one push covers both (a burst of commits costs each tab one reload, not many).
         # Only a push for the same page: a tab that has moved on needs its new page reloaded.
         fresh = {token: cls for token, cls in targets.items() if _queued.get(token) is not cls}
         _queued.update(fresh)
+        _changed_at.update({token: committed for token in targets})
         stats["coalesced"] += len(targets) - len(fresh)
     if timings.ENABLED:
         now = time.perf_counter()
@@ -133,6 +144,10 @@ def _deliver_local(topics) -> None:
 _running: set[asyncio.Task] = set()
 # Tabs with a push scheduled whose reload has not started yet, and the page state it will reload.
 _queued: dict[str, type] = {}
+# When the latest change a tab's pending push is for was committed, and when each tab's page last
+# began reading the database (time.monotonic()): a page that read after the change needs no push.
+_changed_at: dict[str, float] = {}
+_read_at: dict[str, float] = {}
 # With MICROGIGS_TIMINGS: when each tab's pending push was scheduled (the commit), for the timings.
 _scheduled_at: dict[str, float] = {}
 
@@ -169,23 +184,33 @@ async def _push(token: str, state_cls: type) -> None:
         return
     try:
         async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
-            locked = time.perf_counter()
-            timings.mark("push.state_locked", (locked - started) * 1000)
+            timings.mark("push.state_locked", (time.perf_counter() - started) * 1000)
             # From here on this push reads the database: a change committed now needs a push of its own.
             with _lock:
                 _queued.pop(token, None)
+                changed = _changed_at.pop(token, None)
+                shown = _by_token.get(token)
+                up_to_date = (
+                    changed is not None and shown is not None and shown[0] is state_cls and _read_at.get(token, -1.0) > changed
+                )
+            if up_to_date:
+                # The page read the database after the change (its own event reloaded it while
+                # this push waited for the tab): nothing to do, no delta.
+                stats["skipped"] += 1
+                return
             state = await root.get_state(state_cls)
             reload = getattr(state, "_live_reload", None)
+            role = getattr(state, "user_role", "") or "visitor"  # timings only: whose page
             if reload is not None:
-                with timings.phase("push.reload"):
+                with timings.phase(f"push.reload:{role}"):
                     result = reload()
                     if asyncio.iscoroutine(result):
                         await result
             reloaded = time.perf_counter()
         # Leaving modify_state computes the delta and emits it to the tab's socket.
-        timings.mark("push.delta_and_emit", (time.perf_counter() - reloaded) * 1000)
+        timings.mark(f"push.delta_and_emit:{role}", (time.perf_counter() - reloaded) * 1000)
         if scheduled:
-            timings.mark("push.commit_to_emitted", (time.perf_counter() - scheduled) * 1000)
+            timings.mark(f"push.commit_to_emitted:{role}", (time.perf_counter() - scheduled) * 1000)
         stats["pushed"] += 1
     except Exception:  # noqa: BLE001  (one broken tab must not stop the others)
         log.exception("live push to %s failed", token)

@@ -5,6 +5,8 @@ approves (which pays the student) or requests changes. Both decisions carry the 
 page showed, so a stale page gets the service's "a newer version has arrived" message.
 """
 
+import time
+
 import reflex as rx
 
 from microgigs import timings
@@ -145,13 +147,14 @@ class EngagementState(SessionState):
         self.view = view
 
     def _reload(self, record_view: bool = False):
+        started = time.monotonic()  # what this reads includes every change committed before now
         with session_scope() as session:
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
             self._load(session, actor, record_view)
         if self.found:
-            self._subscribe_live(f"engagement:{self.view.id}")
+            self._subscribe_live(f"engagement:{self.view.id}", read_at=started)
         return None
 
     def _live_reload(self) -> None:

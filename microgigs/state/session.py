@@ -53,10 +53,12 @@ class SessionState(rx.State):
         path = self.router.url.path or "/"
         return rx.redirect(f"/login?next={path}")
 
-    def _subscribe_live(self, *topics: str) -> None:
-        """Have `live` push this tab a reload when what it shows changes (header badge included)."""
+    def _subscribe_live(self, *topics: str, read_at: float | None = None) -> None:
+        """Have `live` push this tab a reload when what it shows changes (header badge included).
+        `read_at`: when this reload began reading (time.monotonic()), so `live` can skip a push
+        for a change the page read already."""
         mine = {f"user:{self.user_id}"} if self.user_id else set()
-        live.subscribe(self.router.session.client_token, type(self), mine | set(topics))
+        live.subscribe(self.router.session.client_token, type(self), mine | set(topics), read_at=read_at)
 
     def _live_reload(self) -> None:
         """Called by `live` inside `app.modify_state`: read what this page shows again.

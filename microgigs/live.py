@@ -20,6 +20,7 @@ over Redis pub/sub on channel `microgigs:live` (see `_redis_fanout`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import os
@@ -156,6 +157,39 @@ def _spawn(token: str, state_cls: type) -> None:
     task = asyncio.get_running_loop().create_task(_push(token, state_cls))
     _running.add(task)
     task.add_done_callback(_running.discard)
+    # An event handler that committed may wait for these before its own reload (see `settle`).
+    spawned = _spawned_here.get(None)
+    if spawned is not None:
+        spawned.append((token, task))
+
+
+# The pushes started by commits in the running event handler (set by `settle`'s caller's context).
+_spawned_here: contextvars.ContextVar[list[tuple[str, asyncio.Task]] | None] = contextvars.ContextVar("live_spawned_here")
+
+
+def watch_pushes() -> None:
+    """Start collecting the pushes this event handler's commits start (call before the commit)."""
+    _spawned_here.set([])
+
+
+def stop_watching() -> None:
+    _spawned_here.set(None)
+
+
+async def settle(own_token: str, timeout: float = 0.1) -> None:
+    """Let the pushes this handler's commit started (to the other tabs) run and reach their sockets
+    before the handler goes on, e.g. to reload its own page (CPU the other side should not wait
+    for). Never waits for this tab's own push (it needs the lock this handler holds), and at most
+    `timeout` seconds: a tab busy with an event of its own is pushed to after that."""
+    spawned = _spawned_here.get(None) or []
+    _spawned_here.set(None)
+    others = [task for token, task in spawned if token != own_token and not task.done()]
+    if others:
+        await asyncio.wait(others, timeout=timeout)
+    # Each push queued its delta on its socket; the websocket writer tasks send it in the next
+    # few loop turns.
+    for _ in range(3):
+        await asyncio.sleep(0)
 
 
 def _connected(token: str) -> bool:

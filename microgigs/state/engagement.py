@@ -9,7 +9,7 @@ import time
 
 import reflex as rx
 
-from microgigs import timings
+from microgigs import live, timings
 from microgigs.db import session_scope
 from microgigs.services import closing, dashboards, engagements, evidence, hiring, milestones
 from microgigs.services.dashboards import EngagementView
@@ -224,12 +224,12 @@ class EngagementState(SessionState):
         return redirect or cleared
 
     @rx.event
-    def approve(self, version: int):
+    async def approve(self, version: int):
         """Approve the version the page showed; the service pays the student.
 
-        A generator: once the approval is committed it yields, which sends this page its first
-        delta and gives the event loop a turn, so the pushes `live` queued at the commit (the
-        student's open page) go out before this page reloads itself."""
+        Once the approval is committed this handler sends its page a first delta and lets the
+        pushes `live` started at the commit (the student's open page) reach their sockets before
+        this page reloads itself: the other side does not wait for this page's reload."""
         self.review_errors = {}
         self.notice = ""
         expected = _version(version)
@@ -238,6 +238,7 @@ class EngagementState(SessionState):
             yield self._reload()
             return
         redirect = None
+        live.watch_pushes()
         try:
             with timings.phase("approve.handler_db"), session_scope() as session:
                 with timings.phase("approve.actor"):
@@ -246,14 +247,27 @@ class EngagementState(SessionState):
                     redirect = self._sign_in_redirect()
                 else:
                     with timings.phase("approve.service"):
-                        engagements.approve(session, actor, self._engagement_id(), expected_version=expected)
+                        engagements.approve(session, actor, self._engagement_id(), expected_version=expected, credential_now=False)
         except DomainError as error:
             self.review_errors = field_errors(error)
+        if redirect is not None or self.review_errors:
+            live.stop_watching()  # nothing was committed
         if redirect is not None:
             yield redirect
             return
         if not self.review_errors:
-            yield  # committed: the student's push first
+            yield  # committed: this page's first delta ...
+            with timings.phase("approve.settle"):
+                await live.settle(self.router.session.client_token)  # ... and the student's push
+            # Then what the student's page does not show: the credential (a job completes it if
+            # this process stops here).
+            try:
+                with timings.phase("approve.credential_after"), session_scope() as session:
+                    actor = self._actor(session)
+                    if actor is not None:
+                        engagements.issue_credential(session, actor, self._engagement_id())
+            except DomainError as error:
+                self.review_errors = field_errors(error)
         with timings.phase("approve.own_reload"):
             yield self._reload()
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from microgigs.db import session_scope
 from microgigs.models import utcnow
-from microgigs.services import closing, engagements, payments, reminders
+from microgigs.services import closing, credentials, engagements, payments, reminders
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -35,6 +35,8 @@ JOBS: list[Job] = [
     Job("remind students before application deadlines", reminders.application_deadlines),
     # Same idempotency key on every try: a payout that did go through is never sent twice.
     Job("retry payouts that timed out or waited for an account", payments.retry_payouts),
+    # Approval signs the credential just after its own commit; this catches one an interrupted process left.
+    Job("issue credentials for approved work", credentials.issue_missing),
 ]
 
 

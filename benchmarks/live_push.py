@@ -244,7 +244,7 @@ def measure(browser, url: str, engagements: list[tuple[int, str]], probe: bool =
 def phase_table(log_text: str) -> dict[str, tuple[list[float], list[float]]]:
     """The server's `timing phase=... wall_ms=... cpu_ms=...` lines, by phase: (wall, cpu)."""
     phases: dict[str, tuple[list[float], list[float]]] = {}
-    for match in re.finditer(r"^timing phase=(\S+) wall_ms=([\d.]+)(?: cpu_ms=([\d.]+))?", log_text, re.M):
+    for match in re.finditer(r"^timing phase=(\S+) wall_ms=([\d.]+)(?: cpu_ms=([\d.]+))?", log_text, re.MULTILINE):
         wall, cpu = phases.setdefault(match[1], ([], []))
         wall.append(float(match[2]))
         if match[3] is not None:

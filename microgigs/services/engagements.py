@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from microgigs import timings
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
-from microgigs import timings
 from microgigs.services import audit, credentials, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url

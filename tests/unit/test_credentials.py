@@ -168,7 +168,7 @@ def test_a_parsed_signing_key_is_reused_until_its_file_changes(session, monkeypa
     monkeypatch.setattr(signing.RSAKey, "import_key", lambda *a, **k: calls.append(1) or real(*a, **k))
     signing._import_key.cache_clear()
     for _ in range(3):
-        token, kid = store.sign({"hello": "world"})
+        token, _kid = store.sign({"hello": "world"})
         assert store.verify(token) == {"hello": "world"}
     assert len(calls) == 1
     # A new key (rotation) is a new file: parsed once too, and the old tokens still verify.

@@ -227,9 +227,9 @@ class EngagementState(SessionState):
     async def approve(self, version: int):
         """Approve the version the page showed; the service pays the student.
 
-        Once the approval is committed this handler sends its page a first delta and lets the
-        pushes `live` started at the commit (the student's open page) reach their sockets before
-        this page reloads itself: the other side does not wait for this page's reload."""
+        Once the approval is committed this handler lets the pushes `live` started at the commit
+        (the student's open page) reach their sockets before it reloads this page, and signs the
+        credential last: neither page waits for what it does not show."""
         self.review_errors = {}
         self.notice = ""
         expected = _version(version)
@@ -256,20 +256,23 @@ class EngagementState(SessionState):
             yield redirect
             return
         if not self.review_errors:
-            yield  # committed: this page's first delta ...
+            # Committed: the student's push first (awaiting it gives the loop to it; no delta to
+            # this page in between, whose redraw would compete with the student's for the CPU).
             with timings.phase("approve.settle"):
-                await live.settle(self.router.session.client_token)  # ... and the student's push
-            # Then what the student's page does not show: the credential (a job completes it if
-            # this process stops here).
+                await live.settle(self.router.session.client_token)
+        with timings.phase("approve.own_reload"):
+            redirect = self._reload()
+        yield redirect  # this page's delta (the paid state) goes out here
+        if redirect is None and not self.review_errors:
+            # Then what neither page shows: the credential (a job completes it if this process
+            # stops here).
             try:
                 with timings.phase("approve.credential_after"), session_scope() as session:
-                    actor = self._actor(session)
+                    actor = self._signed_in_user(session)  # no header vars: nothing more to send
                     if actor is not None:
                         engagements.issue_credential(session, actor, self._engagement_id())
             except DomainError as error:
                 self.review_errors = field_errors(error)
-        with timings.phase("approve.own_reload"):
-            yield self._reload()
 
     @rx.event
     def request_changes(self, version: int, form_data: dict):

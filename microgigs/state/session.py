@@ -39,9 +39,13 @@ class SessionState(rx.State):
     def is_manager(self) -> bool:
         return self.user_role == "manager"
 
+    def _signed_in_user(self, session: Session) -> User | None:
+        """The signed-in user for this event, or None; the header vars stay as they are."""
+        return accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))
+
     def _actor(self, session: Session) -> User | None:
         """The signed-in user for this event, or None. Also refreshes the header vars."""
-        user = accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))
+        user = self._signed_in_user(session)
         self.user_id = user.id if user else 0
         self.user_name = user.display_name if user else ""
         self.user_role = user.role if user else ""

@@ -11,6 +11,10 @@
   sends a delta), so pushes stay small.
 - Tokens whose websocket is gone are dropped at the next push; a page that reconnects runs
   its on_load again and so catches up.
+- A commit made on the app's loop (in an event handler) starts its push tasks at once; a
+  handler may `await settle(own_token)` to let them reach the other tabs' sockets before it
+  does more (the approve reloads its own page only then). A push to a page that began reading
+  the database after the change (`subscribe(..., read_at=...)`) is skipped: it shows it already.
 
 One worker keeps topic -> tokens in memory. With several workers (`redis_url` set) each
 worker keeps its own sockets' subscriptions, and notices are fanned out to every worker

@@ -10,9 +10,15 @@ delta back) as the baseline, and repeats everything with 200 other idle connecte
 (raw socket.io websocket clients in Reflex's /_event namespace, each with its own client
 token and session state on the server, answering pings).
 
-    .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200]
+    .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200] [--timings]
 
-Prints p50/p95 per case and the ratio of p95 to the baseline's p95.
+Prints p50/p95 per case and the ratio of p95 to the baseline's p95. "student page drawn" is
+when Playwright sees the paid state, which it looks for only after the manager's own frame
+came back; the two "page clock" rows stamp the same moments inside the student's page
+(Date.now(), the wall clock the script reads before the click): the frame's arrival, and the
+animation frame after the DOM first shows the paid state. With --timings the server runs with
+MICROGIGS_TIMINGS=1 (see microgigs/timings.py) and the script also prints each server-side
+phase (wall and CPU, p50/p95) per case, and the page's time from the frame to the paid DOM.
 """
 
 import argparse
@@ -154,10 +160,51 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
 
 
+# In the student's page, once armed (just before the click): when the frame that says "paid"
+# arrives, when the DOM first shows the paid state (a MutationObserver), and the start of the
+# next animation frame after that (the frame that paints it), on the page's clock (Date.now(),
+# the same wall clock as the script's time.time()).
+PAGE_PROBE = """
+(() => {
+  const Native = window.WebSocket;
+  window.__probe = {armed: false, frame: 0, dom: 0};
+  const shown = () => {
+    const probe = window.__probe;
+    probe.dom = performance.now();
+    probe.domEpoch = Date.now();
+    requestAnimationFrame(() => { probe.paintEpoch = Date.now(); });
+  };
+  const watch = () => {
+    const seen = () => document.body && document.body.innerText.includes('paid to');
+    if (seen()) { shown(); return; }
+    const observer = new MutationObserver(() => {
+      if (seen()) { shown(); observer.disconnect(); }
+    });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const probe = window.__probe;
+        if (probe.armed && probe.frame === 0 && typeof event.data === 'string' && event.data.includes('"paid"')) {
+          window.__probe.frame = performance.now(); window.__probe.frameEpoch = Date.now();
+          watch();
+        }
+      });
+    }
+  };
+})();
+"""
+
+
 def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list[float], ...]:
-    """(push to the student's socket, push until drawn, bare round trip, approve's own round trip), in ms."""
+    """(push to the student's socket, push until drawn, bare round trip, approve's own round trip,
+    in-page frame -> DOM, and on the page's own clock: click -> frame arrived, click -> painted), in ms."""
     manager = browser.new_context(base_url=url).new_page()
-    student = browser.new_context(base_url=url).new_page()
+    student_context = browser.new_context(base_url=url)
+    student_context.add_init_script(PAGE_PROBE)
+    student = student_context.new_page()
     sockets: dict[str, list] = {"manager": [], "student": []}
     manager.on("websocket", lambda ws: sockets["manager"].append(ws))
     student.on("websocket", lambda ws: sockets["student"].append(ws))
@@ -167,7 +214,7 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(re.compile(r"/dashboard"))
-    pushed, drawn, bare, own = [], [], [], []
+    pushed, drawn, bare, own, in_page, page_frame, page_painted = [], [], [], [], [], [], []
     for engagement_id, _ in engagements:
         for page in (manager, student):
             page.goto(f"/engagements/{engagement_id}")
@@ -182,25 +229,46 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
                 t0 = time.perf_counter()
                 manager.get_by_role("button", name="Send message").click()
             bare.append((time.perf_counter() - t0) * 1000)
+        student.evaluate("window.__probe = {armed: true, frame: 0, dom: 0}")
         # The push: the manager approves; the student's socket gets the delta, the page draws it.
         # The manager's own approve round trip is timed too: the push can't beat the event that causes it.
         with student_ws.expect_event("framereceived", predicate=lambda f: '"paid"' in str(f), timeout=15_000):
             with manager_ws.expect_event("framereceived", predicate=lambda f: '"paid"' in str(f), timeout=15_000):
+                epoch0 = time.time() * 1000  # the page's clock (Date.now()) is this wall clock
                 t0 = time.perf_counter()
                 approve.click()
             own.append((time.perf_counter() - t0) * 1000)
         pushed.append((time.perf_counter() - t0) * 1000)
         student.wait_for_function("document.body.innerText.includes('paid to')", polling="raf", timeout=15_000)
         drawn.append((time.perf_counter() - t0) * 1000)
+        student.wait_for_function("window.__probe.paintEpoch > 0", timeout=15_000)
+        frame, dom, frame_epoch, paint_epoch = student.evaluate(
+            "[window.__probe.frame, window.__probe.dom, window.__probe.frameEpoch, window.__probe.paintEpoch]"
+        )
+        in_page.append(dom - frame)
+        page_frame.append(frame_epoch - epoch0)
+        page_painted.append(paint_epoch - epoch0)
     manager.context.close()
     student.context.close()
-    return pushed, drawn, bare, own
+    return pushed, drawn, bare, own, in_page, page_frame, page_painted
+
+
+def phase_table(log_text: str) -> dict[str, tuple[list[float], list[float]]]:
+    """The server's `timing phase=... wall_ms=... cpu_ms=...` lines, by phase: (wall, cpu)."""
+    phases: dict[str, tuple[list[float], list[float]]] = {}
+    for match in re.finditer(r"^timing phase=(\S+) wall_ms=([\d.]+)(?: cpu_ms=([\d.]+))?", log_text, re.MULTILINE):
+        wall, cpu = phases.setdefault(match[1], ([], []))
+        wall.append(float(match[2]))
+        if match[3] is not None:
+            cpu.append(float(match[3]))
+    return phases
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--idle", type=int, default=200)
+    parser.add_argument("--timings", action="store_true", help="also print server-side phases and in-page draw time")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -210,6 +278,8 @@ def main() -> None:
     port = free_port()
     url = f"http://localhost:{port}"
     env = server_env(base, url)
+    if args.timings:
+        env["MICROGIGS_TIMINGS"] = "1"
     reflex = [sys.executable, "-m", "reflex"]
     subprocess.run([*reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -231,25 +301,48 @@ def main() -> None:
                 pass
             time.sleep(1)
         else:
-            raise SystemExit("the app did not start")
+            log.flush()
+            tail = (base / "server.log").read_text()[-3000:]
+            raise SystemExit(f"the app did not start; the end of its log:\n{tail}")
         chromium = os.environ.get("MICROGIGS_CHROMIUM") or "/usr/bin/chromium"
         rows = []
+        server_phases = []
+        log_path = base / "server.log"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
             print("case 1: no other sessions")
+            log.flush()
+            start = log_path.stat().st_size
             rows.append(("0 idle sessions", *measure(browser, url, engagements[: args.samples])))
+            log.flush()
+            server_phases.append(("0 idle sessions", log_path.read_text()[start:]))
             print(f"case 2: {args.idle} idle connected sessions")
             with IdleSessions(url, args.idle):
+                start = log_path.stat().st_size
                 rows.append((f"{args.idle} idle sessions", *measure(browser, url, engagements[args.samples :])))
+                server_phases.append((f"{args.idle} idle sessions", log_path.read_text()[start:]))
             browser.close()
+        if args.timings:
+            print()
+            print(f"{'case':<20} {'server-side phase':<34} {'n':>4} {'wall p50':>9} {'wall p95':>9} {'cpu p50':>8} {'cpu p95':>8}")
+            for name, text in server_phases:
+                for phase, (wall, cpu) in phase_table(text).items():
+                    cpu_cols = f"{statistics.median(cpu):>8.1f} {pct(cpu, 95):>8.1f}" if cpu else f"{'':>8} {'':>8}"
+                    print(f"{name:<20} {phase:<34} {len(wall):>4} {statistics.median(wall):>9.1f} {pct(wall, 95):>9.1f} {cpu_cols}")
+            for name, *_, in_page, _frame, _painted in rows:
+                print(f"{name:<20} {'in page: frame -> paid in DOM':<34} {len(in_page):>4} {statistics.median(in_page):>9.1f} {pct(in_page, 95):>9.1f}")
         print()
         print(f"{'case':<20} {'what':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / bare p95':>15}")
-        for name, pushed, drawn, bare, own in rows:
+        for name, pushed, drawn, bare, own, _, page_frame, page_painted in rows:
             print(f"{name:<20} {'bare event round trip':<32} {len(bare):>4} {statistics.median(bare):>8.1f} {pct(bare, 95):>8.1f} {'1.00':>15}")
             for what, values in (
                 ("approve -> manager's own socket", own),
                 ("approve -> student socket", pushed),
                 ("approve -> student page drawn", drawn),
+                # The same two moments on the student page's own clock, stamped inside the page
+                # (the rows above are when Playwright notices them, after the manager's frame).
+                ("  page clock: frame arrived", page_frame),
+                ("  page clock: painted", page_painted),
             ):
                 print(f"{name:<20} {what:<32} {len(values):>4} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f} {pct(values, 95) / pct(bare, 95):>15.2f}")
     finally:

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from microgigs import timings
 from microgigs.settings import get_settings
 
 
@@ -50,7 +51,8 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
+            with timings.phase("db.commit"):
+                session.commit()
         except Exception:
             session.rollback()
             raise

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from microgigs.db import session_scope
 from microgigs.models import utcnow
-from microgigs.services import closing, engagements, money, payments, reminders
+from microgigs.services import closing, credentials, engagements, money, payments, reminders
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -37,6 +37,8 @@ JOBS: list[Job] = [
     Job("retry payouts that timed out or waited for an account", payments.retry_payouts),
     # Once a UTC day (from settings.reconcile_hour_utc): the stored report /staff/money shows.
     Job("reconcile the ledger with the gateway nightly", money.nightly_reconciliation),
+    # Approval signs the credential just after its own commit; this catches one an interrupted process left.
+    Job("issue credentials for approved work", credentials.issue_missing),
 ]
 
 

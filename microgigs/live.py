@@ -11,6 +11,10 @@
   sends a delta), so pushes stay small.
 - Tokens whose websocket is gone are dropped at the next push; a page that reconnects runs
   its on_load again and so catches up.
+- A commit made on the app's loop (in an event handler) starts its push tasks at once; a
+  handler may `await settle(own_token)` to let them reach the other tabs' sockets before it
+  does more (the approve reloads its own page only then). A push to a page that began reading
+  the database after the change (`subscribe(..., read_at=...)`) is skipped: it shows it already.
 
 One worker keeps topic -> tokens in memory. With several workers (`redis_url` set) each
 worker keeps its own sockets' subscriptions, and notices are fanned out to every worker
@@ -20,13 +24,16 @@ over Redis pub/sub on channel `microgigs:live` (see `_redis_fanout`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import os
 import threading
+import time
 from collections import defaultdict
 from typing import Any
 
+from microgigs import timings
 from microgigs.services import changes
 
 log = logging.getLogger("microgigs.live")
@@ -40,11 +47,15 @@ _app: Any = None
 _loop: asyncio.AbstractEventLoop | None = None
 _redis: Any = None
 # Counted for tests and the benchmark.
-stats = {"published": 0, "pushed": 0, "dropped": 0, "coalesced": 0}
+stats = {"published": 0, "pushed": 0, "dropped": 0, "coalesced": 0, "skipped": 0}
 
 
-def subscribe(token: str, state_cls: type, topics: set[str] | list[str]) -> None:
-    """This tab now shows `state_cls`'s page about `topics` (replacing what it showed)."""
+def subscribe(token: str, state_cls: type, topics: set[str] | list[str], read_at: float | None = None) -> None:
+    """This tab now shows `state_cls`'s page about `topics` (replacing what it showed).
+
+    `read_at` (time.monotonic()) says when the page began reading what it shows from the
+    database: a push for a change committed before then is skipped, as the page already shows
+    it (e.g. the tab whose own event made the change and then reloaded itself)."""
     if not token:
         return
     wanted = frozenset(t for t in topics if t)
@@ -53,6 +64,8 @@ def subscribe(token: str, state_cls: type, topics: set[str] | list[str]) -> None
         _by_token[token] = (state_cls, wanted)
         for topic in wanted:
             _by_topic[topic].add(token)
+        if read_at is not None:
+            _read_at[token] = read_at
 
 
 def unsubscribe(token: str) -> None:
@@ -61,6 +74,7 @@ def unsubscribe(token: str) -> None:
 
 
 def _forget(token: str) -> None:
+    _read_at.pop(token, None)
     old = _by_token.pop(token, None)
     if old is None:
         return
@@ -83,6 +97,8 @@ def reset() -> None:
         _by_topic.clear()
         _by_token.clear()
         _queued.clear()
+        _read_at.clear()
+        _changed_at.clear()
 
 
 def publish(topics: frozenset[str] | set[str]) -> None:
@@ -104,26 +120,80 @@ def _deliver_local(topics) -> None:
         targets = {token: _by_token[token][0] for topic in topics for token in _by_topic.get(topic, ()) if token in _by_token}
     if not targets or _loop is None or _app is None:
         return
+    committed = time.monotonic()
     with _lock:
         # A tab whose push is scheduled but has not read the database yet will see this change
         # too: one push covers both (a burst of commits costs each tab one reload, not many).
         # Only a push for the same page: a tab that has moved on needs its new page reloaded.
         fresh = {token: cls for token, cls in targets.items() if _queued.get(token) is not cls}
         _queued.update(fresh)
+        _changed_at.update({token: committed for token in targets})
         stats["coalesced"] += len(targets) - len(fresh)
+    if timings.ENABLED:
+        now = time.perf_counter()
+        _scheduled_at.update({token: now for token in fresh})
+    try:
+        on_app_loop = asyncio.get_running_loop() is _loop
+    except RuntimeError:
+        on_app_loop = False
     for token, state_cls in fresh.items():
-        _loop.call_soon_threadsafe(_spawn, token, state_cls)
+        if on_app_loop:
+            # Committed inside an event handler (or a task) on the app's loop: create the push
+            # tasks now, so they are first in line when the handler next gives the loop a turn
+            # (see EngagementState.approve, which yields right after its commit).
+            _spawn(token, state_cls)
+        else:
+            _loop.call_soon_threadsafe(_spawn, token, state_cls)
 
 
 _running: set[asyncio.Task] = set()
 # Tabs with a push scheduled whose reload has not started yet, and the page state it will reload.
 _queued: dict[str, type] = {}
+# When the latest change a tab's pending push is for was committed, and when each tab's page last
+# began reading the database (time.monotonic()): a page that read after the change needs no push.
+_changed_at: dict[str, float] = {}
+_read_at: dict[str, float] = {}
+# With MICROGIGS_TIMINGS: when each tab's pending push was scheduled (the commit), for the timings.
+_scheduled_at: dict[str, float] = {}
 
 
 def _spawn(token: str, state_cls: type) -> None:
     task = asyncio.get_running_loop().create_task(_push(token, state_cls))
     _running.add(task)
     task.add_done_callback(_running.discard)
+    # An event handler that committed may wait for these before its own reload (see `settle`).
+    spawned = _spawned_here.get(None)
+    if spawned is not None:
+        spawned.append((token, task))
+
+
+# The pushes started by commits in the running event handler (set by `settle`'s caller's context).
+_spawned_here: contextvars.ContextVar[list[tuple[str, asyncio.Task]] | None] = contextvars.ContextVar("live_spawned_here")
+
+
+def watch_pushes() -> None:
+    """Start collecting the pushes this event handler's commits start (call before the commit)."""
+    _spawned_here.set([])
+
+
+def stop_watching() -> None:
+    _spawned_here.set(None)
+
+
+async def settle(own_token: str, timeout: float = 0.1) -> None:
+    """Let the pushes this handler's commit started (to the other tabs) run and reach their sockets
+    before the handler goes on, e.g. to reload its own page (CPU the other side should not wait
+    for). Never waits for this tab's own push (it needs the lock this handler holds), and at most
+    `timeout` seconds: a tab busy with an event of its own is pushed to after that."""
+    spawned = _spawned_here.get(None) or []
+    _spawned_here.set(None)
+    others = [task for token, task in spawned if token != own_token and not task.done()]
+    if others:
+        await asyncio.wait(others, timeout=timeout)
+    # Each push queued its delta on its socket; the websocket writer tasks send it in the next
+    # few loop turns.
+    for _ in range(3):
+        await asyncio.sleep(0)
 
 
 def _connected(token: str) -> bool:
@@ -139,6 +209,11 @@ def _connected(token: str) -> bool:
 async def _push(token: str, state_cls: type) -> None:
     import reflex as rx
 
+    started = time.perf_counter()
+    scheduled = _scheduled_at.pop(token, 0.0)
+    if scheduled:
+        timings.mark("push.waited_to_start", (started - scheduled) * 1000)
+
     if not _connected(token):
         with _lock:
             _queued.pop(token, None)
@@ -147,15 +222,33 @@ async def _push(token: str, state_cls: type) -> None:
         return
     try:
         async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+            timings.mark("push.state_locked", (time.perf_counter() - started) * 1000)
             # From here on this push reads the database: a change committed now needs a push of its own.
             with _lock:
                 _queued.pop(token, None)
+                changed = _changed_at.pop(token, None)
+                shown = _by_token.get(token)
+                up_to_date = (
+                    changed is not None and shown is not None and shown[0] is state_cls and _read_at.get(token, -1.0) > changed
+                )
+            if up_to_date:
+                # The page read the database after the change (its own event reloaded it while
+                # this push waited for the tab): nothing to do, no delta.
+                stats["skipped"] += 1
+                return
             state = await root.get_state(state_cls)
             reload = getattr(state, "_live_reload", None)
+            role = getattr(state, "user_role", "") or "visitor"  # timings only: whose page
             if reload is not None:
-                result = reload()
-                if asyncio.iscoroutine(result):
-                    await result
+                with timings.phase(f"push.reload:{role}"):
+                    result = reload()
+                    if asyncio.iscoroutine(result):
+                        await result
+            reloaded = time.perf_counter()
+        # Leaving modify_state computes the delta and emits it to the tab's socket.
+        timings.mark(f"push.delta_and_emit:{role}", (time.perf_counter() - reloaded) * 1000)
+        if scheduled:
+            timings.mark(f"push.commit_to_emitted:{role}", (time.perf_counter() - scheduled) * 1000)
         stats["pushed"] += 1
     except Exception:  # noqa: BLE001  (one broken tab must not stop the others)
         log.exception("live push to %s failed", token)

@@ -114,6 +114,20 @@ def issue_for_engagement(session: Session, engagement: Engagement) -> Credential
     return credential
 
 
+def issue_missing(session: Session, now=None) -> int:
+    """Job: sign the credential of every approved or paid engagement that has none yet (approval
+    signs it right after its commit; this completes what an interrupted process left). Idempotent."""
+    missing = session.exec(
+        select(Engagement)
+        .outerjoin(Credential, Credential.engagement_id == Engagement.id)
+        .where(Engagement.status.in_(("approved", "paid")), Credential.id.is_(None))
+    ).all()
+    for engagement in missing:
+        issue_for_engagement(session, engagement)
+    session.flush()
+    return len(missing)
+
+
 @dataclass
 class Verification:
     status: str  # valid | invalid | revoked

@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from microgigs import timings
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, credentials, gigs, notifications, payments, policy
@@ -148,23 +149,48 @@ def _awaiting_review(session: Session, actor: User, engagement_id: int, expected
     return engagement, gig, submission
 
 
-def approve(session: Session, actor: User, engagement_id: int, expected_version: int | None = None) -> Engagement:
-    """Approve the latest version, then pay the student through the gateway."""
-    engagement, gig, submission = _awaiting_review(session, actor, engagement_id, expected_version)
+def approve(
+    session: Session, actor: User, engagement_id: int, expected_version: int | None = None, *, credential_now: bool = True
+) -> Engagement:
+    """Approve the latest version, then pay the student through the gateway.
+
+    The credential is signed in the same transaction, or with `credential_now=False` by a
+    separate `issue_credential` call after the commit (the workspace does that once the
+    student's page has its push); the credentials job issues any an interrupted process left."""
+    with timings.phase("approve.check"):
+        engagement, gig, submission = _awaiting_review(session, actor, engagement_id, expected_version)
     submission.decision = "approved"
     submission.decided_at = utcnow()
     session.add(submission)
     engagement.approved_at = utcnow()
     _move(session, actor, engagement, "approved")
-    if payments.pay_out(session, engagement):
-        audit.record(session, None, "engagement.paid", "engagement", engagement.id)
-        notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
-    else:  # the payout waits (payout account, or the gateway); payments tells the student what to do
-        notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved: {gig.title}; the payout is on its way", "/earnings", email=True)
-    credentials.issue_for_engagement(session, engagement)
-    _complete_gig_if_done(session, gig)
-    session.flush()
+    with timings.phase("approve.pay_out"):
+        paid = payments.pay_out(session, engagement)
+    with timings.phase("approve.notify"):
+        if paid:
+            audit.record(session, None, "engagement.paid", "engagement", engagement.id)
+            notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
+        else:  # the payout waits (payout account, or the gateway); payments tells the student what to do
+            notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved: {gig.title}; the payout is on its way", "/earnings", email=True)
+    if credential_now:
+        with timings.phase("approve.credential"):
+            credentials.issue_for_engagement(session, engagement)
+    with timings.phase("approve.complete_gig"):
+        _complete_gig_if_done(session, gig)
+    with timings.phase("approve.flush"):
+        session.flush()
     return engagement
+
+
+def issue_credential(session: Session, actor: User, engagement_id: int) -> None:
+    """The credential of approved work, signed after the approval's commit (see `approve`);
+    by one of the gig's managers or staff. A repeat, or work not approved, does nothing."""
+    engagement = get_engagement(session, actor, engagement_id)
+    gig = session.get(Gig, engagement.gig_id)
+    policy.require(policy.manages_gig(session, actor, gig) or policy.is_staff(actor), "Only the gig's managers can approve work.")
+    if engagement.status in ("approved", "paid"):
+        credentials.issue_for_engagement(session, engagement)
+        session.flush()
 
 
 def request_changes(session: Session, actor: User, engagement_id: int, comment: str, expected_version: int | None = None) -> Engagement:

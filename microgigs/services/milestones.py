@@ -25,8 +25,29 @@ PLANNABLE = ("funding", "active", "submitted", "changes_requested")
 CHECKABLE = ("active", "submitted", "changes_requested")
 
 
-def add_milestone(session: Session, actor: User, engagement_id: int, title: str, due_date: date | None, today: date | None = None) -> Milestone:
-    """One of the gig's managers adds a check-in point; the student is told."""
+def parse_date(value: date | str | None) -> date | None:
+    """A date from a form field ("YYYY-MM-DD", as a date input sends it), or None when it is not one."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def parse_done(value: bool | str | None) -> bool | None:
+    """The check-in's choice: True (done), False (not done yet), None when neither was chosen."""
+    if isinstance(value, bool):
+        return value
+    return {"yes": True, "no": False}.get(str(value or "").strip().lower())
+
+
+def add_milestone(
+    session: Session, actor: User, engagement_id: int, title: str, due_date: date | str | None, today: date | None = None
+) -> Milestone:
+    """One of the gig's managers adds a check-in point; the student is told.
+
+    `due_date` may be the form's text; a missing or malformed date is an error on "due_date"."""
     engagement = get_engagement(session, actor, engagement_id)
     gig = session.get(Gig, engagement.gig_id)
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers set milestones.")
@@ -39,7 +60,8 @@ def add_milestone(session: Session, actor: User, engagement_id: int, title: str,
     title = clean_text(title)
     check_length(errors, "title", title, label="what should be done by then", max_len=MAX_TITLE)
     today = today or date.today()
-    if not isinstance(due_date, date):
+    due_date = parse_date(due_date)
+    if due_date is None:
         errors["due_date"] = "Enter the date of this check-in."
     elif due_date < today:
         errors["due_date"] = "Choose today or a later date."
@@ -58,8 +80,10 @@ def add_milestone(session: Session, actor: User, engagement_id: int, title: str,
     return milestone
 
 
-def check_in(session: Session, actor: User, engagement_id: int, milestone_id: int, done: bool, note: str = "") -> Milestone:
-    """The student says where a milestone stands; the gig's managers are told."""
+def check_in(session: Session, actor: User, engagement_id: int, milestone_id: int, done: bool | str | None, note: str = "") -> Milestone:
+    """The student says where a milestone stands; the gig's managers are told.
+
+    `done` may be the form's choice ("yes" / "no"); neither is an error on "done"."""
     engagement = get_engagement(session, actor, engagement_id)
     policy.require(actor.id == engagement.student_id, "Only the student doing the work checks in on milestones.")
     milestone = _milestone_of(session, engagement, milestone_id)
@@ -69,6 +93,9 @@ def check_in(session: Session, actor: User, engagement_id: int, milestone_id: in
             if engagement.status == "funding"
             else "Check-ins are closed: the work is approved or cancelled."
         )
+    done = parse_done(done)
+    if done is None:
+        raise DomainError("Choose done or not done yet.", "done")
     note = clean_text(note)
     errors: dict[str, str] = {}
     check_length(errors, "note", note, label="what is holding it up", max_len=MAX_NOTE, required=not done)

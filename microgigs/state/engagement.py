@@ -5,8 +5,11 @@ approves (which pays the student) or requests changes. Both decisions carry the 
 page showed, so a stale page gets the service's "a newer version has arrived" message.
 """
 
+import time
+
 import reflex as rx
 
+from microgigs import live, timings
 from microgigs.db import session_scope
 from microgigs.services import closing, dashboards, engagements, evidence, hiring, milestones
 from microgigs.services.dashboards import EngagementView
@@ -144,13 +147,14 @@ class EngagementState(SessionState):
         self.view = view
 
     def _reload(self, record_view: bool = False):
+        started = time.monotonic()  # what this reads includes every change committed before now
         with session_scope() as session:
             actor = self._actor(session)
             if actor is None:
                 return self._sign_in_redirect()
             self._load(session, actor, record_view)
         if self.found:
-            self._subscribe_live(f"engagement:{self.view.id}")
+            self._subscribe_live(f"engagement:{self.view.id}", read_at=started)
         return None
 
     def _live_reload(self) -> None:
@@ -220,23 +224,55 @@ class EngagementState(SessionState):
         return redirect or cleared
 
     @rx.event
-    def approve(self, version: int):
-        """Approve the version the page showed; the service pays the student."""
+    async def approve(self, version: int):
+        """Approve the version the page showed; the service pays the student.
+
+        Once the approval is committed this handler lets the pushes `live` started at the commit
+        (the student's open page) reach their sockets before it reloads this page, and signs the
+        credential last: neither page waits for what it does not show."""
         self.review_errors = {}
         self.notice = ""
         expected = _version(version)
         if expected is None:
             self.review_errors = {"form": "Reload the page and try again."}
-            return self._reload()
+            yield self._reload()
+            return
+        redirect = None
+        live.watch_pushes()
         try:
-            with session_scope() as session:
-                actor = self._actor(session)
+            with timings.phase("approve.handler_db"), session_scope() as session:
+                with timings.phase("approve.actor"):
+                    actor = self._actor(session)
                 if actor is None:
-                    return self._sign_in_redirect()
-                engagements.approve(session, actor, self._engagement_id(), expected_version=expected)
+                    redirect = self._sign_in_redirect()
+                else:
+                    with timings.phase("approve.service"):
+                        engagements.approve(session, actor, self._engagement_id(), expected_version=expected, credential_now=False)
         except DomainError as error:
             self.review_errors = field_errors(error)
-        return self._reload()
+        if redirect is not None or self.review_errors:
+            live.stop_watching()  # nothing was committed
+        if redirect is not None:
+            yield redirect
+            return
+        if not self.review_errors:
+            # Committed: the student's push first (awaiting it gives the loop to it; no delta to
+            # this page in between, whose redraw would compete with the student's for the CPU).
+            with timings.phase("approve.settle"):
+                await live.settle(self.router.session.client_token)
+        with timings.phase("approve.own_reload"):
+            redirect = self._reload()
+        yield redirect  # this page's delta (the paid state) goes out here
+        if redirect is None and not self.review_errors:
+            # Then what neither page shows: the credential (a job completes it if this process
+            # stops here).
+            try:
+                with timings.phase("approve.credential_after"), session_scope() as session:
+                    actor = self._signed_in_user(session)  # no header vars: nothing more to send
+                    if actor is not None:
+                        engagements.issue_credential(session, actor, self._engagement_id())
+            except DomainError as error:
+                self.review_errors = field_errors(error)
 
     @rx.event
     def request_changes(self, version: int, form_data: dict):
@@ -269,7 +305,7 @@ class EngagementState(SessionState):
         self.message_errors = {}
         form_data = form_data or {}
         try:
-            with session_scope() as session:
+            with timings.phase("message.handler_db"), session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
@@ -277,7 +313,8 @@ class EngagementState(SessionState):
             self.message_key += 1
         except DomainError as error:
             self.message_errors = field_errors(error)
-        return self._reload()
+        with timings.phase("message.own_reload"):
+            return self._reload()
 
     @rx.var
     def can_request_extension(self) -> bool:
@@ -401,22 +438,19 @@ class EngagementState(SessionState):
 
     @rx.event
     def add_milestone(self, form_data: dict):
-        """A manager adds a check-in point (title and date); the student sees it at once."""
-        from datetime import date
-
+        """A manager adds a check-in point (title and date); the student sees it at once.
+        The service reads and checks the form's date."""
         self.milestone_errors = {}
         self.notice = ""
         form_data = form_data or {}
-        try:
-            due = date.fromisoformat(str(form_data.get("milestone_due_date", "")).strip())
-        except ValueError:
-            due = None
         try:
             with session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                milestones.add_milestone(session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), due)
+                milestones.add_milestone(
+                    session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), str(form_data.get("milestone_due_date", ""))
+                )
             self.notice = "Milestone added. The student has been told."
             self.milestone_key += 1
         except DomainError as error:
@@ -428,7 +462,7 @@ class EngagementState(SessionState):
     @rx.event
     def check_in(self, form_data: dict):
         """The student's check-in on one milestone (named by the form's hidden milestone_id):
-        done or not yet, and a note."""
+        done or not yet, and a note; the service reads and checks the choice."""
         self.checkin_errors = {}
         self.notice = ""
         form_data = form_data or {}
@@ -438,16 +472,14 @@ class EngagementState(SessionState):
         except ValueError:
             self.checkin_errors = {"form": "Reload the page and try again."}
             return self._reload()
-        done = str(form_data.get("done", "")).strip()
-        if done not in ("yes", "no"):
-            self.checkin_errors = {key: "Choose done or not done yet."}
-            return self._reload()
         try:
             with session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                milestones.check_in(session, actor, self._engagement_id(), milestone_id, done == "yes", str(form_data.get("note", "")))
+                milestones.check_in(
+                    session, actor, self._engagement_id(), milestone_id, str(form_data.get("done", "")), str(form_data.get("note", ""))
+                )
             self.notice = "Check-in saved. The manager has been told."
             self.checkin_key += 1
         except DomainError as error:

@@ -39,9 +39,13 @@ class SessionState(rx.State):
     def is_manager(self) -> bool:
         return self.user_role == "manager"
 
+    def _signed_in_user(self, session: Session) -> User | None:
+        """The signed-in user for this event, or None; the header vars stay as they are."""
+        return accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))
+
     def _actor(self, session: Session) -> User | None:
         """The signed-in user for this event, or None. Also refreshes the header vars."""
-        user = accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))
+        user = self._signed_in_user(session)
         self.user_id = user.id if user else 0
         self.user_name = user.display_name if user else ""
         self.user_role = user.role if user else ""
@@ -53,10 +57,12 @@ class SessionState(rx.State):
         path = self.router.url.path or "/"
         return rx.redirect(f"/login?next={path}")
 
-    def _subscribe_live(self, *topics: str) -> None:
-        """Have `live` push this tab a reload when what it shows changes (header badge included)."""
+    def _subscribe_live(self, *topics: str, read_at: float | None = None) -> None:
+        """Have `live` push this tab a reload when what it shows changes (header badge included).
+        `read_at`: when this reload began reading (time.monotonic()), so `live` can skip a push
+        for a change the page read already."""
         mine = {f"user:{self.user_id}"} if self.user_id else set()
-        live.subscribe(self.router.session.client_token, type(self), mine | set(topics))
+        live.subscribe(self.router.session.client_token, type(self), mine | set(topics), read_at=read_at)
 
     def _live_reload(self) -> None:
         """Called by `live` inside `app.modify_state`: read what this page shows again.

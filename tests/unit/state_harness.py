@@ -38,10 +38,18 @@ def session_token(session, user) -> str:
 
 
 def run_handler(handler: str, state, *args):
-    """Call an event handler's function as Reflex would. A generator runs to its end and its last
-    event is returned; a coroutine runs in a thread of its own (the browser tests' Playwright keeps
+    """Call an event handler's function as Reflex would. A generator (async too) runs to its end and
+    its last event is returned; a coroutine runs in a thread of its own (the browser tests' Playwright keeps
     an event loop running in this one)."""
     result = getattr(type(state), handler).fn(state, *args)
+    if inspect.isasyncgen(result):
+
+        async def drain():
+            return [event async for event in result]
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            events = [event for event in pool.submit(asyncio.run, drain()).result() if event is not None]
+        return events[-1] if events else None
     if inspect.isgenerator(result):
         events = [event for event in result if event is not None]
         return events[-1] if events else None

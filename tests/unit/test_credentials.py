@@ -129,3 +129,51 @@ def test_students_list_only_their_own(session, make, approved):
     assert credentials.credentials_of_student(session, make.student()) == []
     with pytest.raises(NotAllowed):
         credentials.credentials_of_student(session, approved.employer.manager)
+
+
+def test_approval_can_leave_the_credential_to_a_second_step_or_the_job(session, make):
+    """The workspace signs the credential just after the approval's commit (so the student's page
+    is pushed first); a process that stops in between leaves it to the credentials job."""
+    from microgigs import jobs
+
+    first, second = make.hired(title="First"), make.hired(title="Second")
+    for hired in (first, second):
+        make.submit(hired)
+        engagements.approve(session, hired.employer.manager, hired.engagement.id, credential_now=False)
+        assert issued(session, hired) is None
+    # Only someone who may approve signs it; the student or another employer's manager may not.
+    with pytest.raises(NotAllowed):
+        engagements.issue_credential(session, first.student, first.engagement.id)
+    with pytest.raises(DomainError, match="not found"):
+        engagements.issue_credential(session, second.employer.manager, first.engagement.id)
+    engagements.issue_credential(session, first.employer.manager, first.engagement.id)
+    engagements.issue_credential(session, first.employer.manager, first.engagement.id)  # a repeat: nothing more
+    assert issued(session, first) is not None and issued(session, second) is None
+    # The job issues what is missing, once.
+    assert credentials.issue_missing(session) == 1
+    assert issued(session, second) is not None
+    assert credentials.issue_missing(session) == 0
+    assert len(session.exec(select(Credential)).all()) == 2
+    assert any(job.run is credentials.issue_missing for job in jobs.JOBS)
+
+
+def test_a_parsed_signing_key_is_reused_until_its_file_changes(session, monkeypatch):
+    """Parsing a PEM private key costs tens of ms (the RSA key check): each key file is parsed once."""
+    from microgigs.integrations import signing
+
+    store = credentials.key_store()
+    store.signing_key()
+    calls = []
+    real = RSAKey.import_key
+    monkeypatch.setattr(signing.RSAKey, "import_key", lambda *a, **k: calls.append(1) or real(*a, **k))
+    signing._import_key.cache_clear()
+    for _ in range(3):
+        token, _kid = store.sign({"hello": "world"})
+        assert store.verify(token) == {"hello": "world"}
+    assert len(calls) == 1
+    # A new key (rotation) is a new file: parsed once too, and the old tokens still verify.
+    store.rotate()
+    store.sign({"n": 1})
+    store.sign({"n": 2})
+    assert len(calls) == 2
+    assert store.verify(token) == {"hello": "world"}

@@ -200,6 +200,47 @@ def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch)
     live.reset()
 
 
+def test_a_push_to_a_page_that_read_after_the_change_is_skipped(monkeypatch):
+    """The tab whose own event made the change reloads itself after the commit: the push queued
+    for it at the commit then has nothing to add. A page that read before the change is reloaded."""
+    import time
+
+    import reflex as rx
+
+    live.reset()
+
+    class Page:
+        reloads = 0
+
+        def _live_reload(self):
+            Page.reloads += 1
+
+    monkeypatch.setattr(rx, "BaseStateToken", lambda **kwargs: kwargs)
+    monkeypatch.setattr(live, "_app", _FakeApp(Page()))
+    monkeypatch.setattr(live, "_loop", None)
+    before = live.stats["skipped"]
+
+    async def scenario():
+        monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
+        live.subscribe("tab-1", Page, {"engagement:1"}, read_at=time.monotonic())
+        live.publish(frozenset({"engagement:1"}))  # a change after the page's read: pushed
+        await asyncio.sleep(0.05)
+        assert Page.reloads == 1
+        live.publish(frozenset({"engagement:1"}))  # the tab's own commit ...
+        live.subscribe("tab-1", Page, {"engagement:1"}, read_at=time.monotonic())  # ... and its own reload
+        await asyncio.sleep(0.05)
+        assert Page.reloads == 1  # skipped
+        live.publish(frozenset({"engagement:1"}))
+        live.subscribe("tab-1", Page, {"engagement:1"})  # a page that does not say when it read
+        await asyncio.sleep(0.05)
+        assert Page.reloads == 2
+
+    run_async(scenario())
+    assert live.stats["skipped"] - before == 1
+    assert live._queued == {} and live._changed_at == {}
+    live.reset()
+
+
 def test_a_push_to_an_open_workspace_reads_it_in_few_queries(app_db, make):
     """What each push costs the database: the person behind the tab (session + user in one query,
     the unread count) and the workspace (no repeated look-ups)."""

@@ -90,6 +90,48 @@ def test_bad_milestone_input_gets_a_message_per_field_and_writes_nothing(session
     assert m.status == "open"
 
 
+def test_the_service_reads_the_forms_date_and_done_choice(session, make):
+    """What the page's form sends (text) is checked by the service, with the field it belongs to."""
+    hired = make.hired()
+    e, manager = hired.engagement, hired.employer.manager
+    for text in ("", "   ", "someday", "2026-02-30", "31/12/2026"):
+        with pytest.raises(ValidationFailed) as bad:
+            milestones.add_milestone(session, manager, e.id, "Data cleaned", text)
+        assert bad.value.errors == {"due_date": "Enter the date of this check-in."}, text
+    assert session.exec(select(Milestone)).all() == []
+    when = date.today() + timedelta(days=3)
+    m = milestones.add_milestone(session, manager, e.id, "Data cleaned", f" {when.isoformat()} ")
+    assert m.due_date == when
+
+    for choice in ("", "maybe", None, "done"):
+        with pytest.raises(DomainError) as neither:
+            milestones.check_in(session, hired.student, e.id, m.id, choice, "A note.")
+        assert (neither.value.field, neither.value.message) == ("done", "Choose done or not done yet."), choice
+    assert m.status == "open" and m.checked_in_at is None
+    milestones.check_in(session, hired.student, e.id, m.id, "no", "Waiting for the export.")
+    assert m.status == "not_done"
+    milestones.check_in(session, hired.student, e.id, m.id, "yes")
+    assert m.status == "done"
+
+
+def test_the_choice_is_checked_after_who_is_acting(session, make):
+    """A stranger sending no choice at all learns nothing but "not found"."""
+    hired = make.hired()
+    m = milestones.add_milestone(session, hired.employer.manager, hired.engagement.id, "Data cleaned", date.today())
+    with pytest.raises(DomainError, match="not found"):
+        milestones.check_in(session, make.student(), hired.engagement.id, m.id, "")
+    with pytest.raises(NotAllowed):
+        milestones.check_in(session, hired.employer.manager, hired.engagement.id, m.id, "")
+
+
+def test_parse_helpers():
+    assert milestones.parse_date(date(2026, 12, 1)) == date(2026, 12, 1)
+    assert milestones.parse_date("2026-12-01") == date(2026, 12, 1)
+    assert milestones.parse_date("tomorrow") is None and milestones.parse_date(None) is None
+    assert (milestones.parse_done("yes"), milestones.parse_done(" NO "), milestones.parse_done(True)) == (True, False, True)
+    assert milestones.parse_done("") is None and milestones.parse_done("1") is None
+
+
 def test_at_most_twenty_milestones(session, make):
     hired = make.hired()
     for i in range(milestones.MAX_MILESTONES):

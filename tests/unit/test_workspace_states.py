@@ -15,6 +15,7 @@ from microgigs.models import Application, Engagement, Submission
 from microgigs.state.dashboard import DashboardState
 from microgigs.state.engagement import EngagementState, field_errors
 from microgigs.state.manage_gig import ManageGigState, id_from_path
+from microgigs.services import credentials
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from tests.unit.state_harness import redirect_path as _redirect_path
@@ -233,6 +234,9 @@ def test_manager_approves_the_version_shown_and_the_student_sees_it_paid(app_db,
     student = _state(EngagementState, url, _token(app_db, hired.student))
     _run("load_engagement", student)
     assert student.view.status == "paid" and not student.can_submit
+    # The credential is signed after the approval's commit, within the same click.
+    app_db.expire_all()
+    assert credentials.engagement_credential(app_db, hired.engagement.id) is not None
 
 
 def test_request_changes_reopens_the_form_for_the_student(app_db, make):

@@ -12,7 +12,13 @@ def verification_result(result) -> rx.Component:
     return rx.cond(
         result.status != "",
         rx.callout.root(
-            rx.callout.icon(rx.icon(rx.cond(result.status == "valid", "badge-check", "circle-x"), aria_hidden="true")),
+            rx.callout.icon(
+                rx.cond(
+                    result.status == "valid",
+                    rx.icon("badge-check", aria_hidden="true"),
+                    rx.icon("circle-x", aria_hidden="true"),
+                )
+            ),
             rx.vstack(
                 rx.heading(rx.match(result.status, *STATUS_TEXT.items(), "Result"), as_="h2", size="4"),
                 rx.text(result.message),

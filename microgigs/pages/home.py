@@ -10,19 +10,28 @@ from microgigs.services.gigs import CATEGORIES
 from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
 
 
+# Native <select>s: the phone's own picker, and cheap to draw. A Radix select mounts every one
+# of its items even while closed (the employer list can hold hundreds), which made the board
+# slower to appear on a first visit.
+NATIVE_SELECT_STYLE = {
+    "width": "100%",
+    "min_height": "var(--space-6)",
+    "padding": "0 var(--space-2)",
+    "font_size": "var(--font-size-2)",
+    "color": "var(--gray-12)",
+    "background": "var(--color-surface)",
+    "border": "1px solid var(--gray-a8)",
+    "border_radius": "var(--radius-2)",
+}
+
+
 def _select(label: str, name: str, default, options, *, dynamic=None) -> rx.Component:
-    items = [rx.select.item(text, value=value) for value, text in options]
+    choices = [rx.el.option(text, value=value) for value, text in options]
     if dynamic is not None:
-        items.append(rx.foreach(dynamic, lambda c: rx.select.item(c.text, value=c.value)))
+        choices.append(rx.foreach(dynamic, lambda c: rx.el.option(c.text, value=c.value)))
     return rx.box(
         field_label(label, name),
-        rx.select.root(
-            rx.select.trigger(id=field_id(name), width="100%"),
-            rx.select.content(*items, position="popper"),
-            name=name,
-            default_value=default,
-            size="2",
-        ),
+        rx.el.select(*choices, id=field_id(name), name=name, default_value=default, style=NATIVE_SELECT_STYLE),
         flex="1 1 10rem",
         min_width="0",
     )

@@ -114,11 +114,9 @@ def test_untrusted_employer_gig_is_approved_by_staff_and_found_on_a_phone(new_co
     loaded(student)
     student.get_by_label("Search gigs").fill(f"pollinator {token}")
     student.get_by_text("Filters and sort").click()
-    student.get_by_label("Category").click()
-    student.get_by_role("option", name="Research", exact=True).click()
+    student.get_by_label("Category").select_option(label="Research")
     student.get_by_label("Pay from ($)").fill("500")
-    student.get_by_label("Sort by").click()
-    student.get_by_role("option", name="Highest pay").click()
+    student.get_by_label("Sort by").select_option(label="Highest pay")
     student.get_by_role("button", name="Search").click()
     student.wait_for_url(re.compile(r"pay_min=500"))
     assert "sort=pay" in student.url and "category=Research" in student.url

@@ -319,14 +319,12 @@ def search_gigs(
         conditions.append(SEARCH_DOCUMENT.op("@@")(tsquery))
         rank = -func.ts_rank(SEARCH_DOCUMENT, tsquery)
 
-    # Which rows a query starts from. Counting starts from the smallest set of hits (words or
-    # skills) and looks each one up, or reads the board's index when there is no such set, and
-    # stops at the cap. The page reads the board's index in sort order and probes each row
-    # when the matches are many (the first page is found early); otherwise it starts from the
-    # smallest set and sorts what it finds. bm25 needs the full-text cursor, so a text search
-    # sorted by best match always starts from the words. `+ 0` keeps SQLite from starting
-    # from a set it should only probe.
-    smallest = "skills" if skill_ids else None  # a word search always starts from its words
+    # Which rows a query starts from. A word search on SQLite starts from its words (see
+    # _word_search). Otherwise counting starts from the skills' gigs when a skill is asked for,
+    # or reads the board's index, and stops at the cap; the page reads the board's index in
+    # sort order when the matches are many (the first page is found early), or else sorts
+    # what the count read. `+ 0` keeps SQLite from starting from a set it should only probe.
+    smallest = "skills" if skill_ids else None
     # Set by a word search that finds its words in most gigs (see _word_search).
     probe_each_row = {"words": False}
 

@@ -307,3 +307,12 @@ def check_accessible(page, context=None) -> None:
 def assert_accessible():
     """The checker as a fixture: `def test_x(page, assert_accessible): ...; assert_accessible(page)`."""
     return check_accessible
+
+
+def goto_ready(page, path: str) -> None:
+    """Open `path` and wait until the app has answered the page's first event on its websocket
+    (Reflex's hydrate): from then on a click reaches a handler. A click in the moment between
+    the served HTML and that answer can be lost, and a loaded machine stretches that moment."""
+    with page.expect_websocket() as opened:
+        page.goto(path)
+    opened.value.wait_for_event("framereceived", predicate=lambda frame: "delta" in str(frame), timeout=30_000)

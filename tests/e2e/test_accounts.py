@@ -7,6 +7,8 @@ import sqlite3
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import goto_ready
+
 DEMO_PASSWORD = "demo-password-2026"
 STAFF = "staff@demo.microgigs.test"
 PHONE = {"width": 375, "height": 812}
@@ -32,7 +34,7 @@ def last_link(app_server, to: str, pattern: str) -> str:
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
+    goto_ready(page, "/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

@@ -9,7 +9,7 @@ declining the other one reveals nothing and shows on that student's open dashboa
 import re
 import secrets
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from microgigs.db import make_engine
@@ -17,17 +17,10 @@ from microgigs.services import accounts, applications, gigs, profiles
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.profiles import StudentProfileInput
 from tests.e2e.app_data import app_session, demo_manager, survey_gig
+from tests.e2e.test_accounts import sign_in
 
 DEMO_PASSWORD = "demo-password-2026"
 LIVE = 5_000
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
 def _engine(data_dir):

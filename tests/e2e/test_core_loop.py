@@ -12,19 +12,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_accounts import finish_sign_up
+from tests.e2e.test_accounts import finish_sign_up, sign_in
 
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
 def sign_up_student(page: Page, app_server, name: str, email: str, password: str) -> None:

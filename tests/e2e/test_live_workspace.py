@@ -14,18 +14,11 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.app_data import funded_engagement
+from tests.e2e.test_accounts import sign_in
 
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
 LIVE = 5_000  # ms: "within a few seconds", with room for a busy 2-core machine
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
 def loaded(page: Page) -> None:

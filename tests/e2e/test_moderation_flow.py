@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_accounts import finish_sign_up
+from tests.e2e.test_accounts import finish_sign_up, sign_in
 
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
@@ -25,14 +25,6 @@ PHONE = {"width": 375, "height": 812}
 
 def loaded(page: Page) -> None:
     expect(page.get_by_text(re.compile(r"^Loading"))).to_have_count(0)
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
 def sign_up(page: Page, app_server, role: str, name: str, email: str, password: str, org: str = "") -> None:

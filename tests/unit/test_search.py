@@ -199,14 +199,19 @@ def test_naive_like_search_agrees_with_full_text(session, known):
         assert (fts.total, set(fts.gig_ids)) == (like.total, set(like.gig_ids))
 
 
-@BOTH
-def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make):
-    g, _, _ = known
+def student_with_skills(session, make, *names: str):
     student = make.student()
-    for name in ("Python", "SQL", "Figma"):
+    for name in names:
         skill = session.exec(select(Skill).where(Skill.name == name)).one()
         session.add(StudentSkill(user_id=student.id, skill_id=skill.id))
     session.flush()
+    return student
+
+
+@BOTH
+def test_recommended_for_ranks_by_skill_match_and_says_why(session, known, make):
+    g, _, _ = known
+    student = student_with_skills(session, make, "Python", "SQL", "Figma")
     recs = gigs.recommended_for(session, student)
     assert [r.card.id for r in recs] == [g["survey"].id, g["logo"].id]
     assert recs[0].reason.startswith("2 of 2 skills") and recs[1].reason.startswith("1 of 1 skills")
@@ -218,11 +223,7 @@ def test_recommendations_come_from_the_newest_open_gigs(session, known, make, mo
     """On a large board only the newest open gigs are ranked, so the cost does not grow with
     the board: a gig older than that window is not recommended even if it fits best."""
     g, _, _ = known
-    student = make.student()
-    for name in ("Python", "SQL", "Figma"):
-        skill = session.exec(select(Skill).where(Skill.name == name)).one()
-        session.add(StudentSkill(user_id=student.id, skill_id=skill.id))
-    session.flush()
+    student = student_with_skills(session, make, "Python", "SQL", "Figma")
     monkeypatch.setattr(gigs, "RECOMMEND_FROM_NEWEST", 3)  # survey (the oldest) falls out
     assert [r.card.id for r in gigs.recommended_for(session, student)] == [g["logo"].id]
 

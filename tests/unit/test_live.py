@@ -166,8 +166,8 @@ class _FakeApp:
         self.modify_state = modify_state
 
 
-def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch):
-    """Pushes still queued for a tab fold into one; a change after its reload began gets its own."""
+def counting_page(monkeypatch):
+    """A page class whose live reloads are counted, behind a fake app; the loop is set by the test."""
     import reflex as rx
 
     live.reset()
@@ -181,6 +181,12 @@ def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch)
     monkeypatch.setattr(rx, "BaseStateToken", lambda **kwargs: kwargs)
     monkeypatch.setattr(live, "_app", _FakeApp(Page()))
     monkeypatch.setattr(live, "_loop", None)
+    return Page
+
+
+def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch):
+    """Pushes still queued for a tab fold into one; a change after its reload began gets its own."""
+    Page = counting_page(monkeypatch)
     live.subscribe("tab-1", Page, {"engagement:1"})
     before = live.stats["coalesced"]
 
@@ -205,19 +211,7 @@ def test_a_push_to_a_page_that_read_after_the_change_is_skipped(monkeypatch):
     for it at the commit then has nothing to add. A page that read before the change is reloaded."""
     import time
 
-    import reflex as rx
-
-    live.reset()
-
-    class Page:
-        reloads = 0
-
-        def _live_reload(self):
-            Page.reloads += 1
-
-    monkeypatch.setattr(rx, "BaseStateToken", lambda **kwargs: kwargs)
-    monkeypatch.setattr(live, "_app", _FakeApp(Page()))
-    monkeypatch.setattr(live, "_loop", None)
+    Page = counting_page(monkeypatch)
     before = live.stats["skipped"]
 
     async def scenario():

@@ -72,7 +72,11 @@ def search_form() -> rx.Component:
                 width="100%",
             ),
             rx.el.details(
-                rx.el.summary("Filters and sort", style={"cursor": "pointer", "font_weight": "500", "padding": "0.25rem 0"}),
+                rx.el.summary(
+                    "Filters and sort",
+                    on_click=BoardState.show_filters,
+                    style={"cursor": "pointer", "font_weight": "500", "padding": "0.25rem 0"},
+                ),
                 rx.flex(
                     _select("Category", "category", BoardState.category, [(ALL, "All categories"), *[(c, c) for c in CATEGORIES]]),
                     _select("Where", "mode", BoardState.mode, MODE_CHOICES),
@@ -124,7 +128,7 @@ def save_button(card) -> rx.Component:
 
 
 def board_card(card) -> rx.Component:
-    return rx.vstack(gig_card(card), save_button(card), spacing="1", width="100%", align="end")
+    return rx.el.div(gig_card(card), save_button(card), class_name="board-card")
 
 
 def pagination() -> rx.Component:

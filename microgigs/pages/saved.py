@@ -8,12 +8,10 @@ from microgigs.state.saved import SavedState as S
 
 
 def saved_item(card) -> rx.Component:
-    return rx.vstack(
+    return rx.el.div(
         gig_card(card),
         rx.button("Remove", aria_label="Remove " + card.title + " from saved gigs", variant="soft", size="1", type="button", on_click=S.unsave(card.id)),
-        spacing="1",
-        width="100%",
-        align="end",
+        class_name="board-card",
     )
 
 

@@ -122,7 +122,10 @@ class BoardState(SessionState):
             actor = self._actor(session)
             skill_ids = gigs.student_skill_ids(session, actor)
             result = gigs.list_board(session, filters=filters, per_page=PER_PAGE, match_skill_ids=skill_ids)
-            self.employers = [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
+            # The employer select sits in the filter panel, closed on a plain visit: its options
+            # (hundreds on a busy board) wait until the panel is opened (show_filters).
+            if filters.has_filters or self.employers:
+                self.employers = self._employer_choices(session)
             show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
             recs = gigs.recommended_for(session, actor) if show_recommended else []
             self.saved_ids = [c.id for c in gigs.saved_cards(session, actor)] if self.is_student else []
@@ -149,6 +152,17 @@ class BoardState(SessionState):
         self.page_numbers = page_window(result.page, result.pages)
         self.save_error = ""
         self.loaded = True
+
+    @staticmethod
+    def _employer_choices(session) -> list[Choice]:
+        return [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
+
+    @rx.event
+    def show_filters(self):
+        """The filter panel was opened: fill its employer select."""
+        if not self.employers:
+            with session_scope() as session:
+                self.employers = self._employer_choices(session)
 
     @rx.event
     def set_query(self, value: str):

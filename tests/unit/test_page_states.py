@@ -314,3 +314,22 @@ def test_post_gig_can_save_a_draft(app_db, make):
     _run("post", state, form)
     assert state.errors == {} and state.submitted_status == "draft"
     assert app_db.exec(select(Gig).where(Gig.title == "Draft gig")).one().status == "draft"
+
+
+def test_board_lists_employers_only_once_the_filter_panel_is_opened(app_db, make):
+    """The employer select lives in the closed filter panel: a plain visit does not send (and
+    the page does not draw) its options; opening the panel, or a URL with filters, does."""
+    employer = make.employer("Northwind Studio")
+    make.gig(employer, title="Logo refresh")
+    app_db.commit()
+    names = lambda state: [choice.text for choice in state.employers]  # noqa: E731
+
+    plain = _state(BoardState, "/")
+    _run("load_board", plain)
+    assert plain.total == 1 and names(plain) == []
+    _run("show_filters", plain)
+    assert names(plain) == ["Northwind Studio"]
+
+    filtered = _state(BoardState, f"/?employer={employer.org.id}")
+    _run("load_board", filtered)
+    assert names(filtered) == ["Northwind Studio"] and filtered.employer == str(employer.org.id)

@@ -10,6 +10,21 @@ if settings.sqlalchemy_url.startswith("sqlite"):
     # SQLite creates the file but not its folder; `reflex db migrate` opens it before our code runs.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
+
+
+class RadixThemesWithoutDynamicImport(rx.plugins.RadixThemesPlugin):
+    """Radix Themes, not offered whole to dynamic components (which we don't use).
+
+    Reflex registers a plugin's frontend packages for `window.__reflex`; for Radix Themes that
+    is an import of its whole namespace, which stops the bundler from dropping unused
+    components: every page then loads all of Radix Themes (~280 kB) before it can draw. The
+    package itself is still installed, as every Radix component names it.
+    """
+
+    def get_frontend_dependencies(self, **context) -> tuple[str, ...]:
+        return ()
+
+
 config = rx.Config(
     app_name="microgigs",
     db_url=settings.sqlalchemy_url,
@@ -20,7 +35,7 @@ config = rx.Config(
     cors_allowed_origins=[settings.public_url.rstrip("/")],
     # Reflex 0.10 wants Radix Themes opted into explicitly; the theme lives here, not in rx.App.
     plugins=[
-        rx.plugins.RadixThemesPlugin(
+        RadixThemesWithoutDynamicImport(
             theme=rx.theme(accent_color="indigo", radius="medium", has_background=True),
         ),
     ],

@@ -209,6 +209,11 @@ class BoardQuery:
     def has_filters(self) -> bool:
         return bool(replace(self, page=1, sort="newest").to_params())
 
+    @property
+    def uses_filter_panel(self) -> bool:
+        """Something besides the words is chosen: a filter or a sort (the board's filter panel)."""
+        return bool(replace(self, q="", page=1).to_params())
+
 
 # Counting every match of a broad query costs as much as reading the whole board, so the
 # count stops a little past what the page links can show and the board says "500+" (25

@@ -100,6 +100,10 @@ class BoardState(SessionState):
         return BoardQuery.from_params(self.params).has_filters
 
     @rx.var
+    def filter_panel_open(self) -> bool:
+        return BoardQuery.from_params(self.params).uses_filter_panel
+
+    @rx.var
     def previous_url(self) -> str:
         return BoardQuery.from_params(self.params).url(page=self.page - 1)
 
@@ -122,9 +126,11 @@ class BoardState(SessionState):
             actor = self._actor(session)
             skill_ids = gigs.student_skill_ids(session, actor)
             result = gigs.list_board(session, filters=filters, per_page=PER_PAGE, match_skill_ids=skill_ids)
-            # The employer select sits in the filter panel, closed on a plain visit: its options
-            # (hundreds on a busy board) wait until the panel is opened (show_filters).
-            if filters.has_filters or self.employers:
+            # The employer select's options (hundreds on a busy board) are drawn only when needed,
+            # and after the page of gigs: at once for a URL naming an employer (the select shows
+            # that choice), once the page is drawn for an open filter panel (filter_panel_shown),
+            # and for a closed one when it is opened (show_filters).
+            if filters.employer is not None and not self.employers:
                 self.employers = self._employer_choices(session)
             show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
             recs = gigs.recommended_for(session, actor) if show_recommended else []
@@ -157,12 +163,22 @@ class BoardState(SessionState):
     def _employer_choices(session) -> list[Choice]:
         return [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
 
-    @rx.event
-    def show_filters(self):
-        """The filter panel was opened: fill its employer select."""
+    def _fill_employers(self) -> None:
         if not self.employers:
             with session_scope() as session:
                 self.employers = self._employer_choices(session)
+
+    @rx.event
+    def show_filters(self):
+        """The filter panel was opened: fill its employer select."""
+        self._fill_employers()
+
+    @rx.event
+    def filter_panel_shown(self):
+        """The filter panel is on the page (it mounts with the results): if it is open, fill its
+        employer select now, after the page of gigs has been drawn."""
+        if self.filter_panel_open:
+            self._fill_employers()
 
     @rx.event
     def set_query(self, value: str):

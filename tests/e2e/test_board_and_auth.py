@@ -113,6 +113,28 @@ def test_board_search_and_category_live_in_the_url_and_survive_reload(page, asse
     expect(page.get_by_text("No open gigs match your search.")).to_be_visible()
 
 
+def test_board_employer_filter_fills_when_opened_and_keeps_its_choice(page):
+    """The employer options are not sent with a plain visit; opening the panel brings them, and a
+    URL naming an employer shows that choice (and only its gigs) on a fresh load."""
+    page.goto("/")
+    _board_loaded(page)
+    employer = page.get_by_role("article").first.get_by_role("paragraph").first.inner_text()
+    expect(page.get_by_label("Employer").get_by_role("option")).to_have_count(1)  # "All employers"
+
+    page.get_by_text("Filters and sort").click()
+    page.get_by_label("Employer").select_option(label=employer)  # waits for the options to arrive
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(lambda url: "employer" in parse_qs(urlsplit(url).query))
+
+    page.reload()
+    _board_loaded(page)
+    expect(page.get_by_label("Employer").locator("option:checked")).to_have_text(employer)
+    cards = page.get_by_role("article")
+    expect(cards.first).to_contain_text(employer)
+    for card in cards.all():
+        expect(card.get_by_role("paragraph").first).to_have_text(employer)
+
+
 def test_board_and_gig_detail_at_phone_width_are_accessible(new_context, assert_accessible):
     page = new_context(viewport=PHONE).new_page()
     page.goto("/")

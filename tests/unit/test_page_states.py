@@ -316,20 +316,29 @@ def test_post_gig_can_save_a_draft(app_db, make):
     assert app_db.exec(select(Gig).where(Gig.title == "Draft gig")).one().status == "draft"
 
 
-def test_board_lists_employers_only_once_the_filter_panel_is_opened(app_db, make):
-    """The employer select lives in the closed filter panel: a plain visit does not send (and
-    the page does not draw) its options; opening the panel, or a URL with filters, does."""
+def test_board_lists_employers_only_when_the_filter_panel_shows_them(app_db, make):
+    """The employer select lives in the filter panel: a plain visit or a word search (panel
+    closed) does not send its options; opening the panel does; a URL with a filter (panel open)
+    gets them once the panel is on the page, after its gigs; a URL naming an employer at once."""
     employer = make.employer("Northwind Studio")
-    make.gig(employer, title="Logo refresh")
+    make.gig(employer, title="Logo refresh", category="Design")
     app_db.commit()
     names = lambda state: [choice.text for choice in state.employers]  # noqa: E731
 
-    plain = _state(BoardState, "/")
-    _run("load_board", plain)
-    assert plain.total == 1 and names(plain) == []
-    _run("show_filters", plain)
-    assert names(plain) == ["Northwind Studio"]
+    for url in ("/", "/?q=logo"):
+        closed = _state(BoardState, url)
+        _run("load_board", closed)
+        _run("filter_panel_shown", closed)
+        assert closed.total == 1 and names(closed) == [] and not closed.filter_panel_open
+    _run("show_filters", closed)
+    assert names(closed) == ["Northwind Studio"]
 
-    filtered = _state(BoardState, f"/?employer={employer.org.id}")
-    _run("load_board", filtered)
-    assert names(filtered) == ["Northwind Studio"] and filtered.employer == str(employer.org.id)
+    panel = _state(BoardState, "/?category=Design")
+    _run("load_board", panel)
+    assert panel.filter_panel_open and [c.title for c in panel.cards] == ["Logo refresh"] and names(panel) == []
+    _run("filter_panel_shown", panel)
+    assert names(panel) == ["Northwind Studio"]
+
+    chosen = _state(BoardState, f"/?employer={employer.org.id}")
+    _run("load_board", chosen)
+    assert names(chosen) == ["Northwind Studio"] and chosen.employer == str(employer.org.id)

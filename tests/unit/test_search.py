@@ -138,6 +138,8 @@ def test_url_round_trip():
     assert BoardQuery().url() == "/"
     assert BoardQuery(q="x").url(page=2) == "/?q=x&page=2"
     assert not BoardQuery(sort="pay", page=4).has_filters and BoardQuery(mode="remote").has_filters
+    assert BoardQuery(sort="pay").uses_filter_panel and BoardQuery(mode="remote").uses_filter_panel
+    assert not BoardQuery(q="logo", page=3).uses_filter_panel
 
 
 @settings(max_examples=60, deadline=None)

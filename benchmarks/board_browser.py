@@ -5,6 +5,11 @@ and the count shown). Prints p50/p95 for a cold visit (a new browser context: no
 and a warm one (the same tab loads another board URL), each on two clocks: the page's own
 (navigation start to the painted frame, as a user would see it) and the harness's (from
 Playwright's goto call until it learns the page is drawn, which adds its own round trips).
+
+The baseline, measured in the same rounds: a cold visit to the board's served HTML with its
+scripts taken out (header, heading and the same stylesheets, from a plain file server): what a
+new browser context costs on this machine before any of the app's code runs. This machine's
+speed varies from minute to minute (a shared host), so compare the app with that floor.
 Figures only; nothing is asserted.
 
     .venv/bin/python benchmarks/board_browser.py [--gigs 100000] [--rounds 10]
@@ -14,11 +19,15 @@ the frontend (a few minutes); the build is kept with the browser tests' in .pyte
 """
 
 import argparse
+import functools
+import http.server
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -95,6 +104,46 @@ def time_visit(page, url: str) -> tuple[float, float]:
     return page.evaluate("window.__boardDrawnAt"), harness
 
 
+# The shell page's frame after `load` (stylesheets applied, body parsed) is painted by the next.
+WATCH_SHELL = """addEventListener("load", () => requestAnimationFrame(() => requestAnimationFrame(() => {
+    window.__shellPaintedAt = performance.now();
+})));"""
+
+
+class _ShellServer(http.server.SimpleHTTPRequestHandler):
+    """The built client's files, and at /shell the board's HTML without scripts."""
+
+    shell = b""
+
+    def do_GET(self):
+        if self.path != "/shell":
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.shell)))
+        self.end_headers()
+        self.wfile.write(self.shell)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_shell(web_dir: Path) -> http.server.ThreadingHTTPServer:
+    client = web_dir / "build" / "client"
+    html = (client / "index.html").read_text()
+    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
+    _ShellServer.shell = re.sub(r'<link rel="modulepreload"[^>]*>', "", html).encode()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_ShellServer, directory=str(client)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def time_shell(page, url: str) -> float:
+    page.goto(url, wait_until="commit")
+    page.wait_for_function("() => window.__shellPaintedAt !== undefined", timeout=60_000, polling="raf")
+    return page.evaluate("window.__shellPaintedAt")
+
+
 def pct(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
@@ -117,8 +166,10 @@ def main() -> None:
         seed_database(data_dir, env, args.gigs)
         print(f"seeded {args.gigs:,} gigs in {time.perf_counter() - started:.0f} s; building and starting the app…")
         server = serve(env, port, base / "server.log")
+        shell_server = serve_shell(web_dir)
+        shell_url = f"http://127.0.0.1:{shell_server.server_address[1]}/shell"
         try:
-            cold, warm = [], []
+            cold, warm, floor = [], [], []
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
                 phone = {"viewport": {"width": 375, "height": 812}, "base_url": f"http://localhost:{port}"}
@@ -128,10 +179,18 @@ def main() -> None:
                     context.add_init_script(WATCH_DRAWN)
                     return context.new_page()
 
+                def shell_visit() -> float:
+                    context = browser.new_context(**phone)
+                    context.add_init_script(WATCH_SHELL)
+                    painted = time_shell(context.new_page(), shell_url)
+                    context.close()
+                    return painted
+
                 warmup = new_page()
                 for url in URLS:  # the server's first queries and the browser's first compile
                     time_visit(warmup, url)
                 warmup.context.close()
+                shell_visit()
                 for _ in range(args.rounds):
                     for url in URLS:
                         page = new_page()
@@ -139,8 +198,10 @@ def main() -> None:
                         # Same tab, another board URL: the app's code is cached, the data is not.
                         warm.append(time_visit(page, url + ("&" if "?" in url else "?") + "page=2"))
                         page.context.close()
+                        floor.append(shell_visit())
                 browser.close()
         finally:
+            shell_server.shutdown()
             _stop(server)
     print(f"board first page drawn in Chromium at 375 px, {args.gigs:,} gigs, loopback, {len(URLS)} URLs x {args.rounds}:")
     print("                        page clock (navigation -> painted)    harness (goto -> seen drawn)")
@@ -150,6 +211,12 @@ def main() -> None:
             f"  {name} : p50 {pct(page_ms, 50):5.0f} ms  p95 {pct(page_ms, 95):5.0f} ms"
             f"        p50 {pct(harness_ms, 50):5.0f} ms  p95 {pct(harness_ms, 95):5.0f} ms   ({len(visits)} visits)"
         )
+    print(f"  baseline: cold visit to the board's HTML without scripts: p50 {pct(floor, 50):5.0f} ms  p95 {pct(floor, 95):5.0f} ms   ({len(floor)} visits)")
+    board = [v[0] for v in cold]
+    print(
+        f"  cold board / baseline: p50 {pct(board, 50) / pct(floor, 50):.2f}x  p95 {pct(board, 95) / pct(floor, 95):.2f}x;"
+        f" the app adds p50 {pct(board, 50) - pct(floor, 50):.0f} ms"
+    )
     print(f"  load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

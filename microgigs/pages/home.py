@@ -25,16 +25,20 @@ NATIVE_SELECT_STYLE = {
 }
 
 
-def _select(label: str, name: str, default, options, *, dynamic=None) -> rx.Component:
+def _select(label: str, name: str, default, options, *, dynamic=None, **select_props) -> rx.Component:
     choices = [rx.el.option(text, value=value) for value, text in options]
     if dynamic is not None:
         choices.append(rx.foreach(dynamic, lambda c: rx.el.option(c.text, value=c.value)))
     return rx.box(
         field_label(label, name),
-        rx.el.select(*choices, id=field_id(name), name=name, default_value=default, style=NATIVE_SELECT_STYLE),
+        rx.el.select(*choices, id=field_id(name), name=name, default_value=default, style=NATIVE_SELECT_STYLE, **select_props),
         flex="1 1 10rem",
         min_width="0",
     )
+
+
+def _employer_select(**select_props) -> rx.Component:
+    return _select("Employer", "employer", BoardState.employer, [(ALL, "All employers")], dynamic=BoardState.employers, **select_props)
 
 
 def _small_input(label: str, name: str, default, **props) -> rx.Component:
@@ -80,7 +84,12 @@ def search_form() -> rx.Component:
                 rx.flex(
                     _select("Category", "category", BoardState.category, [(ALL, "All categories"), *[(c, c) for c in CATEGORIES]]),
                     _select("Where", "mode", BoardState.mode, MODE_CHOICES),
-                    _select("Employer", "employer", BoardState.employer, [(ALL, "All employers")], dynamic=BoardState.employers),
+                    rx.cond(
+                        BoardState.filter_panel_open,
+                        # Shown open: fill the employers once it is on the page (after the gigs).
+                        _employer_select(on_mount=BoardState.filter_panel_shown),
+                        _employer_select(),
+                    ),
                     _select("Due", "due_within", BoardState.due_within, DUE_CHOICES),
                     _small_input("Skills (comma-separated)", "skills", BoardState.skills_text, placeholder="Python, SQL"),
                     _small_input("Pay from ($)", "pay_min", BoardState.pay_min, input_mode="numeric"),
@@ -94,7 +103,6 @@ def search_form() -> rx.Component:
                     padding_top="var(--space-2)",
                 ),
                 open=BoardState.filter_panel_open,
-                on_mount=BoardState.filter_panel_shown,
                 width="100%",
             ),
             spacing="2",

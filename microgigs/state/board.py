@@ -175,8 +175,8 @@ class BoardState(SessionState):
 
     @rx.event
     def filter_panel_shown(self):
-        """The filter panel is on the page (it mounts with the results): if it is open, fill its
-        employer select now, after the page of gigs has been drawn."""
+        """The filter panel is on the page open (it mounts with the results): fill its employer
+        select now, after the page of gigs has been drawn."""
         if self.filter_panel_open:
             self._fill_employers()
 

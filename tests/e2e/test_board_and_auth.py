@@ -113,9 +113,10 @@ def test_board_search_and_category_live_in_the_url_and_survive_reload(page, asse
     expect(page.get_by_text("No open gigs match your search.")).to_be_visible()
 
 
-def test_board_employer_filter_fills_when_opened_and_keeps_its_choice(page):
-    """The employer options are not sent with a plain visit; opening the panel brings them, and a
-    URL naming an employer shows that choice (and only its gigs) on a fresh load."""
+def test_board_employer_filter_fills_when_opened_and_keeps_its_choice(page, new_context):
+    """The employer options are not sent with a plain visit; opening the panel brings them, a URL
+    naming an employer shows that choice (and only its gigs) on a fresh load, and a URL that opens
+    the panel fills it by itself."""
     page.goto("/")
     _board_loaded(page)
     employer = page.get_by_role("article").first.get_by_role("paragraph").first.inner_text()
@@ -133,6 +134,13 @@ def test_board_employer_filter_fills_when_opened_and_keeps_its_choice(page):
     expect(cards.first).to_contain_text(employer)
     for card in cards.all():
         expect(card.get_by_role("paragraph").first).to_have_text(employer)
+
+    # A sort or another filter opens the panel: its employers arrive without a click (a new
+    # browser context, so its page state has no employers from the visits above).
+    fresh = new_context().new_page()
+    fresh.goto("/?sort=pay")
+    _board_loaded(fresh)
+    expect(fresh.get_by_label("Employer").get_by_role("option", name=employer)).to_be_attached()
 
 
 def test_board_and_gig_detail_at_phone_width_are_accessible(new_context, assert_accessible):

@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs import jobs, live
 from microgigs.http.app import build_api
+from microgigs.http.assets import serve_built_assets
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import (
     account,
@@ -47,8 +48,9 @@ from microgigs.pages import (
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit wraps both.
-    api_transformer=[build_api(), limit_request_size],
+    # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
+    # wraps both; the built frontend's hashed /assets/ files are answered before any of it.
+    api_transformer=[build_api(), limit_request_size, serve_built_assets],
 )
 
 PAGES = (

@@ -11,7 +11,6 @@ if settings.sqlalchemy_url.startswith("sqlite"):
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
 
-
 class RadixThemesWithoutDynamicImport(rx.plugins.RadixThemesPlugin):
     """Radix Themes, not offered whole to dynamic components (which we don't use).
 

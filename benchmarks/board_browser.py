@@ -131,7 +131,7 @@ class _ShellServer(http.server.SimpleHTTPRequestHandler):
 def serve_shell(web_dir: Path) -> http.server.ThreadingHTTPServer:
     client = web_dir / "build" / "client"
     html = (client / "index.html").read_text()
-    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
+    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.DOTALL)
     _ShellServer.shell = re.sub(r'<link rel="modulepreload"[^>]*>', "", html).encode()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_ShellServer, directory=str(client)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -323,7 +323,9 @@ def test_board_lists_employers_only_when_the_filter_panel_shows_them(app_db, mak
     employer = make.employer("Northwind Studio")
     make.gig(employer, title="Logo refresh", category="Design")
     app_db.commit()
-    names = lambda state: [choice.text for choice in state.employers]  # noqa: E731
+
+    def names(state) -> list[str]:
+        return [choice.text for choice in state.employers]
 
     for url in ("/", "/?q=logo"):
         closed = _state(BoardState, url)

@@ -7,6 +7,7 @@ so each is read once, kept, and sent with a year-long `immutable` cache header: 
 browser does not even ask again. Anything else (or a name not in the folder) goes on to the app.
 """
 
+import functools
 import mimetypes
 from collections.abc import Callable
 from pathlib import Path
@@ -26,12 +27,20 @@ def built_assets_dir() -> Path:
 
 
 def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Does Accept-Encoding take gzip (by name or `*`) with a quality above zero?"""
     for name, value in headers:
-        if name == b"accept-encoding":
-            for part in value.decode("latin-1").lower().split(","):
-                token, _, params = part.strip().partition(";")
-                if token.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0"):
+        if name != b"accept-encoding":
+            continue
+        for part in value.decode("latin-1").lower().split(","):
+            token, *params = (piece.strip() for piece in part.split(";"))
+            if token not in ("gzip", "*"):
+                continue
+            quality = next((param[2:] for param in params if param.startswith("q=")), "1")
+            try:
+                if float(quality) > 0:
                     return True
+            except ValueError:
+                pass
     return False
 
 
@@ -55,6 +64,7 @@ def _read(folder: Path, name: str, gzip: bool) -> tuple[bytes, list[tuple[bytes,
 
 def serve_built_assets(app: ASGIApp, folder: Callable[[], Path] = built_assets_dir) -> ASGIApp:
     kept: dict[tuple[str, bool], tuple[bytes, list[tuple[bytes, bytes]]]] = {}
+    folder = functools.cache(folder)  # looked up at the first asset request, once
 
     async def assets_first(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""

@@ -61,4 +61,5 @@ def test_accept_encoding_is_read_with_its_qualities():
     assert accepts_gzip([(b"accept-encoding", b"gzip, deflate, br")])
     assert accepts_gzip([(b"accept-encoding", b"br;q=1.0, GZIP;q=0.5")])
     assert not accepts_gzip([(b"accept-encoding", b"gzip;q=0, br")])
+    assert not accepts_gzip([(b"accept-encoding", b"gzip; q=0.000")]) and accepts_gzip([(b"accept-encoding", b"*;q=0.1")])
     assert not accepts_gzip([(b"accept-encoding", b"identity")]) and not accepts_gzip([])

@@ -130,7 +130,7 @@ class BoardState(SessionState):
             # and after the page of gigs: at once for a URL naming an employer (the select shows
             # that choice), once the page is drawn for an open filter panel (filter_panel_shown),
             # and for a closed one when it is opened (show_filters).
-            if filters.employer is not None and not self.employers:
+            if filters.employer is not None:
                 self.employers = self._employer_choices(session)
             show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
             recs = gigs.recommended_for(session, actor) if show_recommended else []
@@ -163,22 +163,23 @@ class BoardState(SessionState):
     def _employer_choices(session) -> list[Choice]:
         return [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
 
-    def _fill_employers(self) -> None:
-        if not self.employers:
-            with session_scope() as session:
-                self.employers = self._employer_choices(session)
+    def _read_employers(self) -> None:
+        with session_scope() as session:
+            self.employers = self._employer_choices(session)
 
     @rx.event
     def show_filters(self):
-        """The filter panel was opened: fill its employer select."""
-        self._fill_employers()
+        """The filter panel was opened: fill its employer select (once per page; clicking the
+        summary again closes it)."""
+        if not self.employers:
+            self._read_employers()
 
     @rx.event
     def filter_panel_shown(self):
         """The filter panel is on the page open (it mounts with the results): fill its employer
-        select now, after the page of gigs has been drawn."""
+        select now, after the page of gigs has been drawn, as it stands now."""
         if self.filter_panel_open:
-            self._fill_employers()
+            self._read_employers()
 
     @rx.event
     def set_query(self, value: str):

@@ -344,3 +344,11 @@ def test_board_lists_employers_only_when_the_filter_panel_shows_them(app_db, mak
     chosen = _state(BoardState, f"/?employer={employer.org.id}")
     _run("load_board", chosen)
     assert names(chosen) == ["Northwind Studio"] and chosen.employer == str(employer.org.id)
+
+    # The same tab showing the panel again (another filtered URL) sees employers new since.
+    newcomer = make.employer("Acme Research")
+    make.gig(newcomer, title="Survey design", category="Design")
+    app_db.commit()
+    _run("load_board", panel)
+    _run("filter_panel_shown", panel)
+    assert names(panel) == ["Acme Research", "Northwind Studio"]

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-LOCATION_MODES = {"remote": "Remote", "onsite": "On-site", "hybrid": "Hybrid"}
+from microgigs.services.gigs import LOCATION_MODE_NAMES
 
 
 def visually_hidden(text: str) -> rx.Component:
@@ -12,8 +12,8 @@ def visually_hidden(text: str) -> rx.Component:
 
 def location_mode_text(mode: rx.Var | str) -> rx.Var | str:
     if isinstance(mode, str):
-        return LOCATION_MODES.get(mode, mode)
-    return rx.match(mode, *LOCATION_MODES.items(), mode)
+        return LOCATION_MODE_NAMES.get(mode, mode)
+    return rx.match(mode, *LOCATION_MODE_NAMES.items(), mode)
 
 
 def gig_href(gig_id: rx.Var | int) -> rx.Var | str:

@@ -25,6 +25,8 @@ CATEGORIES = (
     "Finance",
 )
 LOCATION_MODES = ("remote", "onsite", "hybrid")
+LOCATION_MODE_NAMES = {"remote": "Remote", "onsite": "On-site", "hybrid": "Hybrid"}
+BOARD_PAGE_SIZE = 20  # gigs per page of the board
 MAX_SKILLS = 8
 MAX_QUESTIONS = 5
 MAX_SLOTS = 50
@@ -93,6 +95,17 @@ class BoardPage:
     pages: int
     capped: bool = False  # `total` is a lower bound ("500+")
     estimated: bool = False  # `total` is estimated from a sample of the matches ("about 490")
+
+
+def board_count_text(total: int, *, capped: bool = False, estimated: bool = False) -> str:
+    """How the board states its number of results ("1,000+ open gigs", "about 490 open gigs")."""
+    if capped:
+        return f"{total:,}+ open gigs"
+    if estimated:
+        return f"about {total:,} open gigs"
+    if total == 1:
+        return "1 open gig"
+    return f"{total:,} open gigs"
 
 
 @dataclass

@@ -19,7 +19,7 @@ from microgigs.state.session import SessionState
 
 ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
 ALL_CATEGORIES = ALL
-PER_PAGE = 20
+PER_PAGE = gigs.BOARD_PAGE_SIZE
 SORT_CHOICES = (("newest", "Newest"), ("pay", "Highest pay"), ("deadline", "Deadline soonest"), ("match", "Best match"))
 MODE_CHOICES = ((ALL, "Anywhere"), ("remote", "Remote"), ("onsite", "On-site"), ("hybrid", "Hybrid"))
 DUE_CHOICES = ((ALL, "Any time"), ("7", "Within 7 days"), ("14", "Within 14 days"), ("30", "Within 30 days"), ("60", "Within 60 days"))
@@ -87,13 +87,7 @@ class BoardState(SessionState):
 
     @rx.var
     def count_text(self) -> str:
-        if self.total_capped:
-            return f"{self.total:,}+ open gigs"
-        if self.total_estimated:
-            return f"about {self.total:,} open gigs"
-        if self.total == 1:
-            return "1 open gig"
-        return f"{self.total:,} open gigs"
+        return gigs.board_count_text(self.total, capped=self.total_capped, estimated=self.total_estimated)
 
     @rx.var
     def has_filters(self) -> bool:

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs import jobs, live
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
+from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.limits import limit_request_size
 from microgigs.pages import (
     account,
@@ -49,8 +50,9 @@ from microgigs.pages import (
 app = rx.App(
     stylesheets=["/styles.css"],
     # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
-    # wraps both; the built frontend's hashed /assets/ files are answered before any of it.
-    api_transformer=[build_api(), limit_request_size, serve_built_assets],
+    # wraps both; the built frontend's hashed /assets/ files are answered before any of it, and
+    # the board's page is sent with its first page of gigs in the HTML.
+    api_transformer=[build_api(), limit_request_size, serve_board_first_page, serve_built_assets],
 )
 
 PAGES = (

@@ -227,7 +227,12 @@ def results() -> rx.Component:
 def index() -> rx.Component:
     return page_layout(
         rx.text("Paid, short projects from vetted employers. Build your portfolio a few hours at a time.", size="3", color_scheme="gray"),
-        rx.cond(BoardState.loaded, rx.fragment(search_form(), results()), rx.text("Loading gigs…", size="2", color_scheme="gray")),
+        rx.cond(
+            BoardState.loaded,
+            rx.fragment(search_form(), results()),
+            # While this shows, so does the first page of gigs sent in the HTML (http/board_first_page.py).
+            rx.text("Loading gigs…", id="board-loading", size="2", color_scheme="gray"),
+        ),
         heading="Find a gig",
     )
 

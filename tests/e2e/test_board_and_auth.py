@@ -167,3 +167,38 @@ def test_unknown_gig_is_a_friendly_not_found(page, assert_accessible):
     expect(page.get_by_role("heading", level=1)).to_have_text("Gig not found")
     expect(page.get_by_role("link", name="Browse open gigs")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_board_first_page_comes_in_the_html_and_gives_way_to_the_app(new_context, assert_accessible):
+    # Before (or without) the app's scripts: the URL's first page of gigs is on the page, links
+    # and all. (The scripts are refused rather than JavaScript turned off, so axe can still run.)
+    no_app = new_context(viewport=PHONE)
+    no_app.route(re.compile(r"/assets/.+\.js$"), lambda route: route.abort())
+    bare = no_app.new_page()
+    bare.goto("/?sort=pay")
+    static_status = bare.get_by_role("status").filter(has_text="open gig")
+    expect(static_status).to_be_visible()
+    static_titles = bare.get_by_role("article").get_by_role("heading", level=2)
+    expect(static_titles.first).to_be_visible()
+    titles = static_titles.all_inner_texts()
+    assert 0 < len(titles) <= 20
+    href = bare.get_by_role("article").first.get_by_role("link").get_attribute("href")
+    assert re.fullmatch(r"/gigs/\d+", href)
+    expect(bare.get_by_text("Loading gigs…")).to_be_hidden()  # the gigs are there: nothing is loading
+    assert_accessible(bare)
+
+    # With scripts: the app draws the same gigs and the HTML's copy is hidden (no duplicates),
+    # also after going to a gig and back within the app.
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/?sort=pay")
+    _board_loaded(page)
+    expect(page.locator("#board-first-page")).to_be_hidden()
+    expect(page.get_by_role("status").filter(has_text="open gig")).to_have_text(static_status.inner_text())
+    assert page.get_by_role("article").get_by_role("heading", level=2).all_inner_texts() == titles
+    assert_accessible(page)
+    page.get_by_role("article").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/gigs/\d+$"))
+    page.go_back()
+    _board_loaded(page)
+    expect(page.get_by_role("article").first).to_be_visible()
+    expect(page.locator("#board-first-page")).to_be_hidden()

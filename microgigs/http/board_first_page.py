@@ -1,0 +1,131 @@
+"""The board's page ("/") with its first page of results already in the HTML.
+
+The built board page is a shell ("Loading gigs…") that draws the gigs only once the app's
+scripts have loaded, hydrated and asked the server over the websocket: most of a second on a
+phone's first visit. Here the same shell is sent with the URL's first page of open gigs (same
+search, filters and sort, as anyone not signed in sees them) added at the end of <body>, so they
+are on screen as soon as the HTML and stylesheets are, and the links work even without scripts.
+
+React leaves nodes it did not render at the end of <body> alone when it hydrates. The block is
+shown only while the board's "Loading gigs…" placeholder (#board-loading) is on the page (a
+rule in assets/styles.css); once the app draws its own results, or goes to another page, it is
+hidden. If anything goes wrong here the plain shell is sent: the app then works as before.
+"""
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from microgigs.db import session_scope
+from microgigs.services import gigs
+from microgigs.services.gigs import GigCard
+from microgigs.services.search import BoardQuery
+
+log = logging.getLogger(__name__)
+
+BLOCK_ID = "board-first-page"
+
+
+def built_board_page() -> Path:
+    from microgigs.http.assets import built_assets_dir
+
+    return built_assets_dir().parent / "index.html"
+
+
+def _text(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _fact(kind: str, label: str, text: str) -> str:
+    return f'<li class="fact-{kind}"><span class="visually-hidden">{label}</span>{_text(text)}</li>'
+
+
+def card_html(card: GigCard) -> str:
+    """One gig as components/gig_card.py draws it (same elements and classes)."""
+    skills = "".join(f'<li class="chip">{_text(name)}</li>' for name in card.skills)
+    return (
+        '<div class="board-card"><article class="gig-card"><div class="gig-card-top">'
+        f'<h2><a class="rt-Text rt-reset rt-Link rt-underline-auto" href="/gigs/{int(card.id)}">{_text(card.title)}</a></h2>'
+        f'<span class="chip chip-accent">{_text(card.category)}</span></div>'
+        f'<p class="gig-card-employer">{_text(card.employer)}</p>'
+        f'<p class="gig-card-summary">{_text(card.summary)}</p>'
+        '<ul class="gig-facts">'
+        + _fact("pay", "Pay: ", card.pay)
+        + _fact("time", "Time: ", f"about {card.estimated_hours} hours")
+        + _fact("place", "Where: ", gigs.LOCATION_MODE_NAMES.get(card.location_mode, card.location_mode))
+        + _fact("deadline", "Deadline: ", f"apply by {card.application_deadline}")
+        + f'</ul><ul class="chips" aria-label="Skills">{skills}</ul></article></div>'
+    )
+
+
+def first_page_html(query_string: str, engine: Engine | None = None) -> str:
+    """The first page of open gigs for this board URL's query string, as an HTML block."""
+    params = dict(parse_qsl(query_string, keep_blank_values=False))
+    filters = BoardQuery.from_params(params)
+    with session_scope(engine) as session:
+        result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE)
+    count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated)
+    if result.cards:
+        body = '<div class="board-first-page-cards">' + "".join(card_html(card) for card in result.cards) + "</div>"
+    else:
+        body = "<p>No open gigs match your search.</p>"
+    pages = []
+    if result.page > 1:
+        pages.append(f'<a href="{_text(filters.url(page=result.page - 1))}">← Previous page</a>')
+    if result.page < result.pages:
+        pages.append(f'<a href="{_text(filters.url(page=result.page + 1))}">Next page →</a>')
+    nav = f'<nav aria-label="Pages of results">{"".join(pages)}</nav>' if pages else ""
+    return f'<section id="{BLOCK_ID}" aria-label="Open gigs"><p role="status">{_text(count)}</p>{body}{nav}</section>'
+
+
+@functools.lru_cache(maxsize=1)
+def _shell(path: Path, mtime_ns: int) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def split_shell(shell: str) -> tuple[str, str]:
+    """The shell up to its closing </body>, and the rest (the block goes between)."""
+    head, marker, tail = shell.rpartition("</body>")
+    return (head, marker + tail) if marker else (shell, "")
+
+
+def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_board_page, engine: Engine | None = None) -> ASGIApp:
+    """ASGI wrapper: GET/HEAD "/" (the board, any query string) is answered here when a built
+    board page exists; everything else goes on to `app`. (`shell` and `engine`: for tests.)"""
+
+    async def board_first(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/" or scope["method"] not in ("GET", "HEAD"):
+            return await app(scope, receive, send)
+        path = shell()
+        try:
+            page = _shell(path, path.stat().st_mtime_ns)
+        except OSError:  # no production build here (a dev server serves its own pages)
+            return await app(scope, receive, send)
+        before, tail = split_shell(page)
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            # The open gigs change: always ask again.
+            (b"cache-control", b"no-cache"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        if scope["method"] == "HEAD":
+            return await send({"type": "http.response.body", "body": b""})
+        # The shell's head goes out at once, so the browser fetches the stylesheets and scripts
+        # while the gigs are read; the first page follows, then the end of the page.
+        await send({"type": "http.response.body", "body": before.encode("utf-8"), "more_body": True})
+        query_string = scope.get("query_string", b"").decode("latin-1")
+        try:
+            block = await run_in_threadpool(first_page_html, query_string, engine)
+        except Exception:  # noqa: BLE001  (the app draws the board itself then)
+            log.exception("board first page not rendered for %r", query_string)
+            block = ""
+        await send({"type": "http.response.body", "body": (block + tail).encode("utf-8")})
+
+    return board_first

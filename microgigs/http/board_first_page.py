@@ -8,8 +8,9 @@ are on screen as soon as the HTML and stylesheets are, and the links work even w
 
 React leaves nodes it did not render at the end of <body> alone when it hydrates. The block is
 shown only while the board's "Loading gigs…" placeholder (#board-loading) is on the page (a
-rule in assets/styles.css); once the app draws its own results, or goes to another page, it is
-hidden. If anything goes wrong here the plain shell is sent: the app then works as before.
+rule in assets/styles.css), and a small script after it removes it in the same frame the app
+draws its own results (or goes to another page), so the page never holds the gigs twice.
+If anything goes wrong here the plain shell is sent: the app then works as before.
 """
 
 import functools
@@ -31,6 +32,14 @@ from microgigs.services.search import BoardQuery
 log = logging.getLogger(__name__)
 
 BLOCK_ID = "board-first-page"
+# Removes the block once the placeholder has gone (a mutation observer's callback runs right
+# after the app's render, before the browser paints).
+REMOVE_WHEN_THE_APP_DRAWS = (
+    "<script>(() => { const block = document.getElementById('board-first-page'); if (!block) return;"
+    " const watch = new MutationObserver(() => { if (!document.getElementById('board-loading'))"
+    " { watch.disconnect(); block.remove(); } });"
+    " watch.observe(document.body, { childList: true, subtree: true }); })();</script>"
+)
 
 
 def built_board_page() -> Path:
@@ -122,7 +131,7 @@ def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_bo
         await send({"type": "http.response.body", "body": before.encode("utf-8"), "more_body": True})
         query_string = scope.get("query_string", b"").decode("latin-1")
         try:
-            block = await run_in_threadpool(first_page_html, query_string, engine)
+            block = await run_in_threadpool(first_page_html, query_string, engine) + REMOVE_WHEN_THE_APP_DRAWS
         except Exception:  # noqa: BLE001  (the app draws the board itself then)
             log.exception("board first page not rendered for %r", query_string)
             block = ""

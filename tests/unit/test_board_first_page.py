@@ -11,7 +11,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from microgigs.http import board_first_page
-from microgigs.http.board_first_page import BLOCK_ID, card_html, first_page_html, serve_board_first_page
+from microgigs.http.board_first_page import BLOCK_ID, REMOVE_WHEN_THE_APP_DRAWS, card_html, first_page_html, serve_board_first_page
 from microgigs.services import gigs, search
 from microgigs.services.search import BoardQuery
 
@@ -113,9 +113,10 @@ def test_the_board_page_is_the_shell_with_the_block_before_body_ends(tmp_path, d
     answer = client.get("/?q=logo")
     assert answer.status_code == 200 and answer.headers["content-type"] == "text/html; charset=utf-8"
     assert answer.headers["cache-control"] == "no-cache"
-    before, block, after = re.match(r"(.*)(<section .*</section>)(</body></html>)$", answer.text, re.S).groups()
+    before, block, remover, after = re.match(r"(.*)(<section .*</section>)(<script>.*</script>)(</body></html>)$", answer.text, re.S).groups()
     assert before == SHELL.removesuffix("</body></html>")  # the shell itself is untouched
     assert titles_in(block) == ["Design a logo"]
+    assert remover == REMOVE_WHEN_THE_APP_DRAWS
 
     head = client.head("/?q=logo")
     assert head.status_code == 200 and head.content == b""

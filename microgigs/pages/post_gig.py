@@ -19,11 +19,11 @@ from microgigs.components.forms import (
 )
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card
-from microgigs.services.gigs import CATEGORIES, MAX_QUESTIONS, MAX_SKILLS, format_money
+from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS, format_money
 from microgigs.settings import get_settings
 from microgigs.state.post_gig import ERRORS_ANCHOR, PostGigState as S
 
-LOCATION_MODE_OPTIONS = [("remote", "Remote"), ("onsite", "On-site"), ("hybrid", "Hybrid")]
+LOCATION_MODE_OPTIONS = list(LOCATION_MODE_NAMES.items())
 SKILLS_LEGEND_ID = "skills-legend"
 
 

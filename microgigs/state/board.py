@@ -19,9 +19,8 @@ from microgigs.state.session import SessionState
 
 ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
 ALL_CATEGORIES = ALL
-PER_PAGE = gigs.BOARD_PAGE_SIZE
 SORT_CHOICES = (("newest", "Newest"), ("pay", "Highest pay"), ("deadline", "Deadline soonest"), ("match", "Best match"))
-MODE_CHOICES = ((ALL, "Anywhere"), ("remote", "Remote"), ("onsite", "On-site"), ("hybrid", "Hybrid"))
+MODE_CHOICES = ((ALL, "Anywhere"), *gigs.LOCATION_MODE_NAMES.items())
 DUE_CHOICES = ((ALL, "Any time"), ("7", "Within 7 days"), ("14", "Within 14 days"), ("30", "Within 30 days"), ("60", "Within 60 days"))
 
 
@@ -119,7 +118,7 @@ class BoardState(SessionState):
         with session_scope() as session:
             actor = self._actor(session)
             skill_ids = gigs.student_skill_ids(session, actor)
-            result = gigs.list_board(session, filters=filters, per_page=PER_PAGE, match_skill_ids=skill_ids)
+            result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE, match_skill_ids=skill_ids)
             # The employer select's options (hundreds on a busy board) are drawn only when needed,
             # and after the page of gigs: at once for a URL naming an employer (the select shows
             # that choice), once the page is drawn for an open filter panel (filter_panel_shown),

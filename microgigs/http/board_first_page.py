@@ -6,10 +6,10 @@ phone's first visit. Here the same shell is sent with the URL's first page of op
 search, filters and sort, as anyone not signed in sees them) added at the end of <body>, so they
 are on screen as soon as the HTML and stylesheets are, and the links work even without scripts.
 
-React leaves nodes it did not render at the end of <body> alone when it hydrates. The block is
-shown only while the board's "Loading gigs…" placeholder (#board-loading) is on the page (a
-rule in assets/styles.css), and a small script after it removes it in the same frame the app
-draws its own results (or goes to another page), so the page never holds the gigs twice.
+React leaves nodes it did not render at the end of <body> alone when it hydrates. A small
+script after the block removes it as soon as the board's "Loading gigs…" placeholder
+(#board-loading) is gone, in the same frame the app draws its own results (or goes to another
+page), so the page never holds the gigs twice; without scripts it simply stays.
 If anything goes wrong here the plain shell is sent: the app then works as before.
 """
 
@@ -108,6 +108,8 @@ def split_shell(shell: str) -> tuple[str, str]:
 def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_board_page, engine: Engine | None = None) -> ASGIApp:
     """ASGI wrapper: GET/HEAD "/" (the board, any query string) is answered here when a built
     board page exists; everything else goes on to `app`. (`shell` and `engine`: for tests.)"""
+
+    shell = functools.cache(shell)  # looked up at the first board request, once
 
     async def board_first(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != "/" or scope["method"] not in ("GET", "HEAD"):

@@ -23,6 +23,9 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: run test install chromium servers lock clean
 
+# `make run` is the demo: the demo campus is seeded and its accounts may sign in. A real install
+# runs with MICROGIGS_DEMO_MODE=false (`MICROGIGS_DEMO_MODE=false make run` starts empty).
+run: export MICROGIGS_DEMO_MODE ?= true
 run: install
 	$(VENV)/bin/reflex db migrate
 	$(VENV)/bin/microgigs seed-demo --if-empty

@@ -55,6 +55,7 @@ def server_env(base: Path, url: str) -> dict[str, str]:
     env.update(
         MICROGIGS_DATA_DIR=str(base / "data"),
         MICROGIGS_PUBLIC_URL=url,
+        MICROGIGS_DEMO_MODE="true",
         REFLEX_USE_SYSTEM_BUN="1",
         REFLEX_USE_NPM="0",
         REFLEX_TELEMETRY_ENABLED="false",

@@ -65,6 +65,13 @@ def _print_logins(present: bool) -> None:
 
 
 def seed_demo_command(if_empty: bool, today: date | None = None) -> int:
+    if not get_settings().demo_mode:
+        if if_empty:
+            # `make run` with MICROGIGS_DEMO_MODE=false: a real install starts empty.
+            print("Not in demo mode: no demo data is seeded. Create the first administrator with `microgigs create-admin`.")
+            return 0
+        print(demo_data.NOT_IN_DEMO_MODE, file=sys.stderr)
+        return 1
     engine = get_engine()
     if not _schema_ready(engine):
         print(NO_SCHEMA, file=sys.stderr)
@@ -130,7 +137,9 @@ def create_admin_command(email: str, name: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="microgigs", description="MicroGigs administration commands.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    seed = commands.add_parser("seed-demo", help="fill the database with demo data and print the demo logins")
+    seed = commands.add_parser(
+        "seed-demo", help="in demo mode (MICROGIGS_DEMO_MODE=true): fill the database with demo data and print the demo logins"
+    )
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has any user")
     admin = commands.add_parser(
         "create-admin", help=f"create an administrator (password from {ADMIN_PASSWORD_ENV} or typed in)"

@@ -43,10 +43,16 @@ from microgigs.models import (
 )
 from microgigs.services import accounts, applications, audit, engagements, gigs
 from microgigs.services.engagements import UploadedFile
+from microgigs.services.errors import DomainError
 from microgigs.settings import get_settings
 
 DEMO_PASSWORD = "demo-password-2026"
-DEMO_DOMAIN = "demo.microgigs.test"
+DEMO_DOMAIN = accounts.DEMO_EMAIL_DOMAIN
+SIGN_IN_HINT = f"Demo: student1@{DEMO_DOMAIN} or manager1@{DEMO_DOMAIN}, password {DEMO_PASSWORD}"
+NOT_IN_DEMO_MODE = (
+    "Demo data is only seeded in demo mode (MICROGIGS_DEMO_MODE=true, which `make run` sets): "
+    "its accounts share a published password and must never reach a real install."
+)
 STUDENT_COUNT = 20
 SEED = 42
 
@@ -815,6 +821,8 @@ class _Seeder:
 
 def seed_demo(session: Session, today: date | None = None) -> DemoSummary:
     """Fill an empty database with the demo campus. Flushes; the caller commits."""
+    if not get_settings().demo_mode:
+        raise DomainError(NOT_IN_DEMO_MODE)
     seeder = _Seeder(session, today or date.today())
     seeder.skills_vocabulary()
     seeder.career_center()

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
 
     # Where people reach the app; used for links in mail, CORS and the Secure cookie flag.
     public_url: str = "http://localhost:3000"
+    # Demo mode (`make run` turns it on): the demo campus may be seeded, its accounts (known
+    # password, @demo.microgigs.test) may sign in, and the sign-in page shows them. Off on a real
+    # install: no demo data is seeded and a demo account that is there anyway cannot sign in.
+    demo_mode: bool = False
     # SQLAlchemy URL. Empty means the embedded SQLite file under data_dir.
     database_url: str = ""
     # Folder for the SQLite file, stored deliverables and keys.

@@ -7,9 +7,6 @@ from microgigs.components.layout import page_layout
 from microgigs.components.panels import notice
 from microgigs.state.auth_forms import LoginState
 
-DEMO_HINT = "Demo: student1@demo.microgigs.test or manager1@demo.microgigs.test, password demo-password-2026"
-
-
 def login_form() -> rx.Component:
     return post_form(
         rx.vstack(
@@ -83,7 +80,7 @@ def login() -> rx.Component:
                 login_form(),
                 rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
                 rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
-                rx.text(DEMO_HINT, size="1", color_scheme="gray"),
+                rx.cond(LoginState.demo_hint != "", rx.text(LoginState.demo_hint, size="1", color_scheme="gray")),
                 spacing="4",
                 width="100%",
             ),

@@ -37,6 +37,10 @@ _COMMON_PASSWORDS = frozenset(
     }
 )
 SIGN_IN_FAILED = "That email and password do not match an account."
+# The demo campus's accounts share a published password; `.test` is a reserved top-level
+# domain, so no real mailbox can ever be at this address.
+DEMO_EMAIL_DOMAIN = "demo.microgigs.test"
+DEMO_ADDRESS_RESERVED = "Addresses at demo.microgigs.test belong to the demo. Use your own email address."
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ def _account_errors(session: Session, email: str, password: str, name: str, *, r
         errors["email"] = "Enter your email address."
     elif not is_valid_email(email):
         errors["email"] = "Enter an email address like name@example.edu."
+    elif is_demo_address(email) and not get_settings().demo_mode:
+        errors["email"] = DEMO_ADDRESS_RESERVED
     elif refuse_taken and _email_taken(session, email):
         errors["email"] = "An account with this email already exists. Sign in instead."
     if problem := password_problem(password or ""):
@@ -85,6 +91,20 @@ def _account_errors(session: Session, email: str, password: str, name: str, *, r
     elif len(name) > 100:
         errors["display_name"] = "Use at most 100 characters."
     return errors
+
+
+def is_demo_address(email: str) -> bool:
+    return normalize_email(email).endswith("@" + DEMO_EMAIL_DOMAIN)
+
+
+def demo_account_locked(user: User) -> bool:
+    """A demo account (known password) on an install that is not in demo mode: it may not sign in."""
+    return is_demo_address(user.email) and not get_settings().demo_mode
+
+
+def may_sign_in(user: User | None) -> bool:
+    """Whether this account may hold a sign-in session at all (before any role or rule)."""
+    return user is not None and user.is_active and not demo_account_locked(user)
 
 
 def _email_taken(session: Session, email: str) -> bool:
@@ -168,7 +188,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
         raise DomainError(SIGN_IN_FAILED)
     if not verify_password(user.password_hash, password or ""):
         raise DomainError(SIGN_IN_FAILED)
-    if not user.is_active:
+    if not may_sign_in(user):
         raise DomainError(SIGN_IN_FAILED)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -196,7 +216,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def start_session(session: Session, user: User, user_agent: str = "", ip_address: str = "") -> str:
     """Open a sign-in session for `user`; returns the raw token for the cookie."""
-    if user.id is None or not user.is_active:
+    if user.id is None or not may_sign_in(user):
         raise NotAllowed()
     token = secrets.token_urlsafe(32)
     session.add(
@@ -226,7 +246,7 @@ def user_for_session_token(session: Session, token: str | None) -> User | None:
     row, user = found
     if row.revoked_at is not None or row.expires_at <= utcnow():
         return None
-    return user if user.is_active else None
+    return user if may_sign_in(user) else None
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 
 import reflex as rx
 
+from microgigs import demo_data
 from microgigs.db import session_scope
 from microgigs.services import sso
+from microgigs.settings import get_settings
 from microgigs.state.session import SessionState
 
 SIGN_UP_FIELDS = ("role", "display_name", "email", "password", "organization_name", "organization_website")
@@ -49,6 +51,8 @@ class LoginState(SessionState):
     form_key: str = ""
     # Campus sign-in buttons: [{"label": ..., "href": "/auth/oidc/<name>/start"}].
     sso_options: list[dict[str, str]] = []
+    # The demo accounts to try, only in demo mode (a real install never shows a password).
+    demo_hint: str = ""
 
     @rx.event
     def load_login(self):
@@ -56,6 +60,7 @@ class LoginState(SessionState):
         with session_scope() as session:
             self._actor(session)
         self.sso_options = [{"label": o.label, "href": f"/auth/oidc/{o.name}/start"} for o in sso.sign_in_options()]
+        self.demo_hint = demo_data.SIGN_IN_HINT if get_settings().demo_mode else ""
         self.error = _text(params, "error")
         self.notice = _text(params, "notice")
         self.email = _text(params, "email", 254)

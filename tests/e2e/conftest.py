@@ -79,6 +79,8 @@ def _server_env(base: Path, data_dir: Path, web_dir: Path, url: str) -> dict[str
     env.update(
         MICROGIGS_DATA_DIR=str(data_dir),
         MICROGIGS_PUBLIC_URL=url,
+        # The browser tests sign in as the demo campus's people (seeded by `microgigs seed-demo`).
+        MICROGIGS_DEMO_MODE="true",
         REFLEX_USE_SYSTEM_BUN="1",
         REFLEX_USE_NPM="0",
         REFLEX_TELEMETRY_ENABLED="false",

@@ -60,6 +60,7 @@ def _env(base: Path, data_dir: Path, public_url: str, redis_url: str, name: str)
     env.update(
         MICROGIGS_DATA_DIR=str(data_dir),
         MICROGIGS_PUBLIC_URL=public_url,
+        MICROGIGS_DEMO_MODE="true",
         REFLEX_REDIS_URL=redis_url,
         GRANIAN_WORKERS="1",  # one worker per process: the two processes are the two workers
         REFLEX_USE_SYSTEM_BUN="1",

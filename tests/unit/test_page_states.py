@@ -152,6 +152,15 @@ def test_sign_in_and_sign_up_pages_read_the_routes_answer(app_db):
     assert signup.form_key != ""
 
 
+def test_the_sign_in_page_shows_demo_accounts_only_in_demo_mode(app_db, set_setting):
+    login = _state(LoginState, "/login")
+    _run("load_login", login)
+    assert login.demo_hint == ""
+    set_setting("demo_mode", "true")
+    _run("load_login", login)
+    assert "student1@demo.microgigs.test" in login.demo_hint and "demo-password-2026" in login.demo_hint
+
+
 def test_choosing_employer_before_the_sign_up_page_loaded_is_kept(app_db):
     """On a slow connection the radio click can reach the server before on_load: the employer
     fields must stay, and an explicit ?role= still wins."""

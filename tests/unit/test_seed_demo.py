@@ -12,6 +12,8 @@ from microgigs.cli import main
 from microgigs.demo_data import DEMO_LOGINS, DEMO_PASSWORD, demo_email, seed_demo
 from microgigs.models import Application, Engagement, Gig, Membership, Organization, Submission, User
 from microgigs.services import accounts, payments
+from microgigs.services.errors import DomainError
+from microgigs.services.validation import ValidationFailed
 
 TODAY = date(2026, 3, 2)
 
@@ -21,9 +23,10 @@ def _fast_hasher() -> PasswordHasher:
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-def _point_at(mp: pytest.MonkeyPatch, data_dir) -> None:
-    """Make the app's settings and engine use a SQLite file under data_dir."""
+def _point_at(mp: pytest.MonkeyPatch, data_dir, *, demo_mode: bool = True) -> None:
+    """Make the app's settings and engine use a SQLite file under data_dir (in demo mode unless told)."""
     mp.setenv("MICROGIGS_DATA_DIR", str(data_dir))
+    mp.setenv("MICROGIGS_DEMO_MODE", "true" if demo_mode else "false")
     mp.delenv("MICROGIGS_DATABASE_URL", raising=False)
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
@@ -246,3 +249,69 @@ def test_create_admin(engine, monkeypatch, capsys):
     assert "email address" in capsys.readouterr().err
     with Session(engine) as session:
         assert count(session, User, User.role == "admin") == 1
+
+
+# --- demo mode is explicit: a real install never gets the demo campus or lets its accounts in ----
+
+
+def test_outside_demo_mode_nothing_is_seeded(tmp_path, monkeypatch, fast_hashing, capsys):
+    _point_at(monkeypatch, tmp_path, demo_mode=False)
+    try:
+        SQLModel.metadata.create_all(db.get_engine())
+        # `make run` on a real install: says why, succeeds, writes nothing.
+        assert main(["seed-demo", "--if-empty"]) == 0
+        out = capsys.readouterr().out
+        assert "Not in demo mode" in out and DEMO_PASSWORD not in out
+        # Asked for explicitly: refused with the reason.
+        assert main(["seed-demo"]) == 1
+        assert "MICROGIGS_DEMO_MODE=true" in capsys.readouterr().err
+        with Session(db.get_engine()) as session:
+            assert count(session, User) == 0 and count(session, Gig) == 0
+            with pytest.raises(DomainError, match="only seeded in demo mode"):
+                seed_demo(session, TODAY)
+    finally:
+        _release()
+
+
+@pytest.fixture
+def seeded_real_install(seeded_dir, monkeypatch, fast_hashing):
+    """The seeded demo database, opened by an install that is not in demo mode."""
+    data_dir, _ = seeded_dir
+    _point_at(monkeypatch, data_dir, demo_mode=False)
+    with Session(db.get_engine()) as session:
+        yield session
+    _release()
+
+
+def test_outside_demo_mode_demo_accounts_cannot_sign_in_or_keep_a_session(seeded_dir, monkeypatch, fast_hashing):
+    data_dir, _ = seeded_dir
+    _point_at(monkeypatch, data_dir, demo_mode=False)
+    try:
+        with Session(db.get_engine()) as session:
+            for login in DEMO_LOGINS:
+                with pytest.raises(DomainError, match="do not match"):
+                    accounts.authenticate(session, login.email, DEMO_PASSWORD)
+            staff = session.exec(select(User).where(User.email == demo_email("staff"))).one()
+            with pytest.raises(DomainError):
+                accounts.start_session(session, staff)
+            # A session opened while the install was in demo mode...
+            _point_at(monkeypatch, data_dir, demo_mode=True)
+            token = accounts.start_session(session, staff)
+            session.flush()
+            assert accounts.user_for_session_token(session, token).id == staff.id
+            # ...stops working once the install is no longer in demo mode.
+            _point_at(monkeypatch, data_dir, demo_mode=False)
+            assert accounts.user_for_session_token(session, token) is None
+            session.rollback()  # the shared seeded database stays as it was
+    finally:
+        _release()
+
+
+def test_outside_demo_mode_nobody_signs_up_with_a_demo_address(engine, monkeypatch):
+    monkeypatch.setenv("MICROGIGS_DEMO_MODE", "false")
+    settings.get_settings.cache_clear()
+    with Session(engine) as session:
+        with pytest.raises(ValidationFailed) as refused:
+            accounts.sign_up(session, accounts.SignUp(email="someone@demo.microgigs.test", password="a-fine-password-1", display_name="Someone"))
+        assert "belong to the demo" in refused.value.errors["email"]
+        assert count(session, User) == 0

@@ -84,6 +84,7 @@ def seed(data_dir: Path, n: int) -> list[tuple[int, str]]:
         manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
         tag = uuid.uuid4().hex[:6]
         student = accounts.sign_up(session, accounts.SignUp(email=f"bench.{tag}@students.example.edu", password=DEMO_PASSWORD, display_name=f"Bench Student {tag}"))
+        student.email_verified = True  # as if they followed the confirmation mail
         for i in range(n):
             gig = gigs.create_gig(
                 session,

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs import jobs, live
+from microgigs import jobs, live, mail_worker
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
@@ -76,6 +76,8 @@ for page in PAGES:
 
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)
+# Queued mail leaves from here (with retries), never from the action that wrote it.
+app.register_lifespan_task(mail_worker.worker)
 
 # Committed changes -> pushes to the open pages that show them (microgigs/live.py).
 live.install(app)

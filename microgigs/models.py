@@ -112,6 +112,8 @@ class OneTimeToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None
+    # A newer link of the same kind was issued (or the password changed): this one no longer works.
+    voided_at: datetime | None = None
 
 
 # --- gigs and applications ----------------------------------------------------
@@ -388,14 +390,27 @@ class Notification(SQLModel, table=True):
 
 
 class OutboxMail(SQLModel, table=True):
-    """Mail as sent (or, in the embedded default, as it would have been sent)."""
+    """One mail: a durable queue row until it is sent (services/mail_queue.py delivers it).
 
+    A one-time token never appears here: the bodies carry a mask where the link's token goes,
+    and `token_id` names the OneTimeToken the delivery makes the token for.
+    """
+
+    __table_args__ = (Index("ix_outboxmail_due", "status", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
     to_address: str = Field(max_length=254, index=True)
     subject: str = Field(max_length=200)
     text_body: str = Field(sa_column=Column(Text, nullable=False))
     html_body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    # queued -> sending -> sent; after a failed try back to queued (later), or failed for good;
+    # cancelled: its one-time link was replaced or expired before it could leave.
+    status: str = Field(default="queued", max_length=12)
+    attempts: int = 0
+    # When a worker may (next) try it; while "sending", when the worker's claim lapses.
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str = Field(default="", max_length=500)
+    token_id: int | None = Field(default=None, foreign_key="onetimetoken.id")
     sent_at: datetime | None = None
 
 
@@ -415,13 +430,27 @@ class AuditEvent(SQLModel, table=True):
 # --- sign-in security and campus single sign-on --------------------------------
 
 
-class SignInAttempt(SQLModel, table=True):
-    """A failed sign-in, kept for throttling (per email and per client address)."""
+class RateLimitHit(SQLModel, table=True):
+    """One counted request (or failed sign-in) for a throttle (services/throttle.py): which limit,
+    and whom it counts against (a client address, an email address, a device), kept hashed."""
 
+    __table_args__ = (Index("ix_ratelimithit_bucket_key_time", "bucket", "key_hash", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, index=True)  # as typed, lower-cased; may name no account
-    ip_address: str = Field(default="", max_length=64, index=True)
+    bucket: str = Field(max_length=40)
+    key_hash: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class KnownDevice(SQLModel, table=True):
+    """A browser that signed in to this account before (its long-lived device cookie, hashed).
+    Failed sign-ins from strangers never lock out the account's own devices."""
+
+    __table_args__ = (UniqueConstraint("token_hash", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
 
 
 class OidcIdentity(SQLModel, table=True):

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     platform_fee_fixed_cents: int = 0
     # Fair-pay floor: estimated pay per hour may not be lower (cents per hour).
     pay_floor_cents_per_hour: int = 2000
+    # Reverse proxies in front of the app (comma-separated addresses or networks, e.g.
+    # "127.0.0.1,10.0.0.0/8"). Only a request that comes from one of them has its client address
+    # taken from X-Forwarded-For; anyone else's header is ignored (throttles count real clients).
+    trusted_proxies: str = ""
     # Sign-in session lifetime.
     session_days: int = 14
     session_cookie_name: str = "microgigs_session"

@@ -53,7 +53,16 @@ def header() -> rx.Component:
                 rx.flex(
                     _nav_link("Gigs", "/"),
                     rx.cond(
-                        SessionState.signed_in,
+                        SessionState.awaiting_confirmation,
+                        # Signed in, address not confirmed: nothing to go to but the account page.
+                        rx.fragment(
+                            _nav_link("Account", "/account"),
+                            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
+                            sign_out_form(),
+                        ),
+                    ),
+                    rx.cond(
+                        SessionState.signed_in & SessionState.email_confirmed,
                         rx.fragment(
                             _nav_link("Dashboard", "/dashboard"),
                             notifications_link(),
@@ -81,9 +90,12 @@ def header() -> rx.Component:
                             rx.text(SessionState.user_name, size="2", color_scheme="gray"),
                             sign_out_form(),
                         ),
-                        rx.fragment(
-                            _nav_link("Sign in", "/login"),
-                            link_button("Sign up", "/signup"),
+                        rx.cond(
+                            ~SessionState.signed_in,
+                            rx.fragment(
+                                _nav_link("Sign in", "/login"),
+                                link_button("Sign up", "/signup"),
+                            ),
                         ),
                     ),
                     spacing="4",
@@ -106,6 +118,24 @@ def header() -> rx.Component:
     )
 
 
+def confirm_address_banner() -> rx.Component:
+    """On every page while the signed-in account's address is not confirmed."""
+    return rx.cond(
+        SessionState.awaiting_confirmation,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail", aria_hidden="true")),
+            rx.callout.text(
+                "Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you. ",
+                rx.link("Send a new link or delete this account", href="/account", underline="always", high_contrast=True),
+                ".",
+            ),
+            color_scheme="amber",
+            high_contrast=True,
+            width="100%",
+        ),
+    )
+
+
 def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) -> rx.Component:
     """Every page: skip link, header, one h1, content; readable from 375 px up."""
     return rx.box(
@@ -113,6 +143,7 @@ def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) ->
         header(),
         rx.el.main(
             rx.vstack(
+                confirm_address_banner(),
                 *([rx.heading(heading, as_="h1", size="7")] if heading is not None else []),
                 *children,
                 spacing="4",

@@ -1,73 +1,133 @@
-"""Sending mail. Every mail is kept in the outbox table (admins read it at /admin/outbox)
-and written to the log; when MICROGIGS_SMTP_HOST is set it is also sent over SMTP
-(STARTTLS or implicit TLS, optional login), as multipart plain text + HTML.
+"""Mail: the outbox table is a durable queue, and SMTP is how a queued mail leaves.
 
-SMTP delivery happens only after the database transaction that produced the mail commits,
-so a refused action never sends mail. A delivery failure is logged (never the password)
-and leaves the outbox row unsent.
+`send()` only writes a row (status "queued") in the caller's transaction, so a refused action
+never sends mail and a slow or broken SMTP server never slows or fails the action. A worker
+(microgigs/mail_worker.py, the rules in services/mail_queue.py) delivers queued rows with
+retries and backoff; `transmit()` here is the one SMTP conversation.
+
+A mail that carries a one-time link is stored with the token masked (TOKEN_MASK in its text)
+and names its OneTimeToken row; the token itself exists in clear only in the message that
+goes out (services/mail_queue.py makes it just before sending).
+
+Without MICROGIGS_SMTP_HOST the mail "goes out" to the log: in demo mode the whole message is
+written there (the demo's only mailbox); on a real install nothing can go out, so delivery
+fails with that reason and the mail waits for staff to see it.
 """
 
 import logging
+import re
 import smtplib
 import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import event, update
+from sqlalchemy import event
 from sqlmodel import Session
 
-from microgigs.models import OutboxMail, utcnow
+from microgigs.models import OneTimeToken, OutboxMail
 from microgigs.settings import get_settings
 
 log = logging.getLogger("microgigs.mail")
-_PENDING = "microgigs_mail_pending"
+_QUEUED = "microgigs_mail_queued"
+# What a stored or shown mail has where its one-time token goes.
+TOKEN_MASK = "••••••••"
+# Newlines and other control characters (C0, DEL, C1, line/paragraph separators) in a header
+# would let text written by someone else add headers: they never reach one.
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+MAX_SUBJECT = 200
+
+# Set by the running worker: called (from any thread) after a commit that queued mail.
+_wake_worker: Callable[[], None] | None = None
 
 
-def send(session: Session, *, to: str, subject: str, text: str, html: str) -> OutboxMail:
-    mail = OutboxMail(to_address=to, subject=subject, text_body=text, html_body=html)
+def header_text(value: str, limit: int = MAX_SUBJECT) -> str:
+    """One line of header text: control characters become a space, the length is capped."""
+    return _HEADER_UNSAFE.sub(" ", value or "").strip()[:limit]
+
+
+def send(session: Session, *, to: str, subject: str, text: str, html: str, token: OneTimeToken | None = None) -> OutboxMail:
+    """Queue one mail (plain text + HTML) in the caller's transaction.
+
+    `token`: the one-time token whose link the bodies carry as TOKEN_MASK."""
+    if token is not None and TOKEN_MASK not in text:
+        raise ValueError("a mail with a one-time token must carry TOKEN_MASK where the token goes")
+    mail = OutboxMail(
+        to_address=header_text(to, 254),
+        subject=header_text(subject),
+        text_body=text,
+        html_body=html,
+        token_id=token.id if token is not None else None,
+    )
     session.add(mail)
-    log.info("mail to %s: %s", to, subject)
-    if get_settings().smtp_host:
-        pending = session.info.get(_PENDING)
-        if pending is None:
-            pending = session.info[_PENDING] = []
-            event.listen(session, "after_commit", _deliver_after_commit)
-            event.listen(session, "after_rollback", _forget_pending)
-        pending.append(mail)
+    log.info("mail queued to %s: %s", mail.to_address, mail.subject)
+    if not session.info.get(_QUEUED):
+        session.info[_QUEUED] = True
+        event.listen(session, "after_commit", _after_commit, once=True)
+        event.listen(session, "after_rollback", _forget, once=True)
     return mail
 
 
-def _forget_pending(session) -> None:
-    session.info.get(_PENDING, []).clear()
+def _forget(session) -> None:
+    session.info.pop(_QUEUED, None)
 
 
-def _deliver_after_commit(session) -> None:
-    pending = list(session.info.get(_PENDING, []))
-    session.info.get(_PENDING, []).clear()
-    if not pending:
-        return
-    sent_ids = [mail.id for mail in pending if deliver(mail)]
-    if sent_ids:
-        with Session(session.get_bind()) as other:
-            other.exec(update(OutboxMail).where(OutboxMail.id.in_(sent_ids)).values(sent_at=utcnow()))
-            other.commit()
+def _after_commit(session) -> None:
+    session.info.pop(_QUEUED, None)
+    if _wake_worker is not None:
+        _wake_worker()
 
 
-def build_message(mail: OutboxMail) -> EmailMessage:
+def set_worker_wakeup(wake: Callable[[], None] | None) -> None:
+    """The worker's doorbell (None when it stops)."""
+    global _wake_worker
+    _wake_worker = wake
+
+
+# --- leaving the building ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """A mail as it leaves: the token (if any) in clear. Never stored, never logged."""
+
+    mail_id: int
+    to_address: str
+    subject: str
+    text_body: str
+    html_body: str
+
+
+class DeliveryFailed(Exception):
+    """Why a mail did not leave; `permanent` when trying again cannot help (a refused address)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+def build_message(mail: OutgoingMail) -> EmailMessage:
     settings = get_settings()
     message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = mail.to_address
-    message["Subject"] = mail.subject
+    message["From"] = header_text(settings.mail_from, 300)
+    message["To"] = header_text(mail.to_address, 254)
+    message["Subject"] = header_text(mail.subject)
     message["Message-ID"] = make_msgid(domain="microgigs")
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
     return message
 
 
-def deliver(mail: OutboxMail) -> bool:
-    """Send one mail over SMTP now; True when the server accepted it."""
+def transmit(mail: OutgoingMail) -> None:
+    """Send one mail now, or raise DeliveryFailed saying why (never a password or the body)."""
     settings = get_settings()
+    if not settings.smtp_host:
+        if settings.demo_mode:
+            log.info("demo mail to %s: %s\n%s", mail.to_address, mail.subject, mail.text_body)
+            return
+        raise DeliveryFailed("No SMTP server is set (MICROGIGS_SMTP_HOST), so mail cannot leave.")
     try:
         if settings.smtp_tls:
             smtp = smtplib.SMTP_SSL(
@@ -81,8 +141,17 @@ def deliver(mail: OutboxMail) -> bool:
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
             smtp.send_message(build_message(mail))
-        return True
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryFailed(_describe(error, "the server refused the address"), permanent=True) from None
+    except smtplib.SMTPResponseException as error:
+        # 5xx: the server will answer the same next time (except a refused login: settings change).
+        permanent = error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError)
+        raise DeliveryFailed(_describe(error, f"the server answered {error.smtp_code}"), permanent=permanent) from None
     except (OSError, smtplib.SMTPException) as error:
-        # The error's class and text only: never the credentials or the body.
-        log.error("mail to %s not sent via %s:%s: %s: %s", mail.to_address, settings.smtp_host, settings.smtp_port, type(error).__name__, error)
-        return False
+        raise DeliveryFailed(_describe(error, "could not reach the SMTP server")) from None
+
+
+def _describe(error: Exception, what: str) -> str:
+    settings = get_settings()
+    detail = header_text(str(error), 300)
+    return f"{what} ({settings.smtp_host}:{settings.smtp_port}, {type(error).__name__}: {detail})"[:500]

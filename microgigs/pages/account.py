@@ -17,7 +17,12 @@ def email_section() -> rx.Component:
             S.email_verified,
             rx.text("Confirmed.", as_="p", size="2", weight="medium"),
             rx.vstack(
-                rx.text("Not confirmed yet: open the link we mailed you.", as_="p", size="2"),
+                rx.text(
+                    "Not confirmed yet: open the link we mailed you. Until then this account can do nothing else: "
+                    "no applying, posting, joining a team or payouts.",
+                    as_="p",
+                    size="2",
+                ),
                 post_form(
                     rx.button("Send a new confirmation link", type="submit", variant="soft"),
                     action="/auth/resend-verification",
@@ -71,11 +76,14 @@ def devices_section() -> rx.Component:
 def data_section() -> rx.Component:
     return section(
         "Your data",
-        rx.text(
-            "Download everything MicroGigs keeps about you as a JSON file. ",
-            rx.el.a("Download my data (JSON)", href="/account/export.json", reload_document=True, download="microgigs-my-data.json", class_name="rt-Text rt-Link"),
-            as_="p",
-            size="2",
+        rx.cond(
+            S.email_verified,
+            rx.text(
+                "Download everything MicroGigs keeps about you as a JSON file. ",
+                rx.el.a("Download my data (JSON)", href="/account/export.json", reload_document=True, download="microgigs-my-data.json", class_name="rt-Text rt-Link"),
+                as_="p",
+                size="2",
+            ),
         ),
         rx.cond(
             S.may_delete,
@@ -109,9 +117,9 @@ def account() -> rx.Component:
             rx.vstack(
                 notice(S.notice),
                 form_alert(S.error),
-                rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2"),
+                rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
                 email_section(),
-                password_section(),
+                rx.cond(S.email_verified, password_section()),
                 devices_section(),
                 data_section(),
                 spacing="6",

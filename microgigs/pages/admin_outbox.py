@@ -2,7 +2,9 @@
 
 import reflex as rx
 
+from microgigs.components.forms import form_alert
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import notice
 from microgigs.state.outbox import OutboxState
 
 
@@ -11,7 +13,18 @@ def mail_item(mail) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading(mail.subject, as_="h2", size="3"),
-                rx.text("To ", mail.to_address, " · ", mail.created, " · ", rx.cond(mail.status == "sent", "sent by SMTP", "kept in the outbox"), size="2"),
+                rx.text("To ", mail.to_address, " · ", mail.created, size="2"),
+                rx.text(
+                    mail.status_text,
+                    size="2",
+                    weight="medium",
+                    color_scheme=rx.match(mail.status, ("failed", "red"), ("cancelled", "gray"), ("sent", "green"), "amber"),
+                    high_contrast=True,
+                ),
+                rx.cond(
+                    mail.may_send_again,
+                    rx.button("Send again", on_click=OutboxState.send_again(mail.id), size="2", variant="soft", aria_label="Send again: " + mail.subject),
+                ),
                 rx.el.details(
                     rx.el.summary("Show the message"),
                     rx.el.pre(mail.text_body, style={"white_space": "pre-wrap", "word_break": "break-word"}),
@@ -27,6 +40,9 @@ def mail_item(mail) -> rx.Component:
 
 def admin_outbox() -> rx.Component:
     return page_layout(
+        rx.text("One-time links (sign-up confirmations, password resets, invitations) are hidden here: they exist only in the mail that leaves.", size="2"),
+        notice(OutboxState.notice),
+        form_alert(OutboxState.action_error),
         rx.cond(
             OutboxState.load_error != "",
             rx.callout(OutboxState.load_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),

@@ -1,19 +1,22 @@
 """Keeping a local account safe: email verification, password change and reset,
 signing out of every device.
 
-Emailed links carry a random one-time token; the database keeps only its SHA-256,
-its expiry and when it was used. Answers about reset requests never tell whether
-an email address is registered.
+Emailed links carry a random one-time token. The database keeps only its SHA-256, its expiry
+and when it was used or voided; the mail is stored with the token masked, and the token itself
+is made when the mail leaves (services/mail_queue.py), so it exists in clear only in that
+message. A new link of a kind voids the older ones of that kind. Answers about reset requests
+never tell whether an email address is registered.
 """
 
 import secrets
 from datetime import UTC, timedelta
 from html import escape
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from microgigs.integrations import mail
-from microgigs.models import AuthSession, OneTimeToken, User, utcnow
+from microgigs.models import AuthSession, Membership, OneTimeToken, Organization, StudentProfile, StudentSkill, User, utcnow
 from microgigs.services import accounts, audit, policy
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
@@ -24,6 +27,7 @@ RESET_MINUTES = 60
 INVITATION_DAYS = 7
 LINK_EXPIRED = "This link has expired. Ask for a new one."
 LINK_USED = "This link has already been used. Ask for a new one."
+LINK_REPLACED = "This link is no longer valid: a newer one was sent. Use the link in the most recent mail, or ask for a new one."
 LINK_UNKNOWN = "This link is not valid. Check that you copied all of it, or ask for a new one."
 SIGN_UP_SENT = "Check your email: we have sent a message to the address you gave. Follow its link to finish signing up."
 RESET_REQUESTED = "If an account uses that address, we have sent it a link to choose a new password. The link works for 60 minutes."
@@ -33,16 +37,42 @@ def public_link(path: str) -> str:
     return get_settings().public_url.rstrip("/") + path
 
 
+def token_link(path: str) -> str:
+    """A link whose `token` parameter the mail carries masked until it leaves (see module doc)."""
+    return public_link(f"{path}?token={mail.TOKEN_MASK}")
+
+
 def send_mail(
-    session: Session, to: str, subject: str, lines: list[str], link: str, link_text: str, more_links: tuple[tuple[str, str], ...] = ()
+    session: Session,
+    to: str,
+    subject: str,
+    lines: list[str],
+    link: str,
+    link_text: str,
+    more_links: tuple[tuple[str, str], ...] = (),
+    token: OneTimeToken | None = None,
 ) -> None:
-    """A short mail with a plain-text and an HTML part and links back to the app."""
+    """A short mail with a plain-text and an HTML part and links back to the app; `token` when
+    a link was made by token_link()."""
     links = ((link, link_text), *more_links)
     text = "\n\n".join([*lines, *(f"{label}: {url}" for url, label in links)]) + "\n"
     html = "".join(f"<p>{escape(line)}</p>" for line in lines) + "".join(
         f'<p><a href="{escape(url)}">{escape(label)}</a></p>' for url, label in links
     )
-    mail.send(session, to=to, subject=subject, text=text, html=html)
+    mail.send(session, to=to, subject=subject, text=text, html=html, token=token)
+
+
+def _same_kind(purpose: str, user: User | None, email: str, organization_id: int | None):
+    """The condition for the unused links that a new one of this kind replaces."""
+    kind = [OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None), OneTimeToken.voided_at.is_(None)]
+    if purpose == "invitation":
+        return [*kind, OneTimeToken.email == email, OneTimeToken.organization_id == organization_id]
+    return [*kind, OneTimeToken.user_id == (user.id if user else -1)]
+
+
+def void_tokens(session: Session, purpose: str, *, user: User | None = None, email: str = "", organization_id: int | None = None) -> None:
+    """Make every unused link of this kind stop working (a newer link, a changed password)."""
+    session.exec(update(OneTimeToken).where(*_same_kind(purpose, user, email, organization_id)).values(voided_at=utcnow()))
 
 
 def issue_token(
@@ -54,22 +84,24 @@ def issue_token(
     email: str = "",
     organization_id: int | None = None,
     created_by: User | None = None,
-) -> str:
-    """Store a new one-time token (hash only) and return the raw token for the link."""
-    raw = secrets.token_urlsafe(32)
-    session.add(
-        OneTimeToken(
-            purpose=purpose,
-            token_hash=accounts.hash_token(raw),
-            user_id=user.id if user else None,
-            email=email or (user.email if user else ""),
-            organization_id=organization_id,
-            created_by_id=created_by.id if created_by else None,
-            expires_at=utcnow() + lifetime,
-        )
+) -> OneTimeToken:
+    """Store a new one-time link of this kind, voiding the older ones. No usable token exists
+    yet: the mail that carries the link makes it when it leaves (services/mail_queue.py)."""
+    address = email or (user.email if user else "")
+    void_tokens(session, purpose, user=user, email=address, organization_id=organization_id)
+    row = OneTimeToken(
+        purpose=purpose,
+        # A placeholder nobody knows; replaced when the mail is sent.
+        token_hash=accounts.hash_token(secrets.token_urlsafe(32)),
+        user_id=user.id if user else None,
+        email=address,
+        organization_id=organization_id,
+        created_by_id=created_by.id if created_by else None,
+        expires_at=utcnow() + lifetime,
     )
+    session.add(row)
     session.flush()
-    return raw
+    return row
 
 
 def _aware(moment):
@@ -89,9 +121,11 @@ def find_token(session: Session, purpose: str, raw: str | None) -> OneTimeToken:
 
 
 def check_unspent(row: OneTimeToken) -> OneTimeToken:
-    """The token itself, or a DomainError when it was used already or has expired."""
+    """The token itself, or a DomainError when it was used, replaced or has expired."""
     if row.used_at is not None:
         raise DomainError(LINK_USED, "token")
+    if row.voided_at is not None:
+        raise DomainError(LINK_REPLACED, "token")
     if _aware(row.expires_at) <= utcnow():
         raise DomainError(LINK_EXPIRED, "token")
     return row
@@ -142,23 +176,30 @@ def send_verification(session: Session, user: User) -> None:
     """Mail a one-time link that proves this person reads this address."""
     if user.email_verified or user.deleted_at is not None:
         return
-    raw = issue_token(session, "verify_email", timedelta(hours=VERIFY_HOURS), user=user)
+    token = issue_token(session, "verify_email", timedelta(hours=VERIFY_HOURS), user=user)
     send_mail(
         session,
         user.email,
         "Confirm your email address for MicroGigs",
         [f"Hello {user.display_name},", f"Confirm that this is your email address. The link works for {VERIFY_HOURS} hours."],
-        public_link(f"/auth/verify?token={raw}"),
+        token_link("/verify-email"),
         "Confirm my email address",
+        token=token,
     )
     audit.record(session, user, "user.verification_sent", "user", user.id)
 
 
 def resend_verification(session: Session, actor: User | None) -> None:
-    policy.require(policy.is_active_user(actor), "Sign in to confirm your email address.")
+    # One of the few things an unconfirmed account may do.
+    policy.require(policy.is_signed_in(actor), "Sign in to confirm your email address.")
     if actor.email_verified:
         raise DomainError("Your email address is already confirmed.")
     send_verification(session, actor)
+
+
+def check_verify_token(session: Session, raw_token: str | None) -> None:
+    """Refuse an unknown, used, replaced or expired confirmation link before showing its button."""
+    find_token(session, "verify_email", raw_token)
 
 
 def verify_email(session: Session, raw_token: str | None) -> User:
@@ -167,6 +208,7 @@ def verify_email(session: Session, raw_token: str | None) -> User:
     if user is None or not user.is_active or user.email != row.email:
         raise DomainError(LINK_UNKNOWN, "token")
     use_token(session, row)
+    void_tokens(session, "verify_email", user=user)
     user.email_verified = True
     session.add(user)
     audit.record(session, user, "user.email_verified", "user", user.id)
@@ -191,7 +233,7 @@ def revoke_sessions(session: Session, user: User, keep_token: str | None = None)
 
 
 def sign_out_everywhere(session: Session, actor: User | None) -> int:
-    policy.require(policy.is_active_user(actor), "Sign in first.")
+    policy.require(policy.is_signed_in(actor), "Sign in first.")
     count = revoke_sessions(session, actor)
     audit.record(session, actor, "user.signed_out_everywhere", "user", actor.id, sessions=count)
     session.flush()
@@ -212,6 +254,8 @@ def change_password(session: Session, actor: User | None, current: str, new: str
         raise ValidationFailed(errors)
     actor.password_hash = accounts.hash_password(new)
     session.add(actor)
+    # A reset link mailed before the change must not undo it.
+    void_tokens(session, "reset_password", user=actor)
     revoked = revoke_sessions(session, actor, keep_token)
     audit.record(session, actor, "user.password_changed", "user", actor.id, other_sessions_revoked=revoked)
     send_mail(
@@ -231,15 +275,16 @@ def request_password_reset(session: Session, email: str) -> str:
     if not accounts.is_valid_email(address):
         raise ValidationFailed({"email": "Enter an email address like name@example.edu."})
     user = session.exec(select(User).where(User.email == address)).first()
-    if user is not None and user.is_active and user.deleted_at is None:
-        raw = issue_token(session, "reset_password", timedelta(minutes=RESET_MINUTES), user=user)
+    if accounts.may_sign_in(user) and user.deleted_at is None:
+        token = issue_token(session, "reset_password", timedelta(minutes=RESET_MINUTES), user=user)
         send_mail(
             session,
             user.email,
             "Choose a new MicroGigs password",
             [f"Hello {user.display_name},", f"Someone asked to reset your password. The link works once, for {RESET_MINUTES} minutes. If it was not you, ignore this mail."],
-            public_link(f"/reset-password?token={raw}"),
+            token_link("/reset-password"),
             "Choose a new password",
+            token=token,
         )
         audit.record(session, None, "user.password_reset_requested", "user", user.id)
     session.flush()
@@ -260,11 +305,57 @@ def reset_password(session: Session, raw_token: str | None, new: str) -> User:
     if problem := accounts.password_problem(new or ""):
         raise ValidationFailed({"password": problem})
     use_token(session, row)
+    void_tokens(session, "reset_password", user=user)
     user.password_hash = accounts.hash_password(new)
-    # Following the emailed link proves the address too.
+    # Following the emailed link proves the address too (and whoever had signed up with it
+    # before without confirming it loses every session below).
     user.email_verified = True
     session.add(user)
     revoked = revoke_sessions(session, user)
     audit.record(session, user, "user.password_reset", "user", user.id, sessions_revoked=revoked)
+    session.flush()
+    return user
+
+
+# --- an address nobody confirmed ------------------------------------------------------
+
+
+def withdraw_employer_sign_ups(session: Session, user: User, reason: str) -> None:
+    """Take an unconfirmed account off its teams; an employer it signed up that is still pending
+    and has nobody else is closed (rejected, with the reason) so staff never vet it."""
+    for membership in session.exec(select(Membership).where(Membership.user_id == user.id)).all():
+        org = session.get(Organization, membership.organization_id)
+        session.delete(membership)
+        session.flush()
+        others = session.exec(select(Membership.id).where(Membership.organization_id == membership.organization_id)).first()
+        if org is not None and org.kind == "employer" and org.status == "pending" and others is None:
+            org.status, org.status_reason = "rejected", reason
+            session.add(org)
+            audit.record(session, None, "organization.rejected", "organization", org.id, previous="pending", reason=reason)
+
+
+def take_over_unconfirmed(session: Session, user: User, *, role: str, display_name: str, password: str = "", proof: str) -> User:
+    """Someone proved they read this address (`proof`: a campus identity, a mailed invitation)
+    while an account nobody confirmed holds it: the account becomes theirs. Whoever signed it up
+    loses every password, session and link, and what they signed it up as (name, role, an
+    employer waiting for vetting) is dropped. The unconfirmed account could do nothing else."""
+    if user.email_verified:
+        raise DomainError("This address is already confirmed by its owner.")
+    revoked = revoke_sessions(session, user)
+    for purpose in ("verify_email", "reset_password"):
+        void_tokens(session, purpose, user=user)
+    withdraw_employer_sign_ups(session, user, "Closed: the address that signed it up was never confirmed.")
+    profile = session.get(StudentProfile, user.id)
+    if role == "student" and profile is None:
+        session.add(StudentProfile(user_id=user.id))
+    elif role != "student" and profile is not None:
+        for link in session.exec(select(StudentSkill).where(StudentSkill.user_id == user.id)).all():
+            session.delete(link)
+        session.delete(profile)
+    user.role, user.display_name, user.title = role, display_name, ""
+    user.password_hash = accounts.hash_password(password) if password else ""
+    user.email_verified = True
+    session.add(user)
+    audit.record(session, user, "user.unconfirmed_account_taken_over", "user", user.id, proof=proof, sessions_revoked=revoked)
     session.flush()
     return user

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
-from microgigs.services import account_security, accounts, audit, closing, notifications, policy
+from microgigs.services import account_security, accounts, audit, closing, notifications, policy, sso
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, clean_text
 
@@ -220,7 +220,10 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
         now = utcnow()
         for row in session.exec(
             select(OneTimeToken).where(
-                OneTimeToken.purpose == "invitation", OneTimeToken.organization_id == org.id, OneTimeToken.used_at.is_(None)
+                OneTimeToken.purpose == "invitation",
+                OneTimeToken.organization_id == org.id,
+                OneTimeToken.used_at.is_(None),
+                OneTimeToken.voided_at.is_(None),
             )
         ):
             if account_security._aware(row.expires_at) > now:
@@ -250,11 +253,13 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     ).first()
     if already is not None:
         raise ValidationFailed({"email": "That person is already on your team."})
-    raw = account_security.issue_token(
+    token = account_security.issue_token(
         session, "invitation", timedelta(days=account_security.INVITATION_DAYS), email=address, organization_id=org.id, created_by=actor
     )
     invitee = session.exec(select(User).where(User.email == address)).first()
-    has_account = invitee is not None and invitee.is_active
+    # Only a confirmed account is somebody: an unconfirmed one holding the address is replaced
+    # by whoever follows the mailed link (accept_invitation).
+    has_account = policy.is_active_user(invitee)
     lines = [f"{actor.display_name} invites you to join {org.name} on MicroGigs as a manager."]
     if has_account:
         lines.append(f"Sign in as {address} and accept the invitation; until you do, nothing changes.")
@@ -264,13 +269,13 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
         address,
         f"{actor.display_name} invites you to manage gigs for {org.name}",
         lines,
-        account_security.public_link(f"/join?token={raw}"),
+        account_security.token_link("/join"),
         f"Accept the invitation to {org.name}" if has_account else f"Join {org.name}",
+        token=token,
     )
     if has_account and invitee.role == "manager":
-        # In the app too; the link names the invitation, which only this account can accept.
-        row = session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == accounts.hash_token(raw))).one()
-        notifications.notify(session, invitee.id, "organization.invited", f"{org.name} invites you to manage its gigs", f"/join?invitation={row.id}")
+        # In the app too; the link names the invitation, which only this (confirmed) account can accept.
+        notifications.notify(session, invitee.id, "organization.invited", f"{org.name} invites you to manage its gigs", f"/join?invitation={token.id}")
     audit.record(session, actor, "organization.manager_invited", "organization", org.id, email=address)
     session.flush()
     return f"We have sent an invitation to {address}."
@@ -299,7 +304,8 @@ def _invitation(session: Session, actor: User | None, raw_token: str | None, inv
 def check_invitation(session: Session, raw_token: str | None, *, actor: User | None = None, invitation_id: int = 0) -> InvitationView:
     row = _invitation(session, actor, raw_token, invitation_id)
     org = get_organization(session, row.organization_id)
-    has_account = session.exec(select(User.id).where(User.email == row.email)).first() is not None
+    holder = session.exec(select(User).where(User.email == row.email)).first()
+    has_account = policy.is_active_user(holder)
     return InvitationView(organization=org.name, email=row.email, organization_id=org.id, has_account=has_account)
 
 
@@ -323,8 +329,10 @@ def accept_invitation(
             raise DomainError("Only an employer account can join an organization. Ask for an invitation to another address.")
         user = actor
     else:
-        if session.exec(select(User.id).where(User.email == row.email)).first() is not None:
+        holder = session.exec(select(User).where(User.email == row.email)).first()
+        if holder is not None and (holder.email_verified or not holder.is_active):
             raise DomainError(f"Sign in as {row.email} first, then open the link again.")
+        sso.check_local_sign_up("manager", row.email)
         name = clean_text(display_name)
         errors = {}
         if not name:
@@ -335,10 +343,16 @@ def accept_invitation(
             errors["password"] = problem
         if errors:
             raise ValidationFailed(errors)
-        user = User(email=row.email, display_name=name, role="manager", password_hash=accounts.hash_password(password), email_verified=True)
-        session.add(user)
-        session.flush()
-        audit.record(session, user, "user.signed_up", "user", user.id, role="manager", invited=True)
+        if holder is not None:
+            # The mailed link proves the address; whoever signed up with it unconfirmed loses it.
+            user = account_security.take_over_unconfirmed(
+                session, holder, role="manager", display_name=name, password=password, proof=f"invitation to {org.name}"
+            )
+        else:
+            user = User(email=row.email, display_name=name, role="manager", password_hash=accounts.hash_password(password), email_verified=True)
+            session.add(user)
+            session.flush()
+            audit.record(session, user, "user.signed_up", "user", user.id, role="manager", invited=True)
     if session.exec(select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == org.id)).first() is None:
         session.add(Membership(user_id=user.id, organization_id=org.id, role="manager"))
     account_security.use_token(session, row)

@@ -14,8 +14,16 @@ def require(allowed: bool, message: str = "You are not allowed to do that.") -> 
         raise NotAllowed(message)
 
 
-def is_active_user(actor: User | None) -> bool:
+def is_signed_in(actor: User | None) -> bool:
+    """Any active account, confirmed or not. Only for what an unconfirmed account may do:
+    confirm its address (and ask for a new link), sign out, delete itself."""
     return actor is not None and actor.id is not None and actor.is_active
+
+
+def is_active_user(actor: User | None) -> bool:
+    """An active account whose email address is confirmed: the base of every other rule.
+    An address nobody has confirmed is not an identity, so it may act on nothing."""
+    return is_signed_in(actor) and actor.email_verified
 
 
 def is_student(actor: User | None) -> bool:
@@ -125,8 +133,12 @@ def may_export_own_data(actor: User | None) -> bool:
 
 
 def may_delete_own_account(actor: User | None) -> bool:
-    """Students delete their account themselves; employers and staff go through the career center."""
-    return is_student(actor)
+    """Students delete their account themselves, and so may anyone who signed up but never
+    confirmed their address (it could do nothing yet); employers and staff go through the
+    career center."""
+    if is_student(actor):
+        return True
+    return is_signed_in(actor) and not actor.email_verified and actor.role in ("student", "manager")
 
 
 # --- portfolio and public evidence (issue 7) ----------------------------------------

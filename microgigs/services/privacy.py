@@ -72,7 +72,7 @@ def export_user_data(session: Session, actor: User | None) -> dict:
 
 def delete_account(session: Session, actor: User | None, password: str) -> None:
     """Anonymize the actor's account after checking their password; nothing is half-done."""
-    policy.require(policy.is_active_user(actor), "Sign in to delete your account.")
+    policy.require(policy.is_signed_in(actor), "Sign in to delete your account.")
     policy.require(policy.may_delete_own_account(actor), "Ask the career center to close an employer or staff account.")
     if not actor.password_hash or not accounts.verify_password(actor.password_hash, password or ""):
         raise ValidationFailed({"delete_password": "That is not your password."})
@@ -97,7 +97,12 @@ def delete_account(session: Session, actor: User | None, password: str) -> None:
         from microgigs.services import profiles
 
         profiles.photo_store().delete(actor.photo_name)
+    if not actor.email_verified:
+        # An employer signed up from an address nobody confirmed: nothing to keep on record.
+        account_security.withdraw_employer_sign_ups(session, actor, "Closed: the person who signed it up deleted their account.")
     account_security.revoke_sessions(session, actor)
+    for purpose in ("verify_email", "reset_password"):
+        account_security.void_tokens(session, purpose, user=actor)
     actor.email = f"deleted-{actor.id}@deleted.invalid"
     actor.display_name = "Deleted account"
     actor.password_hash = ""

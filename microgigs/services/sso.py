@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations import oidc
 from microgigs.models import OidcFlow, OidcIdentity, StudentProfile, User, utcnow
-from microgigs.services import audit
+from microgigs.services import account_security, accounts, audit
 from microgigs.services.accounts import is_valid_email, normalize_email
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import clean_text
@@ -50,28 +50,51 @@ def allowed_student_domains() -> list[str]:
     return [d.strip().lower().lstrip("@") for d in raw.split(",") if d.strip()]
 
 
-def student_domain_allowed(email: str) -> bool:
-    domains = allowed_student_domains()
-    if not domains:
-        return True
+def _in_domains(email: str, domains: list[str]) -> bool:
     domain = normalize_email(email).rpartition("@")[2]
     return any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+def student_domain_allowed(email: str) -> bool:
+    domains = allowed_student_domains()
+    return not domains or _in_domains(email, domains)
+
+
+def on_student_domain(email: str) -> bool:
+    """An address at one of the configured student domains (none configured: no address is)."""
+    domains = allowed_student_domains()
+    return bool(domains) and _in_domains(email, domains)
 
 
 def _domain_message() -> str:
     return "Student accounts need an email address at " + " or ".join(allowed_student_domains()) + "."
 
 
+def _campus_only_message() -> str:
+    return (
+        "Addresses at " + " or ".join(allowed_student_domains()) + " sign in with the campus account only. "
+        "For an employer account, use your work address."
+    )
+
+
+def password_sign_in_ruled_out(role: str, email: str) -> bool:
+    """With sso_only_for_students, every account a student could make for themselves -- a
+    student account, or an employer account on a student address -- signs in through the campus."""
+    if not get_settings().sso_only_for_students:
+        return False
+    return role == "student" or (role == "manager" and on_student_domain(email))
+
+
 def check_local_sign_up(role: str, email: str = "") -> None:
     """Refuse a password sign-up the campus settings rule out (field-keyed where it can be)."""
-    if role == "student" and get_settings().sso_only_for_students:
-        raise SsoRequired()
+    if password_sign_in_ruled_out(role, email):
+        raise SsoRequired() if role == "student" else DomainError(_campus_only_message(), field="email")
     if role == "student" and email and not student_domain_allowed(email):
         raise DomainError(_domain_message(), field="email")
 
 
 def check_local_sign_in(user: User) -> None:
-    if user.role == "student" and get_settings().sso_only_for_students:
+    if password_sign_in_ruled_out(user.role, user.email):
         raise SsoRequired()
 
 
@@ -114,7 +137,7 @@ def account_for_identity(session: Session, provider: str, claims: dict) -> User:
     identity = session.exec(select(OidcIdentity).where(OidcIdentity.provider == provider, OidcIdentity.subject == subject)).first()
     if identity is not None:
         user = session.get(User, identity.user_id)
-        if user is None or not user.is_active:
+        if not accounts.may_sign_in(user):
             raise DomainError("This account is closed. Contact the career center.")
         return user
 
@@ -124,20 +147,21 @@ def account_for_identity(session: Session, provider: str, claims: dict) -> User:
     if claims.get("email_verified") is not True:
         raise DomainError("Your campus account's email address is not verified, so we cannot sign you in with it.")
 
+    name = clean_text(str(claims.get("name") or ""))[:100] or email.partition("@")[0][:100]
     user = session.exec(select(User).where(User.email == email)).first()
     if user is not None:
-        if not user.is_active:
+        if not accounts.may_sign_in(user):
             raise DomainError("This account is closed. Contact the career center.")
         if not user.email_verified:
-            user.email_verified = True  # the campus provider vouched for it
-            session.add(user)
+            # Whoever signed up with this address never proved it; the campus just did. The
+            # account is the campus owner's now, and the other person's password and sessions go.
+            account_security.take_over_unconfirmed(session, user, role="student", display_name=name, proof=f"campus sign-in ({provider})")
         _link(session, user, provider, subject, email)
         audit.record(session, user, "user.sso_linked", "user", user.id, provider=provider)
         return user
 
     if not student_domain_allowed(email):
         raise DomainError(_domain_message())
-    name = clean_text(str(claims.get("name") or ""))[:100] or email.partition("@")[0][:100]
     user = User(email=email, display_name=name, role="student", password_hash="", email_verified=True)
     session.add(user)
     try:

@@ -1,57 +1,183 @@
-"""Failed sign-in throttling, per account (email as typed) and per client address.
+"""Throttles: how often a client, an email address, an account or a device may do something.
 
-Too many failures in the window -> sign-in is refused for a while, with one message
-whether or not the email names an account (so it reveals nothing).
+Each limit is a bucket (what is counted), a number and a window. A request names the keys it
+counts against (the client's address, the address it mails, ...); when any of them is full the
+request is refused with Throttled, which says how long to wait (HTTP routes answer 429 with
+Retry-After). Counts live in the database (rate-limit hits, keys hashed), so every worker and
+process shares them. A refused request is not counted: waiting is always enough.
+
+The messages never depend on whether an address has an account: a request about an unknown
+address counts and is refused exactly like one about a known address.
+
+Failed sign-ins: a stranger's failures must slow an attacker without ever locking the owner out.
+A browser the account signed in from before carries a device cookie (KnownDevice); failures from
+such a device count only against that device. Failures from unknown browsers count per client
+address, per client address and account, and per account for unknown browsers together -- so a
+flood of guesses blocks new devices for that account for a while, but not the owner's own
+phone or laptop, nor a password reset (which also makes that browser known).
 """
 
+import hashlib
+import math
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from microgigs.models import SignInAttempt, utcnow
+from microgigs.models import KnownDevice, RateLimitHit, User, utcnow
 from microgigs.services.errors import DomainError
 
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 20
-TOO_MANY = "Too many failed sign-ins. Wait 15 minutes and try again, or reset your password."
+MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Limit:
+    bucket: str
+    max_hits: int
+    window: timedelta
+
+
+# Self-service actions that send mail or create accounts: per client and per address mailed.
+SIGN_UP_PER_CLIENT = Limit("sign_up:client", 10, HOUR)
+SIGN_UP_PER_ADDRESS = Limit("sign_up:address", 3, HOUR)
+RESET_PER_CLIENT = Limit("password_reset:client", 10, HOUR)
+RESET_PER_ADDRESS = Limit("password_reset:address", 3, HOUR)
+RESEND_PER_CLIENT = Limit("confirm_resend:client", 10, HOUR)
+RESEND_PER_ACCOUNT = Limit("confirm_resend:account", 3, HOUR)
+INVITE_PER_CLIENT = Limit("invite:client", 30, DAY)
+INVITE_PER_INVITER = Limit("invite:inviter", 20, DAY)
+INVITE_PER_ADDRESS = Limit("invite:address", 3, DAY)
+# The public credential check (page and API): cheap to ask, RSA to answer.
+CREDENTIAL_CHECK_PER_CLIENT = Limit("credential_check:client", 30, MINUTE)
+
+# Failed sign-ins (see the module's doc).
+SIGN_IN_WINDOW = timedelta(minutes=15)
+FAILURES_PER_KNOWN_DEVICE = Limit("sign_in_failure:device", 10, SIGN_IN_WINDOW)
+FAILURES_PER_CLIENT_AND_ACCOUNT = Limit("sign_in_failure:client_account", 5, SIGN_IN_WINDOW)
+FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES = Limit("sign_in_failure:account", 10, SIGN_IN_WINDOW)
+FAILURES_PER_CLIENT = Limit("sign_in_failure:client", 30, SIGN_IN_WINDOW)
+
+KNOWN_DEVICE_DAYS = 365
+TOO_MANY_REQUESTS = "Too many requests like this one. Wait {wait} and try again."
+TOO_MANY_SIGN_INS = (
+    "Too many failed sign-ins. Wait {wait} and try again, sign in from a device you have used before, "
+    "or reset your password."
+)
 
 
 class Throttled(DomainError):
-    def __init__(self) -> None:
-        super().__init__(TOO_MANY)
+    def __init__(self, template: str, retry_after: int):
+        self.retry_after = max(1, retry_after)
+        super().__init__(template.format(wait=_in_words(self.retry_after)))
 
 
-def _key(email: str) -> str:
-    return (email or "").strip().lower()[:254]
+def _in_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{math.ceil(minutes / 60)} hours"
 
 
-def check(session: Session, email: str, ip_address: str) -> None:
-    """Raise Throttled when this email or this address has failed too often lately."""
-    since = utcnow() - WINDOW
-    by_email = session.exec(
-        select(func.count()).select_from(SignInAttempt).where(SignInAttempt.email == _key(email), SignInAttempt.created_at > since)
-    ).one()
-    if by_email >= MAX_FAILURES_PER_EMAIL:
-        raise Throttled()
-    if ip_address:
-        by_address = session.exec(
-            select(func.count())
-            .select_from(SignInAttempt)
-            .where(SignInAttempt.ip_address == ip_address[:64], SignInAttempt.created_at > since)
-        ).one()
-        if by_address >= MAX_FAILURES_PER_ADDRESS:
-            raise Throttled()
+def key_of(*parts: object) -> str:
+    """A stable key from what a limit counts against (lower-cased, so Ada@ and ada@ are one)."""
+    return "\x1f".join(str(part).strip().lower() for part in parts)
 
 
-def record_failure(session: Session, email: str, ip_address: str) -> None:
-    """Count one failed sign-in; old rows are pruned as we go."""
-    session.exec(delete(SignInAttempt).where(SignInAttempt.created_at <= utcnow() - WINDOW))
-    session.add(SignInAttempt(email=_key(email), ip_address=(ip_address or "")[:64]))
+def _hash(limit: Limit, key: str) -> str:
+    return hashlib.sha256(f"{limit.bucket}\x1f{key}".encode()).hexdigest()
+
+
+Counted = Sequence[tuple[Limit, str]]
+
+
+def check(session: Session, counted: Counted, template: str = TOO_MANY_REQUESTS) -> None:
+    """Raise Throttled when any (limit, key) is full; an empty key is not counted."""
+    now = utcnow()
+    wait = 0.0
+    for limit, key in counted:
+        if not key:
+            continue
+        # The max_hits-th newest hit in the window: while it is in the window, the bucket is full.
+        filled_at = session.exec(
+            select(RateLimitHit.created_at)
+            .where(RateLimitHit.bucket == limit.bucket, RateLimitHit.key_hash == _hash(limit, key), RateLimitHit.created_at > now - limit.window)
+            .order_by(RateLimitHit.created_at.desc())
+            .offset(limit.max_hits - 1)
+            .limit(1)
+        ).first()
+        if filled_at is not None:
+            filled_at = filled_at if filled_at.tzinfo else filled_at.replace(tzinfo=now.tzinfo)
+            wait = max(wait, (filled_at + limit.window - now).total_seconds())
+    if wait > 0:
+        raise Throttled(template, math.ceil(wait))
+
+
+def record(session: Session, counted: Counted) -> None:
+    """Count one hit against each (limit, key); hits older than their window are pruned."""
+    now = utcnow()
+    for limit, key in counted:
+        if not key:
+            continue
+        session.exec(delete(RateLimitHit).where(RateLimitHit.bucket == limit.bucket, RateLimitHit.created_at <= now - limit.window))
+        session.add(RateLimitHit(bucket=limit.bucket, key_hash=_hash(limit, key), created_at=now))
     session.flush()
 
 
-def clear_for_email(session: Session, email: str) -> None:
-    """A successful sign-in forgets this account's failures (not the address's)."""
-    session.exec(delete(SignInAttempt).where(SignInAttempt.email == _key(email)))
+def hit(session: Session, counted: Counted, template: str = TOO_MANY_REQUESTS) -> None:
+    """Check, then count this request (the usual case: every request counts)."""
+    check(session, counted, template)
+    record(session, counted)
+
+
+# --- failed sign-ins and known devices ------------------------------------------------------
+
+
+def _device_hash(device_token: str | None) -> str:
+    return hashlib.sha256(device_token.encode()).hexdigest() if device_token else ""
+
+
+def is_known_device(session: Session, email: str, device_token: str | None) -> bool:
+    """Whether this browser's device cookie signed in to the account with this email before."""
+    if not device_token or len(device_token) > 100:
+        return False
+    found = session.exec(
+        select(KnownDevice.id)
+        .join(User, User.id == KnownDevice.user_id)
+        .where(User.email == key_of(email), KnownDevice.token_hash == _device_hash(device_token))
+    ).first()
+    return found is not None
+
+
+def sign_in_failure_keys(session: Session, email: str, client: str, device_token: str | None) -> list[tuple[Limit, str]]:
+    """What a failed sign-in with this email, from this client and browser, counts against."""
+    if is_known_device(session, email, device_token):
+        return [(FAILURES_PER_KNOWN_DEVICE, key_of(_device_hash(device_token), email))]
+    return [
+        (FAILURES_PER_CLIENT_AND_ACCOUNT, key_of(client, email)),
+        (FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES, key_of(email)),
+        (FAILURES_PER_CLIENT, key_of(client)),
+    ]
+
+
+def remember_device(session: Session, user: User, device_token: str | None) -> str:
+    """After a successful sign-in (or a reset from the mailed link): this browser is one of the
+    account's own. Returns the device token the cookie should carry (the same one if it had one)."""
+    token = device_token if device_token and len(device_token) <= 100 else secrets.token_urlsafe(24)
+    digest = _device_hash(token)
+    row = session.exec(select(KnownDevice).where(KnownDevice.token_hash == digest, KnownDevice.user_id == user.id)).first()
+    if row is None:
+        row = KnownDevice(token_hash=digest, user_id=user.id)
+    row.last_seen_at = utcnow()
+    session.add(row)
+    session.flush()
+    return token
+
+
+def forget_devices(session: Session, user: User) -> None:
+    """Sign out everywhere / a new password: no browser is trusted for this account any more."""
+    session.exec(delete(KnownDevice).where(KnownDevice.user_id == user.id))

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import account_security, organizations
+from microgigs.services import account_security, organizations, policy
 from microgigs.services.errors import DomainError
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
@@ -31,12 +31,14 @@ class AccountState(SessionState):
     @rx.event
     def load_account(self):
         with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
+            # The one page an unconfirmed account sees: confirming, a new link, deleting it.
+            account = self._signed_in_user(session)
+            self._show_signed_in(session, account)
+            if account is None:
                 return self._sign_in_redirect()
-            self.email = actor.email
-            self.email_verified = actor.email_verified
-            self.may_delete = actor.role == "student"
+            self.email = account.email
+            self.email_verified = account.email_verified
+            self.may_delete = policy.may_delete_own_account(account)
         self.notice = _q(self, "notice")
         self.error = _q(self, "error")
         self.error_current_password = _q(self, "error_current_password")
@@ -87,15 +89,29 @@ class ResetPasswordState(SessionState):
 
 
 class VerifyEmailState(SessionState):
+    """/verify-email: the mailed link opens it with ?token=; its button posts the token to
+    /auth/verify, which confirms and signs in (a GET never does), then comes back here with
+    ?notice= or ?error=."""
+
+    loaded: bool = False
+    token: str = ""
     notice: str = ""
     error: str = ""
 
     @rx.event
     def load_verify(self):
-        with session_scope() as session:
-            self._actor(session)
+        self.token = _q(self, "token", 200)
         self.notice = _q(self, "notice")
         self.error = _q(self, "error")
+        with session_scope() as session:
+            self._show_signed_in(session, self._signed_in_user(session))
+            if self.token and not self.error:
+                try:
+                    account_security.check_verify_token(session, self.token)
+                except DomainError as error:
+                    self.error = error.message
+                    self.token = ""
+        self.loaded = True
 
 
 class JoinState(SessionState):

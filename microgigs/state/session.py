@@ -21,6 +21,9 @@ class SessionState(rx.State):
     user_id: int = 0
     user_name: str = ""
     user_role: str = ""
+    # False while the signed-in account's address is not confirmed: it may only confirm it (or
+    # ask for a new link), sign out and delete itself; the pages show it nothing else.
+    email_confirmed: bool = True
     unread_notifications: int = 0
 
     @rx.var
@@ -28,32 +31,46 @@ class SessionState(rx.State):
         return self.user_id > 0
 
     @rx.var
+    def awaiting_confirmation(self) -> bool:
+        return self.user_id > 0 and not self.email_confirmed
+
+    @rx.var
     def is_student(self) -> bool:
-        return self.user_role == "student"
+        return self.user_role == "student" and self.email_confirmed
 
     @rx.var
     def is_staff(self) -> bool:
-        return self.user_role in ("staff", "admin")
+        return self.user_role in ("staff", "admin") and self.email_confirmed
 
     @rx.var
     def is_manager(self) -> bool:
-        return self.user_role == "manager"
+        return self.user_role == "manager" and self.email_confirmed
 
     def _signed_in_user(self, session: Session) -> User | None:
-        """The signed-in user for this event, or None; the header vars stay as they are."""
+        """The account signed in for this event (confirmed or not), or None; the header vars stay
+        as they are. Only for what an unconfirmed account may see: its own account page."""
         return accounts.user_for_session_token(session, token_from_cookie_header(self.router.headers.cookie))
 
-    def _actor(self, session: Session) -> User | None:
-        """The signed-in user for this event, or None. Also refreshes the header vars."""
-        user = self._signed_in_user(session)
+    def _show_signed_in(self, session: Session, user: User | None) -> None:
+        """The header vars for this account (or for a visitor)."""
         self.user_id = user.id if user else 0
         self.user_name = user.display_name if user else ""
         self.user_role = user.role if user else ""
-        self.unread_notifications = notifications.unread_count(session, user) if user else 0
-        return user
+        self.email_confirmed = user.email_verified if user else True
+        self.unread_notifications = notifications.unread_count(session, user) if user and user.email_verified else 0
+
+    def _actor(self, session: Session) -> User | None:
+        """The person acting in this event: the signed-in account if its address is confirmed,
+        else None (an address nobody confirmed is not an identity). Refreshes the header vars."""
+        user = self._signed_in_user(session)
+        self._show_signed_in(session, user)
+        return user if user is not None and user.email_verified else None
 
     def _sign_in_redirect(self):
-        """Send a signed-out visitor to sign in, and back here afterwards."""
+        """Send a signed-out visitor to sign in, and back here afterwards; an account that has
+        not confirmed its address to its account page, where it can."""
+        if self.user_id and not self.email_confirmed:
+            return rx.redirect("/account")
         path = self.router.url.path or "/"
         return rx.redirect(f"/login?next={path}")
 

@@ -51,6 +51,7 @@ def funded_engagement(data_dir: Path, student_email: str, student_name: str, tit
     with app_session(data_dir) as session:
         manager = demo_manager(session)
         student = accounts.sign_up(session, accounts.SignUp(email=student_email, password=DEMO_PASSWORD, display_name=student_name))
+        student.email_verified = True  # as if they followed the confirmation mail
         gig = gigs.create_gig(session, manager, survey_gig(title))
         application = applications.apply(session, student, gig.id, ApplicationInput(note="I have cleaned survey exports before."))
         engagement = applications.accept(session, manager, application.id)

@@ -25,6 +25,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.smtp_server import Inbox, mail_parts, smtp_settings, start_smtp_server
+
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 START_TIMEOUT = float(os.environ.get("MICROGIGS_E2E_START_TIMEOUT", "240"))
@@ -56,6 +58,8 @@ class AppServer:
     port: int = 0
     env: dict[str, str] = field(default_factory=dict, repr=False)
     process: subprocess.Popen | None = field(default=None, repr=False)
+    # The mailbox: a real SMTP server on loopback that the app's mail worker delivers to.
+    inbox: Inbox | None = field(default=None, repr=False)
 
 
 def _free_port() -> int:
@@ -120,8 +124,22 @@ def app_extra_env(request):
 
 
 @pytest.fixture(scope="session")
-def app_server(request, tmp_path_factory):
-    with running_app(request, tmp_path_factory, "e2e-web", request.getfixturevalue("app_extra_env")) as server:
+def mailbox():
+    """One loopback SMTP server for the whole test session; every served app sends mail there."""
+    inbox, controller = start_smtp_server()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(request, tmp_path_factory, mailbox):
+    extra_env = request.getfixturevalue("app_extra_env")
+
+    def with_mail(url: str) -> dict[str, str]:
+        return {**smtp_settings(mailbox.port), **extra_env(url)}
+
+    with running_app(request, tmp_path_factory, "e2e-web", with_mail) as server:
+        server.inbox = mailbox
         yield server
 
 
@@ -205,7 +223,7 @@ def swapped_app(server: AppServer, tmp_path_factory, serve_only_env):
     swapped = _serve_built(env, server.port, log_path)
     try:
         _wait_until_serving(swapped, server.url, log_path)
-        yield AppServer(url=server.url, data_dir=data_dir, log_path=log_path, port=server.port, env=env, process=swapped)
+        yield AppServer(url=server.url, data_dir=data_dir, log_path=log_path, port=server.port, env=env, process=swapped, inbox=server.inbox)
     finally:
         _stop(swapped)
         server.process = _serve_built(server.env, server.port, server.log_path)
@@ -309,6 +327,23 @@ def check_accessible(page, context=None) -> None:
 def assert_accessible():
     """The checker as a fixture: `def test_x(page, assert_accessible): ...; assert_accessible(page)`."""
     return check_accessible
+
+
+def mail_link(app_server: AppServer, to: str, pattern: str, *, nth: int | None = None, timeout: float = 20.0) -> str:
+    """The app link matching `pattern` in the mail the app sent to `to`, as the recipient's mailbox
+    got it: in the newest mail that has such a link, or in the `nth` one (0 = the first). Waits for
+    the app's mail worker to deliver it."""
+    import re
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [m.group(0) for m in (re.search(pattern, mail_parts(mail)["text/plain"]) for mail in app_server.inbox.to(to)) if m]
+        if found and (nth is None or len(found) > nth):
+            return found[-1] if nth is None else found[nth]
+        if time.monotonic() > deadline:
+            subjects = [m["Subject"] for m in app_server.inbox.to(to)]
+            pytest.fail(f"no mail to {to} with {pattern} arrived within {timeout:.0f} s (it got: {subjects})", pytrace=False)
+        time.sleep(0.1)
 
 
 def goto_ready(page, path: str) -> None:

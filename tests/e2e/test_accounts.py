@@ -1,13 +1,13 @@
-"""Accounts and employer onboarding in a real browser: the verification link from the outbox,
-forgot/reset password, staff approving a pending employer, and the new pages' accessibility."""
+"""Accounts and employer onboarding in a real browser: the confirmation link from the mailbox (a
+real SMTP server the app delivers to), forgot/reset password, staff approving a pending employer,
+an unconfirmed account that can do nothing else, and the pages' accessibility."""
 
 import re
 import secrets
-import sqlite3
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import goto_ready
+from tests.e2e.conftest import goto_ready, mail_link
 
 DEMO_PASSWORD = "demo-password-2026"
 STAFF = "staff@demo.microgigs.test"
@@ -24,13 +24,8 @@ def loaded(page: Page) -> None:
 
 
 def last_link(app_server, to: str, pattern: str) -> str:
-    """The newest mail to `to` in the embedded outbox, and the app link in its text part."""
-    with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
-        row = db.execute("SELECT text_body FROM outboxmail WHERE to_address = ? ORDER BY id DESC LIMIT 1", (to,)).fetchone()
-    assert row is not None, f"no mail to {to}"
-    match = re.search(pattern, row[0])
-    assert match, row[0]
-    return match.group(0)
+    """The app link in the newest mail to `to`, as its mailbox got it."""
+    return mail_link(app_server, to, pattern)
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -41,15 +36,21 @@ def sign_in(page: Page, email: str, password: str) -> None:
     expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
-VERIFY_LINK = r"https?://\S+/auth/verify\?token=[\w-]+"
+VERIFY_LINK = r"https?://\S+/verify-email\?token=[\w-]+"
+
+
+def confirm_with_link(page: Page, link: str) -> None:
+    """Open the mailed link and press its button: that post confirms the address and signs in."""
+    page.goto(link)
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_role("status")).to_have_text(re.compile("email address is confirmed"))
 
 
 def finish_sign_up(page: Page, app_server, email: str) -> None:
     """Sign-up only mails a link (it must not tell whether the address was free); following
-    the link confirms the address and signs in."""
+    the link and confirming signs in."""
     expect(page).to_have_url(re.compile(r"/check-email"))
-    page.goto(last_link(app_server, email, VERIFY_LINK))
-    expect(page.get_by_role("status")).to_have_text(re.compile("email address is confirmed"))
+    confirm_with_link(page, last_link(app_server, email, VERIFY_LINK))
     page.goto("/dashboard")
     expect(page).to_have_url(re.compile(r"/dashboard"))
 
@@ -94,19 +95,20 @@ def test_sign_up_answers_alike_for_a_taken_address_and_the_emailed_link_signs_in
     assert other.get_by_role("main").inner_text() == answer
     assert last_link(app_server, email, r"https?://\S+/forgot-password")
 
-    with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
-        first_mail = db.execute("SELECT text_body FROM outboxmail WHERE to_address = ? ORDER BY id LIMIT 1", (email,)).fetchone()[0]
-    link = re.search(VERIFY_LINK, first_mail).group(0)
+    link = mail_link(app_server, email, VERIFY_LINK, nth=0)
     page.goto(link)
-    expect(page.get_by_role("status")).to_have_text(re.compile("email address is confirmed"))
+    expect(page.get_by_role("button", name="Confirm my email address")).to_be_visible()
+    assert_accessible(page)
+    confirm_with_link(page, link)
     assert_accessible(page)
     page.goto("/account")
     loaded(page)
     expect(page.get_by_text("Confirmed.", exact=True)).to_be_visible()
 
-    # The same link a second time is refused with a readable message.
+    # The same link a second time is refused with a readable message, and offers no button.
     page.goto(link)
     expect(page.get_by_role("alert")).to_have_text(re.compile("already been used"))
+    expect(page.get_by_role("button", name="Confirm my email address")).to_have_count(0)
 
 
 def test_forgot_password_then_reset_then_sign_in_with_the_new_one(new_context, app_server, assert_accessible):
@@ -254,3 +256,66 @@ def test_sign_out_everywhere_ends_every_session(new_context, app_server):
     expect(laptop.get_by_role("status")).to_have_text(re.compile("signed out on every device"))
     phone.goto("/account")
     expect(phone).to_have_url(re.compile(r"/login"))
+
+
+def test_an_unconfirmed_account_can_only_confirm_ask_for_a_new_link_or_leave(new_context, app_server, assert_accessible):
+    email = f"unconfirmed-{secrets.token_hex(3)}@example.edu"
+    fill_sign_up(new_context().new_page(), email, "a long enough passphrase")
+    first_link = last_link(app_server, email, VERIFY_LINK)
+    # Signing in with the password works, but the account is sent to its account page.
+    page = new_context(viewport=PHONE).new_page()
+    goto_ready(page, "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/account"))
+    loaded(page)
+    expect(page.get_by_text(re.compile("^Confirm your email address to apply"))).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Dashboard")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Saved")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Change your password")).to_have_count(0)
+    expect(page.get_by_role("form", name="Delete your account")).to_be_visible()
+    assert_accessible(page)
+    for path in ("/dashboard", "/profile", "/saved", "/earnings"):
+        page.goto(path)
+        expect(page).to_have_url(re.compile(r"/account"))
+
+    # A new link voids the first.
+    page.get_by_role("button", name="Send a new confirmation link").click()
+    expect(page.get_by_role("status")).to_have_text(re.compile("new confirmation link"))
+    second_link = mail_link(app_server, email, VERIFY_LINK, nth=1)
+    assert second_link != first_link
+    page.goto(first_link)
+    expect(page.get_by_role("alert")).to_have_text(re.compile("newer one was sent"))
+    confirm_with_link(page, second_link)
+    page.goto("/dashboard")
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Saved")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Confirm your email address to apply"))).to_have_count(0)
+
+
+def test_staff_reading_the_outbox_never_see_a_working_link(new_context, app_server, assert_accessible):
+    email = f"masked-{secrets.token_hex(3)}@example.edu"
+    sign_up(new_context().new_page(), app_server, email, "a long enough passphrase")
+    # A staff member asks for this student's password reset...
+    staff = new_context().new_page()
+    staff.goto("/forgot-password")
+    staff.get_by_label("Email address").fill(email)
+    staff.get_by_role("button", name="Send me a link").click()
+    expect(staff.get_by_role("status")).to_have_text(re.compile("If an account uses that address"))
+    real_link = last_link(app_server, email, r"https?://\S+/reset-password\?token=[\w-]+")
+    # ...and reads the outbox: the link is masked there.
+    sign_in(staff, STAFF, DEMO_PASSWORD)
+    staff.goto("/admin/outbox")
+    expect(staff.get_by_text("Loading mail…")).to_have_count(0)
+    mail = staff.get_by_role("listitem").filter(has_text="Choose a new MicroGigs password").first
+    mail.get_by_text("Show the message").click()
+    text = mail.locator("pre").inner_text()
+    assert email in mail.inner_text() and "reset-password?token=••••••••" in text
+    assert real_link.split("token=")[1] not in staff.content()
+    expect(mail.get_by_text(re.compile("^Sent "))).to_be_visible()
+    assert_accessible(staff)
+    staff.goto(re.search(r"https?://\S+/reset-password\?token=\S+", text).group(0))
+    loaded(staff)
+    expect(staff.get_by_role("alert")).to_have_text(re.compile("not valid"))

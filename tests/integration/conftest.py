@@ -38,11 +38,15 @@ def client(configured):
 ORIGIN = {"origin": "http://testserver"}
 
 
-def make_user(engine, email: str, role: str = "student", org: str = "") -> int:
+def make_user(engine, email: str, role: str = "student", org: str = "", *, confirmed: bool = True) -> int:
+    """An account signed up through the service; `confirmed`: its owner followed the mailed link
+    (that flow has its own tests)."""
     with Session(engine, expire_on_commit=False) as session:
         user = accounts.sign_up(
             session, accounts.SignUp(email=email, password=PASSWORD, display_name=email.split("@")[0], role=role, organization_name=org)
         )
+        user.email_verified = confirmed
+        session.add(user)
         if role == "manager":
             organization = session.get(Organization, 1)
             organization.status, organization.trusted = "approved", True

@@ -13,8 +13,9 @@ from sqlmodel import Session, func, select
 
 from microgigs import settings
 from microgigs.http.app import build_api
-from microgigs.models import AuthSession, OidcFlow, OneTimeToken, Organization, OutboxMail, User
+from microgigs.models import AuthSession, OidcFlow, OneTimeToken, Organization, User
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
+from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
 from tests.oidc_provider.harness import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
 
 APP = "http://testserver"
@@ -58,6 +59,7 @@ def test_the_form_posts_are_all_known():
         [
             "/account/delete", "/auth/change-password", "/auth/forgot-password", "/auth/join", "/auth/login",
             "/auth/logout", "/auth/logout-everywhere", "/auth/resend-verification", "/auth/reset-password", "/auth/signup",
+            "/auth/verify",
             "/payments/fund/{engagement_id:int}", "/payments/payout-account",
         ]
     )
@@ -99,12 +101,11 @@ def test_overlong_sign_up_fields_are_refused_by_the_field_and_nothing_is_created
     assert "set-cookie" not in response.headers
 
 
-def test_a_reset_link_works_once_and_an_expired_one_is_refused_through_the_routes(client, configured):
+def test_a_reset_link_works_once_and_an_expired_one_is_refused_through_the_routes(client, configured, smtp_server):  # noqa: F811
     make_user(configured, "kim@uni.edu")
     client.post("/auth/forgot-password", data={"email": "kim@uni.edu"}, headers=ORIGIN)
-    with Session(configured) as session:
-        body = session.exec(select(OutboxMail.text_body).where(OutboxMail.to_address == "kim@uni.edu")).one()
-    token = re.search(r"/reset-password\?token=([\w-]+)", body).group(1)
+    [mail] = smtp_server.deliver()
+    token = re.search(r"/reset-password\?token=([\w-]+)", mail_parts(mail)["text/plain"]).group(1)
     with Session(configured) as session:  # let it expire
         row = session.exec(select(OneTimeToken).where(OneTimeToken.purpose == "reset_password")).one()
         row.expires_at = row.expires_at.replace(year=2000)

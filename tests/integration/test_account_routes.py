@@ -1,14 +1,15 @@
 """Account routes on a real SQLite database: verification link from the outbox, password
 change and reset, sign-out everywhere, data export, account deletion, photos."""
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session, select
 
-from microgigs.models import AuthSession, Membership, Notification, OutboxMail, User
+from microgigs.models import AuthSession, Membership, Notification, User
 from microgigs.services import organizations, profiles
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
+from tests.mail_helpers import token_in
+from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 NEW = "a brand new passphrase"
 
@@ -17,22 +18,22 @@ def query_of(response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
 
 
-def _link(engine, to: str, pattern: str) -> str:
-    with Session(engine) as session:
-        mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == to).order_by(OutboxMail.id.desc())).first()
-        return re.search(pattern, mail.text_body).group(0)
+def _token(smtp_server, to: str, path: str) -> str:
+    """Deliver the queued mail and read the token of the newest link to `path` sent to `to`."""
+    smtp_server.deliver()
+    return token_in(mail_parts(smtp_server.to(to)[-1])["text/plain"], path)
 
 
-def test_sign_up_mails_a_verification_link_that_works_once(client, configured):
+def test_sign_up_mails_a_confirmation_link_that_works_once(client, configured, smtp_server):  # noqa: F811
     client.post(
         "/auth/signup",
         data={"role": "student", "display_name": "Ada", "email": "ada@uni.edu", "password": "a-long-enough-pass"},
         headers=ORIGIN,
     )
-    link = _link(configured, "ada@uni.edu", r"http://testserver/auth/verify\?token=[\w-]+")
-    first = client.get(link.removeprefix("http://testserver"))
+    token = _token(smtp_server, "ada@uni.edu", "/verify-email")
+    first = client.post("/auth/verify", data={"token": token}, headers=ORIGIN)
     assert first.status_code == 303 and "confirmed" in query_of(first)["notice"]
-    second = client.get(link.removeprefix("http://testserver"))
+    second = client.post("/auth/verify", data={"token": token}, headers=ORIGIN)
     assert "already been used" in query_of(second)["error"]
     with Session(configured) as session:
         assert session.exec(select(User).where(User.email == "ada@uni.edu")).one().email_verified
@@ -50,15 +51,14 @@ def test_change_password_needs_the_current_one_and_signs_out_other_devices(clien
     assert foreign.status_code == 403
 
 
-def test_forgot_and_reset_password_through_the_routes(client, configured):
+def test_forgot_and_reset_password_through_the_routes(client, configured, smtp_server):  # noqa: F811
     make_user(configured, "cy@uni.edu")
     same = [
         query_of(client.post("/auth/forgot-password", data={"email": email}, headers=ORIGIN))["notice"]
         for email in ("cy@uni.edu", "nobody@uni.edu")
     ]
     assert same[0] == same[1]
-    link = _link(configured, "cy@uni.edu", r"/reset-password\?token=[\w-]+")
-    token = link.split("token=")[1]
+    token = _token(smtp_server, "cy@uni.edu", "/reset-password")
     weak = client.post("/auth/reset-password", data={"token": token, "password": "short"}, headers=ORIGIN)
     assert query_of(weak)["token"] == token and "error_password" in query_of(weak)
     done = client.post("/auth/reset-password", data={"token": token, "password": NEW}, headers=ORIGIN)

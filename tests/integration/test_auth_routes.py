@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from microgigs.models import AuthSession, Organization, OutboxMail, User
 from microgigs.services import accounts
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
-from tests.unit.test_smtp_mail import smtp_server  # noqa: F401  (the real SMTP server fixture)
+from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 
 def query_of(response) -> dict[str, str]:
@@ -16,10 +16,6 @@ def query_of(response) -> dict[str, str]:
 
 
 STUDENT = {"role": "student", "display_name": "Ada", "email": "Ada@Uni.edu", "password": "a-long-enough-pass"}
-
-
-def mail_parts(message) -> dict[str, str]:
-    return {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()}
 
 
 def test_sign_up_answers_the_same_for_a_new_and_a_taken_address_and_mails_each(client, configured, smtp_server):  # noqa: F811
@@ -35,41 +31,50 @@ def test_sign_up_answers_the_same_for_a_new_and_a_taken_address_and_mails_each(c
     assert new.content == taken.content
     assert sorted(new.headers.keys()) == sorted(taken.headers.keys())
 
-    confirm, note = smtp_server.messages
+    confirm, note = smtp_server.deliver()
     assert confirm["To"] == "ada@uni.edu" and "Confirm your email" in confirm["Subject"]
-    assert "/auth/verify?token=" in mail_parts(confirm)["text/plain"]
+    assert "http://testserver/verify-email?token=" in mail_parts(confirm)["text/plain"]
     assert note["To"] == "taken@uni.edu" and "tried to sign up" in note["Subject"]
     text, html = mail_parts(note)["text/plain"], mail_parts(note)["text/html"]
-    assert "https://gigs.uni.test/login" in text and "https://gigs.uni.test/forgot-password" in text
-    assert 'href="https://gigs.uni.test/login"' in html and 'href="https://gigs.uni.test/forgot-password"' in html
-    assert "/auth/verify" not in text
+    assert "http://testserver/login" in text and "http://testserver/forgot-password" in text
+    assert 'href="http://testserver/login"' in html and 'href="http://testserver/forgot-password"' in html
+    assert "/verify-email" not in text
     with Session(configured) as session:
         taken_user = session.exec(select(User).where(User.email == "taken@uni.edu")).one()
         assert taken_user.display_name == "taken"  # nothing about the existing account changed
         assert session.exec(select(AuthSession)).first() is None  # nobody was signed in
 
 
-def test_the_confirmation_link_signs_in_with_a_fresh_httponly_cookie(client, configured):
+def test_the_confirmation_link_opens_a_page_whose_button_confirms_and_signs_in(client, configured, smtp_server):  # noqa: F811
     client.post("/auth/signup", data=STUDENT, headers=ORIGIN)
+    [mail] = smtp_server.deliver()
+    token = re.search(r"/verify-email\?token=([\w-]+)", mail_parts(mail)["text/plain"]).group(1)
+    # Following the link (a GET, which any page can make a browser do) changes nothing.
     with Session(configured) as session:
-        mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == "ada@uni.edu")).one()
-    link = re.search(r"http://testserver(/auth/verify\?token=[\w-]+)", mail.text_body).group(1)
-    response = client.get(link, headers={"cookie": "microgigs_session=an-old-token-this-browser-held"})
+        assert not session.exec(select(User).where(User.email == "ada@uni.edu")).one().email_verified
+    old_link = client.get(f"/auth/verify?token={token}")
+    assert old_link.status_code == 303 and old_link.headers["location"] == f"/verify-email?token={token}"
+    assert "set-cookie" not in old_link.headers
+    # Only the page's own form post confirms (and a post from another site is refused).
+    assert client.post("/auth/verify", data={"token": token}, headers={"origin": "https://evil.example"}).status_code == 403
+    response = client.post(
+        "/auth/verify", data={"token": token}, headers={**ORIGIN, "cookie": "microgigs_session=an-old-token-this-browser-held"}
+    )
     assert response.status_code == 303 and urlsplit(response.headers["location"]).path == "/verify-email"
-    cookie = response.headers["set-cookie"]
-    assert "microgigs_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    [cookie] = [c for c in response.headers.get_list("set-cookie") if c.startswith("microgigs_session=")]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Secure" not in cookie  # the public URL here is plain http
-    token = response.cookies["microgigs_session"]
-    assert token != "an-old-token-this-browser-held"
+    session_token = response.cookies["microgigs_session"]
+    assert session_token != "an-old-token-this-browser-held"
     with Session(configured) as session:
         user = session.exec(select(User).where(User.email == "ada@uni.edu")).one()
         row = session.exec(select(AuthSession)).one()
         assert user.email_verified and row.user_id == user.id
-        assert row.token_hash == accounts.hash_token(token) != token
-        assert accounts.user_for_session_token(session, token).id == user.id
-    # Spent: a second click neither signs in again nor confirms anything.
+        assert row.token_hash == accounts.hash_token(session_token) != session_token
+        assert accounts.user_for_session_token(session, session_token).id == user.id
+    # Spent: a second post neither signs in again nor confirms anything.
     client.cookies.clear()
-    again = client.get(link)
+    again = client.post("/auth/verify", data={"token": token}, headers=ORIGIN)
     assert "already been used" in query_of(again)["error"] and "set-cookie" not in again.headers
 
 

@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlmodel import Session, select
+from starlette.testclient import TestClient
 
 from microgigs import settings
-from microgigs.models import AuditEvent, OidcFlow, OidcIdentity, User
-from microgigs.services import sso
+from microgigs.http.app import build_api
+from microgigs.models import AuditEvent, Membership, OidcFlow, OidcIdentity, User
+from microgigs.services import accounts, sso
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user
 from tests.oidc_provider.harness import running_provider, sign_in_at_provider
 
@@ -47,6 +49,10 @@ def finish(client, callback_url: str):
     return client.get(f"{parts.path}?{parts.query}")
 
 
+def query_of(response) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
+
+
 def users(engine, email: str) -> list[User]:
     with Session(engine) as session:
         return list(session.exec(select(User).where(User.email == email)))
@@ -70,7 +76,14 @@ def test_first_campus_sign_in_creates_a_student_and_signs_them_in(client, campus
     assert len(users(configured, "ada@uni.test")) == 1
 
 
-def test_verified_campus_email_links_to_the_existing_account(client, campus, configured):
+@pytest.fixture
+def demo_addresses(monkeypatch):
+    """The test provider's accounts carry the demo campus's addresses: allow them here."""
+    monkeypatch.setenv("MICROGIGS_DEMO_MODE", "true")
+    settings.get_settings.cache_clear()
+
+
+def test_verified_campus_email_links_to_the_existing_account(client, campus, configured, demo_addresses):
     user_id = make_user(configured, "student2@demo.microgigs.test")
     response = finish(client, sign_in_at_provider(start(client), "linker", stop_at=APP))
     assert response.status_code == 303 and response.headers["location"] == "/dashboard"
@@ -80,7 +93,28 @@ def test_verified_campus_email_links_to_the_existing_account(client, campus, con
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.sso_linked")).one().subject_id == user_id
 
 
-def test_unverified_campus_email_is_neither_linked_nor_used(client, campus, configured):
+def test_a_campus_identity_takes_an_address_from_whoever_signed_up_with_it_unconfirmed(client, campus, configured, demo_addresses):
+    """Someone signed up as the campus student's address (and as an employer, even) but never
+    confirmed it. When the real owner arrives through the campus, the account is theirs, and the
+    squatter's password, sessions and employer team are gone."""
+    squatter_id = make_user(configured, "student2@demo.microgigs.test", role="manager", org="Squat Co", confirmed=False)
+    with TestClient(build_api(), base_url=APP, follow_redirects=False) as squatter:
+        assert squatter.post("/auth/login", data={"email": "student2@demo.microgigs.test", "password": PASSWORD}, headers=ORIGIN).status_code == 303
+        squatters_session = squatter.cookies.get("microgigs_session")
+    response = finish(client, sign_in_at_provider(start(client), "linker", stop_at=APP))
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+    with Session(configured) as session:
+        user = session.get(User, squatter_id)
+        assert user.email_verified and user.password_hash == "" and user.role == "student" and user.display_name == "Student Two"
+        assert accounts.user_for_session_token(session, squatters_session) is None
+        assert session.exec(select(OidcIdentity)).one().user_id == squatter_id
+        assert session.exec(select(Membership).where(Membership.user_id == squatter_id)).all() == []  # off Squat Co's team
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.unconfirmed_account_taken_over")).one().subject_id == squatter_id
+    refused = client.post("/auth/login", data={"email": "student2@demo.microgigs.test", "password": PASSWORD}, headers=ORIGIN)
+    assert query_of(refused)["error"] == accounts.SIGN_IN_FAILED
+
+
+def test_unverified_campus_email_is_neither_linked_nor_used(client, campus, configured, demo_addresses):
     make_user(configured, "student1@demo.microgigs.test")
     response = finish(client, sign_in_at_provider(start(client), "unverified", stop_at=APP))
     assert response.status_code == 303 and response.headers["location"].startswith("/login?error=")

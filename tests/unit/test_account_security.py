@@ -1,15 +1,16 @@
 """Email verification, password change and reset, sign-out everywhere: each rule and each refusal."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from microgigs.integrations.mail import TOKEN_MASK
 from microgigs.models import AuthSession, OneTimeToken, OutboxMail
-from microgigs.services import account_security, accounts
+from microgigs.services import account_security, accounts, mail_queue
 from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.validation import ValidationFailed
+from tests.mail_helpers import deliver, last_mail_to, received_token
 
 PASSWORD = "correct horse battery staple"  # tests/unit/conftest.py makes every account with it
 
@@ -17,18 +18,13 @@ NEW_PASSWORD = "a brand new passphrase"
 
 
 def _link_token(session, to: str, path: str) -> str:
-    mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == to).order_by(OutboxMail.id.desc())).first()
-    assert mail is not None
-    match = re.search(re.escape(path) + r"\?token=([A-Za-z0-9_-]+)", mail.text_body)
-    assert match, mail.text_body
-    assert match.group(1) in mail.html_body
-    return match.group(1)
+    return received_token(session, to, path)
 
 
 def test_verification_link_is_stored_hashed_and_verifies_once(session, make):
-    student = make.student()
+    student = make.unconfirmed_student()
     account_security.send_verification(session, student)
-    raw = _link_token(session, student.email, "/auth/verify")
+    raw = _link_token(session, student.email, "/verify-email")
     row = session.exec(select(OneTimeToken)).one()
     assert row.token_hash == accounts.hash_token(raw) and raw not in row.token_hash
     assert account_security.verify_email(session, raw).email_verified
@@ -37,9 +33,9 @@ def test_verification_link_is_stored_hashed_and_verifies_once(session, make):
 
 
 def test_expired_and_unknown_verification_links_are_refused(session, make):
-    student = make.student()
+    student = make.unconfirmed_student()
     account_security.send_verification(session, student)
-    raw = _link_token(session, student.email, "/auth/verify")
+    raw = _link_token(session, student.email, "/verify-email")
     row = session.exec(select(OneTimeToken)).one()
     row.expires_at = row.expires_at - timedelta(hours=account_security.VERIFY_HOURS + 1)
     session.add(row)
@@ -146,8 +142,88 @@ def test_expired_reset_link_is_refused(session, make):
 
 
 def test_a_verification_link_is_not_a_reset_link(session, make):
-    student = make.student()
+    student = make.unconfirmed_student()
     account_security.send_verification(session, student)
-    raw = _link_token(session, student.email, "/auth/verify")
+    raw = _link_token(session, student.email, "/verify-email")
     with pytest.raises(DomainError, match="not valid"):
         account_security.reset_password(session, raw, NEW_PASSWORD)
+
+
+# --- no live secret is readable: tokens masked at rest, made when the mail leaves -------------
+
+
+def test_the_outbox_never_holds_a_usable_token_only_the_mail_that_leaves_does(session, make):
+    student = make.unconfirmed_student()
+    account_security.send_verification(session, student)
+    account_security.request_password_reset(session, student.email)
+    for mail in session.exec(select(OutboxMail)).all():
+        assert mail.token_id is not None
+        assert f"token={TOKEN_MASK}" in mail.text_body and f"token={TOKEN_MASK}" in mail.html_body
+        # Nothing stored is a working link: the mask, and the placeholder hash, open nothing.
+        with pytest.raises(DomainError, match="not valid"):
+            account_security.check_reset_token(session, TOKEN_MASK)
+    verification, reset = session.exec(select(OutboxMail).order_by(OutboxMail.id)).all()
+    sent = deliver(session, verification)
+    raw = account_security_token = sent.text_body.split("token=")[1].split()[0]
+    assert TOKEN_MASK not in sent.text_body and raw in sent.html_body
+    session.refresh(verification)
+    # After it left, what is stored is still masked, and the token works.
+    assert raw not in verification.text_body and raw not in verification.html_body and verification.status == "sent"
+    assert account_security.verify_email(session, account_security_token).email_verified
+
+
+def test_a_new_link_voids_the_older_links_of_its_kind_but_not_of_another_kind(session, make):
+    student = make.unconfirmed_student()
+    account_security.request_password_reset(session, student.email)
+    first_reset = _link_token(session, student.email, "/reset-password")
+    account_security.send_verification(session, student)
+    first_confirmation = _link_token(session, student.email, "/verify-email")
+    account_security.request_password_reset(session, student.email)
+    second_reset = _link_token(session, student.email, "/reset-password")
+    with pytest.raises(DomainError, match="newer one was sent"):
+        account_security.check_reset_token(session, first_reset)
+    account_security.check_reset_token(session, second_reset)
+    account_security.check_verify_token(session, first_confirmation)  # another kind: still good
+    account_security.resend_verification(session, student)
+    second_confirmation = _link_token(session, student.email, "/verify-email")
+    with pytest.raises(DomainError, match="newer one was sent"):
+        account_security.verify_email(session, first_confirmation)
+    assert account_security.verify_email(session, second_confirmation).email_verified
+
+
+def test_a_mail_whose_link_was_replaced_before_it_left_is_not_sent(session, make):
+    student = make.student()
+    account_security.request_password_reset(session, student.email)
+    stale = last_mail_to(session, student.email)
+    account_security.request_password_reset(session, student.email)
+    assert mail_queue.claim(session, stale.id)
+    assert mail_queue.prepare(session, stale.id) is None
+    session.refresh(stale)
+    assert stale.status == "cancelled" and "replaced" in stale.last_error
+
+
+def test_changing_the_password_voids_reset_links_sent_before(session, make):
+    student = make.student()
+    account_security.request_password_reset(session, student.email)
+    raw = _link_token(session, student.email, "/reset-password")
+    account_security.change_password(session, student, PASSWORD, NEW_PASSWORD)
+    with pytest.raises(DomainError, match="no longer valid"):
+        account_security.reset_password(session, raw, "an attackers passphrase")
+    assert accounts.authenticate(session, student.email, NEW_PASSWORD).id == student.id
+
+
+def test_using_a_reset_link_voids_the_other_reset_links(session, make):
+    student = make.student()
+    account_security.request_password_reset(session, student.email)
+    first = last_mail_to(session, student.email)
+    first_raw = received_token(session, student.email, "/reset-password")
+    # A second link whose mail has not left yet is voided by using the first.
+    account_security.request_password_reset(session, student.email)
+    with pytest.raises(DomainError, match="newer one"):
+        account_security.reset_password(session, first_raw, NEW_PASSWORD)
+    second_raw = received_token(session, student.email, "/reset-password")
+    account_security.reset_password(session, second_raw, NEW_PASSWORD)
+    assert first.id != last_mail_to(session, student.email).id
+    assert session.exec(
+        select(OneTimeToken).where(OneTimeToken.purpose == "reset_password", OneTimeToken.used_at.is_(None), OneTimeToken.voided_at.is_(None))
+    ).all() == []

@@ -11,7 +11,7 @@ from microgigs.services import account_security, organizations, policy
 from microgigs.services.errors import DomainError
 from microgigs.state.account import JoinState
 from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
-from tests.unit.test_smtp_mail import smtp_server  # noqa: F401  (the real SMTP server fixture)
+from tests.smtp_server import smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 
 def _parts(message) -> dict[str, str]:
@@ -22,7 +22,8 @@ def _member(session, user, org) -> bool:
     return session.exec(select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == org.id)).first() is not None
 
 
-def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(session, make, smtp_server):  # noqa: F811
+def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(app_db, make, smtp_server):  # noqa: F811
+    session = app_db
     owner = make.employer("Northwind")
     contoso = make.employer("Contoso")
     elsewhere = contoso.manager
@@ -32,7 +33,7 @@ def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(
     assert message == f"We have sent an invitation to {elsewhere.email}."
     assert not _member(session, elsewhere, owner.org)
 
-    [mail] = smtp_server.messages
+    [mail] = smtp_server.deliver()
     assert mail["To"] == elsewhere.email and "Northwind" in mail["Subject"]
     parts = _parts(mail)
     assert f"Sign in as {elsewhere.email} and accept" in parts["text/plain"]
@@ -69,12 +70,13 @@ def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(
         organizations.check_invitation(session, "", actor=elsewhere, invitation_id=invitation_id)
 
 
-def test_an_existing_student_gets_the_mail_but_no_notification_and_cannot_join(session, make, smtp_server):  # noqa: F811
+def test_an_existing_student_gets_the_mail_but_no_notification_and_cannot_join(app_db, make, smtp_server):  # noqa: F811
+    session = app_db
     owner = make.employer("Northwind")
     student = make.student()
     organizations.invite_manager(session, owner.manager, owner.org.id, student.email)
     session.commit()
-    [mail] = smtp_server.messages
+    [mail] = smtp_server.deliver()
     raw = re.search(r"/join\?token=([\w-]+)", _parts(mail)["text/plain"]).group(1)
     assert session.exec(select(Notification).where(Notification.user_id == student.id, Notification.kind == "organization.invited")).all() == []
     with pytest.raises(DomainError, match="Only an employer account can join"):
@@ -83,11 +85,12 @@ def test_an_existing_student_gets_the_mail_but_no_notification_and_cannot_join(s
     assert account_security.find_token(session, "invitation", raw).used_at is None  # still unspent
 
 
-def test_a_new_address_gets_the_sign_up_wording(session, make, smtp_server):  # noqa: F811
+def test_a_new_address_gets_the_sign_up_wording(app_db, make, smtp_server):  # noqa: F811
+    session = app_db
     owner = make.employer("Northwind")
     organizations.invite_manager(session, owner.manager, owner.org.id, "fresh@northwind.example")
     session.commit()
-    text = _parts(smtp_server.messages[0])["text/plain"]
+    text = _parts(smtp_server.deliver()[0])["text/plain"]
     assert "Sign in as" not in text and "Join Northwind: https://gigs.uni.test/join?token=" in text
     raw = re.search(r"/join\?token=([\w-]+)", text).group(1)
     assert organizations.check_invitation(session, raw).has_account is False

@@ -1,7 +1,5 @@
 """Employer vetting (approve, reject, suspend) and an owner's team: rules and refusals."""
 
-import re
-
 import pytest
 from sqlmodel import select
 
@@ -9,13 +7,13 @@ from microgigs.models import Application, Gig, Membership, OneTimeToken, OutboxM
 from microgigs.services import gigs, organizations, policy
 from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.validation import ValidationFailed
+from tests.mail_helpers import received_token
 
 PASSWORD = "correct horse battery staple"
 
 
 def _invitation_token(session, to: str) -> str:
-    mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == to)).one()
-    return re.search(r"/join\?token=([A-Za-z0-9_-]+)", mail.text_body).group(1)
+    return received_token(session, to, "/join")
 
 
 def test_domains_are_compared_with_subdomains_allowed():

@@ -4,7 +4,12 @@ import reflex as rx
 
 from microgigs.components.panels import fact, facts
 
-STATUS_TEXT = {"valid": "Valid credential", "revoked": "Revoked credential", "invalid": "Not a valid credential"}
+STATUS_TEXT = {
+    "valid": "Valid credential",
+    "revoked": "Revoked credential",
+    "invalid": "Not a valid credential",
+    "throttled": "Too many checks",
+}
 
 
 def verification_result(result) -> rx.Component:
@@ -37,7 +42,7 @@ def verification_result(result) -> rx.Component:
                 spacing="2",
                 align="start",
             ),
-            color_scheme=rx.cond(result.status == "valid", "green", "red"),
+            color_scheme=rx.match(result.status, ("valid", "green"), ("throttled", "amber"), "red"),
             high_contrast=True,
             role="status",
             width="100%",

@@ -5,8 +5,10 @@ database keeps its SHA-256, so a leaked database does not leak live sessions.
 """
 
 import hashlib
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +23,11 @@ from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.validation import ValidationFailed, clean_text
 from microgigs.settings import get_settings
 
-_hasher = PasswordHasher()  # argon2id with the library's current defaults
+_hasher = PasswordHasher()  # argon2id with the library's current defaults (64 MiB, all cores)
+# At most this many hashes at once in this process, leaving a core to the event loop that
+# carries every open page and bounding the memory a burst of sign-ups can take (64 MiB each).
+# Hashing always runs in a worker thread (the routes' thread pool); the others wait their turn.
+_HASHING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 # A real hash to verify against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
@@ -203,13 +209,15 @@ def is_valid_email(address: str) -> bool:
 
 def hash_password(password: str) -> str:
     """argon2id hash to store; every service that sets a password goes through here."""
-    return _hasher.hash(password)
+    with _HASHING:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when `password` matches the stored hash; a malformed hash is simply a mismatch."""
     try:
-        return _hasher.verify(password_hash, password)
+        with _HASHING:
+            return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

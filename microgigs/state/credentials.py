@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.qr import qr_data_uri
 from microgigs.db import session_scope
-from microgigs.services import credentials
+from microgigs.services import credentials, throttle
 from microgigs.services.credentials import Verification
 from microgigs.services.errors import DomainError
 from microgigs.state.session import SessionState
@@ -28,18 +28,26 @@ class VerifyState(SessionState):
     def set_pasted(self, value: str):
         self.pasted = value
 
+    def _checked(self, session, check) -> Verification:
+        """One check, counted against this client (anyone may ask; each answer costs an RSA check)."""
+        try:
+            throttle.hit(session, [(throttle.CREDENTIAL_CHECK_PER_CLIENT, self._client_address())])
+        except throttle.Throttled as error:
+            return Verification(status="throttled", message=error.message)
+        return check()
+
     @rx.event
     def load(self):
         with session_scope() as session:
             self._actor(session)
             public_id = self.router.url.query_parameters.get("id", "")
-            self.result = credentials.verify_public_id(session, public_id) if public_id else EMPTY
+            self.result = self._checked(session, lambda: credentials.verify_public_id(session, public_id)) if public_id else EMPTY
 
     @rx.event
     def check_pasted(self, form_data: dict):
         text = str(form_data.get("credential", self.pasted))
         with session_scope() as session:
-            self.result = credentials.verify(session, text)
+            self.result = self._checked(session, lambda: credentials.verify(session, text))
 
     @rx.event
     async def check_upload(self, files: list[rx.UploadFile]):
@@ -48,7 +56,7 @@ class VerifyState(SessionState):
             return
         data = await files[0].read(credentials.MAX_CREDENTIAL_CHARS * 2 + 1)
         with session_scope() as session:
-            self.result = credentials.verify(session, data.decode("utf-8", errors="replace"))
+            self.result = self._checked(session, lambda: credentials.verify(session, data.decode("utf-8", errors="replace")))
 
 
 class CertificateState(SessionState):

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from microgigs import live
 from microgigs.db import session_scope
+from microgigs.http import client_address
 from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.models import User
 from microgigs.services import accounts, notifications
@@ -65,6 +66,12 @@ class SessionState(rx.State):
         user = self._signed_in_user(session)
         self._show_signed_in(session, user)
         return user if user is not None and user.email_verified else None
+
+    def _client_address(self) -> str:
+        """The client's network address, for throttles (X-Forwarded-For only from a trusted proxy)."""
+        raw = self.router.headers.raw_headers
+        peer = raw.get("asgi-scope-client") or self.router.session.client_ip
+        return client_address.client_address(peer, raw.get("x-forwarded-for"))
 
     def _sign_in_redirect(self):
         """Send a signed-out visitor to sign in, and back here afterwards; an account that has

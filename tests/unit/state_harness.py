@@ -13,14 +13,18 @@ from microgigs.services import accounts
 from microgigs.settings import get_settings
 
 
-def state_for(cls, url: str, token: str = "", client_token: str = ""):
-    """A fresh `cls` substate whose router says: this URL, this session cookie, this tab."""
+def state_for(cls, url: str, token: str = "", client_token: str = "", client_address: str = ""):
+    """A fresh `cls` substate whose router says: this URL, this session cookie, this tab (and this
+    client address, as Reflex records the websocket's peer)."""
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[1:])
     cookie = f"{get_settings().session_cookie_name}={token}" if token else ""
+    headers = {"origin": "http://testserver", "cookie": cookie}
+    if client_address:
+        headers["asgi-scope-client"] = client_address
     root.router = RouterData.from_router_data(
         {
-            "headers": {"origin": "http://testserver", "cookie": cookie},
+            "headers": headers,
             "pathname": urlsplit(url).path,
             "asPath": url,
             "query": {},

@@ -40,25 +40,28 @@ class Limit:
     window: timedelta
 
 
-# Self-service actions that send mail or create accounts: per client and per address mailed.
-SIGN_UP_PER_CLIENT = Limit("sign_up:client", 10, HOUR)
+# Self-service actions that send mail or create accounts: per address mailed (tight: nobody needs
+# a fourth link within the hour) and per client address (loose: a whole workshop of students
+# may sign up from one campus network address at once).
+SIGN_UP_PER_CLIENT = Limit("sign_up:client", 100, HOUR)
 SIGN_UP_PER_ADDRESS = Limit("sign_up:address", 3, HOUR)
-RESET_PER_CLIENT = Limit("password_reset:client", 10, HOUR)
+RESET_PER_CLIENT = Limit("password_reset:client", 50, HOUR)
 RESET_PER_ADDRESS = Limit("password_reset:address", 3, HOUR)
-RESEND_PER_CLIENT = Limit("confirm_resend:client", 10, HOUR)
+RESEND_PER_CLIENT = Limit("confirm_resend:client", 50, HOUR)
 RESEND_PER_ACCOUNT = Limit("confirm_resend:account", 3, HOUR)
-INVITE_PER_CLIENT = Limit("invite:client", 30, DAY)
-INVITE_PER_INVITER = Limit("invite:inviter", 20, DAY)
+INVITE_PER_CLIENT = Limit("invite:client", 100, DAY)
+INVITE_PER_INVITER = Limit("invite:inviter", 50, DAY)
 INVITE_PER_ADDRESS = Limit("invite:address", 3, DAY)
 # The public credential check (page and API): cheap to ask, RSA to answer.
-CREDENTIAL_CHECK_PER_CLIENT = Limit("credential_check:client", 30, MINUTE)
+CREDENTIAL_CHECK_PER_CLIENT = Limit("credential_check:client", 60, MINUTE)
 
-# Failed sign-ins (see the module's doc).
+# Failed sign-ins (see the module's doc). Per client address it is loose for the same reason as
+# sign-ups (a lab behind one address); per client and account it is tight.
 SIGN_IN_WINDOW = timedelta(minutes=15)
 FAILURES_PER_KNOWN_DEVICE = Limit("sign_in_failure:device", 10, SIGN_IN_WINDOW)
 FAILURES_PER_CLIENT_AND_ACCOUNT = Limit("sign_in_failure:client_account", 5, SIGN_IN_WINDOW)
 FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES = Limit("sign_in_failure:account", 10, SIGN_IN_WINDOW)
-FAILURES_PER_CLIENT = Limit("sign_in_failure:client", 30, SIGN_IN_WINDOW)
+FAILURES_PER_CLIENT = Limit("sign_in_failure:client", 100, SIGN_IN_WINDOW)
 
 KNOWN_DEVICE_DAYS = 365
 TOO_MANY_REQUESTS = "Too many requests like this one. Wait {wait} and try again."

@@ -9,7 +9,7 @@ import reflex as rx
 from microgigs.db import session_scope
 from microgigs.services import gigs
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.gig_detail import GigDetailState
 
 

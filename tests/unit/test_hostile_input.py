@@ -1014,3 +1014,45 @@ def test_profile_portfolio_and_team_handlers(world):
         assert _shown(state.errors.get("handle")), text
         state = _drive(world, OrganizationState, "/organization", manager, "invite", {"email": text})
         assert _shown(state.error_email), text
+
+
+# --- the same, on PostgreSQL, which enforces VARCHAR lengths and refuses NUL itself -------------
+
+
+@pytest.fixture
+def db_engine(request, db_engine):
+    """The unit tests' SQLite file; with the parameter "postgres", a fresh PostgreSQL database
+    migrated by alembic (tests/conftest.py; skipped where PostgreSQL is not installed)."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        return request.getfixturevalue("postgres_engine")
+    return db_engine
+
+
+LONG_LINKS = "\n".join("https://example.com/" + "x" * 280 for _ in range(5))
+
+
+@pytest.mark.parametrize("db_engine", ["postgres"], indirect=True)
+def test_postgres_stores_whatever_the_services_accept(session, make):
+    """What the services accept, PostgreSQL stores: no "value too long", no NUL refused, no
+    integer out of range. Every sample in the fields where such errors would show."""
+    employer = make.employer()
+    hired = make.hired(employer=employer)
+    gig = make.gig(employer)
+    staff, student = make.staff(), make.student()
+    _ready(session)
+    for text in [*SAMPLE, "\x00", "9" * 30, "x" * 400, LONG_LINKS]:
+        calls = [
+            (GIG_FORM_FIELDS, lambda: gigs.create_gig(session, employer.manager, make.gig_input(title=text, summary=text, scope=text, location=text, questions=[text]), publish=False)),
+            (("body",), lambda: engagements.post_message(session, hired.student, hired.engagement.id, text)),
+            (("note", "link", "files"), lambda: engagements.submit_deliverable(session, hired.student, hired.engagement.id, text, text)),
+            (("skill_name", "skill_category"), lambda: profiles.add_skill(session, staff, text, text)),
+            (STUDENT_PROFILE_FIELDS, lambda: profiles.update_student_profile(session, student, StudentProfileInput(links=text, school=text, interests=text))),
+            (("note", "sample_links"), lambda: applications.apply(session, student, gig.id, ApplicationInput(note="I know this work well.", sample_links=text.split("\n")))),
+            (AUDIT_FIELDS, lambda: audit_log.search(session, staff, subject_id=text, subject_type=text)),
+            (("handle",), lambda: portfolio.save_settings(session, student, text, True)),
+            (("term",), lambda: moderation.add_term(session, staff, text)),
+            ((), lambda: gigs.list_board(session, filters=search.BoardQuery.from_params({"q": text, "employer": text, "skills": text}))),
+        ]
+        for fields, call in calls:
+            with trial(session):
+                attempt(session, fields, call)

@@ -14,7 +14,7 @@ from microgigs.services.audit_log import AuditRow
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import VettingRow
 from microgigs.services.profiles import SkillRow, StudentRecord
-from microgigs.services.validation import ValidationFailed, parse_id
+from microgigs.services.validation import ValidationFailed, clean_line, parse_id
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
 
@@ -160,11 +160,9 @@ AUDIT_PARAM_LIMITS = {"kind": 40, "subject_email": 254, "subject_type": 30, "sub
 
 def audit_url(values: dict) -> str:
     """/staff/audit/ with the filters that are set (the default kind "all" is left out)."""
-    params = {
-        name: str(values.get(name, "")).strip()[: AUDIT_PARAM_LIMITS[name]]
-        for name in AUDIT_PARAMS
-        if str(values.get(name, "")).strip() and not (name == "kind" and str(values.get(name)) == audit_log.KIND_ALL)
-    }
+    # clean_line: what a URL can carry (no lone surrogate, which urlencode cannot encode).
+    cleaned = {name: clean_line(str(values.get(name, "")), limit=AUDIT_PARAM_LIMITS[name]) for name in AUDIT_PARAMS}
+    params = {name: value for name, value in cleaned.items() if value and not (name == "kind" and value == audit_log.KIND_ALL)}
     return "/staff/audit/" + (f"?{urlencode(params)}" if params else "")
 
 

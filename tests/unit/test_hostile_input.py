@@ -1016,6 +1016,27 @@ def test_profile_portfolio_and_team_handlers(world):
         assert _shown(state.error_email), text
 
 
+def test_board_insights_and_audit_handlers(world):
+    from microgigs.state.board import BoardState
+    from tests.unit.state_harness import redirect_path
+
+    for text in SAMPLE + NUMBERS:
+        form = {name: text for name in ("q", "skills", "pay_min", "pay_max", "hours_min", "hours_max", "category", "mode", "due_within", "employer", "sort")}
+        url = redirect_path(run_handler("search", state_for(BoardState, "/", world.token(world.applicant)), form))
+        url.encode("ascii")  # a link the page can follow
+        board = state_for(BoardState, url, world.token(world.applicant))
+        run_handler("load_board", board)
+        assert board.loaded and board.count_text
+        url = redirect_path(run_handler("apply_filters", state_for(InsightsState, "/staff/insights", world.token(world.staff)), {"start": text, "end": text, "employer": text}))
+        insights_page = state_for(InsightsState, url, world.token(world.staff))
+        run_handler("load", insights_page)
+        assert insights_page.allowed
+        url = redirect_path(run_handler("search", state_for(StaffAuditState, "/staff/audit/", world.token(world.staff)), dict.fromkeys(AUDIT_FIELDS, text)))
+        audit_page = state_for(StaffAuditState, url, world.token(world.staff))
+        run_handler("load_audit", audit_page)
+        assert audit_page.allowed
+
+
 # --- the same, on PostgreSQL, which enforces VARCHAR lengths and refuses NUL itself -------------
 
 

@@ -12,6 +12,7 @@ from microgigs.db import session_scope
 from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.services import accounts, insights, view_log
 from microgigs.services.errors import DomainError
+from microgigs.services.validation import parse_id
 
 
 def filters_from_query(params) -> insights.InsightFilters:
@@ -24,9 +25,8 @@ def filters_from_query(params) -> insights.InsightFilters:
         except ValueError:
             return fallback
 
-    employer = params.get("employer", "")
     return insights.InsightFilters(
-        start=day("start", default.start), end=day("end", default.end), employer_id=int(employer) if employer.isdigit() else 0
+        start=day("start", default.start), end=day("end", default.end), employer_id=parse_id(params.get("employer")) or 0
     )
 
 

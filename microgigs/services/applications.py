@@ -19,9 +19,10 @@ from microgigs.models import (
 )
 from microgigs.services import audit, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
+from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 
 MAX_NOTE = 2000
+MAX_LINKS_TEXT = 1000  # Application.sample_links, one link a line
 OPEN_STATUSES = ("submitted", "shortlisted")
 
 
@@ -56,11 +57,13 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
     errors: dict[str, str] = {}
     note = clean_text(data.note)
     check_length(errors, "note", note, label="a note about why you fit this gig", max_len=MAX_NOTE)
-    links = [clean_text(link) for link in data.sample_links if clean_text(link)]
+    links = [clean_line(link) for link in data.sample_links if clean_line(link)]
     if len(links) > 5:
         errors["sample_links"] = "Share at most 5 links."
     elif bad := [link for link in links if not is_http_url(link) or len(link) > 300]:
         errors["sample_links"] = f"Not a web address: {bad[0][:60]}"
+    elif len("\n".join(links)) > MAX_LINKS_TEXT:
+        errors["sample_links"] = f"Use at most {MAX_LINKS_TEXT:,} characters for your links in all."
     questions = session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id)).all()
     for question in questions:
         answer = clean_text(data.answers.get(question.id, ""))
@@ -147,7 +150,7 @@ def decline(session: Session, actor: User, application_id: int, feedback: str = 
     gig = _gig_for_manager(session, actor, application)
     if application.status not in OPEN_STATUSES:
         raise DomainError(f"This application is already {application.status}.")
-    feedback = clean_text(feedback)
+    feedback = clean_line(feedback)
     if len(feedback) > 200:
         raise DomainError("Keep feedback to one line (200 characters).", "feedback")
     _decide(session, actor, application, "declined", feedback)

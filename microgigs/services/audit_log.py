@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import AuditEvent, User
 from microgigs.services import accounts, policy
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, clean_line, parse_id
 from microgigs.services.view_log import VIEW_KINDS, VIEW_PREFIX, view_action
 
 PAGE_SIZE = 200
@@ -23,6 +23,12 @@ def kind_label(kind: str) -> str:
     if kind == KIND_VIEWS:
         return "Views of any kind"
     return f"Views of {VIEW_KINDS[kind.removeprefix(VIEW_PREFIX)]}"
+
+
+def _is_address(address: str) -> bool:
+    """A well-formed email address with nothing unprintable in it (a control, invisible or bidi
+    character, or a lone surrogate, which the database cannot even be asked about)."""
+    return accounts.is_valid_email(address) and address.isprintable()
 
 
 @dataclass
@@ -52,13 +58,15 @@ def search(
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = "Choose a kind of event from the list."
-    if subject_id.strip() and not subject_id.strip().isdigit():
+    number = parse_id(subject_id)
+    if subject_id.strip() and number is None:
         errors["subject_id"] = "Enter the subject's number, like 12."
+    subject_type = clean_line(subject_type, limit=30).lower()
     subject_address = accounts.normalize_email(subject_email)
-    if subject_address and not accounts.is_valid_email(subject_address):
+    if subject_address and not _is_address(subject_address):
         errors["subject_email"] = "Enter an email address like name@example.edu."
     actor_address = accounts.normalize_email(actor_email)
-    if actor_address and not accounts.is_valid_email(actor_address):
+    if actor_address and not _is_address(actor_address):
         errors["actor_email"] = "Enter an email address like name@example.edu."
     if errors:
         raise ValidationFailed(errors)
@@ -73,10 +81,10 @@ def search(
         query = query.where(AuditEvent.action.startswith(VIEW_PREFIX))
     elif kind != KIND_ALL:
         query = query.where(AuditEvent.action == kind)
-    if subject_type.strip():
-        query = query.where(AuditEvent.subject_type == subject_type.strip().lower()[:30])
-    if subject_id.strip():
-        query = query.where(AuditEvent.subject_id == int(subject_id.strip()))
+    if subject_type:
+        query = query.where(AuditEvent.subject_type == subject_type)
+    if number is not None:
+        query = query.where(AuditEvent.subject_id == number)
     if subject_address:
         query = query.where(AuditEvent.subject_type == "user", subject_user.email == subject_address)
     if actor_address:

@@ -13,7 +13,7 @@ from microgigs.integrations.signing import KeyStore
 from microgigs.models import Credential, Engagement, Gig, GigSkill, Organization, Skill, User, utcnow
 from microgigs.services import audit, policy
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import clean_text
+from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
 VC_CONTEXTS = [
@@ -193,7 +193,7 @@ def _token_from(text: str) -> str:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: deeply nested JSON ("[[[[...")
             return ""
         if not isinstance(data, dict):
             return ""
@@ -222,7 +222,7 @@ def get_by_public_id(session: Session, public_id: str) -> Credential:
 def revoke(session: Session, actor: User, public_id: str, reason: str) -> Credential:
     policy.require(policy.is_staff(actor), "Only career-center staff can revoke credentials.")
     row = get_by_public_id(session, public_id)
-    reason = clean_text(reason)
+    reason = clean_line(reason)
     if not reason:
         raise DomainError("Say why the credential is revoked.", "reason")
     if len(reason) > 300:

@@ -83,10 +83,10 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
         raise DomainError("Choose pay in full, pay part, or refund.", "outcome")
     share = {"pay_full": engagement.pay_cents, "refund": 0}.get(outcome, student_share_cents)
     if outcome == "pay_part" and not 0 < share < engagement.pay_cents:
-        raise DomainError(f"A part payment is more than nothing and less than the full {gigs.format_money(engagement.pay_cents, engagement.currency)}.", "student_share_cents")
+        raise DomainError(f"A part payment is more than nothing and less than the full {gigs.format_money(engagement.pay_cents, engagement.currency)}.", "student_share")
     note = clean_text(note)
     if len(note) > 1000:
-        raise DomainError("Use at most 1,000 characters.", "decision_note")
+        raise DomainError("Use at most 1,000 characters.", "note")
     # A refund gives the employer the platform fee back too; any payment to the student keeps it.
     sent = payments.settle_held(session, engagement, student_cents=share, refund_fee=share == 0, reason="dispute")
     if not share:

@@ -11,7 +11,7 @@ from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_displ
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, credentials, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
+from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 from microgigs.settings import get_settings
 
 MAX_FILES_PER_SUBMISSION = 10
@@ -66,7 +66,7 @@ def submit_deliverable(
     files = files or []
     errors: dict[str, str] = {}
     note = clean_text(note)
-    link = clean_text(link)
+    link = clean_line(link)
     check_length(errors, "note", note, label="a note on what you are handing in", max_len=5000)
     if link and (not is_http_url(link) or len(link) > 500):
         errors["link"] = "Enter a full web address starting with https://"

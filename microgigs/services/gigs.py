@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from microgigs.models import Gig, GigSkill, Organization, SavedGig, ScreeningQuestion, Skill, StudentProfile, StudentSkill, User, utcnow
 from microgigs.services import audit, moderation, policy, search, track_record
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, check_length, clean_text
+from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text
 from microgigs.settings import get_settings
 
 CATEGORIES = (
@@ -139,17 +139,17 @@ def format_money(cents: int, currency: str = "usd") -> str:
 def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[dict[str, str], list[Skill]]:
     """Every problem with a gig's fields, keyed by field; also the matched skills."""
     errors: dict[str, str] = {}
-    check_length(errors, "title", clean_text(data.title), label="a title", max_len=120)
-    check_length(errors, "summary", clean_text(data.summary), label="a one-line summary", max_len=300)
+    check_length(errors, "title", clean_line(data.title), label="a title", max_len=120)
+    check_length(errors, "summary", clean_line(data.summary), label="a one-line summary", max_len=300)
     check_length(errors, "scope", clean_text(data.scope), label="the scope of the work", max_len=20_000)
     check_length(errors, "deliverables", clean_text(data.deliverables), label="the deliverables", max_len=5_000, required=False)
     if data.category not in CATEGORIES:
         errors["category"] = "Choose a category from the list."
     if data.location_mode not in LOCATION_MODES:
         errors["location_mode"] = "Choose remote, on-site or hybrid."
-    elif data.location_mode != "remote" and not clean_text(data.location):
+    elif data.location_mode != "remote" and not clean_line(data.location):
         errors["location"] = "Say where the work happens."
-    check_length(errors, "location", clean_text(data.location), label="a location", max_len=120, required=False)
+    check_length(errors, "location", clean_line(data.location), label="a location", max_len=120, required=False)
     if not 1 <= data.estimated_hours <= 400:
         errors["estimated_hours"] = "Estimate between 1 and 400 hours."
     if not 1 <= data.slots <= MAX_SLOTS:
@@ -173,7 +173,7 @@ def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[d
         errors["application_deadline"] = "The application deadline must come before the due date."
     if data.start_date is not None and data.due_date is not None and data.start_date > data.due_date:
         errors["start_date"] = "The start date must not be after the due date."
-    names = [clean_text(s) for s in data.skills if clean_text(s)]
+    names = [clean_line(s) for s in data.skills if clean_line(s)]
     skills: list[Skill] = []
     if len(names) > MAX_SKILLS:
         errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
@@ -182,7 +182,7 @@ def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[d
         unknown = sorted({n for n in names if n.lower() not in {s.name.lower() for s in skills}})
         if unknown:
             errors["skills"] = f"Not in the skills list: {', '.join(unknown)}."
-    questions = [clean_text(q) for q in data.questions if clean_text(q)]
+    questions = [clean_line(q) for q in data.questions if clean_line(q)]
     if len(questions) > MAX_QUESTIONS:
         errors["questions"] = f"Ask at most {MAX_QUESTIONS} screening questions."
     elif any(len(q) > 300 for q in questions):
@@ -307,13 +307,13 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
     gig = Gig(
         organization_id=org.id,
         created_by_id=actor.id,
-        title=clean_text(data.title),
-        summary=clean_text(data.summary),
+        title=clean_line(data.title),
+        summary=clean_line(data.summary),
         scope=neutralize_markup(data.scope),
         deliverables=neutralize_markup(data.deliverables),
         category=data.category,
         location_mode=data.location_mode,
-        location=clean_text(data.location),
+        location=clean_line(data.location),
         estimated_hours=data.estimated_hours,
         start_date=data.start_date,
         due_date=data.due_date,
@@ -328,7 +328,7 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
     session.flush()
     for skill in skills:
         session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
-    for position, text in enumerate(q for q in (clean_text(q) for q in data.questions) if q):
+    for position, text in enumerate(q for q in (clean_line(q) for q in data.questions) if q):
         session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
     audit.record(session, actor, "gig.created", "gig", gig.id, status="draft")
     if publish:
@@ -385,7 +385,9 @@ def reject_gig(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
     reason = clean_text(reason)
     if not reason:
         raise DomainError("Say why the gig is rejected.", "reason")
-    return move_gig(session, actor, get_gig(session, gig_id), "rejected", reason=reason[:500])
+    if len(reason) > 500:
+        raise DomainError(f"Use at most 500 characters (you have {len(reason):,}).", "reason")
+    return move_gig(session, actor, get_gig(session, gig_id), "rejected", reason=reason)
 
 
 # --- reading -------------------------------------------------------------------
@@ -443,7 +445,7 @@ def list_board(
 
     `filters` (a BoardQuery) carries everything; `query`/`category`/`page` are shortcuts."""
     if filters is None:
-        filters = search.BoardQuery(q=clean_text(query)[: search.MAX_QUERY], category=category, page=page)
+        filters = search.BoardQuery(q=clean_line(query, limit=search.MAX_QUERY), category=category, page=page)
     result = search.search_gigs(session, filters, per_page=per_page, today=today, match_skill_ids=match_skill_ids)
     return BoardPage(
         cards=cards_by_ids(session, result.gig_ids),
@@ -517,9 +519,9 @@ def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, to
         raise ValidationFailed(errors)
     if gig.status == "rejected":
         move_gig(session, actor, gig, "draft", reason="edited after rejection")
-    gig.title, gig.summary = clean_text(data.title), clean_text(data.summary)
+    gig.title, gig.summary = clean_line(data.title), clean_line(data.summary)
     gig.scope, gig.deliverables = neutralize_markup(data.scope), neutralize_markup(data.deliverables)
-    gig.category, gig.location_mode, gig.location = data.category, data.location_mode, clean_text(data.location)
+    gig.category, gig.location_mode, gig.location = data.category, data.location_mode, clean_line(data.location)
     gig.estimated_hours, gig.start_date, gig.due_date = data.estimated_hours, data.start_date, data.due_date
     gig.application_deadline, gig.slots, gig.pay_cents = data.application_deadline, data.slots, data.pay_cents
     gig.currency, gig.blind_review, gig.updated_at = data.currency.lower(), data.blind_review, utcnow()
@@ -531,7 +533,7 @@ def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, to
     session.flush()
     for skill in skills:
         session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
-    for position, text in enumerate(q for q in (clean_text(q) for q in data.questions) if q):
+    for position, text in enumerate(q for q in (clean_line(q) for q in data.questions) if q):
         session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
     audit.record(session, actor, "gig.edited", "gig", gig.id, status=gig.status)
     session.flush()

@@ -15,7 +15,7 @@ from microgigs.models import Engagement, Gig, Milestone, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, check_length, clean_text
+from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text
 
 MAX_MILESTONES = 20
 MAX_TITLE = 120
@@ -57,7 +57,7 @@ def add_milestone(
     if count >= MAX_MILESTONES:
         raise DomainError(f"An engagement has at most {MAX_MILESTONES} milestones.")
     errors: dict[str, str] = {}
-    title = clean_text(title)
+    title = clean_line(title)
     check_length(errors, "title", title, label="what should be done by then", max_len=MAX_TITLE)
     today = today or date.today()
     due_date = parse_date(due_date)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from microgigs.models import Gig, Organization, ProhibitedTerm, User
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import clean_text
+from microgigs.services.validation import fold_lookalikes
 
 MAX_TERM = 60
 
@@ -54,11 +54,13 @@ def _pattern(term: str) -> re.Pattern:
 
 
 def prohibited_hits(session: Session, texts: dict[str, str]) -> dict[str, str]:
-    """For each field whose text uses a prohibited term, a message naming the term."""
+    """For each field whose text uses a prohibited term, a message naming the term. Both are
+    compared folded (fold_lookalikes), so "ｃａｓｉｎｏ" or "cas\u00adino" is "casino"."""
     terms = list(session.exec(select(ProhibitedTerm.term).order_by(ProhibitedTerm.term)))
     hits: dict[str, str] = {}
     for field_name, value in texts.items():
-        found = [t for t in terms if value and _pattern(t).search(value)]
+        folded = fold_lookalikes(value)
+        found = [t for t in terms if folded and _pattern(fold_lookalikes(t)).search(folded)]
         if found:
             listed = ", ".join(f"“{t}”" for t in found[:3])
             hits[field_name] = f"Remove {listed}: the career center does not allow it in gigs."
@@ -72,7 +74,7 @@ def list_terms(session: Session, actor: User) -> list[TermRow]:
 
 def add_term(session: Session, actor: User, term: str) -> ProhibitedTerm:
     policy.require(policy.is_staff(actor), "Only career-center staff can edit the prohibited-content list.")
-    cleaned = " ".join(clean_text(term).lower().split())
+    cleaned = " ".join(fold_lookalikes(term).split())
     if len(cleaned) < 2:
         raise DomainError("Enter a word or phrase of at least 2 characters.", "term")
     if len(cleaned) > MAX_TERM:

@@ -6,11 +6,15 @@ from sqlmodel import Session, func, select
 
 from microgigs.integrations import mail
 from microgigs.models import Notification, User, utcnow
+from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
 
 def notify(session: Session, user_id: int, kind: str, title: str, link: str = "", *, email: bool = False) -> Notification:
-    note = Notification(user_id=user_id, kind=kind, title=title[:200], link=link)
+    # One line: titles carry people's text (a gig's title, a rejection's reason) into a list
+    # and a mail's Subject header, where a line break is refused.
+    title = clean_line(title, limit=200)
+    note = Notification(user_id=user_id, kind=kind, title=title, link=link)
     session.add(note)
     if email:
         user = session.get(User, user_id)
@@ -19,7 +23,7 @@ def notify(session: Session, user_id: int, kind: str, title: str, link: str = ""
             mail.send(
                 session,
                 to=user.email,
-                subject=title[:200],
+                subject=title,
                 text=f"Hello {user.display_name},\n\n{title}\n\nOpen MicroGigs: {url}\n",
                 html=f"<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p>"
                 f'<p><a href="{escape(url)}">Open MicroGigs</a></p>',

@@ -13,7 +13,7 @@ from microgigs.integrations.storage import FileStore, clean_display_name, extens
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
 from microgigs.services import audit, policy, view_log
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
+from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, fold_lookalikes, is_http_url
 from microgigs.settings import get_settings
 
 PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
@@ -22,6 +22,7 @@ _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 MAX_SKILLS = 15
 MAX_LINKS = 5
+MAX_LINKS_TEXT = 1000  # StudentProfile.links, one link a line
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
 
 
@@ -152,12 +153,14 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
     tz = clean_text(data.timezone) or "UTC"
     if tz not in _TIMEZONES:
         errors["timezone"] = f"“{tz[:60]}” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York."
-    links = [clean_text(line) for line in (data.links or "").splitlines() if clean_text(line)]
+    links = [clean_line(line) for line in (data.links or "").splitlines() if clean_line(line)]
     if len(links) > MAX_LINKS:
         errors["links"] = f"Add at most {MAX_LINKS} links."
     elif bad := next((link for link in links if not is_http_url(link) or len(link) > 300), None):
         errors["links"] = f"“{bad[:60]}” is not a web address; start each link with https://."
-    school, major = clean_text(data.school), clean_text(data.major)
+    elif len("\n".join(links)) > MAX_LINKS_TEXT:
+        errors["links"] = f"Use at most {MAX_LINKS_TEXT:,} characters for your links in all."
+    school, major = clean_line(data.school), clean_line(data.major)
     check_length(errors, "school", school, label="your school", max_len=160, required=False)
     check_length(errors, "major", major, label="your major", max_len=120, required=False)
     year = None
@@ -168,7 +171,7 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
                 errors["graduation_year"] = f"Enter a year between {today.year - 60} and {today.year + 8}."
         except ValueError:
             errors["graduation_year"] = "Enter a year, like 2027."
-    names = list(dict.fromkeys(clean_text(s) for s in data.skills if clean_text(s)))
+    names = list(dict.fromkeys(clean_line(s) for s in data.skills if clean_line(s)))
     skills = list(session.exec(select(Skill).where(Skill.name.in_(names)))) if names else []
     if len(names) > MAX_SKILLS:
         errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
@@ -196,7 +199,7 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
 def update_manager_profile(session: Session, actor: User | None, display_name: str, title: str) -> User:
     policy.require(policy.is_active_user(actor) and actor.role == "manager", "Only employer managers keep a manager profile.")
     errors: dict[str, str] = {}
-    name, job = clean_text(display_name), clean_text(title)
+    name, job = clean_line(display_name), clean_line(title)
     check_length(errors, "display_name", name, label="your name", max_len=100)
     check_length(errors, "title", job, label="your job title", max_len=100, required=False)
     if errors:
@@ -271,10 +274,11 @@ def list_skills(session: Session) -> list[SkillRow]:
 def add_skill(session: Session, actor: User | None, name: str, category: str = "") -> Skill:
     policy.require(policy.may_curate_skills(actor), "Only career-center staff can change the skill list.")
     errors: dict[str, str] = {}
-    name, category = clean_text(name), clean_text(category)
+    name, category = clean_line(name), clean_line(category)
     check_length(errors, "skill_name", name, label="the skill's name", max_len=60)
     check_length(errors, "skill_category", category, label="a category", max_len=60, required=False)
-    if not errors and session.exec(select(Skill.id).where(Skill.name.ilike(name))).first() is not None:
+    # Compared without case and look-alikes: "ＰＹＴＨＯＮ" is "Python" under another guise.
+    if not errors and fold_lookalikes(name) in {fold_lookalikes(n) for n in session.exec(select(Skill.name))}:
         errors["skill_name"] = f"“{name}” is already on the list."
     if errors:
         raise ValidationFailed(errors)

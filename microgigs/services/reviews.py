@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from microgigs.models import Engagement, Gig, GigSkill, Review, Skill, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, clean_text
+from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
 BLIND_DAYS = 14
 ENDED = ("approved", "paid", "cancelled")
@@ -142,10 +142,10 @@ def write_review(session: Session, actor: User, engagement_id: int, data: Review
     comment = clean_text(data.comment)
     if len(comment) > 1000:
         errors["comment"] = "Use at most 1,000 characters."
-    note = clean_text(data.private_note)
+    note = clean_line(data.private_note)
     if len(note) > 200:
         errors["private_note"] = "Keep the private note to one line (200 characters)."
-    endorsed = sorted({clean_text(s) for s in data.endorsed_skills if clean_text(s)})
+    endorsed = sorted({clean_line(s) for s in data.endorsed_skills if clean_line(s)})
     if endorsed and side != "manager":
         errors["endorsed_skills"] = "Only the employer endorses skills."
     elif unknown := [s for s in endorsed if s not in _gig_skill_names(session, gig.id)]:

@@ -22,7 +22,7 @@ from sqlalchemy import Integer, and_, column, func, literal_column, or_, table, 
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Organization, Skill
-from microgigs.services.validation import clean_text
+from microgigs.services.validation import clean_line, clean_text
 
 SORTS = ("newest", "pay", "deadline", "match")
 MODES = ("remote", "onsite", "hybrid")
@@ -162,11 +162,11 @@ class BoardQuery:
 
         skills: list[str] = []
         for name in get("skills").split(","):
-            name = clean_text(name)[:60]
+            name = clean_line(name, limit=60)
             if name and name.lower() not in {s.lower() for s in skills}:
                 skills.append(name)
         return cls(
-            q=clean_text(get("q"))[:MAX_QUERY],
+            q=clean_line(get("q"), limit=MAX_QUERY),
             category=get("category") if get("category") in CATEGORIES else "",
             skills=skills[:MAX_FILTER_SKILLS],
             mode=get("mode") if get("mode") in MODES else "",

@@ -8,6 +8,7 @@ import reflex as rx
 from microgigs.db import session_scope
 from microgigs.services import account_security, organizations, policy
 from microgigs.services.errors import DomainError
+from microgigs.services.validation import parse_id
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
 
@@ -142,7 +143,7 @@ class JoinState(SessionState):
     def load_join(self):
         self.token = _q(self, "token", 200)
         invitation = _q(self, "invitation", 12)
-        self.invitation_id = invitation if invitation.isdigit() else ""
+        self.invitation_id = str(parse_id(invitation)) if parse_id(invitation) else ""
         self.error = _q(self, "error")
         self.display_name = _q(self, "display_name", 100)
         self.error_display_name = _q(self, "error_display_name")

@@ -15,6 +15,7 @@ from microgigs.services import gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard
 from microgigs.services.search import BoardQuery
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
@@ -188,9 +189,8 @@ class BoardState(SessionState):
     @rx.event
     def toggle_save(self, gig_id: int):
         """Save or unsave a gig for the signed-in student (the service checks who is asking)."""
-        try:
-            gig_id = int(gig_id)
-        except (TypeError, ValueError):
+        gig_id = parse_id(gig_id)
+        if gig_id is None:
             return None
         self.save_error = ""
         try:

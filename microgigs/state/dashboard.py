@@ -10,6 +10,7 @@ from microgigs.db import session_scope
 from microgigs.services import applications, dashboards, payments, policy
 from microgigs.services.dashboards import ApplicationRow, EngagementRow, ManagerGigRow
 from microgigs.services.errors import DomainError
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 # What a manager may still pull back: the service decides, this only hides the button.
@@ -106,9 +107,8 @@ class DashboardState(SessionState):
         key = str(application_id)
         self.row_errors = {k: v for k, v in self.row_errors.items() if k != key}
         self.notice = ""
-        try:
-            app_id = int(application_id)
-        except (TypeError, ValueError):
+        app_id = parse_id(application_id)
+        if app_id is None:
             self.row_errors = {**self.row_errors, key: "That application was not found."}
             return self._reload()
         try:

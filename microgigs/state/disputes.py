@@ -14,10 +14,12 @@ EMPTY = DisputeView(0, 0, "", "", "", "", "", "", "", "", [], False)
 
 
 def _dollars_to_cents(text: str) -> int:
+    """Dollars as typed -> cents; -1 (which the service refuses) for anything else, "inf" and
+    "1e400" included (round() of an infinity raises OverflowError)."""
     cleaned = (text or "").replace("$", "").replace(",", "").strip()
     try:
         return round(float(cleaned) * 100) if cleaned else 0
-    except ValueError:
+    except (ValueError, OverflowError):
         return -1
 
 

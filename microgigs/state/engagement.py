@@ -15,7 +15,7 @@ from microgigs.services import closing, dashboards, engagements, evidence, hirin
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
 
@@ -466,10 +466,9 @@ class EngagementState(SessionState):
         self.checkin_errors = {}
         self.notice = ""
         form_data = form_data or {}
-        key = str(form_data.get("milestone_id", "")).strip()
-        try:
-            milestone_id = int(key)
-        except ValueError:
+        key = str(form_data.get("milestone_id", "")).strip()[:20]
+        milestone_id = parse_id(key)
+        if milestone_id is None:
             self.checkin_errors = {"form": "Reload the page and try again."}
             return self._reload()
         try:

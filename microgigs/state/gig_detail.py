@@ -7,7 +7,7 @@ from microgigs.services import applications, gigs
 from microgigs.services.applications import MAX_NOTE, ApplicationInput
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard, QuestionView
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
 
 EMPTY_CARD = GigCard(
@@ -29,7 +29,7 @@ EMPTY_CARD = GigCard(
 def gig_id_from_path(path: str) -> int:
     """The id in /gigs/<id> (0 when it is not a positive number)."""
     last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    return int(last) if last.isdigit() and len(last) < 12 else 0
+    return parse_id(last) or 0
 
 
 def split_links(text: str) -> list[str]:

@@ -70,7 +70,10 @@ class InsightsState(SessionState):
 
     @rx.event
     def apply_filters(self, form: dict):
-        params = {"start": str(form.get("start", "")), "end": str(form.get("end", ""))}
-        if str(form.get("employer", "all")) != "all":
-            params["employer"] = str(form.get("employer"))
+        """Go to the URL of these filters, as read back (a value that is not a date or an
+        employer falls back to the default, as it would from the URL)."""
+        filters = filters_from_query({k: str(v) for k, v in (form or {}).items()})
+        params = {"start": filters.start.isoformat(), "end": filters.end.isoformat()}
+        if filters.employer_id:
+            params["employer"] = str(filters.employer_id)
         return rx.redirect(f"/staff/insights?{urlencode(params)}")

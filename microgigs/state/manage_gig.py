@@ -10,6 +10,7 @@ from microgigs.db import session_scope
 from microgigs.services import applications, dashboards
 from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 # Ready-made decline feedback the page offers (the service owns the wording).
@@ -20,7 +21,7 @@ NOT_FOUND = "This gig does not exist, or you do not manage it."
 def id_from_path(path: str) -> int:
     """The number at the end of a path like /manage/gigs/12 (0 when there is none)."""
     last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    return int(last) if last.isdigit() and len(last) < 12 else 0
+    return parse_id(last) or 0
 
 
 class ManageGigState(SessionState):
@@ -110,9 +111,8 @@ class ManageGigState(SessionState):
         self.card_errors = {k: v for k, v in self.card_errors.items() if k != key}
         self.notice = ""
         result = None
-        try:
-            app_id = int(application_id)
-        except (TypeError, ValueError):
+        app_id = parse_id(application_id)
+        if app_id is None:
             self.card_errors = {**self.card_errors, key: "That application was not found."}
             return self._reload(), None
         try:

@@ -9,14 +9,12 @@ from microgigs.db import session_scope
 from microgigs.services import moderation
 from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.moderation import QueueItem, TermRow
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 
 def _int(value) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 0
+    return parse_id(value) or 0
 
 
 class ModerationState(SessionState):

@@ -16,6 +16,7 @@ from microgigs.services.money import (
     ReportView,
     StateCount,
 )
+from microgigs.services.validation import parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
 
@@ -173,12 +174,12 @@ class MoneyState(SessionState):
         self.notice, self.error = "", ""
         with session_scope() as session:
             try:
-                outcome = payments.retry_failed_payout(session, self._actor(session), int(engagement_id))
+                outcome = payments.retry_failed_payout(session, self._actor(session), parse_id(engagement_id) or 0)
             except (DomainError, ValueError, TypeError) as error:
                 self.error = getattr(error, "message", "That payout cannot be retried.")
             else:
                 if outcome == "Payout sent.":
-                    self.notice = f"Payout sent for engagement {int(engagement_id)}."
+                    self.notice = f"Payout sent for engagement {parse_id(engagement_id)}."
                 else:
                     self.error = outcome
         return self._reload()

@@ -6,6 +6,7 @@ from microgigs.db import session_scope
 from microgigs.services import dashboards, notifications
 from microgigs.services.dashboards import NotificationRow
 from microgigs.services.errors import DomainError
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 
@@ -40,7 +41,7 @@ class NotificationsState(SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                notifications.mark_read(session, actor, int(notification_id))
+                notifications.mark_read(session, actor, parse_id(notification_id) or 0)
         except (DomainError, TypeError, ValueError) as error:
             self.error = getattr(error, "message", "That notification was not found.")
         return self._reload()

@@ -6,7 +6,7 @@ from microgigs.db import session_scope
 from microgigs.services import organizations, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import MemberRow, OtherTeam, PendingInvitation
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
 
 
@@ -40,7 +40,7 @@ class OrganizationState(SessionState):
     def _wanted_org(self) -> int:
         """?organization=N picks which employer to show, for people on more than one team."""
         value = self.router.url.query_parameters.get("organization") or ""
-        return int(value) if value.isdigit() and len(value) < 12 else 0
+        return parse_id(value) or 0
 
     def _org_id(self, session, actor) -> int:
         team = organizations.team(session, actor, self._wanted_org())
@@ -82,14 +82,17 @@ class OrganizationState(SessionState):
 
     @rx.event
     def remove(self, form_data: dict):
-        key = str((form_data or {}).get("user_id", ""))
+        key = str((form_data or {}).get("user_id", ""))[:20]
         self.notice, self.row_errors = "", {}
         try:
             with session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                organizations.remove_manager(session, actor, self._org_id(session, actor), int(key))
+                user_id = parse_id(key)
+                if user_id is None:
+                    raise ValueError(key)
+                organizations.remove_manager(session, actor, self._org_id(session, actor), user_id)
             self.notice = "Removed from the team."
         except ValueError:
             self.row_errors = {key: "That person was not found."}

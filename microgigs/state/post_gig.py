@@ -16,7 +16,7 @@ from microgigs.db import session_scope
 from microgigs.services import gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
 
 # Form field names that differ from GigInput's (the service's error keys).
@@ -50,7 +50,7 @@ def parse_whole_number(text: str, what: str) -> int:
     cleaned = (text or "").strip()
     if not cleaned:
         raise ParseError(f"Enter {what}.")
-    if not cleaned.isdigit() or len(cleaned) > 6:
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 6:  # int() refuses "²"
         raise ParseError(f"Enter {what} as a whole number, like 12.")
     return int(cleaned)
 
@@ -109,7 +109,7 @@ def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]
         pay_cents=read("pay", lambda: parse_dollars(text("pay")), 0),
         blind_review=str(form.get("blind_review") or "").lower() in ("on", "true", "1", "yes"),
         questions=split_lines(text("questions")),
-        organization_id=int(chosen_org) if chosen_org.isdigit() and len(chosen_org) < 12 else None,
+        organization_id=parse_id(chosen_org) if chosen_org else None,
     )
     return data, problems
 
@@ -140,8 +140,8 @@ def form_values(data: GigInput) -> dict[str, str]:
 def edit_id_from_path(path: str) -> int:
     """The id in /gigs/<id>/edit (0 on any other page, such as /gigs/new)."""
     parts = (path or "").strip("/").split("/")
-    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "edit" and parts[1].isdigit() and len(parts[1]) < 12:
-        return int(parts[1])
+    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "edit":
+        return parse_id(parts[1]) or 0
     return 0
 
 
@@ -319,5 +319,4 @@ class PostGigState(SessionState):
 
 
 def _positive(raw: str) -> int:
-    raw = str(raw or "").strip()
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 12 else 0
+    return parse_id(raw) or 0

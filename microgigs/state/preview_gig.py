@@ -9,15 +9,15 @@ import reflex as rx
 from microgigs.db import session_scope
 from microgigs.services import gigs
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.gig_detail import GigDetailState
 
 
 def preview_id_from_path(path: str) -> int:
     """The id in /gigs/<id>/preview (0 otherwise)."""
     parts = (path or "").strip("/").split("/")
-    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "preview" and parts[1].isdigit() and len(parts[1]) < 12:
-        return int(parts[1])
+    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "preview":
+        return parse_id(parts[1]) or 0
     return 0
 
 

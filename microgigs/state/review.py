@@ -7,7 +7,7 @@ from microgigs.db import session_scope
 from microgigs.services import reviews
 from microgigs.services.errors import DomainError
 from microgigs.services.reviews import ReviewInput, ReviewView
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
 
@@ -80,7 +80,7 @@ class ReviewState(SessionState):
         ratings: list[int] = []
         for index in range(1, len(self.questions) + 1):
             value = str(form.get(f"rating_{index}", ""))
-            ratings.append(int(value) if value.isdigit() else 0)
+            ratings.append(parse_id(value) or 0)  # the service refuses anything but 1 to 5
         data = ReviewInput(
             ratings=ratings,
             comment=str(form.get("comment", "")),

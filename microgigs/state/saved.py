@@ -6,6 +6,7 @@ from microgigs.db import session_scope
 from microgigs.services import gigs
 from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.gigs import GigCard
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 
@@ -37,7 +38,7 @@ class SavedState(SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                gigs.unsave_gig(session, actor, int(gig_id))
+                gigs.unsave_gig(session, actor, parse_id(gig_id) or 0)
                 self.cards = gigs.saved_cards(session, actor)
         except (DomainError, ValueError, TypeError) as error:
             self.error = getattr(error, "message", "That gig could not be removed.")

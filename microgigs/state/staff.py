@@ -14,7 +14,7 @@ from microgigs.services.audit_log import AuditRow
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import VettingRow
 from microgigs.services.profiles import SkillRow, StudentRecord
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, clean_line, parse_id
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
 
@@ -51,12 +51,14 @@ class StaffEmployersState(SessionState):
         return self._reload()
 
     def _act(self, form_data: dict, action, done: str):
-        key = str((form_data or {}).get("organization_id", ""))
+        key = str((form_data or {}).get("organization_id", ""))[:20]
         reason = str((form_data or {}).get("reason", ""))[:2000]
         self.row_errors = {k: v for k, v in self.row_errors.items() if k != key}
         self.notice = ""
         try:
-            org_id = int(key)
+            org_id = parse_id(key)
+            if org_id is None:
+                raise ValueError(key)
             with session_scope() as session:
                 actor = self._actor(session)
                 if actor is None:
@@ -131,7 +133,7 @@ class StaffSkillsState(SessionState):
 
     @rx.event
     def remove_skill(self, form_data: dict):
-        key = str((form_data or {}).get("skill_id", ""))
+        key = str((form_data or {}).get("skill_id", ""))[:20]
         self.notice = ""
         self.row_errors = {}
         try:
@@ -139,7 +141,10 @@ class StaffSkillsState(SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                profiles.remove_skill(session, actor, int(key))
+                skill_id = parse_id(key)
+                if skill_id is None:
+                    raise ValueError(key)
+                profiles.remove_skill(session, actor, skill_id)
             self.notice = "Skill removed."
         except ValueError:
             self.row_errors = {key: "That skill was not found."}
@@ -155,11 +160,9 @@ AUDIT_PARAM_LIMITS = {"kind": 40, "subject_email": 254, "subject_type": 30, "sub
 
 def audit_url(values: dict) -> str:
     """/staff/audit/ with the filters that are set (the default kind "all" is left out)."""
-    params = {
-        name: str(values.get(name, "")).strip()[: AUDIT_PARAM_LIMITS[name]]
-        for name in AUDIT_PARAMS
-        if str(values.get(name, "")).strip() and not (name == "kind" and str(values.get(name)) == audit_log.KIND_ALL)
-    }
+    # clean_line: what a URL can carry (no lone surrogate, which urlencode cannot encode).
+    cleaned = {name: clean_line(str(values.get(name, "")), limit=AUDIT_PARAM_LIMITS[name]) for name in AUDIT_PARAMS}
+    params = {name: value for name, value in cleaned.items() if value and not (name == "kind" and value == audit_log.KIND_ALL)}
     return "/staff/audit/" + (f"?{urlencode(params)}" if params else "")
 
 
@@ -248,7 +251,7 @@ class StaffStudentState(SessionState):
                 if actor is None:
                     return self._sign_in_redirect()
                 # Opening the page is the view; nothing else here re-reads the profile.
-                self.student = profiles.student_for_staff(session, actor, int(last) if last.isdigit() and len(last) < 12 else 0)
+                self.student = profiles.student_for_staff(session, actor, parse_id(last) or 0)
             self.found = True
         except DomainError as error:
             self.message = error.message

@@ -19,7 +19,7 @@ from microgigs.http.auth import _redirect, begin_session, foreign_form, remember
 from microgigs.http.session_cookie import clear_session_cookie, device_from_cookie_header, token_from_cookie_header
 from microgigs.services import account_security, accounts, organizations, policy, privacy, profiles, sso, throttle
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
+from microgigs.services.validation import ValidationFailed, parse_id
 
 
 def _token(request: Request) -> str | None:
@@ -253,7 +253,7 @@ async def join(request: Request) -> Response:
         _join,
         request,
         str(form.get("token", ""))[:200],
-        int(invitation) if invitation.isdigit() else 0,
+        parse_id(invitation) or 0,
         str(form.get("display_name", ""))[:1000],
         str(form.get("password", ""))[: accounts.MAX_PASSWORD_LENGTH + 1],
     )

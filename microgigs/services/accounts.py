@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
 from microgigs.services import audit
 from microgigs.services.errors import DomainError, NotAllowed
-from microgigs.services.validation import ValidationFailed, clean_text
+from microgigs.services.validation import ValidationFailed, clean_line
 from microgigs.settings import get_settings
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults (64 MiB, all cores)
@@ -123,12 +123,12 @@ def sign_up(session: Session, data: SignUp) -> User | None:
     Returns None, writing nothing, when the address already has an account: the caller must
     then answer exactly as for a new one (see account_security.sign_up)."""
     email = normalize_email(data.email)
-    name = clean_text(data.display_name)
+    name = clean_line(data.display_name)
     errors = _account_errors(session, email, data.password, name, refuse_taken=False)
     if data.role not in ("student", "manager"):
         errors["role"] = "Choose student or employer."
-    org_name = clean_text(data.organization_name)
-    website = clean_text(data.organization_website)
+    org_name = clean_line(data.organization_name)
+    website = clean_line(data.organization_website)
     if data.role == "manager":
         if not org_name:
             errors["organization_name"] = "Enter your organization's name."
@@ -166,7 +166,7 @@ def sign_up(session: Session, data: SignUp) -> User | None:
 def create_privileged_user(session: Session, *, email: str, display_name: str, password: str, role: str, title: str = "") -> User:
     """A staff or admin account: made by an operator (CLI), never by self-service sign-up."""
     email = normalize_email(email)
-    name = clean_text(display_name)
+    name = clean_line(display_name)
     errors = _account_errors(session, email, password, name)
     if role not in ("staff", "admin"):
         errors["role"] = "Choose staff or admin."
@@ -176,7 +176,7 @@ def create_privileged_user(session: Session, *, email: str, display_name: str, p
         email=email,
         display_name=name,
         role=role,
-        title=clean_text(title)[:100],
+        title=clean_line(title, 100),
         password_hash=hash_password(password),
         email_verified=True,
     )
@@ -203,8 +203,9 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 
 def is_valid_email(address: str) -> bool:
-    """A normalized address that looks deliverable (one @, a dotted domain, not overlong)."""
-    return bool(address) and len(address) <= MAX_EMAIL_LENGTH and _EMAIL.match(address) is not None
+    """A normalized address that looks deliverable (one @, a dotted domain, not overlong, and
+    nothing unprintable: no control, zero-width or direction-changing characters)."""
+    return bool(address) and len(address) <= MAX_EMAIL_LENGTH and address.isprintable() and _EMAIL.match(address) is not None
 
 
 def hash_password(password: str) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, closing, notifications, policy, sso
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.validation import ValidationFailed, clean_text
+from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
 # Gigs of a suspended employer that stop: nobody has been hired on them yet, or they still take people.
 CLOSE_ON_SUSPEND = ("draft", "in_review", "open")
@@ -333,7 +333,7 @@ def accept_invitation(
         if holder is not None and (holder.email_verified or not holder.is_active):
             raise DomainError(f"Sign in as {row.email} first, then open the link again.")
         sso.check_local_sign_up("manager", row.email)
-        name = clean_text(display_name)
+        name = clean_line(display_name)
         errors = {}
         if not name:
             errors["display_name"] = "Enter your name."

@@ -21,7 +21,7 @@ from microgigs.models import OidcFlow, OidcIdentity, StudentProfile, User, utcno
 from microgigs.services import account_security, accounts, audit
 from microgigs.services.accounts import is_valid_email, normalize_email
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import clean_text
+from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
 FLOW_LIFETIME = timedelta(minutes=10)
@@ -147,7 +147,7 @@ def account_for_identity(session: Session, provider: str, claims: dict) -> User:
     if claims.get("email_verified") is not True:
         raise DomainError("Your campus account's email address is not verified, so we cannot sign you in with it.")
 
-    name = clean_text(str(claims.get("name") or ""))[:100] or email.partition("@")[0][:100]
+    name = clean_line(str(claims.get("name") or ""), 100) or email.partition("@")[0][:100]
     user = session.exec(select(User).where(User.email == email)).first()
     if user is not None:
         if not accounts.may_sign_in(user):

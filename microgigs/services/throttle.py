@@ -92,7 +92,8 @@ def key_of(*parts: object) -> str:
 
 
 def _hash(limit: Limit, key: str) -> str:
-    return hashlib.sha256(f"{limit.bucket}\x1f{key}".encode()).hexdigest()
+    # backslashreplace: a key typed into a page may hold a lone surrogate, which UTF-8 refuses.
+    return hashlib.sha256(f"{limit.bucket}\x1f{key}".encode("utf-8", "backslashreplace")).hexdigest()
 
 
 Counted = Sequence[tuple[Limit, str]]

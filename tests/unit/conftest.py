@@ -157,11 +157,12 @@ class Factory:
         return user
 
     def unconfirmed_student(self, email: str = "", name: str = "") -> User:
-        """Signed up, never confirmed the address."""
-        return accounts.sign_up(
-            self.session,
-            accounts.SignUp(email=email or self.email("student"), password=PASSWORD, display_name=name or f"Student {next(self._n)}"),
+        """Signed up, never confirmed the address (the account already there when the address is taken)."""
+        address = email or self.email("student")
+        user = accounts.sign_up(
+            self.session, accounts.SignUp(email=address, password=PASSWORD, display_name=name or f"Student {next(self._n)}")
         )
+        return user or self.session.exec(select(User).where(User.email == accounts.normalize_email(address))).one()
 
     def student(self, name: str = "", email: str = "", *, school: str = "", major: str = "", graduation_year: int | None = None) -> User:
         user = self.confirmed(self.unconfirmed_student(email, name))

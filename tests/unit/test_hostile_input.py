@@ -96,6 +96,7 @@ from microgigs.services.profiles import StudentProfileInput
 from microgigs.services.reviews import ReviewInput
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 from tests.unit.conftest import PASSWORD
+from tests.mail_helpers import received_token
 from tests.unit.hostile_text import SAMPLE, hostile_text
 
 _SETTINGS = settings(
@@ -224,7 +225,7 @@ def test_clean_text_keeps_what_people_write():
     assert clean_line(" A\ttitle\n on\r\ntwo lines ") == "A title on two lines"
 
 
-# --- sign-in, sign-up and account (services the lead owns; see the xfails at the end) -------------
+# --- sign-in, sign-up and account -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("field", ["email", "password"])
@@ -252,10 +253,6 @@ def test_sign_up(session, field, text):
     _ready(session)
     values = dict(email="new@example.edu", password=PASSWORD, display_name="Ada Lovelace", role="manager", organization_name="Acme", organization_website="https://acme.example")
     values[field] = _posted(text)
-    if field in ("display_name", "organization_name", "organization_website"):
-        values[field] = _lead_fix_pending_name(values[field])
-    if field == "email":
-        values[field] = _lead_fix_pending_email(values[field])
     with trial(session):
         if attempt(session, SIGN_UP_FIELDS, lambda: account_security.sign_up(session, accounts.SignUp(**values))) is not REFUSED:
             user = session.exec(select(User).where(User.email == accounts.normalize_email(values["email"]))).scalar_one_or_none()
@@ -274,7 +271,8 @@ def test_forgot_password(session, text):
 @given(text=hostile_text())
 def test_reset_password(session, make, text):
     user = make.student()
-    raw = account_security.issue_token(session, "reset_password", timedelta(minutes=30), user=user)
+    account_security.request_password_reset(session, user.email)
+    raw = received_token(session, user.email, "/reset-password")
     _ready(session)
     with trial(session):
         attempt(session, ("password",), lambda: account_security.reset_password(session, raw, _posted(text)))
@@ -305,10 +303,10 @@ def test_delete_account(session, make, text):
 @given(text=hostile_text())
 def test_join_with_an_invitation(session, make, field, text):
     employer = make.employer()
-    raw = account_security.issue_token(session, "invitation", timedelta(days=7), email="newhire@example.edu", organization_id=employer.org.id, created_by=employer.manager)
+    organizations.invite_manager(session, employer.manager, employer.org.id, "newhire@example.edu")
+    raw = received_token(session, "newhire@example.edu", "/join")
     _ready(session)
     values = {"display_name": "New Hire", "password": PASSWORD} | {field: _posted(text)}
-    values["display_name"] = _lead_fix_pending_name(values["display_name"])
     with trial(session):
         attempt(session, ("display_name", "password"), lambda: organizations.accept_invitation(session, None, raw, display_name=values["display_name"], password=values["password"]))
 
@@ -317,19 +315,6 @@ def _posted(text: str) -> str:
     """What a browser's form post can carry: these forms post to our HTTP routes, whose form
     parser decodes with replacement, so no lone surrogate gets through."""
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-
-
-def _lead_fix_pending_email(text: str) -> str:
-    """accounts.is_valid_email takes addresses with control, bidi and invisible characters (and
-    lone surrogates); the fix is the lead's (see the strict xfails at the end). Until it lands,
-    those characters are kept out of the email fields so the rest is still checked."""
-    return "".join(c for c in text if c.isprintable() or c == " ")
-
-
-def _lead_fix_pending_name(text: str) -> str:
-    """accounts.sign_up and organizations.accept_invitation keep line breaks and tabs in a
-    person's or an organization's name (see the strict xfails at the end)."""
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ").replace("\x0b", " ").replace("\x0c", " ").replace("\x85", " ").replace("\u2028", " ").replace("\u2029", " ")
 
 
 # --- the board ---------------------------------------------------------------------------------
@@ -687,7 +672,7 @@ def test_invite_manager(session, make, text):
     employer = make.employer()
     _ready(session)
     with trial(session):
-        attempt(session, ("email",), lambda: organizations.invite_manager(session, employer.manager, employer.org.id, _lead_fix_pending_email(text)))
+        attempt(session, ("email",), lambda: organizations.invite_manager(session, employer.manager, employer.org.id, text))
 
 
 @HOSTILE
@@ -749,15 +734,9 @@ def test_photo_file_name(session, make, text):
         attempt(session, ("photo",), lambda: profiles.set_photo(session, student, text, b"\x89PNG\r\n\x1a\n" + b"0" * 32))
 
 
-# --- what the lead's services still let through (accounts.py, organizations.py) ---------------------
-# Strict xfails: each one fails today and shows the bug; when the lead's fix lands it passes, and
-# strict=True turns that into a failure that says "remove this marker". The fixes are in the
-# report of branch hostile-input.
-
-LEAD = "fix pending in a file the lead owns (see the hostile-input report)"
+# --- names and addresses on the account forms (the bugs this file found in accounts/organizations) ---
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD + ": accounts.sign_up stores names with line breaks (clean_text, not clean_line)")
 def test_sign_up_names_are_one_line(session):
     account_security.sign_up(session, accounts.SignUp(
         email="a@example.edu", password=PASSWORD, display_name="Ada\nBcc: all@example.edu", role="manager",
@@ -766,15 +745,15 @@ def test_sign_up_names_are_one_line(session):
     assert_stored_clean(session)
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD + ": organizations.accept_invitation stores a name with line breaks")
 def test_invited_names_are_one_line(session, make):
     employer = make.employer()
-    raw = account_security.issue_token(session, "invitation", timedelta(days=7), email="n@example.edu", organization_id=employer.org.id, created_by=employer.manager)
+    organizations.invite_manager(session, employer.manager, employer.org.id, "n@example.edu")
+    raw = received_token(session, "n@example.edu", "/join")
     organizations.accept_invitation(session, None, raw, display_name="New\nHire", password=PASSWORD)
+    assert session.exec(select(User.display_name).where(User.email == "n@example.edu")).scalar_one() == "New Hire"
     assert_stored_clean(session)
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD + ": accounts.is_valid_email takes control and bidi characters (stored; PostgreSQL refuses NUL)")
 @pytest.mark.parametrize("email", ["nul\x00@example.edu", "esc\x1b@example.edu", "\u202eude.elpmaxe@evil.com", "zero\u200bwidth@example.edu"])
 def test_sign_up_refuses_unprintable_addresses(session, email):
     with pytest.raises(ValidationFailed) as refused:
@@ -782,13 +761,11 @@ def test_sign_up_refuses_unprintable_addresses(session, email):
     assert "email" in refused.value.errors
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD + ": an invitation's email may hold a lone surrogate, which SQLite cannot even be asked about")
 def test_invite_refuses_a_lone_surrogate(session, make):
     employer = make.employer()
     attempt(session, ("email",), lambda: organizations.invite_manager(session, employer.manager, employer.org.id, "half\ud83d@example.edu"))
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD + ": the invitation's mail subject (name + organization) can pass OutboxMail.subject's 200 characters")
 def test_invitation_subject_fits_its_column(session, make):
     employer = make.employer(org_name="O" * 120, manager_name="M" * 100)
     organizations.invite_manager(session, employer.manager, employer.org.id, "someone@example.edu")

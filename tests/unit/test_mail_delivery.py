@@ -151,11 +151,14 @@ def test_without_an_smtp_server_demo_mail_goes_to_the_log_and_real_mail_waits(ap
 
 def test_newlines_and_control_characters_never_reach_a_header(app_db, make, smtp_server):  # noqa: F811
     student = make.student()
-    notifications.notify(app_db, student.id, "test", "Approved\r\nBcc: victim@elsewhere.test\x00\x1b[31m", "/x", email=True)
+    # Services clean what people type; the mail layer holds the line whatever a caller passes.
+    mail.send(app_db, to=student.email + "\r\nBcc: victim@elsewhere.test", subject="Approved\r\nBcc: victim@elsewhere.test\x00\x1b[31m", text="t", html="h")
     app_db.commit()
     [message] = smtp_server.deliver()
-    assert message["Bcc"] is None and smtp_server.envelopes[0].rcpt_tos == [student.email]
-    assert message["Subject"] == "Approved Bcc: victim@elsewhere.test [31m"
+    # Each stays one header line: no Bcc header, and the server is asked to deliver to the student only.
+    assert message["Bcc"] is None and message["Subject"] == "Approved Bcc: victim@elsewhere.test [31m"
+    assert message["To"] == f"{student.email} Bcc: victim@elsewhere.test"
+    assert smtp_server.envelopes[0].rcpt_tos == [student.email]
     with pytest.raises(ValueError):
         mail.build_message(mail.OutgoingMail(1, "a@b.test", "ok", "t", "h")).__setitem__("X-Test", "a\nb")
     assert mail.header_text("one\u2028two\x85three") == "one two three"

@@ -46,6 +46,7 @@ from microgigs.pages import (
     verify,
     verify_email,
 )
+from microgigs.state.tab_identity import TabIdentityMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -79,3 +80,6 @@ app.register_lifespan_task(jobs.scheduler)
 
 # Committed changes -> pushes to the open pages that show them (microgigs/live.py).
 live.install(app)
+
+# A tab's state is reset before any event when someone else is behind the cookie (shared computers).
+app.add_middleware(TabIdentityMiddleware())

@@ -11,6 +11,7 @@ from microgigs.services import applications, dashboards
 from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 # Ready-made decline feedback the page offers (the service owns the wording).
 FEEDBACK_TEMPLATES = applications.FEEDBACK_TEMPLATES
@@ -23,7 +24,7 @@ def id_from_path(path: str) -> int:
     return int(last) if last.isdigit() and len(last) < 12 else 0
 
 
-class ManageGigState(SessionState):
+class ManageGigState(ShownForUrl, SessionState):
     loaded: bool = False
     found: bool = False
     gig_ref: int = 0  # only to draw links; every handler reads the id from the URL again
@@ -67,6 +68,7 @@ class ManageGigState(SessionState):
 
     def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True
+        self._shown_for_this_url()
         try:
             data = dashboards.gig_applicants(session, actor, self._gig_id(), record_view=record_view)
         except DomainError:

@@ -18,6 +18,7 @@ from microgigs.services.money import (
 )
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 
 def _q(state: rx.State, name: str, limit: int = 300) -> str:
@@ -58,7 +59,7 @@ class PaymentsState(SessionState):
         return None
 
 
-class ReceiptState(SessionState):
+class ReceiptState(ShownForUrl, SessionState):
     """/payments/receipt/<engagement id>: one printable receipt."""
 
     loaded: bool = False
@@ -76,6 +77,7 @@ class ReceiptState(SessionState):
             except DomainError as error:
                 self.receipt, self.load_error = None, error.message
         self.loaded = True
+        self._shown_for_this_url()
         return None
 
 

@@ -48,25 +48,25 @@ BROWSER_SCRIPT = """
     }
     return "";
   }
-  function changed() {
-    try { return window.sessionStorage.getItem(SEEN) !== mark(); } catch (error) { return false; }
-  }
-  function reloadHidden() {
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel("microgigs-sign-in") : null;
+  // This tab's Reflex token was made under the mark it last saw: a new mark needs a new token.
+  try {
+    if (window.sessionStorage.getItem(SEEN) !== mark()) {
+      window.sessionStorage.removeItem(REFLEX_TOKEN);
+      window.sessionStorage.setItem(SEEN, mark());
+      if (channel) channel.postMessage("changed");
+    }
+  } catch (error) {}
+  // This page was drawn for the sign-in of this moment. When that changes (in another tab, or
+  // before this page comes back from the back-forward cache), hide it at once and load it again.
+  var drawnFor = mark();
+  function reloadIfStale() {
+    if (mark() === drawnFor) return;
     document.documentElement.style.visibility = "hidden";
     window.location.reload();
   }
-  var channel = "BroadcastChannel" in window ? new BroadcastChannel("microgigs-sign-in") : null;
-  if (changed()) {
-    try {
-      window.sessionStorage.removeItem(REFLEX_TOKEN);
-      window.sessionStorage.setItem(SEEN, mark());
-    } catch (error) {}
-    if (channel) channel.postMessage("changed");
-  }
-  if (channel) channel.onmessage = function () { if (changed()) reloadHidden(); };
-  window.addEventListener("pageshow", function (event) { if (event.persisted) { if (changed()) reloadHidden(); } });
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { if (changed()) reloadHidden(); }
-  });
+  if (channel) channel.onmessage = reloadIfStale;
+  window.addEventListener("pageshow", function (event) { if (event.persisted) reloadIfStale(); });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") reloadIfStale(); });
 })();
 """ % {"cookie": SIGN_IN_MARK_COOKIE}

@@ -55,7 +55,7 @@ class Tabs:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._stopped = asyncio.Event()
+        self._stopped: asyncio.Event | None = None  # made on the loop, by _serve
         self._ready = threading.Event()
         self.state_manager = None
         self.processor = BaseStateEventProcessor(middleware=app, backend_exception_handler=app.backend_exception_handler)
@@ -85,7 +85,8 @@ class Tabs:
         return Tab(self, f"tab-{next(_tab_numbers)}")
 
     def close(self) -> None:
-        self._loop.call_soon_threadsafe(self._stopped.set)
+        if self._stopped is not None:
+            self._loop.call_soon_threadsafe(self._stopped.set)
         self._serving.result(timeout=30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)

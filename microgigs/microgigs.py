@@ -7,6 +7,7 @@ from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.limits import limit_request_size
+from microgigs.http.sign_in_mark import BROWSER_SCRIPT as SIGN_IN_MARK_SCRIPT
 from microgigs.pages import (
     account,
     admin_outbox,
@@ -46,9 +47,13 @@ from microgigs.pages import (
     verify,
     verify_email,
 )
+from microgigs.state.tab_identity import TabIdentityMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
+    # Runs before Reflex's scripts on every page load: after a sign-in or sign-out the tab takes a
+    # new Reflex token, and the browser's other tabs reload (microgigs/http/sign_in_mark.py).
+    head_components=[rx.el.script(SIGN_IN_MARK_SCRIPT)],
     # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
     # wraps both; the built frontend's hashed /assets/ files are answered before any of it, and
     # the board's page is sent with its first page of gigs in the HTML.
@@ -81,3 +86,6 @@ app.register_lifespan_task(mail_worker.worker)
 
 # Committed changes -> pushes to the open pages that show them (microgigs/live.py).
 live.install(app)
+
+# A tab's state is reset before any event when someone else is behind the cookie (shared computers).
+app.add_middleware(TabIdentityMiddleware())

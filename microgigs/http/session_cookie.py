@@ -9,6 +9,7 @@ from http.cookies import CookieError, SimpleCookie
 
 from starlette.responses import Response
 
+from microgigs.http.sign_in_mark import renew_sign_in_mark
 from microgigs.settings import get_settings
 
 
@@ -53,6 +54,7 @@ def set_session_cookie(response: Response, token: str) -> None:
         secure=settings.secure_cookies,
         path="/",
     )
+    renew_sign_in_mark(response)  # the browser's tabs start new Reflex states
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -60,3 +62,4 @@ def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(
         settings.session_cookie_name, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
     )
+    renew_sign_in_mark(response)

@@ -6,6 +6,7 @@ from microgigs.components.forms import submit_button, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import button_link, inline_error, not_found_card
 from microgigs.components.verification import verification_result
+from microgigs.components.url_object import for_this_url
 from microgigs.state.credentials import CertificateState as S
 
 R = S.result
@@ -61,7 +62,9 @@ def revoke_form() -> rx.Component:
 
 def certificate() -> rx.Component:
     return page_layout(
-        rx.cond(
+        for_this_url(
+            S,
+            rx.cond(
             S.found,
             rx.vstack(
                 verification_result(R),
@@ -78,6 +81,7 @@ def certificate() -> rx.Component:
                 width="100%",
             ),
             not_found_card("There is no credential at this address.", "Verify a credential", "/verify"),
+            ),
         ),
         heading="Credential",
     )

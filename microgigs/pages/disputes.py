@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, badge, empty_note, fact, facts, loading_note, not_found_card, row_card, section
+from microgigs.components.url_object import for_this_url, shows_this_url, text_for_this_url
 from microgigs.state.disputes import DisputeQueueState, DisputeState, OpenDisputeState
 
 V = DisputeState.view
@@ -20,7 +21,8 @@ def open_dispute_page() -> rx.Component:
         ),
         rx.form(
             rx.vstack(
-                form_alert(OpenDisputeState.error),
+                # An error from opening a dispute on another engagement stays off this one's page.
+                rx.cond(shows_this_url(OpenDisputeState), form_alert(OpenDisputeState.error)),
                 textarea_input("What went wrong", "statement", max_length=5000, rows="6"),
                 submit_button("Open dispute"),
                 spacing="3",
@@ -95,12 +97,8 @@ def dispute_page() -> rx.Component:
         width="100%",
     )
     return page_layout(
-        rx.cond(
-            DisputeState.loaded,
-            rx.cond(DisputeState.found, body, not_found_card("This dispute does not exist, or it is not yours.")),
-            loading_note(),
-        ),
-        heading=rx.cond(DisputeState.found, "Dispute: " + V.gig_title, "Dispute"),
+        for_this_url(DisputeState, rx.cond(DisputeState.found, body, not_found_card("This dispute does not exist, or it is not yours."))),
+        heading=text_for_this_url(DisputeState, rx.cond(DisputeState.found, "Dispute: " + V.gig_title, "Dispute"), "Dispute"),
     )
 
 

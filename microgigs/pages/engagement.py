@@ -11,19 +11,19 @@ from microgigs.components.panels import (
     demo_payments_badge,
     empty_note,
     fact,
-    loading_note,
     not_found_card,
     notice,
     row_card,
     section,
 )
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, UPLOAD_ID, EngagementState as S
 
 V = S.view
 
 
 def _heading() -> rx.Var:
-    return rx.cond(S.loaded, rx.cond(S.found, V.gig_title, "Engagement not found"), "Loading workspace…")
+    return text_for_this_url(S, rx.cond(S.found, V.gig_title, "Engagement not found"), "Loading workspace…")
 
 
 def _item(label: str, value) -> rx.Component:
@@ -824,11 +824,7 @@ def body() -> rx.Component:
 
 def engagement_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.found, body(), not_found_card(NOT_FOUND)),
-            loading_note("Loading workspace…"),
-        ),
+        for_this_url(S, rx.cond(S.found, body(), not_found_card(NOT_FOUND)), "Loading workspace…"),
         heading=_heading(),
     )
 

@@ -4,7 +4,8 @@ are shown only when the employer allowed it and the student chose to show them."
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, fact, facts, loading_note, not_found_card, section
+from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import EvidenceState as S
 
 V = S.view
@@ -43,12 +44,8 @@ def body() -> rx.Component:
 
 def evidence_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.found, body(), not_found_card("There is no evidence at this address.", "Verify a credential", "/verify")),
-            loading_note(),
-        ),
-        heading=rx.cond(S.found, "Evidence: " + V.title, "Evidence"),
+        for_this_url(S, rx.cond(S.found, body(), not_found_card("There is no evidence at this address.", "Verify a credential", "/verify"))),
+        heading=text_for_this_url(S, rx.cond(S.found, "Evidence: " + V.title, "Evidence"), "Evidence"),
     )
 
 

@@ -6,6 +6,7 @@ from microgigs.components.forms import form_alert, submit_button, success_note, 
 from microgigs.components.gig_card import location_mode_text, skill_badges
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.status_badge import status_badge
+from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.applications import MAX_NOTE
 from microgigs.state.gig_detail import GigDetailState as S
 
@@ -13,7 +14,7 @@ PRE_WRAP = {"white_space": "pre-wrap", "overflow_wrap": "anywhere"}
 
 
 def _heading() -> rx.Var:
-    return rx.cond(S.loaded, rx.cond(S.found, S.card.title, "Gig not found"), "Loading gig…")
+    return text_for_this_url(S, rx.cond(S.found, S.card.title, "Gig not found"), "Loading gig…")
 
 
 def _fact(label: str, value) -> rx.Component:
@@ -217,10 +218,11 @@ def not_found() -> rx.Component:
 
 def gig_page() -> rx.Component:
     return page_layout(
-        rx.cond(S.loaded, rx.cond(S.found, gig_body(), not_found())),
+        rx.cond(shows_this_url(S), rx.cond(S.found, gig_body(), not_found())),
         heading=_heading(),
     )
 
 
 def register(app: rx.App) -> None:
-    app.add_page(gig_page, route="/gigs/[gig_id]", title=S.page_title, on_load=S.load_gig)
+    title = text_for_this_url(S, S.page_title, "Gig · MicroGigs")
+    app.add_page(gig_page, route="/gigs/[gig_id]", title=title, on_load=S.load_gig)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, post_form, submit_button, text_input
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import loading_note
+from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import JoinState as S
 
 
@@ -51,7 +52,7 @@ def join() -> rx.Component:
     return page_layout(
         rx.card(
             rx.cond(
-                S.loaded,
+                shows_this_url(S),
                 rx.cond(
                     S.link_error != "",
                     form_alert(S.link_error),

@@ -11,18 +11,18 @@ from microgigs.components.panels import (
     fact,
     facts,
     inline_error,
-    loading_note,
     not_found_card,
     notice,
     row_card,
 )
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ManageGigState as S
 
 OPEN = (("submitted", True), ("shortlisted", True))
 
 
 def _heading() -> rx.Var:
-    return rx.cond(S.loaded, rx.cond(S.found, S.gig_title, "Gig not found"), "Loading applicants…")
+    return text_for_this_url(S, rx.cond(S.found, S.gig_title, "Gig not found"), "Loading applicants…")
 
 
 def gig_summary() -> rx.Component:
@@ -273,11 +273,7 @@ def body() -> rx.Component:
 
 def manage_gig_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.found, body(), not_found_card(NOT_FOUND)),
-            loading_note("Loading applicants…"),
-        ),
+        for_this_url(S, rx.cond(S.found, body(), not_found_card(NOT_FOUND)), "Loading applicants…"),
         heading=_heading(),
     )
 

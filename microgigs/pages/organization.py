@@ -4,7 +4,8 @@ import reflex as rx
 
 from microgigs.components.forms import text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, fact, inline_error, loading_note, not_found_card, notice, row_card, section
+from microgigs.components.panels import badge, fact, inline_error, not_found_card, notice, row_card, section
+from microgigs.components.url_object import for_this_url
 from microgigs.state.organization import OrganizationState as S
 
 
@@ -50,8 +51,8 @@ def invite_form() -> rx.Component:
 
 def organization() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
+        for_this_url(
+            S,
             rx.cond(
                 S.has_team,
                 rx.vstack(
@@ -95,7 +96,7 @@ def organization() -> rx.Component:
                 ),
                 not_found_card("You are not on an employer's team."),
             ),
-            loading_note("Loading your team…"),
+            "Loading your team…",
         ),
         heading="Your organization",
     )

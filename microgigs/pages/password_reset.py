@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, post_form, submit_button, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, notice
+from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import ForgotPasswordState as F
 from microgigs.state.account import ResetPasswordState as R
 
@@ -40,7 +41,8 @@ def reset_password() -> rx.Component:
     return page_layout(
         _card(
             rx.cond(
-                R.loaded,
+                # Never the form of another reset link (its hidden token) while this one is checked.
+                shows_this_url(R),
                 rx.cond(
                     R.link_error != "",
                     rx.vstack(

@@ -19,6 +19,7 @@ from microgigs.components.forms import (
 )
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card
+from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS, format_money
 from microgigs.settings import get_settings
 from microgigs.state.post_gig import ERRORS_ANCHOR, PostGigState as S
@@ -222,7 +223,7 @@ def intro() -> rx.Component:
 def post_gig_page() -> rx.Component:
     return page_layout(
         rx.cond(
-            S.loaded,
+            shows_this_url(S),
             rx.cond(
                 S.is_manager,
                 rx.cond(
@@ -252,7 +253,7 @@ def post_gig_page() -> rx.Component:
             ),
             rx.text("Loading…", color_scheme="gray"),
         ),
-        heading=rx.cond(S.editing_id > 0, "Edit your draft", "Post a gig"),
+        heading=text_for_this_url(S, rx.cond(S.editing_id > 0, "Edit your draft", "Post a gig"), "Loading…"),
     )
 
 

@@ -6,14 +6,15 @@ import reflex as rx
 from microgigs.components.forms import form_alert, success_note
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import link_button, page_layout
-from microgigs.components.panels import loading_note, not_found_card
+from microgigs.components.panels import not_found_card
 from microgigs.components.status_badge import status_badge
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.gig_detail import gig_content
 from microgigs.state.preview_gig import PreviewGigState as S
 
 
 def _heading() -> rx.Var:
-    return rx.cond(S.loaded, rx.cond(S.found, "Preview: " + S.card.title, "Gig not found"), "Loading preview…")
+    return text_for_this_url(S, rx.cond(S.found, "Preview: " + S.card.title, "Gig not found"), "Loading preview…")
 
 
 def actions() -> rx.Component:
@@ -78,11 +79,7 @@ def body() -> rx.Component:
 
 def preview_gig_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.found, body(), not_found_card(S.not_found_message)),
-            loading_note("Loading preview…"),
-        ),
+        for_this_url(S, rx.cond(S.found, body(), not_found_card(S.not_found_message)), "Loading preview…"),
         heading=_heading(),
     )
 

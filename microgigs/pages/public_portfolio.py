@@ -3,7 +3,8 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, loading_note, not_found_card, row_card, section
+from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, section
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import PublicPortfolioState as S
 
 P = S.page
@@ -11,7 +12,7 @@ NOT_FOUND = "There is no public portfolio at this address."
 
 
 def _heading() -> rx.Var:
-    return rx.cond(S.loaded, rx.cond(S.found, P.name, "Portfolio not found"), "Loading portfolio…")
+    return text_for_this_url(S, rx.cond(S.found, P.name, "Portfolio not found"), "Loading portfolio…")
 
 
 def _file(f) -> rx.Component:
@@ -92,11 +93,7 @@ def body() -> rx.Component:
 
 def public_portfolio() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.found, body(), not_found_card(NOT_FOUND, "Browse open gigs", "/")),
-            loading_note("Loading portfolio…"),
-        ),
+        for_this_url(S, rx.cond(S.found, body(), not_found_card(NOT_FOUND, "Browse open gigs", "/")), "Loading portfolio…"),
         heading=_heading(),
     )
 

@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import demo_payments_badge, fact, loading_note, not_found_card
+from microgigs.components.url_object import for_this_url
 from microgigs.state.money import ReceiptState as S
 
 R = S.receipt
@@ -43,10 +44,14 @@ def receipt_card() -> rx.Component:
 
 def receipt_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.load_error != "",
-            not_found_card(S.load_error, "Back to payments", "/payments"),
-            rx.cond(S.loaded & (R != None), receipt_card(), loading_note("Loading the receipt…")),  # noqa: E711
+        for_this_url(
+            S,
+            rx.cond(
+                S.load_error != "",
+                not_found_card(S.load_error, "Back to payments", "/payments"),
+                rx.cond(S.loaded & (R != None), receipt_card(), loading_note("Loading the receipt…")),  # noqa: E711
+            ),
+            "Loading the receipt…",
         ),
         heading="Receipt",
     )

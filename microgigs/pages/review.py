@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section
+from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.state.review import ReviewState as S
 
 STARS = [(str(n), f"{n} of 5") for n in range(5, 0, -1)]
@@ -72,7 +73,7 @@ def review_card(review) -> rx.Component:
 def review_page() -> rx.Component:
     return page_layout(
         rx.cond(
-            S.loaded,
+            shows_this_url(S),
             rx.cond(
                 S.found,
                 rx.vstack(
@@ -107,7 +108,7 @@ def review_page() -> rx.Component:
             ),
             loading_note(),
         ),
-        heading=rx.cond(S.found, "Review: " + S.gig_title, "Review"),
+        heading=text_for_this_url(S, rx.cond(S.found, "Review: " + S.gig_title, "Review"), "Review"),
     )
 
 

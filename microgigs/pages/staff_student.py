@@ -4,7 +4,8 @@ that the audit log records, so "who looked at this student" has an answer."""
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, fact, facts, loading_note, not_found_card, section
+from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section
+from microgigs.components.url_object import for_this_url
 from microgigs.state.staff import StaffStudentState as S
 
 
@@ -49,11 +50,7 @@ def profile_card() -> rx.Component:
 
 def staff_student() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.found, profile_card(), not_found_card(S.message)),
-            loading_note("Loading the profile…"),
-        ),
+        for_this_url(S, rx.cond(S.found, profile_card(), not_found_card(S.message)), "Loading the profile…"),
         heading="Student profile",
     )
 

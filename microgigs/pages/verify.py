@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import submit_button, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.upload_field import named_upload
+from microgigs.components.url_object import shows_this_url
 from microgigs.components.verification import verification_result
 from microgigs.state.credentials import VerifyState as S
 
@@ -17,7 +18,8 @@ def verify() -> rx.Component:
             "Check that a MicroGigs credential was issued by this career center, has not been changed, "
             "and has not been revoked. Open the link printed on a certificate, paste the credential, or upload its file.",
         ),
-        verification_result(S.result),
+        # The result of another link (/verify?id=...) is never drawn under this one.
+        rx.cond(shows_this_url(S), verification_result(S.result)),
         rx.form(
             rx.vstack(
                 textarea_input(

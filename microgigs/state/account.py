@@ -1,6 +1,7 @@
 """What the account pages remember: the person's account facts, and the messages our
 account routes sent back in the query string after a form post (never a password)."""
 
+from typing import ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -11,6 +12,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 
 def _q(state: rx.State, name: str, limit: int = 300) -> str:
@@ -66,7 +68,9 @@ class ForgotPasswordState(SessionState):
         self.form_key = values_key(self.notice, self.error_email, self.email)
 
 
-class ResetPasswordState(SessionState):
+class ResetPasswordState(ShownForUrl, SessionState):
+    object_in_query: ClassVar[bool] = True  # ?token=: one person's reset link
+
     loaded: bool = False
     token: str = ""
     link_error: str = ""
@@ -87,6 +91,7 @@ class ResetPasswordState(SessionState):
                     self.link_error = error.message
         self.form_key = values_key(self.token, self.error_password)
         self.loaded = True
+        self._shown_for_this_url()
 
 
 class VerifyEmailState(SessionState):
@@ -115,7 +120,9 @@ class VerifyEmailState(SessionState):
         self.loaded = True
 
 
-class JoinState(SessionState):
+class JoinState(ShownForUrl, SessionState):
+    object_in_query: ClassVar[bool] = True  # ?token= or ?invitation=: one invitation
+
     loaded: bool = False
     token: str = ""
     invitation_id: str = ""  # the in-app link (/join?invitation=N) names the invitation instead
@@ -161,6 +168,7 @@ class JoinState(SessionState):
                 self.link_error = error.message
         self.form_key = values_key(self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password)
         self.loaded = True
+        self._shown_for_this_url()
         return None
 
     def _sign_in_redirect_with_query(self):

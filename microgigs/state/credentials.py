@@ -1,5 +1,7 @@
 """Credential pages: public verification, the printable certificate, a student's list."""
 
+from typing import ClassVar
+
 import reflex as rx
 
 from microgigs.components.qr import qr_data_uri
@@ -8,6 +10,7 @@ from microgigs.services import credentials, throttle
 from microgigs.services.credentials import Verification
 from microgigs.services.errors import DomainError
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 EMPTY = Verification(status="", message="")
 
@@ -18,8 +21,10 @@ def public_id_from_path(path: str) -> str:
     return last if last and len(last) <= 40 and all(c.isalnum() or c in "-_" for c in last) else ""
 
 
-class VerifyState(SessionState):
+class VerifyState(ShownForUrl, SessionState):
     """Anyone may verify: paste the credential, upload its file, or open the printed link."""
+
+    object_in_query: ClassVar[bool] = True  # ?id=<public id>: the printed link
 
     pasted: str = ""
     result: Verification = EMPTY
@@ -42,15 +47,18 @@ class VerifyState(SessionState):
             self._actor(session)
             public_id = self.router.url.query_parameters.get("id", "")
             self.result = self._checked(session, lambda: credentials.verify_public_id(session, public_id)) if public_id else EMPTY
+        self._shown_for_this_url()
 
     @rx.event
     def check_pasted(self, form_data: dict):
         text = str(form_data.get("credential", self.pasted))
         with session_scope() as session:
             self.result = self._checked(session, lambda: credentials.verify(session, text))
+        self._shown_for_this_url()
 
     @rx.event
     async def check_upload(self, files: list[rx.UploadFile]):
+        self._shown_for_this_url()
         if not files:
             self.result = Verification(status="invalid", message="Not valid: choose a credential file first.")
             return
@@ -59,7 +67,7 @@ class VerifyState(SessionState):
             self.result = self._checked(session, lambda: credentials.verify(session, data.decode("utf-8", errors="replace")))
 
 
-class CertificateState(SessionState):
+class CertificateState(ShownForUrl, SessionState):
     """The printable certificate; staff may revoke from here."""
 
     found: bool = False
@@ -83,6 +91,7 @@ class CertificateState(SessionState):
         self.qr_code = qr_data_uri(self.verify_link) if self.found else ""
         self.download_link = f"/credentials/{public_id}/download.json" if self.found else ""
         self.revoke_error = ""
+        self._shown_for_this_url()
 
     @rx.event
     def revoke(self, form_data: dict):

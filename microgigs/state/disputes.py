@@ -9,6 +9,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 EMPTY = DisputeView(0, 0, "", "", "", "", "", "", "", "", [], False)
 
@@ -23,12 +24,14 @@ def _dollars_to_cents(text: str) -> int:
         return -1
 
 
-class OpenDisputeState(SessionState):
+class OpenDisputeState(ShownForUrl, SessionState):
+    # The page has no data to load; only this error is about one engagement (see `shown_for`).
     error: str = ""
 
     @rx.event
     def open(self, form: dict):
         engagement_id = id_from_path((self.router.url.path or "").rstrip("/").removesuffix("/dispute"))
+        self._shown_for_this_url()
         try:
             with session_scope() as session:
                 actor = self._actor(session)
@@ -46,7 +49,7 @@ class OpenDisputeState(SessionState):
         return rx.redirect(f"/disputes/{dispute_id}")
 
 
-class DisputeState(SessionState):
+class DisputeState(ShownForUrl, SessionState):
     loaded: bool = False
     found: bool = False
     view: DisputeView = EMPTY
@@ -55,6 +58,7 @@ class DisputeState(SessionState):
 
     def _load(self, session, actor) -> None:
         self.loaded = True
+        self._shown_for_this_url()
         try:
             self.view = disputes.dispute_view(session, actor, id_from_path(self.router.url.path))
             self.found = True

@@ -18,6 +18,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 UPLOAD_ID = "deliverable-files"
 NOT_FOUND = "This engagement does not exist, or it is not yours to see."
@@ -76,7 +77,7 @@ def _version(value) -> int | None:
     return number if number > 0 else None
 
 
-class EngagementState(SessionState):
+class EngagementState(ShownForUrl, SessionState):
     loaded: bool = False
     found: bool = False
     view: EngagementView = EMPTY_VIEW
@@ -137,6 +138,7 @@ class EngagementState(SessionState):
 
     def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True
+        self._shown_for_this_url()
         try:
             view = dashboards.engagement_view(session, actor, self._engagement_id(), record_view=record_view)
         except DomainError:

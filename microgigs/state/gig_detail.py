@@ -9,6 +9,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard, QuestionView
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 EMPTY_CARD = GigCard(
     id=0,
@@ -41,7 +42,7 @@ def answers_from_form(form_data: dict, question_ids: list[int]) -> dict[int, str
     return {qid: str(form_data.get(f"answer_{qid}", "")) for qid in question_ids}
 
 
-class GigDetailState(SessionState):
+class GigDetailState(ShownForUrl, SessionState):
     loaded: bool = False
     found: bool = False
     not_found_message: str = ""
@@ -124,6 +125,7 @@ class GigDetailState(SessionState):
             except DomainError:
                 detail = None
         self.loaded = True
+        self._shown_for_this_url()
         if detail is None:
             self.found = False
             self.card = EMPTY_CARD

@@ -12,6 +12,7 @@ from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 # Ready-made decline feedback the page offers (the service owns the wording).
 FEEDBACK_TEMPLATES = applications.FEEDBACK_TEMPLATES
@@ -24,7 +25,7 @@ def id_from_path(path: str) -> int:
     return parse_id(last) or 0
 
 
-class ManageGigState(SessionState):
+class ManageGigState(ShownForUrl, SessionState):
     loaded: bool = False
     found: bool = False
     gig_ref: int = 0  # only to draw links; every handler reads the id from the URL again
@@ -68,6 +69,7 @@ class ManageGigState(SessionState):
 
     def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True
+        self._shown_for_this_url()
         try:
             data = dashboards.gig_applicants(session, actor, self._gig_id(), record_view=record_view)
         except DomainError:

@@ -19,6 +19,7 @@ from microgigs.services.money import (
 from microgigs.services.validation import parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 
 def _q(state: rx.State, name: str, limit: int = 300) -> str:
@@ -59,7 +60,7 @@ class PaymentsState(SessionState):
         return None
 
 
-class ReceiptState(SessionState):
+class ReceiptState(ShownForUrl, SessionState):
     """/payments/receipt/<engagement id>: one printable receipt."""
 
     loaded: bool = False
@@ -77,6 +78,7 @@ class ReceiptState(SessionState):
             except DomainError as error:
                 self.receipt, self.load_error = None, error.message
         self.loaded = True
+        self._shown_for_this_url()
         return None
 
 

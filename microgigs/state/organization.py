@@ -1,5 +1,7 @@
 """The owner's team page: members, pending invitations, invite and remove managers."""
 
+from typing import ClassVar
+
 import reflex as rx
 
 from microgigs.db import session_scope
@@ -8,9 +10,12 @@ from microgigs.services.errors import DomainError
 from microgigs.services.organizations import MemberRow, OtherTeam, PendingInvitation
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 
-class OrganizationState(SessionState):
+class OrganizationState(ShownForUrl, SessionState):
+    object_in_query: ClassVar[bool] = True  # ?organization=N, for people on several teams
+
     loaded: bool = False
     has_team: bool = False
     organization_name: str = ""
@@ -35,6 +40,7 @@ class OrganizationState(SessionState):
             self.organization_name, self.organization_status, self.is_owner = team.name, team.status, team.is_owner
             self.members, self.invitations, self.other_teams = team.members, team.invitations, team.other_teams
         self.loaded = True
+        self._shown_for_this_url()
         return None
 
     def _wanted_org(self) -> int:

@@ -10,6 +10,7 @@ from microgigs.services.evidence import EvidenceView
 from microgigs.services.portfolio import FinishedWork, PublicPortfolio
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 EMPTY_PORTFOLIO = PublicPortfolio(handle="", name="", headline="", skills=[], average_rating="", endorsements=[], gigs=[])
 EMPTY_EVIDENCE = EvidenceView(public_id="", title="", employer="", approved_on="", revoked=False, shown=False)
@@ -88,7 +89,7 @@ class PortfolioSettingsState(SessionState):
         return rx.set_clipboard(self.share_url)
 
 
-class PublicPortfolioState(SessionState):
+class PublicPortfolioState(ShownForUrl, SessionState):
     """/p/<handle>: anyone may look; a private or unknown handle is simply not found."""
 
     loaded: bool = False
@@ -106,9 +107,10 @@ class PublicPortfolioState(SessionState):
             except DomainError:
                 self.page, self.found = EMPTY_PORTFOLIO, False
         self.loaded = True
+        self._shown_for_this_url()
 
 
-class EvidenceState(SessionState):
+class EvidenceState(ShownForUrl, SessionState):
     """/evidence/<public_id>: what a credential's evidence link shows to anyone."""
 
     loaded: bool = False
@@ -126,3 +128,4 @@ class EvidenceState(SessionState):
             except DomainError:
                 self.view, self.found = EMPTY_EVIDENCE, False
         self.loaded = True
+        self._shown_for_this_url()

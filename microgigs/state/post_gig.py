@@ -8,6 +8,7 @@ every rule about the values themselves is `gigs.validate_gig_input`'s.
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import ClassVar
 
 import reflex as rx
 from reflex_base.utils.form import FormData
@@ -18,6 +19,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 # Form field names that differ from GigInput's (the service's error keys).
 FORM_NAME_FOR = {"pay_cents": "pay"}
@@ -152,8 +154,10 @@ def form_errors(service_errors: dict[str, str], problems: dict[str, str]) -> dic
     return merged
 
 
-class PostGigState(SessionState):
+class PostGigState(ShownForUrl, SessionState):
     """/gigs/new (optionally ?from=<id>: an old gig as a template) and /gigs/<id>/edit (a draft)."""
+
+    object_in_query: ClassVar[bool] = True  # ?from=<id>
 
     loaded: bool = False
     skill_names: list[str] = []
@@ -242,6 +246,7 @@ class PostGigState(SessionState):
             data = None
         self._start(data)
         self.loaded = True
+        self._shown_for_this_url()
         return None
 
     @rx.event

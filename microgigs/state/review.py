@@ -10,6 +10,7 @@ from microgigs.services.reviews import ReviewInput, ReviewView
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 
 def engagement_id_from_review_path(path: str) -> int:
@@ -17,7 +18,7 @@ def engagement_id_from_review_path(path: str) -> int:
     return id_from_path((path or "").rstrip("/").removesuffix("/review"))
 
 
-class ReviewState(SessionState):
+class ReviewState(ShownForUrl, SessionState):
     loaded: bool = False
     found: bool = False
     engagement_ref: int = 0
@@ -45,6 +46,7 @@ class ReviewState(SessionState):
 
     def _load(self, session, actor) -> None:
         self.loaded = True
+        self._shown_for_this_url()
         try:
             page = reviews.reviews_page(session, actor, engagement_id_from_review_path(self.router.url.path))
         except DomainError:

@@ -17,6 +17,7 @@ from microgigs.services.profiles import SkillRow, StudentRecord
 from microgigs.services.validation import ValidationFailed, clean_line, parse_id
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
+from microgigs.state.url_object import ShownForUrl
 
 FILTERS = ("pending", "approved", "rejected", "suspended", "all")
 
@@ -233,7 +234,7 @@ class StaffAuditState(SessionState):
 EMPTY_STUDENT = StudentRecord(0, "", "", False, "", [], "", 0, [], "", "", "", False)
 
 
-class StaffStudentState(SessionState):
+class StaffStudentState(ShownForUrl, SessionState):
     """/staff/students/N: one student's profile for career-center staff (a recorded view)."""
 
     loaded: bool = False
@@ -256,5 +257,6 @@ class StaffStudentState(SessionState):
         except DomainError as error:
             self.message = error.message
         self.loaded = True
+        self._shown_for_this_url()
         return None
 

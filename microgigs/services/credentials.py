@@ -24,7 +24,7 @@ MAX_CREDENTIAL_CHARS = 20_000
 
 
 def key_store() -> KeyStore:
-    return KeyStore(get_settings().data_dir / "keys")
+    return KeyStore(get_settings().keys_dir)
 
 
 def _base_url() -> str:

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, select
 
+from microgigs.data_folder import write_private_file
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
 from microgigs.services import audit, policy, view_log
@@ -36,7 +37,7 @@ def timezone_groups() -> list[tuple[str, list[str]]]:
 
 
 def photo_store() -> FileStore:
-    return FileStore(get_settings().data_dir / "photos")
+    return FileStore(get_settings().photos_dir)
 
 
 @dataclass
@@ -222,9 +223,8 @@ def set_photo(session: Session, actor: User | None, filename: str, data: bytes) 
     if not data.startswith(_MAGIC[ext]):
         raise ValidationFailed({"photo": "That file is not the image its name says it is."})
     store = photo_store()
-    store.root.mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}{ext}"
-    (store.root / stored).write_bytes(data)
+    write_private_file(store.root / stored, data)  # 0600 in a 0700 folder
     old = actor.photo_name
     actor.photo_name = stored
     session.add(actor)

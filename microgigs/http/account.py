@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from microgigs.db import session_scope
 from microgigs.http.auth import _redirect, _rotate_session, same_origin
+from microgigs.http.files import STORED_FILE_CACHING
 from microgigs.http.session_cookie import clear_session_cookie, token_from_cookie_header
 from microgigs.http.session_cookie import set_session_cookie
 from microgigs.services import account_security, accounts, organizations, privacy, profiles, sso
@@ -198,7 +199,7 @@ async def photo(request: Request) -> Response:
     return FileResponse(
         path,
         media_type=content_type,
-        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox", "Cache-Control": "private, max-age=300"},
+        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox", "Cache-Control": STORED_FILE_CACHING},
     )
 
 

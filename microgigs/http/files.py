@@ -10,6 +10,9 @@ from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.services import accounts, engagements, evidence
 from microgigs.services.errors import DomainError
 
+# People's stored files (deliverables, evidence, photos) are kept by no cache.
+STORED_FILE_CACHING = "private, no-store"
+
 
 async def download(request: Request) -> Response:
     try:
@@ -34,8 +37,9 @@ def _file_response(row, path) -> Response:
         path,
         media_type=row.content_type,
         filename=row.original_name,
-        # Never let a deliverable run as a page on our origin.
-        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
+        # Never let a deliverable run as a page on our origin, nor stay in a browser's or a
+        # proxy's cache (a shared computer, a campus proxy) once it has been shown.
+        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox", "Cache-Control": STORED_FILE_CACHING},
     )
 
 

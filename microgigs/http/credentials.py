@@ -20,7 +20,8 @@ async def verify(request: Request) -> JSONResponse:
         return JSONResponse({"status": "invalid", "message": "Not valid: that is far too long to be a credential."}, status_code=413)
     with session_scope() as session:
         result = credentials.verify(session, body.decode("utf-8", errors="replace"))
-    return JSONResponse(result.__dict__)
+    # A credential judged (valid, invalid, revoked) is a 200; a body holding none we could read is a 400.
+    return JSONResponse(result.__dict__, status_code=200 if result.readable else 400)
 
 
 async def download(request: Request) -> Response:

@@ -92,7 +92,7 @@ def _header_of(token: str) -> dict:
     try:
         padded = parts[0] + "=" * (-len(parts[0]) % 4)
         header = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: "[[[[..."
         raise ValueError("its header cannot be read (the text is truncated or damaged)") from error
     if not isinstance(header, dict):
         raise ValueError("its header cannot be read (the text is truncated or damaged)")

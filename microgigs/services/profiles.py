@@ -21,6 +21,8 @@ PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 # What each photo type's bytes start with; a name alone is never trusted.
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".webp": (b"RIFF",)}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
+PHOTO_TOO_LARGE = f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."
+PHOTO_WRONG_TYPE = "Choose a PNG, JPEG or WebP image."
 MAX_SKILLS = 15
 MAX_LINKS = 5
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
@@ -215,11 +217,11 @@ def set_photo(session: Session, actor: User | None, filename: str, data: bytes) 
     name = clean_display_name(filename)
     ext = extension_of(name)
     if ext not in PHOTO_TYPES:
-        raise ValidationFailed({"photo": "Choose a PNG, JPEG or WebP image."})
+        raise ValidationFailed({"photo": PHOTO_WRONG_TYPE})
     if not data:
         raise ValidationFailed({"photo": "That file is empty."})
     if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationFailed({"photo": f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."})
+        raise ValidationFailed({"photo": PHOTO_TOO_LARGE})
     if not data.startswith(_MAGIC[ext]):
         raise ValidationFailed({"photo": "That file is not the image its name says it is."})
     store = photo_store()

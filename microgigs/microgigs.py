@@ -7,6 +7,7 @@ from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.limits import limit_request_size
+from microgigs.http.security_headers import add_security_headers
 from microgigs.pages import (
     account,
     admin_outbox,
@@ -51,8 +52,9 @@ app = rx.App(
     stylesheets=["/styles.css"],
     # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
     # wraps both; the built frontend's hashed /assets/ files are answered before any of it, and
-    # the board's page is sent with its first page of gigs in the HTML.
-    api_transformer=[build_api(), limit_request_size, serve_board_first_page, serve_built_assets],
+    # the board's page is sent with its first page of gigs in the HTML; the security headers go
+    # on every response of all of these (the last wrapper is the outermost).
+    api_transformer=[build_api(), limit_request_size, serve_board_first_page, serve_built_assets, add_security_headers],
 )
 
 PAGES = (

@@ -194,6 +194,10 @@ def _files_field() -> rx.Component:
         field_error("files", error, live=True),
         spacing="1",
         width="100%",
+        # The form is drawn anew after each submitted version (its key changes): the files it sent
+        # leave the picker. Done here, by the page: sent back by the server, the clearing would be
+        # a string for the browser to eval, which the Content-Security-Policy refuses.
+        on_mount=rx.clear_selected_files(UPLOAD_ID),
     )
 
 

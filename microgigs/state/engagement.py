@@ -223,13 +223,11 @@ class EngagementState(SessionState):
                     uploads,
                 )
             self.notice = f"Version {submission.version} submitted. The manager has been told."
+            # A new form (its key): it clears the picker's selected files as it mounts.
             self.form_key += 1
-            cleared = rx.clear_selected_files(UPLOAD_ID)
         except DomainError as error:
             self.submit_errors = field_errors(error)
-            cleared = None
-        redirect = self._reload()
-        return redirect or cleared
+        return self._reload()
 
     @rx.event
     async def approve(self, version: int):

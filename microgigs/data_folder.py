@@ -35,9 +35,14 @@ def private_folder(path: Path) -> Path:
 
 def _tighten(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
+    if not mode & 0o077:
+        return
+    try:
         path.chmod(FOLDER_MODE)
-        log.warning("%s could be read by other accounts (mode %o); it is now %o (owner only)", path, mode, FOLDER_MODE)
+    except PermissionError:  # not ours to change (another owner): say what to do, keep running
+        log.error("%s can be read by other accounts (mode %o) and this account may not change that: run chmod 700 on it", path, mode)
+        return
+    log.warning("%s could be read by other accounts (mode %o); it is now %o (owner only)", path, mode, FOLDER_MODE)
 
 
 def write_private_file(path: Path, data: bytes) -> None:

@@ -164,3 +164,17 @@ def test_reflex_config_makes_the_data_folder_owner_only_before_any_command_runs(
     )
     assert done.returncode == 0, done.stderr
     assert mode_of(data) == 0o700
+
+
+def test_a_looser_folder_this_account_may_not_change_is_reported_not_fatal(tmp_path, caplog, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o755)
+
+    def refuse(self, mode):
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    with caplog.at_level(logging.ERROR, logger="microgigs.data_folder"):
+        data_folder.private_folder(data)
+    assert "run chmod 700 on it" in caplog.text

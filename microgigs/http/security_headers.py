@@ -12,8 +12,12 @@ the board's first page, errors. The outermost ASGI wrapper (microgigs.py), so no
   the gateway (Chromium checks the redirect a form's answer makes). No page may be framed.
   Anything else (JSON, CSV, files, scripts) gets `default-src 'none'`: it is never a page.
   A policy a route set itself (a stored file's `sandbox`) is kept; ours is added beside it.
-- Referrer-Policy: strict-origin-when-cross-origin; no-referrer where the URL carries a one-time
-  token (a password reset, an invitation, an email confirmation, a campus sign-in's answer).
+- Referrer-Policy: strict-origin-when-cross-origin; where the URL carries a one-time token, that
+  address never leaves our origin: no-referrer on the routes (an email confirmation, a campus
+  sign-in's answer, the reset and join posts that send the browser back to their pages), and
+  same-origin on the pages holding a form (a password reset, an invitation). Not no-referrer
+  there: Chromium then sends a form post with `Origin: null` and no Referer, and our check that
+  a form comes from our own pages (http/auth.py same_origin) refuses it.
 - X-Content-Type-Options: nosniff; X-Frame-Options: DENY (for browsers without frame-ancestors).
 - Strict-Transport-Security when MICROGIGS_PUBLIC_URL is https.
 """
@@ -34,9 +38,10 @@ from microgigs.settings import Settings, get_settings
 
 NOT_A_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Pages and routes whose URL carries a one-time token or code: their address never leaves them.
-TOKEN_PATHS = frozenset({"/reset-password", "/join", "/auth/verify", "/auth/reset-password", "/auth/join"})
-TOKEN_PATH_PREFIXES = ("/auth/oidc/",)
+# URLs carrying a one-time token or code: their address never leaves our origin.
+TOKEN_ROUTES = frozenset({"/auth/verify", "/auth/reset-password", "/auth/join"})
+TOKEN_ROUTE_PREFIXES = ("/auth/oidc/",)
+TOKEN_PAGES = frozenset({"/reset-password", "/join"})  # their forms post to us, Origin and all
 HSTS = "max-age=31536000"
 # Where Stripe sends a form's answer (a 303 to its hosted pages) when it is the gateway.
 STRIPE_PAGES = ("https://checkout.stripe.com", "https://connect.stripe.com")
@@ -123,7 +128,11 @@ def page_policy(settings: Settings, script_hashes: Iterable[str], api_url: str =
 
 def referrer_policy(path: str) -> str:
     path = path.rstrip("/") or "/"
-    return "no-referrer" if path in TOKEN_PATHS or path.startswith(TOKEN_PATH_PREFIXES) else REFERRER_POLICY
+    if path in TOKEN_ROUTES or path.startswith(TOKEN_ROUTE_PREFIXES):
+        return "no-referrer"
+    if path in TOKEN_PAGES:
+        return "same-origin"
+    return REFERRER_POLICY
 
 
 def add_security_headers(app: ASGIApp, *, pages: Callable[[], Path] = built_pages_dir) -> ASGIApp:

@@ -85,7 +85,7 @@ def test_every_response_of_the_built_app_carries_the_headers(app_server):
         assert response.headers["x-content-type-options"] == "nosniff", name
         assert response.headers["x-frame-options"] == "DENY", name
         assert "referrer-policy" in response.headers, name
-    assert responses["/reset-password?token=x"].headers["referrer-policy"] == "no-referrer"
+    assert responses["/reset-password?token=x"].headers["referrer-policy"] == "same-origin"
     assert responses["/login"].headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert responses["asset"].headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     # The real build's pages: every inline script is allowed by its hash.

@@ -121,10 +121,15 @@ def test_a_stored_files_own_sandbox_policy_is_kept_and_ours_added(client, config
     assert photo.headers["cache-control"] == "private, no-store"
 
 
-def test_urls_carrying_a_one_time_token_send_no_referrer(client):
-    for path in ("/reset-password?token=abc", "/join?token=abc", "/auth/verify?token=abc", "/auth/oidc/campus/callback?code=x&state=y"):
+def test_urls_carrying_a_one_time_token_never_send_it_to_another_origin(client):
+    for path in ("/auth/verify?token=abc", "/auth/oidc/campus/callback?code=x&state=y"):
         assert client.get(path).headers["referrer-policy"] == "no-referrer", path
-    assert client.post("/auth/reset-password", data={"token": "abc"}).headers["referrer-policy"] == "no-referrer"
+    for path in ("/auth/reset-password", "/auth/join"):
+        assert client.post(path, data={"token": "abc"}).headers["referrer-policy"] == "no-referrer", path
+    # Pages whose forms post to us: same-origin (no-referrer would make the browser send
+    # `Origin: null`, which the same-origin check of our form routes refuses).
+    for path in ("/reset-password?token=abc", "/join?token=abc", "/join/?token=abc"):
+        assert client.get(path).headers["referrer-policy"] == "same-origin", path
     assert client.get("/login").headers["referrer-policy"] == "strict-origin-when-cross-origin"
 
 

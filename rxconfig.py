@@ -2,13 +2,14 @@
 
 import reflex as rx
 
+from microgigs.data_folder import secure_data_folder
 from microgigs.settings import get_settings
 
 settings = get_settings()
 
-if settings.sqlalchemy_url.startswith("sqlite"):
-    # SQLite creates the file but not its folder; `reflex db migrate` opens it before our code runs.
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+# SQLite creates the file but not its folder, and `reflex db migrate` opens it before our code
+# runs: the data folder is made here, owner-only (0700), and tightened if it was looser.
+secure_data_folder(settings)
 
 
 class RadixThemesWithoutDynamicImport(rx.plugins.RadixThemesPlugin):

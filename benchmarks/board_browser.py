@@ -186,7 +186,9 @@ def main() -> None:
             cold, warm, floor = [], [], []
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
-                phone = {"viewport": {"width": 375, "height": 812}, "base_url": f"http://localhost:{port}"}
+                # bypass_csp: the probes are polled with wait_for_function, which evaluates a string in
+                # the page; the app's Content-Security-Policy (no 'unsafe-eval') would refuse it.
+                phone = {"viewport": {"width": 375, "height": 812}, "base_url": f"http://localhost:{port}", "bypass_csp": True}
 
                 def new_page():
                     context = browser.new_context(**phone)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from microgigs import timings
+from microgigs.data_folder import secure_data_folder
 from microgigs.settings import get_settings
 
 
@@ -40,8 +41,8 @@ def make_engine(url: str) -> Engine:
 @lru_cache
 def get_engine() -> Engine:
     settings = get_settings()
-    if settings.sqlalchemy_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The data folder holds the SQLite file, keys and people's files: owner only (0700).
+    secure_data_folder(settings)
     return make_engine(settings.sqlalchemy_url)
 
 

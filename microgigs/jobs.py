@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from microgigs.db import session_scope
 from microgigs.models import utcnow
-from microgigs.services import closing, credentials, engagements, money, payments, reminders
+from microgigs.services import closing, credentials, engagements, money, payments, reminders, track_record
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -39,6 +39,8 @@ JOBS: list[Job] = [
     Job("reconcile the ledger with the gateway nightly", money.nightly_reconciliation),
     # Approval signs the credential just after its own commit; this catches one an interrupted process left.
     Job("issue credentials for approved work", credentials.issue_missing),
+    # Changes store an employer's track record as they commit; time alone changes it too.
+    Job("refresh employer track records", track_record.refresh_due),
 ]
 
 

@@ -8,6 +8,7 @@ from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.limits import limit_request_size
 from microgigs.http.sign_in_mark import BROWSER_SCRIPT as SIGN_IN_MARK_SCRIPT
+from microgigs.http.security_headers import add_security_headers
 from microgigs.pages import (
     account,
     admin_outbox,
@@ -56,8 +57,9 @@ app = rx.App(
     head_components=[rx.el.script(SIGN_IN_MARK_SCRIPT)],
     # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
     # wraps both; the built frontend's hashed /assets/ files are answered before any of it, and
-    # the board's page is sent with its first page of gigs in the HTML.
-    api_transformer=[build_api(), limit_request_size, serve_board_first_page, serve_built_assets],
+    # the board's page is sent with its first page of gigs in the HTML; the security headers go
+    # on every response of all of these (the last wrapper is the outermost).
+    api_transformer=[build_api(), limit_request_size, serve_board_first_page, serve_built_assets, add_security_headers],
 )
 
 PAGES = (

@@ -338,6 +338,23 @@ class Review(SQLModel, table=True):
     published_at: datetime | None = None
 
 
+class EmployerTrackRecord(SQLModel, table=True):
+    """An employer's track record as its public gig pages show it (services/track_record.py),
+    stored when a fact it depends on changes, so that a page view is one primary-key read."""
+
+    organization_id: int = Field(foreign_key="organization.id", primary_key=True)
+    median_review_days: float | None = None
+    paid_on_time_percent: int | None = None
+    rating: float | None = None
+    rating_count: int = 0
+    unanswered_percent: int | None = None
+    finished_engagements: int = 0
+    computed_at: datetime = Field(default_factory=utcnow, index=True)
+    # The next moment the passing of time alone changes it (a submission or an applicant left
+    # unanswered for a week, a blind review publishing itself); None: nothing is pending.
+    stale_after: datetime | None = Field(default=None, index=True)
+
+
 class Dispute(SQLModel, table=True):
     """A disagreement on one engagement, mediated and decided by career-center staff."""
 

@@ -97,9 +97,18 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{self.data_dir / 'microgigs.db'}"
 
+    # Under data_dir, each 0700 (microgigs/data_folder.py): deliverables, photos, signing keys.
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def photos_dir(self) -> Path:
+        return self.data_dir / "photos"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
 
     @property
     def secure_cookies(self) -> bool:

@@ -59,9 +59,11 @@ def field_hint(name: str, hint: Text) -> rx.Component:
     return rx.text(hint, id=hint_id(name), as_="p", size="2", color_scheme="gray")
 
 
-def field_error(name: str, error: Text) -> rx.Component:
-    """The message for one field (an empty paragraph when there is none)."""
-    return rx.text(error, id=error_id(name), as_="p", size="2", color_scheme="red", weight="medium", class_name="field-error")
+def field_error(name: str, error: Text, *, live: bool = False) -> rx.Component:
+    """The message for one field (an empty paragraph when there is none). `live`: announced
+    by screen readers when it appears without a submit (e.g. a file picker refusing a file)."""
+    live_props = {"aria_live": "polite"} if live else {}
+    return rx.text(error, id=error_id(name), as_="p", size="2", color_scheme="red", weight="medium", class_name="field-error", **live_props)
 
 
 def form_field(

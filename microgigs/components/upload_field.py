@@ -25,3 +25,13 @@ def named_upload(*children: rx.Component, input_label: str, **props) -> rx.Compo
     named.special_props = list(original.special_props)
     zone.children[0] = named
     return upload
+
+
+def rejection_summaries(rejected: rx.Var) -> rx.Var:
+    """react-dropzone's refused files reduced to what a message needs: each one's name and the
+    codes of why ("file-too-large", "file-invalid-type", "too-many-files"). The File objects
+    themselves must not go into an event: socket.io would send their bytes along."""
+    return rx.Var(
+        f"({rejected}).map((refused) => ({{ name: refused.file.name, codes: refused.errors.map((error) => error.code) }}))",
+        _var_data=rejected._get_all_var_data(),
+    ).to(list)

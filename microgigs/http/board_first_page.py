@@ -33,13 +33,15 @@ log = logging.getLogger(__name__)
 
 BLOCK_ID = "board-first-page"
 # Removes the block once the placeholder has gone (a mutation observer's callback runs right
-# after the app's render, before the browser paints).
-REMOVE_WHEN_THE_APP_DRAWS = (
-    "<script>(() => { const block = document.getElementById('board-first-page'); if (!block) return;"
+# after the app's render, before the browser paints). The page's Content-Security-Policy allows
+# exactly this script, by its hash (http/security_headers.py).
+REMOVE_SCRIPT = (
+    "(() => { const block = document.getElementById('board-first-page'); if (!block) return;"
     " const watch = new MutationObserver(() => { if (!document.getElementById('board-loading'))"
     " { watch.disconnect(); block.remove(); } });"
-    " watch.observe(document.body, { childList: true, subtree: true }); })();</script>"
+    " watch.observe(document.body, { childList: true, subtree: true }); })();"
 )
+REMOVE_WHEN_THE_APP_DRAWS = f"<script>{REMOVE_SCRIPT}</script>"
 
 
 def built_board_page() -> Path:

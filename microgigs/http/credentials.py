@@ -1,16 +1,35 @@
-"""Public credential routes: the key set, a verification endpoint, and the JSON download."""
+"""Public credential routes: the key set, a verification endpoint (throttled per client), and
+the JSON download. Signing, checking and the database run in a thread, off the event loop."""
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from microgigs.db import session_scope
-from microgigs.services import credentials
+from microgigs.http import client_address
+from microgigs.services import credentials, throttle
 from microgigs.services.errors import DomainError
 
 
 async def jwks(_request: Request) -> JSONResponse:
-    return JSONResponse(credentials.key_store().public_key_set(), headers={"Cache-Control": "public, max-age=300"})
+    # The first call may make the key (RSA generation): off the loop.
+    key_set = await run_in_threadpool(lambda: credentials.key_store().public_key_set())
+    return JSONResponse(key_set, headers={"Cache-Control": "public, max-age=300"})
+
+
+def _verify(client: str, text: str) -> JSONResponse:
+    with session_scope() as session:
+        try:
+            # Anyone may ask; each answer costs an RSA check.
+            throttle.hit(session, [(throttle.CREDENTIAL_CHECK_PER_CLIENT, client)])
+        except throttle.Throttled as error:
+            return JSONResponse(
+                {"status": "throttled", "message": error.message}, status_code=429, headers={"Retry-After": str(error.retry_after)}
+            )
+        result = credentials.verify(session, text)
+    # A credential judged (valid, invalid, revoked) is a 200; a body holding none we could read is a 400.
+    return JSONResponse(result.__dict__, status_code=200 if result.readable else 400)
 
 
 async def verify(request: Request) -> JSONResponse:
@@ -18,19 +37,21 @@ async def verify(request: Request) -> JSONResponse:
     body = await request.body()
     if len(body) > credentials.MAX_CREDENTIAL_CHARS * 2:
         return JSONResponse({"status": "invalid", "message": "Not valid: that is far too long to be a credential."}, status_code=413)
-    with session_scope() as session:
-        result = credentials.verify(session, body.decode("utf-8", errors="replace"))
-    return JSONResponse(result.__dict__)
+    return await run_in_threadpool(_verify, client_address.of_request(request), body.decode("utf-8", errors="replace"))
 
 
-async def download(request: Request) -> Response:
+def _download(public_id: str) -> Response:
     try:
         with session_scope() as session:
-            row = credentials.get_by_public_id(session, request.path_params["public_id"])
+            row = credentials.get_by_public_id(session, public_id)
             document = credentials.credential_json(row)
     except DomainError as error:
         return JSONResponse({"error": error.message}, status_code=404)
     return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="credential-{row.public_id}.json"'})
+
+
+async def download(request: Request) -> Response:
+    return await run_in_threadpool(_download, request.path_params["public_id"])
 
 
 routes = [

@@ -1,6 +1,8 @@
 """Deliverable downloads: for people who may see the engagement, or for anyone when both the
-employer and the student made the approved deliverables public (services/evidence.py)."""
+employer and the student made the approved deliverables public (services/evidence.py).
+The database work runs in a thread, off the event loop."""
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -10,12 +12,19 @@ from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.services import accounts, engagements, evidence
 from microgigs.services.errors import DomainError
 
+# People's stored files (deliverables, evidence, photos) are kept by no cache.
+STORED_FILE_CACHING = "private, no-store"
+
 
 async def download(request: Request) -> Response:
     try:
         file_id = int(request.path_params["file_id"])
     except ValueError:
         return PlainTextResponse("That file was not found.", status_code=404)
+    return await run_in_threadpool(_download, request, file_id)
+
+
+def _download(request: Request, file_id: int) -> Response:
     with session_scope() as session:
         actor = accounts.user_for_session_token(session, token_from_cookie_header(request.headers.get("cookie")))
         if actor is None:
@@ -34,8 +43,9 @@ def _file_response(row, path) -> Response:
         path,
         media_type=row.content_type,
         filename=row.original_name,
-        # Never let a deliverable run as a page on our origin.
-        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
+        # Never let a deliverable run as a page on our origin, nor stay in a browser's or a
+        # proxy's cache (a shared computer, a campus proxy) once it has been shown.
+        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox", "Cache-Control": STORED_FILE_CACHING},
     )
 
 
@@ -45,9 +55,13 @@ async def public_download(request: Request) -> Response:
         file_id = int(request.path_params["file_id"])
     except ValueError:
         return PlainTextResponse("That file was not found.", status_code=404)
+    return await run_in_threadpool(_public_download, request.path_params["public_id"], file_id)
+
+
+def _public_download(public_id: str, file_id: int) -> Response:
     try:
         with session_scope() as session:
-            row, path = evidence.public_file(session, request.path_params["public_id"], file_id)
+            row, path = evidence.public_file(session, public_id, file_id)
     except DomainError as error:
         return PlainTextResponse(error.message, status_code=404)
     return _file_response(row, path)

@@ -14,6 +14,8 @@ from pathlib import Path
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
+from microgigs.data_folder import write_private_file
+
 ALGORITHM = "RS256"
 
 
@@ -43,14 +45,12 @@ class KeyStore:
         return _import_key(str(path.resolve()), stat.st_mtime_ns, stat.st_size, kid)
 
     def rotate(self) -> str:
-        """Make a new signing key the current one; returns its key id."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Make a new signing key the current one; returns its key id. The key file is
+        0600 from its first byte and appears whole (data_folder.write_private_file)."""
         kid = f"{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(4)}"
         key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": ALGORITHM}, private=True)
-        path = self._path(kid)
-        path.write_bytes(key.as_pem(private=True))
-        path.chmod(0o600)
-        self._current_file.write_text(kid)
+        write_private_file(self._path(kid), key.as_pem(private=True))
+        write_private_file(self._current_file, kid.encode())
         return kid
 
     def signing_key(self) -> RSAKey:
@@ -92,7 +92,7 @@ def _header_of(token: str) -> dict:
     try:
         padded = parts[0] + "=" * (-len(parts[0]) % 4)
         header = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: deeply nested JSON
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: "[[[[..."
         raise ValueError("its header cannot be read (the text is truncated or damaged)") from error
     if not isinstance(header, dict):
         raise ValueError("its header cannot be read (the text is truncated or damaged)")

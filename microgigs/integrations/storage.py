@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from microgigs.data_folder import write_private_file
+
 # Extension -> content type we serve it as. Anything else is refused.
 ALLOWED_TYPES = {
     ".pdf": "application/pdf",
@@ -59,8 +61,7 @@ class FileStore:
     def save(self, data: bytes, display_name: str) -> StoredFile:
         ext = extension_of(display_name)
         stored_name = f"{secrets.token_hex(16)}{ext}"
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / stored_name).write_bytes(data)
+        write_private_file(self.root / stored_name, data)  # in a 0700 folder, itself 0600
         return StoredFile(
             stored_name=stored_name,
             display_name=display_name,

@@ -71,7 +71,7 @@ def certificate() -> rx.Component:
                 certificate_card(),
                 rx.flex(
                     button_link("Download credential (JSON)", S.download_link, variant="soft"),
-                    rx.button("Print certificate", type="button", variant="soft", size="2", on_click=rx.call_script("window.print()")),
+                    rx.button("Print certificate", type="button", variant="soft", size="2", on_click=rx.run_script("window.print()")),
                     spacing="3",
                     wrap="wrap",
                     class_name="no-print",

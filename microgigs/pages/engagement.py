@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import field_error, field_hint, field_id, field_label, form_alert
 from microgigs.components.layout import page_layout
-from microgigs.components.upload_field import named_upload
+from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.components.panels import (
     badge,
     PRE_WRAP,
@@ -17,6 +17,7 @@ from microgigs.components.panels import (
     section,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
+from microgigs.services.engagements import max_file_bytes, size_text
 from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, UPLOAD_ID, EngagementState as S
 
 V = S.view
@@ -138,7 +139,7 @@ def _files_field() -> rx.Component:
     error = S.submit_errors.get("files", "")
     return rx.vstack(
         rx.text("Files", rx.text(" (optional)", as_="span", weight="regular", color="var(--gray-11)"), as_="div", size="2", weight="medium"),
-        field_hint("files", f"{ACCEPTED_TEXT}; up to 10 files, 25 MB each."),
+        field_hint("files", f"{ACCEPTED_TEXT}; up to 10 files, {size_text(max_file_bytes())} each."),
         named_upload(
             rx.flex(
                 rx.button(
@@ -158,9 +159,12 @@ def _files_field() -> rx.Component:
             id=UPLOAD_ID,
             accept=ACCEPTED_FILES,
             max_files=10,
+            # The browser refuses a file over the limit as soon as it is chosen (nothing is sent);
+            # files_rejected puts the reason under the field.
+            max_size=max_file_bytes(),
             multiple=True,
             no_keyboard=True,  # the button inside is the keyboard control; no second tab stop
-            on_drop_rejected=S.files_rejected,
+            on_drop_rejected=lambda rejected: S.files_rejected(rejection_summaries(rejected)),
             border="1px dashed var(--gray-a8)",
             border_radius="var(--radius-3)",
             padding="0.75rem",
@@ -187,9 +191,13 @@ def _files_field() -> rx.Component:
                 width="100%",
             ),
         ),
-        field_error("files", error),
+        field_error("files", error, live=True),
         spacing="1",
         width="100%",
+        # The form is drawn anew after each submitted version (its key changes): the files it sent
+        # leave the picker. Done here, by the page: sent back by the server, the clearing would be
+        # a string for the browser to eval, which the Content-Security-Policy refuses.
+        on_mount=rx.clear_selected_files(UPLOAD_ID),
     )
 
 

@@ -176,7 +176,8 @@ def gig_form() -> rx.Component:
 
 
 def messages() -> rx.Component:
-    return rx.box(form_alert(S.form_error), form_alert(S.error_count_text), id=ERRORS_ANCHOR, width="100%")
+    # Focused (and so scrolled to) when a submit is refused: tab_index -1 lets a script focus it.
+    return rx.box(form_alert(S.form_error), form_alert(S.error_count_text), id=ERRORS_ANCHOR, tab_index=-1, width="100%")
 
 
 def submitted() -> rx.Component:

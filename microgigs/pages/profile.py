@@ -6,7 +6,8 @@ import reflex as rx
 from microgigs.components.forms import error_id, field_error, field_hint, form_alert, hint_id, long_select_input, text_input, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, notice, section
-from microgigs.components.upload_field import named_upload
+from microgigs.components.upload_field import named_upload, rejection_summaries
+from microgigs.services.profiles import MAX_PHOTO_BYTES
 from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS, ProfileState as S
 
 E = S.field_errors
@@ -26,6 +27,9 @@ def photo_section() -> rx.Component:
                     id=PHOTO_UPLOAD_ID,
                     accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
                     max_files=1,
+                    # Refused in the browser as soon as it is chosen; the reason goes under the field.
+                    max_size=MAX_PHOTO_BYTES,
+                    on_drop_rejected=lambda rejected: S.photo_rejected(rejection_summaries(rejected)),
                     no_keyboard=True,
                     border="1px dashed var(--gray-a8)",
                     border_radius="var(--radius-3)",
@@ -33,7 +37,7 @@ def photo_section() -> rx.Component:
                     width="100%",
                 ),
                 rx.foreach(rx.selected_files(PHOTO_UPLOAD_ID), lambda name: rx.text("Selected: ", name, size="2")),
-                field_error("photo", E["photo"]),
+                field_error("photo", E["photo"], live=True),
                 rx.button("Upload photo", type="submit"),
                 spacing="2",
                 width="100%",

@@ -33,7 +33,7 @@ def receipt_card() -> rx.Component:
                 ),
                 style={"width": "100%", "border_collapse": "collapse"},
             ),
-            rx.button("Print this receipt", on_click=rx.call_script("window.print()"), variant="soft", class_name="no-print"),
+            rx.button("Print this receipt", on_click=rx.run_script("window.print()"), variant="soft", class_name="no-print"),
             spacing="2",
             width="100%",
             align="start",

@@ -24,7 +24,7 @@ MAX_CREDENTIAL_CHARS = 20_000
 
 
 def key_store() -> KeyStore:
-    return KeyStore(get_settings().data_dir / "keys")
+    return KeyStore(get_settings().keys_dir)
 
 
 def _base_url() -> str:
@@ -141,17 +141,25 @@ class Verification:
     hours: str = ""
     revoked_reason: str = ""
     public_id: str = ""
+    # False when no credential could be read out of what was given at all (nothing, text far
+    # too long, or JSON that cannot be parsed); the API answers that with a 400.
+    readable: bool = True
 
 
-def _invalid(reason: str) -> Verification:
-    return Verification(status="invalid", message=f"Not valid: {reason}.")
+def _invalid(reason: str, *, readable: bool = True) -> Verification:
+    return Verification(status="invalid", message=f"Not valid: {reason}.", readable=readable)
+
+
+class _Unreadable(ValueError):
+    """What was given holds no credential we could even read; says why."""
 
 
 def verify(session: Session, text: str) -> Verification:
     """Check a pasted or uploaded credential: the JWT itself, or its JSON with a `jwt`/`proof` field."""
-    token = _token_from(text)
-    if not token:
-        return _invalid("nothing that looks like a credential was given")
+    try:
+        token = _token_from(text)
+    except _Unreadable as error:
+        return _invalid(str(error), readable=False)
     try:
         claims = key_store().verify(token)
     except ValueError as error:
@@ -187,20 +195,34 @@ def verify(session: Session, text: str) -> Verification:
 
 
 def _token_from(text: str) -> str:
+    """The JWT in what was given (itself, or the `jwt` of its JSON download); _Unreadable if none."""
     text = (text or "").strip()
+    if not text:
+        raise _Unreadable("nothing that looks like a credential was given")
     if len(text) > MAX_CREDENTIAL_CHARS:
-        return ""
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):  # RecursionError: deeply nested JSON ("[[[[...")
-            return ""
-        if not isinstance(data, dict):
-            return ""
-        proof = data.get("proof") if isinstance(data.get("proof"), dict) else {}
-        candidate = data.get("jwt") or proof.get("jwt")
-        return candidate.strip() if isinstance(candidate, str) else ""
-    return text
+        raise _Unreadable("that is far too long to be a credential")
+    if not text.startswith("{"):
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise _Unreadable(f"that JSON cannot be read ({_json_problem(error)})") from error
+    except RecursionError as error:  # "[[[[..." nested thousands deep
+        raise _Unreadable("that JSON is nested far too deeply to be a credential") from error
+    if not isinstance(data, dict):
+        raise _Unreadable("nothing that looks like a credential was given")
+    proof = data.get("proof") if isinstance(data.get("proof"), dict) else {}
+    candidate = data.get("jwt") or proof.get("jwt")
+    if not isinstance(candidate, str) or not candidate.strip():
+        raise _Unreadable("that JSON has no \"jwt\" field holding the signed credential")
+    return candidate.strip()
+
+
+def _json_problem(error: ValueError) -> str:
+    """json's own words, without the character offsets a person cannot use."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg.lower()} on line {error.lineno}"
+    return str(error)
 
 
 def verify_public_id(session: Session, public_id: str) -> Verification:

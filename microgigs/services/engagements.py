@@ -28,6 +28,25 @@ def file_store() -> FileStore:
     return FileStore(get_settings().files_dir)
 
 
+def max_file_bytes() -> int:
+    """The largest deliverable file accepted (settings.max_upload_bytes)."""
+    return get_settings().max_upload_bytes
+
+
+def size_text(size: int) -> str:
+    """A size limit in the words a person reads ("25 MB", "800 KB")."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def file_too_large(name: str) -> ValidationFailed:
+    """The refusal of a file over the limit, in the same words wherever it is noticed (the
+    upload's reported size, the bytes read, or here)."""
+    return ValidationFailed({"files": f"{clean_display_name(name)} is larger than {size_text(max_file_bytes())}."})
+
+
 def get_engagement(session: Session, actor: User, engagement_id: int) -> Engagement:
     """The engagement, if the actor may see it; otherwise it does not exist for them."""
     engagement = session.get(Engagement, engagement_id)
@@ -72,7 +91,7 @@ def submit_deliverable(
         errors["link"] = "Enter a full web address starting with https://"
     if not link and not files and "note" not in errors and len(note) < 20:
         errors["note"] = "Add a link or a file, or describe the deliverable in at least 20 characters."
-    limit = get_settings().max_upload_bytes
+    limit = max_file_bytes()
     if len(files) > MAX_FILES_PER_SUBMISSION:
         errors["files"] = f"Attach at most {MAX_FILES_PER_SUBMISSION} files."
     for upload in files:
@@ -80,7 +99,7 @@ def submit_deliverable(
         if extension_of(name) not in ALLOWED_TYPES:
             errors["files"] = f"{name}: this type of file is not accepted. Use one of: {', '.join(sorted(ALLOWED_TYPES))}."
         elif len(upload.data) > limit:
-            errors["files"] = f"{name} is larger than {limit // (1024 * 1024)} MB."
+            errors.update(file_too_large(name).errors)
         elif not upload.data:
             errors["files"] = f"{name} is empty."
     if errors:

@@ -495,7 +495,7 @@ def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
         blind_review=gig.blind_review,
         questions=[QuestionView(id=q.id, text=q.text) for q in questions],
         viewer_manages=viewer_manages,
-        employer_record=track_record.summary_lines(track_record.track_record(session, gig.organization_id)),
+        employer_record=track_record.summary_lines(track_record.shown_record(session, gig.organization_id)),
     )
 
 

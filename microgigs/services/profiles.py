@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, select
 
+from microgigs.data_folder import write_private_file
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
 from microgigs.services import audit, policy, view_log
@@ -20,6 +21,8 @@ PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 # What each photo type's bytes start with; a name alone is never trusted.
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".webp": (b"RIFF",)}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
+PHOTO_TOO_LARGE = f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."
+PHOTO_WRONG_TYPE = "Choose a PNG, JPEG or WebP image."
 MAX_SKILLS = 15
 MAX_LINKS = 5
 MAX_LINKS_TEXT = 1000  # StudentProfile.links, one link a line
@@ -37,7 +40,7 @@ def timezone_groups() -> list[tuple[str, list[str]]]:
 
 
 def photo_store() -> FileStore:
-    return FileStore(get_settings().data_dir / "photos")
+    return FileStore(get_settings().photos_dir)
 
 
 @dataclass
@@ -217,17 +220,16 @@ def set_photo(session: Session, actor: User | None, filename: str, data: bytes) 
     name = clean_display_name(filename)
     ext = extension_of(name)
     if ext not in PHOTO_TYPES:
-        raise ValidationFailed({"photo": "Choose a PNG, JPEG or WebP image."})
+        raise ValidationFailed({"photo": PHOTO_WRONG_TYPE})
     if not data:
         raise ValidationFailed({"photo": "That file is empty."})
     if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationFailed({"photo": f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."})
+        raise ValidationFailed({"photo": PHOTO_TOO_LARGE})
     if not data.startswith(_MAGIC[ext]):
         raise ValidationFailed({"photo": "That file is not the image its name says it is."})
     store = photo_store()
-    store.root.mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}{ext}"
-    (store.root / stored).write_bytes(data)
+    write_private_file(store.root / stored, data)  # 0600 in a 0700 folder
     old = actor.photo_name
     actor.photo_name = stored
     session.add(actor)

@@ -10,6 +10,7 @@ answer a review they have just read.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -194,6 +195,22 @@ class RatingSummary:
 def _published(now: datetime):
     """The SQL form of is_visible(): both sides in (published_at set), or old enough."""
     return Review.published_at.is_not(None) | (Review.created_at <= now - timedelta(days=BLIND_DAYS))
+
+
+def next_employer_publication(session: Session, organization_id: int, now: datetime) -> datetime | None:
+    """When the oldest of the employer's reviews still blind publishes itself by age (None: none waits)."""
+    oldest = session.exec(
+        select(func.min(Review.created_at))
+        .join(Engagement, Engagement.id == Review.engagement_id)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .where(
+            Gig.organization_id == organization_id,
+            Review.subject == "employer",
+            Review.published_at.is_(None),
+            Review.created_at > now - timedelta(days=BLIND_DAYS),
+        )
+    ).one()
+    return oldest + timedelta(days=BLIND_DAYS) if oldest is not None else None
 
 
 def employer_rating(session: Session, organization_id: int, now: datetime | None = None) -> RatingSummary:

@@ -19,6 +19,7 @@ from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
 from microgigs.state.url_object import ShownForUrl
+from microgigs.state.upload_refusals import first_refusal
 
 UPLOAD_ID = "deliverable-files"
 NOT_FOUND = "This engagement does not exist, or it is not yours to see."
@@ -66,6 +67,22 @@ def field_errors(error: DomainError) -> dict[str, str]:
     if isinstance(error, ValidationFailed):
         return dict(error.errors)
     return {error.field or "form": error.message}
+
+
+async def _read_uploads(files: list[rx.UploadFile] | None) -> list[UploadedFile]:
+    """Each file's bytes; a file over the size limit is refused before it is read whole: by the
+    size the upload recorded while it was spooled to disk, else by reading one byte past the limit."""
+    limit = engagements.max_file_bytes()
+    uploads = []
+    for file in files or []:
+        name = file.name or file.filename or "file"
+        if file.size is not None and file.size > limit:
+            raise engagements.file_too_large(name)
+        data = await file.read(limit + 1)
+        if len(data) > limit:
+            raise engagements.file_too_large(name)
+        uploads.append(UploadedFile(name=name, data=data))
+    return uploads
 
 
 def _version(value) -> int | None:
@@ -176,18 +193,12 @@ class EngagementState(ShownForUrl, SessionState):
 
     @rx.event
     def files_rejected(self, rejected: list):
-        """The picker refused a file (type or count) before anything was sent."""
-        first = rejected[0] if isinstance(rejected, list) and rejected and isinstance(rejected[0], dict) else {}
-        file = first.get("file")
-        name = ""
-        if isinstance(file, dict):
-            name = str(file.get("path") or file.get("name") or "")
-        name = name.lstrip("./")[:120] or "That file"
-        codes = {str(e.get("code", "")) for e in first.get("errors") or [] if isinstance(e, dict)}
+        """The picker refused a file (type, size or count) before anything was sent."""
+        name, codes = first_refusal(rejected)
         if "too-many-files" in codes:
             reason = "attach at most 10 files at once"
         elif "file-too-large" in codes:
-            reason = "it is larger than 25 MB"
+            reason = f"it is larger than {engagements.size_text(engagements.max_file_bytes())}"
         else:
             reason = f"use {ACCEPTED_TEXT}"
         self.submit_errors = {**self.submit_errors, "files": f"{name} was not added: {reason}."}
@@ -198,11 +209,8 @@ class EngagementState(ShownForUrl, SessionState):
         self.submit_errors = {}
         self.notice = ""
         form_data = form_data or {}
-        uploads = []
-        for file in files or []:
-            data = await file.read()
-            uploads.append(UploadedFile(name=file.name or file.filename or "file", data=data))
         try:
+            uploads = await _read_uploads(files)
             # Caught outside the scope so a refusal rolls back: no submission row, no stored file.
             with session_scope() as session:
                 actor = self._actor(session)
@@ -217,13 +225,11 @@ class EngagementState(ShownForUrl, SessionState):
                     uploads,
                 )
             self.notice = f"Version {submission.version} submitted. The manager has been told."
+            # A new form (its key): it clears the picker's selected files as it mounts.
             self.form_key += 1
-            cleared = rx.clear_selected_files(UPLOAD_ID)
         except DomainError as error:
             self.submit_errors = field_errors(error)
-            cleared = None
-        redirect = self._reload()
-        return redirect or cleared
+        return self._reload()
 
     @rx.event
     async def approve(self, version: int):

@@ -85,8 +85,8 @@ class PortfolioSettingsState(SessionState):
 
     @rx.event
     def copy_share_link(self):
+        """The page has written the link to the clipboard (client-side); say so."""
         self.notice = "Share link copied."
-        return rx.set_clipboard(self.share_url)
 
 
 class PublicPortfolioState(ShownForUrl, SessionState):

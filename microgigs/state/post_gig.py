@@ -304,13 +304,13 @@ class PostGigState(ShownForUrl, SessionState):
                     gig_id, status, title = gig.id, gig.status, gig.title
         except ValidationFailed as error:
             self.errors = form_errors(error.errors, problems)
-            return rx.scroll_to(ERRORS_ANCHOR)
+            return rx.set_focus(ERRORS_ANCHOR)
         except DomainError as error:
             if error.field:
                 self.errors = {FORM_NAME_FOR.get(error.field, error.field): error.message}
             else:
                 self.form_error = error.message
-            return rx.scroll_to(ERRORS_ANCHOR)
+            return rx.set_focus(ERRORS_ANCHOR)
         if signed_out:
             return self._sign_in_redirect()
         if status == "draft" and intent == "preview" and not save_draft:
@@ -320,7 +320,7 @@ class PostGigState(ShownForUrl, SessionState):
         self.submitted_title = title
         self.submitted_status = status
         self.submitted_id = gig_id
-        return rx.scroll_to("main")
+        return rx.set_focus("main")
 
 
 def _positive(raw: str) -> int:

@@ -10,6 +10,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.profiles import StudentProfileInput
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
+from microgigs.state.upload_refusals import first_refusal
 
 PHOTO_UPLOAD_ID = "profile-photo"
 # The time-zone picker's choices (the service validates against the same list).
@@ -110,13 +111,28 @@ class ProfileState(SessionState):
         return self._save(lambda s, a: profiles.update_manager_profile(s, a, name, title))
 
     @rx.event
+    def photo_rejected(self, rejected: list):
+        """The picker refused the chosen photo (size, type or count) before anything was sent."""
+        _, codes = first_refusal(rejected)
+        self.notice = ""
+        if "file-too-large" in codes:
+            self.errors = {"photo": profiles.PHOTO_TOO_LARGE}
+        elif "too-many-files" in codes:
+            self.errors = {"photo": "Choose one photo."}
+        else:
+            self.errors = {"photo": profiles.PHOTO_WRONG_TYPE}
+
+    @rx.event
     async def upload_photo(self, files: list[rx.UploadFile], form_data: dict):
         self.errors, self.error, self.notice = {}, "", ""
         if not files:
             self.errors = {"photo": "Choose a photo first."}
             return None
         upload = files[0]
-        data = await upload.read(profiles.MAX_PHOTO_BYTES + 1)
+        if upload.size is not None and upload.size > profiles.MAX_PHOTO_BYTES:
+            self.errors = {"photo": profiles.PHOTO_TOO_LARGE}  # not even read
+            return None
+        data = await upload.read(profiles.MAX_PHOTO_BYTES + 1)  # the service refuses one byte past the limit
         try:
             with session_scope() as session:
                 actor = self._actor(session)

@@ -276,20 +276,43 @@ def browser():
         browser.close()
 
 
+# Every page a test opens reports what its Content-Security-Policy refused (an inline script
+# without its hash, an eval, a connection elsewhere...): the listener is in place before any
+# script of the page runs.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (e) => window.__microgigsCspViolation(
+  `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} on ${location.pathname}${location.search}: ${(e.sample || '').slice(0, 100)}`));
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Record every CSP refusal in this context's pages (the event, or Chromium's console error)."""
+    refused: list[str] = []
+    context.expose_binding("__microgigsCspViolation", lambda _source, text: refused.append(text))
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    context.on("console", lambda message: refused.append(f"console: {message.text}") if "Content Security Policy" in message.text else None)
+    return refused
+
+
 @pytest.fixture
 def new_context(browser, app_server):
-    """Call it once per person: `alice = new_context(); bob = new_context(viewport=PHONE)`."""
+    """Call it once per person: `alice = new_context(); bob = new_context(viewport=PHONE)`.
+    A test fails (at teardown) if any page of its contexts met a Content-Security-Policy refusal."""
     contexts = []
 
     def make(viewport: dict | None = None, **options):
         options.setdefault("base_url", app_server.url)  # another server's URL for tests that start their own
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, **options)
+        context.csp_refusals = watch_csp(context)
         contexts.append(context)
         return context
 
     yield make
+    refused = [text for context in contexts for text in context.csp_refusals]
     for context in contexts:
         context.close()
+    if refused:
+        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(dict.fromkeys(refused)), pytrace=False)
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ import itertools
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.live_push import free_port, pct, server_env  # noqa: E402
+from benchmarks.live_push import free_port, pct, server_env, serving  # noqa: E402
 from tests.smtp_server import mail_parts, smtp_settings, start_smtp_server  # noqa: E402
 
 PASSWORD = "a long enough passphrase"
@@ -156,8 +155,6 @@ def main() -> None:
     parser.add_argument("--resets", type=float, default=2.0, help="password resets per second under load")
     args = parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
-
     inbox, smtp = start_smtp_server()
     base = Path(tempfile.mkdtemp(prefix="microgigs-authload-"))
     (base / "data").mkdir()
@@ -167,66 +164,50 @@ def main() -> None:
     reflex = [sys.executable, "-m", "reflex"]
     subprocess.run([*reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     students = seed_students(base / "data")
-    log = (base / "server.log").open("w")
-    print(f"building and serving the app on {url} (log: {base / 'server.log'}) ...")
-    server = subprocess.Popen(
-        [*reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(f"{url}/", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(1)
-        else:
-            raise SystemExit("the app did not start; see " + str(base / "server.log"))
-        samples = max(10, int(args.seconds / 0.25))
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=os.environ.get("MICROGIGS_CHROMIUM") or "/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-            )
-            page = browser.new_context(base_url=url).new_page()
-            with page.expect_websocket() as opened:
-                page.goto("/signup")
-            ws = opened.value
-            page.get_by_role("radio", name="a student").wait_for()
-            round_trips(page, ws, 5, 0.1)  # warm up
-            print(f"quiet: {samples} round trips ...")
-            quiet = round_trips(page, ws, samples, 0.25)
-            print(f"under load: {args.signups:g} sign-ups/s and {args.resets:g} resets/s for about {args.seconds:g} s ...")
-            mails_before = len(inbox.messages)
-            started = time.monotonic()
-            with Load(url, inbox, students, args.signups, args.resets) as load:
-                time.sleep(2)  # let the load reach its rate
-                loaded = round_trips(page, ws, samples, 0.25)
-            elapsed = time.monotonic() - started
-            browser.close()
-        print()
-        print(f"{'tab event round trip':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / quiet p95':>16}")
-        print(f"{'quiet (baseline)':<34} {len(quiet):>4} {statistics.median(quiet):>8.1f} {pct(quiet, 95):>8.1f} {'1.00':>16}")
-        print(f"{'during sign-ups and resets':<34} {len(loaded):>4} {statistics.median(loaded):>8.1f} {pct(loaded, 95):>8.1f} {pct(loaded, 95) / pct(quiet, 95):>16.2f}")
-        print()
-        print(f"{'the load':<34} {'n':>4} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8}  statuses")
-        for what, values in load.latency.items():
-            if values:
-                print(f"{what:<34} {len(values):>4} {len(values) / elapsed:>8.2f} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f}  {load.status[what]}")
-        print(f"{'mails delivered to the mailbox':<34} {len(inbox.messages) - mails_before:>4} {(len(inbox.messages) - mails_before) / elapsed:>8.2f}")
+        with serving(env, base, port):
+            run(args, url, inbox, students)
     finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(server.pid, sig)
-                server.wait(timeout=20)
-                break
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                continue
-        log.close()
         smtp.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def run(args, url: str, inbox, students: list[str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    samples = max(10, int(args.seconds / 0.25))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("MICROGIGS_CHROMIUM") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        page = browser.new_context(base_url=url).new_page()
+        with page.expect_websocket() as opened:
+            page.goto("/signup")
+        ws = opened.value
+        page.get_by_role("radio", name="a student").wait_for()
+        round_trips(page, ws, 5, 0.1)  # warm up
+        print(f"quiet: {samples} round trips ...")
+        quiet = round_trips(page, ws, samples, 0.25)
+        print(f"under load: {args.signups:g} sign-ups/s and {args.resets:g} resets/s for about {args.seconds:g} s ...")
+        mails_before = len(inbox.messages)
+        started = time.monotonic()
+        with Load(url, inbox, students, args.signups, args.resets) as load:
+            time.sleep(2)  # let the load reach its rate
+            loaded = round_trips(page, ws, samples, 0.25)
+        elapsed = time.monotonic() - started
+        browser.close()
+    mails = len(inbox.messages) - mails_before
+    print()
+    print(f"{'tab event round trip':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / quiet p95':>16}")
+    print(f"{'quiet (baseline)':<34} {len(quiet):>4} {statistics.median(quiet):>8.1f} {pct(quiet, 95):>8.1f} {'1.00':>16}")
+    print(f"{'during sign-ups and resets':<34} {len(loaded):>4} {statistics.median(loaded):>8.1f} {pct(loaded, 95):>8.1f} {pct(loaded, 95) / pct(quiet, 95):>16.2f}")
+    print()
+    print(f"{'the load':<34} {'n':>4} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8}  statuses")
+    for what, values in load.latency.items():
+        if values:
+            print(f"{what:<34} {len(values):>4} {len(values) / elapsed:>8.2f} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f}  {load.status[what]}")
+    print(f"{'mails delivered to the mailbox':<34} {mails:>4} {mails / elapsed:>8.2f}")
 
 
 if __name__ == "__main__":

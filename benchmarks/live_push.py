@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -66,6 +67,41 @@ def server_env(base: Path, url: str) -> dict[str, str]:
         REFLEX_UPLOADED_FILES_DIR=str(base / "uploaded_files"),
     )
     return env
+
+
+@contextmanager
+def serving(env: dict[str, str], base: Path, port: int):
+    """The app built and served (`reflex run --env prod`, one port) until the block ends; yields
+    its open log file (base/server.log). Exits with the log's end if it does not start."""
+    url = f"http://localhost:{port}"
+    log = (base / "server.log").open("w")
+    print(f"building and serving the app on {url} (log: {base / 'server.log'}) ...")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(f"{url}/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        else:
+            log.flush()
+            raise SystemExit(f"the app did not start; the end of its log:\n{(base / 'server.log').read_text()[-3000:]}")
+        yield log
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(server.pid, sig)
+                server.wait(timeout=20)
+                break
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                continue
+        log.close()
 
 
 def seed(data_dir: Path, n: int) -> list[tuple[int, str]]:
@@ -289,25 +325,17 @@ def main() -> None:
     subprocess.run([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     os.environ["MICROGIGS_DATA_DIR"] = str(base / "data")
     engagements = seed(base / "data", args.samples * 2)
-    log = (base / "server.log").open("w")
-    print(f"building and serving the app on {url} (log: {base / 'server.log'}) ...")
-    server = subprocess.Popen(
-        [*reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(f"{url}/", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(1)
-        else:
-            log.flush()
-            tail = (base / "server.log").read_text()[-3000:]
-            raise SystemExit(f"the app did not start; the end of its log:\n{tail}")
+        run_cases(args, env, base, port, engagements)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def run_cases(args, env: dict[str, str], base: Path, port: int, engagements: list[tuple[int, str]]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = f"http://localhost:{port}"
+    with serving(env, base, port) as log:
         chromium = os.environ.get("MICROGIGS_CHROMIUM") or "/usr/bin/chromium"
         rows = []
         server_phases = []
@@ -349,16 +377,6 @@ def main() -> None:
                 ("  page clock: painted", page_painted),
             ):
                 print(f"{name:<20} {what:<32} {len(values):>4} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f} {pct(values, 95) / pct(bare, 95):>15.2f}")
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(server.pid, sig)
-                server.wait(timeout=20)
-                break
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                continue
-        log.close()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -356,8 +357,6 @@ def mail_link(app_server: AppServer, to: str, pattern: str, *, nth: int | None =
     """The app link matching `pattern` in the mail the app sent to `to`, as the recipient's mailbox
     got it: in the newest mail that has such a link, or in the `nth` one (0 = the first). Waits for
     the app's mail worker to deliver it."""
-    import re
-
     deadline = time.monotonic() + timeout
     while True:
         found = [m.group(0) for m in (re.search(pattern, mail_parts(mail)["text/plain"]) for mail in app_server.inbox.to(to)) if m]

@@ -1,0 +1,416 @@
+"""How one cell of the authorization matrix runs: the rules vocabulary, how a row says what to call,
+what an allowed cell must show, and how a refusal is recognized.
+
+A cell = one page event handler or HTTP route x one role x one object (the "own" side's, or the
+"other" side's; "self" for what names no object: a handler that acts on the caller only). It
+runs against a fresh copy of the fixture world (authz_world.py) and asserts one of two outcomes:
+
+- allowed: no refusal is shown, and the row's check of the effect (a row written, the data
+  shown) passes;
+- refused: a sign-in redirect (a visitor to /login, an unconfirmed account to /account), a
+  visible message or "not found" on the page, or an HTTP 401/403/404/429, or a redirect back
+  to a form carrying its error -- and the database is exactly as before (every row of every table).
+
+In every cell, whatever the outcome, the page state (or the HTTP body) holds no private text of
+a side the role has no part in (the markers of authz_world.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlmodel import Session
+
+from tests.unit.authz_world import ROLES, SIDE_OF_ROLE, Side, World
+
+STUDENTS = frozenset({"student", "other_student"})
+MANAGERS = frozenset({"manager", "other_manager"})
+STAFF_ROLES = frozenset({"staff", "admin"})
+CONFIRMED = STUDENTS | MANAGERS | STAFF_ROLES
+SELF = "self"  # the column of a row whose handler names no object
+
+
+# --- the rules vocabulary ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may: a name (as the table shows it) and the cells it allows. `about_object`: the rule
+    depends on whose object the cell names (so the row has an "own" and an "other" column)."""
+
+    name: str
+    allows: Callable[[str, str], bool]
+    about_object: bool = False
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _student_owner(role: str, side: str) -> bool:
+    return role in STUDENTS and SIDE_OF_ROLE[role] == side
+
+
+def _gig_manager(role: str, side: str) -> bool:
+    return role in MANAGERS and SIDE_OF_ROLE[role] == side
+
+
+PUBLIC = Rule("PUBLIC", lambda role, side: True)
+NOBODY = Rule("NOBODY", lambda role, side: False)  # no session grants it (webhooks: only the gateway's signature)
+SIGNED_IN = Rule("SIGNED_IN", lambda role, side: role != "visitor")  # confirmed or not
+NO_IDENTITY = Rule("NO_IDENTITY", lambda role, side: role in ("visitor", "unconfirmed"))  # nobody a confirmed account is
+UNCONFIRMED_ONLY = Rule("UNCONFIRMED_ONLY", lambda role, side: role == "unconfirmed")
+SIGNED_IN_CONFIRMED = Rule("SIGNED_IN_CONFIRMED", lambda role, side: role in CONFIRMED)
+ANY_STUDENT = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS)
+ANY_MANAGER = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS)
+STAFF = Rule("STAFF", lambda role, side: role in STAFF_ROLES)
+# Rules about whose object it is.
+SELF_ONLY = Rule("SELF_ONLY", lambda role, side: role in CONFIRMED and side == "own", about_object=True)  # one's own, never another's
+STAFF_ON_ANY = Rule("STAFF", lambda role, side: role in STAFF_ROLES, about_object=True)
+PUBLIC_ON_ANY = Rule("PUBLIC", lambda role, side: True, about_object=True)
+ANY_STUDENT_ON_ANY = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS, about_object=True)
+SIGNED_IN_CONFIRMED_ON_ANY = Rule("SIGNED_IN_CONFIRMED", lambda role, side: role in CONFIRMED, about_object=True)
+NO_IDENTITY_ON_ANY = Rule("NO_IDENTITY", lambda role, side: role in ("visitor", "unconfirmed"), about_object=True)
+STUDENT_OWNER = Rule("STUDENT_OWNER", _student_owner, about_object=True)
+GIG_MANAGER = Rule("GIG_MANAGER", _gig_manager, about_object=True)
+PARTY = Rule("PARTY", lambda role, side: _student_owner(role, side) or _gig_manager(role, side), about_object=True)
+PARTY_OR_STAFF = Rule("PARTY_OR_STAFF", lambda role, side: PARTY.allows(role, side) or role in STAFF_ROLES, about_object=True)
+GIG_MANAGER_OR_STAFF = Rule("GIG_MANAGER_OR_STAFF", lambda role, side: _gig_manager(role, side) or role in STAFF_ROLES, about_object=True)
+OWNER_OR_STAFF = Rule("OWNER_OR_STAFF", lambda role, side: _student_owner(role, side) or role in STAFF_ROLES, about_object=True)
+
+
+# --- what a cell sees ---------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    key: str
+    role: str
+    column: str  # "own", "other" or "self"
+    world: World
+    engine: Any
+    result: Any = None  # a page handler's returned event, or the HTTP response
+    state: Any = None  # the page state after the handler
+    before: dict | None = None
+    after: dict | None = None
+
+    @property
+    def side(self) -> Side:
+        """The side whose object this cell names (a "self" cell: the caller's own side, else "own")."""
+        return self.world.side(self.column if self.column != SELF else SIDE_OF_ROLE.get(self.role, "own"))
+
+    @property
+    def role_kind(self) -> str:
+        """"student", "manager", "staff", "admin", "unconfirmed" or "visitor"."""
+        return "student" if self.role in STUDENTS else "manager" if self.role in MANAGERS else self.role
+
+    @property
+    def user_id(self) -> int:
+        return self.world.users.get(self.role, 0)
+
+    @property
+    def token(self) -> str:
+        return self.world.tokens[self.role]
+
+    def db(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def get(self, model, key):
+        with self.db() as session:
+            return session.get(model, key)
+
+    def rows(self, statement) -> list:
+        with self.db() as session:
+            return list(session.exec(statement))
+
+    def text(self) -> str:
+        """Everything the caller was sent: the page state's vars, or the HTTP body and its Location."""
+        if self.state is not None:
+            sent = [self.state.dict()]
+            parent = self.state.parent_state
+            while parent is not None:  # a page state's inherited vars live on the states above it
+                sent.append({name: getattr(parent, name) for name in type(parent).base_vars})
+                parent = parent.parent_state
+            return json.dumps(sent, default=repr, ensure_ascii=False)
+        response = self.result
+        return f"{response.headers.get('location', '')}\n{response.text}"
+
+
+# --- database snapshots ---------------------------------------------------------------------------
+
+
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def snapshot(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, in rowid order (raw tuples: this runs twice per cell)."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if not _COLUMNS:
+            tables = [r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            for table in tables:
+                _COLUMNS[table] = [r[1] for r in cursor.execute(f'PRAGMA table_info("{table}")')]
+        return {table: cursor.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() for table in _COLUMNS}
+    finally:
+        connection.close()
+
+
+def records(snap: dict[str, list[tuple]], table: str) -> list[dict]:
+    """A snapshot's rows of one table, as column -> value."""
+    return [dict(zip(_COLUMNS[table], row, strict=True)) for row in snap[table]]
+
+
+def changes(before: dict, after: dict) -> str:
+    """What differs between two snapshots, in a line per table ("" when nothing does)."""
+    lines = []
+    for table in sorted(set(before) | set(after)):
+        old, new = before.get(table, []), after.get(table, [])
+        if old != new:
+            added, removed = len(set(new) - set(old)), len(set(old) - set(new))
+            lines.append(f"{table}: {len(old)} -> {len(new)} rows ({added} new or changed, {removed} gone or changed)")
+    return "; ".join(lines)
+
+
+# --- recognizing a refusal ------------------------------------------------------------------------
+
+
+def redirect_target(result) -> str | None:
+    """The path of an rx.redirect(...) event, else None."""
+    if getattr(getattr(getattr(result, "handler", None), "fn", None), "__qualname__", "").endswith("_redirect"):
+        return dict((name._js_expr, value) for name, value in result.args)["path"]._var_value
+    return None
+
+
+_NOT_A_REFUSAL = frozenset({"error_count_text"})
+
+
+def visible_refusal(state) -> str:
+    """What on the page says no ("" when nothing does): a message var, or found/allowed/has_team
+    False on a page that has loaded."""
+    cls = type(state)
+    loaded = getattr(state, "loaded", True)
+    for name in cls.vars:
+        if name in cls.computed_vars or name in _NOT_A_REFUSAL or name.startswith("rx_") or name == "router":
+            continue
+        value = getattr(state, name)
+        if name in ("found", "allowed", "has_team") and value is False and loaded:
+            return f"{name} is False"
+        if ("error" in name or name.endswith("message") or name == "not_found") and value:
+            return f"{name} = {value!r}"[:300]
+    return ""
+
+
+def sign_in_redirect_for(role: str) -> str:
+    """Where a refused page sends this role, when it sends it anywhere."""
+    return "/account" if role == "unconfirmed" else "/login"
+
+
+REFUSED_STATUSES = frozenset({400, 401, 403, 404, 429})
+
+
+def http_refusal(response) -> str:
+    """How an HTTP answer says no ("" when it does not)."""
+    if response.status_code in REFUSED_STATUSES:
+        return f"HTTP {response.status_code}"
+    if response.status_code in (302, 303):
+        location = response.headers.get("location", "")
+        query = parse_qs(urlsplit(location).query)
+        if "error" in query or any(k.startswith("error_") for k in query):
+            return f"redirect to {location}"
+    return ""
+
+
+# --- leaks ----------------------------------------------------------------------------------------
+
+# Which of a side's people may see each kind of its private text ("staff": staff and admins).
+AUDIENCE = {
+    "PEDIGREE": {"student", "manager", "staff"},
+    "DRAFTMARK": {"manager", "staff"},
+    "REVIEWMARK": {"manager", "staff"},
+    "APPNOTE": {"student", "manager", "staff"},
+    "SUBNOTE": {"student", "manager", "staff"},
+    "MSGMARK": {"student", "manager", "staff"},
+    "MILESTONEMARK": {"student", "manager", "staff"},
+    "EXTMARK": {"student", "manager", "staff"},
+    "DISPUTEMARK": {"student", "manager", "staff"},
+    "DMSGMARK": {"student", "manager", "staff"},
+    "FILEBYTES": {"student", "manager", "staff"},
+    "MAILMARK": {"staff"},
+}
+
+
+def relation(role: str, side: str) -> str:
+    """What the role is to a side: its "student", its "manager", "staff", or "" (a stranger)."""
+    if role in STAFF_ROLES:
+        return "staff"
+    if SIDE_OF_ROLE.get(role) == side:
+        return "student" if role in STUDENTS else "manager"
+    return ""
+
+
+def leaks(cell: Cell, never: tuple[str, ...] = ()) -> list[str]:
+    """Private markers the caller was sent but may not see (`never`: kinds no one may see here)."""
+    sent = cell.text()
+    found = []
+    for side in cell.world.sides.values():
+        for kind, audience in AUDIENCE.items():
+            marker = side.marker(kind)
+            if marker in sent and (relation(cell.role, side.name) not in audience or kind in never):
+                found.append(marker)
+    return found
+
+
+# --- rows of the table ------------------------------------------------------------------------------
+
+Args = Callable[[Cell], tuple] | tuple
+
+
+@dataclass
+class Page:
+    """Call a page handler: the page's URL (formatted with the cell's side: "{eng_active}"), its
+    arguments (a tuple, or a function of the cell), and handlers to run first on the same tab
+    (None: the page's own on_load, as a click comes from a loaded page)."""
+
+    url: str = "/"
+    args: Args = ()
+    prepare: tuple[str, ...] | None = None
+    gateway: str = "demo"
+
+
+@dataclass
+class Http:
+    """Call a route: method, path (formatted like Page.url), form fields, or a raw body."""
+
+    method: str
+    path: str
+    form: Callable[[Cell], dict] | dict | None = None
+    body: Callable[[Cell], bytes] | bytes | None = None
+    gateway: str = "demo"
+
+
+@dataclass
+class Row:
+    rule: Rule
+    call: Page | Http
+    check: Callable[[Cell], None] | None = None  # what an allowed cell did or showed
+    # Cells whose outcome differs from the rule's, each with why: {"student": "refused: ..."}.
+    exceptions: dict[str, str] = field(default_factory=dict)
+    # The handler's purpose is a message (it may show one when allowed).
+    shows_messages: bool = False
+    never_shows: tuple[str, ...] = ()  # marker kinds nobody may see here, not even the side's own people
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return ("own", "other") if self.rule.about_object else (SELF,)
+
+    def expects_allowed(self, role: str, column: str) -> bool:
+        for key in (f"{role}-{column}", role):
+            if key in self.exceptions:
+                return self.exceptions[key].startswith("allowed")
+        return self.rule.allows(role, column)
+
+
+def fill(template: str, cell: Cell) -> str:
+    """A URL template with the cell's side's ids ("{eng_active}") and the world's ("{verify_token}")."""
+    values = {**vars(cell.side), "verify_token": cell.world.verify_token, "user": cell.user_id}
+    return template.format(**values)
+
+
+def resolve(value, cell: Cell):
+    return value(cell) if callable(value) else value
+
+
+def all_roles_and_columns(table: dict[str, Row]) -> list[tuple[str, str, str]]:
+    return [(key, role, column) for key, row in table.items() for role in ROLES for column in row.columns]
+
+
+# --- checks for allowed cells ---------------------------------------------------------------------
+
+
+def shows(*kinds: str) -> Callable[[Cell], None]:
+    """The caller was sent these private texts of the cell's side (e.g. the submission's note)."""
+
+    def check(cell: Cell) -> None:
+        sent = cell.text()
+        missing = [cell.side.marker(k) for k in kinds if cell.side.marker(k) not in sent]
+        assert not missing, f"the page does not show {missing}"
+
+    return check
+
+
+def shows_text(make_text: Callable[[Cell], str]) -> Callable[[Cell], None]:
+    def check(cell: Cell) -> None:
+        wanted = make_text(cell)
+        assert wanted in cell.text(), f"the page does not show {wanted!r}"
+
+    return check
+
+
+def state_is(**expected) -> Callable[[Cell], None]:
+    """Page state vars equal these values (a value may be a function of the cell)."""
+
+    def check(cell: Cell) -> None:
+        for name, want in expected.items():
+            got = getattr(cell.state, name)
+            want = resolve(want, cell)
+            assert got == want, f"{name} is {got!r}, not {want!r}"
+
+    return check
+
+
+def row_is(model, ref: str | Callable[[Cell], Any], **expected) -> Callable[[Cell], None]:
+    """After the call, the model's row (`ref`: a field of the side, or a function of the cell) has these
+    values; a value may be a predicate."""
+
+    def check(cell: Cell) -> None:
+        key = getattr(cell.side, ref) if isinstance(ref, str) else ref(cell)
+        row = cell.get(model, key)
+        assert row is not None, f"{model.__name__} {key} is gone"
+        for name, want in expected.items():
+            got = getattr(row, name)
+            ok = want(got) if callable(want) else got == want
+            assert ok, f"{model.__name__} {key}: {name} is {got!r}"
+
+    return check
+
+
+def exists(statement_of: Callable[[Cell], Any], what: str) -> Callable[[Cell], None]:
+    def check(cell: Cell) -> None:
+        assert cell.rows(statement_of(cell)), f"no {what}"
+
+    return check
+
+
+def redirects_to(prefix: str | Callable[[Cell], str]) -> Callable[[Cell], None]:
+    def check(cell: Cell) -> None:
+        want = resolve(prefix, cell)
+        if cell.state is not None:
+            target = redirect_target(cell.result) or ""
+        else:
+            assert cell.result.status_code in (302, 303), f"HTTP {cell.result.status_code}, not a redirect"
+            target = cell.result.headers["location"]
+        assert target.startswith(want), f"redirected to {target!r}, not {want!r}"
+
+    return check
+
+
+def status(code: int, *, body: str | Callable[[Cell], str] = "") -> Callable[[Cell], None]:
+    def check(cell: Cell) -> None:
+        assert cell.result.status_code == code, f"HTTP {cell.result.status_code}, not {code}: {cell.result.text[:200]}"
+        wanted = resolve(body, cell)
+        assert wanted in cell.result.text, f"the body does not hold {wanted!r}"
+
+    return check
+
+
+def all_of(*checks: Callable[[Cell], None]) -> Callable[[Cell], None]:
+    def check(cell: Cell) -> None:
+        for one in checks:
+            one(cell)
+
+    return check
+

@@ -163,4 +163,6 @@ class JoinState(SessionState):
         return None
 
     def _sign_in_redirect_with_query(self):
+        if self.user_id and not self.email_confirmed:
+            return self._sign_in_redirect()  # signed in already: confirming the address comes first
         return rx.redirect("/login?" + urlencode({"next": f"/join?invitation={self.invitation_id}"}))

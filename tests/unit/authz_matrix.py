@@ -60,6 +60,7 @@ def _gig_manager(role: str, side: str) -> bool:
 
 PUBLIC = Rule("PUBLIC", lambda role, side: True)
 NOBODY = Rule("NOBODY", lambda role, side: False)  # no session grants it (webhooks: only the gateway's signature)
+NOBODY_ON_ANY = Rule("NOBODY", lambda role, side: False, about_object=True)  # e.g. one side's id inside the other's page
 SIGNED_IN = Rule("SIGNED_IN", lambda role, side: role != "visitor")  # confirmed or not
 NO_IDENTITY = Rule("NO_IDENTITY", lambda role, side: role in ("visitor", "unconfirmed"))  # nobody a confirmed account is
 UNCONFIRMED_ONLY = Rule("UNCONFIRMED_ONLY", lambda role, side: role == "unconfirmed")
@@ -69,6 +70,7 @@ ANY_MANAGER = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS)
 STAFF = Rule("STAFF", lambda role, side: role in STAFF_ROLES)
 # Rules about whose object it is.
 SELF_ONLY = Rule("SELF_ONLY", lambda role, side: role in CONFIRMED and side == "own", about_object=True)  # one's own, never another's
+ANY_MANAGER_ON_ANY = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS, about_object=True)
 STAFF_ON_ANY = Rule("STAFF", lambda role, side: role in STAFF_ROLES, about_object=True)
 PUBLIC_ON_ANY = Rule("PUBLIC", lambda role, side: True, about_object=True)
 ANY_STUDENT_ON_ANY = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS, about_object=True)
@@ -79,6 +81,8 @@ GIG_MANAGER = Rule("GIG_MANAGER", _gig_manager, about_object=True)
 PARTY = Rule("PARTY", lambda role, side: _student_owner(role, side) or _gig_manager(role, side), about_object=True)
 PARTY_OR_STAFF = Rule("PARTY_OR_STAFF", lambda role, side: PARTY.allows(role, side) or role in STAFF_ROLES, about_object=True)
 GIG_MANAGER_OR_STAFF = Rule("GIG_MANAGER_OR_STAFF", lambda role, side: _gig_manager(role, side) or role in STAFF_ROLES, about_object=True)
+# The manager the other side's employer invited (an account already: the in-app invitation).
+INVITEE = Rule("INVITEE", lambda role, side: role == {"own": "other_manager", "other": "manager"}[side], about_object=True)
 OWNER_OR_STAFF = Rule("OWNER_OR_STAFF", lambda role, side: _student_owner(role, side) or role in STAFF_ROLES, about_object=True)
 
 
@@ -101,6 +105,15 @@ class Cell:
     def side(self) -> Side:
         """The side whose object this cell names (a "self" cell: the caller's own side, else "own")."""
         return self.world.side(self.column if self.column != SELF else SIDE_OF_ROLE.get(self.role, "own"))
+
+    @property
+    def other_side(self) -> Side:
+        return self.world.side("other" if self.side.name == "own" else "own")
+
+    @property
+    def callers_side(self) -> Side:
+        """The caller's own side (a visitor's, staff's...: the own side)."""
+        return self.world.side(SIDE_OF_ROLE.get(self.role, "own"))
 
     @property
     def role_kind(self) -> str:
@@ -228,7 +241,9 @@ def http_refusal(response) -> str:
 
 # Which of a side's people may see each kind of its private text ("staff": staff and admins).
 AUDIENCE = {
-    "PEDIGREE": {"student", "manager", "staff"},
+    # The student's pedigree and address: a manager sees them only where a handler reveals them
+    # (shortlisting or accepting an applicant ends blind review).
+    "PEDIGREE": {"student", "staff"},
     "DRAFTMARK": {"manager", "staff"},
     "REVIEWMARK": {"manager", "staff"},
     "APPNOTE": {"student", "manager", "staff"},
@@ -240,6 +255,7 @@ AUDIENCE = {
     "DMSGMARK": {"student", "manager", "staff"},
     "FILEBYTES": {"student", "manager", "staff"},
     "MAILMARK": {"staff"},
+    "emailmark": {"student", "staff"},  # (lower case: addresses are stored so)
 }
 
 
@@ -252,14 +268,17 @@ def relation(role: str, side: str) -> str:
     return ""
 
 
-def leaks(cell: Cell, never: tuple[str, ...] = ()) -> list[str]:
-    """Private markers the caller was sent but may not see (`never`: kinds no one may see here)."""
+def leaks(cell: Cell, never: tuple[str, ...] = (), reveals: tuple[str, ...] = ()) -> list[str]:
+    """Private markers the caller was sent but may not see (`never`: kinds no one may see here;
+    `reveals`: kinds this handler may show any of the side's own people)."""
     sent = cell.text()
     found = []
     for side in cell.world.sides.values():
+        related = relation(cell.role, side.name)
         for kind, audience in AUDIENCE.items():
             marker = side.marker(kind)
-            if marker in sent and (relation(cell.role, side.name) not in audience or kind in never):
+            may_see = related in audience or (kind in reveals and related != "")
+            if marker in sent and (not may_see or kind in never):
                 found.append(marker)
     return found
 
@@ -302,6 +321,7 @@ class Row:
     # The handler's purpose is a message (it may show one when allowed).
     shows_messages: bool = False
     never_shows: tuple[str, ...] = ()  # marker kinds nobody may see here, not even the side's own people
+    reveals: tuple[str, ...] = ()  # marker kinds this handler may show the side's own people (beyond AUDIENCE)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -315,8 +335,10 @@ class Row:
 
 
 def fill(template: str, cell: Cell) -> str:
-    """A URL template with the cell's side's ids ("{eng_active}") and the world's ("{verify_token}")."""
-    values = {**vars(cell.side), "verify_token": cell.world.verify_token, "user": cell.user_id}
+    """A URL template with the cell's side's ids ("{eng_active}"), the other side's ("{their_milestone}")
+    and the world's ("{verify_token}")."""
+    theirs = {f"their_{name}": value for name, value in vars(cell.other_side).items()}
+    values = {**vars(cell.side), **theirs, "verify_token": cell.world.verify_token, "user": cell.user_id}
     return template.format(**values)
 
 

@@ -10,6 +10,10 @@ career-center staff, an admin and an account that signed up but never confirmed 
 Each side's private texts carry a marker ("SUBNOTE-own", "DISPUTEMARK-other"...) so a test can
 tell whether a page showed something its viewer must not see.
 
+The unconfirmed account is the worst case of one: a manager of the own side's employer whose
+address nobody confirmed (say the career center approved the employer before then, or the account
+predates confirmation). Were its address an identity, it could act on every own-side object.
+
 The world is built once per test session into a SQLite file and a data folder; every matrix
 cell starts from a copy (tests/unit/test_authorization_matrix.py).
 """
@@ -23,7 +27,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from microgigs.integrations.payments import DemoGateway, GatewayRefused, GatewayUnavailable
-from microgigs.models import Credential, Dispute, Notification, OutboxMail, SubmissionFile, User
+from microgigs.models import Credential, Dispute, Notification, OneTimeToken, Organization, OutboxMail, SubmissionFile, User
 from microgigs.services import (
     accounts,
     account_security,
@@ -42,6 +46,7 @@ from microgigs.services import (
 )
 from microgigs.services.engagements import UploadedFile
 from tests.mail_helpers import received_token
+from tests.unit.conftest import Employer
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("visitor", "unconfirmed", "student", "other_student", "manager", "other_manager", "staff", "admin")
@@ -109,6 +114,7 @@ class Side:
     term: int = 0  # a prohibited term
     skill: int = 0  # a skill nobody uses
     invitation_token: str = ""  # the employer invited a new manager by mail
+    in_app_invitation: int = 0  # the employer invited the other side's manager (who has an account)
     reset_token: str = ""  # the student asked for a password reset
     notifications: dict[str, int] = field(default_factory=dict)  # role -> one of their notifications
 
@@ -122,7 +128,7 @@ class Side:
             self.marker(kind)
             for kind in (
                 "PEDIGREE", "DRAFTMARK", "REVIEWMARK", "APPNOTE", "SUBNOTE", "MSGMARK", "MILESTONEMARK",
-                "EXTMARK", "DISPUTEMARK", "DMSGMARK", "FILEBYTES", "MAILMARK",
+                "EXTMARK", "DISPUTEMARK", "DMSGMARK", "FILEBYTES", "MAILMARK", "emailmark",
             )
         )
 
@@ -146,7 +152,9 @@ def _build_side(session: Session, make, name: str, staff: User) -> Side:
     employer = make.employer(f"Employer {label}", trusted=True, manager_name=f"Manager {label}")
     side.manager, side.org = employer.manager.id, employer.org.id
     side.co_manager = make.second_manager(employer).id
-    student = make.student(f"Student {label}", school=side.marker("PEDIGREE"), major="Statistics", graduation_year=2027)
+    student = make.student(
+        f"Student {label}", email=f"{side.marker('emailmark')}@example.edu", school=side.marker("PEDIGREE"), major="Statistics", graduation_year=2027
+    )
     side.student = student.id
     profiles.set_photo(session, student, "me.png", PNG)
     profiles.set_photo(session, employer.manager, "me.png", PNG)
@@ -236,11 +244,21 @@ def _file_of(session: Session, submission_id: int) -> int:
 def build_world(session: Session, make) -> World:
     staff = make.staff()
     admin = accounts.create_privileged_user(session, email="admin@example.edu", display_name="Admin", password=PASSWORD, role="admin")
-    unconfirmed = make.unconfirmed_student(name="Never Confirmed")
-    account_security.resend_verification(session, unconfirmed)
-    verify_token = received_token(session, unconfirmed.email, "/verify-email")
     sides = {name: _build_side(session, make, name, staff) for name in SIDES}
     own, other = sides["own"], sides["other"]
+    own_employer = Employer(manager=session.get(User, own.manager), org=session.get(Organization, own.org))
+    unconfirmed = make.second_manager(own_employer)
+    unconfirmed.email_verified, unconfirmed.display_name = False, "Never Confirmed"
+    session.add(unconfirmed)
+    account_security.resend_verification(session, unconfirmed)
+    verify_token = received_token(session, unconfirmed.email, "/verify-email")
+    # Each employer invites the other side's manager (an existing account: the in-app invitation).
+    for inviting, invited in ((own, other), (other, own)):
+        invitee = session.get(User, invited.manager).email
+        organizations.invite_manager(session, session.get(User, inviting.manager), inviting.org, invitee)
+        inviting.in_app_invitation = session.exec(
+            select(OneTimeToken.id).where(OneTimeToken.purpose == "invitation", OneTimeToken.email == invitee)
+        ).one()
     users = {
         "unconfirmed": unconfirmed.id,
         "student": own.student,

@@ -74,12 +74,15 @@ from tests.stripe_fake.server import running_fake
 from tests.stripe_fake.world import CONNECT_SECRET, PLATFORM_SECRET, SECRET_KEY, stripe_settings
 from tests.unit.authz_matrix import (
     ANY_MANAGER,
+    ANY_MANAGER_ON_ANY,
     ANY_STUDENT,
     ANY_STUDENT_ON_ANY,
     GIG_MANAGER,
     GIG_MANAGER_OR_STAFF,
     NO_IDENTITY_ON_ANY,
+    INVITEE,
     NOBODY,
+    NOBODY_ON_ANY,
     OWNER_OR_STAFF,
     PARTY,
     PARTY_OR_STAFF,
@@ -307,7 +310,21 @@ def gig_posted_for_callers_employer(cell: Cell) -> None:
 def invitation_for_callers_employer(cell: Cell) -> None:
     with cell.db() as session:
         row = session.exec(select(OneTimeToken).where(OneTimeToken.email == "friend@example.edu")).one()
-        assert row.organization_id == cell.side.org, "invited to another employer"
+    assert row.organization_id == cell.callers_side.org, "invited to another employer than the caller's"
+
+
+def invitee_joined(cell: Cell) -> None:
+    with cell.db() as session:
+        member = session.exec(
+            select(Membership).where(Membership.user_id == cell.other_side.manager, Membership.organization_id == cell.side.org)
+        ).first()
+    assert member is not None, "the invited manager is not on the team"
+
+
+def gig_posted_for_the_named_employer(cell: Cell) -> None:
+    with cell.db() as session:
+        gig = session.exec(select(Gig).where(Gig.title == "Brand new gig")).one()
+    assert gig.organization_id == cell.side.org, "posted for another employer"
 
 
 def manager_joined(cell: Cell) -> None:
@@ -316,6 +333,12 @@ def manager_joined(cell: Cell) -> None:
         user = session.exec(select(User).where(User.email == email)).one()
         assert session.exec(select(Membership).where(Membership.user_id == user.id, Membership.organization_id == cell.side.org)).first()
 
+
+# The public record (credentials, portfolio, evidence) never carries a student's pedigree or
+# address, not even on the student's own screen.
+PUBLIC_RECORD = ("PEDIGREE", "emailmark")
+# What blind review hides from an employer until it shortlists an applicant.
+BLIND = ("PEDIGREE", "emailmark")
 
 # --- THE TABLE ------------------------------------------------------------------------------------------
 # "<state>.<handler>" or "<METHOD> <path>"; "key[variant]" adds a row for the same handler called
@@ -335,6 +358,8 @@ TABLE: dict[str, Row] = {
     "reset_password.load_reset": Row(PUBLIC_ON_ANY, Page("/reset-password?token={reset_token}"), state_is(link_error="", loaded=True)),
     "verify_email.load_verify": Row(PUBLIC, Page("/verify-email?token={verify_token}"), state_is(error="", token=lambda c: c.world.verify_token)),
     "join.load_join": Row(PUBLIC_ON_ANY, Page("/join?token={invitation_token}"), state_is(organization=lambda c: f"Employer {label(c)}")),
+    # The in-app link names the invitation; only the invited (signed-in, confirmed) account may open it.
+    "join.load_join[in-app invitation]": Row(INVITEE, Page("/join?invitation={in_app_invitation}"), state_is(organization=lambda c: f"Employer {label(c)}")),
     # --- the board and a gig's page ---------------------------------------------------------------------
     "board.load_board": Row(
         PUBLIC, Page("/"), shows_text(lambda c: "Open gig A"), never_shows=("DRAFTMARK", "REVIEWMARK", "APPNOTE")
@@ -371,6 +396,10 @@ TABLE: dict[str, Row] = {
         PUBLIC, Page("/gigs/new", ("pay", "abc"), prepare=()), lambda c: c.state.errors["pay"], shows_messages=True
     ),
     "post_gig.post": Row(ANY_MANAGER, Page("/gigs/new", (new_gig_form("Brand new gig"),)), gig_posted_for_callers_employer),
+    # Naming the employer the gig is for: only one the caller manages.
+    "post_gig.post[for a named employer]": Row(
+        GIG_MANAGER, Page("/gigs/new", (form(**new_gig_form("Brand new gig"), organization_id="{org}"),)), gig_posted_for_the_named_employer
+    ),
     "post_gig.post[edit]": Row(
         GIG_MANAGER,
         Page("/gigs/{gig_draft}/edit", ({**new_gig_form("Edited draft"), "save_draft": "on"},)),
@@ -398,9 +427,15 @@ TABLE: dict[str, Row] = {
         lambda c: c.state.view == {"admin": "staff"}.get(c.role_kind, c.role_kind) or pytest.fail(c.state.view),
     ),
     "dashboard.withdraw": Row(STUDENT_OWNER, Page("/dashboard", ids("application")), row_is(Application, "application", status="withdrawn")),
-    "manage_gig.load_gig": Row(GIG_MANAGER, Page("/manage/gigs/{gig_hiring}"), shows("APPNOTE")),
-    "manage_gig.shortlist": Row(GIG_MANAGER, Page("/manage/gigs/{gig_hiring}", ids("application")), row_is(Application, "application", status="shortlisted")),
-    "manage_gig.accept": Row(GIG_MANAGER, Page("/manage/gigs/{gig_hiring}", ids("application")), row_is(Application, "application", status="accepted")),
+    # Blind review: an applicant nobody has shortlisted yet shows no pedigree and no address.
+    "manage_gig.load_gig": Row(GIG_MANAGER, Page("/manage/gigs/{gig_hiring}"), shows("APPNOTE"), never_shows=BLIND),
+    # Shortlisting or accepting ends blind review: the page then shows who the applicant is.
+    "manage_gig.shortlist": Row(
+        GIG_MANAGER, Page("/manage/gigs/{gig_hiring}", ids("application")), row_is(Application, "application", status="shortlisted"), reveals=BLIND
+    ),
+    "manage_gig.accept": Row(
+        GIG_MANAGER, Page("/manage/gigs/{gig_hiring}", ids("application")), row_is(Application, "application", status="accepted"), reveals=BLIND
+    ),
     "manage_gig.decline": Row(
         GIG_MANAGER,
         Page("/manage/gigs/{gig_hiring}", (form(application_id="{application}", feedback="Thanks."),)),
@@ -438,6 +473,10 @@ TABLE: dict[str, Row] = {
     ),
     # The student asked; the other side (the gig's managers) answers.
     "engagement.answer_extension": Row(GIG_MANAGER, Page("/engagements/{eng_active}", lambda c: (c.side.extension, True)), row_is(ExtensionRequest, "extension", status="accepted")),
+    # A request of one engagement answered through another's page: nobody.
+    "engagement.answer_extension[another engagement's request]": Row(
+        NOBODY_ON_ANY, Page("/engagements/{eng_active}", lambda c: (c.other_side.extension, True))
+    ),
     "engagement.cancel_engagement": Row(
         GIG_MANAGER_OR_STAFF, Page("/engagements/{eng_active}", ({"reason": "Budget cut."},)), row_is(Engagement, "eng_active", status="cancelled")
     ),
@@ -460,6 +499,9 @@ TABLE: dict[str, Row] = {
         STUDENT_OWNER,
         Page("/engagements/{eng_active}", (form(milestone_id="{milestone}", done="yes", note=""),)),
         row_is(Milestone, "milestone", status="done"),
+    ),
+    "engagement.check_in[another engagement's milestone]": Row(
+        NOBODY_ON_ANY, Page("/engagements/{eng_active}", (form(milestone_id="{their_milestone}", done="yes", note=""),))
     ),
     "review.load": Row(PARTY, Page("/engagements/{eng_paid}/review"), state_is(found=True, can_write=True)),
     "review.submit": Row(
@@ -485,7 +527,9 @@ TABLE: dict[str, Row] = {
     "dispute_queue.load": Row(STAFF, Page("/staff/disputes"), all_of(state_is(allowed=True), lambda c: len(c.state.items) == 2 or pytest.fail(c.state.items))),
     # --- credentials, portfolio, public evidence ---------------------------------------------------------
     "verify.set_pasted": Row(PUBLIC, Page("/verify", ("abc",), prepare=()), state_is(pasted="abc")),
-    "verify.load": Row(PUBLIC_ON_ANY, Page("/verify?id={credential}"), lambda c: c.state.result.status == "valid" or pytest.fail(c.state.result)),
+    "verify.load": Row(
+        PUBLIC_ON_ANY, Page("/verify?id={credential}"), lambda c: c.state.result.status == "valid" or pytest.fail(c.state.result), never_shows=PUBLIC_RECORD
+    ),
     "verify.check_pasted": Row(
         PUBLIC_ON_ANY, Page("/verify", lambda c: ({"credential": c.side.credential_jwt},)), lambda c: c.state.result.status == "valid" or pytest.fail(c.state.result)
     ),
@@ -494,7 +538,7 @@ TABLE: dict[str, Row] = {
         Page("/verify", lambda c: ([upload("credential.jwt", c.side.credential_jwt.encode())],)),
         lambda c: c.state.result.status == "valid" or pytest.fail(c.state.result),
     ),
-    "certificate.load": Row(PUBLIC_ON_ANY, Page("/credentials/{credential}"), state_is(found=True)),
+    "certificate.load": Row(PUBLIC_ON_ANY, Page("/credentials/{credential}"), state_is(found=True), never_shows=PUBLIC_RECORD),
     "certificate.revoke": Row(
         STAFF_ON_ANY,
         Page("/credentials/{credential}", ({"reason": "Plagiarism found."},)),
@@ -509,8 +553,12 @@ TABLE: dict[str, Row] = {
     ),
     # Copies the share link the page already shows; reads and writes nothing.
     "portfolio_settings.copy_share_link": Row(PUBLIC, Page("/portfolio", prepare=()), state_is(notice="Share link copied.")),
-    "public_portfolio.load": Row(PUBLIC_ON_ANY, Page("/p/{handle}"), all_of(state_is(found=True), shows_text(lambda c: f"Student {label(c)}"))),
-    "evidence.load": Row(PUBLIC_ON_ANY, Page("/evidence/{credential}"), lambda c: c.state.view.shown or pytest.fail("the deliverables are not shown")),
+    "public_portfolio.load": Row(
+        PUBLIC_ON_ANY, Page("/p/{handle}"), all_of(state_is(found=True), shows_text(lambda c: f"Student {label(c)}")), never_shows=PUBLIC_RECORD
+    ),
+    "evidence.load": Row(
+        PUBLIC_ON_ANY, Page("/evidence/{credential}"), lambda c: c.state.view.shown or pytest.fail("the deliverables are not shown"), never_shows=PUBLIC_RECORD
+    ),
     # --- money ---------------------------------------------------------------------------------------------
     "payments.load_payments": Row(ANY_MANAGER, Page("/payments"), shows_text(lambda c: f"Paid gig {my_side_label(c)}")),
     "receipt.load_receipt": Row(GIG_MANAGER_OR_STAFF, Page("/payments/receipt/{eng_paid}"), lambda c: c.state.receipt is not None or pytest.fail("no receipt")),
@@ -553,10 +601,14 @@ TABLE: dict[str, Row] = {
     ),
     "organization.load_organization": Row(ANY_MANAGER, Page("/organization"), state_is(organization_name=lambda c: f"Employer {my_side_label(c)}")),
     # Naming another employer in the URL shows the caller's own team, never that one.
-    "organization.load_organization[other employer]": Row(
-        ANY_MANAGER, Page("/organization?organization={org}"), state_is(organization_name=lambda c: f"Employer {my_side_label(c)}")
+    "organization.load_organization[an employer named]": Row(
+        ANY_MANAGER_ON_ANY, Page("/organization?organization={org}"), state_is(organization_name=lambda c: f"Employer {my_side_label(c)}")
     ),
     "organization.invite": Row(ANY_MANAGER, Page("/organization", ({"email": "friend@example.edu"},)), invitation_for_callers_employer),
+    # Naming another employer in the URL still invites to the caller's own team.
+    "organization.invite[an employer named]": Row(
+        ANY_MANAGER_ON_ANY, Page("/organization?organization={org}", ({"email": "friend@example.edu"},)), invitation_for_callers_employer
+    ),
     "organization.remove": Row(
         GIG_MANAGER,
         Page("/organization", (form(user_id="{co_manager}"),)),
@@ -616,6 +668,9 @@ TABLE: dict[str, Row] = {
         Http("POST", "/auth/join", form=form(token="{invitation_token}", display_name="New Hire", password=PASSWORD)),
         all_of(redirects_to("/organization"), manager_joined),
     ),
+    "POST /auth/join[in-app invitation]": Row(
+        INVITEE, Http("POST", "/auth/join", form=form(invitation_id="{in_app_invitation}")), all_of(redirects_to("/organization"), invitee_joined)
+    ),
     "GET /photos/{user_id}": Row(OWNER_OR_STAFF, Http("GET", "/photos/{student}"), status(200)),
     # A manager's face is for anyone signed in (a student's only for themself and staff).
     "GET /photos/{user_id}[manager]": Row(SIGNED_IN_CONFIRMED_ON_ANY, Http("GET", "/photos/{manager}"), status(200)),
@@ -665,13 +720,17 @@ TABLE: dict[str, Row] = {
     "GET /evidence/{public_id}/files/{file_id}": Row(
         PUBLIC_ON_ANY, Http("GET", "/evidence/{credential}/files/{public_file}"), status(200, body="a public report")
     ),
+    # One credential's public page never serves another's file.
+    "GET /evidence/{public_id}/files/{file_id}[another credential's file]": Row(
+        NOBODY_ON_ANY, Http("GET", "/evidence/{credential}/files/{their_public_file}")
+    ),
     "GET /healthz": Row(PUBLIC, Http("GET", "/healthz"), status(200, body="ok")),
     "GET /.well-known/jwks.json": Row(PUBLIC, Http("GET", "/.well-known/jwks.json"), status(200, body='"kty"')),
     "POST /api/credentials/verify": Row(
         PUBLIC_ON_ANY, Http("POST", "/api/credentials/verify", body=lambda c: c.side.credential_jwt.encode()), status(200, body='"valid"')
     ),
     "GET /credentials/{public_id}/download.json": Row(
-        PUBLIC_ON_ANY, Http("GET", "/credentials/{credential}/download.json"), status(200, body=lambda c: c.side.credential_jwt)
+        PUBLIC_ON_ANY, Http("GET", "/credentials/{credential}/download.json"), status(200, body=lambda c: c.side.credential_jwt), never_shows=PUBLIC_RECORD
     ),
     "GET /staff/insights/{name}.csv": Row(STAFF, Http("GET", "/staff/insights/gigs_over_time.csv"), status(200)),
     # Only the payment service's signature makes a webhook count, never a session.
@@ -858,7 +917,7 @@ def judge(cell: Cell, row: Row) -> list[str]:
     """What is wrong with this cell's outcome ([] when nothing is)."""
     allowed = row.expects_allowed(cell.role, cell.column)
     problems = []
-    if leaked := leaks(cell, row.never_shows):
+    if leaked := leaks(cell, row.never_shows, row.reveals):
         problems.append(f"sent private text it may not see: {leaked}")
     refusal, wrong = page_refusal(cell) if cell.state is not None else (http_refusal(cell.result), "")
     if wrong:
@@ -915,7 +974,7 @@ def test_every_handler_and_route_has_a_row():
 def test_every_row_says_who_may_and_what_an_allowed_cell_does():
     for key, row in TABLE.items():
         allowed = [(r, c) for r in ROLES for c in row.columns if row.expects_allowed(r, c)]
-        if row.rule is NOBODY:
+        if row.rule.name == "NOBODY":
             assert not allowed and row.check is None, key
         else:
             assert allowed, f"{key}: its rule allows no cell; use NOBODY"

@@ -57,7 +57,7 @@ class DisputeState(SessionState):
             self.view = disputes.dispute_view(session, actor, id_from_path(self.router.url.path))
             self.found = True
         except DomainError:
-            self.found = False
+            self.found, self.view = False, EMPTY  # nothing of a dispute this tab showed before
 
     @rx.event
     def load(self):

@@ -75,7 +75,10 @@ class SessionState(rx.State):
 
     def _sign_in_redirect(self):
         """Send a signed-out visitor to sign in, and back here afterwards; an account that has
-        not confirmed its address to its account page, where it can."""
+        not confirmed its address to its account page, where it can. The page forgets what it
+        showed first: a tab's state outlives sign-out, and on a shared computer the next person
+        must not get the last one's page."""
+        self.reset()
         if self.user_id and not self.email_confirmed:
             return rx.redirect("/account")
         path = self.router.url.path or "/"

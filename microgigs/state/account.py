@@ -158,6 +158,7 @@ class JoinState(SessionState):
                 self.organization, self.invited_email, self.has_account = view.organization, view.email, view.has_account
             except DomainError as error:
                 self.link_error = error.message
+                self.organization, self.invited_email, self.has_account = "", "", False
         self.form_key = values_key(self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password)
         self.loaded = True
         return None
@@ -165,4 +166,6 @@ class JoinState(SessionState):
     def _sign_in_redirect_with_query(self):
         if self.user_id and not self.email_confirmed:
             return self._sign_in_redirect()  # signed in already: confirming the address comes first
-        return rx.redirect("/login?" + urlencode({"next": f"/join?invitation={self.invitation_id}"}))
+        back = f"/join?invitation={self.invitation_id}"
+        self.reset()  # like _sign_in_redirect: nothing of what this tab showed before
+        return rx.redirect("/login?" + urlencode({"next": back}))

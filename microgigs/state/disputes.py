@@ -117,7 +117,7 @@ class DisputeQueueState(SessionState):
                 rows = disputes.open_disputes(session, actor)
                 views = [disputes.dispute_view(session, actor, d.id) for d in rows]
             except DomainError:
-                self.allowed, self.loaded = False, True
+                self.allowed, self.loaded, self.items = False, True, []
                 return None
         self.items = [[str(v.id), v.gig_title, v.opened_by] for v in views]
         self.allowed = self.loaded = True

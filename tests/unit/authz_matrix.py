@@ -100,6 +100,8 @@ class Cell:
     state: Any = None  # the page state after the handler
     before: dict | None = None
     after: dict | None = None
+    previous: str = ""  # who used the tab before (a refused load)
+    fresh_state: Any = None  # the same refused load on a tab nobody used: what the page must look like
 
     @property
     def side(self) -> Side:
@@ -235,6 +237,27 @@ def http_refusal(response) -> str:
         if "error" in query or any(k.startswith("error_") for k in query):
             return f"redirect to {location}"
     return ""
+
+
+def page_vars(state) -> dict[str, Any]:
+    """What a page state holds besides who is signed in: its own vars and its parent pages'."""
+    from microgigs.state.session import SessionState
+
+    cls = type(state)
+    return {
+        name: getattr(state, name)
+        for name in cls.vars
+        # A form's remount key (a counter or digest) is not something a person was shown.
+        if name not in SessionState.vars and name not in cls.computed_vars and not name.endswith(("_key", "_version"))
+    }
+
+
+def kept_from_previous_person(cell: Cell) -> list[str]:
+    """The page vars of a refused load that differ from the same load on a fresh tab."""
+    if cell.fresh_state is None:
+        return []
+    now, fresh = page_vars(cell.state), page_vars(cell.fresh_state)
+    return sorted(name for name in now if now[name] != fresh[name])
 
 
 # --- leaks ----------------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ from tests.unit.authz_matrix import (
     exists,
     fill,
     http_refusal,
+    kept_from_previous_person,
     leaks,
     records,
     redirect_target,
@@ -912,6 +913,9 @@ def run_page(cell: Cell, row: Row) -> None:
         pytest.fail(f"{handler} raised {error!r} instead of acting or refusing")
     cell.state = state
     cell.after = snapshot(cell.engine)
+    if previous is not None:
+        cell.previous, cell.fresh_state = previous, state_for(cls, url, cell.token)
+        run_handler(handler, cell.fresh_state)
 
 
 def run_route(cell: Cell, row: Row) -> None:
@@ -965,6 +969,8 @@ def judge(cell: Cell, row: Row) -> list[str]:
             problems.append("expected a refusal, but nothing says no")
         if diff := changes(cell.before, cell.after):
             problems.append(f"refused, yet the database changed: {diff}")
+        if kept := kept_from_previous_person(cell):
+            problems.append(f"kept what the tab's previous person ({cell.previous}) was shown: {kept}")
     return problems
 
 

@@ -18,14 +18,22 @@ a side the role has no part in (the markers of authz_world.py).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from reflex.istate.data import RouterData
 from sqlmodel import Session
+from starlette.testclient import TestClient
 
+from microgigs.http.app import build_api
+from microgigs.http.limits import limit_request_size
+from microgigs.settings import get_settings
 from tests.unit.authz_world import ROLES, SIDE_OF_ROLE, Side, World
+from tests.unit.state_harness import run_handler, state_for
 
 STUDENTS = frozenset({"student", "other_student"})
 MANAGERS = frozenset({"manager", "other_manager"})
@@ -39,12 +47,16 @@ SELF = "self"  # the column of a row whose handler names no object
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may: a name (as the table shows it) and the cells it allows. `about_object`: the rule
-    depends on whose object the cell names (so the row has an "own" and an "other" column)."""
+    """Who may: a name (as the table shows it) and the cells it allows. `about_object`: the row
+    names an object, so it has an "own" and an "other" column (else one "self" column)."""
 
     name: str
     allows: Callable[[str, str], bool]
     about_object: bool = False
+
+    def on_any_object(self) -> Rule:
+        """The same rule for a handler that names an object whose owner it does not look at."""
+        return replace(self, about_object=True)
 
     def __repr__(self) -> str:
         return self.name
@@ -58,32 +70,31 @@ def _gig_manager(role: str, side: str) -> bool:
     return role in MANAGERS and SIDE_OF_ROLE[role] == side
 
 
+# Who is asking, whatever the object.
 PUBLIC = Rule("PUBLIC", lambda role, side: True)
-NOBODY = Rule("NOBODY", lambda role, side: False)  # no session grants it (webhooks: only the gateway's signature)
-NOBODY_ON_ANY = Rule("NOBODY", lambda role, side: False, about_object=True)  # e.g. one side's id inside the other's page
+NOBODY = Rule("NOBODY", lambda role, side: False)  # no session grants it (e.g. a webhook: only the gateway's signature)
 SIGNED_IN = Rule("SIGNED_IN", lambda role, side: role != "visitor")  # confirmed or not
-NO_IDENTITY = Rule("NO_IDENTITY", lambda role, side: role in ("visitor", "unconfirmed"))  # nobody a confirmed account is
-UNCONFIRMED_ONLY = Rule("UNCONFIRMED_ONLY", lambda role, side: role == "unconfirmed")
 SIGNED_IN_CONFIRMED = Rule("SIGNED_IN_CONFIRMED", lambda role, side: role in CONFIRMED)
+NO_IDENTITY = Rule("NO_IDENTITY", lambda role, side: role in ("visitor", "unconfirmed"))  # not (yet) a confirmed account
+UNCONFIRMED_ONLY = Rule("UNCONFIRMED_ONLY", lambda role, side: role == "unconfirmed")
 ANY_STUDENT = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS)
 ANY_MANAGER = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS)
-STAFF = Rule("STAFF", lambda role, side: role in STAFF_ROLES)
-# Rules about whose object it is.
-SELF_ONLY = Rule("SELF_ONLY", lambda role, side: role in CONFIRMED and side == "own", about_object=True)  # one's own, never another's
-ANY_MANAGER_ON_ANY = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS, about_object=True)
-STAFF_ON_ANY = Rule("STAFF", lambda role, side: role in STAFF_ROLES, about_object=True)
-PUBLIC_ON_ANY = Rule("PUBLIC", lambda role, side: True, about_object=True)
-ANY_STUDENT_ON_ANY = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS, about_object=True)
-SIGNED_IN_CONFIRMED_ON_ANY = Rule("SIGNED_IN_CONFIRMED", lambda role, side: role in CONFIRMED, about_object=True)
-NO_IDENTITY_ON_ANY = Rule("NO_IDENTITY", lambda role, side: role in ("visitor", "unconfirmed"), about_object=True)
+STAFF = Rule("STAFF", lambda role, side: role in STAFF_ROLES)  # career-center staff and admins
+PUBLIC_ON_ANY, NOBODY_ON_ANY, SIGNED_IN_CONFIRMED_ON_ANY, NO_IDENTITY_ON_ANY, ANY_STUDENT_ON_ANY, ANY_MANAGER_ON_ANY, STAFF_ON_ANY = (
+    rule.on_any_object() for rule in (PUBLIC, NOBODY, SIGNED_IN_CONFIRMED, NO_IDENTITY, ANY_STUDENT, ANY_MANAGER, STAFF)
+)
+# Whose object it is: the side's student (S or S2), the manager of the side's employer (M or M2).
+SELF_ONLY = Rule("SELF_ONLY", lambda role, side: role in CONFIRMED and side == "own", about_object=True)  # "own": the caller's own
 STUDENT_OWNER = Rule("STUDENT_OWNER", _student_owner, about_object=True)
 GIG_MANAGER = Rule("GIG_MANAGER", _gig_manager, about_object=True)
 PARTY = Rule("PARTY", lambda role, side: _student_owner(role, side) or _gig_manager(role, side), about_object=True)
 PARTY_OR_STAFF = Rule("PARTY_OR_STAFF", lambda role, side: PARTY.allows(role, side) or role in STAFF_ROLES, about_object=True)
-GIG_MANAGER_OR_STAFF = Rule("GIG_MANAGER_OR_STAFF", lambda role, side: _gig_manager(role, side) or role in STAFF_ROLES, about_object=True)
-# The manager the other side's employer invited (an account already: the in-app invitation).
-INVITEE = Rule("INVITEE", lambda role, side: role == {"own": "other_manager", "other": "manager"}[side], about_object=True)
+GIG_MANAGER_OR_STAFF = Rule(
+    "GIG_MANAGER_OR_STAFF", lambda role, side: _gig_manager(role, side) or role in STAFF_ROLES, about_object=True
+)
 OWNER_OR_STAFF = Rule("OWNER_OR_STAFF", lambda role, side: _student_owner(role, side) or role in STAFF_ROLES, about_object=True)
+# The manager the side's employer invited: the other side's manager (who has an account already).
+INVITEE = Rule("INVITEE", lambda role, side: role == {"own": "other_manager", "other": "manager"}[side], about_object=True)
 
 
 # --- what a cell sees ---------------------------------------------------------------------------
@@ -452,6 +463,20 @@ def status(code: int, *, body: str | Callable[[Cell], str] = "") -> Callable[[Ce
     return check
 
 
+def that(predicate: Callable[[Cell], Any], failure: str) -> Callable[[Cell], None]:
+    """A check from a predicate of the cell, with what to say when it does not hold."""
+
+    def check(cell: Cell) -> None:
+        assert predicate(cell), failure
+
+    return check
+
+
+def count(snap: dict[str, list[tuple]], table: str, **where) -> int:
+    """How many rows of a snapshot's table have these values."""
+    return sum(1 for row in records(snap, table) if all(row[k] == v for k, v in where.items()))
+
+
 def all_of(*checks: Callable[[Cell], None]) -> Callable[[Cell], None]:
     def check(cell: Cell) -> None:
         for one in checks:
@@ -459,3 +484,143 @@ def all_of(*checks: Callable[[Cell], None]) -> Callable[[Cell], None]:
 
     return check
 
+
+
+# --- running one cell ----------------------------------------------------------------------------
+
+
+def state_key(cls: type) -> str:
+    """EngagementState -> "engagement", StaffEmployersState -> "staff_employers"."""
+    name = cls.__name__.removesuffix("State")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def base_key(key: str) -> str:
+    return key.split("[", 1)[0]
+
+
+# Each page's on_load: what runs before any other handler of its row (unless the row says otherwise).
+ON_LOAD = {
+    "signup": "load_signup", "board": "load_board", "verify": "load", "certificate": "load", "dashboard": "load_dashboard",
+    "manage_gig": "load_gig", "dispute": "load", "engagement": "load_engagement", "gig_detail": "load_gig",
+    "preview_gig": "load_preview", "insights": "load", "moderation": "load_queue", "terms": "load_terms", "money": "load_money",
+    "notifications": "load_notifications", "organization": "load_organization", "outbox": "load_outbox",
+    "portfolio_settings": "load", "post_gig": "load_post_gig", "profile": "load_profile", "review": "load", "saved": "load_saved",
+    "staff_employers": "load_employers", "staff_skills": "load_skills", "staff_audit": "load_audit",
+}
+
+
+# Who used the tab before, for a refused load: whoever of these may see the most there.
+PREVIOUS_PERSON = ("admin", "staff", "manager", "other_manager", "student", "other_student")
+
+
+def someone_allowed(row: Row, column: str) -> str | None:
+    return next((role for role in PREVIOUS_PERSON if row.expects_allowed(role, column)), None)
+
+
+def hand_tab_to(state, token: str, url: str) -> None:
+    """The same tab, now with another session cookie (or none): Reflex keeps a tab's state on the
+    server across our HTTP sign-out and sign-in, so the next person on a shared computer gets it."""
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    cookie = f"{get_settings().session_cookie_name}={token}" if token else ""
+    root.router = RouterData.from_router_data(
+        {
+            "headers": {"origin": "http://testserver", "cookie": cookie},
+            "pathname": urlsplit(url).path,
+            "asPath": url,
+            "query": {},
+            "token": "",
+        }
+    )
+
+
+def run_page(cell: Cell, row: Row, cls: type, handler: str) -> None:
+    """Run a page handler as the cell's role (after the page's on_load, as a click comes from a
+    loaded page), keeping the database before and after and the page state."""
+    url = fill(row.call.url, cell)
+    previous = someone_allowed(row, cell.column) if handler.startswith("load") and not row.expects_allowed(cell.role, cell.column) else None
+    if previous is not None:
+        # A refused load runs in a tab an allowed person used last: it must not keep their page.
+        state = state_for(cls, url, cell.world.tokens[previous])
+        run_handler(handler, state)
+        hand_tab_to(state, cell.token, url)
+    else:
+        state = state_for(cls, url, cell.token)
+    prepare = row.call.prepare
+    if prepare is None:
+        on_load = ON_LOAD.get(state_key(cls))
+        prepare = (on_load,) if on_load and on_load != handler else ()
+    for name in prepare:
+        run_handler(name, state)
+    args = tuple(resolve(arg, cell) for arg in resolve(row.call.args, cell))
+    cell.before = snapshot(cell.engine)
+    try:
+        cell.result = run_handler(handler, state, *args)
+    except Exception as error:  # noqa: BLE001  (a refusal is an answer, never an exception)
+        pytest.fail(f"{handler} raised {error!r} instead of acting or refusing")
+    cell.state = state
+    cell.after = snapshot(cell.engine)
+    if previous is not None:
+        cell.previous, cell.fresh_state = previous, state_for(cls, url, cell.token)
+        run_handler(handler, cell.fresh_state)
+
+
+def run_route(cell: Cell, row: Row) -> None:
+    """Call a route with the cell's role's cookie (and a same-origin header on a form post)."""
+    call = row.call
+    headers = {"origin": "http://testserver"} if call.method == "POST" else {}
+    if cell.token:
+        headers["cookie"] = f"{get_settings().session_cookie_name}={cell.token}"
+    client = TestClient(limit_request_size(build_api()), base_url="http://testserver", follow_redirects=False)
+    cell.before = snapshot(cell.engine)
+    try:
+        cell.result = client.request(
+            call.method, fill(call.path, cell), data=resolve(call.form, cell), content=resolve(call.body, cell), headers=headers
+        )
+    except Exception as error:  # noqa: BLE001
+        pytest.fail(f"the route raised {error!r} instead of answering")
+    cell.after = snapshot(cell.engine)
+
+
+def page_refusal(cell: Cell) -> tuple[str, str]:
+    """(how the page said no, what is wrong with how it said it)."""
+    target = redirect_target(cell.result)
+    if target and (target.startswith("/login") or target.startswith("/account")):
+        wanted = sign_in_redirect_for(cell.role)
+        if cell.role not in ("visitor", "unconfirmed"):
+            return f"redirect to {target}", "a signed-in, confirmed person was sent to sign in"
+        if not target.startswith(wanted):
+            return f"redirect to {target}", f"a {cell.role} belongs on {wanted}"
+        return f"redirect to {target}", ""
+    return visible_refusal(cell.state), ""
+
+
+def judge(cell: Cell, row: Row) -> list[str]:
+    """What is wrong with this cell's outcome ([] when nothing is)."""
+    allowed = row.expects_allowed(cell.role, cell.column)
+    problems = []
+    if leaked := leaks(cell, row.never_shows, row.reveals):
+        problems.append(f"sent private text it may not see: {leaked}")
+    refusal, wrong = page_refusal(cell) if cell.state is not None else (http_refusal(cell.result), "")
+    if wrong:
+        problems.append(wrong)
+    if allowed:
+        if refusal and not row.shows_messages:
+            problems.append(f"expected it to be allowed, but it was refused ({refusal})")
+        else:
+            try:
+                row.check(cell)
+            except AssertionError as error:
+                problems.append(f"allowed, but {error}")
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"allowed, but checking it raised {error!r}")
+    else:
+        if not refusal:
+            problems.append("expected a refusal, but nothing says no")
+        if diff := changes(cell.before, cell.after):
+            problems.append(f"refused, yet the database changed: {diff}")
+        if kept := kept_from_previous_person(cell):
+            problems.append(f"kept what the tab's previous person ({cell.previous}) was shown: {kept}")
+    return problems

@@ -21,7 +21,7 @@ cell starts from a copy (tests/unit/test_authorization_matrix.py).
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session, select
@@ -116,31 +116,20 @@ class Side:
     invitation_token: str = ""  # the employer invited a new manager by mail
     in_app_invitation: int = 0  # the employer invited the other side's manager (who has an account)
     reset_token: str = ""  # the student asked for a password reset
-    notifications: dict[str, int] = field(default_factory=dict)  # role -> one of their notifications
 
     def marker(self, kind: str) -> str:
+        """The marker of one of this side's private texts: "SUBNOTE-own"."""
         return f"{kind}-{self.name}"
-
-    @property
-    def private_markers(self) -> tuple[str, ...]:
-        """Texts only the side's own people (and staff) may ever see."""
-        return tuple(
-            self.marker(kind)
-            for kind in (
-                "PEDIGREE", "DRAFTMARK", "REVIEWMARK", "APPNOTE", "SUBNOTE", "MSGMARK", "MILESTONEMARK",
-                "EXTMARK", "DISPUTEMARK", "DMSGMARK", "FILEBYTES", "MAILMARK", "emailmark",
-            )
-        )
 
 
 @dataclass
 class World:
-    users: dict[str, int]  # role -> user id (visitor: absent)
+    users: dict[str, int]  # role -> user id (the visitor has none)
     emails: dict[str, str]
     tokens: dict[str, str]  # role -> session cookie value (visitor: "")
     sides: dict[str, Side]
     verify_token: str  # the unconfirmed account's confirmation link
-    staff_only_markers: tuple[str, ...] = ("MAILMARK-own", "MAILMARK-other")
+    notifications: dict[str, int]  # role -> one of their own notifications
 
     def side(self, name: str) -> Side:
         return self.sides[name]
@@ -272,15 +261,14 @@ def build_world(session: Session, make) -> World:
     for role, user_id in users.items():
         notifications.notify(session, user_id, "matrix.hello", f"Hello {role}", "/dashboard")
     session.flush()
-    for role, user_id in users.items():
-        note = session.exec(
-            select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None)).order_by(Notification.id.desc())
-        ).first()
-        own.notifications[role] = note
+    notes = {
+        role: session.exec(select(Notification.id).where(Notification.user_id == user_id).order_by(Notification.id.desc())).first()
+        for role, user_id in users.items()
+    }
     emails = {role: session.get(User, user_id).email for role, user_id in users.items()}
     tokens = {role: accounts.start_session(session, session.get(User, user_id)) for role, user_id in users.items()}
     tokens["visitor"] = ""
     # Nobody confirmed the unconfirmed account's address, and nobody answered a dispute yet.
     assert not session.get(User, unconfirmed.id).email_verified
     assert all(session.get(Dispute, s.dispute).status == "open" for s in sides.values())
-    return World(users=users, emails=emails, tokens=tokens, sides=sides, verify_token=verify_token)
+    return World(users=users, emails=emails, tokens=tokens, sides=sides, verify_token=verify_token, notifications=notes)

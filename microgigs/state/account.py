@@ -166,10 +166,15 @@ class JoinState(ShownForUrl, SessionState):
                 self.organization, self.invited_email, self.has_account = view.organization, view.email, view.has_account
             except DomainError as error:
                 self.link_error = error.message
+                self.organization, self.invited_email, self.has_account = "", "", False
         self.form_key = values_key(self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password)
         self.loaded = True
         self._shown_for_this_url()
         return None
 
     def _sign_in_redirect_with_query(self):
-        return rx.redirect("/login?" + urlencode({"next": f"/join?invitation={self.invitation_id}"}))
+        if self.user_id and not self.email_confirmed:
+            return self._sign_in_redirect()  # signed in already: confirming the address comes first
+        back = f"/join?invitation={self.invitation_id}"
+        self.reset()  # like _sign_in_redirect: nothing of what this tab showed before
+        return rx.redirect("/login?" + urlencode({"next": back}))

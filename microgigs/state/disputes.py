@@ -63,7 +63,7 @@ class DisputeState(ShownForUrl, SessionState):
             self.view = disputes.dispute_view(session, actor, id_from_path(self.router.url.path))
             self.found = True
         except DomainError:
-            self.found = False
+            self.found, self.view = False, EMPTY  # nothing of a dispute this tab showed before
 
     @rx.event
     def load(self):
@@ -123,7 +123,7 @@ class DisputeQueueState(SessionState):
                 rows = disputes.open_disputes(session, actor)
                 views = [disputes.dispute_view(session, actor, d.id) for d in rows]
             except DomainError:
-                self.allowed, self.loaded = False, True
+                self.allowed, self.loaded, self.items = False, True, []
                 return None
         self.items = [[str(v.id), v.gig_title, v.opened_by] for v in views]
         self.allowed = self.loaded = True

@@ -127,9 +127,11 @@ class GigDetailState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         if detail is None:
-            self.found = False
-            self.card = EMPTY_CARD
-            self.questions = []
+            # Nothing of a gig this tab showed before (a shared computer's previous person).
+            self.found, self.card, self.questions, self.employer_record = False, EMPTY_CARD, [], []
+            self.scope = self.deliverables = self.scope_html = self.deliverables_html = self.location = ""
+            self.slots = self.slots_left = 0
+            self.blind_review = self.viewer_manages = False
             self.not_found_message = "This gig does not exist, or it is not open to view."
             return
         self.found = True

@@ -52,6 +52,7 @@ class InsightsState(SessionState):
                 headline, tables = insights.overview(session, actor, filters)
                 employers = insights.employers(session, actor)
             except DomainError:
+                self.reset()  # none of the figures this tab showed before
                 self.allowed, self.loaded = False, True
                 return None
         self.allowed, self.loaded = True, True

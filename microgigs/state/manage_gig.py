@@ -75,7 +75,9 @@ class ManageGigState(ShownForUrl, SessionState):
         except DomainError:
             self.found = False
             self.applicants = []
-            self.gig_title = ""
+            self.gig_title, self.gig_ref, self.gig_status = "", 0, ""
+            self.slots = self.filled_slots = 0
+            self.blind_review = False
             return
         self.found = True
         self.gig_ref = data.gig_id

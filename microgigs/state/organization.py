@@ -39,6 +39,9 @@ class OrganizationState(ShownForUrl, SessionState):
         if team is not None:
             self.organization_name, self.organization_status, self.is_owner = team.name, team.status, team.is_owner
             self.members, self.invitations, self.other_teams = team.members, team.invitations, team.other_teams
+        else:  # nobody's team: not the one this tab showed before
+            self.organization_name, self.organization_status, self.is_owner = "", "", False
+            self.members, self.invitations, self.other_teams = [], [], []
         self.loaded = True
         self._shown_for_this_url()
         return None

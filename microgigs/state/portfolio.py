@@ -50,6 +50,7 @@ class PortfolioSettingsState(SessionState):
                 work = portfolio.finished_work(session, actor)
             except DomainError as error:
                 self.allowed, self.loaded, self.error = False, True, error.message
+                self.handle, self.is_public, self.share_url, self.work = "", False, "", []
                 return None
         self.allowed, self.loaded = True, True
         self.handle, self.is_public, self.share_url, self.work = settings.handle, settings.is_public, settings.share_url, work

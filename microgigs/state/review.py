@@ -50,7 +50,8 @@ class ReviewState(ShownForUrl, SessionState):
         try:
             page = reviews.reviews_page(session, actor, engagement_id_from_review_path(self.router.url.path))
         except DomainError:
-            self.found = False
+            self.reset()  # nothing of an engagement this tab showed before
+            self.loaded = True
             return
         self.found = True
         self.engagement_ref = page.engagement_id

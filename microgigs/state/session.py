@@ -75,11 +75,15 @@ class SessionState(rx.State):
 
     def _sign_in_redirect(self):
         """Send a signed-out visitor to sign in, and back here afterwards; an account that has
-        not confirmed its address to its account page, where it can."""
+        not confirmed its address to its account page, where it can. The page forgets what it
+        showed first: a tab's state outlives sign-out, and on a shared computer the next person
+        must not get the last one's page."""
         if self.user_id and not self.email_confirmed:
-            return rx.redirect("/account")
-        path = self.router.url.path or "/"
-        return rx.redirect(f"/login?next={path}")
+            target = "/account"
+        else:
+            target = f"/login?next={self.router.url.path or '/'}"
+        self.reset()
+        return rx.redirect(target)
 
     def _subscribe_live(self, *topics: str, read_at: float | None = None) -> None:
         """Have `live` push this tab a reload when what it shows changes (header badge included).

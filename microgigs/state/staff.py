@@ -197,6 +197,7 @@ class StaffAuditState(SessionState):
             if actor is None:
                 return self._sign_in_redirect()
             self.allowed = policy.may_read_audit_log(actor)
+            self.rows = []  # read again below, or none: never what the tab showed before
             if self.allowed:
                 try:
                     self.rows = audit_log.search(

@@ -613,6 +613,13 @@ TABLE: dict[str, Row] = {
         actor_row(StudentProfile, interests="Data cleaning"),
     ),
     "profile.save_manager": Row(ANY_MANAGER, Page("/profile", ({"display_name": "Renamed", "title": "Lead"},)), actor_row(User, title="Lead")),
+    # Only turns the photo picker's refusal into a message; reads and writes nothing.
+    "profile.photo_rejected": Row(
+        PUBLIC,
+        Page("/profile", ([{"file": {"path": "me.png"}, "errors": [{"code": "file-too-large"}]}],), prepare=()),
+        that(lambda c: c.state.errors["photo"], "no message"),
+        shows_messages=True,
+    ),
     "profile.upload_photo": Row(
         SIGNED_IN_CONFIRMED,
         Page("/profile", lambda c: ([upload("new.png", PNG)], {})),

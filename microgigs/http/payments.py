@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from microgigs.db import session_scope
 from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
-from microgigs.http.auth import _redirect, same_origin
+from microgigs.http.auth import _redirect, foreign_form, same_origin
 from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.services import accounts, money, payment_events, payments
 from microgigs.services.errors import DomainError
@@ -69,7 +69,7 @@ def _checkout_url(request: Request, engagement_id: int) -> str:
 async def fund(request: Request) -> Response:
     """The manager's "Fund" button: go to the engagement's open Checkout, or a new one."""
     if not same_origin(request):
-        return PlainTextResponse("This form must be sent from MicroGigs itself.", status_code=403)
+        return foreign_form()
     try:
         url = await run_in_threadpool(_checkout_url, request, int(request.path_params["engagement_id"]))
     except DomainError as error:
@@ -87,7 +87,7 @@ def _onboarding_url(request: Request) -> str:
 async def payout_account(request: Request) -> Response:
     """The student's "Set up payouts" (POST) and Stripe's refresh_url (GET, an expired link)."""
     if request.method == "POST" and not same_origin(request):
-        return PlainTextResponse("This form must be sent from MicroGigs itself.", status_code=403)
+        return foreign_form()
     try:
         url = await run_in_threadpool(_onboarding_url, request)
     except (GatewayUnavailable, GatewayRefused):

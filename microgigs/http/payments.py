@@ -75,7 +75,7 @@ async def fund(request: Request) -> Response:
     except DomainError as error:
         return _redirect("/payments", {"error": error.message})
     if url is None:
-        return _redirect("/payments", {"notice": "That engagement is already paid for."})
+        return _redirect("/payments", {"notice": "That engagement is paid for: the student can start."})
     return RedirectResponse(url, status_code=303)
 
 

@@ -63,6 +63,10 @@ def employer_row(row) -> rx.Component:
             ),
             rx.text("Email domain matches the website (", row.email_domain, ").", as_="p", size="2"),
         ),
+        rx.cond(
+            row.contact_unconfirmed,
+            rx.text("The contact has not confirmed their email address yet: it cannot be approved until they do.", as_="p", size="2", weight="medium"),
+        ),
         rx.cond(row.status_reason != "", fact("Reason given", row.status_reason)),
         inline_error(S.row_errors.get(key, "")),
         rx.cond(

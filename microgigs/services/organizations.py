@@ -30,6 +30,8 @@ class VettingRow:
     website_domain: str
     domains_differ: bool
     created_at: str
+    # The signer has not confirmed their address: nobody can act for this employer yet.
+    contact_unconfirmed: bool = False
 
 
 @dataclass
@@ -127,6 +129,7 @@ def vetting_queue(session: Session, actor: User | None, status: str = "pending")
                 website_domain=website_domain,
                 domains_differ=domains_differ(email_domain, website_domain),
                 created_at=org.created_at.strftime("%Y-%m-%d"),
+                contact_unconfirmed=owner is not None and not owner.email_verified,
             )
         )
     return rows
@@ -150,6 +153,10 @@ def approve(session: Session, actor: User | None, organization_id: int) -> Organ
     org = get_organization(session, organization_id)
     if org.status not in ("pending", "rejected", "suspended"):
         raise DomainError(f"{org.name} is already approved.")
+    owner = _owner(session, org)
+    if owner is None or not policy.is_active_user(owner):
+        # An address nobody has confirmed is not an identity: approving it would vouch for nobody.
+        raise DomainError(f"{org.name}'s contact has not confirmed their email address yet: approve it once they have.")
     _move(session, actor, org, "approved", "")
     _tell_managers(session, org, f"{org.name} is approved: you can now publish gigs on MicroGigs")
     session.flush()

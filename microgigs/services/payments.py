@@ -270,6 +270,8 @@ def open_checkout(session: Session, actor, engagement_id: int, gateway: PaymentG
             return None  # paid meanwhile (its webhook is late): keep that, open nothing
         _advance(payment, "checkout_expired")
     start_funding(session, engagement, gateway)
+    if engagement.funded_at is not None:
+        return None  # a gateway that takes the money at once (the demo one): paid, nothing to open
     if payment.state != "checkout_open":
         raise DomainError(payment.message or "Could not open a checkout; try again in a minute.")
     audit.record(session, actor, "payment.checkout_opened", "engagement", engagement.id, attempt=payment.checkout_attempt)

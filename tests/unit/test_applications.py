@@ -501,3 +501,25 @@ def test_every_decline_feedback_template_fits_the_one_line_limit(session, make):
         assert 0 < len(template) <= 200
         declined = applications.decline(session, employer.manager, make.apply(make.student(), gig).id, template)
         assert declined.feedback == template
+
+
+def test_funding_again_with_the_demo_gateway_funds_at_once_instead_of_failing(session, make, monkeypatch):
+    """An engagement left unfunded (the gateway was down at acceptance) is funded by "Fund" with a
+    gateway that takes the money at once: nothing to open, no error."""
+    from microgigs.integrations.payments import GatewayUnavailable
+
+    class DownGateway:
+        name, label = "demo", "demo"
+
+        def start_funding(self, **_details):
+            raise GatewayUnavailable("down")
+
+    employer = make.employer()
+    gig = make.gig(employer)
+    demo_gateway = payments.current_gateway
+    monkeypatch.setattr(payments, "current_gateway", lambda: DownGateway())
+    engagement = applications.accept(session, employer.manager, make.apply(make.student(), gig).id)
+    assert engagement.status == "funding" and engagement.funded_at is None
+    monkeypatch.setattr(payments, "current_gateway", demo_gateway)  # back up
+    assert payments.open_checkout(session, employer.manager, engagement.id) is None
+    assert engagement.status == "active" and payments.balance(session, engagement.id).balanced

@@ -131,3 +131,18 @@ def test_owner_removes_a_manager_but_not_themself(session, make):
     assert session.exec(select(Membership).where(Membership.user_id == co.id)).all() == []
     team = organizations.team(session, employer.manager)
     assert team.is_owner and [m.email for m in team.members] == [employer.manager.email]
+
+
+def test_an_employer_whose_contact_never_confirmed_their_address_is_flagged_and_not_approved(session, make):
+    staff = make.staff()
+    pending = make.employer("Unconfirmed Co", status="pending")
+    pending.manager.email_verified = False
+    session.add(pending.manager)
+    [row] = organizations.vetting_queue(session, staff)
+    assert row.contact_unconfirmed
+    with pytest.raises(DomainError, match="not confirmed their email address"):
+        organizations.approve(session, staff, pending.org.id)
+    assert pending.org.status == "pending"
+    pending.manager.email_verified = True
+    organizations.approve(session, staff, pending.org.id)
+    assert pending.org.status == "approved"

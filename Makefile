@@ -35,6 +35,8 @@ run: install
 	$(VENV)/bin/reflex run --env prod
 
 test: install chromium servers
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED) $(BUN_STAMP)

@@ -6,11 +6,11 @@ with the same choices (SQLModel metadata, batch mode, `import sqlmodel` in revis
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
 import microgigs.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import context
 from microgigs.settings import get_settings
 
 config = context.config

@@ -131,7 +131,12 @@ class Load:
             now = time.monotonic()
             if self.signups_per_s and now >= next_signup:
                 n = next(counter)
-                data = {"role": "student", "display_name": f"Load {n}", "email": f"load{n}-{os.getpid()}@students.example.edu", "password": PASSWORD}
+                data = {
+                    "role": "student",
+                    "display_name": f"Load {n}",
+                    "email": f"load{n}-{os.getpid()}@students.example.edu",
+                    "password": PASSWORD,
+                }
                 self.pool.submit(self._post, "sign-up", "/auth/signup", data)
                 next_signup += 1 / self.signups_per_s
             if self.resets_per_s and now >= next_reset and self.students:
@@ -162,7 +167,12 @@ def main() -> None:
     (base / "data").mkdir()
     port = free_port()
     url = f"http://localhost:{port}"
-    env = {**server_env(base, url), **smtp_settings(inbox.port), "MICROGIGS_DEMO_MODE": "false", "MICROGIGS_TRUSTED_PROXIES": "127.0.0.1,::1"}
+    env = {
+        **server_env(base, url),
+        **smtp_settings(inbox.port),
+        "MICROGIGS_DEMO_MODE": "false",
+        "MICROGIGS_TRUSTED_PROXIES": "127.0.0.1,::1",
+    }
     reflex = [sys.executable, "-m", "reflex"]
     subprocess.run([*reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     students = seed_students(base / "data")
@@ -203,12 +213,16 @@ def run(args, url: str, inbox, students: list[str]) -> None:
     print()
     print(f"{'tab event round trip':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / quiet p95':>16}")
     print(f"{'quiet (baseline)':<34} {len(quiet):>4} {statistics.median(quiet):>8.1f} {pct(quiet, 95):>8.1f} {'1.00':>16}")
-    print(f"{'during sign-ups and resets':<34} {len(loaded):>4} {statistics.median(loaded):>8.1f} {pct(loaded, 95):>8.1f} {pct(loaded, 95) / pct(quiet, 95):>16.2f}")
+    print(
+        f"{'during sign-ups and resets':<34} {len(loaded):>4} {statistics.median(loaded):>8.1f} {pct(loaded, 95):>8.1f} {pct(loaded, 95) / pct(quiet, 95):>16.2f}"
+    )
     print()
     print(f"{'the load':<34} {'n':>4} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8}  statuses")
     for what, values in load.latency.items():
         if values:
-            print(f"{what:<34} {len(values):>4} {len(values) / elapsed:>8.2f} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f}  {load.status[what]}")
+            print(
+                f"{what:<34} {len(values):>4} {len(values) / elapsed:>8.2f} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f}  {load.status[what]}"
+            )
     print(f"{'mails delivered to the mailbox':<34} {mails:>4} {mails / elapsed:>8.2f}")
 
 

@@ -45,6 +45,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, _chromium_path, _free_port, _server_env, _stop  # noqa: E402
 
 URLS = ["/", "/?q=survey", "/?sort=pay", "/?q=dashboard+python&sort=match", "/?category=Design&sort=deadline", "/?q=acme"]
+
+
 # A first page is drawn when its count and all its cards are visible: anywhere on the page (the
 # HTML's copy or the app's), or inside <main> (the app's own).
 def _drawn(scope: str) -> str:
@@ -74,7 +76,11 @@ def serve(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 900
@@ -227,7 +233,9 @@ def main() -> None:
             f"  {name} : p50 {pct(shown, 50):5.0f}  p95 {pct(shown, 95):5.0f} ms   p50 {pct(app, 50):5.0f}  p95 {pct(app, 95):5.0f} ms"
             f"   p50 {pct(harness, 50):5.0f}  p95 {pct(harness, 95):5.0f} ms   ({len(visits)} visits)"
         )
-    print(f"  baseline: cold visit to the board's HTML without scripts: p50 {pct(floor, 50):5.0f} ms  p95 {pct(floor, 95):5.0f} ms   ({len(floor)} visits)")
+    print(
+        f"  baseline: cold visit to the board's HTML without scripts: p50 {pct(floor, 50):5.0f} ms  p95 {pct(floor, 95):5.0f} ms   ({len(floor)} visits)"
+    )
     for what, i in (("first page on screen", 0), ("app's own page drawn", 1)):
         board = [v[i] for v in cold]
         print(

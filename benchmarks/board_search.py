@@ -24,13 +24,59 @@ from microgigs.services import gigs, search
 from microgigs.services.search import BoardQuery
 
 VERBS = ["Clean", "Analyse", "Design", "Write", "Build", "Research", "Map", "Test", "Plan", "Audit", "Translate", "Chart"]
-THINGS = ["survey data", "landing page", "logo", "dashboard", "newsletter", "market study", "database", "podcast notes",
-          "grant report", "social campaign", "pricing model", "user interviews", "API docs", "brand guide", "sales funnel"]
-EXTRA = ["for a bakery", "for a nonprofit", "for our app", "in Python", "with Figma", "for the spring launch",
-         "for local shops", "in Excel", "with SQL", "for a museum", "for students", "for a clinic"]
-SKILLS = ["Python", "SQL", "Excel", "Copywriting", "Figma", "Statistics", "Research", "Marketing", "Tableau", "R",
-          "JavaScript", "Photoshop", "SEO", "Video editing", "Translation", "Accounting", "Project management",
-          "UX research", "Data cleaning", "Public speaking"]
+THINGS = [
+    "survey data",
+    "landing page",
+    "logo",
+    "dashboard",
+    "newsletter",
+    "market study",
+    "database",
+    "podcast notes",
+    "grant report",
+    "social campaign",
+    "pricing model",
+    "user interviews",
+    "API docs",
+    "brand guide",
+    "sales funnel",
+]
+EXTRA = [
+    "for a bakery",
+    "for a nonprofit",
+    "for our app",
+    "in Python",
+    "with Figma",
+    "for the spring launch",
+    "for local shops",
+    "in Excel",
+    "with SQL",
+    "for a museum",
+    "for students",
+    "for a clinic",
+]
+SKILLS = [
+    "Python",
+    "SQL",
+    "Excel",
+    "Copywriting",
+    "Figma",
+    "Statistics",
+    "Research",
+    "Marketing",
+    "Tableau",
+    "R",
+    "JavaScript",
+    "Photoshop",
+    "SEO",
+    "Video editing",
+    "Translation",
+    "Accounting",
+    "Project management",
+    "UX research",
+    "Data cleaning",
+    "Public speaking",
+]
 
 QUERIES = [
     BoardQuery(q="survey"),
@@ -77,18 +123,43 @@ def seed(engine, n_gigs: int, today: date) -> None:
             hours = rng.randint(2, 80)
             published = now - timedelta(minutes=n_gigs - gid)
             title = f"{rng.choice(VERBS)} {rng.choice(THINGS)} {rng.choice(EXTRA)}"
-            gig_rows.append((
-                gid, rng.randint(1, 300), 1, title, f"A short {rng.choice(THINGS)} project {rng.choice(EXTRA)}.", "Scope.", "",
-                rng.choice(gigs.CATEGORIES), rng.choice(gigs.LOCATION_MODES), "", hours, None, due, deadline, 1, 0,
-                hours * rng.randint(2000, 6000), "usd", 1, 2, status, "", published, published, published,
-            ))
+            gig_rows.append(
+                (
+                    gid,
+                    rng.randint(1, 300),
+                    1,
+                    title,
+                    f"A short {rng.choice(THINGS)} project {rng.choice(EXTRA)}.",
+                    "Scope.",
+                    "",
+                    rng.choice(gigs.CATEGORIES),
+                    rng.choice(gigs.LOCATION_MODES),
+                    "",
+                    hours,
+                    None,
+                    due,
+                    deadline,
+                    1,
+                    0,
+                    hours * rng.randint(2000, 6000),
+                    "usd",
+                    1,
+                    2,
+                    status,
+                    "",
+                    published,
+                    published,
+                    published,
+                )
+            )
             for sid in rng.sample(range(1, len(SKILLS) + 1), rng.randint(1, 4)):
                 skill_rows.append((gid, sid))
         conn.exec_driver_sql(
             "INSERT INTO gig (id, organization_id, created_by_id, title, summary, scope, deliverables, category, location_mode,"
             " location, estimated_hours, start_date, due_date, application_deadline, slots, filled_slots, pay_cents, currency,"
             " blind_review, max_revision_rounds, status, status_reason, created_at, updated_at, published_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", gig_rows
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            gig_rows,
         )
         conn.exec_driver_sql("INSERT INTO gigskill (gig_id, skill_id) VALUES (?,?)", skill_rows)
     with Session(engine) as session:
@@ -129,6 +200,7 @@ def main() -> None:
         seed(engine, args.gigs, today)
         print(f"seeded {args.gigs:,} gigs in {time.perf_counter() - start:.1f} s")
         with Session(engine) as session:
+
             def indexed(query):
                 return gigs.list_board(session, filters=query, today=today)
 
@@ -145,10 +217,14 @@ def main() -> None:
             slow, slow_cpu, _ = timed(naive, args.naive_rounds)
         engine.dispose()
     print(f"board queries, {len(QUERIES)} kinds, server-side, incl. first page of cards:")
-    print(f"  index      : p50 {pct(fast, 50):7.2f} ms   p95 {pct(fast, 95):7.2f} ms   ({len(fast)} runs)"
-          f"   CPU p50 {pct(fast_cpu, 50):.2f} p95 {pct(fast_cpu, 95):.2f} ms")
-    print(f"  naive LIKE : p50 {pct(slow, 50):7.2f} ms   p95 {pct(slow, 95):7.2f} ms   ({len(slow)} runs)"
-          f"   CPU p50 {pct(slow_cpu, 50):.2f} p95 {pct(slow_cpu, 95):.2f} ms")
+    print(
+        f"  index      : p50 {pct(fast, 50):7.2f} ms   p95 {pct(fast, 95):7.2f} ms   ({len(fast)} runs)"
+        f"   CPU p50 {pct(fast_cpu, 50):.2f} p95 {pct(fast_cpu, 95):.2f} ms"
+    )
+    print(
+        f"  naive LIKE : p50 {pct(slow, 50):7.2f} ms   p95 {pct(slow, 95):7.2f} ms   ({len(slow)} runs)"
+        f"   CPU p50 {pct(slow_cpu, 50):.2f} p95 {pct(slow_cpu, 95):.2f} ms"
+    )
     print(f"  ratio LIKE/index: p50 {pct(slow, 50) / pct(fast, 50):.1f}x   p95 {pct(slow, 95) / pct(fast, 95):.1f}x")
     print("  slowest kinds (p95 wall ms):")
     for url, values in sorted(by_kind.items(), key=lambda kv: -pct(kv[1], 95))[:5]:

@@ -78,7 +78,11 @@ def serving(env: dict[str, str], base: Path, port: int):
     print(f"building and serving the app on {url} (log: {base / 'server.log'}) ...")
     server = subprocess.Popen(
         [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 300
@@ -119,7 +123,9 @@ def seed(data_dir: Path, n: int) -> list[tuple[int, str]]:
     with Session(engine, expire_on_commit=False) as session:
         manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
         tag = uuid.uuid4().hex[:6]
-        student = accounts.sign_up(session, accounts.SignUp(email=f"bench.{tag}@students.example.edu", password=DEMO_PASSWORD, display_name=f"Bench Student {tag}"))
+        student = accounts.sign_up(
+            session, accounts.SignUp(email=f"bench.{tag}@students.example.edu", password=DEMO_PASSWORD, display_name=f"Bench Student {tag}")
+        )
         student.email_verified = True  # as if they followed the confirmation mail
         for i in range(n):
             gig = gigs.create_gig(
@@ -173,7 +179,7 @@ class IdleSessions:
                 if message == "2":
                     ws.send("3")  # answer the server's ping, or it drops us
             ws.close()
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             print(f"idle session failed: {error!r}", file=sys.stderr)
 
     def __enter__(self):
@@ -311,8 +317,6 @@ def main() -> None:
     parser.add_argument("--timings", action="store_true", help="also print server-side phases and in-page draw time")
     args = parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
-
     base = Path(tempfile.mkdtemp(prefix="microgigs-bench-"))
     (base / "data").mkdir()
     port = free_port()
@@ -322,7 +326,13 @@ def main() -> None:
         env["MICROGIGS_TIMINGS"] = "1"
     reflex = [sys.executable, "-m", "reflex"]
     subprocess.run([*reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     os.environ["MICROGIGS_DATA_DIR"] = str(base / "data")
     engagements = seed(base / "data", args.samples * 2)
     try:
@@ -362,11 +372,15 @@ def run_cases(args, env: dict[str, str], base: Path, port: int, engagements: lis
                     cpu_cols = f"{statistics.median(cpu):>8.1f} {pct(cpu, 95):>8.1f}" if cpu else f"{'':>8} {'':>8}"
                     print(f"{name:<20} {phase:<34} {len(wall):>4} {statistics.median(wall):>9.1f} {pct(wall, 95):>9.1f} {cpu_cols}")
             for name, *_, in_page, _frame, _painted in rows:
-                print(f"{name:<20} {'in page: frame -> paid in DOM':<34} {len(in_page):>4} {statistics.median(in_page):>9.1f} {pct(in_page, 95):>9.1f}")
+                print(
+                    f"{name:<20} {'in page: frame -> paid in DOM':<34} {len(in_page):>4} {statistics.median(in_page):>9.1f} {pct(in_page, 95):>9.1f}"
+                )
         print()
         print(f"{'case':<20} {'what':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / bare p95':>15}")
         for name, pushed, drawn, bare, own, _, page_frame, page_painted in rows:
-            print(f"{name:<20} {'bare event round trip':<32} {len(bare):>4} {statistics.median(bare):>8.1f} {pct(bare, 95):>8.1f} {'1.00':>15}")
+            print(
+                f"{name:<20} {'bare event round trip':<32} {len(bare):>4} {statistics.median(bare):>8.1f} {pct(bare, 95):>8.1f} {'1.00':>15}"
+            )
             for what, values in (
                 ("approve -> manager's own socket", own),
                 ("approve -> student socket", pushed),
@@ -376,7 +390,9 @@ def run_cases(args, env: dict[str, str], base: Path, port: int, engagements: lis
                 ("  page clock: frame arrived", page_frame),
                 ("  page clock: painted", page_painted),
             ):
-                print(f"{name:<20} {what:<32} {len(values):>4} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f} {pct(values, 95) / pct(bare, 95):>15.2f}")
+                print(
+                    f"{name:<20} {what:<32} {len(values):>4} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f} {pct(values, 95) / pct(bare, 95):>15.2f}"
+                )
 
 
 if __name__ == "__main__":

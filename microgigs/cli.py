@@ -141,9 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "seed-demo", help="in demo mode (MICROGIGS_DEMO_MODE=true): fill the database with demo data and print the demo logins"
     )
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has any user")
-    admin = commands.add_parser(
-        "create-admin", help=f"create an administrator (password from {ADMIN_PASSWORD_ENV} or typed in)"
-    )
+    admin = commands.add_parser("create-admin", help=f"create an administrator (password from {ADMIN_PASSWORD_ENV} or typed in)")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
     return parser

@@ -672,7 +672,7 @@ class _Seeder:
         version = engagements.latest_version(self.session, engagement.id) + 1
         slug = f"gig-{gig.id}-{student.id}-v{version}"
         note = (
-            f"Version {version} of the deliverables for \"{gig.title}\". Everything is in the shared folder; "
+            f'Version {version} of the deliverables for "{gig.title}". Everything is in the shared folder; '
             "the summary at the top explains what I did and what I would do next."
             if version == 1
             else f"Version {version}: I made the requested changes and noted each one at the top of the document."

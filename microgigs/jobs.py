@@ -52,7 +52,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
         try:
             with session_scope() as session:
                 results[job.name] = job.run(session, now)
-        except Exception:  # noqa: BLE001  (a broken job must not kill the scheduler)
+        except Exception:
             log.exception("job %s failed", job.name)
             results[job.name] = -1
     return results

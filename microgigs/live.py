@@ -110,7 +110,7 @@ def publish(topics: frozenset[str] | set[str]) -> None:
         try:
             _redis.publish(CHANNEL, json.dumps(sorted(topics)))
             return  # every worker (this one too) delivers from the channel
-        except Exception:  # noqa: BLE001  (Redis down: still serve this worker's tabs)
+        except Exception:
             log.exception("redis publish failed; delivering locally")
     _deliver_local(topics)
 
@@ -202,7 +202,7 @@ def _connected(token: str) -> bool:
         return False
     try:
         return token in namespace.token_to_sid
-    except Exception:  # noqa: BLE001
+    except Exception:
         return True
 
 
@@ -228,9 +228,7 @@ async def _push(token: str, state_cls: type) -> None:
                 _queued.pop(token, None)
                 changed = _changed_at.pop(token, None)
                 shown = _by_token.get(token)
-                up_to_date = (
-                    changed is not None and shown is not None and shown[0] is state_cls and _read_at.get(token, -1.0) > changed
-                )
+                up_to_date = changed is not None and shown is not None and shown[0] is state_cls and _read_at.get(token, -1.0) > changed
             if up_to_date:
                 # The page read the database after the change (its own event reloaded it while
                 # this push waited for the tab): nothing to do, no delta.
@@ -250,7 +248,7 @@ async def _push(token: str, state_cls: type) -> None:
         if scheduled:
             timings.mark(f"push.commit_to_emitted:{role}", (time.perf_counter() - scheduled) * 1000)
         stats["pushed"] += 1
-    except Exception:  # noqa: BLE001  (one broken tab must not stop the others)
+    except Exception:
         log.exception("live push to %s failed", token)
     finally:
         with _lock:
@@ -279,7 +277,7 @@ def _redis_url() -> str:
         from reflex.config import get_config
 
         return get_config().redis_url or os.environ.get("REFLEX_REDIS_URL", "")
-    except Exception:  # noqa: BLE001
+    except Exception:
         return os.environ.get("REFLEX_REDIS_URL", "")
 
 

@@ -50,7 +50,7 @@ def _send_claimed(claimed: list[int], now: datetime | None) -> int:
             with session_scope() as session:
                 mail_queue.record_sent(session, mail_id, now or utcnow())
             sent += 1
-        except Exception:  # noqa: BLE001  (one broken mail must not stop the others; its lease lapses)
+        except Exception:
             log.exception("mail %s could not be delivered", mail_id)
     return sent
 
@@ -65,7 +65,7 @@ async def worker(poll_seconds: float = POLL_SECONDS) -> None:
             doorbell.clear()
             try:
                 await asyncio.to_thread(deliver_due_mail)
-            except Exception:  # noqa: BLE001  (a database hiccup must not end the worker)
+            except Exception:
                 log.exception("the mail worker's round failed; trying again shortly")
             try:
                 await asyncio.wait_for(doorbell.wait(), timeout=poll_seconds)

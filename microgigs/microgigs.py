@@ -7,8 +7,8 @@ from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.limits import limit_request_size
-from microgigs.http.sign_in_mark import BROWSER_SCRIPT as SIGN_IN_MARK_SCRIPT
 from microgigs.http.security_headers import add_security_headers
+from microgigs.http.sign_in_mark import BROWSER_SCRIPT as SIGN_IN_MARK_SCRIPT
 from microgigs.pages import (
     account,
     admin_outbox,
@@ -64,19 +64,49 @@ app = rx.App(
 
 PAGES = (
     # gigs and the board
-    home, gig_detail, post_gig, preview_gig, saved, moderation,
+    home,
+    gig_detail,
+    post_gig,
+    preview_gig,
+    saved,
+    moderation,
     # accounts
-    login, signup, check_email, account, password_reset, verify_email, join, profile, organization,
+    login,
+    signup,
+    check_email,
+    account,
+    password_reset,
+    verify_email,
+    join,
+    profile,
+    organization,
     # the work
-    dashboard, manage_gig, engagement, notifications, review, disputes,
+    dashboard,
+    manage_gig,
+    engagement,
+    notifications,
+    review,
+    disputes,
     # credentials
-    my_credentials, certificate, verify,
+    my_credentials,
+    certificate,
+    verify,
     # portfolio and public evidence
-    portfolio, public_portfolio, evidence,
+    portfolio,
+    public_portfolio,
+    evidence,
     # money
-    payments, receipt, earnings, staff_money,
+    payments,
+    receipt,
+    earnings,
+    staff_money,
     # career-center staff
-    staff_employers, staff_skills, staff_audit, staff_student, insights, admin_outbox,
+    staff_employers,
+    staff_skills,
+    staff_audit,
+    staff_student,
+    insights,
+    admin_outbox,
 )
 for page in PAGES:
     page.register(app)

@@ -121,7 +121,13 @@ class OneTimeToken(SQLModel, table=True):
 
 # What the board filters on besides status: kept in its indexes (see Gig).
 BOARD_FILTER_COLUMNS = (
-    "application_deadline", "category", "location_mode", "pay_cents", "estimated_hours", "due_date", "organization_id",
+    "application_deadline",
+    "category",
+    "location_mode",
+    "pay_cents",
+    "estimated_hours",
+    "due_date",
+    "organization_id",
 )
 
 
@@ -132,7 +138,10 @@ class Gig(SQLModel, table=True):
         Index("ix_gig_board_published", "status", "published_at", "id", *BOARD_FILTER_COLUMNS),
         Index("ix_gig_board_pay", "status", "pay_cents", "id", *(c for c in BOARD_FILTER_COLUMNS if c != "pay_cents")),
         Index(
-            "ix_gig_board_deadline", "status", "application_deadline", "id",
+            "ix_gig_board_deadline",
+            "status",
+            "application_deadline",
+            "id",
             *(c for c in BOARD_FILTER_COLUMNS if c != "application_deadline"),
         ),
         Index("ix_gig_status_category", "status", "category"),

@@ -37,10 +37,10 @@ def postgres_server():
     import itertools
     import os
 
-    from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine, text
 
+    from alembic import command
     from microgigs.settings import get_settings
     from tests.postgres_server import PostgresServer, binaries
 

@@ -284,4 +284,3 @@ def long_select_input(
         **_control_props(name, error, hint, {}),
     )
     return form_field(label, name, control, error=error, hint=hint)
-

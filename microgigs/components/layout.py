@@ -24,7 +24,12 @@ def notifications_link() -> rx.Component:
     count = SessionState.unread_notifications
     return rx.link(
         "Notifications",
-        rx.cond(count > 0, rx.badge(count, color_scheme="red", variant="soft", high_contrast=True, radius="full", margin_left="0.35rem", aria_hidden="true")),
+        rx.cond(
+            count > 0,
+            rx.badge(
+                count, color_scheme="red", variant="soft", high_contrast=True, radius="full", margin_left="0.35rem", aria_hidden="true"
+            ),
+        ),
         href="/notifications",
         size="3",
         weight="medium",

@@ -37,7 +37,7 @@ def section(title: Text, *children: rx.Component, action: rx.Component | None = 
 
 
 def fact(label: Text, value) -> rx.Component:
-    """"Label: value" on one line that wraps; the label in a quieter color that still passes AA."""
+    """ "Label: value" on one line that wraps; the label in a quieter color that still passes AA."""
     return rx.text(
         rx.text(label, ": ", as_="span", color="var(--gray-11)"),
         value,
@@ -115,7 +115,7 @@ def notice(message: rx.Var) -> rx.Component:
 
 
 def demo_payments_badge(label: rx.Var) -> rx.Component:
-    """"demo payments — no money moves" next to any amount, when the gateway is the demo one."""
+    """ "demo payments — no money moves" next to any amount, when the gateway is the demo one."""
     return rx.cond(
         label != "",
         rx.badge(rx.icon("info", size=12, aria_hidden="true"), label, color_scheme="amber", variant="soft", size="1", high_contrast=True),

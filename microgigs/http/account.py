@@ -16,9 +16,9 @@ from starlette.routing import Route
 from microgigs.db import session_scope
 from microgigs.http import client_address
 from microgigs.http.auth import _redirect, begin_session, foreign_form, remember_this_browser, same_origin, too_many, with_sign_in
+from microgigs.http.files import STORED_FILE_CACHING
 from microgigs.http.session_cookie import clear_session_cookie, device_from_cookie_header, token_from_cookie_header
 from microgigs.services import account_security, accounts, organizations, policy, privacy, profiles, sso, throttle
-from microgigs.http.files import STORED_FILE_CACHING
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed, parse_id
 

@@ -68,7 +68,7 @@ def serve_built_assets(app: ASGIApp, folder: Callable[[], Path] = built_assets_d
 
     async def assets_first(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        name = path[len(ASSETS_PATH):] if path.startswith(ASSETS_PATH) else ""
+        name = path[len(ASSETS_PATH) :] if path.startswith(ASSETS_PATH) else ""
         # The folder is flat: a name with a slash (or a leading dot) is never one of its files.
         if not name or "/" in name or "\\" in name or name.startswith(".") or scope["method"] not in ("GET", "HEAD"):
             await app(scope, receive, send)

@@ -69,7 +69,7 @@ def too_many(error: throttle.Throttled, back_href: str, back_text: str) -> Respo
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Too many attempts · MicroGigs</title></head>"
         '<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">'
-        f"<main><h1>Too many attempts</h1><p role=\"alert\">{escape(error.message)}</p>"
+        f'<main><h1>Too many attempts</h1><p role="alert">{escape(error.message)}</p>'
         f'<p><a href="{escape(back_href)}">{escape(back_text)}</a></p></main></body></html>'
     )
     return HTMLResponse(body, status_code=429, headers={"Retry-After": str(error.retry_after), "Cache-Control": "no-store"})

@@ -136,7 +136,7 @@ def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_bo
         query_string = scope.get("query_string", b"").decode("latin-1")
         try:
             block = await run_in_threadpool(first_page_html, query_string, engine) + REMOVE_WHEN_THE_APP_DRAWS
-        except Exception:  # noqa: BLE001  (the app draws the board itself then)
+        except Exception:
             log.exception("board first page not rendered for %r", query_string)
             block = ""
         await send({"type": "http.response.body", "body": (block + tail).encode("utf-8")})

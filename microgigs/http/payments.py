@@ -16,9 +16,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from microgigs.db import session_scope
-from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
 from microgigs.http.auth import _redirect, foreign_form, same_origin
 from microgigs.http.session_cookie import token_from_cookie_header
+from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
 from microgigs.services import accounts, money, payment_events, payments
 from microgigs.services.errors import DomainError
 from microgigs.settings import get_settings
@@ -38,7 +38,9 @@ async def _webhook(request: Request, endpoint: str, secret: str) -> Response:
     try:
         stripe.Webhook.construct_event(payload, request.headers.get("stripe-signature", ""), secret)
     except (ValueError, stripe.SignatureVerificationError) as exc:
-        log.warning("rejected a %s webhook with a bad signature or body from %s: %s", endpoint, request.client.host if request.client else "?", exc)
+        log.warning(
+            "rejected a %s webhook with a bad signature or body from %s: %s", endpoint, request.client.host if request.client else "?", exc
+        )
         return PlainTextResponse("Bad signature.", status_code=400)
     try:
         outcome = await run_in_threadpool(_process, endpoint, payload)
@@ -106,7 +108,14 @@ def _reconciliation_rows(request: Request) -> list[list[str]] | None:
         rows.append(["no report yet", "choose Reconcile now on /staff/money", "", ""])
         return rows
     rows += [[str(d.engagement_id), d.what, d.ledger, d.gateway] for d in report.differences]
-    rows.append([f"checked {report.checked} engagements", "no differences" if not report.differences else f"{len(report.differences)} differences", "", ""])
+    rows.append(
+        [
+            f"checked {report.checked} engagements",
+            "no differences" if not report.differences else f"{len(report.differences)} differences",
+            "",
+            "",
+        ]
+    )
     rows.append([f"report {report.id}", f"made {report.made_at} by {report.made_by}", f"gateway {report.gateway}", ""])
     return rows
 

@@ -95,7 +95,7 @@ def _reflex_api_url() -> str:
         from reflex_base.config import get_config
 
         return str(get_config().api_url or "")
-    except Exception:  # noqa: BLE001  (no Reflex config here: our public URL is the only origin)
+    except Exception:
         return ""
 
 

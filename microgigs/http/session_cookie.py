@@ -12,7 +12,6 @@ from starlette.responses import Response
 from microgigs.http.sign_in_mark import renew_sign_in_mark
 from microgigs.settings import get_settings
 
-
 DEVICE_COOKIE = "microgigs_device"
 
 
@@ -59,7 +58,5 @@ def set_session_cookie(response: Response, token: str) -> None:
 
 def clear_session_cookie(response: Response) -> None:
     settings = get_settings()
-    response.delete_cookie(
-        settings.session_cookie_name, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
-    )
+    response.delete_cookie(settings.session_cookie_name, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/")
     renew_sign_in_mark(response)

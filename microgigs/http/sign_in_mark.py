@@ -69,4 +69,4 @@ BROWSER_SCRIPT = """
   window.addEventListener("pageshow", function (event) { if (event.persisted) reloadIfStale(); });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") reloadIfStale(); });
 })();
-""" % {"cookie": SIGN_IN_MARK_COOKIE}
+""" % {"cookie": SIGN_IN_MARK_COOKIE}  # noqa: UP031  (%-style: the JavaScript's own braces stay as they are)

@@ -97,7 +97,9 @@ def _from_numbered(variables: dict[str, str], problems: list[str]) -> list[Provi
             continue
         number, field = int(match.group(1)), match.group(2)
         if field not in NUMBERED_FIELDS:
-            problems.append(f"{variable} is not a setting; use one of {', '.join(f'MICROGIGS_OIDC_{number}_{f}' for f in NUMBERED_FIELDS)}.")
+            problems.append(
+                f"{variable} is not a setting; use one of {', '.join(f'MICROGIGS_OIDC_{number}_{f}' for f in NUMBERED_FIELDS)}."
+            )
             continue
         by_number.setdefault(number, {})[field] = value.strip()
     providers = []

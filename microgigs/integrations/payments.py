@@ -118,7 +118,9 @@ class PaymentGateway(Protocol):
         destination: str = "",
     ) -> TransferResult: ...
 
-    def refund(self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str) -> RefundResult: ...
+    def refund(
+        self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str
+    ) -> RefundResult: ...
 
 
 class DemoGateway:
@@ -128,11 +130,21 @@ class DemoGateway:
     label = "demo payments — no money moves"
     needs_payout_account = False
 
-    def start_funding(self, *, engagement_id: int, amount_cents: int, currency: str, idempotency_key: str, **_details: Any) -> FundingResult:
+    def start_funding(
+        self, *, engagement_id: int, amount_cents: int, currency: str, idempotency_key: str, **_details: Any
+    ) -> FundingResult:
         return FundingResult(reference=f"demo_charge_{engagement_id}", completed=True)
 
     def transfer_to_student(
-        self, *, engagement_id: int, student_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str, destination: str = ""
+        self,
+        *,
+        engagement_id: int,
+        student_id: int,
+        amount_cents: int,
+        currency: str,
+        source_reference: str,
+        idempotency_key: str,
+        destination: str = "",
     ) -> TransferResult:
         return TransferResult(reference=f"demo_transfer_{engagement_id}")
 

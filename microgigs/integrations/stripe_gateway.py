@@ -246,7 +246,9 @@ class StripeGateway:
                 found.append(Movement(engagement_id, "charged", charge.amount, charge.id))
             refunds = self._call(lambda: self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
             found += [Movement(engagement_id, "refunded", r.amount, r.id) for r in refunds.data if r.status != "failed"]
-        transfers = self._call(lambda: self.client.v1.transfers.list(params={"transfer_group": transfer_group(engagement_id), "limit": 100}))
+        transfers = self._call(
+            lambda: self.client.v1.transfers.list(params={"transfer_group": transfer_group(engagement_id), "limit": 100})
+        )
         for transfer in transfers.data:
             net = transfer.amount - (transfer.amount_reversed or 0)
             found.append(Movement(engagement_id, "transferred", net, transfer.id))

@@ -39,7 +39,14 @@ def password_section() -> rx.Component:
         "Change your password",
         post_form(
             rx.vstack(
-                text_input("Current password", "current_password", type="password", auto_complete="current-password", required=True, error=S.error_current_password),
+                text_input(
+                    "Current password",
+                    "current_password",
+                    type="password",
+                    auto_complete="current-password",
+                    required=True,
+                    error=S.error_current_password,
+                ),
                 text_input(
                     "New password",
                     "new_password",
@@ -80,7 +87,13 @@ def data_section() -> rx.Component:
             S.email_verified,
             rx.text(
                 "Download everything MicroGigs keeps about you as a JSON file. ",
-                rx.el.a("Download my data (JSON)", href="/account/export.json", reload_document=True, download="microgigs-my-data.json", class_name="rt-Text rt-Link"),
+                rx.el.a(
+                    "Download my data (JSON)",
+                    href="/account/export.json",
+                    reload_document=True,
+                    download="microgigs-my-data.json",
+                    class_name="rt-Text rt-Link",
+                ),
                 as_="p",
                 size="2",
             ),
@@ -96,7 +109,14 @@ def data_section() -> rx.Component:
                         as_="p",
                         size="2",
                     ),
-                    text_input("Your password, to confirm", "delete_password", type="password", auto_complete="current-password", required=True, error=S.error_delete_password),
+                    text_input(
+                        "Your password, to confirm",
+                        "delete_password",
+                        type="password",
+                        auto_complete="current-password",
+                        required=True,
+                        error=S.error_delete_password,
+                    ),
                     rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", high_contrast=True),
                     spacing="3",
                     width="100%",

@@ -23,7 +23,13 @@ def mail_item(mail) -> rx.Component:
                 ),
                 rx.cond(
                     mail.may_send_again,
-                    rx.button("Send again", on_click=OutboxState.send_again(mail.id), size="2", variant="soft", aria_label="Send again: " + mail.subject),
+                    rx.button(
+                        "Send again",
+                        on_click=OutboxState.send_again(mail.id),
+                        size="2",
+                        variant="soft",
+                        aria_label="Send again: " + mail.subject,
+                    ),
                 ),
                 rx.el.details(
                     rx.el.summary("Show the message"),
@@ -40,7 +46,10 @@ def mail_item(mail) -> rx.Component:
 
 def admin_outbox() -> rx.Component:
     return page_layout(
-        rx.text("One-time links (sign-up confirmations, password resets, invitations) are hidden here: they exist only in the mail that leaves.", size="2"),
+        rx.text(
+            "One-time links (sign-up confirmations, password resets, invitations) are hidden here: they exist only in the mail that leaves.",
+            size="2",
+        ),
         notice(OutboxState.notice),
         form_alert(OutboxState.action_error),
         rx.cond(
@@ -50,7 +59,10 @@ def admin_outbox() -> rx.Component:
                 OutboxState.loaded,
                 rx.cond(
                     OutboxState.mails.length() > 0,
-                    rx.el.ul(rx.foreach(OutboxState.mails, mail_item), style={"padding": "0", "margin": "0", "width": "100%", "display": "grid", "gap": "0.75rem"}),
+                    rx.el.ul(
+                        rx.foreach(OutboxState.mails, mail_item),
+                        style={"padding": "0", "margin": "0", "width": "100%", "display": "grid", "gap": "0.75rem"},
+                    ),
                     rx.text("No mail yet."),
                 ),
                 rx.text("Loading mail…"),

@@ -5,8 +5,8 @@ import reflex as rx
 from microgigs.components.forms import submit_button, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import button_link, inline_error, not_found_card
-from microgigs.components.verification import verification_result
 from microgigs.components.url_object import for_this_url
+from microgigs.components.verification import verification_result
 from microgigs.state.credentials import CertificateState as S
 
 R = S.result
@@ -65,22 +65,22 @@ def certificate() -> rx.Component:
         for_this_url(
             S,
             rx.cond(
-            S.found,
-            rx.vstack(
-                verification_result(R),
-                certificate_card(),
-                rx.flex(
-                    button_link("Download credential (JSON)", S.download_link, variant="soft"),
-                    rx.button("Print certificate", type="button", variant="soft", size="2", on_click=rx.run_script("window.print()")),
-                    spacing="3",
-                    wrap="wrap",
-                    class_name="no-print",
+                S.found,
+                rx.vstack(
+                    verification_result(R),
+                    certificate_card(),
+                    rx.flex(
+                        button_link("Download credential (JSON)", S.download_link, variant="soft"),
+                        rx.button("Print certificate", type="button", variant="soft", size="2", on_click=rx.run_script("window.print()")),
+                        spacing="3",
+                        wrap="wrap",
+                        class_name="no-print",
+                    ),
+                    revoke_form(),
+                    spacing="4",
+                    width="100%",
                 ),
-                revoke_form(),
-                spacing="4",
-                width="100%",
-            ),
-            not_found_card("There is no credential at this address.", "Verify a credential", "/verify"),
+                not_found_card("There is no credential at this address.", "Verify a credential", "/verify"),
             ),
         ),
         heading="Credential",

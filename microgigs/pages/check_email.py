@@ -17,7 +17,9 @@ def check_email() -> rx.Component:
             role="status",
             width="100%",
         ),
-        rx.text(f"The link works for {VERIFY_HOURS} hours and signs you in. No mail after a few minutes? Check your spam folder.", size="2"),
+        rx.text(
+            f"The link works for {VERIFY_HOURS} hours and signs you in. No mail after a few minutes? Check your spam folder.", size="2"
+        ),
         rx.text(
             "Already have an account? ",
             rx.link("Sign in", href="/login", underline="always"),

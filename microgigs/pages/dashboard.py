@@ -16,7 +16,8 @@ from microgigs.components.panels import (
     row_card,
     section,
 )
-from microgigs.state.dashboard import WITHDRAWABLE, DashboardState as S
+from microgigs.state.dashboard import WITHDRAWABLE
+from microgigs.state.dashboard import DashboardState as S
 
 
 def _title_row(title, status) -> rx.Component:
@@ -161,7 +162,9 @@ def review_row(row) -> rx.Component:
             fact("Pay", row.pay),
             fact("Due", row.due_date),
         ),
-        button_link("Review submission", f"/engagements/{row.id}", aria_label="Review submission: " + row.gig_title + " by " + row.student_name),
+        button_link(
+            "Review submission", f"/engagements/{row.id}", aria_label="Review submission: " + row.gig_title + " by " + row.student_name
+        ),
     )
 
 

@@ -59,11 +59,19 @@ def decision_form() -> rx.Component:
 def dispute_page() -> rx.Component:
     thread = rx.foreach(
         V.messages,
-        lambda m: row_card(rx.text(m.author, weight="bold", size="2"), rx.text(m.body, style=PRE_WRAP), rx.text(m.written_at, size="1", color="var(--gray-11)")),
+        lambda m: row_card(
+            rx.text(m.author, weight="bold", size="2"),
+            rx.text(m.body, style=PRE_WRAP),
+            rx.text(m.written_at, size="1", color="var(--gray-11)"),
+        ),
     )
     body = rx.vstack(
         rx.link("Open the engagement workspace", href="/engagements/" + V.engagement_id.to(str)),
-        facts(fact("Status", badge(rx.cond(V.status == "open", "disputed", "completed"))), fact("Pay held", V.pay), fact("Opened by", V.opened_by)),
+        facts(
+            fact("Status", badge(rx.cond(V.status == "open", "disputed", "completed"))),
+            fact("Pay held", V.pay),
+            fact("Opened by", V.opened_by),
+        ),
         section("Statement", rx.text(V.statement, style=PRE_WRAP)),
         rx.cond(
             V.status == "decided",
@@ -112,7 +120,12 @@ def dispute_queue_page() -> rx.Component:
                 rx.cond(
                     S.items.length() > 0,
                     rx.vstack(
-                        rx.foreach(S.items, lambda d: row_card(rx.link(d[1], href="/disputes/" + d[0], weight="bold"), rx.text("Opened by ", d[2], size="2"))),
+                        rx.foreach(
+                            S.items,
+                            lambda d: row_card(
+                                rx.link(d[1], href="/disputes/" + d[0], weight="bold"), rx.text("Opened by ", d[2], size="2")
+                            ),
+                        ),
                         spacing="2",
                         width="100%",
                     ),

@@ -35,7 +35,9 @@ def earnings_body() -> rx.Component:
         payout_account(),
         section(
             "Your engagements",
-            rx.cond(E.rows.length() > 0, rx.vstack(rx.foreach(E.rows, earning_row), spacing="3", width="100%"), empty_note("No paid work yet.")),
+            rx.cond(
+                E.rows.length() > 0, rx.vstack(rx.foreach(E.rows, earning_row), spacing="3", width="100%"), empty_note("No paid work yet.")
+            ),
         ),
         spacing="4",
         width="100%",

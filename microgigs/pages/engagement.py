@@ -4,10 +4,9 @@ import reflex as rx
 
 from microgigs.components.forms import field_error, field_hint, field_id, field_label, form_alert
 from microgigs.components.layout import page_layout
-from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.components.panels import (
-    badge,
     PRE_WRAP,
+    badge,
     demo_payments_badge,
     empty_note,
     fact,
@@ -16,9 +15,11 @@ from microgigs.components.panels import (
     row_card,
     section,
 )
+from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.services.engagements import max_file_bytes, size_text
-from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, UPLOAD_ID, EngagementState as S
+from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, UPLOAD_ID
+from microgigs.state.engagement import EngagementState as S
 
 V = S.view
 
@@ -138,7 +139,9 @@ def _link_field() -> rx.Component:
 def _files_field() -> rx.Component:
     error = S.submit_errors.get("files", "")
     return rx.vstack(
-        rx.text("Files", rx.text(" (optional)", as_="span", weight="regular", color="var(--gray-11)"), as_="div", size="2", weight="medium"),
+        rx.text(
+            "Files", rx.text(" (optional)", as_="span", weight="regular", color="var(--gray-11)"), as_="div", size="2", weight="medium"
+        ),
         field_hint("files", f"{ACCEPTED_TEXT}; up to 10 files, {size_text(max_file_bytes())} each."),
         named_upload(
             rx.flex(
@@ -238,7 +241,11 @@ def review() -> rx.Component:
         rx.text("Review version ", S.latest_version, as_="span"),
         form_alert(S.review_errors.get("form", "")),
         rx.text(
-            "Approving pays ", V.pay, " to ", V.student_name, ".",
+            "Approving pays ",
+            V.pay,
+            " to ",
+            V.student_name,
+            ".",
             rx.cond(V.payment_label != "", rx.text(" (", V.payment_label, ")", as_="span")),
             size="2",
         ),
@@ -333,7 +340,9 @@ def submission_card(sub) -> rx.Component:
         rx.cond(
             sub.decision_comment != "",
             rx.callout.root(
-                rx.callout.text(rx.text("Manager's comment: ", as_="span", weight="bold"), rx.text(sub.decision_comment, as_="span", style=PRE_WRAP)),
+                rx.callout.text(
+                    rx.text("Manager's comment: ", as_="span", weight="bold"), rx.text(sub.decision_comment, as_="span", style=PRE_WRAP)
+                ),
                 color_scheme="orange",
                 high_contrast=True,
                 size="1",
@@ -388,33 +397,36 @@ def messages() -> rx.Component:
             ),
             empty_note("No messages yet."),
         ),
-        rx.cond(V.status != "cancelled", rx.form(
-            rx.vstack(
-                form_alert(S.message_errors.get("form", "")),
-                field_label("Your message", "body"),
-                rx.text_area(
-                    id=field_id("body"),
-                    name="body",
-                    rows="3",
-                    size="2",
-                    resize="vertical",
-                    max_length=2000,
+        rx.cond(
+            V.status != "cancelled",
+            rx.form(
+                rx.vstack(
+                    form_alert(S.message_errors.get("form", "")),
+                    field_label("Your message", "body"),
+                    rx.text_area(
+                        id=field_id("body"),
+                        name="body",
+                        rows="3",
+                        size="2",
+                        resize="vertical",
+                        max_length=2000,
+                        width="100%",
+                        aria_describedby=f"{field_id('body')}-error",
+                        aria_invalid=rx.cond(error != "", "true", "false"),
+                    ),
+                    field_error("body", error),
+                    rx.button("Send message", type="submit", size="2"),
+                    spacing="2",
                     width="100%",
-                    aria_describedby=f"{field_id('body')}-error",
-                    aria_invalid=rx.cond(error != "", "true", "false"),
+                    align="start",
                 ),
-                field_error("body", error),
-                rx.button("Send message", type="submit", size="2"),
-                spacing="2",
+                on_submit=S.post_message,
+                key=S.message_key,
+                no_validate=True,
+                aria_label="Send a message",
                 width="100%",
-                align="start",
             ),
-            on_submit=S.post_message,
-            key=S.message_key,
-            no_validate=True,
-            aria_label="Send a message",
-            width="100%",
-        )),
+        ),
     )
 
 
@@ -444,7 +456,9 @@ def _extension(x) -> rx.Component:
             rx.cond(
                 x.viewer_may_answer,
                 rx.flex(
-                    rx.button("Accept new due date", size="2", on_click=S.answer_extension(x.id, True), color_scheme="green", high_contrast=True),
+                    rx.button(
+                        "Accept new due date", size="2", on_click=S.answer_extension(x.id, True), color_scheme="green", high_contrast=True
+                    ),
                     rx.button("Decline new due date", size="2", variant="outline", on_click=S.answer_extension(x.id, False)),
                     spacing="2",
                     wrap="wrap",
@@ -540,7 +554,11 @@ def cancel_box() -> rx.Component:
                         rx.alert_dialog.description("The student is told at once. This can't be undone.", size="2"),
                         rx.flex(
                             rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray", type="button")),
-                            rx.alert_dialog.action(rx.button("Yes, cancel it", color_scheme="red", high_contrast=True, type="submit", form="cancel-engagement-form")),
+                            rx.alert_dialog.action(
+                                rx.button(
+                                    "Yes, cancel it", color_scheme="red", high_contrast=True, type="submit", form="cancel-engagement-form"
+                                )
+                            ),
                             spacing="3",
                             justify="end",
                             margin_top="1rem",
@@ -579,7 +597,10 @@ def hiring_box() -> rx.Component:
     return section(
         "Try before you hire",
         rx.cond(offered, _callout(rx.text(V.employer, " made an offer on ", V.offer_made_on, ".", as_="span"), "circle-check")),
-        rx.cond(invited, _callout(rx.text(V.employer, " invited ", V.student_name, " to interview on ", V.interview_invited_on, ".", as_="span"))),
+        rx.cond(
+            invited,
+            _callout(rx.text(V.employer, " invited ", V.student_name, " to interview on ", V.interview_invited_on, ".", as_="span")),
+        ),
         rx.cond(
             V.viewer_manages,
             rx.cond(
@@ -592,7 +613,9 @@ def hiring_box() -> rx.Component:
                 ),
                 rx.cond(~offered, rx.button("Record offer made", on_click=S.record_offer, size="2", variant="outline")),
             ),
-            rx.cond(~invited, rx.text("If the employer invites you to interview, you will see it here and in your notifications.", size="2")),
+            rx.cond(
+                ~invited, rx.text("If the employer invites you to interview, you will see it here and in your notifications.", size="2")
+            ),
         ),
     )
 
@@ -662,7 +685,13 @@ def _milestone_status(m) -> rx.Component:
 def _radio(m, value: str, text: str) -> rx.Component:
     control_id = "checkin-" + m.id.to_string() + "-" + value
     return rx.flex(
-        rx.el.input(type="radio", name="done", value=value, id=control_id, default_checked=(m.status == "done") if value == "yes" else (m.status == "not_done")),
+        rx.el.input(
+            type="radio",
+            name="done",
+            value=value,
+            id=control_id,
+            default_checked=(m.status == "done") if value == "yes" else (m.status == "not_done"),
+        ),
         rx.el.label(text, html_for=control_id),
         spacing="2",
         align="center",
@@ -745,7 +774,7 @@ def _add_milestone_form() -> rx.Component:
         rx.vstack(
             form_alert(S.milestone_errors.get("form", "")),
             field_label("Milestone", "milestone_title"),
-            field_hint("milestone_title", "What should be done by then, e.g. \"Data cleaned\"."),
+            field_hint("milestone_title", 'What should be done by then, e.g. "Data cleaned".'),
             rx.input(
                 id=field_id("milestone_title"),
                 name="milestone_title",

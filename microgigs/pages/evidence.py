@@ -19,8 +19,12 @@ def shown() -> rx.Component:
     return section(
         "Approved deliverables",
         rx.text(V.note, size="2", style=PRE_WRAP),
-        rx.cond(V.link != "", fact("Link", rx.link(V.link, href=V.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP))),
-        rx.cond(V.files.length() > 0, rx.el.ul(rx.foreach(V.files, _file), aria_label="Files", style={"margin": "0", "padding_left": "1.25rem"})),
+        rx.cond(
+            V.link != "", fact("Link", rx.link(V.link, href=V.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP))
+        ),
+        rx.cond(
+            V.files.length() > 0, rx.el.ul(rx.foreach(V.files, _file), aria_label="Files", style={"margin": "0", "padding_left": "1.25rem"})
+        ),
     )
 
 
@@ -44,7 +48,9 @@ def body() -> rx.Component:
 
 def evidence_page() -> rx.Component:
     return page_layout(
-        for_this_url(S, rx.cond(S.found, body(), not_found_card("There is no evidence at this address.", "Verify a credential", "/verify"))),
+        for_this_url(
+            S, rx.cond(S.found, body(), not_found_card("There is no evidence at this address.", "Verify a credential", "/verify"))
+        ),
         heading=text_for_this_url(S, rx.cond(S.found, "Evidence: " + V.title, "Evidence"), "Evidence"),
     )
 

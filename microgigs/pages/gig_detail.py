@@ -130,10 +130,18 @@ def apply_section() -> rx.Component:
         rx.heading("Apply", as_="h2", size="5"),
         rx.cond(
             S.applied,
-            success_note(rx.text("Applied — see your ", rx.link("dashboard", href="/dashboard", underline="always", high_contrast=True), " for its status.")),
+            success_note(
+                rx.text(
+                    "Applied — see your ",
+                    rx.link("dashboard", href="/dashboard", underline="always", high_contrast=True),
+                    " for its status.",
+                )
+            ),
             rx.cond(
                 S.viewer_manages,
-                rx.text("You manage this gig: see who applied on ", rx.link("its applicants page", href=S.manage_href, underline="always"), "."),
+                rx.text(
+                    "You manage this gig: see who applied on ", rx.link("its applicants page", href=S.manage_href, underline="always"), "."
+                ),
                 rx.cond(
                     ~S.taking_applications,
                     closed,
@@ -196,7 +204,9 @@ def gig_body() -> rx.Component:
         ),
         gig_content(),
         rx.heading("This employer's track record", as_="h2", size="5"),
-        rx.el.ul(rx.foreach(S.employer_record, lambda line: rx.el.li(rx.text(line, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}),
+        rx.el.ul(
+            rx.foreach(S.employer_record, lambda line: rx.el.li(rx.text(line, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}
+        ),
         rx.separator(size="4"),
         apply_section(),
         spacing="4",

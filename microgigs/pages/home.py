@@ -9,7 +9,6 @@ from microgigs.components.layout import page_layout
 from microgigs.services.gigs import CATEGORIES
 from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
 
-
 # Native <select>s: the phone's own picker, and cheap to draw. A Radix select mounts every one
 # of its items even while closed (the employer list can hold hundreds), which made the board
 # slower to appear on a first visit.
@@ -212,7 +211,9 @@ def results() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.text("No open gigs match your search.", weight="medium"),
-                    rx.text("Try fewer words or filters, or check back soon: employers post new gigs every week.", size="2", color_scheme="gray"),
+                    rx.text(
+                        "Try fewer words or filters, or check back soon: employers post new gigs every week.", size="2", color_scheme="gray"
+                    ),
                     spacing="1",
                 ),
                 width="100%",

@@ -50,7 +50,17 @@ def csv_link(name: str) -> rx.Component:
 def chart(name: str, graph: rx.Component | None) -> rx.Component:
     return section(
         TITLES[name],
-        *([rx.el.figure(graph, aria_label=f"Chart: {TITLES[name]} (the same figures are in the table below)", style={"margin": "0", "width": "100%"})] if graph is not None else []),
+        *(
+            [
+                rx.el.figure(
+                    graph,
+                    aria_label=f"Chart: {TITLES[name]} (the same figures are in the table below)",
+                    style={"margin": "0", "width": "100%"},
+                )
+            ]
+            if graph is not None
+            else []
+        ),
         data_table(name),
         csv_link(name),
     )
@@ -143,7 +153,10 @@ def dashboard() -> rx.Component:
         chart("applications_per_gig", bars(S.per_gig, "gig", ("applications", "#3e63dd"))),
         chart("skills_asked_vs_held", bars(S.skills, "skill", ("gigs_asking", "#3e63dd"), ("students_with", "#30a46c"))),
         chart("paid_to_students", bars(S.paid, "week", ("dollars", "#30a46c"))),
-        chart("conversion_by_employer", bars(S.conversion, "employer", ("finished", "#3e63dd"), ("interviews", "#e54d2e"), ("offers", "#30a46c"))),
+        chart(
+            "conversion_by_employer",
+            bars(S.conversion, "employer", ("finished", "#3e63dd"), ("interviews", "#e54d2e"), ("offers", "#30a46c")),
+        ),
         *[chart(name, None) for name in TABLES if name.startswith("participation_by_")],
         rx.text("Groups of fewer than 5 students are not shown, so no one can be picked out.", size="2", color="var(--gray-11)"),
         spacing="5",

@@ -13,7 +13,13 @@ def sign_in_first() -> rx.Component:
     """The invited address has an account: accepting happens signed in as it."""
     return rx.vstack(
         rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), ".", as_="p", size="2"),
-        rx.text("Sign in as ", rx.text(S.invited_email, as_="span", weight="bold"), " to accept. Nothing changes until you do.", as_="p", size="2"),
+        rx.text(
+            "Sign in as ",
+            rx.text(S.invited_email, as_="span", weight="bold"),
+            " to accept. Nothing changes until you do.",
+            as_="p",
+            size="2",
+        ),
         link_button("Sign in to accept", S.sign_in_href, size="3", width="100%"),
         spacing="4",
         width="100%",
@@ -24,13 +30,37 @@ def join_form() -> rx.Component:
     return post_form(
         rx.vstack(
             form_alert(S.error),
-            rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), " as ", S.invited_email, ".", as_="p", size="2"),
+            rx.text(
+                "You are invited to manage gigs for ",
+                rx.text(S.organization, as_="span", weight="bold"),
+                " as ",
+                S.invited_email,
+                ".",
+                as_="p",
+                size="2",
+            ),
             rx.cond(
                 S.signed_in,
                 rx.fragment(),
                 rx.vstack(
-                    text_input("Your name", "display_name", auto_complete="name", required=True, max_length=100, default_value=S.display_name, error=S.error_display_name),
-                    text_input("Choose a password", "password", type="password", auto_complete="new-password", required=True, hint="At least 10 characters.", error=S.error_password),
+                    text_input(
+                        "Your name",
+                        "display_name",
+                        auto_complete="name",
+                        required=True,
+                        max_length=100,
+                        default_value=S.display_name,
+                        error=S.error_display_name,
+                    ),
+                    text_input(
+                        "Choose a password",
+                        "password",
+                        type="password",
+                        auto_complete="new-password",
+                        required=True,
+                        hint="At least 10 characters.",
+                        error=S.error_password,
+                    ),
                     spacing="3",
                     width="100%",
                 ),

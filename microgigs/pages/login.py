@@ -7,6 +7,7 @@ from microgigs.components.layout import page_layout
 from microgigs.components.panels import notice
 from microgigs.state.auth_forms import LoginState
 
+
 def login_form() -> rx.Component:
     return post_form(
         rx.vstack(
@@ -71,7 +72,13 @@ def login() -> rx.Component:
                 rx.cond(
                     LoginState.signed_in,
                     rx.callout(
-                        rx.text("You are signed in as ", rx.text(LoginState.user_name, as_="span", weight="bold"), ". ", rx.link("Go to your dashboard", href="/dashboard", underline="always"), "."),
+                        rx.text(
+                            "You are signed in as ",
+                            rx.text(LoginState.user_name, as_="span", weight="bold"),
+                            ". ",
+                            rx.link("Go to your dashboard", href="/dashboard", underline="always"),
+                            ".",
+                        ),
                         icon="info",
                         width="100%",
                     ),

@@ -4,8 +4,8 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import (
-    badge,
     PRE_WRAP,
+    badge,
     button_link,
     empty_note,
     fact,
@@ -16,7 +16,8 @@ from microgigs.components.panels import (
     row_card,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
-from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ManageGigState as S
+from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND
+from microgigs.state.manage_gig import ManageGigState as S
 
 OPEN = (("submitted", True), ("shortlisted", True))
 

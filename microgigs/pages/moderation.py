@@ -38,20 +38,52 @@ def queue_item(item) -> rx.Component:
                 rx.heading(rx.link(item.title, href="/gigs/" + item.gig_id.to(str)), as_="h2", size="4"),
                 rx.flex(
                     rx.text(item.employer, size="2", weight="medium"),
-                    rx.cond(item.trusted, rx.badge("Trusted employer", color_scheme="green", high_contrast=True), rx.badge("Not trusted", color_scheme="gray")),
+                    rx.cond(
+                        item.trusted,
+                        rx.badge("Trusted employer", color_scheme="green", high_contrast=True),
+                        rx.badge("Not trusted", color_scheme="gray"),
+                    ),
                     spacing="2",
                     wrap="wrap",
                 ),
                 rx.text(item.summary, size="2"),
-                rx.text(item.pay, " for about ", item.estimated_hours, " hours · apply by ", item.application_deadline, " · due ", item.due_date, size="2"),
+                rx.text(
+                    item.pay,
+                    " for about ",
+                    item.estimated_hours,
+                    " hours · apply by ",
+                    item.application_deadline,
+                    " · due ",
+                    item.due_date,
+                    size="2",
+                ),
                 rx.heading("Rule checks", as_="h3", size="3"),
                 rx.el.ul(rx.foreach(item.checks, check_row), style={"padding": "0", "margin": "0"}),
                 rx.flex(
-                    rx.button("Approve", aria_label="Approve " + item.title, on_click=M.approve(item.gig_id), color_scheme="green", high_contrast=True, type="button"),
+                    rx.button(
+                        "Approve",
+                        aria_label="Approve " + item.title,
+                        on_click=M.approve(item.gig_id),
+                        color_scheme="green",
+                        high_contrast=True,
+                        type="button",
+                    ),
                     rx.cond(
                         item.trusted,
-                        rx.button("Stop trusting employer", aria_label="Stop trusting " + item.employer, variant="soft", type="button", on_click=M.set_trusted(item.organization_id, False)),
-                        rx.button("Trust employer", aria_label="Trust " + item.employer, variant="soft", type="button", on_click=M.set_trusted(item.organization_id, True)),
+                        rx.button(
+                            "Stop trusting employer",
+                            aria_label="Stop trusting " + item.employer,
+                            variant="soft",
+                            type="button",
+                            on_click=M.set_trusted(item.organization_id, False),
+                        ),
+                        rx.button(
+                            "Trust employer",
+                            aria_label="Trust " + item.employer,
+                            variant="soft",
+                            type="button",
+                            on_click=M.set_trusted(item.organization_id, True),
+                        ),
                     ),
                     spacing="3",
                     wrap="wrap",
@@ -60,7 +92,9 @@ def queue_item(item) -> rx.Component:
                     rx.vstack(
                         rx.el.input(type="hidden", name="gig_id", value=item.gig_id.to(str)),
                         rx.text(rx.el.label("Reason for rejecting ", item.title, html_for=reason_id), as_="div", size="2", weight="medium"),
-                        rx.text_area(id=reason_id, name="reason", rows="2", width="100%", aria_describedby=reason_id + "-error", max_length=500),
+                        rx.text_area(
+                            id=reason_id, name="reason", rows="2", width="100%", aria_describedby=reason_id + "-error", max_length=500
+                        ),
                         rx.text(reason_error, id=reason_id + "-error", as_="p", size="2", color_scheme="red", weight="medium"),
                         rx.button("Reject", aria_label="Reject " + item.title, color_scheme="red", variant="soft", type="submit"),
                         spacing="1",
@@ -113,7 +147,17 @@ def queue_page() -> rx.Component:
 def term_row(term) -> rx.Component:
     return rx.table.row(
         rx.table.cell(term.term),
-        rx.table.cell(rx.button("Remove", aria_label="Remove " + term.term, variant="soft", color_scheme="red", size="1", type="button", on_click=T.remove_term(term.id))),
+        rx.table.cell(
+            rx.button(
+                "Remove",
+                aria_label="Remove " + term.term,
+                variant="soft",
+                color_scheme="red",
+                size="1",
+                type="button",
+                on_click=T.remove_term(term.id),
+            )
+        ),
     )
 
 
@@ -124,13 +168,25 @@ def terms_page() -> rx.Component:
             rx.cond(
                 T.allowed,
                 rx.vstack(
-                    rx.text("Gigs that use any of these words or phrases (whole words, any case) are refused when posted or edited, and flagged in the review queue.", size="2", color_scheme="gray"),
+                    rx.text(
+                        "Gigs that use any of these words or phrases (whole words, any case) are refused when posted or edited, and flagged in the review queue.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
                     rx.cond(T.notice != "", success_note(T.notice)),
                     rx.form(
                         rx.flex(
                             rx.box(
                                 field_label("Word or phrase", "term"),
-                                rx.input(id="field-term", name="term", size="3", width="100%", max_length=60, aria_describedby=error_id("term"), aria_invalid=rx.cond(T.term_error != "", "true", "false")),
+                                rx.input(
+                                    id="field-term",
+                                    name="term",
+                                    size="3",
+                                    width="100%",
+                                    max_length=60,
+                                    aria_describedby=error_id("term"),
+                                    aria_invalid=rx.cond(T.term_error != "", "true", "false"),
+                                ),
                                 field_error("term", T.term_error),
                                 flex="1 1 14rem",
                             ),

@@ -20,7 +20,15 @@ def member_row(member) -> rx.Component:
                 S.is_owner & (member.role != "owner"),
                 rx.form(
                     rx.el.input(type="hidden", name="user_id", value=key),
-                    rx.button("Remove", type="submit", variant="soft", color_scheme="red", high_contrast=True, size="1", aria_label=rx.Var.create("Remove ") + member.name),
+                    rx.button(
+                        "Remove",
+                        type="submit",
+                        variant="soft",
+                        color_scheme="red",
+                        high_contrast=True,
+                        size="1",
+                        aria_label=rx.Var.create("Remove ") + member.name,
+                    ),
                     on_submit=S.remove,
                 ),
             ),
@@ -36,7 +44,15 @@ def member_row(member) -> rx.Component:
 def invite_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            text_input("Email address of the new manager", "email", type="email", required=True, max_length=254, auto_complete="off", error=S.error_email),
+            text_input(
+                "Email address of the new manager",
+                "email",
+                type="email",
+                required=True,
+                max_length=254,
+                auto_complete="off",
+                error=S.error_email,
+            ),
             rx.button("Send invitation", type="submit", size="3"),
             spacing="3",
             width="100%",
@@ -57,16 +73,34 @@ def organization() -> rx.Component:
                 S.has_team,
                 rx.vstack(
                     notice(S.notice),
-                    rx.flex(rx.text(S.organization_name, size="4", weight="bold"), badge(S.organization_status), spacing="3", align="center", wrap="wrap"),
+                    rx.flex(
+                        rx.text(S.organization_name, size="4", weight="bold"),
+                        badge(S.organization_status),
+                        spacing="3",
+                        align="center",
+                        wrap="wrap",
+                    ),
                     rx.cond(
                         S.organization_status == "pending",
-                        rx.text("The career center is still vetting your organization: you can publish gigs once it is approved.", as_="p", size="2"),
+                        rx.text(
+                            "The career center is still vetting your organization: you can publish gigs once it is approved.",
+                            as_="p",
+                            size="2",
+                        ),
                     ),
                     rx.cond(
                         S.other_teams.length() > 0,
                         rx.text(
                             "You also manage gigs for: ",
-                            rx.foreach(S.other_teams, lambda t: rx.link(t.name, href="/organization?organization=" + t.organization_id.to_string(), underline="always", margin_right="var(--space-2)")),
+                            rx.foreach(
+                                S.other_teams,
+                                lambda t: rx.link(
+                                    t.name,
+                                    href="/organization?organization=" + t.organization_id.to_string(),
+                                    underline="always",
+                                    margin_right="var(--space-2)",
+                                ),
+                            ),
                             as_="p",
                             size="2",
                         ),
@@ -81,7 +115,9 @@ def organization() -> rx.Component:
                                 section(
                                     "Invitations waiting",
                                     rx.el.ul(
-                                        rx.foreach(S.invitations, lambda i: rx.el.li(fact(i.email, rx.text("until ", i.expires_at, as_="span")))),
+                                        rx.foreach(
+                                            S.invitations, lambda i: rx.el.li(fact(i.email, rx.text("until ", i.expires_at, as_="span")))
+                                        ),
                                         style={"margin": "0", "padding_left": "1.25rem"},
                                     ),
                                 ),

@@ -21,7 +21,17 @@ def forgot_password() -> rx.Component:
             rx.text("Enter the email address of your account. We will mail you a link to choose a new password.", as_="p", size="2"),
             post_form(
                 rx.vstack(
-                    text_input("Email address", "email", type="email", auto_complete="email", required=True, max_length=254, spell_check=False, default_value=F.email, error=F.error_email),
+                    text_input(
+                        "Email address",
+                        "email",
+                        type="email",
+                        auto_complete="email",
+                        required=True,
+                        max_length=254,
+                        spell_check=False,
+                        default_value=F.email,
+                        error=F.error_email,
+                    ),
                     submit_button("Send me a link", width="100%"),
                     spacing="4",
                     width="100%",

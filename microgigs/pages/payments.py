@@ -25,7 +25,12 @@ def payment_row(row) -> rx.Component:
             ),
             rx.cond(
                 row.has_receipt,
-                button_link("Receipt", "/payments/receipt/" + row.engagement_id.to_string(), aria_label="Receipt for " + row.gig_title + " (" + row.student + ")", variant="soft"),
+                button_link(
+                    "Receipt",
+                    "/payments/receipt/" + row.engagement_id.to_string(),
+                    aria_label="Receipt for " + row.gig_title + " (" + row.student + ")",
+                    variant="soft",
+                ),
             ),
             spacing="2",
             wrap="wrap",

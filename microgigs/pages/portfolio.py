@@ -52,12 +52,16 @@ def share_box() -> rx.Component:
                 rx.text("Your portfolio is public.", size="2"),
                 rx.text("Your portfolio is private: visitors to this link see “not found” until you show it publicly.", size="2"),
             ),
-            rx.el.label("Your portfolio's address", html_for="portfolio-share-url", style={"font_size": "var(--font-size-2)", "font_weight": "500"}),
+            rx.el.label(
+                "Your portfolio's address", html_for="portfolio-share-url", style={"font_size": "var(--font-size-2)", "font_weight": "500"}
+            ),
             rx.input(id="portfolio-share-url", value=S.share_url, read_only=True, width="100%", size="3"),
             rx.flex(
                 # Written by the page itself: a clipboard write sent back by the server would be
                 # a string for the browser to eval, which the Content-Security-Policy refuses.
-                rx.button("Copy share link", type="button", on_click=[rx.set_clipboard(S.share_url), S.copy_share_link], variant="soft", size="2"),
+                rx.button(
+                    "Copy share link", type="button", on_click=[rx.set_clipboard(S.share_url), S.copy_share_link], variant="soft", size="2"
+                ),
                 rx.cond(S.is_public, rx.link("Open my public portfolio", href="/p/" + S.handle, size="2")),
                 spacing="3",
                 align="center",
@@ -78,13 +82,21 @@ def work_row(item) -> rx.Component:
                 rx.cond(
                     shown,
                     "shown publicly",
-                    rx.cond(item.employer_allows, "private: you have not chosen to show them", "private: the employer has not allowed showing them"),
+                    rx.cond(
+                        item.employer_allows,
+                        "private: you have not chosen to show them",
+                        "private: the employer has not allowed showing them",
+                    ),
                 ),
             ),
         ),
         rx.flex(
             rx.link("Verify credential", href=item.credential_url, as_child=False, aria_label="Verify credential: " + item.title),
-            rx.link("Choose in the workspace", href="/engagements/" + item.engagement_id.to_string(), aria_label="Choose what to show in the workspace: " + item.title),
+            rx.link(
+                "Choose in the workspace",
+                href="/engagements/" + item.engagement_id.to_string(),
+                aria_label="Choose what to show in the workspace: " + item.title,
+            ),
             spacing="4",
             wrap="wrap",
         ),

@@ -22,7 +22,8 @@ from microgigs.components.panels import not_found_card
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS, format_money
 from microgigs.settings import get_settings
-from microgigs.state.post_gig import ERRORS_ANCHOR, PostGigState as S
+from microgigs.state.post_gig import ERRORS_ANCHOR
+from microgigs.state.post_gig import PostGigState as S
 
 LOCATION_MODE_OPTIONS = list(LOCATION_MODE_NAMES.items())
 SKILLS_LEGEND_ID = "skills-legend"
@@ -72,7 +73,15 @@ def skills_field() -> rx.Component:
             rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
         ),
         field_error("skills", _err("skills")),
-        style={"border": "none", "padding": "0", "margin": "0", "min_width": "0", "display": "flex", "flex_direction": "column", "gap": "var(--space-1)"},
+        style={
+            "border": "none",
+            "padding": "0",
+            "margin": "0",
+            "min_width": "0",
+            "display": "flex",
+            "flex_direction": "column",
+            "gap": "var(--space-1)",
+        },
         width="100%",
     )
 
@@ -82,12 +91,48 @@ def gig_form() -> rx.Component:
         rx.vstack(
             _section(
                 "The work",
-                text_input("Title", "title", default_value=_val("title"), error=_err("title"), hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.", max_length=120),
-                text_input("One-line summary", "summary", default_value=_val("summary"), error=_err("summary"), hint="Shown on the board under the title.", max_length=300),
-                textarea_input("Scope of the work", "scope", default_value=_val("scope"), error=_err("scope"), hint="What is in and out of scope, what you provide, how you will work together.", rows="8"),
-                textarea_input("Deliverables", "deliverables", default_value=_val("deliverables"), optional=True, error=_err("deliverables"), hint="What the student hands in (files, links, a demo).", rows="4"),
+                text_input(
+                    "Title",
+                    "title",
+                    default_value=_val("title"),
+                    error=_err("title"),
+                    hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.",
+                    max_length=120,
+                ),
+                text_input(
+                    "One-line summary",
+                    "summary",
+                    default_value=_val("summary"),
+                    error=_err("summary"),
+                    hint="Shown on the board under the title.",
+                    max_length=300,
+                ),
+                textarea_input(
+                    "Scope of the work",
+                    "scope",
+                    default_value=_val("scope"),
+                    error=_err("scope"),
+                    hint="What is in and out of scope, what you provide, how you will work together.",
+                    rows="8",
+                ),
+                textarea_input(
+                    "Deliverables",
+                    "deliverables",
+                    default_value=_val("deliverables"),
+                    optional=True,
+                    error=_err("deliverables"),
+                    hint="What the student hands in (files, links, a demo).",
+                    rows="4",
+                ),
                 _grid(
-                    select_input("Category", "category", list(CATEGORIES), error=_err("category"), placeholder="Choose a category", default_value=_val("category")),
+                    select_input(
+                        "Category",
+                        "category",
+                        list(CATEGORIES),
+                        error=_err("category"),
+                        placeholder="Choose a category",
+                        default_value=_val("category"),
+                    ),
                     # Only a manager of several approved employers chooses which one posts it.
                     rx.cond(
                         S.choose_organization,
@@ -108,18 +153,64 @@ def gig_form() -> rx.Component:
             _section(
                 "Where and when",
                 _grid(
-                    select_input("Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value=_val("location_mode")),
-                    text_input("Place", "location", default_value=_val("location"), optional=True, error=_err("location"), hint="Needed for on-site and hybrid gigs.", max_length=120),
-                    date_input("Application deadline", "application_deadline", default_value=_val("application_deadline"), error=_err("application_deadline"), hint="Applications close at the end of this day.", on_change=S.check_live("application_deadline")),
-                    number_input("Estimated hours", "estimated_hours", default_value=_val("estimated_hours"), error=_err("estimated_hours"), hint="Total, between 1 and 400.", max_length=6, on_blur=S.check_live("estimated_hours")),
-                    date_input("Start date", "start_date", default_value=_val("start_date"), optional=True, error=_err("start_date"), hint="When the student may begin."),
-                    date_input("Due date", "due_date", default_value=_val("due_date"), error=_err("due_date"), hint="When the work must be handed in.", on_change=S.check_live("due_date")),
+                    select_input(
+                        "Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value=_val("location_mode")
+                    ),
+                    text_input(
+                        "Place",
+                        "location",
+                        default_value=_val("location"),
+                        optional=True,
+                        error=_err("location"),
+                        hint="Needed for on-site and hybrid gigs.",
+                        max_length=120,
+                    ),
+                    date_input(
+                        "Application deadline",
+                        "application_deadline",
+                        default_value=_val("application_deadline"),
+                        error=_err("application_deadline"),
+                        hint="Applications close at the end of this day.",
+                        on_change=S.check_live("application_deadline"),
+                    ),
+                    number_input(
+                        "Estimated hours",
+                        "estimated_hours",
+                        default_value=_val("estimated_hours"),
+                        error=_err("estimated_hours"),
+                        hint="Total, between 1 and 400.",
+                        max_length=6,
+                        on_blur=S.check_live("estimated_hours"),
+                    ),
+                    date_input(
+                        "Start date",
+                        "start_date",
+                        default_value=_val("start_date"),
+                        optional=True,
+                        error=_err("start_date"),
+                        hint="When the student may begin.",
+                    ),
+                    date_input(
+                        "Due date",
+                        "due_date",
+                        default_value=_val("due_date"),
+                        error=_err("due_date"),
+                        hint="When the work must be handed in.",
+                        on_change=S.check_live("due_date"),
+                    ),
                 ),
             ),
             _section(
                 "Students and pay",
                 _grid(
-                    number_input("Students needed", "slots", error=_err("slots"), default_value=_val("slots"), hint="Each student does the whole gig.", max_length=3),
+                    number_input(
+                        "Students needed",
+                        "slots",
+                        error=_err("slots"),
+                        default_value=_val("slots"),
+                        hint="Each student does the whole gig.",
+                        max_length=3,
+                    ),
                     text_input(
                         "Pay per student (US dollars)",
                         "pay",
@@ -186,7 +277,11 @@ def submitted() -> rx.Component:
             S.submitted_status == "draft",
             success_note(rx.text("Saved as a draft: “", S.submitted_title, "”. It is not sent for review until you submit it.")),
             success_note(
-                rx.text("Submitted for review: “", S.submitted_title, "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.")
+                rx.text(
+                    "Submitted for review: “",
+                    S.submitted_title,
+                    "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.",
+                )
             ),
         ),
         rx.flex(
@@ -210,7 +305,10 @@ def intro() -> rx.Component:
         S.editing_id > 0,
         rx.text("Change what you need, then preview it or post it. Students see it only once it is published.", color_scheme="gray"),
         rx.vstack(
-            rx.text("A gig is a short, paid project with a clear result. Students see it on the board once it is published.", color_scheme="gray"),
+            rx.text(
+                "A gig is a short, paid project with a clear result. Students see it on the board once it is published.",
+                color_scheme="gray",
+            ),
             rx.cond(
                 S.template_title != "",
                 success_note(rx.text("Started from “", S.template_title, "”: choose new dates, check the rest, then preview or post it.")),
@@ -246,7 +344,12 @@ def post_gig_page() -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.text("Only employer managers can post gigs."),
-                        rx.text("Employers: ", rx.link("create an employer account", href="/signup?role=manager", underline="always"), " and the career center will review it.", size="2"),
+                        rx.text(
+                            "Employers: ",
+                            rx.link("create an employer account", href="/signup?role=manager", underline="always"),
+                            " and the career center will review it.",
+                            size="2",
+                        ),
                         spacing="2",
                     ),
                     width="100%",

@@ -22,12 +22,18 @@ def actions() -> rx.Component:
         form_alert(S.post_error),
         rx.cond(
             S.post_problems.length() > 0,
-            rx.el.ul(rx.foreach(S.post_problems, lambda p: rx.el.li(rx.text(p, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}),
+            rx.el.ul(
+                rx.foreach(S.post_problems, lambda p: rx.el.li(rx.text(p, size="2"))), style={"margin": "0", "padding_left": "1.25rem"}
+            ),
         ),
         rx.cond(
             S.posted_status == "in_review",
             success_note(
-                rx.text("Submitted for review: “", S.card.title, "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.")
+                rx.text(
+                    "Submitted for review: “",
+                    S.card.title,
+                    "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.",
+                )
             ),
         ),
         rx.flex(

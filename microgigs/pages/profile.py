@@ -8,7 +8,8 @@ from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, notice, section
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.profiles import MAX_PHOTO_BYTES
-from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS, ProfileState as S
+from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS
+from microgigs.state.profile import ProfileState as S
 
 E = S.field_errors
 SKILLS_LEGEND_ID = "profile-skills-legend"
@@ -17,7 +18,16 @@ SKILLS_LEGEND_ID = "profile-skills-legend"
 def photo_section() -> rx.Component:
     return section(
         "Photo",
-        rx.cond(S.has_photo, rx.image(src=S.photo_src, alt="Your current photo", width="96px", height="96px", style={"object_fit": "cover", "border_radius": "50%"})),
+        rx.cond(
+            S.has_photo,
+            rx.image(
+                src=S.photo_src,
+                alt="Your current photo",
+                width="96px",
+                height="96px",
+                style={"object_fit": "cover", "border_radius": "50%"},
+            ),
+        ),
         rx.form(
             rx.vstack(
                 field_hint("photo", "PNG, JPEG or WebP, at most 2 MB."),
@@ -69,7 +79,15 @@ def skills_field() -> rx.Component:
             width="100%",
         ),
         field_error("skills", E["skills"]),
-        style={"border": "none", "padding": "0", "margin": "0", "min_width": "0", "display": "flex", "flex_direction": "column", "gap": "var(--space-1)"},
+        style={
+            "border": "none",
+            "padding": "0",
+            "margin": "0",
+            "min_width": "0",
+            "display": "flex",
+            "flex_direction": "column",
+            "gap": "var(--space-1)",
+        },
         width="100%",
     )
 
@@ -78,15 +96,45 @@ def student_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             skills_field(),
-            textarea_input("Interests", "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]),
-            text_input("Hours available per week", "hours_per_week", input_mode="numeric", default_value=S.hours_per_week, error=E["hours_per_week"]),
-            long_select_input("Time zone", "timezone", TIMEZONE_GROUPS, hint="Where you are, so times are shown in your own hours.", default_value=S.timezone, error=E["timezone"]),
-            textarea_input("Links", "links", optional=True, rows="3", hint="One web address per line (portfolio, GitHub, LinkedIn).", default_value=S.links, error=E["links"]),
+            textarea_input(
+                "Interests", "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]
+            ),
+            text_input(
+                "Hours available per week",
+                "hours_per_week",
+                input_mode="numeric",
+                default_value=S.hours_per_week,
+                error=E["hours_per_week"],
+            ),
+            long_select_input(
+                "Time zone",
+                "timezone",
+                TIMEZONE_GROUPS,
+                hint="Where you are, so times are shown in your own hours.",
+                default_value=S.timezone,
+                error=E["timezone"],
+            ),
+            textarea_input(
+                "Links",
+                "links",
+                optional=True,
+                rows="3",
+                hint="One web address per line (portfolio, GitHub, LinkedIn).",
+                default_value=S.links,
+                error=E["links"],
+            ),
             rx.heading("School details", as_="h3", size="3"),
             rx.text("Hidden from employers while they review applicants blind.", as_="p", size="2"),
             text_input("School", "school", optional=True, max_length=160, default_value=S.school, error=E["school"]),
             text_input("Major", "major", optional=True, max_length=120, default_value=S.major, error=E["major"]),
-            text_input("Graduation year", "graduation_year", optional=True, input_mode="numeric", default_value=S.graduation_year, error=E["graduation_year"]),
+            text_input(
+                "Graduation year",
+                "graduation_year",
+                optional=True,
+                input_mode="numeric",
+                default_value=S.graduation_year,
+                error=E["graduation_year"],
+            ),
             rx.button("Save profile", type="submit", size="3"),
             spacing="4",
             width="100%",

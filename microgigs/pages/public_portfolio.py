@@ -28,7 +28,16 @@ def deliverables(item) -> rx.Component:
             rx.text(item.deliverable_note, size="2", style=PRE_WRAP),
             rx.cond(
                 item.deliverable_link != "",
-                fact("Link", rx.link(item.deliverable_link, href=item.deliverable_link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
+                fact(
+                    "Link",
+                    rx.link(
+                        item.deliverable_link,
+                        href=item.deliverable_link,
+                        is_external=True,
+                        rel="noopener noreferrer nofollow",
+                        style=PRE_WRAP,
+                    ),
+                ),
             ),
             rx.cond(item.files.length() > 0, rx.el.ul(rx.foreach(item.files, _file), style={"margin": "0", "padding_left": "1.25rem"})),
             width="100%",
@@ -58,7 +67,9 @@ def gig_card(item) -> rx.Component:
 
 
 def endorsement(e) -> rx.Component:
-    return rx.el.li(rx.badge(e.skill, " × ", e.count.to_string(), variant="soft", high_contrast=True, size="2"), style={"list_style": "none"})
+    return rx.el.li(
+        rx.badge(e.skill, " × ", e.count.to_string(), variant="soft", high_contrast=True, size="2"), style={"list_style": "none"}
+    )
 
 
 def body() -> rx.Component:

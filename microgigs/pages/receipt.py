@@ -11,7 +11,10 @@ R = S.receipt
 
 
 def receipt_line(line) -> rx.Component:
-    return rx.el.tr(rx.el.th(line.label, scope="row", style={"text_align": "left", "font_weight": "normal"}), rx.el.td(line.amount, style={"text_align": "right"}))
+    return rx.el.tr(
+        rx.el.th(line.label, scope="row", style={"text_align": "left", "font_weight": "normal"}),
+        rx.el.td(line.amount, style={"text_align": "right"}),
+    )
 
 
 def receipt_card() -> rx.Component:
@@ -28,7 +31,10 @@ def receipt_card() -> rx.Component:
                 rx.el.caption("What was paid", style={"text_align": "left", "font_weight": "bold"}),
                 rx.el.tbody(
                     rx.foreach(R.lines, receipt_line),
-                    rx.el.tr(rx.el.th("Total", scope="row", style={"text_align": "left"}), rx.el.td(rx.el.strong(R.total), style={"text_align": "right"})),
+                    rx.el.tr(
+                        rx.el.th("Total", scope="row", style={"text_align": "left"}),
+                        rx.el.td(rx.el.strong(R.total), style={"text_align": "right"}),
+                    ),
                     rx.foreach(R.refunds, receipt_line),
                 ),
                 style={"width": "100%", "border_collapse": "collapse"},

@@ -10,7 +10,14 @@ from microgigs.state.saved import SavedState as S
 def saved_item(card) -> rx.Component:
     return rx.el.div(
         gig_card(card),
-        rx.button("Remove", aria_label="Remove " + card.title + " from saved gigs", variant="soft", size="1", type="button", on_click=S.unsave(card.id)),
+        rx.button(
+            "Remove",
+            aria_label="Remove " + card.title + " from saved gigs",
+            variant="soft",
+            size="1",
+            type="button",
+            on_click=S.unsave(card.id),
+        ),
         class_name="board-card",
     )
 
@@ -26,7 +33,10 @@ def saved_page() -> rx.Component:
                     rx.cond(
                         S.cards.length() > 0,
                         rx.vstack(rx.foreach(S.cards, saved_item), spacing="3", width="100%"),
-                        rx.card(rx.vstack(rx.text("You have not saved any gigs yet."), rx.link("Browse open gigs", href="/"), spacing="2"), width="100%"),
+                        rx.card(
+                            rx.vstack(rx.text("You have not saved any gigs yet."), rx.link("Browse open gigs", href="/"), spacing="2"),
+                            width="100%",
+                        ),
                     ),
                     spacing="3",
                     width="100%",

@@ -22,14 +22,44 @@ def filters() -> rx.Component:
             rx.box(select_input("Kind of event", "kind", KIND_OPTIONS, default_value=S.kind, error=E["kind"]), flex="1 1 14rem"),
             rx.box(
                 text_input(
-                    "Whose data (their email)", "subject_email", optional=True, type="email", hint="Everything done to or seen of this person's account.",
-                    default_value=S.subject_email, error=E["subject_email"],
+                    "Whose data (their email)",
+                    "subject_email",
+                    optional=True,
+                    type="email",
+                    hint="Everything done to or seen of this person's account.",
+                    default_value=S.subject_email,
+                    error=E["subject_email"],
                 ),
                 flex="1 1 14rem",
             ),
-            rx.box(text_input("Actor's email", "actor_email", optional=True, type="email", hint="Who did it or looked.", default_value=S.actor_email, error=E["actor_email"]), flex="1 1 14rem"),
-            rx.box(text_input("Subject type", "subject_type", optional=True, hint="user, gig, application, engagement, organization, report", default_value=S.subject_type), flex="1 1 12rem"),
-            rx.box(text_input("Subject number", "subject_id", optional=True, input_mode="numeric", default_value=S.subject_id, error=E["subject_id"]), flex="1 1 8rem"),
+            rx.box(
+                text_input(
+                    "Actor's email",
+                    "actor_email",
+                    optional=True,
+                    type="email",
+                    hint="Who did it or looked.",
+                    default_value=S.actor_email,
+                    error=E["actor_email"],
+                ),
+                flex="1 1 14rem",
+            ),
+            rx.box(
+                text_input(
+                    "Subject type",
+                    "subject_type",
+                    optional=True,
+                    hint="user, gig, application, engagement, organization, report",
+                    default_value=S.subject_type,
+                ),
+                flex="1 1 12rem",
+            ),
+            rx.box(
+                text_input(
+                    "Subject number", "subject_id", optional=True, input_mode="numeric", default_value=S.subject_id, error=E["subject_id"]
+                ),
+                flex="1 1 8rem",
+            ),
             spacing="3",
             wrap="wrap",
             width="100%",
@@ -45,7 +75,13 @@ def filters() -> rx.Component:
 
 def event_row(row) -> rx.Component:
     return row_card(
-        rx.flex(rx.text(row.action, weight="bold"), rx.text(row.subject, size="2", style=PRE_WRAP), rx.text(row.at, size="2", color="var(--gray-11)"), spacing="3", wrap="wrap"),
+        rx.flex(
+            rx.text(row.action, weight="bold"),
+            rx.text(row.subject, size="2", style=PRE_WRAP),
+            rx.text(row.at, size="2", color="var(--gray-11)"),
+            spacing="3",
+            wrap="wrap",
+        ),
         rx.text("By ", row.actor, size="2", style=PRE_WRAP),
         rx.cond(row.subject_href != "", rx.link("Open this student's profile", href=row.subject_href, size="2", underline="always")),
         rx.cond(row.detail != "", rx.text(row.detail, size="1", style=PRE_WRAP, color="var(--gray-11)")),

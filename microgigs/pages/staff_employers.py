@@ -5,7 +5,8 @@ import reflex as rx
 from microgigs.components.forms import select_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import badge, empty_note, fact, facts, inline_error, loading_note, not_found_card, notice, row_card
-from microgigs.state.staff import FILTERS, StaffEmployersState as S
+from microgigs.state.staff import FILTERS
+from microgigs.state.staff import StaffEmployersState as S
 
 NOT_STAFF = "Only career-center staff can vet employers."
 
@@ -15,9 +16,22 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
     return rx.form(
         rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
         rx.vstack(
-            rx.el.label(f"Reason to {action} ", row.name, " (the employer reads it)", html_for=field, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
+            rx.el.label(
+                f"Reason to {action} ",
+                row.name,
+                " (the employer reads it)",
+                html_for=field,
+                class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
+            ),
             rx.text_area(id=field, name="reason", rows="2", width="100%", max_length=500, required=True),
-            rx.button(label, type="submit", color_scheme=color, variant="soft", high_contrast=True, aria_label=rx.Var.create(f"{label} ") + row.name),
+            rx.button(
+                label,
+                type="submit",
+                color_scheme=color,
+                variant="soft",
+                high_contrast=True,
+                aria_label=rx.Var.create(f"{label} ") + row.name,
+            ),
             spacing="1",
             width="100%",
             align="start",
@@ -65,7 +79,12 @@ def employer_row(row) -> rx.Component:
         ),
         rx.cond(
             row.contact_unconfirmed,
-            rx.text("The contact has not confirmed their email address yet: it cannot be approved until they do.", as_="p", size="2", weight="medium"),
+            rx.text(
+                "The contact has not confirmed their email address yet: it cannot be approved until they do.",
+                as_="p",
+                size="2",
+                weight="medium",
+            ),
         ),
         rx.cond(row.status_reason != "", fact("Reason given", row.status_reason)),
         inline_error(S.row_errors.get(key, "")),
@@ -88,11 +107,21 @@ def staff_employers() -> rx.Component:
                 rx.vstack(
                     notice(S.notice),
                     rx.box(
-                        select_input("Show employers", "status_filter", [(f, f.capitalize()) for f in FILTERS], value=S.status_filter, on_change=S.set_status_filter),
+                        select_input(
+                            "Show employers",
+                            "status_filter",
+                            [(f, f.capitalize()) for f in FILTERS],
+                            value=S.status_filter,
+                            on_change=S.set_status_filter,
+                        ),
                         max_width="16rem",
                         width="100%",
                     ),
-                    rx.cond(S.rows.length() > 0, rx.vstack(rx.foreach(S.rows, employer_row), spacing="3", width="100%"), empty_note("No employers here.")),
+                    rx.cond(
+                        S.rows.length() > 0,
+                        rx.vstack(rx.foreach(S.rows, employer_row), spacing="3", width="100%"),
+                        empty_note("No employers here."),
+                    ),
                     spacing="4",
                     width="100%",
                 ),

@@ -65,7 +65,9 @@ def reconciliation() -> rx.Component:
                     rx.box(
                         rx.el.table(
                             rx.el.caption("Differences between our ledger and the gateway", style={"text_align": "left"}),
-                            rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col", style=CELL) for h in ("Engagement", "What", "Our ledger", "Gateway")])),
+                            rx.el.thead(
+                                rx.el.tr(*[rx.el.th(h, scope="col", style=CELL) for h in ("Engagement", "What", "Our ledger", "Gateway")])
+                            ),
                             rx.el.tbody(rx.foreach(REC.differences, difference_row)),
                             style={"width": "100%", "border_collapse": "collapse"},
                         ),

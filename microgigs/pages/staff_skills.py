@@ -34,7 +34,15 @@ def skill_row(skill) -> rx.Component:
             rx.text("used ", skill.used_by.to_string(), " times", size="2"),
             rx.form(
                 rx.el.input(type="hidden", name="skill_id", value=key),
-                rx.button("Remove", type="submit", variant="soft", color_scheme="red", high_contrast=True, size="1", aria_label=rx.Var.create("Remove ") + skill.name),
+                rx.button(
+                    "Remove",
+                    type="submit",
+                    variant="soft",
+                    color_scheme="red",
+                    high_contrast=True,
+                    size="1",
+                    aria_label=rx.Var.create("Remove ") + skill.name,
+                ),
                 on_submit=S.remove_skill,
             ),
             spacing="3",
@@ -57,7 +65,11 @@ def staff_skills() -> rx.Component:
                     section("Add a skill", add_form()),
                     section(
                         "All skills",
-                        rx.cond(S.skills.length() > 0, rx.vstack(rx.foreach(S.skills, skill_row), spacing="2", width="100%"), empty_note("No skills yet.")),
+                        rx.cond(
+                            S.skills.length() > 0,
+                            rx.vstack(rx.foreach(S.skills, skill_row), spacing="2", width="100%"),
+                            empty_note("No skills yet."),
+                        ),
                     ),
                     spacing="5",
                     width="100%",

@@ -23,7 +23,9 @@ def profile_card() -> rx.Component:
             "Skills and interests",
             rx.cond(
                 student.skills.length() > 0,
-                rx.flex(rx.foreach(student.skills, lambda skill: rx.badge(skill, variant="soft", high_contrast=True)), spacing="2", wrap="wrap"),
+                rx.flex(
+                    rx.foreach(student.skills, lambda skill: rx.badge(skill, variant="soft", high_contrast=True)), spacing="2", wrap="wrap"
+                ),
                 rx.text("No skills chosen yet.", as_="p", size="2"),
             ),
             rx.cond(student.interests != "", rx.text(student.interests, as_="p", size="2", style=PRE_WRAP)),
@@ -32,7 +34,10 @@ def profile_card() -> rx.Component:
             "Links",
             rx.cond(
                 student.links.length() > 0,
-                rx.el.ul(rx.foreach(student.links, lambda link: rx.el.li(rx.text(link, size="2", style=PRE_WRAP))), style={"margin": "0", "padding_left": "1.25rem"}),
+                rx.el.ul(
+                    rx.foreach(student.links, lambda link: rx.el.li(rx.text(link, size="2", style=PRE_WRAP))),
+                    style={"margin": "0", "padding_left": "1.25rem"},
+                ),
                 rx.text("No links.", as_="p", size="2"),
             ),
         ),

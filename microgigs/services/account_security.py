@@ -171,7 +171,6 @@ def _send_sign_up_attempt_note(session: Session, email: str) -> None:
     audit.record(session, None, "user.sign_up_attempt_for_existing", "user", existing.id)
 
 
-
 def send_verification(session: Session, user: User) -> None:
     """Mail a one-time link that proves this person reads this address."""
     if user.email_verified or user.deleted_at is not None:
@@ -262,7 +261,10 @@ def change_password(session: Session, actor: User | None, current: str, new: str
         session,
         actor.email,
         "Your MicroGigs password was changed",
-        [f"Hello {actor.display_name},", "Your password was just changed and your other devices were signed out. If this was not you, reset your password now."],
+        [
+            f"Hello {actor.display_name},",
+            "Your password was just changed and your other devices were signed out. If this was not you, reset your password now.",
+        ],
         public_link("/forgot-password"),
         "Reset my password",
     )
@@ -281,7 +283,10 @@ def request_password_reset(session: Session, email: str) -> str:
             session,
             user.email,
             "Choose a new MicroGigs password",
-            [f"Hello {user.display_name},", f"Someone asked to reset your password. The link works once, for {RESET_MINUTES} minutes. If it was not you, ignore this mail."],
+            [
+                f"Hello {user.display_name},",
+                f"Someone asked to reset your password. The link works once, for {RESET_MINUTES} minutes. If it was not you, ignore this mail.",
+            ],
             token_link("/reset-password"),
             "Choose a new password",
             token=token,

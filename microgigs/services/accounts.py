@@ -36,10 +36,30 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 _COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password123", "1234567890", "123456789", "12345678",
-        "qwertyuiop", "iloveyou", "letmein123", "passw0rd", "welcome123", "qwerty123",
-        "abc1234567", "football", "baseball", "dragon1234", "monkey1234", "sunshine",
-        "princess", "trustno1", "superman", "1q2w3e4r5t", "password12", "qwerty1234",
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "123456789",
+        "12345678",
+        "qwertyuiop",
+        "iloveyou",
+        "letmein123",
+        "passw0rd",
+        "welcome123",
+        "qwerty123",
+        "abc1234567",
+        "football",
+        "baseball",
+        "dragon1234",
+        "monkey1234",
+        "sunshine",
+        "princess",
+        "trustno1",
+        "superman",
+        "1q2w3e4r5t",
+        "password12",
+        "qwerty1234",
     }
 )
 SIGN_IN_FAILED = "That email and password do not match an account."

@@ -49,9 +49,7 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
         raise DomainError("This gig is no longer taking applications.")
     if gig.application_deadline < (today or date.today()):
         raise DomainError("The application deadline for this gig has passed.")
-    if session.exec(
-        select(Application.id).where(Application.gig_id == gig.id, Application.student_id == actor.id)
-    ).first() is not None:
+    if session.exec(select(Application.id).where(Application.gig_id == gig.id, Application.student_id == actor.id)).first() is not None:
         raise DomainError("You have already applied to this gig.")
 
     errors: dict[str, str] = {}
@@ -87,9 +85,7 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
         raise DomainError("You have already applied to this gig.") from None
     for question in questions:
         session.add(
-            ApplicationAnswer(
-                application_id=application.id, question_id=question.id, answer=clean_text(data.answers.get(question.id, ""))
-            )
+            ApplicationAnswer(application_id=application.id, question_id=question.id, answer=clean_text(data.answers.get(question.id, "")))
         )
     audit.record(session, actor, "application.submitted", "application", application.id, gig_id=gig.id)
     for manager_id in policy.manager_ids(session, gig.organization_id):
@@ -154,7 +150,14 @@ def decline(session: Session, actor: User, application_id: int, feedback: str = 
     if len(feedback) > 200:
         raise DomainError("Keep feedback to one line (200 characters).", "feedback")
     _decide(session, actor, application, "declined", feedback)
-    notifications.notify(session, application.student_id, "application.declined", f"Decision on {gig.title}: not selected this time", "/dashboard", email=True)
+    notifications.notify(
+        session,
+        application.student_id,
+        "application.declined",
+        f"Decision on {gig.title}: not selected this time",
+        "/dashboard",
+        email=True,
+    )
     return application
 
 
@@ -168,9 +171,7 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
         raise DomainError("This gig is not open, so nobody more can be accepted.")
     # One conditional UPDATE: two managers clicking at once cannot both take the last slot.
     taken = session.exec(
-        update(Gig)
-        .where(Gig.id == gig.id, Gig.status == "open", Gig.filled_slots < Gig.slots)
-        .values(filled_slots=Gig.filled_slots + 1)
+        update(Gig).where(Gig.id == gig.id, Gig.status == "open", Gig.filled_slots < Gig.slots).values(filled_slots=Gig.filled_slots + 1)
     )
     if taken.rowcount != 1:
         raise DomainError("All slots of this gig are already taken.")
@@ -195,7 +196,14 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
     payments.start_funding(session, engagement)
     if engagement.status == "active":
         audit.record(session, None, "engagement.active", "engagement", engagement.id)
-    notifications.notify(session, application.student_id, "application.accepted", f"You are accepted for {gig.title}", f"/engagements/{engagement.id}", email=True)
+    notifications.notify(
+        session,
+        application.student_id,
+        "application.accepted",
+        f"You are accepted for {gig.title}",
+        f"/engagements/{engagement.id}",
+        email=True,
+    )
     if gig.filled_slots >= gig.slots:
         gigs.move_gig(session, actor, gig, "filled")
         close_remaining_applications(session, gig, "All places on this gig are taken.")
@@ -205,12 +213,12 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
 
 def close_remaining_applications(session: Session, gig: Gig, reason: str) -> int:
     """Give every applicant still waiting a decision (the gig filled, closed or expired)."""
-    waiting = session.exec(
-        select(Application).where(Application.gig_id == gig.id, Application.status.in_(OPEN_STATUSES))
-    ).all()
+    waiting = session.exec(select(Application).where(Application.gig_id == gig.id, Application.status.in_(OPEN_STATUSES))).all()
     for application in waiting:
         _decide(session, None, application, "declined", reason)
-        notifications.notify(session, application.student_id, "application.declined", f"Decision on {gig.title}: {reason}", "/dashboard", email=True)
+        notifications.notify(
+            session, application.student_id, "application.declined", f"Decision on {gig.title}: {reason}", "/dashboard", email=True
+        )
     return len(waiting)
 
 

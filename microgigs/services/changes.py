@@ -82,7 +82,7 @@ def _after_commit(session: Session) -> None:
     for listener in list(_listeners):
         try:
             listener(topics)
-        except Exception:  # noqa: BLE001  (a listener must never break a commit)
+        except Exception:
             import logging
 
             logging.getLogger("microgigs.changes").exception("change listener failed")

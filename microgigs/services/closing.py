@@ -25,9 +25,7 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
     reason = clean_text(reason)[:500]
     gigs.move_gig(session, actor, gig, "cancelled", reason=reason)
     applications.close_remaining_applications(session, gig, "The employer cancelled this gig.")
-    for engagement in session.exec(
-        select(Engagement).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))
-    ).all():
+    for engagement in session.exec(select(Engagement).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))).all():
         cancel_engagement(session, actor, engagement, reason)
     session.flush()
     return gig
@@ -59,17 +57,24 @@ def close_past_deadline(session: Session, now: datetime) -> int:
 
 def cancel_engagement(session: Session, actor: User, engagement: Engagement, reason: str) -> None:
     """Stop one engagement and settle its money (refund, or kill fee once work has started)."""
-    work_started = (
-        session.exec(select(Submission.id).where(Submission.engagement_id == engagement.id)).first() is not None
-    )
+    work_started = session.exec(select(Submission.id).where(Submission.engagement_id == engagement.id)).first() is not None
     payments.settle_cancellation(session, engagement, work_started=work_started)
     old = engagement.status
     engagement.status = "cancelled"
     engagement.cancelled_at = utcnow()
     session.add(engagement)
-    audit.record(session, actor, "engagement.cancelled", "engagement", engagement.id, previous=old, reason=reason, work_started=work_started)
+    audit.record(
+        session, actor, "engagement.cancelled", "engagement", engagement.id, previous=old, reason=reason, work_started=work_started
+    )
     gig = session.get(Gig, engagement.gig_id)
-    notifications.notify(session, engagement.student_id, "engagement.cancelled", f"The employer cancelled {gig.title}", f"/engagements/{engagement.id}", email=True)
+    notifications.notify(
+        session,
+        engagement.student_id,
+        "engagement.cancelled",
+        f"The employer cancelled {gig.title}",
+        f"/engagements/{engagement.id}",
+        email=True,
+    )
 
 
 def cancel_one_engagement(session: Session, actor: User, engagement_id: int, reason: str = "") -> Engagement:
@@ -81,7 +86,6 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
     """
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or not policy.may_view_engagement(session, actor, engagement):
-
         raise NotFound("That engagement")
     gig = session.get(Gig, engagement.gig_id)
     policy.require(
@@ -89,7 +93,6 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
         "Only the gig's managers or career-center staff can cancel this engagement.",
     )
     if engagement.status not in UNFINISHED:
-
         raise DomainError(
             {
                 "approved": "This work is already approved; it can't be cancelled.",
@@ -99,7 +102,6 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
         )
     reason = clean_text(reason)
     if len(reason) > 500:
-
         raise DomainError("Use at most 500 characters.", "reason")
     cancel_engagement(session, actor, engagement, reason)
     session.flush()

@@ -214,7 +214,7 @@ def _token_from(text: str) -> str:
     proof = data.get("proof") if isinstance(data.get("proof"), dict) else {}
     candidate = data.get("jwt") or proof.get("jwt")
     if not isinstance(candidate, str) or not candidate.strip():
-        raise _Unreadable("that JSON has no \"jwt\" field holding the signed credential")
+        raise _Unreadable('that JSON has no "jwt" field holding the signed credential')
     return candidate.strip()
 
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from microgigs.models import (
-    EngagementPayment,
-    EngagementMessage,
-    ExtensionRequest,
-    Milestone,
     Application,
     ApplicationAnswer,
     Engagement,
+    EngagementMessage,
+    EngagementPayment,
+    ExtensionRequest,
     Gig,
+    Milestone,
     Organization,
     ScreeningQuestion,
     Skill,
@@ -261,9 +261,7 @@ def student_dashboard(session: Session, actor: User) -> StudentDashboard:
         .where(Application.student_id == actor.id)
         .order_by(Application.created_at.desc())
     ).all()
-    engagements = session.exec(
-        select(Engagement).where(Engagement.student_id == actor.id).order_by(Engagement.created_at.desc())
-    ).all()
+    engagements = session.exec(select(Engagement).where(Engagement.student_id == actor.id).order_by(Engagement.created_at.desc())).all()
     return StudentDashboard(
         applications=[
             ApplicationRow(
@@ -327,20 +325,19 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
     gig = session.get(Gig, gig_id)
     if gig is None or not policy.manages_gig(session, actor, gig):
         raise NotFound("That gig")
-    applications = session.exec(
-        select(Application).where(Application.gig_id == gig.id).order_by(Application.anonymous_number)
-    ).all()
+    applications = session.exec(select(Application).where(Application.gig_id == gig.id).order_by(Application.anonymous_number)).all()
     questions = {q.id: q.text for q in session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id))}
-    engagement_ids = dict(
-        session.exec(select(Engagement.application_id, Engagement.id).where(Engagement.gig_id == gig.id)).all()
-    )
+    engagement_ids = dict(session.exec(select(Engagement.application_id, Engagement.id).where(Engagement.gig_id == gig.id)).all())
     views = []
     for a in applications:
         student = session.get(User, a.student_id)
         profile = session.get(StudentProfile, a.student_id) or StudentProfile(user_id=a.student_id)
         skills = list(
             session.exec(
-                select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == a.student_id).order_by(Skill.name)
+                select(Skill.name)
+                .join(StudentSkill, StudentSkill.skill_id == Skill.id)
+                .where(StudentSkill.user_id == a.student_id)
+                .order_by(Skill.name)
             )
         )
         answers = [
@@ -371,7 +368,10 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
             session,
             actor,
             "applicant",
-            [("user", a.student_id, {"application_id": a.id, "gig_id": gig.id, "revealed": v.revealed}) for a, v in zip(applications, views)],
+            [
+                ("user", a.student_id, {"application_id": a.id, "gig_id": gig.id, "revealed": v.revealed})
+                for a, v in zip(applications, views, strict=True)
+            ],
         )
     return GigApplicants(
         gig_id=gig.id,
@@ -457,9 +457,7 @@ def _milestones(session: Session, engagement: Engagement) -> list[MilestoneView]
     from datetime import date
 
     today = date.today()
-    rows = session.exec(
-        select(Milestone).where(Milestone.engagement_id == engagement.id).order_by(Milestone.due_date, Milestone.id)
-    ).all()
+    rows = session.exec(select(Milestone).where(Milestone.engagement_id == engagement.id).order_by(Milestone.due_date, Milestone.id)).all()
     return [
         MilestoneView(
             id=m.id,
@@ -490,7 +488,8 @@ def _extensions(session: Session, actor: User, engagement: Engagement, manages: 
             reason=r.reason,
             status=r.status,
             asked_at=r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-            viewer_may_answer=r.status == "pending" and ((r.requested_by_student and manages) or (not r.requested_by_student and is_student)),
+            viewer_may_answer=r.status == "pending"
+            and ((r.requested_by_student and manages) or (not r.requested_by_student and is_student)),
         )
         for r in rows
     ]

@@ -45,7 +45,9 @@ def open_dispute(session: Session, actor: User, engagement_id: int, statement: s
     audit.record(session, actor, "engagement.disputed", "engagement", engagement.id, dispute_id=dispute.id)
     for user_id in _parties(session, engagement):
         if user_id != actor.id:
-            notifications.notify(session, user_id, "dispute.opened", "A dispute was opened on your engagement", f"/disputes/{dispute.id}", email=True)
+            notifications.notify(
+                session, user_id, "dispute.opened", "A dispute was opened on your engagement", f"/disputes/{dispute.id}", email=True
+            )
     return dispute
 
 
@@ -58,7 +60,7 @@ def _dispute_for(session: Session, actor: User | None, dispute_id: int) -> tuple
 
 
 def post_message(session: Session, actor: User, dispute_id: int, body: str) -> DisputeMessage:
-    dispute, engagement = _dispute_for(session, actor, dispute_id)
+    dispute, _ = _dispute_for(session, actor, dispute_id)
     if dispute.status != "open":
         raise DomainError("This dispute is decided; the thread is closed.")
     body = clean_text(body)
@@ -83,7 +85,10 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
         raise DomainError("Choose pay in full, pay part, or refund.", "outcome")
     share = {"pay_full": engagement.pay_cents, "refund": 0}.get(outcome, student_share_cents)
     if outcome == "pay_part" and not 0 < share < engagement.pay_cents:
-        raise DomainError(f"A part payment is more than nothing and less than the full {gigs.format_money(engagement.pay_cents, engagement.currency)}.", "student_share")
+        raise DomainError(
+            f"A part payment is more than nothing and less than the full {gigs.format_money(engagement.pay_cents, engagement.currency)}.",
+            "student_share",
+        )
     note = clean_text(note)
     if len(note) > 1000:
         raise DomainError("Use at most 1,000 characters.", "note")
@@ -104,7 +109,9 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     session.add(dispute)
     audit.record(session, actor, "dispute.decided", "dispute", dispute.id, outcome=outcome, student_share_cents=share)
     for user_id in _parties(session, engagement):
-        notifications.notify(session, user_id, "dispute.decided", "The career center decided the dispute", f"/disputes/{dispute.id}", email=True)
+        notifications.notify(
+            session, user_id, "dispute.decided", "The career center decided the dispute", f"/disputes/{dispute.id}", email=True
+        )
     return dispute
 
 
@@ -151,7 +158,9 @@ def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
         student_share=gigs.format_money(dispute.student_share_cents, engagement.currency),
         decision_note=dispute.decision_note,
         pay=gigs.format_money(engagement.pay_cents, engagement.currency),
-        messages=[MessageView(author=name(m.author_id), body=m.body, written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC")) for m in messages],
+        messages=[
+            MessageView(author=name(m.author_id), body=m.body, written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC")) for m in messages
+        ],
         viewer_is_staff=policy.is_staff(actor),
     )
 

@@ -63,9 +63,7 @@ def _move(session: Session, actor: User | None, engagement: Engagement, status: 
 
 
 def latest_version(session: Session, engagement_id: int) -> int:
-    return session.exec(
-        select(func.coalesce(func.max(Submission.version), 0)).where(Submission.engagement_id == engagement_id)
-    ).one()
+    return session.exec(select(func.coalesce(func.max(Submission.version), 0)).where(Submission.engagement_id == engagement_id)).one()
 
 
 def submit_deliverable(
@@ -142,7 +140,12 @@ def submit_deliverable(
         gigs.move_gig(session, None, gig, "in_progress")
     for manager_id in policy.manager_ids(session, gig.organization_id):
         notifications.notify(
-            session, manager_id, "submission.new", f"New submission (v{submission.version}) for {gig.title}", f"/engagements/{engagement.id}", email=True
+            session,
+            manager_id,
+            "submission.new",
+            f"New submission (v{submission.version}) for {gig.title}",
+            f"/engagements/{engagement.id}",
+            email=True,
         )
     session.flush()
     return submission
@@ -188,9 +191,23 @@ def approve(
     with timings.phase("approve.notify"):
         if paid:
             audit.record(session, None, "engagement.paid", "engagement", engagement.id)
-            notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved and paid: {gig.title}", f"/engagements/{engagement.id}", email=True)
+            notifications.notify(
+                session,
+                engagement.student_id,
+                "engagement.paid",
+                f"Approved and paid: {gig.title}",
+                f"/engagements/{engagement.id}",
+                email=True,
+            )
         else:  # the payout waits (payout account, or the gateway); payments tells the student what to do
-            notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved: {gig.title}; the payout is on its way", "/earnings", email=True)
+            notifications.notify(
+                session,
+                engagement.student_id,
+                "engagement.approved",
+                f"Approved: {gig.title}; the payout is on its way",
+                "/earnings",
+                email=True,
+            )
     if credential_now:
         with timings.phase("approve.credential"):
             credentials.issue_for_engagement(session, engagement)
@@ -220,16 +237,21 @@ def request_changes(session: Session, actor: User, engagement_id: int, comment: 
     if len(comment) > 5000:
         raise DomainError("Use at most 5,000 characters.", "comment")
     if engagement.revision_rounds_used >= engagement.max_revision_rounds:
-        raise DomainError(
-            f"All {engagement.max_revision_rounds} revision rounds are used; approve this version or agree a new scope."
-        )
+        raise DomainError(f"All {engagement.max_revision_rounds} revision rounds are used; approve this version or agree a new scope.")
     submission.decision = "changes_requested"
     submission.decision_comment = comment
     submission.decided_at = utcnow()
     session.add(submission)
     engagement.revision_rounds_used += 1
     _move(session, actor, engagement, "changes_requested")
-    notifications.notify(session, engagement.student_id, "submission.changes_requested", f"Changes requested on {gig.title}", f"/engagements/{engagement.id}", email=True)
+    notifications.notify(
+        session,
+        engagement.student_id,
+        "submission.changes_requested",
+        f"Changes requested on {gig.title}",
+        f"/engagements/{engagement.id}",
+        email=True,
+    )
     session.flush()
     return engagement
 
@@ -279,7 +301,9 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
     others = set(policy.manager_ids(session, gig.organization_id)) | {engagement.student_id}
     others.discard(actor.id)
     for user_id in sorted(others):
-        notifications.notify(session, user_id, "engagement.message", f"New message from {actor.display_name} on {gig.title}", f"/engagements/{engagement.id}")
+        notifications.notify(
+            session, user_id, "engagement.message", f"New message from {actor.display_name} on {gig.title}", f"/engagements/{engagement.id}"
+        )
     session.flush()
     return message
 
@@ -317,11 +341,22 @@ def auto_approve_silent(session: Session, now) -> int:
         link = f"/engagements/{engagement.id}"
         if payments.pay_out(session, engagement):
             audit.record(session, None, "engagement.paid", "engagement", engagement.id)
-            notifications.notify(session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True)
+            notifications.notify(
+                session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True
+            )
         else:
-            notifications.notify(session, engagement.student_id, "engagement.approved", f"Approved automatically: {gig.title}; the payout is on its way", "/earnings", email=True)
+            notifications.notify(
+                session,
+                engagement.student_id,
+                "engagement.approved",
+                f"Approved automatically: {gig.title}; the payout is on its way",
+                "/earnings",
+                email=True,
+            )
         for manager_id in policy.manager_ids(session, gig.organization_id):
-            notifications.notify(session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True)
+            notifications.notify(
+                session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True
+            )
         _complete_gig_if_done(session, gig)
     session.flush()
     return len(waiting)
@@ -333,7 +368,7 @@ MAX_EXTENSION_DAYS = 90
 
 
 def _side(session: Session, actor: User, engagement: Engagement) -> str:
-    """"student" or "employer": who the actor is in this engagement (staff only watch)."""
+    """ "student" or "employer": who the actor is in this engagement (staff only watch)."""
     if actor.id == engagement.student_id:
         return "student"
     gig = session.get(Gig, engagement.gig_id)
@@ -345,7 +380,6 @@ def _side(session: Session, actor: User, engagement: Engagement) -> str:
 def request_extension(session: Session, actor: User, engagement_id: int, new_due_date, reason: str = "") -> ExtensionRequest:
     """Either side asks to move the due date; the other side answers."""
     from datetime import date, timedelta
-
 
     engagement = get_engagement(session, actor, engagement_id)
     side = _side(session, actor, engagement)
@@ -385,7 +419,12 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
     others = policy.manager_ids(session, gig.organization_id) if side == "student" else [engagement.student_id]
     for user_id in others:
         notifications.notify(
-            session, user_id, "extension.requested", f"New due date proposed for {gig.title}: {new_due_date.isoformat()}", f"/engagements/{engagement.id}", email=True
+            session,
+            user_id,
+            "extension.requested",
+            f"New due date proposed for {gig.title}: {new_due_date.isoformat()}",
+            f"/engagements/{engagement.id}",
+            email=True,
         )
     session.flush()
     return request
@@ -416,7 +455,12 @@ def answer_extension(session: Session, actor: User, engagement_id: int, request_
     gig = session.get(Gig, engagement.gig_id)
     verdict = "accepted" if accept else "declined"
     notifications.notify(
-        session, request.requested_by_id, f"extension.{verdict}", f"Due date change {verdict} for {gig.title}", f"/engagements/{engagement.id}", email=True
+        session,
+        request.requested_by_id,
+        f"extension.{verdict}",
+        f"Due date change {verdict} for {gig.title}",
+        f"/engagements/{engagement.id}",
+        email=True,
     )
     session.flush()
     return request

@@ -85,7 +85,11 @@ def set_employer_permission(session: Session, actor: User, engagement_id: int, a
     if allow:
         employer = session.get(Organization, gig.organization_id).name
         notifications.notify(
-            session, engagement.student_id, "evidence.allowed", f"{employer} allows you to show your work on {gig.title} publicly", "/portfolio"
+            session,
+            engagement.student_id,
+            "evidence.allowed",
+            f"{employer} allows you to show your work on {gig.title} publicly",
+            "/portfolio",
         )
     return sharing_of(session, engagement.id)
 

@@ -461,14 +461,28 @@ def cards_by_ids(session: Session, gig_ids: list[int]) -> list[GigCard]:
     """Cards for these gigs, in the order given: two queries, only the columns a card shows."""
     if not gig_ids:
         return []
-    rows = session.connection().execute(
-        select(
-            Gig.id, Gig.title, Gig.summary, Gig.category, Gig.pay_cents, Gig.currency, Gig.estimated_hours,
-            Gig.location_mode, Gig.due_date, Gig.application_deadline, Gig.status, Organization.name.label("employer"),
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                Gig.id,
+                Gig.title,
+                Gig.summary,
+                Gig.category,
+                Gig.pay_cents,
+                Gig.currency,
+                Gig.estimated_hours,
+                Gig.location_mode,
+                Gig.due_date,
+                Gig.application_deadline,
+                Gig.status,
+                Organization.name.label("employer"),
+            )
+            .join(Organization, Organization.id == Gig.organization_id)
+            .where(Gig.id.in_(gig_ids))
         )
-        .join(Organization, Organization.id == Gig.organization_id)
-        .where(Gig.id.in_(gig_ids))
-    ).all()
+        .all()
+    )
     by_id = {row.id: (row, row.employer) for row in rows}
     return cards_for(session, [by_id[i] for i in gig_ids if i in by_id])
 
@@ -480,9 +494,7 @@ def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:
     if gig.status not in ("open", "filled", "in_progress", "completed") and not (viewer_manages or policy.is_staff(viewer)):
         raise NotFound("That gig")
     org = session.get(Organization, gig.organization_id)
-    questions = session.exec(
-        select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)
-    ).all()
+    questions = session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)).all()
     return GigDetail(
         card=cards_for(session, [(gig, org.name)])[0],
         scope=neutralize_markup(gig.scope),
@@ -671,7 +683,5 @@ def employer_choices(session: Session) -> list[tuple[int, str]]:
     has_open_gig = select(Gig.id).where(Gig.organization_id == Organization.id, Gig.status == "open").exists()
     return [
         (oid, name)
-        for oid, name in session.exec(
-            select(Organization.id, Organization.name).where(has_open_gig).order_by(Organization.name)
-        )
+        for oid, name in session.exec(select(Organization.id, Organization.name).where(has_open_gig).order_by(Organization.name))
     ]

@@ -31,7 +31,14 @@ def invite_to_interview(session: Session, actor: User, engagement_id: int) -> En
     session.add(engagement)
     audit.record(session, actor, "hiring.interview_invited", "engagement", engagement.id)
     employer = session.get(Organization, gig.organization_id).name
-    notifications.notify(session, engagement.student_id, "hiring.interview", f"{employer} invites you to interview", f"/engagements/{engagement.id}", email=True)
+    notifications.notify(
+        session,
+        engagement.student_id,
+        "hiring.interview",
+        f"{employer} invites you to interview",
+        f"/engagements/{engagement.id}",
+        email=True,
+    )
     return engagement
 
 
@@ -45,7 +52,9 @@ def record_offer(session: Session, actor: User, engagement_id: int) -> Engagemen
     session.add(engagement)
     audit.record(session, actor, "hiring.offer_made", "engagement", engagement.id)
     employer = session.get(Organization, gig.organization_id).name
-    notifications.notify(session, engagement.student_id, "hiring.offer", f"{employer} made you an offer", f"/engagements/{engagement.id}", email=True)
+    notifications.notify(
+        session, engagement.student_id, "hiring.offer", f"{employer} made you an offer", f"/engagements/{engagement.id}", email=True
+    )
     return engagement
 
 

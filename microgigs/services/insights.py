@@ -7,7 +7,7 @@ students smaller than SMALL_GROUP is suppressed so no one can be singled out.
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 
 from sqlmodel import Session, func, select
@@ -136,7 +136,13 @@ def skills_table(session: Session, filters: InsightFilters, limit: int = 10) -> 
         )
     )
     have = Counter(
-        dict(session.exec(select(Skill.name, func.count(StudentSkill.user_id)).join(StudentSkill, StudentSkill.skill_id == Skill.id).group_by(Skill.name)).all())
+        dict(
+            session.exec(
+                select(Skill.name, func.count(StudentSkill.user_id))
+                .join(StudentSkill, StudentSkill.skill_id == Skill.id)
+                .group_by(Skill.name)
+            ).all()
+        )
     )
     names = sorted(set(asked) | set(have), key=lambda n: (-asked[n], -have[n], n))[:limit]
     return Table("skills_asked_vs_held", ["skill", "gigs_asking", "students_with"], [[n, asked[n], have[n]] for n in names])

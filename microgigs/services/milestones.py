@@ -74,7 +74,11 @@ def add_milestone(
     session.flush()
     audit.record(session, actor, "milestone.added", "engagement", engagement.id, milestone_id=milestone.id, title=title, due_date=due_date)
     notifications.notify(
-        session, engagement.student_id, "milestone.added", f"New milestone on {gig.title}: {title} (by {due_date.isoformat()})", f"/engagements/{engagement.id}"
+        session,
+        engagement.student_id,
+        "milestone.added",
+        f"New milestone on {gig.title}: {title} (by {due_date.isoformat()})",
+        f"/engagements/{engagement.id}",
     )
     session.flush()
     return milestone
@@ -107,12 +111,25 @@ def check_in(session: Session, actor: User, engagement_id: int, milestone_id: in
     milestone.checked_in_at = utcnow()
     session.add(milestone)
     audit.record(
-        session, actor, "milestone.checked_in", "engagement", engagement.id, milestone_id=milestone.id, previous=old, status=milestone.status
+        session,
+        actor,
+        "milestone.checked_in",
+        "engagement",
+        engagement.id,
+        milestone_id=milestone.id,
+        previous=old,
+        status=milestone.status,
     )
     gig = session.get(Gig, engagement.gig_id)
     verdict = "done" if done else "not done yet"
     for manager_id in policy.manager_ids(session, gig.organization_id):
-        notifications.notify(session, manager_id, "milestone.checked_in", f"Check-in on {gig.title}: {milestone.title} — {verdict}", f"/engagements/{engagement.id}")
+        notifications.notify(
+            session,
+            manager_id,
+            "milestone.checked_in",
+            f"Check-in on {gig.title}: {milestone.title} — {verdict}",
+            f"/engagements/{engagement.id}",
+        )
     session.flush()
     return milestone
 
@@ -120,9 +137,7 @@ def check_in(session: Session, actor: User, engagement_id: int, milestone_id: in
 def milestones_of(session: Session, actor: User, engagement_id: int) -> list[Milestone]:
     """Every milestone of an engagement the actor may see, soonest first."""
     engagement = get_engagement(session, actor, engagement_id)
-    return list(
-        session.exec(select(Milestone).where(Milestone.engagement_id == engagement.id).order_by(Milestone.due_date, Milestone.id))
-    )
+    return list(session.exec(select(Milestone).where(Milestone.engagement_id == engagement.id).order_by(Milestone.due_date, Milestone.id)))
 
 
 def _milestone_of(session: Session, engagement: Engagement, milestone_id: int) -> Milestone:

@@ -114,7 +114,9 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
     other = {k: v for k, v in errors.items() if k not in terms}
     return [
-        check("Fair pay", ("pay_cents",), f"At or above {gigs.format_money(gigs.get_settings().pay_floor_cents_per_hour)} an hour.", errors),
+        check(
+            "Fair pay", ("pay_cents",), f"At or above {gigs.format_money(gigs.get_settings().pay_floor_cents_per_hour)} an hour.", errors
+        ),
         check("Dates", ("due_date", "application_deadline", "start_date"), "Deadline before the due date; due date in the future.", errors),
         check("Prohibited content", tuple(terms), "No prohibited terms.", terms),
         check(
@@ -179,9 +181,7 @@ def reject(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
     from microgigs.services import gigs  # here, not at the top: gigs imports this module
 
     gig = gigs.reject_gig(session, actor, gig_id, reason)
-    _tell_managers(
-        session, gig, "gig.rejected", f"Your gig “{gig.title}” was not approved. Reason: {gig.status_reason}", email=True
-    )
+    _tell_managers(session, gig, "gig.rejected", f"Your gig “{gig.title}” was not approved. Reason: {gig.status_reason}", email=True)
     session.flush()
     return gig
 

@@ -159,7 +159,10 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
     policy.require(policy.is_student(actor), "Only students have earnings.")
     rows, pending, paid, refused = [], 0, 0, False
     for engagement, gig in session.exec(
-        select(Engagement, Gig).join(Gig, Gig.id == Engagement.gig_id).where(Engagement.student_id == actor.id).order_by(Engagement.id.desc())
+        select(Engagement, Gig)
+        .join(Gig, Gig.id == Engagement.gig_id)
+        .where(Engagement.student_id == actor.id)
+        .order_by(Engagement.id.desc())
     ).all():
         received = session.exec(
             select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
@@ -199,7 +202,15 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
         status, needs = "Payouts enabled: your pay goes to your Stripe account.", False
     else:
         status, needs = "Set-up not finished: Stripe still needs some details before it can pay you.", True
-    label = "Set up payouts" if account is None else ("Finish setting up payouts" if needs and not account.payouts_enabled and not refused and account.last_payout_status != "failed" else "Update payout details")
+    label = (
+        "Set up payouts"
+        if account is None
+        else (
+            "Finish setting up payouts"
+            if needs and not account.payouts_enabled and not refused and account.last_payout_status != "failed"
+            else "Update payout details"
+        )
+    )
     return Earnings(rows, format_money(pending), format_money(paid), status, needs, gateway.needs_payout_account, label)
 
 
@@ -273,15 +284,21 @@ def reconcile(session: Session, actor: User | None, gateway=None) -> Reconciliat
 
 
 def _compare(session: Session, gateway) -> Reconciliation:
-    engagement_ids = sorted(set(session.exec(select(LedgerEntry.engagement_id)).all()) | set(
-        session.exec(select(EngagementPayment.engagement_id).where(EngagementPayment.charge_id != "")).all()
-    ))
+    engagement_ids = sorted(
+        set(session.exec(select(LedgerEntry.engagement_id)).all())
+        | set(session.exec(select(EngagementPayment.engagement_id).where(EngagementPayment.charge_id != "")).all())
+    )
     differences: list[Difference] = []
     for engagement_id in engagement_ids:
         balance = payments.balance(session, engagement_id)
         if not balance.balanced:
             differences.append(
-                Difference(engagement_id, "ledger identity", format_money(balance.funded), format_money(balance.platform_fee + balance.held + balance.transferred + balance.refunded))
+                Difference(
+                    engagement_id,
+                    "ledger identity",
+                    format_money(balance.funded),
+                    format_money(balance.platform_fee + balance.held + balance.transferred + balance.refunded),
+                )
             )
         engagement = session.get(Engagement, engagement_id)
         if not hasattr(gateway, "movements") or engagement.gateway != gateway.name:
@@ -296,7 +313,11 @@ def _compare(session: Session, gateway) -> Reconciliation:
         ours = {"charged": balance.funded, "transferred": balance.transferred, "refunded": balance.refunded}
         for kind in ("charged", "transferred", "refunded"):
             if ours[kind] != theirs[kind]:
-                differences.append(Difference(engagement_id, kind, format_money(ours[kind], engagement.currency), format_money(theirs[kind], engagement.currency)))
+                differences.append(
+                    Difference(
+                        engagement_id, kind, format_money(ours[kind], engagement.currency), format_money(theirs[kind], engagement.currency)
+                    )
+                )
     note = "" if hasattr(gateway, "movements") else "Demo payments keep no records of their own: only the ledger's own balance is checked."
     return Reconciliation(checked=len(engagement_ids), differences=differences, note=note)
 
@@ -334,7 +355,9 @@ def reconcile_now(session: Session, actor: User | None, gateway=None) -> Reconci
     gateway = gateway or payments.current_gateway()
     result = reconcile(session, actor, gateway)
     report = _store(session, result, gateway, actor)
-    audit.record(session, actor, "money.reconciled", "reconciliation_report", report.id, checked=result.checked, differences=len(result.differences))
+    audit.record(
+        session, actor, "money.reconciled", "reconciliation_report", report.id, checked=result.checked, differences=len(result.differences)
+    )
     return report
 
 
@@ -374,7 +397,9 @@ def _view(session: Session, report: ReconciliationReport) -> ReportView:
 def latest_report(session: Session, actor: User | None) -> ReportView | None:
     """The newest stored reconciliation report (no gateway call), or None before the first."""
     policy.require(policy.is_staff(actor), "Only career-center staff see reconciliation reports.")
-    report = session.exec(select(ReconciliationReport).order_by(ReconciliationReport.created_at.desc(), ReconciliationReport.id.desc())).first()
+    report = session.exec(
+        select(ReconciliationReport).order_by(ReconciliationReport.created_at.desc(), ReconciliationReport.id.desc())
+    ).first()
     return _view(session, report) if report else None
 
 

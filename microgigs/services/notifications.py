@@ -25,8 +25,7 @@ def notify(session: Session, user_id: int, kind: str, title: str, link: str = ""
                 to=user.email,
                 subject=title,
                 text=f"Hello {user.display_name},\n\n{title}\n\nOpen MicroGigs: {url}\n",
-                html=f"<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p>"
-                f'<p><a href="{escape(url)}">Open MicroGigs</a></p>',
+                html=f'<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p><p><a href="{escape(url)}">Open MicroGigs</a></p>',
             )
     return note
 
@@ -47,7 +46,10 @@ def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:
     """The user's newest notifications, unread or not (only ever their own)."""
     return list(
         session.exec(
-            select(Notification).where(Notification.user_id == user.id).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
         )
     )
 

@@ -84,9 +84,7 @@ def domains_differ(email_domain: str, website_domain: str) -> bool:
     if not email_domain or not website_domain:
         return True
     return not (
-        email_domain == website_domain
-        or email_domain.endswith("." + website_domain)
-        or website_domain.endswith("." + email_domain)
+        email_domain == website_domain or email_domain.endswith("." + website_domain) or website_domain.endswith("." + email_domain)
     )
 
 
@@ -99,9 +97,7 @@ def get_organization(session: Session, organization_id: int) -> Organization:
 
 def _owner(session: Session, org: Organization) -> User | None:
     return session.exec(
-        select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.organization_id == org.id, Membership.role == "owner"
-        )
+        select(User).join(Membership, Membership.user_id == User.id).where(Membership.organization_id == org.id, Membership.role == "owner")
     ).first()
 
 
@@ -218,7 +214,10 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
     members = [
         MemberRow(user_id=u.id, name=u.display_name, email=u.email, role=m.role, is_you=u.id == actor.id)
         for m, u in session.exec(
-            select(Membership, User).join(User, User.id == Membership.user_id).where(Membership.organization_id == org.id).order_by(Membership.id)
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.organization_id == org.id)
+            .order_by(Membership.id)
         )
     ]
     owner = policy.may_manage_members(session, actor, org)
@@ -235,11 +234,22 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
         ):
             if account_security._aware(row.expires_at) > now:
                 invitations.append(PendingInvitation(email=row.email, expires_at=row.expires_at.strftime("%Y-%m-%d")))
-    others = [OtherTeam(other_id, name) for other_id, name in session.exec(
-        select(Organization.id, Organization.name).where(Organization.id.in_(org_ids), Organization.id != org.id).order_by(Organization.name)
-    )]
+    others = [
+        OtherTeam(other_id, name)
+        for other_id, name in session.exec(
+            select(Organization.id, Organization.name)
+            .where(Organization.id.in_(org_ids), Organization.id != org.id)
+            .order_by(Organization.name)
+        )
+    ]
     return Team(
-        organization_id=org.id, name=org.name, status=org.status, is_owner=owner, members=members, invitations=invitations, other_teams=others
+        organization_id=org.id,
+        name=org.name,
+        status=org.status,
+        is_owner=owner,
+        members=members,
+        invitations=invitations,
+        other_teams=others,
     )
 
 
@@ -254,9 +264,7 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     if not accounts.is_valid_email(address):
         raise ValidationFailed({"email": "Enter an email address like name@example.com."})
     already = session.exec(
-        select(Membership.id).join(User, User.id == Membership.user_id).where(
-            Membership.organization_id == org.id, User.email == address
-        )
+        select(Membership.id).join(User, User.id == Membership.user_id).where(Membership.organization_id == org.id, User.email == address)
     ).first()
     if already is not None:
         raise ValidationFailed({"email": "That person is already on your team."})
@@ -282,7 +290,9 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     )
     if has_account and invitee.role == "manager":
         # In the app too; the link names the invitation, which only this (confirmed) account can accept.
-        notifications.notify(session, invitee.id, "organization.invited", f"{org.name} invites you to manage its gigs", f"/join?invitation={token.id}")
+        notifications.notify(
+            session, invitee.id, "organization.invited", f"{org.name} invites you to manage its gigs", f"/join?invitation={token.id}"
+        )
     audit.record(session, actor, "organization.manager_invited", "organization", org.id, email=address)
     session.flush()
     return f"We have sent an invitation to {address}."
@@ -356,7 +366,9 @@ def accept_invitation(
                 session, holder, role="manager", display_name=name, password=password, proof=f"invitation to {org.name}"
             )
         else:
-            user = User(email=row.email, display_name=name, role="manager", password_hash=accounts.hash_password(password), email_verified=True)
+            user = User(
+                email=row.email, display_name=name, role="manager", password_hash=accounts.hash_password(password), email_verified=True
+            )
             session.add(user)
             session.flush()
             audit.record(session, user, "user.signed_up", "user", user.id, role="manager", invited=True)
@@ -370,9 +382,7 @@ def accept_invitation(
 
 def remove_manager(session: Session, actor: User | None, organization_id: int, user_id: int) -> None:
     org = _managed_org(session, actor, organization_id)
-    membership = session.exec(
-        select(Membership).where(Membership.organization_id == org.id, Membership.user_id == user_id)
-    ).first()
+    membership = session.exec(select(Membership).where(Membership.organization_id == org.id, Membership.user_id == user_id)).first()
     if membership is None:
         raise NotFound("That team member")
     if membership.role == "owner":

@@ -100,10 +100,23 @@ def _charge_refunded(session: Session, event: VerifiedEvent, gateway) -> str:
     recorded = payments.record_outside_refunds(session, engagement, charge)
     if not recorded:
         return "already recorded"
-    audit.record(session, None, "payment.refunded_outside", "engagement", engagement.id, amount_cents=recorded, amount_refunded=charge.amount_refunded)
+    audit.record(
+        session,
+        None,
+        "payment.refunded_outside",
+        "engagement",
+        engagement.id,
+        amount_cents=recorded,
+        amount_refunded=charge.amount_refunded,
+    )
     for staff_id in _staff_ids(session):
         notifications.notify(
-            session, staff_id, "payment.refunded_outside", f"A payment was refunded outside MicroGigs (engagement {engagement.id})", "/staff/money", email=True
+            session,
+            staff_id,
+            "payment.refunded_outside",
+            f"A payment was refunded outside MicroGigs (engagement {engagement.id})",
+            "/staff/money",
+            email=True,
         )
     return "recorded"
 
@@ -118,7 +131,14 @@ def _dispute_created(session: Session, event: VerifiedEvent, gateway) -> str:
     session.add(payment)
     audit.record(session, None, "payment.charge_disputed", "engagement", payment.engagement_id, amount=event.object.get("amount", 0))
     for staff_id in _staff_ids(session):
-        notifications.notify(session, staff_id, "payment.charge_disputed", f"A card payment was disputed (engagement {payment.engagement_id})", "/staff/money", email=True)
+        notifications.notify(
+            session,
+            staff_id,
+            "payment.charge_disputed",
+            f"A card payment was disputed (engagement {payment.engagement_id})",
+            "/staff/money",
+            email=True,
+        )
     return "recorded"
 
 
@@ -134,9 +154,18 @@ def _transfer_created(session: Session, event: VerifiedEvent, gateway) -> str:
         return "already recorded"
     if payment.transfer_id:
         # A second transfer for one engagement should never happen: staff must look.
-        audit.record(session, None, "payment.unexpected_transfer", "engagement", engagement_id, transfer=transfer_id, known=payment.transfer_id)
+        audit.record(
+            session, None, "payment.unexpected_transfer", "engagement", engagement_id, transfer=transfer_id, known=payment.transfer_id
+        )
         for staff_id in _staff_ids(session):
-            notifications.notify(session, staff_id, "payment.unexpected_transfer", f"A second payout appeared for engagement {engagement_id}", "/staff/money", email=True)
+            notifications.notify(
+                session,
+                staff_id,
+                "payment.unexpected_transfer",
+                f"A second payout appeared for engagement {engagement_id}",
+                "/staff/money",
+                email=True,
+            )
         return "unexpected transfer"
     payment.transfer_id = transfer_id
     session.add(payment)
@@ -153,7 +182,9 @@ def _transfer_reversed(session: Session, event: VerifiedEvent, gateway) -> str:
     session.add(payment)
     audit.record(session, None, "payment.transfer_reversed", "engagement", engagement_id, transfer=event.object.get("id", ""))
     for staff_id in _staff_ids(session):
-        notifications.notify(session, staff_id, "payment.transfer_reversed", f"A payout was reversed (engagement {engagement_id})", "/staff/money")
+        notifications.notify(
+            session, staff_id, "payment.transfer_reversed", f"A payout was reversed (engagement {engagement_id})", "/staff/money"
+        )
     return "recorded"
 
 
@@ -173,7 +204,15 @@ def _payout(session: Session, event: VerifiedEvent, gateway) -> str:
     account.last_payout_status = status
     session.add(account)
     if status == "failed":
-        audit.record(session, None, "payout_account.payout_failed", "user", account.student_id, account=event.account, payout=event.object.get("id", ""))
+        audit.record(
+            session,
+            None,
+            "payout_account.payout_failed",
+            "user",
+            account.student_id,
+            account=event.account,
+            payout=event.object.get("id", ""),
+        )
         notifications.notify(
             session,
             account.student_id,
@@ -203,5 +242,6 @@ HANDLERS = {
 def event_from_payload(payload: bytes) -> VerifiedEvent:
     """Our view of an event whose signature the route has already verified."""
     data = json.loads(payload)
-    return VerifiedEvent(id=data["id"], type=data["type"], object=(data.get("data") or {}).get("object") or {}, account=data.get("account") or "")
-
+    return VerifiedEvent(
+        id=data["id"], type=data["type"], object=(data.get("data") or {}).get("object") or {}, account=data.get("account") or ""
+    )

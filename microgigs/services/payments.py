@@ -108,7 +108,12 @@ def payment_of(session: Session, engagement: Engagement) -> EngagementPayment:
     if payment is None:
         # Engagements from before this table existed start where their ledger says they are.
         state = "funded" if engagement.funded_at is not None else "unfunded"
-        payment = EngagementPayment(engagement_id=engagement.id, gateway=engagement.gateway, state=state, charge_id=engagement.checkout_ref if state == "funded" else "")
+        payment = EngagementPayment(
+            engagement_id=engagement.id,
+            gateway=engagement.gateway,
+            state=state,
+            charge_id=engagement.checkout_ref if state == "funded" else "",
+        )
         session.add(payment)
     return payment
 
@@ -208,7 +213,15 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
                     source_reference=status.charge_id,
                     idempotency_key=f"engagement-{engagement.id}-duplicate-{status.session_id}",
                 )
-                audit.record(session, None, "payment.duplicate_refunded", "engagement", engagement.id, charge=status.charge_id, refund=refund.reference)
+                audit.record(
+                    session,
+                    None,
+                    "payment.duplicate_refunded",
+                    "engagement",
+                    engagement.id,
+                    charge=status.charge_id,
+                    refund=refund.reference,
+                )
                 return "refunded a second payment"
             return "already funded"
         payment.payment_intent_id = status.payment_intent_id
@@ -220,14 +233,23 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
             return "refunded late payment"
         audit.record(session, None, "engagement.active", "engagement", engagement.id, funded_by="checkout")
         gig = session.get(Gig, engagement.gig_id)
-        notifications.notify(session, engagement.student_id, "engagement.funded", f"Funded: you can start work on {gig.title}", f"/engagements/{engagement.id}", email=True)
+        notifications.notify(
+            session,
+            engagement.student_id,
+            "engagement.funded",
+            f"Funded: you can start work on {gig.title}",
+            f"/engagements/{engagement.id}",
+            email=True,
+        )
         return "funded"
     if status.session_id != payment.checkout_session_id:
         return "not the current checkout"
     if status.status == "expired":
         moved = _advance(payment, "checkout_expired", "The checkout expired before anyone paid. Open a new one from Payments.")
     elif failed:
-        moved = _advance(payment, "payment_failed", "The payment failed (the bank declined it). Open a new checkout from Payments to try again.")
+        moved = _advance(
+            payment, "payment_failed", "The payment failed (the bank declined it). Open a new checkout from Payments to try again."
+        )
     else:
         return "still waiting"
     if moved:
@@ -235,7 +257,9 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
         audit.record(session, None, f"payment.{payment.state}", "engagement", engagement.id, checkout=status.session_id)
         gig = session.get(Gig, engagement.gig_id)
         for manager_id in policy.manager_ids(session, gig.organization_id):
-            notifications.notify(session, manager_id, "payment.not_funded", f"Not funded: {gig.title} — {payment.message}", "/payments", email=True)
+            notifications.notify(
+                session, manager_id, "payment.not_funded", f"Not funded: {gig.title} — {payment.message}", "/payments", email=True
+            )
         return payment.state
     return "ignored"
 
@@ -318,9 +342,18 @@ def _send_to_student(
             if payment.state == "payout_failed":
                 return False  # a staff retry before the student fixed the account: stays failed
             if payment.state != "awaiting_payout_account":
-                _advance(payment, "awaiting_payout_account", "Approved. The student must set up payouts (Earnings → Set up payouts) to receive it.")
+                _advance(
+                    payment,
+                    "awaiting_payout_account",
+                    "Approved. The student must set up payouts (Earnings → Set up payouts) to receive it.",
+                )
                 notifications.notify(
-                    session, engagement.student_id, "payout.account_needed", "You have money waiting: set up payouts to receive it", "/earnings", email=True
+                    session,
+                    engagement.student_id,
+                    "payout.account_needed",
+                    "You have money waiting: set up payouts to receive it",
+                    "/earnings",
+                    email=True,
                 )
             return False
         destination = account.account_id
@@ -369,7 +402,13 @@ def _send_to_student(
             )
             staff_ids = session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all()
             for staff_id in staff_ids:
-                notifications.notify(session, staff_id, "payment.payout_failed", f"A payout was refused: {gig.title} (engagement {engagement.id})", "/staff/money")
+                notifications.notify(
+                    session,
+                    staff_id,
+                    "payment.payout_failed",
+                    f"A payout was refused: {gig.title} (engagement {engagement.id})",
+                    "/staff/money",
+                )
         return False
     _entry(session, engagement, "held", -amount, f"{key}-release", result.reference)
     _entry(session, engagement, kind, amount, key, result.reference)
@@ -383,7 +422,13 @@ def pay_out(session: Session, engagement: Engagement, gateway: PaymentGateway | 
     """Move the held pay to the student (after approval). False: it waits (see payment state)."""
     gateway = gateway or current_gateway()
     sent = _send_to_student(
-        session, engagement, amount=engagement.pay_cents, kind="transferred", key=f"engagement-{engagement.id}-transfer", gateway=gateway, final_state="paid"
+        session,
+        engagement,
+        amount=engagement.pay_cents,
+        kind="transferred",
+        key=f"engagement-{engagement.id}-transfer",
+        gateway=gateway,
+        final_state="paid",
     )
     if sent:
         engagement.status = "paid"
@@ -392,7 +437,9 @@ def pay_out(session: Session, engagement: Engagement, gateway: PaymentGateway | 
     return sent
 
 
-def _finish_waiting_payout(session: Session, engagement: Engagement, gateway: PaymentGateway, *, states=WAITING_PAYOUT, request_key: str | None = None) -> bool:
+def _finish_waiting_payout(
+    session: Session, engagement: Engagement, gateway: PaymentGateway, *, states=WAITING_PAYOUT, request_key: str | None = None
+) -> bool:
     """Send a remembered payout; on success tell the student (and close an approved engagement)."""
     payment = payment_of(session, engagement)
     if payment.state not in states or not payment.payout_key:
@@ -509,14 +556,19 @@ def payout_onboarding_url(session: Session, actor, gateway: PaymentGateway | Non
         raise DomainError("With demo payments no payout account is needed: no money moves.")
     account = session.get(PayoutAccount, actor.id)
     if account is None:
-        account_id = gateway.create_payout_account(student_id=actor.id, email=actor.email, idempotency_key=f"student-{actor.id}-payout-account")
+        account_id = gateway.create_payout_account(
+            student_id=actor.id, email=actor.email, idempotency_key=f"student-{actor.id}-payout-account"
+        )
         account = PayoutAccount(student_id=actor.id, gateway=gateway.name, account_id=account_id)
         session.add(account)
         session.flush()
         audit.record(session, actor, "payout_account.created", "user", actor.id, account=account_id)
     public = get_settings().public_url.rstrip("/")
     return gateway.onboarding_link(
-        account_id=account.account_id, student_id=actor.id, refresh_url=f"{public}/payments/payout-account", return_url=f"{public}/earnings/?returned=1"
+        account_id=account.account_id,
+        student_id=actor.id,
+        refresh_url=f"{public}/payments/payout-account",
+        return_url=f"{public}/earnings/?returned=1",
     )
 
 
@@ -666,9 +718,7 @@ class LedgerBalance:
 
 def balance(session: Session, engagement_id: int) -> LedgerBalance:
     sums = {"funded": 0, "platform_fee": 0, "held": 0, "transferred": 0, "refunded": 0}
-    for kind, amount in session.exec(
-        select(LedgerEntry.kind, LedgerEntry.amount_cents).where(LedgerEntry.engagement_id == engagement_id)
-    ):
+    for kind, amount in session.exec(select(LedgerEntry.kind, LedgerEntry.amount_cents).where(LedgerEntry.engagement_id == engagement_id)):
         # A kill fee is money transferred to the student on cancellation.
         sums["transferred" if kind == "kill_fee" else kind] += amount
     return LedgerBalance(**sums)

@@ -38,11 +38,7 @@ def organization_ids_managed_by(session: Session, actor: User | None) -> list[in
     if not is_active_user(actor) or actor.role != "manager":
         return []
     return list(
-        session.exec(
-            select(Membership.organization_id).where(
-                Membership.user_id == actor.id, Membership.role.in_(("owner", "manager"))
-            )
-        )
+        session.exec(select(Membership.organization_id).where(Membership.user_id == actor.id, Membership.role.in_(("owner", "manager"))))
     )
 
 
@@ -50,9 +46,7 @@ def manager_ids(session: Session, organization_id: int) -> list[int]:
     """Everyone who manages an organization's gigs (owners and managers)."""
     return list(
         session.exec(
-            select(Membership.user_id).where(
-                Membership.organization_id == organization_id, Membership.role.in_(("owner", "manager"))
-            )
+            select(Membership.user_id).where(Membership.organization_id == organization_id, Membership.role.in_(("owner", "manager")))
         )
     )
 
@@ -62,11 +56,7 @@ def manages_organization(session: Session, actor: User | None, organization_id: 
 
 
 def may_post_gigs(session: Session, actor: User | None, organization: Organization) -> bool:
-    return (
-        organization.kind == "employer"
-        and organization.status == "approved"
-        and manages_organization(session, actor, organization.id)
-    )
+    return organization.kind == "employer" and organization.status == "approved" and manages_organization(session, actor, organization.id)
 
 
 def manages_gig(session: Session, actor: User | None, gig: Gig) -> bool:

@@ -47,15 +47,11 @@ def export_user_data(session: Session, actor: User | None) -> dict:
         "skills": sorted(skills),
         "applications": [_row(a) for a in session.exec(select(Application).where(Application.student_id == uid))],
         "engagements": [_row(e) for e in engagements],
-        "submissions": [
-            _row(s) for s in session.exec(select(Submission).where(Submission.engagement_id.in_(engagement_ids or [-1])))
-        ],
+        "submissions": [_row(s) for s in session.exec(select(Submission).where(Submission.engagement_id.in_(engagement_ids or [-1])))],
         "reviews_written": [_row(r, drop=("private_note",)) for r in session.exec(select(Review).where(Review.author_id == uid))],
         "credentials": [_row(c) for c in session.exec(select(Credential).where(Credential.student_id == uid))],
         "notifications": [_row(n) for n in session.exec(select(Notification).where(Notification.user_id == uid))],
-        "sign_in_sessions": [
-            _row(s, drop=("token_hash",)) for s in session.exec(select(AuthSession).where(AuthSession.user_id == uid))
-        ],
+        "sign_in_sessions": [_row(s, drop=("token_hash",)) for s in session.exec(select(AuthSession).where(AuthSession.user_id == uid))],
         "activity": [
             _row(e)
             for e in session.exec(

@@ -49,8 +49,11 @@ def application_deadlines(session: Session, now: datetime) -> int:
     sent = 0
     for user_id, gig_id, title, deadline in rows:
         sent += _remind(
-            session, user_id, "reminder.application_deadline",
-            f"Applications for {title} close on {deadline.isoformat()}", f"/gigs/{gig_id}",
+            session,
+            user_id,
+            "reminder.application_deadline",
+            f"Applications for {title} close on {deadline.isoformat()}",
+            f"/gigs/{gig_id}",
         )
     return sent
 
@@ -62,13 +65,20 @@ def due_dates(session: Session, now: datetime) -> int:
     rows = session.exec(
         select(Engagement, Gig.title)
         .join(Gig, Gig.id == Engagement.gig_id)
-        .where(Engagement.status.in_(("active", "changes_requested")), Engagement.due_date >= today, Engagement.due_date <= today + timedelta(days=lead))
+        .where(
+            Engagement.status.in_(("active", "changes_requested")),
+            Engagement.due_date >= today,
+            Engagement.due_date <= today + timedelta(days=lead),
+        )
     ).all()
     sent = 0
     for engagement, title in rows:
         sent += _remind(
-            session, engagement.student_id, "reminder.due_date",
-            f"{title} is due on {engagement.due_date.isoformat()}", f"/engagements/{engagement.id}",
+            session,
+            engagement.student_id,
+            "reminder.due_date",
+            f"{title} is due on {engagement.due_date.isoformat()}",
+            f"/engagements/{engagement.id}",
         )
     return sent
 
@@ -90,8 +100,11 @@ def auto_approvals(session: Session, now: datetime) -> int:
         for manager_id in policy.manager_ids(session, gig.organization_id):
             # Once per submission: only reminders sent since this version arrived count.
             sent += _remind(
-                session, manager_id, "reminder.auto_approval",
+                session,
+                manager_id,
+                "reminder.auto_approval",
                 f"Review {gig.title} by {due.strftime('%Y-%m-%d %H:%M UTC')} or it is approved and paid automatically",
-                f"/engagements/{engagement.id}", since=engagement.submitted_at,
+                f"/engagements/{engagement.id}",
+                since=engagement.submitted_at,
             )
     return sent

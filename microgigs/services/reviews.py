@@ -247,7 +247,6 @@ def private_notes(session: Session, actor: User) -> list[tuple[int, str, str]]:
     ]
 
 
-
 def published_reviews_of_student(session: Session, student_id: int, now: datetime | None = None) -> dict[int, Review]:
     """Engagement id -> the published review of the student (for their public portfolio)."""
     rows = session.exec(

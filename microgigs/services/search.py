@@ -279,9 +279,7 @@ def search_gigs(
         conditions.append(Gig.organization_id == query.employer)
     skill_ids: list[int] = []
     if query.skills:
-        skill_ids = list(
-            session.exec(select(Skill.id).where(func.lower(Skill.name).in_([s.lower() for s in query.skills])))
-        )
+        skill_ids = list(session.exec(select(Skill.id).where(func.lower(Skill.name).in_([s.lower() for s in query.skills]))))
         if not skill_ids:
             conditions.append(literal_column("0") == 1)  # no such skill: nothing can match
 
@@ -296,10 +294,7 @@ def search_gigs(
         stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
         concat = func.group_concat if _dialect(session) == "sqlite" else func.string_agg
         skill_text = (
-            select(concat(Skill.name, " "))
-            .join(GigSkill, GigSkill.skill_id == Skill.id)
-            .where(GigSkill.gig_id == Gig.id)
-            .scalar_subquery()
+            select(concat(Skill.name, " ")).join(GigSkill, GigSkill.skill_id == Skill.id).where(GigSkill.gig_id == Gig.id).scalar_subquery()
         )
         for word in text_words:
             pattern = _like(word)
@@ -420,13 +415,17 @@ def search_gigs(
     # when that is all of them, they are counted and sorted here and the page is a slice.
     first, first_rank = restricted(smallest)
     ranked = query.sort == "match" and first_rank is not None  # PostgreSQL's ts_rank
-    rows = session.connection().execute(
-        first.with_only_columns(
-            *_RAW,
-            first_rank if ranked else literal_column("0"),
-            overlap if overlap is not None else literal_column("0"),
-        ).limit(limit + 1)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            first.with_only_columns(
+                *_RAW,
+                first_rank if ranked else literal_column("0"),
+                overlap if overlap is not None else literal_column("0"),
+            ).limit(limit + 1)
+        )
+        .all()
+    )
     if len(rows) > limit:
         # More than the cap: "1,000+". The page comes from the board's index in sort order
         # (the first rows are found early).
@@ -473,9 +472,7 @@ def _word_search(plan: _Plan) -> SearchResult:
     # Best match always ranks the same set (so its pages agree); other sorts count further for deep pages.
     limit = COUNT_CAP if ranked else count_limit(query.page, per_page)
     # The id of the oldest hit the budget reaches (none: fewer hits than the budget).
-    scan_from = session.exec(
-        select(_fts.c.rowid).where(matches).order_by(_fts.c.rowid.desc()).offset(SCAN_BUDGET - 1).limit(1)
-    ).first()
+    scan_from = session.exec(select(_fts.c.rowid).where(matches).order_by(_fts.c.rowid.desc()).offset(SCAN_BUDGET - 1).limit(1)).first()
     if scan_from is not None:
         # Probing the full-text index for one row costs about 0.2 ms, listing a hit well under a
         # microsecond: probing pays only when most gigs match (few rows are read before a page
@@ -485,11 +482,15 @@ def _word_search(plan: _Plan) -> SearchResult:
     scan, rank = plan.restricted("words")
     if scan_from is not None:
         scan = scan.where(_fts.c.rowid >= scan_from)
-    rows = session.connection().execute(
-        scan.with_only_columns(*_RAW, rank if ranked else literal_column("0"), literal_column("0"))
-        .order_by(_fts.c.rowid.desc())
-        .limit(limit + 1)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            scan.with_only_columns(*_RAW, rank if ranked else literal_column("0"), literal_column("0"))
+            .order_by(_fts.c.rowid.desc())
+            .limit(limit + 1)
+        )
+        .all()
+    )
     found = len(rows)
     capped = found > limit
     estimated = not capped and scan_from is not None
@@ -522,11 +523,7 @@ def _word_search(plan: _Plan) -> SearchResult:
     covered_from = rows[-1][0] if found > limit else scan_from
     ordered = plan.in_sort_order(rows)
     last_known = estimated and page >= pages  # is there a page after it? Read one row more to know.
-    if (
-        not last_known
-        and len(ordered) >= page * per_page
-        and not _older_gig_sorts_before(plan, ordered[page * per_page - 1], covered_from)
-    ):
+    if not last_known and len(ordered) >= page * per_page and not _older_gig_sorts_before(plan, ordered[page * per_page - 1], covered_from):
         ids = [r[0] for r in ordered[(page - 1) * per_page : page * per_page]]
         more = False
     else:

@@ -66,8 +66,7 @@ FAILURES_PER_CLIENT = Limit("sign_in_failure:client", 100, SIGN_IN_WINDOW)
 KNOWN_DEVICE_DAYS = 365
 TOO_MANY_REQUESTS = "Too many requests like this one. Wait {wait} and try again."
 TOO_MANY_SIGN_INS = (
-    "Too many failed sign-ins. Wait {wait} and try again, sign in from a device you have used before, "
-    "or reset your password."
+    "Too many failed sign-ins. Wait {wait} and try again, sign in from a device you have used before, or reset your password."
 )
 
 
@@ -109,7 +108,11 @@ def check(session: Session, counted: Counted, template: str = TOO_MANY_REQUESTS)
         # The max_hits-th newest hit in the window: while it is in the window, the bucket is full.
         filled_at = session.exec(
             select(RateLimitHit.created_at)
-            .where(RateLimitHit.bucket == limit.bucket, RateLimitHit.key_hash == _hash(limit, key), RateLimitHit.created_at > now - limit.window)
+            .where(
+                RateLimitHit.bucket == limit.bucket,
+                RateLimitHit.key_hash == _hash(limit, key),
+                RateLimitHit.created_at > now - limit.window,
+            )
             .order_by(RateLimitHit.created_at.desc())
             .offset(limit.max_hits - 1)
             .limit(1)

@@ -53,10 +53,16 @@ class TrackRecord:
 
 
 def _decided_at(session: Session, application: Application) -> datetime | None:
-    return application.decided_at or session.exec(
-        select(AuditEvent.created_at)
-        .where(AuditEvent.subject_type == "application", AuditEvent.subject_id == application.id, AuditEvent.action == "application.shortlisted")
-    ).first()
+    return (
+        application.decided_at
+        or session.exec(
+            select(AuditEvent.created_at).where(
+                AuditEvent.subject_type == "application",
+                AuditEvent.subject_id == application.id,
+                AuditEvent.action == "application.shortlisted",
+            )
+        ).first()
+    )
 
 
 def track_record(session: Session, organization_id: int, now: datetime | None = None) -> TrackRecord:
@@ -157,6 +163,7 @@ def refresh_due(session: Session, now: datetime) -> int:
 
 def summary_lines(record: TrackRecord) -> list[str]:
     """The record in plain words for a gig page; facts with no data yet are said so."""
+
     def days(value: float) -> str:
         return "under a day" if value < 1 else f"{value:g} days"
 

@@ -47,7 +47,9 @@ class AccountState(SessionState):
         self.error_current_password = _q(self, "error_current_password")
         self.error_new_password = _q(self, "error_new_password")
         self.error_delete_password = _q(self, "error_delete_password")
-        self.form_key = values_key(self.notice, self.error, self.error_current_password, self.error_new_password, self.error_delete_password)
+        self.form_key = values_key(
+            self.notice, self.error, self.error_current_password, self.error_new_password, self.error_delete_password
+        )
         self.loaded = True
         return None
 
@@ -167,7 +169,9 @@ class JoinState(ShownForUrl, SessionState):
             except DomainError as error:
                 self.link_error = error.message
                 self.organization, self.invited_email, self.has_account = "", "", False
-        self.form_key = values_key(self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password)
+        self.form_key = values_key(
+            self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password
+        )
         self.loaded = True
         self._shown_for_this_url()
         return None

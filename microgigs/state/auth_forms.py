@@ -107,7 +107,12 @@ class SignupState(SessionState):
         self.form_key = values_key(
             # Only a role from the URL remounts the form; a click already shows its own choice.
             "" if self.role == "student" or not params.get("role") else self.role,
-            self.display_name, self.email, self.organization_name, self.organization_website, self.error, *self.errors.values()
+            self.display_name,
+            self.email,
+            self.organization_name,
+            self.organization_website,
+            self.error,
+            *self.errors.values(),
         )
 
     @rx.event

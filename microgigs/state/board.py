@@ -108,10 +108,7 @@ class BoardState(SessionState):
     @rx.var
     def page_links(self) -> list[dict[str, str]]:
         base = BoardQuery.from_params(self.params)
-        return [
-            {"number": str(n), "href": base.url(page=n), "current": "true" if n == self.page else ""}
-            for n in self.page_numbers
-        ]
+        return [{"number": str(n), "href": base.url(page=n), "current": "true" if n == self.page else ""} for n in self.page_numbers]
 
     @rx.event
     def load_board(self):

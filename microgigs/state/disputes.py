@@ -128,5 +128,3 @@ class DisputeQueueState(SessionState):
         self.items = [[str(v.id), v.gig_title, v.opened_by] for v in views]
         self.allowed = self.loaded = True
         return None
-
-

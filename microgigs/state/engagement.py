@@ -18,8 +18,8 @@ from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
-from microgigs.state.url_object import ShownForUrl
 from microgigs.state.upload_refusals import first_refusal
+from microgigs.state.url_object import ShownForUrl
 
 UPLOAD_ID = "deliverable-files"
 NOT_FOUND = "This engagement does not exist, or it is not yours to see."
@@ -306,7 +306,6 @@ class EngagementState(ShownForUrl, SessionState):
             self.review_errors = field_errors(error)
         return self._reload()
 
-
     @rx.event
     def post_message(self, form_data: dict):
         """A message in the thread; the service checks the sender may see this engagement."""
@@ -424,14 +423,22 @@ class EngagementState(ShownForUrl, SessionState):
     def allow_public_evidence(self, allow: bool):
         """The manager's key to showing the approved deliverables publicly."""
         allow = allow is True
-        done = "You allow the approved deliverables to be shown publicly." if allow else "The deliverables are no longer allowed to be shown publicly."
+        done = (
+            "You allow the approved deliverables to be shown publicly."
+            if allow
+            else "The deliverables are no longer allowed to be shown publicly."
+        )
         return self._after_gig(lambda s, a, e: evidence.set_employer_permission(s, a, e, allow), done)
 
     @rx.event
     def show_public_evidence(self, show: bool):
         """The student's key: show the approved deliverables on the portfolio and credential."""
         show = show is True
-        done = "Your approved deliverables are shown wherever the employer allows it." if show else "Your deliverables are hidden from the public."
+        done = (
+            "Your approved deliverables are shown wherever the employer allows it."
+            if show
+            else "Your deliverables are hidden from the public."
+        )
         return self._after_gig(lambda s, a, e: evidence.set_student_choice(s, a, e, show), done)
 
     # --- check-in milestones ---------------------------------------------------------
@@ -457,7 +464,11 @@ class EngagementState(ShownForUrl, SessionState):
                 if actor is None:
                     return self._sign_in_redirect()
                 milestones.add_milestone(
-                    session, actor, self._engagement_id(), str(form_data.get("milestone_title", "")), str(form_data.get("milestone_due_date", ""))
+                    session,
+                    actor,
+                    self._engagement_id(),
+                    str(form_data.get("milestone_title", "")),
+                    str(form_data.get("milestone_due_date", "")),
                 )
             self.notice = "Milestone added. The student has been told."
             self.milestone_key += 1

@@ -96,7 +96,11 @@ class GigDetailState(ShownForUrl, SessionState):
         n = len(self.errors)
         if n == 0:
             return ""
-        return "Your application was not sent: check the field marked below." if n == 1 else f"Your application was not sent: check the {n} fields marked below."
+        return (
+            "Your application was not sent: check the field marked below."
+            if n == 1
+            else f"Your application was not sent: check the {n} fields marked below."
+        )
 
     def _reset_form(self):
         self.note = ""

@@ -65,7 +65,8 @@ class InsightsState(SessionState):
         self.skills = tables["skills_asked_vs_held"].records()
         self.paid = [{"week": w, "dollars": c / 100} for w, c in tables["paid_to_students"].rows]
         self.conversion = [
-            {"employer": r[0][:24], "finished": r[1], "interviews": r[2], "offers": r[3]} for r in tables["conversion_by_employer"].rows[:CHART_ROWS]
+            {"employer": r[0][:24], "finished": r[1], "interviews": r[2], "offers": r[3]}
+            for r in tables["conversion_by_employer"].rows[:CHART_ROWS]
         ]
         return None
 

@@ -28,7 +28,11 @@ class ModerationState(SessionState):
     @rx.var
     def queue_text(self) -> str:
         n = len(self.items)
-        return "No gigs are waiting for review." if n == 0 else ("1 gig is waiting for review." if n == 1 else f"{n} gigs are waiting for review.")
+        return (
+            "No gigs are waiting for review."
+            if n == 0
+            else ("1 gig is waiting for review." if n == 1 else f"{n} gigs are waiting for review.")
+        )
 
     def _reload(self, session, actor) -> None:
         try:

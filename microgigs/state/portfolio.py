@@ -80,7 +80,11 @@ class PortfolioSettingsState(SessionState):
         except DomainError as error:
             self.error = error.message
             return None
-        self.notice = "Your portfolio is public: share the link below." if saved.is_public else "Saved. Your portfolio is private: only you can see this page."
+        self.notice = (
+            "Your portfolio is public: share the link below."
+            if saved.is_public
+            else "Saved. Your portfolio is private: only you can see this page."
+        )
         self.form_key += 1
         return self._reload()
 

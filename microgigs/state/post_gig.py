@@ -203,7 +203,11 @@ class PostGigState(ShownForUrl, SessionState):
         if n == 0:
             return ""
         what = "saved" if self.editing_id else "posted"
-        return f"The gig was not {what}: check the field marked below." if n == 1 else f"The gig was not {what}: check the {n} fields marked below."
+        return (
+            f"The gig was not {what}: check the field marked below."
+            if n == 1
+            else f"The gig was not {what}: check the {n} fields marked below."
+        )
 
     @rx.var
     def form_key(self) -> str:

@@ -15,7 +15,19 @@ from microgigs.state.upload_refusals import first_refusal
 PHOTO_UPLOAD_ID = "profile-photo"
 # The time-zone picker's choices (the service validates against the same list).
 TIMEZONE_GROUPS = profiles.timezone_groups()
-PROFILE_FIELDS = ("skills", "interests", "hours_per_week", "timezone", "links", "school", "major", "graduation_year", "display_name", "title", "photo")
+PROFILE_FIELDS = (
+    "skills",
+    "interests",
+    "hours_per_week",
+    "timezone",
+    "links",
+    "school",
+    "major",
+    "graduation_year",
+    "display_name",
+    "title",
+    "photo",
+)
 
 
 class ProfileState(SessionState):
@@ -97,7 +109,10 @@ class ProfileState(SessionState):
     @rx.event
     def save_student(self, form_data: FormData):
         form_data = form_data or {}
-        values = {k: str(form_data.get(k, ""))[:2000] for k in ("interests", "hours_per_week", "timezone", "links", "school", "major", "graduation_year")}
+        values = {
+            k: str(form_data.get(k, ""))[:2000]
+            for k in ("interests", "hours_per_week", "timezone", "links", "school", "major", "graduation_year")
+        }
         chosen = form_data.getlist("skills") if isinstance(form_data, FormData) else form_data.get("skills", [])
         if isinstance(chosen, str):
             chosen = [part.strip() for part in chosen.split(",") if part.strip()]

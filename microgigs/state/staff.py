@@ -223,7 +223,9 @@ class StaffAuditState(SessionState):
             setattr(self, name, str(query.get(name) or "")[: AUDIT_PARAM_LIMITS[name]])
         self.kind = self.kind or audit_log.KIND_ALL
         # Remount the (uncontrolled) form only when the URL's filters differ from what it shows.
-        self.form_key = values_key(*(getattr(self, name) for name in AUDIT_PARAMS if name != "kind"), self.kind.replace(audit_log.KIND_ALL, ""))
+        self.form_key = values_key(
+            *(getattr(self, name) for name in AUDIT_PARAMS if name != "kind"), self.kind.replace(audit_log.KIND_ALL, "")
+        )
         return self._reload()
 
     @rx.event
@@ -260,4 +262,3 @@ class StaffStudentState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         return None
-

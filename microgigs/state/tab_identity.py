@@ -89,7 +89,7 @@ async def start_anew_unless_built_for(root: BaseState, person: str) -> bool:
 class TabIdentityMiddleware(Middleware):
     """Reflex middleware: see the module's docstring."""
 
-    async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:  # noqa: ARG002
+    async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:
         root = state._get_root_state()
         # The database lookup runs off the event loop, which carries every tab.
         person = await asyncio.to_thread(person_behind, root.router.headers.cookie)

@@ -187,7 +187,9 @@ def running_app(request, tmp_path_factory, web_cache: str, extra_env, serve_only
 def _migrate_and_seed(env: dict[str, str]) -> None:
     _run_step([sys.executable, "-m", "reflex", "db", "migrate"], env, "reflex db migrate")
     # The `microgigs` console script, called through this interpreter so no install step is assumed.
-    _run_step([sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], env, "microgigs seed-demo")
+    _run_step(
+        [sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"], env, "microgigs seed-demo"
+    )
 
 
 def _serve_built(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
@@ -224,7 +226,9 @@ def swapped_app(server: AppServer, tmp_path_factory, serve_only_env):
     swapped = _serve_built(env, server.port, log_path)
     try:
         _wait_until_serving(swapped, server.url, log_path)
-        yield AppServer(url=server.url, data_dir=data_dir, log_path=log_path, port=server.port, env=env, process=swapped, inbox=server.inbox)
+        yield AppServer(
+            url=server.url, data_dir=data_dir, log_path=log_path, port=server.port, env=env, process=swapped, inbox=server.inbox
+        )
     finally:
         _stop(swapped)
         server.process = _serve_built(server.env, server.port, server.log_path)

@@ -14,8 +14,7 @@ STAFF = "staff@demo.microgigs.test"
 PHONE = {"width": 375, "height": 812}
 # The smallest valid PNG: one transparent pixel.
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
 
 
@@ -150,7 +149,14 @@ def test_forgot_password_then_reset_then_sign_in_with_the_new_one(new_context, a
 def test_staff_approve_a_pending_employer_who_can_then_see_it(new_context, app_server, assert_accessible):
     employer = new_context().new_page()
     org = f"Acme Labs {secrets.token_hex(3)}"
-    sign_up(employer, app_server, f"owner-{secrets.token_hex(3)}@gmail.com", "a long enough passphrase", employer=org, website="https://acme.example")
+    sign_up(
+        employer,
+        app_server,
+        f"owner-{secrets.token_hex(3)}@gmail.com",
+        "a long enough passphrase",
+        employer=org,
+        website="https://acme.example",
+    )
 
     staff = new_context(viewport=PHONE).new_page()
     sign_in(staff, STAFF, DEMO_PASSWORD)
@@ -192,7 +198,9 @@ def test_account_profile_and_staff_pages_are_accessible(new_context, assert_acce
     expect(student.get_by_label("Time zone")).to_have_accessible_description(re.compile("not a time zone we know"))
 
     # A photo: a file that is not the image its name says is refused next to the field; a real PNG is kept.
-    student.get_by_label("Photo", exact=True).set_input_files(files=[{"name": "me.png", "mimeType": "image/png", "buffer": b"not really a png"}])
+    student.get_by_label("Photo", exact=True).set_input_files(
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": b"not really a png"}]
+    )
     student.get_by_role("button", name="Upload photo").click()
     expect(student.get_by_role("button", name="Choose a photo")).to_have_accessible_description(re.compile("not the image"))
     student.get_by_label("Photo", exact=True).set_input_files(files=[{"name": "me.png", "mimeType": "image/png", "buffer": PNG}])

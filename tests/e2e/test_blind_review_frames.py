@@ -59,7 +59,7 @@ def _hidden(frames: list[str], secrets_: list[str]) -> list[str]:
     return [s for s in secrets_ if any(s.lower() in f.lower() for f in frames)]
 
 
-def test_no_hidden_field_reaches_the_managers_browser_until_shortlisting(new_context, app_server, assert_accessible):  # noqa: PLR0915
+def test_no_hidden_field_reaches_the_managers_browser_until_shortlisting(new_context, app_server, assert_accessible):
     token = secrets.token_hex(3)
     title = f"Blind survey charts {token}"
     gig_id = _blind_gig(app_server.data_dir, title)
@@ -74,7 +74,12 @@ def test_no_hidden_field_reaches_the_managers_browser_until_shortlisting(new_con
 
     manager = new_context().new_page()
     frames: list[str] = []
-    manager.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+    manager.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))
+        ),
+    )
     sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
     manager.goto(f"/manage/gigs/{gig_id}")
     expect(manager.get_by_role("heading", level=1, name=title)).to_be_visible()

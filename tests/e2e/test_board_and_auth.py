@@ -86,7 +86,9 @@ def test_board_search_and_category_live_in_the_url_and_survive_reload(page, asse
     everything = count.inner_text()
     first = page.get_by_role("article").first
     title = first.get_by_role("heading", level=2).inner_text()
-    category = first.get_by_text(re.compile(r"^(Marketing|Research|Data analysis|Software|Design|Writing|Operations|Finance)$")).inner_text()
+    category = first.get_by_text(
+        re.compile(r"^(Marketing|Research|Data analysis|Software|Design|Writing|Operations|Finance)$")
+    ).inner_text()
     word = max(re.findall(r"[A-Za-z]{4,}", title), key=len)
 
     page.get_by_label("Search gigs").fill(word)

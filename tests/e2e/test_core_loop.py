@@ -158,8 +158,10 @@ def test_manager_and_student_walk_the_core_loop(new_context, app_server, assert_
     assert_accessible(student)
     student.goto("/dashboard")
     loaded(student)
-    engagement = student.get_by_role("article").filter(has=student.get_by_role("heading", name=title)).filter(
-        has=student.get_by_role("link", name=f"Open workspace: {title}")
+    engagement = (
+        student.get_by_role("article")
+        .filter(has=student.get_by_role("heading", name=title))
+        .filter(has=student.get_by_role("link", name=f"Open workspace: {title}"))
     )
     expect(engagement.get_by_text("Paid", exact=True)).to_be_visible()
     assert_accessible(student)

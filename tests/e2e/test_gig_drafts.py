@@ -17,7 +17,15 @@ def test_preview_edit_post_and_reuse_as_a_template(new_context, app_server, asse
     org_name = f"Tidewater Survey Co {token}"
     title = f"Tide pool count {token}"
     manager = new_context(viewport=PHONE).new_page()
-    sign_up(manager, app_server, "hiring for an employer", f"Mara {token}", f"mara.{token}@tidewater.example.org", "a long walk by the river", org_name)
+    sign_up(
+        manager,
+        app_server,
+        "hiring for an employer",
+        f"Mara {token}",
+        f"mara.{token}@tidewater.example.org",
+        "a long walk by the river",
+        org_name,
+    )
     with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
         db.execute("UPDATE organization SET status = 'approved', trusted = 0 WHERE name = ?", (org_name,))
 

@@ -129,7 +129,7 @@ def two_workers(tmp_path_factory):
         ):
             done = subprocess.run(args, cwd=app_dir, env=setup_env, capture_output=True, text=True, timeout=300)
             assert done.returncode == 0, done.stdout + done.stderr
-        for name, port, url in zip("ab", ports, urls):
+        for name, port, url in zip("ab", ports, urls, strict=True):
             # Each worker believes it is the public URL, so its CORS / Origin checks accept our clients.
             log = (base / f"worker-{name}.log").open("w")
             workers.append(
@@ -143,7 +143,7 @@ def two_workers(tmp_path_factory):
                 )
             )
         deadline = time.monotonic() + START_TIMEOUT
-        for name, worker, url in zip("ab", workers, urls):
+        for name, worker, url in zip("ab", workers, urls, strict=True):
             while True:
                 if worker.poll() is not None:
                     pytest.fail(f"worker {name} exited:\n{(base / f'worker-{name}.log').read_text()[-3000:]}", pytrace=False)
@@ -193,11 +193,15 @@ class ReflexTab:
         """Until a frame holding `text` has arrived on this socket (fails after `timeout` s)."""
         try:
             self.page.wait_for_function(
-                "([key, text]) => (window.reflexFrames[key] || []).some((f) => f.includes(text))", arg=[self.key, text], timeout=timeout * 1000
+                "([key, text]) => (window.reflexFrames[key] || []).some((f) => f.includes(text))",
+                arg=[self.key, text],
+                timeout=timeout * 1000,
             )
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             frames = self.page.evaluate("(key) => window.reflexFrames[key] || []", self.key)
-            raise AssertionError(f"{text!r} did not arrive within {timeout} s; last frames:\n" + "\n".join(f[:300] for f in frames[-8:])) from error
+            raise AssertionError(
+                f"{text!r} did not arrive within {timeout} s; last frames:\n" + "\n".join(f[:300] for f in frames[-8:])
+            ) from error
 
 
 def _signed_in_page(browser, url: str, email: str):
@@ -206,7 +210,9 @@ def _signed_in_page(browser, url: str, email: str):
     # nothing) and polls with wait_for_function (an eval): the app's Content-Security-Policy is
     # not what is under test here.
     context = browser.new_context(base_url=url, bypass_csp=True)
-    response = context.request.post(f"{url}/auth/login", form={"email": email, "password": PASSWORD}, headers={"origin": url}, max_redirects=0)
+    response = context.request.post(
+        f"{url}/auth/login", form={"email": email, "password": PASSWORD}, headers={"origin": url}, max_redirects=0
+    )
     assert response.status in (302, 303), response.text()[:500]
     page = context.new_page()
     page.goto(f"{url}/ping")  # any page of the worker's origin: the websocket's Origin header

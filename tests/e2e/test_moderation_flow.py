@@ -102,7 +102,14 @@ def test_untrusted_employer_gig_is_approved_by_staff_and_found_on_a_phone(new_co
     expect(staff.get_by_role("status").filter(has_text=f"Approved: {title}")).to_be_visible()
     expect(staff.get_by_role("heading", name=title)).to_have_count(0)
 
-    sign_up(student, app_server, "a student looking for gigs", f"Robin {token}", f"robin.{token}@students.example.edu", "a long walk by the river")
+    sign_up(
+        student,
+        app_server,
+        "a student looking for gigs",
+        f"Robin {token}",
+        f"robin.{token}@students.example.edu",
+        "a long walk by the river",
+    )
     student.goto("/")
     loaded(student)
     student.get_by_label("Search gigs").fill(f"pollinator {token}")

@@ -121,7 +121,9 @@ def _applicant_for_a_new_gig(data_dir, token: str, email: str = "") -> tuple[int
                 student = session.exec(select(User).where(User.email == email)).one()
             else:
                 email = f"sam.{token}@students.example.edu"
-                student = accounts.sign_up(session, accounts.SignUp(email=email, password="a long walk by the river", display_name=f"Sam Payee {token}"))
+                student = accounts.sign_up(
+                    session, accounts.SignUp(email=email, password="a long walk by the river", display_name=f"Sam Payee {token}")
+                )
                 student.email_verified = True  # as if they followed the confirmation mail
             applications.apply(session, student, gig.id, ApplicationInput(note="I clean survey data every week and chart it in Python."))
             session.commit()
@@ -136,7 +138,9 @@ def _submit_work(data_dir, email: str) -> int:
         with Session(engine, expire_on_commit=False) as session:
             student = session.exec(select(User).where(User.email == email)).one()
             engagement = session.exec(select(Engagement).where(Engagement.student_id == student.id, Engagement.status == "active")).one()
-            engagements.submit_deliverable(session, student, engagement.id, "The cleaned CSV and five charts.", "https://drive.example.com/x")
+            engagements.submit_deliverable(
+                session, student, engagement.id, "The cleaned CSV and five charts.", "https://drive.example.com/x"
+            )
             session.commit()
             return engagement.id
     finally:

@@ -17,13 +17,22 @@ def test_a_manager_of_two_employers_chooses_who_posts_and_sees_both(new_context,
     manager_email = f"lea.{token}@harbor.example.org"
     manager = new_context(viewport=PHONE).new_page()
     sign_up(manager, app_server, "hiring for an employer", f"Lea {token}", manager_email, "a long walk by the river", own)
-    sign_up(new_context().new_page(), app_server, "hiring for an employer", f"Ola {token}", f"ola.{token}@dune.example.org", "a long walk by the river", other)
+    sign_up(
+        new_context().new_page(),
+        app_server,
+        "hiring for an employer",
+        f"Ola {token}",
+        f"ola.{token}@dune.example.org",
+        "a long walk by the river",
+        other,
+    )
     with sqlite3.connect(app_server.data_dir / "microgigs.db") as db:
         db.execute("UPDATE organization SET status = 'approved', trusted = 1 WHERE name IN (?, ?)", (own, other))
         (user_id,) = db.execute("SELECT id FROM user WHERE email = ?", (manager_email,)).fetchone()
         (other_id,) = db.execute("SELECT id FROM organization WHERE name = ?", (other,)).fetchone()
         db.execute(
-            "INSERT INTO membership (user_id, organization_id, role, created_at) VALUES (?, ?, 'manager', CURRENT_TIMESTAMP)", (user_id, other_id)
+            "INSERT INTO membership (user_id, organization_id, role, created_at) VALUES (?, ?, 'manager', CURRENT_TIMESTAMP)",
+            (user_id, other_id),
         )
 
     title = f"Chart the dunes {token}"

@@ -21,7 +21,9 @@ STAFF = "staff@demo.microgigs.test"
 # Print buttons call this; the real dialog would wait for a person in a headed browser. It
 # counts on the page's <html> (read with a locator: Playwright's wait_for_function evaluates a
 # string in the page, which the policy refuses too).
-STUB_PRINT = "window.print = () => { const html = document.documentElement; html.dataset.printed = String(Number(html.dataset.printed || 0) + 1); };"
+STUB_PRINT = (
+    "window.print = () => { const html = document.documentElement; html.dataset.printed = String(Number(html.dataset.printed || 0) + 1); };"
+)
 
 
 def count_answers(page) -> list[int]:
@@ -107,8 +109,19 @@ def test_no_page_meets_a_refusal_as_a_visitor_a_student_a_manager_and_staff(new_
     visitor_context.add_init_script(STUB_PRINT)
     visitor = visitor_context.new_page()
     seen = count_answers(visitor)
-    for path in ("/", f"/gigs/{gig_id}", "/login", "/signup", "/forgot-password", "/verify", f"/verify?id={public_id}",
-                 f"/evidence/{public_id}", "/reset-password?token=nope", "/join?token=nope", "/no-such-page"):
+    for path in (
+        "/",
+        f"/gigs/{gig_id}",
+        "/login",
+        "/signup",
+        "/forgot-password",
+        "/verify",
+        f"/verify?id={public_id}",
+        f"/evidence/{public_id}",
+        "/reset-password?token=nope",
+        "/join?token=nope",
+        "/no-such-page",
+    ):
         visit(visitor, seen, path)
     visit(visitor, seen, f"/credentials/{public_id}")
     visitor.get_by_role("button", name="Print certificate").click()
@@ -165,7 +178,17 @@ def test_no_page_meets_a_refusal_as_a_visitor_a_student_a_manager_and_staff(new_
     staff = staff_context.new_page()
     seen = count_answers(staff)
     sign_in(staff, STAFF, DEMO_PASSWORD)
-    for path in ("/staff/employers", "/staff/gigs", "/staff/money", "/staff/insights", "/staff/audit", "/staff/skills",
-                 "/staff/disputes", "/staff/terms", f"/staff/students/{student_id}", "/admin/outbox"):
+    for path in (
+        "/staff/employers",
+        "/staff/gigs",
+        "/staff/money",
+        "/staff/insights",
+        "/staff/audit",
+        "/staff/skills",
+        "/staff/disputes",
+        "/staff/terms",
+        f"/staff/students/{student_id}",
+        "/admin/outbox",
+    ):
         visit(staff, seen, path)
     assert refusals(staff_context) == []

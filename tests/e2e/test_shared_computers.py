@@ -93,7 +93,13 @@ def test_a_student_signing_in_where_a_manager_was_gets_none_of_the_managers_page
         "year": 2029,
     }
     _student(app_server.data_dir, gig_id, **applicant)
-    secrets_ = [applicant["name"], applicant["email"], applicant["school"], applicant["major"], "I cleaned survey exports for our student union."]
+    secrets_ = [
+        applicant["name"],
+        applicant["email"],
+        applicant["school"],
+        applicant["major"],
+        "I cleaned survey exports for our student union.",
+    ]
     student = "student3@demo.microgigs.test" if signs_out_first else "student4@demo.microgigs.test"
 
     browser = new_context()  # one lab computer: one browser, two tabs
@@ -192,7 +198,9 @@ def test_opening_a_gigs_applicants_after_anothers_never_draws_the_other_ones(new
     title_a, title_b = f"Alpha applicants {token}", f"Bravo applicants {token}"
     gig_a, gig_b = _gig(app_server.data_dir, title_a), _gig(app_server.data_dir, title_b)
     name_a = f"Amelia Applicant {token}"
-    _student(app_server.data_dir, gig_a, name=name_a, email=f"amelia.{token}@example.edu", school=f"School {token}", major="History", year=2028)
+    _student(
+        app_server.data_dir, gig_a, name=name_a, email=f"amelia.{token}@example.edu", school=f"School {token}", major="History", year=2028
+    )
     page = new_context().new_page()
     sign_in(page, MANAGER, DEMO_PASSWORD)
     page.add_init_script(RECORD_EVERY_DRAWN_STATE)
@@ -210,7 +218,9 @@ def test_opening_a_gigs_applicants_after_anothers_never_draws_the_other_ones(new
     drawn = page.evaluate("() => window.__drawn")
 
     assert drawn, "nothing was recorded on the applicants page"
-    assert [d for d in drawn if title_a in d["text"] or name_a in d["text"] or title_a in d["title"]] == [], "gig A's applicants were drawn on gig B's"
+    assert [d for d in drawn if title_a in d["text"] or name_a in d["text"] or title_a in d["title"]] == [], (
+        "gig A's applicants were drawn on gig B's"
+    )
     assert title_b in drawn[-1]["text"]
     page.mouse.move(0, 0)  # the click's pointer now rests on a link of this page (its hover colour is not the test)
     assert_accessible(page)

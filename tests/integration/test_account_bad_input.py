@@ -15,8 +15,8 @@ from microgigs import settings
 from microgigs.http.app import build_api
 from microgigs.models import AuthSession, OidcFlow, OneTimeToken, Organization, User
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
-from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
 from tests.oidc_provider.harness import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
+from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 APP = "http://testserver"
 BASIC_AUTH = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
@@ -50,17 +50,28 @@ def query_of(response) -> dict[str, str]:
 
 def counts(engine) -> tuple[int, int, int, int]:
     with Session(engine) as session:
-        return tuple(session.exec(select(func.count()).select_from(table)).one() for table in (User, Organization, AuthSession, OneTimeToken))
+        return tuple(
+            session.exec(select(func.count()).select_from(table)).one() for table in (User, Organization, AuthSession, OneTimeToken)
+        )
 
 
 def test_the_form_posts_are_all_known():
     """A new POST route must be added here on purpose (and so get the Origin check below)."""
     assert FORM_POSTS == sorted(
         [
-            "/account/delete", "/auth/change-password", "/auth/forgot-password", "/auth/join", "/auth/login",
-            "/auth/logout", "/auth/logout-everywhere", "/auth/resend-verification", "/auth/reset-password", "/auth/signup",
+            "/account/delete",
+            "/auth/change-password",
+            "/auth/forgot-password",
+            "/auth/join",
+            "/auth/login",
+            "/auth/logout",
+            "/auth/logout-everywhere",
+            "/auth/resend-verification",
+            "/auth/reset-password",
+            "/auth/signup",
             "/auth/verify",
-            "/payments/fund/{engagement_id:int}", "/payments/payout-account",
+            "/payments/fund/{engagement_id:int}",
+            "/payments/payout-account",
         ]
     )
 
@@ -91,7 +102,14 @@ def test_every_form_post_from_another_site_or_with_no_origin_is_refused_before_a
     ],
 )
 def test_overlong_sign_up_fields_are_refused_by_the_field_and_nothing_is_created(client, configured, field, value, error_field):
-    data = {"role": "manager", "display_name": "Ana", "email": "ana@acme.example", "password": "a long enough passphrase", "organization_name": "Acme", field: value}
+    data = {
+        "role": "manager",
+        "display_name": "Ana",
+        "email": "ana@acme.example",
+        "password": "a long enough passphrase",
+        "organization_name": "Acme",
+        field: value,
+    }
     before = counts(configured)
     response = client.post("/auth/signup", data=data, headers=ORIGIN)
     assert response.status_code == 303 and response.headers["location"].startswith("/signup")
@@ -178,7 +196,9 @@ def test_a_typed_password_never_reaches_the_log(client, configured, caplog):
     caplog.set_level(logging.DEBUG)
     make_user(configured, "lee@uni.edu")
     client.post("/auth/login", data={"email": "lee@uni.edu", "password": "Wrong-but-secret-123"}, headers=ORIGIN)
-    client.post("/auth/signup", data={"role": "student", "display_name": "x", "email": "bad", "password": "Another-secret-456"}, headers=ORIGIN)
+    client.post(
+        "/auth/signup", data={"role": "student", "display_name": "x", "email": "bad", "password": "Another-secret-456"}, headers=ORIGIN
+    )
     sign_in(client, "lee@uni.edu")
     client.post("/auth/change-password", data={"current_password": PASSWORD, "new_password": "Third-secret-789xyz"}, headers=ORIGIN)
     logged = app_logs(caplog)

@@ -18,10 +18,10 @@ def query_of(response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
 
 
-def _token(smtp_server, to: str, path: str) -> str:
+def _token(inbox, to: str, path: str) -> str:
     """Deliver the queued mail and read the token of the newest link to `path` sent to `to`."""
-    smtp_server.deliver()
-    return token_in(mail_parts(smtp_server.to(to)[-1])["text/plain"], path)
+    inbox.deliver()
+    return token_in(mail_parts(inbox.to(to)[-1])["text/plain"], path)
 
 
 def test_sign_up_mails_a_confirmation_link_that_works_once(client, configured, smtp_server):  # noqa: F811
@@ -47,7 +47,9 @@ def test_change_password_needs_the_current_one_and_signs_out_other_devices(clien
     ok = client.post("/auth/change-password", data={"current_password": PASSWORD, "new_password": NEW}, headers=ORIGIN)
     assert "changed" in query_of(ok)["notice"]
     assert client.get("/account/export.json").status_code == 200  # this device stays signed in
-    foreign = client.post("/auth/change-password", data={"current_password": NEW, "new_password": PASSWORD}, headers={"origin": "https://evil.example"})
+    foreign = client.post(
+        "/auth/change-password", data={"current_password": NEW, "new_password": PASSWORD}, headers={"origin": "https://evil.example"}
+    )
     assert foreign.status_code == 403
 
 
@@ -110,7 +112,9 @@ def test_an_existing_manager_accepts_an_invitation_from_the_in_app_link(client, 
     with Session(configured) as session:
         organizations.invite_manager(session, session.get(User, owner_id), 1, "pat@other.com")
         session.commit()
-        link = session.exec(select(Notification.link).where(Notification.user_id == invitee_id, Notification.kind == "organization.invited")).one()
+        link = session.exec(
+            select(Notification.link).where(Notification.user_id == invitee_id, Notification.kind == "organization.invited")
+        ).one()
     invitation_id = link.removeprefix("/join?invitation=")
 
     def members() -> set[int]:

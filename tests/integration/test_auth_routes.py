@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session, select
 
-from microgigs.models import AuthSession, Organization, OutboxMail, User
+from microgigs.models import AuthSession, Organization, User
 from microgigs.services import accounts
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
 from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
@@ -82,7 +82,13 @@ def test_employer_sign_up_with_a_taken_address_creates_no_organization(client, c
     make_user(configured, "boss@corp.test")
     response = client.post(
         "/auth/signup",
-        data={"role": "manager", "display_name": "Boss", "email": "boss@corp.test", "password": "a-long-enough-pass", "organization_name": "Shadow Inc"},
+        data={
+            "role": "manager",
+            "display_name": "Boss",
+            "email": "boss@corp.test",
+            "password": "a-long-enough-pass",
+            "organization_name": "Shadow Inc",
+        },
         headers=ORIGIN,
     )
     assert response.headers["location"] == "/check-email"

@@ -21,9 +21,15 @@ def credential(configured) -> Credential:
             session,
             manager,
             gigs.GigInput(
-                title="Market scan", summary="Scan the market", scope="Find ten competitors.", category="Research",
-                estimated_hours=4, due_date=date.today() + timedelta(days=20),
-                application_deadline=date.today() + timedelta(days=5), pay_cents=12_000, skills=["Research"],
+                title="Market scan",
+                summary="Scan the market",
+                scope="Find ten competitors.",
+                category="Research",
+                estimated_hours=4,
+                due_date=date.today() + timedelta(days=20),
+                application_deadline=date.today() + timedelta(days=5),
+                pay_cents=12_000,
+                skills=["Research"],
             ),
         )
         application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))

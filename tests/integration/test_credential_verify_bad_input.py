@@ -34,7 +34,11 @@ def test_a_token_whose_header_is_nested_thousands_deep_is_judged_invalid_not_a_c
     token = f"{b64url(b'[' * 12_000)}.{b64url(b'{}')}.c2ln"
     response = client.post(VERIFY, content=token)
     assert response.status_code == 200
-    assert response.json() == {**response.json(), "status": "invalid", "message": "Not valid: its header cannot be read (the text is truncated or damaged)."}
+    assert response.json() == {
+        **response.json(),
+        "status": "invalid",
+        "message": "Not valid: its header cannot be read (the text is truncated or damaged).",
+    }
 
 
 def test_other_unreadable_bodies_are_400s_that_say_what_is_wrong(client, configured):

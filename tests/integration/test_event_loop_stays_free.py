@@ -83,8 +83,17 @@ def test_the_account_routes_never_block_the_loop(client, configured, blocking_on
     ]:
         assert client.post(path, data=data, headers=ORIGIN).status_code in (303, 429), path
     # Signed in, so each of these looks its person up before answering.
-    for path in ("/account/export.json", "/photos/1", "/files/1", "/evidence/x/files/1", "/staff/insights/outcomes.csv", "/healthz",
-                 "/.well-known/jwks.json", "/credentials/x/download.json", "/staff/money/reconciliation.csv"):
+    for path in (
+        "/account/export.json",
+        "/photos/1",
+        "/files/1",
+        "/evidence/x/files/1",
+        "/staff/insights/outcomes.csv",
+        "/healthz",
+        "/.well-known/jwks.json",
+        "/credentials/x/download.json",
+        "/staff/money/reconciliation.csv",
+    ):
         client.get(path)
     client.post("/api/credentials/verify", content=b"not a credential")
     assert client.post("/auth/logout-everywhere", headers=ORIGIN).status_code == 303

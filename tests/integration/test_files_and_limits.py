@@ -26,9 +26,14 @@ def delivered_file(configured):
             session,
             manager,
             gigs.GigInput(
-                title="Market scan", summary="Scan the market", scope="Find ten competitors.", category="Research",
-                estimated_hours=4, due_date=date.today() + timedelta(days=20),
-                application_deadline=date.today() + timedelta(days=5), pay_cents=12_000,
+                title="Market scan",
+                summary="Scan the market",
+                scope="Find ten competitors.",
+                category="Research",
+                estimated_hours=4,
+                due_date=date.today() + timedelta(days=20),
+                application_deadline=date.today() + timedelta(days=5),
+                pay_cents=12_000,
             ),
         )
         application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))
@@ -102,7 +107,7 @@ def test_reflex_upload_endpoint_is_capped_before_the_body_is_read(client, monkey
     """The size limit wraps every path, Reflex's /_upload included (it has no limit of its own)."""
     monkeypatch.setenv("MICROGIGS_MAX_REQUEST_BYTES", "1000")
     settings.get_settings.cache_clear()
-    body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n\r\n" + b"z" * 5000 + b"\r\n--b--\r\n"
+    body = b'--b\r\nContent-Disposition: form-data; name="files"; filename="big.pdf"\r\n\r\n' + b"z" * 5000 + b"\r\n--b--\r\n"
     response = client.post("/_upload", content=body, headers={**ORIGIN, "content-type": "multipart/form-data; boundary=b"})
     assert response.status_code == 413
     assert "too large" in response.text

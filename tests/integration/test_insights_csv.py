@@ -12,7 +12,7 @@ from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
 
 
 def _seed(engine) -> None:
-    manager_id = make_user(engine, "boss@acme.com", role="manager", org="=HYPERLINK(\"x\") Corp")
+    manager_id = make_user(engine, "boss@acme.com", role="manager", org='=HYPERLINK("x") Corp')
     students = [make_user(engine, f"s{i}@uni.edu") for i in range(3)]
     with Session(engine, expire_on_commit=False) as session:
         session.add(Skill(name="Research"))
@@ -23,9 +23,14 @@ def _seed(engine) -> None:
                 session,
                 manager,
                 gigs.GigInput(
-                    title=f"Scan {n}", summary="Scan the market", scope="Find ten competitors.", category="Research",
-                    estimated_hours=4, due_date=date.today() + timedelta(days=20),
-                    application_deadline=date.today() + timedelta(days=5), pay_cents=12_000,
+                    title=f"Scan {n}",
+                    summary="Scan the market",
+                    scope="Find ten competitors.",
+                    category="Research",
+                    estimated_hours=4,
+                    due_date=date.today() + timedelta(days=20),
+                    application_deadline=date.today() + timedelta(days=5),
+                    pay_cents=12_000,
                 ),
             )
             for student_id in students[: n + 2]:

@@ -2,11 +2,11 @@
 through Redis pub/sub. Uses Debian's redis-server on a free port; skipped when it is missing."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import shutil
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 

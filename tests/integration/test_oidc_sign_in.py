@@ -99,7 +99,10 @@ def test_a_campus_identity_takes_an_address_from_whoever_signed_up_with_it_uncon
     squatter's password, sessions and employer team are gone."""
     squatter_id = make_user(configured, "student2@demo.microgigs.test", role="manager", org="Squat Co", confirmed=False)
     with TestClient(build_api(), base_url=APP, follow_redirects=False) as squatter:
-        assert squatter.post("/auth/login", data={"email": "student2@demo.microgigs.test", "password": PASSWORD}, headers=ORIGIN).status_code == 303
+        assert (
+            squatter.post("/auth/login", data={"email": "student2@demo.microgigs.test", "password": PASSWORD}, headers=ORIGIN).status_code
+            == 303
+        )
         squatters_session = squatter.cookies.get("microgigs_session")
     response = finish(client, sign_in_at_provider(start(client), "linker", stop_at=APP))
     assert response.status_code == 303 and response.headers["location"] == "/dashboard"
@@ -109,7 +112,10 @@ def test_a_campus_identity_takes_an_address_from_whoever_signed_up_with_it_uncon
         assert accounts.user_for_session_token(session, squatters_session) is None
         assert session.exec(select(OidcIdentity)).one().user_id == squatter_id
         assert session.exec(select(Membership).where(Membership.user_id == squatter_id)).all() == []  # off Squat Co's team
-        assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.unconfirmed_account_taken_over")).one().subject_id == squatter_id
+        assert (
+            session.exec(select(AuditEvent).where(AuditEvent.action == "user.unconfirmed_account_taken_over")).one().subject_id
+            == squatter_id
+        )
     refused = client.post("/auth/login", data={"email": "student2@demo.microgigs.test", "password": PASSWORD}, headers=ORIGIN)
     assert query_of(refused)["error"] == accounts.SIGN_IN_FAILED
 
@@ -212,8 +218,13 @@ def test_provider_that_is_down_is_a_clear_message(client, configured, monkeypatc
 
 
 def test_a_provider_configured_by_numbered_variables_signs_people_in(client, provider, configured, monkeypatch):
-    for field, value in {"NAME": "campus", "ISSUER": provider.issuer, "CLIENT_ID": provider.client_id,
-                         "CLIENT_SECRET": provider.client_secret, "LABEL": "Sign in with Numbered U"}.items():
+    for field, value in {
+        "NAME": "campus",
+        "ISSUER": provider.issuer,
+        "CLIENT_ID": provider.client_id,
+        "CLIENT_SECRET": provider.client_secret,
+        "LABEL": "Sign in with Numbered U",
+    }.items():
         monkeypatch.setenv(f"MICROGIGS_OIDC_1_{field}", value)
     monkeypatch.delenv("MICROGIGS_OIDC_PROVIDERS", raising=False)
     settings.get_settings.cache_clear()

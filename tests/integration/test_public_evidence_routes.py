@@ -29,9 +29,14 @@ def approved(configured):
             session,
             manager,
             gigs.GigInput(
-                title="Market scan", summary="Scan the market", scope="Find ten competitors.", category="Research",
-                estimated_hours=4, due_date=date.today() + timedelta(days=20),
-                application_deadline=date.today() + timedelta(days=5), pay_cents=12_000,
+                title="Market scan",
+                summary="Scan the market",
+                scope="Find ten competitors.",
+                category="Research",
+                estimated_hours=4,
+                due_date=date.today() + timedelta(days=20),
+                application_deadline=date.today() + timedelta(days=5),
+                pay_cents=12_000,
             ),
         )
         application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))
@@ -92,7 +97,12 @@ def test_conversion_csv_matches_the_database(client, configured, approved):
         expected = [
             [name, str(finished), str(invited), str(offers)]
             for name, finished, invited, offers in session.exec(
-                select(Organization.name, func.count(Engagement.id), func.count(Engagement.interview_invited_at), func.count(Engagement.offer_made_at))
+                select(
+                    Organization.name,
+                    func.count(Engagement.id),
+                    func.count(Engagement.interview_invited_at),
+                    func.count(Engagement.offer_made_at),
+                )
                 .join(Gig, Gig.organization_id == Organization.id)
                 .join(Engagement, Engagement.gig_id == Gig.id)
                 .where(Engagement.status.in_(("approved", "paid")))

@@ -30,8 +30,8 @@ SHELL = (
     "<!DOCTYPE html><html><head>"
     f"<script>{THEME_SCRIPT}</script>"
     '<script type="module" src="/assets/entry.client-abc.js"></script>'
-    "</head><body><div id=\"board-loading\">Loading gigs…</div>"
-    f"<script>{CONTEXT_SCRIPT}</script><script type=\"module\" async=\"\">{MODULE_SCRIPT}</script>"
+    '</head><body><div id="board-loading">Loading gigs…</div>'
+    f'<script>{CONTEXT_SCRIPT}</script><script type="module" async="">{MODULE_SCRIPT}</script>'
     "</body></html>"
 )
 
@@ -160,7 +160,9 @@ def test_with_stripe_forms_may_lead_to_stripes_pages_only(configured, build, mon
     settings.get_settings.cache_clear()
     with TestClient(production_stack(configured, build)) as c:
         assert directives(c.get("/").headers["content-security-policy"])["form-action"] == [
-            "'self'", "https://checkout.stripe.com", "https://connect.stripe.com"
+            "'self'",
+            "https://checkout.stripe.com",
+            "https://connect.stripe.com",
         ]
     monkeypatch.setenv("MICROGIGS_STRIPE_API_BASE", "http://127.0.0.1:4242/v1")  # the test fake serves its own pages
     settings.get_settings.cache_clear()

@@ -156,7 +156,9 @@ def test_cookie_is_secure_when_the_public_url_is_https(configured, monkeypatch):
         cookie = response.headers["set-cookie"]
         assert "microgigs_session=" in cookie and "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
         # A form posted from another site is refused before anything is read.
-        refused = secure.post("/auth/login", data={"email": "ada@uni.edu", "password": PASSWORD}, headers={"origin": "https://evil.example"})
+        refused = secure.post(
+            "/auth/login", data={"email": "ada@uni.edu", "password": PASSWORD}, headers={"origin": "https://evil.example"}
+        )
         assert refused.status_code == 403 and "set-cookie" not in refused.headers
 
 

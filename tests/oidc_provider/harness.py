@@ -39,7 +39,16 @@ class TestProvider:
 
     def settings_json(self, name: str = "campus", label: str = "Sign in with Test University", **extra) -> str:
         return json.dumps(
-            [{"name": name, "issuer": self.issuer, "client_id": self.client_id, "client_secret": self.client_secret, "label": label, **extra}]
+            [
+                {
+                    "name": name,
+                    "issuer": self.issuer,
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                    "label": label,
+                    **extra,
+                }
+            ]
         )
 
 

@@ -182,7 +182,10 @@ def build_app(fake: FakeStripe) -> Starlette:
     def expire_checkout(session_id: str) -> dict:
         session = fake.get(session_id, "checkout.session")
         if session["status"] != "open":
-            raise StripeError(400, f"Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session has a status of \"{session['status']}\".")
+            raise StripeError(
+                400,
+                f'Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "{session["status"]}".',
+            )
         session["status"] = "expired"
         later(fake.event("checkout.session.expired", session))
         return session
@@ -194,11 +197,18 @@ def build_app(fake: FakeStripe) -> Starlette:
             code, message = fake.refuse_transfers[account["id"]]
             raise StripeError(400, message, code=code, param="destination")
         if not account["payouts_enabled"]:
-            raise StripeError(400, "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments", code="insufficient_capabilities_for_transfer", param="destination")
+            raise StripeError(
+                400,
+                "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+                code="insufficient_capabilities_for_transfer",
+                param="destination",
+            )
         charge = fake.get(p.get("source_transaction", ""), "charge")
         used = sum(t["amount"] for t in fake.of("transfer") if t["source_transaction"] == charge["id"])
         if amount + used > charge["amount"] - charge["amount_refunded"]:
-            raise StripeError(400, "Insufficient funds on the source transaction for this transfer.", code="balance_insufficient", param="amount")
+            raise StripeError(
+                400, "Insufficient funds on the source transaction for this transfer.", code="balance_insufficient", param="amount"
+            )
         transfer = {
             "id": fake.new_id("tr"),
             "object": "transfer",
@@ -221,7 +231,14 @@ def build_app(fake: FakeStripe) -> Starlette:
         left = charge["amount"] - charge["amount_refunded"]
         if amount > left:
             raise StripeError(400, f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})", param="amount")
-        refund = {"id": fake.new_id("re"), "object": "refund", "amount": amount, "charge": charge["id"], "status": "succeeded", "metadata": p.get("metadata") or {}}
+        refund = {
+            "id": fake.new_id("re"),
+            "object": "refund",
+            "amount": amount,
+            "charge": charge["id"],
+            "status": "succeeded",
+            "metadata": p.get("metadata") or {},
+        }
         fake.objects[refund["id"]] = refund
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
@@ -248,7 +265,8 @@ def build_app(fake: FakeStripe) -> Starlette:
             "object": "account_link",
             "created": int(time.time()),
             "expires_at": int(time.time()) + 300,
-            "url": f"{fake.public_url}/_fake/onboard/{account['id']}?" + httpx.QueryParams(return_url=p.get("return_url", ""), refresh_url=p.get("refresh_url", "")).__str__(),
+            "url": f"{fake.public_url}/_fake/onboard/{account['id']}?"
+            + httpx.QueryParams(return_url=p.get("return_url", ""), refresh_url=p.get("refresh_url", "")).__str__(),
         }
         return link
 
@@ -287,7 +305,11 @@ def build_app(fake: FakeStripe) -> Starlette:
                 if key and key in fake.idempotency:
                     stored_body, status, stored = fake.idempotency[key]
                     if stored_body != f"{path}?{body}":
-                        raise StripeError(400, f"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.", type_="idempotency_error")
+                        raise StripeError(
+                            400,
+                            f"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.",
+                            type_="idempotency_error",
+                        )
                     return JSONResponse(stored, status_code=status, headers={"Idempotent-Replayed": "true"})
                 try:
                     result, status = post(parts, params), 200
@@ -317,7 +339,14 @@ def build_app(fake: FakeStripe) -> Starlette:
         raise StripeError(404, f"Unrecognized request URL (POST: /v1/{'/'.join(parts)}).")
 
     def get(parts: tuple, query: dict, path: str) -> dict:
-        kinds = {"payment_intents": "payment_intent", "charges": "charge", "transfers": "transfer", "refunds": "refund", "accounts": "account", "events": "event"}
+        kinds = {
+            "payment_intents": "payment_intent",
+            "charges": "charge",
+            "transfers": "transfer",
+            "refunds": "refund",
+            "accounts": "account",
+            "events": "event",
+        }
         if len(parts) == 3 and parts[:2] == ("checkout", "sessions"):
             return fake.get(parts[2], "checkout.session")
         if len(parts) == 2 and parts[0] in kinds:
@@ -446,14 +475,27 @@ def build_app(fake: FakeStripe) -> Starlette:
             amount = int(options.get("amount", charge["amount"] - charge["amount_refunded"]))
             if amount > charge["amount"] - charge["amount_refunded"]:
                 raise StripeError(400, "Refund amount is greater than unrefunded amount on charge")
-            refund = {"id": fake.new_id("re"), "object": "refund", "amount": amount, "charge": charge["id"], "status": "succeeded", "metadata": {}}
+            refund = {
+                "id": fake.new_id("re"),
+                "object": "refund",
+                "amount": amount,
+                "charge": charge["id"],
+                "status": "succeeded",
+                "metadata": {},
+            }
             fake.objects[refund["id"]] = refund
             charge["amount_refunded"] += amount
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
             return [fake.event("charge.refunded", charge)]
         if action == "dispute":
             charge = fake.get(target, "charge")
-            dispute = {"id": fake.new_id("dp"), "object": "dispute", "amount": charge["amount"], "charge": charge["id"], "status": "needs_response"}
+            dispute = {
+                "id": fake.new_id("dp"),
+                "object": "dispute",
+                "amount": charge["amount"],
+                "charge": charge["id"],
+                "status": "needs_response",
+            }
             return [fake.event("charge.dispute.created", dispute)]
         if action == "reverse_transfer":
             transfer = fake.get(target, "transfer")

@@ -37,7 +37,9 @@ def stripe_settings(api_base: str) -> dict[str, str]:
 
 @contextmanager
 def stripe_world(set_setting):
-    with running_fake(secret_key=SECRET_KEY, webhook_secret=PLATFORM_SECRET, connect_webhook_secret=CONNECT_SECRET, fault_delay=2.0) as fake:
+    with running_fake(
+        secret_key=SECRET_KEY, webhook_secret=PLATFORM_SECRET, connect_webhook_secret=CONNECT_SECRET, fault_delay=2.0
+    ) as fake:
         with serving(limit_request_size(build_api())) as app_url:
             fake.control("config", webhook_url=f"{app_url}/api/stripe/webhook", connect_webhook_url=f"{app_url}/api/stripe/connect-webhook")
             for name, value in stripe_settings(fake.url).items():

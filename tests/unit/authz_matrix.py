@@ -89,9 +89,7 @@ STUDENT_OWNER = Rule("STUDENT_OWNER", _student_owner, about_object=True)
 GIG_MANAGER = Rule("GIG_MANAGER", _gig_manager, about_object=True)
 PARTY = Rule("PARTY", lambda role, side: _student_owner(role, side) or _gig_manager(role, side), about_object=True)
 PARTY_OR_STAFF = Rule("PARTY_OR_STAFF", lambda role, side: PARTY.allows(role, side) or role in STAFF_ROLES, about_object=True)
-GIG_MANAGER_OR_STAFF = Rule(
-    "GIG_MANAGER_OR_STAFF", lambda role, side: _gig_manager(role, side) or role in STAFF_ROLES, about_object=True
-)
+GIG_MANAGER_OR_STAFF = Rule("GIG_MANAGER_OR_STAFF", lambda role, side: _gig_manager(role, side) or role in STAFF_ROLES, about_object=True)
 OWNER_OR_STAFF = Rule("OWNER_OR_STAFF", lambda role, side: _student_owner(role, side) or role in STAFF_ROLES, about_object=True)
 # The manager the side's employer invited: the other side's manager (who has an account already).
 INVITEE = Rule("INVITEE", lambda role, side: role == {"own": "other_manager", "other": "manager"}[side], about_object=True)
@@ -130,7 +128,7 @@ class Cell:
 
     @property
     def role_kind(self) -> str:
-        """"student", "manager", "staff", "admin", "unconfirmed" or "visitor"."""
+        """ "student", "manager", "staff", "admin", "unconfirmed" or "visitor"."""
         return "student" if self.role in STUDENTS else "manager" if self.role in MANAGERS else self.role
 
     @property
@@ -485,7 +483,6 @@ def all_of(*checks: Callable[[Cell], None]) -> Callable[[Cell], None]:
     return check
 
 
-
 # --- running one cell ----------------------------------------------------------------------------
 
 
@@ -501,12 +498,31 @@ def base_key(key: str) -> str:
 
 # Each page's on_load: what runs before any other handler of its row (unless the row says otherwise).
 ON_LOAD = {
-    "signup": "load_signup", "board": "load_board", "verify": "load", "certificate": "load", "dashboard": "load_dashboard",
-    "manage_gig": "load_gig", "dispute": "load", "engagement": "load_engagement", "gig_detail": "load_gig",
-    "preview_gig": "load_preview", "insights": "load", "moderation": "load_queue", "terms": "load_terms", "money": "load_money",
-    "notifications": "load_notifications", "organization": "load_organization", "outbox": "load_outbox",
-    "portfolio_settings": "load", "post_gig": "load_post_gig", "profile": "load_profile", "review": "load", "saved": "load_saved",
-    "staff_employers": "load_employers", "staff_skills": "load_skills", "staff_audit": "load_audit",
+    "signup": "load_signup",
+    "board": "load_board",
+    "verify": "load",
+    "certificate": "load",
+    "dashboard": "load_dashboard",
+    "manage_gig": "load_gig",
+    "dispute": "load",
+    "engagement": "load_engagement",
+    "gig_detail": "load_gig",
+    "preview_gig": "load_preview",
+    "insights": "load",
+    "moderation": "load_queue",
+    "terms": "load_terms",
+    "money": "load_money",
+    "notifications": "load_notifications",
+    "organization": "load_organization",
+    "outbox": "load_outbox",
+    "portfolio_settings": "load",
+    "post_gig": "load_post_gig",
+    "profile": "load_profile",
+    "review": "load",
+    "saved": "load_saved",
+    "staff_employers": "load_employers",
+    "staff_skills": "load_skills",
+    "staff_audit": "load_audit",
 }
 
 
@@ -558,7 +574,7 @@ def run_page(cell: Cell, row: Row, cls: type, handler: str) -> None:
     cell.before = snapshot(cell.engine)
     try:
         cell.result = run_handler(handler, state, *args)
-    except Exception as error:  # noqa: BLE001  (a refusal is an answer, never an exception)
+    except Exception as error:
         pytest.fail(f"{handler} raised {error!r} instead of acting or refusing")
     cell.state = state
     cell.after = snapshot(cell.engine)
@@ -579,7 +595,7 @@ def run_route(cell: Cell, row: Row) -> None:
         cell.result = client.request(
             call.method, fill(call.path, cell), data=resolve(call.form, cell), content=resolve(call.body, cell), headers=headers
         )
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         pytest.fail(f"the route raised {error!r} instead of answering")
     cell.after = snapshot(cell.engine)
 
@@ -614,7 +630,7 @@ def judge(cell: Cell, row: Row) -> list[str]:
                 row.check(cell)
             except AssertionError as error:
                 problems.append(f"allowed, but {error}")
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 problems.append(f"allowed, but checking it raised {error!r}")
     else:
         if not refusal:

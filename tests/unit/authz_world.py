@@ -29,8 +29,8 @@ from sqlmodel import Session, select
 from microgigs.integrations.payments import DemoGateway, GatewayRefused, GatewayUnavailable
 from microgigs.models import Credential, Dispute, Notification, OneTimeToken, Organization, OutboxMail, SubmissionFile, User
 from microgigs.services import (
-    accounts,
     account_security,
+    accounts,
     disputes,
     engagements,
     evidence,
@@ -142,7 +142,11 @@ def _build_side(session: Session, make, name: str, staff: User) -> Side:
     side.manager, side.org = employer.manager.id, employer.org.id
     side.co_manager = make.second_manager(employer).id
     student = make.student(
-        f"Student {label}", email=f"{side.marker('emailmark')}@example.edu", school=side.marker("PEDIGREE"), major="Statistics", graduation_year=2027
+        f"Student {label}",
+        email=f"{side.marker('emailmark')}@example.edu",
+        school=side.marker("PEDIGREE"),
+        major="Statistics",
+        graduation_year=2027,
     )
     side.student = student.id
     profiles.set_photo(session, student, "me.png", PNG)
@@ -167,13 +171,19 @@ def _build_side(session: Session, make, name: str, staff: User) -> Side:
 
     active = make.hired(employer, student, title=f"Active gig {label}").engagement
     side.eng_active = active.id
-    side.milestone = milestones.add_milestone(session, manager, active.id, f"Draft {side.marker('MILESTONEMARK')}", today + timedelta(days=5)).id
-    side.extension = engagements.request_extension(session, student, active.id, active.due_date + timedelta(days=7), side.marker("EXTMARK")).id
+    side.milestone = milestones.add_milestone(
+        session, manager, active.id, f"Draft {side.marker('MILESTONEMARK')}", today + timedelta(days=5)
+    ).id
+    side.extension = engagements.request_extension(
+        session, student, active.id, active.due_date + timedelta(days=7), side.marker("EXTMARK")
+    ).id
 
     submitted = make.hired(employer, student, title=f"Submitted gig {label}")
     side.eng_submitted = submitted.engagement.id
     version = make.submit(
-        submitted, note=f"{side.marker('SUBNOTE')}: the cleaned data.", files=[UploadedFile(f"work-{label}.txt", side.marker("FILEBYTES").encode())]
+        submitted,
+        note=f"{side.marker('SUBNOTE')}: the cleaned data.",
+        files=[UploadedFile(f"work-{label}.txt", side.marker("FILEBYTES").encode())],
     )
     side.file = _file_of(session, version.id)
     engagements.post_message(session, student, submitted.engagement.id, f"{side.marker('MSGMARK')}: it is in.")
@@ -211,7 +221,12 @@ def _build_side(session: Session, make, name: str, staff: User) -> Side:
     side.term = moderation.add_term(session, staff, f"forbiddenterm{label.lower()}").id
     side.skill = profiles.add_skill(session, staff, f"Unused skill {label}", "general").id
     mail = OutboxMail(
-        to_address=f"someone-{label.lower()}@example.edu", subject=side.marker("MAILMARK"), text_body="x", html_body="x", status="failed", attempts=5
+        to_address=f"someone-{label.lower()}@example.edu",
+        subject=side.marker("MAILMARK"),
+        text_body="x",
+        html_body="x",
+        status="failed",
+        attempts=5,
     )
     session.add(mail)
     session.flush()

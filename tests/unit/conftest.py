@@ -252,14 +252,15 @@ class Factory:
         engagement = applications.accept(self.session, employer.manager, application.id)
         return Hired(gig=gig, student=student, engagement=engagement, employer=employer)
 
-    def submit(self, hired: Hired, note: str = "Here is the cleaned data set and the README.", link: str = "https://example.com/work", files=None):
+    def submit(
+        self, hired: Hired, note: str = "Here is the cleaned data set and the README.", link: str = "https://example.com/work", files=None
+    ):
         return engagements.submit_deliverable(self.session, hired.student, hired.engagement.id, note, link, files)
 
 
 @pytest.fixture
 def make(session) -> Factory:
     return Factory(session)
-
 
 
 @pytest.fixture

@@ -27,9 +27,41 @@ MARKUP = [
     "{{7*7}} ${7*7} <%= 7*7 %>",
     "\"'><svg/onload=alert(1)>",
 ]
-SQLISH = ["' OR '1'='1", "'; DROP TABLE gig; --", '" OR ""="', "%", "_", "\\", "%_\\%", "1; SELECT * FROM user", "' UNION SELECT password_hash FROM user --"]
-LOOKALIKES = ["ｓｃｒｉｐｔ", "ｃａｓｉｎｏ", "ﬁle", "Ⓐdmin", "ℌello", "𝐀𝐝𝐦𝐢𝐧", "ǅ", "ＰｙｔＨｏｎ", "１２", "٣", "²", "Ⅻ", "ａｄｍｉｎ＠ｅｘａｍｐｌｅ．ｅｄｕ"]
-PATHS = ["../../etc/passwd", "..\\..\\windows\\system32", "%2e%2e%2f%2e%2e%2f", "/dev/null", "C:\\boot.ini", "....//....//", "file:///etc/passwd"]
+SQLISH = [
+    "' OR '1'='1",
+    "'; DROP TABLE gig; --",
+    '" OR ""="',
+    "%",
+    "_",
+    "\\",
+    "%_\\%",
+    "1; SELECT * FROM user",
+    "' UNION SELECT password_hash FROM user --",
+]
+LOOKALIKES = [
+    "ｓｃｒｉｐｔ",
+    "ｃａｓｉｎｏ",
+    "ﬁle",
+    "Ⓐdmin",
+    "ℌello",
+    "𝐀𝐝𝐦𝐢𝐧",
+    "ǅ",
+    "ＰｙｔＨｏｎ",
+    "１２",
+    "٣",
+    "²",
+    "Ⅻ",
+    "ａｄｍｉｎ＠ｅｘａｍｐｌｅ．ｅｄｕ",
+]
+PATHS = [
+    "../../etc/passwd",
+    "..\\..\\windows\\system32",
+    "%2e%2e%2f%2e%2e%2f",
+    "/dev/null",
+    "C:\\boot.ini",
+    "....//....//",
+    "file:///etc/passwd",
+]
 EMOJI = ["👩\u200d💻", "👨\u200d👩\u200d👧\u200d👦", "🏳\ufe0f\u200d🌈", "🇺🇸🇫🇷", "🧑🏽\u200d🚀", "❤\ufe0f"]
 NUMBERISH = ["NaN", "inf", "-inf", "1e400", "9" * 40, "-1", "0x10", "1_000", "٣٤", "²", "Ⅻ", " 12 ", "12\x00"]
 SPECIALS = MARKUP + SQLISH + LOOKALIKES + PATHS + EMOJI + NUMBERISH

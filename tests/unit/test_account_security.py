@@ -224,6 +224,11 @@ def test_using_a_reset_link_voids_the_other_reset_links(session, make):
     second_raw = received_token(session, student.email, "/reset-password")
     account_security.reset_password(session, second_raw, NEW_PASSWORD)
     assert first.id != last_mail_to(session, student.email).id
-    assert session.exec(
-        select(OneTimeToken).where(OneTimeToken.purpose == "reset_password", OneTimeToken.used_at.is_(None), OneTimeToken.voided_at.is_(None))
-    ).all() == []
+    assert (
+        session.exec(
+            select(OneTimeToken).where(
+                OneTimeToken.purpose == "reset_password", OneTimeToken.used_at.is_(None), OneTimeToken.voided_at.is_(None)
+            )
+        ).all()
+        == []
+    )

@@ -104,7 +104,16 @@ def test_operator_made_accounts_still_refuse_a_taken_email(session):
 
 @pytest.mark.parametrize(
     "email",
-    ["not-an-email", "ana@", "@example.edu", "ana@example", "ana lima@example.edu", "ana@exa mple.edu", "ana@@example.edu", "a" * 65 + "@example.edu"],
+    [
+        "not-an-email",
+        "ana@",
+        "@example.edu",
+        "ana@example",
+        "ana lima@example.edu",
+        "ana@exa mple.edu",
+        "ana@@example.edu",
+        "a" * 65 + "@example.edu",
+    ],
 )
 def test_malformed_email_is_refused(session, email):
     error = refused(session, email=email)
@@ -138,7 +147,9 @@ def test_password_of_exactly_ten_varied_characters_is_accepted(session):
     assert sign_up(session, password="tr0ub4dor&").id is not None
 
 
-@pytest.mark.parametrize(("name", "message"), [("", "Enter your name."), ("   \x00 ", "Enter your name."), ("n" * 101, "Use at most 100 characters.")])
+@pytest.mark.parametrize(
+    ("name", "message"), [("", "Enter your name."), ("   \x00 ", "Enter your name."), ("n" * 101, "Use at most 100 characters.")]
+)
 def test_empty_or_overlong_name_is_refused(session, name, message):
     assert refused(session, display_name=name).errors["display_name"] == message
 
@@ -298,7 +309,9 @@ def test_two_sign_ups_racing_for_one_email_leave_one_account(session, monkeypatc
     # Pretend the look-up ran before the other sign-up committed.
     real_exec = session.exec
     monkeypatch.setattr(
-        session, "exec", lambda stmt, *a, **k: _NoRow() if "user.email" in str(stmt) and "user.id" in str(stmt) else real_exec(stmt, *a, **k)
+        session,
+        "exec",
+        lambda stmt, *a, **k: _NoRow() if "user.email" in str(stmt) and "user.id" in str(stmt) else real_exec(stmt, *a, **k),
     )
     assert accounts.sign_up(session, accounts.SignUp("race@uni.edu", "a-long-enough-pass", "Second")) is None
     monkeypatch.undo()

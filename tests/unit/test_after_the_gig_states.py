@@ -47,7 +47,9 @@ def test_the_manager_invites_then_records_an_offer_and_the_student_sees_both(app
     student = state_for(DashboardState, "/dashboard", session_token(app_db, hired.student))
     run_handler("load_dashboard", student)
     assert [e.hiring for e in student.engagements] == ["Offer made"]
-    titles = app_db.exec(select(Notification.title).where(Notification.user_id == hired.student.id, Notification.kind.startswith("hiring."))).all()
+    titles = app_db.exec(
+        select(Notification.title).where(Notification.user_id == hired.student.id, Notification.kind.startswith("hiring."))
+    ).all()
     assert sorted(titles) == [f"{hired.employer.org.name} invites you to interview", f"{hired.employer.org.name} made you an offer"]
 
 
@@ -77,7 +79,9 @@ def test_conversion_per_employer_follows_the_database_and_the_filters(session, m
     assert table.columns == ["employer", "finished", "interviews", "offers", "interview_rate", "offer_rate"]
     assert table.rows == [["North Co", 2, 2, 1, "100%", "50%"], ["South Co", 1, 0, 0, "0%", "0%"]]
     # The same figures as the service that counts conversion without filters.
-    assert [[c.employer, c.finished, c.interviews, c.offers] for c in hiring.conversion_by_employer(session, staff)] == [r[:4] for r in table.rows]
+    assert [[c.employer, c.finished, c.interviews, c.offers] for c in hiring.conversion_by_employer(session, staff)] == [
+        r[:4] for r in table.rows
+    ]
     head = insights.headline(session, WINDOW)
     assert (head.interview_rate, head.offer_rate) == ("67%", "33%")
     only_south = InsightFilters(start=WINDOW.start, end=WINDOW.end, employer_id=south.org.id)

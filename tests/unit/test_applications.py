@@ -137,7 +137,11 @@ def test_applying_again_after_withdrawing_is_still_refused(session, make):
 
 @pytest.mark.parametrize(
     ("note", "message"),
-    [("", "Enter a note about why you fit this gig."), (" \t\x00 ", "Enter a note about why you fit this gig."), ("n" * 2001, "Use at most 2,000 characters (you have 2,001).")],
+    [
+        ("", "Enter a note about why you fit this gig."),
+        (" \t\x00 ", "Enter a note about why you fit this gig."),
+        ("n" * 2001, "Use at most 2,000 characters (you have 2,001)."),
+    ],
 )
 def test_note_must_be_present_and_not_too_long(session, make, note, message):
     gig = make.gig(make.employer())
@@ -154,7 +158,14 @@ def test_note_of_exactly_2000_characters_is_accepted(session, make):
 
 @pytest.mark.parametrize(
     "link",
-    ["javascript:alert(1)", "ftp://files.example.com/x", "github.com/me", "https://", "https://exa mple.com", "https://example.com/" + "x" * 300],
+    [
+        "javascript:alert(1)",
+        "ftp://files.example.com/x",
+        "github.com/me",
+        "https://",
+        "https://exa mple.com",
+        "https://example.com/" + "x" * 300,
+    ],
 )
 def test_bad_sample_link_is_refused(session, make, link):
     with pytest.raises(ValidationFailed) as info:
@@ -170,7 +181,9 @@ def test_at_most_five_sample_links(session, make):
 
 def test_every_screening_question_needs_an_answer(session, make):
     gig = make.gig(make.employer(), questions=["First?", "Second?"])
-    first, second = session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)).all()
+    first, second = session.exec(
+        select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)
+    ).all()
     with pytest.raises(ValidationFailed) as info:
         make.apply(make.student(), gig, answers={first.id: "yes", second.id: "   "})
     assert info.value.errors == {f"answer_{second.id}": "Enter an answer."}

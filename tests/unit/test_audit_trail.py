@@ -31,7 +31,9 @@ def test_core_loop_leaves_a_complete_audit_trail(session, make, db_engine):
     lost = applications.apply(session, rival, gig.id, ApplicationInput(note="Me too."))
     applications.shortlist(session, manager, application.id)
     engagement = applications.accept(session, manager, application.id)
-    engagements.submit_deliverable(session, student, engagement.id, "First version attached.", files=[UploadedFile("v1.csv", b"a,b\n1,2\n")])
+    engagements.submit_deliverable(
+        session, student, engagement.id, "First version attached.", files=[UploadedFile("v1.csv", b"a,b\n1,2\n")]
+    )
     engagements.request_changes(session, manager, engagement.id, "Please add a header row description.")
     engagements.submit_deliverable(session, student, engagement.id, "Second version with notes.", link="https://example.com/v2")
     engagements.approve(session, manager, engagement.id, expected_version=2)

@@ -23,6 +23,7 @@ import io
 import os
 import pkgutil
 import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -74,8 +75,8 @@ from tests.unit.authz_matrix import (
     ANY_STUDENT_ON_ANY,
     GIG_MANAGER,
     GIG_MANAGER_OR_STAFF,
-    NO_IDENTITY_ON_ANY,
     INVITEE,
+    NO_IDENTITY_ON_ANY,
     NOBODY,
     NOBODY_ON_ANY,
     OWNER_OR_STAFF,
@@ -97,6 +98,7 @@ from tests.unit.authz_matrix import (
     Row,
     all_of,
     base_key,
+    count,
     exists,
     fill,
     judge,
@@ -108,11 +110,10 @@ from tests.unit.authz_matrix import (
     run_route,
     shows,
     shows_text,
-    that,
-    count,
     state_is,
     state_key,
     status,
+    that,
 )
 from tests.unit.authz_world import PASSWORD, PNG, ROLES, SIDE_OF_ROLE, build_world
 from tests.unit.conftest import Factory
@@ -151,11 +152,7 @@ def discover_handlers() -> dict[str, tuple[type, str]]:
 
 def discover_routes() -> dict[str, tuple[str, str]]:
     """Every route of our Starlette app, as "<METHOD> <path>" (HEAD runs the GET handler)."""
-    return {
-        f"{method} {route.path}": (method, route.path)
-        for route in build_api().routes
-        for method in sorted(route.methods - {"HEAD"})
-    }
+    return {f"{method} {route.path}": (method, route.path) for route in build_api().routes for method in sorted(route.methods - {"HEAD"})}
 
 
 HANDLERS = discover_handlers()
@@ -186,7 +183,7 @@ def upload(name: str, data: bytes) -> rx.UploadFile:
 
 
 def label(cell: Cell) -> str:
-    """"A" for the own side, "B" for the other (as in "Paid gig A")."""
+    """ "A" for the own side, "B" for the other (as in "Paid gig A")."""
     return "A" if cell.side.name == "own" else "B"
 
 
@@ -344,7 +341,9 @@ def applied(cell: Cell):
 
 
 def message_posted(cell: Cell):
-    return select(EngagementMessage).where(EngagementMessage.author_id == cell.user_id, EngagementMessage.engagement_id == cell.side.eng_submitted)
+    return select(EngagementMessage).where(
+        EngagementMessage.author_id == cell.user_id, EngagementMessage.engagement_id == cell.side.eng_submitted
+    )
 
 
 def dispute_message_posted(cell: Cell):
@@ -445,14 +444,20 @@ TABLE: dict[str, Row] = {
     ),
     "terms.load_terms": Row(STAFF, Page("/staff/terms"), shows_text(lambda c: "forbiddenterma")),
     "terms.add_term": Row(
-        STAFF, Page("/staff/terms", ({"term": "scam"},)), exists(lambda c: select(ProhibitedTerm).where(ProhibitedTerm.term == "scam"), "term")
+        STAFF,
+        Page("/staff/terms", ({"term": "scam"},)),
+        exists(lambda c: select(ProhibitedTerm).where(ProhibitedTerm.term == "scam"), "term"),
     ),
-    "terms.remove_term": Row(STAFF_ON_ANY, Page("/staff/terms", ids("term")), that(lambda c: c.get(ProhibitedTerm, c.side.term) is None, "still there")),
+    "terms.remove_term": Row(
+        STAFF_ON_ANY, Page("/staff/terms", ids("term")), that(lambda c: c.get(ProhibitedTerm, c.side.term) is None, "still there")
+    ),
     # --- applicants and the dashboard --------------------------------------------------------------------
     "dashboard.load_dashboard": Row(
         SIGNED_IN_CONFIRMED, Page("/dashboard"), state_is(view=lambda c: {"admin": "staff"}.get(c.role_kind, c.role_kind))
     ),
-    "dashboard.withdraw": Row(STUDENT_OWNER, Page("/dashboard", ids("application")), row_is(Application, "application", status="withdrawn")),
+    "dashboard.withdraw": Row(
+        STUDENT_OWNER, Page("/dashboard", ids("application")), row_is(Application, "application", status="withdrawn")
+    ),
     # Blind review: an applicant nobody has shortlisted yet shows no pedigree and no address...
     "manage_gig.load_gig": Row(GIG_MANAGER, Page("/manage/gigs/{gig_hiring}"), shows("APPNOTE"), never_shows=BLIND),
     # ... and shortlisting or accepting ends it: the page then shows who the applicant is.
@@ -503,7 +508,9 @@ TABLE: dict[str, Row] = {
     ),
     # The student asked; the other side (the gig's managers) answers.
     "engagement.answer_extension": Row(
-        GIG_MANAGER, Page("/engagements/{eng_active}", lambda c: (c.side.extension, True)), row_is(ExtensionRequest, "extension", status="accepted")
+        GIG_MANAGER,
+        Page("/engagements/{eng_active}", lambda c: (c.side.extension, True)),
+        row_is(ExtensionRequest, "extension", status="accepted"),
     ),
     # A request of one engagement answered through another's page: nobody.
     "engagement.answer_extension[another engagement's request]": Row(
@@ -529,7 +536,9 @@ TABLE: dict[str, Row] = {
     "engagement.add_milestone": Row(
         GIG_MANAGER,
         Page("/engagements/{eng_submitted}", ({"milestone_title": "Halfway", "milestone_due_date": in_days(3)},)),
-        exists(lambda c: select(Milestone).where(Milestone.engagement_id == c.side.eng_submitted, Milestone.title == "Halfway"), "milestone"),
+        exists(
+            lambda c: select(Milestone).where(Milestone.engagement_id == c.side.eng_submitted, Milestone.title == "Halfway"), "milestone"
+        ),
     ),
     "engagement.check_in": Row(
         STUDENT_OWNER,
@@ -552,13 +561,17 @@ TABLE: dict[str, Row] = {
         exists(lambda c: select(Dispute).where(Dispute.engagement_id == c.side.eng_active), "dispute"),
     ),
     "dispute.load": Row(PARTY_OR_STAFF, Page("/disputes/{dispute}"), shows("DISPUTEMARK", "DMSGMARK")),
-    "dispute.post": Row(PARTY_OR_STAFF, Page("/disputes/{dispute}", ({"body": "Here is what happened."},)), exists(dispute_message_posted, "message")),
+    "dispute.post": Row(
+        PARTY_OR_STAFF, Page("/disputes/{dispute}", ({"body": "Here is what happened."},)), exists(dispute_message_posted, "message")
+    ),
     "dispute.decide": Row(
         STAFF_ON_ANY,
         Page("/disputes/{dispute}", ({"outcome": "refund", "note": "Refunded in full."},)),
         row_is(Dispute, "dispute", status="decided"),
     ),
-    "dispute_queue.load": Row(STAFF, Page("/staff/disputes"), all_of(state_is(allowed=True), that(lambda c: len(c.state.items) == 2, "not both"))),
+    "dispute_queue.load": Row(
+        STAFF, Page("/staff/disputes"), all_of(state_is(allowed=True), that(lambda c: len(c.state.items) == 2, "not both"))
+    ),
     # --- credentials, portfolio, public evidence ---------------------------------------------------------
     "verify.set_pasted": Row(PUBLIC, Page("/verify", ("abc",), prepare=()), state_is(pasted="abc")),
     "verify.load": Row(PUBLIC_ON_ANY, Page("/verify?id={credential}"), credential_is_valid, never_shows=PUBLIC_RECORD),
@@ -567,7 +580,9 @@ TABLE: dict[str, Row] = {
         PUBLIC_ON_ANY, Page("/verify", lambda c: ([upload("credential.jwt", c.side.credential_jwt.encode())],)), credential_is_valid
     ),
     "certificate.load": Row(PUBLIC_ON_ANY, Page("/credentials/{credential}"), state_is(found=True), never_shows=PUBLIC_RECORD),
-    "certificate.revoke": Row(STAFF_ON_ANY, Page("/credentials/{credential}", ({"reason": "Plagiarism found."},)), exists(revoked, "revocation")),
+    "certificate.revoke": Row(
+        STAFF_ON_ANY, Page("/credentials/{credential}", ({"reason": "Plagiarism found."},)), exists(revoked, "revocation")
+    ),
     "my_credentials.load": Row(ANY_STUDENT, Page("/credentials"), shows_text(lambda c: f"Paid gig {my_side_label(c)}")),
     "portfolio_settings.load": Row(ANY_STUDENT, Page("/portfolio"), state_is(handle=lambda c: f"student-{my_side_label(c).lower()}")),
     "portfolio_settings.save": Row(
@@ -578,10 +593,16 @@ TABLE: dict[str, Row] = {
     # Copies the share link the page already shows; reads and writes nothing.
     "portfolio_settings.copy_share_link": Row(PUBLIC, Page("/portfolio", prepare=()), state_is(notice="Share link copied.")),
     "public_portfolio.load": Row(
-        PUBLIC_ON_ANY, Page("/p/{handle}"), all_of(state_is(found=True), shows_text(lambda c: f"Student {label(c)}")), never_shows=PUBLIC_RECORD
+        PUBLIC_ON_ANY,
+        Page("/p/{handle}"),
+        all_of(state_is(found=True), shows_text(lambda c: f"Student {label(c)}")),
+        never_shows=PUBLIC_RECORD,
     ),
     "evidence.load": Row(
-        PUBLIC_ON_ANY, Page("/evidence/{credential}"), that(lambda c: c.state.view.shown, "deliverables not shown"), never_shows=PUBLIC_RECORD
+        PUBLIC_ON_ANY,
+        Page("/evidence/{credential}"),
+        that(lambda c: c.state.view.shown, "deliverables not shown"),
+        never_shows=PUBLIC_RECORD,
     ),
     # --- money ---------------------------------------------------------------------------------------------
     "payments.load_payments": Row(ANY_MANAGER, Page("/payments"), shows_text(lambda c: f"Paid gig {my_side_label(c)}")),
@@ -612,7 +633,9 @@ TABLE: dict[str, Row] = {
         Page("/profile", ({"interests": "Data cleaning", "hours_per_week": "12", "timezone": "UTC", "skills": ["Python"]},)),
         actor_row(StudentProfile, interests="Data cleaning"),
     ),
-    "profile.save_manager": Row(ANY_MANAGER, Page("/profile", ({"display_name": "Renamed", "title": "Lead"},)), actor_row(User, title="Lead")),
+    "profile.save_manager": Row(
+        ANY_MANAGER, Page("/profile", ({"display_name": "Renamed", "title": "Lead"},)), actor_row(User, title="Lead")
+    ),
     # Only turns the photo picker's refusal into a message; reads and writes nothing.
     "profile.photo_rejected": Row(
         PUBLIC,
@@ -684,11 +707,15 @@ TABLE: dict[str, Row] = {
     "outbox.send_again": Row(STAFF_ON_ANY, Page("/admin/outbox", ids("failed_mail")), row_is(OutboxMail, "failed_mail", status="queued")),
     # --- HTTP routes -------------------------------------------------------------------------------------
     "POST /auth/login": Row(
-        PUBLIC_ON_ANY, Http("POST", "/auth/login", form=login_form), all_of(redirects_to("/dashboard"), signed_in_as(lambda c: c.side.student))
+        PUBLIC_ON_ANY,
+        Http("POST", "/auth/login", form=login_form),
+        all_of(redirects_to("/dashboard"), signed_in_as(lambda c: c.side.student)),
     ),
     "POST /auth/signup": Row(
         PUBLIC,
-        Http("POST", "/auth/signup", form={"role": "student", "display_name": "New Person", "email": "new@example.edu", "password": PASSWORD}),
+        Http(
+            "POST", "/auth/signup", form={"role": "student", "display_name": "New Person", "email": "new@example.edu", "password": PASSWORD}
+        ),
         all_of(redirects_to("/check-email"), exists(lambda c: select(User).where(User.email == "new@example.edu"), "account")),
     ),
     "POST /auth/logout": Row(PUBLIC, Http("POST", "/auth/logout", form={}), all_of(redirects_to("/"), callers_session_revoked)),
@@ -705,7 +732,9 @@ TABLE: dict[str, Row] = {
         all_of(redirects_to("/organization"), new_manager_joined),
     ),
     "POST /auth/join[in-app invitation]": Row(
-        INVITEE, Http("POST", "/auth/join", form=form(invitation_id="{in_app_invitation}")), all_of(redirects_to("/organization"), invitee_joined)
+        INVITEE,
+        Http("POST", "/auth/join", form=form(invitation_id="{in_app_invitation}")),
+        all_of(redirects_to("/organization"), invitee_joined),
     ),
     "GET /photos/{user_id}": Row(OWNER_OR_STAFF, Http("GET", "/photos/{student}"), status(200)),
     # A manager's face is for anyone signed in (a student's only for themself and staff).
@@ -721,7 +750,9 @@ TABLE: dict[str, Row] = {
         ),
     ),
     "POST /auth/resend-verification": Row(
-        UNCONFIRMED_ONLY, Http("POST", "/auth/resend-verification", form={}), all_of(redirects_to("/account?notice="), that(a_new_mail, "no mail"))
+        UNCONFIRMED_ONLY,
+        Http("POST", "/auth/resend-verification", form={}),
+        all_of(redirects_to("/account?notice="), that(a_new_mail, "no mail")),
     ),
     "POST /auth/change-password": Row(
         SIGNED_IN_CONFIRMED,
@@ -782,10 +813,14 @@ TABLE: dict[str, Row] = {
         ),
     ),
     "GET /payments/payout-account": Row(
-        ANY_STUDENT, Http("GET", "/payments/payout-account", gateway="stripe"), that(lambda c: c.get(PayoutAccount, c.user_id), "no account")
+        ANY_STUDENT,
+        Http("GET", "/payments/payout-account", gateway="stripe"),
+        that(lambda c: c.get(PayoutAccount, c.user_id), "no account"),
     ),
     "POST /payments/payout-account": Row(
-        ANY_STUDENT, Http("POST", "/payments/payout-account", form={}, gateway="stripe"), that(lambda c: c.get(PayoutAccount, c.user_id), "no account")
+        ANY_STUDENT,
+        Http("POST", "/payments/payout-account", form={}, gateway="stripe"),
+        that(lambda c: c.get(PayoutAccount, c.user_id), "no account"),
     ),
     "GET /staff/money/reconciliation.csv": Row(STAFF, Http("GET", "/staff/money/reconciliation.csv"), status(200, body="engagement_id")),
 }

@@ -27,7 +27,11 @@ def blind(session, make):
     sql = session.exec(select(Skill).where(Skill.name == "SQL")).one()
     session.add(StudentSkill(user_id=student.id, skill_id=sql.id))
     application = make.apply(
-        student, gig, note="I cleaned census data for a class project.", sample_links=["https://portfolio.example.com"], answers={question.id: "pandas and dbt"}
+        student,
+        gig,
+        note="I cleaned census data for a class project.",
+        sample_links=["https://portfolio.example.com"],
+        answers={question.id: "pandas and dbt"},
     )
     return employer, gig, student, application
 
@@ -37,7 +41,7 @@ def view_of(result, application_id):
 
 
 def test_blind_gig_hides_name_email_and_pedigree_of_new_applicants(session, blind):
-    employer, gig, student, application = blind
+    employer, gig, _student, application = blind
     result = dashboards.gig_applicants(session, employer.manager, gig.id)
     assert result.blind_review is True
     view = view_of(result, application.id)
@@ -117,7 +121,10 @@ def test_student_dashboard_shows_own_applications_and_engagements(session, make)
     make.apply(hired.student, other_gig)
     make.apply(make.student(), other_gig)  # someone else's
     board = dashboards.student_dashboard(session, hired.student)
-    assert sorted((a.gig_title, a.status) for a in board.applications) == [("Clean a survey data set", "accepted"), ("Second gig", "submitted")]
+    assert sorted((a.gig_title, a.status) for a in board.applications) == [
+        ("Clean a survey data set", "accepted"),
+        ("Second gig", "submitted"),
+    ]
     assert all(a.employer == "Northwind" for a in board.applications)
     [row] = board.engagements
     assert (row.id, row.status, row.pay, row.employer) == (hired.engagement.id, "active", "$300.00", "Northwind")

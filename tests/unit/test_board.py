@@ -18,7 +18,7 @@ def board(session, make):
         "logo": make.gig(acme, title="Design a logo", summary="Vector logo for a bakery", category="Design"),
         "percent": make.gig(northwind, title="Raise sign-ups by 100% in a month", summary="Growth plan", category="Marketing"),
         "underscore": make.gig(northwind, title="Rename snake_case columns", summary="Database tidy", category="Software"),
-        "quotes": make.gig(northwind, title="Proofread the \"O'Brien\" report", summary="Writing help", category="Writing"),
+        "quotes": make.gig(northwind, title='Proofread the "O\'Brien" report', summary="Writing help", category="Writing"),
         "backslash": make.gig(northwind, title="Fix C:\\temp paths", summary="Windows scripts", category="Software"),
     }
     hidden = {

@@ -64,15 +64,26 @@ def test_every_text_is_escaped(db_engine, board):
 def test_a_card_carries_what_the_app_card_shows(session, board):
     card = gigs.cards_by_ids(session, [board["logo"].id])[0]
     html = card_html(card)
-    for part in (card.title, card.employer, card.summary, card.category, card.pay, f"about {card.estimated_hours} hours",
-                 f"apply by {card.application_deadline}", gigs.LOCATION_MODE_NAMES[card.location_mode], *card.skills):
+    for part in (
+        card.title,
+        card.employer,
+        card.summary,
+        card.category,
+        card.pay,
+        f"about {card.estimated_hours} hours",
+        f"apply by {card.application_deadline}",
+        gigs.LOCATION_MODE_NAMES[card.location_mode],
+        *card.skills,
+    ):
         assert part in html
     for label in ("Pay: ", "Time: ", "Where: ", "Deadline: "):
         assert f'<span class="visually-hidden">{label}</span>' in html
     assert html.count('class="chip"') == len(card.skills)
 
 
-@pytest.mark.parametrize("query_string", ["q=%00%27%22%3B--", "q=" + "x" * 5000, "sort=bogus&page=-4&pay_min=lots", "page=999999", "q=)(*&^%25$"])
+@pytest.mark.parametrize(
+    "query_string", ["q=%00%27%22%3B--", "q=" + "x" * 5000, "sort=bogus&page=-4&pay_min=lots", "page=999999", "q=)(*&^%25$"]
+)
 def test_any_query_string_is_answered(db_engine, board, query_string):
     block = first_page_html(query_string, db_engine)
     assert 'role="status"' in block
@@ -113,7 +124,9 @@ def test_the_board_page_is_the_shell_with_the_block_before_body_ends(tmp_path, d
     answer = client.get("/?q=logo")
     assert answer.status_code == 200 and answer.headers["content-type"] == "text/html; charset=utf-8"
     assert answer.headers["cache-control"] == "no-cache"
-    before, block, remover, after = re.match(r"(.*)(<section .*</section>)(<script>.*</script>)(</body></html>)$", answer.text, re.S).groups()
+    before, block, remover, _end = re.match(
+        r"(.*)(<section .*</section>)(<script>.*</script>)(</body></html>)$", answer.text, re.S
+    ).groups()
     assert before == SHELL.removesuffix("</body></html>")  # the shell itself is untouched
     assert titles_in(block) == ["Design a logo"]
     assert remover == REMOVE_WHEN_THE_APP_DRAWS

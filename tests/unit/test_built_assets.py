@@ -51,7 +51,15 @@ def test_everything_else_goes_on_to_the_app(tmp_path):
     (tmp_path / "entry-ab12.js").write_text("x")
     (tmp_path.parent / "secret.txt").write_text("not an asset")
     client = _client(tmp_path)
-    for path in ("/", "/gigs/1", "/assets/", "/assets/missing-00.js", "/assets/..%2Fsecret.txt", "/assets/../secret.txt", "/assets/.hidden"):
+    for path in (
+        "/",
+        "/gigs/1",
+        "/assets/",
+        "/assets/missing-00.js",
+        "/assets/..%2Fsecret.txt",
+        "/assets/../secret.txt",
+        "/assets/.hidden",
+    ):
         answer = client.get(path)
         assert answer.status_code == 404 and answer.text.startswith("app: "), path
     assert client.post("/assets/entry-ab12.js").text == "app: /assets/entry-ab12.js"

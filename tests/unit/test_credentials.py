@@ -6,7 +6,6 @@ import json
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-
 from sqlmodel import select
 
 from microgigs.models import AuditEvent, Credential

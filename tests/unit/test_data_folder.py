@@ -159,7 +159,12 @@ def test_reflex_config_makes_the_data_folder_owner_only_before_any_command_runs(
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICROGIGS_")}
     env["MICROGIGS_DATA_DIR"] = str(data)
     done = subprocess.run(
-        [sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", "import rxconfig"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
         preexec_fn=lambda: os.umask(mask),
     )
     assert done.returncode == 0, done.stderr

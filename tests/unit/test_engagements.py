@@ -48,10 +48,17 @@ def test_get_engagement_for_each_party_and_not_found_for_others(session, make):
 def test_student_submits_a_first_version(session, make):
     hired = make.hired()
     submission = submit(session, hired, link="https://example.com/work")
-    assert (submission.version, submission.note, submission.link, submission.created_by_id) == (1, NOTE, "https://example.com/work", hired.student.id)
+    assert (submission.version, submission.note, submission.link, submission.created_by_id) == (
+        1,
+        NOTE,
+        "https://example.com/work",
+        hired.student.id,
+    )
     assert hired.engagement.status == "submitted" and hired.engagement.submitted_at is not None
     assert hired.gig.status == "in_progress"
-    [note] = session.exec(select(Notification).where(Notification.user_id == hired.employer.manager.id, Notification.kind == "submission.new")).all()
+    [note] = session.exec(
+        select(Notification).where(Notification.user_id == hired.employer.manager.id, Notification.kind == "submission.new")
+    ).all()
     assert note.title == f"New submission (v1) for {hired.gig.title}"
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "engagement.submitted")).one()
     assert event.actor_id == hired.student.id and json.loads(event.detail) == {"previous": "active"}
@@ -126,7 +133,9 @@ def test_note_is_always_required_and_capped(session, make):
     assert info.value.errors == {"note": "Use at most 5,000 characters (you have 5,001)."}
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "example.com/work", "ftp://example.com/x", "https://exa mple.com", "https://example.com/" + "x" * 500])
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "example.com/work", "ftp://example.com/x", "https://exa mple.com", "https://example.com/" + "x" * 500]
+)
 def test_bad_link_is_refused(session, make, link):
     hired = make.hired()
     with pytest.raises(ValidationFailed) as info:
@@ -365,7 +374,12 @@ def test_gig_completes_when_its_only_engagement_is_paid(session, make):
     assert hired.gig.status == "in_progress"
     engagements.approve(session, hired.employer.manager, hired.engagement.id)
     assert hired.gig.status == "completed"
-    moves = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.subject_type == "gig", AuditEvent.subject_id == hired.gig.id).order_by(AuditEvent.id))]
+    moves = [
+        e.action
+        for e in session.exec(
+            select(AuditEvent).where(AuditEvent.subject_type == "gig", AuditEvent.subject_id == hired.gig.id).order_by(AuditEvent.id)
+        )
+    ]
     assert moves[-3:] == ["gig.filled", "gig.in_progress", "gig.completed"]
 
 
@@ -453,4 +467,3 @@ def test_file_download_refused_for_a_deactivated_student(session, make, delivere
     hired.student.is_active = False
     with pytest.raises(NotFound):
         engagements.file_for_download(session, hired.student, row.id)
-

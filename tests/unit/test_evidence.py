@@ -50,7 +50,9 @@ def test_public_files_download_only_when_public_and_only_from_the_approved_versi
 
     def file_of(version: int) -> int:
         return session.exec(
-            select(SubmissionFile.id).join(Submission).where(Submission.engagement_id == finished.engagement.id, Submission.version == version)
+            select(SubmissionFile.id)
+            .join(Submission)
+            .where(Submission.engagement_id == finished.engagement.id, Submission.version == version)
         ).one()
 
     assert approved.version == 2
@@ -90,9 +92,16 @@ def test_nothing_to_show_before_the_work_is_approved(session, make):
 
 def test_each_key_is_audited_the_student_told_and_the_workspace_shows_both(session, finished):
     _both_keys(session, finished)
-    actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.subject_id == finished.engagement.id, AuditEvent.action.startswith("evidence.")))]
+    actions = [
+        e.action
+        for e in session.exec(
+            select(AuditEvent).where(AuditEvent.subject_id == finished.engagement.id, AuditEvent.action.startswith("evidence."))
+        )
+    ]
     assert actions == ["evidence.employer_allowed", "evidence.student_shown"]
-    assert session.exec(select(Notification).where(Notification.user_id == finished.student.id, Notification.kind == "evidence.allowed")).one()
+    assert session.exec(
+        select(Notification).where(Notification.user_id == finished.student.id, Notification.kind == "evidence.allowed")
+    ).one()
     view = dashboards.engagement_view(session, finished.student, finished.engagement.id)
     assert view.evidence_employer_allows and view.evidence_student_shows
     # Saying the same again changes nothing and records nothing.

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from microgigs.models import Gig
+from microgigs.services import gigs
 from microgigs.state.post_gig import PostGigState, edit_id_from_path, form_values
 from microgigs.state.preview_gig import PreviewGigState, preview_id_from_path
-from microgigs.services import gigs
 from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
 
 
@@ -88,8 +88,11 @@ def test_an_old_gig_as_a_template_becomes_a_new_draft(app_db, make):
     assert state.values["due_date"] == state.values["application_deadline"] == ""  # dates are the new gig's
 
     today = date.today()
-    form = {**form_from(state), "due_date": (today + timedelta(days=40)).isoformat(),
-            "application_deadline": (today + timedelta(days=12)).isoformat()}
+    form = {
+        **form_from(state),
+        "due_date": (today + timedelta(days=40)).isoformat(),
+        "application_deadline": (today + timedelta(days=12)).isoformat(),
+    }
     run_handler("set_intent", state, "preview")
     target = redirect_path(run_handler("post", state, form))
     new_id = int(target.split("/")[2])
@@ -172,9 +175,17 @@ def test_the_preview_button_saves_a_draft_and_opens_its_preview(app_db, make):
     state = state_for(PostGigState, "/gigs/new", session_token(app_db, employer.manager))
     run_handler("load_post_gig", state)
     today = date.today()
-    form = {"title": "Preview me", "summary": "Short", "scope": "Scope", "category": "Research", "estimated_hours": "5",
-            "due_date": (today + timedelta(days=20)).isoformat(), "application_deadline": (today + timedelta(days=5)).isoformat(),
-            "slots": "1", "pay": "200"}
+    form = {
+        "title": "Preview me",
+        "summary": "Short",
+        "scope": "Scope",
+        "category": "Research",
+        "estimated_hours": "5",
+        "due_date": (today + timedelta(days=20)).isoformat(),
+        "application_deadline": (today + timedelta(days=5)).isoformat(),
+        "slots": "1",
+        "pay": "200",
+    }
     run_handler("set_intent", state, "preview")
     target = redirect_path(run_handler("post", state, form))
     gig = app_db.exec(select(Gig).where(Gig.title == "Preview me")).one()

@@ -182,7 +182,11 @@ def test_unknown_gig_is_not_found(session, make):
         ({"due_date": None}, "due_date", "Enter the due date."),
         ({"application_deadline": None}, "application_deadline", "Enter the application deadline."),
         ({"skills": ["Python", "Basket weaving", "Alchemy"]}, "skills", "Not in the skills list: Alchemy, Basket weaving."),
-        ({"skills": ["Python", "SQL", "Excel", "Copywriting", "Figma", "Statistics", "Research", "Marketing", "Tableau"]}, "skills", "Choose at most 8 skills."),
+        (
+            {"skills": ["Python", "SQL", "Excel", "Copywriting", "Figma", "Statistics", "Research", "Marketing", "Tableau"]},
+            "skills",
+            "Choose at most 8 skills.",
+        ),
         ({"questions": [f"Question {n}?" for n in range(6)]}, "questions", "Ask at most 5 screening questions."),
         ({"questions": ["q" * 301]}, "questions", "Keep each question under 300 characters."),
     ],
@@ -199,7 +203,9 @@ def test_pay_exactly_at_the_floor_is_accepted(session, make):
 def test_pay_floor_follows_settings(session, make, set_setting):
     set_setting("pay_floor_cents_per_hour", 1500)
     assert make.gig(make.employer(), estimated_hours=10, pay_cents=15_000).status == "open"
-    assert errors_for(session, make, estimated_hours=10, pay_cents=14_999)["pay_cents"] == "Pay at least $15.00 an hour: $150.00 for 10 hours."
+    assert (
+        errors_for(session, make, estimated_hours=10, pay_cents=14_999)["pay_cents"] == "Pay at least $15.00 an hour: $150.00 for 10 hours."
+    )
 
 
 def test_pay_floor_message_uses_the_gig_currency(session, make):
@@ -223,7 +229,12 @@ def test_dates_must_be_in_order_and_in_the_future(session, make):
     assert e == {"application_deadline": "The application deadline must come before the due date."}
 
     e = errors_for(
-        session, make, today=today, due_date=today + timedelta(days=5), application_deadline=today + timedelta(days=1), start_date=today + timedelta(days=6)
+        session,
+        make,
+        today=today,
+        due_date=today + timedelta(days=5),
+        application_deadline=today + timedelta(days=1),
+        start_date=today + timedelta(days=6),
     )
     assert e == {"start_date": "The start date must not be after the due date."}
 

@@ -95,14 +95,19 @@ from microgigs.services.errors import DomainError
 from microgigs.services.profiles import StudentProfileInput
 from microgigs.services.reviews import ReviewInput
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
-from tests.unit.conftest import PASSWORD
 from tests.mail_helpers import received_token
+from tests.unit.conftest import PASSWORD
 from tests.unit.hostile_text import SAMPLE, hostile_text
 
 _SETTINGS = settings(
     max_examples=30,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
 )
 
 
@@ -112,6 +117,8 @@ def HOSTILE(test):
     for text in reversed(SAMPLE):
         test = example(text=text)(test)
     return _SETTINGS(test)
+
+
 # Characters no stored text may hold: C0 controls but tab and newline, DEL, C1 controls, lone
 # surrogates, bidi embeddings/overrides/isolates, line/paragraph separators and the BOM.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
@@ -166,7 +173,12 @@ def _sql_type(column):
 
 
 def test_the_checker_sees_every_string_column():
-    lengths = {(t.name.lower(), c.name): _sql_type(c).length for t in SQLModel.metadata.sorted_tables for c in t.columns if isinstance(_sql_type(c), String)}
+    lengths = {
+        (t.name.lower(), c.name): _sql_type(c).length
+        for t in SQLModel.metadata.sorted_tables
+        for c in t.columns
+        if isinstance(_sql_type(c), String)
+    }
     assert lengths[("user", "display_name")] == 100 and lengths[("gig", "title")] == 120 and lengths[("gig", "scope")] is None
     assert all((table, name) in lengths for table, names in ONE_LINE.items() for name in names)
 
@@ -178,7 +190,9 @@ def attempt(session, fields, call):
         result = call()
         session.flush()
     except ValidationFailed as error:
-        assert error.errors and set(error.errors) <= set(fields), f"error keys {sorted(error.errors)} are not the form's fields {sorted(fields)}"
+        assert error.errors and set(error.errors) <= set(fields), (
+            f"error keys {sorted(error.errors)} are not the form's fields {sorted(fields)}"
+        )
         assert all(isinstance(m, str) and m.strip() for m in error.errors.values())
         return REFUSED
     except DomainError as error:
@@ -251,7 +265,14 @@ SIGN_UP_FIELDS = ("display_name", "email", "password", "role", "organization_nam
 @given(text=hostile_text())
 def test_sign_up(session, field, text):
     _ready(session)
-    values = dict(email="new@example.edu", password=PASSWORD, display_name="Ada Lovelace", role="manager", organization_name="Acme", organization_website="https://acme.example")
+    values = dict(
+        email="new@example.edu",
+        password=PASSWORD,
+        display_name="Ada Lovelace",
+        role="manager",
+        organization_name="Acme",
+        organization_website="https://acme.example",
+    )
     values[field] = _posted(text)
     with trial(session):
         if attempt(session, SIGN_UP_FIELDS, lambda: account_security.sign_up(session, accounts.SignUp(**values))) is not REFUSED:
@@ -286,7 +307,11 @@ def test_change_password(session, make, field, text):
     _ready(session)
     values = {"current_password": PASSWORD, "new_password": "a new long passphrase"} | {field: _posted(text)}
     with trial(session):
-        attempt(session, ("current_password", "new_password"), lambda: account_security.change_password(session, user, values["current_password"], values["new_password"]))
+        attempt(
+            session,
+            ("current_password", "new_password"),
+            lambda: account_security.change_password(session, user, values["current_password"], values["new_password"]),
+        )
 
 
 @HOSTILE
@@ -308,7 +333,11 @@ def test_join_with_an_invitation(session, make, field, text):
     _ready(session)
     values = {"display_name": "New Hire", "password": PASSWORD} | {field: _posted(text)}
     with trial(session):
-        attempt(session, ("display_name", "password"), lambda: organizations.accept_invitation(session, None, raw, display_name=values["display_name"], password=values["password"]))
+        attempt(
+            session,
+            ("display_name", "password"),
+            lambda: organizations.accept_invitation(session, None, raw, display_name=values["display_name"], password=values["password"]),
+        )
 
 
 def _posted(text: str) -> str:
@@ -346,7 +375,18 @@ def _params_of(url: str):
 # --- posting a gig -----------------------------------------------------------------------------
 
 GIG_TEXT_FIELDS = ("title", "summary", "scope", "deliverables", "category", "location_mode", "location")
-GIG_FORM_FIELDS = (*GIG_TEXT_FIELDS, "estimated_hours", "start_date", "due_date", "application_deadline", "slots", "pay_cents", "skills", "questions", "organization_id")
+GIG_FORM_FIELDS = (
+    *GIG_TEXT_FIELDS,
+    "estimated_hours",
+    "start_date",
+    "due_date",
+    "application_deadline",
+    "slots",
+    "pay_cents",
+    "skills",
+    "questions",
+    "organization_id",
+)
 
 
 @pytest.mark.parametrize("field", [*GIG_TEXT_FIELDS, "skills", "questions"])
@@ -382,7 +422,11 @@ def test_apply(session, make, field, text):
     student = make.student()
     question_id = gigs.gig_detail(session, student, gig.id).questions[0].id
     _ready(session)
-    values = {"note": "I have cleaned survey data for two labs.", "sample_links": ["https://example.com/work"], "answer": "Because I like data."}
+    values = {
+        "note": "I have cleaned survey data for two labs.",
+        "sample_links": ["https://example.com/work"],
+        "answer": "Because I like data.",
+    }
     values[field] = text.split("\n") if field == "sample_links" else text
     data = ApplicationInput(note=values["note"], sample_links=values["sample_links"], answers={question_id: values["answer"]})
     with trial(session):
@@ -413,7 +457,11 @@ def test_submit_deliverable(session, make, field, text):
     if field != "files":
         values[field] = text
     with trial(session):
-        submission = attempt(session, ("note", "link", "files"), lambda: engagements.submit_deliverable(session, hired.student, hired.engagement.id, values["note"], values["link"], files))
+        submission = attempt(
+            session,
+            ("note", "link", "files"),
+            lambda: engagements.submit_deliverable(session, hired.student, hired.engagement.id, values["note"], values["link"], files),
+        )
         if submission is not REFUSED:
             shown = dashboards.engagement_view(session, hired.student, hired.engagement.id).submissions[-1]
             assert (shown.note, shown.link) == (submission.note, submission.link)
@@ -447,7 +495,11 @@ def test_extension_reason(session, make, text):
     _ready(session)
     new_date = hired.engagement.due_date + timedelta(days=7)
     with trial(session):
-        attempt(session, ("new_due_date", "reason"), lambda: engagements.request_extension(session, hired.student, hired.engagement.id, new_date, text))
+        attempt(
+            session,
+            ("new_due_date", "reason"),
+            lambda: engagements.request_extension(session, hired.student, hired.engagement.id, new_date, text),
+        )
 
 
 @HOSTILE
@@ -468,7 +520,11 @@ def test_add_milestone(session, make, field, text):
     _ready(session)
     values = {"title": "First chart", "due_date": (date.today() + timedelta(days=3)).isoformat()} | {field: text}
     with trial(session):
-        attempt(session, ("title", "due_date"), lambda: milestones.add_milestone(session, hired.employer.manager, hired.engagement.id, values["title"], values["due_date"]))
+        attempt(
+            session,
+            ("title", "due_date"),
+            lambda: milestones.add_milestone(session, hired.employer.manager, hired.engagement.id, values["title"], values["due_date"]),
+        )
 
 
 @pytest.mark.parametrize("field", ["done", "note"])
@@ -476,11 +532,17 @@ def test_add_milestone(session, make, field, text):
 @given(text=hostile_text())
 def test_milestone_check_in(session, make, field, text):
     hired = make.hired()
-    milestone = milestones.add_milestone(session, hired.employer.manager, hired.engagement.id, "First chart", date.today() + timedelta(days=3))
+    milestone = milestones.add_milestone(
+        session, hired.employer.manager, hired.engagement.id, "First chart", date.today() + timedelta(days=3)
+    )
     _ready(session)
     values = {"done": "no", "note": "Waiting for the data export."} | {field: text}
     with trial(session):
-        attempt(session, ("done", "note"), lambda: milestones.check_in(session, hired.student, hired.engagement.id, milestone.id, values["done"], values["note"]))
+        attempt(
+            session,
+            ("done", "note"),
+            lambda: milestones.check_in(session, hired.student, hired.engagement.id, milestone.id, values["done"], values["note"]),
+        )
 
 
 # --- disputes ------------------------------------------------------------------------------------
@@ -521,7 +583,11 @@ def test_dispute_decision(session, disputed, field, text):
     _ready(session)
     values = {"outcome": "pay_part", "note": "Half the work was delivered."} | {field: text}
     with trial(session):
-        attempt(session, ("outcome", "student_share", "note"), lambda: disputes.decide(session, staff, dispute.id, values["outcome"], hired.engagement.pay_cents // 2, values["note"]))
+        attempt(
+            session,
+            ("outcome", "student_share", "note"),
+            lambda: disputes.decide(session, staff, dispute.id, values["outcome"], hired.engagement.pay_cents // 2, values["note"]),
+        )
 
 
 # --- reviews and credentials ---------------------------------------------------------------------
@@ -542,9 +608,15 @@ def test_review(session, approved, field, text):
     _ready(session)
     values = {"comment": "Clear, careful work.", "private_note": "", "endorsed": ["Python"]}
     values[field] = [text] if field == "endorsed" else text
-    data = ReviewInput(ratings=[5, 4, 5], comment=values["comment"], private_note=values["private_note"], endorsed_skills=values["endorsed"])
+    data = ReviewInput(
+        ratings=[5, 4, 5], comment=values["comment"], private_note=values["private_note"], endorsed_skills=values["endorsed"]
+    )
     with trial(session):
-        attempt(session, ("ratings", "comment", "private_note", "endorsed_skills"), lambda: reviews.write_review(session, approved.employer.manager, approved.engagement.id, data))
+        attempt(
+            session,
+            ("ratings", "comment", "private_note", "endorsed_skills"),
+            lambda: reviews.write_review(session, approved.employer.manager, approved.engagement.id, data),
+        )
 
 
 @HOSTILE
@@ -610,7 +682,11 @@ def test_add_skill(session, make, field, text):
     _ready(session)
     values = {"skill_name": "Data journalism", "skill_category": "writing"} | {field: text}
     with trial(session):
-        attempt(session, ("skill_name", "skill_category"), lambda: profiles.add_skill(session, staff, values["skill_name"], values["skill_category"]))
+        attempt(
+            session,
+            ("skill_name", "skill_category"),
+            lambda: profiles.add_skill(session, staff, values["skill_name"], values["skill_category"]),
+        )
 
 
 def test_a_lookalike_of_a_listed_skill_is_a_duplicate(session, make):
@@ -698,14 +774,26 @@ STUDENT_PROFILE_FIELDS = ("skills", "interests", "hours_per_week", "timezone", "
 def test_student_profile(session, make, field, text):
     student = make.student()
     _ready(session)
-    values = {"interests": "Data and maps", "hours_per_week": "10", "timezone": "Europe/Paris", "links": "https://example.com", "school": "State U", "major": "Statistics", "graduation_year": str(date.today().year + 1)}
+    values = {
+        "interests": "Data and maps",
+        "hours_per_week": "10",
+        "timezone": "Europe/Paris",
+        "links": "https://example.com",
+        "school": "State U",
+        "major": "Statistics",
+        "graduation_year": str(date.today().year + 1),
+    }
     skills = ["Python"]
     if field == "skills":
         skills = text.split("\n")
     else:
         values[field] = text
     with trial(session):
-        saved = attempt(session, STUDENT_PROFILE_FIELDS, lambda: profiles.update_student_profile(session, student, StudentProfileInput(skills=skills, **values)))
+        saved = attempt(
+            session,
+            STUDENT_PROFILE_FIELDS,
+            lambda: profiles.update_student_profile(session, student, StudentProfileInput(skills=skills, **values)),
+        )
         if saved is not REFUSED:
             view = profiles.profile_view(session, student)
             assert (view.interests, view.links, view.school, view.major) == (saved.interests, saved.links, saved.school, saved.major)
@@ -719,7 +807,11 @@ def test_manager_profile(session, make, field, text):
     _ready(session)
     values = {"display_name": "Grace Hopper", "title": "Data lead"} | {field: text}
     with trial(session):
-        saved = attempt(session, ("display_name", "title"), lambda: profiles.update_manager_profile(session, manager, values["display_name"], values["title"]))
+        saved = attempt(
+            session,
+            ("display_name", "title"),
+            lambda: profiles.update_manager_profile(session, manager, values["display_name"], values["title"]),
+        )
         if saved is not REFUSED:
             view = profiles.profile_view(session, manager)
             assert (view.display_name, view.title) == (saved.display_name, saved.title)
@@ -738,10 +830,17 @@ def test_photo_file_name(session, make, text):
 
 
 def test_sign_up_names_are_one_line(session):
-    account_security.sign_up(session, accounts.SignUp(
-        email="a@example.edu", password=PASSWORD, display_name="Ada\nBcc: all@example.edu", role="manager",
-        organization_name="Acme\r\nInc", organization_website="https://acme.example\n",
-    ))
+    account_security.sign_up(
+        session,
+        accounts.SignUp(
+            email="a@example.edu",
+            password=PASSWORD,
+            display_name="Ada\nBcc: all@example.edu",
+            role="manager",
+            organization_name="Acme\r\nInc",
+            organization_website="https://acme.example\n",
+        ),
+    )
     assert_stored_clean(session)
 
 
@@ -754,7 +853,9 @@ def test_invited_names_are_one_line(session, make):
     assert_stored_clean(session)
 
 
-@pytest.mark.parametrize("email", ["nul\x00@example.edu", "esc\x1b@example.edu", "\u202eude.elpmaxe@evil.com", "zero\u200bwidth@example.edu"])
+@pytest.mark.parametrize(
+    "email", ["nul\x00@example.edu", "esc\x1b@example.edu", "\u202eude.elpmaxe@evil.com", "zero\u200bwidth@example.edu"]
+)
 def test_sign_up_refuses_unprintable_addresses(session, email):
     with pytest.raises(ValidationFailed) as refused:
         account_security.sign_up(session, accounts.SignUp(email=email, password=PASSWORD, display_name="Ada"))
@@ -801,7 +902,9 @@ class World:
     def __init__(self, session, make):
         self.employer = make.employer(trusted=True)
         self.hired = make.hired(employer=self.employer)
-        self.milestone = milestones.add_milestone(session, self.employer.manager, self.hired.engagement.id, "First chart", date.today() + timedelta(days=3))
+        self.milestone = milestones.add_milestone(
+            session, self.employer.manager, self.hired.engagement.id, "First chart", date.today() + timedelta(days=3)
+        )
         self.gig = make.gig(self.employer)
         self.applicant = make.student()
         self.application = make.apply(self.applicant, self.gig)
@@ -845,15 +948,28 @@ def _shown(message) -> bool:
     return isinstance(message, str) and message.strip() != ""
 
 
-@pytest.mark.parametrize("field", ["title", "summary", "scope", "location", "estimated_hours", "slots", "pay", "due_date", "organization_id", "skills", "questions"])
+@pytest.mark.parametrize(
+    "field",
+    ["title", "summary", "scope", "location", "estimated_hours", "slots", "pay", "due_date", "organization_id", "skills", "questions"],
+)
 def test_post_gig_handler(world, field):
     today = date.today()
     for text in SAMPLE + NUMBERS:
         form = {
-            "title": "Clean our CRM export", "summary": "Dedupe contacts.", "scope": "Export and dedupe.", "category": "Data analysis",
-            "location_mode": "onsite", "location": "Boston", "estimated_hours": "10", "slots": "1", "pay": "300",
-            "application_deadline": (today + timedelta(days=7)).isoformat(), "due_date": (today + timedelta(days=21)).isoformat(),
-            "skills": "Python", "questions": "When can you start?", "save_draft": "on",
+            "title": "Clean our CRM export",
+            "summary": "Dedupe contacts.",
+            "scope": "Export and dedupe.",
+            "category": "Data analysis",
+            "location_mode": "onsite",
+            "location": "Boston",
+            "estimated_hours": "10",
+            "slots": "1",
+            "pay": "300",
+            "application_deadline": (today + timedelta(days=7)).isoformat(),
+            "due_date": (today + timedelta(days=21)).isoformat(),
+            "skills": "Python",
+            "questions": "When can you start?",
+            "save_draft": "on",
         } | {field: text}
         state = _drive(world, PostGigState, "/gigs/new", world.employer.manager, "post", form)
         assert _shown(state.errors.get(field)) or (not state.errors and state.submitted_id), (field, text, state.errors, state.form_error)
@@ -876,12 +992,26 @@ def test_apply_handler(world, make):
 
 def test_decline_handler(world):
     for text in SAMPLE:
-        state = _drive(world, ManageGigState, f"/manage/gigs/{world.gig.id}", world.employer.manager, "decline", {"application_id": str(world.application.id), "feedback": text})
+        state = _drive(
+            world,
+            ManageGigState,
+            f"/manage/gigs/{world.gig.id}",
+            world.employer.manager,
+            "decline",
+            {"application_id": str(world.application.id), "feedback": text},
+        )
         assert _shown(state.card_errors.get(str(world.application.id))) or state.notice, text
         if state.notice:
             return  # declined: the application is decided now
     for key in NUMBERS:
-        state = _drive(world, ManageGigState, f"/manage/gigs/{world.gig.id}", world.employer.manager, "decline", {"application_id": key, "feedback": "x"})
+        state = _drive(
+            world,
+            ManageGigState,
+            f"/manage/gigs/{world.gig.id}",
+            world.employer.manager,
+            "decline",
+            {"application_id": key, "feedback": "x"},
+        )
         assert _shown(state.card_errors.get(key)), key
 
 
@@ -891,11 +1021,20 @@ def test_engagement_handlers(world):
     for text in SAMPLE:
         state = _drive(world, EngagementState, url, student, "post_message", {"body": text})
         assert _shown(state.message_errors.get("body")) or state.message_key, text
-        state = _drive(world, EngagementState, url, manager, "add_milestone", {"milestone_title": text, "milestone_due_date": (date.today() + timedelta(days=2)).isoformat()})
+        state = _drive(
+            world,
+            EngagementState,
+            url,
+            manager,
+            "add_milestone",
+            {"milestone_title": text, "milestone_due_date": (date.today() + timedelta(days=2)).isoformat()},
+        )
         assert _shown(state.milestone_errors.get("milestone_title")) or state.milestone_key, text
         state = _drive(world, EngagementState, url, manager, "add_milestone", {"milestone_title": "Draft", "milestone_due_date": text})
         assert _shown(state.milestone_errors.get("milestone_due_date")), text
-        state = _drive(world, EngagementState, url, student, "check_in", {"milestone_id": str(world.milestone.id), "done": "no", "note": text})
+        state = _drive(
+            world, EngagementState, url, student, "check_in", {"milestone_id": str(world.milestone.id), "done": "no", "note": text}
+        )
         assert _shown(state.checkin_errors.get(str(world.milestone.id))) or state.checkin_key, text
         state = _drive(world, EngagementState, url, student, "request_extension", {"new_due_date": text, "reason": "Data arrived late."})
         assert _shown(state.extension_errors.get("new_due_date")), text
@@ -903,7 +1042,9 @@ def test_engagement_handlers(world):
         state = _drive(world, EngagementState, url, student, "check_in", {"milestone_id": key, "done": "yes", "note": ""})
         assert _shown(state.checkin_errors.get("form")) or _shown(state.checkin_errors.get(key[:20])), key
     for text in SAMPLE:
-        state = _drive(world, EngagementState, url, student, "submit_deliverable", [], {"note": "The cleaned data set and its README.", "link": text})
+        state = _drive(
+            world, EngagementState, url, student, "submit_deliverable", [], {"note": "The cleaned data set and its README.", "link": text}
+        )
         assert _shown(state.submit_errors.get("link")) or state.form_key, text
         if state.form_key:
             break  # submitted: the engagement now waits for review
@@ -925,7 +1066,14 @@ def test_dispute_handlers(world):
             world.session.expire_all()
             assert world.session.get(Dispute, world.dispute.id).student_share_cents == 300, share
             break
-    state = _drive(world, OpenDisputeState, f"/engagements/{world.hired.engagement.id}/dispute", world.hired.student, "open", {"statement": "x" * 50_000})
+    state = _drive(
+        world,
+        OpenDisputeState,
+        f"/engagements/{world.hired.engagement.id}/dispute",
+        world.hired.student,
+        "open",
+        {"statement": "x" * 50_000},
+    )
     assert _shown(state.error)
 
 
@@ -945,7 +1093,7 @@ def test_review_handler(world):
 
 
 def test_credential_handlers(world):
-    for text in SAMPLE + ['{"jwt": ' + "[" * 15_000]:
+    for text in [*SAMPLE, '{"jwt": ' + "[" * 15_000]:
         state = _drive(world, VerifyState, "/verify", None, "check_pasted", {"credential": text})
         assert state.result.status == "invalid", text
     for text in SAMPLE:
@@ -955,13 +1103,27 @@ def test_credential_handlers(world):
 
 def test_staff_handlers(world):
     for text in SAMPLE:
-        state = _drive(world, ModerationState, "/staff/moderation", world.staff, "reject", {"gig_id": str(world.in_review.id), "reason": _too_long(text)})
+        state = _drive(
+            world,
+            ModerationState,
+            "/staff/moderation",
+            world.staff,
+            "reject",
+            {"gig_id": str(world.in_review.id), "reason": _too_long(text)},
+        )
         assert _shown(state.reason_errors.get(str(world.in_review.id))), text
         state = _drive(world, TermsState, "/staff/moderation", world.staff, "add_term", {"term": text})
         assert _shown(state.term_error) or state.notice, text
         state = _drive(world, StaffSkillsState, "/staff/skills", world.staff, "add_skill", {"skill_name": text, "skill_category": ""})
         assert _shown(state.error_skill_name) or state.notice, text
-        state = _drive(world, StaffEmployersState, "/staff/employers", world.staff, "reject", {"organization_id": str(world.pending.org.id), "reason": _too_long(text)})
+        state = _drive(
+            world,
+            StaffEmployersState,
+            "/staff/employers",
+            world.staff,
+            "reject",
+            {"organization_id": str(world.pending.org.id), "reason": _too_long(text)},
+        )
         assert _shown(state.row_errors.get(str(world.pending.org.id))), text
     for key in NUMBERS:
         state = _drive(world, StaffEmployersState, "/staff/employers", world.staff, "approve", {"organization_id": key})
@@ -972,7 +1134,9 @@ def test_staff_handlers(world):
         for text in NUMBERS + SAMPLE:
             from urllib.parse import quote
 
-            state = _drive(world, StaffAuditState, f"/staff/audit/?{field}={quote(text, safe='', errors='surrogatepass')}", world.staff, "load_audit")
+            state = _drive(
+                world, StaffAuditState, f"/staff/audit/?{field}={quote(text, safe='', errors='surrogatepass')}", world.staff, "load_audit"
+            )
             assert state.allowed
     for key in NUMBERS:
         _drive(world, InsightsState, f"/staff/insights?employer={key}", world.staff, "load")
@@ -982,7 +1146,9 @@ def test_profile_portfolio_and_team_handlers(world):
     student, manager = world.applicant, world.employer.manager
     for field in ("school", "major", "interests", "links", "hours_per_week", "graduation_year", "timezone"):
         for text in SAMPLE:
-            state = _drive(world, ProfileState, "/profile", student, "save_student", {"hours_per_week": "10", "timezone": "UTC"} | {field: text})
+            state = _drive(
+                world, ProfileState, "/profile", student, "save_student", {"hours_per_week": "10", "timezone": "UTC"} | {field: text}
+            )
             assert _shown(state.errors.get(field)) or state.notice, (field, text, state.errors)
     for field in ("display_name", "title"):
         for text in SAMPLE:
@@ -1000,17 +1166,40 @@ def test_board_insights_and_audit_handlers(world):
     from tests.unit.state_harness import redirect_path
 
     for text in SAMPLE + NUMBERS:
-        form = {name: text for name in ("q", "skills", "pay_min", "pay_max", "hours_min", "hours_max", "category", "mode", "due_within", "employer", "sort")}
+        form = {
+            name: text
+            for name in (
+                "q",
+                "skills",
+                "pay_min",
+                "pay_max",
+                "hours_min",
+                "hours_max",
+                "category",
+                "mode",
+                "due_within",
+                "employer",
+                "sort",
+            )
+        }
         url = redirect_path(run_handler("search", state_for(BoardState, "/", world.token(world.applicant)), form))
         url.encode("ascii")  # a link the page can follow
         board = state_for(BoardState, url, world.token(world.applicant))
         run_handler("load_board", board)
         assert board.loaded and board.count_text
-        url = redirect_path(run_handler("apply_filters", state_for(InsightsState, "/staff/insights", world.token(world.staff)), {"start": text, "end": text, "employer": text}))
+        url = redirect_path(
+            run_handler(
+                "apply_filters",
+                state_for(InsightsState, "/staff/insights", world.token(world.staff)),
+                {"start": text, "end": text, "employer": text},
+            )
+        )
         insights_page = state_for(InsightsState, url, world.token(world.staff))
         run_handler("load", insights_page)
         assert insights_page.allowed
-        url = redirect_path(run_handler("search", state_for(StaffAuditState, "/staff/audit/", world.token(world.staff)), dict.fromkeys(AUDIT_FIELDS, text)))
+        url = redirect_path(
+            run_handler("search", state_for(StaffAuditState, "/staff/audit/", world.token(world.staff)), dict.fromkeys(AUDIT_FIELDS, text))
+        )
         audit_page = state_for(StaffAuditState, url, world.token(world.staff))
         run_handler("load_audit", audit_page)
         assert audit_page.allowed
@@ -1042,12 +1231,28 @@ def test_postgres_stores_whatever_the_services_accept(session, make):
     _ready(session)
     for text in [*SAMPLE, "\x00", "9" * 30, "x" * 400, LONG_LINKS]:
         calls = [
-            (GIG_FORM_FIELDS, lambda: gigs.create_gig(session, employer.manager, make.gig_input(title=text, summary=text, scope=text, location=text, questions=[text]), publish=False)),
+            (
+                GIG_FORM_FIELDS,
+                lambda: gigs.create_gig(
+                    session,
+                    employer.manager,
+                    make.gig_input(title=text, summary=text, scope=text, location=text, questions=[text]),
+                    publish=False,
+                ),
+            ),
             (("body",), lambda: engagements.post_message(session, hired.student, hired.engagement.id, text)),
             (("note", "link", "files"), lambda: engagements.submit_deliverable(session, hired.student, hired.engagement.id, text, text)),
             (("skill_name", "skill_category"), lambda: profiles.add_skill(session, staff, text, text)),
-            (STUDENT_PROFILE_FIELDS, lambda: profiles.update_student_profile(session, student, StudentProfileInput(links=text, school=text, interests=text))),
-            (("note", "sample_links"), lambda: applications.apply(session, student, gig.id, ApplicationInput(note="I know this work well.", sample_links=text.split("\n")))),
+            (
+                STUDENT_PROFILE_FIELDS,
+                lambda: profiles.update_student_profile(session, student, StudentProfileInput(links=text, school=text, interests=text)),
+            ),
+            (
+                ("note", "sample_links"),
+                lambda: applications.apply(
+                    session, student, gig.id, ApplicationInput(note="I know this work well.", sample_links=text.split("\n"))
+                ),
+            ),
             (AUDIT_FIELDS, lambda: audit_log.search(session, staff, subject_id=text, subject_type=text)),
             (("handle",), lambda: portfolio.save_settings(session, student, text, True)),
             (("term",), lambda: moderation.add_term(session, staff, text)),

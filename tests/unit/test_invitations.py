@@ -10,8 +10,8 @@ from microgigs.models import Membership, Notification
 from microgigs.services import account_security, organizations, policy
 from microgigs.services.errors import DomainError
 from microgigs.state.account import JoinState
-from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
 from tests.smtp_server import smtp_server  # noqa: F401  (the real SMTP server fixture)
+from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
 
 
 def _parts(message) -> dict[str, str]:
@@ -19,7 +19,9 @@ def _parts(message) -> dict[str, str]:
 
 
 def _member(session, user, org) -> bool:
-    return session.exec(select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == org.id)).first() is not None
+    return (
+        session.exec(select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == org.id)).first() is not None
+    )
 
 
 def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(app_db, make, smtp_server):  # noqa: F811
@@ -41,7 +43,9 @@ def test_an_existing_manager_is_mailed_and_notified_and_joins_only_by_accepting(
     assert 'href="https://gigs.uni.test/join?token=' in parts["text/html"]
     raw = re.search(r"/join\?token=([\w-]+)", parts["text/plain"]).group(1)
 
-    [note] = session.exec(select(Notification).where(Notification.user_id == elsewhere.id, Notification.kind == "organization.invited")).all()
+    [note] = session.exec(
+        select(Notification).where(Notification.user_id == elsewhere.id, Notification.kind == "organization.invited")
+    ).all()
     assert note.title == "Northwind invites you to manage its gigs"
     invitation_id = int(re.fullmatch(r"/join\?invitation=(\d+)", note.link).group(1))
 
@@ -78,7 +82,10 @@ def test_an_existing_student_gets_the_mail_but_no_notification_and_cannot_join(a
     session.commit()
     [mail] = smtp_server.deliver()
     raw = re.search(r"/join\?token=([\w-]+)", _parts(mail)["text/plain"]).group(1)
-    assert session.exec(select(Notification).where(Notification.user_id == student.id, Notification.kind == "organization.invited")).all() == []
+    assert (
+        session.exec(select(Notification).where(Notification.user_id == student.id, Notification.kind == "organization.invited")).all()
+        == []
+    )
     with pytest.raises(DomainError, match="Only an employer account can join"):
         organizations.accept_invitation(session, student, raw)
     assert not _member(session, student, owner.org)
@@ -104,11 +111,17 @@ def test_join_page_asks_an_existing_account_to_sign_in_and_the_in_app_link_needs
     note = app_db.exec(select(Notification).where(Notification.user_id == invitee.id, Notification.kind == "organization.invited")).one()
 
     signed_out = state_for(JoinState, note.link)
-    assert redirect_path(run_handler("load_join", signed_out)) == "/login?next=" + note.link.replace("/", "%2F").replace("?", "%3F").replace("=", "%3D")
+    assert redirect_path(run_handler("load_join", signed_out)) == "/login?next=" + note.link.replace("/", "%2F").replace(
+        "?", "%3F"
+    ).replace("=", "%3D")
 
     signed_in = state_for(JoinState, note.link, session_token(app_db, invitee))
     run_handler("load_join", signed_in)
-    assert signed_in.link_error == "" and (signed_in.organization, signed_in.invited_email, signed_in.has_account) == ("Northwind", invitee.email, True)
+    assert signed_in.link_error == "" and (signed_in.organization, signed_in.invited_email, signed_in.has_account) == (
+        "Northwind",
+        invitee.email,
+        True,
+    )
 
     # Someone else signed in, following that link, learns nothing about it.
     other = state_for(JoinState, note.link, session_token(app_db, make.employer().manager))

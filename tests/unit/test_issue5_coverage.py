@@ -47,11 +47,15 @@ def test_email_goes_out_for_each_event_people_act_on(session, make):
     assert any(f"Decision on {gig.title}" in s for s in _mail_to(session, other))
 
     before = len(_mail_to(session, employer.manager))
-    engagements.submit_deliverable(session, chosen, engagement.id, "Version one: the cleaned data set and a README.", "https://example.com/v1")
+    engagements.submit_deliverable(
+        session, chosen, engagement.id, "Version one: the cleaned data set and a README.", "https://example.com/v1"
+    )
     assert any("New submission (v1)" in s for s in _mail_to(session, employer.manager)[before:])
     engagements.request_changes(session, employer.manager, engagement.id, "Please document the encoding fixes.", expected_version=1)
     assert any(f"Changes requested on {gig.title}" in s for s in _mail_to(session, chosen))
-    engagements.submit_deliverable(session, chosen, engagement.id, "Version two: the README now lists every encoding fix.", "https://example.com/v2")
+    engagements.submit_deliverable(
+        session, chosen, engagement.id, "Version two: the README now lists every encoding fix.", "https://example.com/v2"
+    )
     engagements.approve(session, employer.manager, engagement.id, expected_version=2)
     assert any(f"Approved and paid: {gig.title}" in s for s in _mail_to(session, chosen))
 
@@ -88,7 +92,9 @@ def test_every_action_and_every_file_is_refused_to_outsiders_with_nothing_writte
         "decline": lambda who: applications.decline(session, who, waiting.id, "Not this time."),
         "accept": lambda who: applications.accept(session, who, waiting.id),
         "withdraw": lambda who: applications.withdraw(session, who, waiting.id),
-        "submit": lambda who: engagements.submit_deliverable(session, who, e.id, "Somebody else's deliverable, long enough.", "https://example.com/x"),
+        "submit": lambda who: engagements.submit_deliverable(
+            session, who, e.id, "Somebody else's deliverable, long enough.", "https://example.com/x"
+        ),
         "approve": lambda who: engagements.approve(session, who, e.id, expected_version=1),
         "request changes": lambda who: engagements.request_changes(session, who, e.id, "Redo it all.", expected_version=1),
         "message": lambda who: engagements.post_message(session, who, e.id, "Let me in."),

@@ -2,7 +2,7 @@
 does not stop the others."""
 
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, datetime, time, timedelta
 
 from microgigs import jobs
 from microgigs.services import applications, closing

@@ -152,7 +152,13 @@ def test_without_an_smtp_server_demo_mail_goes_to_the_log_and_real_mail_waits(ap
 def test_newlines_and_control_characters_never_reach_a_header(app_db, make, smtp_server):  # noqa: F811
     student = make.student()
     # Services clean what people type; the mail layer holds the line whatever a caller passes.
-    mail.send(app_db, to=student.email + "\r\nBcc: victim@elsewhere.test", subject="Approved\r\nBcc: victim@elsewhere.test\x00\x1b[31m", text="t", html="h")
+    mail.send(
+        app_db,
+        to=student.email + "\r\nBcc: victim@elsewhere.test",
+        subject="Approved\r\nBcc: victim@elsewhere.test\x00\x1b[31m",
+        text="t",
+        html="h",
+    )
     app_db.commit()
     [message] = smtp_server.deliver()
     # Each stays one header line: no Bcc header, and the server is asked to deliver to the student only.

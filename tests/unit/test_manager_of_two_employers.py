@@ -103,13 +103,23 @@ def test_the_posting_page_offers_the_choice_only_to_a_manager_of_several(app_db,
     state = state_for(PostGigState, "/gigs/new", session_token(app_db, first.manager))
     run_handler("load_post_gig", state)
     assert state.choose_organization
-    assert state.organization_choices == [{"value": str(first.org.id), "text": "First Employer"}, {"value": str(second.org.id), "text": "Second Employer"}]
+    assert state.organization_choices == [
+        {"value": str(first.org.id), "text": "First Employer"},
+        {"value": str(second.org.id), "text": "Second Employer"},
+    ]
 
     today = date.today()
     form = {
-        "title": "Map the campus trees", "summary": "Count and map trees.", "scope": "Walk the campus and log each tree.",
-        "category": "Research", "estimated_hours": "10", "pay": "300", "slots": "1", "location_mode": "remote",
-        "due_date": (today + timedelta(days=30)).isoformat(), "application_deadline": (today + timedelta(days=10)).isoformat(),
+        "title": "Map the campus trees",
+        "summary": "Count and map trees.",
+        "scope": "Walk the campus and log each tree.",
+        "category": "Research",
+        "estimated_hours": "10",
+        "pay": "300",
+        "slots": "1",
+        "location_mode": "remote",
+        "due_date": (today + timedelta(days=30)).isoformat(),
+        "application_deadline": (today + timedelta(days=10)).isoformat(),
     }
     run_handler("post", state, form)
     assert state.errors == {"organization_id": gigs.CHOOSE_ORGANIZATION}

@@ -32,10 +32,14 @@ def test_a_manager_sets_a_milestone_and_the_student_checks_in_twice(session, mak
     milestones.check_in(session, student, e.id, m.id, True)
     assert (m.status, m.checkin_note) == ("done", "") and m.checked_in_at is not None
     # Every check-in is in the audit log (the milestone keeps only the latest).
-    trail = session.exec(select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.subject_id == e.id, AuditEvent.action.like("milestone.%"))).all()
+    trail = session.exec(
+        select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.subject_id == e.id, AuditEvent.action.like("milestone.%"))
+    ).all()
     assert [a for a, _ in trail] == ["milestone.added", "milestone.checked_in", "milestone.checked_in"]
     assert '"status": "done"' in trail[-1][1]
-    to_manager = session.exec(select(Notification).where(Notification.user_id == manager.id, Notification.kind == "milestone.checked_in")).all()
+    to_manager = session.exec(
+        select(Notification).where(Notification.user_id == manager.id, Notification.kind == "milestone.checked_in")
+    ).all()
     assert len(to_manager) == 2 and to_manager[-1].title.endswith("Data cleaned — done")
 
 

@@ -14,7 +14,12 @@ def test_staff_read_the_newest_mail_first_and_others_are_refused(session, make):
     staff = make.staff()
     rows = outbox.recent_mail(session, staff)
     assert [r.subject for r in rows] == ["Second mail", "First mail"]
-    assert rows[0].to_address == student.email and rows[0].status == "queued" and rows[0].status_text == "Waiting to be sent" and "/y" in rows[0].text_body
+    assert (
+        rows[0].to_address == student.email
+        and rows[0].status == "queued"
+        and rows[0].status_text == "Waiting to be sent"
+        and "/y" in rows[0].text_body
+    )
     for nobody in (None, student, make.employer().manager):
         with pytest.raises(NotAllowed, match="Only career-center staff and admins"):
             outbox.recent_mail(session, nobody)

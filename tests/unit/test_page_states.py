@@ -13,8 +13,8 @@ from reflex_base.utils.form import FormData
 from sqlmodel import select
 
 from microgigs.models import Application, Gig
-from microgigs.state.auth_forms import LoginState, SignupState, safe_next, values_key
 from microgigs.services.search import BoardQuery
+from microgigs.state.auth_forms import LoginState, SignupState, safe_next, values_key
 from microgigs.state.board import BoardState, board_url, page_window
 from microgigs.state.gig_detail import GigDetailState, gig_id_from_path, split_links
 from microgigs.state.post_gig import (
@@ -282,8 +282,19 @@ def test_board_filters_round_trip_through_the_url(app_db, make):
     app_db.commit()
     state = _state(BoardState, "/")
     _run("load_board", state)
-    form = {"q": " logo ", "category": "Design", "mode": "all", "employer": "all", "due_within": "all", "skills": "",
-            "pay_min": "400", "pay_max": "", "hours_min": "", "hours_max": "", "sort": "pay"}
+    form = {
+        "q": " logo ",
+        "category": "Design",
+        "mode": "all",
+        "employer": "all",
+        "due_within": "all",
+        "skills": "",
+        "pay_min": "400",
+        "pay_max": "",
+        "hours_min": "",
+        "hours_max": "",
+        "sort": "pay",
+    }
     url = _redirect_path(_run("search", state, form))
     assert url == "/?q=logo&category=Design&pay_min=400&sort=pay"
     state = _state(BoardState, url)
@@ -317,9 +328,18 @@ def test_post_gig_can_save_a_draft(app_db, make):
     app_db.commit()
     state = _state(PostGigState, "/gigs/new", _token(app_db, employer.manager))
     today = date.today()
-    form = {"title": "Draft gig", "summary": "Later", "scope": "Scope", "category": "Research", "estimated_hours": "5",
-            "due_date": (today + timedelta(days=20)).isoformat(), "application_deadline": (today + timedelta(days=5)).isoformat(),
-            "slots": "1", "pay": "200", "save_draft": "on"}
+    form = {
+        "title": "Draft gig",
+        "summary": "Later",
+        "scope": "Scope",
+        "category": "Research",
+        "estimated_hours": "5",
+        "due_date": (today + timedelta(days=20)).isoformat(),
+        "application_deadline": (today + timedelta(days=5)).isoformat(),
+        "slots": "1",
+        "pay": "200",
+        "save_draft": "on",
+    }
     _run("post", state, form)
     assert state.errors == {} and state.submitted_status == "draft"
     assert app_db.exec(select(Gig).where(Gig.title == "Draft gig")).one().status == "draft"

@@ -102,7 +102,9 @@ def test_demo_gateway_and_unknown_gateway():
     assert demo.name == "demo" and "demo payments" in demo.label
     result = demo.start_funding(engagement_id=7, amount_cents=100, currency="usd", idempotency_key="k")
     assert result == gateways.FundingResult(reference="demo_charge_7", completed=True)
-    transfer = demo.transfer_to_student(engagement_id=7, student_id=1, amount_cents=100, currency="usd", source_reference="x", idempotency_key="k")
+    transfer = demo.transfer_to_student(
+        engagement_id=7, student_id=1, amount_cents=100, currency="usd", source_reference="x", idempotency_key="k"
+    )
     assert transfer.reference == "demo_transfer_7"
     with pytest.raises(ValueError, match="Unknown payment gateway 'stripe-ish'"):
         gateways.get_gateway("stripe-ish")
@@ -222,7 +224,14 @@ def test_check_length_and_validation_failed():
 
 @pytest.mark.parametrize(
     ("url", "ok"),
-    [("https://example.com", True), ("http://x.io/a?b=c", True), ("javascript:alert(1)", False), ("//example.com", False), ("https://a b.com", False), ("mailto:a@b.c", False)],
+    [
+        ("https://example.com", True),
+        ("http://x.io/a?b=c", True),
+        ("javascript:alert(1)", False),
+        ("//example.com", False),
+        ("https://a b.com", False),
+        ("mailto:a@b.c", False),
+    ],
 )
 def test_is_http_url(url, ok):
     assert is_http_url(url) is ok

@@ -24,7 +24,9 @@ def finished(session, make):
     hired = make.hired(student=student, title="Survey cleanup")  # the gig asks for Python and SQL
     make.submit(hired)
     engagements.approve(session, hired.employer.manager, hired.engagement.id)
-    reviews.write_review(session, hired.employer.manager, hired.engagement.id, ReviewInput([5, 4, 5], "Careful work", "Would hire", ["Python"]))
+    reviews.write_review(
+        session, hired.employer.manager, hired.engagement.id, ReviewInput([5, 4, 5], "Careful work", "Would hire", ["Python"])
+    )
     reviews.write_review(session, student, hired.engagement.id, ReviewInput([4, 5, 5, 5]))
     return hired
 

@@ -77,7 +77,16 @@ def test_student_profile_saves_and_refuses_bad_fields(session, make, today):
     profiles.update_student_profile(
         session,
         student,
-        StudentProfileInput(skills=["Python", "SQL"], interests="Data", hours_per_week="12", timezone="Europe/Paris", links="https://github.com/me", school="State U", major="Math", graduation_year=str(today.year + 1)),
+        StudentProfileInput(
+            skills=["Python", "SQL"],
+            interests="Data",
+            hours_per_week="12",
+            timezone="Europe/Paris",
+            links="https://github.com/me",
+            school="State U",
+            major="Math",
+            graduation_year=str(today.year + 1),
+        ),
     )
     view = profiles.profile_view(session, student)
     assert view.skills == ["Python", "SQL"] and view.hours_per_week == 12 and view.timezone == "Europe/Paris"
@@ -89,7 +98,10 @@ def test_student_profile_saves_and_refuses_bad_fields(session, make, today):
             StudentProfileInput(skills=["Juggling"], hours_per_week="many", timezone="Mars/Base", links="ftp://x", graduation_year="1800"),
         )
     assert set(bad.value.errors) == {"skills", "hours_per_week", "timezone", "links", "graduation_year"}
-    assert bad.value.errors["timezone"] == "“Mars/Base” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York."
+    assert (
+        bad.value.errors["timezone"]
+        == "“Mars/Base” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York."
+    )
     assert profiles.profile_view(session, student).skills == ["Python", "SQL"]  # nothing half-written
     with pytest.raises(NotAllowed):
         profiles.update_student_profile(session, make.employer().manager, StudentProfileInput())
@@ -172,4 +184,3 @@ def test_time_zone_is_a_choice_from_the_iana_list(session, make):
             profiles.update_student_profile(session, student, StudentProfileInput(timezone=bad, interests="changed"))
         assert "is not a time zone we know" in refused.value.errors["timezone"]
     assert profiles.profile_view(session, student).timezone == "UTC" and profiles.profile_view(session, student).interests == ""
-

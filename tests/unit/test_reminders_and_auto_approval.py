@@ -1,7 +1,7 @@
 """Timed rules: auto-approval after N days of manager silence (with a reminder the day before),
 and reminders before due dates and application deadlines; each job is idempotent."""
 
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import select
 

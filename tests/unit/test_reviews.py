@@ -103,7 +103,9 @@ def test_private_notes_reach_staff_only(session, make, finished):
 
 
 def test_endorsements_count_once_published(session, finished):
-    reviews.write_review(session, finished.employer.manager, finished.engagement.id, ReviewInput([5, 5, 5], endorsed_skills=["SQL", "Python"]))
+    reviews.write_review(
+        session, finished.employer.manager, finished.engagement.id, ReviewInput([5, 5, 5], endorsed_skills=["SQL", "Python"])
+    )
     assert reviews.student_endorsements(session, finished.student.id) == {}
     reviews.write_review(session, finished.student, finished.engagement.id, ReviewInput([5, 5, 5, 5]))
     assert reviews.student_endorsements(session, finished.student.id) == {"Python": 1, "SQL": 1}

@@ -33,10 +33,54 @@ def known(session, make):
     northwind = make.employer("Northwind Analytics")
     acme = make.employer("Acme Design Studio")
     g = {
-        "survey": make.gig(northwind, title="Clean a survey data set", summary="Tidy rows in Python", skills=["Python", "SQL"], pay_cents=30_000, estimated_hours=10, category="Data analysis", due_date=today + timedelta(days=20), application_deadline=today + timedelta(days=5)),
-        "dashboard": make.gig(northwind, title="Build a sales dashboard", summary="Tableau dashboard of survey results", skills=["Tableau"], pay_cents=80_000, estimated_hours=30, category="Data analysis", location_mode="hybrid", location="Boston", due_date=today + timedelta(days=60), application_deadline=today + timedelta(days=20)),
-        "logo": make.gig(acme, title="Design a bakery logo", summary="Vector logo", skills=["Figma"], pay_cents=50_000, estimated_hours=20, category="Design", location_mode="onsite", location="Paris", due_date=today + timedelta(days=10), application_deadline=today + timedelta(days=3)),
-        "copy": make.gig(acme, title="Write landing page copy", summary="Three short sections", skills=["Copywriting", "Marketing"], pay_cents=25_000, estimated_hours=5, category="Writing", due_date=today + timedelta(days=40), application_deadline=today + timedelta(days=30)),
+        "survey": make.gig(
+            northwind,
+            title="Clean a survey data set",
+            summary="Tidy rows in Python",
+            skills=["Python", "SQL"],
+            pay_cents=30_000,
+            estimated_hours=10,
+            category="Data analysis",
+            due_date=today + timedelta(days=20),
+            application_deadline=today + timedelta(days=5),
+        ),
+        "dashboard": make.gig(
+            northwind,
+            title="Build a sales dashboard",
+            summary="Tableau dashboard of survey results",
+            skills=["Tableau"],
+            pay_cents=80_000,
+            estimated_hours=30,
+            category="Data analysis",
+            location_mode="hybrid",
+            location="Boston",
+            due_date=today + timedelta(days=60),
+            application_deadline=today + timedelta(days=20),
+        ),
+        "logo": make.gig(
+            acme,
+            title="Design a bakery logo",
+            summary="Vector logo",
+            skills=["Figma"],
+            pay_cents=50_000,
+            estimated_hours=20,
+            category="Design",
+            location_mode="onsite",
+            location="Paris",
+            due_date=today + timedelta(days=10),
+            application_deadline=today + timedelta(days=3),
+        ),
+        "copy": make.gig(
+            acme,
+            title="Write landing page copy",
+            summary="Three short sections",
+            skills=["Copywriting", "Marketing"],
+            pay_cents=25_000,
+            estimated_hours=5,
+            category="Writing",
+            due_date=today + timedelta(days=40),
+            application_deadline=today + timedelta(days=30),
+        ),
     }
     return g, northwind, acme
 
@@ -65,7 +109,7 @@ def test_full_text_matches_title_summary_skills_and_employer(session, known):
 def test_best_match_puts_the_title_hit_first(session, known):
     g, _, _ = known
     cards = found(session, q="survey", sort="match")
-    assert [c.id for c in cards][0] == g["survey"].id
+    assert next(c.id for c in cards) == g["survey"].id
 
 
 @pytest.mark.parametrize(
@@ -96,7 +140,7 @@ def test_filters(session, known, params, expected):
 
 @BOTH
 def test_employer_filter(session, known):
-    g, northwind, acme = known
+    g, _northwind, acme = known
     assert ids(session, employer=acme.org.id) == {g["logo"].id, g["copy"].id}
     assert (acme.org.id, "Acme Design Studio") in gigs.employer_choices(session)
 
@@ -128,8 +172,18 @@ def test_count_and_pages_with_filters(session, make):
 
 def test_url_round_trip():
     query = BoardQuery(
-        q="R&D 100% survey", category="Data analysis", skills=["Python", "SQL"], mode="hybrid", pay_min=100,
-        pay_max=900, hours_min=2, hours_max=40, due_within=14, employer=7, sort="pay", page=3,
+        q="R&D 100% survey",
+        category="Data analysis",
+        skills=["Python", "SQL"],
+        mode="hybrid",
+        pay_min=100,
+        pay_max=900,
+        hours_min=2,
+        hours_max=40,
+        due_within=14,
+        employer=7,
+        sort="pay",
+        page=3,
     )
     url = query.url()
     from urllib.parse import parse_qsl, urlsplit
@@ -143,7 +197,12 @@ def test_url_round_trip():
 
 
 @settings(max_examples=60, deadline=None)
-@given(params=st.dictionaries(st.sampled_from(["q", "category", "skills", "mode", "pay_min", "pay_max", "hours_min", "due_within", "employer", "sort", "page"]), st.text(max_size=40)))
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["q", "category", "skills", "mode", "pay_min", "pay_max", "hours_min", "due_within", "employer", "sort", "page"]),
+        st.text(max_size=40),
+    )
+)
 def test_any_url_parses_and_round_trips(params):
     from urllib.parse import parse_qsl, urlsplit
 
@@ -392,10 +451,7 @@ PG = pytest.mark.parametrize("db_engine", ["postgres"], indirect=True)
 def stale_documents(session) -> int:
     """Gigs whose stored document differs from the one their rows make now."""
     return session.exec(
-        text(
-            "SELECT count(*) FROM gig"
-            " WHERE search_document IS DISTINCT FROM gig_search_document(title, summary, id, organization_id)"
-        )
+        text("SELECT count(*) FROM gig WHERE search_document IS DISTINCT FROM gig_search_document(title, summary, id, organization_id)")
     ).one()[0]
 
 
@@ -408,11 +464,29 @@ def bulk_gigs(session, employer, titles: list[str], skill_ids: list[int]) -> Non
     today, now = date.today(), datetime.now(UTC)
     rows = [
         {
-            "organization_id": employer.org.id, "created_by_id": employer.manager.id, "title": title, "summary": f"Short project {n}",
-            "scope": "Scope.", "deliverables": "", "category": "Data analysis", "location_mode": "remote", "location": "",
-            "estimated_hours": 10, "start_date": None, "due_date": today + timedelta(days=30),
-            "application_deadline": today + timedelta(days=10), "slots": 1, "filled_slots": 0, "pay_cents": 30_000, "currency": "usd",
-            "blind_review": True, "max_revision_rounds": 2, "status": "open", "status_reason": "", "created_at": now, "updated_at": now,
+            "organization_id": employer.org.id,
+            "created_by_id": employer.manager.id,
+            "title": title,
+            "summary": f"Short project {n}",
+            "scope": "Scope.",
+            "deliverables": "",
+            "category": "Data analysis",
+            "location_mode": "remote",
+            "location": "",
+            "estimated_hours": 10,
+            "start_date": None,
+            "due_date": today + timedelta(days=30),
+            "application_deadline": today + timedelta(days=10),
+            "slots": 1,
+            "filled_slots": 0,
+            "pay_cents": 30_000,
+            "currency": "usd",
+            "blind_review": True,
+            "max_revision_rounds": 2,
+            "status": "open",
+            "status_reason": "",
+            "created_at": now,
+            "updated_at": now,
             "published_at": now - timedelta(minutes=len(titles) - n),
         }
         for n, title in enumerate(titles)
@@ -512,12 +586,16 @@ def test_postgres_migration_fills_existing_gigs_and_downgrades(session, make, mo
     revision = "1064ac4d20fe"
 
     def leftovers() -> list[str]:
-        return list(session.exec(text(
-            "SELECT 'column' FROM information_schema.columns WHERE table_name = 'gig' AND column_name = 'search_document'"
-            " UNION ALL SELECT 'index' FROM pg_indexes WHERE indexname = 'ix_gig_search_document'"
-            " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname LIKE '%search_document%'"
-            " UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE proname LIKE '%search_document%'"
-        )).scalars())
+        return list(
+            session.exec(
+                text(
+                    "SELECT 'column' FROM information_schema.columns WHERE table_name = 'gig' AND column_name = 'search_document'"
+                    " UNION ALL SELECT 'index' FROM pg_indexes WHERE indexname = 'ix_gig_search_document'"
+                    " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname LIKE '%search_document%'"
+                    " UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE proname LIKE '%search_document%'"
+                )
+            ).scalars()
+        )
 
     employer = make.employer("Before Index Ltd")
     session.commit()

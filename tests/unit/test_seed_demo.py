@@ -129,9 +129,7 @@ def test_manager1_has_work_to_review_and_applicants(seeded):
     manager1 = user(session, "manager1")
     org_id = session.exec(select(Membership.organization_id).where(Membership.user_id == manager1.id)).one()
     awaiting = session.exec(
-        select(Engagement)
-        .join(Gig, Gig.id == Engagement.gig_id)
-        .where(Gig.organization_id == org_id, Engagement.status == "submitted")
+        select(Engagement).join(Gig, Gig.id == Engagement.gig_id).where(Gig.organization_id == org_id, Engagement.status == "submitted")
     ).all()
     assert awaiting
     assert all(count(session, Submission, Submission.engagement_id == e.id, Submission.decision == "") == 1 for e in awaiting)
@@ -148,9 +146,7 @@ def test_student1_has_an_application_active_work_and_a_paid_gig(seeded):
     student1 = user(session, "student1")
     statuses = set(session.exec(select(Engagement.status).where(Engagement.student_id == student1.id)).all())
     assert {"active", "paid"} <= statuses
-    applications = session.exec(
-        select(Application.status).where(Application.student_id == student1.id)
-    ).all()
+    applications = session.exec(select(Application.status).where(Application.student_id == student1.id)).all()
     assert "submitted" in applications
     assert accounts.authenticate(session, student1.email, DEMO_PASSWORD).id == student1.id
 
@@ -163,23 +159,25 @@ def test_every_demo_login_signs_in_and_newest_gigs_are_left_to_apply_to(seeded):
     newest = session.exec(select(Gig).order_by(Gig.published_at.desc(), Gig.id.desc())).first()
     assert newest.status == "open" and newest.application_deadline > TODAY
     fresh_students = [user(session, f"student{n}").id for n in range(11, 21)]
-    assert count(
-        session,
-        Application,
-        Application.gig_id == newest.id,
-        Application.student_id.in_(fresh_students),
-    ) == 0
+    assert (
+        count(
+            session,
+            Application,
+            Application.gig_id == newest.id,
+            Application.student_id.in_(fresh_students),
+        )
+        == 0
+    )
 
 
 def test_the_seed_is_deterministic(engine, tmp_path):
     """Two seeds from the same day write the same gigs with the same dates, pay and states."""
+
     def shape(eng):
         with Session(eng, expire_on_commit=False) as session:
             seed_demo(session, TODAY)
             session.commit()
-            return session.exec(
-                select(Gig.title, Gig.status, Gig.slots, Gig.pay_cents, Gig.application_deadline).order_by(Gig.id)
-            ).all()
+            return session.exec(select(Gig.title, Gig.status, Gig.slots, Gig.pay_cents, Gig.application_deadline).order_by(Gig.id)).all()
 
     other = create_engine(f"sqlite:///{tmp_path / 'other.db'}")
     SQLModel.metadata.create_all(other)
@@ -312,6 +310,8 @@ def test_outside_demo_mode_nobody_signs_up_with_a_demo_address(engine, monkeypat
     settings.get_settings.cache_clear()
     with Session(engine) as session:
         with pytest.raises(ValidationFailed) as refused:
-            accounts.sign_up(session, accounts.SignUp(email="someone@demo.microgigs.test", password="a-fine-password-1", display_name="Someone"))
+            accounts.sign_up(
+                session, accounts.SignUp(email="someone@demo.microgigs.test", password="a-fine-password-1", display_name="Someone")
+            )
         assert "belong to the demo" in refused.value.errors["email"]
         assert count(session, User) == 0

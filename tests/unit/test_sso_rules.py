@@ -29,7 +29,13 @@ def claims(sub="s-1", email="ada@uni.edu", verified=True, **more):
 
 def test_new_identity_becomes_a_student_with_a_profile_and_an_audit_event(session):
     user = sso.account_for_identity(session, "campus", claims(name="Ada L."))
-    assert (user.role, user.email, user.display_name, user.password_hash, user.email_verified) == ("student", "ada@uni.edu", "Ada L.", "", True)
+    assert (user.role, user.email, user.display_name, user.password_hash, user.email_verified) == (
+        "student",
+        "ada@uni.edu",
+        "Ada L.",
+        "",
+        True,
+    )
     assert session.get(StudentProfile, user.id) is not None
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.signed_up")).one().subject_id == user.id
     assert sso.account_for_identity(session, "campus", claims(email="changed@uni.edu")).id == user.id  # found by subject

@@ -130,13 +130,22 @@ def test_each_change_of_a_fact_stores_the_record_again_as_it_commits(session, ma
     second = make.hired(employer=employer, title="Second piece of work")
     session.commit()
     step("a submission made", lambda: make.submit(second))
-    step("a submission decided (changes requested)", lambda: engagements.request_changes(session, employer.manager, second.engagement.id, "Please add the sources."))
+    step(
+        "a submission decided (changes requested)",
+        lambda: engagements.request_changes(session, employer.manager, second.engagement.id, "Please add the sources."),
+    )
     step("a new version made", lambda: make.submit(second, note="Now with the sources listed at the end."))
     step("a submission approved and the engagement paid", lambda: engagements.approve(session, employer.manager, second.engagement.id))
     assert stored(session, org).finished_engagements == 2
-    step("a review of the employer written", lambda: reviews.write_review(session, second.student, second.engagement.id, ReviewInput([4, 4, 4, 4])))
+    step(
+        "a review of the employer written",
+        lambda: reviews.write_review(session, second.student, second.engagement.id, ReviewInput([4, 4, 4, 4])),
+    )
     assert stored(session, org).rating is None  # blind until both are in
-    step("both reviews in, so published", lambda: reviews.write_review(session, employer.manager, second.engagement.id, ReviewInput([5, 5, 5])))
+    step(
+        "both reviews in, so published",
+        lambda: reviews.write_review(session, employer.manager, second.engagement.id, ReviewInput([5, 5, 5])),
+    )
     assert stored(session, org).rating == 4.0
 
     assert len(steps) == 9
@@ -222,7 +231,10 @@ def test_a_record_the_page_shows_before_any_is_stored_is_computed_on_the_spot(se
     gig = make.gig(employer)  # not committed: nothing stored yet
     assert session.get(EmployerTrackRecord, employer.org.id) is None
     assert gigs.gig_detail(session, None, gig.id).employer_record == [
-        "No submissions reviewed yet", "No students paid yet", "Not rated yet", "Nothing to answer yet"
+        "No submissions reviewed yet",
+        "No students paid yet",
+        "Not rated yet",
+        "Nothing to answer yet",
     ]
     assert session.exec(select(EmployerTrackRecord)).all() == []
 
@@ -241,7 +253,7 @@ def test_moving_a_gigs_deadline_stores_the_record_again(session, make, finished)
 
 def test_failing_to_store_the_record_does_not_undo_the_change_that_caused_it(session, make, finished, caplog):
     """Derived data: e.g. a database not yet migrated to have the table. The job stores it later."""
-    hired, gig = finished
+    _hired, gig = finished
     session.execute(text("DROP TABLE employertrackrecord"))
     session.commit()
     student = make.student()

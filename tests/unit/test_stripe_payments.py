@@ -93,7 +93,9 @@ def test_checkout_funds_the_engagement_and_approval_waits_for_a_payout_account(s
     assert state(session, engagement_id) == "awaiting_payout_account"
     assert fresh(session, Engagement, engagement_id).status == "approved"
     assert world.stripe.of("transfer") == []
-    assert session.exec(select(Notification).where(Notification.user_id == hired.student.id, Notification.kind == "payout.account_needed")).first()
+    assert session.exec(
+        select(Notification).where(Notification.user_id == hired.student.id, Notification.kind == "payout.account_needed")
+    ).first()
 
     account_id = onboard(session, world, hired.student)
     # account.updated (Connect endpoint) paid it out by itself.
@@ -137,7 +139,9 @@ def test_the_connect_secret_does_not_open_the_platform_endpoint(session, make, w
     hired = hire(session, make)
     event = pay_checkout(session, world, hired.engagement.id, deliver=False)["events"][0]
     payload = json.dumps(event)
-    response = httpx.post(f"{world.app_url}/api/stripe/webhook", content=payload, headers={"Stripe-Signature": sign(payload, "whsec_connect_fake")})
+    response = httpx.post(
+        f"{world.app_url}/api/stripe/webhook", content=payload, headers={"Stripe-Signature": sign(payload, "whsec_connect_fake")}
+    )
     assert response.status_code == 400 and count(session, GatewayEvent) == 0
 
 
@@ -172,7 +176,9 @@ def test_a_declined_delayed_payment_leaves_the_engagement_unfunded_and_says_so(s
     assert payment.state == "payment_failed" and "declined" in payment.message
     assert fresh(session, Engagement, hired.engagement.id).status == "funding"
     assert count(session, LedgerEntry) == 0
-    manager_note = session.exec(select(Notification).where(Notification.user_id == hired.employer.manager.id, Notification.kind == "payment.not_funded")).first()
+    manager_note = session.exec(
+        select(Notification).where(Notification.user_id == hired.employer.manager.id, Notification.kind == "payment.not_funded")
+    ).first()
     assert manager_note is not None
 
 

@@ -341,18 +341,25 @@ def test_transfer_created_confirms_a_transfer_whose_answer_was_lost(session, mak
 def test_a_transfer_that_is_not_ours_is_ignored(session, make, world):
     hired = hire(session, make)
     pay_checkout(session, world, hired.engagement.id)
-    foreign = {"id": "tr_someone", "object": "transfer", "amount": 100, "transfer_group": "other-group", "metadata": {"engagement_id": str(hired.engagement.id)}}
+    foreign = {
+        "id": "tr_someone",
+        "object": "transfer",
+        "amount": 100,
+        "transfer_group": "other-group",
+        "metadata": {"engagement_id": str(hired.engagement.id)},
+    }
     event = world.stripe.fake.event("transfer.created", foreign)
     assert world.stripe.control("redeliver", event["id"])["status"] == 200
     assert fresh(session, EngagementPayment, hired.engagement.id).transfer_id == ""
-
 
 
 # --- random retries of a refused payout never pay twice ------------------------------------------
 
 
 ACTIONS = st.lists(
-    st.sampled_from(["retry", "retry_answer_lost", "retry_not_reached", "student_fixes_account", "stripe_restricts_again", "job_runs", "double_click"]),
+    st.sampled_from(
+        ["retry", "retry_answer_lost", "retry_not_reached", "student_fixes_account", "stripe_restricts_again", "job_runs", "double_click"]
+    ),
     min_size=1,
     max_size=8,
 )

@@ -187,7 +187,9 @@ def test_random_payment_sequences_keep_the_ledger_true(session, make, world):
 
     run_state_machine_as_test(
         Payments,
-        settings=settings(max_examples=10, stateful_step_count=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=10, stateful_step_count=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        ),
     )
     # The sequences reached payouts that had to wait or be retried, and paid them.
     assert {"payout_pending", "awaiting_payout_account"} <= set(approvals), approvals

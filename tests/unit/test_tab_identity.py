@@ -13,8 +13,8 @@ import shutil
 from datetime import timedelta
 
 import pytest
-from reflex.istate.manager.redis import StateManagerRedis
 from redis.asyncio import Redis
+from reflex.istate.manager.redis import StateManagerRedis
 from sqlmodel import select
 
 from microgigs import live
@@ -23,8 +23,8 @@ from microgigs.services import accounts
 from microgigs.state.manage_gig import ManageGigState
 from microgigs.state.notifications import NotificationsState
 from microgigs.state.tab_identity import NOBODY, TabIdentityState, person_behind
-from tests.unit.state_harness import session_token
 from tests.integration.test_live_redis import redis_url  # noqa: F401  (a fixture: a throwaway redis-server)
+from tests.unit.state_harness import session_token
 from tests.unit.tab_harness import Tabs, cookie_for
 
 
@@ -47,7 +47,9 @@ def tabs(request, app_db):
 def hiring(app_db, make):
     """A manager's gig (no blind review) with one applicant whose details the manager sees."""
     employer = make.employer(manager_name="Magnus Manager")
-    applicant = make.student(name="Octavia Vandermeer", email="octavia@ivy-elite.example.edu", school="Ivy Elite University", major="Astrophysics")
+    applicant = make.student(
+        name="Octavia Vandermeer", email="octavia@ivy-elite.example.edu", school="Ivy Elite University", major="Astrophysics"
+    )
     gig = make.gig(employer, title="Chart the survey", blind_review=False)
     make.apply(applicant, gig, note="I charted our student union survey last spring.")
     student = make.student(name="Sam Student")
@@ -56,7 +58,14 @@ def hiring(app_db, make):
         "manager": employer.manager,
         "student": student,
         "gig": gig,
-        "secrets": ["Octavia Vandermeer", "octavia@ivy-elite.example.edu", "Ivy Elite University", "Astrophysics", "student union survey", "Magnus Manager"],
+        "secrets": [
+            "Octavia Vandermeer",
+            "octavia@ivy-elite.example.edu",
+            "Ivy Elite University",
+            "Astrophysics",
+            "student union survey",
+            "Magnus Manager",
+        ],
     }
 
 
@@ -163,7 +172,7 @@ def test_person_behind_reads_only_a_live_session(app_db, make):
 def test_an_event_for_a_page_that_loads_little_state_still_resets_every_substate(tabs, app_db, hiring):
     """An event of a leaf page state loads only that state's part of the tree under Redis; the
     in-memory manager holds it all. Either way the manager's applicants must be gone after it."""
-    tab, cookie = _managers_tab(tabs, app_db, hiring)
+    tab, _cookie = _managers_tab(tabs, app_db, hiring)
 
     frames = tab.send(NotificationsState.load_notifications, "/notifications", cookie_for(session_token(app_db, hiring["student"])))
 

@@ -63,7 +63,8 @@ def test_an_unconfirmed_account_may_ask_for_a_new_link_sign_out_everywhere_and_d
 
 def test_an_unconfirmed_employer_sign_up_can_be_deleted_and_its_pending_employer_goes_with_it(session, make):
     manager = accounts.sign_up(
-        session, accounts.SignUp(email="owner@shadow.example", password=PASSWORD, display_name="Owner", role="manager", organization_name="Shadow")
+        session,
+        accounts.SignUp(email="owner@shadow.example", password=PASSWORD, display_name="Owner", role="manager", organization_name="Shadow"),
     )
     org = session.exec(select(Organization).where(Organization.name == "Shadow")).one()
     privacy.delete_account(session, manager, PASSWORD)
@@ -93,7 +94,13 @@ def test_following_a_mailed_invitation_takes_the_address_from_an_unconfirmed_squ
     # The squatter signs up as the invitee's address (as an employer, with an employer of their own)...
     squatter = accounts.sign_up(
         session,
-        accounts.SignUp(email="pat@northwind.example", password="squatters passphrase", display_name="Squatter", role="manager", organization_name="Squat Co"),
+        accounts.SignUp(
+            email="pat@northwind.example",
+            password="squatters passphrase",
+            display_name="Squatter",
+            role="manager",
+            organization_name="Squat Co",
+        ),
     )
     squatters_session = accounts.start_session(session, squatter)
     organizations.invite_manager(session, owner.manager, owner.org.id, "pat@northwind.example")

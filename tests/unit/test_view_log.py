@@ -189,7 +189,11 @@ def test_staff_opening_a_students_profile_is_a_view_and_only_staff_may(app_db, m
 
     state = state_for(StaffStudentState, f"/staff/students/{ada.id}", session_token(app_db, staff))
     run_handler("load_student", state)
-    assert state.found and (state.student.email, state.student.school, state.student.graduation_year) == (ada.email, "Hidden University", "2027")
+    assert state.found and (state.student.email, state.student.school, state.student.graduation_year) == (
+        ada.email,
+        "Hidden University",
+        "2027",
+    )
     run_handler("load_student", state)  # a refresh within the window
     assert views(app_db, "profile") == [("viewed.profile", staff.id, ada.id, {})]
     # The audit row links back to the profile it is about.

@@ -12,12 +12,12 @@ import reflex as rx
 from sqlmodel import select
 
 from microgigs.models import Application, Engagement, Submission
-from microgigs.state.dashboard import DashboardState
-from microgigs.state.engagement import EngagementState, field_errors
-from microgigs.state.manage_gig import ManageGigState, id_from_path
 from microgigs.services import credentials
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
+from microgigs.state.dashboard import DashboardState
+from microgigs.state.engagement import EngagementState, field_errors
+from microgigs.state.manage_gig import ManageGigState, id_from_path
 from tests.unit.state_harness import redirect_path as _redirect_path
 from tests.unit.state_harness import run_handler as _run
 from tests.unit.state_harness import session_token as _token
@@ -196,7 +196,9 @@ def test_student_submits_files_and_sees_each_fields_error(app_db, make):
     assert "run.exe" in state.submit_errors["files"]
     assert app_db.exec(select(Submission)).all() == []
 
-    _run("submit_deliverable", state, [_upload("findings.pdf", PDF)], {"note": "The charts are in the PDF.", "link": "https://example.com/x"})
+    _run(
+        "submit_deliverable", state, [_upload("findings.pdf", PDF)], {"note": "The charts are in the PDF.", "link": "https://example.com/x"}
+    )
     assert state.submit_errors == {}
     assert state.notice == "Version 1 submitted. The manager has been told."
     assert state.view.status == "submitted" and not state.can_submit

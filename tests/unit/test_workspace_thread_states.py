@@ -3,7 +3,6 @@ center, through their Reflex states without a browser; each refused to outsiders
 
 from datetime import timedelta
 
-
 from microgigs import live
 from microgigs.models import Engagement
 from microgigs.services import notifications

@@ -1,4 +1,5 @@
-"""Issue 5, point by point where other files leave a gap:
+"""Mail for the events people act on, and the workspace refusing outsiders, where other files
+leave a gap:
 
 - email for the events people act on: new applicant, decision (accepted, and the automatic
   decline when the gig fills), submission, change request, approval + payment;

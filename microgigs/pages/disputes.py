@@ -7,7 +7,7 @@ from microgigs.components.forms import form_alert, select_input, submit_button, 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, badge, empty_note, fact, facts, loading_note, not_found_card, row_card, section
 from microgigs.components.url_object import for_this_url, shows_this_url, text_for_this_url
-from microgigs.state.disputes import DisputeQueueState, DisputeState, OpenDisputeState
+from microgigs.state.disputes import OPEN_ROUTE, ROUTE, DisputeQueueState, DisputeState, OpenDisputeState
 
 V = DisputeState.view
 OUTCOMES = [("pay_full", "Pay the student in full"), ("pay_part", "Pay the student part"), ("refund", "Refund the employer")]
@@ -140,6 +140,6 @@ def dispute_queue_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(open_dispute_page, route="/engagements/[engagement_id]/dispute", title="Open a dispute | MicroGigs")
-    app.add_page(dispute_page, route="/disputes/[dispute_id]", title="Dispute | MicroGigs", on_load=DisputeState.load)
+    app.add_page(open_dispute_page, route=OPEN_ROUTE, title="Open a dispute | MicroGigs")
+    app.add_page(dispute_page, route=ROUTE, title="Dispute | MicroGigs", on_load=DisputeState.load)
     app.add_page(dispute_queue_page, route="/staff/disputes", title="Disputes | MicroGigs", on_load=DisputeQueueState.load)

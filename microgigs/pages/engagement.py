@@ -18,7 +18,7 @@ from microgigs.components.panels import (
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.services.engagements import max_file_bytes, size_text
-from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, UPLOAD_ID
+from microgigs.state.engagement import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, NOT_FOUND, ROUTE, UPLOAD_ID
 from microgigs.state.engagement import EngagementState as S
 
 V = S.view
@@ -867,4 +867,4 @@ def engagement_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(engagement_page, route="/engagements/[engagement_id]", title="Engagement · MicroGigs", on_load=S.load_engagement)
+    app.add_page(engagement_page, route=ROUTE, title="Engagement · MicroGigs", on_load=S.load_engagement)

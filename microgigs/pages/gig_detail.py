@@ -8,6 +8,7 @@ from microgigs.components.layout import link_button, page_layout
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.applications import MAX_NOTE
+from microgigs.state.gig_detail import ROUTE
 from microgigs.state.gig_detail import GigDetailState as S
 
 PRE_WRAP = {"white_space": "pre-wrap", "overflow_wrap": "anywhere"}
@@ -235,4 +236,4 @@ def gig_page() -> rx.Component:
 
 def register(app: rx.App) -> None:
     title = text_for_this_url(S, S.page_title, "Gig · MicroGigs")
-    app.add_page(gig_page, route="/gigs/[gig_id]", title=title, on_load=S.load_gig)
+    app.add_page(gig_page, route=ROUTE, title=title, on_load=S.load_gig)

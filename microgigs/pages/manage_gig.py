@@ -16,7 +16,7 @@ from microgigs.components.panels import (
     row_card,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
-from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND
+from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
 from microgigs.state.manage_gig import ManageGigState as S
 
 OPEN = (("submitted", True), ("shortlisted", True))
@@ -280,4 +280,4 @@ def manage_gig_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(manage_gig_page, route="/manage/gigs/[gig_id]", title="Manage applicants · MicroGigs", on_load=S.load_gig)
+    app.add_page(manage_gig_page, route=ROUTE, title="Manage applicants · MicroGigs", on_load=S.load_gig)

@@ -22,7 +22,7 @@ from microgigs.components.panels import not_found_card
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS, format_money
 from microgigs.settings import get_settings
-from microgigs.state.post_gig import ERRORS_ANCHOR
+from microgigs.state.post_gig import EDIT_ROUTE, ERRORS_ANCHOR
 from microgigs.state.post_gig import PostGigState as S
 
 LOCATION_MODE_OPTIONS = list(LOCATION_MODE_NAMES.items())
@@ -363,4 +363,4 @@ def post_gig_page() -> rx.Component:
 
 def register(app: rx.App) -> None:
     app.add_page(post_gig_page, route="/gigs/new", title="Post a gig · MicroGigs", on_load=S.load_post_gig)
-    app.add_page(post_gig_page, route="/gigs/[gig_id]/edit", title="Edit your draft · MicroGigs", on_load=S.load_post_gig)
+    app.add_page(post_gig_page, route=EDIT_ROUTE, title="Edit your draft · MicroGigs", on_load=S.load_post_gig)

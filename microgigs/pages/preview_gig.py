@@ -10,6 +10,7 @@ from microgigs.components.panels import not_found_card
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.gig_detail import gig_content
+from microgigs.state.preview_gig import ROUTE
 from microgigs.state.preview_gig import PreviewGigState as S
 
 
@@ -91,4 +92,4 @@ def preview_gig_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(preview_gig_page, route="/gigs/[gig_id]/preview", title="Preview · MicroGigs", on_load=S.load_preview)
+    app.add_page(preview_gig_page, route=ROUTE, title="Preview · MicroGigs", on_load=S.load_preview)

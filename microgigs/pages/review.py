@@ -6,6 +6,7 @@ from microgigs.components.forms import form_alert, select_input, submit_button, 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section
 from microgigs.components.url_object import shows_this_url, text_for_this_url
+from microgigs.state.review import ROUTE
 from microgigs.state.review import ReviewState as S
 
 STARS = [(str(n), f"{n} of 5") for n in range(5, 0, -1)]
@@ -125,4 +126,4 @@ def review_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(review_page, route="/engagements/[engagement_id]/review", title="Review | MicroGigs", on_load=S.load)
+    app.add_page(review_page, route=ROUTE, title="Review | MicroGigs", on_load=S.load)

@@ -7,9 +7,12 @@ from microgigs.services import disputes
 from microgigs.services.disputes import DisputeView
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
-from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+OPEN_ROUTE = "/engagements/[engagement_id]/dispute"
+ROUTE = "/disputes/[dispute_id]"
 
 EMPTY = DisputeView(0, 0, "", "", "", "", "", "", "", "", [], False)
 
@@ -30,7 +33,7 @@ class OpenDisputeState(ShownForUrl, SessionState):
 
     @rx.event
     def open(self, form: dict):
-        engagement_id = id_from_path((self.router.url.path or "").rstrip("/").removesuffix("/dispute"))
+        engagement_id = id_in_path(self.router.url.path, OPEN_ROUTE)
         self._shown_for_this_url()
         try:
             with session_scope() as session:
@@ -60,7 +63,7 @@ class DisputeState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         try:
-            self.view = disputes.dispute_view(session, actor, id_from_path(self.router.url.path))
+            self.view = disputes.dispute_view(session, actor, id_in_path(self.router.url.path, ROUTE))
             self.found = True
         except DomainError:
             self.found, self.view = False, EMPTY  # nothing of a dispute this tab showed before
@@ -82,7 +85,7 @@ class DisputeState(ShownForUrl, SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                disputes.post_message(session, actor, id_from_path(self.router.url.path), str(form.get("body", "")))
+                disputes.post_message(session, actor, id_in_path(self.router.url.path, ROUTE), str(form.get("body", "")))
         except ValidationFailed as error:
             self.message_error = next(iter(error.errors.values()))
             return None
@@ -100,7 +103,7 @@ class DisputeState(ShownForUrl, SessionState):
                 if actor is None:
                     return self._sign_in_redirect()
                 disputes.decide(
-                    session, actor, id_from_path(self.router.url.path), str(form.get("outcome", "")), share, str(form.get("note", ""))
+                    session, actor, id_in_path(self.router.url.path, ROUTE), str(form.get("outcome", "")), share, str(form.get("note", ""))
                 )
         except DomainError as error:
             self.decision_error = error.message

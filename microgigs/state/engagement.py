@@ -16,10 +16,12 @@ from microgigs.services.dashboards import EngagementView
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed, parse_id
-from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
 from microgigs.state.upload_refusals import first_refusal
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+ROUTE = "/engagements/[engagement_id]"
 
 UPLOAD_ID = "deliverable-files"
 NOT_FOUND = "This engagement does not exist, or it is not yours to see."
@@ -151,7 +153,7 @@ class EngagementState(ShownForUrl, SessionState):
         return bool(self.submit_errors)
 
     def _engagement_id(self) -> int:
-        return id_from_path(self.router.url.path)
+        return id_in_path(self.router.url.path, ROUTE)
 
     def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True

@@ -7,9 +7,12 @@ from microgigs.services import applications, gigs
 from microgigs.services.applications import MAX_NOTE, ApplicationInput
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard, QuestionView
-from microgigs.services.validation import ValidationFailed, parse_id
+from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+ROUTE = "/gigs/[gig_id]"
 
 EMPTY_CARD = GigCard(
     id=0,
@@ -25,12 +28,6 @@ EMPTY_CARD = GigCard(
     skills=[],
     status="",
 )
-
-
-def gig_id_from_path(path: str) -> int:
-    """The id in /gigs/<id> (0 when it is not a positive number)."""
-    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    return parse_id(last) or 0
 
 
 def split_links(text: str) -> list[str]:
@@ -109,7 +106,7 @@ class GigDetailState(ShownForUrl, SessionState):
         self.applied = False
 
     def _gig_id(self) -> int:
-        return gig_id_from_path(self.router.url.path)
+        return id_in_path(self.router.url.path, ROUTE)
 
     @rx.event
     def load_gig(self):

@@ -12,17 +12,14 @@ from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+ROUTE = "/manage/gigs/[gig_id]"
 
 # Ready-made decline feedback the page offers (the service owns the wording).
 FEEDBACK_TEMPLATES = applications.FEEDBACK_TEMPLATES
 NOT_FOUND = "This gig does not exist, or you do not manage it."
-
-
-def id_from_path(path: str) -> int:
-    """The number at the end of a path like /manage/gigs/12 (0 when there is none)."""
-    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    return parse_id(last) or 0
 
 
 class ManageGigState(ShownForUrl, SessionState):
@@ -65,7 +62,7 @@ class ManageGigState(ShownForUrl, SessionState):
         return f"/gigs/{self.gig_ref}/preview"
 
     def _gig_id(self) -> int:
-        return id_from_path(self.router.url.path)
+        return id_in_path(self.router.url.path, ROUTE)
 
     def _load(self, session, actor, record_view: bool = False) -> None:
         self.loaded = True

@@ -17,9 +17,11 @@ from microgigs.services.money import (
     StateCount,
 )
 from microgigs.services.validation import parse_id
-from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+RECEIPT_ROUTE = "/payments/receipt/[engagement_id]"
 
 
 def _q(state: rx.State, name: str, limit: int = 300) -> str:
@@ -74,7 +76,7 @@ class ReceiptState(ShownForUrl, SessionState):
             if actor is None:
                 return self._sign_in_redirect()
             try:
-                self.receipt, self.load_error = money.receipt(session, actor, id_from_path(self.router.url.path)), ""
+                self.receipt, self.load_error = money.receipt(session, actor, id_in_path(self.router.url.path, RECEIPT_ROUTE)), ""
             except DomainError as error:
                 self.receipt, self.load_error = None, error.message
         self.loaded = True

@@ -19,7 +19,10 @@ from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+EDIT_ROUTE = "/gigs/[gig_id]/edit"
 
 # Form field names that differ from GigInput's (the service's error keys).
 FORM_NAME_FOR = {"pay_cents": "pay"}
@@ -139,14 +142,6 @@ def form_values(data: GigInput) -> dict[str, str]:
     }
 
 
-def edit_id_from_path(path: str) -> int:
-    """The id in /gigs/<id>/edit (0 on any other page, such as /gigs/new)."""
-    parts = (path or "").strip("/").split("/")
-    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "edit":
-        return parse_id(parts[1]) or 0
-    return 0
-
-
 def form_errors(service_errors: dict[str, str], problems: dict[str, str]) -> dict[str, str]:
     """The service's messages under the form's field names, with parse problems on top."""
     merged = {FORM_NAME_FOR.get(k, k): v for k, v in service_errors.items()}
@@ -230,7 +225,7 @@ class PostGigState(ShownForUrl, SessionState):
         self.not_found = ""
         self.template_title = ""
         self.intent = "post"
-        self.editing_id = edit_id_from_path(self.router.url.path)
+        self.editing_id = id_in_path(self.router.url.path, EDIT_ROUTE)
         template_id = _positive(dict(self.router.url.query_parameters).get("from", ""))
         data = None
         try:
@@ -282,7 +277,7 @@ class PostGigState(ShownForUrl, SessionState):
         self.errors = {}
         self.form_error = ""
         intent, self.intent = self.intent, "post"
-        editing_id = edit_id_from_path(self.router.url.path)  # from the URL again, never from the client
+        editing_id = id_in_path(self.router.url.path, EDIT_ROUTE)  # from the URL again, never from the client
         save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
         data, problems = gig_input_from_form(form_data)
         try:

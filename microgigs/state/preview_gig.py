@@ -9,16 +9,11 @@ import reflex as rx
 from microgigs.db import session_scope
 from microgigs.services import gigs
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed, parse_id
+from microgigs.services.validation import ValidationFailed
 from microgigs.state.gig_detail import GigDetailState
+from microgigs.state.url_ids import id_in_path
 
-
-def preview_id_from_path(path: str) -> int:
-    """The id in /gigs/<id>/preview (0 otherwise)."""
-    parts = (path or "").strip("/").split("/")
-    if len(parts) == 3 and parts[0] == "gigs" and parts[2] == "preview":
-        return parse_id(parts[1]) or 0
-    return 0
+ROUTE = "/gigs/[gig_id]/preview"
 
 
 class PreviewGigState(GigDetailState):
@@ -28,7 +23,7 @@ class PreviewGigState(GigDetailState):
     posted_status: str = ""
 
     def _gig_id(self) -> int:
-        return preview_id_from_path(self.router.url.path)
+        return id_in_path(self.router.url.path, ROUTE)
 
     @rx.var
     def edit_href(self) -> str:

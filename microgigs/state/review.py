@@ -8,14 +8,11 @@ from microgigs.services import reviews
 from microgigs.services.errors import DomainError
 from microgigs.services.reviews import ReviewInput, ReviewView
 from microgigs.services.validation import ValidationFailed, parse_id
-from microgigs.state.manage_gig import id_from_path
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
 
-
-def engagement_id_from_review_path(path: str) -> int:
-    """The id in /engagements/<id>/review."""
-    return id_from_path((path or "").rstrip("/").removesuffix("/review"))
+ROUTE = "/engagements/[engagement_id]/review"
 
 
 class ReviewState(ShownForUrl, SessionState):
@@ -48,7 +45,7 @@ class ReviewState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         try:
-            page = reviews.reviews_page(session, actor, engagement_id_from_review_path(self.router.url.path))
+            page = reviews.reviews_page(session, actor, id_in_path(self.router.url.path, ROUTE))
         except DomainError:
             self.reset()  # nothing of an engagement this tab showed before
             self.loaded = True
@@ -95,7 +92,7 @@ class ReviewState(ShownForUrl, SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                reviews.write_review(session, actor, engagement_id_from_review_path(self.router.url.path), data)
+                reviews.write_review(session, actor, id_in_path(self.router.url.path, ROUTE), data)
         except ValidationFailed as error:
             self.errors = error.errors
             return None

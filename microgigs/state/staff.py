@@ -17,7 +17,10 @@ from microgigs.services.profiles import SkillRow, StudentRecord
 from microgigs.services.validation import ValidationFailed, clean_line, parse_id
 from microgigs.state.auth_forms import values_key
 from microgigs.state.session import SessionState
+from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
+
+STUDENT_ROUTE = "/staff/students/[user_id]"
 
 FILTERS = ("pending", "approved", "rejected", "suspended", "all")
 
@@ -247,7 +250,6 @@ class StaffStudentState(ShownForUrl, SessionState):
 
     @rx.event
     def load_student(self):
-        last = (self.router.url.path or "").rstrip("/").rsplit("/", 1)[-1]
         self.found, self.message, self.student = False, "", EMPTY_STUDENT
         try:
             with session_scope() as session:
@@ -255,7 +257,7 @@ class StaffStudentState(ShownForUrl, SessionState):
                 if actor is None:
                     return self._sign_in_redirect()
                 # Opening the page is the view; nothing else here re-reads the profile.
-                self.student = profiles.student_for_staff(session, actor, parse_id(last) or 0)
+                self.student = profiles.student_for_staff(session, actor, id_in_path(self.router.url.path, STUDENT_ROUTE))
             self.found = True
         except DomainError as error:
             self.message = error.message

@@ -7,20 +7,14 @@ from sqlmodel import select
 
 from microgigs.models import Gig
 from microgigs.services import gigs
-from microgigs.state.post_gig import PostGigState, edit_id_from_path, form_values
-from microgigs.state.preview_gig import PreviewGigState, preview_id_from_path
+from microgigs.state.post_gig import PostGigState, form_values
+from microgigs.state.preview_gig import PreviewGigState
 from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
 
 
 def form_from(state) -> dict:
     """What the browser posts when the person changes nothing: the form's starting values."""
     return {**state.values, "skills": list(state.chosen_skills)}
-
-
-def test_paths():
-    assert edit_id_from_path("/gigs/12/edit") == 12 and edit_id_from_path("/gigs/12/edit/") == 12
-    assert edit_id_from_path("/gigs/new") == 0 and edit_id_from_path("/gigs/x/edit") == 0
-    assert preview_id_from_path("/gigs/7/preview") == 7 and preview_id_from_path("/gigs/7") == 0
 
 
 def test_form_values_round_trip_a_gig(app_db, make):

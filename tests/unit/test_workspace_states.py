@@ -17,7 +17,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.dashboard import DashboardState
 from microgigs.state.engagement import EngagementState, field_errors
-from microgigs.state.manage_gig import ManageGigState, id_from_path
+from microgigs.state.manage_gig import ManageGigState
 from tests.unit.state_harness import redirect_path as _redirect_path
 from tests.unit.state_harness import run_handler as _run
 from tests.unit.state_harness import session_token as _token
@@ -33,11 +33,7 @@ def _upload(name: str, data: bytes) -> rx.UploadFile:
 # --- helpers ------------------------------------------------------------------------
 
 
-def test_id_from_path_and_field_errors():
-    assert id_from_path("/manage/gigs/12") == 12
-    assert id_from_path("/engagements/7/") == 7
-    assert id_from_path("/engagements/abc") == 0
-    assert id_from_path("/engagements/" + "9" * 20) == 0
+def test_field_errors():
     assert field_errors(ValidationFailed({"note": "Enter a note.", "link": "Bad link."})) == {"note": "Enter a note.", "link": "Bad link."}
     assert field_errors(DomainError("Say what should change.", "comment")) == {"comment": "Say what should change."}
     assert field_errors(DomainError("Already approved.")) == {"form": "Already approved."}

@@ -75,14 +75,7 @@ def _resend(request: Request) -> Response:
     try:
         with session_scope() as session:
             actor = accounts.user_for_session_token(session, _token(request))
-            throttle.hit(
-                session,
-                [
-                    (throttle.RESEND_PER_CLIENT, client_address.of_request(request)),
-                    (throttle.RESEND_PER_ACCOUNT, str(actor.id) if actor else ""),
-                ],
-            )
-            account_security.resend_verification(session, actor)
+            account_security.resend_verification(session, actor, client_address.of_request(request))
     except throttle.Throttled as error:
         return too_many(error, "/account", "Back to your account")
     except DomainError as error:
@@ -140,12 +133,7 @@ async def sign_out_everywhere(request: Request) -> Response:
 def _forgot(request: Request, email: str) -> Response:
     try:
         with session_scope() as session:
-            # Counted whether or not an account uses the address: the answer must not tell.
-            throttle.hit(
-                session,
-                [(throttle.RESET_PER_CLIENT, client_address.of_request(request)), (throttle.RESET_PER_ADDRESS, throttle.key_of(email))],
-            )
-            message = account_security.request_password_reset(session, email)
+            message = account_security.request_password_reset(session, email, client_address.of_request(request))
     except throttle.Throttled as error:
         return too_many(error, "/forgot-password", "Back")
     except DomainError as error:

@@ -146,12 +146,7 @@ def _sign_up(request: Request, values: dict[str, str], data: accounts.SignUp) ->
     try:
         with session_scope() as session:
             sso.check_local_sign_up(data.role, data.email)
-            # Counted whether or not the address has an account: the answer must not tell.
-            throttle.hit(
-                session,
-                [(throttle.SIGN_UP_PER_CLIENT, client), (throttle.SIGN_UP_PER_ADDRESS, throttle.key_of(data.email))],
-            )
-            account_security.sign_up(session, data)
+            account_security.sign_up(session, data, client)
     except throttle.Throttled as error:
         return too_many(error, "/signup", "Back to sign up")
     except ValidationFailed as error:

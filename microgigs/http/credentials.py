@@ -19,15 +19,13 @@ async def jwks(_request: Request) -> JSONResponse:
 
 
 def _verify(client: str, text: str) -> JSONResponse:
-    with session_scope() as session:
-        try:
-            # Anyone may ask; each answer costs an RSA check.
-            throttle.hit(session, [(throttle.CREDENTIAL_CHECK_PER_CLIENT, client)])
-        except throttle.Throttled as error:
-            return JSONResponse(
-                {"status": "throttled", "message": error.message}, status_code=429, headers={"Retry-After": str(error.retry_after)}
-            )
-        result = credentials.verify(session, text)
+    try:
+        with session_scope() as session:
+            result = credentials.verify(session, text, client=client)
+    except throttle.Throttled as error:
+        return JSONResponse(
+            {"status": "throttled", "message": error.message}, status_code=429, headers={"Retry-After": str(error.retry_after)}
+        )
     # A credential judged (valid, invalid, revoked) is a 200; a body holding none we could read is a 400.
     return JSONResponse(result.__dict__, status_code=200 if result.readable else 400)
 

@@ -9,7 +9,7 @@ never tell whether an email address is registered.
 """
 
 import secrets
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape
 
 from sqlalchemy import update
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations import mail
 from microgigs.models import AuthSession, Membership, OneTimeToken, Organization, StudentProfile, StudentSkill, User, utcnow
-from microgigs.services import accounts, audit, policy
+from microgigs.services import accounts, audit, policy, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.settings import get_settings
@@ -120,13 +120,13 @@ def find_token(session: Session, purpose: str, raw: str | None) -> OneTimeToken:
     return check_unspent(row)
 
 
-def check_unspent(row: OneTimeToken) -> OneTimeToken:
-    """The token itself, or a DomainError when it was used, replaced or has expired."""
+def check_unspent(row: OneTimeToken, now: datetime | None = None) -> OneTimeToken:
+    """The token itself, or a DomainError when it was used, replaced or has expired (by `now`)."""
     if row.used_at is not None:
         raise DomainError(LINK_USED, "token")
     if row.voided_at is not None:
         raise DomainError(LINK_REPLACED, "token")
-    if _aware(row.expires_at) <= utcnow():
+    if _aware(row.expires_at) <= (now or utcnow()):
         raise DomainError(LINK_EXPIRED, "token")
     return row
 
@@ -139,9 +139,11 @@ def use_token(session: Session, row: OneTimeToken) -> None:
 # --- sign-up and email verification -------------------------------------------------
 
 
-def sign_up(session: Session, data: accounts.SignUp) -> str:
+def sign_up(session: Session, data: accounts.SignUp, client: str = "") -> str:
     """Self-service sign-up that answers the same whether or not the address is registered:
-    a new account gets its confirmation link, an existing one a note saying someone tried."""
+    a new account gets its confirmation link, an existing one a note saying someone tried.
+    Throttled per client address and per address mailed (counted either way)."""
+    throttle.hit(session, [(throttle.SIGN_UP_PER_CLIENT, client), (throttle.SIGN_UP_PER_ADDRESS, throttle.key_of(data.email))])
     user = accounts.sign_up(session, data)
     if user is not None:
         send_verification(session, user)
@@ -188,9 +190,10 @@ def send_verification(session: Session, user: User) -> None:
     audit.record(session, user, "user.verification_sent", "user", user.id)
 
 
-def resend_verification(session: Session, actor: User | None) -> None:
+def resend_verification(session: Session, actor: User | None, client: str = "") -> None:
     # One of the few things an unconfirmed account may do.
     policy.require(policy.is_signed_in(actor), "Sign in to confirm your email address.")
+    throttle.hit(session, [(throttle.RESEND_PER_CLIENT, client), (throttle.RESEND_PER_ACCOUNT, str(actor.id))])
     if actor.email_verified:
         raise DomainError("Your email address is already confirmed.")
     send_verification(session, actor)
@@ -271,8 +274,10 @@ def change_password(session: Session, actor: User | None, current: str, new: str
     session.flush()
 
 
-def request_password_reset(session: Session, email: str) -> str:
-    """Mail a reset link if an active local account uses `email`. Always answers the same."""
+def request_password_reset(session: Session, email: str, client: str = "") -> str:
+    """Mail a reset link if an active local account uses `email`. Always answers the same, and is
+    throttled per client address and per address alike whether or not it has an account."""
+    throttle.hit(session, [(throttle.RESET_PER_CLIENT, client), (throttle.RESET_PER_ADDRESS, throttle.key_of(email))])
     address = accounts.normalize_email(email)
     if not accounts.is_valid_email(address):
         raise ValidationFailed({"email": "Enter an email address like name@example.edu."})

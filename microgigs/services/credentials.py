@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations.signing import KeyStore
 from microgigs.models import Credential, Engagement, Gig, GigSkill, Organization, Skill, User, utcnow
-from microgigs.services import audit, policy
+from microgigs.services import audit, policy, throttle
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
@@ -154,8 +154,15 @@ class _Unreadable(ValueError):
     """What was given holds no credential we could even read; says why."""
 
 
-def verify(session: Session, text: str) -> Verification:
-    """Check a pasted or uploaded credential: the JWT itself, or its JSON with a `jwt`/`proof` field."""
+def _count_public_check(session: Session, client: str) -> None:
+    """Anyone may ask, and each answer costs an RSA check: per client, a Throttled past the limit."""
+    throttle.hit(session, [(throttle.CREDENTIAL_CHECK_PER_CLIENT, client)])
+
+
+def verify(session: Session, text: str, *, client: str = "") -> Verification:
+    """Check a pasted or uploaded credential: the JWT itself, or its JSON with a `jwt`/`proof` field.
+    `client`: the address of a public check (counted; raises throttle.Throttled past the limit)."""
+    _count_public_check(session, client)
     try:
         token = _token_from(text)
     except _Unreadable as error:
@@ -225,8 +232,9 @@ def _json_problem(error: ValueError) -> str:
     return str(error)
 
 
-def verify_public_id(session: Session, public_id: str) -> Verification:
-    """Verify by the link printed on a certificate."""
+def verify_public_id(session: Session, public_id: str, *, client: str = "") -> Verification:
+    """Verify by the link printed on a certificate (`client` as for verify)."""
+    _count_public_check(session, client)
     row = session.exec(select(Credential).where(Credential.public_id == (public_id or "")[:40])).first()
     if row is None:
         return _invalid("there is no credential with this link")

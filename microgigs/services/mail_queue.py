@@ -17,14 +17,14 @@ earlier copy's link then no longer works).
 """
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from microgigs.integrations.mail import TOKEN_MASK, DeliveryFailed, OutgoingMail
 from microgigs.models import OneTimeToken, OutboxMail, User, utcnow
-from microgigs.services import accounts, audit, policy
+from microgigs.services import account_security, accounts, audit, policy
 from microgigs.services.errors import DomainError, NotFound
 
 # Delay before the 2nd, 3rd, ... try: about two days from the first try to the last.
@@ -40,10 +40,6 @@ RETRY_DELAYS = (
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(minutes=10)  # far longer than an SMTP conversation may take (its timeout)
 LINK_GONE = "Not sent: its one-time link was replaced by a newer one, used or expired first."
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def claim_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:
@@ -72,7 +68,14 @@ def claim(session: Session, mail_id: int, now: datetime | None = None) -> bool:
 
 
 def _token_usable(row: OneTimeToken | None, now: datetime) -> bool:
-    return row is not None and row.used_at is None and row.voided_at is None and _aware(row.expires_at) > now
+    """Whether the link the mail carries still works (not used, replaced or expired)."""
+    if row is None:
+        return False
+    try:
+        account_security.check_unspent(row, now)
+    except DomainError:
+        return False
+    return True
 
 
 def prepare(session: Session, mail_id: int, now: datetime | None = None) -> OutgoingMail | None:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
-from microgigs.services import account_security, accounts, audit, closing, notifications, policy, sso
+from microgigs.services import account_security, accounts, audit, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
@@ -253,13 +253,21 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
     )
 
 
-def invite_manager(session: Session, actor: User | None, organization_id: int, email: str) -> str:
+def invite_manager(session: Session, actor: User | None, organization_id: int, email: str, client: str = "") -> str:
     """Email a one-time link to join the organization as a manager.
 
     Nobody is added until they accept. When the address already has a manager account, the
     mail asks them to sign in and accept, and they also find the invitation in the app. The
     owner's message is the same either way, so it never tells whether an email is registered."""
     org = _managed_org(session, actor, organization_id)
+    throttle.hit(
+        session,
+        [
+            (throttle.INVITE_PER_CLIENT, client),
+            (throttle.INVITE_PER_INVITER, str(actor.id)),
+            (throttle.INVITE_PER_ADDRESS, throttle.key_of(email)),
+        ],
+    )
     address = accounts.normalize_email(email)
     if not accounts.is_valid_email(address):
         raise ValidationFailed({"email": "Enter an email address like name@example.com."})

@@ -33,27 +33,26 @@ class VerifyState(ShownForUrl, SessionState):
     def set_pasted(self, value: str):
         self.pasted = value
 
-    def _checked(self, session, check) -> Verification:
-        """One check, counted against this client (anyone may ask; each answer costs an RSA check)."""
+    def _checked(self, check) -> Verification:
+        """One check, counted by the service against this client; past its limit, the wait."""
         try:
-            throttle.hit(session, [(throttle.CREDENTIAL_CHECK_PER_CLIENT, self._client_address())])
+            with session_scope() as session:
+                return check(session, self._client_address())
         except throttle.Throttled as error:
             return Verification(status="throttled", message=error.message)
-        return check()
 
     @rx.event
     def load(self):
         with session_scope() as session:
             self._actor(session)
-            public_id = self.router.url.query_parameters.get("id", "")
-            self.result = self._checked(session, lambda: credentials.verify_public_id(session, public_id)) if public_id else EMPTY
+        public_id = self.router.url.query_parameters.get("id", "")
+        self.result = self._checked(lambda s, client: credentials.verify_public_id(s, public_id, client=client)) if public_id else EMPTY
         self._shown_for_this_url()
 
     @rx.event
     def check_pasted(self, form_data: dict):
         text = str(form_data.get("credential", self.pasted))
-        with session_scope() as session:
-            self.result = self._checked(session, lambda: credentials.verify(session, text))
+        self.result = self._checked(lambda s, client: credentials.verify(s, text, client=client))
         self._shown_for_this_url()
 
     @rx.event
@@ -63,8 +62,8 @@ class VerifyState(ShownForUrl, SessionState):
             self.result = Verification(status="invalid", message="Not valid: choose a credential file first.")
             return
         data = await files[0].read(credentials.MAX_CREDENTIAL_CHARS * 2 + 1)
-        with session_scope() as session:
-            self.result = self._checked(session, lambda: credentials.verify(session, data.decode("utf-8", errors="replace")))
+        text = data.decode("utf-8", errors="replace")
+        self.result = self._checked(lambda s, client: credentials.verify(s, text, client=client))
 
 
 class CertificateState(ShownForUrl, SessionState):

@@ -5,7 +5,7 @@ from typing import ClassVar
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import organizations, throttle
+from microgigs.services import organizations
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import MemberRow, OtherTeam, PendingInvitation
 from microgigs.services.validation import ValidationFailed, parse_id
@@ -72,15 +72,7 @@ class OrganizationState(ShownForUrl, SessionState):
                 actor = self._actor(session)
                 if actor is None:
                     return self._sign_in_redirect()
-                throttle.hit(
-                    session,
-                    [
-                        (throttle.INVITE_PER_CLIENT, self._client_address()),
-                        (throttle.INVITE_PER_INVITER, str(actor.id)),
-                        (throttle.INVITE_PER_ADDRESS, throttle.key_of(email)),
-                    ],
-                )
-                message = organizations.invite_manager(session, actor, self._org_id(session, actor), email)
+                message = organizations.invite_manager(session, actor, self._org_id(session, actor), email, self._client_address())
             self.notice = message
             self.form_key += 1
         except ValidationFailed as error:

@@ -12,6 +12,8 @@ from microgigs.http.app import build_api
 from microgigs.models import AuthSession, RateLimitHit
 from microgigs.services import accounts, throttle
 from tests.integration.conftest import ORIGIN, PASSWORD, make_user
+from tests.mail_helpers import token_in
+from tests.smtp_server import mail_parts, smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 
 def error_of(response) -> str:
@@ -85,7 +87,7 @@ def test_a_flood_of_guesses_from_many_addresses_never_locks_the_owner_out_of_the
             assert throttled(attempt(another_attacker, "ada@uni.edu", PASSWORD))
         with browser("198.51.100.99") as ada_on_a_new_phone:
             assert throttled(attempt(ada_on_a_new_phone, "ada@uni.edu", PASSWORD))
-            # ...but a reset from the mailed link makes that phone hers (tested in test_account_routes).
+            # ...but a reset from the mailed link makes that phone hers (the next test).
         # Her own laptop signs in at once.
         assert signed_in(attempt(owners_laptop, "ada@uni.edu", PASSWORD))
         # A known device's own mistakes count against that device only.
@@ -93,6 +95,24 @@ def test_a_flood_of_guesses_from_many_addresses_never_locks_the_owner_out_of_the
         for _ in range(throttle.FAILURES_PER_KNOWN_DEVICE.max_hits):
             assert error_of(attempt(owners_laptop, "ada@uni.edu")) == accounts.SIGN_IN_FAILED
         assert throttled(attempt(owners_laptop, "ada@uni.edu", PASSWORD))
+
+
+def test_a_password_reset_from_the_mail_makes_that_browser_one_of_the_owners(configured, smtp_server):  # noqa: F811
+    make_user(configured, "ada@uni.edu")
+    for n in range(throttle.FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES.max_hits):
+        with browser(f"192.0.2.{n + 1}") as attacker:
+            attempt(attacker, "ada@uni.edu")
+    with browser("198.51.100.99") as new_phone:
+        assert throttled(attempt(new_phone, "ada@uni.edu", PASSWORD))
+        new_phone.post("/auth/forgot-password", data={"email": "ada@uni.edu"}, headers=ORIGIN)
+        smtp_server.deliver()
+        token = token_in(mail_parts(smtp_server.to("ada@uni.edu")[-1])["text/plain"], "/reset-password")
+        reset = new_phone.post("/auth/reset-password", data={"token": token, "password": "a brand new passphrase"}, headers=ORIGIN)
+        assert reset.headers["location"].startswith("/login") and new_phone.cookies.get("microgigs_device")
+        assert signed_in(attempt(new_phone, "ada@uni.edu", "a brand new passphrase"))
+    # Strangers are still slowed.
+    with browser("192.0.2.250") as attacker:
+        assert throttled(attempt(attacker, "ada@uni.edu", "a brand new passphrase"))
 
 
 def test_many_failures_from_one_address_slow_that_address_only(configured, monkeypatch):

@@ -6,7 +6,6 @@ in this state (and so never in the browser).
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import applications, dashboards
 from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
@@ -86,11 +85,9 @@ class ManageGigState(ShownForUrl, SessionState):
         self.applicants = data.applicants
 
     def _reload(self, record_view: bool = False):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self._load(session, actor, record_view)
+        redirect = self._read(lambda session, actor: self._load(session, actor, record_view))
+        if redirect is not None:
+            return redirect
         if self.found:
             self._subscribe_live(f"gig:{self.gig_ref}")
         return None
@@ -106,47 +103,39 @@ class ManageGigState(ShownForUrl, SessionState):
         # Opening the page is a view of each applicant (live reloads and actions are not).
         return self._reload(record_view=True)
 
-    def _act(self, application_id, action, done: str):
+    def _act_on(self, application_id, action, done: str):
         """Run one service action for one applicant; its error goes on that applicant's card."""
         key = str(application_id)
         self.card_errors = {k: v for k, v in self.card_errors.items() if k != key}
         self.notice = ""
-        result = None
         app_id = parse_id(application_id)
         if app_id is None:
             self.card_errors = {**self.card_errors, key: "That application was not found."}
-            return self._reload(), None
-        try:
-            # Caught outside the scope so a refused action rolls back: nothing half-written.
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect(), None
-                result = action(session, actor, app_id)
+            return self._reload()
+        acted = self._act(lambda session, actor: action(session, actor, app_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
             self.notice = done
-        except DomainError as error:
-            self.card_errors = {**self.card_errors, key: error.message}
-        redirect = self._reload()
-        return redirect, result
+        else:
+            self.card_errors = {**self.card_errors, key: acted.error}
+        return self._reload()
 
     @rx.event
     def shortlist(self, application_id: int):
-        redirect, _ = self._act(application_id, applications.shortlist, "Shortlisted: their name and details are now shown.")
-        return redirect
+        return self._act_on(application_id, applications.shortlist, "Shortlisted: their name and details are now shown.")
 
     @rx.event
     def accept(self, application_id: int):
-        redirect, _ = self._act(application_id, applications.accept, "Accepted. The engagement workspace is ready.")
-        return redirect
+        return self._act_on(application_id, applications.accept, "Accepted. The engagement workspace is ready.")
 
     @rx.event
     def decline(self, form_data: dict):
         form_data = form_data or {}
         application_id = str(form_data.get("application_id", ""))
         feedback = str(form_data.get("feedback", ""))
-        redirect, _ = self._act(
+        return self._act_on(
             application_id,
             lambda session, actor, app_id: applications.decline(session, actor, app_id, feedback),
             "Declined. The applicant has been told.",
         )
-        return redirect

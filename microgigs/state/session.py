@@ -1,9 +1,16 @@
-"""Who is signed in, read from the HttpOnly session cookie on every event.
+"""Who is signed in, and the one way a page reads and acts: `_read` and `_act`.
 
-States never trust an id they remember: `_actor` resolves the cookie again each
-time, so a revoked session stops working at once and no client can claim to be
-someone else by sending other arguments.
+States never trust an id they remember: every unit of work resolves the HttpOnly
+session cookie again, so a revoked session stops working at once and no client can
+claim to be someone else by sending other arguments. This is the only state module
+that opens a database session; page states hand `_read` / `_act` a function of
+(session, actor) that calls the services.
 """
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
@@ -14,6 +21,42 @@ from microgigs.http import client_address
 from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.models import User
 from microgigs.services import accounts, notifications
+from microgigs.services.errors import DomainError
+from microgigs.services.validation import ValidationFailed
+
+
+class Audience(enum.Enum):
+    """Who a unit of work is for. PERSON: a signed-in account with a confirmed address (everyone
+    else is sent to sign in, or to confirm). ACCOUNT: any signed-in account, confirmed or not
+    (its own account page). ANYONE: visitors too (the actor may be None)."""
+
+    PERSON = "person"
+    ACCOUNT = "account"
+    ANYONE = "anyone"
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """A service's refusal as {field: message}; a message about no one field goes under "form"."""
+    if isinstance(error, ValidationFailed):
+        return dict(error.errors)
+    return {error.field or "form": error.message}
+
+
+@dataclass
+class Acted:
+    """What came of `_act`: `ok` and the service's `value` when it committed; `errors` by field
+    when the service refused (nothing was written); `redirect` when nobody may act here (the
+    state is already reset: return it from the handler)."""
+
+    ok: bool = False
+    value: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+    redirect: Any = None
+
+    @property
+    def error(self) -> str:
+        """The refusal as one line, for pages that show one message rather than one per field."""
+        return next(iter(self.errors.values()), "")
 
 
 class SessionState(rx.State):
@@ -92,17 +135,50 @@ class SessionState(rx.State):
         mine = {f"user:{self.user_id}"} if self.user_id else set()
         live.subscribe(self.router.session.client_token, type(self), mine | set(topics), read_at=read_at)
 
+    def _acting(self, session: Session, audience: Audience) -> tuple[bool, User | None]:
+        """(may go on, actor) for this unit of work; refreshes the header vars."""
+        if audience is Audience.ACCOUNT:
+            user = self._signed_in_user(session)
+            self._show_signed_in(session, user)
+            return user is not None, user
+        actor = self._actor(session)
+        return actor is not None or audience is Audience.ANYONE, actor
+
+    def _read(self, read: Callable[[Session, User | None], Any], audience: Audience = Audience.PERSON):
+        """The one way a page reads: one session, the actor resolved again, `read(session, actor)`
+        called. Returns the sign-in redirect when nobody may read here (the state is reset), else
+        None; what `read` returns is dropped: it sets the page's vars itself."""
+        with session_scope() as session:
+            may, actor = self._acting(session, audience)
+            if not may:
+                return self._sign_in_redirect()
+            read(session, actor)
+        return None
+
+    def _act(self, call: Callable[[Session, User | None], Any], audience: Audience = Audience.PERSON) -> Acted:
+        """The one way a page acts: open the unit of work, resolve who is acting (or send them to
+        sign in), call one service function as `call(session, actor)`, commit. A refusal
+        (`DomainError`) rolls the whole unit back, so nothing is half-written, and comes back as
+        errors by field. Any other exception is a bug and propagates."""
+        try:
+            with session_scope() as session:
+                may, actor = self._acting(session, audience)
+                if not may:
+                    return Acted(redirect=self._sign_in_redirect())
+                value = call(session, actor)
+        except DomainError as error:
+            return Acted(errors=field_errors(error))
+        return Acted(ok=True, value=value)
+
     def _live_reload(self) -> None:
         """Called by `live` inside `app.modify_state`: read what this page shows again.
 
         Page states override this; the base refreshes the header (the unread counter).
         """
-        with session_scope() as session:
-            self._actor(session)
+        self._read(lambda session, actor: None, Audience.ANYONE)
 
     @rx.event
     def load_session(self):
         """on_load for public pages: show who is signed in, if anyone."""
-        with session_scope() as session:
-            self._actor(session)
+        self._read(lambda session, actor: None, Audience.ANYONE)
         self._subscribe_live()

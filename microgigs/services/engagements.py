@@ -11,11 +11,18 @@ from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_displ
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, credentials, gigs, notifications, payments, policy
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 from microgigs.settings import get_settings
 
 MAX_FILES_PER_SUBMISSION = 10
 FINISHED = ("paid", "cancelled")
+# The statuses each step of the work needs (the workspace reads these to show the viewer what
+# they may do; the functions below refuse the step in any other status).
+SUBMITTABLE = (EngagementStatus.ACTIVE, EngagementStatus.CHANGES_REQUESTED)
+AWAITING_REVIEW = (EngagementStatus.SUBMITTED,)
+DUE_DATE_MOVABLE = (EngagementStatus.FUNDING, EngagementStatus.ACTIVE, EngagementStatus.SUBMITTED, EngagementStatus.CHANGES_REQUESTED)
+THREAD_CLOSED = (EngagementStatus.CANCELLED,)
 
 
 @dataclass(frozen=True)

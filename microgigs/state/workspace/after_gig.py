@@ -1,0 +1,46 @@
+"""After the gig: try before you hire (interview, offer), and the two keys to showing the
+approved deliverables publicly. A refusal shows above the buttons (errors["form"])."""
+
+import reflex as rx
+
+from microgigs.services import evidence, hiring
+from microgigs.state.workspace.form import WorkspaceForm
+from microgigs.state.workspace.page import EngagementState
+
+
+class AfterGigForm(WorkspaceForm, EngagementState):
+    def _after_gig(self, action, done: str):
+        """Run one after-the-gig service call as action(session, actor, engagement_id)."""
+        self._begin()
+        acted = self._act(lambda session, actor: action(session, actor, self._engagement_id()))
+        return self._finish(acted, done, errors={"form": acted.error})
+
+    @rx.event
+    def invite_to_interview(self):
+        return self._after_gig(hiring.invite_to_interview, "Invitation to interview recorded. The student has been told.")
+
+    @rx.event
+    def record_offer(self):
+        return self._after_gig(hiring.record_offer, "Offer recorded. The student has been told.")
+
+    @rx.event
+    def allow_public_evidence(self, allow: bool):
+        """The manager's key (anything but True closes it)."""
+        allow = allow is True
+        done = (
+            "You allow the approved deliverables to be shown publicly."
+            if allow
+            else "The deliverables are no longer allowed to be shown publicly."
+        )
+        return self._after_gig(lambda s, a, e: evidence.set_employer_permission(s, a, e, allow), done)
+
+    @rx.event
+    def show_public_evidence(self, show: bool):
+        """The student's key: show the approved deliverables on the portfolio and credential."""
+        show = show is True
+        done = (
+            "Your approved deliverables are shown wherever the employer allows it."
+            if show
+            else "Your deliverables are hidden from the public."
+        )
+        return self._after_gig(lambda s, a, e: evidence.set_student_choice(s, a, e, show), done)

@@ -28,7 +28,6 @@ from microgigs.models import (
     User,
 )
 from microgigs.services import (
-    closing,
     disputes,
     engagements,
     evidence,
@@ -40,9 +39,11 @@ from microgigs.services import (
     reviews,
     view_log,
 )
+from microgigs.services.engagement_lifecycle import UNFINISHED
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
+from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.settings import get_settings
 
 
@@ -239,7 +240,7 @@ class EngagementView:
 
 
 def _payment_note(session: Session, engagement: Engagement) -> str:
-    if engagement.status not in ("funding", "approved"):
+    if engagement.status not in (EngagementStatus.FUNDING, EngagementStatus.APPROVED):
         return ""
     row = session.get(EngagementPayment, engagement.id)
     if row is None:
@@ -323,7 +324,7 @@ def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
     to_review = session.exec(
         select(Engagement)
         .join(Gig, Gig.id == Engagement.gig_id)
-        .where(Gig.organization_id.in_(org_ids), Engagement.status == "submitted")
+        .where(Gig.organization_id.in_(org_ids), Engagement.status == EngagementStatus.SUBMITTED)
         .order_by(Engagement.submitted_at)
     ).all()
     return ManagerDashboard(
@@ -375,7 +376,7 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
             AnswerView(question=questions.get(ans.question_id, ""), answer=ans.answer)
             for ans in session.exec(select(ApplicationAnswer).where(ApplicationAnswer.application_id == a.id))
         ]
-        revealed = not gig.blind_review or a.status in ("shortlisted", "accepted")
+        revealed = not gig.blind_review or a.status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
         view = ApplicantView(
             application_id=a.id,
             label=student.display_name if revealed else f"Applicant {a.anonymous_number}",
@@ -496,8 +497,8 @@ def _workspace_actions(
         may_review=may_review,
         may_request_changes=may_review and engagement.revision_rounds_used < engagement.max_revision_rounds,
         may_post_messages=status not in engagements.THREAD_CLOSED,
-        may_request_extension=(is_student or manages) and status in engagements.DUE_DATE_MOVABLE and not waiting,
-        may_cancel=(manages or policy.is_staff(actor)) and status in closing.UNFINISHED,
+        may_request_extension=(is_student or manages) and status in UNFINISHED and not waiting,
+        may_cancel=(manages or policy.is_staff(actor)) and status in UNFINISHED,
         may_plan_milestones=manages and status in milestones.PLANNABLE,
         may_check_in=is_student and status in milestones.CHECKABLE,
         after_the_gig=status in hiring.FINISHED,

@@ -20,7 +20,8 @@ from microgigs.components.forms import (
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card
 from microgigs.components.url_object import shows_this_url, text_for_this_url
-from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS, format_money
+from microgigs.services.amounts import format_cents
+from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS
 from microgigs.settings import get_settings
 from microgigs.state.post_gig import EDIT_ROUTE, ERRORS_ANCHOR
 from microgigs.state.post_gig import PostGigState as S
@@ -216,7 +217,7 @@ def gig_form() -> rx.Component:
                         "pay",
                         default_value=_val("pay"),
                         error=_err("pay"),
-                        hint=f"Paid when you approve the work. At least {format_money(get_settings().pay_floor_cents_per_hour)} an hour.",
+                        hint=f"Paid when you approve the work. At least {format_cents(get_settings().pay_floor_cents_per_hour)} an hour.",
                         input_mode="decimal",
                         placeholder="450",
                         max_length=13,

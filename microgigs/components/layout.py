@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.panels import callout
 from microgigs.state.session import SessionState
 
 
@@ -127,16 +128,12 @@ def confirm_address_banner() -> rx.Component:
     """On every page while the signed-in account's address is not confirmed."""
     return rx.cond(
         SessionState.awaiting_confirmation,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("mail", aria_hidden="true")),
-            rx.callout.text(
-                "Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you. ",
-                rx.link("Send a new link or delete this account", href="/account", underline="always", high_contrast=True),
-                ".",
-            ),
-            color_scheme="amber",
-            high_contrast=True,
-            width="100%",
+        callout(
+            "mail",
+            "Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you. ",
+            rx.link("Send a new link or delete this account", href="/account", underline="always", high_contrast=True),
+            ".",
+            color="amber",
         ),
     )
 

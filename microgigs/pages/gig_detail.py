@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, submit_button, success_note, textarea_input
 from microgigs.components.gig_card import location_mode_text, skill_badges
 from microgigs.components.layout import link_button, page_layout
+from microgigs.components.panels import callout
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.applications import MAX_NOTE
@@ -46,14 +47,12 @@ def facts(s=S) -> rx.Component:
 
 
 def blind_review_note() -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("eye-off", aria_hidden="true")),
-        rx.callout.text(
-            rx.text("Blind review. ", as_="span", weight="bold"),
-            "The employer first sees your note, links, answers and skills — not your name, school or major — until they shortlist you.",
-        ),
-        color_scheme="indigo",
-        width="100%",
+    return callout(
+        "eye-off",
+        rx.text("Blind review. ", as_="span", weight="bold"),
+        "The employer first sees your note, links, answers and skills — not your name, school or major — until they shortlist you.",
+        color="indigo",
+        high_contrast=False,
     )
 
 

@@ -7,6 +7,7 @@ from microgigs.components.panels import (
     PRE_WRAP,
     badge,
     button_link,
+    callout,
     empty_note,
     fact,
     facts,
@@ -52,15 +53,11 @@ def gig_summary() -> rx.Component:
         ),
         rx.cond(
             S.blind_review,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("eye-off", aria_hidden="true")),
-                rx.callout.text(
-                    rx.text("Blind review. ", as_="span", weight="bold"),
-                    "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
-                ),
-                color_scheme="indigo",
-                high_contrast=True,
-                width="100%",
+            callout(
+                "eye-off",
+                rx.text("Blind review. ", as_="span", weight="bold"),
+                "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
+                color="indigo",
             ),
         ),
         spacing="3",

@@ -3,13 +3,10 @@
 import reflex as rx
 
 from microgigs.components.forms import (
+    checkbox_group_input,
     checkbox_input,
     date_input,
-    error_id,
-    field_error,
-    field_hint,
     form_alert,
-    hint_id,
     number_input,
     select_input,
     submit_button,
@@ -48,42 +45,16 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
 
 
 def skills_field() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(
-            rx.text("Skills", as_="span", size="2", weight="medium"),
-            rx.text(" (optional)", as_="span", size="2", color_scheme="gray"),
-            id=SKILLS_LEGEND_ID,
-        ),
-        field_hint("skills", f"Choose up to {MAX_SKILLS}. Students with these skills see the gig first."),
-        rx.cond(
-            S.skill_names.length() > 0,
-            rx.checkbox_group.root(
-                rx.grid(
-                    rx.foreach(S.skill_names, lambda name: rx.checkbox_group.item(name, value=name)),
-                    columns=rx.breakpoints(initial="2", md="3"),
-                    spacing="2",
-                    width="100%",
-                ),
-                name="skills",
-                default_value=S.chosen_skills,
-                aria_labelledby=SKILLS_LEGEND_ID,
-                aria_describedby=f"{hint_id('skills')} {error_id('skills')}",
-                size="2",
-                width="100%",
-            ),
-            rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
-        ),
-        field_error("skills", _err("skills")),
-        style={
-            "border": "none",
-            "padding": "0",
-            "margin": "0",
-            "min_width": "0",
-            "display": "flex",
-            "flex_direction": "column",
-            "gap": "var(--space-1)",
-        },
-        width="100%",
+    return checkbox_group_input(
+        "Skills",
+        "skills",
+        S.skill_names,
+        legend_id=SKILLS_LEGEND_ID,
+        default_value=S.chosen_skills,
+        hint=f"Choose up to {MAX_SKILLS}. Students with these skills see the gig first.",
+        error=_err("skills"),
+        optional=True,
+        when_none=rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
     )
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, success_note
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import link_button, page_layout
-from microgigs.components.panels import not_found_card
+from microgigs.components.panels import callout, not_found_card
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.gig_detail import gig_content
@@ -62,15 +62,11 @@ def body() -> rx.Component:
         ),
         rx.cond(
             S.card.status == "draft",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("eye", aria_hidden="true")),
-                rx.callout.text(
-                    "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
-                    "unless your employer is trusted, the career center reviews it first."
-                ),
-                color_scheme="indigo",
-                high_contrast=True,
-                width="100%",
+            callout(
+                "eye",
+                "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
+                "unless your employer is trusted, the career center reviews it first.",
+                color="indigo",
             ),
         ),
         actions(),

@@ -2,8 +2,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import error_id, field_error, form_alert, post_form, submit_button, text_input
+from microgigs.components.forms import error_id, field_error, form_alert, post_form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import narrow_card
 from microgigs.state.auth_forms import SignupState
 
 ROLE_LEGEND_ID = "signup-role-legend"
@@ -66,60 +67,49 @@ def employer_fields() -> rx.Component:
 
 
 def signup_form() -> rx.Component:
-    return post_form(
-        rx.vstack(
-            form_alert(SignupState.error),
-            form_alert(SignupState.error_count_text),
-            role_choice(),
-            text_input(
-                "Your name",
-                "display_name",
-                error=_err("display_name"),
-                default_value=SignupState.display_name,
-                auto_complete="name",
-                max_length=100,
-            ),
-            text_input(
-                "Email address",
-                "email",
-                type="email",
-                error=_err("email"),
-                default_value=SignupState.email,
-                auto_complete="email",
-                max_length=254,
-                spell_check=False,
-            ),
-            text_input(
-                "Password",
-                "password",
-                type="password",
-                error=_err("password"),
-                hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
-                auto_complete="new-password",
-            ),
-            rx.cond(SignupState.is_employer, employer_fields()),
-            submit_button("Create account", width="100%"),
-            spacing="4",
-            width="100%",
+    return post_form_column(
+        form_alert(SignupState.error),
+        form_alert(SignupState.error_count_text),
+        role_choice(),
+        text_input(
+            "Your name",
+            "display_name",
+            error=_err("display_name"),
+            default_value=SignupState.display_name,
+            auto_complete="name",
+            max_length=100,
         ),
+        text_input(
+            "Email address",
+            "email",
+            type="email",
+            error=_err("email"),
+            default_value=SignupState.email,
+            auto_complete="email",
+            max_length=254,
+            spell_check=False,
+        ),
+        text_input(
+            "Password",
+            "password",
+            type="password",
+            error=_err("password"),
+            hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
+            auto_complete="new-password",
+        ),
+        rx.cond(SignupState.is_employer, employer_fields()),
+        submit_button("Create account", width="100%"),
         action="/auth/signup",
         key=SignupState.form_key,
         aria_label="Create an account",
-        width="100%",
     )
 
 
 def signup() -> rx.Component:
     return page_layout(
-        rx.card(
-            rx.vstack(
-                signup_form(),
-                rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
-                spacing="4",
-                width="100%",
-            ),
-            size="3",
-            width="100%",
+        narrow_card(
+            signup_form(),
+            rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
             max_width="32rem",
         ),
         heading="Create an account",

@@ -4,7 +4,18 @@ import reflex as rx
 
 from microgigs.components.forms import select_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, empty_note, fact, facts, inline_error, loading_note, not_found_card, notice, row_card
+from microgigs.components.panels import (
+    badge,
+    callout,
+    empty_note,
+    fact,
+    facts,
+    inline_error,
+    loading_note,
+    not_found_card,
+    notice,
+    row_card,
+)
 from microgigs.state.staff import FILTERS
 from microgigs.state.staff import StaffEmployersState as S
 
@@ -61,19 +72,15 @@ def employer_row(row) -> rx.Component:
         ),
         rx.cond(
             row.domains_differ,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert", aria_hidden="true")),
-                rx.callout.text(
-                    "Check this employer: the signer's email domain (",
-                    row.email_domain,
-                    ") differs from the website's (",
-                    rx.cond(row.website_domain != "", row.website_domain, "no website"),
-                    ").",
-                ),
-                color_scheme="amber",
-                high_contrast=True,
+            callout(
+                "triangle-alert",
+                "Check this employer: the signer's email domain (",
+                row.email_domain,
+                ") differs from the website's (",
+                rx.cond(row.website_domain != "", row.website_domain, "no website"),
+                ").",
+                color="amber",
                 size="1",
-                width="100%",
             ),
             rx.text("Email domain matches the website (", row.email_domain, ").", as_="p", size="2"),
         ),

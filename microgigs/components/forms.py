@@ -309,6 +309,34 @@ def post_form_column(*fields: rx.Component, action: str, spacing: str = "4", max
     return post_form(stack(*fields, spacing=spacing, **column), action=action, width="100%", **props)
 
 
+def fields_row_form(*fields: rx.Component, submit: str, on_submit, **props) -> rx.Component:
+    """Short fields side by side (wrapping on a phone), the submit button under them.
+
+    Give each field its share of the row: rx.box(field, flex="1 1 12rem"). `props` go to the form."""
+    return rx.form(
+        rx.flex(*fields, spacing="3", wrap="wrap", width="100%"),
+        rx.button(submit, type="submit", size="3", margin_top="var(--space-2)"),
+        on_submit=on_submit,
+        width="100%",
+        **props,
+    )
+
+
+def row_button_form(label: str, on_submit, *, id_field: str, id_value: rx.Var, row_name: rx.Var, **button_props) -> rx.Component:
+    """One button acting on a row of a list (remove, approve), named "<label> <row name>".
+
+    Inside rx.foreach a submit handler cannot capture the loop item, so the row's id travels
+    in a hidden field of the form (the service re-checks it)."""
+    return rx.form(
+        rx.el.input(type="hidden", name=id_field, value=id_value),
+        rx.button(label, type="submit", aria_label=rx.Var.create(f"{label} ") + row_name, **button_props),
+        on_submit=on_submit,
+    )
+
+
+REMOVE_BUTTON = {"variant": "soft", "color_scheme": "red", "high_contrast": True, "size": "1"}
+
+
 def submit_button(text: Text, **props) -> rx.Component:
     props.setdefault("size", "3")
     return rx.button(text, type="submit", **props)

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs.components.forms import text_input
+from microgigs.components.forms import REMOVE_BUTTON, form_column, row_button_form, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import badge, fact, inline_error, not_found_card, notice, row_card, section
 from microgigs.components.url_object import for_this_url
@@ -18,19 +18,7 @@ def member_row(member) -> rx.Component:
             rx.badge(member.role, variant="soft", high_contrast=True),
             rx.cond(
                 S.is_owner & (member.role != "owner"),
-                rx.form(
-                    rx.el.input(type="hidden", name="user_id", value=key),
-                    rx.button(
-                        "Remove",
-                        type="submit",
-                        variant="soft",
-                        color_scheme="red",
-                        high_contrast=True,
-                        size="1",
-                        aria_label=rx.Var.create("Remove ") + member.name,
-                    ),
-                    on_submit=S.remove,
-                ),
+                row_button_form("Remove", S.remove, id_field="user_id", id_value=key, row_name=member.name, **REMOVE_BUTTON),
             ),
             spacing="3",
             align="center",
@@ -42,26 +30,22 @@ def member_row(member) -> rx.Component:
 
 
 def invite_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_input(
-                "Email address of the new manager",
-                "email",
-                type="email",
-                required=True,
-                max_length=254,
-                auto_complete="off",
-                error=S.error_email,
-            ),
-            rx.button("Send invitation", type="submit", size="3"),
-            spacing="3",
-            width="100%",
-            max_width="28rem",
+    return form_column(
+        text_input(
+            "Email address of the new manager",
+            "email",
+            type="email",
+            required=True,
+            max_length=254,
+            auto_complete="off",
+            error=S.error_email,
         ),
+        rx.button("Send invitation", type="submit", size="3"),
         on_submit=S.invite,
+        align=None,
+        max_width="28rem",
         key=S.form_key.to_string(),
         aria_label="Invite a manager",
-        width="100%",
     )
 
 

@@ -2,19 +2,19 @@
 
 import reflex as rx
 
-from microgigs.components.forms import select_input
+from microgigs.components.forms import row_button_form, select_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import (
     badge,
     callout,
-    empty_note,
     fact,
     facts,
     inline_error,
-    loading_note,
-    not_found_card,
     notice,
     row_card,
+    rows_or_empty,
+    stack,
+    when_allowed,
 )
 from microgigs.state.staff import FILTERS
 from microgigs.state.staff import StaffEmployersState as S
@@ -54,11 +54,7 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
 
 
 def _approve_form(row, label: str) -> rx.Component:
-    return rx.form(
-        rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
-        rx.button(label, type="submit", aria_label=rx.Var.create(f"{label} ") + row.name),
-        on_submit=S.approve,
-    )
+    return row_button_form(label, S.approve, id_field="organization_id", id_value=row.organization_id.to_string(), row_name=row.name)
 
 
 def employer_row(row) -> rx.Component:
@@ -107,34 +103,26 @@ def employer_row(row) -> rx.Component:
 
 def staff_employers() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.allowed,
-                rx.vstack(
-                    notice(S.notice),
-                    rx.box(
-                        select_input(
-                            "Show employers",
-                            "status_filter",
-                            [(f, f.capitalize()) for f in FILTERS],
-                            value=S.status_filter,
-                            on_change=S.set_status_filter,
-                        ),
-                        max_width="16rem",
-                        width="100%",
+        when_allowed(
+            S,
+            stack(
+                notice(S.notice),
+                rx.box(
+                    select_input(
+                        "Show employers",
+                        "status_filter",
+                        [(f, f.capitalize()) for f in FILTERS],
+                        value=S.status_filter,
+                        on_change=S.set_status_filter,
                     ),
-                    rx.cond(
-                        S.rows.length() > 0,
-                        rx.vstack(rx.foreach(S.rows, employer_row), spacing="3", width="100%"),
-                        empty_note("No employers here."),
-                    ),
-                    spacing="4",
+                    max_width="16rem",
                     width="100%",
                 ),
-                not_found_card(NOT_STAFF),
+                rows_or_empty(S.rows, employer_row, "No employers here."),
+                spacing="4",
             ),
-            loading_note("Loading employers…"),
+            NOT_STAFF,
+            "Loading employers…",
         ),
         heading="Employers to vet",
     )

@@ -126,15 +126,22 @@ def callout(icon: str, *text, color: str, high_contrast: bool = True, **props) -
     )
 
 
-def when_loaded(loaded: rx.Var, content: rx.Component, loading: str = "Loading…") -> rx.Component:
+def quiet_loading() -> rx.Component:
+    """Some pages' quieter "Loading…" (gray text, not announced)."""
+    return rx.text("Loading…", size="2", color_scheme="gray")
+
+
+def when_loaded(loaded: rx.Var, content: rx.Component, loading: str | rx.Component = "Loading…") -> rx.Component:
     """`content` once the page's data are in, a "Loading…" note until then."""
-    return rx.cond(loaded, content, loading_note(loading))
+    return rx.cond(loaded, content, loading if isinstance(loading, rx.Component) else loading_note(loading))
 
 
-def when_allowed(state, content: rx.Component, refused: Text, loading: str = "Loading…") -> rx.Component:
+def when_allowed(state, content: rx.Component, refused: Text | rx.Component, loading: str | rx.Component = "Loading…") -> rx.Component:
     """For a page only some people may see: `state.loaded` and `state.allowed` say whether the
     data are in and whether the viewer may see them; `refused` is what the others read."""
-    return when_loaded(state.loaded, rx.cond(state.allowed, content, not_found_card(refused)), loading)
+    if not isinstance(refused, rx.Component):
+        refused = not_found_card(refused)
+    return when_loaded(state.loaded, rx.cond(state.allowed, content, refused), loading)
 
 
 def inline_error(message: rx.Var, id: str | rx.Var | None = None) -> rx.Component:

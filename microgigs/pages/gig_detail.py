@@ -60,7 +60,7 @@ def question_field(question) -> rx.Component:
     name = f"answer_{question.id}"
     fid = f"field-answer-{question.id}"
     error = S.errors.get(name, "")
-    return rx.vstack(
+    return stack(
         rx.text(rx.el.label(question.text, html_for=fid), as_="div", size="2", weight="medium"),
         rx.text_area(
             id=fid,
@@ -75,7 +75,6 @@ def question_field(question) -> rx.Component:
         ),
         rx.text(error, id=f"{fid}-error", as_="p", size="2", color_scheme="red", weight="medium"),
         spacing="1",
-        width="100%",
     )
 
 

@@ -4,14 +4,14 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, post_form_column, submit_button, text_input
 from microgigs.components.layout import link_button, page_layout
-from microgigs.components.panels import loading_note
+from microgigs.components.panels import loading_note, stack
 from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import JoinState as S
 
 
 def sign_in_first() -> rx.Component:
     """The invited address has an account: accepting happens signed in as it."""
-    return rx.vstack(
+    return stack(
         rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), ".", as_="p", size="2"),
         rx.text(
             "Sign in as ",
@@ -22,7 +22,6 @@ def sign_in_first() -> rx.Component:
         ),
         link_button("Sign in to accept", S.sign_in_href, size="3", width="100%"),
         spacing="4",
-        width="100%",
     )
 
 
@@ -41,7 +40,7 @@ def join_form() -> rx.Component:
         rx.cond(
             S.signed_in,
             rx.fragment(),
-            rx.vstack(
+            stack(
                 text_input(
                     "Your name",
                     "display_name",
@@ -60,8 +59,6 @@ def join_form() -> rx.Component:
                     hint="At least 10 characters.",
                     error=S.error_password,
                 ),
-                spacing="3",
-                width="100%",
             ),
         ),
         rx.el.input(type="hidden", name="token", value=S.token),

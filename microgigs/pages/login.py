@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, post_form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import narrow_card, notice
+from microgigs.components.panels import narrow_card, notice, stack
 from microgigs.state.auth_forms import LoginState
 
 
@@ -41,7 +41,7 @@ def campus_sign_in() -> rx.Component:
     """One button per configured campus provider: plain links to our OIDC start route."""
     return rx.cond(
         LoginState.sso_options.length() > 0,
-        rx.vstack(
+        stack(
             rx.foreach(
                 LoginState.sso_options,
                 lambda option: rx.button(
@@ -54,8 +54,6 @@ def campus_sign_in() -> rx.Component:
                 ),
             ),
             rx.text("or sign in with your email and password", size="2", color_scheme="gray", align="center", width="100%"),
-            spacing="3",
-            width="100%",
         ),
     )
 

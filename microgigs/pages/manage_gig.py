@@ -8,13 +8,14 @@ from microgigs.components.panels import (
     badge,
     button_link,
     callout,
-    empty_note,
     fact,
     facts,
     inline_error,
     not_found_card,
     notice,
     row_card,
+    rows_or_empty,
+    stack,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
@@ -28,7 +29,7 @@ def _heading() -> rx.Var:
 
 
 def gig_summary() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.flex(
             badge(S.gig_status),
             rx.text(S.filled_text, size="2", weight="medium"),
@@ -60,15 +61,13 @@ def gig_summary() -> rx.Component:
                 color="indigo",
             ),
         ),
-        spacing="3",
-        width="100%",
     )
 
 
 def _links(applicant) -> rx.Component:
     return rx.cond(
         applicant.sample_links.length() > 0,
-        rx.vstack(
+        stack(
             rx.text("Links to their work", size="2", weight="medium"),
             rx.el.ul(
                 rx.foreach(
@@ -80,7 +79,6 @@ def _links(applicant) -> rx.Component:
                 style={"margin": "0", "padding_left": "1.25rem"},
             ),
             spacing="1",
-            width="100%",
         ),
     )
 
@@ -88,7 +86,7 @@ def _links(applicant) -> rx.Component:
 def _answers(applicant) -> rx.Component:
     return rx.cond(
         applicant.answers.length() > 0,
-        rx.vstack(
+        stack(
             rx.text("Screening answers", size="2", weight="medium"),
             rx.foreach(
                 applicant.answers,
@@ -99,7 +97,6 @@ def _answers(applicant) -> rx.Component:
                 ),
             ),
             spacing="2",
-            width="100%",
         ),
     )
 
@@ -122,7 +119,7 @@ def _actions(applicant) -> rx.Component:
     is_open = rx.match(applicant.status, *OPEN, False)
     return rx.cond(
         is_open,
-        rx.vstack(
+        stack(
             rx.flex(
                 rx.cond(
                     applicant.status == "submitted",
@@ -188,8 +185,6 @@ def _actions(applicant) -> rx.Component:
                 aria_label="Decline " + applicant.label,
                 width="100%",
             ),
-            spacing="3",
-            width="100%",
         ),
     )
 
@@ -243,11 +238,7 @@ def applicant_card(applicant) -> rx.Component:
 
 
 def applicants() -> rx.Component:
-    return rx.cond(
-        S.applicants.length() > 0,
-        rx.vstack(rx.foreach(S.applicants, applicant_card), spacing="4", width="100%"),
-        empty_note("No applications yet. They will appear here as students apply."),
-    )
+    return rows_or_empty(S.applicants, applicant_card, "No applications yet. They will appear here as students apply.", spacing="4")
 
 
 TEMPLATES_ID = "decline-feedback-templates"
@@ -259,13 +250,12 @@ def feedback_templates() -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         gig_summary(),
         notice(S.notice),
         applicants(),
         feedback_templates(),
         spacing="4",
-        width="100%",
     )
 
 

@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import empty_note, loading_note, row_card
+from microgigs.components.panels import empty_note, loading_note, row_card, stack
 from microgigs.state.notifications import NotificationsState as S
 
 
@@ -38,7 +38,7 @@ def _row(n) -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         form_alert(S.error),
         rx.flex(
             rx.text(S.unread_notifications, " unread", size="2", role="status"),
@@ -58,7 +58,6 @@ def body() -> rx.Component:
             empty_note("Nothing yet. When something happens to your gigs, applications or work, it shows up here."),
         ),
         spacing="4",
-        width="100%",
     )
 
 

@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import REMOVE_BUTTON, form_column, row_button_form, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, fact, inline_error, not_found_card, notice, row_card, section
+from microgigs.components.panels import badge, fact, inline_error, not_found_card, notice, row_card, section, stack
 from microgigs.components.url_object import for_this_url
 from microgigs.state.organization import OrganizationState as S
 
@@ -55,7 +55,7 @@ def organization() -> rx.Component:
             S,
             rx.cond(
                 S.has_team,
-                rx.vstack(
+                stack(
                     notice(S.notice),
                     rx.flex(
                         rx.text(S.organization_name, size="4", weight="bold"),
@@ -89,10 +89,10 @@ def organization() -> rx.Component:
                             size="2",
                         ),
                     ),
-                    section("Managers", rx.vstack(rx.foreach(S.members, member_row), spacing="2", width="100%")),
+                    section("Managers", stack(rx.foreach(S.members, member_row), spacing="2")),
                     rx.cond(
                         S.is_owner,
-                        rx.vstack(
+                        stack(
                             section("Invite a manager", invite_form()),
                             rx.cond(
                                 S.invitations.length() > 0,
@@ -107,12 +107,10 @@ def organization() -> rx.Component:
                                 ),
                             ),
                             spacing="5",
-                            width="100%",
                         ),
                         rx.text("Only the owner can invite or remove managers.", as_="p", size="2"),
                     ),
                     spacing="5",
-                    width="100%",
                 ),
                 not_found_card("You are not on an employer's team."),
             ),

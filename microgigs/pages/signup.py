@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import error_id, field_error, form_alert, post_form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import narrow_card
+from microgigs.components.panels import narrow_card, stack
 from microgigs.state.auth_forms import SignupState
 
 ROLE_LEGEND_ID = "signup-role-legend"
@@ -40,7 +40,7 @@ def role_choice() -> rx.Component:
 
 
 def employer_fields() -> rx.Component:
-    return rx.vstack(
+    return stack(
         text_input(
             "Organization name",
             "organization_name",
@@ -62,7 +62,6 @@ def employer_fields() -> rx.Component:
             max_length=300,
         ),
         spacing="4",
-        width="100%",
     )
 
 

@@ -26,7 +26,7 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
     field = f"{action}-reason-{row.organization_id}"
     return rx.form(
         rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
-        rx.vstack(
+        stack(
             rx.el.label(
                 f"Reason to {action} ",
                 row.name,
@@ -44,7 +44,6 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
                 aria_label=rx.Var.create(f"{label} ") + row.name,
             ),
             spacing="1",
-            width="100%",
             align="start",
         ),
         on_submit=handler,
@@ -93,7 +92,7 @@ def employer_row(row) -> rx.Component:
         inline_error(S.row_errors.get(key, "")),
         rx.cond(
             row.status == "pending",
-            rx.vstack(_approve_form(row, "Approve"), _reason_form(row, "reject", "Reject", S.reject, "red"), spacing="3", width="100%"),
+            stack(_approve_form(row, "Approve"), _reason_form(row, "reject", "Reject", S.reject, "red")),
         ),
         rx.cond(row.status == "approved", _reason_form(row, "suspend", "Suspend", S.suspend, "red")),
         rx.cond((row.status == "rejected") | (row.status == "suspended"), _approve_form(row, "Approve")),

@@ -5,7 +5,7 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, success_note
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, section
+from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, rows_or_empty, section, stack
 from microgigs.state.money import MoneyState as S
 
 REC = S.report
@@ -43,11 +43,7 @@ def failed_payout_row(row) -> rx.Component:
 def failed_payouts() -> rx.Component:
     return section(
         "Refused payouts",
-        rx.cond(
-            S.failed.length() > 0,
-            rx.vstack(rx.foreach(S.failed, failed_payout_row), spacing="3", width="100%"),
-            empty_note("No refused payouts."),
-        ),
+        rows_or_empty(S.failed, failed_payout_row, "No refused payouts."),
     )
 
 
@@ -56,7 +52,7 @@ def reconciliation() -> rx.Component:
         "Reconciliation with the gateway",
         rx.cond(
             S.has_report,
-            rx.vstack(
+            stack(
                 rx.text("Latest report: ", REC.made_at, " by ", REC.made_by, size="2"),
                 rx.text("Engagements checked: ", REC.checked.to_string(), size="2"),
                 rx.cond(REC.note != "", rx.text(REC.note, size="2")),
@@ -82,7 +78,6 @@ def reconciliation() -> rx.Component:
                 ),
                 rx.el.a("Download this reconciliation report (CSV)", href="/staff/money/reconciliation.csv", reload_document=True),
                 spacing="2",
-                width="100%",
             ),
             empty_note("No reconciliation report yet: choose Reconcile now, or wait for the nightly one."),
         ),
@@ -100,13 +95,12 @@ def money_page() -> rx.Component:
             form_alert(S.load_error),
             rx.cond(
                 S.loaded,
-                rx.vstack(
+                stack(
                     section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
                     section("Payments by status", facts(rx.foreach(S.states, lambda s: fact(s.state_label, s.count)))),
                     failed_payouts(),
                     reconciliation(),
                     spacing="5",
-                    width="100%",
                 ),
                 loading_note("Loading the money overview…"),
             ),

@@ -113,6 +113,18 @@ def text_input(
     return form_field(label, name, control, error=error, hint=hint, optional=optional, extra=extra)
 
 
+def password_input(label: Text, name: str, *, new: bool = False, required: bool | None = True, **kwargs) -> rx.Component:
+    """A password field; `new` lets password managers offer a fresh one instead of filling the saved one."""
+    return text_input(
+        label, name, type="password", auto_complete="new-password" if new else "current-password", required=required, **kwargs
+    )
+
+
+def email_input(label: Text = "Email address", name: str = "email", *, required: bool | None = True, **kwargs) -> rx.Component:
+    """The address a person signs in with: the browser may fill it in, and never "corrects" it."""
+    return text_input(label, name, type="email", auto_complete="email", required=required, max_length=254, spell_check=False, **kwargs)
+
+
 def date_input(label: Text, name: str, **kwargs) -> rx.Component:
     return text_input(label, name, type="date", **kwargs)
 

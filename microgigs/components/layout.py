@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from microgigs.components.panels import callout
+from microgigs.components.forms import form_alert
+from microgigs.components.panels import callout, notice, stack, when_loaded
 from microgigs.state.session import SessionState
 
 
@@ -135,6 +136,15 @@ def confirm_address_banner() -> rx.Component:
             ".",
             color="amber",
         ),
+    )
+
+
+def form_page(state, *children: rx.Component, heading: str, loading: str, spacing: str = "4", **props) -> rx.Component:
+    """A page of forms whose state loads first: once `state.loaded`, its `notice` (good news)
+    and `error` (about the whole page) above `children`; a "Loading…" note until then."""
+    return page_layout(
+        when_loaded(state.loaded, stack(notice(state.notice), form_alert(state.error), *children, spacing=spacing, **props), loading),
+        heading=heading,
     )
 
 

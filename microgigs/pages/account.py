@@ -3,9 +3,9 @@ download your data, delete your account. Each form is a plain post to our routes
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form, post_form_column, submit_button, text_input
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import notice, section, stack, when_loaded
+from microgigs.components.forms import password_input, post_form, post_form_column, submit_button
+from microgigs.components.layout import form_page
+from microgigs.components.panels import section
 from microgigs.state.account import AccountState as S
 
 
@@ -38,20 +38,11 @@ def password_section() -> rx.Component:
     return section(
         "Change your password",
         post_form_column(
-            text_input(
-                "Current password",
-                "current_password",
-                type="password",
-                auto_complete="current-password",
-                required=True,
-                error=S.error_current_password,
-            ),
-            text_input(
+            password_input("Current password", "current_password", error=S.error_current_password),
+            password_input(
                 "New password",
                 "new_password",
-                type="password",
-                auto_complete="new-password",
-                required=True,
+                new=True,
                 hint="At least 10 characters. Your other devices will be signed out.",
                 error=S.error_new_password,
             ),
@@ -104,14 +95,7 @@ def data_section() -> rx.Component:
                     as_="p",
                     size="2",
                 ),
-                text_input(
-                    "Your password, to confirm",
-                    "delete_password",
-                    type="password",
-                    auto_complete="current-password",
-                    required=True,
-                    error=S.error_delete_password,
-                ),
+                password_input("Your password, to confirm", "delete_password", error=S.error_delete_password),
                 rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", high_contrast=True),
                 action="/account/delete",
                 spacing="3",
@@ -123,23 +107,17 @@ def data_section() -> rx.Component:
 
 
 def account() -> rx.Component:
-    return page_layout(
-        when_loaded(
-            S.loaded,
-            stack(
-                notice(S.notice),
-                form_alert(S.error),
-                rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
-                email_section(),
-                rx.cond(S.email_verified, password_section()),
-                devices_section(),
-                data_section(),
-                spacing="6",
-                key=S.form_key,
-            ),
-            "Loading your account…",
-        ),
+    return form_page(
+        S,
+        rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
+        email_section(),
+        rx.cond(S.email_verified, password_section()),
+        devices_section(),
+        data_section(),
         heading="Your account",
+        loading="Loading your account…",
+        spacing="6",
+        key=S.form_key,
     )
 
 

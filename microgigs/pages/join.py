@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form_column, submit_button, text_input
+from microgigs.components.forms import form_alert, password_input, post_form_column, submit_button, text_input
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import loading_note, stack
 from microgigs.components.url_object import shows_this_url
@@ -50,15 +50,7 @@ def join_form() -> rx.Component:
                     default_value=S.display_name,
                     error=S.error_display_name,
                 ),
-                text_input(
-                    "Choose a password",
-                    "password",
-                    type="password",
-                    auto_complete="new-password",
-                    required=True,
-                    hint="At least 10 characters.",
-                    error=S.error_password,
-                ),
+                password_input("Choose a password", "password", new=True, hint="At least 10 characters.", error=S.error_password),
             ),
         ),
         rx.el.input(type="hidden", name="token", value=S.token),

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form_column, submit_button, text_input
+from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, notice, stack
 from microgigs.state.auth_forms import LoginState
@@ -12,23 +12,8 @@ def login_form() -> rx.Component:
     return post_form_column(
         notice(LoginState.notice),
         form_alert(LoginState.error),
-        text_input(
-            "Email address",
-            "email",
-            type="email",
-            default_value=LoginState.email,
-            auto_complete="email",
-            required=True,
-            max_length=254,
-            spell_check=False,
-        ),
-        text_input(
-            "Password",
-            "password",
-            type="password",
-            auto_complete="current-password",
-            required=True,
-        ),
+        email_input(default_value=LoginState.email),
+        password_input("Password", "password"),
         rx.el.input(type="hidden", name="next", value=LoginState.next_path),
         submit_button("Sign in", width="100%"),
         action="/auth/login",

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form_column, submit_button, text_input
+from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, narrow_card, notice, stack
 from microgigs.components.url_object import shows_this_url
@@ -16,17 +16,7 @@ def forgot_password() -> rx.Component:
             notice(F.notice),
             rx.text("Enter the email address of your account. We will mail you a link to choose a new password.", as_="p", size="2"),
             post_form_column(
-                text_input(
-                    "Email address",
-                    "email",
-                    type="email",
-                    auto_complete="email",
-                    required=True,
-                    max_length=254,
-                    spell_check=False,
-                    default_value=F.email,
-                    error=F.error_email,
-                ),
+                email_input(default_value=F.email, error=F.error_email),
                 submit_button("Send me a link", width="100%"),
                 action="/auth/forgot-password",
                 key=F.form_key,
@@ -48,12 +38,10 @@ def reset_password() -> rx.Component:
                     R.link_error != "",
                     stack(form_alert(R.link_error), rx.text(rx.link("Ask for a new link", href="/forgot-password"), size="2")),
                     post_form_column(
-                        text_input(
+                        password_input(
                             "New password",
                             "password",
-                            type="password",
-                            auto_complete="new-password",
-                            required=True,
+                            new=True,
                             hint="At least 10 characters, not a common password.",
                             error=R.error_password,
                         ),

@@ -8,15 +8,14 @@ from microgigs.components.forms import (
     error_id,
     field_error,
     field_hint,
-    form_alert,
     form_column,
     hint_id,
     long_select_input,
     text_input,
     textarea_input,
 )
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import notice, section, stack, when_loaded
+from microgigs.components.layout import form_page
+from microgigs.components.panels import section
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.profiles import MAX_PHOTO_BYTES
 from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS
@@ -141,21 +140,15 @@ def manager_form() -> rx.Component:
 
 
 def profile() -> rx.Component:
-    return page_layout(
-        when_loaded(
-            S.loaded,
-            stack(
-                notice(S.notice),
-                form_alert(S.error),
-                rx.cond(S.is_student_profile, section("About you", student_form())),
-                rx.cond(S.is_manager_profile, section("About you", manager_form())),
-                photo_section(),
-                spacing="6",
-                max_width="40rem",
-            ),
-            "Loading your profile…",
-        ),
+    return form_page(
+        S,
+        rx.cond(S.is_student_profile, section("About you", student_form())),
+        rx.cond(S.is_manager_profile, section("About you", manager_form())),
+        photo_section(),
         heading="Your profile",
+        loading="Loading your profile…",
+        spacing="6",
+        max_width="40rem",
     )
 
 

@@ -2,7 +2,16 @@
 
 import reflex as rx
 
-from microgigs.components.forms import error_id, field_error, form_alert, post_form_column, submit_button, text_input
+from microgigs.components.forms import (
+    email_input,
+    error_id,
+    field_error,
+    form_alert,
+    password_input,
+    post_form_column,
+    submit_button,
+    text_input,
+)
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, stack
 from microgigs.state.auth_forms import SignupState
@@ -78,23 +87,15 @@ def signup_form() -> rx.Component:
             auto_complete="name",
             max_length=100,
         ),
-        text_input(
-            "Email address",
-            "email",
-            type="email",
-            error=_err("email"),
-            default_value=SignupState.email,
-            auto_complete="email",
-            max_length=254,
-            spell_check=False,
-        ),
-        text_input(
+        # Not marked required: our own messages, listed above the form and under each field, say what is missing.
+        email_input(required=None, error=_err("email"), default_value=SignupState.email),
+        password_input(
             "Password",
             "password",
-            type="password",
+            new=True,
+            required=None,
             error=_err("password"),
             hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
-            auto_complete="new-password",
         ),
         rx.cond(SignupState.is_employer, employer_fields()),
         submit_button("Create account", width="100%"),

@@ -4,9 +4,8 @@ as someone else). The route comes back here with the outcome."""
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form_column, submit_button
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import notice, stack, when_loaded
+from microgigs.components.forms import post_form_column, submit_button
+from microgigs.components.layout import form_page
 from microgigs.state.account import VerifyEmailState as S
 
 
@@ -22,25 +21,15 @@ def confirm_form() -> rx.Component:
 
 
 def verify_email() -> rx.Component:
-    return page_layout(
-        when_loaded(
-            S.loaded,
-            stack(
-                notice(S.notice),
-                form_alert(S.error),
-                rx.cond((S.token != "") & (S.notice == ""), confirm_form()),
-                rx.cond(
-                    S.token == "",
-                    rx.text(
-                        rx.cond(S.signed_in, rx.link("Go to your account", href="/account"), rx.link("Sign in", href="/login")),
-                        size="2",
-                    ),
-                ),
-                spacing="4",
-            ),
-            "Checking your link…",
+    return form_page(
+        S,
+        rx.cond((S.token != "") & (S.notice == ""), confirm_form()),
+        rx.cond(
+            S.token == "",
+            rx.text(rx.cond(S.signed_in, rx.link("Go to your account", href="/account"), rx.link("Sign in", href="/login")), size="2"),
         ),
         heading="Email confirmation",
+        loading="Checking your link…",
     )
 
 

@@ -255,7 +255,7 @@ def checkbox_group_input(
     boxes while `choices` is empty."""
     group = rx.checkbox_group.root(
         rx.grid(
-            rx.foreach(choices, lambda choice: rx.checkbox_group.item(choice, value=choice)),
+            rx.foreach(choices, lambda name: rx.checkbox_group.item(name, value=name)),
             columns=rx.breakpoints(initial="2", md="3"),
             spacing="2",
             width="100%",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert
-from microgigs.components.panels import callout, notice, stack, when_loaded
+from microgigs.components.panels import callout, demo_payments_badge, notice, stack, when_loaded
 from microgigs.state.session import SessionState
 
 
@@ -144,6 +144,22 @@ def form_page(state, *children: rx.Component, heading: str, loading: str, spacin
     and `error` (about the whole page) above `children`; a "Loading…" note until then."""
     return page_layout(
         when_loaded(state.loaded, stack(notice(state.notice), form_alert(state.error), *children, spacing=spacing, **props), loading),
+        heading=heading,
+    )
+
+
+def money_page(state, content: rx.Component, *, heading: str, loading: str, loaded: rx.Var | None = None) -> rx.Component:
+    """A page about money: the demo-payments label, the page's notice (when its state has one)
+    and error, then `content` once loaded, or why it could not load."""
+    return page_layout(
+        demo_payments_badge(state.gateway_notice),
+        *([notice(state.notice)] if hasattr(state, "notice") else []),
+        form_alert(state.error),
+        rx.cond(
+            state.load_error != "",
+            form_alert(state.load_error),
+            when_loaded(state.loaded if loaded is None else loaded, content, loading),
+        ),
         heading=heading,
     )
 

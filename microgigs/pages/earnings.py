@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, fact, facts, loading_note, row_card, rows_or_empty, section, stack
+from microgigs.components.forms import post_form
+from microgigs.components.layout import money_page
+from microgigs.components.panels import fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.state.money import EarningsState as S
 
 E = S.earnings
@@ -42,15 +42,12 @@ def earnings_body() -> rx.Component:
 
 
 def earnings_page() -> rx.Component:
-    return page_layout(
-        demo_payments_badge(S.gateway_notice),
-        form_alert(S.error),
-        rx.cond(
-            S.load_error != "",
-            form_alert(S.load_error),
-            rx.cond(S.loaded & (E != None), earnings_body(), loading_note("Loading earnings…")),  # noqa: E711
-        ),
+    return money_page(
+        S,
+        earnings_body(),
         heading="Earnings",
+        loading="Loading earnings…",
+        loaded=S.loaded & (E != None),  # noqa: E711
     )
 
 

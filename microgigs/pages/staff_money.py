@@ -3,9 +3,8 @@ reconciliation of the ledger with the gateway (made by "Reconcile now" or the ni
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, success_note
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, rows_or_empty, section, stack
+from microgigs.components.layout import money_page
+from microgigs.components.panels import empty_note, fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.state.money import MoneyState as S
 
 REC = S.report
@@ -85,29 +84,20 @@ def reconciliation() -> rx.Component:
     )
 
 
-def money_page() -> rx.Component:
-    return page_layout(
-        demo_payments_badge(S.gateway_notice),
-        rx.cond(S.notice != "", success_note(S.notice)),
-        form_alert(S.error),
-        rx.cond(
-            S.load_error != "",
-            form_alert(S.load_error),
-            rx.cond(
-                S.loaded,
-                stack(
-                    section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
-                    section("Payments by status", facts(rx.foreach(S.states, lambda s: fact(s.state_label, s.count)))),
-                    failed_payouts(),
-                    reconciliation(),
-                    spacing="5",
-                ),
-                loading_note("Loading the money overview…"),
-            ),
+def staff_money_page() -> rx.Component:
+    return money_page(
+        S,
+        stack(
+            section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
+            section("Payments by status", facts(rx.foreach(S.states, lambda s: fact(s.state_label, s.count)))),
+            failed_payouts(),
+            reconciliation(),
+            spacing="5",
         ),
         heading="Money",
+        loading="Loading the money overview…",
     )
 
 
 def register(app: rx.App) -> None:
-    app.add_page(money_page, route="/staff/money", title="Money · MicroGigs", on_load=S.load_money)
+    app.add_page(staff_money_page, route="/staff/money", title="Money · MicroGigs", on_load=S.load_money)

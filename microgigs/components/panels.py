@@ -13,20 +13,17 @@ Text = str | rx.Var
 PRE_WRAP = {"white_space": "pre-wrap", "overflow_wrap": "anywhere"}
 
 
+def spread_row(*children: rx.Component, spacing: str = "2", align: str = "center") -> rx.Component:
+    """Things at both ends of a full-width row (a title and its badge); they wrap on a phone."""
+    return rx.flex(*children, justify="between", align=align, spacing=spacing, wrap="wrap", width="100%")
+
+
 def section(title: Text, *children: rx.Component, action: rx.Component | None = None, id: str | None = None) -> rx.Component:
     """An h2 with an optional action on its right, then the content."""
     props = {"id": id} if id else {}
     return rx.el.section(
         rx.vstack(
-            rx.flex(
-                rx.heading(title, as_="h2", size="5"),
-                *([action] if action is not None else []),
-                justify="between",
-                align="center",
-                spacing="3",
-                wrap="wrap",
-                width="100%",
-            ),
+            spread_row(rx.heading(title, as_="h2", size="5"), *([action] if action is not None else []), spacing="3"),
             *children,
             spacing="3",
             width="100%",
@@ -43,15 +40,7 @@ def stack(*children: rx.Component, spacing: str = "3", **props) -> rx.Component:
 
 def title_row(title, status, *, as_: str = "h3", size: str = "3", align: str = "start") -> rx.Component:
     """A row's heading with its status badge at the far end (wrapping under it on a phone)."""
-    return rx.flex(
-        rx.heading(title, as_=as_, size=size),
-        badge(status),
-        justify="between",
-        align=align,
-        spacing="2",
-        wrap="wrap",
-        width="100%",
-    )
+    return spread_row(rx.heading(title, as_=as_, size=size), badge(status), align=align)
 
 
 def fact(label: Text, value) -> rx.Component:
@@ -66,6 +55,15 @@ def fact(label: Text, value) -> rx.Component:
 
 def facts(*items: rx.Component) -> rx.Component:
     return rx.flex(*items, column_gap="1rem", row_gap="0.25rem", wrap="wrap", width="100%")
+
+
+def named_row(name: rx.Var, *details: rx.Component, error: rx.Var) -> rx.Component:
+    """A short row of a list: its name in bold, details and buttons beside it, then its error."""
+    return row_card(
+        rx.flex(rx.text(name, weight="bold"), *details, spacing="3", align="center", wrap="wrap"),
+        inline_error(error),
+        aria_label=name,
+    )
 
 
 def row_card(*children: rx.Component, aria_label: Text | None = None, **props) -> rx.Component:

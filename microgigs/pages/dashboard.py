@@ -16,6 +16,7 @@ from microgigs.components.panels import (
     row_card,
     rows_or_empty,
     section,
+    spread_row,
     stack,
     title_row,
     when_loaded,
@@ -146,14 +147,10 @@ def review_row(row) -> rx.Component:
 
 def manager_view() -> rx.Component:
     return stack(
-        rx.flex(
+        spread_row(
             rx.text(S.organization_names, size="4", weight="medium"),
             button_link(rx.fragment(rx.icon("plus", aria_hidden="true", size=16), "Post a gig"), "/gigs/new", size="3"),
-            justify="between",
-            align="center",
             spacing="3",
-            wrap="wrap",
-            width="100%",
         ),
         organization_notice(),
         rx.cond(

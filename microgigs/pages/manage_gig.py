@@ -16,6 +16,7 @@ from microgigs.components.panels import (
     row_card,
     rows_or_empty,
     stack,
+    title_row,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
@@ -192,15 +193,7 @@ def _actions(applicant) -> rx.Component:
 def applicant_card(applicant) -> rx.Component:
     key = applicant.application_id.to_string()
     return row_card(
-        rx.flex(
-            rx.heading(applicant.label, as_="h2", size="4"),
-            badge(applicant.status),
-            justify="between",
-            align="center",
-            spacing="2",
-            wrap="wrap",
-            width="100%",
-        ),
+        title_row(applicant.label, applicant.status, as_="h2", size="4", align="center"),
         facts(
             fact("Hours per week", rx.cond(applicant.hours_per_week > 0, applicant.hours_per_week.to_string(), "not given")),
         ),

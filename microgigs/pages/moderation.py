@@ -30,6 +30,16 @@ def check_row(check) -> rx.Component:
     )
 
 
+def _trust_button(item, verb: str, trust: bool) -> rx.Component:
+    return rx.button(
+        f"{verb} employer",
+        aria_label=f"{verb} " + item.employer,
+        variant="soft",
+        type="button",
+        on_click=M.set_trusted(item.organization_id, trust),
+    )
+
+
 def queue_item(item) -> rx.Component:
     reason_id = "reason-" + item.gig_id.to(str)
     reason_error = M.reason_errors.get(item.gig_id.to(str), "")
@@ -69,23 +79,7 @@ def queue_item(item) -> rx.Component:
                         high_contrast=True,
                         type="button",
                     ),
-                    rx.cond(
-                        item.trusted,
-                        rx.button(
-                            "Stop trusting employer",
-                            aria_label="Stop trusting " + item.employer,
-                            variant="soft",
-                            type="button",
-                            on_click=M.set_trusted(item.organization_id, False),
-                        ),
-                        rx.button(
-                            "Trust employer",
-                            aria_label="Trust " + item.employer,
-                            variant="soft",
-                            type="button",
-                            on_click=M.set_trusted(item.organization_id, True),
-                        ),
-                    ),
+                    rx.cond(item.trusted, _trust_button(item, "Stop trusting", False), _trust_button(item, "Trust", True)),
                     spacing="3",
                     wrap="wrap",
                 ),

@@ -4,28 +4,22 @@ import reflex as rx
 
 from microgigs.components.forms import REMOVE_BUTTON, form_column, row_button_form, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, fact, inline_error, not_found_card, notice, row_card, section, stack
+from microgigs.components.panels import badge, fact, named_row, not_found_card, notice, section, stack
 from microgigs.components.url_object import for_this_url
 from microgigs.state.organization import OrganizationState as S
 
 
 def member_row(member) -> rx.Component:
     key = member.user_id.to_string()
-    return row_card(
-        rx.flex(
-            rx.text(member.name, weight="bold"),
-            rx.text(member.email, size="2"),
-            rx.badge(member.role, variant="soft", high_contrast=True),
-            rx.cond(
-                S.is_owner & (member.role != "owner"),
-                row_button_form("Remove", S.remove, id_field="user_id", id_value=key, row_name=member.name, **REMOVE_BUTTON),
-            ),
-            spacing="3",
-            align="center",
-            wrap="wrap",
+    return named_row(
+        member.name,
+        rx.text(member.email, size="2"),
+        rx.badge(member.role, variant="soft", high_contrast=True),
+        rx.cond(
+            S.is_owner & (member.role != "owner"),
+            row_button_form("Remove", S.remove, id_field="user_id", id_value=key, row_name=member.name, **REMOVE_BUTTON),
         ),
-        inline_error(S.row_errors.get(key, "")),
-        aria_label=member.name,
+        error=S.row_errors.get(key, ""),
     )
 
 

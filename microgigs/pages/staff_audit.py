@@ -15,50 +15,26 @@ from microgigs.state.staff import StaffAuditState as S
 KIND_OPTIONS = [(kind, kind_label(kind)) for kind in KINDS]
 
 
+def _filter(label: str, name: str, flex: str, **props) -> rx.Component:
+    """An optional filter, showing what the URL asks for; its share of the row is `flex`."""
+    return rx.box(text_input(label, name, optional=True, default_value=getattr(S, name), **props), flex=flex)
+
+
 def filters() -> rx.Component:
     E = S.field_errors
     return fields_row_form(
         rx.box(select_input("Kind of event", "kind", KIND_OPTIONS, default_value=S.kind, error=E["kind"]), flex="1 1 14rem"),
-        rx.box(
-            text_input(
-                "Whose data (their email)",
-                "subject_email",
-                optional=True,
-                type="email",
-                hint="Everything done to or seen of this person's account.",
-                default_value=S.subject_email,
-                error=E["subject_email"],
-            ),
-            flex="1 1 14rem",
+        _filter(
+            "Whose data (their email)",
+            "subject_email",
+            "1 1 14rem",
+            type="email",
+            hint="Everything done to or seen of this person's account.",
+            error=E["subject_email"],
         ),
-        rx.box(
-            text_input(
-                "Actor's email",
-                "actor_email",
-                optional=True,
-                type="email",
-                hint="Who did it or looked.",
-                default_value=S.actor_email,
-                error=E["actor_email"],
-            ),
-            flex="1 1 14rem",
-        ),
-        rx.box(
-            text_input(
-                "Subject type",
-                "subject_type",
-                optional=True,
-                hint="user, gig, application, engagement, organization, report",
-                default_value=S.subject_type,
-            ),
-            flex="1 1 12rem",
-        ),
-        rx.box(
-            text_input(
-                "Subject number", "subject_id", optional=True, input_mode="numeric", default_value=S.subject_id, error=E["subject_id"]
-            ),
-            flex="1 1 8rem",
-        ),
+        _filter("Actor's email", "actor_email", "1 1 14rem", type="email", hint="Who did it or looked.", error=E["actor_email"]),
+        _filter("Subject type", "subject_type", "1 1 12rem", hint="user, gig, application, engagement, organization, report"),
+        _filter("Subject number", "subject_id", "1 1 8rem", input_mode="numeric", error=E["subject_id"]),
         submit="Search the log",
         on_submit=S.search,
         reset_on_submit=False,

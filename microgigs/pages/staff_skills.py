@@ -4,7 +4,7 @@ import reflex as rx
 
 from microgigs.components.forms import REMOVE_BUTTON, fields_row_form, row_button_form, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import inline_error, notice, row_card, rows_or_empty, section, stack, when_allowed
+from microgigs.components.panels import named_row, notice, rows_or_empty, section, stack, when_allowed
 from microgigs.state.staff import StaffSkillsState as S
 
 
@@ -21,18 +21,12 @@ def add_form() -> rx.Component:
 
 def skill_row(skill) -> rx.Component:
     key = skill.id.to_string()
-    return row_card(
-        rx.flex(
-            rx.text(skill.name, weight="bold"),
-            rx.text(rx.cond(skill.category != "", skill.category, "no category"), size="2", color="var(--gray-11)"),
-            rx.text("used ", skill.used_by.to_string(), " times", size="2"),
-            row_button_form("Remove", S.remove_skill, id_field="skill_id", id_value=key, row_name=skill.name, **REMOVE_BUTTON),
-            spacing="3",
-            align="center",
-            wrap="wrap",
-        ),
-        inline_error(S.row_errors.get(key, "")),
-        aria_label=skill.name,
+    return named_row(
+        skill.name,
+        rx.text(rx.cond(skill.category != "", skill.category, "no category"), size="2", color="var(--gray-11)"),
+        rx.text("used ", skill.used_by.to_string(), " times", size="2"),
+        row_button_form("Remove", S.remove_skill, id_field="skill_id", id_value=key, row_name=skill.name, **REMOVE_BUTTON),
+        error=S.row_errors.get(key, ""),
     )
 
 

@@ -148,7 +148,7 @@ def form_page(state, *children: rx.Component, heading: str, loading: str, spacin
     )
 
 
-def money_page(state, content: rx.Component, *, heading: str, loading: str, loaded: rx.Var | None = None) -> rx.Component:
+def money_page_layout(state, content: rx.Component, *, heading: str, loading: str, loaded: rx.Var | None = None) -> rx.Component:
     """A page about money: the demo-payments label, the page's notice (when its state has one)
     and error, then `content` once loaded, or why it could not load."""
     return page_layout(

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import post_form
-from microgigs.components.layout import money_page
+from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.state.money import EarningsState as S
 
@@ -42,7 +42,7 @@ def earnings_body() -> rx.Component:
 
 
 def earnings_page() -> rx.Component:
-    return money_page(
+    return money_page_layout(
         S,
         earnings_body(),
         heading="Earnings",

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs.components.layout import money_page
+from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import (
     button_link,
     fact,
@@ -45,7 +45,7 @@ def payment_row(row) -> rx.Component:
 
 
 def payments_page() -> rx.Component:
-    return money_page(
+    return money_page_layout(
         S,
         rows_or_empty(S.rows, payment_row, "No engagements yet: when you accept a student, their engagement appears here to fund."),
         heading="Payments",

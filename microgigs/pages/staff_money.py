@@ -3,7 +3,7 @@ reconciliation of the ledger with the gateway (made by "Reconcile now" or the ni
 
 import reflex as rx
 
-from microgigs.components.layout import money_page
+from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import empty_note, fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.state.money import MoneyState as S
 
@@ -84,8 +84,8 @@ def reconciliation() -> rx.Component:
     )
 
 
-def staff_money_page() -> rx.Component:
-    return money_page(
+def money_page() -> rx.Component:
+    return money_page_layout(
         S,
         stack(
             section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
@@ -100,4 +100,4 @@ def staff_money_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(staff_money_page, route="/staff/money", title="Money · MicroGigs", on_load=S.load_money)
+    app.add_page(money_page, route="/staff/money", title="Money · MicroGigs", on_load=S.load_money)

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from microgigs.db import session_scope
-from microgigs.services import disputes
+from microgigs.services import amounts, disputes
 from microgigs.services.disputes import DisputeView
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
@@ -18,12 +18,12 @@ EMPTY = DisputeView(0, 0, "", "", "", "", "", "", "", "", [], False)
 
 
 def _dollars_to_cents(text: str) -> int:
-    """Dollars as typed -> cents; -1 (which the service refuses) for anything else, "inf" and
-    "1e400" included (round() of an infinity raises OverflowError)."""
-    cleaned = (text or "").replace("$", "").replace(",", "").strip()
+    """Dollars as typed -> cents (0 when blank); -1, which the service refuses, for anything else."""
     try:
-        return round(float(cleaned) * 100) if cleaned else 0
-    except (ValueError, OverflowError):
+        return amounts.parse_cents(text)
+    except amounts.MissingAmount:
+        return 0
+    except amounts.AmountError:
         return -1
 
 

@@ -60,7 +60,7 @@ class ForgotPasswordState(SessionState):
 
     @rx.event
     def load_forgot(self):
-        self._read(lambda session, actor: None, Audience.ANYONE)  # the header: who is signed in
+        self._show_who_is_signed_in()
         self.notice = _q(self, "notice")
         self.error_email = _q(self, "error_email")
         self.email = _q(self, "email", 254)
@@ -82,7 +82,7 @@ class ResetPasswordState(ShownForUrl, SessionState):
         self.error_password = _q(self, "error_password")
         self.link_error = _q(self, "error")
         if self.link_error:
-            self._read(lambda session, actor: None, Audience.ANYONE)  # the header: who is signed in
+            self._show_who_is_signed_in()
         else:
             # A check that may refuse: _act turns its refusal into the message (and writes nothing).
             checked = self._act(lambda session, actor: account_security.check_reset_token(session, self.token), Audience.ANYONE)
@@ -112,7 +112,7 @@ class VerifyEmailState(SessionState):
             if not checked.ok:
                 self.error, self.token = checked.error, ""
         else:
-            self._read(lambda session, actor: None, Audience.ANYONE)  # the header: who is signed in
+            self._show_who_is_signed_in()
         self.loaded = True
 
 

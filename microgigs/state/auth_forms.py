@@ -14,7 +14,7 @@ import reflex as rx
 from microgigs import demo_data
 from microgigs.services import sso
 from microgigs.settings import get_settings
-from microgigs.state.session import Audience, SessionState
+from microgigs.state.session import SessionState
 
 SIGN_UP_FIELDS = ("role", "display_name", "email", "password", "organization_name", "organization_website")
 
@@ -56,7 +56,7 @@ class LoginState(SessionState):
     @rx.event
     def load_login(self):
         params = self.router.url.query_parameters
-        self._read(lambda session, actor: None, Audience.ANYONE)  # the header: who is signed in
+        self._show_who_is_signed_in()
         self.sso_options = [{"label": o.label, "href": f"/auth/oidc/{o.name}/start"} for o in sso.sign_in_options()]
         self.demo_hint = demo_data.SIGN_IN_HINT if get_settings().demo_mode else ""
         self.error = _text(params, "error")
@@ -90,7 +90,7 @@ class SignupState(SessionState):
     @rx.event
     def load_signup(self):
         params = self.router.url.query_parameters
-        self._read(lambda session, actor: None, Audience.ANYONE)  # the header: who is signed in
+        self._show_who_is_signed_in()
         # Without ?role= keep what the radio already says: a click made before this on_load ran
         # (a slow connection) must not be undone, or the employer fields vanish under the cursor.
         role = params.get("role") or self.role

@@ -45,7 +45,7 @@ class VerifyState(ShownForUrl, SessionState):
         if public_id:
             self.result = self._checked(lambda s, client: credentials.verify_public_id(s, public_id, client=client))
         else:
-            self._read(lambda session, actor: None, Audience.ANYONE)  # the header: who is signed in
+            self._show_who_is_signed_in()
             self.result = EMPTY
         self._shown_for_this_url()
 

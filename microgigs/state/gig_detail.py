@@ -174,8 +174,7 @@ class GigDetailState(ShownForUrl, SessionState):
             return acted.redirect
         if not acted.ok:
             # A refusal about no one field is said above the form; the others under their fields.
-            self.errors = {name: message for name, message in acted.errors.items() if name != "form"}
-            self.form_error = acted.errors.get("form", "")
+            self.errors, self.form_error = acted.field_messages, acted.form_error
             return None
         self.applied = True
         self.note = ""

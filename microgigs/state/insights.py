@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.http.insights import filters_from_query
 from microgigs.services import amounts, insights
 from microgigs.services.errors import DomainError
@@ -44,17 +43,16 @@ class InsightsState(SessionState):
         filters = filters_from_query(self.router.url.query_parameters)
         self.start, self.end = filters.start.isoformat(), filters.end.isoformat()
         self.employer = str(filters.employer_id) if filters.employer_id else "all"
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                headline, tables = insights.overview(session, actor, filters)
-                employers = insights.employers(session, actor)
-            except DomainError:
-                self.reset()  # none of the figures this tab showed before
-                self.allowed, self.loaded = False, True
-                return None
+        return self._read(lambda session, actor: self._load(session, actor, filters))
+
+    def _load(self, session, actor, filters) -> None:
+        try:
+            headline, tables = insights.overview(session, actor, filters)
+            employers = insights.employers(session, actor)
+        except DomainError:
+            self.reset()  # none of the figures this tab showed before
+            self.allowed, self.loaded = False, True
+            return
         self.allowed, self.loaded = True, True
         self.headline = headline
         self.employers = [[str(i), name] for i, name in employers]
@@ -68,7 +66,6 @@ class InsightsState(SessionState):
             {"employer": r[0][:24], "finished": r[1], "interviews": r[2], "offers": r[3]}
             for r in tables["conversion_by_employer"].rows[:CHART_ROWS]
         ]
-        return None
 
     @rx.event
     def apply_filters(self, form: dict):

@@ -14,9 +14,9 @@ from starlette.routing import Route
 
 from microgigs.http.auth import begin_session, remember_this_browser, with_sign_in
 from microgigs.http.files import STORED_FILE_CACHING
-from microgigs.http.forms import PASSWORD_CHARS, back_to, query_errors, redirect
+from microgigs.http.forms import PASSWORD_CHARS, query_errors, redirect
 from microgigs.http.session_cookie import clear_session_cookie
-from microgigs.http.unit_of_work import Unit, plain_refusal, route
+from microgigs.http.unit_of_work import Unit, back_to, plain_refusal, route
 from microgigs.services import account_security, organizations, policy, privacy, profiles, sso, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed, parse_id

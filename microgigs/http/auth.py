@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from microgigs.http import client_address
-from microgigs.http.forms import PASSWORD_CHARS, back_to, query_errors, redirect, safe_next, too_many
+from microgigs.http.forms import PASSWORD_CHARS, query_errors, redirect, safe_next, too_many
 from microgigs.http.session_cookie import (
     clear_session_cookie,
     device_from_cookie_header,
@@ -22,7 +22,7 @@ from microgigs.http.session_cookie import (
     set_session_cookie,
     token_from_cookie_header,
 )
-from microgigs.http.unit_of_work import Unit, route
+from microgigs.http.unit_of_work import Unit, back_to, route
 from microgigs.models import User
 from microgigs.services import account_security, accounts, password_sign_in, sso, throttle
 from microgigs.services.errors import DomainError

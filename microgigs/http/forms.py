@@ -5,11 +5,7 @@ string (never a password), so the page can show each message next to the input t
 it. A throttled request gets a small 429 page with Retry-After instead (services/throttle.py).
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
@@ -19,9 +15,6 @@ from microgigs.services import accounts, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.settings import get_settings
-
-if TYPE_CHECKING:
-    from microgigs.http.unit_of_work import Unit
 
 FOREIGN_FORM = "This form must be sent from MicroGigs itself."
 # One character over the limit is kept, so that the service refuses a longer password
@@ -76,21 +69,3 @@ def too_many(error: throttle.Throttled, back_href: str, back_text: str) -> Respo
         f'<p><a href="{escape(back_href)}">{escape(back_text)}</a></p></main></body></html>'
     )
     return HTMLResponse(body, status_code=429, headers={"Retry-After": str(error.retry_after), "Cache-Control": "no-store"})
-
-
-def back_to(
-    path: str,
-    query: Callable[[Unit, DomainError], dict[str, str]] = lambda _unit, error: query_errors(error),
-    *,
-    throttled_link_text: str = "",
-) -> Callable[[Unit, DomainError], Response]:
-    """The usual refusal of a form route (for `unit_of_work.route(refused=...)`): 303 back to
-    `path` with `query(unit, error)` (by default the messages by field). With
-    `throttled_link_text`, a throttled request gets the 429 page, linking back to `path`."""
-
-    def refuse(unit: Unit, error: DomainError) -> Response:
-        if throttled_link_text and isinstance(error, throttle.Throttled):
-            return too_many(error, path, throttled_link_text)
-        return redirect(path, query(unit, error))
-
-    return refuse

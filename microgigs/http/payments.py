@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from microgigs.http.forms import back_to, redirect
-from microgigs.http.unit_of_work import Unit, off_the_loop, plain_refusal, route
+from microgigs.http.forms import redirect
+from microgigs.http.unit_of_work import Unit, back_to, off_the_loop, plain_refusal, route
 from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
 from microgigs.services import money, payment_events, payments
 from microgigs.services.errors import DomainError

@@ -12,7 +12,7 @@ database session and the signed-in account) and returns its answer; `route(...)`
 - the actor is resolved again from the request's session cookie (a revoked session stops
   working at once); `unit.signed_in_or(answer)` stops with the route's own answer for nobody;
 - a refusal (`DomainError`, or the other errors the route names) becomes the route's answer
-  through its small `refused(unit, error)` callback (`forms.back_to` for the usual redirect).
+  through its small `refused(unit, error)` callback (`back_to` for the usual redirect back).
 
     @route(form=True, refused=back_to("/account"))
     def change_password(unit: Unit) -> Response:
@@ -38,10 +38,10 @@ from starlette.responses import PlainTextResponse, Response
 
 from microgigs.db import session_scope
 from microgigs.http import client_address
-from microgigs.http.forms import foreign_form, same_origin
+from microgigs.http.forms import foreign_form, query_errors, redirect, same_origin, too_many
 from microgigs.http.session_cookie import device_from_cookie_header, token_from_cookie_header
 from microgigs.models import User
-from microgigs.services import accounts
+from microgigs.services import accounts, throttle
 from microgigs.services.errors import DomainError
 
 T = TypeVar("T")
@@ -142,6 +142,24 @@ def route(
 def plain_refusal(status_code: int) -> Refused:
     """A refusal answered with its message as plain text and this status (a download's 403/404)."""
     return lambda _unit, error: PlainTextResponse(error.message, status_code=status_code)
+
+
+def back_to(
+    path: str,
+    query: Callable[[Unit, DomainError], dict[str, str]] = lambda _unit, error: query_errors(error),
+    *,
+    throttled_link_text: str = "",
+) -> Callable[[Unit, DomainError], Response]:
+    """The usual refusal of a form route (for `route(refused=...)`): 303 back to
+    `path` with `query(unit, error)` (by default the messages by field). With
+    `throttled_link_text`, a throttled request gets the 429 page, linking back to `path`."""
+
+    def refuse(unit: Unit, error: DomainError) -> Response:
+        if throttled_link_text and isinstance(error, throttle.Throttled):
+            return too_many(error, path, throttled_link_text)
+        return redirect(path, query(unit, error))
+
+    return refuse
 
 
 def in_unit_of_work(work: Callable[[Session], T], engine: Engine | None = None) -> T:

@@ -16,8 +16,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from microgigs import demo_data
 from microgigs.db import get_engine, session_scope
+from microgigs.demo.content import STAFF
+from microgigs.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_email
+from microgigs.demo.seed import NOT_IN_DEMO_MODE, seed_demo
 from microgigs.models import User
 from microgigs.services import accounts
 from microgigs.services.errors import DomainError
@@ -40,7 +42,7 @@ def _error_text(error: DomainError) -> str:
 
 def login_table() -> str:
     """The demo logins as a short table: role, email, password (students 2-19 share a row)."""
-    logins = list(demo_data.DEMO_LOGINS)
+    logins = list(DEMO_LOGINS)
     students = [login for login in logins if login.role == "student"]
     rows = [(login.who, login.email) for login in logins if login.role != "student"]
     rows.append((students[0].who, students[0].email))
@@ -50,7 +52,7 @@ def login_table() -> str:
     role_width = max(len(role) for role, _ in rows)
     email_width = max(len(email) for _, email in rows)
     lines = [f"  {'role':<{role_width}}  {'email':<{email_width}}  password"]
-    lines += [f"  {role:<{role_width}}  {email:<{email_width}}  {demo_data.DEMO_PASSWORD}" for role, email in rows]
+    lines += [f"  {role:<{role_width}}  {email:<{email_width}}  {DEMO_PASSWORD}" for role, email in rows]
     return "\n".join(lines)
 
 
@@ -70,13 +72,13 @@ def seed_demo_command(if_empty: bool, today: date | None = None) -> int:
             # `make run` with MICROGIGS_DEMO_MODE=false: a real install starts empty.
             print("Not in demo mode: no demo data is seeded. Create the first administrator with `microgigs create-admin`.")
             return 0
-        print(demo_data.NOT_IN_DEMO_MODE, file=sys.stderr)
+        print(NOT_IN_DEMO_MODE, file=sys.stderr)
         return 1
     engine = get_engine()
     if not _schema_ready(engine):
         print(NO_SCHEMA, file=sys.stderr)
         return 1
-    staff_email = demo_data.demo_email(demo_data.STAFF["local"])
+    staff_email = demo_email(STAFF["local"])
     with session_scope(engine) as session:
         has_users = session.exec(select(User.id).limit(1)).first() is not None
         demo_present = session.exec(select(User.id).where(User.email == staff_email)).first() is not None
@@ -88,7 +90,7 @@ def seed_demo_command(if_empty: bool, today: date | None = None) -> int:
         started = time.perf_counter()
         try:
             with session_scope(engine) as session:
-                summary = demo_data.seed_demo(session, today or date.today())
+                summary = seed_demo(session, today or date.today())
         except DomainError as error:
             print("The demo seed was refused, and nothing was written:", file=sys.stderr)
             print(_error_text(error), file=sys.stderr)

@@ -545,7 +545,7 @@ class EvidenceSharing(SQLModel, table=True):
 class EngagementPayment(SQLModel, table=True):
     """Where an engagement's money stands at the gateway; one row per engagement.
 
-    `state` only moves forward (services/payments.py holds the allowed moves), so a late
+    `state` only moves forward (services/payment_lifecycle.py holds the allowed moves), so a late
     or repeated webhook can never undo a payout or a refund.
     """
 

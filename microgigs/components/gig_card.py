@@ -1,60 +1,82 @@
-"""A gig as the board shows it: what, who, how much, how long, where, by when, which skills."""
+"""A gig as the board shows it: what, who, how much, how long, where, by when, which skills.
+
+The card is described once (`describe_gig_card`) and drawn two ways (components/drawing.py): as
+Reflex components in the app, and as HTML in the board's first page sent before the app has
+loaded (http/board_first_page.py). So the two cannot drift apart; tests/e2e compares them.
+
+Plain elements styled by `.gig-card` in assets/styles.css, not Radix components: the board draws
+twenty of these on a phone's first visit, each Radix component costs a styled wrapper or two,
+and plain elements are what the HTML side can draw without copying Radix's class names.
+"""
 
 import reflex as rx
 
-from microgigs.services.gigs import LOCATION_MODE_NAMES
-
-
-def visually_hidden(text: str) -> rx.Component:
-    """Read by screen readers, not drawn (the .visually-hidden clip pattern in styles.css)."""
-    return rx.el.span(text, class_name="visually-hidden")
-
-
-def location_mode_text(mode: rx.Var | str) -> rx.Var | str:
-    if isinstance(mode, str):
-        return LOCATION_MODE_NAMES.get(mode, mode)
-    return rx.match(mode, *LOCATION_MODE_NAMES.items(), mode)
+from microgigs.components.drawing import AS_COMPONENTS, AS_HTML
+from microgigs.services.gigs import LOCATION_MODE_NAMES, GigCard
 
 
 def gig_href(gig_id: rx.Var | int) -> rx.Var | str:
     return f"/gigs/{gig_id}"
 
 
-def _fact(kind: str, text: rx.Var | str, label: str) -> rx.Component:
-    """One fact; its icon is a CSS mask (`.fact-<kind>`), the visually hidden label reads first."""
-    return rx.el.li(visually_hidden(label), text, class_name=f"fact-{kind}")
+def location_mode_text(mode: rx.Var | str) -> rx.Var | str:
+    return AS_COMPONENTS.named(mode, LOCATION_MODE_NAMES)
+
+
+def _fact(draw, kind: str, label: str, text):
+    """One fact; its icon is a CSS mask (`.fact-<kind>`), the visually hidden label reads first
+    (the .visually-hidden clip pattern in styles.css)."""
+    return draw.element("li", draw.element("span", label, class_name="visually-hidden"), text, class_name=f"fact-{kind}")
+
+
+def describe_skills(skills, draw):
+    return draw.element(
+        "ul", draw.each(skills, lambda name: draw.element("li", name, class_name="chip")), class_name="chips", aria_label="Skills"
+    )
+
+
+def describe_gig_card(card, draw):
+    """The card of a services.gigs.GigCard (with Reflex: a Var of one, e.g. the item in rx.foreach)."""
+    return draw.element(
+        "article",
+        draw.element(
+            "div",
+            draw.element("h2", draw.link(card.title, gig_href(card.id), class_name="gig-card-link")),
+            draw.element("span", card.category, class_name="chip chip-accent"),
+            class_name="gig-card-top",
+        ),
+        draw.element("p", card.employer, class_name="gig-card-employer"),
+        draw.element("p", card.summary, class_name="gig-card-summary"),
+        draw.element(
+            "ul",
+            _fact(draw, "pay", "Pay: ", card.pay),
+            _fact(draw, "time", "Time: ", f"about {card.estimated_hours} hours"),
+            _fact(draw, "place", "Where: ", draw.named(card.location_mode, LOCATION_MODE_NAMES)),
+            _fact(draw, "deadline", "Deadline: ", f"apply by {card.application_deadline}"),
+            class_name="gig-facts",
+        ),
+        describe_skills(card.skills, draw),
+        class_name="gig-card",
+    )
+
+
+def describe_board_card(card, draw, *after):
+    """On the board each card stands in a column with what follows it (a student's save button)."""
+    return draw.element("div", describe_gig_card(card, draw), *after, class_name="board-card")
 
 
 def skill_badges(skills: rx.Var) -> rx.Component:
-    return rx.el.ul(rx.foreach(skills, lambda name: rx.el.li(name, class_name="chip")), class_name="chips", aria_label="Skills")
-
-
-def gig_facts(card) -> rx.Component:
-    """Pay, hours, location mode and deadline of a GigCard (a Var of the DTO)."""
-    return rx.el.ul(
-        _fact("pay", card.pay, "Pay: "),
-        _fact("time", f"about {card.estimated_hours} hours", "Time: "),
-        _fact("place", location_mode_text(card.location_mode), "Where: "),
-        _fact("deadline", f"apply by {card.application_deadline}", "Deadline: "),
-        class_name="gig-facts",
-    )
+    return describe_skills(skills, AS_COMPONENTS)
 
 
 def gig_card(card) -> rx.Component:
-    """`card` is a Var of services.gigs.GigCard (e.g. the item in rx.foreach).
+    return describe_gig_card(card, AS_COMPONENTS)
 
-    Plain elements styled by `.gig-card` in assets/styles.css: the board draws twenty of these
-    on a phone's first visit, and each Radix component costs a styled wrapper or two.
-    """
-    return rx.el.article(
-        rx.el.div(
-            rx.el.h2(rx.link(card.title, href=gig_href(card.id))),
-            rx.el.span(card.category, class_name="chip chip-accent"),
-            class_name="gig-card-top",
-        ),
-        rx.el.p(card.employer, class_name="gig-card-employer"),
-        rx.el.p(card.summary, class_name="gig-card-summary"),
-        gig_facts(card),
-        skill_badges(card.skills),
-        class_name="gig-card",
-    )
+
+def board_card(card, *after: rx.Component) -> rx.Component:
+    return describe_board_card(card, AS_COMPONENTS, *after)
+
+
+def board_card_html(card: GigCard) -> str:
+    """The board's card as HTML, for a visitor whose browser has not loaded the app yet."""
+    return describe_board_card(card, AS_HTML)

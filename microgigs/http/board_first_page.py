@@ -16,6 +16,7 @@ If anything goes wrong here the plain shell is sent: the app then works as befor
 import functools
 import html
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -24,9 +25,9 @@ from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from microgigs.components.gig_card import board_card_html
 from microgigs.http.unit_of_work import in_unit_of_work
 from microgigs.services import gigs
-from microgigs.services.gigs import GigCard
 from microgigs.services.search import BoardQuery
 
 log = logging.getLogger(__name__)
@@ -54,36 +55,32 @@ def _text(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _fact(kind: str, label: str, text: str) -> str:
-    return f'<li class="fact-{kind}"><span class="visually-hidden">{label}</span>{_text(text)}</li>'
+# The shell's root Radix theme: its data-* attributes (accent and gray colours, radius, scaling...)
+# are what define the theme's tokens (--space-*, --accent-*, fonts) for the elements inside it.
+_ROOT_THEME = re.compile(r'<div\b[^>]*\bdata-is-root-theme="true"[^>]*>')
+_DATA_ATTRIBUTE = re.compile(r'\s(data-[\w-]+)="([^"]*)"')
 
 
-def card_html(card: GigCard) -> str:
-    """One gig as components/gig_card.py draws it (same elements and classes)."""
-    skills = "".join(f'<li class="chip">{_text(name)}</li>' for name in card.skills)
-    return (
-        '<div class="board-card"><article class="gig-card"><div class="gig-card-top">'
-        f'<h2><a class="rt-Text rt-reset rt-Link rt-underline-auto" href="/gigs/{int(card.id)}">{_text(card.title)}</a></h2>'
-        f'<span class="chip chip-accent">{_text(card.category)}</span></div>'
-        f'<p class="gig-card-employer">{_text(card.employer)}</p>'
-        f'<p class="gig-card-summary">{_text(card.summary)}</p>'
-        '<ul class="gig-facts">'
-        + _fact("pay", "Pay: ", card.pay)
-        + _fact("time", "Time: ", f"about {card.estimated_hours} hours")
-        + _fact("place", "Where: ", gigs.LOCATION_MODE_NAMES.get(card.location_mode, card.location_mode))
-        + _fact("deadline", "Deadline: ", f"apply by {card.application_deadline}")
-        + f'</ul><ul class="chips" aria-label="Skills">{skills}</ul></article></div>'
-    )
+def theme_attributes(shell: str) -> str:
+    """Attributes that make the block a nested copy of the shell's theme (as Radix draws a nested
+    Theme): the block sits after the app's root element, outside the theme the cards are styled by."""
+    root = _ROOT_THEME.search(shell)
+    if root is None:
+        return ""
+    attributes = dict(_DATA_ATTRIBUTE.findall(root.group(0)))
+    attributes.update({"data-is-root-theme": "false", "data-has-background": "false"})
+    return ' class="radix-themes"' + "".join(f' {name}="{value}"' for name, value in attributes.items())
 
 
-def first_page_html(query_string: str, engine: Engine | None = None) -> str:
-    """The first page of open gigs for this board URL's query string, as an HTML block."""
+def first_page_html(query_string: str, engine: Engine | None = None, theme: str = "") -> str:
+    """The first page of open gigs for this board URL's query string, as an HTML block
+    (`theme`: its theme's attributes, see theme_attributes)."""
     params = dict(parse_qsl(query_string, keep_blank_values=False))
     filters = BoardQuery.from_params(params)
     result = in_unit_of_work(lambda session: gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE), engine)
     count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated)
     if result.cards:
-        body = '<div class="board-first-page-cards">' + "".join(card_html(card) for card in result.cards) + "</div>"
+        body = '<div class="board-first-page-cards">' + "".join(board_card_html(card) for card in result.cards) + "</div>"
     else:
         body = "<p>No open gigs match your search.</p>"
     pages = []
@@ -92,12 +89,14 @@ def first_page_html(query_string: str, engine: Engine | None = None) -> str:
     if result.page < result.pages:
         pages.append(f'<a href="{_text(filters.url(page=result.page + 1))}">Next page →</a>')
     nav = f'<nav aria-label="Pages of results">{"".join(pages)}</nav>' if pages else ""
-    return f'<section id="{BLOCK_ID}" aria-label="Open gigs"><p role="status">{_text(count)}</p>{body}{nav}</section>'
+    return f'<section id="{BLOCK_ID}" aria-label="Open gigs"{theme}><p role="status">{_text(count)}</p>{body}{nav}</section>'
 
 
 @functools.lru_cache(maxsize=1)
-def _shell(path: Path, mtime_ns: int) -> str:
-    return path.read_text(encoding="utf-8")
+def _shell(path: Path, mtime_ns: int) -> tuple[str, str, str]:
+    """The built page split where the block goes, and the block's theme (read once per build)."""
+    page = path.read_text(encoding="utf-8")
+    return *split_shell(page), theme_attributes(page)
 
 
 def split_shell(shell: str) -> tuple[str, str]:
@@ -117,10 +116,9 @@ def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_bo
             return await app(scope, receive, send)
         path = shell()
         try:
-            page = _shell(path, path.stat().st_mtime_ns)
+            before, tail, theme = _shell(path, path.stat().st_mtime_ns)
         except OSError:  # no production build here (a dev server serves its own pages)
             return await app(scope, receive, send)
-        before, tail = split_shell(page)
         headers = [
             (b"content-type", b"text/html; charset=utf-8"),
             # The open gigs change: always ask again.
@@ -134,7 +132,7 @@ def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_bo
         await send({"type": "http.response.body", "body": before.encode("utf-8"), "more_body": True})
         query_string = scope.get("query_string", b"").decode("latin-1")
         try:
-            block = await run_in_threadpool(first_page_html, query_string, engine) + REMOVE_WHEN_THE_APP_DRAWS
+            block = await run_in_threadpool(first_page_html, query_string, engine, theme) + REMOVE_WHEN_THE_APP_DRAWS
         except Exception:
             log.exception("board first page not rendered for %r", query_string)
             block = ""

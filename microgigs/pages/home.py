@@ -4,7 +4,7 @@ signed-in students also see gigs recommended for them and can save gigs."""
 import reflex as rx
 
 from microgigs.components.forms import field_id, field_label
-from microgigs.components.gig_card import gig_card
+from microgigs.components.gig_card import board_card as card_on_board
 from microgigs.components.layout import page_layout
 from microgigs.services.gigs import CATEGORIES
 from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
@@ -136,7 +136,7 @@ def save_button(card) -> rx.Component:
 
 
 def board_card(card) -> rx.Component:
-    return rx.el.div(gig_card(card), save_button(card), class_name="board-card")
+    return card_on_board(card, save_button(card))
 
 
 def pagination() -> rx.Component:

@@ -15,15 +15,16 @@ from microgigs.models import (
     ScreeningQuestion,
     StudentProfile,
     User,
-    utcnow,
 )
-from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services import application_lifecycle, audit, engagement_lifecycle, gigs, notifications, payments, policy
+from microgigs.services.application_lifecycle import move_application
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import ApplicationStatus, GigStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 
 MAX_NOTE = 2000
 MAX_LINKS_TEXT = 1000  # Application.sample_links, one link a line
-OPEN_STATUSES = ("submitted", "shortlisted")
+OPEN_STATUSES = application_lifecycle.OPEN
 
 
 @dataclass
@@ -43,9 +44,9 @@ def get_application(session: Session, application_id: int) -> Application:
 def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, today: date | None = None) -> Application:
     policy.require(policy.is_student(actor), "Only students can apply to gigs.")
     gig = session.get(Gig, gig_id)
-    if gig is None or gig.status not in ("open", "filled", "in_progress", "completed"):
+    if gig is None or gig.status not in (GigStatus.OPEN, GigStatus.FILLED, GigStatus.IN_PROGRESS, GigStatus.COMPLETED):
         raise NotFound("That gig")
-    if gig.status != "open":
+    if gig.status != GigStatus.OPEN:
         raise DomainError("This gig is no longer taking applications.")
     if gig.application_deadline < (today or date.today()):
         raise DomainError("The application deadline for this gig has passed.")
@@ -87,7 +88,7 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
         session.add(
             ApplicationAnswer(application_id=application.id, question_id=question.id, answer=clean_text(data.answers.get(question.id, "")))
         )
-    audit.record(session, actor, "application.submitted", "application", application.id, gig_id=gig.id)
+    application_lifecycle.started(session, actor, application, gig_id=gig.id)
     for manager_id in policy.manager_ids(session, gig.organization_id):
         notifications.notify(session, manager_id, "application.new", f"New applicant for {gig.title}", f"/manage/gigs/{gig.id}", email=True)
     session.flush()
@@ -100,7 +101,7 @@ def withdraw(session: Session, actor: User, application_id: int) -> Application:
     policy.require(policy.is_active_user(actor) and application.student_id == actor.id, "You can only withdraw your own applications.")
     if application.status not in OPEN_STATUSES:
         raise DomainError(f"This application is already {application.status} and cannot be withdrawn.")
-    return _decide(session, actor, application, "withdrawn")
+    return move_application(session, actor, application, ApplicationStatus.WITHDRAWN)
 
 
 def _gig_for_manager(session: Session, actor: User, application: Application) -> Gig:
@@ -109,23 +110,12 @@ def _gig_for_manager(session: Session, actor: User, application: Application) ->
     return gig
 
 
-def _decide(session: Session, actor: User | None, application: Application, status: str, feedback: str = "") -> Application:
-    old = application.status
-    application.status = status
-    application.feedback = feedback
-    if status != "shortlisted":
-        application.decided_at = utcnow()
-    session.add(application)
-    audit.record(session, actor, f"application.{status}", "application", application.id, previous=old)
-    return application
-
-
 def shortlist(session: Session, actor: User, application_id: int) -> Application:
     application = get_application(session, application_id)
     gig = _gig_for_manager(session, actor, application)
-    if application.status != "submitted":
+    if application.status != ApplicationStatus.SUBMITTED:
         raise DomainError(f"Only new applications can be shortlisted; this one is {application.status}.")
-    _decide(session, actor, application, "shortlisted")
+    move_application(session, actor, application, ApplicationStatus.SHORTLISTED)
     if gig.blind_review:
         audit.record(session, actor, "pedigree.revealed", "user", application.student_id, application_id=application.id)
     notifications.notify(session, application.student_id, "application.shortlisted", f"You are shortlisted for {gig.title}", "/dashboard")
@@ -149,7 +139,7 @@ def decline(session: Session, actor: User, application_id: int, feedback: str = 
     feedback = clean_line(feedback)
     if len(feedback) > 200:
         raise DomainError("Keep feedback to one line (200 characters).", "feedback")
-    _decide(session, actor, application, "declined", feedback)
+    move_application(session, actor, application, ApplicationStatus.DECLINED, feedback)
     notifications.notify(
         session,
         application.student_id,
@@ -167,16 +157,18 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
     gig = _gig_for_manager(session, actor, application)
     if application.status not in OPEN_STATUSES:
         raise DomainError(f"This application is already {application.status}.")
-    if gig.status != "open":
+    if gig.status != GigStatus.OPEN:
         raise DomainError("This gig is not open, so nobody more can be accepted.")
     # One conditional UPDATE: two managers clicking at once cannot both take the last slot.
     taken = session.exec(
-        update(Gig).where(Gig.id == gig.id, Gig.status == "open", Gig.filled_slots < Gig.slots).values(filled_slots=Gig.filled_slots + 1)
+        update(Gig)
+        .where(Gig.id == gig.id, Gig.status == GigStatus.OPEN, Gig.filled_slots < Gig.slots)
+        .values(filled_slots=Gig.filled_slots + 1)
     )
     if taken.rowcount != 1:
         raise DomainError("All slots of this gig are already taken.")
     session.refresh(gig)
-    _decide(session, actor, application, "accepted")
+    move_application(session, actor, application, ApplicationStatus.ACCEPTED)
     if gig.blind_review:
         audit.record(session, actor, "pedigree.revealed", "user", application.student_id, application_id=application.id)
     engagement = Engagement(
@@ -192,10 +184,8 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
     )
     session.add(engagement)
     session.flush()
-    audit.record(session, actor, "engagement.funding", "engagement", engagement.id, application_id=application.id)
-    payments.start_funding(session, engagement)
-    if engagement.status == "active":
-        audit.record(session, None, "engagement.active", "engagement", engagement.id)
+    engagement_lifecycle.started(session, actor, engagement, application_id=application.id)
+    payments.start_funding(session, engagement)  # a gateway that takes the money at once makes it active
     notifications.notify(
         session,
         application.student_id,
@@ -205,7 +195,7 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
         email=True,
     )
     if gig.filled_slots >= gig.slots:
-        gigs.move_gig(session, actor, gig, "filled")
+        gigs.move_gig(session, actor, gig, GigStatus.FILLED)
         close_remaining_applications(session, gig, "All places on this gig are taken.")
     session.flush()
     return engagement
@@ -215,7 +205,7 @@ def close_remaining_applications(session: Session, gig: Gig, reason: str) -> int
     """Give every applicant still waiting a decision (the gig filled, closed or expired)."""
     waiting = session.exec(select(Application).where(Application.gig_id == gig.id, Application.status.in_(OPEN_STATUSES))).all()
     for application in waiting:
-        _decide(session, None, application, "declined", reason)
+        move_application(session, None, application, ApplicationStatus.DECLINED, reason)
         notifications.notify(
             session, application.student_id, "application.declined", f"Decision on {gig.title}: {reason}", "/dashboard", email=True
         )

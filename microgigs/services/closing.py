@@ -8,12 +8,12 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from microgigs.models import Engagement, Gig, Submission, User, utcnow
-from microgigs.services import applications, audit, gigs, notifications, payments, policy
+from microgigs.models import Engagement, Gig, Submission, User
+from microgigs.services import applications, gigs, notifications, payments, policy
+from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus, GigStatus
 from microgigs.services.validation import clean_text
-
-UNFINISHED = ("funding", "active", "submitted", "changes_requested")
 
 
 def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> Gig:
@@ -23,7 +23,7 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
         "Only the gig's managers or career-center staff can cancel it.",
     )
     reason = clean_text(reason)[:500]
-    gigs.move_gig(session, actor, gig, "cancelled", reason=reason)
+    gigs.move_gig(session, actor, gig, GigStatus.CANCELLED, reason=reason)
     applications.close_remaining_applications(session, gig, "The employer cancelled this gig.")
     for engagement in session.exec(select(Engagement).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))).all():
         cancel_engagement(session, actor, engagement, reason)
@@ -44,12 +44,13 @@ def close_past_deadline(session: Session, now: datetime) -> int:
     """
     due = session.exec(
         select(Gig)
-        .where(Gig.status == "open", Gig.application_deadline < now.date())
+        .where(Gig.status == GigStatus.OPEN, Gig.application_deadline < now.date())
         .order_by(Gig.application_deadline, Gig.id)
         .limit(CLOSE_BATCH)
     ).all()
     for gig in due:
-        gigs.move_gig(session, None, gig, "filled" if gig.filled_slots else "expired", reason="application deadline passed")
+        closed = GigStatus.FILLED if gig.filled_slots else GigStatus.EXPIRED
+        gigs.move_gig(session, None, gig, closed, reason="application deadline passed")
         applications.close_remaining_applications(session, gig, "The application deadline passed.")
     session.flush()
     return len(due)
@@ -59,13 +60,7 @@ def cancel_engagement(session: Session, actor: User, engagement: Engagement, rea
     """Stop one engagement and settle its money (refund, or kill fee once work has started)."""
     work_started = session.exec(select(Submission.id).where(Submission.engagement_id == engagement.id)).first() is not None
     payments.settle_cancellation(session, engagement, work_started=work_started)
-    old = engagement.status
-    engagement.status = "cancelled"
-    engagement.cancelled_at = utcnow()
-    session.add(engagement)
-    audit.record(
-        session, actor, "engagement.cancelled", "engagement", engagement.id, previous=old, reason=reason, work_started=work_started
-    )
+    move_engagement(session, actor, engagement, EngagementStatus.CANCELLED, reason=reason, work_started=work_started)
     gig = session.get(Gig, engagement.gig_id)
     notifications.notify(
         session,
@@ -95,9 +90,9 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
     if engagement.status not in UNFINISHED:
         raise DomainError(
             {
-                "approved": "This work is already approved; it can't be cancelled.",
-                "paid": "This work is already approved and paid; it can't be cancelled.",
-                "cancelled": "This engagement is already cancelled.",
+                EngagementStatus.APPROVED: "This work is already approved; it can't be cancelled.",
+                EngagementStatus.PAID: "This work is already approved and paid; it can't be cancelled.",
+                EngagementStatus.CANCELLED: "This engagement is already cancelled.",
             }.get(engagement.status, f"An engagement that is {engagement.status} can't be cancelled.")
         )
     reason = clean_text(reason)

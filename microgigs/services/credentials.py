@@ -13,6 +13,7 @@ from microgigs.integrations.signing import KeyStore
 from microgigs.models import Credential, Engagement, Gig, GigSkill, Organization, Skill, User, utcnow
 from microgigs.services import audit, policy, throttle
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
@@ -50,7 +51,7 @@ def issue_for_engagement(session: Session, engagement: Engagement) -> Credential
     existing = session.exec(select(Credential).where(Credential.engagement_id == engagement.id)).first()
     if existing is not None:
         return existing
-    if engagement.status not in ("approved", "paid"):
+    if engagement.status not in (EngagementStatus.APPROVED, EngagementStatus.PAID):
         raise DomainError("A credential is issued only for approved work.")
     gig = session.get(Gig, engagement.gig_id)
     employer = session.get(Organization, gig.organization_id)
@@ -120,7 +121,7 @@ def issue_missing(session: Session, now=None) -> int:
     missing = session.exec(
         select(Engagement)
         .outerjoin(Credential, Credential.engagement_id == Engagement.id)
-        .where(Engagement.status.in_(("approved", "paid")), Credential.id.is_(None))
+        .where(Engagement.status.in_((EngagementStatus.APPROVED, EngagementStatus.PAID)), Credential.id.is_(None))
     ).all()
     for engagement in missing:
         issue_for_engagement(session, engagement)

@@ -28,9 +28,11 @@ from microgigs.models import (
     User,
 )
 from microgigs.services import evidence, notifications, payments, policy, view_log
+from microgigs.services.engagement_lifecycle import UNFINISHED
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
+from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.settings import get_settings
 
 
@@ -208,7 +210,7 @@ class EngagementView:
 
 
 def _payment_note(session: Session, engagement: Engagement) -> str:
-    if engagement.status not in ("funding", "approved"):
+    if engagement.status not in (EngagementStatus.FUNDING, EngagementStatus.APPROVED):
         return ""
     row = session.get(EngagementPayment, engagement.id)
     if row is None:
@@ -292,7 +294,7 @@ def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
     to_review = session.exec(
         select(Engagement)
         .join(Gig, Gig.id == Engagement.gig_id)
-        .where(Gig.organization_id.in_(org_ids), Engagement.status == "submitted")
+        .where(Gig.organization_id.in_(org_ids), Engagement.status == EngagementStatus.SUBMITTED)
         .order_by(Engagement.submitted_at)
     ).all()
     return ManagerDashboard(
@@ -344,7 +346,7 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
             AnswerView(question=questions.get(ans.question_id, ""), answer=ans.answer)
             for ans in session.exec(select(ApplicationAnswer).where(ApplicationAnswer.application_id == a.id))
         ]
-        revealed = not gig.blind_review or a.status in ("shortlisted", "accepted")
+        revealed = not gig.blind_review or a.status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
         view = ApplicantView(
             application_id=a.id,
             label=student.display_name if revealed else f"Applicant {a.anonymous_number}",
@@ -442,8 +444,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         ],
         messages=_messages(session, actor, engagement.id),
         extensions=_extensions(session, actor, engagement, manages),
-        viewer_may_cancel=(manages or policy.is_staff(actor))
-        and engagement.status in ("funding", "active", "submitted", "changes_requested"),
+        viewer_may_cancel=(manages or policy.is_staff(actor)) and engagement.status in UNFINISHED,
         interview_invited_on=f"{engagement.interview_invited_at:%Y-%m-%d}" if engagement.interview_invited_at else "",
         offer_made_on=f"{engagement.offer_made_at:%Y-%m-%d}" if engagement.offer_made_at else "",
         evidence_employer_allows=sharing.employer_allows,

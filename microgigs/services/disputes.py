@@ -8,10 +8,12 @@ from sqlmodel import Session, select
 
 from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
 from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services.engagement_lifecycle import UNDER_WAY, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_text
 
-OPENABLE = ("active", "submitted", "changes_requested")
+OPENABLE = UNDER_WAY
 OUTCOMES = ("pay_full", "pay_part", "refund")
 
 
@@ -39,10 +41,8 @@ def open_dispute(session: Session, actor: User, engagement_id: int, statement: s
         raise ValidationFailed(errors)
     dispute = Dispute(engagement_id=engagement.id, opened_by_id=actor.id, statement=statement, previous_status=engagement.status)
     session.add(dispute)
-    engagement.status = "disputed"
-    session.add(engagement)
     session.flush()
-    audit.record(session, actor, "engagement.disputed", "engagement", engagement.id, dispute_id=dispute.id)
+    move_engagement(session, actor, engagement, EngagementStatus.DISPUTED, dispute_id=dispute.id)
     for user_id in _parties(session, engagement):
         if user_id != actor.id:
             notifications.notify(
@@ -95,15 +95,14 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     # A refund gives the employer the platform fee back too; any payment to the student keeps it.
     sent = payments.settle_held(session, engagement, student_cents=share, refund_fee=share == 0, reason="dispute")
     if not share:
-        engagement.status, engagement.cancelled_at = "cancelled", utcnow()
+        move_engagement(session, actor, engagement, EngagementStatus.CANCELLED, dispute_id=dispute.id)
     elif sent:
-        engagement.status, engagement.paid_at = "paid", utcnow()
+        move_engagement(session, actor, engagement, EngagementStatus.PAID, dispute_id=dispute.id)
     else:
         # The student's share waits (no payout account yet, a timeout, a refusal): approved,
         # like an approval whose payout waits; payments closes it as paid once the money goes
         # and has told the student what to do.
-        engagement.status, engagement.approved_at = "approved", utcnow()
-    session.add(engagement)
+        move_engagement(session, actor, engagement, EngagementStatus.APPROVED, dispute_id=dispute.id)
     dispute.status, dispute.outcome, dispute.student_share_cents = "decided", outcome, share
     dispute.decision_note, dispute.decided_by_id, dispute.decided_at = note, actor.id, utcnow()
     session.add(dispute)

@@ -9,13 +9,14 @@ from sqlmodel import Session, select
 from microgigs import timings
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
-from microgigs.services import audit, credentials, gigs, notifications, payments, policy
+from microgigs.services import audit, credentials, gig_completion, gigs, notifications, payments, policy
+from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus, GigStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 from microgigs.settings import get_settings
 
 MAX_FILES_PER_SUBMISSION = 10
-FINISHED = ("paid", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,6 @@ def get_engagement(session: Session, actor: User, engagement_id: int) -> Engagem
     return engagement
 
 
-def _move(session: Session, actor: User | None, engagement: Engagement, status: str) -> None:
-    old = engagement.status
-    engagement.status = status
-    session.add(engagement)
-    audit.record(session, actor, f"engagement.{status}", "engagement", engagement.id, previous=old)
-
-
 def latest_version(session: Session, engagement_id: int) -> int:
     return session.exec(select(func.coalesce(func.max(Submission.version), 0)).where(Submission.engagement_id == engagement_id)).one()
 
@@ -71,13 +65,13 @@ def submit_deliverable(
 ) -> Submission:
     engagement = get_engagement(session, actor, engagement_id)
     policy.require(actor.id == engagement.student_id, "Only the student doing the work can submit deliverables.")
-    if engagement.status not in ("active", "changes_requested"):
+    if engagement.status not in (EngagementStatus.ACTIVE, EngagementStatus.CHANGES_REQUESTED):
         raise DomainError(
             {
-                "funding": "Work starts once the employer has funded this engagement.",
-                "submitted": "Your last version is waiting for the manager's review.",
-                "approved": "This work is already approved.",
-                "paid": "This work is already approved and paid.",
+                EngagementStatus.FUNDING: "Work starts once the employer has funded this engagement.",
+                EngagementStatus.SUBMITTED: "Your last version is waiting for the manager's review.",
+                EngagementStatus.APPROVED: "This work is already approved.",
+                EngagementStatus.PAID: "This work is already approved and paid.",
             }.get(engagement.status, f"Nothing can be submitted while the engagement is {engagement.status}.")
         )
     files = files or []
@@ -133,11 +127,10 @@ def submit_deliverable(
         for name in saved:  # nothing half-written: no orphan files without rows
             store.delete(name)
         raise
-    engagement.submitted_at = utcnow()
-    _move(session, actor, engagement, "submitted")
+    move_engagement(session, actor, engagement, EngagementStatus.SUBMITTED)
     gig = session.get(Gig, engagement.gig_id)
-    if gig.status == "filled":  # the first delivery shows the work is under way
-        gigs.move_gig(session, None, gig, "in_progress")
+    if gig.status == GigStatus.FILLED:  # the first delivery shows the work is under way
+        gigs.move_gig(session, None, gig, GigStatus.IN_PROGRESS)
     for manager_id in policy.manager_ids(session, gig.organization_id):
         notifications.notify(
             session,
@@ -155,12 +148,12 @@ def _awaiting_review(session: Session, actor: User, engagement_id: int, expected
     engagement = get_engagement(session, actor, engagement_id)
     gig = session.get(Gig, engagement.gig_id)
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers can review submissions.")
-    if engagement.status != "submitted":
+    if engagement.status != EngagementStatus.SUBMITTED:
         raise DomainError(
             {
-                "approved": "This work is already approved.",
-                "paid": "This work is already approved and paid.",
-                "changes_requested": "You already asked for changes; wait for the next version.",
+                EngagementStatus.APPROVED: "This work is already approved.",
+                EngagementStatus.PAID: "This work is already approved and paid.",
+                EngagementStatus.CHANGES_REQUESTED: "You already asked for changes; wait for the next version.",
             }.get(engagement.status, "There is no submission waiting for review.")
         )
     submission = session.exec(
@@ -184,13 +177,11 @@ def approve(
     submission.decision = "approved"
     submission.decided_at = utcnow()
     session.add(submission)
-    engagement.approved_at = utcnow()
-    _move(session, actor, engagement, "approved")
+    move_engagement(session, actor, engagement, EngagementStatus.APPROVED)
     with timings.phase("approve.pay_out"):
         paid = payments.pay_out(session, engagement)
     with timings.phase("approve.notify"):
         if paid:
-            audit.record(session, None, "engagement.paid", "engagement", engagement.id)
             notifications.notify(
                 session,
                 engagement.student_id,
@@ -212,7 +203,7 @@ def approve(
         with timings.phase("approve.credential"):
             credentials.issue_for_engagement(session, engagement)
     with timings.phase("approve.complete_gig"):
-        _complete_gig_if_done(session, gig)
+        gig_completion.complete_gig_if_done(session, gig)
     with timings.phase("approve.flush"):
         session.flush()
     return engagement
@@ -224,7 +215,7 @@ def issue_credential(session: Session, actor: User, engagement_id: int) -> None:
     engagement = get_engagement(session, actor, engagement_id)
     gig = session.get(Gig, engagement.gig_id)
     policy.require(policy.manages_gig(session, actor, gig) or policy.is_staff(actor), "Only the gig's managers can approve work.")
-    if engagement.status in ("approved", "paid"):
+    if engagement.status in (EngagementStatus.APPROVED, EngagementStatus.PAID):
         credentials.issue_for_engagement(session, engagement)
         session.flush()
 
@@ -243,7 +234,7 @@ def request_changes(session: Session, actor: User, engagement_id: int, comment: 
     submission.decided_at = utcnow()
     session.add(submission)
     engagement.revision_rounds_used += 1
-    _move(session, actor, engagement, "changes_requested")
+    move_engagement(session, actor, engagement, EngagementStatus.CHANGES_REQUESTED)
     notifications.notify(
         session,
         engagement.student_id,
@@ -254,17 +245,6 @@ def request_changes(session: Session, actor: User, engagement_id: int, comment: 
     )
     session.flush()
     return engagement
-
-
-def _complete_gig_if_done(session: Session, gig: Gig) -> None:
-    """A filled gig whose every engagement is finished is completed."""
-    if gig.status not in ("filled", "in_progress"):
-        return
-    statuses = session.exec(select(Engagement.status).where(Engagement.gig_id == gig.id)).all()
-    if statuses and all(s in FINISHED for s in statuses):
-        if gig.status == "filled":
-            gigs.move_gig(session, None, gig, "in_progress")
-        gigs.move_gig(session, None, gig, "completed")
 
 
 def file_for_download(session: Session, actor: User | None, file_id: int) -> tuple[SubmissionFile, Path]:
@@ -288,7 +268,7 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
     """A message in the workspace thread, by the student, one of the gig's managers or staff."""
 
     engagement = get_engagement(session, actor, engagement_id)
-    if engagement.status == "cancelled":
+    if engagement.status == EngagementStatus.CANCELLED:
         raise DomainError("This engagement is cancelled; the thread is closed.", "body")
     body = clean_text(body)
     if not body:
@@ -314,7 +294,7 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
 def auto_approve_silent(session: Session, now) -> int:
     """Approve (and pay) every submission the managers left unanswered for N days.
 
-    Idempotent: only engagements still "submitted" move, each once, forward only.
+    Idempotent: only engagements still submitted move, each once, forward only.
     """
     from datetime import timedelta
 
@@ -323,7 +303,9 @@ def auto_approve_silent(session: Session, now) -> int:
         return 0
     cutoff = now - timedelta(days=days)
     waiting = session.exec(
-        select(Engagement).where(Engagement.status == "submitted", Engagement.submitted_at.is_not(None), Engagement.submitted_at <= cutoff)
+        select(Engagement).where(
+            Engagement.status == EngagementStatus.SUBMITTED, Engagement.submitted_at.is_not(None), Engagement.submitted_at <= cutoff
+        )
     ).all()
     for engagement in waiting:
         gig = session.get(Gig, engagement.gig_id)
@@ -335,12 +317,10 @@ def auto_approve_silent(session: Session, now) -> int:
             submission.decision_comment = f"Approved automatically: no review within {days} days."
             submission.decided_at = utcnow()
             session.add(submission)
-        engagement.approved_at = utcnow()
-        _move(session, None, engagement, "approved")
+        move_engagement(session, None, engagement, EngagementStatus.APPROVED)
         audit.record(session, None, "engagement.auto_approved", "engagement", engagement.id, days=days)
         link = f"/engagements/{engagement.id}"
         if payments.pay_out(session, engagement):
-            audit.record(session, None, "engagement.paid", "engagement", engagement.id)
             notifications.notify(
                 session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True
             )
@@ -357,7 +337,7 @@ def auto_approve_silent(session: Session, now) -> int:
             notifications.notify(
                 session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True
             )
-        _complete_gig_if_done(session, gig)
+        gig_completion.complete_gig_if_done(session, gig)
     session.flush()
     return len(waiting)
 
@@ -383,7 +363,7 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
 
     engagement = get_engagement(session, actor, engagement_id)
     side = _side(session, actor, engagement)
-    if engagement.status not in ("funding", "active", "submitted", "changes_requested"):
+    if engagement.status not in UNFINISHED:
         raise DomainError("The due date can't change once the work is approved or cancelled.")
     errors: dict[str, str] = {}
     if not isinstance(new_due_date, date):
@@ -442,7 +422,7 @@ def answer_extension(session: Session, actor: User, engagement_id: int, request_
         raise DomainError(f"This request is already {request.status}.")
     asked_by = "student" if request.requested_by_student else "employer"
     policy.require(side != asked_by, "The other side answers an extension request, not the side that asked.")
-    if engagement.status not in ("funding", "active", "submitted", "changes_requested"):
+    if engagement.status not in UNFINISHED:
         raise DomainError("The due date can't change once the work is approved or cancelled.")
     request.status = "accepted" if accept else "declined"
     request.decided_by_id = actor.id

@@ -15,8 +15,9 @@ from microgigs.models import Credential, Engagement, EvidenceSharing, Gig, Organ
 from microgigs.services import audit, changes, notifications, policy
 from microgigs.services.engagements import file_store
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 
-FINISHED = ("approved", "paid")
+FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
 
 @dataclass

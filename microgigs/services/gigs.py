@@ -375,6 +375,14 @@ def submit_gig(session: Session, actor: User, gig_id: int, *, today: date | None
     return gig
 
 
+def post_draft(session: Session, actor: User, gig_id: int) -> GigCard:
+    """Submit a previewed draft (as `submit_gig`) and return its card as it now stands: open at
+    once for a trusted employer, otherwise in review."""
+    submit_gig(session, actor, gig_id)
+    session.flush()
+    return cards_by_ids(session, [gig_id])[0]
+
+
 def approve_gig(session: Session, actor: User, gig_id: int) -> Gig:
     policy.require(policy.is_staff(actor), "Only career-center staff can approve gigs.")
     return move_gig(session, actor, get_gig(session, gig_id), "open")

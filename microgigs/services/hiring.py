@@ -9,8 +9,9 @@ from sqlmodel import Session, func, select
 from microgigs.models import Engagement, Gig, Organization, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 
-FINISHED = ("approved", "paid")
+FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
 
 def _managed_engagement(session: Session, actor: User, engagement_id: int) -> tuple[Engagement, Gig]:

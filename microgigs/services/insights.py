@@ -27,6 +27,7 @@ from microgigs.models import (
 )
 from microgigs.services import policy
 from microgigs.services.gigs import format_money
+from microgigs.services.statuses import EngagementStatus
 
 SMALL_GROUP = 5
 SUPPRESSED = "fewer than 5"
@@ -204,7 +205,11 @@ def conversion_table(session: Session, filters: InsightFilters) -> Table:
         )
         .join(Gig, Gig.organization_id == Organization.id)
         .join(Engagement, Engagement.gig_id == Gig.id)
-        .where(Engagement.status.in_(("approved", "paid")), Engagement.approved_at.between(start, end), *_gig_scope(filters))
+        .where(
+            Engagement.status.in_((EngagementStatus.APPROVED, EngagementStatus.PAID)),
+            Engagement.approved_at.between(start, end),
+            *_gig_scope(filters),
+        )
         .group_by(Organization.name)
         .order_by(Organization.name)
     ).all()

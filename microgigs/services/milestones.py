@@ -13,16 +13,18 @@ from sqlmodel import Session, func, select
 
 from microgigs.models import Engagement, Gig, Milestone, User, utcnow
 from microgigs.services import audit, notifications, policy
+from microgigs.services.engagement_lifecycle import UNDER_WAY, UNFINISHED
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text
 
 MAX_MILESTONES = 20
 MAX_TITLE = 120
 MAX_NOTE = 500
 # Managers plan while the work can still change; students check in once it is funded.
-PLANNABLE = ("funding", "active", "submitted", "changes_requested")
-CHECKABLE = ("active", "submitted", "changes_requested")
+PLANNABLE = UNFINISHED
+CHECKABLE = UNDER_WAY
 
 
 def parse_date(value: date | str | None) -> date | None:
@@ -94,7 +96,7 @@ def check_in(session: Session, actor: User, engagement_id: int, milestone_id: in
     if engagement.status not in CHECKABLE:
         raise DomainError(
             "Check-ins start once the employer has funded this engagement."
-            if engagement.status == "funding"
+            if engagement.status == EngagementStatus.FUNDING
             else "Check-ins are closed: the work is approved or cancelled."
         )
     done = parse_done(done)

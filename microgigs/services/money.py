@@ -26,6 +26,8 @@ from microgigs.models import (
 from microgigs.services import audit, payments, policy
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs import format_money
+from microgigs.services.payments import gateway as gateways
+from microgigs.services.statuses import EngagementStatus, PaymentState
 from microgigs.settings import get_settings
 
 DEMO_LABEL = "demo payments — no money moves"
@@ -39,7 +41,7 @@ def gateway_notice() -> str:
 def _state(session: Session, engagement: Engagement) -> EngagementPayment:
     row = session.get(EngagementPayment, engagement.id)
     if row is None:  # from before payments had a state: derive it without writing
-        return EngagementPayment(engagement_id=engagement.id, state="funded" if engagement.funded_at else "unfunded")
+        return EngagementPayment(engagement_id=engagement.id, state=PaymentState.FUNDED if engagement.funded_at else PaymentState.UNFUNDED)
     return row
 
 
@@ -79,7 +81,7 @@ def employer_payments(session: Session, actor: User | None) -> list[PaymentRow]:
                 state=payment.state,
                 state_label=payments.STATE_LABELS.get(payment.state, payment.state),
                 message=payment.message,
-                can_fund=engagement.status == "funding" and engagement.funded_at is None,
+                can_fund=engagement.status == EngagementStatus.FUNDING and engagement.funded_at is None,
                 has_receipt=engagement.funded_at is not None,
             )
         )
@@ -170,9 +172,9 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             )
         ).one()
         payment = _state(session, engagement)
-        waiting = payment.payout_amount_cents if payment.state in (*payments.WAITING_PAYOUT, "payout_failed") else 0
-        refused = refused or payment.state == "payout_failed"
-        if engagement.funded_at is not None and engagement.status not in ("paid", "cancelled"):
+        waiting = payment.payout_amount_cents if payment.state in (*payments.WAITING_PAYOUT, PaymentState.PAYOUT_FAILED) else 0
+        refused = refused or payment.state == PaymentState.PAYOUT_FAILED
+        if engagement.funded_at is not None and engagement.status not in (EngagementStatus.PAID, EngagementStatus.CANCELLED):
             waiting = engagement.pay_cents  # held until approval
         pending += waiting
         paid += received
@@ -186,7 +188,7 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
                 paid=received > 0,
             )
         )
-    gateway = gateway or payments.current_gateway()
+    gateway = gateway or gateways.current_gateway()
     account = session.get(PayoutAccount, actor.id)
     if not gateway.needs_payout_account:
         status, needs = "Demo payments: no payout account is needed.", False
@@ -280,7 +282,7 @@ def reconcile(session: Session, actor: User | None, gateway=None) -> Reconciliat
     The demo gateway keeps no records of its own, so only the ledger identity is checked.
     """
     policy.require(policy.is_staff(actor), "Only career-center staff can reconcile payments.")
-    return _compare(session, gateway or payments.current_gateway())
+    return _compare(session, gateway or gateways.current_gateway())
 
 
 def _compare(session: Session, gateway) -> Reconciliation:
@@ -352,7 +354,7 @@ def _store(session: Session, result: Reconciliation, gateway, run_by: User | Non
 
 def reconcile_now(session: Session, actor: User | None, gateway=None) -> ReconciliationReport:
     """Staff's "Reconcile now": compare the ledger with the gateway and keep the report (audited)."""
-    gateway = gateway or payments.current_gateway()
+    gateway = gateway or gateways.current_gateway()
     result = reconcile(session, actor, gateway)
     report = _store(session, result, gateway, actor)
     audit.record(
@@ -371,7 +373,7 @@ def nightly_reconciliation(session: Session, now: datetime | None = None, gatewa
     key = now.strftime("%Y-%m-%d")
     if session.exec(select(ReconciliationReport.id).where(ReconciliationReport.nightly_key == key)).first() is not None:
         return 0
-    gateway = gateway or payments.current_gateway()
+    gateway = gateway or gateways.current_gateway()
     result = _compare(session, gateway)
     try:
         _store(session, result, gateway, None, nightly_key=key)
@@ -422,7 +424,7 @@ def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
         .join(Engagement, Engagement.id == EngagementPayment.engagement_id)
         .join(Gig, Gig.id == Engagement.gig_id)
         .join(User, User.id == Engagement.student_id)
-        .where(EngagementPayment.state == "payout_failed")
+        .where(EngagementPayment.state == PaymentState.PAYOUT_FAILED)
         .order_by(EngagementPayment.updated_at)
     ).all()
     result = []

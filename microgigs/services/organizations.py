@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
 # Gigs of a suspended employer that stop: nobody has been hired on them yet, or they still take people.
-CLOSE_ON_SUSPEND = ("draft", "in_review", "open")
+CLOSE_ON_SUSPEND = (GigStatus.DRAFT, GigStatus.IN_REVIEW, GigStatus.OPEN)
 MAX_REASON = 500
 
 

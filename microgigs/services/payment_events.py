@@ -4,7 +4,7 @@ Rules that keep money safe whatever the network does:
 - an event id already stored is a no-op (Stripe delivers at least once);
 - the event's own copy of an object may be stale, so checkouts and accounts are re-fetched
   from the gateway and our state is derived from what is true now, not from the event;
-- the payment state only moves forward (services/payments.MOVES), so events may arrive in
+- the payment state only moves forward (services/payment_lifecycle.MOVES), so events may arrive in
   any order;
 - unknown types are stored and acknowledged, nothing else.
 """
@@ -24,6 +24,7 @@ from microgigs.models import (
     User,
 )
 from microgigs.services import audit, notifications, payments
+from microgigs.services.payments import gateway as gateways
 
 log = logging.getLogger("microgigs.payments.webhooks")
 
@@ -68,7 +69,7 @@ def handle(session: Session, endpoint: str, event: VerifiedEvent, payload: str, 
     handler = HANDLERS.get(event.type)
     if handler is None:
         return "ignored"
-    gateway = gateway or payments.current_gateway()
+    gateway = gateway or gateways.current_gateway()
     outcome = handler(session, event, gateway)
     log.info("webhook %s %s: %s", event.type, event.id, outcome)
     return outcome

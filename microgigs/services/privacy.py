@@ -22,11 +22,13 @@ from microgigs.models import (
     User,
     utcnow,
 )
-from microgigs.services import account_security, accounts, audit, policy
+from microgigs.services import account_security, accounts, application_lifecycle, audit, engagement_lifecycle, policy
+from microgigs.services.application_lifecycle import move_application
+from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.services.validation import ValidationFailed
 
-UNFINISHED_WORK = ("funding", "active", "submitted", "changes_requested", "disputed")
-OPEN_APPLICATIONS = ("submitted", "shortlisted")
+UNFINISHED_WORK = (*engagement_lifecycle.UNFINISHED, EngagementStatus.DISPUTED)
+OPEN_APPLICATIONS = application_lifecycle.OPEN
 
 
 def _row(obj, *, drop: tuple[str, ...] = ()) -> dict:
@@ -81,9 +83,7 @@ def delete_account(session: Session, actor: User | None, password: str) -> None:
     for application in session.exec(
         select(Application).where(Application.student_id == actor.id, Application.status.in_(OPEN_APPLICATIONS))
     ):
-        application.status = "withdrawn"
-        application.decided_at = utcnow()
-        session.add(application)
+        move_application(session, actor, application, ApplicationStatus.WITHDRAWN)
     for link in session.exec(select(StudentSkill).where(StudentSkill.user_id == actor.id)):
         session.delete(link)
     profile = session.get(StudentProfile, actor.id)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Application, Engagement, Gig, Notification, SavedGig
 from microgigs.services import notifications, policy
+from microgigs.services.statuses import EngagementStatus, GigStatus
 from microgigs.settings import get_settings
 
 
@@ -39,7 +40,7 @@ def application_deadlines(session: Session, now: datetime) -> int:
         select(SavedGig.user_id, Gig.id, Gig.title, Gig.application_deadline)
         .join(Gig, Gig.id == SavedGig.gig_id)
         .where(
-            Gig.status == "open",
+            Gig.status == GigStatus.OPEN,
             Gig.application_deadline >= today,
             Gig.application_deadline <= today + timedelta(days=lead),
             ~applied.exists(),
@@ -66,7 +67,7 @@ def due_dates(session: Session, now: datetime) -> int:
         select(Engagement, Gig.title)
         .join(Gig, Gig.id == Engagement.gig_id)
         .where(
-            Engagement.status.in_(("active", "changes_requested")),
+            Engagement.status.in_((EngagementStatus.ACTIVE, EngagementStatus.CHANGES_REQUESTED)),
             Engagement.due_date >= today,
             Engagement.due_date <= today + timedelta(days=lead),
         )
@@ -92,7 +93,7 @@ def auto_approvals(session: Session, now: datetime) -> int:
     rows = session.exec(
         select(Engagement, Gig)
         .join(Gig, Gig.id == Engagement.gig_id)
-        .where(Engagement.status == "submitted", Engagement.submitted_at.is_not(None), Engagement.submitted_at <= warn_after)
+        .where(Engagement.status == EngagementStatus.SUBMITTED, Engagement.submitted_at.is_not(None), Engagement.submitted_at <= warn_after)
     ).all()
     sent = 0
     for engagement, gig in rows:

@@ -17,10 +17,11 @@ from sqlmodel import Session, select
 from microgigs.models import Engagement, Gig, GigSkill, Review, Skill, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
 BLIND_DAYS = 14
-ENDED = ("approved", "paid", "cancelled")
+ENDED = (EngagementStatus.APPROVED, EngagementStatus.PAID, EngagementStatus.CANCELLED)
 QUESTIONS = {
     "student": ("Quality of the work", "Timeliness", "Communication"),
     "employer": ("Clarity of the scope", "Communication", "Fairness", "Paid on time"),

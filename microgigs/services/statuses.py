@@ -3,7 +3,7 @@
 They are `StrEnum`s: a member *is* its string, so rows keep plain text columns, a member
 compares equal to the text a row holds, and pages can use them where text is expected.
 Write `EngagementStatus.ACTIVE`, never `"active"`. Which moves are allowed between them is
-each lifecycle's own table (services/lifecycles.py).
+each lifecycle's own table (services/application_lifecycle.py, engagement_lifecycle.py, payment_lifecycle.py, gigs).
 """
 
 from enum import StrEnum

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Application, AuditEvent, EmployerTrackRecord, Engagement, Gig, Organization, Review, Submission, utcnow
 from microgigs.services import reviews
+from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 
 log = logging.getLogger("microgigs.track_record")
 
@@ -78,7 +79,7 @@ def _compute(session: Session, organization_id: int, now: datetime) -> tuple[Tra
         session.exec(select(Submission).where(Submission.engagement_id.in_([e.id for e in engagements]))).all() if engagements else []
     )
     review_days = [(s.decided_at - s.created_at).total_seconds() / 86400 for s in submissions if s.decided_at]
-    paid = [e for e in engagements if e.approved_at is not None and e.status == "paid"]
+    paid = [e for e in engagements if e.approved_at is not None and e.status == EngagementStatus.PAID]
     on_time = [e for e in paid if e.paid_at and e.paid_at - e.approved_at <= ON_TIME]
     # Unanswered: submissions with no decision after ANSWER_WITHIN, and applicants never decided
     # by ANSWER_WITHIN after the gig's application deadline.
@@ -91,7 +92,7 @@ def _compute(session: Session, organization_id: int, now: datetime) -> tuple[Tra
     upcoming = [s.created_at + ANSWER_WITHIN + _TICK for s in submissions if s.decided_at is None and now - s.created_at <= ANSWER_WITHIN]
     for a in applications:
         due = datetime.combine(deadlines[a.gig_id], datetime.min.time(), tzinfo=now.tzinfo) + ANSWER_WITHIN
-        if a.status == "withdrawn":
+        if a.status == ApplicationStatus.WITHDRAWN:
             continue
         if now < due:
             upcoming.append(due)
@@ -99,7 +100,7 @@ def _compute(session: Session, organization_id: int, now: datetime) -> tuple[Tra
         answered = _decided_at(session, a)
         if answered is None or answered > due:
             late_applicants.append(a)
-    answerable = len(submissions) + len([a for a in applications if a.status != "withdrawn"])
+    answerable = len(submissions) + len([a for a in applications if a.status != ApplicationStatus.WITHDRAWN])
     rating = reviews.employer_rating(session, organization_id, now)
     publication = reviews.next_employer_publication(session, organization_id, now)
     upcoming += [publication] if publication is not None else []

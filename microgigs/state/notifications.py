@@ -2,10 +2,8 @@
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import dashboards, notifications
 from microgigs.services.dashboards import NotificationRow
-from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
@@ -15,12 +13,13 @@ class NotificationsState(SessionState):
     items: list[NotificationRow] = []
     error: str = ""
 
+    def _load(self, session, actor) -> None:
+        self.items = dashboards.notification_center(session, actor)
+
     def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self.items = dashboards.notification_center(session, actor)
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         self._subscribe_live()
         return None
@@ -33,25 +32,20 @@ class NotificationsState(SessionState):
         self.error = ""
         return self._reload()
 
-    @rx.event
-    def mark_read(self, notification_id: int):
+    def _mark(self, call):
         self.error = ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                notifications.mark_read(session, actor, parse_id(notification_id) or 0)
-        except (DomainError, TypeError, ValueError) as error:
-            self.error = getattr(error, "message", "That notification was not found.")
+        acted = self._act(call)
+        if acted.redirect is not None:
+            return acted.redirect
+        self.error = acted.error
         return self._reload()
 
     @rx.event
+    def mark_read(self, notification_id: int):
+        # An id that is not one (a forged event) names no notification: the service says so.
+        wanted = parse_id(notification_id) or 0
+        return self._mark(lambda session, actor: notifications.mark_read(session, actor, wanted))
+
+    @rx.event
     def mark_all_read(self):
-        self.error = ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            notifications.mark_all_read(session, actor)
-        return self._reload()
+        return self._mark(notifications.mark_all_read)

@@ -4,11 +4,10 @@ from typing import ClassVar
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import organizations
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import MemberRow, OtherTeam, PendingInvitation
-from microgigs.services.validation import ValidationFailed, parse_id
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 from microgigs.state.url_object import ShownForUrl
 
@@ -29,12 +28,8 @@ class OrganizationState(ShownForUrl, SessionState):
     notice: str = ""
     form_key: int = 0
 
-    def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            team = organizations.team(session, actor, self._wanted_org())
+    def _load(self, session, actor) -> None:
+        team = organizations.team(session, actor, self._wanted_org())
         self.has_team = team is not None
         if team is not None:
             self.organization_name, self.organization_status, self.is_owner = team.name, team.status, team.is_owner
@@ -42,6 +37,11 @@ class OrganizationState(ShownForUrl, SessionState):
         else:  # nobody's team: not the one this tab showed before
             self.organization_name, self.organization_status, self.is_owner = "", "", False
             self.members, self.invitations, self.other_teams = [], [], []
+
+    def _reload(self):
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         self._shown_for_this_url()
         return None
@@ -67,36 +67,30 @@ class OrganizationState(ShownForUrl, SessionState):
     def invite(self, form_data: dict):
         email = str((form_data or {}).get("email", ""))[:300]
         self.error_email = self.notice = ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                message = organizations.invite_manager(session, actor, self._org_id(session, actor), email, self._client_address())
-            self.notice = message
+        address = self._client_address()  # invitations are throttled per client
+        acted = self._act(lambda session, actor: organizations.invite_manager(session, actor, self._org_id(session, actor), email, address))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
+            self.notice = acted.value
             self.form_key += 1
-        except ValidationFailed as error:
-            self.error_email = error.errors.get("email", error.message)
-        except DomainError as error:
-            self.error_email = error.message
+        else:
+            self.error_email = acted.errors.get("email", acted.error)
         return self._reload()
 
     @rx.event
     def remove(self, form_data: dict):
         key = str((form_data or {}).get("user_id", ""))[:20]
         self.notice, self.row_errors = "", {}
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                user_id = parse_id(key)
-                if user_id is None:
-                    raise ValueError(key)
-                organizations.remove_manager(session, actor, self._org_id(session, actor), user_id)
-            self.notice = "Removed from the team."
-        except ValueError:
+        user_id = parse_id(key)
+        if user_id is None:
             self.row_errors = {key: "That person was not found."}
-        except DomainError as error:
-            self.row_errors = {key: error.message}
+            return self._reload()
+        acted = self._act(lambda session, actor: organizations.remove_manager(session, actor, self._org_id(session, actor), user_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
+            self.notice = "Removed from the team."
+        else:
+            self.row_errors = {key: acted.error}
         return self._reload()

@@ -3,10 +3,10 @@
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import mail_queue, outbox
 from microgigs.services.errors import DomainError
 from microgigs.services.outbox import OutboxRow
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
 
@@ -17,7 +17,7 @@ class OutboxState(SessionState):
     notice: str = ""
     mails: list[OutboxRow] = []
 
-    def _read(self, session, actor) -> None:
+    def _load(self, session, actor) -> None:
         try:
             self.mails = outbox.recent_mail(session, actor)
             self.load_error = ""
@@ -28,26 +28,24 @@ class OutboxState(SessionState):
     @rx.event
     def load_outbox(self):
         self.notice = self.action_error = ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self._read(session, actor)
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         return None
 
     @rx.event
     def send_again(self, mail_id: int):
         self.notice = self.action_error = ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                mail = mail_queue.send_again(session, actor, int(mail_id))
-                self.notice = f"The mail to {mail.to_address} is back in the queue."
-            except (DomainError, TypeError, ValueError) as error:
-                self.action_error = getattr(error, "message", "That mail cannot be sent again.")
-        with session_scope() as session:
-            self._read(session, self._actor(session))
-        return None
+        wanted = parse_id(mail_id)
+        if wanted is None:  # not an id (a forged event)
+            self.action_error = "That mail cannot be sent again."
+        else:
+            acted = self._act(lambda session, actor: mail_queue.send_again(session, actor, wanted).to_address)
+            if acted.redirect is not None:
+                return acted.redirect
+            if acted.ok:
+                self.notice = f"The mail to {acted.value} is back in the queue."
+            else:
+                self.action_error = acted.error
+        return self._read(self._load)

@@ -3,13 +3,11 @@ and a credential's public evidence page (/evidence/<public_id>)."""
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import evidence, portfolio
 from microgigs.services.errors import DomainError
 from microgigs.services.evidence import EvidenceView
 from microgigs.services.portfolio import FinishedWork, PublicPortfolio
-from microgigs.services.validation import ValidationFailed
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_object import ShownForUrl
 
 EMPTY_PORTFOLIO = PublicPortfolio(handle="", name="", headline="", skills=[], average_rating="", endorsements=[], gigs=[])
@@ -40,20 +38,22 @@ class PortfolioSettingsState(SessionState):
     def handle_error(self) -> str:
         return self.errors.get("handle", "")
 
-    def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                settings = portfolio.settings_of(session, actor)
-                work = portfolio.finished_work(session, actor)
-            except DomainError as error:
-                self.allowed, self.loaded, self.error = False, True, error.message
-                self.handle, self.is_public, self.share_url, self.work = "", False, "", []
-                return None
-        self.allowed, self.loaded = True, True
+    def _load(self, session, actor) -> None:
+        try:
+            settings = portfolio.settings_of(session, actor)
+            work = portfolio.finished_work(session, actor)
+        except DomainError as error:
+            self.allowed, self.error = False, error.message
+            self.handle, self.is_public, self.share_url, self.work = "", False, "", []
+            return
+        self.allowed = True
         self.handle, self.is_public, self.share_url, self.work = settings.handle, settings.is_public, settings.share_url, work
+
+    def _reload(self):
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
+        self.loaded = True
         return None
 
     @rx.event
@@ -67,22 +67,16 @@ class PortfolioSettingsState(SessionState):
         handle = str(form_data.get("handle", ""))[:200]
         public = str(form_data.get("is_public") or "").lower() in ("on", "true", "1", "yes")
         self.errors, self.error, self.notice = {}, "", ""
-        try:
-            # Caught outside the scope: a refused handle rolls back, nothing is stored.
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                saved = portfolio.save_settings(session, actor, handle, public)
-        except ValidationFailed as error:
-            self.errors = dict(error.errors)
-            return None
-        except DomainError as error:
-            self.error = error.message
+        # A refused handle rolls the unit back: nothing is stored.
+        acted = self._act(lambda session, actor: portfolio.save_settings(session, actor, handle, public).is_public)
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.errors, self.error = acted.field_messages, acted.form_error
             return None
         self.notice = (
             "Your portfolio is public: share the link below."
-            if saved.is_public
+            if acted.value
             else "Saved. Your portfolio is private: only you can see this page."
         )
         self.form_key += 1
@@ -101,16 +95,16 @@ class PublicPortfolioState(ShownForUrl, SessionState):
     found: bool = False
     page: PublicPortfolio = EMPTY_PORTFOLIO
 
+    def _load(self, session, actor) -> None:
+        handle = last_path_part(self.router.url.path, portfolio.HANDLE_MAX)
+        try:
+            self.page, self.found = portfolio.public_portfolio(session, handle), True
+        except DomainError:
+            self.page, self.found = EMPTY_PORTFOLIO, False
+
     @rx.event
     def load(self):
-        handle = last_path_part(self.router.url.path, portfolio.HANDLE_MAX)
-        with session_scope() as session:
-            self._actor(session)
-            try:
-                self.page = portfolio.public_portfolio(session, handle)
-                self.found = True
-            except DomainError:
-                self.page, self.found = EMPTY_PORTFOLIO, False
+        self._read(self._load, Audience.ANYONE)
         self.loaded = True
         self._shown_for_this_url()
 
@@ -122,15 +116,15 @@ class EvidenceState(ShownForUrl, SessionState):
     found: bool = False
     view: EvidenceView = EMPTY_EVIDENCE
 
+    def _load(self, session, actor) -> None:
+        public_id = last_path_part(self.router.url.path)
+        try:
+            self.view, self.found = evidence.evidence_view(session, public_id), True
+        except DomainError:
+            self.view, self.found = EMPTY_EVIDENCE, False
+
     @rx.event
     def load(self):
-        public_id = last_path_part(self.router.url.path)
-        with session_scope() as session:
-            self._actor(session)
-            try:
-                self.view = evidence.evidence_view(session, public_id)
-                self.found = True
-            except DomainError:
-                self.view, self.found = EMPTY_EVIDENCE, False
+        self._read(self._load, Audience.ANYONE)
         self.loaded = True
         self._shown_for_this_url()

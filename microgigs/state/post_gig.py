@@ -13,12 +13,11 @@ from typing import ClassVar
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from microgigs.db import session_scope
 from microgigs.services import gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
 from microgigs.services.validation import ValidationFailed, parse_id
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
 
@@ -214,6 +213,21 @@ class PostGigState(ShownForUrl, SessionState):
         self.form_version += 1
         self.live_values = {}
 
+    def _load_form(self, session, actor, template_id: int) -> None:
+        """The form's choices, and what it starts from: empty, a template's or the draft's."""
+        self.skill_names = gigs.all_skill_names(session)
+        self.organization_choices = [{"value": str(o.id), "text": o.name} for o in gigs.posting_organizations(session, actor)]
+        data = None
+        try:
+            if self.editing_id:
+                data = gigs.draft_for_edit(session, actor, self.editing_id)
+            elif template_id:
+                data = gigs.template_from(session, actor, template_id)
+                self.template_title = data.title
+        except DomainError as error:
+            self.not_found = error.message if self.editing_id else f"That gig cannot be used as a template: {error.message}"
+        self._start(data)
+
     @rx.event
     def load_post_gig(self):
         """on_load of /gigs/new and /gigs/<id>/edit: an empty form, a template's or the draft's."""
@@ -227,23 +241,9 @@ class PostGigState(ShownForUrl, SessionState):
         self.intent = "post"
         self.editing_id = id_in_path(self.router.url.path, EDIT_ROUTE)
         template_id = _positive(dict(self.router.url.query_parameters).get("from", ""))
-        data = None
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                self.skill_names = gigs.all_skill_names(session)
-                self.organization_choices = [{"value": str(o.id), "text": o.name} for o in gigs.posting_organizations(session, actor)]
-                if self.editing_id:
-                    data = gigs.draft_for_edit(session, actor, self.editing_id)
-                elif template_id:
-                    data = gigs.template_from(session, actor, template_id)
-                    self.template_title = data.title
-        except DomainError as error:
-            self.not_found = error.message if self.editing_id else f"That gig cannot be used as a template: {error.message}"
-            data = None
-        self._start(data)
+        redirect = self._read(lambda session, actor: self._load_form(session, actor, template_id))
+        if redirect is not None:
+            return redirect
         self.loaded = True
         self._shown_for_this_url()
         return None
@@ -255,13 +255,18 @@ class PostGigState(ShownForUrl, SessionState):
     @rx.event
     def check_live(self, name: str, value: str):
         """While typing: run the service's own validator on pay, hours and dates only, and
-        show (or clear) just those fields' messages. Reads nothing but the skills list."""
+        show (or clear) just those fields' messages. Reads nothing but the skills list (and,
+        as every unit of work does, who is signed in; anyone may check)."""
         if name not in LIVE_FIELDS:
             return
         self.live_values = {**self.live_values, name: str(value)[:40]}
         data, problems = gig_input_from_form({**self.values, **self.live_values, "title": "-", "summary": "-", "scope": "-"})
-        with session_scope() as session:
-            service_errors, _ = gigs.validate_gig_input(session, data, date.today())
+        service_errors: dict[str, str] = {}
+
+        def check(session, actor) -> None:
+            service_errors.update(gigs.validate_gig_input(session, data, date.today())[0])
+
+        self._read(check, Audience.ANYONE)
         merged = form_errors(service_errors, problems)
         errors = {k: v for k, v in self.errors.items() if k not in LIVE_FIELDS}
         for field_name in LIVE_FIELDS:
@@ -280,38 +285,15 @@ class PostGigState(ShownForUrl, SessionState):
         editing_id = id_in_path(self.router.url.path, EDIT_ROUTE)  # from the URL again, never from the client
         save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
         data, problems = gig_input_from_form(form_data)
-        try:
-            # Errors are caught outside the scope, so it rolls back: nothing half-written.
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    signed_out = True
-                elif problems:
-                    signed_out = False
-                    # Some text could not be read: report it with every other problem, save nothing.
-                    service_errors, _ = gigs.validate_gig_input(session, data, date.today())
-                    raise ValidationFailed({**service_errors, **problems})
-                else:
-                    signed_out = False
-                    publish = intent == "post" and not save_draft
-                    if editing_id:
-                        gig = gigs.update_gig(session, actor, editing_id, data)
-                        if publish:
-                            gig = gigs.submit_gig(session, actor, gig.id)
-                    else:
-                        gig = gigs.create_gig(session, actor, data, publish=publish)
-                    gig_id, status, title = gig.id, gig.status, gig.title
-        except ValidationFailed as error:
-            self.errors = form_errors(error.errors, problems)
+        publish = intent == "post" and not save_draft
+        acted = self._act(lambda session, actor: _save_gig(session, actor, editing_id, data, problems, publish))
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.errors = form_errors(acted.field_messages, problems)
+            self.form_error = acted.form_error
             return rx.set_focus(ERRORS_ANCHOR)
-        except DomainError as error:
-            if error.field:
-                self.errors = {FORM_NAME_FOR.get(error.field, error.field): error.message}
-            else:
-                self.form_error = error.message
-            return rx.set_focus(ERRORS_ANCHOR)
-        if signed_out:
-            return self._sign_in_redirect()
+        gig_id, status, title = acted.value
         if status == "draft" and intent == "preview" and not save_draft:
             return rx.redirect(f"/gigs/{gig_id}/preview")
         if status == "open":
@@ -320,6 +302,22 @@ class PostGigState(ShownForUrl, SessionState):
         self.submitted_status = status
         self.submitted_id = gig_id
         return rx.set_focus("main")
+
+
+def _save_gig(session, actor, editing_id: int, data: GigInput, problems: dict[str, str], publish: bool) -> tuple[int, str, str]:
+    """Save the form's gig (the draft being edited, or a new one) and post it if asked:
+    (id, status, title). Text that could not be read is reported with every other problem,
+    and nothing is saved."""
+    if problems:
+        service_errors, _ = gigs.validate_gig_input(session, data, date.today())
+        raise ValidationFailed({**service_errors, **problems})
+    if editing_id:
+        gig = gigs.update_gig(session, actor, editing_id, data)
+        if publish:
+            gig = gigs.submit_gig(session, actor, gig.id)
+    else:
+        gig = gigs.create_gig(session, actor, data, publish=publish)
+    return gig.id, gig.status, gig.title
 
 
 def _positive(raw: str) -> int:

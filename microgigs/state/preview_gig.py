@@ -6,10 +6,7 @@ every field still valid: a draft's dates may have passed since it was saved)."""
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import gigs
-from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
 from microgigs.state.gig_detail import GigDetailState
 from microgigs.state.url_ids import id_in_path
 
@@ -59,22 +56,18 @@ class PreviewGigState(GigDetailState):
         self.post_error = ""
         self.post_problems = []
         gig_id = self._gig_id()  # from the URL again, never from the client
-        try:
-            # Errors are caught outside the scope, so it rolls back: nothing half-written.
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                status = gigs.submit_gig(session, actor, gig_id).status
-        except ValidationFailed as error:
+        acted = self._act(lambda session, actor: gigs.post_draft(session, actor, gig_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.form_error:
+            self.post_error = acted.form_error
+            return None
+        if not acted.ok:  # the draft is no longer valid: each field's message
             self.post_error = "This draft needs changes before it can be posted:"
-            self.post_problems = list(error.errors.values())
+            self.post_problems = list(acted.errors.values())
             return None
-        except DomainError as error:
-            self.post_error = error.message
-            return None
-        if status == "open":
+        if acted.value.status == "open":
             return rx.redirect(f"/gigs/{gig_id}")
-        self.posted_status = status
-        self.card.status = status
+        self.posted_status = acted.value.status
+        self.card = acted.value
         return None

@@ -4,11 +4,8 @@ and title; everyone's photo (uploaded through Reflex, stored outside its public 
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from microgigs.db import session_scope
 from microgigs.services import gigs, profiles
-from microgigs.services.errors import DomainError
 from microgigs.services.profiles import StudentProfileInput
-from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
 from microgigs.state.upload_refusals import first_refusal
 
@@ -68,17 +65,18 @@ class ProfileState(SessionState):
         """Every field's message, "" when none (so a missing key never reads as an error)."""
         return {name: self.errors.get(name, "") for name in PROFILE_FIELDS}
 
-    def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            view = profiles.profile_view(session, actor)
-            self.all_skills = gigs.all_skill_names(session)
+    def _load(self, session, actor) -> None:
+        view = profiles.profile_view(session, actor)
+        self.all_skills = gigs.all_skill_names(session)
         self.role, self.display_name, self.title, self.timezone = view.role, view.display_name, view.title, view.timezone
         self.has_photo, self.skills, self.interests = view.has_photo, view.skills, view.interests
         self.hours_per_week, self.links = str(view.hours_per_week), view.links
         self.school, self.major, self.graduation_year = view.school, view.major, view.graduation_year
+
+    def _reload(self):
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         return None
 
@@ -87,23 +85,16 @@ class ProfileState(SessionState):
         self.errors, self.error, self.notice = {}, "", ""
         return self._reload()
 
-    def _save(self, action):
-        self.errors, self.error, self.notice = {}, "", ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                action(session, actor)
-            self.notice = "Your profile is saved."
-            self.form_key += 1
-        except ValidationFailed as error:
-            self.errors = dict(error.errors)
-            self.error = "Check the fields marked below."
+    def _show_saved(self, acted):
+        """What the page shows once a form was sent: each field's message, or the notice."""
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.errors = acted.field_messages
+            self.error = acted.form_error or "Check the fields marked below."
             return None
-        except DomainError as error:
-            self.error = error.message
-            return None
+        self.notice = "Your profile is saved."
+        self.form_key += 1
         return self._reload()
 
     @rx.event
@@ -117,13 +108,16 @@ class ProfileState(SessionState):
         if isinstance(chosen, str):
             chosen = [part.strip() for part in chosen.split(",") if part.strip()]
         chosen = [str(v)[:100] for v in chosen][:50]
-        return self._save(lambda s, a: profiles.update_student_profile(s, a, StudentProfileInput(skills=chosen, **values)))
+        self.errors, self.error, self.notice = {}, "", ""
+        data = StudentProfileInput(skills=chosen, **values)
+        return self._show_saved(self._act(lambda session, actor: profiles.update_student_profile(session, actor, data)))
 
     @rx.event
     def save_manager(self, form_data: dict):
         name = str((form_data or {}).get("display_name", ""))[:1000]
         title = str((form_data or {}).get("title", ""))[:1000]
-        return self._save(lambda s, a: profiles.update_manager_profile(s, a, name, title))
+        self.errors, self.error, self.notice = {}, "", ""
+        return self._show_saved(self._act(lambda session, actor: profiles.update_manager_profile(session, actor, name, title)))
 
     @rx.event
     def photo_rejected(self, rejected: list):
@@ -148,15 +142,13 @@ class ProfileState(SessionState):
             self.errors = {"photo": profiles.PHOTO_TOO_LARGE}  # not even read
             return None
         data = await upload.read(profiles.MAX_PHOTO_BYTES + 1)  # the service refuses one byte past the limit
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                profiles.set_photo(session, actor, upload.name or upload.filename or "", data)
-            self.notice = "Your photo is saved."
-            self.photo_version += 1
-        except DomainError as error:
-            self.errors = dict(error.errors) if isinstance(error, ValidationFailed) else {"photo": error.message}
+        name = upload.name or upload.filename or ""
+        acted = self._act(lambda session, actor: profiles.set_photo(session, actor, name, data))
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.errors = acted.field_messages or {"photo": acted.error}
             return None
+        self.notice = "Your photo is saved."
+        self.photo_version += 1
         return self._reload()

@@ -3,11 +3,10 @@
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from microgigs.db import session_scope
 from microgigs.services import reviews
 from microgigs.services.errors import DomainError
 from microgigs.services.reviews import ReviewInput, ReviewView
-from microgigs.services.validation import ValidationFailed, parse_id
+from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
@@ -68,12 +67,7 @@ class ReviewState(ShownForUrl, SessionState):
     @rx.event
     def load(self):
         self.errors, self.notice = {}, ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self._load(session, actor)
-        return None
+        return self._read(self._load)
 
     @rx.event
     def submit(self, form: FormData):
@@ -87,20 +81,16 @@ class ReviewState(ShownForUrl, SessionState):
             private_note=str(form.get("private_note", "")),
             endorsed_skills=[str(s) for s in form.getlist("endorsed")] if isinstance(form, FormData) else [],
         )
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                reviews.write_review(session, actor, id_in_path(self.router.url.path, ROUTE), data)
-        except ValidationFailed as error:
-            self.errors = error.errors
+        engagement_id = id_in_path(self.router.url.path, ROUTE)
+        acted = self._act(lambda session, actor: reviews.write_review(session, actor, engagement_id, data))
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.errors = acted.errors
             return None
-        except DomainError as error:
-            self.errors = {"form": error.message}
-            return None
-        with session_scope() as session:
-            self._load(session, self._actor(session))
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.errors = {}
         self.notice = "Thank you: your review is in. It is shown to the other side once theirs is in too, or after 14 days."
         return None

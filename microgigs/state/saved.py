@@ -2,9 +2,8 @@
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import gigs
-from microgigs.services.errors import DomainError, NotAllowed
+from microgigs.services.errors import NotAllowed
 from microgigs.services.gigs import GigCard
 from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
@@ -16,30 +15,29 @@ class SavedState(SessionState):
     cards: list[GigCard] = []
     error: str = ""
 
+    def _load(self, session, actor) -> None:
+        try:
+            self.cards, self.allowed = gigs.saved_cards(session, actor), True
+        except NotAllowed:
+            self.cards, self.allowed = [], False
+
     @rx.event
     def load_saved(self):
         self.error = ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            try:
-                self.cards = gigs.saved_cards(session, actor) if actor is not None else []
-                self.allowed = actor is not None
-            except NotAllowed:
-                self.cards, self.allowed = [], False
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
-        if actor is None:
-            return self._sign_in_redirect()
         return None
 
     @rx.event
     def unsave(self, gig_id: int):
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                gigs.unsave_gig(session, actor, parse_id(gig_id) or 0)
-                self.cards = gigs.saved_cards(session, actor)
-        except (DomainError, ValueError, TypeError) as error:
-            self.error = getattr(error, "message", "That gig could not be removed.")
-        return None
+        # An id that is not one (a forged event) names no saved gig: nothing to remove.
+        wanted = parse_id(gig_id) or 0
+        acted = self._act(lambda session, actor: gigs.unsave_gig(session, actor, wanted))
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.error = acted.error
+            return None
+        return self._read(self._load)

@@ -58,6 +58,27 @@ class Acted:
         """The refusal as one line, for pages that show one message rather than one per field."""
         return next(iter(self.errors.values()), "")
 
+    @property
+    def form_error(self) -> str:
+        """The refusal about the whole form (no one field), for pages that show it above the form."""
+        return self.errors.get("form", "")
+
+    @property
+    def field_messages(self) -> dict[str, str]:
+        """The refusal's messages that belong under a field (the whole-form one left out)."""
+        return {name: message for name, message in self.errors.items() if name != "form"}
+
+
+def signed_in_user_id(cookie_header: str | None) -> int | None:
+    """The id of the account the session cookie in this header signs in (confirmed or not), or
+    None: for code outside a page state that must know whose tab it serves (tab_identity)."""
+    token = token_from_cookie_header(cookie_header)
+    if token is None:
+        return None
+    with session_scope() as session:
+        user = accounts.user_for_session_token(session, token)
+        return user.id if user is not None else None
+
 
 class SessionState(rx.State):
     """Base of every page state: the signed-in person as the page may show them."""

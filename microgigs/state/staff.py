@@ -8,10 +8,8 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import audit_log, organizations, policy, profiles
 from microgigs.services.audit_log import AuditRow
-from microgigs.services.errors import DomainError
 from microgigs.services.organizations import VettingRow
 from microgigs.services.profiles import SkillRow, StudentRecord
 from microgigs.services.validation import ValidationFailed, clean_line, parse_id
@@ -33,13 +31,14 @@ class StaffEmployersState(SessionState):
     row_errors: dict[str, str] = {}
     notice: str = ""
 
+    def _load(self, session, actor) -> None:
+        self.allowed = policy.may_vet_organizations(actor)
+        self.rows = organizations.vetting_queue(session, actor, self.status_filter) if self.allowed else []
+
     def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self.allowed = policy.may_vet_organizations(actor)
-            self.rows = organizations.vetting_queue(session, actor, self.status_filter) if self.allowed else []
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         return None
 
@@ -54,39 +53,36 @@ class StaffEmployersState(SessionState):
         self.notice = ""
         return self._reload()
 
-    def _act(self, form_data: dict, action, done: str):
+    def _act_on(self, form_data: dict, action, done: str):
+        """Run one vetting action on the employer the form names; its error goes on that row."""
         key = str((form_data or {}).get("organization_id", ""))[:20]
         reason = str((form_data or {}).get("reason", ""))[:2000]
         self.row_errors = {k: v for k, v in self.row_errors.items() if k != key}
         self.notice = ""
-        try:
-            org_id = parse_id(key)
-            if org_id is None:
-                raise ValueError(key)
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                org = action(session, actor, org_id, reason)
-                name = org.name
-            self.notice = done.format(name=name)
-        except ValueError:
+        org_id = parse_id(key)
+        if org_id is None:
             self.row_errors = {**self.row_errors, key: "That employer was not found."}
-        except DomainError as error:
-            self.row_errors = {**self.row_errors, key: error.message}
+            return self._reload()
+        acted = self._act(lambda session, actor: action(session, actor, org_id, reason).name)
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
+            self.notice = done.format(name=acted.value)
+        else:
+            self.row_errors = {**self.row_errors, key: acted.error}
         return self._reload()
 
     @rx.event
     def approve(self, form_data: dict):
-        return self._act(form_data, lambda s, a, i, _r: organizations.approve(s, a, i), "{name} is approved and has been told.")
+        return self._act_on(form_data, lambda s, a, i, _r: organizations.approve(s, a, i), "{name} is approved and has been told.")
 
     @rx.event
     def reject(self, form_data: dict):
-        return self._act(form_data, organizations.reject, "{name} is rejected and has been told why.")
+        return self._act_on(form_data, organizations.reject, "{name} is rejected and has been told why.")
 
     @rx.event
     def suspend(self, form_data: dict):
-        return self._act(form_data, organizations.suspend, "{name} is suspended; its open gigs are closed.")
+        return self._act_on(form_data, organizations.suspend, "{name} is suspended; its open gigs are closed.")
 
 
 class StaffSkillsState(SessionState):
@@ -99,13 +95,14 @@ class StaffSkillsState(SessionState):
     notice: str = ""
     form_key: int = 0
 
+    def _load(self, session, actor) -> None:
+        self.allowed = policy.may_curate_skills(actor)
+        self.skills = profiles.list_skills(session) if self.allowed else []
+
     def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self.allowed = policy.may_curate_skills(actor)
-            self.skills = profiles.list_skills(session) if self.allowed else []
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         return None
 
@@ -120,19 +117,15 @@ class StaffSkillsState(SessionState):
         name = str((form_data or {}).get("skill_name", ""))[:500]
         category = str((form_data or {}).get("skill_category", ""))[:500]
         self.error_skill_name = self.error_skill_category = self.notice = ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                profiles.add_skill(session, actor, name, category)
+        acted = self._act(lambda session, actor: profiles.add_skill(session, actor, name, category))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
             self.notice = "Skill added."
             self.form_key += 1
-        except ValidationFailed as error:
-            self.error_skill_name = error.errors.get("skill_name", "")
-            self.error_skill_category = error.errors.get("skill_category", "")
-        except DomainError as error:
-            self.error_skill_name = error.message
+        else:
+            self.error_skill_name = acted.errors.get("skill_name", acted.form_error)
+            self.error_skill_category = acted.errors.get("skill_category", "")
         return self._reload()
 
     @rx.event
@@ -140,20 +133,17 @@ class StaffSkillsState(SessionState):
         key = str((form_data or {}).get("skill_id", ""))[:20]
         self.notice = ""
         self.row_errors = {}
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                skill_id = parse_id(key)
-                if skill_id is None:
-                    raise ValueError(key)
-                profiles.remove_skill(session, actor, skill_id)
-            self.notice = "Skill removed."
-        except ValueError:
+        skill_id = parse_id(key)
+        if skill_id is None:
             self.row_errors = {key: "That skill was not found."}
-        except DomainError as error:
-            self.row_errors = {key: error.message}
+            return self._reload()
+        acted = self._act(lambda session, actor: profiles.remove_skill(session, actor, skill_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
+            self.notice = "Skill removed."
+        else:
+            self.row_errors = {key: acted.error}
         return self._reload()
 
 
@@ -193,28 +183,29 @@ class StaffAuditState(SessionState):
         more = " (the newest shown)" if n >= audit_log.PAGE_SIZE else ""
         return ("1 event" if n == 1 else f"{n} events") + more
 
+    def _load(self, session, actor) -> None:
+        self.allowed = policy.may_read_audit_log(actor)
+        self.rows = []  # read again below, or none: never what the tab showed before
+        if not self.allowed:
+            return
+        try:
+            self.rows = audit_log.search(
+                session,
+                actor,
+                kind=self.kind,
+                subject_type=self.subject_type,
+                subject_id=self.subject_id,
+                subject_email=self.subject_email,
+                actor_email=self.actor_email,
+            )
+        except ValidationFailed as error:
+            self.errors = error.errors
+
     def _reload(self):
         self.errors = {}
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self.allowed = policy.may_read_audit_log(actor)
-            self.rows = []  # read again below, or none: never what the tab showed before
-            if self.allowed:
-                try:
-                    self.rows = audit_log.search(
-                        session,
-                        actor,
-                        kind=self.kind,
-                        subject_type=self.subject_type,
-                        subject_id=self.subject_id,
-                        subject_email=self.subject_email,
-                        actor_email=self.actor_email,
-                    )
-                except ValidationFailed as error:
-                    self.errors = error.errors
-                    self.rows = []
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.loaded = True
         return None
 
@@ -251,16 +242,15 @@ class StaffStudentState(ShownForUrl, SessionState):
     @rx.event
     def load_student(self):
         self.found, self.message, self.student = False, "", EMPTY_STUDENT
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                # Opening the page is the view; nothing else here re-reads the profile.
-                self.student = profiles.student_for_staff(session, actor, id_in_path(self.router.url.path, STUDENT_ROUTE))
-            self.found = True
-        except DomainError as error:
-            self.message = error.message
+        student_id = id_in_path(self.router.url.path, STUDENT_ROUTE)
+        # Opening the page is the view (recorded, so an act); nothing else here re-reads the profile.
+        acted = self._act(lambda session, actor: profiles.student_for_staff(session, actor, student_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
+            self.student, self.found = acted.value, True
+        else:
+            self.message = acted.error
         self.loaded = True
         self._shown_for_this_url()
         return None

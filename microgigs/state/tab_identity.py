@@ -33,9 +33,7 @@ from reflex_base.event import Event
 from reflex_base.utils.format import format_event_handler
 
 from microgigs import live
-from microgigs.db import session_scope
-from microgigs.http.session_cookie import token_from_cookie_header
-from microgigs.services import accounts
+from microgigs.state.session import signed_in_user_id
 
 NOBODY = "nobody"
 UNKNOWN = ""  # a state made before this check ran (or a new one): whose it is, nobody knows
@@ -49,12 +47,8 @@ class TabIdentityState(rx.State):
 
 def person_behind(cookie_header: str | None) -> str:
     """Who the session cookie in this header signs in: "user:<id>", or NOBODY."""
-    token = token_from_cookie_header(cookie_header)
-    if token is None:
-        return NOBODY
-    with session_scope() as session:
-        user = accounts.user_for_session_token(session, token)
-        return f"user:{user.id}" if user is not None else NOBODY
+    user_id = signed_in_user_id(cookie_header)
+    return f"user:{user_id}" if user_id is not None else NOBODY
 
 
 @functools.cache

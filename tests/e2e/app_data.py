@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from microgigs.db import make_engine
+from microgigs.demo import builders
 from microgigs.models import User
 from microgigs.services import accounts, applications, gigs
 from microgigs.services.applications import ApplicationInput
@@ -50,8 +51,7 @@ def funded_engagement(data_dir: Path, student_email: str, student_name: str, tit
     """A new student accepted on a new gig of manager1's (the demo gateway funds it at once)."""
     with app_session(data_dir) as session:
         manager = demo_manager(session)
-        student = accounts.sign_up(session, accounts.SignUp(email=student_email, password=DEMO_PASSWORD, display_name=student_name))
-        student.email_verified = True  # as if they followed the confirmation mail
+        student = builders.signed_up(session, accounts.SignUp(email=student_email, password=DEMO_PASSWORD, display_name=student_name))
         gig = gigs.create_gig(session, manager, survey_gig(title))
         application = applications.apply(session, student, gig.id, ApplicationInput(note="I have cleaned survey exports before."))
         engagement = applications.accept(session, manager, application.id)

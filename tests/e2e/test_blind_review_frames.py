@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from microgigs.db import make_engine
+from microgigs.demo import builders
 from microgigs.services import accounts, applications, gigs, profiles
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.profiles import StudentProfileInput
@@ -39,8 +40,7 @@ def _student(data_dir, gig_id: int, name: str, email: str, school: str, major: s
     engine = _engine(data_dir)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            student = accounts.sign_up(session, accounts.SignUp(email=email, password=DEMO_PASSWORD, display_name=name))
-            student.email_verified = True  # as if they followed the confirmation mail
+            student = builders.signed_up(session, accounts.SignUp(email=email, password=DEMO_PASSWORD, display_name=name))
             profiles.update_student_profile(
                 session, student, StudentProfileInput(school=school, major=major, graduation_year=str(year), hours_per_week="12")
             )

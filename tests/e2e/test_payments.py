@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from microgigs.db import make_engine
+from microgigs.demo import builders
 from microgigs.models import Engagement, User
 from microgigs.services import accounts, applications, engagements, gigs
 from microgigs.services.applications import ApplicationInput
@@ -121,10 +122,9 @@ def _applicant_for_a_new_gig(data_dir, token: str, email: str = "") -> tuple[int
                 student = session.exec(select(User).where(User.email == email)).one()
             else:
                 email = f"sam.{token}@students.example.edu"
-                student = accounts.sign_up(
+                student = builders.signed_up(
                     session, accounts.SignUp(email=email, password="a long walk by the river", display_name=f"Sam Payee {token}")
                 )
-                student.email_verified = True  # as if they followed the confirmation mail
             applications.apply(session, student, gig.id, ApplicationInput(note="I clean survey data every week and chart it in Python."))
             session.commit()
             return gig.id, title, email

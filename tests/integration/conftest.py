@@ -6,9 +6,9 @@ from starlette.testclient import TestClient
 
 import microgigs.models  # noqa: F401  (registers every table)
 from microgigs import db, settings
+from microgigs.demo import builders
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
-from microgigs.models import Organization
 from microgigs.services import accounts
 
 PASSWORD = "integration-pass-42"
@@ -42,15 +42,10 @@ def make_user(engine, email: str, role: str = "student", org: str = "", *, confi
     """An account signed up through the service; `confirmed`: its owner followed the mailed link
     (that flow has its own tests)."""
     with Session(engine, expire_on_commit=False) as session:
-        user = accounts.sign_up(
-            session, accounts.SignUp(email=email, password=PASSWORD, display_name=email.split("@")[0], role=role, organization_name=org)
-        )
-        user.email_verified = confirmed
-        session.add(user)
+        data = accounts.SignUp(email=email, password=PASSWORD, display_name=email.split("@")[0], role=role, organization_name=org)
+        user = builders.signed_up(session, data, confirmed=confirmed)
         if role == "manager":
-            organization = session.get(Organization, 1)
-            organization.status, organization.trusted = "approved", True
-            session.add(organization)
+            builders.vet(session, builders.own_organization(session, user))
         session.commit()
         return user.id
 

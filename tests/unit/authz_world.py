@@ -40,11 +40,11 @@ from microgigs.services import (
     moderation,
     notifications,
     organizations,
-    payments,
     portfolio,
     profiles,
 )
 from microgigs.services.engagements import UploadedFile
+from microgigs.services.payments import gateway as payment_gateway
 from tests.mail_helpers import received_token
 from tests.unit.conftest import Employer
 
@@ -72,12 +72,12 @@ class _RefusingGateway(DemoGateway):
 
 @contextmanager
 def _gateway(gateway):
-    saved = payments.current_gateway
-    payments.current_gateway = lambda: gateway
+    saved = payment_gateway.current_gateway
+    payment_gateway.current_gateway = lambda: gateway
     try:
         yield
     finally:
-        payments.current_gateway = saved
+        payment_gateway.current_gateway = saved
 
 
 @dataclass

@@ -4,9 +4,9 @@ The database itself (`db_engine`, `session`: a fresh SQLite file per test) comes
 tests/conftest.py. Here:
 - every test gets its own data folder (files land in tmp_path) and default settings;
 - argon2 uses cheap parameters unless a test is marked `real_hashing`;
-- `make` builds people, gigs and engagements THROUGH the services, and writes rows
-  directly only for what has no service yet (skills, approving an organization,
-  student pedigree fields).
+- `make` builds people, gigs and engagements THROUGH the services; what has no service yet
+  (confirming an address, vetting an employer, profile fields) it writes with the demo seed's
+  own helpers (microgigs/demo/builders.py), and skills directly.
 """
 
 import itertools
@@ -22,7 +22,8 @@ from sqlmodel import Session, SQLModel, select
 
 from microgigs import db
 from microgigs.db import make_engine
-from microgigs.models import Engagement, Gig, Membership, Organization, Skill, StudentProfile, User
+from microgigs.demo import builders
+from microgigs.models import Engagement, Gig, Membership, Organization, Skill, User
 from microgigs.services import accounts, applications, engagements, gigs
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.gigs import GigInput
@@ -151,8 +152,7 @@ class Factory:
     def confirmed(self, user: User) -> User:
         """The person read the confirmation mail (that flow has its own tests): the factory stands
         in for their mailbox, as the demo seed does."""
-        user.email_verified = True
-        self.session.add(user)
+        builders.confirm_address(self.session, user)
         self.session.flush()
         return user
 
@@ -167,15 +167,13 @@ class Factory:
     def student(self, name: str = "", email: str = "", *, school: str = "", major: str = "", graduation_year: int | None = None) -> User:
         user = self.confirmed(self.unconfirmed_student(email, name))
         if school or major or graduation_year:
-            profile = self.session.get(StudentProfile, user.id)
-            profile.school, profile.major, profile.graduation_year = school, major, graduation_year
-            self.session.add(profile)
+            builders.fill_profile(self.session, user, school=school, major=major, graduation_year=graduation_year)
             self.session.flush()
         return user
 
     def employer(self, org_name: str = "", *, trusted: bool = True, status: str = "approved", manager_name: str = "") -> Employer:
         """A manager signed up through the service, whose organization the career center has vetted."""
-        manager = accounts.sign_up(
+        manager, org = builders.vetted_employer(
             self.session,
             accounts.SignUp(
                 email=self.email("manager"),
@@ -184,24 +182,20 @@ class Factory:
                 role="manager",
                 organization_name=org_name or f"Employer {next(self._n)}",
             ),
+            status=status,
+            trusted=trusted,
         )
-        self.confirmed(manager)
-        org_id = self.session.exec(select(Membership.organization_id).where(Membership.user_id == manager.id)).one()
-        org = self.session.get(Organization, org_id)
-        org.status, org.trusted = status, trusted  # no service for vetting employers yet
-        self.session.add(org)
         self.session.flush()
         return Employer(manager=manager, org=org)
 
     def second_manager(self, employer: Employer) -> User:
         """Another manager of the same organization (no invitation service yet)."""
-        user = accounts.sign_up(
+        user = builders.signed_up(
             self.session,
             accounts.SignUp(
                 email=self.email("comanager"), password=PASSWORD, display_name="Co Manager", role="manager", organization_name="Throwaway"
             ),
         )
-        self.confirmed(user)
         self.session.add(Membership(user_id=user.id, organization_id=employer.org.id, role="manager"))
         # Drop the throwaway org's membership so the co-manager manages only `employer`.
         own = self.session.exec(

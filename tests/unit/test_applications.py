@@ -23,6 +23,7 @@ from microgigs.models import (
 from microgigs.services import applications, closing, payments
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
+from microgigs.services.payments import gateway as payment_gateway
 from microgigs.services.validation import ValidationFailed
 
 
@@ -431,7 +432,7 @@ def test_unpaid_checkout_leaves_the_engagement_in_funding(session, make, monkeyp
             return FundingResult(reference="cs_test_1", completed=False)
 
     gateway = CheckoutGateway()
-    monkeypatch.setattr(payments, "current_gateway", lambda: gateway)
+    monkeypatch.setattr(payment_gateway, "current_gateway", lambda: gateway)
     employer = make.employer()
     gig = make.gig(employer, pay_cents=30_000)
     engagement = applications.accept(session, employer.manager, make.apply(make.student(), gig).id)
@@ -529,10 +530,10 @@ def test_funding_again_with_the_demo_gateway_funds_at_once_instead_of_failing(se
 
     employer = make.employer()
     gig = make.gig(employer)
-    demo_gateway = payments.current_gateway
-    monkeypatch.setattr(payments, "current_gateway", lambda: DownGateway())
+    demo_gateway = payment_gateway.current_gateway
+    monkeypatch.setattr(payment_gateway, "current_gateway", lambda: DownGateway())
     engagement = applications.accept(session, employer.manager, make.apply(make.student(), gig).id)
     assert engagement.status == "funding" and engagement.funded_at is None
-    monkeypatch.setattr(payments, "current_gateway", demo_gateway)  # back up
+    monkeypatch.setattr(payment_gateway, "current_gateway", demo_gateway)  # back up
     assert payments.open_checkout(session, employer.manager, engagement.id) is None
     assert engagement.status == "active" and payments.balance(session, engagement.id).balanced

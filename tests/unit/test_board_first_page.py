@@ -10,8 +10,9 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from microgigs.components.gig_card import board_card_html
 from microgigs.http import board_first_page
-from microgigs.http.board_first_page import BLOCK_ID, REMOVE_WHEN_THE_APP_DRAWS, card_html, first_page_html, serve_board_first_page
+from microgigs.http.board_first_page import BLOCK_ID, REMOVE_WHEN_THE_APP_DRAWS, first_page_html, serve_board_first_page
 from microgigs.services import gigs, search
 from microgigs.services.search import BoardQuery
 
@@ -63,7 +64,7 @@ def test_every_text_is_escaped(db_engine, board):
 
 def test_a_card_carries_what_the_app_card_shows(session, board):
     card = gigs.cards_by_ids(session, [board["logo"].id])[0]
-    html = card_html(card)
+    html = board_card_html(card)
     for part in (
         card.title,
         card.employer,
@@ -133,6 +134,23 @@ def test_the_board_page_is_the_shell_with_the_block_before_body_ends(tmp_path, d
 
     head = client.head("/?q=logo")
     assert head.status_code == 200 and head.content == b""
+
+
+def test_the_block_wears_the_shells_theme(tmp_path, db_engine, board):
+    # Radix's tokens (spacing, colours, fonts) are defined by the theme's element; the block,
+    # after it, becomes a nested copy of it so its cards look like the app's.
+    themed = SHELL.replace(
+        "<main>",
+        '<div data-is-root-theme="true" data-accent-color="indigo" data-gray-color="slate" data-radius="medium" class="radix-themes css-0"><main>',
+    ).replace("</main>", "</main></div>")
+    (tmp_path / "index.html").write_text(themed)
+    block = re.search(r"<section [^>]*>", _client(tmp_path, db_engine).get("/").text).group(0)
+    assert block == (
+        f'<section id="{BLOCK_ID}" aria-label="Open gigs" class="radix-themes" data-is-root-theme="false"'
+        ' data-accent-color="indigo" data-gray-color="slate" data-radius="medium" data-has-background="false">'
+    )
+    (tmp_path / "plain.html").write_text(SHELL)  # a page without a theme: a plain block
+    assert f'<section id="{BLOCK_ID}" aria-label="Open gigs"><p' in _client(tmp_path, db_engine, "plain.html").get("/").text
 
 
 def test_other_paths_methods_and_a_missing_build_go_to_the_app(tmp_path, db_engine, board):

@@ -9,6 +9,7 @@ from microgigs.integrations import payments as gateways
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import LedgerEntry, Notification, OutboxMail
 from microgigs.services import engagements, notifications, payments, policy
+from microgigs.services.payments import gateway as payment_gateway
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
 
 # --- payments ----------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def test_pay_out_passes_the_charge_as_source_and_our_idempotency_key(session, ma
             seen.update(kwargs)
             return super().transfer_to_student(**kwargs)
 
-    monkeypatch.setattr(payments, "current_gateway", lambda: Recording())
+    monkeypatch.setattr(payment_gateway, "current_gateway", lambda: Recording())
     hired = make.hired(pay_cents=21_000)
     make.submit(hired)
     engagements.approve(session, hired.employer.manager, hired.engagement.id)

@@ -9,7 +9,8 @@ from sqlmodel import Session, SQLModel, create_engine, func, select
 import microgigs.models  # noqa: F401  (registers every table)
 from microgigs import db, settings
 from microgigs.cli import main
-from microgigs.demo_data import DEMO_LOGINS, DEMO_PASSWORD, demo_email, seed_demo
+from microgigs.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_email
+from microgigs.demo.seed import seed_demo
 from microgigs.models import Application, Engagement, Gig, Membership, Organization, Submission, User
 from microgigs.services import accounts, payments
 from microgigs.services.errors import DomainError

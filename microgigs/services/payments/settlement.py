@@ -1,0 +1,142 @@
+"""Settling held money without an approval: cancellations, dispute decisions, and refunds
+someone made outside MicroGigs (at the gateway's dashboard)."""
+
+import logging
+
+from sqlmodel import Session, select
+
+from microgigs.integrations.payments import ChargeRefunds, GatewayRefused, GatewayUnavailable, PaymentGateway
+from microgigs.models import Engagement, LedgerEntry
+from microgigs.services.errors import DomainError
+from microgigs.services.payment_lifecycle import advance_payment, payment_of
+from microgigs.services.payments import gateway as gateways
+from microgigs.services.payments.ledger import balance, record_entry
+from microgigs.services.payments.payouts import send_to_student
+from microgigs.services.statuses import PaymentState
+from microgigs.settings import get_settings
+
+log = logging.getLogger("microgigs.payments")
+
+
+def settle_cancellation(session: Session, engagement: Engagement, *, work_started: bool, gateway: PaymentGateway | None = None) -> None:
+    """Give back the held money of a cancelled engagement.
+
+    Before work starts the employer gets everything back, fee included. After, the
+    student keeps the kill fee (a settable share of the pay) and the rest is refunded.
+    """
+    kill_fee = round(engagement.pay_cents * get_settings().kill_fee_percent / 100) if work_started else 0
+    settle_held(
+        session, engagement, student_cents=kill_fee, student_kind="kill_fee", refund_fee=not work_started, reason="cancel", gateway=gateway
+    )
+
+
+def settle_held(
+    session: Session,
+    engagement: Engagement,
+    *,
+    student_cents: int,
+    refund_fee: bool,
+    reason: str,
+    student_kind: str = "transferred",
+    gateway: PaymentGateway | None = None,
+) -> bool:
+    """Split the held pay: `student_cents` to the student, the rest back to the employer
+    (with the platform fee too when `refund_fee`). Used by cancellations and dispute decisions.
+
+    The refund happens now (a gateway that is down refuses the whole change, so nothing is
+    half-done; retrying reuses the same key). The student's share leaves "held" only when
+    its transfer succeeds, which may be later (no payout account yet, or a timeout).
+    Returns False when the student's share is still waiting to be sent, True otherwise.
+    """
+    gateway = gateway or gateways.current_gateway()
+    payment = payment_of(session, engagement)
+    if engagement.funded_at is None:
+        # Nothing was ever charged; close the open checkout so it can no longer be paid.
+        if payment.state == PaymentState.CHECKOUT_OPEN and hasattr(gateway, "expire_checkout"):
+            try:
+                gateway.expire_checkout(payment.checkout_session_id, f"engagement-{engagement.id}-expire-{payment.checkout_attempt}")
+            except (GatewayUnavailable, GatewayRefused) as exc:
+                # A payment that still arrives is refunded by funding.apply_checkout.
+                log.warning("could not expire checkout of engagement %s: %s", engagement.id, exc)
+        advance_payment(session, payment, PaymentState.CANCELLED, "Cancelled before the employer paid; nothing was charged.")
+        return True
+    if not 0 <= student_cents <= engagement.pay_cents:
+        raise ValueError("the student's share must be between nothing and the whole pay")
+    key = f"engagement-{engagement.id}-{reason}"
+    refund = engagement.pay_cents - student_cents + (engagement.fee_cents if refund_fee else 0)
+    if refund:
+        try:
+            result = gateway.refund(
+                engagement_id=engagement.id,
+                amount_cents=refund,
+                currency=engagement.currency,
+                source_reference=engagement.checkout_ref,
+                idempotency_key=f"{key}-refund",
+            )
+        except GatewayUnavailable as exc:
+            raise DomainError("The payment service did not answer, so nothing was changed. Try again in a minute.") from exc
+        except GatewayRefused as exc:
+            raise DomainError(f"The payment service refused the refund: {exc}") from exc
+        record_entry(session, engagement, "held", -(engagement.pay_cents - student_cents), f"{key}-release")
+        if refund_fee:
+            record_entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
+        record_entry(session, engagement, "refunded", refund, f"{key}-refund", result.reference)
+    sent = True
+    if student_cents:
+        sent = send_to_student(
+            session,
+            engagement,
+            amount=student_cents,
+            kind=student_kind,
+            key=f"{key}-student",
+            gateway=gateway,
+            final_state=PaymentState.PARTIALLY_REFUNDED if refund else PaymentState.PAID,
+        )
+    else:
+        advance_payment(session, payment, PaymentState.REFUNDED, "Refunded to the employer.")
+    return sent
+
+
+def record_outside_refunds(session: Session, engagement: Engagement, charge: ChargeRefunds) -> int:
+    """Write into the ledger the refunds of the engagement's charge that MicroGigs did not make
+    (e.g. from the Stripe dashboard); returns the cents newly recorded.
+
+    Safe to call any number of times, in any order with our own refunds:
+    - each outside refund is recorded once, under a key built from its gateway id;
+    - our own refunds (they carry our engagement id) are skipped: the code that made them
+      writes them, even when this event arrives before that transaction commits;
+    - never more than the difference between the charge's amount_refunded and our ledger's
+      refunded total is recorded.
+    The money comes out of what is held for the student first, then out of the platform fee
+    (the platform bears a refund of pay already transferred); the identity
+    funded = fee + held + transferred + refunded keeps holding.
+    """
+    current = balance(session, engagement.id)
+    left = charge.amount_refunded - current.refunded
+    recorded = 0
+    for refund in charge.refunds:
+        key = f"engagement-{engagement.id}-outside-refund-{refund.reference}"[:120]
+        if refund.ours or left <= 0:
+            continue
+        if session.exec(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key)).first() is not None:
+            continue
+        amount = min(refund.amount_cents, left)
+        from_held = max(0, min(amount, current.held))
+        record_entry(session, engagement, "held", -from_held, f"{key}-held", refund.reference)
+        record_entry(session, engagement, "platform_fee", -(amount - from_held), f"{key}-fee", refund.reference)
+        record_entry(session, engagement, "refunded", amount, key, refund.reference)
+        session.flush()
+        current = balance(session, engagement.id)
+        left -= amount
+        recorded += amount
+    if recorded:
+        payment = payment_of(session, engagement)
+        if payment.state == PaymentState.FUNDED:  # a payout on its way or refused keeps its own state
+            whole = charge.amount_refunded >= charge.amount_cents and current.transferred == 0
+            advance_payment(
+                session,
+                payment,
+                PaymentState.REFUNDED if whole else PaymentState.PARTIALLY_REFUNDED,
+                "Refunded outside MicroGigs (at the payment service).",
+            )
+    return recorded

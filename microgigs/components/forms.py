@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import reflex as rx
 
+from microgigs.components.panels import callout, stack
+
 Text = str | rx.Var
 
 
@@ -109,6 +111,18 @@ def text_input(
     props.setdefault("size", "3")
     control = rx.input(type=type, width="100%", **_control_props(name, error, hint, props))
     return form_field(label, name, control, error=error, hint=hint, optional=optional, extra=extra)
+
+
+def password_input(label: Text, name: str, *, new: bool = False, required: bool | None = True, **kwargs) -> rx.Component:
+    """A password field; `new` lets password managers offer a fresh one instead of filling the saved one."""
+    return text_input(
+        label, name, type="password", auto_complete="new-password" if new else "current-password", required=required, **kwargs
+    )
+
+
+def email_input(label: Text = "Email address", name: str = "email", *, required: bool | None = True, **kwargs) -> rx.Component:
+    """The address a person signs in with: the browser may fill it in, and never "corrects" it."""
+    return text_input(label, name, type="email", auto_complete="email", required=required, max_length=254, spell_check=False, **kwargs)
 
 
 def date_input(label: Text, name: str, **kwargs) -> rx.Component:
@@ -212,33 +226,75 @@ def checkbox_input(label: Text, name: str, *, default_checked: bool = False, hin
     )
 
 
+# A fieldset that draws no box of its own: its legend and choices look like any other field.
+PLAIN_FIELDSET = {
+    "border": "none",
+    "padding": "0",
+    "margin": "0",
+    "min_width": "0",
+    "display": "flex",
+    "flex_direction": "column",
+    "gap": "var(--space-1)",
+}
+
+
+def checkbox_group_input(
+    label: Text,
+    name: str,
+    choices: rx.Var,
+    *,
+    legend_id: str,
+    default_value: rx.Var,
+    hint: Text = "",
+    error: Text = "",
+    optional: bool = False,
+    when_none: rx.Component | None = None,
+) -> rx.Component:
+    """Several checkboxes, one per item of the state list `choices`, under a legend that names
+    the group; a form post carries every checked item under `name`. `when_none` replaces the
+    boxes while `choices` is empty."""
+    group = rx.checkbox_group.root(
+        rx.grid(
+            rx.foreach(choices, lambda name: rx.checkbox_group.item(name, value=name)),
+            columns=rx.breakpoints(initial="2", md="3"),
+            spacing="2",
+            width="100%",
+        ),
+        name=name,
+        default_value=default_value,
+        aria_labelledby=legend_id,
+        aria_describedby=f"{hint_id(name)} {error_id(name)}",
+        size="2",
+        width="100%",
+    )
+    return rx.el.fieldset(
+        rx.el.legend(
+            rx.text(label, as_="span", size="2", weight="medium"),
+            *([rx.text(" (optional)", as_="span", size="2", color_scheme="gray")] if optional else []),
+            id=legend_id,
+        ),
+        field_hint(name, hint),
+        group if when_none is None else rx.cond(choices.length() > 0, group, when_none),
+        field_error(name, error),
+        style=PLAIN_FIELDSET,
+        width="100%",
+    )
+
+
 def form_alert(message: Text) -> rx.Component:
     """A message about the whole form (e.g. "That email and password do not match").
 
     Always in the page with role="alert" so screen readers announce it when it fills.
     """
-    body = rx.callout.root(
-        rx.callout.icon(rx.icon("circle-alert", aria_hidden="true")),
-        rx.callout.text(message),
-        color_scheme="red",
-        role="alert",
-        width="100%",
-    )
+    body = callout("circle-alert", message, color="red", high_contrast=False, role="alert")
     if isinstance(message, rx.Var):
         return rx.cond(message != "", body)
     return body if message else rx.fragment()
 
 
 def success_note(message: Text) -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("circle-check", aria_hidden="true")),
-        rx.callout.text(message),
-        color_scheme="green",
-        # Green text on green (accent-11 on accent-3) is 4.3:1; high contrast passes AA.
-        high_contrast=True,
-        role="status",
-        width="100%",
-    )
+    # Green text on green (accent-11 on accent-3) is 4.3:1; high contrast (callout's default) passes AA.
+    return callout("circle-check", message, color="green", role="status")
 
 
 def post_form(*children: rx.Component, action: str, **props) -> rx.Component:
@@ -249,6 +305,48 @@ def post_form(*children: rx.Component, action: str, **props) -> rx.Component:
     native behaviour. Our HTTP routes answer with a 303 and set cookies.
     """
     return rx.el.form(*children, action=action, method="post", on_submit=None, **props)
+
+
+def form_column(*fields: rx.Component, on_submit, spacing: str = "3", align: str | None = "start", max_width: str | None = None, **props):
+    """A form sent as a Reflex event: its fields one under the other, full width.
+
+    `props` go to the form (aria_label, key, reset_on_submit, ...)."""
+    column = {k: v for k, v in {"align": align, "max_width": max_width}.items() if v is not None}
+    return rx.form(stack(*fields, spacing=spacing, **column), on_submit=on_submit, width="100%", **props)
+
+
+def post_form_column(*fields: rx.Component, action: str, spacing: str = "4", max_width: str | None = None, **props) -> rx.Component:
+    """A real browser post (see post_form) with its fields one under the other, full width."""
+    column = {"max_width": max_width} if max_width else {}
+    return post_form(stack(*fields, spacing=spacing, **column), action=action, width="100%", **props)
+
+
+def fields_row_form(*fields: rx.Component, submit: str, on_submit, **props) -> rx.Component:
+    """Short fields side by side (wrapping on a phone), the submit button under them.
+
+    Give each field its share of the row: rx.box(field, flex="1 1 12rem"). `props` go to the form."""
+    return rx.form(
+        rx.flex(*fields, spacing="3", wrap="wrap", width="100%"),
+        rx.button(submit, type="submit", size="3", margin_top="var(--space-2)"),
+        on_submit=on_submit,
+        width="100%",
+        **props,
+    )
+
+
+def row_button_form(label: str, on_submit, *, id_field: str, id_value: rx.Var, row_name: rx.Var, **button_props) -> rx.Component:
+    """One button acting on a row of a list (remove, approve), named "<label> <row name>".
+
+    Inside rx.foreach a submit handler cannot capture the loop item, so the row's id travels
+    in a hidden field of the form (the service re-checks it)."""
+    return rx.form(
+        rx.el.input(type="hidden", name=id_field, value=id_value),
+        rx.button(label, type="submit", aria_label=rx.Var.create(f"{label} ") + row_name, **button_props),
+        on_submit=on_submit,
+    )
+
+
+REMOVE_BUTTON = {"variant": "soft", "color_scheme": "red", "high_contrast": True, "size": "1"}
 
 
 def submit_button(text: Text, **props) -> rx.Component:

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from microgigs.components.forms import form_alert
+from microgigs.components.panels import callout, demo_payments_badge, notice, stack, when_loaded
 from microgigs.state.session import SessionState
 
 
@@ -127,17 +129,38 @@ def confirm_address_banner() -> rx.Component:
     """On every page while the signed-in account's address is not confirmed."""
     return rx.cond(
         SessionState.awaiting_confirmation,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("mail", aria_hidden="true")),
-            rx.callout.text(
-                "Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you. ",
-                rx.link("Send a new link or delete this account", href="/account", underline="always", high_contrast=True),
-                ".",
-            ),
-            color_scheme="amber",
-            high_contrast=True,
-            width="100%",
+        callout(
+            "mail",
+            "Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you. ",
+            rx.link("Send a new link or delete this account", href="/account", underline="always", high_contrast=True),
+            ".",
+            color="amber",
         ),
+    )
+
+
+def form_page(state, *children: rx.Component, heading: str, loading: str, spacing: str = "4", **props) -> rx.Component:
+    """A page of forms whose state loads first: once `state.loaded`, its `notice` (good news)
+    and `error` (about the whole page) above `children`; a "Loading…" note until then."""
+    return page_layout(
+        when_loaded(state.loaded, stack(notice(state.notice), form_alert(state.error), *children, spacing=spacing, **props), loading),
+        heading=heading,
+    )
+
+
+def money_page_layout(state, content: rx.Component, *, heading: str, loading: str, loaded: rx.Var | None = None) -> rx.Component:
+    """A page about money: the demo-payments label, the page's notice (when its state has one)
+    and error, then `content` once loaded, or why it could not load."""
+    return page_layout(
+        demo_payments_badge(state.gateway_notice),
+        *([notice(state.notice)] if hasattr(state, "notice") else []),
+        form_alert(state.error),
+        rx.cond(
+            state.load_error != "",
+            form_alert(state.load_error),
+            when_loaded(state.loaded if loaded is None else loaded, content, loading),
+        ),
+        heading=heading,
     )
 
 

@@ -13,20 +13,17 @@ Text = str | rx.Var
 PRE_WRAP = {"white_space": "pre-wrap", "overflow_wrap": "anywhere"}
 
 
+def spread_row(*children: rx.Component, spacing: str = "2", align: str = "center") -> rx.Component:
+    """Things at both ends of a full-width row (a title and its badge); they wrap on a phone."""
+    return rx.flex(*children, justify="between", align=align, spacing=spacing, wrap="wrap", width="100%")
+
+
 def section(title: Text, *children: rx.Component, action: rx.Component | None = None, id: str | None = None) -> rx.Component:
     """An h2 with an optional action on its right, then the content."""
     props = {"id": id} if id else {}
     return rx.el.section(
         rx.vstack(
-            rx.flex(
-                rx.heading(title, as_="h2", size="5"),
-                *([action] if action is not None else []),
-                justify="between",
-                align="center",
-                spacing="3",
-                wrap="wrap",
-                width="100%",
-            ),
+            spread_row(rx.heading(title, as_="h2", size="5"), *([action] if action is not None else []), spacing="3"),
             *children,
             spacing="3",
             width="100%",
@@ -34,6 +31,16 @@ def section(title: Text, *children: rx.Component, action: rx.Component | None = 
         width="100%",
         **props,
     )
+
+
+def stack(*children: rx.Component, spacing: str = "3", **props) -> rx.Component:
+    """A full-width column: the shape most blocks of a page take."""
+    return rx.vstack(*children, spacing=spacing, **{"width": "100%", **props})
+
+
+def title_row(title, status, *, as_: str = "h3", size: str = "3", align: str = "start") -> rx.Component:
+    """A row's heading with its status badge at the far end (wrapping under it on a phone)."""
+    return spread_row(rx.heading(title, as_=as_, size=size), badge(status), align=align)
 
 
 def fact(label: Text, value) -> rx.Component:
@@ -48,6 +55,15 @@ def fact(label: Text, value) -> rx.Component:
 
 def facts(*items: rx.Component) -> rx.Component:
     return rx.flex(*items, column_gap="1rem", row_gap="0.25rem", wrap="wrap", width="100%")
+
+
+def named_row(name: rx.Var, *details: rx.Component, error: rx.Var) -> rx.Component:
+    """A short row of a list: its name in bold, details and buttons beside it, then its error."""
+    return row_card(
+        rx.flex(rx.text(name, weight="bold"), *details, spacing="3", align="center", wrap="wrap"),
+        inline_error(error),
+        aria_label=name,
+    )
 
 
 def row_card(*children: rx.Component, aria_label: Text | None = None, **props) -> rx.Component:
@@ -70,6 +86,18 @@ def empty_note(text: Text, *extra: rx.Component) -> rx.Component:
     )
 
 
+def rows_or_empty(items: rx.Var, draw, empty: Text | rx.Component, *, spacing: str = "3") -> rx.Component:
+    """Each item drawn by `draw`, one under the other, or a note (`empty`) when there is none."""
+    if not isinstance(empty, rx.Component):
+        empty = empty_note(empty)
+    return rx.cond(items.length() > 0, stack(rx.foreach(items, draw), spacing=spacing), empty)
+
+
+def narrow_card(*children: rx.Component, max_width: str = "28rem") -> rx.Component:
+    """A page's one short task (sign in, a new password) in a card no wider than a phone's form."""
+    return rx.card(stack(*children, spacing="4"), size="3", width="100%", max_width=max_width)
+
+
 def not_found_card(message: Text, link_text: str = "Go to your dashboard", href: str = "/dashboard") -> rx.Component:
     return rx.card(
         rx.vstack(rx.text(message), rx.link(link_text, href=href), spacing="2"),
@@ -81,37 +109,48 @@ def loading_note(text: str = "Loading…") -> rx.Component:
     return rx.text(text, size="2", color="var(--gray-11)", role="status")
 
 
+def callout(icon: str, *text, color: str, high_contrast: bool = True, **props) -> rx.Component:
+    """A colored note across the page, its icon hidden from screen readers (the words say it all).
+
+    High contrast by default: some soft colors' text on their own background misses AA."""
+    if high_contrast:
+        props["high_contrast"] = True
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon, aria_hidden="true")),
+        rx.callout.text(*text),
+        color_scheme=color,
+        width="100%",
+        **props,
+    )
+
+
+def quiet_loading() -> rx.Component:
+    """Some pages' quieter "Loading…" (gray text, not announced)."""
+    return rx.text("Loading…", size="2", color_scheme="gray")
+
+
+def when_loaded(loaded: rx.Var, content: rx.Component, loading: str | rx.Component = "Loading…") -> rx.Component:
+    """`content` once the page's data are in, a "Loading…" note until then."""
+    return rx.cond(loaded, content, loading if isinstance(loading, rx.Component) else loading_note(loading))
+
+
+def when_allowed(state, content: rx.Component, refused: Text | rx.Component, loading: str | rx.Component = "Loading…") -> rx.Component:
+    """For a page only some people may see: `state.loaded` and `state.allowed` say whether the
+    data are in and whether the viewer may see them; `refused` is what the others read."""
+    if not isinstance(refused, rx.Component):
+        refused = not_found_card(refused)
+    return when_loaded(state.loaded, rx.cond(state.allowed, content, refused), loading)
+
+
 def inline_error(message: rx.Var, id: str | rx.Var | None = None) -> rx.Component:
     """A message about one row or control; announced when it appears."""
     props = {"id": id} if id is not None else {}
-    return rx.cond(
-        message != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert", aria_hidden="true")),
-            rx.callout.text(message),
-            color_scheme="red",
-            high_contrast=True,
-            role="alert",
-            size="1",
-            width="100%",
-            **props,
-        ),
-    )
+    return rx.cond(message != "", callout("circle-alert", message, color="red", role="alert", size="1", **props))
 
 
 def notice(message: rx.Var) -> rx.Component:
     """Good news after an action (role=status: announced politely)."""
-    return rx.cond(
-        message != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-check", aria_hidden="true")),
-            rx.callout.text(message),
-            color_scheme="green",
-            high_contrast=True,
-            role="status",
-            width="100%",
-        ),
-    )
+    return rx.cond(message != "", callout("circle-check", message, color="green", role="status"))
 
 
 def demo_payments_badge(label: rx.Var) -> rx.Component:

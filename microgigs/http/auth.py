@@ -1,24 +1,20 @@
 """Sign-up, sign-in and sign-out: plain form posts that set or clear the session cookie.
 
-Errors go back to the form page in the query string (message per field, the typed values
-except the password), so the page can show each message next to the input that caused it.
-A throttled request gets a 429 page with Retry-After instead (services/throttle.py).
-
-The work of each route (argon2 hashing, the database) runs in a worker thread, never on the
-event loop that carries every open page.
+Errors go back to the form page in the query string (http/forms.py); a throttled request gets
+a 429 page with Retry-After instead. Each route's work (argon2 hashing, the database) runs in
+a worker thread through http/unit_of_work.py, never on the event loop that carries every page.
 """
 
 from dataclasses import dataclass
-from html import escape
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from microgigs.db import session_scope
 from microgigs.http import client_address
+from microgigs.http.forms import PASSWORD_CHARS, query_errors, redirect, safe_next, too_many
 from microgigs.http.session_cookie import (
     clear_session_cookie,
     device_from_cookie_header,
@@ -26,53 +22,12 @@ from microgigs.http.session_cookie import (
     set_session_cookie,
     token_from_cookie_header,
 )
-from microgigs.services import account_security, accounts, sso, throttle
+from microgigs.http.unit_of_work import Unit, back_to, route
+from microgigs.models import User
+from microgigs.services import account_security, accounts, password_sign_in, sso, throttle
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
-from microgigs.settings import get_settings
 
 SIGN_UP_ECHOED_FIELDS = ("role", "display_name", "email", "organization_name", "organization_website")
-FOREIGN_FORM = "This form must be sent from MicroGigs itself."
-
-
-def same_origin(request: Request) -> bool:
-    """A form post must come from our own pages (CSRF defence on top of SameSite=Lax)."""
-    source = request.headers.get("origin") or request.headers.get("referer") or ""
-    parts = urlsplit(source)
-    if not parts.scheme or not parts.netloc:
-        return False
-    origin = f"{parts.scheme}://{parts.netloc}"
-    allowed = {get_settings().public_url.rstrip("/"), f"{request.url.scheme}://{request.headers.get('host', '')}"}
-    return origin in allowed
-
-
-def foreign_form() -> Response:
-    return PlainTextResponse(FOREIGN_FORM, status_code=403)
-
-
-def safe_next(value: str | None, default: str = "/dashboard") -> str:
-    """Only ever redirect to a path on this site."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return default
-
-
-def _redirect(path: str, params: dict[str, str] | None = None) -> RedirectResponse:
-    query = urlencode({k: v for k, v in (params or {}).items() if v})
-    return RedirectResponse(f"{path}?{query}" if query else path, status_code=303)
-
-
-def too_many(error: throttle.Throttled, back_href: str, back_text: str) -> Response:
-    """429 with Retry-After, as a small page a person can read (the form posted here)."""
-    body = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Too many attempts · MicroGigs</title></head>"
-        '<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">'
-        f'<main><h1>Too many attempts</h1><p role="alert">{escape(error.message)}</p>'
-        f'<p><a href="{escape(back_href)}">{escape(back_text)}</a></p></main></body></html>'
-    )
-    return HTMLResponse(body, status_code=429, headers={"Retry-After": str(error.retry_after), "Cache-Control": "no-store"})
 
 
 # --- signing someone in ------------------------------------------------------------------
@@ -84,7 +39,7 @@ class SignedIn:
     device_token: str
 
 
-def begin_session(session, request: Request, user) -> SignedIn:
+def begin_session(session: Session, request: Request, user: User) -> SignedIn:
     """Sign-in rotates the session (any token this browser held is revoked first) and makes
     this browser one of the account's known devices (its failed sign-ins then never lock the
     owner out)."""
@@ -109,83 +64,63 @@ def remember_this_browser(response: Response, device_token: str) -> Response:
 # --- the routes ------------------------------------------------------------------------------
 
 
-def _sign_in(request: Request, email: str, password: str, next_path: str) -> Response:
-    client = client_address.of_request(request)
-    device = device_from_cookie_header(request.headers.get("cookie"))
-    try:
-        with session_scope() as session:
-            failure_keys = throttle.sign_in_failure_keys(session, email, client, device)
-            # Checked before the password: a refused guess costs no hashing and tells nothing.
-            throttle.check(session, failure_keys, throttle.TOO_MANY_SIGN_INS)
-            user = accounts.authenticate(session, email, password)
-            sso.check_local_sign_in(user)
-            signed_in = begin_session(session, request, user)
-    except throttle.Throttled as error:
-        return too_many(error, "/login?" + urlencode({"email": email, "next": next_path}), "Back to sign in")
-    except sso.SsoRequired as error:
-        return _redirect("/login", {"error": error.message, "email": email, "next": next_path})
-    except DomainError as error:
-        with session_scope() as session:
-            throttle.record(session, failure_keys)
-        return _redirect("/login", {"error": error.message, "email": email, "next": next_path})
-    return with_sign_in(_redirect(next_path), signed_in)
+def _sign_in_form(unit: Unit, message: str) -> Response:
+    """The sign-in form again, with the message, the address and the page to go on to."""
+    return redirect("/login", {"error": message, "email": unit.text("email", 254), "next": safe_next(unit.text("next"))})
 
 
-async def login(request: Request) -> Response:
-    if not same_origin(request):
-        return foreign_form()
-    form = await request.form()
-    email = str(form.get("email", ""))[:254]
-    password = str(form.get("password", ""))[: accounts.MAX_PASSWORD_LENGTH + 1]
-    next_path = safe_next(str(form.get("next", "")))
-    return await run_in_threadpool(_sign_in, request, email, password, next_path)
+def _refused_sign_in(unit: Unit, error: DomainError) -> Response:
+    if isinstance(error, throttle.Throttled):
+        query = urlencode({"email": unit.text("email", 254), "next": safe_next(unit.text("next"))})
+        return too_many(error, "/login?" + query, "Back to sign in")
+    return _sign_in_form(unit, error.message)
 
 
-def _sign_up(request: Request, values: dict[str, str], data: accounts.SignUp) -> Response:
-    client = client_address.of_request(request)
-    try:
-        with session_scope() as session:
-            sso.check_local_sign_up(data.role, data.email)
-            account_security.sign_up(session, data, client)
-    except throttle.Throttled as error:
-        return too_many(error, "/signup", "Back to sign up")
-    except ValidationFailed as error:
-        return _redirect("/signup", {**values, **{f"error_{k}": v for k, v in error.errors.items()}})
-    except DomainError as error:
-        key = f"error_{error.field}" if error.field else "error"
-        return _redirect("/signup", {**values, key: error.message})
-    # The same answer whether or not the address was free: no cookie, the same page.
-    return _redirect("/check-email")
+@route(form=True, refused=_refused_sign_in)
+def login(unit: Unit) -> Response:
+    attempt = password_sign_in.attempt(
+        unit.session, unit.text("email", 254), unit.text("password", PASSWORD_CHARS), client=unit.client, device_token=unit.device_token
+    )
+    if attempt.user is None:
+        # Answered, not raised: the failure just counted is committed with this unit.
+        return _sign_in_form(unit, attempt.failure)
+    signed_in = begin_session(unit.session, unit.request, attempt.user)
+    return with_sign_in(redirect(safe_next(unit.text("next"))), signed_in)
 
 
-async def signup(request: Request) -> Response:
-    if not same_origin(request):
-        return foreign_form()
-    form = await request.form()
-    values = {name: str(form.get(name, ""))[:1000] for name in SIGN_UP_ECHOED_FIELDS}
+def _sign_up_values(unit: Unit) -> dict[str, str]:
+    """What the sign-up form gets back after a refusal (everything but the password)."""
+    return {name: unit.text(name, 1000) for name in SIGN_UP_ECHOED_FIELDS}
+
+
+def _sign_up_form_again(unit: Unit, error: DomainError) -> dict[str, str]:
+    # The sign-up form shows every message under its own input.
+    return {**_sign_up_values(unit), **query_errors(error, one_by_field=True)}
+
+
+@route(form=True, refused=back_to("/signup", _sign_up_form_again, throttled_link_text="Back to sign up"))
+def signup(unit: Unit) -> Response:
+    values = _sign_up_values(unit)
     data = accounts.SignUp(
         email=values["email"],
-        password=str(form.get("password", ""))[: accounts.MAX_PASSWORD_LENGTH + 1],
+        password=unit.text("password", PASSWORD_CHARS),
         display_name=values["display_name"],
         role=values["role"] or "student",
         organization_name=values["organization_name"],
         organization_website=values["organization_website"],
     )
-    return await run_in_threadpool(_sign_up, request, values, data)
+    sso.check_local_sign_up(data.role, data.email)
+    account_security.sign_up(unit.session, data, unit.client)
+    # The same answer whether or not the address was free: no cookie, the same page.
+    return redirect("/check-email")
 
 
-def _sign_out(request: Request) -> Response:
-    with session_scope() as session:
-        accounts.end_session(session, token_from_cookie_header(request.headers.get("cookie")))
-    response = _redirect("/")
+@route(button=True)
+def logout(unit: Unit) -> Response:
+    accounts.end_session(unit.session, unit.session_token)
+    response = redirect("/")
     clear_session_cookie(response)
     return response
-
-
-async def logout(request: Request) -> Response:
-    if not same_origin(request):
-        return foreign_form()
-    return await run_in_threadpool(_sign_out, request)
 
 
 routes = [

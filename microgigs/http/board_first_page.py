@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from microgigs.components.gig_card import board_card_html
-from microgigs.db import session_scope
+from microgigs.http.unit_of_work import in_unit_of_work
 from microgigs.services import gigs
 from microgigs.services.search import BoardQuery
 
@@ -77,8 +77,7 @@ def first_page_html(query_string: str, engine: Engine | None = None, theme: str 
     (`theme`: its theme's attributes, see theme_attributes)."""
     params = dict(parse_qsl(query_string, keep_blank_values=False))
     filters = BoardQuery.from_params(params)
-    with session_scope(engine) as session:
-        result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE)
+    result = in_unit_of_work(lambda session: gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE), engine)
     count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated)
     if result.cards:
         body = '<div class="board-first-page-cards">' + "".join(board_card_html(card) for card in result.cards) + "</div>"

@@ -4,14 +4,11 @@ import csv
 import io
 from datetime import date
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from microgigs.db import session_scope
-from microgigs.http.session_cookie import token_from_cookie_header
-from microgigs.services import accounts, insights, view_log
+from microgigs.http.unit_of_work import Unit, route
+from microgigs.services import insights, view_log
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
 
@@ -31,26 +28,22 @@ def filters_from_query(params) -> insights.InsightFilters:
     )
 
 
-async def export_csv(request: Request) -> Response:
-    name = request.path_params["name"]
+def _refused(unit: Unit, error: DomainError) -> Response:
+    return PlainTextResponse(error.message, status_code=403 if unit.actor is not None else 401)
+
+
+# The figures take real queries: they are read in a worker thread, off the loop every page shares.
+@route(refused=_refused)
+def export_csv(unit: Unit) -> Response:
+    name = unit.request.path_params["name"]
     if name not in insights.TABLES:
         return PlainTextResponse("There is no such table.", status_code=404)
-    # The figures take real queries: read them in a thread, off the loop every page shares.
-    return await run_in_threadpool(_export, request, name)
-
-
-def _export(request: Request, name: str) -> Response:
-    with session_scope() as session:
-        actor = accounts.user_for_session_token(session, token_from_cookie_header(request.headers.get("cookie")))
-        try:
-            filters = filters_from_query(request.query_params)
-            table = insights.table(session, actor, name, filters)
-            # A download is a view of the figures it holds: who took which table, for which period.
-            view_log.record_view(
-                session, actor, "export", "report", 0, table=name, start=filters.start, end=filters.end, employer=filters.employer_id
-            )
-        except DomainError as error:
-            return PlainTextResponse(error.message, status_code=403 if actor else 401)
+    filters = filters_from_query(unit.request.query_params)
+    table = insights.table(unit.session, unit.actor, name, filters)
+    # A download is a view of the figures it holds: who took which table, for which period.
+    view_log.record_view(
+        unit.session, unit.actor, "export", "report", 0, table=name, start=filters.start, end=filters.end, employer=filters.employer_id
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(table.columns)

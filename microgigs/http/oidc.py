@@ -6,7 +6,7 @@ browser only gets the state in a short-lived HttpOnly cookie that ties the callb
 Callback: the state must match both, the code is exchanged with the verifier, the ID
 token's signature, issuer, audience and nonce are checked by Authlib, then the rules in
 services/sso.py decide which account this is. Any failure: a message on /login, nothing
-half-created (one transaction).
+half-created (one transaction). The database steps run off the loop (http/unit_of_work.py).
 """
 
 import logging
@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 import httpx
 from authlib.integrations.base_client import OAuthError
 from joserfc.errors import JoseError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from microgigs.db import session_scope
-from microgigs.http.auth import SignedIn, begin_session, safe_next, with_sign_in
+from microgigs.http.auth import begin_session, with_sign_in
+from microgigs.http.forms import safe_next
+from microgigs.http.unit_of_work import off_the_loop
 from microgigs.integrations import oidc
 from microgigs.services import sso
 from microgigs.services.errors import DomainError
@@ -43,22 +43,6 @@ def callback_url(name: str) -> str:
     return f"{get_settings().public_url.rstrip('/')}/auth/oidc/{name}/callback"
 
 
-def _begin_flow(provider: str, data: dict, next_path: str) -> None:
-    with session_scope() as session:
-        sso.begin_flow(session, provider, data["state"], data["nonce"], data["code_verifier"], next_path)
-
-
-def _take_flow(provider: str, state: str | None, browser_state: str | None):
-    with session_scope() as session:
-        return sso.take_flow(session, provider, state, browser_state)
-
-
-def _sign_in(request: Request, provider: str, claims: dict) -> SignedIn:
-    with session_scope() as session:
-        user = sso.account_for_identity(session, provider, claims)
-        return begin_session(session, request, user)
-
-
 async def start(request: Request) -> Response:
     provider = oidc.enabled_provider(request.path_params["name"])
     if provider is None:
@@ -68,7 +52,10 @@ async def start(request: Request) -> Response:
     except (httpx.HTTPError, OAuthError, ValueError, RuntimeError) as error:
         log.warning("campus provider %s unavailable at start: %s", provider.name, type(error).__name__)
         return _to_login(PROVIDER_UNAVAILABLE)
-    await run_in_threadpool(_begin_flow, provider.name, data, safe_next(request.query_params.get("next")))
+    next_path = safe_next(request.query_params.get("next"))
+    await off_the_loop(
+        lambda session: sso.begin_flow(session, provider.name, data["state"], data["nonce"], data["code_verifier"], next_path)
+    )
     response = RedirectResponse(data["url"], status_code=302)
     response.set_cookie(
         FLOW_COOKIE,
@@ -90,7 +77,9 @@ async def callback(request: Request) -> Response:
     params = request.query_params
     # The flow is spent whatever happens next (single use), in its own transaction.
     try:
-        flow = await run_in_threadpool(_take_flow, provider.name, params.get("state"), request.cookies.get(FLOW_COOKIE))
+        flow = await off_the_loop(
+            lambda session: sso.take_flow(session, provider.name, params.get("state"), request.cookies.get(FLOW_COOKIE))
+        )
     except DomainError as error:
         return _to_login(error.message)
     if params.get("error"):
@@ -118,7 +107,9 @@ async def callback(request: Request) -> Response:
     if not claims:
         return _to_login(sso.FLOW_FAILED)
     try:
-        signed_in = await run_in_threadpool(_sign_in, request, provider.name, dict(claims))
+        signed_in = await off_the_loop(
+            lambda session: begin_session(session, request, sso.account_for_identity(session, provider.name, dict(claims)))
+        )
     except DomainError as error:
         return _to_login(error.message)
     response = RedirectResponse(flow.next_path or "/dashboard", status_code=303)

@@ -2,7 +2,8 @@
 
 Webhooks are verified on the raw body with the endpoint's own signing secret before
 anything is read; a bad signature is logged and answered 400 with nothing changed.
-Handling runs in a worker thread (it may call Stripe back to re-fetch objects).
+Handling runs in a worker thread (it may call Stripe back to re-fetch objects), like the
+work of every route here (http/unit_of_work.py).
 """
 
 import csv
@@ -10,25 +11,18 @@ import io
 import logging
 
 import stripe
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from microgigs.db import session_scope
-from microgigs.http.auth import _redirect, foreign_form, same_origin
-from microgigs.http.session_cookie import token_from_cookie_header
+from microgigs.http.forms import redirect
+from microgigs.http.unit_of_work import Unit, back_to, off_the_loop, plain_refusal, route
 from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
-from microgigs.services import accounts, money, payment_events, payments
+from microgigs.services import money, payment_events, payments
 from microgigs.services.errors import DomainError
 from microgigs.settings import get_settings
 
 log = logging.getLogger("microgigs.payments.webhooks")
-
-
-def _process(endpoint: str, payload: bytes) -> str:
-    with session_scope() as session:
-        return payment_events.handle(session, endpoint, payment_events.event_from_payload(payload), payload.decode())
 
 
 async def _webhook(request: Request, endpoint: str, secret: str) -> Response:
@@ -43,7 +37,9 @@ async def _webhook(request: Request, endpoint: str, secret: str) -> Response:
         )
         return PlainTextResponse("Bad signature.", status_code=400)
     try:
-        outcome = await run_in_threadpool(_process, endpoint, payload)
+        outcome = await off_the_loop(
+            lambda session: payment_events.handle(session, endpoint, payment_events.event_from_payload(payload), payload.decode())
+        )
     except Exception:
         # Nothing was kept (the transaction rolled back); Stripe delivers again later.
         log.exception("a %s webhook could not be applied; Stripe will retry it", endpoint)
@@ -59,50 +55,29 @@ async def connect_webhook(request: Request) -> Response:
     return await _webhook(request, "connect", get_settings().stripe_connect_webhook_secret)
 
 
-def _actor(session, request: Request):
-    return accounts.user_for_session_token(session, token_from_cookie_header(request.headers.get("cookie")))
-
-
-def _checkout_url(request: Request, engagement_id: int) -> str:
-    with session_scope() as session:
-        return payments.open_checkout(session, _actor(session, request), engagement_id)
-
-
-async def fund(request: Request) -> Response:
+@route(button=True, refused=back_to("/payments"))
+def fund(unit: Unit) -> Response:
     """The manager's "Fund" button: go to the engagement's open Checkout, or a new one."""
-    if not same_origin(request):
-        return foreign_form()
-    try:
-        url = await run_in_threadpool(_checkout_url, request, int(request.path_params["engagement_id"]))
-    except DomainError as error:
-        return _redirect("/payments", {"error": error.message})
+    url = payments.open_checkout(unit.session, unit.actor, unit.request.path_params["engagement_id"])
     if url is None:
-        return _redirect("/payments", {"notice": "That engagement is paid for: the student can start."})
+        return redirect("/payments", {"notice": "That engagement is paid for: the student can start."})
     return RedirectResponse(url, status_code=303)
 
 
-def _onboarding_url(request: Request) -> str:
-    with session_scope() as session:
-        return payments.payout_onboarding_url(session, _actor(session, request))
+def _no_payout_link(unit: Unit, error: Exception) -> Response:
+    if isinstance(error, GatewayUnavailable | GatewayRefused):
+        return redirect("/earnings", {"error": "Stripe did not answer; try again in a minute."})
+    return back_to("/earnings")(unit, error)
 
 
-async def payout_account(request: Request) -> Response:
+@route(button=True, refused=_no_payout_link, refusals=(DomainError, GatewayUnavailable, GatewayRefused))
+def payout_account(unit: Unit) -> Response:
     """The student's "Set up payouts" (POST) and Stripe's refresh_url (GET, an expired link)."""
-    if request.method == "POST" and not same_origin(request):
-        return foreign_form()
-    try:
-        url = await run_in_threadpool(_onboarding_url, request)
-    except (GatewayUnavailable, GatewayRefused):
-        return _redirect("/earnings", {"error": "Stripe did not answer; try again in a minute."})
-    except DomainError as error:
-        return _redirect("/earnings", {"error": error.message})
-    return RedirectResponse(url, status_code=303)
+    return RedirectResponse(payments.payout_onboarding_url(unit.session, unit.actor), status_code=303)
 
 
-def _reconciliation_rows(request: Request) -> list[list[str]] | None:
+def _reconciliation_rows(report) -> list[list[str]]:
     """The latest stored report (no gateway call): what the page shows, as rows."""
-    with session_scope() as session:
-        report = money.latest_report(session, _actor(session, request))
     rows = [["engagement_id", "what", "our_ledger", "gateway"]]
     if report is None:
         rows.append(["no report yet", "choose Reconcile now on /staff/money", "", ""])
@@ -120,15 +95,12 @@ def _reconciliation_rows(request: Request) -> list[list[str]] | None:
     return rows
 
 
-async def reconciliation_csv(request: Request) -> Response:
+@route(refused=plain_refusal(403))
+def reconciliation_csv(unit: Unit) -> Response:
     """Staff's downloadable reconciliation report (the latest stored one): every difference
     between ledger and gateway."""
-    try:
-        rows = await run_in_threadpool(_reconciliation_rows, request)
-    except DomainError as error:
-        return PlainTextResponse(error.message, status_code=403)
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(_reconciliation_rows(money.latest_report(unit.session, unit.actor)))
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -3,9 +3,9 @@ download your data, delete your account. Each form is a plain post to our routes
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form, submit_button, text_input
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import loading_note, notice, section
+from microgigs.components.forms import password_input, post_form, post_form_column, submit_button
+from microgigs.components.layout import form_page
+from microgigs.components.panels import section
 from microgigs.state.account import AccountState as S
 
 
@@ -37,33 +37,20 @@ def email_section() -> rx.Component:
 def password_section() -> rx.Component:
     return section(
         "Change your password",
-        post_form(
-            rx.vstack(
-                text_input(
-                    "Current password",
-                    "current_password",
-                    type="password",
-                    auto_complete="current-password",
-                    required=True,
-                    error=S.error_current_password,
-                ),
-                text_input(
-                    "New password",
-                    "new_password",
-                    type="password",
-                    auto_complete="new-password",
-                    required=True,
-                    hint="At least 10 characters. Your other devices will be signed out.",
-                    error=S.error_new_password,
-                ),
-                submit_button("Change password"),
-                spacing="3",
-                width="100%",
-                max_width="28rem",
+        post_form_column(
+            password_input("Current password", "current_password", error=S.error_current_password),
+            password_input(
+                "New password",
+                "new_password",
+                new=True,
+                hint="At least 10 characters. Your other devices will be signed out.",
+                error=S.error_new_password,
             ),
+            submit_button("Change password"),
             action="/auth/change-password",
+            spacing="3",
+            max_width="28rem",
             aria_label="Change your password",
-            width="100%",
         ),
     )
 
@@ -100,55 +87,37 @@ def data_section() -> rx.Component:
         ),
         rx.cond(
             S.may_delete,
-            post_form(
-                rx.vstack(
-                    rx.heading("Delete your account", as_="h3", size="3"),
-                    rx.text(
-                        "Your name, email, profile, photo and school details are erased and you are signed out everywhere. "
-                        "Finished work and payments stay on record without your name.",
-                        as_="p",
-                        size="2",
-                    ),
-                    text_input(
-                        "Your password, to confirm",
-                        "delete_password",
-                        type="password",
-                        auto_complete="current-password",
-                        required=True,
-                        error=S.error_delete_password,
-                    ),
-                    rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", high_contrast=True),
-                    spacing="3",
-                    width="100%",
-                    max_width="28rem",
+            post_form_column(
+                rx.heading("Delete your account", as_="h3", size="3"),
+                rx.text(
+                    "Your name, email, profile, photo and school details are erased and you are signed out everywhere. "
+                    "Finished work and payments stay on record without your name.",
+                    as_="p",
+                    size="2",
                 ),
+                password_input("Your password, to confirm", "delete_password", error=S.error_delete_password),
+                rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", high_contrast=True),
                 action="/account/delete",
+                spacing="3",
+                max_width="28rem",
                 aria_label="Delete your account",
-                width="100%",
             ),
         ),
     )
 
 
 def account() -> rx.Component:
-    return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.vstack(
-                notice(S.notice),
-                form_alert(S.error),
-                rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
-                email_section(),
-                rx.cond(S.email_verified, password_section()),
-                devices_section(),
-                data_section(),
-                spacing="6",
-                width="100%",
-                key=S.form_key,
-            ),
-            loading_note("Loading your account…"),
-        ),
+    return form_page(
+        S,
+        rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
+        email_section(),
+        rx.cond(S.email_verified, password_section()),
+        devices_section(),
+        data_section(),
         heading="Your account",
+        loading="Loading your account…",
+        spacing="6",
+        key=S.form_key,
     )
 
 

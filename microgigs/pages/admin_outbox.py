@@ -4,14 +4,14 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import notice
+from microgigs.components.panels import notice, stack
 from microgigs.state.outbox import OutboxState
 
 
 def mail_item(mail) -> rx.Component:
     return rx.el.li(
         rx.card(
-            rx.vstack(
+            stack(
                 rx.heading(mail.subject, as_="h2", size="3"),
                 rx.text("To ", mail.to_address, " · ", mail.created, size="2"),
                 rx.text(
@@ -36,7 +36,6 @@ def mail_item(mail) -> rx.Component:
                     rx.el.pre(mail.text_body, style={"white_space": "pre-wrap", "word_break": "break-word"}),
                 ),
                 spacing="2",
-                width="100%",
             ),
             width="100%",
         ),

@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import submit_button, text_input
+from microgigs.components.forms import form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import button_link, inline_error, not_found_card
+from microgigs.components.panels import button_link, inline_error, not_found_card, stack
 from microgigs.components.url_object import for_this_url
 from microgigs.components.verification import verification_result
 from microgigs.state.credentials import CertificateState as S
@@ -42,19 +42,14 @@ def certificate_card() -> rx.Component:
 def revoke_form() -> rx.Component:
     return rx.cond(
         S.is_staff & (R.status == "valid"),
-        rx.form(
-            rx.vstack(
-                rx.heading("Revoke this credential", as_="h2", size="4"),
-                text_input("Reason for revoking", "reason", error=S.revoke_error, max_length=300),
-                inline_error(S.revoke_error),
-                submit_button("Revoke credential", color_scheme="red", variant="soft", high_contrast=True),
-                spacing="2",
-                align="start",
-                width="100%",
-            ),
+        form_column(
+            rx.heading("Revoke this credential", as_="h2", size="4"),
+            text_input("Reason for revoking", "reason", error=S.revoke_error, max_length=300),
+            inline_error(S.revoke_error),
+            submit_button("Revoke credential", color_scheme="red", variant="soft", high_contrast=True),
             on_submit=S.revoke,
+            spacing="2",
             reset_on_submit=True,
-            width="100%",
             class_name="no-print",
         ),
     )
@@ -66,7 +61,7 @@ def certificate() -> rx.Component:
             S,
             rx.cond(
                 S.found,
-                rx.vstack(
+                stack(
                     verification_result(R),
                     certificate_card(),
                     rx.flex(
@@ -78,7 +73,6 @@ def certificate() -> rx.Component:
                     ),
                     revoke_form(),
                     spacing="4",
-                    width="100%",
                 ),
                 not_found_card("There is no credential at this address.", "Verify a credential", "/verify"),
             ),

@@ -4,19 +4,13 @@ account, so the page never tells which (the mail sent there does)."""
 import reflex as rx
 
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import callout
 from microgigs.services.account_security import SIGN_UP_SENT, VERIFY_HOURS
 
 
 def check_email() -> rx.Component:
     return page_layout(
-        rx.callout.root(
-            rx.callout.icon(rx.icon("mail", aria_hidden="true")),
-            rx.callout.text(SIGN_UP_SENT),
-            color_scheme="green",
-            high_contrast=True,
-            role="status",
-            width="100%",
-        ),
+        callout("mail", SIGN_UP_SENT, color="green", role="status"),
         rx.text(
             f"The link works for {VERIFY_HOURS} hours and signs you in. No mail after a few minutes? Check your spam folder.", size="2"
         ),

@@ -4,33 +4,25 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import (
-    badge,
     button_link,
+    callout,
     demo_payments_badge,
     empty_note,
     fact,
     facts,
     inline_error,
-    loading_note,
+    not_found_card,
     notice,
     row_card,
+    rows_or_empty,
     section,
+    spread_row,
+    stack,
+    title_row,
+    when_loaded,
 )
 from microgigs.state.dashboard import WITHDRAWABLE
 from microgigs.state.dashboard import DashboardState as S
-
-
-def _title_row(title, status) -> rx.Component:
-    return rx.flex(
-        rx.heading(title, as_="h3", size="3"),
-        badge(status),
-        justify="between",
-        align="start",
-        spacing="2",
-        wrap="wrap",
-        width="100%",
-    )
-
 
 # --- student -----------------------------------------------------------------
 
@@ -38,7 +30,7 @@ def _title_row(title, status) -> rx.Component:
 def application_row(row) -> rx.Component:
     can_withdraw = rx.match(row.status, *[(s, True) for s in WITHDRAWABLE], False)
     return row_card(
-        _title_row(rx.link(row.gig_title, href=f"/gigs/{row.gig_id}"), row.status),
+        title_row(rx.link(row.gig_title, href=f"/gigs/{row.gig_id}"), row.status),
         facts(
             fact("Employer", row.employer),
             fact("Applied", row.applied_on),
@@ -61,7 +53,7 @@ def application_row(row) -> rx.Component:
 
 def engagement_row(row) -> rx.Component:
     return row_card(
-        _title_row(row.gig_title, row.status),
+        title_row(row.gig_title, row.status),
         facts(
             fact("Employer", row.employer),
             fact("Pay", rx.text(row.pay, as_="span", weight="bold")),
@@ -75,26 +67,19 @@ def engagement_row(row) -> rx.Component:
 
 
 def student_view() -> rx.Component:
-    return rx.vstack(
+    return stack(
         notice(S.notice),
         section(
             "My engagements",
-            rx.cond(
-                S.engagements.length() > 0,
-                rx.vstack(rx.foreach(S.engagements, engagement_row), spacing="3", width="100%"),
-                empty_note("No engagements yet. When an employer accepts you, the work shows up here."),
-            ),
+            rows_or_empty(S.engagements, engagement_row, "No engagements yet. When an employer accepts you, the work shows up here."),
         ),
         section(
             "My applications",
-            rx.cond(
-                S.applications.length() > 0,
-                rx.vstack(rx.foreach(S.applications, application_row), spacing="3", width="100%"),
-                empty_note("You have not applied to any gigs yet.", rx.link("Browse open gigs", href="/")),
+            rows_or_empty(
+                S.applications, application_row, empty_note("You have not applied to any gigs yet.", rx.link("Browse open gigs", href="/"))
             ),
         ),
         spacing="6",
-        width="100%",
     )
 
 
@@ -105,27 +90,19 @@ def organization_notice() -> rx.Component:
     return rx.fragment(
         rx.cond(
             S.organization_pending,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("hourglass", aria_hidden="true")),
-                rx.callout.text(
-                    rx.text("Waiting for approval. ", as_="span", weight="bold"),
-                    "The career center is reviewing ",
-                    S.organization,
-                    ". You can post gigs once it is approved.",
-                ),
-                color_scheme="amber",
-                high_contrast=True,
-                width="100%",
+            callout(
+                "hourglass",
+                rx.text("Waiting for approval. ", as_="span", weight="bold"),
+                "The career center is reviewing ",
+                S.organization,
+                ". You can post gigs once it is approved.",
+                color="amber",
             ),
         ),
         rx.cond(
             S.organization_blocked,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("ban", aria_hidden="true")),
-                rx.callout.text(S.organization, " cannot post gigs right now (", S.organization_status, "). Contact the career center."),
-                color_scheme="red",
-                high_contrast=True,
-                width="100%",
+            callout(
+                "ban", S.organization, " cannot post gigs right now (", S.organization_status, "). Contact the career center.", color="red"
             ),
         ),
     )
@@ -133,7 +110,7 @@ def organization_notice() -> rx.Component:
 
 def gig_row(row) -> rx.Component:
     return row_card(
-        _title_row(rx.link(row.title, href=f"/gigs/{row.id}"), row.status),
+        title_row(rx.link(row.title, href=f"/gigs/{row.id}"), row.status),
         facts(
             fact("Filled", rx.text(row.filled_slots, " of ", row.slots, as_="span")),
             fact("Applicants", row.applicants),
@@ -156,7 +133,7 @@ def gig_row(row) -> rx.Component:
 
 def review_row(row) -> rx.Component:
     return row_card(
-        _title_row(row.gig_title, row.status),
+        title_row(row.gig_title, row.status),
         facts(
             fact("Student", row.student_name),
             fact("Pay", row.pay),
@@ -169,39 +146,20 @@ def review_row(row) -> rx.Component:
 
 
 def manager_view() -> rx.Component:
-    return rx.vstack(
-        rx.flex(
+    return stack(
+        spread_row(
             rx.text(S.organization_names, size="4", weight="medium"),
             button_link(rx.fragment(rx.icon("plus", aria_hidden="true", size=16), "Post a gig"), "/gigs/new", size="3"),
-            justify="between",
-            align="center",
             spacing="3",
-            wrap="wrap",
-            width="100%",
         ),
         organization_notice(),
         rx.cond(
             S.payment_label != "",
             rx.text("Payments on this site are ", S.payment_label, ".", size="2", color="var(--gray-11)"),
         ),
-        section(
-            "Submissions to review",
-            rx.cond(
-                S.to_review.length() > 0,
-                rx.vstack(rx.foreach(S.to_review, review_row), spacing="3", width="100%"),
-                empty_note("Nothing is waiting for your review."),
-            ),
-        ),
-        section(
-            "Your gigs",
-            rx.cond(
-                S.gigs.length() > 0,
-                rx.vstack(rx.foreach(S.gigs, gig_row), spacing="3", width="100%"),
-                empty_note("You have not posted a gig yet."),
-            ),
-        ),
+        section("Submissions to review", rows_or_empty(S.to_review, review_row, "Nothing is waiting for your review.")),
+        section("Your gigs", rows_or_empty(S.gigs, gig_row, "You have not posted a gig yet.")),
         spacing="6",
-        width="100%",
     )
 
 
@@ -209,30 +167,20 @@ def manager_view() -> rx.Component:
 
 
 def staff_view() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text("You are signed in as career-center staff. Vetting, outcomes and reports arrive in a later release."),
-            rx.link("Browse open gigs", href="/"),
-            spacing="2",
-        ),
-        width="100%",
+    return not_found_card(
+        "You are signed in as career-center staff. Vetting, outcomes and reports arrive in a later release.", "Browse open gigs", "/"
     )
 
 
 def other_view() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(rx.cond(S.load_error != "", S.load_error, "There is nothing to show for your account yet.")),
-            rx.link("Browse open gigs", href="/"),
-            spacing="2",
-        ),
-        width="100%",
+    return not_found_card(
+        rx.cond(S.load_error != "", S.load_error, "There is nothing to show for your account yet."), "Browse open gigs", "/"
     )
 
 
 def dashboard_page() -> rx.Component:
     return page_layout(
-        rx.cond(
+        when_loaded(
             S.loaded,
             rx.match(
                 S.view,
@@ -241,7 +189,7 @@ def dashboard_page() -> rx.Component:
                 ("staff", staff_view()),
                 other_view(),
             ),
-            loading_note("Loading your dashboard…"),
+            "Loading your dashboard…",
         ),
         heading="Dashboard",
     )

@@ -3,9 +3,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, select_input, submit_button, text_input, textarea_input
+from microgigs.components.forms import form_alert, form_column, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, badge, empty_note, fact, facts, loading_note, not_found_card, row_card, section
+from microgigs.components.panels import PRE_WRAP, badge, fact, facts, not_found_card, row_card, rows_or_empty, section, stack, when_allowed
 from microgigs.components.url_object import for_this_url, shows_this_url, text_for_this_url
 from microgigs.state.disputes import OPEN_ROUTE, ROUTE, DisputeQueueState, DisputeState, OpenDisputeState
 
@@ -19,53 +19,41 @@ def open_dispute_page() -> rx.Component:
             "Opening a dispute pauses the engagement and asks the career center to mediate. "
             "Say what went wrong; both sides and the career center will see it."
         ),
-        rx.form(
-            rx.vstack(
-                # An error from opening a dispute on another engagement stays off this one's page.
-                rx.cond(shows_this_url(OpenDisputeState), form_alert(OpenDisputeState.error)),
-                textarea_input("What went wrong", "statement", max_length=5000, rows="6"),
-                submit_button("Open dispute"),
-                spacing="3",
-                align="start",
-                width="100%",
-            ),
+        form_column(
+            # An error from opening a dispute on another engagement stays off this one's page.
+            rx.cond(shows_this_url(OpenDisputeState), form_alert(OpenDisputeState.error)),
+            textarea_input("What went wrong", "statement", max_length=5000, rows="6"),
+            submit_button("Open dispute"),
             on_submit=OpenDisputeState.open,
             aria_label="Open a dispute",
-            width="100%",
         ),
         heading="Open a dispute",
     )
 
 
 def decision_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.heading("Decide", as_="h2", size="5"),
-            form_alert(DisputeState.decision_error),
-            select_input("Decision", "outcome", OUTCOMES),
-            text_input("Part paid to the student (US dollars)", "student_share", optional=True, hint="Only for a part payment."),
-            textarea_input("Reasons for the decision", "note", optional=True, max_length=1000, rows="3"),
-            submit_button("Record decision"),
-            spacing="3",
-            align="start",
-            width="100%",
-        ),
+    return form_column(
+        rx.heading("Decide", as_="h2", size="5"),
+        form_alert(DisputeState.decision_error),
+        select_input("Decision", "outcome", OUTCOMES),
+        text_input("Part paid to the student (US dollars)", "student_share", optional=True, hint="Only for a part payment."),
+        textarea_input("Reasons for the decision", "note", optional=True, max_length=1000, rows="3"),
+        submit_button("Record decision"),
         on_submit=DisputeState.decide,
         aria_label="Decide the dispute",
-        width="100%",
+    )
+
+
+def message_card(m) -> rx.Component:
+    return row_card(
+        rx.text(m.author, weight="bold", size="2"),
+        rx.text(m.body, style=PRE_WRAP),
+        rx.text(m.written_at, size="1", color="var(--gray-11)"),
     )
 
 
 def dispute_page() -> rx.Component:
-    thread = rx.foreach(
-        V.messages,
-        lambda m: row_card(
-            rx.text(m.author, weight="bold", size="2"),
-            rx.text(m.body, style=PRE_WRAP),
-            rx.text(m.written_at, size="1", color="var(--gray-11)"),
-        ),
-    )
-    body = rx.vstack(
+    body = stack(
         rx.link("Open the engagement workspace", href="/engagements/" + V.engagement_id.to(str)),
         facts(
             fact("Status", badge(rx.cond(V.status == "open", "disputed", "completed"))),
@@ -82,27 +70,21 @@ def dispute_page() -> rx.Component:
                 rx.cond(V.decision_note != "", rx.text(V.decision_note, style=PRE_WRAP)),
             ),
         ),
-        section("Thread", rx.cond(V.messages.length() > 0, rx.vstack(thread, spacing="2", width="100%"), empty_note("No messages yet."))),
+        section("Thread", rows_or_empty(V.messages, message_card, "No messages yet.", spacing="2")),
         rx.cond(
             V.status == "open",
-            rx.form(
-                rx.vstack(
-                    form_alert(DisputeState.message_error),
-                    textarea_input("Your message", "body", max_length=5000, rows="3"),
-                    submit_button("Send message"),
-                    spacing="2",
-                    align="start",
-                    width="100%",
-                ),
+            form_column(
+                form_alert(DisputeState.message_error),
+                textarea_input("Your message", "body", max_length=5000, rows="3"),
+                submit_button("Send message"),
                 on_submit=DisputeState.post,
+                spacing="2",
                 reset_on_submit=True,
                 aria_label="Write in the thread",
-                width="100%",
             ),
         ),
         rx.cond(V.viewer_is_staff & (V.status == "open"), decision_form()),
         spacing="4",
-        width="100%",
     )
     return page_layout(
         for_this_url(DisputeState, rx.cond(DisputeState.found, body, not_found_card("This dispute does not exist, or it is not yours."))),
@@ -110,30 +92,16 @@ def dispute_page() -> rx.Component:
     )
 
 
+def queue_row(d) -> rx.Component:
+    return row_card(rx.link(d[1], href="/disputes/" + d[0], weight="bold"), rx.text("Opened by ", d[2], size="2"))
+
+
 def dispute_queue_page() -> rx.Component:
-    S = DisputeQueueState
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.allowed,
-                rx.cond(
-                    S.items.length() > 0,
-                    rx.vstack(
-                        rx.foreach(
-                            S.items,
-                            lambda d: row_card(
-                                rx.link(d[1], href="/disputes/" + d[0], weight="bold"), rx.text("Opened by ", d[2], size="2")
-                            ),
-                        ),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    empty_note("No open disputes."),
-                ),
-                not_found_card("This page is for career-center staff."),
-            ),
-            loading_note(),
+        when_allowed(
+            DisputeQueueState,
+            rows_or_empty(DisputeQueueState.items, queue_row, "No open disputes.", spacing="2"),
+            "This page is for career-center staff.",
         ),
         heading="Open disputes",
     )

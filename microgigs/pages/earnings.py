@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, section
+from microgigs.components.forms import post_form
+from microgigs.components.layout import money_page_layout
+from microgigs.components.panels import fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.state.money import EarningsState as S
 
 E = S.earnings
@@ -30,30 +30,24 @@ def payout_account() -> rx.Component:
 
 
 def earnings_body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         facts(fact("On its way", E.pending), fact("Paid to you", E.paid)),
         payout_account(),
         section(
             "Your engagements",
-            rx.cond(
-                E.rows.length() > 0, rx.vstack(rx.foreach(E.rows, earning_row), spacing="3", width="100%"), empty_note("No paid work yet.")
-            ),
+            rows_or_empty(E.rows, earning_row, "No paid work yet."),
         ),
         spacing="4",
-        width="100%",
     )
 
 
 def earnings_page() -> rx.Component:
-    return page_layout(
-        demo_payments_badge(S.gateway_notice),
-        form_alert(S.error),
-        rx.cond(
-            S.load_error != "",
-            form_alert(S.load_error),
-            rx.cond(S.loaded & (E != None), earnings_body(), loading_note("Loading earnings…")),  # noqa: E711
-        ),
+    return money_page_layout(
+        S,
+        earnings_body(),
         heading="Earnings",
+        loading="Loading earnings…",
+        loaded=S.loaded & (E != None),  # noqa: E711
     )
 
 

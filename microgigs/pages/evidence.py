@@ -4,7 +4,7 @@ are shown only when the employer allowed it and the student chose to show them."
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section
+from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import EvidenceState as S
 
@@ -29,7 +29,7 @@ def shown() -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         facts(fact("Employer", V.employer), fact("Approved on", V.approved_on)),
         rx.cond(
             V.revoked,
@@ -42,7 +42,6 @@ def body() -> rx.Component:
         ),
         rx.link("Verify the credential", href="/verify?id=" + V.public_id, as_child=False),
         spacing="4",
-        width="100%",
     )
 
 

@@ -2,9 +2,10 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, submit_button, success_note, textarea_input
+from microgigs.components.forms import form_alert, form_column, submit_button, success_note, textarea_input
 from microgigs.components.gig_card import location_mode_text, skill_badges
 from microgigs.components.layout import link_button, page_layout
+from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.applications import MAX_NOTE
@@ -46,14 +47,12 @@ def facts(s=S) -> rx.Component:
 
 
 def blind_review_note() -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("eye-off", aria_hidden="true")),
-        rx.callout.text(
-            rx.text("Blind review. ", as_="span", weight="bold"),
-            "The employer first sees your note, links, answers and skills — not your name, school or major — until they shortlist you.",
-        ),
-        color_scheme="indigo",
-        width="100%",
+    return callout(
+        "eye-off",
+        rx.text("Blind review. ", as_="span", weight="bold"),
+        "The employer first sees your note, links, answers and skills — not your name, school or major — until they shortlist you.",
+        color="indigo",
+        high_contrast=False,
     )
 
 
@@ -61,7 +60,7 @@ def question_field(question) -> rx.Component:
     name = f"answer_{question.id}"
     fid = f"field-answer-{question.id}"
     error = S.errors.get(name, "")
-    return rx.vstack(
+    return stack(
         rx.text(rx.el.label(question.text, html_for=fid), as_="div", size="2", weight="medium"),
         rx.text_area(
             id=fid,
@@ -76,58 +75,47 @@ def question_field(question) -> rx.Component:
         ),
         rx.text(error, id=f"{fid}-error", as_="p", size="2", color_scheme="red", weight="medium"),
         spacing="1",
-        width="100%",
     )
 
 
 def apply_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            form_alert(S.form_error),
-            form_alert(S.error_count_text),
-            textarea_input(
-                "Why you fit this gig",
-                "note",
-                error=S.errors.get("note", ""),
-                hint="What you have done that is like this work, and when you can do it.",
-                value=S.note,
-                on_change=S.set_note,
-                max_length=MAX_NOTE,
-                rows="6",
-                extra=rx.text(S.note_count_text, size="1", color_scheme="gray", id="note-counter"),
-            ),
-            textarea_input(
-                "Links to your work",
-                "sample_links",
-                optional=True,
-                error=S.errors.get("sample_links", ""),
-                hint="Up to 5 web addresses, one per line (portfolio, GitHub, writing samples).",
-                rows="3",
-                placeholder="https://",
-            ),
-            rx.cond(
-                S.questions.length() > 0,
-                rx.vstack(
-                    rx.heading("Screening questions", as_="h3", size="3"),
-                    rx.foreach(S.questions, question_field),
-                    spacing="3",
-                    width="100%",
-                ),
-            ),
-            submit_button("Apply"),
-            spacing="4",
-            width="100%",
-            align="start",
+    return form_column(
+        form_alert(S.form_error),
+        form_alert(S.error_count_text),
+        textarea_input(
+            "Why you fit this gig",
+            "note",
+            error=S.errors.get("note", ""),
+            hint="What you have done that is like this work, and when you can do it.",
+            value=S.note,
+            on_change=S.set_note,
+            max_length=MAX_NOTE,
+            rows="6",
+            extra=rx.text(S.note_count_text, size="1", color_scheme="gray", id="note-counter"),
         ),
+        textarea_input(
+            "Links to your work",
+            "sample_links",
+            optional=True,
+            error=S.errors.get("sample_links", ""),
+            hint="Up to 5 web addresses, one per line (portfolio, GitHub, writing samples).",
+            rows="3",
+            placeholder="https://",
+        ),
+        rx.cond(
+            S.questions.length() > 0,
+            stack(rx.heading("Screening questions", as_="h3", size="3"), rx.foreach(S.questions, question_field)),
+        ),
+        submit_button("Apply"),
         on_submit=S.apply,
+        spacing="4",
         aria_label="Apply to this gig",
-        width="100%",
     )
 
 
 def apply_section() -> rx.Component:
     closed = rx.text("This gig is no longer taking applications.", color_scheme="gray")
-    return rx.vstack(
+    return stack(
         rx.heading("Apply", as_="h2", size="5"),
         rx.cond(
             S.applied,
@@ -160,15 +148,13 @@ def apply_section() -> rx.Component:
                 ),
             ),
         ),
-        spacing="3",
-        width="100%",
         id="apply",
     )
 
 
 def gig_content(s=S, heading_tag: str = "h2") -> rx.Component:
     """What the gig is, as its page shows it (the preview shows the same, for its own state)."""
-    return rx.vstack(
+    return stack(
         rx.text(s.card.summary, size="3"),
         facts(s),
         rx.cond(
@@ -187,13 +173,12 @@ def gig_content(s=S, heading_tag: str = "h2") -> rx.Component:
             ),
         ),
         spacing="4",
-        width="100%",
         align="start",
     )
 
 
 def gig_body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.flex(
             rx.text(S.card.employer, size="4", weight="medium"),
             rx.cond(S.card.status != "open", status_badge(S.card.status)),
@@ -211,25 +196,13 @@ def gig_body() -> rx.Component:
         rx.separator(size="4"),
         apply_section(),
         spacing="4",
-        width="100%",
         align="start",
-    )
-
-
-def not_found() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(S.not_found_message),
-            rx.link("Browse open gigs", href="/"),
-            spacing="2",
-        ),
-        width="100%",
     )
 
 
 def gig_page() -> rx.Component:
     return page_layout(
-        rx.cond(shows_this_url(S), rx.cond(S.found, gig_body(), not_found())),
+        rx.cond(shows_this_url(S), rx.cond(S.found, gig_body(), not_found_card(S.not_found_message, "Browse open gigs", "/"))),
         heading=_heading(),
     )
 

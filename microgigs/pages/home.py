@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import field_id, field_label
 from microgigs.components.gig_card import board_card as card_on_board
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import stack
 from microgigs.services.gigs import CATEGORIES
 from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
 
@@ -51,7 +52,7 @@ def _small_input(label: str, name: str, default, **props) -> rx.Component:
 
 def search_form() -> rx.Component:
     return rx.form(
-        rx.vstack(
+        stack(
             rx.flex(
                 rx.box(
                     field_label("Search gigs", "q"),
@@ -105,7 +106,6 @@ def search_form() -> rx.Component:
                 width="100%",
             ),
             spacing="2",
-            width="100%",
         ),
         # Re-mounted for each URL, so its fields show that URL's search.
         key=BoardState.form_key,
@@ -172,20 +172,17 @@ def recommended() -> rx.Component:
     return rx.cond(
         BoardState.recommended.length() > 0,
         rx.el.section(
-            rx.vstack(
+            stack(
                 rx.heading("Recommended for you", as_="h2", size="5"),
                 rx.foreach(
                     BoardState.recommended,
-                    lambda rec: rx.vstack(
+                    lambda rec: stack(
                         rx.text(rec.reason, size="2", weight="medium", color_scheme="gray"),
                         board_card(rec.card),
                         spacing="1",
-                        width="100%",
                     ),
                 ),
                 rx.heading("All open gigs", as_="h2", size="5"),
-                spacing="3",
-                width="100%",
             ),
             aria_label="Recommended for you",
             width="100%",
@@ -194,7 +191,7 @@ def recommended() -> rx.Component:
 
 
 def results() -> rx.Component:
-    return rx.vstack(
+    return stack(
         recommended(),
         rx.flex(
             rx.text(BoardState.count_text, size="3", weight="medium", role="status"),
@@ -207,7 +204,7 @@ def results() -> rx.Component:
         rx.cond(BoardState.save_error != "", rx.text(BoardState.save_error, color_scheme="red", size="2", role="alert")),
         rx.cond(
             BoardState.total > 0,
-            rx.vstack(rx.foreach(BoardState.cards, board_card), spacing="3", width="100%"),
+            stack(rx.foreach(BoardState.cards, board_card)),
             rx.card(
                 rx.vstack(
                     rx.text("No open gigs match your search.", weight="medium"),
@@ -220,8 +217,6 @@ def results() -> rx.Component:
             ),
         ),
         rx.cond(BoardState.pages > 1, pagination()),
-        spacing="3",
-        width="100%",
     )
 
 

@@ -5,7 +5,7 @@ import reflex as rx
 
 from microgigs.components.forms import date_input, field_id, form_field, submit_button
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import loading_note, not_found_card, section
+from microgigs.components.panels import loading_note, not_found_card, section, stack
 from microgigs.services.insights import TABLES
 from microgigs.state.insights import InsightsState as S
 
@@ -118,7 +118,7 @@ def employer_select() -> rx.Component:
 
 
 def dashboard() -> rx.Component:
-    return rx.vstack(
+    return stack(
         filters(),
         rx.grid(
             stat("Gigs posted", S.headline.gigs_posted),
@@ -160,7 +160,6 @@ def dashboard() -> rx.Component:
         *[chart(name, None) for name in TABLES if name.startswith("participation_by_")],
         rx.text("Groups of fewer than 5 students are not shown, so no one can be picked out.", size="2", color="var(--gray-11)"),
         spacing="5",
-        width="100%",
     )
 
 

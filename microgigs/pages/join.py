@@ -2,16 +2,16 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form, submit_button, text_input
+from microgigs.components.forms import form_alert, password_input, post_form_column, submit_button, text_input
 from microgigs.components.layout import link_button, page_layout
-from microgigs.components.panels import loading_note
+from microgigs.components.panels import loading_note, stack
 from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import JoinState as S
 
 
 def sign_in_first() -> rx.Component:
     """The invited address has an account: accepting happens signed in as it."""
-    return rx.vstack(
+    return stack(
         rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), ".", as_="p", size="2"),
         rx.text(
             "Sign in as ",
@@ -22,59 +22,43 @@ def sign_in_first() -> rx.Component:
         ),
         link_button("Sign in to accept", S.sign_in_href, size="3", width="100%"),
         spacing="4",
-        width="100%",
     )
 
 
 def join_form() -> rx.Component:
-    return post_form(
-        rx.vstack(
-            form_alert(S.error),
-            rx.text(
-                "You are invited to manage gigs for ",
-                rx.text(S.organization, as_="span", weight="bold"),
-                " as ",
-                S.invited_email,
-                ".",
-                as_="p",
-                size="2",
-            ),
-            rx.cond(
-                S.signed_in,
-                rx.fragment(),
-                rx.vstack(
-                    text_input(
-                        "Your name",
-                        "display_name",
-                        auto_complete="name",
-                        required=True,
-                        max_length=100,
-                        default_value=S.display_name,
-                        error=S.error_display_name,
-                    ),
-                    text_input(
-                        "Choose a password",
-                        "password",
-                        type="password",
-                        auto_complete="new-password",
-                        required=True,
-                        hint="At least 10 characters.",
-                        error=S.error_password,
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-            ),
-            rx.el.input(type="hidden", name="token", value=S.token),
-            rx.el.input(type="hidden", name="invitation_id", value=S.invitation_id),
-            submit_button("Join the team", width="100%"),
-            spacing="4",
-            width="100%",
+    return post_form_column(
+        form_alert(S.error),
+        rx.text(
+            "You are invited to manage gigs for ",
+            rx.text(S.organization, as_="span", weight="bold"),
+            " as ",
+            S.invited_email,
+            ".",
+            as_="p",
+            size="2",
         ),
+        rx.cond(
+            S.signed_in,
+            rx.fragment(),
+            stack(
+                text_input(
+                    "Your name",
+                    "display_name",
+                    auto_complete="name",
+                    required=True,
+                    max_length=100,
+                    default_value=S.display_name,
+                    error=S.error_display_name,
+                ),
+                password_input("Choose a password", "password", new=True, hint="At least 10 characters.", error=S.error_password),
+            ),
+        ),
+        rx.el.input(type="hidden", name="token", value=S.token),
+        rx.el.input(type="hidden", name="invitation_id", value=S.invitation_id),
+        submit_button("Join the team", width="100%"),
         action="/auth/join",
         key=S.form_key,
         aria_label="Join the team",
-        width="100%",
     )
 
 

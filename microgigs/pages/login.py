@@ -2,43 +2,23 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form, submit_button, text_input
+from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import notice
+from microgigs.components.panels import narrow_card, notice, stack
 from microgigs.state.auth_forms import LoginState
 
 
 def login_form() -> rx.Component:
-    return post_form(
-        rx.vstack(
-            notice(LoginState.notice),
-            form_alert(LoginState.error),
-            text_input(
-                "Email address",
-                "email",
-                type="email",
-                default_value=LoginState.email,
-                auto_complete="email",
-                required=True,
-                max_length=254,
-                spell_check=False,
-            ),
-            text_input(
-                "Password",
-                "password",
-                type="password",
-                auto_complete="current-password",
-                required=True,
-            ),
-            rx.el.input(type="hidden", name="next", value=LoginState.next_path),
-            submit_button("Sign in", width="100%"),
-            spacing="4",
-            width="100%",
-        ),
+    return post_form_column(
+        notice(LoginState.notice),
+        form_alert(LoginState.error),
+        email_input(default_value=LoginState.email),
+        password_input("Password", "password"),
+        rx.el.input(type="hidden", name="next", value=LoginState.next_path),
+        submit_button("Sign in", width="100%"),
         action="/auth/login",
         key=LoginState.form_key,
         aria_label="Sign in",
-        width="100%",
     )
 
 
@@ -46,7 +26,7 @@ def campus_sign_in() -> rx.Component:
     """One button per configured campus provider: plain links to our OIDC start route."""
     return rx.cond(
         LoginState.sso_options.length() > 0,
-        rx.vstack(
+        stack(
             rx.foreach(
                 LoginState.sso_options,
                 lambda option: rx.button(
@@ -59,41 +39,32 @@ def campus_sign_in() -> rx.Component:
                 ),
             ),
             rx.text("or sign in with your email and password", size="2", color_scheme="gray", align="center", width="100%"),
-            spacing="3",
-            width="100%",
         ),
     )
 
 
 def login() -> rx.Component:
     return page_layout(
-        rx.card(
-            rx.vstack(
-                rx.cond(
-                    LoginState.signed_in,
-                    rx.callout(
-                        rx.text(
-                            "You are signed in as ",
-                            rx.text(LoginState.user_name, as_="span", weight="bold"),
-                            ". ",
-                            rx.link("Go to your dashboard", href="/dashboard", underline="always"),
-                            ".",
-                        ),
-                        icon="info",
-                        width="100%",
+        narrow_card(
+            rx.cond(
+                LoginState.signed_in,
+                rx.callout(
+                    rx.text(
+                        "You are signed in as ",
+                        rx.text(LoginState.user_name, as_="span", weight="bold"),
+                        ". ",
+                        rx.link("Go to your dashboard", href="/dashboard", underline="always"),
+                        ".",
                     ),
+                    icon="info",
+                    width="100%",
                 ),
-                campus_sign_in(),
-                login_form(),
-                rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
-                rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
-                rx.cond(LoginState.demo_hint != "", rx.text(LoginState.demo_hint, size="1", color_scheme="gray")),
-                spacing="4",
-                width="100%",
             ),
-            size="3",
-            width="100%",
-            max_width="28rem",
+            campus_sign_in(),
+            login_form(),
+            rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
+            rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
+            rx.cond(LoginState.demo_hint != "", rx.text(LoginState.demo_hint, size="1", color_scheme="gray")),
         ),
         heading="Sign in",
     )

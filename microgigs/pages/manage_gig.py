@@ -7,13 +7,16 @@ from microgigs.components.panels import (
     PRE_WRAP,
     badge,
     button_link,
-    empty_note,
+    callout,
     fact,
     facts,
     inline_error,
     not_found_card,
     notice,
     row_card,
+    rows_or_empty,
+    stack,
+    title_row,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
@@ -27,7 +30,7 @@ def _heading() -> rx.Var:
 
 
 def gig_summary() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.flex(
             badge(S.gig_status),
             rx.text(S.filled_text, size="2", weight="medium"),
@@ -52,26 +55,20 @@ def gig_summary() -> rx.Component:
         ),
         rx.cond(
             S.blind_review,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("eye-off", aria_hidden="true")),
-                rx.callout.text(
-                    rx.text("Blind review. ", as_="span", weight="bold"),
-                    "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
-                ),
-                color_scheme="indigo",
-                high_contrast=True,
-                width="100%",
+            callout(
+                "eye-off",
+                rx.text("Blind review. ", as_="span", weight="bold"),
+                "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
+                color="indigo",
             ),
         ),
-        spacing="3",
-        width="100%",
     )
 
 
 def _links(applicant) -> rx.Component:
     return rx.cond(
         applicant.sample_links.length() > 0,
-        rx.vstack(
+        stack(
             rx.text("Links to their work", size="2", weight="medium"),
             rx.el.ul(
                 rx.foreach(
@@ -83,7 +80,6 @@ def _links(applicant) -> rx.Component:
                 style={"margin": "0", "padding_left": "1.25rem"},
             ),
             spacing="1",
-            width="100%",
         ),
     )
 
@@ -91,7 +87,7 @@ def _links(applicant) -> rx.Component:
 def _answers(applicant) -> rx.Component:
     return rx.cond(
         applicant.answers.length() > 0,
-        rx.vstack(
+        stack(
             rx.text("Screening answers", size="2", weight="medium"),
             rx.foreach(
                 applicant.answers,
@@ -102,7 +98,6 @@ def _answers(applicant) -> rx.Component:
                 ),
             ),
             spacing="2",
-            width="100%",
         ),
     )
 
@@ -125,7 +120,7 @@ def _actions(applicant) -> rx.Component:
     is_open = rx.match(applicant.status, *OPEN, False)
     return rx.cond(
         is_open,
-        rx.vstack(
+        stack(
             rx.flex(
                 rx.cond(
                     applicant.status == "submitted",
@@ -191,8 +186,6 @@ def _actions(applicant) -> rx.Component:
                 aria_label="Decline " + applicant.label,
                 width="100%",
             ),
-            spacing="3",
-            width="100%",
         ),
     )
 
@@ -200,15 +193,7 @@ def _actions(applicant) -> rx.Component:
 def applicant_card(applicant) -> rx.Component:
     key = applicant.application_id.to_string()
     return row_card(
-        rx.flex(
-            rx.heading(applicant.label, as_="h2", size="4"),
-            badge(applicant.status),
-            justify="between",
-            align="center",
-            spacing="2",
-            wrap="wrap",
-            width="100%",
-        ),
+        title_row(applicant.label, applicant.status, as_="h2", size="4", align="center"),
         facts(
             fact("Hours per week", rx.cond(applicant.hours_per_week > 0, applicant.hours_per_week.to_string(), "not given")),
         ),
@@ -246,11 +231,7 @@ def applicant_card(applicant) -> rx.Component:
 
 
 def applicants() -> rx.Component:
-    return rx.cond(
-        S.applicants.length() > 0,
-        rx.vstack(rx.foreach(S.applicants, applicant_card), spacing="4", width="100%"),
-        empty_note("No applications yet. They will appear here as students apply."),
-    )
+    return rows_or_empty(S.applicants, applicant_card, "No applications yet. They will appear here as students apply.", spacing="4")
 
 
 TEMPLATES_ID = "decline-feedback-templates"
@@ -262,13 +243,12 @@ def feedback_templates() -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         gig_summary(),
         notice(S.notice),
         applicants(),
         feedback_templates(),
         spacing="4",
-        width="100%",
     )
 
 

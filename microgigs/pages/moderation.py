@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.forms import error_id, field_error, field_label, form_alert, success_note
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import quiet_loading, stack, when_allowed
 from microgigs.state.moderation import ModerationState as M
 from microgigs.state.moderation import TermsState as T
 
@@ -29,12 +30,22 @@ def check_row(check) -> rx.Component:
     )
 
 
+def _trust_button(item, verb: str, trust: bool) -> rx.Component:
+    return rx.button(
+        f"{verb} employer",
+        aria_label=f"{verb} " + item.employer,
+        variant="soft",
+        type="button",
+        on_click=M.set_trusted(item.organization_id, trust),
+    )
+
+
 def queue_item(item) -> rx.Component:
     reason_id = "reason-" + item.gig_id.to(str)
     reason_error = M.reason_errors.get(item.gig_id.to(str), "")
     return rx.card(
         rx.el.article(
-            rx.vstack(
+            stack(
                 rx.heading(rx.link(item.title, href="/gigs/" + item.gig_id.to(str)), as_="h2", size="4"),
                 rx.flex(
                     rx.text(item.employer, size="2", weight="medium"),
@@ -68,28 +79,12 @@ def queue_item(item) -> rx.Component:
                         high_contrast=True,
                         type="button",
                     ),
-                    rx.cond(
-                        item.trusted,
-                        rx.button(
-                            "Stop trusting employer",
-                            aria_label="Stop trusting " + item.employer,
-                            variant="soft",
-                            type="button",
-                            on_click=M.set_trusted(item.organization_id, False),
-                        ),
-                        rx.button(
-                            "Trust employer",
-                            aria_label="Trust " + item.employer,
-                            variant="soft",
-                            type="button",
-                            on_click=M.set_trusted(item.organization_id, True),
-                        ),
-                    ),
+                    rx.cond(item.trusted, _trust_button(item, "Stop trusting", False), _trust_button(item, "Trust", True)),
                     spacing="3",
                     wrap="wrap",
                 ),
                 rx.form(
-                    rx.vstack(
+                    stack(
                         rx.el.input(type="hidden", name="gig_id", value=item.gig_id.to(str)),
                         rx.text(rx.el.label("Reason for rejecting ", item.title, html_for=reason_id), as_="div", size="2", weight="medium"),
                         rx.text_area(
@@ -98,7 +93,6 @@ def queue_item(item) -> rx.Component:
                         rx.text(reason_error, id=reason_id + "-error", as_="p", size="2", color_scheme="red", weight="medium"),
                         rx.button("Reject", aria_label="Reject " + item.title, color_scheme="red", variant="soft", type="submit"),
                         spacing="1",
-                        width="100%",
                         align="start",
                     ),
                     on_submit=M.reject,
@@ -106,7 +100,6 @@ def queue_item(item) -> rx.Component:
                     width="100%",
                 ),
                 spacing="2",
-                width="100%",
                 align="start",
             )
         ),
@@ -117,28 +110,23 @@ def queue_item(item) -> rx.Component:
 
 def queue_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            M.loaded,
-            rx.cond(
-                M.allowed,
-                rx.vstack(
-                    rx.flex(
-                        rx.text(M.queue_text, role="status", size="3"),
-                        rx.link("Edit the prohibited-content list", href="/staff/terms", size="2"),
-                        justify="between",
-                        wrap="wrap",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.cond(M.notice != "", success_note(M.notice)),
-                    form_alert(M.form_error),
-                    rx.foreach(M.items, queue_item),
+        when_allowed(
+            M,
+            stack(
+                rx.flex(
+                    rx.text(M.queue_text, role="status", size="3"),
+                    rx.link("Edit the prohibited-content list", href="/staff/terms", size="2"),
+                    justify="between",
+                    wrap="wrap",
                     spacing="3",
                     width="100%",
                 ),
-                not_staff(),
+                rx.cond(M.notice != "", success_note(M.notice)),
+                form_alert(M.form_error),
+                rx.foreach(M.items, queue_item),
             ),
-            rx.text("Loading…", size="2", color_scheme="gray"),
+            not_staff(),
+            quiet_loading(),
         ),
         heading="Gigs waiting for review",
     )
@@ -163,60 +151,55 @@ def term_row(term) -> rx.Component:
 
 def terms_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            T.loaded,
-            rx.cond(
-                T.allowed,
-                rx.vstack(
-                    rx.text(
-                        "Gigs that use any of these words or phrases (whole words, any case) are refused when posted or edited, and flagged in the review queue.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    rx.cond(T.notice != "", success_note(T.notice)),
-                    rx.form(
-                        rx.flex(
-                            rx.box(
-                                field_label("Word or phrase", "term"),
-                                rx.input(
-                                    id="field-term",
-                                    name="term",
-                                    size="3",
-                                    width="100%",
-                                    max_length=60,
-                                    aria_describedby=error_id("term"),
-                                    aria_invalid=rx.cond(T.term_error != "", "true", "false"),
-                                ),
-                                field_error("term", T.term_error),
-                                flex="1 1 14rem",
+        when_allowed(
+            T,
+            stack(
+                rx.text(
+                    "Gigs that use any of these words or phrases (whole words, any case) are refused when posted or edited, and flagged in the review queue.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.cond(T.notice != "", success_note(T.notice)),
+                rx.form(
+                    rx.flex(
+                        rx.box(
+                            field_label("Word or phrase", "term"),
+                            rx.input(
+                                id="field-term",
+                                name="term",
+                                size="3",
+                                width="100%",
+                                max_length=60,
+                                aria_describedby=error_id("term"),
+                                aria_invalid=rx.cond(T.term_error != "", "true", "false"),
                             ),
-                            rx.button("Add term", type="submit", size="3"),
-                            spacing="3",
-                            align="start",
-                            wrap="wrap",
-                            width="100%",
+                            field_error("term", T.term_error),
+                            flex="1 1 14rem",
                         ),
-                        key=T.form_key.to(str),
-                        on_submit=T.add_term,
-                        aria_label="Add a prohibited term",
+                        rx.button("Add term", type="submit", size="3"),
+                        spacing="3",
+                        align="start",
+                        wrap="wrap",
                         width="100%",
                     ),
-                    rx.cond(
-                        T.terms.length() > 0,
-                        rx.table.root(
-                            rx.table.header(rx.table.row(rx.table.column_header_cell("Term"), rx.table.column_header_cell("Action"))),
-                            rx.table.body(rx.foreach(T.terms, term_row)),
-                            width="100%",
-                        ),
-                        rx.text("The list is empty.", size="2"),
-                    ),
-                    rx.link("Back to the review queue", href="/staff/gigs", size="2"),
-                    spacing="3",
+                    key=T.form_key.to(str),
+                    on_submit=T.add_term,
+                    aria_label="Add a prohibited term",
                     width="100%",
                 ),
-                not_staff(),
+                rx.cond(
+                    T.terms.length() > 0,
+                    rx.table.root(
+                        rx.table.header(rx.table.row(rx.table.column_header_cell("Term"), rx.table.column_header_cell("Action"))),
+                        rx.table.body(rx.foreach(T.terms, term_row)),
+                        width="100%",
+                    ),
+                    rx.text("The list is empty.", size="2"),
+                ),
+                rx.link("Back to the review queue", href="/staff/gigs", size="2"),
             ),
-            rx.text("Loading…", size="2", color_scheme="gray"),
+            not_staff(),
+            quiet_loading(),
         ),
         heading="Prohibited content",
     )

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, empty_note, fact, facts, inline_error, loading_note, row_card
+from microgigs.components.panels import badge, fact, facts, inline_error, loading_note, row_card, rows_or_empty
 from microgigs.state.credentials import MyCredentialsState as S
 
 
@@ -27,11 +27,7 @@ def my_credentials() -> rx.Component:
         inline_error(S.error),
         rx.cond(
             S.loaded,
-            rx.cond(
-                S.items.length() > 0,
-                rx.vstack(rx.foreach(S.items, credential_row), spacing="3", width="100%"),
-                empty_note("No credentials yet: they arrive when a manager approves your work."),
-            ),
+            rows_or_empty(S.items, credential_row, "No credentials yet: they arrive when a manager approves your work."),
             loading_note(),
         ),
         heading="My credentials",

@@ -4,33 +4,23 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import empty_note, loading_note, row_card
+from microgigs.components.panels import empty_note, loading_note, row_card, spread_row, stack
 from microgigs.state.notifications import NotificationsState as S
 
 
 def _row(n) -> rx.Component:
     return rx.el.li(
         row_card(
-            rx.flex(
+            spread_row(
                 rx.link(n.title, href=n.link, weight=rx.cond(n.unread, "bold", "regular"), size="3"),
                 rx.cond(n.unread, rx.badge("Unread", color_scheme="blue", variant="soft", high_contrast=True)),
-                justify="between",
-                align="center",
-                spacing="2",
-                wrap="wrap",
-                width="100%",
             ),
-            rx.flex(
+            spread_row(
                 rx.text(n.created_at, size="2", color="var(--gray-11)"),
                 rx.cond(
                     n.unread,
                     rx.button("Mark read", size="1", variant="soft", on_click=S.mark_read(n.id), aria_label="Mark read: " + n.title),
                 ),
-                justify="between",
-                align="center",
-                spacing="2",
-                wrap="wrap",
-                width="100%",
             ),
         ),
         style={"list_style": "none"},
@@ -38,16 +28,12 @@ def _row(n) -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         form_alert(S.error),
-        rx.flex(
+        spread_row(
             rx.text(S.unread_notifications, " unread", size="2", role="status"),
             rx.button("Mark all read", size="2", variant="soft", on_click=S.mark_all_read, disabled=S.unread_notifications == 0),
-            justify="between",
-            align="center",
             spacing="3",
-            wrap="wrap",
-            width="100%",
         ),
         rx.cond(
             S.items.length() > 0,
@@ -58,7 +44,6 @@ def body() -> rx.Component:
             empty_note("Nothing yet. When something happens to your gigs, applications or work, it shows up here."),
         ),
         spacing="4",
-        width="100%",
     )
 
 

@@ -2,66 +2,44 @@
 
 import reflex as rx
 
-from microgigs.components.forms import text_input
+from microgigs.components.forms import REMOVE_BUTTON, form_column, row_button_form, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, fact, inline_error, not_found_card, notice, row_card, section
+from microgigs.components.panels import badge, fact, named_row, not_found_card, notice, section, stack
 from microgigs.components.url_object import for_this_url
 from microgigs.state.organization import OrganizationState as S
 
 
 def member_row(member) -> rx.Component:
     key = member.user_id.to_string()
-    return row_card(
-        rx.flex(
-            rx.text(member.name, weight="bold"),
-            rx.text(member.email, size="2"),
-            rx.badge(member.role, variant="soft", high_contrast=True),
-            rx.cond(
-                S.is_owner & (member.role != "owner"),
-                rx.form(
-                    rx.el.input(type="hidden", name="user_id", value=key),
-                    rx.button(
-                        "Remove",
-                        type="submit",
-                        variant="soft",
-                        color_scheme="red",
-                        high_contrast=True,
-                        size="1",
-                        aria_label=rx.Var.create("Remove ") + member.name,
-                    ),
-                    on_submit=S.remove,
-                ),
-            ),
-            spacing="3",
-            align="center",
-            wrap="wrap",
+    return named_row(
+        member.name,
+        rx.text(member.email, size="2"),
+        rx.badge(member.role, variant="soft", high_contrast=True),
+        rx.cond(
+            S.is_owner & (member.role != "owner"),
+            row_button_form("Remove", S.remove, id_field="user_id", id_value=key, row_name=member.name, **REMOVE_BUTTON),
         ),
-        inline_error(S.row_errors.get(key, "")),
-        aria_label=member.name,
+        error=S.row_errors.get(key, ""),
     )
 
 
 def invite_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_input(
-                "Email address of the new manager",
-                "email",
-                type="email",
-                required=True,
-                max_length=254,
-                auto_complete="off",
-                error=S.error_email,
-            ),
-            rx.button("Send invitation", type="submit", size="3"),
-            spacing="3",
-            width="100%",
-            max_width="28rem",
+    return form_column(
+        text_input(
+            "Email address of the new manager",
+            "email",
+            type="email",
+            required=True,
+            max_length=254,
+            auto_complete="off",
+            error=S.error_email,
         ),
+        rx.button("Send invitation", type="submit", size="3"),
         on_submit=S.invite,
+        align=None,
+        max_width="28rem",
         key=S.form_key.to_string(),
         aria_label="Invite a manager",
-        width="100%",
     )
 
 
@@ -71,7 +49,7 @@ def organization() -> rx.Component:
             S,
             rx.cond(
                 S.has_team,
-                rx.vstack(
+                stack(
                     notice(S.notice),
                     rx.flex(
                         rx.text(S.organization_name, size="4", weight="bold"),
@@ -105,10 +83,10 @@ def organization() -> rx.Component:
                             size="2",
                         ),
                     ),
-                    section("Managers", rx.vstack(rx.foreach(S.members, member_row), spacing="2", width="100%")),
+                    section("Managers", stack(rx.foreach(S.members, member_row), spacing="2")),
                     rx.cond(
                         S.is_owner,
-                        rx.vstack(
+                        stack(
                             section("Invite a manager", invite_form()),
                             rx.cond(
                                 S.invitations.length() > 0,
@@ -123,12 +101,10 @@ def organization() -> rx.Component:
                                 ),
                             ),
                             spacing="5",
-                            width="100%",
                         ),
                         rx.text("Only the owner can invite or remove managers.", as_="p", size="2"),
                     ),
                     spacing="5",
-                    width="100%",
                 ),
                 not_found_card("You are not on an employer's team."),
             ),

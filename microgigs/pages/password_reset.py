@@ -2,44 +2,25 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, post_form, submit_button, text_input
+from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import loading_note, notice
+from microgigs.components.panels import loading_note, narrow_card, notice, stack
 from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import ForgotPasswordState as F
 from microgigs.state.account import ResetPasswordState as R
 
 
-def _card(*children: rx.Component) -> rx.Component:
-    return rx.card(rx.vstack(*children, spacing="4", width="100%"), size="3", width="100%", max_width="28rem")
-
-
 def forgot_password() -> rx.Component:
     return page_layout(
-        _card(
+        narrow_card(
             notice(F.notice),
             rx.text("Enter the email address of your account. We will mail you a link to choose a new password.", as_="p", size="2"),
-            post_form(
-                rx.vstack(
-                    text_input(
-                        "Email address",
-                        "email",
-                        type="email",
-                        auto_complete="email",
-                        required=True,
-                        max_length=254,
-                        spell_check=False,
-                        default_value=F.email,
-                        error=F.error_email,
-                    ),
-                    submit_button("Send me a link", width="100%"),
-                    spacing="4",
-                    width="100%",
-                ),
+            post_form_column(
+                email_input(default_value=F.email, error=F.error_email),
+                submit_button("Send me a link", width="100%"),
                 action="/auth/forgot-password",
                 key=F.form_key,
                 aria_label="Reset your password",
-                width="100%",
             ),
             rx.text(rx.link("Back to sign in", href="/login"), size="2"),
         ),
@@ -49,38 +30,26 @@ def forgot_password() -> rx.Component:
 
 def reset_password() -> rx.Component:
     return page_layout(
-        _card(
+        narrow_card(
             rx.cond(
                 # Never the form of another reset link (its hidden token) while this one is checked.
                 shows_this_url(R),
                 rx.cond(
                     R.link_error != "",
-                    rx.vstack(
-                        form_alert(R.link_error),
-                        rx.text(rx.link("Ask for a new link", href="/forgot-password"), size="2"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    post_form(
-                        rx.vstack(
-                            text_input(
-                                "New password",
-                                "password",
-                                type="password",
-                                auto_complete="new-password",
-                                required=True,
-                                hint="At least 10 characters, not a common password.",
-                                error=R.error_password,
-                            ),
-                            rx.el.input(type="hidden", name="token", value=R.token),
-                            submit_button("Set new password", width="100%"),
-                            spacing="4",
-                            width="100%",
+                    stack(form_alert(R.link_error), rx.text(rx.link("Ask for a new link", href="/forgot-password"), size="2")),
+                    post_form_column(
+                        password_input(
+                            "New password",
+                            "password",
+                            new=True,
+                            hint="At least 10 characters, not a common password.",
+                            error=R.error_password,
                         ),
+                        rx.el.input(type="hidden", name="token", value=R.token),
+                        submit_button("Set new password", width="100%"),
                         action="/auth/reset-password",
                         key=R.form_key,
                         aria_label="Choose a new password",
-                        width="100%",
                     ),
                 ),
                 loading_note("Checking your link…"),

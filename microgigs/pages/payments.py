@@ -2,9 +2,14 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import button_link, demo_payments_badge, empty_note, fact, facts, loading_note, notice, row_card
+from microgigs.components.layout import money_page_layout
+from microgigs.components.panels import (
+    button_link,
+    fact,
+    facts,
+    row_card,
+    rows_or_empty,
+)
 from microgigs.state.money import PaymentsState as S
 
 
@@ -40,24 +45,11 @@ def payment_row(row) -> rx.Component:
 
 
 def payments_page() -> rx.Component:
-    return page_layout(
-        demo_payments_badge(S.gateway_notice),
-        notice(S.notice),
-        form_alert(S.error),
-        rx.cond(
-            S.load_error != "",
-            form_alert(S.load_error),
-            rx.cond(
-                S.loaded,
-                rx.cond(
-                    S.rows.length() > 0,
-                    rx.vstack(rx.foreach(S.rows, payment_row), spacing="3", width="100%"),
-                    empty_note("No engagements yet: when you accept a student, their engagement appears here to fund."),
-                ),
-                loading_note("Loading payments…"),
-            ),
-        ),
+    return money_page_layout(
+        S,
+        rows_or_empty(S.rows, payment_row, "No engagements yet: when you accept a student, their engagement appears here to fund."),
         heading="Payments",
+        loading="Loading payments…",
     )
 
 

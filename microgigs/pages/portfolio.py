@@ -3,42 +3,37 @@ copies its share link; the finished gigs it lists, with whether their deliverabl
 
 import reflex as rx
 
-from microgigs.components.forms import checkbox_input, form_alert, submit_button, text_input
+from microgigs.components.forms import checkbox_input, form_alert, form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import empty_note, fact, facts, loading_note, not_found_card, notice, row_card, section
+from microgigs.components.panels import fact, facts, notice, row_card, rows_or_empty, section, stack, when_allowed
 from microgigs.state.portfolio import PortfolioSettingsState as S
 
 
 def settings_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_input(
-                "Handle",
-                "handle",
-                hint="3 to 30 lower-case letters, digits and hyphens. Your page's address ends with /p/ and your handle.",
-                default_value=S.handle,
-                max_length=30,
-                auto_complete="off",
-                spell_check=False,
-                error=S.handle_error,
-            ),
-            checkbox_input(
-                "Show my portfolio publicly",
-                "is_public",
-                default_checked=S.is_public,
-                hint="Anyone with the link can see your finished gigs, credentials, endorsements and ratings. Never your email or school details.",
-            ),
-            submit_button("Save portfolio settings"),
-            spacing="4",
-            width="100%",
-            align="start",
+    return form_column(
+        text_input(
+            "Handle",
+            "handle",
+            hint="3 to 30 lower-case letters, digits and hyphens. Your page's address ends with /p/ and your handle.",
+            default_value=S.handle,
+            max_length=30,
+            auto_complete="off",
+            spell_check=False,
+            error=S.handle_error,
         ),
+        checkbox_input(
+            "Show my portfolio publicly",
+            "is_public",
+            default_checked=S.is_public,
+            hint="Anyone with the link can see your finished gigs, credentials, endorsements and ratings. Never your email or school details.",
+        ),
+        submit_button("Save portfolio settings"),
         on_submit=S.save,
+        spacing="4",
         key=S.form_key.to_string(),
         reset_on_submit=False,
         no_validate=True,
         aria_label="Portfolio settings",
-        width="100%",
     )
 
 
@@ -105,7 +100,7 @@ def work_row(item) -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.text("An opt-in public page of your finished gigs and their credentials. It is private until you choose to show it."),
         notice(S.notice),
         form_alert(S.error),
@@ -113,27 +108,15 @@ def body() -> rx.Component:
         share_box(),
         section(
             "What your portfolio lists",
-            rx.cond(
-                S.work.length() > 0,
-                rx.vstack(rx.foreach(S.work, work_row), spacing="3", width="100%"),
-                empty_note("Nothing yet: each gig a manager approves is listed here with its credential."),
-            ),
+            rows_or_empty(S.work, work_row, "Nothing yet: each gig a manager approves is listed here with its credential."),
         ),
         spacing="5",
-        width="100%",
         max_width="40rem",
     )
 
 
 def portfolio_settings() -> rx.Component:
-    return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(S.allowed, body(), not_found_card("Portfolios are for students.")),
-            loading_note("Loading your portfolio…"),
-        ),
-        heading="My portfolio",
-    )
+    return page_layout(when_allowed(S, body(), "Portfolios are for students.", "Loading your portfolio…"), heading="My portfolio")
 
 
 def register(app: rx.App) -> None:

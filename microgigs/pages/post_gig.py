@@ -3,13 +3,10 @@
 import reflex as rx
 
 from microgigs.components.forms import (
+    checkbox_group_input,
     checkbox_input,
     date_input,
-    error_id,
-    field_error,
-    field_hint,
     form_alert,
-    hint_id,
     number_input,
     select_input,
     submit_button,
@@ -18,9 +15,10 @@ from microgigs.components.forms import (
     textarea_input,
 )
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import not_found_card
+from microgigs.components.panels import not_found_card, stack
 from microgigs.components.url_object import shows_this_url, text_for_this_url
-from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS, format_money
+from microgigs.services.amounts import format_cents
+from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS
 from microgigs.settings import get_settings
 from microgigs.state.post_gig import EDIT_ROUTE, ERRORS_ANCHOR
 from microgigs.state.post_gig import PostGigState as S
@@ -43,106 +41,68 @@ def _grid(*children: rx.Component) -> rx.Component:
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
-    return rx.vstack(rx.heading(title, as_="h2", size="4"), *children, spacing="4", width="100%")
+    return stack(rx.heading(title, as_="h2", size="4"), *children, spacing="4")
 
 
 def skills_field() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(
-            rx.text("Skills", as_="span", size="2", weight="medium"),
-            rx.text(" (optional)", as_="span", size="2", color_scheme="gray"),
-            id=SKILLS_LEGEND_ID,
-        ),
-        field_hint("skills", f"Choose up to {MAX_SKILLS}. Students with these skills see the gig first."),
-        rx.cond(
-            S.skill_names.length() > 0,
-            rx.checkbox_group.root(
-                rx.grid(
-                    rx.foreach(S.skill_names, lambda name: rx.checkbox_group.item(name, value=name)),
-                    columns=rx.breakpoints(initial="2", md="3"),
-                    spacing="2",
-                    width="100%",
-                ),
-                name="skills",
-                default_value=S.chosen_skills,
-                aria_labelledby=SKILLS_LEGEND_ID,
-                aria_describedby=f"{hint_id('skills')} {error_id('skills')}",
-                size="2",
-                width="100%",
-            ),
-            rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
-        ),
-        field_error("skills", _err("skills")),
-        style={
-            "border": "none",
-            "padding": "0",
-            "margin": "0",
-            "min_width": "0",
-            "display": "flex",
-            "flex_direction": "column",
-            "gap": "var(--space-1)",
-        },
-        width="100%",
+    return checkbox_group_input(
+        "Skills",
+        "skills",
+        S.skill_names,
+        legend_id=SKILLS_LEGEND_ID,
+        default_value=S.chosen_skills,
+        hint=f"Choose up to {MAX_SKILLS}. Students with these skills see the gig first.",
+        error=_err("skills"),
+        optional=True,
+        when_none=rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
     )
 
 
+def _filled(field, label: str, name: str, **props) -> rx.Component:
+    """One field of the gig, with what it starts with and its error (both found by its name)."""
+    return field(label, name, default_value=_val(name), error=_err(name), **props)
+
+
 def gig_form() -> rx.Component:
+    pay_hint = f"Paid when you approve the work. At least {format_cents(get_settings().pay_floor_cents_per_hour)} an hour."
     return rx.form(
-        rx.vstack(
+        stack(
             _section(
                 "The work",
-                text_input(
+                _filled(
+                    text_input,
                     "Title",
                     "title",
-                    default_value=_val("title"),
-                    error=_err("title"),
                     hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.",
                     max_length=120,
                 ),
-                text_input(
-                    "One-line summary",
-                    "summary",
-                    default_value=_val("summary"),
-                    error=_err("summary"),
-                    hint="Shown on the board under the title.",
-                    max_length=300,
-                ),
-                textarea_input(
+                _filled(text_input, "One-line summary", "summary", hint="Shown on the board under the title.", max_length=300),
+                _filled(
+                    textarea_input,
                     "Scope of the work",
                     "scope",
-                    default_value=_val("scope"),
-                    error=_err("scope"),
                     hint="What is in and out of scope, what you provide, how you will work together.",
                     rows="8",
                 ),
-                textarea_input(
+                _filled(
+                    textarea_input,
                     "Deliverables",
                     "deliverables",
-                    default_value=_val("deliverables"),
                     optional=True,
-                    error=_err("deliverables"),
                     hint="What the student hands in (files, links, a demo).",
                     rows="4",
                 ),
                 _grid(
-                    select_input(
-                        "Category",
-                        "category",
-                        list(CATEGORIES),
-                        error=_err("category"),
-                        placeholder="Choose a category",
-                        default_value=_val("category"),
-                    ),
+                    _filled(select_input, "Category", "category", options=list(CATEGORIES), placeholder="Choose a category"),
                     # Only a manager of several approved employers chooses which one posts it.
                     rx.cond(
                         S.choose_organization,
-                        select_input(
+                        _filled(
+                            select_input,
                             "Posting for",
                             "organization_id",
-                            [],
-                            error=_err("organization_id"),
+                            options=[],
                             placeholder="Choose an organization",
-                            default_value=_val("organization_id"),
                             dynamic_options=S.organization_choices,
                         ),
                         rx.box(),
@@ -153,70 +113,38 @@ def gig_form() -> rx.Component:
             _section(
                 "Where and when",
                 _grid(
-                    select_input(
-                        "Location", "location_mode", LOCATION_MODE_OPTIONS, error=_err("location_mode"), default_value=_val("location_mode")
-                    ),
-                    text_input(
-                        "Place",
-                        "location",
-                        default_value=_val("location"),
-                        optional=True,
-                        error=_err("location"),
-                        hint="Needed for on-site and hybrid gigs.",
-                        max_length=120,
-                    ),
-                    date_input(
+                    _filled(select_input, "Location", "location_mode", options=LOCATION_MODE_OPTIONS),
+                    _filled(text_input, "Place", "location", optional=True, hint="Needed for on-site and hybrid gigs.", max_length=120),
+                    _filled(
+                        date_input,
                         "Application deadline",
                         "application_deadline",
-                        default_value=_val("application_deadline"),
-                        error=_err("application_deadline"),
                         hint="Applications close at the end of this day.",
                         on_change=S.check_live("application_deadline"),
                     ),
-                    number_input(
+                    _filled(
+                        number_input,
                         "Estimated hours",
                         "estimated_hours",
-                        default_value=_val("estimated_hours"),
-                        error=_err("estimated_hours"),
                         hint="Total, between 1 and 400.",
                         max_length=6,
                         on_blur=S.check_live("estimated_hours"),
                     ),
-                    date_input(
-                        "Start date",
-                        "start_date",
-                        default_value=_val("start_date"),
-                        optional=True,
-                        error=_err("start_date"),
-                        hint="When the student may begin.",
-                    ),
-                    date_input(
-                        "Due date",
-                        "due_date",
-                        default_value=_val("due_date"),
-                        error=_err("due_date"),
-                        hint="When the work must be handed in.",
-                        on_change=S.check_live("due_date"),
+                    _filled(date_input, "Start date", "start_date", optional=True, hint="When the student may begin."),
+                    _filled(
+                        date_input, "Due date", "due_date", hint="When the work must be handed in.", on_change=S.check_live("due_date")
                     ),
                 ),
             ),
             _section(
                 "Students and pay",
                 _grid(
-                    number_input(
-                        "Students needed",
-                        "slots",
-                        error=_err("slots"),
-                        default_value=_val("slots"),
-                        hint="Each student does the whole gig.",
-                        max_length=3,
-                    ),
-                    text_input(
+                    _filled(number_input, "Students needed", "slots", hint="Each student does the whole gig.", max_length=3),
+                    _filled(
+                        text_input,
                         "Pay per student (US dollars)",
                         "pay",
-                        default_value=_val("pay"),
-                        error=_err("pay"),
-                        hint=f"Paid when you approve the work. At least {format_money(get_settings().pay_floor_cents_per_hour)} an hour.",
+                        hint=pay_hint,
                         input_mode="decimal",
                         placeholder="450",
                         max_length=13,
@@ -232,12 +160,11 @@ def gig_form() -> rx.Component:
             ),
             _section(
                 "Screening questions",
-                textarea_input(
+                _filled(
+                    textarea_input,
                     "Questions for applicants",
                     "questions",
-                    default_value=_val("questions"),
                     optional=True,
-                    error=_err("questions"),
                     hint=f"Up to {MAX_QUESTIONS}, one per line. Every applicant answers each one.",
                     rows="4",
                 ),
@@ -256,7 +183,6 @@ def gig_form() -> rx.Component:
                 wrap="wrap",
             ),
             spacing="6",
-            width="100%",
             align="start",
         ),
         on_submit=S.post,
@@ -272,7 +198,7 @@ def messages() -> rx.Component:
 
 
 def submitted() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.cond(
             S.submitted_status == "draft",
             success_note(rx.text("Saved as a draft: “", S.submitted_title, "”. It is not sent for review until you submit it.")),
@@ -295,8 +221,6 @@ def submitted() -> rx.Component:
             spacing="4",
             wrap="wrap",
         ),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -304,7 +228,7 @@ def intro() -> rx.Component:
     return rx.cond(
         S.editing_id > 0,
         rx.text("Change what you need, then preview it or post it. Students see it only once it is published.", color_scheme="gray"),
-        rx.vstack(
+        stack(
             rx.text(
                 "A gig is a short, paid project with a clear result. Students see it on the board once it is published.",
                 color_scheme="gray",
@@ -313,8 +237,6 @@ def intro() -> rx.Component:
                 S.template_title != "",
                 success_note(rx.text("Started from “", S.template_title, "”: choose new dates, check the rest, then preview or post it.")),
             ),
-            spacing="3",
-            width="100%",
         ),
     )
 
@@ -331,13 +253,12 @@ def post_gig_page() -> rx.Component:
                     rx.cond(
                         (S.not_found != "") & (S.editing_id > 0),
                         not_found_card(S.not_found),
-                        rx.vstack(
+                        stack(
                             intro(),
                             form_alert(S.not_found),
                             messages(),
                             gig_form(),
                             spacing="4",
-                            width="100%",
                         ),
                     ),
                 ),

@@ -6,7 +6,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, success_note
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import link_button, page_layout
-from microgigs.components.panels import not_found_card
+from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.gig_detail import gig_content
@@ -19,7 +19,7 @@ def _heading() -> rx.Var:
 
 
 def actions() -> rx.Component:
-    return rx.vstack(
+    return stack(
         form_alert(S.post_error),
         rx.cond(
             S.post_problems.length() > 0,
@@ -46,13 +46,11 @@ def actions() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        spacing="3",
-        width="100%",
     )
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.flex(
             rx.text(S.card.employer, size="4", weight="medium"),
             status_badge(S.card.status),
@@ -62,15 +60,11 @@ def body() -> rx.Component:
         ),
         rx.cond(
             S.card.status == "draft",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("eye", aria_hidden="true")),
-                rx.callout.text(
-                    "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
-                    "unless your employer is trusted, the career center reviews it first."
-                ),
-                color_scheme="indigo",
-                high_contrast=True,
-                width="100%",
+            callout(
+                "eye",
+                "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
+                "unless your employer is trusted, the career center reviews it first.",
+                color="indigo",
             ),
         ),
         actions(),
@@ -79,7 +73,6 @@ def body() -> rx.Component:
         rx.heading("On its own page", as_="h2", size="5"),
         rx.card(gig_content(S, heading_tag="h3"), width="100%"),
         spacing="4",
-        width="100%",
         align="start",
     )
 

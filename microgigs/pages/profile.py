@@ -3,9 +3,19 @@ name and title; a photo for everyone."""
 
 import reflex as rx
 
-from microgigs.components.forms import error_id, field_error, field_hint, form_alert, hint_id, long_select_input, text_input, textarea_input
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import loading_note, notice, section
+from microgigs.components.forms import (
+    checkbox_group_input,
+    error_id,
+    field_error,
+    field_hint,
+    form_column,
+    hint_id,
+    long_select_input,
+    text_input,
+    textarea_input,
+)
+from microgigs.components.layout import form_page
+from microgigs.components.panels import section
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.profiles import MAX_PHOTO_BYTES
 from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS
@@ -28,161 +38,117 @@ def photo_section() -> rx.Component:
                 style={"object_fit": "cover", "border_radius": "50%"},
             ),
         ),
-        rx.form(
-            rx.vstack(
-                field_hint("photo", "PNG, JPEG or WebP, at most 2 MB."),
-                named_upload(
-                    rx.button("Choose a photo", type="button", variant="soft", aria_describedby=f"{hint_id('photo')} {error_id('photo')}"),
-                    input_label="Photo",
-                    id=PHOTO_UPLOAD_ID,
-                    accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
-                    max_files=1,
-                    # Refused in the browser as soon as it is chosen; the reason goes under the field.
-                    max_size=MAX_PHOTO_BYTES,
-                    on_drop_rejected=lambda rejected: S.photo_rejected(rejection_summaries(rejected)),
-                    no_keyboard=True,
-                    border="1px dashed var(--gray-a8)",
-                    border_radius="var(--radius-3)",
-                    padding="0.75rem",
-                    width="100%",
-                ),
-                rx.foreach(rx.selected_files(PHOTO_UPLOAD_ID), lambda name: rx.text("Selected: ", name, size="2")),
-                field_error("photo", E["photo"], live=True),
-                rx.button("Upload photo", type="submit"),
-                spacing="2",
+        form_column(
+            field_hint("photo", "PNG, JPEG or WebP, at most 2 MB."),
+            named_upload(
+                rx.button("Choose a photo", type="button", variant="soft", aria_describedby=f"{hint_id('photo')} {error_id('photo')}"),
+                input_label="Photo",
+                id=PHOTO_UPLOAD_ID,
+                accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
+                max_files=1,
+                # Refused in the browser as soon as it is chosen; the reason goes under the field.
+                max_size=MAX_PHOTO_BYTES,
+                on_drop_rejected=lambda rejected: S.photo_rejected(rejection_summaries(rejected)),
+                no_keyboard=True,
+                border="1px dashed var(--gray-a8)",
+                border_radius="var(--radius-3)",
+                padding="0.75rem",
                 width="100%",
-                align="start",
             ),
+            rx.foreach(rx.selected_files(PHOTO_UPLOAD_ID), lambda name: rx.text("Selected: ", name, size="2")),
+            field_error("photo", E["photo"], live=True),
+            rx.button("Upload photo", type="submit"),
             on_submit=lambda form_data: S.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD_ID), form_data),
+            spacing="2",
             aria_label="Upload a photo",
-            width="100%",
         ),
     )
 
 
 def skills_field() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(rx.text("Skills", as_="span", size="2", weight="medium"), id=SKILLS_LEGEND_ID),
-        field_hint("skills", "Choose the skills you have; gigs that need them are shown to you first."),
-        rx.checkbox_group.root(
-            rx.grid(
-                rx.foreach(S.all_skills, lambda name: rx.checkbox_group.item(name, value=name)),
-                columns=rx.breakpoints(initial="2", md="3"),
-                spacing="2",
-                width="100%",
-            ),
-            name="skills",
-            default_value=S.skills,
-            aria_labelledby=SKILLS_LEGEND_ID,
-            aria_describedby=f"{hint_id('skills')} {error_id('skills')}",
-            size="2",
-            width="100%",
-        ),
-        field_error("skills", E["skills"]),
-        style={
-            "border": "none",
-            "padding": "0",
-            "margin": "0",
-            "min_width": "0",
-            "display": "flex",
-            "flex_direction": "column",
-            "gap": "var(--space-1)",
-        },
-        width="100%",
+    return checkbox_group_input(
+        "Skills",
+        "skills",
+        S.all_skills,
+        legend_id=SKILLS_LEGEND_ID,
+        default_value=S.skills,
+        hint="Choose the skills you have; gigs that need them are shown to you first.",
+        error=E["skills"],
     )
 
 
 def student_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            skills_field(),
-            textarea_input(
-                "Interests", "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]
-            ),
-            text_input(
-                "Hours available per week",
-                "hours_per_week",
-                input_mode="numeric",
-                default_value=S.hours_per_week,
-                error=E["hours_per_week"],
-            ),
-            long_select_input(
-                "Time zone",
-                "timezone",
-                TIMEZONE_GROUPS,
-                hint="Where you are, so times are shown in your own hours.",
-                default_value=S.timezone,
-                error=E["timezone"],
-            ),
-            textarea_input(
-                "Links",
-                "links",
-                optional=True,
-                rows="3",
-                hint="One web address per line (portfolio, GitHub, LinkedIn).",
-                default_value=S.links,
-                error=E["links"],
-            ),
-            rx.heading("School details", as_="h3", size="3"),
-            rx.text("Hidden from employers while they review applicants blind.", as_="p", size="2"),
-            text_input("School", "school", optional=True, max_length=160, default_value=S.school, error=E["school"]),
-            text_input("Major", "major", optional=True, max_length=120, default_value=S.major, error=E["major"]),
-            text_input(
-                "Graduation year",
-                "graduation_year",
-                optional=True,
-                input_mode="numeric",
-                default_value=S.graduation_year,
-                error=E["graduation_year"],
-            ),
-            rx.button("Save profile", type="submit", size="3"),
-            spacing="4",
-            width="100%",
-            align="start",
+    return form_column(
+        skills_field(),
+        textarea_input("Interests", "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]),
+        text_input(
+            "Hours available per week",
+            "hours_per_week",
+            input_mode="numeric",
+            default_value=S.hours_per_week,
+            error=E["hours_per_week"],
         ),
+        long_select_input(
+            "Time zone",
+            "timezone",
+            TIMEZONE_GROUPS,
+            hint="Where you are, so times are shown in your own hours.",
+            default_value=S.timezone,
+            error=E["timezone"],
+        ),
+        textarea_input(
+            "Links",
+            "links",
+            optional=True,
+            rows="3",
+            hint="One web address per line (portfolio, GitHub, LinkedIn).",
+            default_value=S.links,
+            error=E["links"],
+        ),
+        rx.heading("School details", as_="h3", size="3"),
+        rx.text("Hidden from employers while they review applicants blind.", as_="p", size="2"),
+        text_input("School", "school", optional=True, max_length=160, default_value=S.school, error=E["school"]),
+        text_input("Major", "major", optional=True, max_length=120, default_value=S.major, error=E["major"]),
+        text_input(
+            "Graduation year",
+            "graduation_year",
+            optional=True,
+            input_mode="numeric",
+            default_value=S.graduation_year,
+            error=E["graduation_year"],
+        ),
+        rx.button("Save profile", type="submit", size="3"),
         on_submit=S.save_student,
+        spacing="4",
         key=S.form_key.to_string(),
         reset_on_submit=False,
         aria_label="Your student profile",
-        width="100%",
     )
 
 
 def manager_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_input("Your name", "display_name", required=True, max_length=100, default_value=S.display_name, error=E["display_name"]),
-            text_input("Job title", "title", optional=True, max_length=100, default_value=S.title, error=E["title"]),
-            rx.button("Save profile", type="submit", size="3"),
-            spacing="4",
-            width="100%",
-            align="start",
-        ),
+    return form_column(
+        text_input("Your name", "display_name", required=True, max_length=100, default_value=S.display_name, error=E["display_name"]),
+        text_input("Job title", "title", optional=True, max_length=100, default_value=S.title, error=E["title"]),
+        rx.button("Save profile", type="submit", size="3"),
         on_submit=S.save_manager,
+        spacing="4",
         key=S.form_key.to_string(),
         reset_on_submit=False,
         aria_label="Your profile",
-        width="100%",
     )
 
 
 def profile() -> rx.Component:
-    return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.vstack(
-                notice(S.notice),
-                form_alert(S.error),
-                rx.cond(S.is_student_profile, section("About you", student_form())),
-                rx.cond(S.is_manager_profile, section("About you", manager_form())),
-                photo_section(),
-                spacing="6",
-                width="100%",
-                max_width="40rem",
-            ),
-            loading_note("Loading your profile…"),
-        ),
+    return form_page(
+        S,
+        rx.cond(S.is_student_profile, section("About you", student_form())),
+        rx.cond(S.is_manager_profile, section("About you", manager_form())),
+        photo_section(),
         heading="Your profile",
+        loading="Loading your profile…",
+        spacing="6",
+        max_width="40rem",
     )
 
 

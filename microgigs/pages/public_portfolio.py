@@ -3,7 +3,7 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, section
+from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, rows_or_empty, section, stack
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import PublicPortfolioState as S
 
@@ -73,7 +73,7 @@ def endorsement(e) -> rx.Component:
 
 
 def body() -> rx.Component:
-    return rx.vstack(
+    return stack(
         rx.cond(P.headline != "", rx.text(P.headline, size="4")),
         rx.cond(P.average_rating != "", rx.text("Rated ", P.average_rating, " by employers.", size="3")),
         section(
@@ -90,15 +90,10 @@ def body() -> rx.Component:
         ),
         section(
             "Completed gigs",
-            rx.cond(
-                P.gigs.length() > 0,
-                rx.vstack(rx.foreach(P.gigs, gig_card), spacing="3", width="100%"),
-                empty_note("No completed gigs yet."),
-            ),
+            rows_or_empty(P.gigs, gig_card, "No completed gigs yet."),
         ),
         rx.text("Each credential is signed by the career center; anyone can verify it.", size="2", color="var(--gray-11)"),
         spacing="5",
-        width="100%",
     )
 
 

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, fact, loading_note, not_found_card
+from microgigs.components.panels import demo_payments_badge, fact, loading_note, not_found_card, stack
 from microgigs.components.url_object import for_this_url
 from microgigs.state.money import RECEIPT_ROUTE
 from microgigs.state.money import ReceiptState as S
@@ -20,7 +20,7 @@ def receipt_line(line) -> rx.Component:
 
 def receipt_card() -> rx.Component:
     return rx.card(
-        rx.vstack(
+        stack(
             demo_payments_badge(R.notice),
             rx.heading("Receipt ", R.number, as_="h2", size="5"),
             fact("Paid by", R.employer),
@@ -42,7 +42,6 @@ def receipt_card() -> rx.Component:
             ),
             rx.button("Print this receipt", on_click=rx.run_script("window.print()"), variant="soft", class_name="no-print"),
             spacing="2",
-            width="100%",
             align="start",
         ),
         width="100%",

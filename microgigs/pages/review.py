@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, select_input, submit_button, text_input, textarea_input
+from microgigs.components.forms import form_alert, form_column, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section
+from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section, stack
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.state.review import ROUTE
 from microgigs.state.review import ReviewState as S
@@ -39,38 +39,32 @@ def endorsement_choices() -> rx.Component:
 
 
 def review_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            form_alert(S.errors.get("form", "")),
-            rating_select(1),
-            rating_select(2),
-            rating_select(3),
-            rx.cond(S.questions.length() > 3, rating_select(4)),
-            endorsement_choices(),
-            textarea_input(
-                "Your review",
-                "comment",
-                hint="Shown to the other side once both reviews are in.",
-                optional=True,
-                error=S.errors.get("comment", ""),
-                max_length=1000,
-            ),
-            text_input(
-                "A private note to the career center",
-                "private_note",
-                optional=True,
-                hint="Never shown to the other side.",
-                error=S.errors.get("private_note", ""),
-                max_length=200,
-            ),
-            submit_button("Submit review"),
-            spacing="3",
-            width="100%",
-            align="start",
+    return form_column(
+        form_alert(S.errors.get("form", "")),
+        rating_select(1),
+        rating_select(2),
+        rating_select(3),
+        rx.cond(S.questions.length() > 3, rating_select(4)),
+        endorsement_choices(),
+        textarea_input(
+            "Your review",
+            "comment",
+            hint="Shown to the other side once both reviews are in.",
+            optional=True,
+            error=S.errors.get("comment", ""),
+            max_length=1000,
         ),
+        text_input(
+            "A private note to the career center",
+            "private_note",
+            optional=True,
+            hint="Never shown to the other side.",
+            error=S.errors.get("private_note", ""),
+            max_length=200,
+        ),
+        submit_button("Submit review"),
         on_submit=S.submit,
         aria_label="Write your review",
-        width="100%",
     )
 
 
@@ -89,7 +83,7 @@ def review_page() -> rx.Component:
             shows_this_url(S),
             rx.cond(
                 S.found,
-                rx.vstack(
+                stack(
                     rx.link("Back to the workspace", href=S.workspace_href),
                     notice(S.notice),
                     section(
@@ -115,7 +109,6 @@ def review_page() -> rx.Component:
                         ),
                     ),
                     spacing="4",
-                    width="100%",
                 ),
                 not_found_card("This engagement does not exist, or it is not yours."),
             ),

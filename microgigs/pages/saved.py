@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import not_found_card, quiet_loading, rows_or_empty, stack, when_allowed
 from microgigs.state.saved import SavedState as S
 
 
@@ -24,26 +25,14 @@ def saved_item(card) -> rx.Component:
 
 def saved_page() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.allowed,
-                rx.vstack(
-                    rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
-                    rx.cond(
-                        S.cards.length() > 0,
-                        rx.vstack(rx.foreach(S.cards, saved_item), spacing="3", width="100%"),
-                        rx.card(
-                            rx.vstack(rx.text("You have not saved any gigs yet."), rx.link("Browse open gigs", href="/"), spacing="2"),
-                            width="100%",
-                        ),
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.card(rx.text("Only students can save gigs."), width="100%"),
+        when_allowed(
+            S,
+            stack(
+                rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
+                rows_or_empty(S.cards, saved_item, not_found_card("You have not saved any gigs yet.", "Browse open gigs", "/")),
             ),
-            rx.text("Loading…", size="2", color_scheme="gray"),
+            rx.card(rx.text("Only students can save gigs."), width="100%"),
+            quiet_loading(),
         ),
         heading="Saved gigs",
     )

@@ -2,8 +2,18 @@
 
 import reflex as rx
 
-from microgigs.components.forms import error_id, field_error, form_alert, post_form, submit_button, text_input
+from microgigs.components.forms import (
+    email_input,
+    error_id,
+    field_error,
+    form_alert,
+    password_input,
+    post_form_column,
+    submit_button,
+    text_input,
+)
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import narrow_card, stack
 from microgigs.state.auth_forms import SignupState
 
 ROLE_LEGEND_ID = "signup-role-legend"
@@ -39,7 +49,7 @@ def role_choice() -> rx.Component:
 
 
 def employer_fields() -> rx.Component:
-    return rx.vstack(
+    return stack(
         text_input(
             "Organization name",
             "organization_name",
@@ -61,65 +71,45 @@ def employer_fields() -> rx.Component:
             max_length=300,
         ),
         spacing="4",
-        width="100%",
     )
 
 
 def signup_form() -> rx.Component:
-    return post_form(
-        rx.vstack(
-            form_alert(SignupState.error),
-            form_alert(SignupState.error_count_text),
-            role_choice(),
-            text_input(
-                "Your name",
-                "display_name",
-                error=_err("display_name"),
-                default_value=SignupState.display_name,
-                auto_complete="name",
-                max_length=100,
-            ),
-            text_input(
-                "Email address",
-                "email",
-                type="email",
-                error=_err("email"),
-                default_value=SignupState.email,
-                auto_complete="email",
-                max_length=254,
-                spell_check=False,
-            ),
-            text_input(
-                "Password",
-                "password",
-                type="password",
-                error=_err("password"),
-                hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
-                auto_complete="new-password",
-            ),
-            rx.cond(SignupState.is_employer, employer_fields()),
-            submit_button("Create account", width="100%"),
-            spacing="4",
-            width="100%",
+    return post_form_column(
+        form_alert(SignupState.error),
+        form_alert(SignupState.error_count_text),
+        role_choice(),
+        text_input(
+            "Your name",
+            "display_name",
+            error=_err("display_name"),
+            default_value=SignupState.display_name,
+            auto_complete="name",
+            max_length=100,
         ),
+        # Not marked required: our own messages, listed above the form and under each field, say what is missing.
+        email_input(required=None, error=_err("email"), default_value=SignupState.email),
+        password_input(
+            "Password",
+            "password",
+            new=True,
+            required=None,
+            error=_err("password"),
+            hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
+        ),
+        rx.cond(SignupState.is_employer, employer_fields()),
+        submit_button("Create account", width="100%"),
         action="/auth/signup",
         key=SignupState.form_key,
         aria_label="Create an account",
-        width="100%",
     )
 
 
 def signup() -> rx.Component:
     return page_layout(
-        rx.card(
-            rx.vstack(
-                signup_form(),
-                rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
-                spacing="4",
-                width="100%",
-            ),
-            size="3",
-            width="100%",
+        narrow_card(
+            signup_form(),
+            rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
             max_width="32rem",
         ),
         heading="Create an account",

@@ -6,70 +6,40 @@ student X" is a link staff can keep or share.
 
 import reflex as rx
 
-from microgigs.components.forms import select_input, text_input
+from microgigs.components.forms import fields_row_form, select_input, text_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, row_card
+from microgigs.components.panels import PRE_WRAP, empty_note, row_card, stack, when_allowed
 from microgigs.services.audit_log import KINDS, kind_label
 from microgigs.state.staff import StaffAuditState as S
 
 KIND_OPTIONS = [(kind, kind_label(kind)) for kind in KINDS]
 
 
+def _filter(label: str, name: str, flex: str, **props) -> rx.Component:
+    """An optional filter, showing what the URL asks for; its share of the row is `flex`."""
+    return rx.box(text_input(label, name, optional=True, default_value=getattr(S, name), **props), flex=flex)
+
+
 def filters() -> rx.Component:
     E = S.field_errors
-    return rx.form(
-        rx.flex(
-            rx.box(select_input("Kind of event", "kind", KIND_OPTIONS, default_value=S.kind, error=E["kind"]), flex="1 1 14rem"),
-            rx.box(
-                text_input(
-                    "Whose data (their email)",
-                    "subject_email",
-                    optional=True,
-                    type="email",
-                    hint="Everything done to or seen of this person's account.",
-                    default_value=S.subject_email,
-                    error=E["subject_email"],
-                ),
-                flex="1 1 14rem",
-            ),
-            rx.box(
-                text_input(
-                    "Actor's email",
-                    "actor_email",
-                    optional=True,
-                    type="email",
-                    hint="Who did it or looked.",
-                    default_value=S.actor_email,
-                    error=E["actor_email"],
-                ),
-                flex="1 1 14rem",
-            ),
-            rx.box(
-                text_input(
-                    "Subject type",
-                    "subject_type",
-                    optional=True,
-                    hint="user, gig, application, engagement, organization, report",
-                    default_value=S.subject_type,
-                ),
-                flex="1 1 12rem",
-            ),
-            rx.box(
-                text_input(
-                    "Subject number", "subject_id", optional=True, input_mode="numeric", default_value=S.subject_id, error=E["subject_id"]
-                ),
-                flex="1 1 8rem",
-            ),
-            spacing="3",
-            wrap="wrap",
-            width="100%",
+    return fields_row_form(
+        rx.box(select_input("Kind of event", "kind", KIND_OPTIONS, default_value=S.kind, error=E["kind"]), flex="1 1 14rem"),
+        _filter(
+            "Whose data (their email)",
+            "subject_email",
+            "1 1 14rem",
+            type="email",
+            hint="Everything done to or seen of this person's account.",
+            error=E["subject_email"],
         ),
-        rx.button("Search the log", type="submit", size="3", margin_top="var(--space-2)"),
+        _filter("Actor's email", "actor_email", "1 1 14rem", type="email", hint="Who did it or looked.", error=E["actor_email"]),
+        _filter("Subject type", "subject_type", "1 1 12rem", hint="user, gig, application, engagement, organization, report"),
+        _filter("Subject number", "subject_id", "1 1 8rem", input_mode="numeric", error=E["subject_id"]),
+        submit="Search the log",
         on_submit=S.search,
         reset_on_submit=False,
         key=S.form_key,
         aria_label="Filter the audit log",
-        width="100%",
     )
 
 
@@ -90,28 +60,19 @@ def event_row(row) -> rx.Component:
 
 def staff_audit() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.allowed,
-                rx.vstack(
-                    filters(),
-                    rx.cond(
-                        S.rows.length() > 0,
-                        rx.vstack(
-                            rx.text(S.results_text, size="2", role="status"),
-                            rx.vstack(rx.foreach(S.rows, event_row), spacing="2", width="100%"),
-                            spacing="2",
-                            width="100%",
-                        ),
-                        empty_note("No events match."),
-                    ),
-                    spacing="4",
-                    width="100%",
+        when_allowed(
+            S,
+            stack(
+                filters(),
+                rx.cond(
+                    S.rows.length() > 0,
+                    stack(rx.text(S.results_text, size="2", role="status"), stack(rx.foreach(S.rows, event_row), spacing="2"), spacing="2"),
+                    empty_note("No events match."),
                 ),
-                not_found_card("Only career-center staff can read the audit log."),
+                spacing="4",
             ),
-            loading_note("Loading the audit log…"),
+            "Only career-center staff can read the audit log.",
+            "Loading the audit log…",
         ),
         heading="Audit log",
     )

@@ -2,9 +2,20 @@
 
 import reflex as rx
 
-from microgigs.components.forms import select_input
+from microgigs.components.forms import row_button_form, select_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import badge, empty_note, fact, facts, inline_error, loading_note, not_found_card, notice, row_card
+from microgigs.components.panels import (
+    badge,
+    callout,
+    fact,
+    facts,
+    inline_error,
+    notice,
+    row_card,
+    rows_or_empty,
+    stack,
+    when_allowed,
+)
 from microgigs.state.staff import FILTERS
 from microgigs.state.staff import StaffEmployersState as S
 
@@ -15,7 +26,7 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
     field = f"{action}-reason-{row.organization_id}"
     return rx.form(
         rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
-        rx.vstack(
+        stack(
             rx.el.label(
                 f"Reason to {action} ",
                 row.name,
@@ -33,7 +44,6 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
                 aria_label=rx.Var.create(f"{label} ") + row.name,
             ),
             spacing="1",
-            width="100%",
             align="start",
         ),
         on_submit=handler,
@@ -43,11 +53,7 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
 
 
 def _approve_form(row, label: str) -> rx.Component:
-    return rx.form(
-        rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
-        rx.button(label, type="submit", aria_label=rx.Var.create(f"{label} ") + row.name),
-        on_submit=S.approve,
-    )
+    return row_button_form(label, S.approve, id_field="organization_id", id_value=row.organization_id.to_string(), row_name=row.name)
 
 
 def employer_row(row) -> rx.Component:
@@ -61,19 +67,15 @@ def employer_row(row) -> rx.Component:
         ),
         rx.cond(
             row.domains_differ,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert", aria_hidden="true")),
-                rx.callout.text(
-                    "Check this employer: the signer's email domain (",
-                    row.email_domain,
-                    ") differs from the website's (",
-                    rx.cond(row.website_domain != "", row.website_domain, "no website"),
-                    ").",
-                ),
-                color_scheme="amber",
-                high_contrast=True,
+            callout(
+                "triangle-alert",
+                "Check this employer: the signer's email domain (",
+                row.email_domain,
+                ") differs from the website's (",
+                rx.cond(row.website_domain != "", row.website_domain, "no website"),
+                ").",
+                color="amber",
                 size="1",
-                width="100%",
             ),
             rx.text("Email domain matches the website (", row.email_domain, ").", as_="p", size="2"),
         ),
@@ -90,7 +92,7 @@ def employer_row(row) -> rx.Component:
         inline_error(S.row_errors.get(key, "")),
         rx.cond(
             row.status == "pending",
-            rx.vstack(_approve_form(row, "Approve"), _reason_form(row, "reject", "Reject", S.reject, "red"), spacing="3", width="100%"),
+            stack(_approve_form(row, "Approve"), _reason_form(row, "reject", "Reject", S.reject, "red")),
         ),
         rx.cond(row.status == "approved", _reason_form(row, "suspend", "Suspend", S.suspend, "red")),
         rx.cond((row.status == "rejected") | (row.status == "suspended"), _approve_form(row, "Approve")),
@@ -100,34 +102,26 @@ def employer_row(row) -> rx.Component:
 
 def staff_employers() -> rx.Component:
     return page_layout(
-        rx.cond(
-            S.loaded,
-            rx.cond(
-                S.allowed,
-                rx.vstack(
-                    notice(S.notice),
-                    rx.box(
-                        select_input(
-                            "Show employers",
-                            "status_filter",
-                            [(f, f.capitalize()) for f in FILTERS],
-                            value=S.status_filter,
-                            on_change=S.set_status_filter,
-                        ),
-                        max_width="16rem",
-                        width="100%",
+        when_allowed(
+            S,
+            stack(
+                notice(S.notice),
+                rx.box(
+                    select_input(
+                        "Show employers",
+                        "status_filter",
+                        [(f, f.capitalize()) for f in FILTERS],
+                        value=S.status_filter,
+                        on_change=S.set_status_filter,
                     ),
-                    rx.cond(
-                        S.rows.length() > 0,
-                        rx.vstack(rx.foreach(S.rows, employer_row), spacing="3", width="100%"),
-                        empty_note("No employers here."),
-                    ),
-                    spacing="4",
+                    max_width="16rem",
                     width="100%",
                 ),
-                not_found_card(NOT_STAFF),
+                rows_or_empty(S.rows, employer_row, "No employers here."),
+                spacing="4",
             ),
-            loading_note("Loading employers…"),
+            NOT_STAFF,
+            "Loading employers…",
         ),
         heading="Employers to vet",
     )

@@ -3,9 +3,8 @@ reconciliation of the ledger with the gateway (made by "Reconcile now" or the ni
 
 import reflex as rx
 
-from microgigs.components.forms import form_alert, success_note
-from microgigs.components.layout import page_layout
-from microgigs.components.panels import demo_payments_badge, empty_note, fact, facts, loading_note, row_card, section
+from microgigs.components.layout import money_page_layout
+from microgigs.components.panels import empty_note, fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.state.money import MoneyState as S
 
 REC = S.report
@@ -43,11 +42,7 @@ def failed_payout_row(row) -> rx.Component:
 def failed_payouts() -> rx.Component:
     return section(
         "Refused payouts",
-        rx.cond(
-            S.failed.length() > 0,
-            rx.vstack(rx.foreach(S.failed, failed_payout_row), spacing="3", width="100%"),
-            empty_note("No refused payouts."),
-        ),
+        rows_or_empty(S.failed, failed_payout_row, "No refused payouts."),
     )
 
 
@@ -56,7 +51,7 @@ def reconciliation() -> rx.Component:
         "Reconciliation with the gateway",
         rx.cond(
             S.has_report,
-            rx.vstack(
+            stack(
                 rx.text("Latest report: ", REC.made_at, " by ", REC.made_by, size="2"),
                 rx.text("Engagements checked: ", REC.checked.to_string(), size="2"),
                 rx.cond(REC.note != "", rx.text(REC.note, size="2")),
@@ -82,7 +77,6 @@ def reconciliation() -> rx.Component:
                 ),
                 rx.el.a("Download this reconciliation report (CSV)", href="/staff/money/reconciliation.csv", reload_document=True),
                 spacing="2",
-                width="100%",
             ),
             empty_note("No reconciliation report yet: choose Reconcile now, or wait for the nightly one."),
         ),
@@ -91,27 +85,17 @@ def reconciliation() -> rx.Component:
 
 
 def money_page() -> rx.Component:
-    return page_layout(
-        demo_payments_badge(S.gateway_notice),
-        rx.cond(S.notice != "", success_note(S.notice)),
-        form_alert(S.error),
-        rx.cond(
-            S.load_error != "",
-            form_alert(S.load_error),
-            rx.cond(
-                S.loaded,
-                rx.vstack(
-                    section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
-                    section("Payments by status", facts(rx.foreach(S.states, lambda s: fact(s.state_label, s.count)))),
-                    failed_payouts(),
-                    reconciliation(),
-                    spacing="5",
-                    width="100%",
-                ),
-                loading_note("Loading the money overview…"),
-            ),
+    return money_page_layout(
+        S,
+        stack(
+            section("Totals", facts(rx.foreach(S.totals, lambda t: fact(t.label, t.amount)))),
+            section("Payments by status", facts(rx.foreach(S.states, lambda s: fact(s.state_label, s.count)))),
+            failed_payouts(),
+            reconciliation(),
+            spacing="5",
         ),
         heading="Money",
+        loading="Loading the money overview…",
     )
 
 

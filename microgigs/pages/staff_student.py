@@ -4,7 +4,7 @@ that the audit log records, so "who looked at this student" has an answer."""
 import reflex as rx
 
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section
+from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
 from microgigs.components.url_object import for_this_url
 from microgigs.state.staff import STUDENT_ROUTE
 from microgigs.state.staff import StaffStudentState as S
@@ -12,7 +12,7 @@ from microgigs.state.staff import StaffStudentState as S
 
 def profile_card() -> rx.Component:
     student = S.student
-    return rx.vstack(
+    return stack(
         rx.heading(student.display_name, as_="h2", size="5"),
         facts(
             fact("Email", student.email),
@@ -49,7 +49,6 @@ def profile_card() -> rx.Component:
         ),
         rx.link("Who else viewed this student", href="/staff/audit/?kind=views&subject_email=" + student.email, underline="always"),
         spacing="4",
-        width="100%",
         align="start",
     )
 

@@ -2,8 +2,9 @@
 
 import reflex as rx
 
-from microgigs.components.forms import submit_button, textarea_input
+from microgigs.components.forms import form_column, submit_button, textarea_input
 from microgigs.components.layout import page_layout
+from microgigs.components.panels import stack
 from microgigs.components.upload_field import named_upload
 from microgigs.components.url_object import shows_this_url
 from microgigs.components.verification import verification_result
@@ -20,25 +21,19 @@ def verify() -> rx.Component:
         ),
         # The result of another link (/verify?id=...) is never drawn under this one.
         rx.cond(shows_this_url(S), verification_result(S.result)),
-        rx.form(
-            rx.vstack(
-                textarea_input(
-                    "Credential",
-                    "credential",
-                    hint="Paste the credential text (it starts with eyJ) or the whole downloaded JSON file.",
-                    value=S.pasted,
-                    on_change=S.set_pasted,
-                    rows="6",
-                ),
-                submit_button("Verify pasted credential"),
-                spacing="3",
-                width="100%",
-                align="start",
+        form_column(
+            textarea_input(
+                "Credential",
+                "credential",
+                hint="Paste the credential text (it starts with eyJ) or the whole downloaded JSON file.",
+                value=S.pasted,
+                on_change=S.set_pasted,
+                rows="6",
             ),
+            submit_button("Verify pasted credential"),
             on_submit=S.check_pasted,
-            width="100%",
         ),
-        rx.vstack(
+        stack(
             rx.text("Or upload the downloaded file", as_="div", size="2", weight="medium"),
             named_upload(
                 rx.button("Choose a credential file", type="button", variant="soft", size="2"),
@@ -57,7 +52,6 @@ def verify() -> rx.Component:
             ),
             spacing="2",
             align="start",
-            width="100%",
         ),
         heading="Verify a credential",
     )

@@ -39,10 +39,10 @@ from microgigs.services import (
     reviews,
     view_log,
 )
+from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import UNFINISHED
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
-from microgigs.services.gigs import format_money
 from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.settings import get_settings
 
@@ -276,7 +276,7 @@ def _engagement_rows(session: Session, engagements: list[Engagement]) -> list[En
                 student_name=session.get(User, e.student_id).display_name,
                 employer=session.get(Organization, gig.organization_id).name,
                 status=e.status,
-                pay=format_money(e.pay_cents, e.currency),
+                pay=format_cents(e.pay_cents, e.currency),
                 due_date=e.due_date.isoformat(),
                 hiring=hiring_step(e),
             )
@@ -339,7 +339,7 @@ def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
                 slots=g.slots,
                 filled_slots=g.filled_slots,
                 applicants=counts.get(g.id, 0),
-                pay=format_money(g.pay_cents, g.currency),
+                pay=format_cents(g.pay_cents, g.currency),
                 application_deadline=g.application_deadline.isoformat(),
                 employer=names[g.organization_id],
             )
@@ -452,8 +452,8 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         student_name=student_name,
         status=engagement.status,
         scope=engagement.scope_snapshot,
-        pay=format_money(engagement.pay_cents, engagement.currency),
-        fee=format_money(engagement.fee_cents, engagement.currency),
+        pay=format_cents(engagement.pay_cents, engagement.currency),
+        fee=format_cents(engagement.fee_cents, engagement.currency),
         due_date=engagement.due_date.isoformat(),
         payment_label="demo payments — no money moves" if gateway == "demo" else "",
         payment_note=_payment_note(session, engagement),

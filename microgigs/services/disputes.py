@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
-from microgigs.services import audit, gigs, notifications, payments, policy
+from microgigs.services import audit, notifications, payments, policy
+from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import UNDER_WAY, move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.statuses import EngagementStatus
@@ -86,7 +87,7 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     share = {"pay_full": engagement.pay_cents, "refund": 0}.get(outcome, student_share_cents)
     if outcome == "pay_part" and not 0 < share < engagement.pay_cents:
         raise DomainError(
-            f"A part payment is more than nothing and less than the full {gigs.format_money(engagement.pay_cents, engagement.currency)}.",
+            f"A part payment is more than nothing and less than the full {format_cents(engagement.pay_cents, engagement.currency)}.",
             "student_share",
         )
     note = clean_text(note)
@@ -154,9 +155,9 @@ def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
         statement=dispute.statement,
         opened_by=name(dispute.opened_by_id),
         outcome=dispute.outcome,
-        student_share=gigs.format_money(dispute.student_share_cents, engagement.currency),
+        student_share=format_cents(dispute.student_share_cents, engagement.currency),
         decision_note=dispute.decision_note,
-        pay=gigs.format_money(engagement.pay_cents, engagement.currency),
+        pay=format_cents(engagement.pay_cents, engagement.currency),
         messages=[
             MessageView(author=name(m.author_id), body=m.body, written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC")) for m in messages
         ],

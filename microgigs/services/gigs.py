@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Organization, SavedGig, ScreeningQuestion, Skill, StudentProfile, StudentSkill, User, utcnow
 from microgigs.services import audit, moderation, policy, search, track_record
+from microgigs.services.amounts import format_cents
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text
 from microgigs.settings import get_settings
@@ -131,9 +132,8 @@ class GigDetail:
 
 
 def format_money(cents: int, currency: str = "usd") -> str:
-    symbol = {"usd": "$", "eur": "€", "gbp": "£"}.get(currency.lower(), "")
-    amount = f"{cents / 100:,.2f}"
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+    """Kept for older callers; amounts are formatted in one place, services.amounts."""
+    return format_cents(cents, currency)
 
 
 def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[dict[str, str], list[Skill]]:

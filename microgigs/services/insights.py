@@ -26,7 +26,7 @@ from microgigs.models import (
     User,
 )
 from microgigs.services import policy
-from microgigs.services.gigs import format_money
+from microgigs.services.amounts import format_cents
 from microgigs.services.statuses import EngagementStatus
 
 SMALL_GROUP = 5
@@ -244,7 +244,7 @@ def headline(session: Session, filters: InsightFilters) -> Headline:
         applications_per_gig=round(total_apps / len(apps.rows), 1) if apps.rows else 0.0,
         median_days_to_fill=round(median(days_to_fill), 1) if days_to_fill else 0.0,
         completion_rate=f"{round(100 * len(completed) / ended)}%" if ended else "—",
-        paid_to_students=format_money(paid),
+        paid_to_students=format_cents(paid),
         interview_rate=f"{round(100 * sum(int(r[2]) for r in conversion) / finished)}%" if finished else "—",
         offer_rate=f"{round(100 * sum(int(r[3]) for r in conversion) / finished)}%" if finished else "—",
     )

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Gig, Organization, ProhibitedTerm, User
 from microgigs.services import audit, notifications, policy
+from microgigs.services.amounts import format_cents
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import fold_lookalikes
 
@@ -114,9 +115,7 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
     other = {k: v for k, v in errors.items() if k not in terms}
     return [
-        check(
-            "Fair pay", ("pay_cents",), f"At or above {gigs.format_money(gigs.get_settings().pay_floor_cents_per_hour)} an hour.", errors
-        ),
+        check("Fair pay", ("pay_cents",), f"At or above {format_cents(gigs.get_settings().pay_floor_cents_per_hour)} an hour.", errors),
         check("Dates", ("due_date", "application_deadline", "start_date"), "Deadline before the due date; due date in the future.", errors),
         check("Prohibited content", tuple(terms), "No prohibited terms.", terms),
         check(
@@ -130,8 +129,6 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
 def review_queue(session: Session, actor: User, today: date | None = None) -> list[QueueItem]:
     """Gigs waiting for review, oldest first, each with its rule checks."""
-    from microgigs.services import gigs  # here, not at the top: gigs imports this module
-
     policy.require(policy.is_staff(actor), "Only career-center staff can see the review queue.")
     today = today or date.today()
     rows = session.exec(
@@ -151,7 +148,7 @@ def review_queue(session: Session, actor: User, today: date | None = None) -> li
                 employer=org.name,
                 organization_id=org.id,
                 trusted=org.trusted,
-                pay=gigs.format_money(gig.pay_cents, gig.currency),
+                pay=format_cents(gig.pay_cents, gig.currency),
                 estimated_hours=gig.estimated_hours,
                 due_date=gig.due_date.isoformat(),
                 application_deadline=gig.application_deadline.isoformat(),

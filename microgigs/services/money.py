@@ -24,8 +24,8 @@ from microgigs.models import (
     utcnow,
 )
 from microgigs.services import audit, payments, policy
+from microgigs.services.amounts import format_cents
 from microgigs.services.errors import NotFound
-from microgigs.services.gigs import format_money
 from microgigs.services.payments import gateway as gateways
 from microgigs.services.statuses import EngagementStatus, PaymentState
 from microgigs.settings import get_settings
@@ -77,7 +77,7 @@ def employer_payments(session: Session, actor: User | None) -> list[PaymentRow]:
                 engagement_id=engagement.id,
                 gig_title=gig.title,
                 student=student.display_name,
-                total=format_money(engagement.pay_cents + engagement.fee_cents, engagement.currency),
+                total=format_cents(engagement.pay_cents + engagement.fee_cents, engagement.currency),
                 state=payment.state,
                 state_label=payments.STATE_LABELS.get(payment.state, payment.state),
                 message=payment.message,
@@ -118,7 +118,7 @@ def receipt(session: Session, actor: User | None, engagement_id: int) -> Receipt
         raise NotFound("That receipt")  # as if it did not exist
     if engagement.funded_at is None:
         raise NotFound("That receipt")  # nothing was paid yet
-    money = lambda cents: format_money(cents, engagement.currency)  # noqa: E731
+    money = lambda cents: format_cents(cents, engagement.currency)  # noqa: E731
     refunds = session.exec(
         select(LedgerEntry).where(LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind == "refunded").order_by(LedgerEntry.id)
     ).all()
@@ -183,7 +183,7 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             EarningRow(
                 engagement_id=engagement.id,
                 gig_title=gig.title,
-                amount=format_money(amount, engagement.currency),
+                amount=format_cents(amount, engagement.currency),
                 state_label=payments.STATE_LABELS.get(payment.state, payment.state),
                 paid=received > 0,
             )
@@ -213,7 +213,7 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             else "Update payout details"
         )
     )
-    return Earnings(rows, format_money(pending), format_money(paid), status, needs, gateway.needs_payout_account, label)
+    return Earnings(rows, format_cents(pending), format_cents(paid), status, needs, gateway.needs_payout_account, label)
 
 
 def refresh_payout_account(session: Session, actor: User | None, gateway=None) -> None:
@@ -268,7 +268,7 @@ def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTota
         ("kill_fee", "Kill fees paid"),
         ("refunded", "Refunded to employers"),
     ]
-    totals = [MoneyTotals(label, format_money(sums.get(kind) or 0)) for kind, label in labels]
+    totals = [MoneyTotals(label, format_cents(sums.get(kind) or 0)) for kind, label in labels]
     counts = session.exec(select(EngagementPayment.state, func.count()).group_by(EngagementPayment.state)).all()
     states = [StateCount(payments.STATE_LABELS.get(state, state), n) for state, n in sorted(counts)]
     return totals, states
@@ -298,8 +298,8 @@ def _compare(session: Session, gateway) -> Reconciliation:
                 Difference(
                     engagement_id,
                     "ledger identity",
-                    format_money(balance.funded),
-                    format_money(balance.platform_fee + balance.held + balance.transferred + balance.refunded),
+                    format_cents(balance.funded),
+                    format_cents(balance.platform_fee + balance.held + balance.transferred + balance.refunded),
                 )
             )
         engagement = session.get(Engagement, engagement_id)
@@ -317,7 +317,7 @@ def _compare(session: Session, gateway) -> Reconciliation:
             if ours[kind] != theirs[kind]:
                 differences.append(
                     Difference(
-                        engagement_id, kind, format_money(ours[kind], engagement.currency), format_money(theirs[kind], engagement.currency)
+                        engagement_id, kind, format_cents(ours[kind], engagement.currency), format_cents(theirs[kind], engagement.currency)
                     )
                 )
     note = "" if hasattr(gateway, "movements") else "Demo payments keep no records of their own: only the ledger's own balance is checked."
@@ -435,7 +435,7 @@ def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
                 engagement_id=engagement.id,
                 gig_title=gig.title,
                 student=student.display_name,
-                amount=format_money(payment.payout_amount_cents, engagement.currency),
+                amount=format_cents(payment.payout_amount_cents, engagement.currency),
                 message=payment.message,
                 since=payment.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
                 account_ready=bool(account and account.payouts_enabled and account.updated_at > payment.updated_at),

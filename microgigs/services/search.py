@@ -22,6 +22,7 @@ from sqlalchemy import Integer, and_, column, func, literal_column, or_, table, 
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Organization, Skill
+from microgigs.services.amounts import whole_units_to_cents
 from microgigs.services.validation import clean_line, clean_text
 
 SORTS = ("newest", "pay", "deadline", "match")
@@ -266,9 +267,9 @@ def search_gigs(
     if query.mode:
         conditions.append(Gig.location_mode == query.mode)
     if query.pay_min is not None:
-        conditions.append(Gig.pay_cents >= query.pay_min * 100)
+        conditions.append(Gig.pay_cents >= whole_units_to_cents(query.pay_min))
     if query.pay_max is not None:
-        conditions.append(Gig.pay_cents <= query.pay_max * 100)
+        conditions.append(Gig.pay_cents <= whole_units_to_cents(query.pay_max))
     if query.hours_min is not None:
         conditions.append(Gig.estimated_hours >= query.hours_min)
     if query.hours_max is not None:

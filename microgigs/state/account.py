@@ -6,12 +6,10 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import account_security, organizations, policy
-from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
 from microgigs.state.auth_forms import values_key
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_object import ShownForUrl
 
 
@@ -31,17 +29,17 @@ class AccountState(SessionState):
     error_delete_password: str = ""
     form_key: str = ""
 
+    def _load(self, session, account) -> None:
+        self.email = account.email
+        self.email_verified = account.email_verified
+        self.may_delete = policy.may_delete_own_account(account)
+
     @rx.event
     def load_account(self):
-        with session_scope() as session:
-            # The one page an unconfirmed account sees: confirming, a new link, deleting it.
-            account = self._signed_in_user(session)
-            self._show_signed_in(session, account)
-            if account is None:
-                return self._sign_in_redirect()
-            self.email = account.email
-            self.email_verified = account.email_verified
-            self.may_delete = policy.may_delete_own_account(account)
+        # The one page an unconfirmed account sees: confirming, a new link, deleting it.
+        redirect = self._read(self._load, Audience.ACCOUNT)
+        if redirect is not None:
+            return redirect
         self.notice = _q(self, "notice")
         self.error = _q(self, "error")
         self.error_current_password = _q(self, "error_current_password")
@@ -62,8 +60,7 @@ class ForgotPasswordState(SessionState):
 
     @rx.event
     def load_forgot(self):
-        with session_scope() as session:
-            self._actor(session)
+        self._show_who_is_signed_in()
         self.notice = _q(self, "notice")
         self.error_email = _q(self, "error_email")
         self.email = _q(self, "email", 254)
@@ -84,13 +81,12 @@ class ResetPasswordState(ShownForUrl, SessionState):
         self.token = _q(self, "token", 200)
         self.error_password = _q(self, "error_password")
         self.link_error = _q(self, "error")
-        with session_scope() as session:
-            self._actor(session)
-            if not self.link_error:
-                try:
-                    account_security.check_reset_token(session, self.token)
-                except DomainError as error:
-                    self.link_error = error.message
+        if self.link_error:
+            self._show_who_is_signed_in()
+        else:
+            # A check that may refuse: _act turns its refusal into the message (and writes nothing).
+            checked = self._act(lambda session, actor: account_security.check_reset_token(session, self.token), Audience.ANYONE)
+            self.link_error = checked.error
         self.form_key = values_key(self.token, self.error_password)
         self.loaded = True
         self._shown_for_this_url()
@@ -111,14 +107,12 @@ class VerifyEmailState(SessionState):
         self.token = _q(self, "token", 200)
         self.notice = _q(self, "notice")
         self.error = _q(self, "error")
-        with session_scope() as session:
-            self._show_signed_in(session, self._signed_in_user(session))
-            if self.token and not self.error:
-                try:
-                    account_security.check_verify_token(session, self.token)
-                except DomainError as error:
-                    self.error = error.message
-                    self.token = ""
+        if self.token and not self.error:
+            checked = self._act(lambda session, actor: account_security.check_verify_token(session, self.token), Audience.ANYONE)
+            if not checked.ok:
+                self.error, self.token = checked.error, ""
+        else:
+            self._show_who_is_signed_in()
         self.loaded = True
 
 
@@ -158,23 +152,28 @@ class JoinState(ShownForUrl, SessionState):
         self.error_display_name = _q(self, "error_display_name")
         self.error_password = _q(self, "error_password")
         self.link_error = ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if self.invitation_id and actor is None:
-                # The in-app link works only for the invited account: sign in first.
-                return self._sign_in_redirect_with_query()
-            try:
-                view = organizations.check_invitation(session, self.token, actor=actor, invitation_id=int(self.invitation_id or 0))
-                self.organization, self.invited_email, self.has_account = view.organization, view.email, view.has_account
-            except DomainError as error:
-                self.link_error = error.message
-                self.organization, self.invited_email, self.has_account = "", "", False
+        checked = self._act(self._check_invitation, Audience.ANYONE)
+        if self.invitation_id and not (self.user_id and self.email_confirmed):
+            # The in-app link works only for the invited account (signed in, confirmed): sign in first.
+            return self._sign_in_redirect_with_query()
+        view = checked.value
+        self.link_error = checked.error
+        self.organization, self.invited_email, self.has_account = (
+            (view.organization, view.email, view.has_account) if view else ("", "", False)
+        )
         self.form_key = values_key(
             self.token, self.invitation_id, self.error, self.display_name, self.error_display_name, self.error_password
         )
         self.loaded = True
         self._shown_for_this_url()
         return None
+
+    def _check_invitation(self, session, actor):
+        """The invitation this link names, as its page shows it (None for a visitor's in-app link:
+        they are sent to sign in instead)."""
+        if self.invitation_id and actor is None:
+            return None
+        return organizations.check_invitation(session, self.token, actor=actor, invitation_id=int(self.invitation_id or 0))
 
     def _sign_in_redirect_with_query(self):
         if self.user_id and not self.email_confirmed:

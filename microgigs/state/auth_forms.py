@@ -11,8 +11,7 @@ from collections.abc import Mapping
 
 import reflex as rx
 
-from microgigs import demo_data
-from microgigs.db import session_scope
+from microgigs.demo.logins import SIGN_IN_HINT
 from microgigs.services import sso
 from microgigs.settings import get_settings
 from microgigs.state.session import SessionState
@@ -57,10 +56,9 @@ class LoginState(SessionState):
     @rx.event
     def load_login(self):
         params = self.router.url.query_parameters
-        with session_scope() as session:
-            self._actor(session)
+        self._show_who_is_signed_in()
         self.sso_options = [{"label": o.label, "href": f"/auth/oidc/{o.name}/start"} for o in sso.sign_in_options()]
-        self.demo_hint = demo_data.SIGN_IN_HINT if get_settings().demo_mode else ""
+        self.demo_hint = SIGN_IN_HINT if get_settings().demo_mode else ""
         self.error = _text(params, "error")
         self.notice = _text(params, "notice")
         self.email = _text(params, "email", 254)
@@ -92,8 +90,7 @@ class SignupState(SessionState):
     @rx.event
     def load_signup(self):
         params = self.router.url.query_parameters
-        with session_scope() as session:
-            self._actor(session)
+        self._show_who_is_signed_in()
         # Without ?role= keep what the radio already says: a click made before this on_load ran
         # (a slow connection) must not be undone, or the employer fields vanish under the cursor.
         role = params.get("role") or self.role

@@ -10,13 +10,11 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import gigs
-from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard
 from microgigs.services.search import BoardQuery
 from microgigs.services.validation import parse_id
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 
 ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
 ALL_CATEGORIES = ALL
@@ -113,19 +111,20 @@ class BoardState(SessionState):
     @rx.event
     def load_board(self):
         filters = BoardQuery.from_params(dict(self.router.url.query_parameters))
-        with session_scope() as session:
-            actor = self._actor(session)
-            skill_ids = gigs.student_skill_ids(session, actor)
-            result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE, match_skill_ids=skill_ids)
-            # The employer select's options (hundreds on a busy board) are drawn only when needed,
-            # and after the page of gigs: at once for a URL naming an employer (the select shows
-            # that choice), once the page is drawn for an open filter panel (filter_panel_shown),
-            # and for a closed one when it is opened (show_filters).
-            if filters.employer is not None:
-                self.employers = self._employer_choices(session)
-            show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
-            recs = gigs.recommended_for(session, actor) if show_recommended else []
-            self.saved_ids = [c.id for c in gigs.saved_cards(session, actor)] if self.is_student else []
+        self._read(lambda session, actor: self._load(session, actor, filters), Audience.ANYONE)
+
+    def _load(self, session, actor, filters: BoardQuery) -> None:
+        skill_ids = gigs.student_skill_ids(session, actor)
+        result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE, match_skill_ids=skill_ids)
+        # The employer select's options (hundreds on a busy board) are drawn only when needed,
+        # and after the page of gigs: at once for a URL naming an employer (the select shows
+        # that choice), once the page is drawn for an open filter panel (filter_panel_shown),
+        # and for a closed one when it is opened (show_filters).
+        if filters.employer is not None:
+            self._load_employers(session)
+        show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
+        recs = gigs.recommended_for(session, actor) if show_recommended else []
+        self._load_saved(session, actor)
         self.params = filters.to_params()
         self.query = filters.q
         self.category = filters.category or ALL
@@ -150,13 +149,14 @@ class BoardState(SessionState):
         self.save_error = ""
         self.loaded = True
 
-    @staticmethod
-    def _employer_choices(session) -> list[Choice]:
-        return [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
+    def _load_employers(self, session, actor=None) -> None:
+        self.employers = [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
+
+    def _load_saved(self, session, actor) -> None:
+        self.saved_ids = [c.id for c in gigs.saved_cards(session, actor)] if self.is_student else []
 
     def _read_employers(self) -> None:
-        with session_scope() as session:
-            self.employers = self._employer_choices(session)
+        self._read(self._load_employers, Audience.ANYONE)
 
     @rx.event
     def show_filters(self):
@@ -190,20 +190,11 @@ class BoardState(SessionState):
         if gig_id is None:
             return None
         self.save_error = ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    pass
-                elif gig_id in self.saved_ids:
-                    gigs.unsave_gig(session, actor, gig_id)
-                else:
-                    gigs.save_gig(session, actor, gig_id)
-                saved = [c.id for c in gigs.saved_cards(session, actor)] if actor is not None and self.is_student else []
-        except DomainError as error:
-            self.save_error = error.message
+        save = gigs.unsave_gig if gig_id in self.saved_ids else gigs.save_gig
+        acted = self._act(lambda session, actor: save(session, actor, gig_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.save_error = acted.error
             return None
-        if actor is None:
-            return self._sign_in_redirect()
-        self.saved_ids = saved
-        return None
+        return self._read(self._load_saved)

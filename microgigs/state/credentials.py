@@ -5,11 +5,10 @@ from typing import ClassVar
 import reflex as rx
 
 from microgigs.components.qr import qr_data_uri
-from microgigs.db import session_scope
-from microgigs.services import credentials, throttle
+from microgigs.services import credentials
 from microgigs.services.credentials import Verification
 from microgigs.services.errors import DomainError
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_object import ShownForUrl
 
 EMPTY = Verification(status="", message="")
@@ -34,19 +33,20 @@ class VerifyState(ShownForUrl, SessionState):
         self.pasted = value
 
     def _checked(self, check) -> Verification:
-        """One check, counted by the service against this client; past its limit, the wait."""
-        try:
-            with session_scope() as session:
-                return check(session, self._client_address())
-        except throttle.Throttled as error:
-            return Verification(status="throttled", message=error.message)
+        """One check, counted by the service against this client (the only refusal it makes is
+        Throttled: past the limit, the wait)."""
+        client = self._client_address()
+        checked = self._act(lambda session, actor: check(session, client), Audience.ANYONE)
+        return checked.value if checked.ok else Verification(status="throttled", message=checked.error)
 
     @rx.event
     def load(self):
-        with session_scope() as session:
-            self._actor(session)
         public_id = self.router.url.query_parameters.get("id", "")
-        self.result = self._checked(lambda s, client: credentials.verify_public_id(s, public_id, client=client)) if public_id else EMPTY
+        if public_id:
+            self.result = self._checked(lambda s, client: credentials.verify_public_id(s, public_id, client=client))
+        else:
+            self._show_who_is_signed_in()
+            self.result = EMPTY
         self._shown_for_this_url()
 
     @rx.event
@@ -79,31 +79,28 @@ class CertificateState(ShownForUrl, SessionState):
     def _public_id(self) -> str:
         return public_id_from_path(self.router.url.path)
 
-    @rx.event
-    def load(self):
+    def _load(self, session, actor) -> None:
         public_id = self._public_id()
-        with session_scope() as session:
-            self._actor(session)
-            self.result = credentials.verify_public_id(session, public_id)
+        self.result = credentials.verify_public_id(session, public_id)
         self.found = self.result.public_id != ""
         self.verify_link = credentials.verification_url(public_id) if self.found else ""
         self.qr_code = qr_data_uri(self.verify_link) if self.found else ""
         self.download_link = f"/credentials/{public_id}/download.json" if self.found else ""
+
+    @rx.event
+    def load(self):
+        self._read(self._load, Audience.ANYONE)
         self.revoke_error = ""
         self._shown_for_this_url()
 
     @rx.event
     def revoke(self, form_data: dict):
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                credentials.revoke(session, actor, self._public_id(), str(form_data.get("reason", "")))
-        except DomainError as error:
-            self.revoke_error = error.message
-            return None
-        return CertificateState.load
+        reason = str((form_data or {}).get("reason", ""))
+        acted = self._act(lambda session, actor: credentials.revoke(session, actor, self._public_id(), reason))
+        if acted.redirect is not None:
+            return acted.redirect
+        self.revoke_error = acted.error
+        return CertificateState.load if acted.ok else None
 
 
 class MyCredentialsState(SessionState):
@@ -111,18 +108,16 @@ class MyCredentialsState(SessionState):
     items: list[Verification] = []
     error: str = ""
 
+    def _load(self, session, actor) -> None:
+        self.loaded = True
+        try:
+            rows = credentials.credentials_of_student(session, actor)
+        except DomainError as error:
+            self.error, self.items = error.message, []
+        else:
+            self.error = ""
+            self.items = [credentials.verify(session, row.jwt) for row in rows]
+
     @rx.event
     def load(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                rows = credentials.credentials_of_student(session, actor)
-            except DomainError as error:
-                self.error, self.items = error.message, []
-            else:
-                self.error = ""
-                self.items = [credentials.verify(session, row.jwt) for row in rows]
-        self.loaded = True
-        return None
+        return self._read(self._load)

@@ -1,12 +1,11 @@
 """The dashboard: a student's applications and engagements, or a manager's gigs and reviews.
 
-Every handler resolves the signed-in person again from the session cookie, calls one
-service and shows that service's message next to the thing it is about.
+Every handler reads or acts through SessionState._read / _act (which resolve the signed-in
+person again) and shows the service's message next to the thing it is about.
 """
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import applications, dashboards, payments, policy
 from microgigs.services.dashboards import ApplicationRow, EngagementRow, ManagerGigRow
 from microgigs.services.errors import DomainError
@@ -53,7 +52,7 @@ class DashboardState(SessionState):
         return self.organization_status in ("rejected", "suspended")
 
     def _load(self, session, actor) -> None:
-        """Fill the page from the services for this actor (called inside a session scope)."""
+        """Fill the page from the services for this actor (called inside `_read`)."""
         self.payment_label = payments.current_gateway().label
         self.load_error = ""
         if policy.is_student(actor):
@@ -75,18 +74,19 @@ class DashboardState(SessionState):
             self.view = "none"
         self.loaded = True
 
+    def _load_or_refuse(self, session, actor) -> None:
+        try:
+            self._load(session, actor)
+        except DomainError as error:
+            self.view = "none"
+            self.load_error = error.message
+            self.loaded = True
+
     def _reload(self):
         """Read everything again (the database is the source of truth)."""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                self._load(session, actor)
-            except DomainError as error:
-                self.view = "none"
-                self.load_error = error.message
-                self.loaded = True
+        redirect = self._read(self._load_or_refuse)
+        if redirect is not None:
+            return redirect
         # The student's rows are theirs (user:N); a manager's queue follows each of their gigs.
         self._subscribe_live(*(f"gig:{g.id}" for g in self.gigs if self.view == "manager"))
         return None
@@ -111,14 +111,11 @@ class DashboardState(SessionState):
         if app_id is None:
             self.row_errors = {**self.row_errors, key: "That application was not found."}
             return self._reload()
-        try:
-            # The error is caught outside the scope so it rolls back: nothing half-written.
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                applications.withdraw(session, actor, app_id)
+        acted = self._act(lambda session, actor: applications.withdraw(session, actor, app_id))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
             self.notice = "Application withdrawn."
-        except DomainError as error:
-            self.row_errors = {**self.row_errors, key: error.message}
+        else:
+            self.row_errors = {**self.row_errors, key: acted.error}
         return self._reload()

@@ -2,11 +2,9 @@
 
 import reflex as rx
 
-from microgigs.db import session_scope
-from microgigs.services import disputes
+from microgigs.services import amounts, disputes
 from microgigs.services.disputes import DisputeView
 from microgigs.services.errors import DomainError
-from microgigs.services.validation import ValidationFailed
 from microgigs.state.session import SessionState
 from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
@@ -18,12 +16,12 @@ EMPTY = DisputeView(0, 0, "", "", "", "", "", "", "", "", [], False)
 
 
 def _dollars_to_cents(text: str) -> int:
-    """Dollars as typed -> cents; -1 (which the service refuses) for anything else, "inf" and
-    "1e400" included (round() of an infinity raises OverflowError)."""
-    cleaned = (text or "").replace("$", "").replace(",", "").strip()
+    """Dollars as typed -> cents (0 when blank); -1, which the service refuses, for anything else."""
     try:
-        return round(float(cleaned) * 100) if cleaned else 0
-    except (ValueError, OverflowError):
+        return amounts.parse_cents(text)
+    except amounts.MissingAmount:
+        return 0
+    except amounts.AmountError:
         return -1
 
 
@@ -34,22 +32,13 @@ class OpenDisputeState(ShownForUrl, SessionState):
     @rx.event
     def open(self, form: dict):
         engagement_id = id_in_path(self.router.url.path, OPEN_ROUTE)
+        statement = str((form or {}).get("statement", ""))
         self._shown_for_this_url()
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                dispute = disputes.open_dispute(session, actor, engagement_id, str(form.get("statement", "")))
-                dispute_id = dispute.id
-        except ValidationFailed as error:
-            self.error = next(iter(error.errors.values()))
-            return None
-        except DomainError as error:
-            self.error = error.message
-            return None
-        self.error = ""
-        return rx.redirect(f"/disputes/{dispute_id}")
+        acted = self._act(lambda session, actor: disputes.open_dispute(session, actor, engagement_id, statement).id)
+        if acted.redirect is not None:
+            return acted.redirect
+        self.error = acted.error
+        return rx.redirect(f"/disputes/{acted.value}") if acted.ok else None
 
 
 class DisputeState(ShownForUrl, SessionState):
@@ -59,11 +48,14 @@ class DisputeState(ShownForUrl, SessionState):
     message_error: str = ""
     decision_error: str = ""
 
+    def _dispute_id(self) -> int:
+        return id_in_path(self.router.url.path, ROUTE)
+
     def _load(self, session, actor) -> None:
         self.loaded = True
         self._shown_for_this_url()
         try:
-            self.view = disputes.dispute_view(session, actor, id_in_path(self.router.url.path, ROUTE))
+            self.view = disputes.dispute_view(session, actor, self._dispute_id())
             self.found = True
         except DomainError:
             self.found, self.view = False, EMPTY  # nothing of a dispute this tab showed before
@@ -71,44 +63,27 @@ class DisputeState(ShownForUrl, SessionState):
     @rx.event
     def load(self):
         self.message_error = self.decision_error = ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            self._load(session, actor)
-        return None
+        return self._read(self._load)
 
     @rx.event
     def post(self, form: dict):
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                disputes.post_message(session, actor, id_in_path(self.router.url.path, ROUTE), str(form.get("body", "")))
-        except ValidationFailed as error:
-            self.message_error = next(iter(error.errors.values()))
-            return None
-        except DomainError as error:
-            self.message_error = error.message
-            return None
-        return DisputeState.load
+        body = str((form or {}).get("body", ""))
+        acted = self._act(lambda session, actor: disputes.post_message(session, actor, self._dispute_id(), body))
+        if acted.redirect is not None:
+            return acted.redirect
+        self.message_error = acted.error
+        return DisputeState.load if acted.ok else None
 
     @rx.event
     def decide(self, form: dict):
+        form = form or {}
+        outcome, note = str(form.get("outcome", "")), str(form.get("note", ""))
         share = _dollars_to_cents(str(form.get("student_share", "")))
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                disputes.decide(
-                    session, actor, id_in_path(self.router.url.path, ROUTE), str(form.get("outcome", "")), share, str(form.get("note", ""))
-                )
-        except DomainError as error:
-            self.decision_error = error.message
-            return None
-        return DisputeState.load
+        acted = self._act(lambda session, actor: disputes.decide(session, actor, self._dispute_id(), outcome, share, note))
+        if acted.redirect is not None:
+            return acted.redirect
+        self.decision_error = acted.error
+        return DisputeState.load if acted.ok else None
 
 
 class DisputeQueueState(SessionState):
@@ -116,18 +91,16 @@ class DisputeQueueState(SessionState):
     allowed: bool = False
     items: list[list[str]] = []  # [id, gig title, opened on]
 
+    def _load(self, session, actor) -> None:
+        self.loaded = True
+        try:
+            views = [disputes.dispute_view(session, actor, d.id) for d in disputes.open_disputes(session, actor)]
+        except DomainError:
+            self.allowed, self.items = False, []
+            return
+        self.items = [[str(v.id), v.gig_title, v.opened_by] for v in views]
+        self.allowed = True
+
     @rx.event
     def load(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                rows = disputes.open_disputes(session, actor)
-                views = [disputes.dispute_view(session, actor, d.id) for d in rows]
-            except DomainError:
-                self.allowed, self.loaded, self.items = False, True, []
-                return None
-        self.items = [[str(v.id), v.gig_title, v.opened_by] for v in views]
-        self.allowed = self.loaded = True
-        return None
+        return self._read(self._load)

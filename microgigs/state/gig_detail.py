@@ -2,13 +2,11 @@
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import applications, gigs
 from microgigs.services.applications import MAX_NOTE, ApplicationInput
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard, QuestionView
-from microgigs.services.validation import ValidationFailed
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
 
@@ -119,12 +117,17 @@ class GigDetailState(ShownForUrl, SessionState):
         self._load_detail(gig_id)
 
     def _load_detail(self, gig_id: int) -> None:
-        with session_scope() as session:
-            actor = self._actor(session)
-            try:
-                detail = gigs.gig_detail(session, actor, gig_id) if gig_id else None
-            except DomainError:
-                detail = None
+        self._read(lambda session, actor: self._show(self._detail(session, actor, gig_id)), Audience.ANYONE)
+
+    @staticmethod
+    def _detail(session, actor, gig_id: int):
+        """The gig as this viewer may see it, or None when they may not (or there is none)."""
+        try:
+            return gigs.gig_detail(session, actor, gig_id) if gig_id else None
+        except DomainError:
+            return None
+
+    def _show(self, detail) -> None:
         self.loaded = True
         self._shown_for_this_url()
         if detail is None:
@@ -166,23 +169,13 @@ class GigDetailState(ShownForUrl, SessionState):
             sample_links=split_links(str(form_data.get("sample_links", ""))),
             answers=answers_from_form(form_data, [q.id for q in self.questions]),
         )
-        try:
-            # Errors are caught outside the scope, so it rolls back: nothing half-written.
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is not None:
-                    applications.apply(session, actor, self.card.id, data)
-        except ValidationFailed as error:
-            self.errors = dict(error.errors)
+        acted = self._act(lambda session, actor: applications.apply(session, actor, self.card.id, data))
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            # A refusal about no one field is said above the form; the others under their fields.
+            self.errors, self.form_error = acted.field_messages, acted.form_error
             return None
-        except DomainError as error:
-            if error.field:
-                self.errors = {error.field: error.message}
-            else:
-                self.form_error = error.message
-            return None
-        if actor is None:
-            return self._sign_in_redirect()
         self.applied = True
         self.note = ""
         return None

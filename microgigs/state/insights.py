@@ -4,9 +4,8 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.http.insights import filters_from_query
-from microgigs.services import insights
+from microgigs.services import amounts, insights
 from microgigs.services.errors import DomainError
 from microgigs.services.insights import Headline
 from microgigs.state.session import SessionState
@@ -21,7 +20,7 @@ class InsightsState(SessionState):
     end: str = ""
     employer: str = "all"
     employers: list[list[str]] = []
-    headline: Headline = Headline(0, 0, 0, 0, 0.0, 0.0, "—", "$0.00")
+    headline: Headline = Headline(0, 0, 0, 0, 0.0, 0.0, "—", amounts.format_cents(0))
     # Table name -> rows as text (what the on-page tables and the CSV show).
     columns: dict[str, list[str]] = {}
     rows: dict[str, list[list[str]]] = {}
@@ -44,17 +43,16 @@ class InsightsState(SessionState):
         filters = filters_from_query(self.router.url.query_parameters)
         self.start, self.end = filters.start.isoformat(), filters.end.isoformat()
         self.employer = str(filters.employer_id) if filters.employer_id else "all"
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                headline, tables = insights.overview(session, actor, filters)
-                employers = insights.employers(session, actor)
-            except DomainError:
-                self.reset()  # none of the figures this tab showed before
-                self.allowed, self.loaded = False, True
-                return None
+        return self._read(lambda session, actor: self._load(session, actor, filters))
+
+    def _load(self, session, actor, filters) -> None:
+        try:
+            headline, tables = insights.overview(session, actor, filters)
+            employers = insights.employers(session, actor)
+        except DomainError:
+            self.reset()  # none of the figures this tab showed before
+            self.allowed, self.loaded = False, True
+            return
         self.allowed, self.loaded = True, True
         self.headline = headline
         self.employers = [[str(i), name] for i, name in employers]
@@ -63,12 +61,11 @@ class InsightsState(SessionState):
         self.over_time = tables["gigs_over_time"].records()
         self.per_gig = [{"gig": r[1][:24], "applications": r[3]} for r in tables["applications_per_gig"].rows[:CHART_ROWS]]
         self.skills = tables["skills_asked_vs_held"].records()
-        self.paid = [{"week": w, "dollars": c / 100} for w, c in tables["paid_to_students"].rows]
+        self.paid = [{"week": w, "dollars": amounts.cents_to_units(c)} for w, c in tables["paid_to_students"].rows]
         self.conversion = [
             {"employer": r[0][:24], "finished": r[1], "interviews": r[2], "offers": r[3]}
             for r in tables["conversion_by_employer"].rows[:CHART_ROWS]
         ]
-        return None
 
     @rx.event
     def apply_filters(self, form: dict):

@@ -1,20 +1,18 @@
 """Staff pages: the gig review queue and the prohibited-content list.
 
-Thin: each handler resolves who is calling from the session cookie and lets
-services.moderation decide (staff only, reasons required, terms valid)."""
+Thin: each handler acts through SessionState._act and lets services.moderation decide
+(staff only, reasons required, terms valid)."""
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import moderation
-from microgigs.services.errors import DomainError, NotAllowed
+from microgigs.services.errors import NotAllowed
 from microgigs.services.moderation import QueueItem, TermRow
 from microgigs.services.validation import parse_id
-from microgigs.state.session import SessionState
+from microgigs.state.session import Acted, SessionState
 
-
-def _int(value) -> int:
-    return parse_id(value) or 0
+# What a forged or stale button (an id that is not one) is told.
+RELOAD = "Reload the page and try again."
 
 
 class ModerationState(SessionState):
@@ -34,7 +32,8 @@ class ModerationState(SessionState):
             else ("1 gig is waiting for review." if n == 1 else f"{n} gigs are waiting for review.")
         )
 
-    def _reload(self, session, actor) -> None:
+    def _load(self, session, actor) -> None:
+        self.loaded = True
         try:
             self.items = moderation.review_queue(session, actor)
             self.allowed = True
@@ -42,60 +41,62 @@ class ModerationState(SessionState):
             self.items = []
             self.allowed = False
 
+    def _reload(self):
+        return self._read(self._load)
+
     @rx.event
     def load_queue(self):
         self.notice, self.form_error, self.reason_errors = "", "", {}
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is not None:
-                self._reload(session, actor)
-        self.loaded = True
-        if actor is None:
-            return self._sign_in_redirect()
-        return None
+        return self._reload()
 
-    def _act(self, action, success: str, gig_key: str = ""):
+    def _moderate(self, call, success: str, gig_key: str = ""):
+        """Run one moderation action; a missing reason goes under that gig's reason box."""
         self.notice, self.form_error = "", ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                action(session, actor)
-        except DomainError as error:
-            if error.field == "reason" and gig_key:
-                self.reason_errors = {gig_key: error.message}
+        acted = self._act(call)
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            if gig_key and "reason" in acted.errors:
+                self.reason_errors = {gig_key: acted.errors["reason"]}
             else:
-                self.form_error = error.message
+                self.form_error = acted.error
             return None
         self.reason_errors = {}
         self.notice = success
-        with session_scope() as session:
-            self._reload(session, self._actor(session))
-        return None
+        return self._reload()
+
+    def _title_of(self, gig_id: int) -> str:
+        return next((i.title for i in self.items if i.gig_id == gig_id), "The gig")
 
     @rx.event
     def approve(self, gig_id: int):
-        gig_id = _int(gig_id)
-        title = next((i.title for i in self.items if i.gig_id == gig_id), "The gig")
-        return self._act(lambda s, a: moderation.approve(s, a, gig_id), f"Approved: {title} is on the board.")
+        gig_id = parse_id(gig_id)
+        if gig_id is None:
+            self.notice, self.form_error = "", RELOAD
+            return None
+        return self._moderate(lambda s, a: moderation.approve(s, a, gig_id), f"Approved: {self._title_of(gig_id)} is on the board.")
 
     @rx.event
     def reject(self, form_data: dict):
-        gig_id = _int(form_data.get("gig_id"))
+        gig_id = parse_id((form_data or {}).get("gig_id"))
+        if gig_id is None:
+            self.notice, self.form_error = "", RELOAD
+            return None
         reason = str(form_data.get("reason", ""))
-        title = next((i.title for i in self.items if i.gig_id == gig_id), "The gig")
-        return self._act(
+        return self._moderate(
             lambda s, a: moderation.reject(s, a, gig_id, reason),
-            f"Rejected: {title}. The employer has been emailed the reason.",
+            f"Rejected: {self._title_of(gig_id)}. The employer has been emailed the reason.",
             gig_key=str(gig_id),
         )
 
     @rx.event
     def set_trusted(self, organization_id: int, trusted: bool):
-        org_id = _int(organization_id)
+        org_id = parse_id(organization_id)
+        if org_id is None or not isinstance(trusted, bool):
+            self.notice, self.form_error = "", RELOAD
+            return None
         word = "trusted: its next gigs publish without review" if trusted else "no longer trusted: its gigs need review"
-        return self._act(lambda s, a: moderation.set_trusted(s, a, org_id, bool(trusted)), f"The employer is {word}.")
+        return self._moderate(lambda s, a: moderation.set_trusted(s, a, org_id, trusted), f"The employer is {word}.")
 
 
 class TermsState(SessionState):
@@ -106,57 +107,46 @@ class TermsState(SessionState):
     notice: str = ""
     form_key: int = 0
 
-    def _reload(self, session, actor) -> None:
+    def _load(self, session, actor) -> None:
+        self.loaded = True
         try:
             self.terms = moderation.list_terms(session, actor)
             self.allowed = True
         except NotAllowed:
             self.terms, self.allowed = [], False
 
+    def _reload(self):
+        return self._read(self._load)
+
     @rx.event
     def load_terms(self):
         self.term_error, self.notice = "", ""
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is not None:
-                self._reload(session, actor)
-        self.loaded = True
-        if actor is None:
-            return self._sign_in_redirect()
-        return None
+        return self._reload()
+
+    def _changed(self, acted: Acted, notice: str):
+        """Show how adding or removing a term went, and read the list again."""
+        if acted.redirect is not None:
+            return acted.redirect
+        if not acted.ok:
+            self.term_error = acted.error
+            return None
+        self.notice = notice
+        return self._reload()
 
     @rx.event
     def add_term(self, form_data: dict):
         self.term_error, self.notice = "", ""
-        term = str(form_data.get("term", ""))
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                added = moderation.add_term(session, actor, term).term
-        except DomainError as error:
-            self.term_error = error.message
-            return None
-        self.notice = f"Added “{added}”. Gigs that use it are now refused."
-        self.form_key += 1
-        with session_scope() as session:
-            self._reload(session, self._actor(session))
-        return None
+        term = str((form_data or {}).get("term", ""))
+        acted = self._act(lambda s, a: moderation.add_term(s, a, term).term)
+        if acted.ok:
+            self.form_key += 1  # a new, empty form
+        return self._changed(acted, f"Added “{acted.value}”. Gigs that use it are now refused.")
 
     @rx.event
     def remove_term(self, term_id: int):
         self.term_error, self.notice = "", ""
-        try:
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is None:
-                    return self._sign_in_redirect()
-                moderation.remove_term(session, actor, _int(term_id))
-        except DomainError as error:
-            self.term_error = error.message
+        term = parse_id(term_id)
+        if term is None:
+            self.term_error = RELOAD
             return None
-        self.notice = "Removed."
-        with session_scope() as session:
-            self._reload(session, self._actor(session))
-        return None
+        return self._changed(self._act(lambda s, a: moderation.remove_term(s, a, term)), "Removed.")

@@ -4,7 +4,6 @@ import json
 
 import reflex as rx
 
-from microgigs.db import session_scope
 from microgigs.services import money, payments
 from microgigs.services.errors import DomainError
 from microgigs.services.money import (
@@ -45,15 +44,16 @@ class PaymentsState(SessionState):
     def _live_reload(self) -> None:
         self._reload()
 
+    def _load(self, session, actor) -> None:
+        try:
+            self.rows, self.load_error = money.employer_payments(session, actor), ""
+        except DomainError as error:
+            self.rows, self.load_error = [], error.message
+
     def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                self.rows, self.load_error = money.employer_payments(session, actor), ""
-            except DomainError as error:
-                self.rows, self.load_error = [], error.message
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.gateway_notice = money.gateway_notice()
         self.notice = "Thank you: the payment is being confirmed." if _q(self, "funded") else _q(self, "notice")
         self.error = _q(self, "error")
@@ -69,19 +69,17 @@ class ReceiptState(ShownForUrl, SessionState):
     load_error: str = ""
     receipt: Receipt | None = None
 
-    @rx.event
-    def load_receipt(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                self.receipt, self.load_error = money.receipt(session, actor, id_in_path(self.router.url.path, RECEIPT_ROUTE)), ""
-            except DomainError as error:
-                self.receipt, self.load_error = None, error.message
+    def _load(self, session, actor) -> None:
         self.loaded = True
         self._shown_for_this_url()
-        return None
+        try:
+            self.receipt, self.load_error = money.receipt(session, actor, id_in_path(self.router.url.path, RECEIPT_ROUTE)), ""
+        except DomainError as error:
+            self.receipt, self.load_error = None, error.message
+
+    @rx.event
+    def load_receipt(self):
+        return self._read(self._load)
 
 
 class EarningsState(SessionState):
@@ -96,24 +94,24 @@ class EarningsState(SessionState):
     @rx.event
     def load_earnings(self):
         if _q(self, "returned"):  # back from Stripe's onboarding: read the account now, once
-            with session_scope() as session:
-                actor = self._actor(session)
-                if actor is not None:
-                    money.refresh_payout_account(session, actor)
+            refreshed = self._act(money.refresh_payout_account)
+            if refreshed.redirect is not None:
+                return refreshed.redirect
         return self._reload()
 
     def _live_reload(self) -> None:
         self._reload()
 
+    def _load(self, session, actor) -> None:
+        try:
+            self.earnings, self.load_error = money.student_earnings(session, actor), ""
+        except DomainError as error:
+            self.earnings, self.load_error = None, error.message
+
     def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                self.earnings, self.load_error = money.student_earnings(session, actor), ""
-            except DomainError as error:
-                self.earnings, self.load_error = None, error.message
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.gateway_notice = money.gateway_notice()
         self.error = _q(self, "error")
         self.loaded = True
@@ -141,20 +139,21 @@ class MoneyState(SessionState):
         self.notice, self.error = "", ""
         return self._reload()
 
+    def _load(self, session, actor) -> None:
+        try:
+            self.totals, self.states = money.money_overview(session, actor)
+            self.failed = money.failed_payouts(session, actor)
+            self.report = money.latest_report(session, actor)
+            self.has_report = self.report is not None
+            self.load_error = ""
+        except DomainError as error:
+            self.totals, self.states, self.failed, self.report, self.has_report = [], [], [], None, False
+            self.load_error = error.message
+
     def _reload(self):
-        with session_scope() as session:
-            actor = self._actor(session)
-            if actor is None:
-                return self._sign_in_redirect()
-            try:
-                self.totals, self.states = money.money_overview(session, actor)
-                self.failed = money.failed_payouts(session, actor)
-                self.report = money.latest_report(session, actor)
-                self.has_report = self.report is not None
-                self.load_error = ""
-            except DomainError as error:
-                self.totals, self.states, self.failed, self.report, self.has_report = [], [], [], None, False
-                self.load_error = error.message
+        redirect = self._read(self._load)
+        if redirect is not None:
+            return redirect
         self.gateway_notice = money.gateway_notice()
         self.loaded = True
         return None
@@ -163,27 +162,30 @@ class MoneyState(SessionState):
     def reconcile_now(self):
         """Compare the ledger with the gateway now and keep the report (staff only, audited)."""
         self.notice, self.error = "", ""
-        with session_scope() as session:
-            try:
-                report = money.reconcile_now(session, self._actor(session))
-                found = len(json.loads(report.differences))
-                self.notice = "Reconciled: no differences." if not found else f"Reconciled: {found} difference(s) found."
-            except DomainError as error:
-                self.error = error.message
+        # Counted inside the unit of work: the report row is not read after it closes.
+        acted = self._act(lambda session, actor: len(json.loads(money.reconcile_now(session, actor).differences)))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok:
+            self.notice = "Reconciled: no differences." if not acted.value else f"Reconciled: {acted.value} difference(s) found."
+        else:
+            self.error = acted.error
         return self._reload()
 
     @rx.event
     def retry_payout(self, engagement_id: int):
         """Send a refused payout again (staff only, audited; never pays twice)."""
         self.notice, self.error = "", ""
-        with session_scope() as session:
-            try:
-                outcome = payments.retry_failed_payout(session, self._actor(session), parse_id(engagement_id) or 0)
-            except (DomainError, ValueError, TypeError) as error:
-                self.error = getattr(error, "message", "That payout cannot be retried.")
-            else:
-                if outcome == "Payout sent.":
-                    self.notice = f"Payout sent for engagement {parse_id(engagement_id)}."
-                else:
-                    self.error = outcome
+        engagement = parse_id(engagement_id)
+        if engagement is None:
+            self.error = "That payout cannot be retried. Reload the page and try again."
+            return self._reload()
+        acted = self._act(lambda session, actor: payments.retry_failed_payout(session, actor, engagement))
+        if acted.redirect is not None:
+            return acted.redirect
+        if acted.ok and acted.value == "Payout sent.":
+            self.notice = f"Payout sent for engagement {engagement}."
+        else:
+            # A refusal, or the gateway's "Not sent: ..." (the retry itself is recorded).
+            self.error = acted.value if acted.ok else acted.error
         return self._reload()

@@ -5,15 +5,13 @@ takes (cents, dates, lists). Text that cannot be converted gets its own message;
 every rule about the values themselves is `gigs.validate_gig_input`'s.
 """
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from microgigs.services import gigs
+from microgigs.services import amounts, gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
 from microgigs.services.validation import ValidationFailed, parse_id
@@ -27,7 +25,6 @@ EDIT_ROUTE = "/gigs/[gig_id]/edit"
 FORM_NAME_FOR = {"pay_cents": "pay"}
 ERRORS_ANCHOR = "post-gig-messages"
 LIVE_FIELDS = ("pay", "estimated_hours", "due_date", "application_deadline")
-_MONEY = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$|^\d+(\.\d{1,2})?$")
 
 
 class ParseError(ValueError):
@@ -36,18 +33,12 @@ class ParseError(ValueError):
 
 def parse_dollars(text: str) -> int:
     """Dollars as typed ("450", "$1,200.50") -> cents. Raises ParseError otherwise."""
-    cleaned = (text or "").strip().replace(" ", "")
-    if cleaned.startswith("$"):
-        cleaned = cleaned[1:]
-    if not cleaned:
-        raise ParseError("Enter the pay per student in dollars, for example 450.")
-    if not _MONEY.match(cleaned):
-        raise ParseError("Enter the pay as a number of dollars, like 450 or 450.50.")
     try:
-        cents = Decimal(cleaned.replace(",", "")) * 100
-    except InvalidOperation:
-        raise ParseError("Enter the pay as a number of dollars, like 450 or 450.50.") from None
-    return int(cents)
+        return amounts.parse_cents(text, "the pay")
+    except amounts.MissingAmount:
+        raise ParseError("Enter the pay per student in dollars, for example 450.") from None
+    except amounts.AmountError as error:
+        raise ParseError(str(error)) from None
 
 
 def parse_whole_number(text: str, what: str) -> int:

@@ -196,6 +196,11 @@ class SessionState(rx.State):
             return Acted(errors=field_errors(error))
         return Acted(ok=True, value=value)
 
+    def _show_who_is_signed_in(self) -> None:
+        """For a page that reads nothing else from the database: the header's vars for whoever
+        is signed in (or a visitor); never a redirect."""
+        self._read(lambda session, actor: None, Audience.ANYONE)
+
     def _live_reload(self) -> None:
         """Called by `live` inside `app.modify_state`: read what this page shows again.
 

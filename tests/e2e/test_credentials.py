@@ -3,6 +3,7 @@ signed credential and its certificate, and anyone verifies it on the public page
 
 import re
 import sqlite3
+import time
 
 from playwright.sync_api import expect
 
@@ -10,12 +11,20 @@ from tests.e2e.test_core_loop import DEMO_PASSWORD, PHONE, loaded, sign_in
 
 
 def _credential_of(data_dir, engagement_id: int) -> tuple[str, str, str]:
-    """(student email, public id, jwt) straight from the server's database."""
-    with sqlite3.connect(data_dir / "microgigs.db") as db:
-        return db.execute(
-            "SELECT u.email, c.public_id, c.jwt FROM credential c JOIN user u ON u.id = c.student_id WHERE c.engagement_id = ?",
-            (engagement_id,),
-        ).fetchone()
+    """(student email, public id, jwt) straight from the server's database. The approval signs the
+    credential after the manager's page shows "Approved" (so neither page waits for it): wait
+    for the row itself."""
+    deadline = time.monotonic() + 30
+    while True:
+        with sqlite3.connect(data_dir / "microgigs.db") as db:
+            row = db.execute(
+                "SELECT u.email, c.public_id, c.jwt FROM credential c JOIN user u ON u.id = c.student_id WHERE c.engagement_id = ?",
+                (engagement_id,),
+            ).fetchone()
+        if row is not None:
+            return row
+        assert time.monotonic() < deadline, f"no credential for engagement {engagement_id}"
+        time.sleep(0.05)
 
 
 def test_approval_leads_to_a_credential_anyone_can_verify(new_context, app_server, assert_accessible):

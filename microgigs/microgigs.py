@@ -17,7 +17,6 @@ from microgigs.pages import (
     dashboard,
     disputes,
     earnings,
-    engagement,
     evidence,
     gig_detail,
     home,
@@ -47,6 +46,7 @@ from microgigs.pages import (
     staff_student,
     verify,
     verify_email,
+    workspace,
 )
 from microgigs.state.tab_identity import TabIdentityMiddleware
 
@@ -83,7 +83,7 @@ PAGES = (
     # the work
     dashboard,
     manage_gig,
-    engagement,
+    workspace,
     notifications,
     review,
     disputes,

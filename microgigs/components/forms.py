@@ -382,3 +382,19 @@ def long_select_input(
         **_control_props(name, error, hint, {}),
     )
     return form_field(label, name, control, error=error, hint=hint)
+
+
+def event_form(*children: rx.Component, on_submit, label: Text, key=None, spacing: str = "2", **props) -> rx.Component:
+    """A form sent to its state as one event, named `label` for screen readers, with our messages
+    under each field instead of the browser's bubbles. `key`: a state counter the handler bumps
+    after a good submission, so the form is drawn anew and its uncontrolled inputs start empty."""
+    if key is not None:
+        props["key"] = key
+    return rx.form(
+        rx.vstack(*children, spacing=spacing, width="100%", align="start"),
+        on_submit=on_submit,
+        no_validate=True,
+        aria_label=label,
+        width="100%",
+        **props,
+    )

@@ -177,3 +177,33 @@ def badge(status, **props) -> rx.Component:
     """The shared status badge in high contrast (some soft colors, e.g. green, miss AA at 12 px)."""
     props.setdefault("high_contrast", True)
     return status_badge(status, **props)
+
+
+def card_list(items: rx.Var, render, label: Text) -> rx.Component:
+    """A named list (<ul aria-label>) of cards without bullets, one `render(item)` per item."""
+    return rx.el.ul(
+        rx.foreach(items, lambda item: rx.el.li(render(item), style={"list_style": "none"})),
+        aria_label=label,
+        style={"margin": "0", "padding": "0", "display": "flex", "flex_direction": "column", "gap": "0.5rem", "width": "100%"},
+    )
+
+
+def card_title_row(title: rx.Component, status: rx.Component) -> rx.Component:
+    """A row card's first line: its title, and its status on the right (below it when narrow)."""
+    return rx.flex(title, status, justify="between", align="center", spacing="2", wrap="wrap", width="100%")
+
+
+def tag(text: Text, color: str) -> rx.Component:
+    """A soft badge for a word of state ("Done", "Declined") in high contrast (passes AA)."""
+    return rx.badge(text, color_scheme=color, variant="soft", high_contrast=True)
+
+
+def callout_note(message: Text, icon: str = "info", **props) -> rx.Component:
+    """A high-contrast callout with its icon; `props` go to the callout (color_scheme, role)."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon, aria_hidden="true")),
+        rx.callout.text(message),
+        high_contrast=True,
+        width="100%",
+        **props,
+    )

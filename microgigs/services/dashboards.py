@@ -27,7 +27,18 @@ from microgigs.models import (
     SubmissionFile,
     User,
 )
-from microgigs.services import evidence, notifications, payments, policy, view_log
+from microgigs.services import (
+    disputes,
+    engagements,
+    evidence,
+    hiring,
+    milestones,
+    notifications,
+    payments,
+    policy,
+    reviews,
+    view_log,
+)
 from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import UNFINISHED
 from microgigs.services.engagements import get_engagement
@@ -178,6 +189,25 @@ class MilestoneView:
 
 
 @dataclass
+class WorkspaceActions:
+    """What the viewer may do in the workspace now, decided here from the engagement's status,
+    who the viewer is in it and the rules' own status lists. The page shows a form or a link
+    only when its flag is set; each service call still checks for itself."""
+
+    may_submit: bool = False  # the student hands in a version
+    may_review: bool = False  # a manager approves the waiting version (or sends it back)
+    may_request_changes: bool = False  # ... sending it back: a revision round is left
+    may_post_messages: bool = False  # the thread is open
+    may_request_extension: bool = False  # either side, while no request waits for an answer
+    may_cancel: bool = False  # a manager or staff, while the work is unfinished
+    may_plan_milestones: bool = False  # a manager adds check-in points
+    may_check_in: bool = False  # the student checks in on them
+    after_the_gig: bool = False  # approved: try before you hire, public deliverables
+    reviews_open: bool = False  # the work has ended: the two-way reviews (their page checks who)
+    disputes_open: bool = False  # the work is under way: a dispute may be opened (its page checks who)
+
+
+@dataclass
 class EngagementView:
     id: int
     gig_id: int
@@ -197,7 +227,7 @@ class EngagementView:
     submissions: list[SubmissionView]
     messages: list[MessageView] = field(default_factory=list)
     extensions: list[ExtensionView] = field(default_factory=list)
-    viewer_may_cancel: bool = False
+    actions: WorkspaceActions = field(default_factory=WorkspaceActions)
     # Try before you hire (dates as YYYY-MM-DD, "" when not yet).
     interview_invited_on: str = ""
     offer_made_on: str = ""
@@ -413,6 +443,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
             files_by_submission[f.submission_id].append(FileView(id=f.id, name=f.original_name, size=_human_size(f.size_bytes)))
     gateway = get_settings().payment_gateway
     sharing = evidence.sharing_of(session, engagement.id)
+    extensions = _extensions(session, actor, engagement, manages)
     return EngagementView(
         id=engagement.id,
         gig_id=gig.id,
@@ -443,13 +474,36 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
             for s in submissions
         ],
         messages=_messages(session, actor, engagement.id),
-        extensions=_extensions(session, actor, engagement, manages),
-        viewer_may_cancel=(manages or policy.is_staff(actor)) and engagement.status in UNFINISHED,
+        extensions=extensions,
+        actions=_workspace_actions(actor, engagement, manages, has_submission=bool(submissions), extensions=extensions),
         interview_invited_on=f"{engagement.interview_invited_at:%Y-%m-%d}" if engagement.interview_invited_at else "",
         offer_made_on=f"{engagement.offer_made_at:%Y-%m-%d}" if engagement.offer_made_at else "",
         evidence_employer_allows=sharing.employer_allows,
         evidence_student_shows=sharing.student_shows,
         milestones=_milestones(session, engagement),
+    )
+
+
+def _workspace_actions(
+    actor: User, engagement: Engagement, manages: bool, *, has_submission: bool, extensions: list[ExtensionView]
+) -> WorkspaceActions:
+    """Which of the workspace's steps the viewer may take now (no database reads: every push runs this)."""
+    status = engagement.status
+    is_student = actor.id == engagement.student_id
+    may_review = manages and status in engagements.AWAITING_REVIEW and has_submission
+    waiting = any(x.status == "pending" for x in extensions)
+    return WorkspaceActions(
+        may_submit=is_student and status in engagements.SUBMITTABLE,
+        may_review=may_review,
+        may_request_changes=may_review and engagement.revision_rounds_used < engagement.max_revision_rounds,
+        may_post_messages=status not in engagements.THREAD_CLOSED,
+        may_request_extension=(is_student or manages) and status in UNFINISHED and not waiting,
+        may_cancel=(manages or policy.is_staff(actor)) and status in UNFINISHED,
+        may_plan_milestones=manages and status in milestones.PLANNABLE,
+        may_check_in=is_student and status in milestones.CHECKABLE,
+        after_the_gig=status in hiring.FINISHED,
+        reviews_open=status in reviews.ENDED,
+        disputes_open=status in disputes.OPENABLE,
     )
 
 

@@ -17,6 +17,11 @@ from microgigs.services.validation import ValidationFailed, check_length, clean_
 from microgigs.settings import get_settings
 
 MAX_FILES_PER_SUBMISSION = 10
+# The statuses each step of the work needs (the workspace reads these to show the viewer what
+# they may do; the functions below refuse the step in any other status).
+SUBMITTABLE = (EngagementStatus.ACTIVE, EngagementStatus.CHANGES_REQUESTED)
+AWAITING_REVIEW = (EngagementStatus.SUBMITTED,)
+THREAD_CLOSED = (EngagementStatus.CANCELLED,)
 
 
 @dataclass(frozen=True)

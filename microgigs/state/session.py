@@ -156,8 +156,12 @@ class SessionState(rx.State):
         mine = {f"user:{self.user_id}"} if self.user_id else set()
         live.subscribe(self.router.session.client_token, type(self), mine | set(topics), read_at=read_at)
 
-    def _acting(self, session: Session, audience: Audience) -> tuple[bool, User | None]:
-        """(may go on, actor) for this unit of work; refreshes the header vars."""
+    def _acting(self, session: Session, audience: Audience, quiet: bool = False) -> tuple[bool, User | None]:
+        """(may go on, actor) for this unit of work; refreshes the header vars unless `quiet`."""
+        if quiet:
+            user = self._signed_in_user(session)
+            actor = user if audience is Audience.ACCOUNT or (user is not None and user.email_verified) else None
+            return actor is not None or audience is Audience.ANYONE, actor
         if audience is Audience.ACCOUNT:
             user = self._signed_in_user(session)
             self._show_signed_in(session, user)
@@ -176,14 +180,15 @@ class SessionState(rx.State):
             read(session, actor)
         return None
 
-    def _act(self, call: Callable[[Session, User | None], Any], audience: Audience = Audience.PERSON) -> Acted:
+    def _act(self, call: Callable[[Session, User | None], Any], audience: Audience = Audience.PERSON, *, quiet: bool = False) -> Acted:
         """The one way a page acts: open the unit of work, resolve who is acting (or send them to
         sign in), call one service function as `call(session, actor)`, commit. A refusal
         (`DomainError`) rolls the whole unit back, so nothing is half-written, and comes back as
-        errors by field. Any other exception is a bug and propagates."""
+        errors by field. Any other exception is a bug and propagates. `quiet`: leave the header
+        vars as they are (a step after the page's delta went out, with nothing more to send)."""
         try:
             with session_scope() as session:
-                may, actor = self._acting(session, audience)
+                may, actor = self._acting(session, audience, quiet)
                 if not may:
                     return Acted(redirect=self._sign_in_redirect())
                 value = call(session, actor)

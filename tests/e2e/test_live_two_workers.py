@@ -220,8 +220,8 @@ def _signed_in_page(browser, url: str, email: str):
 
 
 def test_a_change_made_through_one_worker_reaches_a_tab_held_by_the_other(two_workers, browser):
-    from microgigs.state.engagement import EngagementState
     from microgigs.state.session import SessionState
+    from microgigs.state.workspace import MessageForm
 
     url_a, url_b, data_dir, base = two_workers
     token = secrets.token_hex(3)
@@ -229,7 +229,7 @@ def test_a_change_made_through_one_worker_reaches_a_tab_held_by_the_other(two_wo
     engagement_id = funded_engagement(data_dir, student_email, "Two Worker Student", f"Two workers {token}")
     path = f"/engagements/{engagement_id}"
     hydrate = SessionState.get_root_state().get_full_name() + ".hydrate_and_load"
-    post_message = f"{EngagementState.get_full_name()}.post_message"
+    post_message = f"{MessageForm.get_full_name()}.post_message"
 
     student_context, student_page = _signed_in_page(browser, url_a, student_email)
     manager_context, manager_page = _signed_in_page(browser, url_b, "manager1@demo.microgigs.test")

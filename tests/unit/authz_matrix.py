@@ -506,6 +506,20 @@ ON_LOAD = {
     "manage_gig": "load_gig",
     "dispute": "load",
     "engagement": "load_engagement",
+    # The workspace's forms (substates of its page state): a click comes from the loaded page.
+    **dict.fromkeys(
+        (
+            "submit_form",
+            "review_form",
+            "message_form",
+            "extension_form",
+            "cancel_form",
+            "milestone_form",
+            "check_in_form",
+            "after_gig_form",
+        ),
+        "load_engagement",
+    ),
     "gig_detail": "load_gig",
     "preview_gig": "load_preview",
     "insights": "load",

@@ -66,3 +66,9 @@ def run_handler(handler: str, state, *args):
 def redirect_path(spec) -> str:
     """The path of an rx.redirect(...) event spec."""
     return dict((k._js_expr, v) for k, v in spec.args)["path"]._var_value
+
+
+def form_of(page, cls):
+    """The `cls` substate of a page state made by `state_for` (one form of that page): it reads
+    the page's vars (view, notice) through its parent, and holds its own errors."""
+    return page.substates[cls.get_name()]

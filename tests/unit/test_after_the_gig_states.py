@@ -10,10 +10,10 @@ from microgigs.models import Engagement, Notification, Portfolio
 from microgigs.services import engagements, hiring, insights, portfolio
 from microgigs.services.insights import InsightFilters
 from microgigs.state.dashboard import DashboardState
-from microgigs.state.engagement import EngagementState
 from microgigs.state.insights import InsightsState
 from microgigs.state.portfolio import EvidenceState, PortfolioSettingsState, PublicPortfolioState, last_path_part
-from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
+from microgigs.state.workspace import AfterGigForm, EngagementState
+from tests.unit.state_harness import form_of, redirect_path, run_handler, session_token, state_for
 
 WINDOW = InsightFilters.last_days(30)
 
@@ -32,15 +32,16 @@ def test_the_manager_invites_then_records_an_offer_and_the_student_sees_both(app
     hired = _finished(app_db, make, title="Survey cleanup")
     app_db.commit()
     url = f"/engagements/{hired.engagement.id}"
-    manager = state_for(EngagementState, url, session_token(app_db, hired.employer.manager))
-    run_handler("load_engagement", manager)
-    assert manager.finished and manager.view.interview_invited_on == ""
+    page = state_for(EngagementState, url, session_token(app_db, hired.employer.manager))
+    run_handler("load_engagement", page)
+    assert page.finished and page.view.interview_invited_on == ""
 
+    manager = form_of(page, AfterGigForm)
     run_handler("invite_to_interview", manager)
-    assert manager.after_error == "" and "Invitation to interview recorded" in manager.notice
+    assert manager.errors == {} and "Invitation to interview recorded" in manager.notice
     assert manager.view.interview_invited_on == date.today().isoformat()
     run_handler("invite_to_interview", manager)  # a second click: the service's answer, nothing new
-    assert manager.after_error == "This student is already invited to interview."
+    assert manager.errors == {"form": "This student is already invited to interview."}
     run_handler("record_offer", manager)
     assert manager.view.offer_made_on == date.today().isoformat()
 
@@ -56,12 +57,13 @@ def test_the_manager_invites_then_records_an_offer_and_the_student_sees_both(app
 def test_the_student_cannot_press_the_managers_buttons(app_db, make):
     hired = _finished(app_db, make)
     app_db.commit()
-    student = state_for(EngagementState, f"/engagements/{hired.engagement.id}", session_token(app_db, hired.student))
-    run_handler("load_engagement", student)
+    page = state_for(EngagementState, f"/engagements/{hired.engagement.id}", session_token(app_db, hired.student))
+    run_handler("load_engagement", page)
+    student = form_of(page, AfterGigForm)
     run_handler("invite_to_interview", student)
-    assert student.after_error == "That engagement was not found."
+    assert student.errors == {"form": "That engagement was not found."}
     run_handler("allow_public_evidence", student, True)
-    assert student.after_error == "That engagement was not found."
+    assert student.errors == {"form": "That engagement was not found."}
     app_db.expire_all()
     assert app_db.get(Engagement, hired.engagement.id).interview_invited_at is None
 
@@ -109,14 +111,14 @@ def test_both_keys_from_the_workspace(app_db, make):
     hired = _finished(app_db, make)
     app_db.commit()
     url = f"/engagements/{hired.engagement.id}"
-    manager = state_for(EngagementState, url, session_token(app_db, hired.employer.manager))
-    student = state_for(EngagementState, url, session_token(app_db, hired.student))
-    run_handler("load_engagement", manager)
+    manager = form_of(state_for(EngagementState, url, session_token(app_db, hired.employer.manager)), AfterGigForm)
+    student = form_of(state_for(EngagementState, url, session_token(app_db, hired.student)), AfterGigForm)
+    run_handler("load_engagement", manager.parent_state)
     run_handler("allow_public_evidence", manager, True)
     assert manager.view.evidence_employer_allows and not manager.evidence_public
-    run_handler("load_engagement", student)
+    run_handler("load_engagement", student.parent_state)
     run_handler("show_public_evidence", student, True)
-    assert student.evidence_public and student.after_error == ""
+    assert student.evidence_public and student.errors == {}
     run_handler("allow_public_evidence", manager, "yes")  # anything but True is "no"
     assert not manager.view.evidence_employer_allows
 

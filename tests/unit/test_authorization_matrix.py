@@ -8,7 +8,7 @@ for every role, on its own object and on someone else's, checked against ONE tab
   call it against the fixture world (authz_world.py: one of each object on two sides), and
   what an allowed cell must have done or shown. A refused cell must show its refusal and
   write nothing; no cell may send a private text of a side the role has no part in.
-- Each cell is its own test: "<row>-<role>-<own|other|self>", e.g. "engagement.approve-other_manager-own".
+- Each cell is its own test: "<row>-<role>-<own|other|self>", e.g. "review_form.approve-other_manager-own".
 
 Roles: visitor (no cookie), unconfirmed (signed up, never confirmed the address), student and
 other_student, manager (of the employer that owns the "own" objects) and other_manager (of the
@@ -481,71 +481,71 @@ TABLE: dict[str, Row] = {
     # --- the engagement workspace ------------------------------------------------------------------------
     "engagement.load_engagement": Row(PARTY_OR_STAFF, Page("/engagements/{eng_submitted}"), shows("SUBNOTE", "MSGMARK")),
     # Only turns the file picker's refusal into a message; reads and writes nothing.
-    "engagement.files_rejected": Row(
+    "submit_form.files_rejected": Row(
         PUBLIC,
         Page("/engagements/1", ([{"file": {"path": "x.exe"}, "errors": [{"code": "file-invalid-type"}]}],), prepare=()),
-        that(lambda c: c.state.submit_errors["files"], "no message"),
+        that(lambda c: c.state.errors["files"], "no message"),
         shows_messages=True,
     ),
-    "engagement.submit_deliverable": Row(
+    "submit_form.submit_deliverable": Row(
         STUDENT_OWNER,
         Page("/engagements/{eng_active}", lambda c: ([upload("v1.txt", b"version one")], {"note": "Version one of the work."})),
         row_is(Engagement, "eng_active", status="submitted"),
     ),
-    "engagement.approve": Row(GIG_MANAGER, Page("/engagements/{eng_submitted}", (1,)), row_is(Engagement, "eng_submitted", status="paid")),
-    "engagement.request_changes": Row(
+    "review_form.approve": Row(GIG_MANAGER, Page("/engagements/{eng_submitted}", (1,)), row_is(Engagement, "eng_submitted", status="paid")),
+    "review_form.request_changes": Row(
         GIG_MANAGER,
         Page("/engagements/{eng_submitted}", (1, {"comment": "Please add a README."})),
         row_is(Engagement, "eng_submitted", status="changes_requested"),
     ),
-    "engagement.post_message": Row(
+    "message_form.post_message": Row(
         PARTY_OR_STAFF, Page("/engagements/{eng_submitted}", ({"body": "Hello from the matrix."},)), exists(message_posted, "message")
     ),
-    "engagement.request_extension": Row(
+    "extension_form.request_extension": Row(
         PARTY,
         Page("/engagements/{eng_submitted}", ({"new_due_date": in_days(40), "reason": "More rows arrived."},)),
         exists(lambda c: select(ExtensionRequest).where(ExtensionRequest.engagement_id == c.side.eng_submitted), "extension request"),
     ),
     # The student asked; the other side (the gig's managers) answers.
-    "engagement.answer_extension": Row(
+    "extension_form.answer_extension": Row(
         GIG_MANAGER,
         Page("/engagements/{eng_active}", lambda c: (c.side.extension, True)),
         row_is(ExtensionRequest, "extension", status="accepted"),
     ),
     # A request of one engagement answered through another's page: nobody.
-    "engagement.answer_extension[another engagement's request]": Row(
+    "extension_form.answer_extension[another engagement's request]": Row(
         NOBODY_ON_ANY, Page("/engagements/{eng_active}", lambda c: (c.other_side.extension, True))
     ),
-    "engagement.cancel_engagement": Row(
+    "cancel_form.cancel_engagement": Row(
         GIG_MANAGER_OR_STAFF,
         Page("/engagements/{eng_active}", ({"reason": "Budget cut."},)),
         row_is(Engagement, "eng_active", status="cancelled"),
     ),
-    "engagement.invite_to_interview": Row(
+    "after_gig_form.invite_to_interview": Row(
         GIG_MANAGER, Page("/engagements/{eng_paid}"), row_is(Engagement, "eng_paid", interview_invited_at=lambda v: v is not None)
     ),
-    "engagement.record_offer": Row(
+    "after_gig_form.record_offer": Row(
         GIG_MANAGER, Page("/engagements/{eng_invited}"), row_is(Engagement, "eng_invited", offer_made_at=lambda v: v is not None)
     ),
-    "engagement.allow_public_evidence": Row(
+    "after_gig_form.allow_public_evidence": Row(
         GIG_MANAGER, Page("/engagements/{eng_paid}", (False,)), row_is(EvidenceSharing, "eng_paid", employer_allows=False)
     ),
-    "engagement.show_public_evidence": Row(
+    "after_gig_form.show_public_evidence": Row(
         STUDENT_OWNER, Page("/engagements/{eng_paid}", (False,)), row_is(EvidenceSharing, "eng_paid", student_shows=False)
     ),
-    "engagement.add_milestone": Row(
+    "milestone_form.add_milestone": Row(
         GIG_MANAGER,
         Page("/engagements/{eng_submitted}", ({"milestone_title": "Halfway", "milestone_due_date": in_days(3)},)),
         exists(
             lambda c: select(Milestone).where(Milestone.engagement_id == c.side.eng_submitted, Milestone.title == "Halfway"), "milestone"
         ),
     ),
-    "engagement.check_in": Row(
+    "check_in_form.check_in": Row(
         STUDENT_OWNER,
         Page("/engagements/{eng_active}", (form(milestone_id="{milestone}", done="yes", note=""),)),
         row_is(Milestone, "milestone", status="done"),
     ),
-    "engagement.check_in[another engagement's milestone]": Row(
+    "check_in_form.check_in[another engagement's milestone]": Row(
         NOBODY_ON_ANY, Page("/engagements/{eng_active}", (form(milestone_id="{their_milestone}", done="yes", note=""),))
     ),
     "review.load": Row(PARTY, Page("/engagements/{eng_paid}/review"), state_is(found=True, can_write=True)),

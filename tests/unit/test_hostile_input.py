@@ -27,13 +27,13 @@ Anything else (a database error included) is what a 500 would be.
 | /gigs/new, /gigs/<id>/edit          | PostGigState.post, check_live              | gigs.create_gig / update_gig (validate_gig_input) | title, summary, scope, deliverables, category, location_mode, location, estimated_hours, start_date, due_date, application_deadline, slots, pay, skills, questions, organization_id |
 | /gigs/<id>: apply                   | GigDetailState.apply                       | applications.apply                       | note, sample_links, answer_<question id> |
 | /manage/gigs/<id>: decline          | ManageGigState.decline                     | applications.decline                     | feedback (application_id: hidden) |
-| /engagements/<id>: submit work      | EngagementState.submit_deliverable         | engagements.submit_deliverable           | note, link, files (file names) |
-| /engagements/<id>: request changes  | EngagementState.request_changes            | engagements.request_changes              | comment |
-| /engagements/<id>: message thread   | EngagementState.post_message               | engagements.post_message                 | body |
-| /engagements/<id>: new due date     | EngagementState.request_extension          | engagements.request_extension            | new_due_date, reason |
-| /engagements/<id>: cancel           | EngagementState.cancel_engagement          | closing.cancel_one_engagement            | reason |
-| /engagements/<id>: add milestone    | EngagementState.add_milestone              | milestones.add_milestone                 | milestone_title, milestone_due_date (service: title, due_date) |
-| /engagements/<id>: check in         | EngagementState.check_in                   | milestones.check_in                      | done, note (milestone_id: hidden) |
+| /engagements/<id>: submit work      | SubmitForm.submit_deliverable              | engagements.submit_deliverable           | note, link, files (file names) |
+| /engagements/<id>: request changes  | ReviewForm.request_changes                 | engagements.request_changes              | comment |
+| /engagements/<id>: message thread   | MessageForm.post_message                   | engagements.post_message                 | body |
+| /engagements/<id>: new due date     | ExtensionForm.request_extension            | engagements.request_extension            | new_due_date, reason |
+| /engagements/<id>: cancel           | CancelForm.cancel_engagement               | closing.cancel_one_engagement            | reason |
+| /engagements/<id>: add milestone    | MilestoneForm.add_milestone                | milestones.add_milestone                 | milestone_title, milestone_due_date (service: title, due_date) |
+| /engagements/<id>: check in         | CheckInForm.check_in                       | milestones.check_in                      | done, note (milestone_id: hidden) |
 | /engagements/<id>/dispute           | OpenDisputeState.open                      | disputes.open_dispute                    | statement |
 | /disputes/<id>: thread              | DisputeState.post                          | disputes.post_message                    | body |
 | /disputes/<id>: decide              | DisputeState.decide                        | disputes.decide                          | outcome, student_share, note |
@@ -881,7 +881,6 @@ def test_invitation_subject_fits_its_column(session, make):
 
 from microgigs.state.credentials import CertificateState, VerifyState  # noqa: E402
 from microgigs.state.disputes import DisputeState, OpenDisputeState  # noqa: E402
-from microgigs.state.engagement import EngagementState  # noqa: E402
 from microgigs.state.gig_detail import GigDetailState  # noqa: E402
 from microgigs.state.insights import InsightsState  # noqa: E402
 from microgigs.state.manage_gig import ManageGigState  # noqa: E402
@@ -892,6 +891,7 @@ from microgigs.state.post_gig import PostGigState  # noqa: E402
 from microgigs.state.profile import ProfileState  # noqa: E402
 from microgigs.state.review import ReviewState  # noqa: E402
 from microgigs.state.staff import StaffAuditState, StaffEmployersState, StaffSkillsState  # noqa: E402
+from microgigs.state.workspace import CancelForm, CheckInForm, ExtensionForm, MessageForm, MilestoneForm, SubmitForm  # noqa: E402
 from tests.unit.state_harness import run_handler, session_token, state_for  # noqa: E402
 
 NUMBERS = ["²", "٣", "9" * 30, "1e400", "inf", "-1", "\x00", "\ud800"]
@@ -1020,38 +1020,36 @@ def test_engagement_handlers(world):
     url = f"/engagements/{world.hired.engagement.id}"
     student, manager = world.hired.student, world.employer.manager
     for text in SAMPLE:
-        state = _drive(world, EngagementState, url, student, "post_message", {"body": text})
-        assert _shown(state.message_errors.get("body")) or state.message_key, text
+        state = _drive(world, MessageForm, url, student, "post_message", {"body": text})
+        assert _shown(state.errors.get("body")) or state.form_key, text
         state = _drive(
             world,
-            EngagementState,
+            MilestoneForm,
             url,
             manager,
             "add_milestone",
             {"milestone_title": text, "milestone_due_date": (date.today() + timedelta(days=2)).isoformat()},
         )
-        assert _shown(state.milestone_errors.get("milestone_title")) or state.milestone_key, text
-        state = _drive(world, EngagementState, url, manager, "add_milestone", {"milestone_title": "Draft", "milestone_due_date": text})
-        assert _shown(state.milestone_errors.get("milestone_due_date")), text
-        state = _drive(
-            world, EngagementState, url, student, "check_in", {"milestone_id": str(world.milestone.id), "done": "no", "note": text}
-        )
-        assert _shown(state.checkin_errors.get(str(world.milestone.id))) or state.checkin_key, text
-        state = _drive(world, EngagementState, url, student, "request_extension", {"new_due_date": text, "reason": "Data arrived late."})
-        assert _shown(state.extension_errors.get("new_due_date")), text
+        assert _shown(state.errors.get("milestone_title")) or state.form_key, text
+        state = _drive(world, MilestoneForm, url, manager, "add_milestone", {"milestone_title": "Draft", "milestone_due_date": text})
+        assert _shown(state.errors.get("milestone_due_date")), text
+        state = _drive(world, CheckInForm, url, student, "check_in", {"milestone_id": str(world.milestone.id), "done": "no", "note": text})
+        assert _shown(state.errors.get(str(world.milestone.id))) or state.form_key, text
+        state = _drive(world, ExtensionForm, url, student, "request_extension", {"new_due_date": text, "reason": "Data arrived late."})
+        assert _shown(state.errors.get("new_due_date")), text
     for key in NUMBERS:
-        state = _drive(world, EngagementState, url, student, "check_in", {"milestone_id": key, "done": "yes", "note": ""})
-        assert _shown(state.checkin_errors.get("form")) or _shown(state.checkin_errors.get(key[:20])), key
+        state = _drive(world, CheckInForm, url, student, "check_in", {"milestone_id": key, "done": "yes", "note": ""})
+        assert _shown(state.errors.get("form")) or _shown(state.errors.get(key[:20])), key
     for text in SAMPLE:
         state = _drive(
-            world, EngagementState, url, student, "submit_deliverable", [], {"note": "The cleaned data set and its README.", "link": text}
+            world, SubmitForm, url, student, "submit_deliverable", [], {"note": "The cleaned data set and its README.", "link": text}
         )
-        assert _shown(state.submit_errors.get("link")) or state.form_key, text
+        assert _shown(state.errors.get("link")) or state.form_key, text
         if state.form_key:
             break  # submitted: the engagement now waits for review
     for text in SAMPLE:
-        state = _drive(world, EngagementState, url, manager, "cancel_engagement", {"reason": _too_long(text)})
-        assert _shown(state.cancel_errors.get("reason")) or state.notice, text
+        state = _drive(world, CancelForm, url, manager, "cancel_engagement", {"reason": _too_long(text)})
+        assert _shown(state.errors.get("reason")) or state.notice, text
         if state.notice:
             break  # a blank reason is allowed: cancelled
 

@@ -241,7 +241,7 @@ def test_a_push_to_an_open_workspace_reads_it_in_few_queries(app_db, make):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from microgigs.state.engagement import EngagementState
+    from microgigs.state.workspace import EngagementState
     from tests.unit.state_harness import run_handler, session_token, state_for
 
     hired = make.hired()

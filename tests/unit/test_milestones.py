@@ -12,7 +12,8 @@ from microgigs.models import AuditEvent, Milestone, Notification
 from microgigs.services import changes, closing, dashboards, milestones
 from microgigs.services.errors import DomainError, NotAllowed
 from microgigs.services.validation import ValidationFailed
-from microgigs.state.engagement import EngagementState
+from microgigs.state.workspace import CheckInForm, EngagementState, MilestoneForm
+from tests.unit.state_harness import form_of
 from tests.unit.state_harness import run_handler as _run
 from tests.unit.state_harness import session_token as _token
 from tests.unit.state_harness import state_for as _state
@@ -212,31 +213,35 @@ def test_the_workspace_state_adds_and_checks_in_and_the_other_side_reloads(app_d
     assert manager.can_plan_milestones and not manager.can_check_in
     assert student.can_check_in and not student.can_plan_milestones
 
-    _run("add_milestone", manager, {"milestone_title": "", "milestone_due_date": "someday"})
-    assert set(manager.milestone_errors) == {"milestone_title", "milestone_due_date"}
+    adding = form_of(manager, MilestoneForm)
+    _run("add_milestone", adding, {"milestone_title": "", "milestone_due_date": "someday"})
+    assert set(adding.errors) == {"milestone_title", "milestone_due_date"}
     when = (date.today() + timedelta(days=2)).isoformat()
-    _run("add_milestone", manager, {"milestone_title": "Data cleaned", "milestone_due_date": when})
-    assert manager.milestone_errors == {} and manager.notice.startswith("Milestone added")
+    _run("add_milestone", adding, {"milestone_title": "Data cleaned", "milestone_due_date": when})
+    assert adding.errors == {} and manager.notice.startswith("Milestone added")
     assert [(m.title, m.due_date) for m in manager.view.milestones] == [("Data cleaned", when)]
 
     student._live_reload()  # what the push does on the student's open page
     (shown,) = student.view.milestones
     assert shown.title == "Data cleaned"
-    _run("check_in", student, {"milestone_id": str(shown.id), "note": "Half the rows."})  # neither done nor not done chosen
-    assert student.checkin_errors == {str(shown.id): "Choose done or not done yet."}
-    _run("check_in", student, {"milestone_id": str(shown.id), "done": "no", "note": ""})
-    assert student.checkin_errors == {str(shown.id): "Enter what is holding it up."}
-    _run("check_in", student, {"milestone_id": str(shown.id), "done": "no", "note": "Half the rows."})
-    assert student.checkin_errors == {} and student.view.milestones[0].status == "not_done"
+    checking = form_of(student, CheckInForm)
+    _run("check_in", checking, {"milestone_id": str(shown.id), "note": "Half the rows."})  # neither done nor not done chosen
+    assert checking.errors == {str(shown.id): "Choose done or not done yet."}
+    _run("check_in", checking, {"milestone_id": str(shown.id), "done": "no", "note": ""})
+    assert checking.errors == {str(shown.id): "Enter what is holding it up."}
+    _run("check_in", checking, {"milestone_id": str(shown.id), "done": "no", "note": "Half the rows."})
+    assert checking.errors == {} and student.view.milestones[0].status == "not_done"
 
     manager._live_reload()
     assert (manager.view.milestones[0].status, manager.view.milestones[0].note) == ("not_done", "Half the rows.")
-    _run("check_in", manager, {"milestone_id": str(shown.id), "done": "yes"})  # not the manager's to do
-    assert "Only the student" in manager.checkin_errors[str(shown.id)]
-    _run("add_milestone", student, {"milestone_title": "Mine", "milestone_due_date": when})
-    assert "Only the gig's managers" in student.milestone_errors["form"]
-    _run("check_in", student, {"milestone_id": "<script>", "done": "yes"})  # a tampered form
-    assert student.checkin_errors == {"form": "Reload the page and try again."}
+    managers_check_in = form_of(manager, CheckInForm)
+    _run("check_in", managers_check_in, {"milestone_id": str(shown.id), "done": "yes"})  # not the manager's to do
+    assert "Only the student" in managers_check_in.errors[str(shown.id)]
+    students_adding = form_of(student, MilestoneForm)
+    _run("add_milestone", students_adding, {"milestone_title": "Mine", "milestone_due_date": when})
+    assert "Only the gig's managers" in students_adding.errors["form"]
+    _run("check_in", checking, {"milestone_id": "<script>", "done": "yes"})  # a tampered form
+    assert checking.errors == {"form": "Reload the page and try again."}
     live.reset()
 
 
@@ -250,10 +255,13 @@ def test_outsiders_states_cannot_add_or_check_in(app_db, make):
         state = _state(EngagementState, url, _token(app_db, person))
         _run("load_engagement", state)
         assert not state.found
-        _run("add_milestone", state, {"milestone_title": "Let me in", "milestone_due_date": date.today().isoformat()})
-        _run("check_in", state, {"milestone_id": str(m.id), "done": "yes"})
-        assert "not found" in state.checkin_errors[str(m.id)]
-    visitor = _state(EngagementState, url)
+        _run(
+            "add_milestone", form_of(state, MilestoneForm), {"milestone_title": "Let me in", "milestone_due_date": date.today().isoformat()}
+        )
+        checking = form_of(state, CheckInForm)
+        _run("check_in", checking, {"milestone_id": str(m.id), "done": "yes"})
+        assert "not found" in checking.errors[str(m.id)]
+    visitor = form_of(_state(EngagementState, url), CheckInForm)
     assert "/login" in str(_run("check_in", visitor, {"milestone_id": str(m.id), "done": "yes"}))
     app_db.expire_all()
     assert app_db.get(type(m), m.id).status == "open"

@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from microgigs.models import Submission
 from microgigs.services import profiles
-from microgigs.state.engagement import EngagementState
 from microgigs.state.profile import ProfileState
+from microgigs.state.workspace import EngagementState, SubmitForm
+from tests.unit.state_harness import form_of
 from tests.unit.state_harness import run_handler as _run
 from tests.unit.state_harness import session_token as _token
 from tests.unit.state_harness import state_for as _state
@@ -41,10 +42,10 @@ def upload(name: str, data: bytes, *, size_known: bool = True) -> tuple[rx.Uploa
 def workspace(app_db, make):
     hired = make.hired()
     app_db.commit()
-    state = _state(EngagementState, f"/engagements/{hired.engagement.id}", _token(app_db, hired.student))
-    _run("load_engagement", state)
-    assert state.can_submit
-    return state
+    page = _state(EngagementState, f"/engagements/{hired.engagement.id}", _token(app_db, hired.student))
+    _run("load_engagement", page)
+    assert page.can_submit
+    return form_of(page, SubmitForm)
 
 
 def test_a_deliverable_over_the_limit_is_refused_without_reading_it(app_db, make, set_setting):
@@ -56,7 +57,7 @@ def test_a_deliverable_over_the_limit_is_refused_without_reading_it(app_db, make
     _run("submit_deliverable", state, [small, big], {"note": "Both files are attached here."})
 
     assert spooled.bytes_read == 0  # its recorded size was enough to refuse it
-    assert state.submit_errors == {"files": "survey.csv is larger than 1000 bytes."}
+    assert state.errors == {"files": "survey.csv is larger than 1000 bytes."}
     assert app_db.exec(select(Submission)).all() == []
 
 
@@ -68,7 +69,7 @@ def test_a_deliverable_of_unknown_size_is_read_only_one_byte_past_the_limit(app_
     _run("submit_deliverable", state, [big], {"note": "The survey is attached here."})
 
     assert spooled.bytes_read == LIMIT + 1
-    assert state.submit_errors == {"files": "survey.csv is larger than 1000 bytes."}
+    assert state.errors == {"files": "survey.csv is larger than 1000 bytes."}
     assert app_db.exec(select(Submission)).all() == []
 
 
@@ -79,7 +80,7 @@ def test_a_deliverable_exactly_at_the_limit_is_accepted(app_db, make, set_settin
 
     _run("submit_deliverable", state, [exact], {"note": "The survey is attached here."})
 
-    assert state.submit_errors == {}
+    assert state.errors == {}
     assert spooled.bytes_read == LIMIT
     [submission] = app_db.exec(select(Submission)).all()
     assert submission.version == 1
@@ -90,7 +91,7 @@ def test_the_pickers_refusal_names_the_limit_in_force(app_db, make, set_setting)
     state = workspace(app_db, make)
     rejected = [{"name": "huge.zip", "codes": ["file-too-large"]}]
     _run("files_rejected", state, rejected)
-    assert state.submit_errors == {"files": "huge.zip was not added: it is larger than 3 MB."}
+    assert state.errors == {"files": "huge.zip was not added: it is larger than 3 MB."}
 
 
 def profile_state(app_db, make):
@@ -127,7 +128,7 @@ def test_whatever_a_client_sends_as_a_refusal_gives_a_plain_message(app_db, make
     state = workspace(app_db, make)
     for junk in ("garbage", [], [5], [{"name": 7, "codes": "file-too-large"}], [{"name": "../../etc/passwd.zip"}]):
         _run("files_rejected", state, junk)
-        assert state.submit_errors["files"].endswith("was not added: use PDF, PNG, JPG, GIF, TXT, MD, CSV, JSON, ZIP, DOCX, XLSX or PPTX.")
-    assert state.submit_errors["files"].startswith("passwd.zip was not added")
+        assert state.errors["files"].endswith("was not added: use PDF, PNG, JPG, GIF, TXT, MD, CSV, JSON, ZIP, DOCX, XLSX or PPTX.")
+    assert state.errors["files"].startswith("passwd.zip was not added")
     _run("files_rejected", state, [{"name": "a.pdf", "codes": ["too-many-files"]}])
-    assert state.submit_errors["files"] == "a.pdf was not added: attach at most 10 files at once."
+    assert state.errors["files"] == "a.pdf was not added: attach at most 10 files at once."

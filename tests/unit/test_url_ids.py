@@ -2,7 +2,7 @@
 
 import pytest
 
-from microgigs.state import disputes, engagement, gig_detail, manage_gig, post_gig, preview_gig, review, staff
+from microgigs.state import disputes, gig_detail, manage_gig, post_gig, preview_gig, review, staff, workspace
 from microgigs.state.money import RECEIPT_ROUTE
 from microgigs.state.url_ids import id_in_path
 
@@ -20,12 +20,12 @@ from microgigs.state.url_ids import id_in_path
         ("/gigs/7/preview", preview_gig.ROUTE, 7),
         ("/gigs/7", preview_gig.ROUTE, 0),
         ("/manage/gigs/12", manage_gig.ROUTE, 12),
-        ("/engagements/7/", engagement.ROUTE, 7),
-        ("/engagements/abc", engagement.ROUTE, 0),
-        ("/engagements/" + "9" * 20, engagement.ROUTE, 0),
-        ("/engagements/²", engagement.ROUTE, 0),
+        ("/engagements/7/", workspace.ROUTE, 7),
+        ("/engagements/abc", workspace.ROUTE, 0),
+        ("/engagements/" + "9" * 20, workspace.ROUTE, 0),
+        ("/engagements/²", workspace.ROUTE, 0),
         # Another page's path never names this page's object, even with a number in the same place.
-        ("/engagements/7/review", engagement.ROUTE, 0),
+        ("/engagements/7/review", workspace.ROUTE, 0),
         ("/engagements/7/review", review.ROUTE, 7),
         ("/engagements/7/dispute", disputes.OPEN_ROUTE, 7),
         ("/engagements/7/dispute", review.ROUTE, 0),

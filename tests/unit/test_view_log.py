@@ -12,9 +12,9 @@ from microgigs.models import AuditEvent, User
 from microgigs.services import audit_log, profiles, view_log
 from microgigs.services.errors import NotAllowed
 from microgigs.services.validation import ValidationFailed
-from microgigs.state.engagement import EngagementState
 from microgigs.state.manage_gig import ManageGigState
 from microgigs.state.staff import StaffAuditState, StaffStudentState, audit_url
+from microgigs.state.workspace import EngagementState
 from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32

@@ -16,8 +16,10 @@ from microgigs.services import credentials
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.state.dashboard import DashboardState
-from microgigs.state.engagement import EngagementState, field_errors
 from microgigs.state.manage_gig import ManageGigState
+from microgigs.state.session import field_errors
+from microgigs.state.workspace import EngagementState, ReviewForm, SubmitForm
+from tests.unit.state_harness import form_of
 from tests.unit.state_harness import redirect_path as _redirect_path
 from tests.unit.state_harness import run_handler as _run
 from tests.unit.state_harness import session_token as _token
@@ -183,19 +185,20 @@ def test_student_submits_files_and_sees_each_fields_error(app_db, make):
     hired = make.hired()
     app_db.commit()
     url = f"/engagements/{hired.engagement.id}"
-    state = _state(EngagementState, url, _token(app_db, hired.student))
-    _run("load_engagement", state)
-    assert state.found and state.can_submit and not state.can_review
+    page = _state(EngagementState, url, _token(app_db, hired.student))
+    _run("load_engagement", page)
+    assert page.found and page.can_submit and not page.can_review
 
+    state = form_of(page, SubmitForm)
     _run("submit_deliverable", state, [_upload("run.exe", b"MZ")], {"note": "", "link": "not a link"})
-    assert set(state.submit_errors) == {"note", "link", "files"}
-    assert "run.exe" in state.submit_errors["files"]
+    assert set(state.errors) == {"note", "link", "files"}
+    assert "run.exe" in state.errors["files"]
     assert app_db.exec(select(Submission)).all() == []
 
     _run(
         "submit_deliverable", state, [_upload("findings.pdf", PDF)], {"note": "The charts are in the PDF.", "link": "https://example.com/x"}
     )
-    assert state.submit_errors == {}
+    assert state.errors == {}
     assert state.notice == "Version 1 submitted. The manager has been told."
     assert state.view.status == "submitted" and not state.can_submit
     [version] = state.view.submissions
@@ -203,7 +206,7 @@ def test_student_submits_files_and_sees_each_fields_error(app_db, make):
 
     # A second click on a stale page gets the service's reason, not a second version.
     _run("submit_deliverable", state, [], {"note": "again, with more words than twenty"})
-    assert state.submit_errors == {"form": "Your last version is waiting for the manager's review."}
+    assert state.errors == {"form": "Your last version is waiting for the manager's review."}
 
 
 def test_manager_approves_the_version_shown_and_the_student_sees_it_paid(app_db, make):
@@ -211,21 +214,22 @@ def test_manager_approves_the_version_shown_and_the_student_sees_it_paid(app_db,
     make.submit(hired)
     app_db.commit()
     url = f"/engagements/{hired.engagement.id}"
-    manager = _state(EngagementState, url, _token(app_db, hired.employer.manager))
-    _run("load_engagement", manager)
-    assert manager.can_review and manager.latest_version == 1
+    page = _state(EngagementState, url, _token(app_db, hired.employer.manager))
+    _run("load_engagement", page)
+    assert page.can_review and page.latest_version == 1
 
+    manager = form_of(page, ReviewForm)
     _run("request_changes", manager, 1, {"comment": "   "})
-    assert manager.review_errors == {"comment": "Say what should change."}
+    assert manager.errors == {"comment": "Say what should change."}
 
     _run("approve", manager, "not a version")
-    assert manager.review_errors == {"form": "Reload the page and try again."}
+    assert manager.errors == {"form": "Reload the page and try again."}
 
     _run("approve", manager, 2)  # a page showing a version that is not the latest
-    assert manager.review_errors == {"form": "A newer version (v1) has arrived; review that one."}
+    assert manager.errors == {"form": "A newer version (v1) has arrived; review that one."}
 
     _run("approve", manager, 1)
-    assert manager.review_errors == {}
+    assert manager.errors == {}
     assert manager.view.status == "paid" and not manager.can_review
     assert manager.paid_text == f"Approved — $450.00 paid to {hired.student.display_name} (demo payments — no money moves)"
 
@@ -242,8 +246,8 @@ def test_request_changes_reopens_the_form_for_the_student(app_db, make):
     make.submit(hired)
     app_db.commit()
     url = f"/engagements/{hired.engagement.id}"
-    manager = _state(EngagementState, url, _token(app_db, hired.employer.manager))
-    _run("load_engagement", manager)
+    manager = form_of(_state(EngagementState, url, _token(app_db, hired.employer.manager)), ReviewForm)
+    _run("load_engagement", manager.parent_state)
     _run("request_changes", manager, 1, {"comment": "Add a chart per region."})
     assert manager.notice == "Changes requested. The student has been told."
     assert manager.rounds_text == "1 of 2 used"
@@ -265,8 +269,9 @@ def test_engagement_is_not_found_for_outsiders_and_they_cannot_act(app_db, make)
         state = _state(EngagementState, url, _token(app_db, person))
         _run("load_engagement", state)
         assert state.loaded and not state.found and state.view.id == 0
-        _run("approve", state, 1)
-        assert state.review_errors == {"form": "That engagement was not found."}
+        review = form_of(state, ReviewForm)
+        _run("approve", review, 1)
+        assert review.errors == {"form": "That engagement was not found."}
     app_db.expire_all()
     assert app_db.get(Engagement, hired.engagement.id).status == "submitted"
 

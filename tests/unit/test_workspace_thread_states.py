@@ -6,8 +6,9 @@ from datetime import timedelta
 from microgigs import live
 from microgigs.models import Engagement
 from microgigs.services import notifications
-from microgigs.state.engagement import EngagementState
 from microgigs.state.notifications import NotificationsState
+from microgigs.state.workspace import CancelForm, EngagementState, ExtensionForm, MessageForm
+from tests.unit.state_harness import form_of
 from tests.unit.state_harness import run_handler as _run
 from tests.unit.state_harness import session_token as _token
 from tests.unit.state_harness import state_for as _state
@@ -26,23 +27,25 @@ def test_the_thread_the_due_date_and_the_live_subscription(app_db, make):
     assert live.subscribers(f"engagement:{hired.engagement.id}") == {"tab-student", "tab-manager"}
     assert "tab-student" in live.subscribers(f"user:{hired.student.id}")
 
-    _run("post_message", student, {"body": "   "})
-    assert student.message_errors == {"body": "Write a message first."}
-    _run("post_message", student, {"body": "Which encoding is the export in?"})
-    assert student.message_errors == {} and [m.body for m in student.view.messages] == ["Which encoding is the export in?"]
+    thread = form_of(student, MessageForm)
+    _run("post_message", thread, {"body": "   "})
+    assert thread.errors == {"body": "Write a message first."}
+    _run("post_message", thread, {"body": "Which encoding is the export in?"})
+    assert thread.errors == {} and [m.body for m in student.view.messages] == ["Which encoding is the export in?"]
     manager._live_reload()  # what a push does
     assert manager.view.messages[0].author == hired.student.display_name and not manager.view.messages[0].mine
 
     new_due = (hired.engagement.due_date + timedelta(days=4)).isoformat()
-    _run("request_extension", student, {"new_due_date": "not a date", "reason": "Late data."})
-    assert student.extension_errors == {"new_due_date": "Enter the new due date."}
-    _run("request_extension", student, {"new_due_date": new_due, "reason": "Late data."})
+    due_date = form_of(student, ExtensionForm)
+    _run("request_extension", due_date, {"new_due_date": "not a date", "reason": "Late data."})
+    assert due_date.errors == {"new_due_date": "Enter the new due date."}
+    _run("request_extension", due_date, {"new_due_date": new_due, "reason": "Late data."})
     assert not student.can_request_extension and student.view.extensions[0].status == "pending"
     manager._live_reload()
     assert manager.view.extensions[0].viewer_may_answer
-    _run("answer_extension", student, manager.view.extensions[0].id, True)  # not theirs to answer
-    assert "other side" in student.extension_errors["form"]
-    _run("answer_extension", manager, manager.view.extensions[0].id, True)
+    _run("answer_extension", due_date, manager.view.extensions[0].id, True)  # not theirs to answer
+    assert "other side" in due_date.errors["form"]
+    _run("answer_extension", form_of(manager, ExtensionForm), manager.view.extensions[0].id, True)
     assert manager.view.due_date == new_due and manager.notice == "Due date changed."
     live.reset()
 
@@ -56,23 +59,25 @@ def test_outsiders_cannot_message_extend_or_cancel(app_db, make):
         state = _state(EngagementState, url, _token(app_db, person))
         _run("load_engagement", state)
         assert not state.found
-        _run("post_message", state, {"body": "Let me in"})
-        assert state.message_errors == {"form": "That engagement was not found."}
-        _run("request_extension", state, {"new_due_date": "2099-01-01", "reason": "x"})
-        assert state.extension_errors
-        _run("cancel_engagement", state, {"reason": ""})
-        assert state.cancel_errors == {"form": "That engagement was not found."}
+        thread, due_date, cancel = form_of(state, MessageForm), form_of(state, ExtensionForm), form_of(state, CancelForm)
+        _run("post_message", thread, {"body": "Let me in"})
+        assert thread.errors == {"form": "That engagement was not found."}
+        _run("request_extension", due_date, {"new_due_date": "2099-01-01", "reason": "x"})
+        assert due_date.errors
+        _run("cancel_engagement", cancel, {"reason": ""})
+        assert cancel.errors == {"form": "That engagement was not found."}
     student = _state(EngagementState, url, _token(app_db, hired.student))
     _run("load_engagement", student)
-    assert not student.view.viewer_may_cancel
-    _run("cancel_engagement", student, {"reason": ""})
-    assert "Only the gig's managers" in student.cancel_errors["form"]
+    assert not student.can_cancel
+    cancel = form_of(student, CancelForm)
+    _run("cancel_engagement", cancel, {"reason": ""})
+    assert "Only the gig's managers" in cancel.errors["form"]
     app_db.expire_all()
     assert app_db.get(Engagement, hired.engagement.id).status == "active"
     # Signed out: sent to sign in, nothing done.
     signed_out = _state(EngagementState, url)
-    assert _run("post_message", signed_out, {"body": "hello"}) is not None
-    assert _run("cancel_engagement", signed_out, {}) is not None
+    assert _run("post_message", form_of(signed_out, MessageForm), {"body": "hello"}) is not None
+    assert _run("cancel_engagement", form_of(signed_out, CancelForm), {}) is not None
 
 
 def test_the_manager_cancels_from_the_workspace(app_db, make):
@@ -80,11 +85,12 @@ def test_the_manager_cancels_from_the_workspace(app_db, make):
     app_db.commit()
     manager = _state(EngagementState, f"/engagements/{hired.engagement.id}", _token(app_db, hired.employer.manager))
     _run("load_engagement", manager)
-    assert manager.view.viewer_may_cancel
-    _run("cancel_engagement", manager, {"reason": "x" * 501})
-    assert manager.cancel_errors == {"reason": "Use at most 500 characters."}
-    _run("cancel_engagement", manager, {"reason": "Budget frozen."})
-    assert manager.view.status == "cancelled" and not manager.view.viewer_may_cancel
+    assert manager.can_cancel
+    cancel = form_of(manager, CancelForm)
+    _run("cancel_engagement", cancel, {"reason": "x" * 501})
+    assert cancel.errors == {"reason": "Use at most 500 characters."}
+    _run("cancel_engagement", cancel, {"reason": "Budget frozen."})
+    assert manager.view.status == "cancelled" and not manager.can_cancel
 
 
 def test_notification_center_lists_marks_one_and_all(app_db, make):

@@ -1,0 +1,65 @@
+"""The top and bottom of the workspace: what was agreed (summary, scope), where the money
+stands, and where to go next."""
+
+import reflex as rx
+
+from microgigs.components.panels import PRE_WRAP, badge, callout_note, demo_payments_badge, notice, section
+from microgigs.components.url_object import text_for_this_url
+from microgigs.state.workspace import EngagementState as S
+
+V = S.view
+
+
+def heading() -> rx.Var:
+    return text_for_this_url(S, rx.cond(S.found, V.gig_title, "Engagement not found"), "Loading workspace…")
+
+
+def _item(label: str, value) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label, min_width="9rem"), rx.data_list.value(value))
+
+
+def summary() -> rx.Component:
+    return rx.card(
+        rx.data_list.root(
+            _item("Status", badge(V.status)),
+            _item("Employer", V.employer),
+            _item("Student", V.student_name),
+            _item(
+                "Pay",
+                rx.flex(rx.text(V.pay, weight="bold"), demo_payments_badge(V.payment_label), spacing="2", align="center", wrap="wrap"),
+            ),
+            _item("Platform fee", V.fee),
+            _item("Due", V.due_date),
+            _item("Revision rounds", S.rounds_text),
+            orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+            size="2",
+        ),
+        width="100%",
+    )
+
+
+def money_news() -> rx.Component:
+    """Paid; or, while the work waits on money, where it stands (funding, a payout on its way)."""
+    return rx.fragment(
+        notice(S.paid_text),
+        rx.cond(V.payment_note != "", callout_note(V.payment_note, role="status")),
+    )
+
+
+def scope() -> rx.Component:
+    return section(
+        "Agreed scope",
+        rx.text("Locked when the student was accepted.", size="2", color="var(--gray-11)"),
+        # Plain text with its line breaks; never parsed as HTML or Markdown.
+        rx.card(rx.text(V.scope, size="2", style=PRE_WRAP), width="100%", variant="surface"),
+    )
+
+
+def follow_up() -> rx.Component:
+    """Where to go next: reviews once the work has ended, a dispute while it is under way."""
+    return rx.flex(
+        rx.cond(S.reviews_open, rx.link("Reviews: rate each other", href="/engagements/" + V.id.to_string() + "/review")),
+        rx.cond(S.disputes_open, rx.link("Something wrong? Open a dispute", href="/engagements/" + V.id.to_string() + "/dispute")),
+        spacing="4",
+        wrap="wrap",
+    )

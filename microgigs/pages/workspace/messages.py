@@ -1,0 +1,44 @@
+"""The message thread between the student and the gig's managers."""
+
+import reflex as rx
+
+from microgigs.components.forms import event_form, form_alert, submit_button, textarea_input
+from microgigs.components.panels import PRE_WRAP, card_list, empty_note, section
+from microgigs.state.workspace import EngagementState as S
+from microgigs.state.workspace import MessageForm
+
+V = S.view
+E = MessageForm.errors
+
+
+def _message(m) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.text(m.author, weight="bold", size="2"),
+            rx.text(m.sent_at, size="1", color="var(--gray-11)"),
+            spacing="2",
+            align="baseline",
+            wrap="wrap",
+        ),
+        rx.text(m.body, size="2", style=PRE_WRAP),
+        variant=rx.cond(m.mine, "surface", "classic"),
+        width="100%",
+    )
+
+
+def messages_section() -> rx.Component:
+    return section(
+        "Messages",
+        rx.cond(V.messages.length() > 0, card_list(V.messages, _message, "Messages"), empty_note("No messages yet.")),
+        rx.cond(
+            S.can_post_messages,
+            event_form(
+                form_alert(E.get("form", "")),
+                textarea_input("Your message", "body", error=E.get("body", ""), rows="3", size="2", max_length=2000),
+                submit_button("Send message", size="2"),
+                on_submit=MessageForm.post_message,
+                label="Send a message",
+                key=MessageForm.form_key,
+            ),
+        ),
+    )

@@ -28,11 +28,7 @@ class OutboxState(SessionState):
     @rx.event
     def load_outbox(self):
         self.notice = self.action_error = ""
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def send_again(self, mail_id: int):

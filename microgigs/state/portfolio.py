@@ -50,11 +50,7 @@ class PortfolioSettingsState(SessionState):
         self.handle, self.is_public, self.share_url, self.work = settings.handle, settings.is_public, settings.share_url, work
 
     def _reload(self):
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def load(self):

@@ -74,11 +74,7 @@ class ProfileState(SessionState):
         self.school, self.major, self.graduation_year = view.school, view.major, view.graduation_year
 
     def _reload(self):
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def load_profile(self):

@@ -24,11 +24,7 @@ class SavedState(SessionState):
     @rx.event
     def load_saved(self):
         self.error = ""
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def unsave(self, gig_id: int):

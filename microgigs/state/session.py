@@ -180,6 +180,15 @@ class SessionState(rx.State):
             read(session, actor)
         return None
 
+    def _read_page(self):
+        """The usual page read: `_read(self._load)` (the page state's `_load(session, actor)` sets
+        its vars), then the page counts as loaded where it has a `loaded` var. Returns the sign-in
+        redirect, or None."""
+        redirect = self._read(self._load)
+        if redirect is None and "loaded" in self.base_vars:
+            self.loaded = True
+        return redirect
+
     def _act(self, call: Callable[[Session, User | None], Any], audience: Audience = Audience.PERSON, *, quiet: bool = False) -> Acted:
         """The one way a page acts: open the unit of work, resolve who is acting (or send them to
         sign in), call one service function as `call(session, actor)`, commit. A refusal

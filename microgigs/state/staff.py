@@ -36,11 +36,7 @@ class StaffEmployersState(SessionState):
         self.rows = organizations.vetting_queue(session, actor, self.status_filter) if self.allowed else []
 
     def _reload(self):
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def load_employers(self):
@@ -100,11 +96,7 @@ class StaffSkillsState(SessionState):
         self.skills = profiles.list_skills(session) if self.allowed else []
 
     def _reload(self):
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def load_skills(self):
@@ -203,11 +195,7 @@ class StaffAuditState(SessionState):
 
     def _reload(self):
         self.errors = {}
-        redirect = self._read(self._load)
-        if redirect is not None:
-            return redirect
-        self.loaded = True
-        return None
+        return self._read_page()
 
     @rx.event
     def load_audit(self):

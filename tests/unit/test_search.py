@@ -11,6 +11,7 @@ from sqlmodel import select, text
 
 from microgigs.models import Organization, Skill, StudentSkill
 from microgigs.services import gigs, search
+from microgigs.services.gigs import recommendations
 from microgigs.services.search import BoardQuery
 
 
@@ -285,7 +286,7 @@ def test_recommendations_come_from_the_newest_open_gigs(session, known, make, mo
     the board: a gig older than that window is not recommended even if it fits best."""
     g, _, _ = known
     student = student_with_skills(session, make, "Python", "SQL", "Figma")
-    monkeypatch.setattr(gigs, "RECOMMEND_FROM_NEWEST", 3)  # survey (the oldest) falls out
+    monkeypatch.setattr(recommendations, "RECOMMEND_FROM_NEWEST", 3)  # survey (the oldest) falls out
     assert [r.card.id for r in gigs.recommended_for(session, student)] == [g["logo"].id]
 
 

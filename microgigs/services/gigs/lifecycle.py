@@ -1,0 +1,42 @@
+"""The gig lifecycle: which status may follow which, and `move_gig`, the only code that
+changes a gig's status.
+
+draft -> in_review -> open -> filled -> in_progress -> completed; side exits rejected
+(back to draft when edited), cancelled and expired. Who may ask for a move is the caller's
+rule (publishing, drafts, applications, engagements, closing); this module only moves.
+"""
+
+from collections.abc import Mapping
+
+from sqlmodel import Session
+
+from microgigs.models import Gig, User, utcnow
+from microgigs.services.lifecycle import Lifecycle
+from microgigs.services.statuses import GigStatus
+
+# Allowed moves; anything else is refused with a readable reason.
+TRANSITIONS: Mapping[GigStatus, frozenset[GigStatus]] = {
+    GigStatus.DRAFT: frozenset({GigStatus.IN_REVIEW, GigStatus.OPEN, GigStatus.CANCELLED}),
+    GigStatus.IN_REVIEW: frozenset({GigStatus.OPEN, GigStatus.REJECTED, GigStatus.CANCELLED}),
+    GigStatus.OPEN: frozenset({GigStatus.FILLED, GigStatus.CANCELLED, GigStatus.EXPIRED}),
+    GigStatus.FILLED: frozenset({GigStatus.IN_PROGRESS, GigStatus.COMPLETED, GigStatus.CANCELLED}),
+    GigStatus.IN_PROGRESS: frozenset({GigStatus.COMPLETED, GigStatus.CANCELLED}),
+    GigStatus.REJECTED: frozenset({GigStatus.DRAFT}),
+    GigStatus.COMPLETED: frozenset(),
+    GigStatus.CANCELLED: frozenset(),
+    GigStatus.EXPIRED: frozenset(),
+}
+
+GIG_LIFECYCLE = Lifecycle(subject="gig", moves=TRANSITIONS)
+
+
+def move_gig(session: Session, actor: User | None, gig: Gig, new_status: str, reason: str = "") -> Gig:
+    """Apply one lifecycle move after the caller has authorized it: the status, its reason and
+    the audit row ("gig.<status>", with the previous status and the reason), or a readable
+    refusal with nothing written. A gig's first opening is its publication date."""
+    GIG_LIFECYCLE.move(session, actor, gig, new_status, reason=reason)
+    gig.status_reason = reason
+    gig.updated_at = utcnow()
+    if new_status == GigStatus.OPEN and gig.published_at is None:
+        gig.published_at = utcnow()
+    return gig

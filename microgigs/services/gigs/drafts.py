@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, User, utcnow
+from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, Skill, User, utcnow
 from microgigs.services import audit, policy
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs.board import GigCard, cards_by_ids
@@ -59,6 +59,14 @@ def _employer_for(session: Session, actor: User, organization_id: int | None = N
     return org
 
 
+def _add_skills_and_questions(session: Session, gig: Gig, skills: list[Skill], questions: list[str]) -> None:
+    """The gig's skills, and its screening questions in the order asked (blank ones dropped)."""
+    for skill in skills:
+        session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
+    for position, text in enumerate(q for q in (clean_line(q) for q in questions) if q):
+        session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
+
+
 def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool = True, today: date | None = None) -> Gig:
     """Save a gig as a draft; with `publish`, submit it (trusted employers go straight to open)."""
     try:
@@ -91,10 +99,7 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
     )
     session.add(gig)
     session.flush()
-    for skill in skills:
-        session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
-    for position, text in enumerate(q for q in (clean_line(q) for q in data.questions) if q):
-        session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
+    _add_skills_and_questions(session, gig, skills, data.questions)
     audit.record(session, actor, "gig.created", "gig", gig.id, status=GigStatus.DRAFT)
     if publish:
         submit_gig(session, actor, gig.id, today=today)
@@ -139,10 +144,7 @@ def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, to
     for row in session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id)).all():
         session.delete(row)
     session.flush()
-    for skill in skills:
-        session.add(GigSkill(gig_id=gig.id, skill_id=skill.id))
-    for position, text in enumerate(q for q in (clean_line(q) for q in data.questions) if q):
-        session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
+    _add_skills_and_questions(session, gig, skills, data.questions)
     audit.record(session, actor, "gig.edited", "gig", gig.id, status=gig.status)
     session.flush()
     return gig

@@ -39,7 +39,7 @@ from microgigs.services.gigs.drafts import (
     update_gig,
 )
 from microgigs.services.gigs.form import GigInput, input_from_gig, texts_of, validate_gig_input
-from microgigs.services.gigs.lifecycle import TRANSITIONS, move_gig
+from microgigs.services.gigs.lifecycle import MOVES, move_gig
 from microgigs.services.gigs.lookups import all_skill_names, get_gig, skill_names_by_gig, student_skill_ids
 from microgigs.services.gigs.markup import neutralize_markup, render_markdown
 from microgigs.services.gigs.publishing import approve_gig, reject_gig, submit_gig
@@ -69,9 +69,9 @@ __all__ = [
     "MAX_QUESTIONS",
     "MAX_SKILLS",
     "MAX_SLOTS",
+    "MOVES",
     "PUBLIC_STATUSES",
     "RECOMMEND_FROM_NEWEST",
-    "TRANSITIONS",
     "BoardPage",
     "GigCard",
     "GigDetail",

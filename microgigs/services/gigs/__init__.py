@@ -7,8 +7,8 @@ One module per job, lowest first (each imports only the ones above it):
   form             GigInput, the rules of its fields, a stored gig read back as the form
   lifecycle        the transition table and move_gig, the only writer of Gig.status
   publishing       submit, approve, reject
-  drafts           create, post a previewed draft, edit, reuse as a template; which employers a manager posts for
   board            cards, the board's page of them, a gig's own page
+  drafts           create, post a previewed draft, edit, reuse as a template; which employers a manager posts for
   saved            a student's saved gigs
   recommendations  open gigs that fit a student's skills
 

@@ -7,7 +7,8 @@ One module per job, lowest first (each imports only the ones above it):
   form             GigInput, the rules of its fields, a stored gig read back as the form
   lifecycle        the transition table and move_gig, the only writer of Gig.status
   publishing       submit, approve, reject
-  board            cards, the board's page of them, a gig's own page
+  cards            a gig's card, read for a list of gigs
+  board            the board's page of cards, a gig's own page (read models: search, track record)
   drafts           create, post a previewed draft, edit, reuse as a template; which employers a manager posts for
   saved            a student's saved gigs
   recommendations  open gigs that fit a student's skills
@@ -15,18 +16,8 @@ One module per job, lowest first (each imports only the ones above it):
 Callers use `from microgigs.services import gigs` and the names below.
 """
 
-from microgigs.services.gigs.board import (
-    BoardPage,
-    GigCard,
-    GigDetail,
-    QuestionView,
-    board_count_text,
-    cards_by_ids,
-    cards_for,
-    employer_choices,
-    gig_detail,
-    list_board,
-)
+from microgigs.services.gigs.board import BoardPage, GigDetail, QuestionView, board_count_text, employer_choices, gig_detail, list_board
+from microgigs.services.gigs.cards import GigCard, cards_by_ids, cards_for
 from microgigs.services.gigs.drafts import (
     CHOOSE_ORGANIZATION,
     EDITABLE,

@@ -1,5 +1,5 @@
-"""Reading gigs for people: the board (search, filters, one page of cards), the cards
-themselves, a gig's own page, and the employers the board can filter by."""
+"""Reading gigs for people: the board (search, filters, one page of cards), a gig's own
+page, and the employers the board can filter by."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,31 +11,13 @@ from microgigs.models import Gig, Organization, ScreeningQuestion, User
 # `search` as a module, never `from ...search import X`: search imports this package's
 # vocabulary, so whichever of the two is imported first, this import must not need search's names yet.
 from microgigs.services import policy, search, track_record
-from microgigs.services.amounts import format_cents
 from microgigs.services.errors import NotFound
-from microgigs.services.gigs.lookups import get_gig, skill_names_by_gig
+from microgigs.services.gigs.cards import GigCard, cards_by_ids, cards_for
+from microgigs.services.gigs.lookups import get_gig
 from microgigs.services.gigs.markup import neutralize_markup, render_markdown
 from microgigs.services.gigs.vocabulary import PUBLIC_STATUSES
 from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import clean_line
-
-
-@dataclass
-class GigCard:
-    """What the board shows of one gig."""
-
-    id: int
-    title: str
-    summary: str
-    employer: str
-    category: str
-    pay: str
-    estimated_hours: int
-    location_mode: str
-    due_date: str
-    application_deadline: str
-    skills: list[str]
-    status: str
 
 
 @dataclass
@@ -81,28 +63,6 @@ class GigDetail:
     employer_record: list[str] = field(default_factory=list)  # track_record.summary_lines
 
 
-def cards_for(session: Session, gigs_with_employer: list[tuple[Gig, str]]) -> list[GigCard]:
-    """Cards for (gig, employer name) pairs; a gig may be a row with the card's columns."""
-    skills = skill_names_by_gig(session, [g.id for g, _ in gigs_with_employer])
-    return [
-        GigCard(
-            id=g.id,
-            title=g.title,
-            summary=g.summary,
-            employer=employer,
-            category=g.category,
-            pay=format_cents(g.pay_cents, g.currency),
-            estimated_hours=g.estimated_hours,
-            location_mode=g.location_mode,
-            due_date=g.due_date.isoformat(),
-            application_deadline=g.application_deadline.isoformat(),
-            skills=skills[g.id],
-            status=g.status,
-        )
-        for g, employer in gigs_with_employer
-    ]
-
-
 def list_board(
     session: Session,
     *,
@@ -128,36 +88,6 @@ def list_board(
         capped=result.capped,
         estimated=result.estimated,
     )
-
-
-def cards_by_ids(session: Session, gig_ids: list[int]) -> list[GigCard]:
-    """Cards for these gigs, in the order given: two queries, only the columns a card shows."""
-    if not gig_ids:
-        return []
-    rows = (
-        session.connection()
-        .execute(
-            select(
-                Gig.id,
-                Gig.title,
-                Gig.summary,
-                Gig.category,
-                Gig.pay_cents,
-                Gig.currency,
-                Gig.estimated_hours,
-                Gig.location_mode,
-                Gig.due_date,
-                Gig.application_deadline,
-                Gig.status,
-                Organization.name.label("employer"),
-            )
-            .join(Organization, Organization.id == Gig.organization_id)
-            .where(Gig.id.in_(gig_ids))
-        )
-        .all()
-    )
-    by_id = {row.id: (row, row.employer) for row in rows}
-    return cards_for(session, [by_id[i] for i in gig_ids if i in by_id])
 
 
 def gig_detail(session: Session, viewer: User | None, gig_id: int) -> GigDetail:

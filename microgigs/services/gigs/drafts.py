@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, Skill, User, utcnow
 from microgigs.services import audit, policy
 from microgigs.services.errors import DomainError
-from microgigs.services.gigs.board import GigCard, cards_by_ids
+from microgigs.services.gigs.cards import GigCard, cards_by_ids
 from microgigs.services.gigs.form import GigInput, input_from_gig, validate_gig_input
 from microgigs.services.gigs.lifecycle import move_gig
 from microgigs.services.gigs.lookups import get_gig

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, StudentProfile, User
 from microgigs.services import policy
-from microgigs.services.gigs.board import GigCard, cards_by_ids
+from microgigs.services.gigs.cards import GigCard, cards_by_ids
 from microgigs.services.gigs.lookups import skill_names_by_gig, student_skill_ids
 from microgigs.services.statuses import GigStatus
 

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 from microgigs.models import Gig, SavedGig, User
 from microgigs.services import policy
 from microgigs.services.errors import NotFound
-from microgigs.services.gigs.board import GigCard, cards_by_ids
+from microgigs.services.gigs.cards import GigCard, cards_by_ids
 from microgigs.services.gigs.lookups import get_gig
 from microgigs.services.gigs.vocabulary import PUBLIC_STATUSES
 

@@ -10,6 +10,7 @@ import argparse
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -17,11 +18,15 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel
 
-import microgigs.models  # noqa: F401  (registers every table)
-from microgigs.db import make_engine
-from microgigs.models import Organization, Skill, User
-from microgigs.services import gigs, search
-from microgigs.services.search import BoardQuery
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import microgigs.models  # noqa: E402, F401  (registers every table)
+from benchmarks.naive_search import like_search  # noqa: E402
+from microgigs.db import make_engine  # noqa: E402
+from microgigs.models import Organization, Skill, User  # noqa: E402
+from microgigs.services import gigs, search  # noqa: E402
+from microgigs.services.search import BoardQuery  # noqa: E402
 
 VERBS = ["Clean", "Analyse", "Design", "Write", "Build", "Research", "Map", "Test", "Plan", "Audit", "Translate", "Chart"]
 THINGS = [
@@ -205,12 +210,12 @@ def main() -> None:
                 return gigs.list_board(session, filters=query, today=today)
 
             def naive(query):
-                result = search.search_gigs(session, query, today=today, naive=True)
+                result = like_search(session, query, today=today)
                 return gigs.cards_by_ids(session, result.gig_ids)
 
             for query in QUERIES:  # warm-up, and a sanity check that both agree
                 a = search.search_gigs(session, query, today=today)
-                b = search.search_gigs(session, query, today=today, naive=True)
+                b = like_search(session, query, today=today)
                 shown = f"{a.total:,}+" if a.capped else f"~{a.total:,}" if a.estimated else f"{a.total:,}"
                 print(f"  {query.url():<52} {shown:>7} matches (LIKE counts all: {b.total:,})")
             fast, fast_cpu, by_kind = timed(indexed, args.rounds)

@@ -1,7 +1,6 @@
 """Moderation: the career center's review queue, its rule checks, approve / reject with a
 reason (mailed to the employer), the prohibited-content list and the employer "trusted" flag."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,10 +8,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, Organization, ProhibitedTerm, User
-from microgigs.services import audit, notifications, policy
+from microgigs.services import audit, gigs, notifications, policy
 from microgigs.services.amounts import format_cents
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.prohibited_terms import prohibited_hits
+from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import fold_lookalikes
+from microgigs.settings import get_settings
 
 MAX_TERM = 60
 
@@ -47,25 +49,7 @@ class QueueItem:
 
 
 # --- the prohibited-content list ------------------------------------------------
-
-
-def _pattern(term: str) -> re.Pattern:
-    # Whole words: "scam" is found in "a scam!" but not in "scampi".
-    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
-
-
-def prohibited_hits(session: Session, texts: dict[str, str]) -> dict[str, str]:
-    """For each field whose text uses a prohibited term, a message naming the term. Both are
-    compared folded (fold_lookalikes), so "ｃａｓｉｎｏ" or "cas\u00adino" is "casino"."""
-    terms = list(session.exec(select(ProhibitedTerm.term).order_by(ProhibitedTerm.term)))
-    hits: dict[str, str] = {}
-    for field_name, value in texts.items():
-        folded = fold_lookalikes(value)
-        found = [t for t in terms if folded and _pattern(fold_lookalikes(t)).search(folded)]
-        if found:
-            listed = ", ".join(f"“{t}”" for t in found[:3])
-            hits[field_name] = f"Remove {listed}: the career center does not allow it in gigs."
-    return hits
+# (Finding its terms in a gig's text is services/prohibited_terms.py: the gig form uses it too.)
 
 
 def list_terms(session: Session, actor: User) -> list[TermRow]:
@@ -104,10 +88,9 @@ def remove_term(session: Session, actor: User, term_id: int) -> None:
 
 def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
     """The posting rules re-run on a stored gig, one line per rule."""
-    from microgigs.services import gigs  # here, not at the top: gigs imports this module
-
-    errors, _ = gigs.validate_gig_input(session, gigs.input_from_gig(session, gig), today)
-    terms = prohibited_hits(session, gigs.texts_of(gigs.input_from_gig(session, gig)))
+    stored = gigs.input_from_gig(session, gig)
+    errors, _ = gigs.validate_gig_input(session, stored, today)
+    terms = prohibited_hits(session, gigs.texts_of(stored))
 
     def check(rule: str, fields: tuple[str, ...], ok_text: str, source: dict[str, str]) -> RuleCheck:
         problems = [source[f] for f in fields if f in source]
@@ -115,7 +98,7 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
     other = {k: v for k, v in errors.items() if k not in terms}
     return [
-        check("Fair pay", ("pay_cents",), f"At or above {format_cents(gigs.get_settings().pay_floor_cents_per_hour)} an hour.", errors),
+        check("Fair pay", ("pay_cents",), f"At or above {format_cents(get_settings().pay_floor_cents_per_hour)} an hour.", errors),
         check("Dates", ("due_date", "application_deadline", "start_date"), "Deadline before the due date; due date in the future.", errors),
         check("Prohibited content", tuple(terms), "No prohibited terms.", terms),
         check(
@@ -134,7 +117,7 @@ def review_queue(session: Session, actor: User, today: date | None = None) -> li
     rows = session.exec(
         select(Gig, Organization)
         .join(Organization, Organization.id == Gig.organization_id)
-        .where(Gig.status == "in_review")
+        .where(Gig.status == GigStatus.IN_REVIEW)
         .order_by(Gig.updated_at, Gig.id)
     ).all()
     items = []
@@ -165,8 +148,6 @@ def _tell_managers(session: Session, gig: Gig, kind: str, title: str, *, email: 
 
 
 def approve(session: Session, actor: User, gig_id: int) -> Gig:
-    from microgigs.services import gigs  # here, not at the top: gigs imports this module
-
     gig = gigs.approve_gig(session, actor, gig_id)
     _tell_managers(session, gig, "gig.approved", f"Your gig “{gig.title}” is approved and now on the board.", email=False)
     session.flush()
@@ -175,8 +156,6 @@ def approve(session: Session, actor: User, gig_id: int) -> Gig:
 
 def reject(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
     """Reject with a reason; every manager of the employer gets it by mail."""
-    from microgigs.services import gigs  # here, not at the top: gigs imports this module
-
     gig = gigs.reject_gig(session, actor, gig_id, reason)
     _tell_managers(session, gig, "gig.rejected", f"Your gig “{gig.title}” was not approved. Reason: {gig.status_reason}", email=True)
     session.flush()

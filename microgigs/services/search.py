@@ -9,7 +9,8 @@ PostgreSQL: a stored tsvector `gig.search_document` over the same text (weighted
 skills, summary, employer) with a GIN index, kept current by triggers on the same tables; the
 migration "postgres search document" makes and fills it (Postgres databases are built by
 migrations). Matched with `@@ to_tsquery`, ranked with ts_rank.
-`naive=True` runs the same query with LIKE scans instead (the benchmark's baseline).
+(The same query as LIKE scans, the benchmark's baseline, is benchmarks/naive_search.py: it
+shares `filter_conditions` and `sort_columns` with this module.)
 """
 
 import re
@@ -18,15 +19,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import Integer, and_, column, func, literal_column, or_, table, text
+from sqlalchemy import Integer, and_, column, func, literal_column, table, text
 from sqlmodel import Session, select
 
-from microgigs.models import Gig, GigSkill, Organization, Skill
+from microgigs.models import Gig, GigSkill, Skill
 from microgigs.services.amounts import whole_units_to_cents
+
+# The vocabulary module itself, not the gigs package: the package's board reads import this module.
+from microgigs.services.gigs.vocabulary import CATEGORIES, LOCATION_MODES
+from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import clean_line, clean_text
 
 SORTS = ("newest", "pay", "deadline", "match")
-MODES = ("remote", "onsite", "hybrid")
+MODES = LOCATION_MODES
 MAX_QUERY = 200
 MAX_FILTER_SKILLS = 8
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -155,8 +160,6 @@ class BoardQuery:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> "BoardQuery":
-        from microgigs.services.gigs import CATEGORIES
-
         def get(name: str) -> str:
             value = params.get(name)
             return str(value) if value is not None else ""
@@ -245,23 +248,12 @@ def count_limit(page: int, per_page: int) -> int:
     return max(COUNT_CAP, (page + 5) * per_page)
 
 
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_gigs(
-    session: Session,
-    query: BoardQuery,
-    *,
-    per_page: int = 20,
-    today: date | None = None,
-    match_skill_ids: list[int] | None = None,
-    naive: bool = False,
-) -> SearchResult:
-    """Open gigs still taking applications that match `query`, one page of ids in order."""
-    today = today or date.today()
-    conditions = [Gig.status == "open", Gig.application_deadline >= today]
+def filter_conditions(session: Session, query: BoardQuery, today: date) -> tuple[list, list[int]]:
+    """What every board search asks besides its words and skills, as SQL conditions (an open
+    gig still taking applications, and each filter), and the ids of the skills asked for. A
+    never-true condition stands in when nothing can match: a skill that does not exist, or
+    words that are only punctuation."""
+    conditions = [Gig.status == GigStatus.OPEN, Gig.application_deadline >= today]
     if query.category:
         conditions.append(Gig.category == query.category)
     if query.mode:
@@ -283,31 +275,43 @@ def search_gigs(
         skill_ids = list(session.exec(select(Skill.id).where(func.lower(Skill.name).in_([s.lower() for s in query.skills]))))
         if not skill_ids:
             conditions.append(literal_column("0") == 1)  # no such skill: nothing can match
+    if query.q and not words(query.q):
+        # Only punctuation: nothing can match a word search.
+        conditions.append(literal_column("0") == 1)
+    return conditions, skill_ids
 
+
+def sort_columns(sort: str, rank=None, overlap=None) -> list:
+    """The ORDER BY of a sort, ties newest first. `rank` (lower is better) orders best match;
+    without it, `overlap` (how many of the student's skills a gig asks for) puts the gigs
+    that fit the student first."""
+    if sort == "pay":
+        return [Gig.pay_cents.desc(), Gig.id.desc()]
+    if sort == "deadline":
+        return [Gig.application_deadline.asc(), Gig.id.desc()]
+    if sort == "match" and rank is not None:
+        return [rank, Gig.id.desc()]
+    if overlap is not None:
+        return [overlap.desc(), Gig.published_at.desc(), Gig.id.desc()]
+    return [Gig.published_at.desc(), Gig.id.desc()]
+
+
+def search_gigs(
+    session: Session,
+    query: BoardQuery,
+    *,
+    per_page: int = 20,
+    today: date | None = None,
+    match_skill_ids: list[int] | None = None,
+) -> SearchResult:
+    """Open gigs still taking applications that match `query`, one page of ids in order."""
+    today = today or date.today()
+    conditions, skill_ids = filter_conditions(session, query, today)
     stmt = select(Gig.id)
     rank = None
     text_words = words(query.q)
     matches = None
-    if query.q and not text_words:
-        # Only punctuation: nothing can match a word search.
-        conditions.append(literal_column("0") == 1)
-    elif text_words and naive:
-        stmt = stmt.join(Organization, Organization.id == Gig.organization_id)
-        concat = func.group_concat if _dialect(session) == "sqlite" else func.string_agg
-        skill_text = (
-            select(concat(Skill.name, " ")).join(GigSkill, GigSkill.skill_id == Skill.id).where(GigSkill.gig_id == Gig.id).scalar_subquery()
-        )
-        for word in text_words:
-            pattern = _like(word)
-            conditions.append(
-                or_(
-                    Gig.title.ilike(pattern, escape="\\"),
-                    Gig.summary.ilike(pattern, escape="\\"),
-                    Organization.name.ilike(pattern, escape="\\"),
-                    func.coalesce(skill_text, "").ilike(pattern, escape="\\"),
-                )
-            )
-    elif text_words and _dialect(session) == "sqlite":
+    if text_words and _dialect(session) == "sqlite":
         ensure_index(session)
         matches = literal_column("gig_fts").op("MATCH")(fts_match(query.q))
     elif text_words:
@@ -362,20 +366,9 @@ def search_gigs(
             .scalar_subquery()
         )
 
-    def order_by(order_rank) -> list:
-        if query.sort == "pay":
-            return [Gig.pay_cents.desc(), Gig.id.desc()]
-        if query.sort == "deadline":
-            return [Gig.application_deadline.asc(), Gig.id.desc()]
-        if query.sort == "match" and order_rank is not None:
-            return [order_rank, Gig.id.desc()]
-        if overlap is not None:
-            return [overlap.desc(), Gig.published_at.desc(), Gig.id.desc()]
-        return [Gig.published_at.desc(), Gig.id.desc()]
-
     def page_of(select_stmt, order_rank, page: int, peek: int = 0) -> list[int]:
         """The ids of one page in sort order, and `peek` more after it if there are."""
-        ordered = select_stmt.order_by(*order_by(order_rank)).offset((page - 1) * per_page).limit(per_page + peek)
+        ordered = select_stmt.order_by(*sort_columns(query.sort, order_rank, overlap)).offset((page - 1) * per_page).limit(per_page + peek)
         return list(session.connection().execute(ordered).scalars())
 
     def one_page(select_stmt, order_rank, total: int, capped: bool) -> SearchResult:
@@ -383,10 +376,6 @@ def search_gigs(
         page = min(max(1, query.page), pages)
         ids = page_of(select_stmt, order_rank, page)
         return SearchResult(gig_ids=ids, total=total, page=page, pages=pages, capped=capped)
-
-    if naive:  # the baseline: count every match, then sort them all
-        counting, naive_rank = restricted(smallest)
-        return one_page(counting, naive_rank, session.exec(select(func.count()).select_from(counting.subquery())).one(), False)
 
     def in_sort_order(rows: list) -> list:
         """Rows of `_RAW` (+ rank, overlap) in the query's sort order, as ORDER BY would give them."""

@@ -334,6 +334,20 @@ def test_transitions_are_audited_with_their_actor(session, make):
     assert '"previous": "open"' in events[-1].detail and "Changed plans" in events[-1].detail
 
 
+def test_a_refused_gig_move_writes_nothing_and_an_allowed_one_stamps_its_reason_and_times(session, make):
+    gig = make.gig(make.employer(trusted=False))  # in review
+    session.flush()
+    before = (gig.status, gig.status_reason, gig.updated_at, gig.published_at, len(session.exec(select(AuditEvent)).all()))
+    with pytest.raises(DomainError, match="A gig that is in review cannot become filled."):
+        gigs.move_gig(session, None, gig, "filled")
+    assert (gig.status, gig.status_reason, gig.updated_at, gig.published_at, len(session.exec(select(AuditEvent)).all())) == before
+    gigs.move_gig(session, None, gig, "open", reason="looks fine")
+    assert (gig.status, gig.status_reason) == ("open", "looks fine")
+    assert gig.updated_at > before[2] and gig.published_at == gig.updated_at
+    opened = session.exec(select(AuditEvent).where(AuditEvent.action == "gig.open", AuditEvent.subject_id == gig.id)).one()
+    assert '"previous": "in_review"' in opened.detail and '"reason": "looks fine"' in opened.detail
+
+
 def test_trusted_auto_publication_is_audited_as_the_system(session, make):
     gig = make.gig(make.employer(trusted=True))
     opened = session.exec(select(AuditEvent).where(AuditEvent.action == "gig.open", AuditEvent.subject_id == gig.id)).one()

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"errors", "statuses", "validation", "amounts", "policy", "audit", "changes", "lifecycle", "throttle", "view_log", "notifications"},
     ),
     ("lifecycles", {"application_lifecycle", "engagement_lifecycle", "payment_lifecycle", "gigs.lifecycle"}),
-    ("rules", {"accounts", "account_security", "sso", "credentials", "profiles", "reviews", "gigs.vocabulary", "gigs.validation"}),
+    ("rules", {"accounts", "account_security", "sso", "credentials", "profiles", "reviews", "gigs.vocabulary", "prohibited_terms"}),
     (
         "workflows",
         {
@@ -108,7 +108,8 @@ def test_every_service_module_has_a_layer():
 @pytest.mark.parametrize("module", SERVICES)
 def test_services_import_only_their_own_layer_or_below(module):
     mine = layer_of(module) or 0  # an unassigned module fails the test above
-    upward = sorted(m for m in service_imports(module) if (layer_of(m) or 0) > mine)
+    # A package's __init__ re-exports its own modules, whatever their layer.
+    upward = sorted(m for m in service_imports(module) if (layer_of(m) or 0) > mine and not m.startswith(module + "."))
     assert upward == [], f"{module} ({LAYERS[mine][0]}) imports a higher layer: " + ", ".join(
         f"{m} ({LAYERS[layer_of(m) or 0][0]})" for m in upward
     )

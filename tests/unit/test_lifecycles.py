@@ -1,4 +1,4 @@
-"""The lifecycles of applications, engagements and payments: one table of moves each, one
+"""The lifecycles of gigs, applications, engagements and payments: one table of moves each, one
 mover each, and nothing else writes their status."""
 
 import ast
@@ -11,13 +11,15 @@ import microgigs
 from microgigs.models import AuditEvent
 from microgigs.services import application_lifecycle, engagement_lifecycle, payment_lifecycle
 from microgigs.services.errors import DomainError
+from microgigs.services.gigs import lifecycle as gig_lifecycle
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
-from microgigs.services.statuses import ApplicationStatus, EngagementStatus, PaymentState
+from microgigs.services.statuses import ApplicationStatus, EngagementStatus, GigStatus, PaymentState
 
 
 @pytest.mark.parametrize(
     ("moves", "statuses"),
     [
+        (gig_lifecycle.MOVES, GigStatus),
         (application_lifecycle.MOVES, ApplicationStatus),
         (engagement_lifecycle.MOVES, EngagementStatus),
         (payment_lifecycle.MOVES, PaymentState),
@@ -66,11 +68,11 @@ def test_a_stale_payment_move_is_ignored(session, make):
 
 
 # Each lifecycle's column, and the variable names the code gives such rows.
-_OWNED = {"status": ("application", "engagement"), "state": ("payment",)}
+_OWNED = {"status": ("gig", "application", "engagement"), "state": ("payment",)}
 
 
-def test_only_the_lifecycles_write_the_status_of_applications_engagements_and_payments():
-    """No assignment `engagement.status = ...` (or application.status, payment.state) outside
+def test_only_the_lifecycles_write_the_status_of_gigs_applications_engagements_and_payments():
+    """No assignment `engagement.status = ...` (or gig.status, application.status, payment.state) outside
     services/lifecycle.py: the movers are the only way to change them."""
     root = Path(microgigs.__file__).parent
     found = []

@@ -9,8 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select, text
 
+from benchmarks.naive_search import like_search
 from microgigs.models import Organization, Skill, StudentSkill
 from microgigs.services import gigs, search
+from microgigs.services.gigs import recommendations
 from microgigs.services.search import BoardQuery
 
 
@@ -256,7 +258,7 @@ def test_naive_like_search_agrees_with_full_text(session, known):
     for q in ("survey", "acme", "figma", "survey python", "zebra"):
         query = BoardQuery(q=q)
         fts = search.search_gigs(session, query)
-        like = search.search_gigs(session, query, naive=True)
+        like = like_search(session, query)
         assert (fts.total, set(fts.gig_ids)) == (like.total, set(like.gig_ids))
 
 
@@ -285,7 +287,7 @@ def test_recommendations_come_from_the_newest_open_gigs(session, known, make, mo
     the board: a gig older than that window is not recommended even if it fits best."""
     g, _, _ = known
     student = student_with_skills(session, make, "Python", "SQL", "Figma")
-    monkeypatch.setattr(gigs, "RECOMMEND_FROM_NEWEST", 3)  # survey (the oldest) falls out
+    monkeypatch.setattr(recommendations, "RECOMMEND_FROM_NEWEST", 3)  # survey (the oldest) falls out
     assert [r.card.id for r in gigs.recommended_for(session, student)] == [g["logo"].id]
 
 
@@ -358,7 +360,7 @@ def test_a_capped_count_pages_through_the_same_order(session, many, monkeypatch,
     everything = search.search_gigs(session, query, per_page=1000)
     assert not everything.capped and everything.total == len(everything.gig_ids) > 0
     if sort != "match" or not q:  # LIKE has no relevance rank to compare with
-        baseline = search.search_gigs(session, query, per_page=1000, naive=True)
+        baseline = like_search(session, query, per_page=1000)
         assert baseline.gig_ids == everything.gig_ids
 
     monkeypatch.setattr(search, "COUNT_CAP", 3)  # count_limit is then (page + 5) * per_page

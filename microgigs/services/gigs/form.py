@@ -1,0 +1,134 @@
+"""The gig form: what a manager fills in (GigInput), every rule its fields must meet, and a
+stored gig read back as the form (to edit it, reuse it, or check it again in review)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from microgigs.models import Gig, ScreeningQuestion, Skill
+from microgigs.services.amounts import format_cents
+from microgigs.services.gigs.lookups import skill_names_by_gig
+from microgigs.services.gigs.vocabulary import CATEGORIES, LOCATION_MODES, MAX_PAY_CENTS, MAX_QUESTIONS, MAX_SKILLS, MAX_SLOTS
+from microgigs.services.prohibited_terms import prohibited_hits
+from microgigs.services.validation import check_length, clean_line, clean_text
+from microgigs.settings import get_settings
+
+
+@dataclass
+class GigInput:
+    title: str
+    summary: str
+    scope: str
+    category: str
+    estimated_hours: int
+    due_date: date | None
+    application_deadline: date | None
+    pay_cents: int
+    deliverables: str = ""
+    skills: list[str] = field(default_factory=list)
+    location_mode: str = "remote"
+    location: str = ""
+    start_date: date | None = None
+    slots: int = 1
+    currency: str = "usd"
+    blind_review: bool = True
+    questions: list[str] = field(default_factory=list)
+    # Which employer posts it; may stay None when the manager can post for only one.
+    organization_id: int | None = None
+
+
+def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[dict[str, str], list[Skill]]:
+    """Every problem with a gig's fields, keyed by field; also the matched skills."""
+    errors: dict[str, str] = {}
+    check_length(errors, "title", clean_line(data.title), label="a title", max_len=120)
+    check_length(errors, "summary", clean_line(data.summary), label="a one-line summary", max_len=300)
+    check_length(errors, "scope", clean_text(data.scope), label="the scope of the work", max_len=20_000)
+    check_length(errors, "deliverables", clean_text(data.deliverables), label="the deliverables", max_len=5_000, required=False)
+    if data.category not in CATEGORIES:
+        errors["category"] = "Choose a category from the list."
+    if data.location_mode not in LOCATION_MODES:
+        errors["location_mode"] = "Choose remote, on-site or hybrid."
+    elif data.location_mode != "remote" and not clean_line(data.location):
+        errors["location"] = "Say where the work happens."
+    check_length(errors, "location", clean_line(data.location), label="a location", max_len=120, required=False)
+    if not 1 <= data.estimated_hours <= 400:
+        errors["estimated_hours"] = "Estimate between 1 and 400 hours."
+    if not 1 <= data.slots <= MAX_SLOTS:
+        errors["slots"] = f"Take between 1 and {MAX_SLOTS} students."
+    settings = get_settings()
+    if data.pay_cents <= 0 or data.pay_cents > MAX_PAY_CENTS:
+        errors["pay_cents"] = "Enter the pay per student, more than zero."
+    elif data.estimated_hours >= 1 and data.pay_cents < settings.pay_floor_cents_per_hour * data.estimated_hours:
+        floor = format_cents(settings.pay_floor_cents_per_hour, data.currency)
+        minimum = format_cents(settings.pay_floor_cents_per_hour * data.estimated_hours, data.currency)
+        errors["pay_cents"] = f"Pay at least {floor} an hour: {minimum} for {data.estimated_hours} hours."
+    if data.due_date is None:
+        errors["due_date"] = "Enter the due date."
+    elif data.due_date <= today:
+        errors["due_date"] = "The due date must be in the future."
+    if data.application_deadline is None:
+        errors["application_deadline"] = "Enter the application deadline."
+    elif data.application_deadline < today:
+        errors["application_deadline"] = "The application deadline cannot be in the past."
+    elif data.due_date is not None and data.application_deadline >= data.due_date:
+        errors["application_deadline"] = "The application deadline must come before the due date."
+    if data.start_date is not None and data.due_date is not None and data.start_date > data.due_date:
+        errors["start_date"] = "The start date must not be after the due date."
+    names = [clean_line(s) for s in data.skills if clean_line(s)]
+    skills: list[Skill] = []
+    if len(names) > MAX_SKILLS:
+        errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
+    elif names:
+        skills = list(session.exec(select(Skill).where(func.lower(Skill.name).in_([n.lower() for n in names]))))
+        unknown = sorted({n for n in names if n.lower() not in {s.name.lower() for s in skills}})
+        if unknown:
+            errors["skills"] = f"Not in the skills list: {', '.join(unknown)}."
+    questions = [clean_line(q) for q in data.questions if clean_line(q)]
+    if len(questions) > MAX_QUESTIONS:
+        errors["questions"] = f"Ask at most {MAX_QUESTIONS} screening questions."
+    elif any(len(q) > 300 for q in questions):
+        errors["questions"] = "Keep each question under 300 characters."
+    for field_name, message in prohibited_hits(session, texts_of(data)).items():
+        errors.setdefault(field_name, message)
+    return errors, skills
+
+
+def texts_of(data: GigInput) -> dict[str, str]:
+    """The free-text fields of a gig, keyed by field, as checked against the prohibited list."""
+    return {
+        "title": data.title,
+        "summary": data.summary,
+        "scope": data.scope,
+        "deliverables": data.deliverables,
+        "location": data.location,
+        "questions": "\n".join(data.questions),
+    }
+
+
+def input_from_gig(session: Session, gig: Gig) -> GigInput:
+    """A stored gig as the form's input (for moderation checks, editing and templates)."""
+    questions = session.exec(
+        select(ScreeningQuestion.text).where(ScreeningQuestion.gig_id == gig.id).order_by(ScreeningQuestion.position)
+    ).all()
+    return GigInput(
+        title=gig.title,
+        summary=gig.summary,
+        scope=gig.scope,
+        category=gig.category,
+        estimated_hours=gig.estimated_hours,
+        due_date=gig.due_date,
+        application_deadline=gig.application_deadline,
+        pay_cents=gig.pay_cents,
+        deliverables=gig.deliverables,
+        skills=skill_names_by_gig(session, [gig.id])[gig.id],
+        location_mode=gig.location_mode,
+        location=gig.location,
+        start_date=gig.start_date,
+        slots=gig.slots,
+        currency=gig.currency,
+        blind_review=gig.blind_review,
+        questions=list(questions),
+        organization_id=gig.organization_id,
+    )

@@ -1,0 +1,31 @@
+"""A gig's markdown (scope, deliverables): made inert before it is stored, rendered to safe HTML when shown."""
+
+import re
+
+from markdown_it import MarkdownIt
+
+from microgigs.services.validation import clean_text
+
+_UNSAFE_LINK = re.compile(r"(\]\(\s*<?\s*|\]:\s*<?\s*)(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def neutralize_markup(value: str) -> str:
+    """Markdown with any HTML made inert (shown as text) and script links disarmed.
+
+    Applied before storing and again before showing (it is idempotent)."""
+    value = clean_text(value).replace("<", "&lt;")
+    return _UNSAFE_LINK.sub(lambda m: m.group(1) + "#blocked-", value)
+
+
+def _safe_link(url: str) -> bool:
+    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    return scheme in ("", "http", "https", "mailto")
+
+
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
+_MD.validateLink = _safe_link
+
+
+def render_markdown(value: str) -> str:
+    """Safe HTML for a gig's markdown: raw HTML is escaped, only http(s)/mailto/relative links."""
+    return _MD.render(neutralize_markup(value))

@@ -50,6 +50,16 @@ def test_gig_can_be_saved_as_draft_and_submitted_later(session, make):
     assert gigs.submit_gig(session, employer.manager, gig.id).status == "open"
 
 
+def test_a_draft_full_of_angle_brackets_saves_again_as_it_was_accepted(session, make):
+    # Each "<" is stored as "&lt;" (made inert); the length limit counts what the author wrote.
+    employer = make.employer()
+    scope = "<" * 10_000
+    gig = gigs.create_gig(session, employer.manager, make.gig_input(scope=scope, deliverables="<" * 4_000), publish=False)
+    again = gigs.update_gig(session, employer.manager, gig.id, gigs.draft_for_edit(session, employer.manager, gig.id))
+    assert again.scope == gig.scope == "&lt;" * 10_000
+    assert errors_for(session, make, scope="<" * 20_001)["scope"].startswith("Use at most 20,000 characters")
+
+
 def test_text_fields_are_cleaned(session, make):
     gig = make.gig(make.employer(), title="  Survey\x00 cleanup \x07 ", summary=" Short\x1b summary ")
     assert gig.title == "Survey cleanup"

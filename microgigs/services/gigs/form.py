@@ -44,8 +44,8 @@ def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[d
     errors: dict[str, str] = {}
     check_length(errors, "title", clean_line(data.title), label="a title", max_len=120)
     check_length(errors, "summary", clean_line(data.summary), label="a one-line summary", max_len=300)
-    check_length(errors, "scope", clean_text(data.scope), label="the scope of the work", max_len=20_000)
-    check_length(errors, "deliverables", clean_text(data.deliverables), label="the deliverables", max_len=5_000, required=False)
+    check_length(errors, "scope", _as_written(data.scope), label="the scope of the work", max_len=20_000)
+    check_length(errors, "deliverables", _as_written(data.deliverables), label="the deliverables", max_len=5_000, required=False)
     if data.category not in CATEGORIES:
         errors["category"] = "Choose a category from the list."
     if data.location_mode not in LOCATION_MODES:
@@ -132,3 +132,10 @@ def input_from_gig(session: Session, gig: Gig) -> GigInput:
         questions=list(questions),
         organization_id=gig.organization_id,
     )
+
+
+def _as_written(markup: str) -> str:
+    """Markup as its author wrote it, for counting: a stored gig holds each "<" as "&lt;"
+    (markup.neutralize_markup), so a draft saved again would otherwise count four characters
+    for one and could be refused for a length it was accepted with."""
+    return clean_text(markup).replace("&lt;", "<")

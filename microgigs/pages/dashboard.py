@@ -21,6 +21,7 @@ from microgigs.components.panels import (
     title_row,
     when_loaded,
 )
+from microgigs.services.statuses import GigStatus
 from microgigs.state.dashboard import WITHDRAWABLE
 from microgigs.state.dashboard import DashboardState as S
 
@@ -122,7 +123,7 @@ def gig_row(row) -> rx.Component:
         rx.flex(
             button_link("Manage applicants", f"/manage/gigs/{row.id}", variant="soft", aria_label="Manage applicants: " + row.title),
             rx.cond(
-                (row.status == "draft") | (row.status == "rejected"),
+                (row.status == GigStatus.DRAFT) | (row.status == GigStatus.REJECTED),
                 button_link("Edit the draft", f"/gigs/{row.id}/edit", variant="soft", aria_label="Edit the draft: " + row.title),
             ),
             spacing="3",

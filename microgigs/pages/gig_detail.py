@@ -9,6 +9,7 @@ from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.applications import MAX_NOTE
+from microgigs.services.statuses import GigStatus
 from microgigs.state.gig_detail import ROUTE
 from microgigs.state.gig_detail import GigDetailState as S
 
@@ -181,7 +182,7 @@ def gig_body() -> rx.Component:
     return stack(
         rx.flex(
             rx.text(S.card.employer, size="4", weight="medium"),
-            rx.cond(S.card.status != "open", status_badge(S.card.status)),
+            rx.cond(S.card.status != GigStatus.OPEN, status_badge(S.card.status)),
             rx.cond(S.viewer_manages, link_button("Manage applicants", S.manage_href, variant="soft")),
             spacing="3",
             align="center",

@@ -19,6 +19,7 @@ from microgigs.components.panels import (
     title_row,
 )
 from microgigs.components.url_object import for_this_url, text_for_this_url
+from microgigs.services.statuses import ApplicationStatus, GigStatus
 from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
 from microgigs.state.manage_gig import ManageGigState as S
 
@@ -42,7 +43,7 @@ def gig_summary() -> rx.Component:
         ),
         rx.flex(
             rx.cond(
-                (S.gig_status == "draft") | (S.gig_status == "rejected"),
+                (S.gig_status == GigStatus.DRAFT) | (S.gig_status == GigStatus.REJECTED),
                 rx.fragment(
                     button_link("Edit the draft", S.edit_href, variant="soft"),
                     button_link("Preview", S.preview_href, variant="soft"),
@@ -123,7 +124,7 @@ def _actions(applicant) -> rx.Component:
         stack(
             rx.flex(
                 rx.cond(
-                    applicant.status == "submitted",
+                    applicant.status == ApplicationStatus.SUBMITTED,
                     rx.button(
                         "Shortlist",
                         on_click=S.shortlist(applicant.application_id),

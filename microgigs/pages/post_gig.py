@@ -19,6 +19,7 @@ from microgigs.components.panels import not_found_card, stack
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.amounts import format_cents
 from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS
+from microgigs.services.statuses import GigStatus
 from microgigs.settings import get_settings
 from microgigs.state.post_gig import EDIT_ROUTE, ERRORS_ANCHOR
 from microgigs.state.post_gig import PostGigState as S
@@ -200,7 +201,7 @@ def messages() -> rx.Component:
 def submitted() -> rx.Component:
     return stack(
         rx.cond(
-            S.submitted_status == "draft",
+            S.submitted_status == GigStatus.DRAFT,
             success_note(rx.text("Saved as a draft: “", S.submitted_title, "”. It is not sent for review until you submit it.")),
             success_note(
                 rx.text(
@@ -213,7 +214,7 @@ def submitted() -> rx.Component:
         rx.flex(
             rx.link("View the gig", href=S.submitted_href),
             rx.cond(
-                S.submitted_status == "draft",
+                S.submitted_status == GigStatus.DRAFT,
                 rx.fragment(rx.link("Preview it", href=S.preview_href), rx.link("Edit it", href=S.edit_href)),
             ),
             rx.link("Go to your dashboard", href="/dashboard"),

@@ -10,6 +10,7 @@ from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.gig_detail import gig_content
+from microgigs.services.statuses import GigStatus
 from microgigs.state.preview_gig import ROUTE
 from microgigs.state.preview_gig import PreviewGigState as S
 
@@ -28,7 +29,7 @@ def actions() -> rx.Component:
             ),
         ),
         rx.cond(
-            S.posted_status == "in_review",
+            S.posted_status == GigStatus.IN_REVIEW,
             success_note(
                 rx.text(
                     "Submitted for review: “",
@@ -59,7 +60,7 @@ def body() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(
-            S.card.status == "draft",
+            S.card.status == GigStatus.DRAFT,
             callout(
                 "eye",
                 "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "

@@ -6,6 +6,7 @@ from microgigs.services import applications, gigs
 from microgigs.services.applications import MAX_NOTE, ApplicationInput
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard, QuestionView
+from microgigs.services.statuses import GigStatus
 from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
@@ -71,7 +72,7 @@ class GigDetailState(ShownForUrl, SessionState):
 
     @rx.var
     def taking_applications(self) -> bool:
-        return self.card.status == "open" and self.slots_left > 0
+        return self.card.status == GigStatus.OPEN and self.slots_left > 0
 
     @rx.var
     def manage_href(self) -> str:

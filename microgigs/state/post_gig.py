@@ -14,6 +14,7 @@ from reflex_base.utils.form import FormData
 from microgigs.services import amounts, gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
+from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import ValidationFailed, parse_id
 from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_ids import id_in_path
@@ -285,9 +286,9 @@ class PostGigState(ShownForUrl, SessionState):
             self.form_error = acted.form_error
             return rx.set_focus(ERRORS_ANCHOR)
         gig_id, status, title = acted.value
-        if status == "draft" and intent == "preview" and not save_draft:
+        if status == GigStatus.DRAFT and intent == "preview" and not save_draft:
             return rx.redirect(f"/gigs/{gig_id}/preview")
-        if status == "open":
+        if status == GigStatus.OPEN:
             return rx.redirect(f"/gigs/{gig_id}")
         self.submitted_title = title
         self.submitted_status = status

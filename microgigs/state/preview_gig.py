@@ -7,6 +7,7 @@ every field still valid: a draft's dates may have passed since it was saved)."""
 import reflex as rx
 
 from microgigs.services import gigs
+from microgigs.services.statuses import GigStatus
 from microgigs.state.gig_detail import GigDetailState
 from microgigs.state.url_ids import id_in_path
 
@@ -32,7 +33,7 @@ class PreviewGigState(GigDetailState):
 
     @rx.var
     def can_post(self) -> bool:
-        return self.viewer_manages and self.card.status == "draft" and self.posted_status == ""
+        return self.viewer_manages and self.card.status == GigStatus.DRAFT and self.posted_status == ""
 
     @rx.event
     def load_preview(self):
@@ -66,7 +67,7 @@ class PreviewGigState(GigDetailState):
             self.post_error = "This draft needs changes before it can be posted:"
             self.post_problems = list(acted.errors.values())
             return None
-        if acted.value.status == "open":
+        if acted.value.status == GigStatus.OPEN:
             return rx.redirect(f"/gigs/{gig_id}")
         self.posted_status = acted.value.status
         self.card = acted.value

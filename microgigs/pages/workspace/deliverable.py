@@ -6,6 +6,7 @@ from microgigs.components.forms import event_form, field_error, field_hint, form
 from microgigs.components.panels import section
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.engagements import max_file_bytes, size_text
+from microgigs.services.statuses import EngagementStatus
 from microgigs.state.workspace import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, UPLOAD_ID, SubmitForm
 from microgigs.state.workspace import EngagementState as S
 
@@ -88,7 +89,7 @@ def submit_section() -> rx.Component:
     return section(
         "Submit deliverable",
         rx.cond(
-            S.view.status == "changes_requested",
+            S.view.status == EngagementStatus.CHANGES_REQUESTED,
             rx.text("The manager asked for changes: see their comment under Submissions, then send a new version.", size="2"),
         ),
         event_form(

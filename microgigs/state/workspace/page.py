@@ -12,6 +12,7 @@ import reflex as rx
 from microgigs.services import dashboards
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.errors import DomainError
+from microgigs.services.statuses import EngagementStatus
 from microgigs.state.session import SessionState
 from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
@@ -105,7 +106,7 @@ class EngagementState(ShownForUrl, SessionState):
     @rx.var
     def paid_text(self) -> str:
         """The "paid" news, or "" while the work is not paid."""
-        if self.view.status != "paid":
+        if self.view.status != EngagementStatus.PAID:
             return ""
         label = f" ({self.view.payment_label})" if self.view.payment_label else ""
         return f"Approved — {self.view.pay} paid to {self.view.student_name}{label}"

@@ -215,10 +215,10 @@ class SessionState(rx.State):
 
         Page states override this; the base refreshes the header (the unread counter).
         """
-        self._read(lambda session, actor: None, Audience.ANYONE)
+        self._show_who_is_signed_in()
 
     @rx.event
     def load_session(self):
         """on_load for public pages: show who is signed in, if anyone."""
-        self._read(lambda session, actor: None, Audience.ANYONE)
+        self._show_who_is_signed_in()
         self._subscribe_live()

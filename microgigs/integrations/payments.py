@@ -150,13 +150,3 @@ class DemoGateway:
 
     def refund(self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str) -> RefundResult:
         return RefundResult(reference=f"demo_refund_{engagement_id}")
-
-
-def get_gateway(name: str) -> PaymentGateway:
-    if name == "demo":
-        return DemoGateway()
-    if name == "stripe":
-        from microgigs.integrations.stripe_gateway import StripeGateway
-
-        return StripeGateway.from_settings()
-    raise ValueError(f"Unknown payment gateway {name!r}; MicroGigs knows: demo, stripe.")

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from microgigs.integrations import payments as gateways
+from microgigs.integrations.gateways import get_gateway
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import LedgerEntry, Notification, OutboxMail
 from microgigs.services import engagements, notifications, payments, policy
@@ -99,7 +100,7 @@ def test_repeating_a_money_movement_is_refused_by_the_database(session, make):
 
 
 def test_demo_gateway_and_unknown_gateway():
-    demo = gateways.get_gateway("demo")
+    demo = get_gateway("demo")
     assert demo.name == "demo" and "demo payments" in demo.label
     result = demo.start_funding(engagement_id=7, amount_cents=100, currency="usd", idempotency_key="k")
     assert result == gateways.FundingResult(reference="demo_charge_7", completed=True)
@@ -108,7 +109,7 @@ def test_demo_gateway_and_unknown_gateway():
     )
     assert transfer.reference == "demo_transfer_7"
     with pytest.raises(ValueError, match="Unknown payment gateway 'stripe-ish'"):
-        gateways.get_gateway("stripe-ish")
+        get_gateway("stripe-ish")
 
 
 def test_pay_out_passes_the_charge_as_source_and_our_idempotency_key(session, make, monkeypatch):

@@ -4,7 +4,8 @@ Every caller looks the gateway up through this module (`gateway.current_gateway(
 test that swaps it patches `current_gateway` here, once, for the whole package.
 """
 
-from microgigs.integrations.payments import PaymentGateway, get_gateway
+from microgigs.integrations.gateways import get_gateway
+from microgigs.integrations.payments import PaymentGateway
 from microgigs.settings import get_settings
 
 

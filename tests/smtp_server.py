@@ -110,13 +110,13 @@ def _certificates_dir() -> Path:
 
 
 @functools.cache
-def certificate(*names: str) -> Certificate:
+def certificate(*names: str, expired: bool = False) -> Certificate:
     """A self-signed certificate for `names` (host names or IP addresses; loopback's by default),
-    made once per test session."""
+    made once per test session; `expired`: its validity ended yesterday."""
     names = names or LOOPBACK_NAMES
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    now = datetime.now(UTC)
+    now = datetime.now(UTC) - timedelta(days=3 if expired else 0)
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -145,8 +145,8 @@ def certificate(*names: str) -> Certificate:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    stem = _certificates_dir() / "-".join(names).replace(":", "_")
-    cert_file, key_file = stem.with_suffix(".crt"), stem.with_suffix(".key")
+    stem = "-".join(names).replace(":", "_") + ("-expired" if expired else "")
+    cert_file, key_file = _certificates_dir() / f"{stem}.crt", _certificates_dir() / f"{stem}.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     return Certificate(str(cert_file), str(key_file))

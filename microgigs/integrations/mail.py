@@ -207,8 +207,9 @@ def _start_tls(smtp: smtplib.SMTP, context: ssl.SSLContext) -> None:
     smtp.starttls(context=context)
 
 
-# OpenSSL's verify codes for a certificate that names another host or address.
+# OpenSSL's verify codes: a certificate that names another host or address; one out of date.
 _NAME_MISMATCH = {62, 64}
+_OUT_OF_DATE = {9, 10}
 
 
 def _certificate_refused(error: ssl.SSLCertVerificationError) -> str:
@@ -221,6 +222,8 @@ def _certificate_refused(error: ssl.SSLCertVerificationError) -> str:
             f"The SMTP server's certificate is not for {settings.smtp_host} ({server}: {reason}). "
             "Set MICROGIGS_SMTP_HOST to a name its certificate is for."
         )
+    if error.verify_code in _OUT_OF_DATE:
+        return f"The SMTP server's certificate is out of date ({server}: {reason}): the server's administrator must renew it."
     if settings.smtp_ca_file:
         fix = f"MICROGIGS_SMTP_CA_FILE ({settings.smtp_ca_file}) does not hold it or the CA that signed it: point it at the right PEM file."
     else:

@@ -138,6 +138,25 @@ def test_a_certificate_for_another_host_says_so_and_the_mail_waits(app_db, queue
     assert inbox.messages == [] and inbox.logins == []
 
 
+def test_an_expired_certificate_says_so_and_the_mail_waits(app_db, queued, serve_smtp):  # noqa: F811
+    expired = certificate("127.0.0.1", expired=True)
+    inbox = serve_smtp("starttls", cert=expired, MICROGIGS_SMTP_CA_FILE=expired.cert_file)
+    mail_row = queued()
+    assert mail_worker.deliver_due_mail() == 0
+    row = _row(app_db, mail_row.id)
+    assert row.status == "queued" and "certificate is out of date" in row.last_error and "renew" in row.last_error
+    assert inbox.messages == [] and inbox.logins == []
+
+
+def test_tls_spoken_to_a_port_that_does_not_speak_it_names_the_settings_to_check(app_db, queued, serve_smtp):  # noqa: F811
+    inbox = serve_smtp("starttls", MICROGIGS_SMTP_TLS="true")  # implicit TLS to a STARTTLS port
+    mail_row = queued()
+    assert mail_worker.deliver_due_mail() == 0
+    row = _row(app_db, mail_row.id)
+    assert row.status == "queued" and "TLS with the SMTP server failed" in row.last_error and "MICROGIGS_SMTP_TLS" in row.last_error
+    assert inbox.messages == [] and inbox.logins == []
+
+
 def test_a_trusted_file_that_is_not_the_servers_certificate_names_that_file(app_db, queued, serve_smtp):  # noqa: F811
     other = certificate("mail.elsewhere.test")
     serve_smtp("starttls", MICROGIGS_SMTP_CA_FILE=other.cert_file)

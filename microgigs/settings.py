@@ -65,12 +65,17 @@ class Settings(BaseSettings):
     # Mail: empty smtp_host means mail goes to the outbox table and the log.
     smtp_host: str = ""
     smtp_port: int = 587
+    # STARTTLS is required (never a fall back to clear text); false sends in clear, and then
+    # smtp_user/smtp_password are refused: credentials only ever travel encrypted.
     smtp_starttls: bool = True
     smtp_user: str = ""
     smtp_password: str = ""
     mail_from: str = "MicroGigs <no-reply@localhost>"
     # Implicit TLS from the first byte (usually port 465); STARTTLS is then not used.
     smtp_tls: bool = False
+    # A PEM file of the certificate (or its CA) to trust for the SMTP server, instead of the
+    # system's CAs: for a server with its own or a self-signed certificate. Its name is checked.
+    smtp_ca_file: str = ""
     smtp_timeout_seconds: float = 15.0
     # Campus single sign-on: a JSON list of OpenID Connect providers, each
     # {"name", "issuer", "client_id", "client_secret", "label"} (optional "enabled": false),

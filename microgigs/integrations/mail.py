@@ -3,7 +3,9 @@
 `send()` only writes a row (status "queued") in the caller's transaction, so a refused action
 never sends mail and a slow or broken SMTP server never slows or fails the action. A worker
 (microgigs/mail_worker.py, the rules in services/mail_queue.py) delivers queued rows with
-retries and backoff; `transmit()` here is the one SMTP conversation.
+retries and backoff; `transmit()` here is the one SMTP conversation: over TLS (STARTTLS or
+implicit) unless both are turned off, certificate and host name checked (against
+MICROGIGS_SMTP_CA_FILE when set), credentials never in clear.
 
 A mail that carries a one-time link is stored with the token masked (TOKEN_MASK in its text)
 and names its OneTimeToken row; the token itself exists in clear only in the message that
@@ -121,23 +123,34 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
 
 
 def transmit(mail: OutgoingMail) -> None:
-    """Send one mail now, or raise DeliveryFailed saying why (never a password or the body)."""
+    """Send one mail now, or raise DeliveryFailed saying why (never a password or the body).
+
+    Encrypted unless MICROGIGS_SMTP_STARTTLS and MICROGIGS_SMTP_TLS are both off; a server that
+    does not offer STARTTLS is refused (no fall back to clear text), and credentials are never
+    sent in clear. A failure of any of these is a setting to fix, so the mail waits and is
+    tried again (services/mail_queue.py)."""
     settings = get_settings()
     if not settings.smtp_host:
         if settings.demo_mode:
             log.info("demo mail to %s: %s\n%s", mail.to_address, mail.subject, mail.text_body)
             return
         raise DeliveryFailed("No SMTP server is set (MICROGIGS_SMTP_HOST), so mail cannot leave.")
+    encryption = _encryption()
+    if encryption == "none" and (settings.smtp_user or settings.smtp_password):
+        raise DeliveryFailed(
+            "MICROGIGS_SMTP_USER/MICROGIGS_SMTP_PASSWORD are set but MICROGIGS_SMTP_STARTTLS and "
+            "MICROGIGS_SMTP_TLS are both off, and a password is never sent in clear. Turn on STARTTLS "
+            "(MICROGIGS_SMTP_STARTTLS=true) or implicit TLS (MICROGIGS_SMTP_TLS=true)."
+        )
+    context = _tls_context() if encryption != "none" else None
     try:
-        if settings.smtp_tls:
-            smtp = smtplib.SMTP_SSL(
-                settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds, context=ssl.create_default_context()
-            )
+        if encryption == "tls":
+            smtp = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds, context=context)
         else:
             smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds)
         with smtp:
-            if settings.smtp_starttls and not settings.smtp_tls:
-                smtp.starttls(context=ssl.create_default_context())
+            if encryption == "starttls":
+                _start_tls(smtp, context)
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
             smtp.send_message(build_message(mail))
@@ -147,8 +160,75 @@ def transmit(mail: OutgoingMail) -> None:
         # 5xx: the server will answer the same next time (except a refused login: settings change).
         permanent = error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError)
         raise DeliveryFailed(_describe(error, f"the server answered {error.smtp_code}"), permanent=permanent) from None
+    except ssl.SSLCertVerificationError as error:
+        raise DeliveryFailed(_certificate_refused(error)) from None
+    except ssl.SSLError as error:
+        raise DeliveryFailed(
+            _describe(
+                error,
+                "TLS with the SMTP server failed; check that MICROGIGS_SMTP_TLS (implicit TLS, usually port 465) "
+                "or MICROGIGS_SMTP_STARTTLS (usually port 587) is what the server speaks on this port",
+            )
+        ) from None
     except (OSError, smtplib.SMTPException) as error:
         raise DeliveryFailed(_describe(error, "could not reach the SMTP server")) from None
+
+
+def _encryption() -> str:
+    """How the connection is encrypted: "tls" (from the first byte), "starttls" or "none"."""
+    settings = get_settings()
+    if settings.smtp_tls:
+        return "tls"
+    return "starttls" if settings.smtp_starttls else "none"
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates checked, host name included: against MICROGIGS_SMTP_CA_FILE when it is set,
+    else the system's CAs."""
+    ca_file = get_settings().smtp_ca_file
+    try:
+        return ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ValueError) as error:
+        detail = header_text(str(error), 200)
+        raise DeliveryFailed(
+            f"MICROGIGS_SMTP_CA_FILE ({ca_file}) could not be read as PEM certificates ({detail}), so no mail was sent."
+        ) from None
+
+
+def _start_tls(smtp: smtplib.SMTP, context: ssl.SSLContext) -> None:
+    smtp.ehlo()
+    if not smtp.has_extn("starttls"):
+        settings = get_settings()
+        raise DeliveryFailed(
+            f"The SMTP server {settings.smtp_host}:{settings.smtp_port} does not offer STARTTLS, and mail "
+            "(and the SMTP password) is never sent in clear instead. Use the server's port that offers STARTTLS, "
+            "or its implicit-TLS port with MICROGIGS_SMTP_TLS=true."
+        )
+    smtp.starttls(context=context)
+
+
+# OpenSSL's verify codes: a certificate that names another host or address; one out of date.
+_NAME_MISMATCH = {62, 64}
+_OUT_OF_DATE = {9, 10}
+
+
+def _certificate_refused(error: ssl.SSLCertVerificationError) -> str:
+    """What failed in words, and the setting that fixes it."""
+    settings = get_settings()
+    server = f"{settings.smtp_host}:{settings.smtp_port}"
+    reason = header_text(error.verify_message or str(error), 200)
+    if error.verify_code in _NAME_MISMATCH:
+        return (
+            f"The SMTP server's certificate is not for {settings.smtp_host} ({server}: {reason}). "
+            "Set MICROGIGS_SMTP_HOST to a name its certificate is for."
+        )
+    if error.verify_code in _OUT_OF_DATE:
+        return f"The SMTP server's certificate is out of date ({server}: {reason}): the server's administrator must renew it."
+    if settings.smtp_ca_file:
+        fix = f"MICROGIGS_SMTP_CA_FILE ({settings.smtp_ca_file}) does not hold it or the CA that signed it: point it at the right PEM file."
+    else:
+        fix = "If the server has its own or a self-signed certificate, set MICROGIGS_SMTP_CA_FILE to a PEM file of it (or of its CA)."
+    return f"The SMTP server's certificate is not trusted ({server}: {reason}). {fix}"[:500]
 
 
 def _describe(error: Exception, what: str) -> str:

@@ -924,12 +924,14 @@ def test_cell(key, role, column, matrix_world, cell_engine, request, monkeypatch
     row = TABLE[key]
     if base_key(key) not in HANDLERS and base_key(key) not in ROUTES:
         pytest.fail(f"{key} is in the table but there is no such handler or route")
+    fake = None
     if row.call.gateway == "stripe":
         fake = request.getfixturevalue("stripe_fake")
         for name, value in stripe_settings(fake.url).items():
             monkeypatch.setenv(f"MICROGIGS_{name.upper()}", value)
         get_settings.cache_clear()
         request.addfinalizer(get_settings.cache_clear)  # after monkeypatch has put the settings back
+        asked = len(fake.fake.requests)
     cell = Cell(key, role, column, matrix_world.world, cell_engine)
     if isinstance(row.call, Page):
         run_page(cell, row, *HANDLERS[base_key(key)])
@@ -937,6 +939,9 @@ def test_cell(key, role, column, matrix_world, cell_engine, request, monkeypatch
         run_route(cell, row)
     expected = "allowed" if row.expects_allowed(role, column) else "refused"
     problems = judge(cell, row)
+    if fake is not None and expected == "refused" and fake.fake.requests[asked:]:
+        # A refusal is decided before anything goes out: no checkout, account or link made at Stripe.
+        problems.append(f"refused, yet Stripe was asked {fake.fake.requests[asked:]}")
     assert not problems, f"{key}-{role}-{column} ({row.rule}, expected {expected}): " + "; ".join(problems)
 
 

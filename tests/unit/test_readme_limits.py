@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -222,33 +223,22 @@ def failed_sign_in(ctx: Ctx, *, per: str) -> Attempt:
 
 
 # README row -> the code's limit, and how to make the requests it counts.
+NEW_BROWSER = "failed sign-in from an unknown browser"
 PINS: dict[tuple[str, str], tuple[throttle.Limit, Callable[[Ctx], Attempt]]] = {
-    ("sign-up", "email address"): (throttle.SIGN_UP_PER_ADDRESS, lambda ctx: sign_up(ctx, per="address")),
-    ("sign-up", "client address"): (throttle.SIGN_UP_PER_CLIENT, lambda ctx: sign_up(ctx, per="client")),
-    ("forgot-password", "email address"): (throttle.RESET_PER_ADDRESS, lambda ctx: forgot_password(ctx, per="address")),
-    ("forgot-password", "client address"): (throttle.RESET_PER_CLIENT, lambda ctx: forgot_password(ctx, per="client")),
-    ("a new confirmation link", "account"): (throttle.RESEND_PER_ACCOUNT, lambda ctx: new_confirmation_link(ctx, per="account")),
-    ("a new confirmation link", "client address"): (throttle.RESEND_PER_CLIENT, lambda ctx: new_confirmation_link(ctx, per="client")),
-    ("invitation", "invited address"): (throttle.INVITE_PER_ADDRESS, lambda ctx: invitation(ctx, per="address")),
-    ("invitation", "inviter"): (throttle.INVITE_PER_INVITER, lambda ctx: invitation(ctx, per="inviter")),
-    ("invitation", "client address"): (throttle.INVITE_PER_CLIENT, lambda ctx: invitation(ctx, per="client")),
+    ("sign-up", "email address"): (throttle.SIGN_UP_PER_ADDRESS, partial(sign_up, per="address")),
+    ("sign-up", "client address"): (throttle.SIGN_UP_PER_CLIENT, partial(sign_up, per="client")),
+    ("forgot-password", "email address"): (throttle.RESET_PER_ADDRESS, partial(forgot_password, per="address")),
+    ("forgot-password", "client address"): (throttle.RESET_PER_CLIENT, partial(forgot_password, per="client")),
+    ("a new confirmation link", "account"): (throttle.RESEND_PER_ACCOUNT, partial(new_confirmation_link, per="account")),
+    ("a new confirmation link", "client address"): (throttle.RESEND_PER_CLIENT, partial(new_confirmation_link, per="client")),
+    ("invitation", "invited address"): (throttle.INVITE_PER_ADDRESS, partial(invitation, per="address")),
+    ("invitation", "inviter"): (throttle.INVITE_PER_INVITER, partial(invitation, per="inviter")),
+    ("invitation", "client address"): (throttle.INVITE_PER_CLIENT, partial(invitation, per="client")),
     ("credential check (page and API)", "client address"): (throttle.CREDENTIAL_CHECK_PER_CLIENT, credential_check),
-    ("failed sign-in from a known device", "that device"): (
-        throttle.FAILURES_PER_KNOWN_DEVICE,
-        lambda ctx: failed_sign_in(ctx, per="device"),
-    ),
-    ("failed sign-in from an unknown browser", "client address and account"): (
-        throttle.FAILURES_PER_CLIENT_AND_ACCOUNT,
-        lambda ctx: failed_sign_in(ctx, per="client and account"),
-    ),
-    ("failed sign-in from an unknown browser", "account"): (
-        throttle.FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES,
-        lambda ctx: failed_sign_in(ctx, per="account"),
-    ),
-    ("failed sign-in from an unknown browser", "client address"): (
-        throttle.FAILURES_PER_CLIENT,
-        lambda ctx: failed_sign_in(ctx, per="client"),
-    ),
+    ("failed sign-in from a known device", "that device"): (throttle.FAILURES_PER_KNOWN_DEVICE, partial(failed_sign_in, per="device")),
+    (NEW_BROWSER, "client address and account"): (throttle.FAILURES_PER_CLIENT_AND_ACCOUNT, partial(failed_sign_in, per="client+account")),
+    (NEW_BROWSER, "account"): (throttle.FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES, partial(failed_sign_in, per="account")),
+    (NEW_BROWSER, "client address"): (throttle.FAILURES_PER_CLIENT, partial(failed_sign_in, per="client")),
 }
 
 
@@ -267,7 +257,7 @@ def test_every_throttle_has_a_readme_row_with_the_codes_numbers():
 def test_the_abuse_paragraph_names_the_tables_sign_in_window():
     found = re.search(r"a flood of guesses blocks new devices for that account for (\d+ \w+)", words(README.read_text()))
     assert found, "the README's Abuse paragraph no longer says how long a flood of guesses blocks new devices"
-    assert window_of(found[1]) == throttle_table()[("failed sign-in from an unknown browser", "account")].window
+    assert window_of(found[1]) == throttle_table()[(NEW_BROWSER, "account")].window
 
 
 @pytest.fixture

@@ -150,7 +150,6 @@ class _Seeder:
         self.student_skill_names: dict[int, list[str]] = {}
         self.staff: User | None = None
         self.managers: list[User] = []
-        self.versions_written = 0
 
     # people -------------------------------------------------------------------------
 
@@ -268,7 +267,6 @@ class _Seeder:
         engagements.submit_deliverable(
             self.session, student, engagement.id, note=note, link=f"https://docs.example.com/deliverables/{slug}", files=files
         )
-        self.versions_written += 1
 
     def run_gig(self, gig: Gig, plan: str, manager: User, pool: list[User], forced: dict[str, User]) -> None:
         """Drive one gig to the state its plan asks for, only through the services."""

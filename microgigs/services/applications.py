@@ -13,7 +13,6 @@ from microgigs.models import (
     Engagement,
     Gig,
     ScreeningQuestion,
-    StudentProfile,
     User,
 )
 from microgigs.services import application_lifecycle, audit, engagement_lifecycle, gigs, notifications, payments, policy
@@ -210,7 +209,3 @@ def close_remaining_applications(session: Session, gig: Gig, reason: str) -> int
             session, application.student_id, "application.declined", f"Decision on {gig.title}: {reason}", "/dashboard", email=True
         )
     return len(waiting)
-
-
-def student_profile(session: Session, student_id: int) -> StudentProfile | None:
-    return session.get(StudentProfile, student_id)

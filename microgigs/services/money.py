@@ -152,7 +152,6 @@ class Earnings:
     paid: str
     account_status: str  # what the payout account can do now
     needs_setup: bool  # show "Set up payouts"
-    uses_payout_accounts: bool
     setup_label: str = "Set up payouts"
 
 
@@ -213,7 +212,7 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             else "Update payout details"
         )
     )
-    return Earnings(rows, format_cents(pending), format_cents(paid), status, needs, gateway.needs_payout_account, label)
+    return Earnings(rows, format_cents(pending), format_cents(paid), status, needs, label)
 
 
 def refresh_payout_account(session: Session, actor: User | None, gateway=None) -> None:

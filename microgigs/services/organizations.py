@@ -41,7 +41,6 @@ class MemberRow:
     name: str
     email: str
     role: str
-    is_you: bool
 
 
 @dataclass
@@ -213,7 +212,7 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
         return None
     org = get_organization(session, organization_id if organization_id in org_ids else org_ids[0])
     members = [
-        MemberRow(user_id=u.id, name=u.display_name, email=u.email, role=m.role, is_you=u.id == actor.id)
+        MemberRow(user_id=u.id, name=u.display_name, email=u.email, role=m.role)
         for m, u in session.exec(
             select(Membership, User)
             .join(User, User.id == Membership.user_id)

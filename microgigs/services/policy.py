@@ -106,10 +106,6 @@ def may_manage_members(session: Session, actor: User | None, organization: Organ
     return organization.kind == "employer" and is_owner(session, actor, organization.id)
 
 
-def may_edit_profile(actor: User | None, user: User) -> bool:
-    return is_active_user(actor) and actor.id == user.id
-
-
 def may_view_photo(actor: User | None, user: User) -> bool:
     """Never the public web. A student's photo: themself and staff only (blind review must not
     leak a face); a manager's or staff member's photo: anyone signed in."""

@@ -183,8 +183,3 @@ def remember_device(session: Session, user: User, device_token: str | None) -> s
     session.add(row)
     session.flush()
     return token
-
-
-def forget_devices(session: Session, user: User) -> None:
-    """Sign out everywhere / a new password: no browser is trusted for this account any more."""
-    session.exec(delete(KnownDevice).where(KnownDevice.user_id == user.id))

@@ -133,10 +133,6 @@ class JoinState(ShownForUrl, SessionState):
     form_key: str = ""
 
     @rx.var
-    def signed_in_as_invitee(self) -> bool:
-        return self.user_id > 0
-
-    @rx.var
     def sign_in_href(self) -> str:
         """Sign in, then come back to this invitation."""
         back = f"/join?invitation={self.invitation_id}" if self.invitation_id else f"/join?token={self.token}"

@@ -17,15 +17,9 @@ from microgigs.services.validation import parse_id
 from microgigs.state.session import Audience, SessionState
 
 ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
-ALL_CATEGORIES = ALL
 SORT_CHOICES = (("newest", "Newest"), ("pay", "Highest pay"), ("deadline", "Deadline soonest"), ("match", "Best match"))
 MODE_CHOICES = ((ALL, "Anywhere"), *gigs.LOCATION_MODE_NAMES.items())
 DUE_CHOICES = ((ALL, "Any time"), ("7", "Within 7 days"), ("14", "Within 14 days"), ("30", "Within 30 days"), ("60", "Within 60 days"))
-
-
-def board_url(query: str = "", category: str = "", page: int = 1) -> str:
-    """The board's URL for a words + category search (kept for links elsewhere)."""
-    return BoardQuery.from_params({"q": query or "", "category": category or "", "page": str(page)}).url()
 
 
 def form_to_params(form_data: dict) -> dict[str, str]:
@@ -171,10 +165,6 @@ class BoardState(SessionState):
         select now, after the page of gigs has been drawn, as it stands now."""
         if self.filter_panel_open:
             self._read_employers()
-
-    @rx.event
-    def set_query(self, value: str):
-        self.query = str(value)[:200]
 
     @rx.event
     def search(self, form_data: dict):

@@ -216,9 +216,3 @@ class SessionState(rx.State):
         Page states override this; the base refreshes the header (the unread counter).
         """
         self._show_who_is_signed_in()
-
-    @rx.event
-    def load_session(self):
-        """on_load for public pages: show who is signed in, if anyone."""
-        self._show_who_is_signed_in()
-        self._subscribe_live()

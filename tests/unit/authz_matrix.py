@@ -32,7 +32,7 @@ from starlette.testclient import TestClient
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.settings import get_settings
-from tests.unit.authz_world import ROLES, SIDE_OF_ROLE, Side, World
+from tests.unit.authz_world import SIDE_OF_ROLE, Side, World
 from tests.unit.state_harness import run_handler, state_for
 
 STUDENTS = frozenset({"student", "other_student"})
@@ -376,10 +376,6 @@ def fill(template: str, cell: Cell) -> str:
 
 def resolve(value, cell: Cell):
     return value(cell) if callable(value) else value
-
-
-def all_roles_and_columns(table: dict[str, Row]) -> list[tuple[str, str, str]]:
-    return [(key, role, column) for key, row in table.items() for role in ROLES for column in row.columns]
 
 
 # --- checks for allowed cells ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlmodel import select
 from microgigs.models import Application, Gig
 from microgigs.services.search import BoardQuery
 from microgigs.state.auth_forms import LoginState, SignupState, safe_next, values_key
-from microgigs.state.board import BoardState, board_url, page_window
+from microgigs.state.board import BoardState, page_window
 from microgigs.state.gig_detail import GigDetailState, split_links
 from microgigs.state.post_gig import (
     ParseError,
@@ -92,6 +92,9 @@ def test_form_errors_puts_service_messages_under_form_names_and_parse_problems_f
 
 
 def test_board_url_keeps_only_what_is_set():
+    def board_url(query: str = "", category: str = "", page: int = 1) -> str:
+        return BoardQuery.from_params({"q": query, "category": category, "page": str(page)}).url()
+
     assert board_url() == "/"
     assert board_url("  survey  ", "all", 1) == "/?q=survey"
     url = board_url("R&D 100%", "Data analysis", 3)

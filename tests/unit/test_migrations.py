@@ -12,10 +12,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, pool, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import microgigs.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from microgigs.schema_comparison import COMPARE_OPTIONS
+from microgigs.services import search
 from tests.migrations import downgrade, revisions, upgrade
 
 
@@ -98,25 +99,38 @@ def schema_of(url: str) -> dict[str, list[str]]:
 
 
 def test_the_migrations_build_the_schema_of_the_models(empty_database):
+    """...and a database in use still has it once the app has made its SQLite search index."""
     upgrade(empty_database, "head")
+    assert differences(empty_database) == set()
+
+    engine = create_engine(empty_database, poolclass=pool.NullPool)
+    with Session(engine) as session:
+        search.ensure_index(session)
+        session.commit()
+    engine.dispose()
     assert differences(empty_database) == set()
 
 
 def test_the_comparison_sees_a_database_that_drifted_from_the_models(empty_database):
-    """The comparison is not blind: a missing index, a stray column (even one named like
-    PostgreSQL's migration-only search document, on another table) and, where the database can
-    alter them in place, a changed type and nullability are all reported."""
+    """The comparison is not blind: a missing index, a stray column and a stray table (even named
+    like the search objects it leaves out on purpose), and, where the database can alter them in
+    place, a changed type and nullability are all reported."""
     upgrade(empty_database, "head")
     engine = create_engine(empty_database, poolclass=pool.NullPool)
     with engine.begin() as connection:
         connection.execute(text("DROP INDEX ix_user_role"))
         connection.execute(text("ALTER TABLE skill ADD COLUMN search_document INTEGER"))
+        connection.execute(text("CREATE TABLE gig_fts_stray (id INTEGER PRIMARY KEY)"))
         postgres = connection.dialect.name == "postgresql"
         if postgres:
             connection.execute(text("ALTER TABLE skill ALTER COLUMN category TYPE TEXT, ALTER COLUMN category DROP NOT NULL"))
     engine.dispose()
 
-    expected = {("add_index", "user", "ix_user_role"), ("remove_column", "skill", "search_document")}
+    expected = {
+        ("add_index", "user", "ix_user_role"),
+        ("remove_column", "skill", "search_document"),
+        ("remove_table", "gig_fts_stray", ""),
+    }
     if postgres:
         expected |= {("modify_type", "skill", "category"), ("modify_nullable", "skill", "category")}
     assert differences(empty_database) == expected

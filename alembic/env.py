@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 import microgigs.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from alembic import context
+from microgigs.schema_comparison import COMPARE_OPTIONS
 from microgigs.settings import get_settings
 
 config = context.config
@@ -27,19 +28,12 @@ def render_item(_type, _obj, autogen_context):
     return False  # keep alembic's default rendering
 
 
-# PostgreSQL's search document (column and GIN index) is made by its own migration and kept
-# off the models: autogenerate against a Postgres database must not propose dropping it.
-MIGRATION_ONLY = {("column", "search_document"), ("index", "ix_gig_search_document")}
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    return not (reflected and compare_to is None and (type_, name) in MIGRATION_ONLY)
-
-
 def _configure(**kwargs) -> None:
     context.configure(
         target_metadata=target_metadata,
-        include_object=include_object,
+        # The same comparison tests/unit/test_migrations.py holds the migrations to (types and
+        # server defaults compared; PostgreSQL's migration-only search document left out).
+        **COMPARE_OPTIONS,
         # SQLite can't ALTER most things; batch mode copies the table instead.
         render_as_batch=URL.startswith("sqlite"),
         render_item=render_item,

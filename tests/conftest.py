@@ -1,7 +1,5 @@
 """Shared fixtures: a fresh SQLite database per test, schema built from the models."""
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import Session, SQLModel
 
@@ -35,13 +33,10 @@ def postgres_server():
     """A throwaway PostgreSQL with the schema migrated into a template database (alembic, as
     `reflex db migrate` does). Skipped only when Debian's server binaries are not installed."""
     import itertools
-    import os
 
-    from alembic.config import Config
     from sqlalchemy import create_engine, text
 
-    from alembic import command
-    from microgigs.settings import get_settings
+    from tests.migrations import upgrade
     from tests.postgres_server import PostgresServer, binaries
 
     bin_dir = binaries()
@@ -52,21 +47,7 @@ def postgres_server():
         admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
-        saved = os.environ.get("MICROGIGS_DATABASE_URL")
-        os.environ["MICROGIGS_DATABASE_URL"] = server.url(PG_TEMPLATE)
-        get_settings.cache_clear()
-        try:
-            # No ini file: alembic's env.py would apply its logging section, which switches
-            # off every logger made so far (and so the log assertions of later tests).
-            config = Config()
-            config.set_main_option("script_location", str(Path(__file__).resolve().parents[1] / "alembic"))
-            command.upgrade(config, "head")
-        finally:
-            if saved is None:
-                os.environ.pop("MICROGIGS_DATABASE_URL", None)
-            else:
-                os.environ["MICROGIGS_DATABASE_URL"] = saved
-            get_settings.cache_clear()
+        upgrade(server.url(PG_TEMPLATE), "head")
         server.admin = admin
         server.names = itertools.count(1)
         yield server

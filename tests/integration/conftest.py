@@ -1,7 +1,11 @@
-"""Integration fixtures: our Starlette routes against a real SQLite file per test."""
+"""Integration fixtures: our Starlette routes against a real SQLite file per test, its schema
+built by the migrations (`alembic upgrade head`), as a real install's is."""
+
+import shutil
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 import microgigs.models  # noqa: F401  (registers every table)
@@ -10,18 +14,28 @@ from microgigs.demo import builders
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.services import accounts
+from tests.migrations import upgrade
 
 PASSWORD = "integration-pass-42"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """An empty database migrated to head once per run, as a SQLite file each test copies
+    (the migrations are held equal to the models by tests/unit/test_migrations.py)."""
+    path = tmp_path_factory.mktemp("migrated") / "template.db"
+    upgrade(f"sqlite:///{path}", "head")
+    return path
+
+
 @pytest.fixture
-def configured(tmp_path, monkeypatch):
-    """Point settings at a fresh data dir; build the schema; undo afterwards."""
+def configured(tmp_path, monkeypatch, migrated_template):
+    """Point settings at a fresh data dir holding a copy of the migrated database; undo afterwards."""
     monkeypatch.setenv("MICROGIGS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("MICROGIGS_PUBLIC_URL", "http://testserver")
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+    shutil.copyfile(migrated_template, make_url(settings.get_settings().sqlalchemy_url).database)
     yield db.get_engine()
     db.get_engine().dispose()
     settings.get_settings.cache_clear()

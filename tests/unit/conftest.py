@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from microgigs import db
 from microgigs.db import make_engine
@@ -28,6 +28,7 @@ from microgigs.services import accounts, applications, engagements, gigs
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.gigs import GigInput
 from microgigs.settings import get_settings
+from tests.migrations import upgrade
 
 PASSWORD = "correct horse battery staple"
 SKILLS = ("Python", "SQL", "Excel", "Copywriting", "Figma", "Statistics", "Research", "Marketing", "Tableau", "R")
@@ -39,11 +40,10 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def schema_template(tmp_path_factory):
-    """The schema built once by SQLModel.metadata.create_all, as a SQLite file to copy."""
+    """The schema built once by the migrations (`alembic upgrade head`, as a real install's is),
+    as a SQLite file to copy. tests/unit/test_migrations.py holds it equal to the models."""
     path = tmp_path_factory.mktemp("schema") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
+    upgrade(f"sqlite:///{path}", "head")
     return path
 
 

@@ -1,4 +1,4 @@
-"""Live push latency: a manager approves, how long until the student's open page shows it?
+"""Live push latency: one person acts, how long until the other's open page shows it?
 
 Serves the real app (`reflex run --env prod`, one worker, SQLite) on a free port with its
 own data dir, seeds N funded engagements with a submission waiting, then for each one:
@@ -9,6 +9,12 @@ round trip on the manager's page (an empty message: one event, one database read
 delta back) as the baseline, and repeats everything with 200 other idle connected sessions
 (raw socket.io websocket clients in Reflex's /_event namespace, each with its own client
 token and session state on the server, answering pings).
+
+Two more pushes are timed the same way, each the one a browser test only waits for (with a
+generous timeout, never a threshold): on the same workspace the student sends a message and the
+clock stops when the manager's page shows it (tests/e2e/test_live_workspace.py), and on a gig
+of its own the student applies while the manager's applicant list is open, until that list
+shows the new applicant (tests/e2e/test_blind_review_frames.py).
 
     .venv/bin/python benchmarks/live_push.py [--samples 20] [--idle 200] [--timings]
 
@@ -108,18 +114,33 @@ def serving(env: dict[str, str], base: Path, port: int):
         log.close()
 
 
-def seed(data_dir: Path, n: int) -> list[tuple[int, str]]:
-    """N funded engagements of manager1 with a first version waiting; returns (id, student email)."""
+def _gig_input(title: str):
+    from microgigs.services.gigs import GigInput
+
+    return GigInput(
+        title=title,
+        summary="A gig for the live push benchmark.",
+        scope="Hand in anything; the manager approves it.",
+        category="Data analysis",
+        estimated_hours=5,
+        due_date=date.today() + timedelta(days=30),
+        application_deadline=date.today() + timedelta(days=10),
+        pay_cents=20_000,
+    )
+
+
+def seed(data_dir: Path, n: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """N funded engagements of manager1 with a first version waiting, each (id, student email),
+    and N open gigs of manager1 nobody applied to yet, each (id, title)."""
     from sqlmodel import Session, select
 
     from microgigs.db import make_engine
     from microgigs.models import User
     from microgigs.services import accounts, applications, engagements, gigs
     from microgigs.services.applications import ApplicationInput
-    from microgigs.services.gigs import GigInput
 
     engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
-    out = []
+    out, open_gigs = [], []
     with Session(engine, expire_on_commit=False) as session:
         manager = session.exec(select(User).where(User.email == "manager1@demo.microgigs.test")).one()
         tag = uuid.uuid4().hex[:6]
@@ -128,27 +149,16 @@ def seed(data_dir: Path, n: int) -> list[tuple[int, str]]:
         )
         student.email_verified = True  # as if they followed the confirmation mail
         for i in range(n):
-            gig = gigs.create_gig(
-                session,
-                manager,
-                GigInput(
-                    title=f"Benchmark gig {tag} {i}",
-                    summary="A gig for the live push benchmark.",
-                    scope="Hand in anything; the manager approves it.",
-                    category="Data analysis",
-                    estimated_hours=5,
-                    due_date=date.today() + timedelta(days=30),
-                    application_deadline=date.today() + timedelta(days=10),
-                    pay_cents=20_000,
-                ),
-            )
+            gig = gigs.create_gig(session, manager, _gig_input(f"Benchmark gig {tag} {i}"))
             application = applications.apply(session, student, gig.id, ApplicationInput(note="Benchmark application note."))
             engagement = applications.accept(session, manager, application.id)
             engagements.submit_deliverable(session, student, engagement.id, "The benchmark deliverable, described at length.")
             out.append((engagement.id, student.email))
+            title = f"Benchmark open gig {tag} {i}"
+            open_gigs.append((gigs.create_gig(session, manager, _gig_input(title)).id, title))
         session.commit()
     engine.dispose()
-    return out
+    return out, open_gigs
 
 
 class IdleSessions:
@@ -242,9 +252,14 @@ PAGE_PROBE = """
 """
 
 
-def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list[float], ...]:
-    """(push to the student's socket, push until drawn, bare round trip, approve's own round trip,
-    in-page frame -> DOM, and on the page's own clock: click -> frame arrived, click -> painted), in ms."""
+def _message_form_answered(frame) -> bool:
+    """The delta answering an empty message: the message form's errors (set anew by each event)."""
+    text = str(frame)
+    return "message_form" in text and "errors" in text
+
+
+def measure(browser, url: str, engagements: list[tuple[int, str]], open_gigs: list[tuple[int, str]]) -> dict[str, list[float]]:
+    """Each figure's samples in ms, by name (see `run_cases` for the rows they make)."""
     # The probes are polled with wait_for_function, which evaluates a string in the page: the
     # app's Content-Security-Policy refuses that (it has no 'unsafe-eval'), so the harness bypasses it.
     manager = browser.new_context(base_url=url, bypass_csp=True).new_page()
@@ -261,6 +276,7 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(re.compile(r"/dashboard"))
     pushed, drawn, bare, own, in_page, page_frame, page_painted = [], [], [], [], [], [], []
+    message_pushed, message_drawn = [], []
     for engagement_id, _ in engagements:
         for page in (manager, student):
             page.goto(f"/engagements/{engagement_id}")
@@ -271,10 +287,19 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
         # Baseline: a bare event round trip on the manager's own socket (an empty message:
         # one event, the actor lookup and page read, one delta back).
         for _ in range(3):
-            with manager_ws.expect_event("framereceived", predicate=lambda f: "message_errors" in str(f), timeout=15_000):
+            with manager_ws.expect_event("framereceived", predicate=_message_form_answered, timeout=15_000):
                 t0 = time.perf_counter()
                 manager.get_by_role("button", name="Send message").click()
             bare.append((time.perf_counter() - t0) * 1000)
+        # A message: the student sends one; the manager's open page gets it pushed.
+        text = f"Benchmark message {engagement_id} {uuid.uuid4().hex[:8]}"
+        student.get_by_label("Your message").fill(text)
+        with manager_ws.expect_event("framereceived", predicate=lambda f: text in str(f), timeout=15_000):
+            t0 = time.perf_counter()
+            student.get_by_role("button", name="Send message").click()
+        message_pushed.append((time.perf_counter() - t0) * 1000)
+        manager.wait_for_function("(text) => document.body.innerText.includes(text)", arg=text, polling="raf", timeout=15_000)
+        message_drawn.append((time.perf_counter() - t0) * 1000)
         student.evaluate("window.__probe = {armed: true, frame: 0, dom: 0}")
         # The push: the manager approves; the student's socket gets the delta, the page draws it.
         # The manager's own approve round trip is timed too: the push can't beat the event that causes it.
@@ -294,9 +319,44 @@ def measure(browser, url: str, engagements: list[tuple[int, str]]) -> tuple[list
         in_page.append(dom - frame)
         page_frame.append(frame_epoch - epoch0)
         page_painted.append(paint_epoch - epoch0)
+    applied_pushed, applied_drawn = measure_applying(manager, student, sockets, open_gigs)
     manager.context.close()
     student.context.close()
-    return pushed, drawn, bare, own, in_page, page_frame, page_painted
+    return {
+        "bare": bare,
+        "own": own,
+        "pushed": pushed,
+        "drawn": drawn,
+        "in_page": in_page,
+        "page_frame": page_frame,
+        "page_painted": page_painted,
+        "message_pushed": message_pushed,
+        "message_drawn": message_drawn,
+        "applied_pushed": applied_pushed,
+        "applied_drawn": applied_drawn,
+    }
+
+
+def measure_applying(manager, student, sockets, open_gigs: list[tuple[int, str]]) -> tuple[list[float], list[float]]:
+    """The student applies to a gig whose applicant list is open on the manager's page: ms from
+    the click to the manager's socket getting the new applicant, and to the list drawing them
+    (as "Applicant 1": gigs are reviewed blind by default)."""
+    pushed, drawn = [], []
+    for gig_id, title in open_gigs:
+        for page, path in ((manager, f"/manage/gigs/{gig_id}"), (student, f"/gigs/{gig_id}")):
+            page.goto(path)
+            page.get_by_role("heading", level=1, name=title).wait_for()
+        apply = student.get_by_role("button", name="Apply", exact=True)
+        apply.wait_for()
+        manager_ws = sockets["manager"][-1]
+        student.get_by_label("Why you fit this gig").fill("I charted survey results for a student newspaper last year.")
+        with manager_ws.expect_event("framereceived", predicate=lambda f: "Applicant 1" in str(f), timeout=15_000):
+            t0 = time.perf_counter()
+            apply.click()
+        pushed.append((time.perf_counter() - t0) * 1000)
+        manager.get_by_role("heading", level=2, name="Applicant 1").wait_for()
+        drawn.append((time.perf_counter() - t0) * 1000)
+    return pushed, drawn
 
 
 def phase_table(log_text: str) -> dict[str, tuple[list[float], list[float]]]:
@@ -334,14 +394,21 @@ def main() -> None:
         capture_output=True,
     )
     os.environ["MICROGIGS_DATA_DIR"] = str(base / "data")
-    engagements = seed(base / "data", args.samples * 2)
+    engagements, open_gigs = seed(base / "data", args.samples * 2)
     try:
-        run_cases(args, env, base, port, engagements)
+        run_cases(args, env, base, port, engagements, open_gigs)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def run_cases(args, env: dict[str, str], base: Path, port: int, engagements: list[tuple[int, str]]) -> None:
+def run_cases(
+    args,
+    env: dict[str, str],
+    base: Path,
+    port: int,
+    engagements: list[tuple[int, str]],
+    open_gigs: list[tuple[int, str]],
+) -> None:
     from playwright.sync_api import sync_playwright
 
     url = f"http://localhost:{port}"
@@ -355,13 +422,18 @@ def run_cases(args, env: dict[str, str], base: Path, port: int, engagements: lis
             print("case 1: no other sessions")
             log.flush()
             start = log_path.stat().st_size
-            rows.append(("0 idle sessions", *measure(browser, url, engagements[: args.samples])))
+            rows.append(("0 idle sessions", measure(browser, url, engagements[: args.samples], open_gigs[: args.samples])))
             log.flush()
             server_phases.append(("0 idle sessions", log_path.read_text()[start:]))
             print(f"case 2: {args.idle} idle connected sessions")
             with IdleSessions(url, args.idle):
                 start = log_path.stat().st_size
-                rows.append((f"{args.idle} idle sessions", *measure(browser, url, engagements[args.samples :])))
+                rows.append(
+                    (
+                        f"{args.idle} idle sessions",
+                        measure(browser, url, engagements[args.samples :], open_gigs[args.samples :]),
+                    )
+                )
                 server_phases.append((f"{args.idle} idle sessions", log_path.read_text()[start:]))
             browser.close()
         if args.timings:
@@ -371,24 +443,30 @@ def run_cases(args, env: dict[str, str], base: Path, port: int, engagements: lis
                 for phase, (wall, cpu) in phase_table(text).items():
                     cpu_cols = f"{statistics.median(cpu):>8.1f} {pct(cpu, 95):>8.1f}" if cpu else f"{'':>8} {'':>8}"
                     print(f"{name:<20} {phase:<34} {len(wall):>4} {statistics.median(wall):>9.1f} {pct(wall, 95):>9.1f} {cpu_cols}")
-            for name, *_, in_page, _frame, _painted in rows:
+            for name, figures in rows:
+                in_page = figures["in_page"]
                 print(
                     f"{name:<20} {'in page: frame -> paid in DOM':<34} {len(in_page):>4} {statistics.median(in_page):>9.1f} {pct(in_page, 95):>9.1f}"
                 )
         print()
         print(f"{'case':<20} {'what':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p95 / bare p95':>15}")
-        for name, pushed, drawn, bare, own, _, page_frame, page_painted in rows:
+        for name, figures in rows:
+            bare = figures["bare"]
             print(
                 f"{name:<20} {'bare event round trip':<32} {len(bare):>4} {statistics.median(bare):>8.1f} {pct(bare, 95):>8.1f} {'1.00':>15}"
             )
             for what, values in (
-                ("approve -> manager's own socket", own),
-                ("approve -> student socket", pushed),
-                ("approve -> student page drawn", drawn),
+                ("approve -> manager's own socket", figures["own"]),
+                ("approve -> student socket", figures["pushed"]),
+                ("approve -> student page drawn", figures["drawn"]),
                 # The same two moments on the student page's own clock, stamped inside the page
                 # (the rows above are when Playwright notices them, after the manager's frame).
-                ("  page clock: frame arrived", page_frame),
-                ("  page clock: painted", page_painted),
+                ("  page clock: frame arrived", figures["page_frame"]),
+                ("  page clock: painted", figures["page_painted"]),
+                ("message -> manager socket", figures["message_pushed"]),
+                ("message -> manager page drawn", figures["message_drawn"]),
+                ("apply -> manager socket", figures["applied_pushed"]),
+                ("apply -> applicant list drawn", figures["applied_drawn"]),
             ):
                 print(
                     f"{name:<20} {what:<32} {len(values):>4} {statistics.median(values):>8.1f} {pct(values, 95):>8.1f} {pct(values, 95) / pct(bare, 95):>15.2f}"

@@ -6,6 +6,10 @@ from sqlmodel import Session, SQLModel
 import microgigs.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from microgigs.db import make_engine
 
+# Under CI=true a skipped test fails the run (tests/ci_no_skips.py); pytester runs small suites
+# in the tests of that rule.
+pytest_plugins = ["tests.ci_no_skips", "pytester"]
+
 
 @pytest.fixture
 def db_engine(tmp_path):

@@ -3,7 +3,8 @@ it shows blind applicants is captured (Playwright's `framereceived`), and none m
 applicant's name, email, photo URL, school, major or graduation year: not only what is drawn,
 but everything the state sends, including a live push when a second student applies while the
 page is open. After the manager shortlists an applicant, that applicant's details do arrive;
-declining the other one reveals nothing and shows on that student's open dashboard at once.
+declining the other one reveals nothing and shows on that student's open dashboard without a
+reload (within every expect's generous wait; benchmarks/live_push.py measures how fast).
 """
 
 import re
@@ -21,7 +22,6 @@ from tests.e2e.app_data import app_session, demo_manager, survey_gig
 from tests.e2e.test_accounts import sign_in
 
 DEMO_PASSWORD = "demo-password-2026"
-LIVE = 5_000
 
 
 def _engine(data_dir):
@@ -102,7 +102,7 @@ def test_no_hidden_field_reaches_the_managers_browser_until_shortlisting(new_con
     applicant.get_by_label("Why you fit this gig").fill("I charted survey results for a student newspaper last year.")
     applicant.get_by_role("button", name="Apply").click()
     expect(applicant.get_by_text(re.compile("Applied — see your"))).to_be_visible()
-    expect(manager.get_by_role("heading", name="Applicant 2")).to_be_visible(timeout=LIVE)
+    expect(manager.get_by_role("heading", name="Applicant 2")).to_be_visible()
 
     def secrets_of(person: dict, user_id: int) -> list[str]:
         return [
@@ -140,6 +140,6 @@ def test_no_hidden_field_reaches_the_managers_browser_until_shortlisting(new_con
     applicant.goto("/dashboard")
     expect(applicant.get_by_role("button", name=f"Withdraw application: {title}")).to_be_visible()
     manager.get_by_role("button", name="Decline Applicant 2").click()
-    expect(applicant.get_by_text("Declined", exact=True)).to_be_visible(timeout=LIVE)
+    expect(applicant.get_by_text("Declined", exact=True)).to_be_visible()
     expect(applicant.get_by_role("button", name=f"Withdraw application: {title}")).to_have_count(0)
     assert _hidden(frames, secrets_of(second, second_id)) == [], "declining revealed the applicant"

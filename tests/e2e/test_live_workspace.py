@@ -5,6 +5,8 @@ The engagement is set up through the services straight into the served app's dat
 browser contexts whose pages are never reloaded: the student's submission, the manager's
 change request, a message each way, the second version, the approval, and the student's
 unread counter in the header. Then the notification center, and axe-core on every page.
+Each change must arrive at all, within every expect's generous wait (conftest); how fast it
+arrives is measured by benchmarks/live_push.py, never asserted here.
 """
 
 import re
@@ -18,7 +20,6 @@ from tests.e2e.test_accounts import sign_in
 
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 375, "height": 812}
-LIVE = 5_000  # ms: "within a few seconds", with room for a busy 2-core machine
 
 
 def loaded(page: Page) -> None:
@@ -52,27 +53,27 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     student.get_by_label("What you are handing in").fill("First cut: the cleaned CSV and five charts are in the shared folder.")
     student.get_by_role("button", name="Submit", exact=True).click()
     expect(student.get_by_text("Version 1 submitted")).to_be_visible()
-    expect(manager.get_by_role("heading", name="Review version 1")).to_be_visible(timeout=LIVE)
+    expect(manager.get_by_role("heading", name="Review version 1")).to_be_visible()
     assert_accessible(manager)
 
     # The manager asks for changes; the student's page shows the comment and the form again.
     manager.get_by_label("What should change").fill("Label the axes and add the sample size to each chart.")
     manager.get_by_role("button", name="Request changes").click()
-    expect(student.get_by_text("Label the axes and add the sample size to each chart.")).to_be_visible(timeout=LIVE)
-    expect(student.get_by_text(re.compile("The manager asked for changes"))).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text("Label the axes and add the sample size to each chart.")).to_be_visible()
+    expect(student.get_by_text(re.compile("The manager asked for changes"))).to_be_visible()
     expect(student.get_by_text("1 of 2 used")).to_be_visible()
 
     # A message each way.
     student.get_by_label("Your message").fill("Should the sample size go in the title or a footnote?")
     student.get_by_role("button", name="Send message").click()
-    expect(manager.get_by_text("Should the sample size go in the title or a footnote?")).to_be_visible(timeout=LIVE)
+    expect(manager.get_by_text("Should the sample size go in the title or a footnote?")).to_be_visible()
     manager.get_by_label("Your message").fill("A footnote is fine.")
     manager.get_by_role("button", name="Send message").click()
-    expect(student.get_by_text("A footnote is fine.")).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text("A footnote is fine.")).to_be_visible()
     assert_accessible(student)
 
     # The student's header counter follows what arrived (acceptance, change request, message).
-    expect(_badge(student)).to_have_accessible_name(re.compile(r"Notifications, [1-9]\d* unread"), timeout=LIVE)
+    expect(_badge(student)).to_have_accessible_name(re.compile(r"Notifications, [1-9]\d* unread"))
 
     # The student proposes a later due date; the manager sees it live and accepts it.
     new_due = (date.today() + timedelta(days=40)).isoformat()  # the gig was due in 30 days
@@ -81,16 +82,16 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     student.get_by_role("button", name="Propose new due date").click()
     expect(student.get_by_text(re.compile("New due date proposed"))).to_be_visible()
     accept = manager.get_by_role("button", name="Accept new due date")
-    expect(accept).to_be_visible(timeout=LIVE)
+    expect(accept).to_be_visible()
     accept.click()
-    expect(student.get_by_text(f"Currently due {new_due}.")).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text(f"Currently due {new_due}.")).to_be_visible()
 
     # Version 2, then the approval, each seen on the other side.
     student.get_by_label("What you are handing in").fill("Second cut: axes labelled, sample sizes in footnotes.")
     student.get_by_role("button", name="Submit", exact=True).click()
-    expect(manager.get_by_role("heading", name="Review version 2")).to_be_visible(timeout=LIVE)
+    expect(manager.get_by_role("heading", name="Review version 2")).to_be_visible()
     manager.get_by_role("button", name="Approve and pay").click()
-    expect(student.get_by_text(re.compile(re.escape(f"paid to {student_name}")))).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text(re.compile(re.escape(f"paid to {student_name}")))).to_be_visible()
     expect(student.get_by_role("heading", name="Submit deliverable")).to_have_count(0)
     assert_accessible(student)
 
@@ -107,8 +108,8 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     before = message_links.count()  # the earlier message's notification may already be listed
     manager.get_by_label("Your message").fill("Thanks, great work!")
     manager.get_by_role("button", name="Send message").click()
-    expect(message_links).to_have_count(before + 1, timeout=LIVE)
-    expect(_badge(student)).to_have_accessible_name("Notifications, 1 unread", timeout=LIVE)
+    expect(message_links).to_have_count(before + 1)
+    expect(_badge(student)).to_have_accessible_name("Notifications, 1 unread")
 
 
 def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(new_context, app_server, assert_accessible):
@@ -134,7 +135,7 @@ def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(ne
     assert_accessible(manager)
     dialog.get_by_role("button", name="Yes, cancel it").click()
     expect(manager.get_by_text("Engagement cancelled. The student has been told.")).to_be_visible()
-    expect(student.get_by_text("Cancelled", exact=True).first).to_be_visible(timeout=LIVE)
+    expect(student.get_by_text("Cancelled", exact=True).first).to_be_visible()
     expect(student.get_by_role("heading", name="Submit deliverable")).to_have_count(0)
     assert_accessible(student)
 
@@ -167,7 +168,7 @@ def test_milestones_set_by_the_manager_and_checked_in_by_the_student_show_live(n
 
     # The student's open page shows it without reload, and checks in: not done yet, with a note.
     card = student.get_by_role("article", name="Data cleaned")
-    expect(card).to_be_visible(timeout=LIVE)
+    expect(card).to_be_visible()
     expect(card.get_by_text("No check-in yet")).to_be_visible()
     card.get_by_label("Not done yet").check()
     card.get_by_role("button", name="Check in").click()
@@ -179,11 +180,11 @@ def test_milestones_set_by_the_manager_and_checked_in_by_the_student_show_live(n
 
     # The manager sees the check-in arrive; then the student marks it done.
     on_manager = manager.get_by_role("article", name="Data cleaned")
-    expect(on_manager.get_by_text("Not done yet")).to_be_visible(timeout=LIVE)
+    expect(on_manager.get_by_text("Not done yet")).to_be_visible()
     expect(on_manager.get_by_text(re.compile("The second export is still missing."))).to_be_visible()
     expect(on_manager.get_by_role("button", name="Check in")).to_have_count(0)  # the student's to do
     card.get_by_label("Done", exact=True).check()
     card.get_by_label("Check-in note").fill("Both exports cleaned: 1,204 rows.")
     card.get_by_role("button", name="Check in").click()
-    expect(on_manager.get_by_text("Done", exact=True)).to_be_visible(timeout=LIVE)
+    expect(on_manager.get_by_text("Done", exact=True)).to_be_visible()
     expect(on_manager.get_by_text(re.compile("Both exports cleaned"))).to_be_visible()

@@ -44,38 +44,59 @@ def test_a_notice_published_through_redis_reaches_this_workers_tabs(redis_url, m
     class Page:
         pass
 
+    class Marker:
+        pass
+
     monkeypatch.setattr(live, "_loop", None)  # _start sets it; restored afterwards
     live.subscribe("tab-on-this-worker", Page, {"engagement:5"})
+    live.subscribe("marker-tab", Marker, {"marker:1"})
     pushed: list[tuple[str, type]] = []
 
     async def scenario():
+        import redis.asyncio as aioredis
+
+        started: asyncio.Queue[tuple[str, type]] = asyncio.Queue()
         monkeypatch.setattr(live, "_app", object())
-        monkeypatch.setattr(live, "_spawn", lambda token, cls: pushed.append((token, cls)))
+        monkeypatch.setattr(live, "_spawn", lambda token, cls: started.put_nowait((token, cls)))
         monkeypatch.setattr(live, "_redis_url", lambda: redis_url)
         listener = asyncio.create_task(live._start())
-        # Wait until the worker listens, then publish as "another worker" would (same channel).
-        for _ in range(100):
-            if live._redis is not None:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.2)
-        await asyncio.to_thread(live.publish, frozenset({"engagement:5", "gig:1"}))
-        for _ in range(100):
-            if pushed:
-                break
-            await asyncio.sleep(0.02)
-        listener.cancel()
         try:
-            await listener
-        except asyncio.CancelledError:
-            pass
+            await _until_subscribed(aioredis.Redis.from_url(redis_url), listener)
+            # Publish as "another worker" would (same channel), then a marker change: Redis
+            # delivers a channel's messages in order, so once the marker's push has started,
+            # every push the first notice caused has started too.
+            await asyncio.to_thread(live.publish, frozenset({"engagement:5", "gig:1"}))
+            await asyncio.to_thread(live.publish, frozenset({"marker:1"}))
+            while not pushed or pushed[-1][0] != "marker-tab":
+                pushed.append(await asyncio.wait_for(started.get(), timeout=10))
+        finally:
+            listener.cancel()
+            try:
+                await listener
+            except asyncio.CancelledError:
+                pass
 
     try:
         run_async(scenario())
     finally:
         monkeypatch.setattr(live, "_redis", None)
         live.reset()
-    assert pushed == [("tab-on-this-worker", Page)]
+    assert pushed == [("tab-on-this-worker", Page), ("marker-tab", Marker)]
+
+
+async def _until_subscribed(client, listener: asyncio.Task) -> None:
+    """Until this worker's listener is subscribed to the live channel, as Redis itself counts
+    subscribers (the client library gives no signal when its SUBSCRIBE is confirmed; a notice
+    published before then would be lost)."""
+    deadline = time.monotonic() + 10
+    try:
+        while (await client.pubsub_numsub(live.CHANNEL))[0][1] < 1:
+            assert not listener.done(), f"the listener stopped: {listener.exception()!r}"
+            assert time.monotonic() < deadline, "the worker never subscribed to the live channel"
+            await asyncio.sleep(0.01)
+    finally:
+        await client.aclose()
+    assert live._redis is not None  # publish goes through Redis, not straight to this worker
 
 
 def run_async(coroutine) -> None:

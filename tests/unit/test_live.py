@@ -108,9 +108,10 @@ def test_live_replaces_a_tabs_subscription_and_pushes_only_to_watchers(monkeypat
     async def scenario():
         monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
         monkeypatch.setattr(live, "_app", object())
-        monkeypatch.setattr(live, "_spawn", lambda token, cls: pushed.append((token, cls)))
+        spawned = SpawnedPushes()
+        monkeypatch.setattr(live, "_spawn", spawned)
         live.publish(frozenset({"gig:3", "engagement:9"}))
-        await asyncio.sleep(0.01)
+        pushed.extend(await spawned.all_started())
 
     run_async(scenario())
     assert pushed == [("tab-1", PageB)]
@@ -140,6 +141,41 @@ def run_async(coroutine) -> None:
     """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in this one."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, coroutine).result()
+
+
+class SpawnedPushes(list):
+    """Stands in for live._spawn: records (token, page class) instead of starting a push."""
+
+    MARKER = "marker-tab"
+
+    def __init__(self):
+        super().__init__()
+        self.marker_seen = asyncio.Event()
+
+    def __call__(self, token: str, cls: type) -> None:
+        self.append((token, cls))
+        if token == self.MARKER:
+            self.marker_seen.set()
+
+    async def all_started(self) -> list[tuple[str, type]]:
+        """Every push scheduled so far, bounded by a positive event: a marker change published
+        last, whose push starts after all of them (pushes start in the order they were
+        scheduled). The marker's own push is left out."""
+
+        class Marker:
+            pass
+
+        live.subscribe(self.MARKER, Marker, {"marker:1"})
+        live.publish(frozenset({"marker:1"}))
+        await asyncio.wait_for(self.marker_seen.wait(), timeout=10)
+        assert self[-1] == (self.MARKER, Marker)
+        return self[:-1]
+
+
+async def pushes_finished() -> None:
+    """Until every push task started so far has run to its end (a commit made on the app's loop
+    starts its push tasks at once, see live._deliver_local)."""
+    await asyncio.wait_for(asyncio.gather(*list(live._running)), timeout=10)
 
 
 class _FakeApp:
@@ -194,10 +230,10 @@ def test_a_burst_of_commits_costs_a_waiting_tab_one_reload_not_many(monkeypatch)
         monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
         for _ in range(3):  # three commits before the loop gets to run the first push
             live.publish(frozenset({"engagement:1"}))
-        await asyncio.sleep(0.05)
+        await pushes_finished()
         assert Page.reloads == 1
         live.publish(frozenset({"engagement:1"}))  # a later change: a push of its own
-        await asyncio.sleep(0.05)
+        await pushes_finished()
 
     run_async(scenario())
     assert Page.reloads == 2
@@ -218,15 +254,15 @@ def test_a_push_to_a_page_that_read_after_the_change_is_skipped(monkeypatch):
         monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
         live.subscribe("tab-1", Page, {"engagement:1"}, read_at=time.monotonic())
         live.publish(frozenset({"engagement:1"}))  # a change after the page's read: pushed
-        await asyncio.sleep(0.05)
+        await pushes_finished()
         assert Page.reloads == 1
         live.publish(frozenset({"engagement:1"}))  # the tab's own commit ...
         live.subscribe("tab-1", Page, {"engagement:1"}, read_at=time.monotonic())  # ... and its own reload
-        await asyncio.sleep(0.05)
+        await pushes_finished()
         assert Page.reloads == 1  # skipped
         live.publish(frozenset({"engagement:1"}))
         live.subscribe("tab-1", Page, {"engagement:1"})  # a page that does not say when it read
-        await asyncio.sleep(0.05)
+        await pushes_finished()
         assert Page.reloads == 2
 
     run_async(scenario())
@@ -287,13 +323,14 @@ def test_a_tab_that_moved_to_another_page_is_not_folded_into_its_old_pages_push(
     async def scenario():
         monkeypatch.setattr(live, "_loop", asyncio.get_running_loop())
         monkeypatch.setattr(live, "_app", object())
-        monkeypatch.setattr(live, "_spawn", lambda token, cls: spawned.append((token, cls)))
+        recorder = SpawnedPushes()
+        monkeypatch.setattr(live, "_spawn", recorder)
         live.subscribe("tab-1", Workspace, {"engagement:1"})
         live.publish(frozenset({"engagement:1"}))  # queued, not started
         live.subscribe("tab-1", Dashboard, {"user:4"})  # the tab moves on before it runs
         live.publish(frozenset({"user:4"}))
         live.publish(frozenset({"user:4"}))  # this one folds into the dashboard's push
-        await asyncio.sleep(0.01)
+        spawned.extend(await recorder.all_started())
 
     run_async(scenario())
     assert spawned == [("tab-1", Workspace), ("tab-1", Dashboard)]

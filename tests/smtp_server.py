@@ -21,6 +21,7 @@ import shutil
 import socket
 import ssl
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,6 +55,8 @@ class Inbox:
         self.answer = "250 OK"  # e.g. "451 4.3.0 try later" or "550 5.1.1 no such user"
         self.delay_seconds = 0.0
         self.port = 0
+        # Notified on every arrival, so a test waits for the mail itself rather than polling.
+        self.arrival = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay_seconds:
@@ -62,8 +65,17 @@ class Inbox:
             return self.answer
         self.envelopes.append(envelope)
         self.encrypted.append(_over_tls(server))
-        self.messages.append(email.message_from_bytes(envelope.original_content))
+        with self.arrival:
+            self.messages.append(email.message_from_bytes(envelope.original_content))
+            self.arrival.notify_all()
         return "250 OK"
+
+    def wait_for(self, arrived, timeout: float):
+        """Block until `arrived(messages)` gives something truthy (checked on every arrival) and
+        return it; after `timeout` seconds without it, return what it gives then (falsy)."""
+        with self.arrival:
+            self.arrival.wait_for(lambda: arrived(self.messages), timeout)
+            return arrived(self.messages)
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         """aiosmtpd's authenticator: SMTP_USER with SMTP_SECRET may log in; every try is noted."""

@@ -361,15 +361,20 @@ def mail_link(app_server: AppServer, to: str, pattern: str, *, nth: int | None =
     """The app link matching `pattern` in the mail the app sent to `to`, as the recipient's mailbox
     got it: in the newest mail that has such a link, or in the `nth` one (0 = the first). Waits for
     the app's mail worker to deliver it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [m.group(0) for m in (re.search(pattern, mail_parts(mail)["text/plain"]) for mail in app_server.inbox.to(to)) if m]
-        if found and (nth is None or len(found) > nth):
-            return found[-1] if nth is None else found[nth]
-        if time.monotonic() > deadline:
-            subjects = [m["Subject"] for m in app_server.inbox.to(to)]
-            pytest.fail(f"no mail to {to} with {pattern} arrived within {timeout:.0f} s (it got: {subjects})", pytrace=False)
-        time.sleep(0.1)
+
+    def links(messages) -> list[str]:
+        mails = [m for m in messages if m["To"] == to]
+        return [m.group(0) for m in (re.search(pattern, mail_parts(mail)["text/plain"]) for mail in mails) if m]
+
+    def wanted_link_arrived(messages) -> list[str]:
+        found = links(messages)
+        return found if found and (nth is None or len(found) > nth) else []
+
+    found = app_server.inbox.wait_for(wanted_link_arrived, timeout)
+    if not found:
+        subjects = [m["Subject"] for m in app_server.inbox.to(to)]
+        pytest.fail(f"no mail to {to} with {pattern} arrived within {timeout:.0f} s (it got: {subjects})", pytrace=False)
+    return found[-1] if nth is None else found[nth]
 
 
 def goto_ready(page, path: str) -> None:

@@ -138,7 +138,7 @@ def _transfer_made_earlier(gateway: PaymentGateway, engagement: Engagement, amou
         return made[0].reference
     found = ", ".join(f"{m.reference} ({m.amount_cents} cents)" for m in made)
     raise _EarlierTransferDiffers(
-        f"Not sent: the payment service already holds a transfer for this engagement that is not this payout ({found}). "
+        f"The payment service already holds a transfer for this engagement that is not this payout ({found}). "
         "Compare it with the ledger (Reconcile now) before paying by hand."
     )
 

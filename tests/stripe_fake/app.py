@@ -436,19 +436,23 @@ def build_app(fake: FakeStripe) -> Starlette:
         later(fake.event("transfer.created", transfer))
         return transfer
 
-    def refund_charge(charge: dict, amount: int | None, metadata: dict) -> dict:
-        """Refund (part of) a charge; None: what is left of it."""
-        left = charge["amount"] - charge["amount_refunded"]
+    def part_left(left: int, amount: int | None, *, none_left: StripeError, too_large: str) -> int:
+        """`amount` (None: all that is left) out of what is `left`, refused as Stripe refuses."""
         if left == 0:
-            raise StripeError(400, f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded")
+            raise none_left
         amount = left if amount is None else amount
         if amount > left:
-            raise StripeError(
-                400,
-                f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
-                code="amount_too_large",
-                param="amount",
-            )
+            raise StripeError(400, too_large.format(amount=amount, left=left), code="amount_too_large", param="amount")
+        return amount
+
+    def refund_charge(charge: dict, amount: int | None, metadata: dict) -> dict:
+        """Refund (part of) a charge; None: what is left of it."""
+        amount = part_left(
+            charge["amount"] - charge["amount_refunded"],
+            amount,
+            none_left=StripeError(400, f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded"),
+            too_large="Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+        )
         refund = {
             "id": fake.new_id("re"),
             "object": "refund",
@@ -474,17 +478,12 @@ def build_app(fake: FakeStripe) -> Starlette:
 
     def reverse_transfer(transfer: dict, amount: int | None) -> dict:
         """Reverse (part of) a transfer; None: what is left of it."""
-        left = transfer["amount"] - transfer["amount_reversed"]
-        if left == 0:
-            raise StripeError(400, f"Transfer {transfer['id']} has already been fully reversed.", param="amount")
-        amount = left if amount is None else amount
-        if amount > left:
-            raise StripeError(
-                400,
-                f"Transfer reversal amount ({amount}) is greater than the amount left on the transfer ({left}).",
-                code="amount_too_large",
-                param="amount",
-            )
+        amount = part_left(
+            transfer["amount"] - transfer["amount_reversed"],
+            amount,
+            none_left=StripeError(400, f"Transfer {transfer['id']} has already been fully reversed.", param="amount"),
+            too_large="Transfer reversal amount ({amount}) is greater than the amount left on the transfer ({left}).",
+        )
         transfer["amount_reversed"] += amount
         transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
         reversal = {"id": fake.new_id("trr"), "object": "transfer_reversal", "amount": amount, "transfer": transfer["id"]}

@@ -43,6 +43,18 @@ def approved_into_a_saved_500(session, make, world, mode: str = "error", pay_cen
     return hired
 
 
+def handed_to_staff(session, make, world, mode: str = "error"):
+    """A payout that got a saved 500 and was retried by the job until it went to staff."""
+    staff = make.staff()
+    session.commit()
+    hired = approved_into_a_saved_500(session, make, world, mode=mode)
+    for _ in range(PAYOUT_TRIES_BEFORE_STAFF - 1):
+        payments.retry_payouts(session)
+        session.commit()
+    assert state(session, hired.engagement.id) == "payout_failed"
+    return staff, hired.engagement.id
+
+
 def test_a_saved_500_is_retried_a_bounded_number_of_times_then_staff_pay_it_once(session, make, world):
     staff = make.staff()
     session.commit()
@@ -88,15 +100,8 @@ def test_a_saved_500_is_retried_a_bounded_number_of_times_then_staff_pay_it_once
 
 def test_a_500_whose_transfer_did_happen_is_found_by_the_staff_retry_not_paid_again(session, make, world):
     """Stripe says a 500's outcome is unknown: here the transfer was made. The new key must not repeat it."""
-    staff = make.staff()
-    session.commit()
-    hired = approved_into_a_saved_500(session, make, world, mode="error_after")
-    engagement_id = hired.engagement.id
+    staff, engagement_id = handed_to_staff(session, make, world, mode="error_after")
     (made,) = transfers_of(world, engagement_id)
-    for _ in range(PAYOUT_TRIES_BEFORE_STAFF - 1):
-        payments.retry_payouts(session)
-        session.commit()
-    assert state(session, engagement_id) == "payout_failed"
     posts = transfer_posts(world)
     assert payments.retry_failed_payout(session, staff, engagement_id) == "Payout sent."
     session.commit()
@@ -108,13 +113,7 @@ def test_a_500_whose_transfer_did_happen_is_found_by_the_staff_retry_not_paid_ag
 
 
 def test_a_staff_retry_that_gets_a_500_takes_a_new_key_next_time_and_pays_once(session, make, world):
-    staff = make.staff()
-    session.commit()
-    hired = approved_into_a_saved_500(session, make, world)
-    engagement_id = hired.engagement.id
-    for _ in range(PAYOUT_TRIES_BEFORE_STAFF - 1):
-        payments.retry_payouts(session)
-        session.commit()
+    staff, engagement_id = handed_to_staff(session, make, world)
     first_key = fresh(session, EngagementPayment, engagement_id).payout_request_key
     world.stripe.control("fault", path="/v1/transfers", mode="error")
     assert payments.retry_failed_payout(session, staff, engagement_id).startswith("Not sent: The payment service failed the retry")
@@ -129,15 +128,9 @@ def test_a_staff_retry_that_gets_a_500_takes_a_new_key_next_time_and_pays_once(s
 
 
 def test_a_transfer_at_stripe_that_is_not_this_payout_stops_the_staff_retry(session, make, world):
-    staff = make.staff()
-    session.commit()
-    hired = approved_into_a_saved_500(session, make, world, mode="error_after")
-    engagement_id = hired.engagement.id
+    staff, engagement_id = handed_to_staff(session, make, world, mode="error_after")
     (made,) = transfers_of(world, engagement_id)
     world.stripe.control("reverse_transfer", made["id"], amount=5_000)  # someone in the dashboard
-    for _ in range(PAYOUT_TRIES_BEFORE_STAFF - 1):
-        payments.retry_payouts(session)
-        session.commit()
     posts = transfer_posts(world)
     answer = payments.retry_failed_payout(session, staff, engagement_id)
     session.commit()

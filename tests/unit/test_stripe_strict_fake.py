@@ -71,6 +71,15 @@ def params(charge: dict, account: dict, **changes) -> dict:
     } | changes
 
 
+def transfer_under_fault(world, gateway, mode: str, key: str, expected: type[Exception] = GatewayFailed):
+    """A funded charge and account, and a transfer under `key` that meets the fault `mode`."""
+    charge, account = funded(world, gateway)
+    world.stripe.control("fault", path="/v1/transfers", mode=mode)
+    with pytest.raises(expected) as failed:
+        transfer(gateway, charge, account, key)
+    return charge, account, failed.value
+
+
 # --- idempotency -------------------------------------------------------------------------------
 
 
@@ -82,10 +91,7 @@ def test_a_success_is_saved_and_replayed_under_its_key(world, client):
 
 
 def test_a_500_is_saved_and_replayed_to_every_retry_with_the_same_key(world, gateway, client):
-    charge, account = funded(world, gateway)
-    world.stripe.control("fault", path="/v1/transfers", mode="error")
-    with pytest.raises(GatewayFailed):
-        transfer(gateway, charge, account, "k-500")
+    charge, account, _ = transfer_under_fault(world, gateway, "error", "k-500")
     for _ in range(3):  # the fault was one shot; the saved 500 is not
         with pytest.raises(stripe.APIError) as replay:
             client.v1.transfers.create(params=params(charge, account), options={"idempotency_key": "k-500"})
@@ -98,10 +104,7 @@ def test_a_500_is_saved_and_replayed_to_every_retry_with_the_same_key(world, gat
 
 
 def test_a_500_whose_work_happened_is_saved_too(world, gateway, client):
-    charge, account = funded(world, gateway)
-    world.stripe.control("fault", path="/v1/transfers", mode="error_after")
-    with pytest.raises(GatewayFailed):
-        transfer(gateway, charge, account, "k-after")
+    charge, account, _ = transfer_under_fault(world, gateway, "error_after", "k-after")
     assert len(world.stripe.of("transfer")) == 1  # the outcome of a 500 is unknown: here it happened
     with pytest.raises(stripe.APIError) as replay:
         client.v1.transfers.create(params=params(charge, account), options={"idempotency_key": "k-after"})
@@ -144,20 +147,14 @@ def test_the_same_key_for_another_request_is_an_idempotency_error(world, client,
 
 
 def test_a_request_lost_on_the_way_does_nothing_and_saves_nothing(world, gateway):
-    charge, account = funded(world, gateway)
-    world.stripe.control("fault", path="/v1/transfers", mode="timeout")
-    with pytest.raises(GatewayUnavailable) as lost:
-        transfer(gateway, charge, account, "k-lost")
-    assert not isinstance(lost.value, GatewayFailed)
+    charge, account, lost = transfer_under_fault(world, gateway, "timeout", "k-lost", expected=GatewayUnavailable)
+    assert not isinstance(lost, GatewayFailed)
     assert world.stripe.of("transfer") == [] and "k-lost" not in world.stripe.fake.idempotency
     assert transfer(gateway, charge, account, "k-lost").reference and len(world.stripe.of("transfer")) == 1
 
 
 def test_an_answer_lost_on_the_way_back_was_done_and_is_saved(world, gateway, client):
-    charge, account = funded(world, gateway)
-    world.stripe.control("fault", path="/v1/transfers", mode="timeout_after")
-    with pytest.raises(GatewayUnavailable):
-        transfer(gateway, charge, account, "k-done")
+    charge, account, _ = transfer_under_fault(world, gateway, "timeout_after", "k-done", expected=GatewayUnavailable)
     (made,) = world.stripe.of("transfer")
     again = client.v1.transfers.create(params=params(charge, account), options={"idempotency_key": "k-done"})
     assert again.id == made["id"] and replayed(again) and len(world.stripe.of("transfer")) == 1

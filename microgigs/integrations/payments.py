@@ -18,6 +18,12 @@ class GatewayUnavailable(Exception):
     """The gateway did not answer (timeout, connection, 5xx). Safe to retry with the same key."""
 
 
+class GatewayFailed(GatewayUnavailable):
+    """The gateway answered with its own failure (5xx). Stripe saves that answer under the
+    idempotency key and gives it again to every retry with the same key; whether money moved
+    is unknown until the gateway is asked."""
+
+
 class GatewayRefused(Exception):
     """The gateway answered no (bad request, card declined...). Retrying the same call will not help."""
 

@@ -6,8 +6,9 @@
 - Payout: a Transfer to the student's Express account with the charge as
   `source_transaction` (the transfer waits for those funds instead of failing).
 - Every POST passes the idempotency key the service built from our own ids.
-Network trouble becomes GatewayUnavailable (retry later, same key); a refusal
-becomes GatewayRefused with Stripe's message.
+Network trouble becomes GatewayUnavailable (retry later, same key); Stripe's own 5xx
+becomes GatewayFailed (saved under the key: the same key gets it again); a refusal becomes
+GatewayRefused with Stripe's message.
 """
 
 import time
@@ -22,6 +23,7 @@ from microgigs.integrations.payments import (
     ChargeRefunds,
     CheckoutStatus,
     FundingResult,
+    GatewayFailed,
     GatewayRefused,
     GatewayUnavailable,
     Movement,
@@ -80,7 +82,7 @@ class StripeGateway:
             raise GatewayUnavailable(str(exc.user_message or exc)) from exc
         except stripe.StripeError as exc:
             if exc.http_status is not None and exc.http_status >= 500:
-                raise GatewayUnavailable(str(exc.user_message or exc)) from exc
+                raise GatewayFailed(str(exc.user_message or exc)) from exc
             raise GatewayRefused(str(exc.user_message or exc)) from exc
 
     # --- funding ---------------------------------------------------------------------

@@ -1,14 +1,54 @@
-"""A stateful fake of the Stripe endpoints MicroGigs calls, for tests without the internet.
+"""A stateful fake of the Stripe endpoints MicroGigs calls, as strict as Stripe, for tests
+without the internet.
 
 It speaks Stripe's wire format (form-encoded nested params in, JSON objects and
-`{"error": {...}}` out), checks the secret key, honours Idempotency-Key like Stripe (same
-key and body -> the stored answer again; same key, other body -> idempotency_error), and
-keeps every object so tests can compare it with our ledger.
+`{"error": {...}}` out), checks the secret key, and keeps every object so tests can compare
+it with our ledger.
+
+Idempotency, as Stripe documents it for API v1 (docs.stripe.com/api/idempotent_requests,
+docs.stripe.com/error-low-level): the status and body of the first request under a key are
+saved once the endpoint *begins executing*, whatever they are, 2xx, 4xx or 500, and every
+later request with that key gets the saved answer again with `Idempotent-Replayed: true`.
+- Nothing is saved when the request fails before any endpoint runs: a bad API key (401) or
+  invalid parameters (400: missing, malformed, unknown ids, zero or negative amounts,
+  unknown currencies, ...). A retry with the same key runs again.
+- Refusals of valid parameters by the endpoint itself (the destination cannot receive
+  transfers, not enough funds on the source charge, another currency than the charge's, a
+  reversal larger than what is left) are saved like any answer: the same key is refused
+  again, even once the cause is fixed, so a fixed request needs a new key.
+- The same key with another body or on another path: 400 `idempotency_error`, not saved.
+Each endpoint calls `call.begin()` where its parameter checks end; that line is the border.
+
+Faults (`faults[path prefix] = mode`, set with `/_control/fault`; one shot, POST only):
+- "timeout": the request is lost on the way; nothing is done, nothing saved. The fake holds
+  the connection until the caller gives up (at most `fault_delay` seconds, then it answers an
+  unsaved 500 that a caller with a shorter timeout never reads).
+- "timeout_after": the endpoint runs and its answer is saved under the key, then the answer
+  is lost: held until the caller gives up. A retry with the key gets the saved answer.
+- "error": Stripe's endpoint begins and fails: a 500 `api_error`, saved under the key, so
+  every retry with the same key gets that 500 again (a request with invalid parameters is
+  refused with its 400 first; a request whose key is already saved is answered from the
+  saved answer, the endpoint never runs).
+- "error_after": the endpoint does its work (a transfer is made), then fails: a 500, saved
+  under the key. Stripe says a 500's outcome is unknown; this is the case where it happened.
+
+Validation, on every endpoint we call: amounts are integers of at least 1 (checkout unit
+amounts at least 0), currencies known lowercase ISO codes, checkout line items complete
+(`price_data[currency]`, `price_data[unit_amount]`, `price_data[product_data][name]`,
+`quantity` of at least 1, one currency), a checkout total at least Stripe's minimum charge
+for its currency (50 cents in USD). Errors are Stripe-shaped: type, message, code, param.
+A bug in the fake answers a Stripe-shaped 500 and is kept in `crashes`, which fails the test.
+
+Webhooks: events are signed like Stripe's and POSTed to the configured URLs. Every
+delivery's answer is kept in `deliveries` (event id, status or connection error, which
+endpoint); `unexpected_failures()` lists those that were not 2xx and that no test declared
+expected (`expected_failures`). Events caused by an API call go out in the background just
+after its answer, like Stripe's; `pending` holds those still on their way.
 
 Control routes under /_control/ act like the outside world: a payer paying or abandoning a
 checkout, a student finishing onboarding, a bank failing a payout, the network timing out,
-Stripe refusing transfers to an account for good, a refund made in the Stripe dashboard.
-The events they cause are signed like Stripe's and POSTed to the configured webhook URLs.
+Stripe refusing transfers to an account for good, a refund made in the Stripe dashboard, a
+transfer reversed from the dashboard.
 """
 
 import asyncio
@@ -16,9 +56,10 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import httpx
@@ -26,6 +67,36 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+# Stripe's minimum charge amount per currency, in the currency's smallest unit
+# (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts); the currencies this fake knows.
+MINIMUM_CHARGE = {
+    "usd": 50,
+    "aed": 200,
+    "aud": 50,
+    "bgn": 100,
+    "brl": 50,
+    "cad": 50,
+    "chf": 50,
+    "czk": 1500,
+    "dkk": 250,
+    "eur": 50,
+    "gbp": 30,
+    "hkd": 400,
+    "huf": 17500,
+    "inr": 50,
+    "jpy": 50,
+    "mxn": 1000,
+    "myr": 200,
+    "nok": 300,
+    "nzd": 50,
+    "pln": 200,
+    "ron": 200,
+    "sek": 300,
+    "sgd": 50,
+    "thb": 1000,
+}
+CURRENCIES = frozenset(MINIMUM_CHARGE)
 
 
 def parse_stripe_form(body: str) -> dict:
@@ -63,7 +134,22 @@ def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
 
 class StripeError(Exception):
     def __init__(self, status: int, message: str, type_: str = "invalid_request_error", code: str = "", param: str = ""):
+        super().__init__(message)
         self.status, self.body = status, {"error": {"type": type_, "message": message, "code": code, "param": param}}
+
+
+class Delivery(NamedTuple):
+    """One webhook delivery and our endpoint's answer (index 0 and 1 as in the old pairs)."""
+
+    event_id: str
+    status: int  # our endpoint's HTTP status; 0 when no answer came
+    endpoint: str  # "platform" | "connect"
+    event_type: str
+    error: str = ""  # the connection error, when no answer came
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
 @dataclass
@@ -76,15 +162,22 @@ class FakeStripe:
     public_url: str = ""  # where this fake is reached (for checkout and onboarding pages)
     objects: dict[str, dict] = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
-    deliveries: list[tuple[str, int]] = field(default_factory=list)  # (event id, our status code)
+    deliveries: list[Delivery] = field(default_factory=list)
+    # event ids whose failed delivery (non-2xx or no answer) a test expects
+    expected_failures: set[str] = field(default_factory=set)
+    # key -> (path?body of its first request, status, body): the saved answers
     idempotency: dict[str, tuple[str, int, dict]] = field(default_factory=dict)
-    # path prefix -> "timeout" (answer never arrives) | "timeout_after" (done, answer lost) | "error" (500)
+    # path prefix -> "timeout" | "timeout_after" | "error" | "error_after" (see the module docstring)
     faults: dict[str, str] = field(default_factory=dict)
     fault_delay: float = 3.0
     # Every API request as (method, path), so tests can count what a page asked Stripe.
     requests: list[tuple[str, str]] = field(default_factory=list)
     # destination account id -> (code, message): transfers there are refused for good (400)
     refuse_transfers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # background deliveries still on their way
+    pending: set = field(default_factory=set)
+    # exceptions the fake itself raised (a bug in the fake, never an expected answer)
+    crashes: list[str] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def new_id(self, prefix: str) -> str:
@@ -93,10 +186,10 @@ class FakeStripe:
     def of(self, kind: str) -> list[dict]:
         return [o for o in self.objects.values() if o["object"] == kind]
 
-    def get(self, object_id: str, kind: str) -> dict:
-        obj = self.objects.get(object_id)
+    def get(self, object_id: str, kind: str, param: str = "id") -> dict:
+        obj = self.objects.get(object_id or "")
         if obj is None or obj["object"] != kind:
-            raise StripeError(404, f"No such {kind.split('.')[-1]}: '{object_id}'", code="resource_missing", param="id")
+            raise StripeError(404, f"No such {kind.split('.')[-1]}: '{object_id}'", code="resource_missing", param=param)
         return obj
 
     def event(self, type_: str, obj: dict, account: str = "") -> dict:
@@ -116,48 +209,151 @@ class FakeStripe:
         return event
 
     async def deliver(self, event: dict, *, payload: str | None = None, signature: str | None = None) -> int:
-        connect = "account" in event
-        url = self.connect_webhook_url if connect else self.webhook_url
+        """POST the event to its endpoint; keep and return the answer's status (0: no answer)."""
+        endpoint = "connect" if "account" in event else "platform"
+        url = self.connect_webhook_url if endpoint == "connect" else self.webhook_url
         if not url:
             return 0
         body = payload if payload is not None else json.dumps(event)
-        header = signature or sign(body, self.connect_webhook_secret if connect else self.webhook_secret)
-        async with httpx.AsyncClient(timeout=30) as client:
-            response = await client.post(url, content=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
-        self.deliveries.append((event["id"], response.status_code))
+        header = signature or sign(body, self.connect_webhook_secret if endpoint == "connect" else self.webhook_secret)
+        try:
+            async with httpx.AsyncClient(timeout=30) as client:
+                response = await client.post(url, content=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+        except httpx.HTTPError as exc:
+            self.deliveries.append(Delivery(event["id"], 0, endpoint, event["type"], f"{type(exc).__name__}: {exc}"))
+            return 0
+        self.deliveries.append(Delivery(event["id"], response.status_code, endpoint, event["type"]))
         return response.status_code
 
+    def unexpected_failures(self) -> list[Delivery]:
+        return [d for d in self.deliveries if not d.ok and d.event_id not in self.expected_failures]
 
-def _int(params: dict, name: str) -> int:
-    try:
-        return int(params[name])
-    except (KeyError, ValueError):
-        raise StripeError(400, f"Missing required param: {name}.", code="parameter_missing", param=name) from None
+
+@dataclass
+class Call:
+    """One API request on its way through an endpoint."""
+
+    fault: str | None = None
+    began: bool = False
+
+    def begin(self) -> None:
+        """The parameters are valid and the endpoint starts: from here its answer is saved
+        under the idempotency key. An "error" fault fails it here, with a saved 500."""
+        self.began = True
+        if self.fault == "error":
+            raise StripeError(500, "An unknown error occurred (fake).", type_="api_error")
+
+
+# --- checking parameters (refused before any endpoint begins: nothing saved) -------------------
+
+
+def missing(param: str) -> StripeError:
+    return StripeError(400, f"Missing required param: {param}.", code="parameter_missing", param=param)
+
+
+def integer(value: Any, param: str, *, minimum: int) -> int:
+    if value is None or value == "":
+        raise missing(param)
+    if not isinstance(value, str) or not re.fullmatch(r"-?\d+", value):
+        raise StripeError(400, f"Invalid integer: {value}", code="parameter_invalid_integer", param=param)
+    number = int(value)
+    if number < minimum:
+        raise StripeError(400, f"This value must be greater than or equal to {minimum}.", code="parameter_invalid_integer", param=param)
+    return number
+
+
+def currency(value: Any, param: str) -> str:
+    if value is None or value == "":
+        raise missing(param)
+    if value not in CURRENCIES:
+        raise StripeError(
+            400,
+            f"Invalid currency: {value}. Stripe currently supports these currencies: {', '.join(sorted(CURRENCIES))}",
+            code="parameter_invalid_string",
+            param=param,
+        )
+    return value
+
+
+def url(value: Any, param: str) -> str:
+    if value is None or value == "":
+        raise missing(param)
+    if not re.match(r"https?://[^/\s]+", value):
+        raise StripeError(400, "Not a valid URL", code="url_invalid", param=param)
+    return value
+
+
+def one_of(value: Any, param: str, allowed: tuple[str, ...]) -> str:
+    if value is None or value == "":
+        raise missing(param)
+    if value not in allowed:
+        raise StripeError(
+            400,
+            f"Invalid {param}: must be one of {', '.join(allowed)}",
+            code="parameter_invalid_string",
+            param=param,
+        )
+    return value
 
 
 def build_app(fake: FakeStripe) -> Starlette:
-    background: set[asyncio.Task] = set()
-
     def later(event: dict) -> None:
         # Events caused by an API call go out after the answer, as Stripe's do.
         async def go():
             await asyncio.sleep(0.05)
-            try:
-                await fake.deliver(event)
-            except httpx.HTTPError:
-                pass
+            await fake.deliver(event)
 
         task = asyncio.create_task(go())
-        background.add(task)
-        task.add_done_callback(background.discard)
+        fake.pending.add(task)
+        task.add_done_callback(fake.pending.discard)
 
     # --- the API ----------------------------------------------------------------------------
 
-    def create_checkout(p: dict) -> dict:
+    def checked_line_items(p: dict) -> tuple[list[dict], int, str]:
         lines = p.get("line_items") or []
         if not lines:
-            raise StripeError(400, "line_items is required in payment mode.", param="line_items")
-        total = sum(int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1)) for item in lines)
+            raise StripeError(400, "line_items is required in payment mode.", code="parameter_missing", param="line_items")
+        total, currencies = 0, set()
+        for i, item in enumerate(lines):
+            at = f"line_items[{i}]"
+            data = item.get("price_data") if isinstance(item, dict) else None
+            if not isinstance(data, dict):
+                if isinstance(item, dict) and item.get("price"):
+                    raise StripeError(400, f"No such price: '{item['price']}'", code="resource_missing", param=f"{at}[price]")
+                raise StripeError(
+                    400, f"You must specify either `price` or `price_data` in {at}.", code="parameter_missing", param=f"{at}[price_data]"
+                )
+            currencies.add(currency(data.get("currency"), f"{at}[price_data][currency]"))
+            unit_amount = integer(data.get("unit_amount"), f"{at}[price_data][unit_amount]", minimum=0)
+            if not (data.get("product_data") or {}).get("name") and not data.get("product"):
+                raise missing(f"{at}[price_data][product_data][name]")
+            quantity = integer(item.get("quantity"), f"{at}[quantity]", minimum=1)
+            total += unit_amount * quantity
+        if len(currencies) > 1:
+            raise StripeError(
+                400,
+                "All line items in a Checkout Session must be in the same currency.",
+                code="parameter_invalid_string",
+                param="line_items",
+            )
+        (session_currency,) = currencies
+        minimum = MINIMUM_CHARGE[session_currency]
+        if total < minimum:
+            raise StripeError(
+                400,
+                f"The Checkout Session's total amount due must add up to at least {minimum} {session_currency} (in its smallest unit).",
+                code="amount_too_small",
+                param="line_items",
+            )
+        return lines, total, session_currency
+
+    def create_checkout(p: dict, call: Call) -> dict:
+        one_of(p.get("mode"), "mode", ("payment",))
+        lines, total, session_currency = checked_line_items(p)
+        url(p.get("success_url"), "success_url")
+        if p.get("cancel_url"):
+            url(p["cancel_url"], "cancel_url")
+        call.begin()
         session_id = fake.new_id("cs_test")
         session = {
             "id": session_id,
@@ -166,7 +362,7 @@ def build_app(fake: FakeStripe) -> Starlette:
             "status": "open",
             "payment_status": "unpaid",
             "amount_total": total,
-            "currency": lines[0]["price_data"]["currency"],
+            "currency": session_currency,
             "client_reference_id": p.get("client_reference_id"),
             "metadata": p.get("metadata") or {},
             "payment_intent": None,
@@ -179,8 +375,9 @@ def build_app(fake: FakeStripe) -> Starlette:
         fake.objects[session_id] = session
         return session
 
-    def expire_checkout(session_id: str) -> dict:
-        session = fake.get(session_id, "checkout.session")
+    def expire_checkout(session_id: str, call: Call) -> dict:
+        session = fake.get(session_id, "checkout.session", param="session")
+        call.begin()
         if session["status"] != "open":
             raise StripeError(
                 400,
@@ -190,9 +387,14 @@ def build_app(fake: FakeStripe) -> Starlette:
         later(fake.event("checkout.session.expired", session))
         return session
 
-    def create_transfer(p: dict) -> dict:
-        amount = _int(p, "amount")
-        account = fake.get(p.get("destination", ""), "account")
+    def create_transfer(p: dict, call: Call) -> dict:
+        amount = integer(p.get("amount"), "amount", minimum=1)
+        transfer_currency = currency(p.get("currency"), "currency")
+        if not p.get("destination"):
+            raise missing("destination")
+        account = fake.get(p["destination"], "account", param="destination")
+        charge = fake.get(p["source_transaction"], "charge", param="source_transaction") if p.get("source_transaction") else None
+        call.begin()
         if account["id"] in fake.refuse_transfers:
             code, message = fake.refuse_transfers[account["id"]]
             raise StripeError(400, message, code=code, param="destination")
@@ -203,7 +405,16 @@ def build_app(fake: FakeStripe) -> Starlette:
                 code="insufficient_capabilities_for_transfer",
                 param="destination",
             )
-        charge = fake.get(p.get("source_transaction", ""), "charge")
+        if charge is None:
+            raise StripeError(
+                400, "You have insufficient funds in your Stripe account for this transfer.", code="balance_insufficient", param="amount"
+            )
+        if transfer_currency != charge["currency"]:
+            raise StripeError(
+                400,
+                f"The currency of source_transaction's balance transaction ({charge['currency']}) must be the same as the transfer currency ({transfer_currency}).",
+                param="currency",
+            )
         used = sum(t["amount"] for t in fake.of("transfer") if t["source_transaction"] == charge["id"])
         if amount + used > charge["amount"] - charge["amount_refunded"]:
             raise StripeError(
@@ -214,7 +425,7 @@ def build_app(fake: FakeStripe) -> Starlette:
             "object": "transfer",
             "amount": amount,
             "amount_reversed": 0,
-            "currency": p.get("currency"),
+            "currency": transfer_currency,
             "destination": account["id"],
             "source_transaction": charge["id"],
             "transfer_group": p.get("transfer_group"),
@@ -225,31 +436,75 @@ def build_app(fake: FakeStripe) -> Starlette:
         later(fake.event("transfer.created", transfer))
         return transfer
 
-    def create_refund(p: dict) -> dict:
-        charge = fake.get(p.get("charge", ""), "charge")
-        amount = int(p.get("amount", charge["amount"] - charge["amount_refunded"]))
-        left = charge["amount"] - charge["amount_refunded"]
+    def part_left(left: int, amount: int | None, *, none_left: StripeError, too_large: str) -> int:
+        """`amount` (None: all that is left) out of what is `left`, refused as Stripe refuses."""
+        if left == 0:
+            raise none_left
+        amount = left if amount is None else amount
         if amount > left:
-            raise StripeError(400, f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})", param="amount")
+            raise StripeError(400, too_large.format(amount=amount, left=left), code="amount_too_large", param="amount")
+        return amount
+
+    def refund_charge(charge: dict, amount: int | None, metadata: dict) -> dict:
+        """Refund (part of) a charge; None: what is left of it."""
+        amount = part_left(
+            charge["amount"] - charge["amount_refunded"],
+            amount,
+            none_left=StripeError(400, f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded"),
+            too_large="Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+        )
         refund = {
             "id": fake.new_id("re"),
             "object": "refund",
             "amount": amount,
             "charge": charge["id"],
             "status": "succeeded",
-            "metadata": p.get("metadata") or {},
+            "metadata": metadata,
         }
         fake.objects[refund["id"]] = refund
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+        return refund
+
+    def create_refund(p: dict, call: Call) -> dict:
+        if not p.get("charge"):
+            raise missing("charge")
+        charge = fake.get(p["charge"], "charge", param="charge")
+        amount = integer(p["amount"], "amount", minimum=1) if "amount" in p else None
+        call.begin()
+        refund = refund_charge(charge, amount, p.get("metadata") or {})
         later(fake.event("charge.refunded", charge))
         return refund
 
-    def create_account(p: dict) -> dict:
+    def reverse_transfer(transfer: dict, amount: int | None) -> dict:
+        """Reverse (part of) a transfer; None: what is left of it."""
+        amount = part_left(
+            transfer["amount"] - transfer["amount_reversed"],
+            amount,
+            none_left=StripeError(400, f"Transfer {transfer['id']} has already been fully reversed.", param="amount"),
+            too_large="Transfer reversal amount ({amount}) is greater than the amount left on the transfer ({left}).",
+        )
+        transfer["amount_reversed"] += amount
+        transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+        reversal = {"id": fake.new_id("trr"), "object": "transfer_reversal", "amount": amount, "transfer": transfer["id"]}
+        fake.objects[reversal["id"]] = reversal
+        return reversal
+
+    def create_reversal(transfer_id: str, p: dict, call: Call) -> dict:
+        transfer = fake.get(transfer_id, "transfer")
+        amount = integer(p["amount"], "amount", minimum=1) if "amount" in p else None
+        call.begin()
+        reversal = reverse_transfer(transfer, amount)
+        later(fake.event("transfer.reversed", transfer))
+        return reversal
+
+    def create_account(p: dict, call: Call) -> dict:
+        account_type = one_of(p.get("type", "express"), "type", ("express", "standard", "custom"))
+        call.begin()
         account = {
             "id": fake.new_id("acct"),
             "object": "account",
-            "type": p.get("type", "express"),
+            "type": account_type,
             "email": p.get("email"),
             "metadata": p.get("metadata") or {},
             "details_submitted": False,
@@ -259,83 +514,39 @@ def build_app(fake: FakeStripe) -> Starlette:
         fake.objects[account["id"]] = account
         return account
 
-    def create_account_link(p: dict) -> dict:
-        account = fake.get(p.get("account", ""), "account")
-        link = {
+    def create_account_link(p: dict, call: Call) -> dict:
+        if not p.get("account"):
+            raise missing("account")
+        account = fake.get(p["account"], "account", param="account")
+        one_of(p.get("type"), "type", ("account_onboarding", "account_update"))
+        return_url, refresh_url = url(p.get("return_url"), "return_url"), url(p.get("refresh_url"), "refresh_url")
+        call.begin()
+        return {
             "object": "account_link",
             "created": int(time.time()),
             "expires_at": int(time.time()) + 300,
             "url": f"{fake.public_url}/_fake/onboard/{account['id']}?"
-            + httpx.QueryParams(return_url=p.get("return_url", ""), refresh_url=p.get("refresh_url", "")).__str__(),
+            + str(httpx.QueryParams(return_url=return_url, refresh_url=refresh_url)),
         }
-        return link
 
-    def listing(kind: str, url: str, match) -> dict:
-        return {"object": "list", "url": url, "has_more": False, "data": [o for o in fake.of(kind) if match(o)]}
+    def listing(kind: str, path: str, match) -> dict:
+        return {"object": "list", "url": path, "has_more": False, "data": [o for o in fake.of(kind) if match(o)]}
 
     POSTS = {
-        ("checkout", "sessions"): lambda p, _: create_checkout(p),
-        ("transfers",): lambda p, _: create_transfer(p),
-        ("refunds",): lambda p, _: create_refund(p),
-        ("accounts",): lambda p, _: create_account(p),
-        ("account_links",): lambda p, _: create_account_link(p),
+        ("checkout", "sessions"): create_checkout,
+        ("transfers",): create_transfer,
+        ("refunds",): create_refund,
+        ("accounts",): create_account,
+        ("account_links",): create_account_link,
     }
 
-    async def api(request: Request) -> Response:
-        fake.requests.append((request.method, request.url.path))
-        try:
-            if request.headers.get("authorization") != f"Bearer {fake.secret_key}":
-                raise StripeError(401, "Invalid API Key provided.", type_="invalid_request_error", code="api_key_invalid")
-            path = request.url.path
-            parts = tuple(path.removeprefix("/v1/").strip("/").split("/"))
-            fault = next((mode for prefix, mode in fake.faults.items() if path.startswith(prefix) and request.method == "POST"), None)
-            if fault:
-                fake.faults = {k: v for k, v in fake.faults.items() if not path.startswith(k)}  # one shot
-                if fault == "timeout":
-                    await asyncio.sleep(fake.fault_delay)
-                    raise StripeError(500, "timed out (fake)", type_="api_error")
-                if fault == "error":
-                    raise StripeError(500, "An unknown error occurred (fake).", type_="api_error")
-            if request.method == "GET":
-                result = get(parts, dict(request.query_params), path)
-            else:
-                body = (await request.body()).decode()
-                params = parse_stripe_form(body)
-                key = request.headers.get("idempotency-key")
-                if key and key in fake.idempotency:
-                    stored_body, status, stored = fake.idempotency[key]
-                    if stored_body != f"{path}?{body}":
-                        raise StripeError(
-                            400,
-                            f"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.",
-                            type_="idempotency_error",
-                        )
-                    return JSONResponse(stored, status_code=status, headers={"Idempotent-Replayed": "true"})
-                try:
-                    result, status = post(parts, params), 200
-                except StripeError as error:
-                    result, status = error.body, error.status
-                if key and status < 500:
-                    fake.idempotency[key] = (f"{path}?{body}", status, json.loads(json.dumps(result)))
-                if fault == "timeout_after":
-                    await asyncio.sleep(fake.fault_delay)  # done, but the caller gives up first
-                return JSONResponse(result, status_code=status)
-            return JSONResponse(result)
-        except StripeError as error:
-            return JSONResponse(error.body, status_code=error.status)
-
-    def post(parts: tuple, params: dict) -> dict:
+    def post(parts: tuple, params: dict, call: Call) -> dict:
         if parts in POSTS:
-            return POSTS[parts](params, None)
+            return POSTS[parts](params, call)
         if len(parts) == 4 and parts[:2] == ("checkout", "sessions") and parts[3] == "expire":
-            return expire_checkout(parts[2])
+            return expire_checkout(parts[2], call)
         if len(parts) == 3 and parts[0] == "transfers" and parts[2] == "reversals":
-            transfer = fake.get(parts[1], "transfer")
-            amount = int(params.get("amount", transfer["amount"] - transfer["amount_reversed"]))
-            transfer["amount_reversed"] += amount
-            transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
-            later(fake.event("transfer.reversed", transfer))
-            return {"id": fake.new_id("trr"), "object": "transfer_reversal", "amount": amount, "transfer": transfer["id"]}
+            return create_reversal(parts[1], params, call)
         raise StripeError(404, f"Unrecognized request URL (POST: /v1/{'/'.join(parts)}).")
 
     def get(parts: tuple, query: dict, path: str) -> dict:
@@ -363,6 +574,75 @@ def build_app(fake: FakeStripe) -> Starlette:
         if parts == ("charges",):
             return listing("charge", path, lambda c: not query.get("transfer_group") or c["transfer_group"] == query["transfer_group"])
         raise StripeError(404, f"Unrecognized request URL (GET: {path}).")
+
+    async def until_the_caller_leaves(request: Request) -> None:
+        """Hold the answer until the caller gives up (closes the connection), or fault_delay."""
+
+        async def disconnected() -> None:
+            while (await request.receive())["type"] != "http.disconnect":
+                pass
+
+        try:
+            await asyncio.wait_for(disconnected(), fake.fault_delay)
+        except TimeoutError:
+            pass
+
+    def take_fault(path: str) -> str | None:
+        fault = next((mode for prefix, mode in fake.faults.items() if path.startswith(prefix)), None)
+        if fault:
+            fake.faults = {k: v for k, v in fake.faults.items() if not path.startswith(k)}  # one shot
+        return fault
+
+    def saved_answer(key: str | None, request_line: str) -> tuple[int, dict] | None:
+        if not key or key not in fake.idempotency:
+            return None
+        first_line, status, body = fake.idempotency[key]
+        if first_line != request_line:
+            raise StripeError(
+                400,
+                f"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.",
+                type_="idempotency_error",
+            )
+        return status, body
+
+    async def api(request: Request) -> Response:
+        fake.requests.append((request.method, request.url.path))
+        path = request.url.path
+        parts = tuple(path.removeprefix("/v1/").strip("/").split("/"))
+        try:
+            if request.headers.get("authorization") != f"Bearer {fake.secret_key}":
+                raise StripeError(401, "Invalid API Key provided.", code="api_key_invalid")
+            if request.method == "GET":
+                return JSONResponse(get(parts, dict(request.query_params), path))
+            body = (await request.body()).decode()
+            key, request_line = request.headers.get("idempotency-key"), f"{path}?{body}"
+            fault = take_fault(path)
+            if fault == "timeout":  # lost on the way: nothing done, nothing saved, no answer
+                await until_the_caller_leaves(request)
+                raise StripeError(500, "timed out (fake): nothing was done", type_="api_error")
+            saved = saved_answer(key, request_line)
+            if saved is not None:
+                status, result = saved
+                headers = {"Idempotent-Replayed": "true"}
+            else:
+                call = Call(fault=fault)
+                try:
+                    result, status = post(parts, parse_stripe_form(body), call), 200
+                except StripeError as error:
+                    result, status = error.body, error.status
+                if fault == "error_after" and call.began:  # done, then failed: a 500 whose work happened
+                    result, status = StripeError(500, "An unknown error occurred (fake).", type_="api_error").body, 500
+                if key and call.began:
+                    fake.idempotency[key] = (request_line, status, json.loads(json.dumps(result)))
+                headers = {}
+            if fault == "timeout_after":  # done, but the answer is lost on the way back
+                await until_the_caller_leaves(request)
+            return JSONResponse(result, status_code=status, headers=headers)
+        except StripeError as error:
+            return JSONResponse(error.body, status_code=error.status)
+        except Exception as exc:  # a bug in the fake: Stripe-shaped, and kept so the test fails
+            fake.crashes.append(f"{request.method} {path}: {type(exc).__name__}: {exc}")
+            return JSONResponse(StripeError(500, "The fake crashed (a bug in the fake).", type_="api_error").body, status_code=500)
 
     # --- the outside world ------------------------------------------------------------------
 
@@ -416,6 +696,9 @@ def build_app(fake: FakeStripe) -> Starlette:
             if action == "fault":
                 fake.faults[options["path"]] = options["mode"]
                 return JSONResponse({"ok": True})
+            if action == "expect_failed_delivery":
+                fake.expected_failures.add(target)
+                return JSONResponse({"ok": True})
             if action == "state":
                 return JSONResponse({"objects": fake.objects, "events": fake.events, "deliveries": fake.deliveries})
             if action == "redeliver":
@@ -426,6 +709,9 @@ def build_app(fake: FakeStripe) -> Starlette:
             return JSONResponse(error.body, status_code=error.status)
         statuses = [await fake.deliver(e) for e in events] if deliver else []
         return JSONResponse({"events": events, "statuses": statuses})
+
+    def optional_amount(options: dict) -> int | None:
+        return integer(str(options["amount"]), "amount", minimum=1) if "amount" in options else None
 
     def act(action: str, target: str, options: dict) -> list[dict]:
         if action == "pay":
@@ -472,20 +758,7 @@ def build_app(fake: FakeStripe) -> Starlette:
         if action == "refund_in_dashboard":
             # Someone refunds (part of) a charge in the Stripe dashboard: no metadata of ours.
             charge = fake.get(target, "charge")
-            amount = int(options.get("amount", charge["amount"] - charge["amount_refunded"]))
-            if amount > charge["amount"] - charge["amount_refunded"]:
-                raise StripeError(400, "Refund amount is greater than unrefunded amount on charge")
-            refund = {
-                "id": fake.new_id("re"),
-                "object": "refund",
-                "amount": amount,
-                "charge": charge["id"],
-                "status": "succeeded",
-                "metadata": {},
-            }
-            fake.objects[refund["id"]] = refund
-            charge["amount_refunded"] += amount
-            charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+            refund_charge(charge, optional_amount(options), {})
             return [fake.event("charge.refunded", charge)]
         if action == "dispute":
             charge = fake.get(target, "charge")
@@ -498,8 +771,9 @@ def build_app(fake: FakeStripe) -> Starlette:
             }
             return [fake.event("charge.dispute.created", dispute)]
         if action == "reverse_transfer":
+            # Reversed in the dashboard: all that is left of it, or `amount`.
             transfer = fake.get(target, "transfer")
-            transfer.update(amount_reversed=transfer["amount"], reversed=True)
+            reverse_transfer(transfer, optional_amount(options))
             return [fake.event("transfer.reversed", transfer)]
         if action == "unknown_event":
             return [fake.event("customer.created", {"id": fake.new_id("cus"), "object": "customer"})]

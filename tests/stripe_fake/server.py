@@ -60,6 +60,28 @@ class FakeStripeServer:
                 raise AssertionError(f"only {len(self.fake.deliveries)} of {count} webhook deliveries arrived")
             time.sleep(0.05)
 
+    def wait_until_delivered(self, timeout: float = 10) -> None:
+        """Wait until no background delivery is on its way."""
+        deadline = time.monotonic() + timeout
+        while self.fake.pending:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.fake.pending)} webhook deliveries still on their way")
+            time.sleep(0.02)
+
+    def expect_failed_delivery(self, event_id: str) -> None:
+        """This event's delivery is meant to fail (non-2xx or no answer): `check_deliveries` lets it pass."""
+        self.fake.expected_failures.add(event_id)
+
+    def check_deliveries(self) -> None:
+        """Fail unless every webhook delivery so far was answered 2xx (or declared expected to
+        fail) and the fake itself never crashed. `stripe_world` calls it when a test ends."""
+        self.wait_until_delivered()
+        failed = self.fake.unexpected_failures()
+        assert not failed, "webhook deliveries that our endpoints did not accept:\n" + "\n".join(
+            f"  {d.event_type} {d.event_id} to the {d.endpoint} endpoint: {d.error or d.status}" for d in failed
+        )
+        assert not self.fake.crashes, "the Stripe fake crashed (a bug in the fake):\n" + "\n".join(self.fake.crashes)
+
 
 @contextmanager
 def running_fake(**settings):

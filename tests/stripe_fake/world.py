@@ -3,6 +3,10 @@
 `stripe_world(set_setting)` serves our routes (build_api) with uvicorn, starts the fake
 with its webhook URLs pointing at them, and switches the settings to the Stripe gateway.
 The caller's database must be what `microgigs.db.get_engine` returns (unit tests: `app_db`).
+
+When the test body ends without an error, the world waits for the webhooks still on their
+way and fails the test if any delivery was not answered 2xx by our endpoints (unless the
+test declared it with `world.stripe.expect_failed_delivery(event_id)`), or if the fake crashed.
 """
 
 from contextlib import contextmanager
@@ -45,3 +49,4 @@ def stripe_world(set_setting):
             for name, value in stripe_settings(fake.url).items():
                 set_setting(name, value)
             yield World(stripe=fake, app_url=app_url)
+            fake.check_deliveries()

@@ -1,17 +1,21 @@
 """Paying the student: the transfer of the held pay after approval, and the payouts that wait.
 
-A payout that cannot go now (no payout account yet, or the gateway timed out) is remembered
-on the engagement's payment with its idempotency key and sent later by `retry_payouts` /
-`onboarding.payout_account_updated`, never twice. A payout the gateway refuses for good (the
-account cannot receive transfers, an invalid request) stops in "payout_failed": the student
-is told what to fix and staff send it again (`retry_failed_payout`).
+A payout that cannot go now (no payout account yet, or the gateway did not answer or
+failed) is remembered on the engagement's payment with its idempotency key and sent later
+by `retry_payouts` / `onboarding.payout_account_updated` with that same key, never twice.
+The job tries a payout at most PAYOUT_TRIES_BEFORE_STAFF times: Stripe saves a 500 under
+its key and gives it to every retry with that key, so past the bound the payout stops in
+"payout_failed" and staff are told. A payout the gateway refuses (the account cannot
+receive transfers, an invalid request) stops there at once: the student is told what to
+fix. Staff send it again (`retry_failed_payout`) under a new request key, after asking the
+gateway whether a transfer for the engagement was made already.
 """
 
 import logging
 
 from sqlmodel import Session, select
 
-from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable, PaymentGateway
+from microgigs.integrations.payments import GatewayFailed, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, PayoutAccount, User, utcnow
 from microgigs.services import audit, gig_completion, notifications, policy
 from microgigs.services.engagement_lifecycle import move_engagement
@@ -23,10 +27,23 @@ from microgigs.services.statuses import EngagementStatus, PaymentState
 
 log = logging.getLogger("microgigs.payments")
 
+# Tries of one payout that may go unanswered or fail at the gateway before staff take over.
+# Retrying with the same key cannot get past a saved 500, and Stripe forgets keys after 24
+# hours (a retry after that could pay twice), so the job never retries without end.
+PAYOUT_TRIES_BEFORE_STAFF = 5
+
 PAYOUT_REFUSED_MESSAGE = (
     "The payment service refused the payout ({reason}). The student must check their payout details "
     "(Earnings → Update payout details); then the career center sends it again."
 )
+PAYOUT_STUCK_MESSAGE = (
+    "The payment service failed this payout {tries} times ({reason}). Nothing is retried by itself any more: "
+    "the career center sends it again (Retry payout), which first checks that it was not paid already."
+)
+
+
+class _EarlierTransferDiffers(Exception):
+    """The gateway holds a transfer for this engagement that is not this payout."""
 
 
 def send_to_student(
@@ -44,11 +61,13 @@ def send_to_student(
 
     Returns True when the money went. The same `key` is used on every try, so a transfer
     that happened but whose answer was lost is returned again by the gateway, not repeated.
-    `request_key` (a staff retry after a refusal) replaces it on the request only: the
-    gateway stores a refusal under its key, and a refused transfer moved no money. The
-    ledger rows always use `key`, so this payout can be written into the ledger once.
+    `request_key` (a staff retry) replaces it on the request only; as a new key could repeat
+    a transfer made under an earlier one, the gateway is asked first for a transfer already
+    made for this engagement, and that one is recorded instead. The ledger rows always use
+    `key`, so this payout can be written into the ledger once.
 
-    A refusal (not a timeout) stops in "payout_failed": the student is told what to fix.
+    A refusal stops in "payout_failed" at once; failures without an answer after
+    PAYOUT_TRIES_BEFORE_STAFF tries.
     """
     payment = payment_of(session, engagement)
     payment.payout_amount_cents, payment.payout_kind, payment.payout_key = amount, kind, key
@@ -78,65 +97,114 @@ def send_to_student(
         destination = account.account_id
     payment.payout_attempts += 1
     try:
-        result = gateway.transfer_to_student(
-            engagement_id=engagement.id,
-            student_id=engagement.student_id,
-            amount_cents=amount,
-            currency=engagement.currency,
-            source_reference=engagement.checkout_ref,
-            idempotency_key=request_key or key,
-            destination=destination,
-        )
+        reference = _transfer_made_earlier(gateway, engagement, amount) if request_key else ""
+        if not reference:
+            reference = gateway.transfer_to_student(
+                engagement_id=engagement.id,
+                student_id=engagement.student_id,
+                amount_cents=amount,
+                currency=engagement.currency,
+                source_reference=engagement.checkout_ref,
+                idempotency_key=request_key or key,
+                destination=destination,
+            ).reference
     except GatewayUnavailable as exc:
-        log.warning("payout for engagement %s did not go (attempt %s): %s", engagement.id, payment.payout_attempts, exc)
-        if payment.state == PaymentState.PAYOUT_FAILED:
-            payment.message = "The payment service did not answer the retry; try again in a minute."
-        else:
-            if payment.state != PaymentState.PAYOUT_PENDING:
-                advance_payment(session, payment, PaymentState.PAYOUT_PENDING)
-            payment.message = "The payout is being retried automatically."
-        payment.updated_at = utcnow()
+        _not_sent(session, engagement, payment, exc, key)
         return False
     except GatewayRefused as exc:
-        log.warning("payout for engagement %s refused (attempt %s): %s", engagement.id, payment.payout_attempts, exc)
-        first = payment.state != PaymentState.PAYOUT_FAILED
-        if first:
-            advance_payment(session, payment, PaymentState.PAYOUT_FAILED, reason=str(exc)[:300])
-        # The gateway keeps this refusal under the key we sent; a refused transfer moved no
-        # money, so the next try (a staff retry) gets a new key, fixed here once and reused
-        # by every retry until one is answered (a timed-out retry may have gone through).
-        payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
-        payment.message = PAYOUT_REFUSED_MESSAGE.format(reason=str(exc).rstrip(".")[:200])
-        payment.updated_at = utcnow()
-        if first:
-            _tell_of_refusal(session, engagement)
+        _refused(session, engagement, payment, exc, key)
         return False
-    record_entry(session, engagement, "held", -amount, f"{key}-release", result.reference)
-    record_entry(session, engagement, kind, amount, key, result.reference)
-    payment.transfer_id = result.reference
+    except _EarlierTransferDiffers as exc:
+        payment.message = str(exc)
+        payment.updated_at = utcnow()
+        return False
+    record_entry(session, engagement, "held", -amount, f"{key}-release", reference)
+    record_entry(session, engagement, kind, amount, key, reference)
+    payment.transfer_id = reference
     payment.payout_amount_cents, payment.payout_kind, payment.payout_key, payment.payout_request_key = 0, "", "", ""
     advance_payment(session, payment, final_state, "")
     return True
 
 
-def _tell_of_refusal(session: Session, engagement: Engagement) -> None:
-    """A refused payout: the student learns what to fix, staff that it waits for them."""
-    gig = session.get(Gig, engagement.gig_id)
-    notifications.notify(
-        session,
-        engagement.student_id,
-        "payout.refused",
-        f"Your payout for {gig.title} was refused: open Earnings and choose Update payout details, then the career center sends it again",
-        "/earnings",
-        email=True,
+def _transfer_made_earlier(gateway: PaymentGateway, engagement: Engagement, amount: int) -> str:
+    """The id of the transfer the gateway already made for this engagement's payout (under an
+    earlier key whose answer was lost or failed), or "" when there is none."""
+    if not hasattr(gateway, "movements"):
+        return ""  # a gateway that keeps no records (demo) never loses an answer
+    made = [m for m in gateway.movements(engagement.id, "") if m.kind == "transferred"]
+    if not made:
+        return ""
+    if len(made) == 1 and made[0].amount_cents == amount:
+        return made[0].reference
+    found = ", ".join(f"{m.reference} ({m.amount_cents} cents)" for m in made)
+    raise _EarlierTransferDiffers(
+        f"The payment service already holds a transfer for this engagement that is not this payout ({found}). "
+        "Compare it with the ledger (Reconcile now) before paying by hand."
     )
+
+
+def _not_sent(session: Session, engagement: Engagement, payment: EngagementPayment, exc: GatewayUnavailable, key: str) -> None:
+    """No answer, or the gateway's own failure: retried by the job with the same key, up to the
+    bound; a staff retry stays with staff."""
+    log.warning("payout for engagement %s did not go (attempt %s): %s", engagement.id, payment.payout_attempts, exc)
+    reason = str(exc).rstrip(".")[:200]
+    if payment.state == PaymentState.PAYOUT_FAILED:
+        if isinstance(exc, GatewayFailed):
+            # Stripe saved this failure under the key: the next retry needs a new one (it looks
+            # for a transfer made under this one first).
+            payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
+            payment.message = f"The payment service failed the retry ({reason}); try again later."
+        else:
+            payment.message = "The payment service did not answer the retry; try again in a minute."
+    elif payment.payout_attempts >= PAYOUT_TRIES_BEFORE_STAFF:
+        advance_payment(session, payment, PaymentState.PAYOUT_FAILED, reason=reason[:300], tries=payment.payout_attempts)
+        payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
+        payment.message = PAYOUT_STUCK_MESSAGE.format(tries=payment.payout_attempts, reason=reason)
+        _tell_of_failure(session, engagement, refused=False)
+    else:
+        if payment.state != PaymentState.PAYOUT_PENDING:
+            advance_payment(session, payment, PaymentState.PAYOUT_PENDING)
+        payment.message = "The payout is being retried automatically."
+    payment.updated_at = utcnow()
+
+
+def _refused(session: Session, engagement: Engagement, payment: EngagementPayment, exc: GatewayRefused, key: str) -> None:
+    """Refused for good: "payout_failed", the student told what to fix, staff retry later."""
+    log.warning("payout for engagement %s refused (attempt %s): %s", engagement.id, payment.payout_attempts, exc)
+    first = payment.state != PaymentState.PAYOUT_FAILED
+    if first:
+        advance_payment(session, payment, PaymentState.PAYOUT_FAILED, reason=str(exc)[:300])
+    # Stripe saves a refusal made by a running endpoint (the account cannot receive
+    # transfers) under the key and refuses that key again even after the cause is fixed (only
+    # a request with invalid parameters is not saved). A refused transfer moved no money, so
+    # the next try (a staff retry) gets a new key, fixed here once and reused by every retry
+    # until one is answered (a retry whose answer was lost may have gone through).
+    payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
+    payment.message = PAYOUT_REFUSED_MESSAGE.format(reason=str(exc).rstrip(".")[:200])
+    payment.updated_at = utcnow()
+    if first:
+        _tell_of_failure(session, engagement, refused=True)
+
+
+def _tell_of_failure(session: Session, engagement: Engagement, *, refused: bool) -> None:
+    """A payout stopped in "payout_failed": staff learn that it waits for them; the student
+    learns what to fix (refused) or that it is delayed (the gateway kept failing)."""
+    gig = session.get(Gig, engagement.gig_id)
+    if refused:
+        kind = "payout.refused"
+        title = f"Your payout for {gig.title} was refused: open Earnings and choose Update payout details, then the career center sends it again"
+    else:
+        kind = "payout.delayed"
+        title = f"Your payout for {gig.title} is delayed: the payment service kept failing, so the career center sends it"
+    notifications.notify(session, engagement.student_id, kind, title, "/earnings", email=True)
     staff_ids = session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all()
+    what = "was refused" if refused else f"failed {PAYOUT_TRIES_BEFORE_STAFF} times at the payment service"
     for staff_id in staff_ids:
         notifications.notify(
             session,
             staff_id,
             "payment.payout_failed",
-            f"A payout was refused: {gig.title} (engagement {engagement.id})",
+            f"A payout {what}: {gig.title} (engagement {engagement.id})",
             "/staff/money",
         )
 
@@ -195,12 +263,15 @@ def send_waiting_payout(
 
 
 def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: PaymentGateway | None = None) -> str:
-    """Staff send a refused payout again, once its cause is fixed (e.g. the student re-onboarded).
+    """Staff send a failed payout again, once its cause is fixed (e.g. the student re-onboarded,
+    or the payment service works again).
 
-    Idempotent: the request key was fixed on the payment when the gateway refused (the
-    payout's own key plus the attempt number); every retry sends that same key until one is
-    answered, so a double click or a retry after a timeout gets the same transfer back, and
-    the ledger rows keep the payout's key, so it is never paid twice.
+    Never pays twice: it first asks the gateway for a transfer already made for this
+    engagement (under an earlier key whose answer was lost or failed) and records that one.
+    Otherwise it sends under the request key fixed on the payment when the last try was
+    refused or failed (the payout's own key plus the attempt number); every retry sends that
+    same key until one is answered, so a double click gets the same transfer back, and the
+    ledger rows keep the payout's key, so it is written once.
     Returns what happened, in words for the staff member.
     """
     policy.require(policy.is_staff(actor), "Only career-center staff can retry payouts.")

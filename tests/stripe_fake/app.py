@@ -57,6 +57,7 @@ import hmac
 import itertools
 import json
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -178,6 +179,8 @@ class FakeStripe:
     pending: set = field(default_factory=set)
     # exceptions the fake itself raised (a bug in the fake, never an expected answer)
     crashes: list[str] = field(default_factory=list)
+    # notified whenever a delivery is answered or a background one ends: tests wait on it
+    delivery_news: threading.Condition = field(default_factory=threading.Condition)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def new_id(self, prefix: str) -> str:
@@ -220,10 +223,22 @@ class FakeStripe:
             async with httpx.AsyncClient(timeout=30) as client:
                 response = await client.post(url, content=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
         except httpx.HTTPError as exc:
-            self.deliveries.append(Delivery(event["id"], 0, endpoint, event["type"], f"{type(exc).__name__}: {exc}"))
+            self.kept(Delivery(event["id"], 0, endpoint, event["type"], f"{type(exc).__name__}: {exc}"))
             return 0
-        self.deliveries.append(Delivery(event["id"], response.status_code, endpoint, event["type"]))
+        self.kept(Delivery(event["id"], response.status_code, endpoint, event["type"]))
         return response.status_code
+
+    def kept(self, delivery: "Delivery | None" = None) -> None:
+        """Note a delivery's answer (or only that a background one ended) and wake the waiting tests."""
+        with self.delivery_news:
+            if delivery is not None:
+                self.deliveries.append(delivery)
+            self.delivery_news.notify_all()
+
+    def wait(self, done, timeout: float) -> bool:
+        """Block until `done()` holds (checked at every delivery news) or `timeout` passes."""
+        with self.delivery_news:
+            return self.delivery_news.wait_for(done, timeout)
 
     def unexpected_failures(self) -> list[Delivery]:
         return [d for d in self.deliveries if not d.ok and d.event_id not in self.expected_failures]
@@ -305,7 +320,12 @@ def build_app(fake: FakeStripe) -> Starlette:
 
         task = asyncio.create_task(go())
         fake.pending.add(task)
-        task.add_done_callback(fake.pending.discard)
+
+        def ended(task) -> None:
+            fake.pending.discard(task)
+            fake.kept()
+
+        task.add_done_callback(ended)
 
     # --- the API ----------------------------------------------------------------------------
 

@@ -54,19 +54,13 @@ class FakeStripeServer:
 
     def wait_for_deliveries(self, count: int, timeout: float = 10) -> None:
         """Events caused by API calls go out in the background; wait until `count` were delivered."""
-        deadline = time.monotonic() + timeout
-        while len(self.fake.deliveries) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"only {len(self.fake.deliveries)} of {count} webhook deliveries arrived")
-            time.sleep(0.05)
+        if not self.fake.wait(lambda: len(self.fake.deliveries) >= count, timeout):
+            raise AssertionError(f"only {len(self.fake.deliveries)} of {count} webhook deliveries arrived")
 
     def wait_until_delivered(self, timeout: float = 10) -> None:
         """Wait until no background delivery is on its way."""
-        deadline = time.monotonic() + timeout
-        while self.fake.pending:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{len(self.fake.pending)} webhook deliveries still on their way")
-            time.sleep(0.02)
+        if not self.fake.wait(lambda: not self.fake.pending, timeout):
+            raise AssertionError(f"{len(self.fake.pending)} webhook deliveries still on their way")
 
     def expect_failed_delivery(self, event_id: str) -> None:
         """This event's delivery is meant to fail (non-2xx or no answer): `check_deliveries` lets it pass."""

@@ -51,6 +51,12 @@ def _metadata(obj: Any) -> dict:
     return metadata.to_dict() if metadata else {}
 
 
+def _replayed(exc: stripe.StripeError) -> bool:
+    """Whether Stripe gave an answer it saved under the idempotency key, not a new one."""
+    headers = {name.lower(): value for name, value in (exc.headers or {}).items()}
+    return headers.get("idempotent-replayed", "").lower() == "true"
+
+
 class StripeGateway:
     name = "stripe"
     label = "Stripe"
@@ -82,7 +88,7 @@ class StripeGateway:
             raise GatewayUnavailable(str(exc.user_message or exc)) from exc
         except stripe.StripeError as exc:
             if exc.http_status is not None and exc.http_status >= 500:
-                raise GatewayFailed(str(exc.user_message or exc)) from exc
+                raise GatewayFailed(str(exc.user_message or exc), replayed=_replayed(exc)) from exc
             raise GatewayRefused(str(exc.user_message or exc)) from exc
 
     # --- funding ---------------------------------------------------------------------

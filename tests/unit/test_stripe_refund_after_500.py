@@ -1,0 +1,166 @@
+"""A refund that Stripe answered with a 500 must not block a cancellation or a dispute decision
+for good: Stripe saves the 500 under the key and replays it to every retry with that key, and
+nothing of a failed try is kept (the change rolls back). The retry asks Stripe for a refund of
+ours made already, then walks a fixed sequence of keys: refunded exactly once.
+
+All through the real SDK against the loopback fake, webhooks signed and sent over HTTP.
+"""
+
+import pytest
+
+from microgigs.integrations.payments import GatewayFailed
+from microgigs.integrations.stripe_gateway import StripeGateway
+from microgigs.models import Dispute, Engagement, EngagementPayment
+from microgigs.services import closing, disputes, payments
+from microgigs.services.errors import DomainError
+from tests.stripe_fake.world import stripe_world
+from tests.unit.test_stripe_payments import fresh, hire, ledger_matches_the_fake, onboard, pay_checkout, state
+
+TRY_AGAIN = "Try again in a minute"
+
+
+@pytest.fixture
+def world(app_db, set_setting):
+    with stripe_world(set_setting) as w:
+        yield w
+
+
+def refunds_of(session, world, engagement_id: int) -> list[dict]:
+    charge_id = fresh(session, EngagementPayment, engagement_id).charge_id
+    return [r for r in world.stripe.of("refund") if r["charge"] == charge_id]
+
+
+def refund_posts(world) -> int:
+    return world.stripe.fake.requests.count(("POST", "/v1/refunds"))
+
+
+def worked_on(session, make, world):
+    """Funded, onboarded, work submitted: a cancellation now refunds the pay less the kill fee."""
+    hired = hire(session, make, pay_cents=30_000)
+    onboard(session, world, hired.student)
+    pay_checkout(session, world, hired.engagement.id)
+    make.submit(hired)
+    session.commit()
+    return hired
+
+
+def cancel_fails(session, hired) -> None:
+    """The manager's cancellation is refused with a message, and nothing of it is kept."""
+    with pytest.raises(DomainError, match=TRY_AGAIN):
+        closing.cancel_one_engagement(session, hired.employer.manager, hired.engagement.id, "Change of plans")
+    session.rollback()
+    assert fresh(session, Engagement, hired.engagement.id).status != "cancelled"
+    assert state(session, hired.engagement.id) == "funded"
+    assert payments.balance(session, hired.engagement.id).refunded == 0
+
+
+def cancel(session, hired) -> None:
+    closing.cancel_one_engagement(session, hired.employer.manager, hired.engagement.id, "Change of plans")
+    session.commit()
+    assert fresh(session, Engagement, hired.engagement.id).status == "cancelled"
+    assert state(session, hired.engagement.id) == "partially_refunded"
+
+
+def test_the_gateway_tells_a_replayed_500_from_a_fresh_one(session, make, world):
+    hired = worked_on(session, make, world)
+    gateway = StripeGateway.from_settings()
+    charge_id = fresh(session, EngagementPayment, hired.engagement.id).charge_id
+    world.stripe.control("fault", path="/v1/refunds", mode="error")
+    answers = []
+    for _ in range(2):
+        with pytest.raises(GatewayFailed) as failed:
+            gateway.refund(
+                engagement_id=hired.engagement.id, amount_cents=100, currency="usd", source_reference=charge_id, idempotency_key="k"
+            )
+        answers.append(failed.value.replayed)
+    assert answers == [False, True]
+
+
+def test_a_cancellation_refused_by_a_saved_500_goes_through_on_the_next_try_and_refunds_once(session, make, world):
+    hired = worked_on(session, make, world)
+    key = f"engagement-{hired.engagement.id}-cancel-refund"
+    world.stripe.control("fault", path="/v1/refunds", mode="error")
+    cancel_fails(session, hired)
+    assert world.stripe.fake.idempotency[key][1] == 500 and refunds_of(session, world, hired.engagement.id) == []
+    cancel(session, hired)
+    # The first key replayed its 500, Stripe was asked for a refund of ours (none), the next key refunded.
+    assert world.stripe.fake.idempotency[key][1] == 500 and world.stripe.fake.idempotency[f"{key}-2"][1] == 200
+    assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [15_000]
+    assert payments.balance(session, hired.engagement.id).refunded == 15_000
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def test_a_500_whose_refund_did_happen_is_found_and_recorded_not_made_again(session, make, world):
+    hired = worked_on(session, make, world)
+    world.stripe.control("fault", path="/v1/refunds", mode="error_after")
+    cancel_fails(session, hired)
+    (made,) = refunds_of(session, world, hired.engagement.id)  # Stripe did refund, then answered 500
+    posts = refund_posts(world)
+    cancel(session, hired)
+    assert refund_posts(world) == posts + 1  # only the replay of the first key: no second refund asked
+    assert [r["id"] for r in refunds_of(session, world, hired.engagement.id)] == [made["id"]]
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def saved_500(session, world, hired, key: str, mode: str = "error") -> None:
+    """An earlier try of this very refund (same body) met a 500 under `key`, saved by Stripe."""
+    charge_id = fresh(session, EngagementPayment, hired.engagement.id).charge_id
+    world.stripe.control("fault", path="/v1/refunds", mode=mode)
+    with pytest.raises(GatewayFailed):
+        StripeGateway.from_settings().refund(
+            engagement_id=hired.engagement.id, amount_cents=15_000, currency="usd", source_reference=charge_id, idempotency_key=key
+        )
+
+
+def test_the_keys_are_walked_past_saved_500s_to_the_first_fresh_answer(session, make, world):
+    hired = worked_on(session, make, world)
+    key = f"engagement-{hired.engagement.id}-cancel-refund"
+    for used in (key, f"{key}-2", f"{key}-3"):
+        saved_500(session, world, hired, used)
+    cancel(session, hired)
+    assert world.stripe.fake.idempotency[f"{key}-4"][1] == 200
+    assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [15_000]
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def test_a_refund_made_behind_a_later_key_is_found_not_made_again(session, make, world):
+    hired = worked_on(session, make, world)
+    key = f"engagement-{hired.engagement.id}-cancel-refund"
+    saved_500(session, world, hired, key)
+    saved_500(session, world, hired, f"{key}-2", mode="error_after")  # an earlier try's fresh 500; it did refund
+    (made,) = refunds_of(session, world, hired.engagement.id)
+    cancel(session, hired)
+    assert f"{key}-3" not in world.stripe.fake.idempotency
+    assert [r["id"] for r in refunds_of(session, world, hired.engagement.id)] == [made["id"]]
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def test_a_fresh_timeout_after_a_saved_500_asks_to_try_again(session, make, world):
+    hired = worked_on(session, make, world)
+    world.stripe.control("fault", path="/v1/refunds", mode="error")
+    cancel_fails(session, hired)
+    world.stripe.control("fault", path="/v1/refunds", mode="timeout")
+    cancel_fails(session, hired)
+    cancel(session, hired)
+    assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [15_000]
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def test_a_dispute_decision_refused_by_a_saved_500_goes_through_on_the_next_try(session, make, world):
+    staff = make.staff()
+    hired = hire(session, make, pay_cents=30_000)
+    pay_checkout(session, world, hired.engagement.id)
+    make.submit(hired)
+    dispute = disputes.open_dispute(session, hired.student, hired.engagement.id, "The brief changed twice after I started.")
+    session.commit()
+    world.stripe.control("fault", path="/v1/refunds", mode="error")
+    with pytest.raises(DomainError, match=TRY_AGAIN):
+        disputes.decide(session, staff, dispute.id, "refund")
+    session.rollback()
+    assert fresh(session, Dispute, dispute.id).status == "open" and state(session, hired.engagement.id) == "funded"
+    disputes.decide(session, staff, dispute.id, "refund")
+    session.commit()
+    assert fresh(session, Dispute, dispute.id).status == "decided" and state(session, hired.engagement.id) == "refunded"
+    fee = fresh(session, Engagement, hired.engagement.id).fee_cents
+    assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [30_000 + fee]
+    ledger_matches_the_fake(session, world, hired.engagement.id)

@@ -63,7 +63,7 @@ def test_money_screens_with_demo_payments(new_context, app_server, assert_access
     staff.goto("/staff/money")
     loaded(staff)
     expect(staff.get_by_role("heading", level=1, name="Money")).to_be_visible()
-    expect(staff.get_by_text("No refused payouts.")).to_be_visible()
+    expect(staff.get_by_text("No failed payouts.")).to_be_visible()
     staff.get_by_role("button", name="Reconcile now with the gateway").click()
     expect(staff.get_by_text("Reconciled: no differences.")).to_be_visible()
     expect(staff.get_by_text(re.compile(r"Latest report: .* by Dana Whitfield"))).to_be_visible()
@@ -246,7 +246,7 @@ def test_fund_approve_and_payout_with_stripe_through_the_fake(new_context, strip
     expect(refused.get_by_text(re.compile("updated their payout account since the refusal: retry now"))).to_be_visible()
     refused.get_by_role("button", name=re.compile(r"^Retry payout to ")).click()
     expect(staff.get_by_text(f"Payout sent for engagement {engagement_id}.")).to_be_visible()
-    expect(staff.get_by_text("No refused payouts.")).to_be_visible()
+    expect(staff.get_by_text("No failed payouts.")).to_be_visible()
     assert_accessible(staff)
     assert [t["amount"] for t in fake.of("transfer") if t["transfer_group"] == f"engagement-{engagement_id}"] == [40_000]
     student.goto("/earnings")

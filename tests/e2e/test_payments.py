@@ -82,7 +82,8 @@ def test_money_screens_with_demo_payments(new_context, app_server, assert_access
 def stripe_app(app_server, tmp_path_factory):
     """The session's app, served again on its port with the Stripe gateway talking to the fake
     (and the fake to it), against its own fresh data dir; put back as it was afterwards.
-    No second production build: the session's build is served as it is."""
+    No second production build: the session's build is served as it is. Fails the test when
+    a webhook delivery was not accepted (see FakeStripeServer.check_deliveries)."""
     with running_fake(secret_key=SECRET_KEY, webhook_secret=PLATFORM_SECRET, connect_webhook_secret=CONNECT_SECRET) as fake:
 
         def serve_env(url: str) -> dict[str, str]:
@@ -92,6 +93,8 @@ def stripe_app(app_server, tmp_path_factory):
 
         with swapped_app(app_server, tmp_path_factory, serve_env) as server:
             yield server, fake
+            # While the app still answers: every webhook it was sent was accepted.
+            fake.check_deliveries()
 
 
 def _applicant_for_a_new_gig(data_dir, token: str, email: str = "") -> tuple[int, str, str]:

@@ -35,6 +35,11 @@ class GatewayRefused(Exception):
     """The gateway answered no (bad request, card declined...). Retrying the same call will not help."""
 
 
+class GatewayKeyReused(GatewayRefused):
+    """The idempotency key was used before for a request with other parameters (Stripe's
+    idempotency_error): the gateway ran nothing now; what the earlier request did is unknown."""
+
+
 @dataclass(frozen=True)
 class FundingResult:
     reference: str  # the gateway's id for the charge / checkout

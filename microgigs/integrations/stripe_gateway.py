@@ -24,6 +24,7 @@ from microgigs.integrations.payments import (
     CheckoutStatus,
     FundingResult,
     GatewayFailed,
+    GatewayKeyReused,
     GatewayRefused,
     GatewayUnavailable,
     Movement,
@@ -86,6 +87,8 @@ class StripeGateway:
             return fn()
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise GatewayUnavailable(str(exc.user_message or exc)) from exc
+        except stripe.IdempotencyError as exc:
+            raise GatewayKeyReused(str(exc.user_message or exc)) from exc
         except stripe.StripeError as exc:
             if exc.http_status is not None and exc.http_status >= 500:
                 raise GatewayFailed(str(exc.user_message or exc), replayed=_replayed(exc)) from exc

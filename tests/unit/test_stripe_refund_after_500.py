@@ -61,6 +61,16 @@ def cancel(session, hired) -> None:
     assert state(session, hired.engagement.id) == "partially_refunded"
 
 
+def disputed(session, make, world):
+    """Funded, work submitted, and the student opened a dispute; no payout account yet."""
+    hired = hire(session, make, pay_cents=30_000)
+    pay_checkout(session, world, hired.engagement.id)
+    make.submit(hired)
+    dispute = disputes.open_dispute(session, hired.student, hired.engagement.id, "The brief changed twice after I started.")
+    session.commit()
+    return hired, dispute
+
+
 def test_the_gateway_tells_a_replayed_500_from_a_fresh_one(session, make, world):
     hired = worked_on(session, make, world)
     gateway = StripeGateway.from_settings()
@@ -148,11 +158,7 @@ def test_a_fresh_timeout_after_a_saved_500_asks_to_try_again(session, make, worl
 
 def test_a_dispute_decision_refused_by_a_saved_500_goes_through_on_the_next_try(session, make, world):
     staff = make.staff()
-    hired = hire(session, make, pay_cents=30_000)
-    pay_checkout(session, world, hired.engagement.id)
-    make.submit(hired)
-    dispute = disputes.open_dispute(session, hired.student, hired.engagement.id, "The brief changed twice after I started.")
-    session.commit()
+    hired, dispute = disputed(session, make, world)
     world.stripe.control("fault", path="/v1/refunds", mode="error")
     with pytest.raises(DomainError, match=TRY_AGAIN):
         disputes.decide(session, staff, dispute.id, "refund")
@@ -164,3 +170,36 @@ def test_a_dispute_decision_refused_by_a_saved_500_goes_through_on_the_next_try(
     fee = fresh(session, Engagement, hired.engagement.id).fee_cents
     assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [30_000 + fee]
     ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def test_a_dispute_decided_again_for_another_amount_after_a_saved_500_refunds_that_amount_once(session, make, world):
+    """The first decision's key holds a 500 for a whole refund; the second decision's smaller
+    refund meets that key (Stripe: used with other parameters) and goes on to the next one."""
+    staff = make.staff()
+    hired, dispute = disputed(session, make, world)
+    world.stripe.control("fault", path="/v1/refunds", mode="error")
+    with pytest.raises(DomainError, match=TRY_AGAIN):
+        disputes.decide(session, staff, dispute.id, "refund")
+    session.rollback()
+    disputes.decide(session, staff, dispute.id, "pay_part", student_share_cents=12_000)
+    session.commit()
+    assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [18_000]
+    assert payments.balance(session, hired.engagement.id).held == 12_000  # the student's share waits for a payout account
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
+def test_a_refund_of_another_amount_made_by_an_earlier_try_stops_the_decision(session, make, world):
+    """An earlier decision's whole refund happened (its answer lost); a part payment now would
+    refund on top of it: refused in words, nothing refunded twice."""
+    staff = make.staff()
+    hired, dispute = disputed(session, make, world)
+    world.stripe.control("fault", path="/v1/refunds", mode="timeout_after")
+    with pytest.raises(DomainError, match=TRY_AGAIN):
+        disputes.decide(session, staff, dispute.id, "refund")
+    session.rollback()
+    (made,) = refunds_of(session, world, hired.engagement.id)
+    with pytest.raises(DomainError, match=f"holds a refund for this engagement that is not this one \\({made['id']}"):
+        disputes.decide(session, staff, dispute.id, "pay_part", student_share_cents=12_000)
+    session.rollback()
+    assert [r["id"] for r in refunds_of(session, world, hired.engagement.id)] == [made["id"]]
+    assert fresh(session, Dispute, dispute.id).status == "open"

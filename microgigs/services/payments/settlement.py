@@ -5,7 +5,14 @@ import logging
 
 from sqlmodel import Session, select
 
-from microgigs.integrations.payments import ChargeRefunds, GatewayFailed, GatewayRefused, GatewayUnavailable, PaymentGateway
+from microgigs.integrations.payments import (
+    ChargeRefunds,
+    GatewayFailed,
+    GatewayKeyReused,
+    GatewayRefused,
+    GatewayUnavailable,
+    PaymentGateway,
+)
 from microgigs.models import Engagement, LedgerEntry
 from microgigs.services.errors import DomainError
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
@@ -102,6 +109,8 @@ def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engageme
     (a 500 whose refund did happen) and that one is recorded; otherwise the next key is tried,
     up to the first fresh answer. A fresh failure asks the person to try again: the next try
     replays the used keys (answered at once) and gets one fresh try of its own.
+    A key an earlier try used for another amount (e.g. a dispute first decided as a refund,
+    then as a part payment) is passed the same way, after the same look at Stripe.
     """
     looked_at_stripe = False
     for number in range(1, REFUND_KEYS + 1):
@@ -113,9 +122,10 @@ def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engageme
                 source_reference=engagement.checkout_ref,
                 idempotency_key=key if number == 1 else f"{key}-{number}",
             ).reference
-        except GatewayFailed as exc:
-            if not exc.replayed:
+        except (GatewayFailed, GatewayKeyReused) as exc:
+            if isinstance(exc, GatewayFailed) and not exc.replayed:
                 raise DomainError(TRY_AGAIN) from exc
+            # This key is spent on an earlier try; whether that one refunded, only Stripe knows.
             if not looked_at_stripe:
                 looked_at_stripe = True
                 made = _refund_made_earlier(session, gateway, engagement, amount)

@@ -203,3 +203,27 @@ def test_a_refund_of_another_amount_made_by_an_earlier_try_stops_the_decision(se
     session.rollback()
     assert [r["id"] for r in refunds_of(session, world, hired.engagement.id)] == [made["id"]]
     assert fresh(session, Dispute, dispute.id).status == "open"
+
+
+def test_a_second_paid_checkout_refunded_into_a_saved_500_is_refunded_once_when_stripe_sends_the_event_again(session, make, world):
+    hired = hire(session, make)
+    first = fresh(session, EngagementPayment, hired.engagement.id).checkout_session_id
+    world.stripe.control("expire", first, deliver=False)
+    payments.open_checkout(session, hired.employer.manager, hired.engagement.id)
+    session.commit()
+    world.stripe.fake.objects[first]["status"] = "open"
+    world.stripe.control("pay", first)
+    world.stripe.control("fault", path="/v1/refunds", mode="error")
+    paid = pay_checkout(session, world, hired.engagement.id)
+    (event,) = paid["events"]
+    assert paid["statuses"] == [500]  # not applied: Stripe sends it again later
+    world.stripe.expect_failed_delivery(event["id"])
+    assert world.stripe.of("refund") == []
+    assert world.stripe.control("redeliver", event["id"])["status"] == 200
+    (refund,) = world.stripe.of("refund")
+    duplicate = next(c for c in world.stripe.of("charge") if c["id"] == refund["charge"])
+    assert refund["amount"] == duplicate["amount"] == duplicate["amount_refunded"]
+    assert state(session, hired.engagement.id) == "funded"
+    # The ledger holds the first charge only; the second came and went back whole.
+    balance = payments.balance(session, hired.engagement.id)
+    assert balance.balanced and (balance.funded, balance.refunded) == (duplicate["amount"], 0)

@@ -24,7 +24,7 @@ from microgigs.settings import get_settings
 
 log = logging.getLogger("microgigs.payments")
 
-# Keys one refund may go through while Stripe replays saved 500s (see _refund_once); past
+# Keys one refund may go through while Stripe replays saved 500s (see refund_once); past
 # that, something is wrong beyond a passing failure and a person must look.
 REFUND_KEYS = 20
 
@@ -57,7 +57,7 @@ def settle_held(
     (with the platform fee too when `refund_fee`). Used by cancellations and dispute decisions.
 
     The refund happens now (a gateway that is down refuses the whole change, so nothing is
-    half-done; a retry never refunds twice, see _refund_once). The student's share leaves "held" only when
+    half-done; a retry never refunds twice, see refund_once). The student's share leaves "held" only when
     its transfer succeeds, which may be later (no payout account yet, or a timeout).
     Returns False when the student's share is still waiting to be sent, True otherwise.
     """
@@ -78,7 +78,7 @@ def settle_held(
     key = f"engagement-{engagement.id}-{reason}"
     refund = engagement.pay_cents - student_cents + (engagement.fee_cents if refund_fee else 0)
     if refund:
-        reference = _refund_once(session, gateway, engagement, refund, f"{key}-refund")
+        reference = refund_once(session, gateway, engagement, refund, f"{key}-refund")
         record_entry(session, engagement, "held", -(engagement.pay_cents - student_cents), f"{key}-release")
         if refund_fee:
             record_entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
@@ -99,8 +99,9 @@ def settle_held(
     return sent
 
 
-def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engagement, amount: int, key: str) -> str:
-    """Refund `amount` of the engagement's charge exactly once; returns the gateway's refund id.
+def refund_once(session: Session, gateway: PaymentGateway, engagement: Engagement, amount: int, key: str, charge_id: str = "") -> str:
+    """Refund `amount` of the engagement's charge (or of `charge_id`, a second charge of it)
+    exactly once; returns the gateway's refund id. Raises DomainError when it cannot now.
 
     Nothing of a failed try is kept (the caller's change rolls back), so a Stripe 500, which
     Stripe saves under the key and replays to every later try, would block the settlement for
@@ -112,6 +113,7 @@ def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engageme
     A key an earlier try used for another amount (e.g. a dispute first decided as a refund,
     then as a part payment) is passed the same way, after the same look at Stripe.
     """
+    charge_id = charge_id or engagement.checkout_ref
     looked_at_stripe = False
     for number in range(1, REFUND_KEYS + 1):
         try:
@@ -119,7 +121,7 @@ def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engageme
                 engagement_id=engagement.id,
                 amount_cents=amount,
                 currency=engagement.currency,
-                source_reference=engagement.checkout_ref,
+                source_reference=charge_id,
                 idempotency_key=key if number == 1 else f"{key}-{number}",
             ).reference
         except (GatewayFailed, GatewayKeyReused) as exc:
@@ -128,7 +130,7 @@ def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engageme
             # This key is spent on an earlier try; whether that one refunded, only Stripe knows.
             if not looked_at_stripe:
                 looked_at_stripe = True
-                made = _refund_made_earlier(session, gateway, engagement, amount)
+                made = _refund_made_earlier(session, gateway, engagement, charge_id, amount)
                 if made:
                     return made
         except GatewayUnavailable as exc:
@@ -141,13 +143,13 @@ def _refund_once(session: Session, gateway: PaymentGateway, engagement: Engageme
     )
 
 
-def _refund_made_earlier(session: Session, gateway: PaymentGateway, engagement: Engagement, amount: int) -> str:
+def _refund_made_earlier(session: Session, gateway: PaymentGateway, engagement: Engagement, charge_id: str, amount: int) -> str:
     """The id of a refund of ours the gateway made for this charge that our ledger does not
     hold (its answer was a 500 or was lost), or "" when there is none."""
     if not hasattr(gateway, "charge_refunds"):
         return ""  # a gateway that keeps no records (demo) never fails a refund
     try:
-        charge = gateway.charge_refunds(engagement.checkout_ref)
+        charge = gateway.charge_refunds(charge_id)
     except GatewayUnavailable as exc:
         raise DomainError(TRY_AGAIN) from exc
     recorded = set(

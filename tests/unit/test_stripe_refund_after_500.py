@@ -14,7 +14,7 @@ from microgigs.models import Dispute, Engagement, EngagementPayment
 from microgigs.services import closing, disputes, payments
 from microgigs.services.errors import DomainError
 from tests.stripe_fake.world import stripe_world
-from tests.unit.test_stripe_payments import fresh, hire, ledger_matches_the_fake, onboard, pay_checkout, state
+from tests.unit.test_stripe_payments import first_of_two_checkouts_paid, fresh, hire, ledger_matches_the_fake, onboard, pay_checkout, state
 
 TRY_AGAIN = "Try again in a minute"
 
@@ -69,6 +69,14 @@ def disputed(session, make, world):
     dispute = disputes.open_dispute(session, hired.student, hired.engagement.id, "The brief changed twice after I started.")
     session.commit()
     return hired, dispute
+
+
+def refund_decision_fails(session, world, staff, dispute, mode: str) -> None:
+    """Staff decide the dispute as a refund while Stripe's refund endpoint meets the fault `mode`."""
+    world.stripe.control("fault", path="/v1/refunds", mode=mode)
+    with pytest.raises(DomainError, match=TRY_AGAIN):
+        disputes.decide(session, staff, dispute.id, "refund")
+    session.rollback()
 
 
 def test_the_gateway_tells_a_replayed_500_from_a_fresh_one(session, make, world):
@@ -159,10 +167,7 @@ def test_a_fresh_timeout_after_a_saved_500_asks_to_try_again(session, make, worl
 def test_a_dispute_decision_refused_by_a_saved_500_goes_through_on_the_next_try(session, make, world):
     staff = make.staff()
     hired, dispute = disputed(session, make, world)
-    world.stripe.control("fault", path="/v1/refunds", mode="error")
-    with pytest.raises(DomainError, match=TRY_AGAIN):
-        disputes.decide(session, staff, dispute.id, "refund")
-    session.rollback()
+    refund_decision_fails(session, world, staff, dispute, "error")
     assert fresh(session, Dispute, dispute.id).status == "open" and state(session, hired.engagement.id) == "funded"
     disputes.decide(session, staff, dispute.id, "refund")
     session.commit()
@@ -177,10 +182,7 @@ def test_a_dispute_decided_again_for_another_amount_after_a_saved_500_refunds_th
     refund meets that key (Stripe: used with other parameters) and goes on to the next one."""
     staff = make.staff()
     hired, dispute = disputed(session, make, world)
-    world.stripe.control("fault", path="/v1/refunds", mode="error")
-    with pytest.raises(DomainError, match=TRY_AGAIN):
-        disputes.decide(session, staff, dispute.id, "refund")
-    session.rollback()
+    refund_decision_fails(session, world, staff, dispute, "error")
     disputes.decide(session, staff, dispute.id, "pay_part", student_share_cents=12_000)
     session.commit()
     assert [r["amount"] for r in refunds_of(session, world, hired.engagement.id)] == [18_000]
@@ -193,10 +195,7 @@ def test_a_refund_of_another_amount_made_by_an_earlier_try_stops_the_decision(se
     refund on top of it: refused in words, nothing refunded twice."""
     staff = make.staff()
     hired, dispute = disputed(session, make, world)
-    world.stripe.control("fault", path="/v1/refunds", mode="timeout_after")
-    with pytest.raises(DomainError, match=TRY_AGAIN):
-        disputes.decide(session, staff, dispute.id, "refund")
-    session.rollback()
+    refund_decision_fails(session, world, staff, dispute, "timeout_after")
     (made,) = refunds_of(session, world, hired.engagement.id)
     with pytest.raises(DomainError, match=f"holds a refund for this engagement that is not this one \\({made['id']}"):
         disputes.decide(session, staff, dispute.id, "pay_part", student_share_cents=12_000)
@@ -206,13 +205,7 @@ def test_a_refund_of_another_amount_made_by_an_earlier_try_stops_the_decision(se
 
 
 def test_a_second_paid_checkout_refunded_into_a_saved_500_is_refunded_once_when_stripe_sends_the_event_again(session, make, world):
-    hired = hire(session, make)
-    first = fresh(session, EngagementPayment, hired.engagement.id).checkout_session_id
-    world.stripe.control("expire", first, deliver=False)
-    payments.open_checkout(session, hired.employer.manager, hired.engagement.id)
-    session.commit()
-    world.stripe.fake.objects[first]["status"] = "open"
-    world.stripe.control("pay", first)
+    hired = first_of_two_checkouts_paid(session, make, world)
     world.stripe.control("fault", path="/v1/refunds", mode="error")
     paid = pay_checkout(session, world, hired.engagement.id)
     (event,) = paid["events"]

@@ -21,11 +21,23 @@ class GatewayUnavailable(Exception):
 class GatewayFailed(GatewayUnavailable):
     """The gateway answered with its own failure (5xx). Stripe saves that answer under the
     idempotency key and gives it again to every retry with the same key; whether money moved
-    is unknown until the gateway is asked."""
+    is unknown until the gateway is asked.
+
+    `replayed`: this is the saved answer of an earlier request with the same key, given
+    again (Stripe's `Idempotent-Replayed: true`); False for a failure of this very request."""
+
+    def __init__(self, message: str = "", *, replayed: bool = False):
+        super().__init__(message)
+        self.replayed = replayed
 
 
 class GatewayRefused(Exception):
     """The gateway answered no (bad request, card declined...). Retrying the same call will not help."""
+
+
+class GatewayKeyReused(GatewayRefused):
+    """The idempotency key was used before for a request with other parameters (Stripe's
+    idempotency_error): the gateway ran nothing now; what the earlier request did is unknown."""
 
 
 @dataclass(frozen=True)

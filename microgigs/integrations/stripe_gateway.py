@@ -24,6 +24,7 @@ from microgigs.integrations.payments import (
     CheckoutStatus,
     FundingResult,
     GatewayFailed,
+    GatewayKeyReused,
     GatewayRefused,
     GatewayUnavailable,
     Movement,
@@ -49,6 +50,12 @@ def _id(value: Any) -> str:
 def _metadata(obj: Any) -> dict:
     metadata = getattr(obj, "metadata", None)
     return metadata.to_dict() if metadata else {}
+
+
+def _replayed(exc: stripe.StripeError) -> bool:
+    """Whether Stripe gave an answer it saved under the idempotency key, not a new one."""
+    headers = {name.lower(): value for name, value in (exc.headers or {}).items()}
+    return headers.get("idempotent-replayed", "").lower() == "true"
 
 
 class StripeGateway:
@@ -80,9 +87,11 @@ class StripeGateway:
             return fn()
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise GatewayUnavailable(str(exc.user_message or exc)) from exc
+        except stripe.IdempotencyError as exc:
+            raise GatewayKeyReused(str(exc.user_message or exc)) from exc
         except stripe.StripeError as exc:
             if exc.http_status is not None and exc.http_status >= 500:
-                raise GatewayFailed(str(exc.user_message or exc)) from exc
+                raise GatewayFailed(str(exc.user_message or exc), replayed=_replayed(exc)) from exc
             raise GatewayRefused(str(exc.user_message or exc)) from exc
 
     # --- funding ---------------------------------------------------------------------

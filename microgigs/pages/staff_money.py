@@ -1,4 +1,4 @@
-"""/staff/money: all the money at a glance, refused payouts to retry, and the latest stored
+"""/staff/money: all the money at a glance, failed payouts to retry, and the latest stored
 reconciliation of the ledger with the gateway (made by "Reconcile now" or the nightly job)."""
 
 import reflex as rx
@@ -23,26 +23,30 @@ def difference_row(d) -> rx.Component:
 def failed_payout_row(row) -> rx.Component:
     return row_card(
         rx.heading(row.gig_title, as_="h3", size="3"),
-        facts(fact("Student", row.student), fact("Amount", row.amount), fact("Refused", row.since)),
+        facts(fact("Student", row.student), fact("Amount", row.amount), fact("Stopped", row.since)),
         rx.text(row.message, size="2"),
         rx.cond(
-            row.account_ready,
-            rx.text("The student updated their payout account since the refusal: retry now.", size="2", weight="medium"),
-            rx.text("The student has not updated their payout account since the refusal.", size="2"),
+            row.refused,
+            rx.cond(
+                row.account_ready,
+                rx.text("The student updated their payout account since the refusal: retry now.", size="2", weight="medium"),
+                rx.text("The student has not updated their payout account since the refusal.", size="2"),
+            ),
+            rx.text("Stripe kept failing; retry sends it after checking Stripe.", size="2", weight="medium"),
         ),
         rx.button(
             "Retry payout",
             on_click=S.retry_payout(row.engagement_id),
             aria_label="Retry payout to " + row.student + " for " + row.gig_title,
         ),
-        aria_label="Refused payout: " + row.gig_title,
+        aria_label=row.kind_label + ": " + row.gig_title,
     )
 
 
 def failed_payouts() -> rx.Component:
     return section(
-        "Refused payouts",
-        rows_or_empty(S.failed, failed_payout_row, "No refused payouts."),
+        "Failed payouts",
+        rows_or_empty(S.failed, failed_payout_row, "No failed payouts."),
     )
 
 

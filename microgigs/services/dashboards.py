@@ -245,7 +245,7 @@ def _payment_note(session: Session, engagement: Engagement) -> str:
     row = session.get(EngagementPayment, engagement.id)
     if row is None:
         return ""
-    label = payments.STATE_LABELS.get(row.state, row.state)
+    label = payments.payment_label(row)
     return f"Payment: {label}. {row.message}".strip()
 
 

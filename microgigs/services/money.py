@@ -79,7 +79,7 @@ def employer_payments(session: Session, actor: User | None) -> list[PaymentRow]:
                 student=student.display_name,
                 total=format_cents(engagement.pay_cents + engagement.fee_cents, engagement.currency),
                 state=payment.state,
-                state_label=payments.STATE_LABELS.get(payment.state, payment.state),
+                state_label=payments.payment_label(payment),
                 message=payment.message,
                 can_fund=engagement.status == EngagementStatus.FUNDING and engagement.funded_at is None,
                 has_receipt=engagement.funded_at is not None,
@@ -158,7 +158,7 @@ class Earnings:
 def student_earnings(session: Session, actor: User | None, gateway=None) -> Earnings:
     """The student's pay: what is waiting (funded, approved, being sent) and what is paid."""
     policy.require(policy.is_student(actor), "Only students have earnings.")
-    rows, pending, paid, refused = [], 0, 0, False
+    rows, pending, paid, refused, delayed = [], 0, 0, False, False
     for engagement, gig in session.exec(
         select(Engagement, Gig)
         .join(Gig, Gig.id == Engagement.gig_id)
@@ -172,7 +172,8 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
         ).one()
         payment = _state(session, engagement)
         waiting = payment.payout_amount_cents if payment.state in (*payments.WAITING_PAYOUT, PaymentState.PAYOUT_FAILED) else 0
-        refused = refused or payment.state == PaymentState.PAYOUT_FAILED
+        refused = refused or payments.payout_refused(payment)
+        delayed = delayed or (payment.state == PaymentState.PAYOUT_FAILED and not payments.payout_refused(payment))
         if engagement.funded_at is not None and engagement.status not in (EngagementStatus.PAID, EngagementStatus.CANCELLED):
             waiting = engagement.pay_cents  # held until approval
         pending += waiting
@@ -183,7 +184,7 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
                 engagement_id=engagement.id,
                 gig_title=gig.title,
                 amount=format_cents(amount, engagement.currency),
-                state_label=payments.STATE_LABELS.get(payment.state, payment.state),
+                state_label=payments.payment_label(payment),
                 paid=received > 0,
             )
         )
@@ -199,6 +200,10 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             "The career center then sends the payout again."
         )
         needs = True
+    elif delayed:
+        # The gateway kept failing, not the student's details: nothing for them to fix.
+        status = "A payout is delayed: the payment service kept failing, so the career center sends it again. Nothing for you to change."
+        needs = not account.payouts_enabled
     elif account.payouts_enabled:
         status, needs = "Payouts enabled: your pay goes to your Stripe account.", False
     else:
@@ -269,7 +274,9 @@ def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTota
     ]
     totals = [MoneyTotals(label, format_cents(sums.get(kind) or 0)) for kind, label in labels]
     counts = session.exec(select(EngagementPayment.state, func.count()).group_by(EngagementPayment.state)).all()
-    states = [StateCount(payments.STATE_LABELS.get(state, state), n) for state, n in sorted(counts)]
+    # A count mixes both causes of a failed payout, so its label names neither alone.
+    labels = {**payments.STATE_LABELS, PaymentState.PAYOUT_FAILED: "Payout failed — waiting for the career center"}
+    states = [StateCount(labels.get(state, state), n) for state, n in sorted(counts)]
     return totals, states
 
 
@@ -413,10 +420,13 @@ class FailedPayout:
     message: str
     since: str
     account_ready: bool  # the student updated their payout account since the refusal (and it is enabled)
+    refused: bool  # the gateway refused it (the student fixes their details); else it kept failing
+    kind_label: str  # "Refused payout" or "Delayed payout", in words for staff
 
 
 def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
-    """Staff: payouts the gateway refused for good, oldest first, for "Retry payout"."""
+    """Staff: payouts that stopped for staff, oldest first, for "Retry payout": refused by the
+    gateway, or failed at it too many times."""
     policy.require(policy.is_staff(actor), "Only career-center staff see failed payouts.")
     rows = session.exec(
         select(EngagementPayment, Engagement, Gig, User)
@@ -429,6 +439,7 @@ def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
     result = []
     for payment, engagement, gig, student in rows:
         account = session.get(PayoutAccount, student.id)
+        refused = payments.payout_refused(payment)
         result.append(
             FailedPayout(
                 engagement_id=engagement.id,
@@ -438,6 +449,8 @@ def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
                 message=payment.message,
                 since=payment.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
                 account_ready=bool(account and account.payouts_enabled and account.updated_at > payment.updated_at),
+                refused=refused,
+                kind_label="Refused payout" if refused else "Delayed payout",
             )
         )
     return result

@@ -120,7 +120,7 @@ class EarningsState(SessionState):
 
 
 class MoneyState(SessionState):
-    """/staff/money: totals, payment states, refused payouts and the latest stored
+    """/staff/money: totals, payment states, failed payouts and the latest stored
     reconciliation report. Opening the page asks the gateway nothing; "Reconcile now" does."""
 
     loaded: bool = False
@@ -174,7 +174,7 @@ class MoneyState(SessionState):
 
     @rx.event
     def retry_payout(self, engagement_id: int):
-        """Send a refused payout again (staff only, audited; never pays twice)."""
+        """Send a failed payout again (staff only, audited; never pays twice)."""
         self.notice, self.error = "", ""
         engagement = parse_id(engagement_id)
         if engagement is None:

@@ -63,7 +63,7 @@ def test_money_screens_with_demo_payments(new_context, app_server, assert_access
     staff.goto("/staff/money")
     loaded(staff)
     expect(staff.get_by_role("heading", level=1, name="Money")).to_be_visible()
-    expect(staff.get_by_text("No refused payouts.")).to_be_visible()
+    expect(staff.get_by_text("No failed payouts.")).to_be_visible()
     staff.get_by_role("button", name="Reconcile now with the gateway").click()
     expect(staff.get_by_text("Reconciled: no differences.")).to_be_visible()
     expect(staff.get_by_text(re.compile(r"Latest report: .* by Dana Whitfield"))).to_be_visible()
@@ -82,7 +82,8 @@ def test_money_screens_with_demo_payments(new_context, app_server, assert_access
 def stripe_app(app_server, tmp_path_factory):
     """The session's app, served again on its port with the Stripe gateway talking to the fake
     (and the fake to it), against its own fresh data dir; put back as it was afterwards.
-    No second production build: the session's build is served as it is."""
+    No second production build: the session's build is served as it is. Fails the test when
+    a webhook delivery was not accepted (see FakeStripeServer.check_deliveries)."""
     with running_fake(secret_key=SECRET_KEY, webhook_secret=PLATFORM_SECRET, connect_webhook_secret=CONNECT_SECRET) as fake:
 
         def serve_env(url: str) -> dict[str, str]:
@@ -92,6 +93,8 @@ def stripe_app(app_server, tmp_path_factory):
 
         with swapped_app(app_server, tmp_path_factory, serve_env) as server:
             yield server, fake
+            # While the app still answers: every webhook it was sent was accepted.
+            fake.check_deliveries()
 
 
 def _applicant_for_a_new_gig(data_dir, token: str, email: str = "") -> tuple[int, str, str]:
@@ -246,7 +249,7 @@ def test_fund_approve_and_payout_with_stripe_through_the_fake(new_context, strip
     expect(refused.get_by_text(re.compile("updated their payout account since the refusal: retry now"))).to_be_visible()
     refused.get_by_role("button", name=re.compile(r"^Retry payout to ")).click()
     expect(staff.get_by_text(f"Payout sent for engagement {engagement_id}.")).to_be_visible()
-    expect(staff.get_by_text("No refused payouts.")).to_be_visible()
+    expect(staff.get_by_text("No failed payouts.")).to_be_visible()
     assert_accessible(staff)
     assert [t["amount"] for t in fake.of("transfer") if t["transfer_group"] == f"engagement-{engagement_id}"] == [40_000]
     student.goto("/earnings")

@@ -866,6 +866,7 @@ def matrix_world(tmp_path_factory, schema_template, _shared_engine) -> Template:
 def stripe_fake():
     with running_fake(secret_key=SECRET_KEY, webhook_secret=PLATFORM_SECRET, connect_webhook_secret=CONNECT_SECRET) as fake:
         yield fake
+        fake.check_deliveries()  # the fake never crashed and no delivery failed unnoticed
 
 
 @pytest.fixture(scope="module")
@@ -939,6 +940,8 @@ def test_cell(key, role, column, matrix_world, cell_engine, request, monkeypatch
         run_route(cell, row)
     expected = "allowed" if row.expects_allowed(role, column) else "refused"
     problems = judge(cell, row)
+    if fake is not None:
+        fake.check_deliveries()  # before the cell's copy of the world goes: nothing failed at the fake
     if fake is not None and expected == "refused" and fake.fake.requests[asked:]:
         # A refusal is decided before anything goes out: no checkout, account or link made at Stripe.
         problems.append(f"refused, yet Stripe was asked {fake.fake.requests[asked:]}")

@@ -347,15 +347,21 @@ def test_the_same_key_with_another_body_is_refused_like_stripe(world):
         client.v1.accounts.create(params={"type": "express", "email": "b@example.edu"}, options={"idempotency_key": "k1"})
 
 
-def test_a_second_paid_checkout_for_the_same_engagement_is_refunded_whole(session, make, world):
+def first_of_two_checkouts_paid(session, make, world):
+    """Somehow a second checkout exists and both get paid (e.g. two tabs during a network
+    glitch): the first is paid here, the caller pays the second (`pay_checkout`)."""
     hired = hire(session, make)
     first = fresh(session, EngagementPayment, hired.engagement.id).checkout_session_id
-    # Somehow a second checkout exists and both get paid (e.g. two tabs during a network glitch).
     world.stripe.control("expire", first, deliver=False)
     payments.open_checkout(session, hired.employer.manager, hired.engagement.id)
     session.commit()
     world.stripe.fake.objects[first]["status"] = "open"
     world.stripe.control("pay", first)
+    return hired
+
+
+def test_a_second_paid_checkout_for_the_same_engagement_is_refunded_whole(session, make, world):
+    hired = first_of_two_checkouts_paid(session, make, world)
     pay_checkout(session, world, hired.engagement.id)
     charges = [c for c in world.stripe.of("charge")]
     assert len(charges) == 2

@@ -11,12 +11,14 @@ import pytest
 from sqlmodel import select
 
 from microgigs import jobs
-from microgigs.models import AuditEvent, Engagement, EngagementPayment
+from microgigs.models import AuditEvent, Engagement, EngagementPayment, User
 from microgigs.services import engagements, money, payments
-from microgigs.services.payments.payouts import PAYOUT_TRIES_BEFORE_STAFF
+from microgigs.services.payment_lifecycle import STATE_LABELS
+from microgigs.services.payments.payouts import PAYOUT_DELAYED_LABEL, PAYOUT_TRIES_BEFORE_STAFF
+from microgigs.services.statuses import PaymentState
 from tests.stripe_fake.world import stripe_world
 from tests.unit.test_stripe_payments import fresh, hire, ledger_matches_the_fake, onboard, pay_checkout, state
-from tests.unit.test_stripe_payout_failures_and_events import notes, transfers_of
+from tests.unit.test_stripe_payout_failures_and_events import approved_but_refused, notes, transfers_of
 
 RETRY_JOB = "retry payouts that timed out or waited for an account"
 
@@ -137,3 +139,35 @@ def test_a_transfer_at_stripe_that_is_not_this_payout_stops_the_staff_retry(sess
     assert answer.startswith("Not sent: The payment service already holds a transfer") and made["id"] in answer
     assert transfer_posts(world) == posts and state(session, engagement_id) == "payout_failed"
     assert payments.balance(session, engagement_id).transferred == 0
+
+
+# --- words: a payout Stripe kept failing is not one the student must fix -------------------------
+
+
+def test_a_payout_stripe_kept_failing_is_worded_as_delayed_not_refused(session, make, world):
+    staff, engagement_id = handed_to_staff(session, make, world)
+    student = session.get(User, fresh(session, Engagement, engagement_id).student_id)
+    earnings = money.student_earnings(session, student)
+    assert earnings.account_status.startswith("A payout is delayed: the payment service kept failing")
+    assert "refused" not in earnings.account_status and "Update payout details" not in earnings.account_status
+    assert not earnings.needs_setup  # the student's account is fine: no button to press
+    (row,) = [r for r in earnings.rows if r.engagement_id == engagement_id]
+    assert row.state_label == PAYOUT_DELAYED_LABEL
+    (failed,) = money.failed_payouts(session, staff)
+    assert (failed.refused, failed.kind_label) == (False, "Delayed payout")
+    assert "must check their payout details" not in failed.message
+    _, states = money.money_overview(session, staff)
+    assert [s.state_label for s in states if "Payout" in s.state_label] == ["Payout failed — waiting for the career center"]
+
+
+def test_a_refused_payout_is_still_worded_as_refused(session, make, world):
+    staff = make.staff()
+    session.commit()
+    hired, _ = approved_but_refused(session, make, world)
+    earnings = money.student_earnings(session, hired.student)
+    assert earnings.account_status.startswith("A payout was refused: choose Update payout details")
+    assert earnings.needs_setup and earnings.setup_label == "Update payout details"
+    (row,) = [r for r in earnings.rows if r.engagement_id == hired.engagement.id]
+    assert row.state_label == STATE_LABELS[PaymentState.PAYOUT_FAILED]
+    (failed,) = money.failed_payouts(session, staff)
+    assert (failed.refused, failed.kind_label) == (True, "Refused payout")

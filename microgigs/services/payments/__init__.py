@@ -19,7 +19,14 @@ from microgigs.services.payments.funding import apply_checkout, open_checkout, p
 from microgigs.services.payments.gateway import current_gateway
 from microgigs.services.payments.ledger import LedgerBalance, balance
 from microgigs.services.payments.onboarding import payout_account_updated, payout_onboarding_url
-from microgigs.services.payments.payouts import PAYOUT_REFUSED_MESSAGE, pay_out, retry_failed_payout, retry_payouts
+from microgigs.services.payments.payouts import (
+    PAYOUT_REFUSED_MESSAGE,
+    pay_out,
+    payment_label,
+    payout_refused,
+    retry_failed_payout,
+    retry_payouts,
+)
 from microgigs.services.payments.settlement import record_outside_refunds, settle_cancellation, settle_held
 
 __all__ = [
@@ -33,9 +40,11 @@ __all__ = [
     "current_gateway",
     "open_checkout",
     "pay_out",
+    "payment_label",
     "payment_of",
     "payout_account_updated",
     "payout_onboarding_url",
+    "payout_refused",
     "platform_fee_cents",
     "record_funded",
     "record_outside_refunds",

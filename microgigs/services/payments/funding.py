@@ -17,7 +17,7 @@ from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
 from microgigs.services.payments.ledger import record_entry
-from microgigs.services.payments.settlement import settle_held
+from microgigs.services.payments.settlement import refund_once, settle_held
 from microgigs.services.statuses import EngagementStatus, PaymentState
 from microgigs.settings import get_settings
 
@@ -100,14 +100,16 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
     if status.payment_status in ("paid", "no_payment_required") and status.status == "complete":
         if engagement.funded_at is not None:
             if status.charge_id and status.charge_id != engagement.checkout_ref:
-                # A second checkout of this engagement was paid as well: give that one back whole.
+                # A second checkout of this engagement was paid as well: give that one back whole
+                # (a failure fails the webhook, which Stripe sends again; never refunded twice).
                 gateway = gateway or gateways.current_gateway()
-                refund = gateway.refund(
-                    engagement_id=engagement.id,
-                    amount_cents=status.amount_total,
-                    currency=engagement.currency,
-                    source_reference=status.charge_id,
-                    idempotency_key=f"engagement-{engagement.id}-duplicate-{status.session_id}",
+                refund = refund_once(
+                    session,
+                    gateway,
+                    engagement,
+                    status.amount_total,
+                    f"engagement-{engagement.id}-duplicate-{status.session_id}",
+                    charge_id=status.charge_id,
                 )
                 audit.record(
                     session,
@@ -116,7 +118,7 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
                     "engagement",
                     engagement.id,
                     charge=status.charge_id,
-                    refund=refund.reference,
+                    refund=refund,
                 )
                 return "refunded a second payment"
             return "already funded"

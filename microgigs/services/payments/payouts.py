@@ -20,7 +20,7 @@ from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, Pa
 from microgigs.services import audit, gig_completion, notifications, policy
 from microgigs.services.engagement_lifecycle import move_engagement
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.payment_lifecycle import WAITING_PAYOUT, advance_payment, payment_of
+from microgigs.services.payment_lifecycle import STATE_LABELS, WAITING_PAYOUT, advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
 from microgigs.services.payments.ledger import record_entry
 from microgigs.services.statuses import EngagementStatus, PaymentState
@@ -32,14 +32,33 @@ log = logging.getLogger("microgigs.payments")
 # hours (a retry after that could pay twice), so the job never retries without end.
 PAYOUT_TRIES_BEFORE_STAFF = 5
 
+# A payout in "payout_failed" stopped for one of two causes, told apart by its message: the
+# gateway refused it (the student must fix their details) or kept failing (staff send it).
+PAYOUT_REFUSED_PREFIX = "The payment service refused the payout"
 PAYOUT_REFUSED_MESSAGE = (
-    "The payment service refused the payout ({reason}). The student must check their payout details "
+    PAYOUT_REFUSED_PREFIX + " ({reason}). The student must check their payout details "
     "(Earnings → Update payout details); then the career center sends it again."
 )
 PAYOUT_STUCK_MESSAGE = (
     "The payment service failed this payout {tries} times ({reason}). Nothing is retried by itself any more: "
     "the career center sends it again (Retry payout), which first checks that it was not paid already."
 )
+
+
+PAYOUT_DELAYED_LABEL = "Payout delayed — the payment service kept failing; the career center sends it"
+
+
+def payout_refused(payment: EngagementPayment) -> bool:
+    """Whether a failed payout was refused by the gateway (the student must update their payout
+    details), rather than stopped because the gateway kept failing (nothing for them to fix)."""
+    return payment.state == PaymentState.PAYOUT_FAILED and payment.message.startswith(PAYOUT_REFUSED_PREFIX)
+
+
+def payment_label(payment: EngagementPayment) -> str:
+    """The payment's state in words; a failed payout says which of its two causes stopped it."""
+    if payment.state == PaymentState.PAYOUT_FAILED and not payout_refused(payment):
+        return PAYOUT_DELAYED_LABEL
+    return STATE_LABELS.get(payment.state, payment.state)
 
 
 class _EarlierTransferDiffers(Exception):

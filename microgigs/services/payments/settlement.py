@@ -5,7 +5,14 @@ import logging
 
 from sqlmodel import Session, select
 
-from microgigs.integrations.payments import ChargeRefunds, GatewayRefused, GatewayUnavailable, PaymentGateway
+from microgigs.integrations.payments import (
+    ChargeRefunds,
+    GatewayFailed,
+    GatewayKeyReused,
+    GatewayRefused,
+    GatewayUnavailable,
+    PaymentGateway,
+)
 from microgigs.models import Engagement, LedgerEntry
 from microgigs.services.errors import DomainError
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
@@ -16,6 +23,12 @@ from microgigs.services.statuses import PaymentState
 from microgigs.settings import get_settings
 
 log = logging.getLogger("microgigs.payments")
+
+# Keys one refund may go through while Stripe replays saved 500s (see refund_once); past
+# that, something is wrong beyond a passing failure and a person must look.
+REFUND_KEYS = 20
+
+TRY_AGAIN = "The payment service did not answer, so nothing was changed. Try again in a minute."
 
 
 def settle_cancellation(session: Session, engagement: Engagement, *, work_started: bool, gateway: PaymentGateway | None = None) -> None:
@@ -44,7 +57,7 @@ def settle_held(
     (with the platform fee too when `refund_fee`). Used by cancellations and dispute decisions.
 
     The refund happens now (a gateway that is down refuses the whole change, so nothing is
-    half-done; retrying reuses the same key). The student's share leaves "held" only when
+    half-done; a retry never refunds twice, see refund_once). The student's share leaves "held" only when
     its transfer succeeds, which may be later (no payout account yet, or a timeout).
     Returns False when the student's share is still waiting to be sent, True otherwise.
     """
@@ -65,22 +78,11 @@ def settle_held(
     key = f"engagement-{engagement.id}-{reason}"
     refund = engagement.pay_cents - student_cents + (engagement.fee_cents if refund_fee else 0)
     if refund:
-        try:
-            result = gateway.refund(
-                engagement_id=engagement.id,
-                amount_cents=refund,
-                currency=engagement.currency,
-                source_reference=engagement.checkout_ref,
-                idempotency_key=f"{key}-refund",
-            )
-        except GatewayUnavailable as exc:
-            raise DomainError("The payment service did not answer, so nothing was changed. Try again in a minute.") from exc
-        except GatewayRefused as exc:
-            raise DomainError(f"The payment service refused the refund: {exc}") from exc
+        reference = refund_once(session, gateway, engagement, refund, f"{key}-refund")
         record_entry(session, engagement, "held", -(engagement.pay_cents - student_cents), f"{key}-release")
         if refund_fee:
             record_entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
-        record_entry(session, engagement, "refunded", refund, f"{key}-refund", result.reference)
+        record_entry(session, engagement, "refunded", refund, f"{key}-refund", reference)
     sent = True
     if student_cents:
         sent = send_to_student(
@@ -95,6 +97,76 @@ def settle_held(
     else:
         advance_payment(session, payment, PaymentState.REFUNDED, "Refunded to the employer.")
     return sent
+
+
+def refund_once(session: Session, gateway: PaymentGateway, engagement: Engagement, amount: int, key: str, charge_id: str = "") -> str:
+    """Refund `amount` of the engagement's charge (or of `charge_id`, a second charge of it)
+    exactly once; returns the gateway's refund id. Raises DomainError when it cannot now.
+
+    Nothing of a failed try is kept (the caller's change rolls back), so a Stripe 500, which
+    Stripe saves under the key and replays to every later try, would block the settlement for
+    good. Instead the keys form a fixed sequence (`key`, `key-2`, `key-3`, ...): while Stripe
+    replays a saved 500, it is first asked whether a refund of ours for this charge exists
+    (a 500 whose refund did happen) and that one is recorded; otherwise the next key is tried,
+    up to the first fresh answer. A fresh failure asks the person to try again: the next try
+    replays the used keys (answered at once) and gets one fresh try of its own.
+    A key an earlier try used for another amount (e.g. a dispute first decided as a refund,
+    then as a part payment) is passed the same way, after the same look at Stripe.
+    """
+    charge_id = charge_id or engagement.checkout_ref
+    looked_at_stripe = False
+    for number in range(1, REFUND_KEYS + 1):
+        try:
+            return gateway.refund(
+                engagement_id=engagement.id,
+                amount_cents=amount,
+                currency=engagement.currency,
+                source_reference=charge_id,
+                idempotency_key=key if number == 1 else f"{key}-{number}",
+            ).reference
+        except (GatewayFailed, GatewayKeyReused) as exc:
+            if isinstance(exc, GatewayFailed) and not exc.replayed:
+                raise DomainError(TRY_AGAIN) from exc
+            # This key is spent on an earlier try; whether that one refunded, only Stripe knows.
+            if not looked_at_stripe:
+                looked_at_stripe = True
+                made = _refund_made_earlier(session, gateway, engagement, charge_id, amount)
+                if made:
+                    return made
+        except GatewayUnavailable as exc:
+            raise DomainError(TRY_AGAIN) from exc
+        except GatewayRefused as exc:
+            raise DomainError(f"The payment service refused the refund: {exc}") from exc
+    raise DomainError(
+        f"The payment service failed this refund {REFUND_KEYS} times. Nothing was changed; "
+        "ask the career center to check the payment service (Reconcile now)."
+    )
+
+
+def _refund_made_earlier(session: Session, gateway: PaymentGateway, engagement: Engagement, charge_id: str, amount: int) -> str:
+    """The id of a refund of ours the gateway made for this charge that our ledger does not
+    hold (its answer was a 500 or was lost), or "" when there is none."""
+    if not hasattr(gateway, "charge_refunds"):
+        return ""  # a gateway that keeps no records (demo) never fails a refund
+    try:
+        charge = gateway.charge_refunds(charge_id)
+    except GatewayUnavailable as exc:
+        raise DomainError(TRY_AGAIN) from exc
+    recorded = set(
+        session.exec(
+            select(LedgerEntry.gateway_ref).where(LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind == "refunded")
+        ).all()
+    )
+    made = [refund for refund in charge.refunds if refund.ours and refund.reference not in recorded]
+    if not made:
+        return ""
+    if len(made) == 1 and made[0].amount_cents == amount:
+        return made[0].reference
+    found = ", ".join(f"{refund.reference} ({refund.amount_cents} cents)" for refund in made)
+    raise DomainError(
+        f"The payment service holds a refund for this engagement that is not this one ({found}). Nothing was changed; "
+        "ask the career center to compare it with the ledger (Reconcile now)."
+    )
 
 
 def record_outside_refunds(session: Session, engagement: Engagement, charge: ChargeRefunds) -> int:

@@ -20,7 +20,7 @@ from microgigs.services.payments.gateway import current_gateway
 from microgigs.services.payments.ledger import LedgerBalance, balance
 from microgigs.services.payments.onboarding import payout_account_updated, payout_onboarding_url
 from microgigs.services.payments.payouts import PAYOUT_REFUSED_MESSAGE, pay_out, retry_failed_payout, retry_payouts
-from microgigs.services.payments.settlement import record_outside_refunds, settle_cancellation, settle_held
+from microgigs.services.payments.settlement import record_outside_refunds, record_reversal, settle_cancellation, settle_held
 
 __all__ = [
     "MOVES",
@@ -39,6 +39,7 @@ __all__ = [
     "platform_fee_cents",
     "record_funded",
     "record_outside_refunds",
+    "record_reversal",
     "retry_failed_payout",
     "retry_payouts",
     "settle_cancellation",

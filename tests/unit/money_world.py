@@ -22,9 +22,13 @@ from tests.stripe_fake.server import FakeStripeServer, running_fake
 from tests.stripe_fake.world import CONNECT_SECRET, PLATFORM_SECRET, SECRET_KEY, stripe_settings
 from tests.unit.conftest import Factory
 
-# A simulated timeout costs the client this long (the fake answers just after it gave up).
-CLIENT_TIMEOUT = 0.2
-FAULT_DELAY = 0.35
+# The client's timeout: generous for every ordinary call, so a loaded machine never turns a
+# slow answer into a timeout (the machine must be the same on every run), and short only
+# while a simulated timeout is on its way, so that costs little (the fake holds the answer
+# FAULT_DELAY, just past it).
+NORMAL_TIMEOUT = 10.0
+SHORT_TIMEOUT = 0.25
+FAULT_DELAY = 0.4
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class MoneyWorld:
         self.stripe.control(
             "config", webhook_url=f"{self.app_url}/api/stripe/webhook", connect_webhook_url=f"{self.app_url}/api/stripe/connect-webhook"
         )
-        for name, value in {**stripe_settings(self.stripe.url), "stripe_timeout_seconds": str(CLIENT_TIMEOUT), **settings}.items():
+        for name, value in {**stripe_settings(self.stripe.url), "stripe_timeout_seconds": str(NORMAL_TIMEOUT), **settings}.items():
             self.set_setting(name, value)
         self.held = []
         return Factory(self.session)
@@ -105,6 +109,19 @@ class MoneyWorld:
         if not deliver:
             self.held += [e["id"] for e in result.get("events", [])]
         return result
+
+    def fault(self, path: str, mode: str) -> None:
+        """The next POST under `path` fails (`mode`: error, timeout, timeout_after); a timeout
+        shortens the client's patience until `no_fault`."""
+        if mode:
+            self.stripe.control("fault", path=path, mode=mode)
+            if mode.startswith("timeout"):
+                self.set_setting("stripe_timeout_seconds", str(SHORT_TIMEOUT))
+
+    def no_fault(self) -> None:
+        """A fault the action never reached ends with it; the client is patient again."""
+        self.fake.faults.clear()
+        self.set_setting("stripe_timeout_seconds", str(NORMAL_TIMEOUT))
 
     def drain(self, timeout: float = 20) -> None:
         """Wait until every event Stripe sends on its own has been answered by our routes.

@@ -28,7 +28,7 @@ student's payout account, or staff after a refusal), and an engagement in a fina
 everyone does their part (students onboard, Stripe allows transfers, staff retry) and then
 nothing finished holds a cent.
 
-Profiles (`MONEY_PROFILE`): default (make test) 80 examples of up to 40 steps, derandomized,
+Profiles (`MONEY_PROFILE`): default (make test) 70 examples of up to 40 steps, derandomized,
 at least 2,000 steps in all; `deep` 2,000 examples, ≥ 50,000 steps, new random sequences each
 run (see the README, "Payments with Stripe"). `MONEY_EXAMPLES` overrides the number of examples.
 """
@@ -61,7 +61,7 @@ from tests.unit.money_world import MoneyWorld, describe
 
 PROFILES = {
     # make test: ≥ 2,000 steps, a fixed seed so it cannot flake on a new sequence.
-    "default": dict(max_examples=80, stateful_step_count=40, derandomize=True),
+    "default": dict(max_examples=70, stateful_step_count=40, derandomize=True),
     # ≥ 50,000 steps on new random sequences every run.
     "deep": dict(max_examples=2_000, stateful_step_count=40, derandomize=False),
 }

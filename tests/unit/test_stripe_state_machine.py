@@ -5,10 +5,11 @@ and its own fee and kill-fee settings. Managers hire, fund (paying at once, or b
 debit that later succeeds or fails), let checkouts expire and reopen them, cancel before and
 after work; students onboard (or not), submit, get changes requested, are approved by hand or
 by the auto-approval job; either side opens a dispute and staff decide it each way; the world
-refunds in the Stripe dashboard, reverses transfers, disputes a card charge, refuses transfers
-to an account and allows them again (then staff retry); the network fails any call we make
-(500, a timeout before Stripe did anything, a timeout after it did); webhooks arrive late,
-twice, out of order; the retry job runs.
+refunds in the Stripe dashboard (once an engagement's money is settled), reverses transfers,
+disputes a card charge, refuses transfers to an account and allows them again (then staff
+retry); the network fails any call we make (checkout create and expire, transfer, refund,
+account create: a 500, a timeout before Stripe did anything, a timeout after it did), and a
+person told "try again" does; webhooks arrive late, twice, out of order; the retry job runs.
 
 After every step, per engagement (our ledger and the fake's books, once its own webhooks
 are in):
@@ -24,9 +25,10 @@ At rest (`settle`: every late webhook delivered, failed deliveries retried as St
 the retry job run, no fault pending) also: our ledger equals the fake's books, the app's own
 reconciliation finds no difference, an approved engagement only waits on a person (the
 student's payout account, or staff after a refusal), and an engagement in a final status
-(paid, cancelled) holds nothing unless its student's share waits on a person. At the end
-everyone does their part (students onboard, Stripe allows transfers, staff retry) and then
-nothing finished holds a cent.
+(paid, cancelled) holds nothing unless its student's share waits on a person or its transfer
+was reversed at Stripe (that money is held again until staff decide). At the end everyone
+does their part (students onboard, Stripe allows transfers, staff retry, staff give reversed
+money back from the dashboard) and then nothing finished holds a cent.
 
 Profiles (`MONEY_PROFILE`): default (make test) 70 examples of up to 40 steps, derandomized,
 at least 2,000 steps in all; `deep` 2,000 examples, ≥ 50,000 steps, new random sequences each

@@ -542,6 +542,7 @@ def test_the_money_world_keeps_every_promise(money_world, session):
 
         def check_at_rest(self, final: bool) -> None:
             session.expire_all()
+            waiting_for_staff: set[int] = set()
             for t in self.tracked:
                 engagement = session.get(Engagement, t.id)
                 payment = session.get(EngagementPayment, t.id)
@@ -551,7 +552,14 @@ def test_the_money_world_keeps_every_promise(money_world, session):
                 # Our ledger equals the fake's books.
                 assert balance.funded == (books.own["amount"] if books.own else 0), where
                 assert balance.refunded == (books.own["amount_refunded"] if books.own else 0), where
-                assert balance.transferred == books.transfers_net, where
+                unknown_transfer = books.transfers_net - balance.transferred
+                if unknown_transfer and not final and payment.state == PS.PAYOUT_FAILED:
+                    # A staff retry whose answer was lost: Stripe made the transfer; our ledger learns
+                    # of it when staff retry again (the same key gets the same transfer), not before.
+                    assert unknown_transfer == payment.payout_amount_cents, where
+                    waiting_for_staff.add(t.id)
+                else:
+                    assert unknown_transfer == 0, where
                 for charge in books.charges:  # any other paid checkout of it was given back whole
                     assert charge is books.own or charge["amount_refunded"] == charge["amount"], where
                 assert payment.state != PS.PAYOUT_PENDING, where
@@ -563,10 +571,11 @@ def test_the_money_world_keeps_every_promise(money_world, session):
                 assert balance.held <= t.pay, where
                 if final:
                     assert engagement.status not in (ES.APPROVED,), where
-                    if engagement.status in FINAL:
+                    refundable = books.own["amount"] - books.own["amount_refunded"] if books.own else 0
+                    if engagement.status in FINAL and not (payment.transfer_reversed and refundable == 0):
                         assert balance.held == 0, where
             report = money.reconcile(session, self.staff, gateways.current_gateway())
-            assert not report.differences, report.differences
+            assert not [d for d in report.differences if d.engagement_id not in waiting_for_staff], report.differences
 
         def teardown(self):
             if not self.tracked:
@@ -582,12 +591,18 @@ def test_the_money_world_keeps_every_promise(money_world, session):
             for t in self.now_in_state(PS.PAYOUT_FAILED):
                 assert self.attempt(lambda t=t: payments.retry_failed_payout(session, self.staff, t.id))
             self.settle()
-            # Staff give reversed money (held again) back to the employer from the dashboard.
+            # Staff give reversed money (held again) back to the employer from the dashboard, as
+            # much as the charge still has (an earlier dashboard refund may have come out of the
+            # platform's fee: that part of the reversed money stays with the platform).
             session.expire_all()
             for t in self.tracked:
                 held = payments.balance(session, t.id).held
-                if held and session.get(Engagement, t.id).status in FINAL and session.get(EngagementPayment, t.id).transfer_reversed:
-                    world.control("refund_in_dashboard", session.get(EngagementPayment, t.id).charge_id, amount=held)
+                payment = session.get(EngagementPayment, t.id)
+                if held and session.get(Engagement, t.id).status in FINAL and payment.transfer_reversed:
+                    charge = world.fake.objects[payment.charge_id]
+                    amount = min(held, charge["amount"] - charge["amount_refunded"])
+                    if amount:
+                        world.control("refund_in_dashboard", charge["id"], amount=amount)
             self.settle()
             self.check_at_rest(final=True)
             for t in self.tracked:

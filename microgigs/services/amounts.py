@@ -10,7 +10,7 @@ are refused rather than read as numbers.
 """
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 # Symbols we write before an amount; any other currency gets its code after the number.
 CURRENCY_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£"}
@@ -63,6 +63,14 @@ def format_cents(cents: int, currency: str = "usd") -> str:
     symbol = CURRENCY_SYMBOLS.get(currency.lower(), "")
     amount = f"{Decimal(cents) / 100:,.2f}"
     return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+
+
+def percent_of(cents: int, percent: float) -> int:
+    """`percent` % of `cents`, to the nearest cent (a tie to the even cent), computed in decimal:
+    a percent setting is read as the number it was written as (2.05 is 2.05, not the float
+    just below it), so 2.05 % of $30.00 is 62 cents, not 61."""
+    exact = Decimal(cents) * Decimal(str(percent)) / 100
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def whole_units_to_cents(units: int) -> int:

@@ -175,13 +175,20 @@ def _transfer_created(session: Session, event: VerifiedEvent, gateway) -> str:
 
 
 def _transfer_reversed(session: Session, event: VerifiedEvent, gateway) -> str:
+    """A transfer of ours reversed at the gateway: the money comes back into the ledger (held
+    again, see payments.record_reversal) and staff are told, once per amount reversed."""
     engagement_id = _engagement_id(event.object)
     payment = session.get(EngagementPayment, engagement_id) if engagement_id else None
-    if payment is None:
+    if payment is None or event.object.get("transfer_group") != f"engagement-{engagement_id}":
         return "not ours"
+    engagement = session.get(Engagement, engagement_id)
+    transfer_id = event.object.get("id", "")
+    recorded = payments.record_reversal(session, engagement, transfer_id, int(event.object.get("amount_reversed") or 0))
     payment.transfer_reversed = True
     session.add(payment)
-    audit.record(session, None, "payment.transfer_reversed", "engagement", engagement_id, transfer=event.object.get("id", ""))
+    if not recorded:
+        return "already recorded"
+    audit.record(session, None, "payment.transfer_reversed", "engagement", engagement_id, transfer=transfer_id, amount_cents=recorded)
     for staff_id in _staff_ids(session):
         notifications.notify(
             session, staff_id, "payment.transfer_reversed", f"A payout was reversed (engagement {engagement_id})", "/staff/money"

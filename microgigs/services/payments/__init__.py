@@ -27,7 +27,7 @@ from microgigs.services.payments.payouts import (
     retry_failed_payout,
     retry_payouts,
 )
-from microgigs.services.payments.settlement import record_outside_refunds, settle_cancellation, settle_held
+from microgigs.services.payments.settlement import record_outside_refunds, record_reversal, settle_cancellation, settle_held
 
 __all__ = [
     "MOVES",
@@ -48,6 +48,7 @@ __all__ = [
     "platform_fee_cents",
     "record_funded",
     "record_outside_refunds",
+    "record_reversal",
     "retry_failed_payout",
     "retry_payouts",
     "settle_cancellation",

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from microgigs.integrations.payments import CheckoutStatus, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, Gig, utcnow
 from microgigs.services import audit, notifications, policy
+from microgigs.services.amounts import percent_of
 from microgigs.services.engagement_lifecycle import move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
@@ -26,7 +27,7 @@ log = logging.getLogger("microgigs.payments")
 
 def platform_fee_cents(pay_cents: int) -> int:
     settings = get_settings()
-    return round(pay_cents * settings.platform_fee_percent / 100) + settings.platform_fee_fixed_cents
+    return percent_of(pay_cents, settings.platform_fee_percent) + settings.platform_fee_fixed_cents
 
 
 def start_funding(session: Session, engagement: Engagement, gateway: PaymentGateway | None = None) -> None:

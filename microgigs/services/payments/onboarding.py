@@ -1,8 +1,10 @@
 """Students' payout accounts (Stripe Express): onboarding, and paying what waited for one."""
 
+import time
+
 from sqlmodel import Session, select
 
-from microgigs.integrations.payments import PaymentGateway
+from microgigs.integrations.payments import GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, PayoutAccount, utcnow
 from microgigs.services import audit, policy
 from microgigs.services.errors import DomainError
@@ -47,9 +49,14 @@ def payout_onboarding_url(session: Session, actor, gateway: PaymentGateway | Non
         raise DomainError("With demo payments no payout account is needed: no money moves.")
     account = session.get(PayoutAccount, actor.id)
     if account is None:
-        account_id = gateway.create_payout_account(
-            student_id=actor.id, email=actor.email, idempotency_key=f"student-{actor.id}-payout-account"
-        )
+        key = f"student-{actor.id}-payout-account"
+        try:
+            account_id = gateway.create_payout_account(student_id=actor.id, email=actor.email, idempotency_key=key)
+        except GatewayUnavailable:
+            # Stripe keeps a 500 under its key and gives it again to every retry with that key,
+            # which would leave this student without payouts for good: try once more under a key
+            # of this moment (an account the failed try may have made stays unused).
+            account_id = gateway.create_payout_account(student_id=actor.id, email=actor.email, idempotency_key=f"{key}-{int(time.time())}")
         account = PayoutAccount(student_id=actor.id, gateway=gateway.name, account_id=account_id)
         session.add(account)
         session.flush()

@@ -14,6 +14,7 @@ from microgigs.integrations.payments import (
     PaymentGateway,
 )
 from microgigs.models import Engagement, LedgerEntry
+from microgigs.services.amounts import percent_of
 from microgigs.services.errors import DomainError
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
@@ -37,7 +38,7 @@ def settle_cancellation(session: Session, engagement: Engagement, *, work_starte
     Before work starts the employer gets everything back, fee included. After, the
     student keeps the kill fee (a settable share of the pay) and the rest is refunded.
     """
-    kill_fee = round(engagement.pay_cents * get_settings().kill_fee_percent / 100) if work_started else 0
+    kill_fee = percent_of(engagement.pay_cents, get_settings().kill_fee_percent) if work_started else 0
     settle_held(
         session, engagement, student_cents=kill_fee, student_kind="kill_fee", refund_fee=not work_started, reason="cancel", gateway=gateway
     )
@@ -212,3 +213,43 @@ def record_outside_refunds(session: Session, engagement: Engagement, charge: Cha
                 "Refunded outside MicroGigs (at the payment service).",
             )
     return recorded
+
+
+def record_reversal(session: Session, engagement: Engagement, transfer_id: str, amount_reversed: int) -> int:
+    """Write into the ledger a reversal of one of our transfers to the student (made at the
+    gateway, e.g. in the Stripe dashboard); returns the cents newly recorded.
+
+    The money is back on the platform's balance: it leaves "transferred" and is held again for
+    this engagement, until staff decide where it goes (a refund from the dashboard takes it
+    from there first). `amount_reversed` is the transfer's total reversed so far, which only
+    grows: only what is above the reversals already recorded for this transfer is written,
+    once (the key names the total), so a repeated or late event changes nothing.
+    A transfer our ledger does not know yet (its answer was lost and the retry has not run)
+    raises LookupError: the webhook fails and the gateway delivers it again later.
+    """
+    ours = session.exec(
+        select(LedgerEntry.id).where(
+            LedgerEntry.engagement_id == engagement.id,
+            LedgerEntry.kind.in_(("transferred", "kill_fee")),
+            LedgerEntry.gateway_ref == transfer_id,
+            LedgerEntry.amount_cents > 0,
+        )
+    ).first()
+    if ours is None:
+        raise LookupError(f"transfer {transfer_id} of engagement {engagement.id} is not in the ledger yet")
+    prefix = f"engagement-{engagement.id}-reversed-{transfer_id}-"
+    recorded = sum(
+        session.exec(
+            select(LedgerEntry.amount_cents).where(
+                LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind == "held", LedgerEntry.idempotency_key.startswith(prefix)
+            )
+        ).all()
+    )
+    more = amount_reversed - recorded
+    if more <= 0:
+        return 0
+    key = f"{prefix}{amount_reversed}"[:120]
+    record_entry(session, engagement, "transferred", -more, f"{key}-back", transfer_id)
+    record_entry(session, engagement, "held", more, key, transfer_id)
+    session.flush()
+    return more

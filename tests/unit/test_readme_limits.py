@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -319,7 +320,9 @@ def test_the_readme_request_limit_is_the_default_in_force():
             sent.append(message)
 
         scope = {"type": "http", "method": "POST", "path": f"/{length}", "headers": [(b"content-length", str(length).encode())]}
-        asyncio.run(limit_request_size(app)(scope, receive, send))
+        # In a thread of its own: after the browser tests, Playwright's loop runs in this one.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, limit_request_size(app)(scope, receive, send)).result()
         return sent[0]["status"]
 
     assert status_of_a_post_declaring(limit + 1) == 413 and reached == []  # refused before the app reads anything

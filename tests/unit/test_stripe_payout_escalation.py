@@ -132,7 +132,11 @@ def test_a_staff_retry_that_gets_a_500_takes_a_new_key_next_time_and_pays_once(s
 def test_a_transfer_at_stripe_that_is_not_this_payout_stops_the_staff_retry(session, make, world):
     staff, engagement_id = handed_to_staff(session, make, world, mode="error_after")
     (made,) = transfers_of(world, engagement_id)
-    world.stripe.control("reverse_transfer", made["id"], amount=5_000)  # someone in the dashboard
+    reversed_ = world.stripe.control("reverse_transfer", made["id"], amount=5_000)  # someone in the dashboard
+    # Our ledger does not know that transfer yet, so the webhook fails and Stripe will deliver it again.
+    (event,) = reversed_["events"]
+    world.stripe.expect_failed_delivery(event["id"])
+    assert reversed_["statuses"] == [500]
     posts = transfer_posts(world)
     answer = payments.retry_failed_payout(session, staff, engagement_id)
     session.commit()

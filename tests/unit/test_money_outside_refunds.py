@@ -13,7 +13,6 @@ from sqlmodel import select
 
 from microgigs.models import Engagement, EngagementPayment, Notification, utcnow
 from microgigs.services import closing, disputes, engagements, payments
-from microgigs.services.errors import DomainError
 from tests.stripe_fake.world import stripe_world
 from tests.unit.test_stripe_payments import fresh, hire, ledger_matches_the_fake, onboard, pay_checkout, state
 from tests.unit.test_stripe_payout_failures_and_events import transfers_of
@@ -99,6 +98,27 @@ def test_a_cancellation_before_work_gives_back_what_is_left_fee_included(session
     ledger_matches_the_fake(session, world, hired.engagement.id)
 
 
+def test_a_refused_payout_is_not_sent_again_once_the_employer_was_refunded_outside(session, make, world):
+    staff = make.staff()
+    hired = hire(session, make, pay_cents=30_000)
+    account_id = onboard(session, world, hired.student)
+    pay_checkout(session, world, hired.engagement.id)
+    make.submit(hired)
+    world.stripe.control("refuse_transfers", account_id)
+    engagements.approve(session, hired.employer.manager, hired.engagement.id)
+    session.commit()
+    assert state(session, hired.engagement.id) == "payout_failed"
+    charge_id = fresh(session, EngagementPayment, hired.engagement.id).charge_id
+    world.stripe.control("refund_in_dashboard", charge_id, amount=1_000)
+    world.stripe.control("allow_transfers", account_id)
+    answer = payments.retry_failed_payout(session, staff, hired.engagement.id)
+    session.commit()
+    assert answer.startswith("Not sent: The employer was refunded $10.00 outside MicroGigs"), answer
+    assert payments.payment_label(fresh(session, EngagementPayment, hired.engagement.id)).startswith("Payout on hold")
+    assert transfers_of(world, hired.engagement.id) == []
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
 def test_a_dispute_paid_in_part_is_capped_by_what_is_held(session, make, world):
     staff = make.staff()
     hired, charge_id = funded_then_refunded_outside(session, make, world, 20_000, submitted=True)
@@ -137,9 +157,9 @@ def test_an_approval_never_sends_pay_that_is_no_longer_held(session, make, world
     assert balance.transferred == 0 and balance.held == max(0, 30_000 - refund) and balance.balanced
     ledger_matches_the_fake(session, world, hired.engagement.id)
     # Staff cannot send what is not held, and the job leaves it alone.
-    with pytest.raises(DomainError, match="payout is held"):
-        payments.retry_failed_payout(session, staff, hired.engagement.id)
-    session.rollback()
+    answer = payments.retry_failed_payout(session, staff, hired.engagement.id)
+    session.commit()
+    assert answer.startswith(f"Not sent: The employer was refunded {refunded} outside MicroGigs")
     assert payments.retry_payouts(session) == 0
     assert transfers_of(world, hired.engagement.id) == []
     assert fresh(session, EngagementPayment, hired.engagement.id).state == "payout_failed"

@@ -329,6 +329,8 @@ def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: Pa
     refused or failed (the payout's own key plus the attempt number); every retry sends that
     same key until one is answered, so a double click gets the same transfer back, and the
     ledger rows keep the payout's key, so it is written once.
+    Less held than the payout (the employer was refunded outside MicroGigs) sends nothing: the
+    payout says so and waits for staff to settle it with the employer.
     Returns what happened, in words for the staff member.
     """
     policy.require(policy.is_staff(actor), "Only career-center staff can retry payouts.")
@@ -343,13 +345,6 @@ def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: Pa
     gateway = gateway or gateways.current_gateway()
     if payment.gateway != gateway.name:
         raise DomainError(f"This payout started on {payment.gateway}; switch the gateway back to retry it.")
-    held = balance(session, engagement.id).held
-    if payment.payout_amount_cents > held:
-        raise DomainError(
-            f"Not sent: only {format_cents(held, engagement.currency)} of this "
-            f"{format_cents(payment.payout_amount_cents, engagement.currency)} payout is held (the employer was refunded "
-            "outside MicroGigs). Settle it with the employer; MicroGigs never sends money it does not hold."
-        )
     request_key = payment.payout_request_key or payment.payout_key
     audit.record(session, actor, "payment.payout_retried", "engagement", engagement.id, key=request_key)
     if gateway.needs_payout_account:

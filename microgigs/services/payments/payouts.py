@@ -101,9 +101,9 @@ def send_to_student(
     payment = payment_of(session, engagement)
     payment.payout_amount_cents, payment.payout_kind, payment.payout_key = amount, kind, key
     session.add(payment)
-    held = balance(session, engagement.id)
-    if amount > held.held:
-        _not_held(session, engagement, payment, amount, held.held, held.refunded)
+    held = balance(session, engagement.id).held
+    if amount > held:
+        _not_held(session, engagement, payment, amount, held)
         return False
     destination = ""
     if gateway.needs_payout_account:
@@ -176,10 +176,19 @@ def _transfer_made_earlier(gateway: PaymentGateway, engagement: Engagement, amou
     )
 
 
-def _not_held(session: Session, engagement: Engagement, payment: EngagementPayment, amount: int, held: int, refunded: int) -> None:
+def _not_held(session: Session, engagement: Engagement, payment: EngagementPayment, amount: int, held: int) -> None:
     """Less is held than this payout (the employer was refunded outside MicroGigs): nothing is
     sent, the payout stops for staff, who settle it with the employer."""
     log.warning("payout for engagement %s stopped: %s held, %s to send", engagement.id, held, amount)
+    refunded = sum(
+        session.exec(
+            select(LedgerEntry.amount_cents).where(
+                LedgerEntry.engagement_id == engagement.id,
+                LedgerEntry.kind == "refunded",
+                LedgerEntry.idempotency_key.contains("-outside-refund-"),  # see settlement.record_outside_refunds
+            )
+        ).all()
+    )
     first = payment.state != PaymentState.PAYOUT_FAILED
     if first:
         advance_payment(session, payment, PaymentState.PAYOUT_FAILED, reason="not held")

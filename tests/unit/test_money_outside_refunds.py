@@ -134,6 +134,21 @@ def test_a_dispute_paid_in_part_is_capped_by_what_is_held(session, make, world):
     ledger_matches_the_fake(session, world, hired.engagement.id)
 
 
+def test_a_dispute_decided_for_the_student_with_nothing_held_waits_on_staff(session, make, world):
+    staff = make.staff()
+    hired, charge_id = funded_then_refunded_outside(session, make, world, 33_000, submitted=True)
+    dispute = disputes.open_dispute(session, hired.student, hired.engagement.id, "I did the work.")
+    session.commit()
+    disputes.decide(session, staff, dispute.id, "pay_full", 0, "Pay the student.")
+    session.commit()
+    # Nothing is held: nothing is sent nor refunded, and staff settle it with the employer.
+    assert fresh(session, Engagement, hired.engagement.id).status == "approved"
+    payment = fresh(session, EngagementPayment, hired.engagement.id)
+    assert payment.state == "payout_failed" and payment.message.startswith("The employer was refunded $330.00 outside")
+    assert transfers_of(world, hired.engagement.id) == [] and refunds_of(world, charge_id) == [33_000]
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
 @pytest.mark.parametrize("refund", [5_000, 33_000])
 @pytest.mark.parametrize("how", ["approve", "auto_approve"])
 def test_an_approval_never_sends_pay_that_is_no_longer_held(session, make, world, refund, how):

@@ -80,7 +80,12 @@ def settle_held(
     # may not be here yet) took money out of it, and Stripe refuses to refund more than is left.
     _catch_up_on_outside_refunds(session, gateway, engagement)
     current = balance(session, engagement.id)
+    decided = student_cents
     student_cents = max(0, min(student_cents, current.held))
+    if decided and not student_cents and student_kind != "kill_fee":
+        # A decision for the student with nothing held any more: like an approval, the payout
+        # stops for staff (send_to_student sends nothing that is not held) instead of "paid".
+        student_cents = decided
     released = max(0, current.held - student_cents)
     fee_back = current.platform_fee if refund_fee else 0
     key = f"engagement-{engagement.id}-{reason}"

@@ -47,8 +47,13 @@ MOVES: dict[str, frozenset[str]] = {
     # Money that arrives for a cancelled engagement goes straight back.
     PaymentState.CANCELLED: frozenset({PaymentState.REFUNDED}),
     PaymentState.PAID: frozenset(),
-    PaymentState.REFUNDED: frozenset(),
-    PaymentState.PARTIALLY_REFUNDED: frozenset(),
+    # Refunded outside MicroGigs (the Stripe dashboard) while the work was under way: the
+    # engagement still ends, so a kill fee may wait for an account, and an approval's payout
+    # stops for staff (the pay is no longer held).
+    PaymentState.REFUNDED: frozenset({PaymentState.PAYOUT_FAILED}),
+    PaymentState.PARTIALLY_REFUNDED: frozenset(
+        {PaymentState.PAYOUT_PENDING, PaymentState.AWAITING_PAYOUT_ACCOUNT, PaymentState.PAYOUT_FAILED}
+    ),
 }
 
 # A payout that will go without anyone's help: the job retries it, or an account update sends it.

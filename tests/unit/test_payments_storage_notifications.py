@@ -11,6 +11,7 @@ from microgigs.integrations.storage import FileStore, clean_display_name, extens
 from microgigs.models import LedgerEntry, Notification, OutboxMail
 from microgigs.services import engagements, notifications, payments, policy
 from microgigs.services.payments import gateway as payment_gateway
+from microgigs.services.payments.ledger import record_entry
 from microgigs.services.validation import ValidationFailed, check_length, clean_text, is_http_url
 
 # --- payments ----------------------------------------------------------------------------------
@@ -92,8 +93,11 @@ def test_repeating_a_money_movement_is_refused_by_the_database(session, make):
     make.submit(hired)
     engagements.approve(session, hired.employer.manager, hired.engagement.id)
     session.commit()
+    # A second payout sends nothing (the pay is no longer held), and its ledger row is refused.
+    assert payments.pay_out(session, hired.engagement) is False
+    session.rollback()
     with pytest.raises(IntegrityError):
-        payments.pay_out(session, hired.engagement)
+        record_entry(session, hired.engagement, "transferred", hired.engagement.pay_cents, f"engagement-{hired.engagement.id}-transfer")
         session.flush()
     session.rollback()
     assert payments.balance(session, hired.engagement.id).transferred == hired.engagement.pay_cents

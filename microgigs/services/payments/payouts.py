@@ -18,11 +18,12 @@ from sqlmodel import Session, select
 from microgigs.integrations.payments import GatewayFailed, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, PayoutAccount, User, utcnow
 from microgigs.services import audit, gig_completion, notifications, policy
+from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.payment_lifecycle import STATE_LABELS, WAITING_PAYOUT, advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
-from microgigs.services.payments.ledger import record_entry
+from microgigs.services.payments.ledger import balance, record_entry
 from microgigs.services.statuses import EngagementStatus, PaymentState
 
 log = logging.getLogger("microgigs.payments")
@@ -43,7 +44,14 @@ PAYOUT_STUCK_MESSAGE = (
     "The payment service failed this payout {tries} times ({reason}). Nothing is retried by itself any more: "
     "the career center sends it again (Retry payout), which first checks that it was not paid already."
 )
-
+# A third cause: the employer got money back outside MicroGigs (the Stripe dashboard), so the
+# pay is no longer all held; nothing may be sent that is not held, staff settle it by hand.
+PAYOUT_NOT_HELD_PREFIX = "The employer was refunded"
+PAYOUT_NOT_HELD_MESSAGE = (
+    PAYOUT_NOT_HELD_PREFIX + " {refunded} outside MicroGigs, so the pay is no longer held ({held} of {amount}); "
+    "career-center staff must settle it with the employer."
+)
+PAYOUT_NOT_HELD_LABEL = "Payout on hold — the employer was refunded outside MicroGigs; the career center settles it"
 
 PAYOUT_DELAYED_LABEL = "Payout delayed — the payment service kept failing; the career center sends it"
 
@@ -55,7 +63,9 @@ def payout_refused(payment: EngagementPayment) -> bool:
 
 
 def payment_label(payment: EngagementPayment) -> str:
-    """The payment's state in words; a failed payout says which of its two causes stopped it."""
+    """The payment's state in words; a failed payout says which of its causes stopped it."""
+    if payment.state == PaymentState.PAYOUT_FAILED and payment.message.startswith(PAYOUT_NOT_HELD_PREFIX):
+        return PAYOUT_NOT_HELD_LABEL
     if payment.state == PaymentState.PAYOUT_FAILED and not payout_refused(payment):
         return PAYOUT_DELAYED_LABEL
     return STATE_LABELS.get(payment.state, payment.state)
@@ -91,6 +101,10 @@ def send_to_student(
     payment = payment_of(session, engagement)
     payment.payout_amount_cents, payment.payout_kind, payment.payout_key = amount, kind, key
     session.add(payment)
+    held = balance(session, engagement.id).held
+    if amount > held:
+        _not_held(session, engagement, payment, amount, held)
+        return False
     destination = ""
     if gateway.needs_payout_account:
         account = session.get(PayoutAccount, engagement.student_id)
@@ -162,6 +176,32 @@ def _transfer_made_earlier(gateway: PaymentGateway, engagement: Engagement, amou
     )
 
 
+def _not_held(session: Session, engagement: Engagement, payment: EngagementPayment, amount: int, held: int) -> None:
+    """Less is held than this payout (the employer was refunded outside MicroGigs): nothing is
+    sent, the payout stops for staff, who settle it with the employer."""
+    log.warning("payout for engagement %s stopped: %s held, %s to send", engagement.id, held, amount)
+    refunded = sum(
+        session.exec(
+            select(LedgerEntry.amount_cents).where(
+                LedgerEntry.engagement_id == engagement.id,
+                LedgerEntry.kind == "refunded",
+                LedgerEntry.idempotency_key.contains("-outside-refund-"),  # see settlement.record_outside_refunds
+            )
+        ).all()
+    )
+    first = payment.state != PaymentState.PAYOUT_FAILED
+    if first:
+        advance_payment(session, payment, PaymentState.PAYOUT_FAILED, reason="not held")
+    payment.message = PAYOUT_NOT_HELD_MESSAGE.format(
+        refunded=format_cents(refunded, engagement.currency),
+        held=format_cents(held, engagement.currency),
+        amount=format_cents(amount, engagement.currency),
+    )
+    payment.updated_at = utcnow()
+    if first:
+        _tell_of_failure(session, engagement, refused=False, not_held=True)
+
+
 def _not_sent(session: Session, engagement: Engagement, payment: EngagementPayment, exc: GatewayUnavailable, key: str) -> None:
     """No answer, or the gateway's own failure: retried by the job with the same key, up to the
     bound; a staff retry stays with staff."""
@@ -205,11 +245,15 @@ def _refused(session: Session, engagement: Engagement, payment: EngagementPaymen
         _tell_of_failure(session, engagement, refused=True)
 
 
-def _tell_of_failure(session: Session, engagement: Engagement, *, refused: bool) -> None:
+def _tell_of_failure(session: Session, engagement: Engagement, *, refused: bool, not_held: bool = False) -> None:
     """A payout stopped in "payout_failed": staff learn that it waits for them; the student
-    learns what to fix (refused) or that it is delayed (the gateway kept failing)."""
+    learns what to fix (refused) or that it is delayed (the gateway kept failing, or the pay is
+    no longer held)."""
     gig = session.get(Gig, engagement.gig_id)
-    if refused:
+    if not_held:
+        kind = "payout.delayed"
+        title = f"Your payout for {gig.title} is on hold: the career center is settling it with the employer"
+    elif refused:
         kind = "payout.refused"
         title = f"Your payout for {gig.title} was refused: open Earnings and choose Update payout details, then the career center sends it again"
     else:
@@ -217,7 +261,10 @@ def _tell_of_failure(session: Session, engagement: Engagement, *, refused: bool)
         title = f"Your payout for {gig.title} is delayed: the payment service kept failing, so the career center sends it"
     notifications.notify(session, engagement.student_id, kind, title, "/earnings", email=True)
     staff_ids = session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all()
-    what = "was refused" if refused else f"failed {PAYOUT_TRIES_BEFORE_STAFF} times at the payment service"
+    if not_held:
+        what = "cannot be sent, the employer was refunded outside MicroGigs"
+    else:
+        what = "was refused" if refused else f"failed {PAYOUT_TRIES_BEFORE_STAFF} times at the payment service"
     for staff_id in staff_ids:
         notifications.notify(
             session,
@@ -291,6 +338,8 @@ def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: Pa
     refused or failed (the payout's own key plus the attempt number); every retry sends that
     same key until one is answered, so a double click gets the same transfer back, and the
     ledger rows keep the payout's key, so it is written once.
+    Less held than the payout (the employer was refunded outside MicroGigs) sends nothing: the
+    payout says so and waits for staff to settle it with the employer.
     Returns what happened, in words for the staff member.
     """
     policy.require(policy.is_staff(actor), "Only career-center staff can retry payouts.")

@@ -76,13 +76,24 @@ def settle_held(
         return True
     if not 0 <= student_cents <= engagement.pay_cents:
         raise ValueError("the student's share must be between nothing and the whole pay")
+    # Only what is still held is split: a refund made at the gateway's dashboard (its webhook
+    # may not be here yet) took money out of it, and Stripe refuses to refund more than is left.
+    _catch_up_on_outside_refunds(session, gateway, engagement)
+    current = balance(session, engagement.id)
+    decided = student_cents
+    student_cents = max(0, min(student_cents, current.held))
+    if decided and not student_cents and student_kind != "kill_fee":
+        # A decision for the student with nothing held any more: like an approval, the payout
+        # stops for staff (send_to_student sends nothing that is not held) instead of "paid".
+        student_cents = decided
+    released = max(0, current.held - student_cents)
+    fee_back = current.platform_fee if refund_fee else 0
     key = f"engagement-{engagement.id}-{reason}"
-    refund = engagement.pay_cents - student_cents + (engagement.fee_cents if refund_fee else 0)
+    refund = released + fee_back
     if refund:
         reference = refund_once(session, gateway, engagement, refund, f"{key}-refund")
-        record_entry(session, engagement, "held", -(engagement.pay_cents - student_cents), f"{key}-release")
-        if refund_fee:
-            record_entry(session, engagement, "platform_fee", -engagement.fee_cents, f"{key}-fee-back")
+        record_entry(session, engagement, "held", -released, f"{key}-release")
+        record_entry(session, engagement, "platform_fee", -fee_back, f"{key}-fee-back")
         record_entry(session, engagement, "refunded", refund, f"{key}-refund", reference)
     sent = True
     if student_cents:
@@ -93,11 +104,24 @@ def settle_held(
             kind=student_kind,
             key=f"{key}-student",
             gateway=gateway,
-            final_state=PaymentState.PARTIALLY_REFUNDED if refund else PaymentState.PAID,
+            final_state=PaymentState.PARTIALLY_REFUNDED if refund or current.refunded else PaymentState.PAID,
         )
     else:
         advance_payment(session, payment, PaymentState.REFUNDED, "Refunded to the employer.")
     return sent
+
+
+def _catch_up_on_outside_refunds(session: Session, gateway: PaymentGateway, engagement: Engagement) -> None:
+    """Write into the ledger the refunds made outside MicroGigs that its webhook has not brought
+    yet, so a split of the held money never counts money the employer already got back."""
+    if not hasattr(gateway, "charge_refunds") or not engagement.checkout_ref:
+        return  # a gateway that keeps no records (demo) has no dashboard
+    try:
+        charge = gateway.charge_refunds(engagement.checkout_ref)
+    except GatewayUnavailable as exc:
+        raise DomainError(TRY_AGAIN) from exc
+    if record_outside_refunds(session, engagement, charge):
+        session.flush()
 
 
 def refund_once(session: Session, gateway: PaymentGateway, engagement: Engagement, amount: int, key: str, charge_id: str = "") -> str:

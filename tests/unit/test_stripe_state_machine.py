@@ -33,7 +33,7 @@ does their part (students onboard, Stripe allows transfers, staff retry, staff g
 money back from the dashboard) and then nothing finished holds a cent, and nothing stays
 approved unless its pay was refunded outside MicroGigs (staff settle that by hand).
 
-Profiles (`MONEY_PROFILE`): default (make test) 70 examples of up to 40 steps, derandomized,
+Profiles (`MONEY_PROFILE`): default (make test) 100 examples of up to 40 steps, derandomized,
 at least 2,000 steps in all; `deep` 2,000 examples, ≥ 50,000 steps, new random sequences each
 run (see the README, "Payments with Stripe"). `MONEY_EXAMPLES` overrides the number of examples.
 """
@@ -67,7 +67,7 @@ from tests.unit.money_world import MoneyWorld, describe
 
 PROFILES = {
     # make test: ≥ 2,000 steps, a fixed seed so it cannot flake on a new sequence.
-    "default": dict(max_examples=70, stateful_step_count=40, derandomize=True),
+    "default": dict(max_examples=100, stateful_step_count=40, derandomize=True),
     # ≥ 50,000 steps on new random sequences every run.
     "deep": dict(max_examples=2_000, stateful_step_count=40, derandomize=False),
 }

@@ -49,3 +49,15 @@ def balance(session: Session, engagement_id: int) -> LedgerBalance:
         # A kill fee is money transferred to the student on cancellation.
         sums["transferred" if kind == "kill_fee" else kind] += amount
     return LedgerBalance(**sums)
+
+
+def made_under_an_earlier_key(made: list[tuple[str, int]], amount: int) -> str:
+    """Of the movements the gateway holds that our ledger does not ((reference, cents) pairs,
+    made by an earlier try whose answer was a 500 or was lost): the one that is exactly this
+    movement, or "" when there is none. Anything else there is not ours to guess about: it
+    raises ValueError naming what was found, for staff to compare with the ledger."""
+    if not made:
+        return ""
+    if len(made) == 1 and made[0][1] == amount:
+        return made[0][0]
+    raise ValueError(", ".join(f"{reference} ({cents} cents)" for reference, cents in made))

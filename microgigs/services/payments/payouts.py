@@ -23,7 +23,7 @@ from microgigs.services.engagement_lifecycle import move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.payment_lifecycle import STATE_LABELS, WAITING_PAYOUT, advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
-from microgigs.services.payments.ledger import balance, record_entry
+from microgigs.services.payments.ledger import balance, made_under_an_earlier_key, record_entry
 from microgigs.services.statuses import EngagementStatus, PaymentState
 
 log = logging.getLogger("microgigs.payments")
@@ -164,16 +164,14 @@ def _transfer_made_earlier(gateway: PaymentGateway, engagement: Engagement, amou
     earlier key whose answer was lost or failed), or "" when there is none."""
     if not hasattr(gateway, "movements"):
         return ""  # a gateway that keeps no records (demo) never loses an answer
-    made = [m for m in gateway.movements(engagement.id, "") if m.kind == "transferred"]
-    if not made:
-        return ""
-    if len(made) == 1 and made[0].amount_cents == amount:
-        return made[0].reference
-    found = ", ".join(f"{m.reference} ({m.amount_cents} cents)" for m in made)
-    raise _EarlierTransferDiffers(
-        f"The payment service already holds a transfer for this engagement that is not this payout ({found}). "
-        "Compare it with the ledger (Reconcile now) before paying by hand."
-    )
+    made = [(m.reference, m.amount_cents) for m in gateway.movements(engagement.id, "") if m.kind == "transferred"]
+    try:
+        return made_under_an_earlier_key(made, amount)
+    except ValueError as found:
+        raise _EarlierTransferDiffers(
+            f"The payment service already holds a transfer for this engagement that is not this payout ({found}). "
+            "Compare it with the ledger (Reconcile now) before paying by hand."
+        ) from None
 
 
 def _not_held(session: Session, engagement: Engagement, payment: EngagementPayment, amount: int, held: int) -> None:

@@ -18,7 +18,7 @@ from microgigs.services.amounts import percent_of
 from microgigs.services.errors import DomainError
 from microgigs.services.payment_lifecycle import advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
-from microgigs.services.payments.ledger import balance, record_entry
+from microgigs.services.payments.ledger import balance, made_under_an_earlier_key, record_entry
 from microgigs.services.payments.payouts import send_to_student
 from microgigs.services.statuses import PaymentState
 from microgigs.settings import get_settings
@@ -182,16 +182,14 @@ def _refund_made_earlier(session: Session, gateway: PaymentGateway, engagement: 
             select(LedgerEntry.gateway_ref).where(LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind == "refunded")
         ).all()
     )
-    made = [refund for refund in charge.refunds if refund.ours and refund.reference not in recorded]
-    if not made:
-        return ""
-    if len(made) == 1 and made[0].amount_cents == amount:
-        return made[0].reference
-    found = ", ".join(f"{refund.reference} ({refund.amount_cents} cents)" for refund in made)
-    raise DomainError(
-        f"The payment service holds a refund for this engagement that is not this one ({found}). Nothing was changed; "
-        "ask the career center to compare it with the ledger (Reconcile now)."
-    )
+    made = [(refund.reference, refund.amount_cents) for refund in charge.refunds if refund.ours and refund.reference not in recorded]
+    try:
+        return made_under_an_earlier_key(made, amount)
+    except ValueError as found:
+        raise DomainError(
+            f"The payment service holds a refund for this engagement that is not this one ({found}). Nothing was changed; "
+            "ask the career center to compare it with the ledger (Reconcile now)."
+        ) from None
 
 
 def record_outside_refunds(session: Session, engagement: Engagement, charge: ChargeRefunds) -> int:

@@ -11,7 +11,6 @@ becomes GatewayFailed (saved under the key: the same key gets it again); a refus
 GatewayRefused with Stripe's message.
 """
 
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -215,14 +214,11 @@ class StripeGateway:
             payouts_enabled=bool(account.payouts_enabled),
         )
 
-    def onboarding_link(self, *, account_id: str, student_id: int, refresh_url: str, return_url: str) -> str:
-        # An Account Link is single-use and short-lived, so each visit needs a new one:
-        # the key is our ids plus the minute, which still folds a double click into one link.
-        key = f"payout-account-{student_id}-link-{int(time.time() // 60)}"
+    def onboarding_link(self, *, account_id: str, refresh_url: str, return_url: str, idempotency_key: str) -> str:
         link = self._call(
             lambda: self.client.v1.account_links.create(
                 params={"account": account_id, "refresh_url": refresh_url, "return_url": return_url, "type": "account_onboarding"},
-                options={"idempotency_key": key},
+                options={"idempotency_key": idempotency_key},
             )
         )
         return link.url

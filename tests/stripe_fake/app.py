@@ -28,7 +28,8 @@ Faults (`faults[path prefix] = mode`, set with `/_control/fault`; one shot, POST
 - "error": Stripe's endpoint begins and fails: a 500 `api_error`, saved under the key, so
   every retry with the same key gets that 500 again (a request with invalid parameters is
   refused with its 400 first; a request whose key is already saved is answered from the
-  saved answer, the endpoint never runs).
+  saved answer, the endpoint never runs, and the fault waits for the next request that
+  reaches it; the same holds for "timeout_after" and "error_after").
 - "error_after": the endpoint does its work (a transfer is made), then fails: a 500, saved
   under the key. Stripe says a 500's outcome is unknown; this is the case where it happened.
 
@@ -607,8 +608,11 @@ def build_app(fake: FakeStripe) -> Starlette:
         except TimeoutError:
             pass
 
+    def pending_fault(path: str) -> str | None:
+        return next((mode for prefix, mode in fake.faults.items() if path.startswith(prefix)), None)
+
     def take_fault(path: str) -> str | None:
-        fault = next((mode for prefix, mode in fake.faults.items() if path.startswith(prefix)), None)
+        fault = pending_fault(path)
         if fault:
             fake.faults = {k: v for k, v in fake.faults.items() if not path.startswith(k)}  # one shot
         return fault
@@ -636,11 +640,14 @@ def build_app(fake: FakeStripe) -> Starlette:
                 return JSONResponse(get(parts, dict(request.query_params), path))
             body = (await request.body()).decode()
             key, request_line = request.headers.get("idempotency-key"), f"{path}?{body}"
-            fault = take_fault(path)
-            if fault == "timeout":  # lost on the way: nothing done, nothing saved, no answer
+            if pending_fault(path) == "timeout":  # lost on the way: nothing done, nothing saved, no answer
+                take_fault(path)
                 await until_the_caller_leaves(request)
                 raise StripeError(500, "timed out (fake): nothing was done", type_="api_error")
             saved = saved_answer(key, request_line)
+            # A replay is answered from the saved copy and never reaches the failing endpoint,
+            # so it leaves the endpoint's fault for the next request that does.
+            fault = None if saved is not None else take_fault(path)
             if saved is not None:
                 status, result = saved
                 headers = {"Idempotent-Replayed": "true"}

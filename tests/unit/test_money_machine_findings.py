@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from microgigs.models import EngagementPayment, Notification, PayoutAccount
+from microgigs.models import EngagementPayment, Notification
 from microgigs.services import closing, engagements, money, payments
 from microgigs.services.amounts import percent_of
 from tests.unit.test_stripe_payments import fresh, hire, onboard, pay_checkout
@@ -85,14 +85,3 @@ def test_a_reversal_our_ledger_does_not_know_yet_is_delivered_again_later(sessio
     session.expire_all()
     balance = payments.balance(session, hired.engagement.id)
     assert (balance.transferred, balance.held) == (0, 20_000)
-
-
-def test_a_student_gets_a_payout_account_when_stripe_fails_the_first_try(session, make, world):  # noqa: F811
-    """Stripe keeps a 500 under its idempotency key and replays it to every retry with that key:
-    creating the account tries once more under another key, so no student is locked out."""
-    student = make.student()
-    session.commit()
-    world.stripe.control("fault", path="/v1/accounts", mode="error")
-    payments.payout_onboarding_url(session, student)
-    session.commit()
-    assert fresh(session, PayoutAccount, student.id).account_id in {a["id"] for a in world.stripe.of("account")}

@@ -1,10 +1,11 @@
 """Students' payout accounts (Stripe Express): onboarding, and paying what waited for one."""
 
 import time
+from collections.abc import Callable
 
 from sqlmodel import Session, select
 
-from microgigs.integrations.payments import GatewayUnavailable, PaymentGateway
+from microgigs.integrations.payments import GatewayFailed, GatewayKeyReused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, PayoutAccount, utcnow
 from microgigs.services import audit, policy
 from microgigs.services.errors import DomainError
@@ -41,30 +42,53 @@ def payout_account_updated(session: Session, account_id: str, gateway: PaymentGa
     return account
 
 
+# Account creation and links move no money, so a spent key is simply passed for the next one.
+KEYS_PER_TRY = 10
+
+
 def payout_onboarding_url(session: Session, actor, gateway: PaymentGateway | None = None) -> str:
-    """Where a student sets up payouts: their Express account's onboarding (created on first use)."""
+    """Where a student sets up payouts: their Express account's onboarding (created on first use).
+    Raises GatewayUnavailable when Stripe did not answer (the student tries again)."""
     policy.require(policy.is_student(actor), "Only students have payout accounts.")
     gateway = gateway or gateways.current_gateway()
     if not gateway.needs_payout_account:
         raise DomainError("With demo payments no payout account is needed: no money moves.")
     account = session.get(PayoutAccount, actor.id)
     if account is None:
-        key = f"student-{actor.id}-payout-account"
-        try:
-            account_id = gateway.create_payout_account(student_id=actor.id, email=actor.email, idempotency_key=key)
-        except GatewayUnavailable:
-            # Stripe keeps a 500 under its key and gives it again to every retry with that key,
-            # which would leave this student without payouts for good: try once more under a key
-            # of this moment (an account the failed try may have made stays unused).
-            account_id = gateway.create_payout_account(student_id=actor.id, email=actor.email, idempotency_key=f"{key}-{int(time.time())}")
+        account_id = _under_a_fresh_key(
+            f"student-{actor.id}-payout-account",
+            lambda key: gateway.create_payout_account(student_id=actor.id, email=actor.email, idempotency_key=key),
+        )
         account = PayoutAccount(student_id=actor.id, gateway=gateway.name, account_id=account_id)
         session.add(account)
         session.flush()
         audit.record(session, actor, "payout_account.created", "user", actor.id, account=account_id)
     public = get_settings().public_url.rstrip("/")
-    return gateway.onboarding_link(
-        account_id=account.account_id,
-        student_id=actor.id,
-        refresh_url=f"{public}/payments/payout-account",
-        return_url=f"{public}/earnings/?returned=1",
+    # An Account Link is single-use and short-lived, so each visit needs a new one: the key
+    # is our ids plus the minute, which still folds a double click into one link.
+    return _under_a_fresh_key(
+        f"payout-account-{actor.id}-link-{int(time.time() // 60)}",
+        lambda key: gateway.onboarding_link(
+            account_id=account.account_id,
+            refresh_url=f"{public}/payments/payout-account",
+            return_url=f"{public}/earnings/?returned=1",
+            idempotency_key=key,
+        ),
     )
+
+
+def _under_a_fresh_key(key: str, call: Callable[[str], str]) -> str:
+    """`call` under `key`, then `key-2`, `key-3`... while Stripe replays a 500 it saved under a key
+    (it gives that answer to every retry with the key, which would block the student for good)
+    or the key was used with other parameters (a changed email). A fresh failure is raised: the
+    student's next try replays the spent keys at once and gets one fresh try of its own. An
+    account a failed try may have made stays unused."""
+    for number in range(1, KEYS_PER_TRY + 1):
+        try:
+            return call(key if number == 1 else f"{key}-{number}")
+        except GatewayFailed as exc:
+            if not exc.replayed:
+                raise
+        except GatewayKeyReused:
+            pass
+    raise GatewayUnavailable(f"Stripe failed {KEYS_PER_TRY} tries to set up payouts.")

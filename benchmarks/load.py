@@ -22,7 +22,7 @@ with the session cookie our sign-in route set for signed-in people.
    approves, and the clock runs until the student's socket receives the paid state (live push).
 
     .venv/bin/python benchmarks/load.py [--rate 120] [--seconds 10] [--routes / /gigs/{gig}]
-        [--hold 200] [--people 10] [--mix-seconds 10] [--workers 1] [--no-bare]
+        [--hold 1000] [--people 12] [--approvals 1] [--mix-seconds 10] [--workers 1] [--no-bare]
 
 Prints per kind n, p50/p95/p99 (ms) and errors; completed page loads per second; the server's
 CPU and memory growth per held tab; our page load's p95 and throughput as ratios to the bare
@@ -723,8 +723,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=120, help="new tabs per second in the page-load phases")
     parser.add_argument("--seconds", type=float, default=10, help="length of each page-load phase")
     parser.add_argument("--routes", nargs="+", default=["/", "/gigs/{gig}"], help="pages to load ({gig}: an open gig's id)")
-    parser.add_argument("--hold", type=int, default=200, help="tabs held open (and hydrated) during the mix")
-    parser.add_argument("--people", type=float, default=10, help="people arriving per second in the mix")
+    parser.add_argument("--hold", type=int, default=1000, help="tabs held open (and hydrated) during the mix")
+    parser.add_argument("--people", type=float, default=12, help="people arriving per second in the mix")
     parser.add_argument("--approvals", type=float, default=1, help="approvals per second in the mix (each times a live push)")
     parser.add_argument("--mix-seconds", type=float, default=10)
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds a person waits between steps")
@@ -791,13 +791,17 @@ def measure_app(args, base: Path, bare: dict | None) -> None:
                 before = [tab.updates for tab in tabs]
                 span = await mix(crowd, args.people, args.approvals, args.mix_seconds)
             events = sum(len(v) for k, v in crowd.fig.ms.items() if not k.startswith(("page load", "live push")))
+            loads = sum(len(v) for k, v in crowd.fig.ms.items() if k.startswith("page load"))
             pushes = sum(1 for tab, n in zip(tabs, before, strict=True) if tab.updates > n)
             shares = ", ".join(f"{share:.0%} {who}s" for who, share in MIX)
             crowd.fig.rows(
                 f"the mix: {args.people:g} people/s ({shares}) and {args.approvals:g} approvals/s for {args.mix_seconds:g} s,"
                 f" {len(tabs)} tabs held"
             )
-            print(f"  events answered: {events / span:.0f}/s over {span:.1f} s; held tabs that got a push meanwhile: {pushes}")
+            print(
+                f"  answered: {events / span:.0f} events/s and {loads / span:.0f} page loads/s over {span:.1f} s;"
+                f" held tabs that got a push meanwhile: {pushes}"
+            )
             for tab in tabs:
                 tab.close()
             return per_tab

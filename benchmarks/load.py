@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.live_push import DEMO_PASSWORD, _gig_input, free_port, pct, server_env, serving  # noqa: E402
-from benchmarks.reflex_wire import Frontend, Tab, TabClosed, redirect_of, var  # noqa: E402
+from benchmarks.reflex_wire import USER_AGENT, Frontend, Tab, TabClosed, redirect_of, var  # noqa: E402
 
 HOST = "localhost"
 WEB_DIR = ROOT / "var" / "benchmark-web"  # live_push.server_env builds the app here
@@ -108,6 +108,7 @@ class Figures:
         self.errors: dict[str, Counter] = defaultdict(Counter)
         self.span: tuple[float, float] = (0.0, 0.0)  # (first arrival, all done), monotonic
         self.notes: Counter = Counter()  # answered, but not as hoped (a refusal): not errors
+        self.server_cpu = 0.0  # seconds the server's processes ran during the phase
 
     def add(self, kind: str, seconds: float) -> None:
         self.ms[kind].append(seconds * 1000)
@@ -120,7 +121,7 @@ class Figures:
     def kinds(self) -> list[str]:
         """Page loads first, then the events, then the live pushes."""
         kinds = list(dict.fromkeys([*self.ms, *self.errors]))
-        return sorted(kinds, key=lambda k: (0 if k.startswith("page load") else 2 if k.startswith("live push") else 1, k))
+        return sorted(kinds, key=lambda k: (0 if k.startswith(("page load", "HTML of")) else 2 if k.startswith("live push") else 1, k))
 
     def rows(self, title: str) -> None:
         print(f"\n{title}")
@@ -156,13 +157,15 @@ class Machine:
 
     @contextmanager
     def span(self, label: str):
-        """Prints wall time, the server's CPU (% of one core) and the client's."""
+        """Prints wall time, the server's CPU (% of one core) and the client's; yields a dict that
+        then holds them (seconds: "wall", "server_cpu", "client_cpu")."""
+        out: dict[str, float] = {}
         wall, server, client = time.monotonic(), self.cpu(), time.process_time()
-        yield
-        wall = time.monotonic() - wall
+        yield out
+        out.update(wall=time.monotonic() - wall, server_cpu=self.cpu() - server, client_cpu=time.process_time() - client)
         print(
-            f"  [{label}: {wall:.1f} s; server CPU {100 * (self.cpu() - server) / wall:.0f}% of a core;"
-            f" this client's CPU {100 * (time.process_time() - client) / wall:.0f}% of a core]"
+            f"  [{label}: {out['wall']:.1f} s; server CPU {100 * out['server_cpu'] / out['wall']:.0f}% of a core;"
+            f" this client's CPU {100 * out['client_cpu'] / out['wall']:.0f}% of a core]"
         )
 
 
@@ -395,16 +398,50 @@ async def step(fig: Figures, kind: str, action: Awaitable, measure: Callable | N
     started = time.monotonic()
     try:
         result = await action
-    except (TabClosed, TimeoutError, OSError) as error:
+    except (TabClosed, TimeoutError, OSError, HTTPStatus) as error:
         fig.fail(kind, error)
         raise Abort from error
     fig.add(kind, measure(result) if measure else time.monotonic() - started)
     return result
 
 
+class Options:
+    html = False  # --html: each new tab first GETs its page's HTML, as a first visit does
+
+
 async def open_page(fig: Figures, kind: str, tab: Tab, url: str, route: str | None = None):
-    """A page load: time from CONNECT (with the hydrate) to the hydrated page."""
+    """A page load: time from CONNECT (with the hydrate) to the hydrated page (with --html, the
+    document's GET first, timed apart)."""
+    if Options.html:
+        await step(fig, kind.replace("page load", "HTML of"), fetch_html(tab.port, url, tab.cookie))
     return await step(fig, kind, tab.open(url, route, timeout=TIMEOUT), measure=lambda r: r[1])
+
+
+class HTTPStatus(Exception):
+    """A page's HTML came back with another status than 200."""
+
+
+async def fetch_html(port: int, url: str, cookie: str) -> None:
+    """GET a page's HTML as the browser's first visit does (scripts and styles cached), to the end."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), TIMEOUT)
+    headers = [
+        f"GET {url} HTTP/1.1",
+        f"Host: {HOST}:{port}",
+        f"User-Agent: {USER_AGENT}",
+        "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "Accept-Encoding: gzip, deflate, br",
+        "Accept-Language: en-US,en;q=0.9",
+        "Connection: close",
+        *([f"Cookie: {cookie}"] if cookie else []),
+    ]
+    try:
+        writer.write(("\r\n".join(headers) + "\r\n\r\n").encode())
+        response = await asyncio.wait_for(reader.read(), TIMEOUT)
+    finally:
+        writer.close()
+    status = response.split(b" ", 2)[1] if response.startswith(b"HTTP/") else b"?"
+    if status != b"200":
+        raise HTTPStatus(status.decode(errors="replace"))
 
 
 async def arrivals(rate: float, seconds: float, start: Callable[[int], Awaitable]) -> None:
@@ -685,14 +722,30 @@ def measure_bare(args, base: Path) -> dict:
         frontend = Frontend.from_web_dir(BARE_WEB_DIR)
         machine = Machine(port, [redis_pid] if redis_pid else [])
         run(warm_up(frontend, port, [("/", None)]))
-        with machine.span("bare page loads"):
-            fig = run(page_loads(frontend, port, lambda i: "/", None, "page load / (bare)", args.rate, args.seconds))
-        fig.rows(f"bare page: {args.rate:g} new tabs/s for {args.seconds:g} s")
-        rate = throughput(fig, "page load / (bare)")
-        print(f"  completed page loads: {rate:.0f}/s")
         per_tab = run(held_then_closed(frontend, port, machine, args, [("/", None)]))
+        fig = ramp(frontend, port, machine, args, "/", None, "page load / (bare)")
         server_log_problems(log, base / "bare" / "server.log")
-    return {"fig": fig, "throughput": rate, "per_tab": per_tab}
+    return {"fig": fig, "per_tab": per_tab}
+
+
+def ramp(frontend: Frontend, port: int, machine: Machine, args, path: str, route: str | None, kind: str) -> Figures:
+    """`--rate` new tabs a second on one page for `--seconds`; prints its rows and throughput."""
+    time.sleep(2)  # the previous phase's tabs have gone
+    idle = machine.cpu()
+    time.sleep(2)
+    idle = (machine.cpu() - idle) / 2  # the server's CPU a second with nobody there (its timers, jobs)
+    with machine.span(f"page loads on {path}") as used:
+        fig = run(page_loads(frontend, port, lambda i: path, route, kind, args.rate, args.seconds))
+    fig.server_cpu = max(0.0, used["server_cpu"] - idle * used["wall"])
+    fig.rows(f"{path}: {args.rate:g} new tabs/s for {args.seconds:g} s")
+    print(f"  completed page loads: {throughput(fig, kind):.0f}/s; server CPU per page load: {cost(fig, kind):.1f} ms")
+    return fig
+
+
+def cost(fig: Figures, kind: str) -> float:
+    """The server's CPU (ms, all its processes, less what it uses idle) per completed page load in a ramp."""
+    done = len(fig.ms.get(kind, []))
+    return 1000 * fig.server_cpu / done if done else float("nan")
 
 
 async def held_tabs(frontend: Frontend, port: int, machine: Machine, args, urls) -> tuple[list[Tab], float | None]:
@@ -702,7 +755,7 @@ async def held_tabs(frontend: Frontend, port: int, machine: Machine, args, urls)
     await asyncio.sleep(1)
     before = machine.rss()
     with machine.span(f"{args.hold} held tabs opened"):
-        tabs, fig = await hold(frontend, port, args.hold, args.rate, urls)
+        tabs, fig = await hold(frontend, port, args.hold, args.hold_rate, urls)
     await asyncio.sleep(2)
     after = machine.rss()
     per_tab = (after - before) / max(1, len(tabs))
@@ -724,14 +777,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="length of each page-load phase")
     parser.add_argument("--routes", nargs="+", default=["/", "/gigs/{gig}"], help="pages to load ({gig}: an open gig's id)")
     parser.add_argument("--hold", type=int, default=1000, help="tabs held open (and hydrated) during the mix")
+    parser.add_argument("--hold-rate", type=float, default=50, help="new tabs per second while the held tabs open")
     parser.add_argument("--people", type=float, default=12, help="people arriving per second in the mix")
     parser.add_argument("--approvals", type=float, default=1, help="approvals per second in the mix (each times a live push)")
     parser.add_argument("--mix-seconds", type=float, default=10)
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds a person waits between steps")
     parser.add_argument("--workers", type=int, default=1, help="granian workers (2+: sharing a throwaway redis-server)")
+    parser.add_argument("--html", action="store_true", help="each new tab first GETs its page's HTML (timed apart)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex page")
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
+    Options.html = args.html
 
     base = Path(tempfile.mkdtemp(prefix="microgigs-load-"))
     try:
@@ -774,15 +830,6 @@ def measure_app(args, base: Path, bare: dict | None) -> None:
         gig = cast.open_gigs[0]
         routes = [(r.replace("{gig}", str(gig)), names.gig_route if "{gig}" in r else None) for r in args.routes]
         run(warm_up(frontend, port, routes))
-        loads: list[tuple[str, Figures]] = []
-        for path, route in routes:
-            kind = f"page load {route or path}"
-            with machine.span(f"page loads on {path}"):
-                fig = run(page_loads(frontend, port, lambda i, p=path: p, route, kind, args.rate, args.seconds))
-            fig.rows(f"{path}: {args.rate:g} new tabs/s for {args.seconds:g} s")
-            print(f"  completed page loads: {throughput(fig, kind):.0f}/s")
-            loads.append((kind, fig))
-            time.sleep(2)
 
         async def held_mix():
             tabs, per_tab = await held_tabs(frontend, port, machine, args, [("/", None), (f"/gigs/{gig}", names.gig_route)])
@@ -806,28 +853,32 @@ def measure_app(args, base: Path, bare: dict | None) -> None:
                 tab.close()
             return per_tab
 
+        # Memory first, on a fresh server: a ramp's closed tabs leave their states (and freed arenas) behind.
         per_tab = run(held_mix())
+        loads = [
+            (f"page load {route or path}", ramp(frontend, port, machine, args, path, route, f"page load {route or path}"))
+            for path, route in routes
+        ]
         server_log_problems(log, base / "server.log")
         summary(args, loads, bare, per_tab)
 
 
 def summary(args, loads: list[tuple[str, Figures]], bare: dict | None, per_tab: float | None) -> None:
-    print("\n== Page load cost against the bare Reflex page (same client, same rate, same run) ==")
-    print(f"  {'page':<34} {'p95 ms':>8} {'p95 / bare':>11} {'loads/s':>8} {'/ bare':>7}")
-    if bare:
-        values = bare["fig"].ms["page load / (bare)"]
-        print(f"  {'bare page':<34} {pct(values, 95):>8.1f} {1:>11.2f} {bare['throughput']:>8.0f} {1:>7.2f}")
-    for kind, fig in loads:
+    """Each page's load against the bare page's: p95, completed loads a second, and the server's CPU
+    per load (the cost that does not depend on what else the machine is doing)."""
+    print(f"\n== Page loads against the bare Reflex page (same client, {args.rate:g} new tabs/s for {args.seconds:g} s, same run) ==")
+    print(f"  {'page':<30} {'p95 ms':>8} {'/ bare':>7} {'loads/s':>8} {'/ bare':>7} {'CPU ms/load':>12} {'/ bare':>7}")
+    rows = ([("bare page", "page load / (bare)", bare["fig"])] if bare else []) + [(kind, kind, fig) for kind, fig in loads]
+    base = None
+    for label, kind, fig in rows:
         values = fig.ms.get(kind, [])
         if not values:
-            print(f"  {kind:<34} no page load completed")
+            print(f"  {label:<30} no page load completed")
             continue
-        p95, rate = pct(values, 95), throughput(fig, kind)
-        if bare and bare["fig"].ms.get("page load / (bare)"):
-            bare_p95 = pct(bare["fig"].ms["page load / (bare)"], 95)
-            print(f"  {kind:<34} {p95:>8.1f} {p95 / bare_p95:>11.2f} {rate:>8.0f} {rate / bare['throughput']:>7.2f}")
-        else:
-            print(f"  {kind:<34} {p95:>8.1f} {'':>11} {rate:>8.0f}")
+        figures = (pct(values, 95), throughput(fig, kind), cost(fig, kind))
+        base = base or (figures if bare else None)
+        ratios = [f"{v / b:>7.2f}" if base else f"{'':>7}" for v, b in zip(figures, base or figures, strict=True)]
+        print(f"  {label:<30} {figures[0]:>8.1f} {ratios[0]} {figures[1]:>8.0f} {ratios[1]} {figures[2]:>12.1f} {ratios[2]}")
     if per_tab is not None:
         bare_tab = f" (bare page: {bare['per_tab'] / 1024:.0f} kB)" if bare and bare.get("per_tab") is not None else ""
         print(f"  server memory per held tab: {per_tab / 1024:.0f} kB{bare_tab}")

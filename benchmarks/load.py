@@ -7,26 +7,31 @@ CONNECT packet carries `hydrate_and_load` with the page's route, links inside th
 `on_load_internal`, and each page's events go by their real names (taken from the state classes),
 with the session cookie our sign-in route set for signed-in people.
 
-1. A bare Reflex page first (a tiny app this script writes to a temp dir: one state, one on_load
-   that sets two vars), built and served the same way and loaded by the same client at the same
-   rate: the floor Reflex itself sets on this machine, in this run.
-2. Page loads: `--rate` new tabs per second for `--seconds` on each of `--routes` (each tab stays
-   open until the route's turn ends). A page load is timed from sending CONNECT (with the hydrate)
-   to the delta that says the page is hydrated (hydrate + on_load done).
-3. `--hold N` tabs connected and hydrated (half on the board, half on gig pages), kept open: the
-   server's memory growth per tab.
-4. With those tabs held, a mix of people for `--mix-seconds` (`--people` arrivals per second):
+Both apps are served side by side for the whole run, ours and a bare Reflex app this script
+writes to a temp dir (one state, one on_load that sets two vars), built and served the same way
+and driven by the same client: the floor Reflex itself sets on this machine, in the same minute.
+
+1. Memory: `--hold N` hydrated tabs opened on each fresh server (ours: half on the board, half on
+   a gig page) at `--hold-rate`: the server's RSS growth per tab (with Redis, redis-server's too).
+2. With our N tabs still open, a mix of people for `--mix-seconds` (`--people` arrivals a second):
    visitors open the board, go to its next page, search, open a gig; signed-in students open the
    board, save a gig, open a gig, type a note and apply; managers open a gig's applicants and
-   shortlist one; and pairs on one engagement: the student's workspace tab is open, the manager
-   approves, and the clock runs until the student's socket receives the paid state (live push).
+   shortlist one; and `--approvals` a second, pairs on one engagement: the student's workspace
+   tab is open, the manager approves, and the clock runs until the student's socket receives the
+   paid state (the live push).
+3. Page loads: `--rate` new tabs a second for `--seconds` on each of `--routes`, each right after
+   the same ramp on the bare page (each tab stays open until its ramp ends). A page load is
+   timed from sending CONNECT (with the hydrate) to the delta that says the page is hydrated
+   (hydrate + on_load done); the server's CPU per load (less its idle CPU) is the cost that
+   depends least on whatever else this shared machine is doing.
 
     .venv/bin/python benchmarks/load.py [--rate 120] [--seconds 10] [--routes / /gigs/{gig}]
-        [--hold 1000] [--people 12] [--approvals 1] [--mix-seconds 10] [--workers 1] [--no-bare]
+        [--hold 1000] [--hold-rate 50] [--people 12] [--approvals 1] [--mix-seconds 10] [--think 0.5]
+        [--workers 1] [--html] [--no-bare]
 
 Prints per kind n, p50/p95/p99 (ms) and errors; completed page loads per second; the server's
-CPU and memory growth per held tab; our page load's p95 and throughput as ratios to the bare
-page's; and this client's own CPU use (near 100% of a core means the client, not the server, is
+CPU and memory growth per held tab; the server log's error lines; our page load's p95,
+throughput and CPU per load as ratios to the bare page's; and this client's own CPU use (near 100% of a core means the client, not the server, is
 the limit). `--workers 2` runs two granian workers sharing a throwaway redis-server (Reflex's
 Redis state manager), for the bare app too.
 """
@@ -49,7 +54,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -649,12 +654,12 @@ async def mix(people: People, rate: float, approvals: float, seconds: float) -> 
 # --- serving ------------------------------------------------------------------------------------
 
 
-def server_log_problems(log, path: Path) -> None:
+def server_log_problems(name: str, log, path: Path) -> None:
     """The server's own errors during the run (tracebacks, error lines), so none hide behind the figures."""
     log.flush()
     lines = path.read_text(errors="replace").splitlines()
     problems = [line for line in lines if re.search(r"Traceback|\bERROR\b|Backend Exception|Exception in ", line)]
-    print(f"  server log: {len(problems)} error line(s)" + (":" if problems else ""))
+    print(f"  {name}'s server log: {len(problems)} error line(s)" + (":" if problems else ""))
     for line in list(dict.fromkeys(problems))[:5]:
         print(f"    {line[:160]}")
 
@@ -701,45 +706,35 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def measure_bare(args, base: Path) -> dict:
-    """The bare page under the same client, rate and held tabs; returns its figures."""
-    app_dir = base / "bare-app"
-    (app_dir / "bare").mkdir(parents=True)
-    (app_dir / "bare" / "__init__.py").write_text("")
-    (app_dir / "bare" / "bare.py").write_text(BARE_APP)
-    (app_dir / "rxconfig.py").write_text(BARE_CONFIG)
-    (app_dir / "assets").mkdir()
-    port = free_port()
-    env = server_env(base / "bare", f"http://{HOST}:{port}")
-    env.update(REFLEX_WEB_WORKDIR=str(BARE_WEB_DIR), REFLEX_STATES_WORKDIR=str(base / "bare-states"))
-    env.pop("MICROGIGS_DATA_DIR", None)
-    (base / "bare").mkdir()
-    print("\n== A bare Reflex page (one state, one on_load), same client, same rate ==")
-    with (
-        redis_server(base / "bare", args.workers) as (redis_url, redis_pid),
-        serving(worker_env(env, args.workers, redis_url), base / "bare", port, cwd=app_dir) as log,
-    ):
-        frontend = Frontend.from_web_dir(BARE_WEB_DIR)
-        machine = Machine(port, [redis_pid] if redis_pid else [])
-        run(warm_up(frontend, port, [("/", None)]))
-        per_tab = run(held_then_closed(frontend, port, machine, args, [("/", None)]))
-        fig = ramp(frontend, port, machine, args, "/", None, "page load / (bare)")
-        server_log_problems(log, base / "bare" / "server.log")
-    return {"fig": fig, "per_tab": per_tab}
+@dataclass
+class Served:
+    """One app being served: its port, its build's constants, its processes and log."""
 
+    name: str
+    port: int
+    frontend: Frontend
+    machine: Machine
+    log: object
+    log_path: Path
+    idle_cpu: float = 0.0  # the server's CPU seconds a second with nobody there (its timers, jobs)
 
-def ramp(frontend: Frontend, port: int, machine: Machine, args, path: str, route: str | None, kind: str) -> Figures:
-    """`--rate` new tabs a second on one page for `--seconds`; prints its rows and throughput."""
-    time.sleep(2)  # the previous phase's tabs have gone
-    idle = machine.cpu()
-    time.sleep(2)
-    idle = (machine.cpu() - idle) / 2  # the server's CPU a second with nobody there (its timers, jobs)
-    with machine.span(f"page loads on {path}") as used:
-        fig = run(page_loads(frontend, port, lambda i: path, route, kind, args.rate, args.seconds))
-    fig.server_cpu = max(0.0, used["server_cpu"] - idle * used["wall"])
-    fig.rows(f"{path}: {args.rate:g} new tabs/s for {args.seconds:g} s")
-    print(f"  completed page loads: {throughput(fig, kind):.0f}/s; server CPU per page load: {cost(fig, kind):.1f} ms")
-    return fig
+    def settle(self, urls: list[tuple[str, str | None]]) -> None:
+        """Warm up (first loads import and compile lazily), then measure the idle CPU."""
+        run(warm_up(self.frontend, self.port, urls))
+        time.sleep(1)
+        cpu = self.machine.cpu()
+        time.sleep(3)
+        self.idle_cpu = (self.machine.cpu() - cpu) / 3
+
+    def ramp(self, args, path: str, route: str | None, kind: str) -> Figures:
+        """`--rate` new tabs a second on one page for `--seconds`; prints its rows and throughput."""
+        time.sleep(2)  # the previous phase's tabs have gone
+        with self.machine.span(f"{self.name}: page loads on {path}") as used:
+            fig = run(page_loads(self.frontend, self.port, lambda i: path, route, kind, args.rate, args.seconds))
+        fig.server_cpu = max(0.0, used["server_cpu"] - self.idle_cpu * used["wall"])
+        fig.rows(f"{self.name}, {path}: {args.rate:g} new tabs/s for {args.seconds:g} s")
+        print(f"  completed page loads: {throughput(fig, kind):.0f}/s; server CPU per page load: {cost(fig, kind):.1f} ms")
+        return fig
 
 
 def cost(fig: Figures, kind: str) -> float:
@@ -748,24 +743,111 @@ def cost(fig: Figures, kind: str) -> float:
     return 1000 * fig.server_cpu / done if done else float("nan")
 
 
-async def held_tabs(frontend: Frontend, port: int, machine: Machine, args, urls) -> tuple[list[Tab], float | None]:
+@contextmanager
+def serve_bare(args, base: Path):
+    """The bare app (written to a temp dir), built and served like ours, warmed up."""
+    app_dir = base / "bare-app"
+    (app_dir / "bare").mkdir(parents=True)
+    (app_dir / "bare" / "__init__.py").write_text("")
+    (app_dir / "bare" / "bare.py").write_text(BARE_APP)
+    (app_dir / "rxconfig.py").write_text(BARE_CONFIG)
+    (app_dir / "assets").mkdir()
+    (base / "bare").mkdir()
+    port = free_port()
+    env = server_env(base / "bare", f"http://{HOST}:{port}")
+    env.update(REFLEX_WEB_WORKDIR=str(BARE_WEB_DIR), REFLEX_STATES_WORKDIR=str(base / "bare-states"))
+    env.pop("MICROGIGS_DATA_DIR", None)
+    with (
+        redis_server(base / "bare", args.workers) as (redis_url, redis_pid),
+        serving(worker_env(env, args.workers, redis_url), base / "bare", port, cwd=app_dir) as log,
+    ):
+        served = Served(
+            "bare page",
+            port,
+            Frontend.from_web_dir(BARE_WEB_DIR),
+            Machine(port, [redis_pid] if redis_pid else []),
+            log,
+            base / "bare" / "server.log",
+        )
+        served.settle([("/", None)])
+        yield served
+
+
+@contextmanager
+def serve_app(args, base: Path):
+    """Our app with the demo data and the mix's cast, built and served, its people signed in."""
+    (base / "data").mkdir()
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    env = server_env(base, url)
+    subprocess.run([sys.executable, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    os.environ["MICROGIGS_DATA_DIR"] = str(base / "data")
+    # Enough of each for the mix (approvals and shortlists are used once each), with room to spare.
+    people = args.people * args.mix_seconds
+    cast = seed(
+        base / "data",
+        students=40,
+        gigs_to_apply=40,
+        shortlists=math.ceil(people * 0.10 * 1.5) + 10,
+        approvals=math.ceil(args.approvals * args.mix_seconds) + 5,
+    )
+    with redis_server(base, args.workers) as (redis_url, redis_pid), serving(worker_env(env, args.workers, redis_url), base, port) as log:
+        served = Served(
+            "MicroGigs", port, Frontend.from_web_dir(WEB_DIR), Machine(port, [redis_pid] if redis_pid else []), log, base / "server.log"
+        )
+        for email in [*cast.students, cast.manager]:
+            cast.cookies[email] = sign_in(url, email)
+        yield served, cast
+
+
+async def held_tabs(served: Served, args, urls) -> tuple[list[Tab], float | None]:
     """`--hold` hydrated tabs, left open; prints the server's memory growth per tab (bytes)."""
     if not args.hold:
         return [], None
+    machine = served.machine
     await asyncio.sleep(1)
     before = machine.rss()
-    with machine.span(f"{args.hold} held tabs opened"):
-        tabs, fig = await hold(frontend, port, args.hold, args.hold_rate, urls)
+    with machine.span(f"{served.name}: {args.hold} held tabs opened"):
+        tabs, fig = await hold(served.frontend, served.port, args.hold, args.hold_rate, urls)
     await asyncio.sleep(2)
     after = machine.rss()
     per_tab = (after - before) / max(1, len(tabs))
-    fig.rows("held tabs")
+    fig.rows(f"{served.name}: held tabs")
     print(f"  {len(tabs)} hydrated tabs held: server RSS {before / 2**20:.0f} -> {after / 2**20:.0f} MB, {per_tab / 1024:.0f} kB per tab")
     return tabs, per_tab
 
 
-async def held_then_closed(frontend: Frontend, port: int, machine: Machine, args, urls) -> float | None:
-    tabs, per_tab = await held_tabs(frontend, port, machine, args, urls)
+async def held_then_closed(served: Served, args, urls) -> float | None:
+    tabs, per_tab = await held_tabs(served, args, urls)
+    for tab in tabs:
+        tab.close()
+    return per_tab
+
+
+async def held_and_mix(app: Served, args, names: Names, cast: Cast, urls) -> float | None:
+    """Held tabs (their memory), and with them open the mix of people; returns memory per tab."""
+    tabs, per_tab = await held_tabs(app, args, urls)
+    crowd = People(app.frontend, app.port, names, cast, args.think, args.seed)
+    with app.machine.span(f"mix with {len(tabs)} held tabs"):
+        before = [tab.updates for tab in tabs]
+        span = await mix(crowd, args.people, args.approvals, args.mix_seconds)
+    events = sum(len(v) for k, v in crowd.fig.ms.items() if not k.startswith(("page load", "live push", "HTML of")))
+    loads = sum(len(v) for k, v in crowd.fig.ms.items() if k.startswith("page load"))
+    pushes = sum(1 for tab, n in zip(tabs, before, strict=True) if tab.updates > n)
+    shares = ", ".join(f"{share:.0%} {who}s" for who, share in MIX)
+    crowd.fig.rows(
+        f"the mix: {args.people:g} people/s ({shares}) and {args.approvals:g} approvals/s for {args.mix_seconds:g} s, {len(tabs)} tabs held"
+    )
+    print(
+        f"  answered: {events / span:.0f} events/s and {loads / span:.0f} page loads/s over {span:.1f} s; held tabs pushed to meanwhile: {pushes}"
+    )
     for tab in tabs:
         tab.close()
     return per_tab
@@ -791,97 +873,64 @@ def main() -> None:
 
     base = Path(tempfile.mkdtemp(prefix="microgigs-load-"))
     try:
-        bare = None if args.no_bare else measure_bare(args, base)
-        measure_app(args, base, bare)
+        with ExitStack() as stack:
+            # Both apps are up from here on, so each of our ramps has a bare one in the same minute.
+            bare = None if args.no_bare else stack.enter_context(serve_bare(args, base))
+            app, cast = stack.enter_context(serve_app(args, base))
+            phases(args, bare, app, cast)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def measure_app(args, base: Path, bare: dict | None) -> None:
-    (base / "data").mkdir()
-    port = free_port()
-    url = f"http://{HOST}:{port}"
-    env = server_env(base, url)
-    subprocess.run([sys.executable, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [sys.executable, "-c", "import sys; from microgigs.cli import main; sys.exit(main())", "seed-demo"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    os.environ["MICROGIGS_DATA_DIR"] = str(base / "data")
-    # Enough of each for the mix (approvals and shortlists are used once each), with room to spare.
-    people = args.people * args.mix_seconds
-    cast = seed(
-        base / "data",
-        students=40,
-        gigs_to_apply=40,
-        shortlists=math.ceil(people * 0.10 * 1.5) + 10,
-        approvals=math.ceil(args.approvals * args.mix_seconds) + 5,
-    )
+def phases(args, bare: Served | None, app: Served, cast: Cast) -> None:
     names = Names.of_the_app()
-    print(f"\n== MicroGigs ({args.workers} worker{'s' if args.workers > 1 else ''}) ==")
-    with redis_server(base, args.workers) as (redis_url, redis_pid), serving(worker_env(env, args.workers, redis_url), base, port) as log:
-        frontend = Frontend.from_web_dir(WEB_DIR)
-        machine = Machine(port, [redis_pid] if redis_pid else [])
-        for email in [*cast.students, cast.manager]:
-            cast.cookies[email] = sign_in(url, email)
-        gig = cast.open_gigs[0]
-        routes = [(r.replace("{gig}", str(gig)), names.gig_route if "{gig}" in r else None) for r in args.routes]
-        run(warm_up(frontend, port, routes))
-
-        async def held_mix():
-            tabs, per_tab = await held_tabs(frontend, port, machine, args, [("/", None), (f"/gigs/{gig}", names.gig_route)])
-            crowd = People(frontend, port, names, cast, args.think, args.seed)
-            with machine.span(f"mix with {len(tabs)} held tabs"):
-                before = [tab.updates for tab in tabs]
-                span = await mix(crowd, args.people, args.approvals, args.mix_seconds)
-            events = sum(len(v) for k, v in crowd.fig.ms.items() if not k.startswith(("page load", "live push")))
-            loads = sum(len(v) for k, v in crowd.fig.ms.items() if k.startswith("page load"))
-            pushes = sum(1 for tab, n in zip(tabs, before, strict=True) if tab.updates > n)
-            shares = ", ".join(f"{share:.0%} {who}s" for who, share in MIX)
-            crowd.fig.rows(
-                f"the mix: {args.people:g} people/s ({shares}) and {args.approvals:g} approvals/s for {args.mix_seconds:g} s,"
-                f" {len(tabs)} tabs held"
-            )
-            print(
-                f"  answered: {events / span:.0f} events/s and {loads / span:.0f} page loads/s over {span:.1f} s;"
-                f" held tabs that got a push meanwhile: {pushes}"
-            )
-            for tab in tabs:
-                tab.close()
-            return per_tab
-
-        # Memory first, on a fresh server: a ramp's closed tabs leave their states (and freed arenas) behind.
-        per_tab = run(held_mix())
-        loads = [
-            (f"page load {route or path}", ramp(frontend, port, machine, args, path, route, f"page load {route or path}"))
-            for path, route in routes
-        ]
-        server_log_problems(log, base / "server.log")
-        summary(args, loads, bare, per_tab)
+    gig = cast.open_gigs[0]
+    routes = [(r.replace("{gig}", str(gig)), names.gig_route if "{gig}" in r else None) for r in args.routes]
+    app.settle(routes)
+    workers = f"{args.workers} worker{'s' if args.workers > 1 else ''} each"
+    print(f"\n== Memory per held tab, each app on a fresh server ({workers}) ==")
+    bare_tab = run(held_then_closed(bare, args, [("/", None)])) if bare else None
+    print("\n== The mix, with the held tabs open ==")
+    per_tab = run(held_and_mix(app, args, names, cast, [("/", None), (f"/gigs/{gig}", names.gig_route)]))
+    print("\n== Page loads: each of our pages right after the bare page, at the same rate ==")
+    pairs = []
+    for path, route in routes:
+        bare_fig = bare.ramp(args, "/", None, BARE_KIND) if bare else None
+        kind = f"page load {route or path}"
+        pairs.append((kind, app.ramp(args, path, route, kind), bare_fig))
+    print()
+    for served in (bare, app):
+        if served is not None:
+            server_log_problems(served.name, served.log, served.log_path)
+    summary(args, pairs, per_tab, bare_tab)
 
 
-def summary(args, loads: list[tuple[str, Figures]], bare: dict | None, per_tab: float | None) -> None:
-    """Each page's load against the bare page's: p95, completed loads a second, and the server's CPU
-    per load (the cost that does not depend on what else the machine is doing)."""
-    print(f"\n== Page loads against the bare Reflex page (same client, {args.rate:g} new tabs/s for {args.seconds:g} s, same run) ==")
+BARE_KIND = "page load / (bare)"
+
+
+def summary(args, pairs: list[tuple[str, Figures, Figures | None]], per_tab: float | None, bare_tab: float | None) -> None:
+    """Each page's load against the bare page's just before it: p95, completed loads a second, and the
+    server's CPU per load (the cost that depends least on what else the machine is doing)."""
+    print(f"\n== Page loads against the bare Reflex page (same client, {args.rate:g} new tabs/s for {args.seconds:g} s, same minute) ==")
     print(f"  {'page':<30} {'p95 ms':>8} {'/ bare':>7} {'loads/s':>8} {'/ bare':>7} {'CPU ms/load':>12} {'/ bare':>7}")
-    rows = ([("bare page", "page load / (bare)", bare["fig"])] if bare else []) + [(kind, kind, fig) for kind, fig in loads]
-    base = None
-    for label, kind, fig in rows:
+
+    def figures(fig: Figures, kind: str) -> tuple[float, float, float] | None:
         values = fig.ms.get(kind, [])
-        if not values:
-            print(f"  {label:<30} no page load completed")
-            continue
-        figures = (pct(values, 95), throughput(fig, kind), cost(fig, kind))
-        base = base or (figures if bare else None)
-        ratios = [f"{v / b:>7.2f}" if base else f"{'':>7}" for v, b in zip(figures, base or figures, strict=True)]
-        print(f"  {label:<30} {figures[0]:>8.1f} {ratios[0]} {figures[1]:>8.0f} {ratios[1]} {figures[2]:>12.1f} {ratios[2]}")
+        return (pct(values, 95), throughput(fig, kind), cost(fig, kind)) if values else None
+
+    for kind, fig, bare_fig in pairs:
+        ours, base = figures(fig, kind), figures(bare_fig, BARE_KIND) if bare_fig else None
+        for label, row in (("  bare page, just before", base), (kind, ours)):
+            if label.startswith("  bare") and bare_fig is None:
+                continue
+            if row is None:
+                print(f"  {label:<30} no page load completed")
+                continue
+            ratios = [f"{v / b:>7.2f}" if base else f"{'':>7}" for v, b in zip(row, base or row, strict=True)]
+            print(f"  {label:<30} {row[0]:>8.1f} {ratios[0]} {row[1]:>8.0f} {ratios[1]} {row[2]:>12.1f} {ratios[2]}")
     if per_tab is not None:
-        bare_tab = f" (bare page: {bare['per_tab'] / 1024:.0f} kB)" if bare and bare.get("per_tab") is not None else ""
-        print(f"  server memory per held tab: {per_tab / 1024:.0f} kB{bare_tab}")
+        also = f" (bare page: {bare_tab / 1024:.0f} kB)" if bare_tab is not None else ""
+        print(f"  server memory per held tab: {per_tab / 1024:.0f} kB{also}")
 
 
 if __name__ == "__main__":

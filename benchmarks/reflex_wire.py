@@ -210,9 +210,10 @@ class Tab(asyncio.Protocol):
             self._waiting = None
 
     def close(self) -> None:
-        """The tab closes: the browser ends the websocket."""
+        """The tab closes: on pagehide the page leaves the namespace, then the websocket ends."""
         if self._transport is not None and not self.closed:
             try:
+                self._send(f"41{NAMESPACE},")
                 self._transport.write(self._ws.send(CloseConnection(code=1000)))
             except Exception:
                 pass

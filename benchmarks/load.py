@@ -491,15 +491,19 @@ def throughput(fig: Figures, kind: str) -> float:
     return len(done) / (max(done) - fig.span[0]) if done else 0.0
 
 
-async def warm_up(frontend: Frontend, port: int, urls: list[tuple[str, str | None]]) -> None:
-    """A few loads per page before measuring (first loads import and compile lazily)."""
+async def warm_up(frontend: Frontend, port: int, urls: list[tuple[str, str | None]]) -> bool:
+    """A few loads per page before measuring (first loads import and compile lazily); whether the
+    server compresses the websocket (permessage-deflate, which the browser offers and so do we)."""
+    compressed = False
     for url, route in urls:
         for _ in range(5):
             tab = Tab(frontend, HOST, port)
             try:
                 await tab.open(url, route, timeout=TIMEOUT)
+                compressed = tab.compressed
             finally:
                 tab.close()
+    return compressed
 
 
 async def hold(frontend: Frontend, port: int, n: int, rate: float, urls: list[tuple[str, str | None]]) -> tuple[list[Tab], Figures]:
@@ -720,11 +724,15 @@ class Served:
 
     def settle(self, urls: list[tuple[str, str | None]]) -> None:
         """Warm up (first loads import and compile lazily), then measure the idle CPU."""
-        run(warm_up(self.frontend, self.port, urls))
+        compressed = run(warm_up(self.frontend, self.port, urls))
         time.sleep(1)
         cpu = self.machine.cpu()
         time.sleep(3)
         self.idle_cpu = (self.machine.cpu() - cpu) / 3
+        print(
+            f"  {self.name}: {len(self.machine.pids)} server processes; websocket {'' if compressed else 'not '}compressed;"
+            f" idle CPU {100 * self.idle_cpu:.0f}% of a core"
+        )
 
     def ramp(self, args, path: str, route: str | None, kind: str) -> Figures:
         """`--rate` new tabs a second on one page for `--seconds`; prints its rows and throughput."""

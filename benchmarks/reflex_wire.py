@@ -168,6 +168,7 @@ class Tab(asyncio.Protocol):
         self._waiting: tuple[Callable[[Update], bool], asyncio.Future] | None = None
         self.closed = False
         self.close_reason = ""
+        self.compressed = False
 
     # -- the tab's life ------------------------------------------------------------------------
 
@@ -258,6 +259,7 @@ class Tab(asyncio.Protocol):
                     text, self._parts = "".join(self._parts), []
                     self._packet(text)
             elif isinstance(event, AcceptConnection):
+                self.compressed = bool(event.extensions)  # the server took permessage-deflate
                 _resolve(self._accepted, True)
             elif isinstance(event, Ping):
                 self._transport.write(self._ws.send(event.response()))

@@ -481,8 +481,15 @@ async def page_loads(frontend: Frontend, port: int, url_of: Callable[[int], str]
     await arrivals(rate, seconds, one)
     fig.span = (started, time.monotonic())
     for tab in tabs:
+        count_error_toasts(fig, kind, tab)
         tab.close()
     return fig
+
+
+def count_error_toasts(fig: Figures, kind: str, tab: Tab) -> None:
+    """Reflex answers an exception in a handler with its error toast: an error, even if the page went on."""
+    for _ in range(tab.backend_errors):
+        fig.fail(kind, "the server's error toast (an exception in a handler)")
 
 
 def throughput(fig: Figures, kind: str) -> float:
@@ -549,6 +556,7 @@ class People:
             pass
         finally:
             for tab in tabs:
+                count_error_toasts(self.fig, f"{who}'s tabs", tab)
                 tab.close()
 
     async def visitor(self, tabs: list[Tab]) -> None:
@@ -662,10 +670,13 @@ def server_log_problems(name: str, log, path: Path) -> None:
     """The server's own errors during the run (tracebacks, error lines), so none hide behind the figures."""
     log.flush()
     lines = path.read_text(errors="replace").splitlines()
-    problems = [line for line in lines if re.search(r"Traceback|\bERROR\b|Backend Exception|Exception in ", line)]
-    print(f"  {name}'s server log: {len(problems)} error line(s)" + (":" if problems else ""))
-    for line in list(dict.fromkeys(problems))[:5]:
-        print(f"    {line[:160]}")
+    tracebacks = sum(1 for line in lines if line.lstrip().startswith("Traceback"))
+    errors = sum(1 for line in lines if re.search(r"\bERROR\b", line))
+    # The last line of each traceback names the exception: count them by type.
+    raised = Counter(m[1] for line in lines if (m := re.match(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Exit|Interrupt))\b", line)))
+    print(f"  {name}'s server log: {tracebacks} traceback(s), {errors} ERROR line(s)" + (":" if raised else ""))
+    for exception, n in raised.most_common(5):
+        print(f"    {n} x {exception}")
 
 
 @contextmanager
@@ -849,6 +860,8 @@ async def held_and_mix(app: Served, args, names: Names, cast: Cast, urls) -> flo
     events = sum(len(v) for k, v in crowd.fig.ms.items() if not k.startswith(("page load", "live push", "HTML of")))
     loads = sum(len(v) for k, v in crowd.fig.ms.items() if k.startswith("page load"))
     pushes = sum(1 for tab, n in zip(tabs, before, strict=True) if tab.updates > n)
+    for tab in tabs:
+        count_error_toasts(crowd.fig, "held tabs", tab)
     shares = ", ".join(f"{share:.0%} {who}s" for who, share in MIX)
     crowd.fig.rows(
         f"the mix: {args.people:g} people/s ({shares}) and {args.approvals:g} approvals/s for {args.mix_seconds:g} s, {len(tabs)} tabs held"

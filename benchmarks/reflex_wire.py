@@ -179,6 +179,7 @@ class Tab(asyncio.Protocol):
         started = loop.time()
         self._accepted, self._opened = loop.create_future(), loop.create_future()
         await asyncio.wait_for(loop.create_connection(lambda: self, self.host, self.port), timeout)
+        await asyncio.wait_for(self._accepted, timeout)  # the websocket upgrade
         await asyncio.wait_for(self._opened, timeout)  # the engine.io open packet
         socket_s = loop.time() - started
         self.url, self.route = url, route

@@ -32,7 +32,15 @@ class GatewayFailed(GatewayUnavailable):
 
 
 class GatewayRefused(Exception):
-    """The gateway answered no (bad request, card declined...). Retrying the same call will not help."""
+    """The gateway answered no (bad request, card declined...). Retrying the same call will not help.
+
+    `replayed`: the saved refusal of an earlier request with the same key (Stripe saves a
+    refusal made by a running endpoint, e.g. an account that could not receive transfers),
+    given again even if its cause is fixed by now."""
+
+    def __init__(self, message: str = "", *, replayed: bool = False):
+        super().__init__(message)
+        self.replayed = replayed
 
 
 class GatewayKeyReused(GatewayRefused):

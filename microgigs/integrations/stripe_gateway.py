@@ -91,7 +91,7 @@ class StripeGateway:
         except stripe.StripeError as exc:
             if exc.http_status is not None and exc.http_status >= 500:
                 raise GatewayFailed(str(exc.user_message or exc), replayed=_replayed(exc)) from exc
-            raise GatewayRefused(str(exc.user_message or exc)) from exc
+            raise GatewayRefused(str(exc.user_message or exc), replayed=_replayed(exc)) from exc
 
     # --- funding ---------------------------------------------------------------------
 

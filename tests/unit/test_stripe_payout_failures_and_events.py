@@ -131,6 +131,28 @@ def test_staff_retry_after_the_student_reonboards_pays_once(session, make, world
     ledger_matches_the_fake(session, world, hired.engagement.id)
 
 
+def test_a_refusal_saved_under_a_lost_retry_does_not_block_the_retry_after_the_fix(session, make, world):
+    """Found by the deep money run: a staff retry is refused (the account is still restricted)
+    but its answer is lost; Stripe saved the refusal under the retry's key. Once the student
+    fixed the account, the next retry gets that old refusal replayed: it must not believe it,
+    but send under a new key (no transfer of ours exists) and pay, once."""
+    staff = make.staff()
+    session.commit()
+    hired, account_id = approved_but_refused(session, make, world)
+    world.stripe.control("fault", path="/v1/transfers", mode="timeout_after")
+    assert payments.retry_failed_payout(session, staff, hired.engagement.id).startswith("Not sent")
+    session.commit()
+    spent = fresh(session, EngagementPayment, hired.engagement.id).payout_request_key
+    assert world.stripe.fake.idempotency[spent][1] == 400  # the refusal, saved under the retry's key
+
+    world.stripe.control("allow_transfers", account_id)
+    assert payments.retry_failed_payout(session, staff, hired.engagement.id) == "Payout sent."
+    session.commit()
+    assert state(session, hired.engagement.id) == "paid"
+    assert len(transfers_of(world, hired.engagement.id)) == 1
+    ledger_matches_the_fake(session, world, hired.engagement.id)
+
+
 def test_a_retry_whose_answer_is_lost_is_sent_again_with_the_same_key_and_pays_once(session, make, world):
     staff = make.staff()
     session.commit()

@@ -130,18 +130,31 @@ def send_to_student(
             return False
         destination = account.account_id
     payment.payout_attempts += 1
+
+    def transfer(idempotency_key: str) -> str:
+        return gateway.transfer_to_student(
+            engagement_id=engagement.id,
+            student_id=engagement.student_id,
+            amount_cents=amount,
+            currency=engagement.currency,
+            source_reference=engagement.checkout_ref,
+            idempotency_key=idempotency_key,
+            destination=destination,
+        ).reference
+
     try:
         reference = _transfer_made_earlier(gateway, engagement, amount) if request_key else ""
         if not reference:
-            reference = gateway.transfer_to_student(
-                engagement_id=engagement.id,
-                student_id=engagement.student_id,
-                amount_cents=amount,
-                currency=engagement.currency,
-                source_reference=engagement.checkout_ref,
-                idempotency_key=request_key or key,
-                destination=destination,
-            ).reference
+            try:
+                reference = transfer(request_key or key)
+            except GatewayRefused as exc:
+                if not (request_key and exc.replayed):
+                    raise
+                # A staff retry whose key was spent on an earlier retry that was refused while
+                # its answer got lost: that old refusal says nothing about now, and a refused
+                # transfer moved no money (no transfer of ours exists, asked above): a new key.
+                payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
+                reference = transfer(payment.payout_request_key)
     except GatewayUnavailable as exc:
         _not_sent(session, engagement, payment, exc, key)
         return False

@@ -84,29 +84,40 @@ def _dialect(session: Session) -> str:
 TRIGGERS = ("gig_fts_ai", "gig_fts_au", "gig_fts_ad", "gigskill_fts_ai", "gigskill_fts_ad", "organization_fts_au")
 
 
-def ensure_index(session: Session) -> None:
-    """Create the SQLite full-text index and its triggers if missing, filling it once.
-    (PostgreSQL's index comes with the schema, from its migration: nothing to do.)
+def ensure_index(session: Session) -> bool:
+    """Create the SQLite full-text index and its triggers if missing, filling it once; True
+    when it was (re)made. (PostgreSQL's index comes with the schema, from its migration:
+    nothing to do.)
 
     A migration in batch mode rebuilds the gig table and drops its triggers: then the
     triggers are made again and the index refilled, so it never silently goes stale."""
     if _dialect(session) != "sqlite":
-        return
+        return False
     names = ", ".join(f"'{n}'" for n in ("gig_fts", *TRIGGERS))
     present = session.exec(text(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})")).one()[0]
     if present == 1 + len(TRIGGERS):
-        return
+        return False
     for statement in FTS_DDL:
         session.exec(text(statement))
     session.exec(text("DELETE FROM gig_fts"))
     session.exec(text(FTS_FILL))
+    return True
+
+
+def drop_triggers(session: Session) -> None:
+    """Before a bulk load on SQLite: without its triggers the index is not updated row by row
+    (a gig's skills would rewrite its index row once per skill). The load must end with
+    rebuild_index, in the same transaction, so no reader ever sees the index stale."""
+    if _dialect(session) != "sqlite":
+        return
+    for name in TRIGGERS:
+        session.exec(text(f"DROP TRIGGER IF EXISTS {name}"))
 
 
 def rebuild_index(session: Session) -> None:
     """Refill the index from the gigs (after bulk loads that bypassed the triggers)."""
-    if _dialect(session) != "sqlite":
+    if _dialect(session) != "sqlite" or ensure_index(session):
         return
-    ensure_index(session)
     session.exec(text("DELETE FROM gig_fts"))
     session.exec(text(FTS_FILL))
 

@@ -118,6 +118,7 @@ def seed_load_command(gigs: int, students: int, force: bool) -> int:
     except load_data.LoadRefused as error:
         print(f"The load was refused, and nothing was written: {error}", file=sys.stderr)
         return 1
+    load_data.tidy(engine)
     print(f"Loaded in {summary.seconds:.1f} s: {summary.describe()}")
     print("  steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases.items()))
     print()

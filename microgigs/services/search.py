@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import Integer, and_, column, func, literal_column, table, text
+from sqlalchemy import Integer, and_, cast, column, func, literal_column, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Skill
@@ -75,6 +76,8 @@ _fts = table("gig_fts", column("rowid", Integer))
 # PostgreSQL's stored document: made by a migration (not on the model, so SQLite's
 # `create_all` never sees it), with a GIN index and triggers that keep it current.
 SEARCH_DOCUMENT = literal_column("gig.search_document")
+# Its lexeme for a skill, "_skill<id>": a typed word (letters and digits only) never matches it.
+SKILL_LEXEME = "_skill"
 
 
 def _dialect(session: Session) -> str:
@@ -332,7 +335,13 @@ def search_gigs(
         # as in SQLite.
         lexemes = (f"'{w}':*" if is_prefix(i, w, len(text_words)) else f"'{w}'" for i, w in enumerate(text_words))
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(lexemes))
-        conditions.append(SEARCH_DOCUMENT.op("@@")(tsquery))
+        wanted = tsquery
+        if skill_ids:
+            # The document holds a lexeme per skill id (migration "skill lexemes"): words and
+            # skills meet inside the GIN index instead of in the rows. Ranked by the words alone.
+            wanted = tsquery.op("&&")(cast(" | ".join(f"'{SKILL_LEXEME}{i}'" for i in skill_ids), TSQUERY))
+            skill_ids = []
+        conditions.append(SEARCH_DOCUMENT.op("@@")(wanted))
         rank = -func.ts_rank(SEARCH_DOCUMENT, tsquery)
 
     # Which rows a query starts from. A word search on SQLite starts from its words (see
@@ -404,8 +413,11 @@ def search_gigs(
         plan = _Plan(session, query, per_page, matches, conditions, restricted, page_of, in_sort_order, probe_each_row)
         return _word_search(plan)
 
-    limit = count_limit(query.page, per_page)
-    if smallest is None and overlap is None:
+    # Best match ranks the newest COUNT_CAP matches at most and pages through them (as SQLite
+    # does): ranking every match of a common word would read each of them.
+    ranks_newest = query.sort == "match" and rank is not None
+    limit = COUNT_CAP if ranks_newest else count_limit(query.page, per_page)
+    if smallest is None and overlap is None and rank is None:
         # Filters only: the sort's covering index answers both the count (stopping at the cap,
         # inside SQLite) and the page (read in order), so no row comes up to Python.
         board, board_rank = restricted(None)
@@ -414,23 +426,28 @@ def search_gigs(
 
     # One pass reads every match, but no more than the cap, with the columns the sorts need;
     # when that is all of them, they are counted and sorted here and the page is a slice.
+    # (PostgreSQL's word searches come here too: their matches are found through the GIN
+    # index in no useful order, and one read of them beats a count and a page that each
+    # visit every match's row.)
     first, first_rank = restricted(smallest)
     ranked = query.sort == "match" and first_rank is not None  # PostgreSQL's ts_rank
-    rows = (
-        session.connection()
-        .execute(
-            first.with_only_columns(
-                *_RAW,
-                first_rank if ranked else literal_column("0"),
-                overlap if overlap is not None else literal_column("0"),
-            ).limit(limit + 1)
-        )
-        .all()
-    )
+    # Through the session (not its connection): the first read of a search flushes what the
+    # unit of work has pending, so a search sees the caller's own changes.
+    rows = session.execute(
+        first.with_only_columns(
+            *_RAW,
+            first_rank if ranked else literal_column("0"),
+            overlap if overlap is not None else literal_column("0"),
+        ).limit(limit + 1)
+    ).all()
     if len(rows) > limit:
         # More than the cap: "1,000+". The page comes from the board's index in sort order
-        # (the first rows are found early).
+        # (the first rows are found early); best match ranks the newest `limit` matches, from
+        # the id of the oldest of them on.
         paged, paged_rank = restricted(None)
+        if ranks_newest:
+            oldest = session.connection().execute(paged.order_by(Gig.id.desc()).offset(limit - 1).limit(1)).scalar()
+            paged = paged.where(Gig.id >= oldest)
         return one_page(paged, paged_rank, limit, True)
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(1, query.page), pages)

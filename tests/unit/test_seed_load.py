@@ -30,6 +30,7 @@ from microgigs.models import (
     GigSkill,
     Organization,
     SavedGig,
+    Skill,
     StudentProfile,
     StudentSkill,
     User,
@@ -139,12 +140,17 @@ def test_seed_load_fills_the_database_soundly(database, capsys):
         assert list_board(session, filters=BoardQuery(), today=today).total == on_board
         gig = session.exec(select(Gig).where(Gig.status == "open").order_by(Gig.id.desc())).first()
         title_word = gig.title.split()[1]  # the thing: "survey", "logo", "dashboard" ...
+        skill_name = session.exec(select(Skill.name).join(GigSkill, GigSkill.skill_id == Skill.id).where(GigSkill.gig_id == gig.id)).first()
         queries = [
             BoardQuery(q=gig.title),
             BoardQuery(q=title_word),
             BoardQuery(q=title_word, category=gig.category, sort="pay"),
             BoardQuery(category=gig.category, pay_min=gig.pay_cents // 100, sort="deadline"),
             BoardQuery(q=gig.title.split()[0], mode="remote", hours_max=40),
+            # Words and a skill: on PostgreSQL they meet in the GIN index (a lexeme per skill id,
+            # which no typed word matches: "skill" finds only what LIKE finds).
+            BoardQuery(q=title_word, skills=[skill_name]),
+            BoardQuery(q="skill"),
         ]
         assert gig.id in search.search_gigs(session, queries[0], per_page=50, today=today).gig_ids
         for query in queries:

@@ -325,6 +325,7 @@ def search_gigs(
     rank = None
     text_words = words(query.q)
     matches = None
+    tsquery = None  # PostgreSQL: the words as a tsquery
     if text_words and _dialect(session) == "sqlite":
         ensure_index(session)
         matches = literal_column("gig_fts").op("MATCH")(fts_match(query.q))
@@ -442,12 +443,21 @@ def search_gigs(
     ).all()
     if len(rows) > limit:
         # More than the cap: "1,000+". The page comes from the board's index in sort order
-        # (the first rows are found early); best match ranks the newest `limit` matches, from
-        # the id of the oldest of them on.
+        # (the first rows are found early); best match ranks the newest `limit` matches (one
+        # statement: a subquery reads them newest first, the page is ranked from it).
         paged, paged_rank = restricted(None)
         if ranks_newest:
-            oldest = session.connection().execute(paged.order_by(Gig.id.desc()).offset(limit - 1).limit(1)).scalar()
-            paged = paged.where(Gig.id >= oldest)
+            newest = paged.with_only_columns(Gig.id, SEARCH_DOCUMENT.label("document")).order_by(Gig.id.desc()).limit(limit).subquery()
+            pages = -(-limit // per_page)
+            page = min(max(1, query.page), pages)
+            ordered = (
+                select(newest.c.id)
+                .order_by(-func.ts_rank(newest.c.document, tsquery), newest.c.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            )
+            ids = list(session.connection().execute(ordered).scalars())
+            return SearchResult(gig_ids=ids, total=limit, page=page, pages=pages, capped=True)
         return one_page(paged, paged_rank, limit, True)
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(1, query.page), pages)

@@ -325,7 +325,6 @@ def search_gigs(
     rank = None
     text_words = words(query.q)
     matches = None
-    tsquery = None  # PostgreSQL: the words as a tsquery
     if text_words and _dialect(session) == "sqlite":
         ensure_index(session)
         matches = literal_column("gig_fts").op("MATCH")(fts_match(query.q))
@@ -432,6 +431,8 @@ def search_gigs(
     # visit every match's row.)
     first, first_rank = restricted(smallest)
     ranked = query.sort == "match" and first_rank is not None  # PostgreSQL's ts_rank
+    if ranks_newest:
+        first = first.order_by(Gig.id.desc())  # newest first: past the cap, these are the ones ranked
     # Through the session (not its connection): the first read of a search flushes what the
     # unit of work has pending, so a search sees the caller's own changes.
     rows = session.execute(
@@ -441,23 +442,18 @@ def search_gigs(
             overlap if overlap is not None else literal_column("0"),
         ).limit(limit + 1)
     ).all()
+    if len(rows) > limit and ranks_newest:
+        # Best match past the cap ranks the newest `limit` matches, which this read holds.
+        ordered = in_sort_order(rows[:limit])
+        pages = -(-limit // per_page)
+        page = min(max(1, query.page), pages)
+        return SearchResult(
+            gig_ids=[r[0] for r in ordered[(page - 1) * per_page : page * per_page]], total=limit, page=page, pages=pages, capped=True
+        )
     if len(rows) > limit:
         # More than the cap: "1,000+". The page comes from the board's index in sort order
-        # (the first rows are found early); best match ranks the newest `limit` matches (one
-        # statement: a subquery reads them newest first, the page is ranked from it).
+        # (the first rows are found early).
         paged, paged_rank = restricted(None)
-        if ranks_newest:
-            newest = paged.with_only_columns(Gig.id, SEARCH_DOCUMENT.label("document")).order_by(Gig.id.desc()).limit(limit).subquery()
-            pages = -(-limit // per_page)
-            page = min(max(1, query.page), pages)
-            ordered = (
-                select(newest.c.id)
-                .order_by(-func.ts_rank(newest.c.document, tsquery), newest.c.id.desc())
-                .offset((page - 1) * per_page)
-                .limit(per_page)
-            )
-            ids = list(session.connection().execute(ordered).scalars())
-            return SearchResult(gig_ids=ids, total=limit, page=page, pages=pages, capped=True)
         return one_page(paged, paged_rank, limit, True)
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(1, query.page), pages)

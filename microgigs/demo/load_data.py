@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Table, func, insert, text
+from sqlalchemy import Table, bindparam, func, insert, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -161,18 +162,18 @@ def check_target(session: Session, *, force: bool = False) -> None:
 
 
 def _insert(session: Session, table: Table, rows: list[dict], *, one_statement: bool = False) -> None:
-    """Bulk insert (executemany). `one_statement`: on PostgreSQL, a multi-row VALUES per batch
-    instead, for a table whose statement-level trigger should fire once per batch rather than
-    once per row (the search document's skills trigger). Not for every table: compiling a
-    statement of thousands of rows costs more than executemany saves."""
+    """Bulk insert (executemany). `one_statement`: on PostgreSQL, the rows as one
+    INSERT ... SELECT unnest(array per column) instead, for a table whose statement-level
+    trigger should fire once for all of them rather than once per row (the search document's
+    skills trigger); two parameters, so nothing long to compile either."""
     if not rows:
         return
     if not one_statement or session.get_bind().dialect.name != "postgresql":
         session.execute(insert(table), rows)
         return
-    batch = max(1, 30_000 // len(rows[0]))  # well under PostgreSQL's 65,535 parameters
-    for start in range(0, len(rows), batch):
-        session.execute(insert(table).values(rows[start : start + batch]))
+    names = list(rows[0])
+    columns = [func.unnest(bindparam(name, [row[name] for row in rows], type_=ARRAY(table.c[name].type))) for name in names]
+    session.execute(insert(table).from_select(names, select(*columns)))
 
 
 def _next_id(session: Session, model) -> int:

@@ -205,3 +205,31 @@ def test_real_accounts_are_kept_apart_unless_forced(database, capsys):
     with db.session_scope() as session:
         assert count(session, Gig) == 30
         assert accounts.authenticate(session, "alex@example.edu", "a-long-real-password").display_name == "Alex"
+
+
+def test_a_load_goes_beside_the_demo_campus(tmp_path, monkeypatch, capsys):
+    """`make run`'s demo campus and then a load: both kept, ids continue after the demo's, the
+    skills are shared by name, and the demo's people still sign in."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    engine = db.make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    _point_at(monkeypatch, tmp_path, url)
+    try:
+        assert main(["seed-demo"]) == 0
+        before = _all_counts(url)
+        with db.session_scope() as session:
+            demo_skills = set(session.exec(select(Skill.name)))
+        assert main(["seed-load", "--gigs", "40", "--students", "10"]) == 0
+        after = _all_counts(url)
+        assert after["Gig"] == before["Gig"] + 40 and after["User"] > before["User"] + 10
+        with db.session_scope() as session:
+            extra = {name for names in load_data.EXTRA_SKILLS.values() for name in names}
+            assert set(session.exec(select(Skill.name))) == demo_skills | extra  # the demo's are reused, not doubled
+            assert accounts.authenticate(session, "student1@demo.microgigs.test", DEMO_PASSWORD).role == "student"
+            assert accounts.authenticate(session, load_data.student_email(10), DEMO_PASSWORD).role == "student"
+            assert count(session, Organization, Organization.kind == "career_center") == 1
+    finally:
+        db.get_engine().dispose()
+        db.get_engine.cache_clear()
+        settings.get_settings.cache_clear()

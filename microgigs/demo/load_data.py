@@ -110,6 +110,7 @@ STATES = [
     ("cancelled", 0.03),
     ("draft", 0.01),
 ]
+TAKEN = ("completed", "in_progress", "filled")  # states whose gig took its students
 # Applications per student on average (they spread over the gigs, mostly the open ones).
 APPLICATIONS_PER_STUDENT = 5
 
@@ -366,7 +367,7 @@ class _Loader:
             "due_date": deadline + timedelta(days=rng.randint(5, 60)),
             "application_deadline": deadline,
             "slots": slots,
-            "filled_slots": slots if status in ("filled", "in_progress", "completed") else 0,
+            "filled_slots": slots if status in TAKEN else 0,
             "pay_cents": pay,
             "currency": "usd",
             "blind_review": rng.random() < 0.85,
@@ -379,7 +380,10 @@ class _Loader:
         }
 
     def gigs(self, count: int, applications_total: int) -> None:
-        names, weights = zip(*STATES, strict=True)
+        # A gig that filled needs as many students as its places (up to 3): with fewer students,
+        # only states nobody was taken in.
+        states = [(name, share) for name, share in STATES if len(self.students) >= 3 or name not in TAKEN]
+        names, weights = zip(*states, strict=True)
         # Applicants per published gig, on average, so that the total comes out as asked.
         per_gig = applications_total / max(1, count * (1 - dict(STATES)["draft"]))
         for start in range(0, count, CHUNK):

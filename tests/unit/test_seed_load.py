@@ -67,6 +67,20 @@ def database(request, tmp_path, monkeypatch):
     settings.get_settings.cache_clear()
 
 
+@pytest.fixture
+def sqlite_database(tmp_path, monkeypatch):
+    """An empty SQLite database with the schema, which the app's settings now point at."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = db.make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    _point_at(monkeypatch, tmp_path, url)
+    yield url
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    settings.get_settings.cache_clear()
+
+
 def count(session: Session, model, *where) -> int:
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
@@ -207,29 +221,29 @@ def test_real_accounts_are_kept_apart_unless_forced(database, capsys):
         assert accounts.authenticate(session, "alex@example.edu", "a-long-real-password").display_name == "Alex"
 
 
-def test_a_load_goes_beside_the_demo_campus(tmp_path, monkeypatch, capsys):
+def test_a_load_goes_beside_the_demo_campus(sqlite_database):
     """`make run`'s demo campus and then a load: both kept, ids continue after the demo's, the
     skills are shared by name, and the demo's people still sign in."""
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    engine = db.make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    _point_at(monkeypatch, tmp_path, url)
-    try:
-        assert main(["seed-demo"]) == 0
-        before = _all_counts(url)
-        with db.session_scope() as session:
-            demo_skills = set(session.exec(select(Skill.name)))
-        assert main(["seed-load", "--gigs", "40", "--students", "10"]) == 0
-        after = _all_counts(url)
-        assert after["Gig"] == before["Gig"] + 40 and after["User"] > before["User"] + 10
-        with db.session_scope() as session:
-            extra = {name for names in load_data.EXTRA_SKILLS.values() for name in names}
-            assert set(session.exec(select(Skill.name))) == demo_skills | extra  # the demo's are reused, not doubled
-            assert accounts.authenticate(session, "student1@demo.microgigs.test", DEMO_PASSWORD).role == "student"
-            assert accounts.authenticate(session, load_data.student_email(10), DEMO_PASSWORD).role == "student"
-            assert count(session, Organization, Organization.kind == "career_center") == 1
-    finally:
-        db.get_engine().dispose()
-        db.get_engine.cache_clear()
-        settings.get_settings.cache_clear()
+    assert main(["seed-demo"]) == 0
+    before = _all_counts(sqlite_database)
+    with db.session_scope() as session:
+        demo_skills = set(session.exec(select(Skill.name)))
+    assert main(["seed-load", "--gigs", "40", "--students", "10"]) == 0
+    after = _all_counts(sqlite_database)
+    assert after["Gig"] == before["Gig"] + 40 and after["User"] > before["User"] + 10
+    with db.session_scope() as session:
+        extra = {name for names in load_data.EXTRA_SKILLS.values() for name in names}
+        assert set(session.exec(select(Skill.name))) == demo_skills | extra  # the demo's are reused, not doubled
+        assert accounts.authenticate(session, "student1@demo.microgigs.test", DEMO_PASSWORD).role == "student"
+        assert accounts.authenticate(session, load_data.student_email(10), DEMO_PASSWORD).role == "student"
+        assert count(session, Organization, Organization.kind == "career_center") == 1
+
+
+@pytest.mark.parametrize("students", [0, 2])
+def test_gigs_without_enough_students_took_nobody(sqlite_database, students):
+    """Too few students to fill a gig's places: no gig is filled, in progress or completed."""
+    assert main(["seed-load", "--gigs", "200", "--students", str(students)]) == 0
+    with db.session_scope() as session:
+        assert count(session, Gig) == 200
+        assert count(session, Gig, Gig.status.in_(load_data.TAKEN)) == 0 == count(session, Engagement)
+        assert count(session, Gig, Gig.filled_slots > 0) == 0

@@ -8,7 +8,8 @@ built by `create_all` or by a migration gets it without a separate step.
 PostgreSQL: a stored tsvector `gig.search_document` over the same text (weighted title,
 skills, summary, employer) with a GIN index, kept current by triggers on the same tables; the
 migration "postgres search document" makes and fills it (Postgres databases are built by
-migrations). Matched with `@@ to_tsquery`, ranked with ts_rank.
+migrations). Matched with `@@ to_tsquery`, ranked with ts_rank. It also holds a lexeme per
+skill id (`_skill7`, migration bbe93a017199), so words and a skills filter meet in the index.
 (The same query as LIKE scans, the benchmark's baseline, is benchmarks/naive_search.py: it
 shares `filter_conditions` and `sort_columns` with this module.)
 """
@@ -337,7 +338,7 @@ def search_gigs(
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(lexemes))
         wanted = tsquery
         if skill_ids:
-            # The document holds a lexeme per skill id (migration "skill lexemes"): words and
+            # The document holds a lexeme per skill id (migration bbe93a017199): words and
             # skills meet inside the GIN index instead of in the rows. Ranked by the words alone.
             wanted = tsquery.op("&&")(cast(" | ".join(f"'{SKILL_LEXEME}{i}'" for i in skill_ids), TSQUERY))
             skill_ids = []

@@ -615,3 +615,11 @@ def test_postgres_migration_fills_existing_gigs_and_downgrades(session, make, mo
     session.commit()
     command.upgrade(config, "head")
     assert ids(session, q="pollinator") == {gig.id}
+
+
+@PG
+def test_postgres_plans_each_search_for_its_words(session):
+    """psycopg prepares a statement on its fifth run; PostgreSQL must still plan each search for
+    its own words (a generic plan ignores how many gigs hold them), so the app's connections
+    force custom plans."""
+    assert session.exec(text("SHOW plan_cache_mode")).one()[0] == "force_custom_plan"

@@ -38,6 +38,8 @@ test: install chromium servers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "The unit and integration suites again, on PostgreSQL (row locks and isolation differ from SQLite's)"
+	MICROGIGS_TEST_DATABASE=postgresql $(PY) -m pytest tests/unit tests/integration $(PYTEST_ARGS)
 
 install: $(INSTALLED) $(BUN_STAMP)
 

@@ -76,15 +76,15 @@ def server_env(base: Path, url: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving(env: dict[str, str], base: Path, port: int):
-    """The app built and served (`reflex run --env prod`, one port) until the block ends; yields
-    its open log file (base/server.log). Exits with the log's end if it does not start."""
+def serving(env: dict[str, str], base: Path, port: int, cwd: Path = ROOT):
+    """The app in `cwd` built and served (`reflex run --env prod`, one port) until the block ends;
+    yields its open log file (base/server.log). Exits with the log's end if it does not start."""
     url = f"http://localhost:{port}"
     log = (base / "server.log").open("w")
     print(f"building and serving the app on {url} (log: {base / 'server.log'}) ...")
     server = subprocess.Popen(
         [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

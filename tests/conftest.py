@@ -1,4 +1,12 @@
-"""Shared fixtures: a fresh SQLite database per test, schema built from the models."""
+"""Shared fixtures: a fresh database per test, schema built from the models (the unit and
+integration suites override it with one built by the migrations).
+
+`MICROGIGS_TEST_DATABASE=postgresql` runs the unit and integration suites on PostgreSQL (a
+fresh database per test, copied from a migrated template) instead of SQLite files; `make test`
+runs them both ways.
+"""
+
+import os
 
 import pytest
 from sqlmodel import Session, SQLModel
@@ -9,6 +17,26 @@ from microgigs.db import make_engine
 # Under CI=true a skipped test fails the run (tests/ci_no_skips.py); pytester runs small suites
 # in the tests of that rule.
 pytest_plugins = ["tests.ci_no_skips", "pytester"]
+
+ON_POSTGRES = os.environ.get("MICROGIGS_TEST_DATABASE", "sqlite") == "postgresql"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "one_database: the test picks its database itself (it compares both, or tests SQLite's own behaviour): run once, in the SQLite run",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the PostgreSQL run, leave out the tests that pick their database themselves: they
+    already ran in the SQLite run (deselected, not skipped)."""
+    if not ON_POSTGRES:
+        return
+    kept = [item for item in items if item.get_closest_marker("one_database") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("one_database")])
+        items[:] = kept
 
 
 @pytest.fixture

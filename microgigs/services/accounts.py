@@ -208,7 +208,9 @@ def create_privileged_user(session: Session, *, email: str, display_name: str, p
 
 def authenticate(session: Session, email: str, password: str) -> User:
     """The user with this email and password, or a DomainError that does not say which was wrong."""
-    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    address = normalize_email(email)
+    # No account has an address that is not one (PostgreSQL would refuse a NUL in the query).
+    user = session.exec(select(User).where(User.email == address)).first() if is_valid_email(address) else None
     if user is None or not user.password_hash:
         verify_password(_DUMMY_HASH, password or "")
         raise DomainError(SIGN_IN_FAILED)

@@ -12,6 +12,7 @@ from microgigs.models import Engagement, Gig, Submission, User
 from microgigs.services import applications, gigs, notifications, payments, policy
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.row_locks import locked_row
 from microgigs.services.statuses import EngagementStatus, GigStatus
 from microgigs.services.validation import clean_text
 
@@ -23,10 +24,15 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
         "Only the gig's managers or career-center staff can cancel it.",
     )
     reason = clean_text(reason)[:500]
+    # Engagements are locked before the gig (the order every change keeps); one approved
+    # meanwhile is finished work and stays as it is.
+    unfinished = session.exec(select(Engagement.id).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))).all()
+    engagements = [locked_row(session, Engagement, engagement_id) for engagement_id in unfinished]
     gigs.move_gig(session, actor, gig, GigStatus.CANCELLED, reason=reason)
     applications.close_remaining_applications(session, gig, "The employer cancelled this gig.")
-    for engagement in session.exec(select(Engagement).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))).all():
-        cancel_engagement(session, actor, engagement, reason)
+    for engagement in engagements:
+        if engagement.status in UNFINISHED:
+            cancel_engagement(session, actor, engagement, reason)
     session.flush()
     return gig
 
@@ -82,6 +88,7 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or not policy.may_view_engagement(session, actor, engagement):
         raise NotFound("That engagement")
+    engagement = locked_row(session, Engagement, engagement_id)
     gig = session.get(Gig, engagement.gig_id)
     policy.require(
         policy.manages_gig(session, actor, gig) or policy.is_staff(actor),

@@ -11,6 +11,7 @@ from microgigs.services import audit, notifications, payments, policy
 from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import UNDER_WAY, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.row_locks import locked_row
 from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_text
 
@@ -31,6 +32,7 @@ def open_dispute(session: Session, actor: User, engagement_id: int, statement: s
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or not _is_party(session, actor, engagement):
         raise NotFound("That engagement")
+    engagement = locked_row(session, Engagement, engagement_id)
     if session.exec(select(Dispute.id).where(Dispute.engagement_id == engagement.id)).first() is not None:
         raise DomainError("This engagement already has a dispute.")
     if engagement.status not in OPENABLE:
@@ -80,6 +82,9 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     """Staff's decision; it moves the held money and ends the engagement."""
     policy.require(policy.is_staff(actor), "Only career-center staff decide disputes.")
     dispute, engagement = _dispute_for(session, actor, dispute_id)
+    # Another staff member may be deciding it right now: wait for them, then read it again.
+    engagement = locked_row(session, Engagement, engagement.id)
+    session.refresh(dispute)
     if dispute.status != "open":
         raise DomainError("This dispute is already decided.")
     if outcome not in OUTCOMES:

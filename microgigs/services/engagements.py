@@ -12,6 +12,7 @@ from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gi
 from microgigs.services import audit, credentials, gig_completion, gigs, notifications, payments, policy
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.row_locks import locked_row
 from microgigs.services.statuses import EngagementStatus, GigStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 from microgigs.settings import get_settings
@@ -53,12 +54,13 @@ def file_too_large(name: str) -> ValidationFailed:
     return ValidationFailed({"files": f"{clean_display_name(name)} is larger than {size_text(max_file_bytes())}."})
 
 
-def get_engagement(session: Session, actor: User, engagement_id: int) -> Engagement:
-    """The engagement, if the actor may see it; otherwise it does not exist for them."""
+def get_engagement(session: Session, actor: User, engagement_id: int, *, for_change: bool = False) -> Engagement:
+    """The engagement, if the actor may see it; otherwise it does not exist for them.
+    `for_change`: read afresh and locked until the transaction ends (services/row_locks.py)."""
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or not policy.may_view_engagement(session, actor, engagement):
         raise NotFound("That engagement")
-    return engagement
+    return locked_row(session, Engagement, engagement_id) if for_change else engagement
 
 
 def latest_version(session: Session, engagement_id: int) -> int:
@@ -68,7 +70,7 @@ def latest_version(session: Session, engagement_id: int) -> int:
 def submit_deliverable(
     session: Session, actor: User, engagement_id: int, note: str, link: str = "", files: list[UploadedFile] | None = None
 ) -> Submission:
-    engagement = get_engagement(session, actor, engagement_id)
+    engagement = get_engagement(session, actor, engagement_id, for_change=True)
     policy.require(actor.id == engagement.student_id, "Only the student doing the work can submit deliverables.")
     if engagement.status not in (EngagementStatus.ACTIVE, EngagementStatus.CHANGES_REQUESTED):
         raise DomainError(
@@ -150,7 +152,7 @@ def submit_deliverable(
 
 
 def _awaiting_review(session: Session, actor: User, engagement_id: int, expected_version: int | None) -> tuple[Engagement, Gig, Submission]:
-    engagement = get_engagement(session, actor, engagement_id)
+    engagement = get_engagement(session, actor, engagement_id, for_change=True)
     gig = session.get(Gig, engagement.gig_id)
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers can review submissions.")
     if engagement.status != EngagementStatus.SUBMITTED:
@@ -217,7 +219,7 @@ def approve(
 def issue_credential(session: Session, actor: User, engagement_id: int) -> None:
     """The credential of approved work, signed after the approval's commit (see `approve`);
     by one of the gig's managers or staff. A repeat, or work not approved, does nothing."""
-    engagement = get_engagement(session, actor, engagement_id)
+    engagement = get_engagement(session, actor, engagement_id, for_change=True)
     gig = session.get(Gig, engagement.gig_id)
     policy.require(policy.manages_gig(session, actor, gig) or policy.is_staff(actor), "Only the gig's managers can approve work.")
     if engagement.status in (EngagementStatus.APPROVED, EngagementStatus.PAID):
@@ -312,7 +314,13 @@ def auto_approve_silent(session: Session, now) -> int:
             Engagement.status == EngagementStatus.SUBMITTED, Engagement.submitted_at.is_not(None), Engagement.submitted_at <= cutoff
         )
     ).all()
-    for engagement in waiting:
+    approved = 0
+    for found in waiting:
+        # A manager may be reviewing it right now: lock it, and leave it if that came first.
+        engagement = locked_row(session, Engagement, found.id)
+        if engagement.status != EngagementStatus.SUBMITTED:
+            continue
+        approved += 1
         gig = session.get(Gig, engagement.gig_id)
         submission = session.exec(
             select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
@@ -344,7 +352,7 @@ def auto_approve_silent(session: Session, now) -> int:
             )
         gig_completion.complete_gig_if_done(session, gig)
     session.flush()
-    return len(waiting)
+    return approved
 
 
 # --- deadline extensions ---------------------------------------------------------------------
@@ -366,7 +374,7 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
     """Either side asks to move the due date; the other side answers."""
     from datetime import date, timedelta
 
-    engagement = get_engagement(session, actor, engagement_id)
+    engagement = get_engagement(session, actor, engagement_id, for_change=True)
     side = _side(session, actor, engagement)
     if engagement.status not in UNFINISHED:
         raise DomainError("The due date can't change once the work is approved or cancelled.")
@@ -418,7 +426,7 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
 def answer_extension(session: Session, actor: User, engagement_id: int, request_id: int, accept: bool) -> ExtensionRequest:
     """The other side accepts (the due date moves) or declines a pending request."""
 
-    engagement = get_engagement(session, actor, engagement_id)
+    engagement = get_engagement(session, actor, engagement_id, for_change=True)
     side = _side(session, actor, engagement)
     request = session.get(ExtensionRequest, request_id)
     if request is None or request.engagement_id != engagement.id:

@@ -25,6 +25,7 @@ from microgigs.models import (
 )
 from microgigs.services import audit, notifications, payments
 from microgigs.services.payments import gateway as gateways
+from microgigs.services.row_locks import locked_row
 
 log = logging.getLogger("microgigs.payments.webhooks")
 
@@ -96,7 +97,7 @@ def _charge_refunded(session: Session, event: VerifiedEvent, gateway) -> str:
     payment = _payment_by_charge(session, event.object.get("id", ""))
     if payment is None:
         return "unknown charge"
-    engagement = session.get(Engagement, payment.engagement_id)
+    engagement = locked_row(session, Engagement, payment.engagement_id)  # staff may be settling it now
     charge = gateway.charge_refunds(payment.charge_id)  # re-fetched: the event may be stale
     recorded = payments.record_outside_refunds(session, engagement, charge)
     if not recorded:
@@ -181,7 +182,8 @@ def _transfer_reversed(session: Session, event: VerifiedEvent, gateway) -> str:
     payment = session.get(EngagementPayment, engagement_id) if engagement_id else None
     if payment is None or event.object.get("transfer_group") != f"engagement-{engagement_id}":
         return "not ours"
-    engagement = session.get(Engagement, engagement_id)
+    engagement = locked_row(session, Engagement, engagement_id)  # staff may be settling it now
+    session.refresh(payment)
     transfer_id = event.object.get("id", "")
     recorded = payments.record_reversal(session, engagement, transfer_id, int(event.object.get("amount_reversed") or 0))
     payment.transfer_reversed = True

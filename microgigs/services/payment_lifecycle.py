@@ -86,9 +86,10 @@ PAYMENT = Lifecycle(
 )
 
 
-def payment_of(session: Session, engagement: Engagement) -> EngagementPayment:
-    """The engagement's payment row (made on first use)."""
-    payment = session.get(EngagementPayment, engagement.id)
+def payment_of(session: Session, engagement: Engagement, *, fresh: bool = False) -> EngagementPayment:
+    """The engagement's payment row (made on first use). `fresh`: read again from the
+    database (once the engagement is locked, services/row_locks.py, it is current)."""
+    payment = session.get(EngagementPayment, engagement.id, populate_existing=fresh)
     if payment is None:
         # Engagements from before this table existed start where their ledger says they are.
         state = PaymentState.FUNDED if engagement.funded_at is not None else PaymentState.UNFUNDED

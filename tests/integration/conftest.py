@@ -14,6 +14,7 @@ from microgigs.demo import builders
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
 from microgigs.services import accounts
+from tests.conftest import ON_POSTGRES
 from tests.migrations import upgrade
 
 PASSWORD = "integration-pass-42"
@@ -29,13 +30,19 @@ def migrated_template(tmp_path_factory):
 
 
 @pytest.fixture
-def configured(tmp_path, monkeypatch, migrated_template):
-    """Point settings at a fresh data dir holding a copy of the migrated database; undo afterwards."""
+def configured(request, tmp_path, monkeypatch):
+    """Point settings at a fresh data dir and a fresh copy of the migrated database (a SQLite
+    file in the data dir, or a PostgreSQL database under MICROGIGS_TEST_DATABASE=postgresql);
+    undo afterwards."""
     monkeypatch.setenv("MICROGIGS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("MICROGIGS_PUBLIC_URL", "http://testserver")
+    if ON_POSTGRES:
+        postgres = request.getfixturevalue("postgres_engine")
+        monkeypatch.setenv("MICROGIGS_DATABASE_URL", postgres.url.render_as_string(hide_password=False))
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
-    shutil.copyfile(migrated_template, make_url(settings.get_settings().sqlalchemy_url).database)
+    if not ON_POSTGRES:
+        shutil.copyfile(request.getfixturevalue("migrated_template"), make_url(settings.get_settings().sqlalchemy_url).database)
     yield db.get_engine()
     db.get_engine().dispose()
     settings.get_settings.cache_clear()

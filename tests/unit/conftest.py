@@ -28,6 +28,7 @@ from microgigs.services import accounts, applications, engagements, gigs
 from microgigs.services.applications import ApplicationInput
 from microgigs.services.gigs import GigInput
 from microgigs.settings import get_settings
+from tests.conftest import ON_POSTGRES
 from tests.migrations import upgrade
 
 PASSWORD = "correct horse battery staple"
@@ -66,10 +67,15 @@ def _shared_engine(schema_template):
 
 
 @pytest.fixture
-def db_engine(tmp_path, schema_template, _shared_engine):
+def db_engine(request, tmp_path):
     """Overrides tests/conftest.py's: a fresh SQLite file per test (WAL, foreign keys on) with
-    the schema, copied from a template built once instead of re-running create_all."""
-    engine, target, idle = _shared_engine
+    the schema, copied from a template built once instead of re-running create_all; on
+    PostgreSQL (MICROGIGS_TEST_DATABASE=postgresql) a fresh database copied from a migrated one."""
+    if ON_POSTGRES:
+        yield request.getfixturevalue("postgres_engine")
+        return
+    schema_template = request.getfixturevalue("schema_template")
+    engine, target, idle = request.getfixturevalue("_shared_engine")
     path = tmp_path / "test.db"
     shutil.copyfile(schema_template, path)
     engine.dispose()  # no pooled connection to the previous test's file survives

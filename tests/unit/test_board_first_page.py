@@ -56,7 +56,9 @@ def test_the_block_holds_the_same_first_page_as_the_board(session, db_engine, bo
 
 
 def test_every_text_is_escaped(db_engine, board):
-    block = first_page_html("q=script", db_engine)
+    # "fix": PostgreSQL's text search parser reads "<script>alert(1)</script>" as markup and
+    # leaves it out of the index.
+    block = first_page_html("q=fix", db_engine)
     assert "<script>" not in block and "<b>" not in block
     assert "Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in block
     assert "Say &quot;hi&quot; &lt;b&gt;loud&lt;/b&gt;" in block

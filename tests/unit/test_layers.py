@@ -22,7 +22,20 @@ ROOT = Path(__file__).resolve().parents[2] / "microgigs"
 LAYERS: list[tuple[str, set[str]]] = [
     (
         "foundation",
-        {"errors", "statuses", "validation", "amounts", "policy", "audit", "changes", "lifecycle", "throttle", "view_log", "notifications"},
+        {
+            "errors",
+            "statuses",
+            "validation",
+            "amounts",
+            "policy",
+            "audit",
+            "changes",
+            "lifecycle",
+            "throttle",
+            "view_log",
+            "notifications",
+            "row_locks",
+        },
     ),
     ("lifecycles", {"application_lifecycle", "engagement_lifecycle", "payment_lifecycle", "gigs.lifecycle"}),
     ("rules", {"accounts", "account_security", "sso", "credentials", "profiles", "reviews", "gigs.vocabulary", "prohibited_terms"}),

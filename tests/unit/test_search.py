@@ -220,6 +220,7 @@ def test_any_search_string_never_errors(session, known, q):
     gigs.list_board(session, filters=BoardQuery(q=q, sort="match"))
 
 
+@pytest.mark.one_database  # SQLite's FTS5 index itself
 def test_index_follows_edits_skills_employer_renames_and_deletes(session, make):
     employer = make.employer("Old Name Ltd")
     draft = make.gig(employer, publish=False, title="Translate a brochure", skills=["Copywriting"])
@@ -242,6 +243,7 @@ def test_index_follows_edits_skills_employer_renames_and_deletes(session, make):
     assert session.exec(text("SELECT count(*) FROM gig_fts")).one()[0] == 1
 
 
+@pytest.mark.one_database  # SQLite's FTS5 index itself
 def test_index_is_built_from_existing_gigs_and_rebuilt(session, make):
     employer = make.employer()
     gig = make.gig(employer, title="Pollinator survey")
@@ -311,6 +313,7 @@ def test_saving_gigs(session, known, make):
         gigs.save_gig(session, student, draft.id)
 
 
+@pytest.mark.one_database  # SQLite's FTS5 index itself
 def test_lost_triggers_are_remade_and_the_index_refilled(session, make):
     employer = make.employer()
     gig = make.gig(employer, title="Pollinator survey")
@@ -398,6 +401,7 @@ def test_only_the_last_word_matches_as_a_prefix(session, known):
     assert search.fts_match('surv "da') == '"surv" "da"*'
 
 
+@pytest.mark.one_database  # the scan budget is how SQLite's FTS5 path reads
 @pytest.mark.parametrize("sort", search.SORTS)
 def test_a_count_past_the_scan_budget_is_estimated_and_pages_stay_exact(session, many, monkeypatch, sort):
     """A word search reads at most SCAN_BUDGET of its newest hits; when the filters pass

@@ -126,6 +126,7 @@ def test_staff_retry_after_the_student_reonboards_pays_once(session, make, world
     assert page.error == "This payout was already sent."
     with pytest.raises(DomainError, match="already sent"):
         payments.retry_failed_payout(session, staff, hired.engagement.id)
+    session.rollback()  # as a refused request's unit of work does: its row lock ends here
     assert len(transfers_of(world, hired.engagement.id)) == 1
     ledger_matches_the_fake(session, world, hired.engagement.id)
 

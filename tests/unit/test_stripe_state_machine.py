@@ -65,6 +65,9 @@ from tests.stripe_fake.server import serving
 from tests.unit.conftest import Employer, Hired
 from tests.unit.money_world import MoneyWorld, describe
 
+# Its world keeps a SQLite file per example (money_world.py): it runs in the SQLite run only.
+pytestmark = pytest.mark.one_database
+
 PROFILES = {
     # make test: ≥ 2,000 steps, a fixed seed so it cannot flake on a new sequence.
     "default": dict(max_examples=100, stateful_step_count=40, derandomize=True),

@@ -19,6 +19,7 @@ from microgigs.services.payment_lifecycle import advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
 from microgigs.services.payments.ledger import record_entry
 from microgigs.services.payments.settlement import refund_once, settle_held
+from microgigs.services.row_locks import locked_row
 from microgigs.services.statuses import EngagementStatus, PaymentState
 from microgigs.settings import get_settings
 
@@ -94,10 +95,11 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
     events arrive does not matter: a paid checkout funds once, an expired or failed one
     only marks a checkout that is still the current one. Returns what happened.
     """
-    engagement = session.get(Engagement, status.engagement_id) if status.engagement_id else None
+    # Locked: the same news may arrive twice at once, or while the manager cancels.
+    engagement = locked_row(session, Engagement, status.engagement_id) if status.engagement_id else None
     if engagement is None:
         return "unknown engagement"
-    payment = payment_of(session, engagement)
+    payment = payment_of(session, engagement, fresh=True)
     if status.payment_status in ("paid", "no_payment_required") and status.status == "complete":
         if engagement.funded_at is not None:
             if status.charge_id and status.charge_id != engagement.checkout_ref:
@@ -178,12 +180,13 @@ def open_checkout(session: Session, actor, engagement_id: int, gateway: PaymentG
         raise NotFound("That engagement")
     gig = session.get(Gig, engagement.gig_id)
     policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers can fund it.")
+    engagement = locked_row(session, Engagement, engagement_id)  # a double click opens one checkout
     if engagement.funded_at is not None:
         raise DomainError("This engagement is already funded.")
     if engagement.status != EngagementStatus.FUNDING:
         raise DomainError("This engagement is no longer waiting for funding.")
     gateway = gateway or gateways.current_gateway()
-    payment = payment_of(session, engagement)
+    payment = payment_of(session, engagement, fresh=True)
     if payment.state == PaymentState.CHECKOUT_OPEN and payment.checkout_session_id:
         try:
             status = gateway.checkout_status(payment.checkout_session_id)

@@ -24,6 +24,7 @@ from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.payment_lifecycle import STATE_LABELS, WAITING_PAYOUT, advance_payment, payment_of
 from microgigs.services.payments import gateway as gateways
 from microgigs.services.payments.ledger import balance, made_under_an_earlier_key, record_entry
+from microgigs.services.row_locks import locked_row
 from microgigs.services.statuses import EngagementStatus, PaymentState
 
 log = logging.getLogger("microgigs.payments")
@@ -294,8 +295,10 @@ def pay_out(session: Session, engagement: Engagement, gateway: PaymentGateway | 
 def send_waiting_payout(
     session: Session, engagement: Engagement, gateway: PaymentGateway, *, states=WAITING_PAYOUT, request_key: str | None = None
 ) -> bool:
-    """Send a remembered payout; on success tell the student (and close an approved engagement)."""
-    payment = payment_of(session, engagement)
+    """Send a remembered payout; on success tell the student (and close an approved engagement).
+    The engagement is locked first: the retry job, staff and a webhook may send it at once."""
+    engagement = locked_row(session, Engagement, engagement.id)
+    payment = payment_of(session, engagement, fresh=True)
     if payment.state not in states or not payment.payout_key:
         return False
     kind = payment.payout_kind
@@ -341,10 +344,10 @@ def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: Pa
     Returns what happened, in words for the staff member.
     """
     policy.require(policy.is_staff(actor), "Only career-center staff can retry payouts.")
-    engagement = session.get(Engagement, engagement_id)
+    engagement = locked_row(session, Engagement, engagement_id)
     if engagement is None:
         raise NotFound("That engagement")
-    payment = payment_of(session, engagement)
+    payment = payment_of(session, engagement, fresh=True)
     if payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED):
         raise DomainError("This payout was already sent.")
     if payment.state != PaymentState.PAYOUT_FAILED:

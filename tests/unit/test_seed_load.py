@@ -40,6 +40,8 @@ from microgigs.services.gigs import list_board
 from microgigs.services.search import BoardQuery
 
 GIGS, STUDENTS = 300, 50
+# Each test picks its databases itself (SQLite and PostgreSQL): run once, in the SQLite run.
+pytestmark = pytest.mark.one_database
 
 
 def _point_at(monkeypatch, data_dir, url: str, *, demo_mode: bool = True) -> None:

@@ -33,7 +33,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,15 +60,11 @@ DRAWN, APP_DRAWN = _drawn(""), _drawn("main ")
 
 
 def seed_database(data_dir: Path, env: dict[str, str], n_gigs: int) -> None:
-    """The schema by alembic (as `make run` does), then the benchmark's bulk-loaded gigs."""
+    """The schema by alembic (as `make run` does), then `microgigs seed-load`: the server-side
+    benchmark's data set (same gigs, same words)."""
     subprocess.run([sys.executable, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    import board_search  # the server-side benchmark's seeding: same gigs, same words
-
-    from microgigs.db import make_engine
-
-    engine = make_engine(f"sqlite:///{data_dir / 'microgigs.db'}")
-    board_search.seed(engine, n_gigs, date.today())
-    engine.dispose()
+    load = [sys.executable, "-m", "microgigs.cli", "seed-load", "--gigs", str(n_gigs), "--students", str(n_gigs // 5)]
+    subprocess.run(load, cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def serve(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:

@@ -1,4 +1,4 @@
-"""The `microgigs` command: seed-demo, create-admin.
+"""The `microgigs` command: seed-demo, seed-load, create-admin.
 
 Migrations are not run here: `reflex db migrate` builds the schema first. When the
 schema is missing, each command says so and exits with status 1.
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from microgigs.db import get_engine, session_scope
+from microgigs.demo import load_data
 from microgigs.demo.content import STAFF
 from microgigs.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_email
 from microgigs.demo.seed import NOT_IN_DEMO_MODE, seed_demo
@@ -101,6 +102,33 @@ def seed_demo_command(if_empty: bool, today: date | None = None) -> int:
     return 0
 
 
+def seed_load_command(gigs: int, students: int, force: bool) -> int:
+    """The benchmarks' large data set (demo/load_data.py), in one transaction: all or nothing."""
+    if not get_settings().demo_mode:
+        print(NOT_IN_DEMO_MODE.replace("Demo data is", "Load data is"), file=sys.stderr)
+        return 1
+    engine = get_engine()
+    if not _schema_ready(engine):
+        print(NO_SCHEMA, file=sys.stderr)
+        return 1
+    print(f"Loading {gigs:,} gigs and {students:,} students into {engine.url.render_as_string(hide_password=True)} ...")
+    try:
+        with session_scope(engine) as session:
+            summary = load_data.load(session, gigs=gigs, students=students, force=force)
+    except load_data.LoadRefused as error:
+        print(f"The load was refused, and nothing was written: {error}", file=sys.stderr)
+        return 1
+    load_data.tidy(engine)
+    print(f"Loaded in {summary.seconds:.1f} s: {summary.describe()}")
+    print("  steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases.items()))
+    print()
+    print(f"Sign in as any of them with the demo password {DEMO_PASSWORD}:")
+    print(f"  students  {load_data.student_email(1)} … {load_data.student_email(max(1, students))}")
+    managers = summary.counts.get("managers", 0)
+    print(f"  managers  {load_data.manager_email(1)} … {load_data.manager_email(max(1, managers))}")
+    return 0
+
+
 def _read_admin_password() -> str | None:
     from_env = os.environ.get(ADMIN_PASSWORD_ENV)
     if from_env:
@@ -136,6 +164,13 @@ def create_admin_command(email: str, name: str) -> int:
     return 0
 
 
+def _count_arg(raw: str) -> int:
+    value = int(raw)
+    if not 0 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError("use a whole number from 0 to 10,000,000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="microgigs", description="MicroGigs administration commands.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -143,6 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
         "seed-demo", help="in demo mode (MICROGIGS_DEMO_MODE=true): fill the database with demo data and print the demo logins"
     )
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has any user")
+    load = commands.add_parser(
+        "seed-load", help="in demo mode: fill the database with a large data set for the benchmarks (bulk inserts, minutes at most)"
+    )
+    load.add_argument("--gigs", type=_count_arg, default=100_000, help="gigs to add (default 100,000; 80%% open on the board)")
+    load.add_argument("--students", type=_count_arg, default=20_000, help="students to add (default 20,000)")
+    load.add_argument("--force", action="store_true", help="load even though the database holds accounts of real people")
     admin = commands.add_parser("create-admin", help=f"create an administrator (password from {ADMIN_PASSWORD_ENV} or typed in)")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
@@ -154,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "seed-demo":
         return seed_demo_command(args.if_empty)
+    if args.command == "seed-load":
+        return seed_load_command(args.gigs, args.students, args.force)
     if args.command == "create-admin":
         return create_admin_command(args.email, args.name)
     parser.print_help()

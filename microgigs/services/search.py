@@ -8,7 +8,8 @@ built by `create_all` or by a migration gets it without a separate step.
 PostgreSQL: a stored tsvector `gig.search_document` over the same text (weighted title,
 skills, summary, employer) with a GIN index, kept current by triggers on the same tables; the
 migration "postgres search document" makes and fills it (Postgres databases are built by
-migrations). Matched with `@@ to_tsquery`, ranked with ts_rank.
+migrations). Matched with `@@ to_tsquery`, ranked with ts_rank. It also holds a lexeme per
+skill id (`_skill7`, migration bbe93a017199), so words and a skills filter meet in the index.
 (The same query as LIKE scans, the benchmark's baseline, is benchmarks/naive_search.py: it
 shares `filter_conditions` and `sort_columns` with this module.)
 """
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import Integer, and_, column, func, literal_column, table, text
+from sqlalchemy import Integer, and_, cast, column, func, literal_column, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Skill
@@ -75,6 +77,8 @@ _fts = table("gig_fts", column("rowid", Integer))
 # PostgreSQL's stored document: made by a migration (not on the model, so SQLite's
 # `create_all` never sees it), with a GIN index and triggers that keep it current.
 SEARCH_DOCUMENT = literal_column("gig.search_document")
+# Its lexeme for a skill, "_skill<id>": a typed word (letters and digits only) never matches it.
+SKILL_LEXEME = "_skill"
 
 
 def _dialect(session: Session) -> str:
@@ -84,29 +88,40 @@ def _dialect(session: Session) -> str:
 TRIGGERS = ("gig_fts_ai", "gig_fts_au", "gig_fts_ad", "gigskill_fts_ai", "gigskill_fts_ad", "organization_fts_au")
 
 
-def ensure_index(session: Session) -> None:
-    """Create the SQLite full-text index and its triggers if missing, filling it once.
-    (PostgreSQL's index comes with the schema, from its migration: nothing to do.)
+def ensure_index(session: Session) -> bool:
+    """Create the SQLite full-text index and its triggers if missing, filling it once; True
+    when it was (re)made. (PostgreSQL's index comes with the schema, from its migration:
+    nothing to do.)
 
     A migration in batch mode rebuilds the gig table and drops its triggers: then the
     triggers are made again and the index refilled, so it never silently goes stale."""
     if _dialect(session) != "sqlite":
-        return
+        return False
     names = ", ".join(f"'{n}'" for n in ("gig_fts", *TRIGGERS))
     present = session.exec(text(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})")).one()[0]
     if present == 1 + len(TRIGGERS):
-        return
+        return False
     for statement in FTS_DDL:
         session.exec(text(statement))
     session.exec(text("DELETE FROM gig_fts"))
     session.exec(text(FTS_FILL))
+    return True
+
+
+def drop_triggers(session: Session) -> None:
+    """Before a bulk load on SQLite: without its triggers the index is not updated row by row
+    (a gig's skills would rewrite its index row once per skill). The load must end with
+    rebuild_index, in the same transaction, so no reader ever sees the index stale."""
+    if _dialect(session) != "sqlite":
+        return
+    for name in TRIGGERS:
+        session.exec(text(f"DROP TRIGGER IF EXISTS {name}"))
 
 
 def rebuild_index(session: Session) -> None:
     """Refill the index from the gigs (after bulk loads that bypassed the triggers)."""
-    if _dialect(session) != "sqlite":
+    if _dialect(session) != "sqlite" or ensure_index(session):
         return
-    ensure_index(session)
     session.exec(text("DELETE FROM gig_fts"))
     session.exec(text(FTS_FILL))
 
@@ -321,7 +336,13 @@ def search_gigs(
         # as in SQLite.
         lexemes = (f"'{w}':*" if is_prefix(i, w, len(text_words)) else f"'{w}'" for i, w in enumerate(text_words))
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(lexemes))
-        conditions.append(SEARCH_DOCUMENT.op("@@")(tsquery))
+        wanted = tsquery
+        if skill_ids:
+            # The document holds a lexeme per skill id (migration bbe93a017199): words and
+            # skills meet inside the GIN index instead of in the rows. Ranked by the words alone.
+            wanted = tsquery.op("&&")(cast(" | ".join(f"'{SKILL_LEXEME}{i}'" for i in skill_ids), TSQUERY))
+            skill_ids = []
+        conditions.append(SEARCH_DOCUMENT.op("@@")(wanted))
         rank = -func.ts_rank(SEARCH_DOCUMENT, tsquery)
 
     # Which rows a query starts from. A word search on SQLite starts from its words (see
@@ -393,8 +414,11 @@ def search_gigs(
         plan = _Plan(session, query, per_page, matches, conditions, restricted, page_of, in_sort_order, probe_each_row)
         return _word_search(plan)
 
-    limit = count_limit(query.page, per_page)
-    if smallest is None and overlap is None:
+    # Best match ranks the newest COUNT_CAP matches at most and pages through them (as SQLite
+    # does): ranking every match of a common word would read each of them.
+    ranks_newest = query.sort == "match" and rank is not None
+    limit = COUNT_CAP if ranks_newest else count_limit(query.page, per_page)
+    if smallest is None and overlap is None and rank is None:
         # Filters only: the sort's covering index answers both the count (stopping at the cap,
         # inside SQLite) and the page (read in order), so no row comes up to Python.
         board, board_rank = restricted(None)
@@ -403,19 +427,30 @@ def search_gigs(
 
     # One pass reads every match, but no more than the cap, with the columns the sorts need;
     # when that is all of them, they are counted and sorted here and the page is a slice.
+    # (PostgreSQL's word searches come here too: their matches are found through the GIN
+    # index in no useful order, and one read of them beats a count and a page that each
+    # visit every match's row.)
     first, first_rank = restricted(smallest)
     ranked = query.sort == "match" and first_rank is not None  # PostgreSQL's ts_rank
-    rows = (
-        session.connection()
-        .execute(
-            first.with_only_columns(
-                *_RAW,
-                first_rank if ranked else literal_column("0"),
-                overlap if overlap is not None else literal_column("0"),
-            ).limit(limit + 1)
+    if ranks_newest:
+        first = first.order_by(Gig.id.desc())  # newest first: past the cap, these are the ones ranked
+    # Through the session (not its connection): the first read of a search flushes what the
+    # unit of work has pending, so a search sees the caller's own changes.
+    rows = session.execute(
+        first.with_only_columns(
+            *_RAW,
+            first_rank if ranked else literal_column("0"),
+            overlap if overlap is not None else literal_column("0"),
+        ).limit(limit + 1)
+    ).all()
+    if len(rows) > limit and ranks_newest:
+        # Best match past the cap ranks the newest `limit` matches, which this read holds.
+        ordered = in_sort_order(rows[:limit])
+        pages = -(-limit // per_page)
+        page = min(max(1, query.page), pages)
+        return SearchResult(
+            gig_ids=[r[0] for r in ordered[(page - 1) * per_page : page * per_page]], total=limit, page=page, pages=pages, capped=True
         )
-        .all()
-    )
     if len(rows) > limit:
         # More than the cap: "1,000+". The page comes from the board's index in sort order
         # (the first rows are found early).

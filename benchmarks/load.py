@@ -451,6 +451,8 @@ async def fetch_html(port: int, url: str, cookie: str) -> None:
 
 async def arrivals(rate: float, seconds: float, start: Callable[[int], Awaitable]) -> None:
     """`rate` arrivals a second for `seconds`, evenly spaced; waits for all of them to finish."""
+    if rate <= 0 or seconds <= 0:
+        return  # this phase is switched off (e.g. --people 0)
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     tasks = []

@@ -13,16 +13,19 @@ import shutil
 from datetime import timedelta
 
 import pytest
+import reflex as rx
 from redis.asyncio import Redis
+from reflex.istate.data import RouterData
 from reflex.istate.manager.redis import StateManagerRedis
 from sqlmodel import select
 
 from microgigs import live
 from microgigs.models import AuthSession, utcnow
 from microgigs.services import accounts
+from microgigs.state.board import BoardState
 from microgigs.state.manage_gig import ManageGigState
 from microgigs.state.notifications import NotificationsState
-from microgigs.state.tab_identity import NOBODY, TabIdentityState, person_behind
+from microgigs.state.tab_identity import NOBODY, TabIdentityState, _reset_tree, person_behind
 from tests.integration.test_live_redis import redis_url  # noqa: F401  (a fixture: a throwaway redis-server)
 from tests.unit.state_harness import session_token
 from tests.unit.tab_harness import Tabs, cookie_for
@@ -178,3 +181,28 @@ def test_an_event_for_a_page_that_loads_little_state_still_resets_every_substate
 
     assert _leaked(frames, hiring["secrets"]) == []
     assert tab.state(ManageGigState).applicants == []
+
+
+def _tree(state):
+    yield state
+    for substate in state.substates.values():
+        yield from _tree(substate)
+
+
+def test_starting_a_tab_anew_sets_again_only_what_it_held():
+    """A new tab's state holds nothing but defaults: starting it anew sets none of the app's fields
+    again, so the state manager is not handed every substate to store (issue 17: a page load's
+    CPU); what the tab did hold goes back to its default, router data aside."""
+    root = rx.State(_reflex_internal_init=True)
+    root.router = RouterData.from_router_data({"pathname": "/", "token": "tab-1"})
+    board = root.get_substate(BoardState.get_full_name().split(".")[1:])
+    board.query = "left by the last person"
+    board.cards = []
+    for state in _tree(root):
+        state._was_touched = False
+
+    _reset_tree(root)
+
+    assert board.query == ""
+    assert root.router.session.client_token == "tab-1"
+    assert {type(state) for state in _tree(root) if state._was_touched} == {BoardState}

@@ -33,6 +33,7 @@ from reflex_base.event import Event
 from reflex_base.utils.format import format_event_handler
 
 from microgigs import live
+from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.state.session import signed_in_user_id
 
 NOBODY = "nobody"
@@ -100,8 +101,10 @@ class TabIdentityMiddleware(Middleware):
 
     async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:
         root = state._get_root_state()
-        # The database lookup runs off the event loop, which carries every tab.
-        person = await asyncio.to_thread(person_behind, root.router.headers.cookie)
+        cookie = root.router.headers.cookie
+        # The database lookup runs off the event loop, which carries every tab; with no session
+        # cookie (a visitor) there is none to make, and no thread to hop to for every event.
+        person = await asyncio.to_thread(person_behind, cookie) if token_from_cookie_header(cookie) else NOBODY
         if not await start_anew_unless_built_for(root, person) or event.name in _page_load_events():
             return None
         # A page drawn for someone else sent this: do not run it. Clear what the page shows

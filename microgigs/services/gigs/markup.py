@@ -1,5 +1,6 @@
 """A gig's markdown (scope, deliverables): made inert before it is stored, rendered to safe HTML when shown."""
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -26,6 +27,10 @@ _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["imag
 _MD.validateLink = _safe_link
 
 
+# A pure function of the text, so cached by it (no change notice needed, right on every worker):
+# rendering was a fifth of a gig page load's own work (py-spy, issue 17). 256 texts stay bounded
+# (the scope is at most 20,000 characters) and cover the gigs people are opening.
+@functools.lru_cache(maxsize=256)
 def render_markdown(value: str) -> str:
     """Safe HTML for a gig's markdown: raw HTML is escaped, only http(s)/mailto/relative links."""
     return _MD.render(neutralize_markup(value))

@@ -48,6 +48,7 @@ from microgigs.pages import (
     verify_email,
     workspace,
 )
+from microgigs.state.field_defaults import copy_defaults_cheaply
 from microgigs.state.tab_identity import TabIdentityMiddleware
 
 app = rx.App(
@@ -110,6 +111,8 @@ PAGES = (
 )
 for page in PAGES:
     page.register(app)
+# Every state is defined by now: give their empty-list and similar defaults cheap copies per tab.
+copy_defaults_cheaply(rx.State)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)

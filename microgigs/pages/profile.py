@@ -21,7 +21,7 @@ from microgigs.services.profiles import MAX_PHOTO_BYTES
 from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS
 from microgigs.state.profile import ProfileState as S
 
-E = S.field_errors
+E = S.field_errors.to(dict[str, str])
 SKILLS_LEGEND_ID = "profile-skills-legend"
 
 

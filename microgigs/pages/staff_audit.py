@@ -21,7 +21,7 @@ def _filter(label: str, name: str, flex: str, **props) -> rx.Component:
 
 
 def filters() -> rx.Component:
-    E = S.field_errors
+    E = S.field_errors.to(dict[str, str])
     return fields_row_form(
         rx.box(select_input("Kind of event", "kind", KIND_OPTIONS, default_value=S.kind, error=E["kind"]), flex="1 1 14rem"),
         _filter(

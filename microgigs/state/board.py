@@ -51,7 +51,6 @@ class Choice:
 
 
 class BoardState(SessionState):
-    params: dict[str, str] = {}
     query: str = ""
     category: str = ALL
     skills_text: str = ""
@@ -76,31 +75,18 @@ class BoardState(SessionState):
     saved_ids: list[int] = []
     save_error: str = ""
     loaded: bool = False
+    # What the page's links and filter panel need from the URL, worked out once by `_load`
+    # (as computed vars they parsed the URL parameters again on every snapshot and delta:
+    # a tenth of a new tab's state work, issue 17).
+    has_filters: bool = False
+    filter_panel_open: bool = False
+    previous_url: str = ""
+    next_url: str = ""
+    page_links: list[dict[str, str]] = []
 
     @rx.var
     def count_text(self) -> str:
         return gigs.board_count_text(self.total, capped=self.total_capped, estimated=self.total_estimated)
-
-    @rx.var
-    def has_filters(self) -> bool:
-        return BoardQuery.from_params(self.params).has_filters
-
-    @rx.var
-    def filter_panel_open(self) -> bool:
-        return BoardQuery.from_params(self.params).uses_filter_panel
-
-    @rx.var
-    def previous_url(self) -> str:
-        return BoardQuery.from_params(self.params).url(page=self.page - 1)
-
-    @rx.var
-    def next_url(self) -> str:
-        return BoardQuery.from_params(self.params).url(page=self.page + 1)
-
-    @rx.var
-    def page_links(self) -> list[dict[str, str]]:
-        base = BoardQuery.from_params(self.params)
-        return [{"number": str(n), "href": base.url(page=n), "current": "true" if n == self.page else ""} for n in self.page_numbers]
 
     @rx.event
     def load_board(self):
@@ -119,7 +105,6 @@ class BoardState(SessionState):
         show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
         recs = gigs.recommended_for(session, actor) if show_recommended else []
         self._load_saved(session, actor)
-        self.params = filters.to_params()
         self.query = filters.q
         self.category = filters.category or ALL
         self.skills_text = ", ".join(filters.skills)
@@ -140,6 +125,13 @@ class BoardState(SessionState):
         self.page = result.page
         self.pages = result.pages
         self.page_numbers = page_window(result.page, result.pages)
+        self.has_filters = filters.has_filters
+        self.filter_panel_open = filters.uses_filter_panel
+        self.previous_url = filters.url(page=result.page - 1)
+        self.next_url = filters.url(page=result.page + 1)
+        self.page_links = [
+            {"number": str(n), "href": filters.url(page=n), "current": "true" if n == result.page else ""} for n in self.page_numbers
+        ]
         self.save_error = ""
         self.loaded = True
 

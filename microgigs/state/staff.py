@@ -164,8 +164,11 @@ class StaffAuditState(SessionState):
     rows: list[AuditRow] = []
     form_key: str = ""
 
+    # Typed `dict`, not dict[str, str]: Reflex then skips checking every key and value each time it
+    # computes it (a new tab's snapshot computes it: a twentieth of its state work, issue 17); the
+    # page reads it through `.to(dict[str, str])`.
     @rx.var
-    def field_errors(self) -> dict[str, str]:
+    def field_errors(self) -> dict:
         """Every filter's error ("" when fine), so the page can index any of them."""
         return {name: self.errors.get(name, "") for name in AUDIT_PARAMS}
 

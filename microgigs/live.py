@@ -302,6 +302,7 @@ async def _redis_fanout(url: str) -> None:
                 topics = frozenset(json.loads(message["data"]))
             except (ValueError, TypeError):
                 continue
+            changes.tell_caches(topics)  # another worker's commit: our kept read models too
             _deliver_local(topics)
     finally:
         await pubsub.unsubscribe(CHANNEL)

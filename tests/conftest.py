@@ -39,6 +39,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+@pytest.fixture(autouse=True)
+def fresh_board_cache():
+    """Each test starts with no kept board pages (a page kept from another test's database
+    would otherwise be shown: the cache is per process)."""
+    from microgigs.services.gigs import board_cache
+
+    board_cache.clear()
+    yield
+    board_cache.clear()
+
+
 @pytest.fixture
 def db_engine(tmp_path):
     """An engine on a new SQLite file (same pragmas as production: WAL, foreign keys on)."""

@@ -77,7 +77,7 @@ def first_page_html(query_string: str, engine: Engine | None = None, theme: str 
     (`theme`: its theme's attributes, see theme_attributes)."""
     params = dict(parse_qsl(query_string, keep_blank_values=False))
     filters = BoardQuery.from_params(params)
-    result = in_unit_of_work(lambda session: gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE), engine)
+    result = in_unit_of_work(lambda session: gigs.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE), engine)
     count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated)
     if result.cards:
         body = '<div class="board-first-page-cards">' + "".join(board_card_html(card) for card in result.cards) + "</div>"

@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from microgigs.models import Application, Engagement, Gig, Notification, Submission
+from microgigs.models import Application, Engagement, Gig, GigSkill, Notification, Organization, Skill, Submission
 
 _KEY = "microgigs.changed_topics"
 _listeners: list[Callable[[frozenset[str]], None]] = []
+# Read models kept in memory (the board's pages): told of every committed change, this
+# process's (at commit) and other workers' (live's Redis fan-out calls `tell_caches`).
+_caches: list[Callable[[frozenset[str]], None]] = []
 
 
 def topics_of(row: object) -> set[str]:
@@ -31,6 +34,12 @@ def topics_of(row: object) -> set[str]:
         return {f"user:{row.user_id}"}
     if isinstance(row, Gig):
         return {f"gig:{row.id}"}
+    if isinstance(row, GigSkill):
+        return {f"gig:{row.gig_id}"}
+    if isinstance(row, Organization):
+        return {f"organization:{row.id}"}
+    if isinstance(row, Skill):
+        return {"skills"}
     engagement_id = getattr(row, "engagement_id", None)
     if engagement_id is not None and type(row).__name__ in _ENGAGEMENT_ROWS:
         return {f"engagement:{engagement_id}"}
@@ -44,6 +53,17 @@ _ENGAGEMENT_ROWS: set[str] = {"EngagementMessage", "ExtensionRequest", "Mileston
 def touch(session: Session, *topics: str) -> None:
     """Record topics by hand (for a change no row above describes)."""
     session.info.setdefault(_KEY, set()).update(t for t in topics if t)
+
+
+def add_cache(forget: Callable[[frozenset[str]], None]) -> None:
+    if forget not in _caches:
+        _caches.append(forget)
+
+
+def tell_caches(topics: frozenset[str]) -> None:
+    """Changes committed (here or by another worker): the caches drop what they alter."""
+    for forget in list(_caches):
+        forget(topics)
 
 
 def pending(session: Session) -> set[str]:
@@ -79,6 +99,7 @@ def _after_commit(session: Session) -> None:
     topics = frozenset(session.info.pop(_KEY, set()))
     if not topics:
         return
+    tell_caches(topics)  # before anyone is told to read again
     for listener in list(_listeners):
         try:
             listener(topics)

@@ -1,0 +1,121 @@
+"""The board page everyone without skills to match sees is read once and kept
+(services/gigs/board_cache.py) — and never shown once a committed change has altered it."""
+
+import pytest
+from sqlmodel import Session, select
+
+from microgigs.models import Gig, Organization, Skill
+from microgigs.services import changes, gigs
+from microgigs.services.gigs import board_cache
+from microgigs.services.gigs.vocabulary import BOARD_PAGE_SIZE
+from microgigs.services.search import BoardQuery
+
+FIRST_PAGE = BoardQuery()
+
+
+def _read(session: Session, filters: BoardQuery = FIRST_PAGE):
+    session.rollback()  # a new read transaction, as each page load's unit of work is
+    return gigs.shared_board_page(session, filters, BOARD_PAGE_SIZE)
+
+
+def _counts():
+    return dict(board_cache.stats)
+
+
+@pytest.fixture
+def board(session, make):
+    employer = make.employer("Northwind Analytics")
+    first = make.gig(employer, title="Clean a survey data set", skills=["Python"])
+    session.commit()
+    return employer, first
+
+
+def test_a_second_reader_gets_the_kept_page_equal_to_a_fresh_read(session, board):
+    before = _counts()
+    first = _read(session)
+    second = _read(session)
+    assert [c.title for c in first.cards] == ["Clean a survey data set"]
+    assert second == first == gigs.list_board(session, filters=FIRST_PAGE, per_page=BOARD_PAGE_SIZE)
+    assert _counts()["misses"] - before["misses"] == 1 and _counts()["hits"] - before["hits"] == 1
+
+
+def test_each_url_is_kept_apart(session, board, make):
+    employer, _ = board
+    make.gig(employer, title="Design a poster series", skills=["Figma"], category="Design")
+    session.commit()
+    assert {c.title for c in _read(session).cards} == {"Clean a survey data set", "Design a poster series"}
+    assert [c.title for c in _read(session, BoardQuery(category="Design")).cards] == ["Design a poster series"]
+    assert [c.title for c in _read(session, BoardQuery(q="poster")).cards] == ["Design a poster series"]
+    assert [c.title for c in _read(session, BoardQuery(category="Design")).cards] == ["Design a poster series"]  # kept
+
+
+def test_a_new_gig_an_edit_and_a_closed_gig_show_at_once(session, board, make):
+    employer, first = board
+    _read(session)
+    make.gig(employer, title="Write a grant report", skills=["SQL"])
+    session.commit()
+    assert {c.title for c in _read(session).cards} == {"Clean a survey data set", "Write a grant report"}
+
+    gig = session.get(Gig, first.id)
+    gig.title = "Clean two survey data sets"
+    session.commit()
+    assert "Clean two survey data sets" in {c.title for c in _read(session).cards}
+
+    gig = session.get(Gig, first.id)
+    gig.status = "cancelled"
+    session.commit()
+    assert [c.title for c in _read(session).cards] == ["Write a grant report"]
+
+
+def test_an_employer_renamed_and_a_skill_renamed_show_at_once(session, board):
+    employer, _ = board
+    assert _read(session).cards[0].employer == "Northwind Analytics"
+    session.get(Organization, employer.org.id).name = "Northwind Research"
+    session.commit()
+    assert _read(session).cards[0].employer == "Northwind Research"
+
+    skill = session.exec(select(Skill).where(Skill.name == "Python")).one()
+    skill.name = "Python 3"
+    session.commit()
+    assert _read(session).cards[0].skills == ["Python 3"]
+
+
+def test_another_workers_change_notice_drops_the_kept_pages(session, board):
+    _read(session)
+    before = _counts()
+    changes.tell_caches(frozenset({"gig:999"}))  # what live's Redis fan-out calls
+    _read(session)
+    assert _counts()["misses"] - before["misses"] == 1
+    # A notice about something the board does not show keeps them.
+    changes.tell_caches(frozenset({"engagement:4", "user:9"}))
+    _read(session)
+    assert _counts()["hits"] - before["hits"] == 1
+
+
+def test_a_read_that_overlaps_a_change_is_not_kept(session, board, monkeypatch):
+    real_list_board = board_cache.list_board
+
+    def read_then_someone_commits(*args, **kwargs):
+        page = real_list_board(*args, **kwargs)
+        board_cache.forget({"gig:12345"})  # a commit landing while this read was running
+        return page
+
+    monkeypatch.setattr(board_cache, "list_board", read_then_someone_commits)
+    _read(session)
+    monkeypatch.setattr(board_cache, "list_board", real_list_board)
+    before = _counts()
+    _read(session)
+    assert _counts()["misses"] - before["misses"] == 1  # the overlapped read was not kept
+
+
+def test_kept_pages_expire_and_readers_cannot_change_them(session, board, monkeypatch):
+    page = _read(session)
+    page.cards[0].title = "changed by one reader"
+    page.cards[0].skills.append("changed too")
+    again = _read(session)
+    assert again.cards[0].title == "Clean a survey data set" and again.cards[0].skills == ["Python"]
+
+    monkeypatch.setattr(board_cache, "MAX_AGE", 0.0)
+    before = _counts()
+    _read(session)
+    assert _counts()["misses"] - before["misses"] == 1

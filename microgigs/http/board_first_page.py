@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from microgigs.components.gig_card import board_card_html
 from microgigs.http.unit_of_work import in_unit_of_work
 from microgigs.services import gigs
+from microgigs.services.gigs import board_cache
 from microgigs.services.search import BoardQuery
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def first_page_html(query_string: str, engine: Engine | None = None, theme: str 
     (`theme`: its theme's attributes, see theme_attributes)."""
     params = dict(parse_qsl(query_string, keep_blank_values=False))
     filters = BoardQuery.from_params(params)
-    result = in_unit_of_work(lambda session: gigs.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE), engine)
+    result = in_unit_of_work(lambda session: board_cache.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE), engine)
     count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated)
     if result.cards:
         body = '<div class="board-first-page-cards">' + "".join(board_card_html(card) for card in result.cards) + "</div>"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from microgigs.services import gigs
-from microgigs.services.gigs import GigCard
+from microgigs.services.gigs import GigCard, board_cache
 from microgigs.services.search import BoardQuery
 from microgigs.services.validation import parse_id
 from microgigs.state.session import Audience, SessionState
@@ -98,7 +98,7 @@ class BoardState(SessionState):
         if skill_ids:
             result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE, match_skill_ids=skill_ids)
         else:  # the page everyone without skills to match sees: kept between readers
-            result = gigs.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE)
+            result = board_cache.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE)
         # The employer select's options (hundreds on a busy board) are drawn only when needed,
         # and after the page of gigs: at once for a URL naming an employer (the select shows
         # that choice), once the page is drawn for an open filter panel (filter_panel_shown),

@@ -15,7 +15,7 @@ FIRST_PAGE = BoardQuery()
 
 def _read(session: Session, filters: BoardQuery = FIRST_PAGE):
     session.rollback()  # a new read transaction, as each page load's unit of work is
-    return gigs.shared_board_page(session, filters, BOARD_PAGE_SIZE)
+    return board_cache.shared_board_page(session, filters, BOARD_PAGE_SIZE)
 
 
 def _counts():

@@ -61,7 +61,10 @@ LAYERS: list[tuple[str, set[str]]] = [
             "reminders",
         },
     ),
-    ("read models", {"dashboards", "money", "insights", "search", "portfolio", "audit_log", "outbox", "track_record", "gigs.board"}),
+    (
+        "read models",
+        {"dashboards", "money", "insights", "search", "portfolio", "audit_log", "outbox", "track_record", "gigs.board", "gigs.board_cache"},
+    ),
 ]
 
 

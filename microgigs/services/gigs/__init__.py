@@ -17,7 +17,6 @@ Callers use `from microgigs.services import gigs` and the names below.
 """
 
 from microgigs.services.gigs.board import BoardPage, GigDetail, QuestionView, board_count_text, employer_choices, gig_detail, list_board
-from microgigs.services.gigs.board_cache import shared_board_page
 from microgigs.services.gigs.cards import GigCard, cards_by_ids, cards_for
 from microgigs.services.gigs.drafts import (
     CHOOSE_ORGANIZATION,
@@ -94,7 +93,6 @@ __all__ = [
     "render_markdown",
     "save_gig",
     "saved_cards",
-    "shared_board_page",
     "skill_names_by_gig",
     "student_skill_ids",
     "submit_gig",

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from microgigs.models import Application, Engagement, Gig, GigSkill, Notification, Organization, Skill, Submission
+from microgigs.models import Application, Engagement, Gig, GigSkill, Notification, Organization, ScreeningQuestion, Skill, Submission
 
 _KEY = "microgigs.changed_topics"
+# Something the board or a gig page shows to everyone changed (services/kept_reads.py).
+BOARD_TOPIC = "board"
 _listeners: list[Callable[[frozenset[str]], None]] = []
 # Read models kept in memory (the board's pages): told of every committed change, this
 # process's (at commit) and other workers' (live's Redis fan-out calls `tell_caches`).
@@ -33,13 +35,11 @@ def topics_of(row: object) -> set[str]:
     if isinstance(row, Notification):
         return {f"user:{row.user_id}"}
     if isinstance(row, Gig):
-        return {f"gig:{row.id}"}
-    if isinstance(row, GigSkill):
-        return {f"gig:{row.gig_id}"}
-    if isinstance(row, Organization):
-        return {f"organization:{row.id}"}
-    if isinstance(row, Skill):
-        return {"skills"}
+        return {f"gig:{row.id}", BOARD_TOPIC}
+    if isinstance(row, (GigSkill, ScreeningQuestion)):
+        return {f"gig:{row.gig_id}", BOARD_TOPIC}
+    if isinstance(row, (Organization, Skill)):
+        return {BOARD_TOPIC}
     engagement_id = getattr(row, "engagement_id", None)
     if engagement_id is not None and type(row).__name__ in _ENGAGEMENT_ROWS:
         return {f"engagement:{engagement_id}"}

@@ -5,7 +5,7 @@ import reflex as rx
 from microgigs.services import applications, gigs
 from microgigs.services.applications import MAX_NOTE, ApplicationInput
 from microgigs.services.errors import DomainError
-from microgigs.services.gigs import GigCard, QuestionView
+from microgigs.services.gigs import GigCard, QuestionView, board_cache
 from microgigs.services.statuses import GigStatus
 from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_ids import id_in_path
@@ -123,8 +123,12 @@ class GigDetailState(ShownForUrl, SessionState):
     @staticmethod
     def _detail(session, actor, gig_id: int):
         """The gig as this viewer may see it, or None when they may not (or there is none)."""
+        if not gig_id:
+            return None
+        if board_cache.shares_the_public_gig_page(actor):  # the same for every one of them: kept
+            return board_cache.shared_gig_page(session, gig_id)
         try:
-            return gigs.gig_detail(session, actor, gig_id) if gig_id else None
+            return gigs.gig_detail(session, actor, gig_id)
         except DomainError:
             return None
 

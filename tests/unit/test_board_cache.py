@@ -1,10 +1,11 @@
-"""The board page everyone without skills to match sees is read once and kept
-(services/gigs/board_cache.py) — and never shown once a committed change has altered it."""
+"""The board page and the gig page as visitors and students see them are read once and kept
+(services/gigs/board_cache.py, services/kept_reads.py) — and never shown once a committed
+change has altered them."""
 
 import pytest
 from sqlmodel import Session, select
 
-from microgigs.models import Gig, Organization, Skill
+from microgigs.models import Gig, Organization, ScreeningQuestion, Skill
 from microgigs.services import changes, gigs
 from microgigs.services.gigs import board_cache
 from microgigs.services.gigs.vocabulary import BOARD_PAGE_SIZE
@@ -18,8 +19,8 @@ def _read(session: Session, filters: BoardQuery = FIRST_PAGE):
     return board_cache.shared_board_page(session, filters, BOARD_PAGE_SIZE)
 
 
-def _counts():
-    return dict(board_cache.stats)
+def _counts(kept=board_cache.BOARD_PAGES):
+    return dict(kept.stats)
 
 
 @pytest.fixture
@@ -83,11 +84,22 @@ def test_an_employer_renamed_and_a_skill_renamed_show_at_once(session, board):
 def test_another_workers_change_notice_drops_the_kept_pages(session, board):
     _read(session)
     before = _counts()
-    changes.tell_caches(frozenset({"gig:999"}))  # what live's Redis fan-out calls
+    changes.tell_caches(frozenset({"gig:999", "board"}))  # what live's Redis fan-out calls
     _read(session)
     assert _counts()["misses"] - before["misses"] == 1
-    # A notice about something the board does not show keeps them.
-    changes.tell_caches(frozenset({"engagement:4", "user:9"}))
+    # A notice about something the board does not show (an application, a message) keeps them.
+    changes.tell_caches(frozenset({"gig:999", "engagement:4", "user:9"}))
+    _read(session)
+    assert _counts()["hits"] - before["hits"] == 1
+
+
+def test_an_application_keeps_the_kept_pages(session, board, make):
+    _, gig = board
+    _read(session)
+    student = make.student()
+    make.apply(student, gig)
+    session.commit()
+    before = _counts()
     _read(session)
     assert _counts()["hits"] - before["hits"] == 1
 
@@ -97,7 +109,7 @@ def test_a_read_that_overlaps_a_change_is_not_kept(session, board, monkeypatch):
 
     def read_then_someone_commits(*args, **kwargs):
         page = real_list_board(*args, **kwargs)
-        board_cache.forget({"gig:12345"})  # a commit landing while this read was running
+        changes.tell_caches(frozenset({"board"}))  # a commit landing while this read was running
         return page
 
     monkeypatch.setattr(board_cache, "list_board", read_then_someone_commits)
@@ -115,7 +127,51 @@ def test_kept_pages_expire_and_readers_cannot_change_them(session, board, monkey
     again = _read(session)
     assert again.cards[0].title == "Clean a survey data set" and again.cards[0].skills == ["Python"]
 
-    monkeypatch.setattr(board_cache, "MAX_AGE", 0.0)
+    monkeypatch.setattr(board_cache.BOARD_PAGES, "max_age", 0.0)
     before = _counts()
     _read(session)
     assert _counts()["misses"] - before["misses"] == 1
+
+
+def _gig_page(session, gig_id):
+    session.rollback()
+    return board_cache.shared_gig_page(session, gig_id)
+
+
+def test_the_gig_page_is_kept_and_shows_changes_to_it_its_questions_and_its_employer_at_once(session, board):
+    employer, gig = board
+    kept = board_cache.GIG_PAGES
+    first = _gig_page(session, gig.id)
+    assert first == gigs.gig_detail(session, None, gig.id)
+    before = _counts(kept)
+    assert _gig_page(session, gig.id) == first and _counts(kept)["hits"] - before["hits"] == 1
+
+    session.get(Gig, gig.id).scope = "Clean **two** data sets."
+    session.commit()
+    assert "<strong>two</strong>" in _gig_page(session, gig.id).scope_html
+
+    session.add(ScreeningQuestion(gig_id=gig.id, position=9, text="Which tools do you use?"))
+    session.commit()
+    assert "Which tools do you use?" in [q.text for q in _gig_page(session, gig.id).questions]
+
+    session.get(Organization, employer.org.id).name = "Northwind Research"
+    session.commit()
+    assert _gig_page(session, gig.id).card.employer == "Northwind Research"
+
+
+def test_a_gig_closed_to_the_public_is_not_shown_from_the_kept_pages(session, board, make):
+    employer, gig = board
+    draft = make.gig(employer, title="A draft", publish=False)
+    session.commit()
+    assert _gig_page(session, gig.id) is not None and _gig_page(session, draft.id) is None
+    session.get(Gig, gig.id).status = "cancelled"
+    session.commit()
+    assert _gig_page(session, gig.id) is None
+
+
+def test_only_visitors_and_students_share_the_kept_gig_page(session, board, make):
+    employer, _ = board
+    assert board_cache.shares_the_public_gig_page(None)
+    assert board_cache.shares_the_public_gig_page(make.student())
+    assert not board_cache.shares_the_public_gig_page(employer.manager)
+    assert not board_cache.shares_the_public_gig_page(make.staff())

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "policy",
             "audit",
             "changes",
+            "kept_reads",
             "lifecycle",
             "throttle",
             "view_log",

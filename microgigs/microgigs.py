@@ -48,7 +48,9 @@ from microgigs.pages import (
     verify_email,
     workspace,
 )
+from microgigs.state import fresh_snapshot
 from microgigs.state.field_defaults import copy_defaults_cheaply
+from microgigs.state.session import SessionState
 from microgigs.state.tab_identity import TabIdentityMiddleware
 
 app = rx.App(
@@ -113,6 +115,8 @@ for page in PAGES:
     page.register(app)
 # Every state is defined by now: give their empty-list and similar defaults cheap copies per tab.
 copy_defaults_cheaply(rx.State)
+# A new tab's snapshot skips the page states it never used (state/fresh_snapshot.py).
+fresh_snapshot.install(SessionState)
 
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)
@@ -124,3 +128,4 @@ live.install(app)
 
 # A tab's state is reset before any event when someone else is behind the cookie (shared computers).
 app.add_middleware(TabIdentityMiddleware())
+app.add_middleware(fresh_snapshot.FreshSnapshotMiddleware())

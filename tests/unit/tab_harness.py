@@ -126,9 +126,11 @@ class Tab:
         self.tabs.run(process)
         return self.frames[before:]
 
-    def open(self, path: str, cookie: str) -> list[str]:
-        """A page load of `path` in this tab: the frames it received."""
-        return self._process(format.format_event_handler(rx.State.event_handlers["hydrate_and_load"]), path, cookie, {})
+    def open(self, path: str, cookie: str, hashes: list[str] | None = None) -> list[str]:
+        """A page load of `path` in this tab: the frames it received. `hashes`: those of the
+        defaults the built page holds, as a browser sends on a page's first load."""
+        payload = {"hashes": hashes} if hashes is not None else {}
+        return self._process(format.format_event_handler(rx.State.event_handlers["hydrate_and_load"]), path, cookie, payload)
 
     def send(self, handler: EventHandler, path: str, cookie: str, **payload) -> list[str]:
         """One event from the page at `path` (e.g. `ManageGigState.shortlist`): the frames it received."""

@@ -3,7 +3,9 @@ reaches the browser — the snapshot less what the built page already holds — 
 Reflex's own on every page, for visitors' tabs and for tabs that already showed something."""
 
 import asyncio
+import contextvars
 import re
+import threading
 
 import pytest
 from reflex.istate.data import RouterData
@@ -13,6 +15,26 @@ from microgigs.state import fresh_snapshot
 from microgigs.state.board import BoardState
 from microgigs.state.gig_detail import GigDetailState
 from microgigs.state.session import SessionState
+
+
+def _run(make_coroutine):
+    """asyncio.run in a thread of its own: the browser tests leave an event loop running in this
+    one (Playwright's), where asyncio.run refuses to start."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = asyncio.run(make_coroutine())
+        except BaseException as error:  # re-raised in the test's thread
+            result["error"] = error
+
+    context = contextvars.copy_context()  # Reflex's registration context, in the thread too
+    thread = threading.Thread(target=context.run, args=(run,))
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 def _routes() -> list[str]:
@@ -38,16 +60,19 @@ def _what_the_browser_gets(root: State, ours: bool) -> dict:
     """The hydrate's snapshot less what the built page holds, by our snapshot or Reflex's own."""
     if not ours:
         SessionState.dict = BaseState.dict  # Reflex's own, for this one snapshot
+    # What the middleware notes for a first page load onto the built defaults.
+    noted = fresh_snapshot._browser_holds_the_defaults.set(True)
     try:
         snapshot = root.dict()
     finally:
+        fresh_snapshot._browser_holds_the_defaults.reset(noted)
         fresh_snapshot.install(SessionState)
 
     async def diff():
         initial = await _resolve_delta(State(_reflex_internal_init=True).dict(initial=True))
         return await _diff_against_initial_state(State, await _resolve_delta(snapshot), state_snapshot_hashes(initial))
 
-    return asyncio.run(diff())
+    return _run(diff)
 
 
 def test_the_snapshot_is_installed_on_every_page_state():
@@ -110,7 +135,7 @@ def _compiled_hashes() -> list[str]:
     async def snapshot():
         return await _resolve_delta(State(_reflex_internal_init=True).dict(initial=True))
 
-    return state_snapshot_hashes(asyncio.run(snapshot()))
+    return state_snapshot_hashes(_run(snapshot))
 
 
 def _page_loads(app_db, make, path_of, ours: bool) -> tuple[list[list[str]], int]:

@@ -15,7 +15,7 @@ from microgigs.models import (
     ScreeningQuestion,
     User,
 )
-from microgigs.services import application_lifecycle, audit, engagement_lifecycle, gigs, notifications, payments, policy
+from microgigs.services import application_lifecycle, audit, changes, engagement_lifecycle, gigs, notifications, payments, policy
 from microgigs.services.application_lifecycle import move_application
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.statuses import ApplicationStatus, GigStatus
@@ -166,6 +166,8 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
     )
     if taken.rowcount != 1:
         raise DomainError("All slots of this gig are already taken.")
+    # A Core UPDATE flushes no Gig row, so nothing tells the kept gig page its slots moved.
+    changes.touch(session, changes.BOARD_TOPIC)
     session.refresh(gig)
     move_application(session, actor, application, ApplicationStatus.ACCEPTED)
     if gig.blind_review:

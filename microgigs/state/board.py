@@ -95,10 +95,7 @@ class BoardState(SessionState):
 
     def _load(self, session, actor, filters: BoardQuery) -> None:
         skill_ids = gigs.student_skill_ids(session, actor)
-        if skill_ids:
-            result = gigs.list_board(session, filters=filters, per_page=gigs.BOARD_PAGE_SIZE, match_skill_ids=skill_ids)
-        else:  # the page everyone without skills to match sees: kept between readers
-            result = board_cache.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE)
+        result = board_cache.board_page_for(session, filters, gigs.BOARD_PAGE_SIZE, skill_ids)
         # The employer select's options (hundreds on a busy board) are drawn only when needed,
         # and after the page of gigs: at once for a URL naming an employer (the select shows
         # that choice), once the page is drawn for an open filter panel (filter_panel_shown),

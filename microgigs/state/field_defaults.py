@@ -22,9 +22,7 @@ from reflex_base.utils.types import is_immutable
 def _cheap_factory(default: object):
     """A factory equal in effect to deep-copying `default`, or None when there is none cheaper."""
     if type(default) in (list, dict, set):
-        items = list(default.items()) if type(default) is dict else list(default)
-        flat = [x for item in items for x in (item if type(default) is dict else (item,))]
-        return default.copy if all(is_immutable(x) for x in flat) else None
+        return default.copy if _holds_only_immutables(default) else None
     if dataclasses.is_dataclass(default) and not isinstance(default, type):
         copies = {}
         for f in dataclasses.fields(default):
@@ -35,6 +33,12 @@ def _cheap_factory(default: object):
                     return None
         return functools.partial(_copy_dataclass, default, copies)
     return None
+
+
+def _holds_only_immutables(container: list | dict | set) -> bool:
+    """True when a shallow copy of `container` is as good as a deep one (dicts: keys and values)."""
+    items = [x for pair in container.items() for x in pair] if type(container) is dict else container
+    return all(is_immutable(x) for x in items)
 
 
 def _copy_dataclass(default: object, copies: dict) -> object:

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, Organization, ScreeningQuestion, Skill
-from microgigs.services import changes, gigs
+from microgigs.services import applications, changes, gigs
 from microgigs.services.gigs import board_cache
 from microgigs.services.gigs.vocabulary import BOARD_PAGE_SIZE
 from microgigs.services.search import BoardQuery
@@ -159,6 +159,22 @@ def test_the_gig_page_is_kept_and_shows_changes_to_it_its_questions_and_its_empl
     assert _gig_page(session, gig.id).card.employer == "Northwind Research"
 
 
+def test_an_accepted_applicant_takes_a_slot_off_the_kept_gig_page_at_once(session, make):
+    employer = make.employer()
+    gig = make.gig(employer, slots=3)
+    first, second = make.student(), make.student()
+    first_application, second_application = make.apply(first, gig), make.apply(second, gig)
+    session.commit()
+    assert _gig_page(session, gig.id).slots_left == 3
+
+    applications.accept(session, employer.manager, first_application.id)
+    session.commit()
+    assert _gig_page(session, gig.id).slots_left == 2
+    applications.accept(session, employer.manager, second_application.id)
+    session.commit()
+    assert _gig_page(session, gig.id).slots_left == 1
+
+
 def test_a_gig_closed_to_the_public_is_not_shown_from_the_kept_pages(session, board, make):
     employer, gig = board
     draft = make.gig(employer, title="A draft", publish=False)
@@ -175,3 +191,15 @@ def test_only_visitors_and_students_share_the_kept_gig_page(session, board, make
     assert board_cache.shares_the_public_gig_page(make.student())
     assert not board_cache.shares_the_public_gig_page(employer.manager)
     assert not board_cache.shares_the_public_gig_page(make.staff())
+
+
+def test_a_student_with_skills_gets_the_board_matched_to_them_and_not_the_kept_page(session, board, make):
+    employer, _ = board
+    make.gig(employer, title="Design a poster series", skills=["Figma"])
+    session.commit()
+    figma = session.exec(select(Skill).where(Skill.name == "Figma")).one()
+    before = _counts()
+    matched = board_cache.board_page_for(session, FIRST_PAGE, BOARD_PAGE_SIZE, [figma.id])
+    assert _counts() == before  # read for this viewer, neither taken from nor added to the kept pages
+    assert matched == gigs.list_board(session, filters=FIRST_PAGE, per_page=BOARD_PAGE_SIZE, match_skill_ids=[figma.id])
+    assert board_cache.board_page_for(session, FIRST_PAGE, BOARD_PAGE_SIZE, []) == _read(session)

@@ -24,6 +24,13 @@ def shared_board_page(session: Session, filters: search.BoardQuery, per_page: in
     return dataclasses.replace(page, cards=[_copy_card(card) for card in page.cards])
 
 
+def board_page_for(session: Session, filters: search.BoardQuery, per_page: int, match_skill_ids: list[int]) -> BoardPage:
+    """The board page as a viewer with these skills sees it: with none to match, the kept one."""
+    if match_skill_ids:
+        return list_board(session, filters=filters, per_page=per_page, match_skill_ids=match_skill_ids)
+    return shared_board_page(session, filters, per_page)
+
+
 def shares_the_public_gig_page(viewer: User | None) -> bool:
     """Visitors and students see a gig page alike (only its managers and staff see more)."""
     return viewer is None or viewer.role == "student"

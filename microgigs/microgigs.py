@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from microgigs import jobs, live, mail_worker
+from microgigs import gc_tuning, jobs, live, mail_worker
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
@@ -118,6 +118,8 @@ copy_defaults_cheaply(rx.State)
 # A new tab's snapshot skips the page states it never used (state/fresh_snapshot.py).
 fresh_snapshot.install(SessionState)
 
+# Once loaded, each worker keeps the garbage collector off what it loaded (gc_tuning.py).
+app.register_lifespan_task(gc_tuning.tune_when_serving)
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)
 # Queued mail leaves from here (with retries), never from the action that wrote it.

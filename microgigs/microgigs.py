@@ -48,7 +48,7 @@ from microgigs.pages import (
     verify_email,
     workspace,
 )
-from microgigs.state import fresh_snapshot
+from microgigs.state import client_storage_reset, fresh_snapshot
 from microgigs.state.field_defaults import copy_defaults_cheaply
 from microgigs.state.session import SessionState
 from microgigs.state.tab_identity import TabIdentityMiddleware
@@ -117,6 +117,8 @@ for page in PAGES:
 copy_defaults_cheaply(rx.State)
 # A new tab's snapshot skips the page states it never used (state/fresh_snapshot.py).
 fresh_snapshot.install(SessionState)
+# Hydrate's reset of browser-stored vars knows which those are per state class.
+client_storage_reset.install()
 
 # Once loaded, each worker keeps the garbage collector off what it loaded (gc_tuning.py).
 app.register_lifespan_task(gc_tuning.tune_when_serving)

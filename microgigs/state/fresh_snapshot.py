@@ -8,8 +8,11 @@ every state just to drop it was most of a page load's state work (py-spy).
 
 A page state that has never held any of its own fields (Reflex fills a field in on its first
 read or write, so a missing one reads as its default) holds exactly its defaults: its snapshot
-here carries only its computed vars, which may depend on other states or the router data and
-are computed as Reflex would; the diff then drops those equal to their defaults, as before.
+here carries only the computed vars that may differ from the built page's, those that read
+another state, the router data or a backend var (or are not cached), computed as Reflex would;
+the diff then drops those equal to their defaults, as before. A cached computed var that reads
+only its own state's fields is, on a state holding its defaults, what the page was built with:
+Reflex itself recomputes a cached var only when a field it reads changes.
 What reaches the browser is the same (tests/unit/test_fresh_snapshot.py compares the two on
 every page), as the built page holds the same defaults; a tab that held anything takes Reflex's
 own path.
@@ -26,7 +29,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.middleware import Middleware
-from reflex.state import BaseState, StateUpdate, _initial_snapshot_cache, all_base_state_classes
+from reflex.state import _ROUTER_FIELD_NAMES, BaseState, StateUpdate, _initial_snapshot_cache, all_base_state_classes
 from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
 from reflex_base.utils.format import format_event_handler
@@ -60,16 +63,50 @@ def _hydrate_and_load() -> str:
 
 def holds_only_defaults(state: BaseState) -> bool:
     """True if this state instance has never held one of its own fields."""
-    held = vars(state)
-    fields = type(state).__fields__
-    return not any(name in held or fields[name]._owner is not type(state) for name in state.base_vars)
+    fields = _own_fields(type(state))
+    return fields is not None and fields.isdisjoint(vars(state))  # a few names, or none on a new tab
+
+
+@functools.cache
+def _own_fields(state_cls: type[BaseState]) -> frozenset[str] | None:
+    """The names of `state_cls`'s fields, or None if it has one of another state's (inherited:
+    read from that state, whose defaults this one cannot vouch for)."""
+    fields = state_cls.__fields__
+    if any(fields[name]._owner is not state_cls for name in state_cls.base_vars):
+        return None
+    return frozenset(state_cls.base_vars)
+
+
+@functools.cache
+def computed_vars_not_built_in(state_cls: type[BaseState]) -> tuple[str, ...]:
+    """The computed vars (sent to the browser) of `state_cls` whose value, on an instance holding
+    only its defaults, may differ from the one the page was built with: see above."""
+    own_name = state_cls.get_full_name()
+    own_fields = {
+        name for name in state_cls.base_vars if state_cls.__fields__[name]._owner is state_cls and name not in _ROUTER_FIELD_NAMES
+    }
+    deps = {name: var._deps(objclass=state_cls) for name, var in state_cls.computed_vars.items()}
+    built_in: set[str] = set()
+    grew = True
+    while grew:  # a computed var may read another of its own state's computed vars
+        grew = False
+        for name, var in state_cls.computed_vars.items():
+            reads = deps[name]
+            if name in built_in or not var._cache or set(reads) - {own_name}:
+                continue
+            if reads.get(own_name, set()) <= own_fields | built_in:
+                built_in.add(name)
+                grew = True
+    return tuple(sorted(name for name, var in state_cls.computed_vars.items() if not var._backend and name not in built_in))
 
 
 def computed_only_snapshot(state: BaseState, **kwargs: Any) -> dict[str, dict[str, Any]]:
-    """`BaseState.dict()` of a state holding only defaults, less its fields (see above)."""
-    state._mark_dirty_computed_vars()
-    computed = {name: state.get_value(name) for name, var in state.computed_vars.items() if not var._backend}
-    snapshot = {state.get_full_name(): {name + FIELD_MARKER: computed[name] for name in sorted(computed)}}
+    """`BaseState.dict()` of a state holding only defaults, less its fields and the computed vars
+    the built page holds already (see above)."""
+    names = computed_vars_not_built_in(type(state))
+    if names:
+        state._mark_dirty_computed_vars()
+    snapshot = {state.get_full_name(): {name + FIELD_MARKER: state.get_value(name) for name in names}}
     for substate in state.substates.values():
         snapshot.update(substate.dict(include_computed=True, **kwargs))
     return snapshot

@@ -73,10 +73,11 @@ def _reset_tree(state: BaseState) -> None:
     state holds none, and setting all of the app's fields (type check, dirty mark) was a tenth of
     a page load's CPU (py-spy, issue 17)."""
     cls = state.__class__
-    held = vars(state)
-    for name, f in cls.__fields__.items():
+    fields = cls.__fields__
+    for name in [name for name in vars(state) if name in fields]:  # a few, or none for a new tab
+        f = fields[name]
         # As BaseState.reset: never the router data; inherited fields reset with their own state.
-        if name in held and f._owner is cls and name not in _ROUTER_FIELD_NAMES:
+        if f._owner is cls and name not in _ROUTER_FIELD_NAMES:
             setattr(state, name, f.default_value())
     for substate in state.substates.values():
         _reset_tree(substate)

@@ -4,8 +4,12 @@ Reflex's own on every page, for visitors' tabs and for tabs that already showed 
 
 import asyncio
 import contextvars
+import json
 import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from reflex.istate.data import RouterData
@@ -129,6 +133,65 @@ def test_a_page_state_never_used_still_sends_computed_vars_that_read_the_person_
     # Computed from the signed-in person's id (a field of SessionState), not a default.
     assert ours[ProfileState.get_full_name()]["photo_src_rx_state_"] == "/photos/5?v=0"
     assert ours[SessionState.get_full_name()]["is_student_rx_state_"] is True
+
+
+def test_only_computed_vars_that_read_their_own_states_fields_are_left_to_the_built_page():
+    from microgigs.state.profile import ProfileState
+
+    not_built_in = fresh_snapshot.computed_vars_not_built_in
+    assert "count_text" not in not_built_in(BoardState)  # reads only BoardState's own fields
+    assert "photo_src" in not_built_in(ProfileState)  # reads the signed-in person's id (SessionState)
+    assert "signed_in" not in not_built_in(SessionState)
+    # Every state: what is left out would be sent by Reflex with the value the built page holds.
+    for state_cls in _tree_classes(State):
+        pristine = next(s for s in _tree(_tab("/")) if type(s) is state_cls)
+        compiled = State(_reflex_internal_init=True).dict(initial=True).get(state_cls.get_full_name(), {})
+        for name, var in state_cls.computed_vars.items():
+            if not var._backend and name not in not_built_in(state_cls):
+                assert pristine.get_value(name) == compiled[name + "_rx_state_"], (state_cls, name)
+
+
+def _tree_classes(state_cls):
+    yield state_cls
+    for substate in state_cls.get_substates():
+        yield from _tree_classes(substate)
+
+
+# A state of its own with each kind of computed var, made in a process of its own: Reflex's app
+# refuses a second root state, and a new state class would change the tree the app's tests see.
+_REPO = Path(__file__).resolve().parents[2]
+_PROBE = """
+import json
+import reflex as rx
+from reflex.state import BaseState
+from microgigs.state import fresh_snapshot
+
+class Probe(BaseState):
+    title: str = "Clean a data set"
+
+    @rx.var
+    def heading(self) -> str:
+        return self.title.upper()
+
+    @rx.var
+    def heading_length(self) -> int:  # reads a computed var that reads a field
+        return len(self.heading)
+
+    @rx.var(cache=False)
+    def uncached(self) -> str:  # recomputed on every snapshot by Reflex
+        return self.title
+
+    @rx.var
+    def path(self) -> str:  # reads the router data, another state's
+        return self.router.url.path
+
+print(json.dumps(fresh_snapshot.computed_vars_not_built_in(Probe)))
+"""
+
+
+def test_uncached_vars_and_vars_reading_the_router_are_computed_for_a_fresh_snapshot():
+    found = subprocess.run([sys.executable, "-c", _PROBE], cwd=_REPO, capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(found.stdout.splitlines()[-1]) == ["path", "uncached"]
 
 
 def _compiled_hashes() -> list[str]:

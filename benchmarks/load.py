@@ -95,9 +95,14 @@ app = rx.App()
 app.add_page(index, route="/", on_load=BareState.load)
 '''
 
-BARE_CONFIG = """import reflex as rx
+# The state store is chosen as our rxconfig.py chooses it (in memory for one worker, else Redis).
+BARE_CONFIG = """import os
+import reflex as rx
 
-config = rx.Config(app_name="bare", telemetry_enabled=False, show_built_with_reflex=False, disable_plugins=[rx.plugins.SitemapPlugin])
+ONE_WORKER_STATE = {} if os.environ.get("REFLEX_REDIS_URL") else {"state_manager_mode": rx.constants.StateManagerMode.MEMORY}
+config = rx.Config(
+    app_name="bare", telemetry_enabled=False, show_built_with_reflex=False, disable_plugins=[rx.plugins.SitemapPlugin], **ONE_WORKER_STATE
+)
 """
 
 

@@ -1,0 +1,32 @@
+"""Where a worker keeps its tabs' state (rxconfig.py): in memory for one worker, in Redis when
+several share a Redis URL, and as an operator says when they set the mode themselves."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_REPO = Path(__file__).resolve().parents[2]
+_WHICH_STORE = "from reflex.istate.manager import StateManager; print(type(StateManager.create()).__name__)"
+
+
+def _store(**env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REFLEX_") or k == "REFLEX_TELEMETRY_ENABLED"}
+    found = subprocess.run(
+        [sys.executable, "-c", _WHICH_STORE], cwd=_REPO, env=environment | env, capture_output=True, text=True, timeout=120, check=True
+    )
+    return found.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("env", "store"),
+    [
+        ({}, "StateManagerMemory"),  # one worker: nothing written to disk for every tab
+        ({"REFLEX_REDIS_URL": "redis://127.0.0.1:1/0"}, "StateManagerRedis"),  # several workers share it
+        ({"REFLEX_STATE_MANAGER_MODE": "disk"}, "StateManagerDisk"),  # the operator's choice wins
+    ],
+)
+def test_the_state_store_follows_the_deployment(env, store):
+    assert _store(**env) == store

@@ -201,7 +201,9 @@ def _connected(token: str) -> bool:
     if namespace is None:
         return False
     try:
-        return token in namespace.token_to_sid
+        # This worker's sockets by token. (Reflex's `token_to_sid` copies that whole map on every
+        # read: with thousands of tabs open, that was most of a push's cost.)
+        return token in namespace._token_manager.token_to_socket
     except Exception:
         return True
 

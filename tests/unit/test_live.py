@@ -7,6 +7,7 @@ when it shows another page, and pushes only to the tabs that show a changed thin
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 
@@ -125,7 +126,7 @@ def test_a_push_to_a_disconnected_tab_drops_it(monkeypatch):
         pass
 
     class Namespace:
-        token_to_sid: dict = {}
+        _token_manager = SimpleNamespace(token_to_socket={})
 
     class App:
         event_namespace = Namespace()
@@ -135,6 +136,20 @@ def test_a_push_to_a_disconnected_tab_drops_it(monkeypatch):
     run_async(live._push("gone", Page))
     assert live.subscribers("user:1") == set()
     live.reset()
+
+
+def test_a_tab_counts_as_connected_while_reflexs_namespace_holds_its_socket(monkeypatch):
+    from microgigs.microgigs import app
+
+    monkeypatch.setattr(live, "_app", app)
+    tokens = app.event_namespace._token_manager
+    run_async(tokens.link_token_to_sid("tab-connected", "sid-connected"))
+    try:
+        assert live._connected("tab-connected")
+        assert not live._connected("tab-never-seen")
+    finally:
+        run_async(tokens.disconnect_token("tab-connected", "sid-connected"))
+    assert not live._connected("tab-connected")
 
 
 def run_async(coroutine) -> None:
@@ -187,7 +202,7 @@ class _FakeApp:
         self.state = state
 
         class Namespace:
-            token_to_sid = {"tab-1": "sid-1"}
+            _token_manager = SimpleNamespace(token_to_socket={"tab-1": "a socket record"})
 
         self.event_namespace = Namespace()
 

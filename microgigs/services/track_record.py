@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from statistics import median
 
-from sqlalchemy import event, inspect, or_
+from sqlalchemy import event, func, inspect, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
@@ -53,17 +53,21 @@ class TrackRecord:
     finished_engagements: int
 
 
-def _decided_at(session: Session, application: Application) -> datetime | None:
-    return (
-        application.decided_at
-        or session.exec(
-            select(AuditEvent.created_at).where(
-                AuditEvent.subject_type == "application",
-                AuditEvent.subject_id == application.id,
-                AuditEvent.action == "application.shortlisted",
-            )
-        ).first()
+def _shortlisted_at(session: Session, application_ids: list[int]) -> dict[int, datetime]:
+    """When each of these applications was first shortlisted (from the audit trail: older
+    applications were shortlisted before `decided_at` was kept), in one query."""
+    if not application_ids:
+        return {}
+    rows = session.execute(
+        select(AuditEvent.subject_id, func.min(AuditEvent.created_at))
+        .where(
+            AuditEvent.subject_type == "application",
+            AuditEvent.action == "application.shortlisted",
+            AuditEvent.subject_id.in_(application_ids),
+        )
+        .group_by(AuditEvent.subject_id)
     )
+    return {application_id: at for application_id, at in rows}
 
 
 def track_record(session: Session, organization_id: int, now: datetime | None = None) -> TrackRecord:
@@ -73,10 +77,23 @@ def track_record(session: Session, organization_id: int, now: datetime | None = 
 
 def _compute(session: Session, organization_id: int, now: datetime) -> tuple[TrackRecord, datetime | None]:
     """The record as of `now`, and the next moment the passing of time alone changes it."""
-    gig_ids = list(session.exec(select(Gig.id).where(Gig.organization_id == organization_id)))
-    engagements = session.exec(select(Engagement).where(Engagement.gig_id.in_(gig_ids))).all() if gig_ids else []
+    # Only the columns the record is made of, one query a table: this runs in the transaction of
+    # every change to an employer's applications and engagements (a crowd applying included).
+    deadlines = dict(session.execute(select(Gig.id, Gig.application_deadline).where(Gig.organization_id == organization_id)).all())
+    gig_ids = list(deadlines)
+    engagements = (
+        session.execute(select(Engagement.status, Engagement.approved_at, Engagement.paid_at).where(Engagement.gig_id.in_(gig_ids))).all()
+        if gig_ids
+        else []
+    )
     submissions = (
-        session.exec(select(Submission).where(Submission.engagement_id.in_([e.id for e in engagements]))).all() if engagements else []
+        session.execute(
+            select(Submission.created_at, Submission.decided_at)
+            .join(Engagement, Engagement.id == Submission.engagement_id)
+            .where(Engagement.gig_id.in_(gig_ids))
+        ).all()
+        if gig_ids
+        else []
     )
     review_days = [(s.decided_at - s.created_at).total_seconds() / 86400 for s in submissions if s.decided_at]
     paid = [e for e in engagements if e.approved_at is not None and e.status == EngagementStatus.PAID]
@@ -84,12 +101,18 @@ def _compute(session: Session, organization_id: int, now: datetime) -> tuple[Tra
     # Unanswered: submissions with no decision after ANSWER_WITHIN, and applicants never decided
     # by ANSWER_WITHIN after the gig's application deadline.
     late_submissions = [s for s in submissions if (s.decided_at or now) - s.created_at > ANSWER_WITHIN]
-    applications = session.exec(select(Application).where(Application.gig_id.in_(gig_ids))).all() if gig_ids else []
-    deadlines = {g.id: g.application_deadline for g in session.exec(select(Gig).where(Gig.id.in_(gig_ids)))} if gig_ids else {}
+    applications = (
+        session.execute(
+            select(Application.id, Application.gig_id, Application.status, Application.decided_at).where(Application.gig_id.in_(gig_ids))
+        ).all()
+        if gig_ids
+        else []
+    )
     late_applicants = []
     # When time alone will change the record: an undecided submission turning a week old, an
     # applicant's answer falling due, a blind review publishing itself.
     upcoming = [s.created_at + ANSWER_WITHIN + _TICK for s in submissions if s.decided_at is None and now - s.created_at <= ANSWER_WITHIN]
+    due_by_application = {}
     for a in applications:
         due = datetime.combine(deadlines[a.gig_id], datetime.min.time(), tzinfo=now.tzinfo) + ANSWER_WITHIN
         if a.status == ApplicationStatus.WITHDRAWN:
@@ -97,7 +120,10 @@ def _compute(session: Session, organization_id: int, now: datetime) -> tuple[Tra
         if now < due:
             upcoming.append(due)
             continue
-        answered = _decided_at(session, a)
+        due_by_application[a.id] = (a, due)
+    shortlisted = _shortlisted_at(session, [a.id for a, _ in due_by_application.values() if a.decided_at is None])
+    for a, due in due_by_application.values():
+        answered = a.decided_at or shortlisted.get(a.id)
         if answered is None or answered > due:
             late_applicants.append(a)
     answerable = len(submissions) + len([a for a in applications if a.status != ApplicationStatus.WITHDRAWN])

@@ -70,3 +70,20 @@ def test_the_gig_page_shows_the_record_in_plain_words(session, make, finished):
     assert lines[2] == "Not rated yet"
     new_employer_lines = gigs.gig_detail(session, None, make.gig(make.employer()).id).employer_record
     assert new_employer_lines == ["No submissions reviewed yet", "No students paid yet", "Not rated yet", "Nothing to answer yet"]
+
+
+def test_an_applicant_shortlisted_before_decisions_were_dated_counts_as_answered_by_the_audit_trail(session, make):
+    from datetime import UTC, datetime, time
+
+    from microgigs.services import applications
+
+    employer = make.employer()
+    gig = make.gig(employer, slots=3)
+    answered, _ = make.apply(make.student(), gig), make.apply(make.student(), gig)
+    applications.shortlist(session, employer.manager, answered.id)
+    session.flush()
+    answered.decided_at = None  # as an application shortlisted before decided_at was kept
+    session.flush()
+    past_due = datetime.combine(gig.application_deadline, time(), tzinfo=UTC) + track_record.ANSWER_WITHIN + timedelta(days=1)
+    # The other applicant is unanswered: one of two answerable things.
+    assert track_record.track_record(session, employer.org.id, past_due).unanswered_percent == 50

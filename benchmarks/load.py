@@ -52,7 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -884,6 +884,63 @@ async def held_and_mix(app: Served, args, names: Names, cast: Cast, urls) -> flo
     return per_tab
 
 
+EVENT_KINDS = ("event: type the note (gig page)", "event: save a gig (board)")
+
+
+async def events_from_open_tabs(app: Served, args, names: Names, cast: Cast) -> None:
+    """`--events` a second for `--events-seconds` from `--event-tabs` open tabs of signed-in
+    students, as people at their keyboards send them: four in five type a note on a gig page (the
+    controlled textarea sends each change), one in five saves a gig on the board (a write). Each
+    is timed to the update that answers it; a tab sends its next only once answered."""
+    if args.events <= 0:
+        return
+    fig = Figures()
+    typing: deque[Tab] = deque()
+    saving: deque[Tab] = deque()
+    for i in range(args.event_tabs):
+        tab = Tab(app.frontend, HOST, app.port, cast.cookies[cast.students[i % len(cast.students)]])
+        on_board = i % 5 == 0
+        gig = cast.open_gigs[i % len(cast.open_gigs)]
+        url, route = ("/", None) if on_board else (f"/gigs/{gig}", names.gig_route)
+        try:
+            await open_page(fig, "event tabs: page load", tab, url, route)
+        except Abort:
+            tab.close()
+            continue
+        (saving if on_board else typing).append(tab)
+    rng = random.Random(args.seed)
+
+    async def one(i: int) -> None:
+        save = i % 5 == 0
+        kind, idle = (EVENT_KINDS[1], saving) if save else (EVENT_KINDS[0], typing)
+        if not idle:
+            fig.fail(kind, "every tab still waiting for its last answer (raise --event-tabs)")
+            return
+        tab = idle.popleft()
+        try:
+            if save:
+                until = changed(names.board, "saved_ids", "save_error")
+                await step(fig, kind, tab.call(names.toggle_save, {"gig_id": rng.choice(cast.open_gigs)}, until, TIMEOUT))
+            else:
+                await step(
+                    fig, kind, tab.call(names.set_note, {"value": f"I can start on Monday ({i})"}, changed(names.gig, "note"), TIMEOUT)
+                )
+        except Abort:
+            return
+        idle.append(tab)
+
+    with app.machine.span(f"{args.events:g} events/s from {len(typing) + len(saving)} open tabs"):
+        started = time.monotonic()
+        await arrivals(args.events, args.events_seconds, one)
+        fig.span = (started, time.monotonic())
+    for tab in (*typing, *saving):
+        count_error_toasts(fig, "event tabs", tab)
+        tab.close()
+    fig.rows(f"events from open tabs: {args.events:g} a second for {args.events_seconds:g} s")
+    answered = sum(len(fig.ms[k]) for k in EVENT_KINDS)
+    print(f"  answered: {answered / (fig.span[1] - fig.span[0]):.0f} events/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=120, help="new tabs per second in the page-load phases")
@@ -895,6 +952,9 @@ def main() -> None:
     parser.add_argument("--approvals", type=float, default=1, help="approvals per second in the mix (each times a live push)")
     parser.add_argument("--mix-seconds", type=float, default=10)
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds a person waits between steps")
+    parser.add_argument("--events", type=float, default=300, help="events a second from open tabs in the events phase (0: skip it)")
+    parser.add_argument("--events-seconds", type=float, default=10)
+    parser.add_argument("--event-tabs", type=int, default=200, help="signed-in students' tabs sending those events")
     parser.add_argument("--workers", type=int, default=1, help="granian workers (2+: sharing a throwaway redis-server)")
     parser.add_argument("--html", action="store_true", help="each new tab first GETs its page's HTML (timed apart)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex page")
@@ -923,6 +983,9 @@ def phases(args, bare: Served | None, app: Served, cast: Cast) -> None:
     bare_tab = run(held_then_closed(bare, args, [("/", None)])) if bare else None
     print("\n== The mix, with the held tabs open ==")
     per_tab = run(held_and_mix(app, args, names, cast, [("/", None), (f"/gigs/{gig}", names.gig_route)]))
+    if args.events > 0:
+        print("\n== Events from open tabs (typing and saving) ==")
+        run(events_from_open_tabs(app, args, names, cast))
     print("\n== Page loads: each of our pages right after the bare page, at the same rate ==")
     pairs = []
     for path, route in routes:

@@ -34,10 +34,10 @@ def test_tuning_freezes_what_is_loaded_and_raises_only_the_young_threshold(colle
 
 def test_cycles_made_while_serving_are_still_collected(collector_restored):
     gc_tuning.tune_for_serving()
-    frozen = gc.get_freeze_count()
     cycle = _Cycle()
-    tracked = {id(o) for o in gc.get_objects(generation=0)}
-    assert id(cycle) in tracked and gc.get_freeze_count() == frozen  # new objects are not frozen
+    # A new object goes to the youngest generation, not the frozen ones. (The frozen count itself
+    # moves: a frozen object freed by reference counting leaves it.)
+    assert id(cycle) in {id(o) for o in gc.get_objects(generation=0)}
     gone = weakref.ref(cycle)
     del cycle
     assert gone() is not None  # a cycle: reference counting alone never frees it

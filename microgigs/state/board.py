@@ -139,7 +139,7 @@ class BoardState(SessionState):
         self.employers = [Choice(value=str(oid), text=name) for oid, name in gigs.employer_choices(session)]
 
     def _load_saved(self, session, actor) -> None:
-        self.saved_ids = [c.id for c in gigs.saved_cards(session, actor)] if self.is_student else []
+        self.saved_ids = gigs.saved_gig_ids(session, actor) if self.is_student else []
 
     def _read_employers(self) -> None:
         self._read(self._load_employers, Audience.ANYONE)
@@ -173,10 +173,16 @@ class BoardState(SessionState):
             return None
         self.save_error = ""
         save = gigs.unsave_gig if gig_id in self.saved_ids else gigs.save_gig
-        acted = self._act(lambda session, actor: save(session, actor, gig_id))
+
+        def save_and_list(session, actor) -> list[int]:
+            save(session, actor, gig_id)
+            return gigs.saved_gig_ids(session, actor)  # in the same unit of work: one sign-in check
+
+        acted = self._act(save_and_list)
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
             self.save_error = acted.error
             return None
-        return self._read(self._load_saved)
+        self.saved_ids = acted.value
+        return None

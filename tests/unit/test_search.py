@@ -304,6 +304,7 @@ def test_saving_gigs(session, known, make):
     assert gigs.is_saved(session, student, g["logo"].id)
     gigs.unsave_gig(session, student, g["logo"].id)
     assert [c.id for c in gigs.saved_cards(session, student)] == [g["survey"].id]
+    assert gigs.saved_gig_ids(session, student) == [g["survey"].id]  # what the board marks, without the cards
     from microgigs.services.errors import NotAllowed, NotFound
 
     with pytest.raises(NotAllowed):

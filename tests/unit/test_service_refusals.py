@@ -178,6 +178,7 @@ ENTRIES: dict[str, Entry] = {
     "profiles.student_for_staff": Entry(lambda s, c, p: profiles.student_for_staff(s, p, c.hired.student.id), STAFF),
     "portfolio.finished_work": Entry(lambda s, c, p: portfolio.finished_work(s, p), STUDENTS),
     "gigs.saved.saved_cards": Entry(lambda s, c, p: gigs.saved_cards(s, p), STUDENTS),
+    "gigs.saved.saved_gig_ids": Entry(lambda s, c, p: gigs.saved_gig_ids(s, p), STUDENTS),
     "gigs.saved.unsave_gig": Entry(lambda s, c, p: gigs.unsave_gig(s, p, c.hired.gig.id), STUDENTS),
     "gigs.drafts.draft_for_edit": Entry(lambda s, c, p: gigs.draft_for_edit(s, p, c.draft_id), frozenset({"E's manager"})),
     "gigs.drafts.post_draft": Entry(lambda s, c, p: gigs.post_draft(s, p, c.draft_id), frozenset({"E's manager"})),

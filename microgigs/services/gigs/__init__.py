@@ -35,7 +35,7 @@ from microgigs.services.gigs.lookups import all_skill_names, get_gig, skill_name
 from microgigs.services.gigs.markup import neutralize_markup, render_markdown
 from microgigs.services.gigs.publishing import approve_gig, reject_gig, submit_gig
 from microgigs.services.gigs.recommendations import RECOMMEND_FROM_NEWEST, Recommendation, recommended_for
-from microgigs.services.gigs.saved import is_saved, save_gig, saved_cards, unsave_gig
+from microgigs.services.gigs.saved import is_saved, save_gig, saved_cards, saved_gig_ids, unsave_gig
 from microgigs.services.gigs.vocabulary import (
     BOARD_PAGE_SIZE,
     CATEGORIES,
@@ -93,6 +93,7 @@ __all__ = [
     "render_markdown",
     "save_gig",
     "saved_cards",
+    "saved_gig_ids",
     "skill_names_by_gig",
     "student_skill_ids",
     "submit_gig",

@@ -32,10 +32,11 @@ def is_saved(session: Session, actor: User | None, gig_id: int) -> bool:
     return policy.is_student(actor) and session.get(SavedGig, (actor.id, gig_id)) is not None
 
 
-def saved_cards(session: Session, actor: User) -> list[GigCard]:
-    """The student's saved gigs that are still visible, most recently saved first."""
+def saved_gig_ids(session: Session, actor: User) -> list[int]:
+    """The ids of the student's saved gigs that are still visible, most recently saved first
+    (what the board marks as saved: one query, no cards)."""
     policy.require(policy.is_student(actor), "Only students have saved gigs.")
-    ids = list(
+    return list(
         session.exec(
             select(SavedGig.gig_id)
             .join(Gig, Gig.id == SavedGig.gig_id)
@@ -43,4 +44,8 @@ def saved_cards(session: Session, actor: User) -> list[GigCard]:
             .order_by(SavedGig.created_at.desc())
         )
     )
-    return cards_by_ids(session, ids)
+
+
+def saved_cards(session: Session, actor: User) -> list[GigCard]:
+    """The student's saved gigs that are still visible, most recently saved first."""
+    return cards_by_ids(session, saved_gig_ids(session, actor))

@@ -69,3 +69,18 @@ def test_student_handlers_take_forged_ids_without_an_exception(app_db, make, val
     run_handler("load_board", board)
     run_handler("toggle_save", board, value)
     assert board.saved_ids == [] and app_db.exec(select(SavedGig)).first() is None
+
+
+def test_saving_and_unsaving_from_the_board_marks_the_gig_at_once(app_db, make):
+    employer, student = make.employer(), make.student()
+    first, second = make.gig(employer, title="Clean a survey data set"), make.gig(employer, title="Design a poster series")
+    app_db.commit()
+    board = state_for(BoardState, "/", session_token(app_db, student))
+    run_handler("load_board", board)
+    run_handler("toggle_save", board, first.id)
+    run_handler("toggle_save", board, second.id)
+    assert sorted(board.saved_ids) == sorted([first.id, second.id]) and board.save_error == ""
+    run_handler("toggle_save", board, first.id)
+    assert board.saved_ids == [second.id]
+    app_db.expire_all()
+    assert [row.gig_id for row in app_db.exec(select(SavedGig))] == [second.id]

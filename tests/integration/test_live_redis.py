@@ -48,6 +48,9 @@ def test_a_notice_published_through_redis_reaches_this_workers_tabs(redis_url, m
         pass
 
     monkeypatch.setattr(live, "_loop", None)  # _start sets it; restored afterwards
+    # _start sets it to a client of this test's Redis, which is gone afterwards: put back None
+    # (monkeypatch restores what was there when it is called, so it is called before).
+    monkeypatch.setattr(live, "_redis", None)
     live.subscribe("tab-on-this-worker", Page, {"engagement:5"})
     live.subscribe("marker-tab", Marker, {"marker:1"})
     pushed: list[tuple[str, type]] = []
@@ -79,7 +82,6 @@ def test_a_notice_published_through_redis_reaches_this_workers_tabs(redis_url, m
     try:
         run_async(scenario())
     finally:
-        monkeypatch.setattr(live, "_redis", None)
         live.reset()
     assert pushed == [("tab-on-this-worker", Page), ("marker-tab", Marker)]
 

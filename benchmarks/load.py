@@ -417,6 +417,7 @@ async def step(fig: Figures, kind: str, action: Awaitable, measure: Callable | N
 
 class Options:
     html = False  # --html: each new tab first GETs its page's HTML, as a first visit does
+    redis = False  # --redis: Redis keeps the tabs' state even for one worker (the baseline of --workers 2)
 
 
 async def open_page(fig: Figures, kind: str, tab: Tab, url: str, route: str | None = None):
@@ -688,8 +689,8 @@ def server_log_problems(name: str, log, path: Path) -> None:
 
 @contextmanager
 def redis_server(base: Path, workers: int):
-    """A throwaway redis-server for several workers (None for one)."""
-    if workers <= 1:
+    """A throwaway redis-server for several workers (None for one, unless --redis said so)."""
+    if workers <= 1 and not Options.redis:
         yield None, None
         return
     redis = shutil.which("redis-server")
@@ -957,10 +958,11 @@ def main() -> None:
     parser.add_argument("--event-tabs", type=int, default=200, help="signed-in students' tabs sending those events")
     parser.add_argument("--workers", type=int, default=1, help="granian workers (2+: sharing a throwaway redis-server)")
     parser.add_argument("--html", action="store_true", help="each new tab first GETs its page's HTML (timed apart)")
+    parser.add_argument("--redis", action="store_true", help="a Redis state store for one worker too (to compare with --workers 2)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex page")
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
-    Options.html = args.html
+    Options.html, Options.redis = args.html, args.redis
 
     base = Path(tempfile.mkdtemp(prefix="microgigs-load-"))
     try:

@@ -46,6 +46,9 @@ _by_token: dict[str, tuple[type, frozenset[str]]] = {}
 _app: Any = None
 _loop: asyncio.AbstractEventLoop | None = None
 _redis: Any = None
+# After a failed publish, commits skip Redis (and deliver to this worker's tabs) until then.
+REDIS_PAUSE_SECONDS = 5.0
+_redis_down_until = 0.0
 # Counted for tests and the benchmark.
 stats = {"published": 0, "pushed": 0, "dropped": 0, "coalesced": 0, "skipped": 0}
 
@@ -93,26 +96,42 @@ def subscribers(topic: str) -> set[str]:
 
 def reset() -> None:
     """Forget every subscription (tests)."""
+    global _redis_down_until
     with _lock:
         _by_topic.clear()
         _by_token.clear()
         _queued.clear()
         _read_at.clear()
         _changed_at.clear()
+    _redis_down_until = 0.0
 
 
 def publish(topics: frozenset[str] | set[str]) -> None:
     """Tell every tab showing one of `topics` to reload. Safe from any thread."""
+    global _redis_down_until
     if not topics:
         return
     stats["published"] += 1
-    if _redis is not None:
+    if _redis is not None and time.monotonic() >= _redis_down_until:
         try:
             _redis.publish(CHANNEL, json.dumps(sorted(topics)))
             return  # every worker (this one too) delivers from the channel
         except Exception:
-            log.exception("redis publish failed; delivering locally")
+            # publish runs after a commit, often on the loop every tab shares: while Redis is
+            # down, each commit would wait for it again. Tabs on this worker still get their push.
+            _redis_down_until = time.monotonic() + REDIS_PAUSE_SECONDS
+            log.exception("redis publish failed; delivering locally for %s s", REDIS_PAUSE_SECONDS)
     _deliver_local(topics)
+
+
+def publish_client(url: str) -> Any:
+    """The client `publish` uses: one attempt, answered within half a second or given up (redis-py
+    would otherwise wait forever on a Redis that accepts and never answers)."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5, retry=Retry(NoBackoff(), 0))
 
 
 def _deliver_local(topics) -> None:
@@ -287,12 +306,11 @@ async def _redis_fanout(url: str) -> None:
     """Publish through Redis and deliver what any worker published to our own tabs."""
     global _redis
     try:
-        import redis
         import redis.asyncio as aioredis
     except ImportError:
         log.warning("redis_url is set but the redis package is missing: live updates stay in this worker")
         return
-    _redis = redis.Redis.from_url(url)
+    _redis = publish_client(url)
     client = aioredis.Redis.from_url(url)
     pubsub = client.pubsub()
     await pubsub.subscribe(CHANNEL)

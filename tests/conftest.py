@@ -112,3 +112,13 @@ def postgres_engine(postgres_server):
     engine.dispose()
     with postgres_server.admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(autouse=True)
+def no_redis_left_behind():
+    """A test that points live updates at its own Redis must put it back: later commits in this
+    process would otherwise publish to a Redis that is gone (see test_live_redis)."""
+    from microgigs import live
+
+    yield
+    assert live._redis is None, "this test left live._redis set: later commits would publish to its Redis"

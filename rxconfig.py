@@ -1,11 +1,10 @@
 """Reflex config only: app name, database URL from our settings, plugins."""
 
-import os
-
 import reflex as rx
 
 from microgigs.data_folder import secure_data_folder
 from microgigs.settings import get_settings
+from microgigs.state_store import state_store_options
 
 settings = get_settings()
 
@@ -27,13 +26,6 @@ class RadixThemesWithoutDynamicImport(rx.plugins.RadixThemesPlugin):
         return ()
 
 
-# One worker (no Redis) keeps its tabs' state in memory. Reflex's default, "disk", also writes each
-# changed tab to a file and sweeps the folder every few seconds: that capped a crowd at ~140 page
-# loads a second here (issue 17), against ~240 in memory. What it kept across a restart, the tabs
-# rebuild: each reconnects and its page loads its data again. With a Redis URL (several workers)
-# Reflex chooses Redis itself, as it does only when no mode is set here.
-ONE_WORKER_STATE = {} if os.environ.get("REFLEX_REDIS_URL") else {"state_manager_mode": rx.constants.StateManagerMode.MEMORY}
-
 config = rx.Config(
     app_name="microgigs",
     db_url=settings.sqlalchemy_url,
@@ -53,5 +45,6 @@ config = rx.Config(
     frontend_lazy_bundled_libraries=True,
     # The sitemap plugin is on by default; we don't publish one (most pages need a sign-in).
     disable_plugins=[rx.plugins.SitemapPlugin],
-    **ONE_WORKER_STATE,
+    # In memory for one worker; Redis, with Reflex's opportunistic lock, for several.
+    **state_store_options(),
 )

@@ -95,13 +95,13 @@ app = rx.App()
 app.add_page(index, route="/", on_load=BareState.load)
 '''
 
-# The state store is chosen as our rxconfig.py chooses it (in memory for one worker, else Redis).
-BARE_CONFIG = """import os
-import reflex as rx
+# The state store is chosen as our rxconfig.py chooses it (microgigs/state_store.py).
+BARE_CONFIG = """import reflex as rx
 
-ONE_WORKER_STATE = {} if os.environ.get("REFLEX_REDIS_URL") else {"state_manager_mode": rx.constants.StateManagerMode.MEMORY}
+from microgigs.state_store import state_store_options
+
 config = rx.Config(
-    app_name="bare", telemetry_enabled=False, show_built_with_reflex=False, disable_plugins=[rx.plugins.SitemapPlugin], **ONE_WORKER_STATE
+    app_name="bare", telemetry_enabled=False, show_built_with_reflex=False, disable_plugins=[rx.plugins.SitemapPlugin], **state_store_options()
 )
 """
 

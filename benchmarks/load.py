@@ -27,7 +27,7 @@ and driven by the same client: the floor Reflex itself sets on this machine, in 
 
     .venv/bin/python benchmarks/load.py [--rate 120] [--seconds 10] [--routes / /gigs/{gig}]
         [--hold 1000] [--hold-rate 50] [--people 12] [--approvals 1] [--mix-seconds 10] [--think 0.5]
-        [--workers 1] [--html] [--no-bare]
+        [--workers 1] [--redis] [--cpus N] [--html] [--no-bare]
 
 Prints per kind n, p50/p95/p99 (ms) and errors; completed page loads per second; the server's
 CPU and memory growth per held tab; the server log's error lines; our page load's p95,
@@ -893,8 +893,6 @@ async def events_from_open_tabs(app: Served, args, names: Names, cast: Cast) -> 
     students, as people at their keyboards send them: four in five type a note on a gig page (the
     controlled textarea sends each change), one in five saves a gig on the board (a write). Each
     is timed to the update that answers it; a tab sends its next only once answered."""
-    if args.events <= 0:
-        return
     fig = Figures()
     typing: deque[Tab] = deque()
     saving: deque[Tab] = deque()
@@ -959,10 +957,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="granian workers (2+: sharing a throwaway redis-server)")
     parser.add_argument("--html", action="store_true", help="each new tab first GETs its page's HTML (timed apart)")
     parser.add_argument("--redis", action="store_true", help="a Redis state store for one worker too (to compare with --workers 2)")
+    parser.add_argument(
+        "--cpus", type=int, default=0, help="run everything (servers, Redis, this client) on the first N cores only (0: all)"
+    )
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex page")
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
     Options.html, Options.redis = args.html, args.redis
+    if args.cpus:
+        # Inherited by every process started from here: the servers and redis-server share these
+        # cores with this client, as they would share a machine that size.
+        os.sched_setaffinity(0, range(args.cpus))
 
     base = Path(tempfile.mkdtemp(prefix="microgigs-load-"))
     try:

@@ -137,10 +137,12 @@ class Tab:
         return self._process(format.format_event_handler(handler), path, cookie, payload)
 
     def state(self, cls):
-        """This tab's `cls` substate as the state manager holds it now (a copy under Redis)."""
+        """This tab's `cls` substate as the worker sees it now. Read under the
+        tab's lock, as an event would: with Redis's opportunistic lock the worker holds the newest
+        state itself, and Redis has it only once the lease ends."""
 
         async def read():
-            root = await self.tabs.state_manager.get_state(BaseStateToken(ident=self.token, cls=cls))
-            return await root.get_state(cls)
+            async with self.tabs.state_manager.modify_state(BaseStateToken(ident=self.token, cls=cls)) as root:
+                return await root.get_state(cls)
 
         return self.tabs.run(read)

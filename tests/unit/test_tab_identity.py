@@ -5,7 +5,8 @@ app's middleware), as the browser sends them: a manager opens a gig's applicants
 emails and schools arrive), then someone else is behind the same tab's cookie. Nothing the
 tab receives from then on may hold the manager's page data. Every test runs with the
 in-memory state manager and with Redis's (Debian's redis-server on a free port), which loads
-only the substates an event needs.
+only the substates an event needs, with and without its opportunistic lock (as several workers
+run it: the tab's state kept in the worker between events).
 """
 
 import re
@@ -31,12 +32,15 @@ from tests.unit.state_harness import session_token
 from tests.unit.tab_harness import Tabs, cookie_for
 
 
-@pytest.fixture(params=["memory", "redis"])
-def tabs(request, app_db):
-    if request.param == "redis":
+@pytest.fixture(params=["memory", "redis", "redis, opportunistic lock"])
+def tabs(request, app_db, monkeypatch):
+    if request.param.startswith("redis"):
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed (apt-get install redis-server)")
         url = request.getfixturevalue("redis_url")
+        # As several workers run (microgigs/state_store.py): the worker keeps the tab's state
+        # between events while it holds the tab's lock.
+        monkeypatch.setenv("REFLEX_OPLOCK_ENABLED", "true" if "lock" in request.param else "false")
         tabs = Tabs(lambda: StateManagerRedis(redis=Redis.from_url(url)))
     else:
         tabs = Tabs()

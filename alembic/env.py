@@ -18,7 +18,8 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-URL = get_settings().sqlalchemy_url
+# A caller may name the database itself (`microgigs restore` migrates its copy before placing it).
+URL = config.attributes.get("sqlalchemy_url") or get_settings().sqlalchemy_url
 target_metadata = SQLModel.metadata
 
 

@@ -1,0 +1,1 @@
+"""Running MicroGigs for real: the configuration check, the production start, backups."""

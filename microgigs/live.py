@@ -227,6 +227,16 @@ def _connected(token: str) -> bool:
         return True
 
 
+def connected_tab_count() -> int:
+    """How many tabs hold a websocket to this worker (for /metrics). With Redis the registry
+    also keeps records of other workers' sockets it has looked up: those are not counted."""
+    manager = getattr(getattr(_app, "event_namespace", None), "_token_manager", None)
+    if manager is None:
+        return 0
+    own = getattr(manager, "instance_id", None)
+    return sum(1 for record in list(manager.token_to_socket.values()) if getattr(record, "instance_id", own) == own)
+
+
 async def _push(token: str, state_cls: type) -> None:
     import reflex as rx
 

@@ -37,6 +37,11 @@ def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in network for network in networks)
 
 
+def listed(address: str, networks: str) -> bool:
+    """Is `address` one of `networks` (a setting's comma-separated addresses or networks)?"""
+    return _trusted(address, _parse_networks(networks))
+
+
 def client_address(peer: str, forwarded_for: str | None) -> str:
     """The client's address, given the peer that connected to us and its X-Forwarded-For."""
     networks = _parse_networks(get_settings().trusted_proxies)

@@ -75,6 +75,12 @@ def may_view_engagement(session: Session, actor: User | None, engagement: Engage
 # --- accounts, organizations and privacy (issue 3) --------------------------------
 
 
+def may_read_metrics(actor: User | None) -> bool:
+    """The server's figures (/metrics) are for admins, who run the install (and for the
+    addresses of MICROGIGS_METRICS_ALLOW, which the route checks)."""
+    return is_active_user(actor) and actor.role == "admin"
+
+
 def may_vet_organizations(actor: User | None) -> bool:
     """Career-center staff vet employers: approve, reject, suspend."""
     return is_staff(actor)

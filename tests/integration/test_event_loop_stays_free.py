@@ -90,6 +90,8 @@ def test_the_account_routes_never_block_the_loop(client, configured, blocking_on
         "/evidence/x/files/1",
         "/staff/insights/outcomes.csv",
         "/healthz",
+        "/readyz",
+        "/metrics",
         "/.well-known/jwks.json",
         "/credentials/x/download.json",
         "/staff/money/reconciliation.csv",

@@ -80,6 +80,7 @@ UNCONFIRMED_ONLY = Rule("UNCONFIRMED_ONLY", lambda role, side: role == "unconfir
 ANY_STUDENT = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS)
 ANY_MANAGER = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS)
 STAFF = Rule("STAFF", lambda role, side: role in STAFF_ROLES)  # career-center staff and admins
+ADMIN = Rule("ADMIN", lambda role, side: role == "admin")  # who runs the install (e.g. /metrics)
 PUBLIC_ON_ANY, NOBODY_ON_ANY, SIGNED_IN_CONFIRMED_ON_ANY, NO_IDENTITY_ON_ANY, ANY_STUDENT_ON_ANY, ANY_MANAGER_ON_ANY, STAFF_ON_ANY = (
     rule.on_any_object() for rule in (PUBLIC, NOBODY, SIGNED_IN_CONFIRMED, NO_IDENTITY, ANY_STUDENT, ANY_MANAGER, STAFF)
 )

@@ -69,6 +69,7 @@ from microgigs.state.session import SessionState
 from tests.stripe_fake.server import running_fake
 from tests.stripe_fake.world import CONNECT_SECRET, PLATFORM_SECRET, SECRET_KEY, stripe_settings
 from tests.unit.authz_matrix import (
+    ADMIN,
     ANY_MANAGER,
     ANY_MANAGER_ON_ANY,
     ANY_STUDENT,
@@ -784,6 +785,9 @@ TABLE: dict[str, Row] = {
         NOBODY_ON_ANY, Http("GET", "/evidence/{credential}/files/{their_public_file}")
     ),
     "GET /healthz": Row(PUBLIC, Http("GET", "/healthz"), status(200, body="ok")),
+    "GET /readyz": Row(PUBLIC, Http("GET", "/readyz"), status(200, body='"database":"ok"')),
+    # The server's figures: admins (and a monitoring server's address, not a role: its own tests).
+    "GET /metrics": Row(ADMIN, Http("GET", "/metrics"), status(200, body="microgigs_mail_waiting")),
     "GET /.well-known/jwks.json": Row(PUBLIC, Http("GET", "/.well-known/jwks.json"), status(200, body='"kty"')),
     "POST /api/credentials/verify": Row(
         PUBLIC_ON_ANY, Http("POST", "/api/credentials/verify", body=lambda c: c.side.credential_jwt.encode()), status(200, body='"valid"')

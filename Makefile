@@ -21,7 +21,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install chromium servers lock clean
+.PHONY: run start test install chromium servers lock clean
 
 # `make run` is the demo: the demo campus is seeded and its accounts may sign in. A real install
 # runs with MICROGIGS_DEMO_MODE=false (`MICROGIGS_DEMO_MODE=false make run` starts empty).
@@ -33,6 +33,11 @@ run: install
 	@echo "Building the frontend, then serving MicroGigs at http://localhost:3000  (Ctrl+C stops it)"
 	@echo
 	$(VENV)/bin/reflex run --env prod
+
+# A real install (README, "Install for real"): migrate, check (refusing what is dangerous), then
+# serve the production build in the foreground. WORKERS=2 or more needs REFLEX_REDIS_URL.
+start: install
+	$(VENV)/bin/microgigs start --workers $(or $(WORKERS),1) --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),3000)
 
 test: install chromium servers
 	$(VENV)/bin/ruff check .

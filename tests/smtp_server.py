@@ -53,10 +53,18 @@ class Inbox:
         self.encrypted: list[bool] = []  # per message: whether it came over TLS
         self.logins: list[tuple[str, bool]] = []  # every login tried: (user, over TLS)
         self.answer = "250 OK"  # e.g. "451 4.3.0 try later" or "550 5.1.1 no such user"
+        self.senders_refused: set[str] = set()  # MAIL FROM addresses answered 553 (not ours to send from)
         self.delay_seconds = 0.0
         self.port = 0
         # Notified on every arrival, so a test waits for the mail itself rather than polling.
         self.arrival = threading.Condition()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address in self.senders_refused:
+            return "553 5.7.1 Sender address rejected: not owned by user"
+        envelope.mail_from = address  # what aiosmtpd does without this hook
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay_seconds:

@@ -20,10 +20,11 @@ import logging
 import re
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
 from sqlalchemy import event
 from sqlmodel import Session
@@ -135,6 +136,37 @@ def transmit(mail: OutgoingMail) -> None:
             log.info("demo mail to %s: %s\n%s", mail.to_address, mail.subject, mail.text_body)
             return
         raise DeliveryFailed("No SMTP server is set (MICROGIGS_SMTP_HOST), so mail cannot leave.")
+    with _smtp_conversation() as smtp:
+        smtp.send_message(build_message(mail))
+
+
+def check_sender() -> str:
+    """What `microgigs doctor` asks the SMTP server: connect, encrypt and sign in as a mail would,
+    then offer our sender (MAIL FROM) and take it back (RSET): nothing is sent. Returns the
+    sender's address; raises DeliveryFailed saying what to fix."""
+    settings = get_settings()
+    if not settings.smtp_host:
+        raise DeliveryFailed("No SMTP server is set (MICROGIGS_SMTP_HOST), so mail cannot leave.")
+    sender = parseaddr(settings.mail_from)[1]
+    if not sender:
+        raise DeliveryFailed(f"MICROGIGS_MAIL_FROM ({settings.mail_from!r}) has no address: use a form like MicroGigs <gigs@example.edu>.")
+    with _smtp_conversation() as smtp:
+        code, answer = smtp.mail(sender)
+        if code != 250:
+            reply = header_text(answer.decode("utf-8", "replace"), 200)
+            raise DeliveryFailed(
+                f"The SMTP server ({settings.smtp_host}:{settings.smtp_port}) refuses {sender} as the sender ({code} {reply}): "
+                "set MICROGIGS_MAIL_FROM to an address this server (and MICROGIGS_SMTP_USER) may send from."
+            )
+        smtp.rset()
+    return sender
+
+
+@contextmanager
+def _smtp_conversation() -> Iterator[smtplib.SMTP]:
+    """A connection to the SMTP server, encrypted and signed in as the settings say; any failure
+    inside it (the caller's too) comes out as DeliveryFailed with what to fix."""
+    settings = get_settings()
     encryption = _encryption()
     if encryption == "none" and (settings.smtp_user or settings.smtp_password):
         raise DeliveryFailed(
@@ -153,7 +185,7 @@ def transmit(mail: OutgoingMail) -> None:
                 _start_tls(smtp, context)
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(build_message(mail))
+            yield smtp
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryFailed(_describe(error, "the server refused the address"), permanent=True) from None
     except smtplib.SMTPResponseException as error:

@@ -579,6 +579,8 @@ def build_app(fake: FakeStripe) -> Starlette:
             "accounts": "account",
             "events": "event",
         }
+        if parts == ("account",):  # the platform's own account (whose key this is)
+            return {"id": "acct_platform", "object": "account", "country": "US", "charges_enabled": True, "payouts_enabled": True}
         if len(parts) == 3 and parts[:2] == ("checkout", "sessions"):
             return fake.get(parts[2], "checkout.session")
         if len(parts) == 2 and parts[0] in kinds:

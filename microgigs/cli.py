@@ -1,7 +1,8 @@
-"""The `microgigs` command: seed-demo, seed-load, create-admin.
+"""The `microgigs` command: seed-demo, seed-load, create-admin, backup, restore.
 
-Migrations are not run here: `reflex db migrate` builds the schema first. When the
-schema is missing, each command says so and exits with status 1.
+Migrations are not run here (restore excepted: it brings its archive to head): `reflex db
+migrate` builds the schema first. When the schema is missing, each command says so and exits
+with status 1.
 """
 
 import argparse
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
@@ -164,6 +166,61 @@ def create_admin_command(email: str, name: str) -> int:
     return 0
 
 
+def doctor_command() -> int:
+    from microgigs.operations import doctor
+
+    findings = doctor.examine()
+    print(doctor.report(findings))
+    level = doctor.worst(findings)
+    if level in ("problem", "danger"):
+        print("\nFix what is marked PROBLEM or DANGER, then run `microgigs doctor` again.", file=sys.stderr)
+        return 1
+    print("\nNothing to fix.")
+    return 0
+
+
+def backup_command(to: str | None) -> int:
+    from microgigs.operations.archive import BackupError
+    from microgigs.operations.backup import create_backup
+
+    destination = to or get_settings().backup_dir
+    if not destination:
+        print("Say where the backup goes: --to FOLDER (or a file name ending in .tar.gz), or set MICROGIGS_BACKUP_DIR.", file=sys.stderr)
+        return 1
+    try:
+        result = create_backup(Path(destination))
+    except BackupError as error:
+        print(f"No backup was made: {error}.", file=sys.stderr)
+        return 1
+    print(f"Backup written: {result.path}")
+    print(f"  {result.describe()}")
+    return 0
+
+
+def restore_command(archive: str) -> int:
+    from sqlalchemy.engine import make_url
+
+    from microgigs.operations.archive import BackupError
+    from microgigs.operations.restore import NotMigrated, restore_backup
+
+    settings = get_settings()
+    database = make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)  # not get_engine(): it makes the folder
+    print(f"Restoring {archive} into the data folder {settings.data_dir} and the database {database} ...")
+    try:
+        result = restore_backup(Path(archive))
+    except NotMigrated as error:
+        print(f"Restored, but not migrated: {error}.", file=sys.stderr)
+        return 1
+    except BackupError as error:
+        print(f"Nothing was restored: {error}.", file=sys.stderr)
+        return 1
+    manifest = result.manifest
+    print(f"Checked {len(manifest.files)} file(s) against the backup's manifest (made {manifest.created_at}).")
+    print(f"Restored the {manifest.database} database into {result.database} and {result.stored_files} stored file(s) and key(s).")
+    print(f"Migrated from schema revision {manifest.schema_revision} to {result.revision}. Start MicroGigs as usual.")
+    return 0
+
+
 def _count_arg(raw: str) -> int:
     value = int(raw)
     if not 0 <= value <= 10_000_000:
@@ -187,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     admin = commands.add_parser("create-admin", help=f"create an administrator (password from {ADMIN_PASSWORD_ENV} or typed in)")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
+    backup = commands.add_parser("backup", help="write one archive of the database, stored files and signing keys")
+    backup.add_argument("--to", help="a folder (the archive gets a dated name) or a file ending in .tar.gz; default MICROGIGS_BACKUP_DIR")
+    restore = commands.add_parser("restore", help="bring a backup into an empty data folder and database, check it and migrate it")
+    restore.add_argument("archive", help="the .tar.gz that `microgigs backup` wrote")
+    commands.add_parser("doctor", help="check the configuration and what it depends on (SMTP, Stripe, Redis, the database), in plain words")
+    start = commands.add_parser(
+        "start", help="serve a real install: migrate, check (refusing what is dangerous), then serve the production build"
+    )
+    start.add_argument("--workers", type=int, default=1, help="worker processes (2 or more need REFLEX_REDIS_URL)")
+    start.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: a proxy in front)")
+    start.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
     return parser
 
 
@@ -199,6 +267,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return seed_load_command(args.gigs, args.students, args.force)
     if args.command == "create-admin":
         return create_admin_command(args.email, args.name)
+    if args.command == "backup":
+        return backup_command(args.to)
+    if args.command == "restore":
+        return restore_command(args.archive)
+    if args.command == "doctor":
+        return doctor_command()
+    if args.command == "start":
+        from microgigs.operations.start import start_command
+
+        return start_command(args.workers, args.host, args.port)
     parser.print_help()
     return 2
 

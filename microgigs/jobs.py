@@ -1,4 +1,4 @@
-"""Scheduled work (expiring gigs, reminders, auto-approval, payout retries, the nightly reconciliation).
+"""Scheduled work (expiring gigs, reminders, auto-approval, payout retries, the nightly reconciliation and backup).
 
 Each job is a plain function `(session, now) -> int` (how many things it changed)
 that calls services; this module only runs them every `interval` seconds inside
@@ -14,8 +14,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from microgigs import metrics
 from microgigs.db import session_scope
 from microgigs.models import utcnow
+from microgigs.operations import nightly_backup
 from microgigs.services import closing, credentials, engagements, money, payments, reminders, track_record
 
 log = logging.getLogger("microgigs.jobs")
@@ -41,6 +43,8 @@ JOBS: list[Job] = [
     Job("issue credentials for approved work", credentials.issue_missing),
     # Changes store an employer's track record as they commit; time alone changes it too.
     Job("refresh employer track records", track_record.refresh_due),
+    # Only with MICROGIGS_BACKUP_DIR set; a lock file keeps it to one archive a night among workers.
+    Job("back up the database and files nightly", nightly_backup.nightly_backup),
 ]
 
 
@@ -49,11 +53,13 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     results: dict[str, int] = {}
     for job in JOBS:
+        metrics.JOB_RUNS.labels(job.name).inc()
         try:
             with session_scope() as session:
                 results[job.name] = job.run(session, now)
         except Exception:
             log.exception("job %s failed", job.name)
+            metrics.JOB_FAILURES.labels(job.name).inc()
             results[job.name] = -1
     return results
 

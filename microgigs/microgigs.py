@@ -2,11 +2,13 @@
 
 import reflex as rx
 
-from microgigs import gc_tuning, jobs, live, mail_worker
+from microgigs import gc_tuning, jobs, live, logs, mail_worker, metrics
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.limits import limit_request_size
+from microgigs.http.observe import observe_requests
+from microgigs.http.public_address import accept_own_origin_in_demo, explain_wrong_host
 from microgigs.http.security_headers import add_security_headers
 from microgigs.http.sign_in_mark import BROWSER_SCRIPT as SIGN_IN_MARK_SCRIPT
 from microgigs.pages import (
@@ -49,6 +51,7 @@ from microgigs.pages import (
     workspace,
 )
 from microgigs.state import client_storage_reset, fresh_snapshot
+from microgigs.state.event_observer import EventObserver
 from microgigs.state.field_defaults import copy_defaults_cheaply
 from microgigs.state.session import SessionState
 from microgigs.state.tab_identity import TabIdentityMiddleware
@@ -61,9 +64,20 @@ app = rx.App(
     # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
     # wraps both; the built frontend's hashed /assets/ files are answered before any of it, and
     # the board's page is sent with its first page of gigs in the HTML; the security headers go
-    # on every response of all of these (the last wrapper is the outermost).
-    api_transformer=[build_api(), limit_request_size, serve_board_first_page, serve_built_assets, add_security_headers],
+    # on every response of all of these (the last wrapper is the outermost). A page asked for by
+    # another host name than the public URL's says which address to open (http/public_address.py).
+    # Outermost of all: each request's id on its log lines and its time (http/observe.py).
+    api_transformer=[
+        build_api(),
+        limit_request_size,
+        serve_board_first_page,
+        serve_built_assets,
+        explain_wrong_host,
+        add_security_headers,
+        observe_requests,
+    ],
 )
+accept_own_origin_in_demo(app)
 
 PAGES = (
     # gigs and the board
@@ -120,16 +134,22 @@ fresh_snapshot.install(SessionState)
 # Hydrate's reset of browser-stored vars knows which those are per state class.
 client_storage_reset.install()
 
+# Log lines as JSON when MICROGIGS_LOG_FORMAT=json, set once the server has set up its own (logs.py).
+app.register_lifespan_task(logs.configure)
 # Once loaded, each worker keeps the garbage collector off what it loaded (gc_tuning.py).
 app.register_lifespan_task(gc_tuning.tune_when_serving)
 # Expiring gigs, reminders and other timed rules run inside this one process.
 app.register_lifespan_task(jobs.scheduler)
 # Queued mail leaves from here (with retries), never from the action that wrote it.
 app.register_lifespan_task(mail_worker.worker)
+# Each worker's count of open tabs for /metrics (metrics.py).
+app.register_lifespan_task(metrics.keep_counting_tabs)
 
 # Committed changes -> pushes to the open pages that show them (microgigs/live.py).
 live.install(app)
 
 # A tab's state is reset before any event when someone else is behind the cookie (shared computers).
 app.add_middleware(TabIdentityMiddleware())
+# First of all: each event's time (the others' work included) and its id on its log lines.
+app.add_middleware(EventObserver(), index=0)
 app.add_middleware(fresh_snapshot.FreshSnapshotMiddleware())

@@ -45,11 +45,21 @@ class Settings(BaseSettings):
     # "127.0.0.1,10.0.0.0/8"). Only a request that comes from one of them has its client address
     # taken from X-Forwarded-For; anyone else's header is ignored (throttles count real clients).
     trusted_proxies: str = ""
+    # Addresses or networks (comma-separated) that may read /metrics without signing in: the
+    # monitoring server. Signed-in admins may read it anyway; anyone else gets a 404.
+    metrics_allow: str = ""
+    # "text" (the default) or "json": one JSON object per log line, with the request's or event's id.
+    log_format: str = "text"
     # Sign-in session lifetime.
     session_days: int = 14
     session_cookie_name: str = "microgigs_session"
     # The nightly reconciliation of the ledger with the gateway runs once a day from this UTC hour.
     reconcile_hour_utc: int = 3
+    # Nightly backups (microgigs/operations/nightly_backup.py): empty means none. One archive a
+    # UTC day from backup_hour_utc; the newest backup_keep are kept (0 keeps them all).
+    backup_dir: str = ""
+    backup_keep: int = 14
+    backup_hour_utc: int = 2
     # Share of the pay a student keeps when the employer cancels after work has started.
     kill_fee_percent: float = 50.0
     # Largest deliverable file accepted, in bytes (checked before the body is kept).

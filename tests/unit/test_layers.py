@@ -64,7 +64,19 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     (
         "read models",
-        {"dashboards", "money", "insights", "search", "portfolio", "audit_log", "outbox", "track_record", "gigs.board", "gigs.board_cache"},
+        {
+            "dashboards",
+            "money",
+            "insights",
+            "search",
+            "portfolio",
+            "audit_log",
+            "outbox",
+            "track_record",
+            "gigs.board",
+            "gigs.board_cache",
+            "monitoring",
+        },
     ),
 ]
 

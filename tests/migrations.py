@@ -56,3 +56,19 @@ def upgrade(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str) -> None:
     with _settings_pointed_at(url):
         command.downgrade(alembic_config(), revision)
+
+
+@contextmanager
+def empty_postgres_database(server, prefix: str = "empty") -> Iterator[str]:
+    """A new database with nothing in it on the throwaway PostgreSQL (tests/conftest.py's
+    postgres_server); its URL, dropped afterwards."""
+    from sqlalchemy import text
+
+    name = f"{prefix}_{next(server.names)}"
+    with server.admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield server.url(name)
+    finally:
+        with server.admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -7,7 +7,6 @@ import shutil
 import socket
 
 import pytest
-from sqlalchemy import text
 
 from microgigs import cli, db, settings
 from microgigs.db import session_scope
@@ -16,6 +15,7 @@ from microgigs.operations import doctor
 from tests.conftest import ON_POSTGRES
 from tests.integration.test_credential_routes import credential  # noqa: F401  (a fixture: an issued credential)
 from tests.integration.test_live_redis import redis_url  # noqa: F401  (a fixture: a throwaway redis-server)
+from tests.migrations import empty_postgres_database
 from tests.smtp_server import serve_smtp, use_settings  # noqa: F401  (serve_smtp: the real SMTP server fixture)
 from tests.stripe_fake.server import running_fake
 from tests.stripe_fake.world import CONNECT_SECRET, PLATFORM_SECRET, SECRET_KEY
@@ -183,13 +183,8 @@ def empty_database(request, tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"empty_{next(server.names)}"
-    with server.admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield server.url(name)
-    with server.admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with empty_postgres_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 def test_a_database_not_migrated(good_install, monkeypatch, empty_database):

@@ -21,7 +21,7 @@ from microgigs.http.limits import limit_request_size
 from microgigs.models import Engagement, Gig, Skill, Submission, SubmissionFile, User
 from microgigs.services import gigs, payments
 from tests.conftest import ON_POSTGRES
-from tests.migrations import upgrade
+from tests.migrations import empty_postgres_database, upgrade
 from tests.smtp_server import use_settings
 from tests.unit.test_migrations import differences
 
@@ -40,13 +40,8 @@ def empty_database(request, tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'data' / 'microgigs.db'}"
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"upgrade_{next(server.names)}"
-    with server.admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    yield server.url(name)
-    with server.admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with empty_postgres_database(request.getfixturevalue("postgres_server"), prefix="upgrade") as url:
+        yield url
 
 
 def _as_column_type(column: sa.Column, raw):

@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel
 import microgigs.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from microgigs.schema_comparison import COMPARE_OPTIONS
 from microgigs.services import search
-from tests.migrations import downgrade, revisions, upgrade
+from tests.migrations import downgrade, empty_postgres_database, revisions, upgrade
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -26,13 +26,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"empty_{next(server.names)}"
-    with server.admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield server.url(name)
-    with server.admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with empty_postgres_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 def differences(url: str) -> set[tuple]:

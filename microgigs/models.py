@@ -630,3 +630,39 @@ class Milestone(SQLModel, table=True):
     status: str = Field(default="open", max_length=20)
     checkin_note: str = Field(default="", max_length=500)
     checked_in_at: datetime | None = None
+
+
+# --- the center's own settings (issue 16) ---------------------------------------------------
+
+
+class CenterSettings(SQLModel, table=True):
+    """What the career center set at /admin/settings: one row (id 1), made on the first save.
+
+    A null column means "the environment's value" (settings.py), so an install that never saved
+    the page runs on its environment variables, and the environment stays the default of every
+    field an admin cleared (services/center.py merges the two)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str | None = Field(default=None, max_length=80)
+    contact_email: str | None = Field(default=None, max_length=254)
+    # "#1d4ed8": the header and buttons; white text on it passes WCAG AA (4.5:1).
+    brand_color: str | None = Field(default=None, max_length=7)
+    # The stored logo's file name under data_dir/branding (named by its contents' hash) and type.
+    logo_file: str | None = Field(default=None, max_length=80)
+    logo_content_type: str | None = Field(default=None, max_length=30)
+    help_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    terms_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    privacy_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # ISO 4217, lower case ("usd"): the currency of new gigs and of every amount shown with them.
+    currency: str | None = Field(default=None, max_length=3)
+    # Decimal text ("2.9"), read exactly (services/amounts.percent_of).
+    platform_fee_percent: str | None = Field(default=None, max_length=12)
+    # In the currency's minor units (cents for usd, yen for jpy).
+    platform_fee_fixed_cents: int | None = None
+    pay_floor_cents_per_hour: int | None = None
+    auto_approve_days: int | None = None
+    revision_rounds: int | None = None
+    # Comma-separated ("uni.edu,alumni.uni.edu"); "" means any domain.
+    student_email_domains: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime | None = None
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -36,6 +36,20 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "var"
     # "demo" (no money moves) or "stripe".
     payment_gateway: str = "demo"
+    # The center's own settings: these are the defaults; what an admin saves at /admin/settings
+    # (stored in the database, services/center.py) wins over them, field by field.
+    # The center's name: the header, the pages' titles, mail.
+    center_name: str = "MicroGigs"
+    # Where people write with questions (shown on the help page and in mail); empty: not shown.
+    contact_email: str = ""
+    # "#RRGGBB" for the header and buttons (white text on it must pass WCAG AA); empty: the default look.
+    brand_color: str = ""
+    # The help, terms and privacy pages' text (Markdown); empty: MicroGigs' own general text.
+    help_text: str = ""
+    terms_text: str = ""
+    privacy_text: str = ""
+    # ISO 4217 code of new gigs' money ("usd", "eur", "jpy"); amounts below are in its minor units.
+    currency: str = "usd"
     # Platform fee on each funded engagement: percent of pay plus a fixed amount.
     platform_fee_percent: float = 10.0
     platform_fee_fixed_cents: int = 0

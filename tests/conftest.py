@@ -41,13 +41,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def fresh_board_cache():
-    """Each test starts with no kept board pages (a page kept from another test's database
+    """Each test starts with no kept board pages nor center settings (a page kept from another test's database
     would otherwise be shown: the cache is per process)."""
+    from microgigs.services import center
     from microgigs.services.gigs import board_cache
 
     board_cache.clear()
+    center.clear()
     yield
     board_cache.clear()
+    center.clear()
 
 
 @pytest.fixture

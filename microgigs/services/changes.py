@@ -13,11 +13,24 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from microgigs.models import Application, Engagement, Gig, GigSkill, Notification, Organization, ScreeningQuestion, Skill, Submission
+from microgigs.models import (
+    Application,
+    CenterSettings,
+    Engagement,
+    Gig,
+    GigSkill,
+    Notification,
+    Organization,
+    ScreeningQuestion,
+    Skill,
+    Submission,
+)
 
 _KEY = "microgigs.changed_topics"
 # Something the board or a gig page shows to everyone changed (services/kept_reads.py).
 BOARD_TOPIC = "board"
+# The center's own settings changed (services/center.py keeps them).
+CENTER_TOPIC = "center"
 _listeners: list[Callable[[frozenset[str]], None]] = []
 # Read models kept in memory (the board's pages): told of every committed change, this
 # process's (at commit) and other workers' (live's Redis fan-out calls `tell_caches`).
@@ -40,6 +53,9 @@ def topics_of(row: object) -> set[str]:
         return {f"gig:{row.gig_id}", BOARD_TOPIC}
     if isinstance(row, (Organization, Skill)):
         return {BOARD_TOPIC}
+    if isinstance(row, CenterSettings):
+        # services/center.py keeps the merged settings; the board shows amounts in its currency.
+        return {CENTER_TOPIC, BOARD_TOPIC}
     engagement_id = getattr(row, "engagement_id", None)
     if engagement_id is not None and type(row).__name__ in _ENGAGEMENT_ROWS:
         return {f"engagement:{engagement_id}"}

@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "audit",
             "changes",
             "kept_reads",
+            "center",
             "lifecycle",
             "throttle",
             "view_log",
@@ -39,7 +40,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("lifecycles", {"application_lifecycle", "engagement_lifecycle", "payment_lifecycle", "gigs.lifecycle"}),
-    ("rules", {"accounts", "account_security", "sso", "credentials", "profiles", "reviews", "gigs.vocabulary", "prohibited_terms"}),
+    ("rules", {"center_settings", "accounts", "account_security", "sso", "credentials", "profiles", "reviews", "gigs.vocabulary", "prohibited_terms"}),
     (
         "workflows",
         {

@@ -27,13 +27,12 @@ import asyncio
 import contextvars
 import json
 import logging
-import os
 import threading
 import time
 from collections import defaultdict
 from typing import Any
 
-from microgigs import timings
+from microgigs import settings, timings
 from microgigs.services import changes
 
 log = logging.getLogger("microgigs.live")
@@ -304,12 +303,7 @@ async def _start() -> None:
 
 
 def _redis_url() -> str:
-    try:
-        from reflex.config import get_config
-
-        return get_config().redis_url or os.environ.get("REFLEX_REDIS_URL", "")
-    except Exception:
-        return os.environ.get("REFLEX_REDIS_URL", "")
+    return settings.redis_url()
 
 
 async def _redis_fanout(url: str) -> None:

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+# `metrics` chooses prometheus_client's multiprocess folder as it is imported: it must come before
+# anything else of ours imports prometheus_client (Reflex itself does not).
 from microgigs import gc_tuning, jobs, live, logs, mail_worker, metrics
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets

@@ -144,6 +144,17 @@ class Settings(BaseSettings):
         return self.public_url.startswith("https://")
 
 
+def redis_url() -> str:
+    """REFLEX_REDIS_URL: the Redis server several workers share (tabs' state, live updates); empty
+    means one worker and no Redis. Reflex reads the same variable itself (rxconfig.py sets no URL
+    of its own), so every part of MicroGigs asks here rather than reading the variable again."""
+    return os.environ.get("REFLEX_REDIS_URL", "")
+
+
+# How long a check of Redis (the doctor, /readyz) waits for its answer: probes wait 5-10 s in all.
+REDIS_CHECK_SECONDS = 2.0
+
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings()

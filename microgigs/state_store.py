@@ -24,7 +24,7 @@ import reflex as rx
 
 def state_store_options(environ: MutableMapping[str, str] = os.environ) -> dict[str, Any]:
     """rx.Config keyword arguments for the state store (Reflex reads the lock option from the environment)."""
-    if environ.get("REFLEX_REDIS_URL"):
+    if environ.get("REFLEX_REDIS_URL"):  # settings.redis_url(), from the environment given
         environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
         return {}  # with a Redis URL and no mode set, Reflex picks Redis itself
     return {"state_manager_mode": rx.constants.StateManagerMode.MEMORY}

@@ -9,7 +9,6 @@
 
 import asyncio
 import logging
-import os
 import threading
 
 from sqlalchemy import text
@@ -18,20 +17,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from microgigs.http.unit_of_work import in_unit_of_work
+from microgigs.settings import REDIS_CHECK_SECONDS, redis_url
 
 log = logging.getLogger("microgigs.health")
-CHECK_SECONDS = 2.0  # each dependency's time to answer; probes usually wait 5-10 s in all
+CHECK_SECONDS = REDIS_CHECK_SECONDS  # each dependency's time to answer; probes usually wait 5-10 s in all
 _asking_the_database = threading.Lock()
 
 
 async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
-
-
-def redis_url() -> str:
-    """Where Reflex keeps tabs' state when several workers share it (empty: not used). Only ever
-    set through this variable here (state_store.py, rxconfig.py set none of their own)."""
-    return os.environ.get("REFLEX_REDIS_URL", "")
 
 
 def _select_one() -> None:

@@ -26,11 +26,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from microgigs.operations import schema
-from microgigs.settings import Settings, get_settings
+from microgigs.settings import REDIS_CHECK_SECONDS, Settings, get_settings, redis_url
 
 Level = Literal["ok", "warning", "problem", "danger"]
 LEVELS: tuple[Level, ...] = ("ok", "warning", "problem", "danger")
-REDIS_TIMEOUT_SECONDS = 3.0
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -82,7 +81,8 @@ def public_url_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"MICROGIGS_PUBLIC_URL ({url!r}) is not a web address: set it to the address people open, like https://gigs.example.edu."
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        return f"MICROGIGS_PUBLIC_URL ({url}) has a path; MicroGigs is served at the root of its own host name: use {parts.scheme}://{parts.netloc}."
+        extra = "a path" if parts.path not in ("", "/") else "a query or fragment"
+        return f"MICROGIGS_PUBLIC_URL ({url}) has {extra}; MicroGigs is served at the root of its own host name: use {parts.scheme}://{parts.netloc}."
     return None
 
 
@@ -265,7 +265,7 @@ def check_migrations(settings: Settings) -> list[Finding]:
 
 
 def check_redis(settings: Settings) -> list[Finding]:
-    url = os.environ.get("REFLEX_REDIS_URL", "")
+    url = redis_url()
     workers = os.environ.get("GRANIAN_WORKERS", "1")
     if not url:
         if workers.isdigit() and int(workers) > 1:
@@ -275,7 +275,7 @@ def check_redis(settings: Settings) -> list[Finding]:
         return [Finding("ok", "Redis", "not used (one worker keeps its tabs in memory).")]
     import redis
 
-    client = redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS)
+    client = redis.Redis.from_url(url, socket_connect_timeout=REDIS_CHECK_SECONDS, socket_timeout=REDIS_CHECK_SECONDS)
     try:
         client.ping()
     except redis.RedisError as error:

@@ -68,15 +68,19 @@ chromium:
 	echo "Installing Debian's chromium for the browser tests"; \
 	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
-# The multi-worker live-update tests need Redis and the Postgres search tests need PostgreSQL:
-# the tests start their own throwaway servers on free loopback ports from Debian's binaries.
+# The multi-worker live-update tests need Redis, the Postgres search tests PostgreSQL, and the
+# test behind a proxy nginx (deploy/nginx/microgigs.conf): the tests start their own throwaway
+# servers on free loopback ports from Debian's binaries. An nginx installed here is stopped and
+# disabled again (Debian starts it on port 80); the test runs its own with its own config.
 servers:
 	@missing=; command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -z "$$missing" ] && exit 0; \
 	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	echo "Installing Debian's$$missing for the tests"; \
-	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing || exit 1; \
+	case "$$missing" in *nginx*) $$sudo systemctl disable --now nginx >/dev/null 2>&1 || true;; esac
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock: $(INSTALLED)

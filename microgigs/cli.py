@@ -255,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--workers", type=int, default=1, help="worker processes (2 or more need REFLEX_REDIS_URL)")
     start.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: a proxy in front)")
     start.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    start.add_argument(
+        "--no-build",
+        dest="build",
+        action="store_false",
+        help="serve the frontend an earlier start of this version built (REFLEX_WEB_WORKDIR) instead of building it again",
+    )
     return parser
 
 
@@ -276,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "start":
         from microgigs.operations.start import start_command
 
-        return start_command(args.workers, args.host, args.port)
+        return start_command(args.workers, args.host, args.port, args.build)
     parser.print_help()
     return 2
 

@@ -196,7 +196,8 @@ def _serve_built(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
     """Serve the frontend already built in env's REFLEX_WEB_WORKDIR (no build: seconds, not minutes)."""
     with log_path.open("a") as log:
         return subprocess.Popen(
-            [sys.executable, str(E2E_DIR / "serve_built.py"), str(port)],
+            # The same start as `microgigs start --no-build`, on every address like `reflex run`.
+            [sys.executable, "-m", "microgigs.operations.serve_built", "0.0.0.0", str(port)],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -1,7 +1,7 @@
 """`microgigs start`, the production start, run as an IT person runs it (a process of its own, on
 an empty data folder): it migrates, consults the doctor and refuses to serve what is dangerous,
-a demo, or several workers without Redis, saying why. (It serving for real is driven through a
-proxy in the deployment test.)"""
+a demo, or several workers without Redis, saying why. It serving for real, twice (the second
+process with --no-build), is tests/e2e/test_behind_proxy.py: behind nginx, over https."""
 
 import os
 import subprocess
@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, inspect
-
-from microgigs.operations.start import serving_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,21 +74,11 @@ def test_several_workers_need_redis_and_nothing_is_touched_first(tmp_path):
     assert _tables(data_dir) == set()
 
 
-def test_the_server_it_starts_serves_one_port_with_the_workers_asked_for():
-    command, env = serving_command(3, "127.0.0.1", 8123)
+def test_no_build_refuses_when_nothing_is_built_and_touches_nothing(tmp_path):
+    data_dir = tmp_path / "data"
 
-    assert command[1:] == [
-        "-m",
-        "reflex",
-        "run",
-        "--env",
-        "prod",
-        "--backend-host",
-        "127.0.0.1",
-        "--frontend-port",
-        "8123",
-        "--backend-port",
-        "8123",
-    ]
-    assert env["GRANIAN_WORKERS"] == "3"
-    assert env["REFLEX_USE_SYSTEM_BUN"] == "1"  # bun from .tools: Reflex never downloads its own
+    started = _start(data_dir, "--no-build", REFLEX_WEB_WORKDIR=str(tmp_path / "web"))
+
+    assert started.returncode == 1
+    assert "--no-build, but no frontend is built in" in started.stderr and str(tmp_path / "web") in started.stderr
+    assert _tables(data_dir) == set()

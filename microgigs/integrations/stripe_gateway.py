@@ -6,6 +6,8 @@
 - Payout: a Transfer to the student's Express account with the charge as
   `source_transaction` (the transfer waits for those funds instead of failing).
 - Every POST passes the idempotency key the service built from our own ids.
+- Amounts cross in the engagement's currency (lower case), converted between our minor units
+  and Stripe's API units at this border only (integrations/stripe_units.py: ISK, UGX, HUF).
 Network trouble becomes GatewayUnavailable (retry later, same key); Stripe's own 5xx
 becomes GatewayFailed (saved under the key: the same key gets it again); a refusal becomes
 GatewayRefused with Stripe's message.
@@ -30,6 +32,7 @@ from microgigs.integrations.payments import (
     RefundResult,
     TransferResult,
 )
+from microgigs.integrations.stripe_units import from_stripe, to_stripe
 from microgigs.settings import get_settings
 
 T = TypeVar("T")
@@ -107,8 +110,13 @@ class StripeGateway:
         success_url: str = "",
         cancel_url: str = "",
     ) -> FundingResult:
+        currency = currency.lower()
+
         def line(name: str, cents: int) -> dict:
-            return {"price_data": {"currency": currency, "unit_amount": cents, "product_data": {"name": name}}, "quantity": 1}
+            return {
+                "price_data": {"currency": currency, "unit_amount": to_stripe(cents, currency), "product_data": {"name": name}},
+                "quantity": 1,
+            }
 
         lines = [line(description or f"Engagement {engagement_id}", amount_cents - fee_cents)]
         if fee_cents:
@@ -145,7 +153,7 @@ class StripeGateway:
             payment_status=session.payment_status,
             payment_intent_id=intent_id,
             charge_id=charge_id,
-            amount_total=session.amount_total or 0,
+            amount_total=from_stripe(session.amount_total or 0, session.currency or "usd"),
         )
 
     def expire_checkout(self, session_id: str, idempotency_key: str) -> None:
@@ -167,8 +175,8 @@ class StripeGateway:
         transfer = self._call(
             lambda: self.client.v1.transfers.create(
                 params={
-                    "amount": amount_cents,
-                    "currency": currency,
+                    "amount": to_stripe(amount_cents, currency),
+                    "currency": currency.lower(),
                     "destination": destination,
                     "source_transaction": source_reference,
                     "transfer_group": transfer_group(engagement_id),
@@ -182,7 +190,11 @@ class StripeGateway:
     def refund(self, *, engagement_id: int, amount_cents: int, currency: str, source_reference: str, idempotency_key: str) -> RefundResult:
         refund = self._call(
             lambda: self.client.v1.refunds.create(
-                params={"charge": source_reference, "amount": amount_cents, "metadata": {"engagement_id": str(engagement_id)}},
+                params={
+                    "charge": source_reference,
+                    "amount": to_stripe(amount_cents, currency),
+                    "metadata": {"engagement_id": str(engagement_id)},
+                },
                 options={"idempotency_key": idempotency_key},
             )
         )
@@ -233,12 +245,13 @@ class StripeGateway:
         """A charge and its refunds now; ours carry our engagement id in their metadata."""
         charge = self._call(lambda: self.client.v1.charges.retrieve(charge_id))
         refunds = self._call(lambda: self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
+        ours = lambda amount: from_stripe(amount or 0, charge.currency)  # noqa: E731  (a refund is in its charge's currency)
         return ChargeRefunds(
             charge_id=charge.id,
-            amount_cents=charge.amount,
-            amount_refunded=charge.amount_refunded or 0,
+            amount_cents=ours(charge.amount),
+            amount_refunded=ours(charge.amount_refunded),
             refunds=tuple(
-                ChargeRefund(reference=r.id, amount_cents=r.amount, ours=bool(_metadata(r).get("engagement_id")))
+                ChargeRefund(reference=r.id, amount_cents=ours(r.amount), ours=bool(_metadata(r).get("engagement_id")))
                 for r in refunds.data
                 if r.status not in ("failed", "canceled")
             ),
@@ -250,13 +263,17 @@ class StripeGateway:
         if charge_id:
             charge = self._call(lambda: self.client.v1.charges.retrieve(charge_id))
             if charge.paid:
-                found.append(Movement(engagement_id, "charged", charge.amount, charge.id))
+                found.append(Movement(engagement_id, "charged", from_stripe(charge.amount, charge.currency), charge.id))
             refunds = self._call(lambda: self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
-            found += [Movement(engagement_id, "refunded", r.amount, r.id) for r in refunds.data if r.status != "failed"]
+            found += [
+                Movement(engagement_id, "refunded", from_stripe(r.amount, charge.currency), r.id)
+                for r in refunds.data
+                if r.status != "failed"
+            ]
         transfers = self._call(
             lambda: self.client.v1.transfers.list(params={"transfer_group": transfer_group(engagement_id), "limit": 100})
         )
         for transfer in transfers.data:
             net = transfer.amount - (transfer.amount_reversed or 0)
-            found.append(Movement(engagement_id, "transferred", net, transfer.id))
+            found.append(Movement(engagement_id, "transferred", from_stripe(net, transfer.currency), transfer.id))
         return found

@@ -36,7 +36,12 @@ def decision_form() -> rx.Component:
         rx.heading("Decide", as_="h2", size="5"),
         form_alert(DisputeState.decision_error),
         select_input("Decision", "outcome", OUTCOMES),
-        text_input("Part paid to the student (US dollars)", "student_share", optional=True, hint="Only for a part payment."),
+        text_input(
+            "Part paid to the student (" + DisputeState.view.currency_name + ")",
+            "student_share",
+            optional=True,
+            hint="Only for a part payment.",
+        ),
         textarea_input("Reasons for the decision", "note", optional=True, max_length=1000, rows="3"),
         submit_button("Record decision"),
         on_submit=DisputeState.decide,

@@ -41,7 +41,7 @@ def _employer_select(**select_props) -> rx.Component:
     return _select("Employer", "employer", BoardState.employer, [(ALL, "All employers")], dynamic=BoardState.employers, **select_props)
 
 
-def _small_input(label: str, name: str, default, **props) -> rx.Component:
+def _small_input(label: str | rx.Var, name: str, default, **props) -> rx.Component:
     return rx.box(
         field_label(label, name),
         rx.input(id=field_id(name), name=name, default_value=default, size="2", width="100%", **props),
@@ -92,8 +92,8 @@ def search_form() -> rx.Component:
                     ),
                     _select("Due", "due_within", BoardState.due_within, DUE_CHOICES),
                     _small_input("Skills (comma-separated)", "skills", BoardState.skills_text, placeholder="Python, SQL"),
-                    _small_input("Pay from ($)", "pay_min", BoardState.pay_min, input_mode="numeric"),
-                    _small_input("Pay up to ($)", "pay_max", BoardState.pay_max, input_mode="numeric"),
+                    _small_input("Pay from (" + BoardState.pay_unit + ")", "pay_min", BoardState.pay_min, input_mode="numeric"),
+                    _small_input("Pay up to (" + BoardState.pay_unit + ")", "pay_max", BoardState.pay_max, input_mode="numeric"),
                     _small_input("Hours from", "hours_min", BoardState.hours_min, input_mode="numeric"),
                     _small_input("Hours up to", "hours_max", BoardState.hours_max, input_mode="numeric"),
                     _select("Sort by", "sort", BoardState.sort, SORT_CHOICES),

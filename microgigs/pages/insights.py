@@ -16,7 +16,7 @@ TITLES = {
     "participation_by_major": "Students taking part, by major",
     "participation_by_graduation_year": "Students taking part, by graduation year",
     "participation_by_first_generation": "Students taking part, first-generation (self-reported)",
-    "paid_to_students": "Money paid to students per week (cents)",
+    "paid_to_students": "Money paid to students per week and currency (cents: the currency's smallest unit)",
     "conversion_by_employer": "Try before you hire: interviews and offers per employer",
 }
 
@@ -152,7 +152,7 @@ def dashboard() -> rx.Component:
         ),
         chart("applications_per_gig", bars(S.per_gig, "gig", ("applications", "#3e63dd"))),
         chart("skills_asked_vs_held", bars(S.skills, "skill", ("gigs_asking", "#3e63dd"), ("students_with", "#30a46c"))),
-        chart("paid_to_students", bars(S.paid, "week", ("dollars", "#30a46c"))),
+        chart("paid_to_students", bars(S.paid, "week", ("amount", "#30a46c"))),
         chart(
             "conversion_by_employer",
             bars(S.conversion, "employer", ("finished", "#3e63dd"), ("interviews", "#e54d2e"), ("offers", "#30a46c")),

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
 from microgigs.services import audit, notifications, payments, policy
-from microgigs.services.amounts import format_cents
+from microgigs.services.amounts import currency_name, format_cents
 from microgigs.services.engagement_lifecycle import UNDER_WAY, move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.row_locks import locked_row
@@ -141,6 +141,9 @@ class DisputeView:
     pay: str
     messages: list[MessageView]
     viewer_is_staff: bool
+    # The engagement's currency: a part payment is typed in it ("usd"; "US dollars" in labels).
+    currency: str = "usd"
+    currency_name: str = "US dollars"
 
 
 def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
@@ -167,6 +170,8 @@ def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
             MessageView(author=name(m.author_id), body=m.body, written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC")) for m in messages
         ],
         viewer_is_staff=policy.is_staff(actor),
+        currency=engagement.currency,
+        currency_name=currency_name(engagement.currency),
     )
 
 

@@ -25,8 +25,8 @@ from microgigs.models import (
     StudentSkill,
     User,
 )
-from microgigs.services import policy
-from microgigs.services.amounts import format_cents
+from microgigs.services import center, policy
+from microgigs.services.amounts import format_by_currency
 from microgigs.services.statuses import EngagementStatus
 
 SMALL_GROUP = 5
@@ -73,6 +73,8 @@ class Headline:
     # Try before you hire, over every employer in the filters: share of finished engagements.
     interview_rate: str = "—"
     offer_rate: str = "—"
+    # The currency the weekly chart of pay shows (the center's); the table lists every currency.
+    paid_currency: str = "usd"
 
 
 def _gig_scope(filters: InsightFilters):
@@ -179,17 +181,18 @@ def participation_table(session: Session, filters: InsightFilters, dimension: st
 
 
 def money_table(session: Session, filters: InsightFilters) -> Table:
-    """Money paid to students (transfers and kill fees) per week."""
+    """Money paid to students (transfers and kill fees) per week and currency (amounts in that
+    currency's minor units: a week's dollars and yen are two rows, never one sum)."""
     start, end = filters.window()
     totals: Counter = Counter()
-    for when, amount in session.exec(
-        select(LedgerEntry.created_at, LedgerEntry.amount_cents)
+    for when, currency, amount in session.exec(
+        select(LedgerEntry.created_at, LedgerEntry.currency, LedgerEntry.amount_cents)
         .join(Engagement, Engagement.id == LedgerEntry.engagement_id)
         .join(Gig, Gig.id == Engagement.gig_id)
         .where(LedgerEntry.kind.in_(("transferred", "kill_fee")), LedgerEntry.created_at.between(start, end), *_gig_scope(filters))
     ):
-        totals[_week(when)] += amount
-    return Table("paid_to_students", ["week", "cents"], [[w, c] for w, c in sorted(totals.items())])
+        totals[_week(when), currency] += amount
+    return Table("paid_to_students", ["week", "currency", "cents"], [[w, cur, c] for (w, cur), c in sorted(totals.items())])
 
 
 def conversion_table(session: Session, filters: InsightFilters) -> Table:
@@ -233,7 +236,10 @@ def headline(session: Session, filters: InsightFilters) -> Headline:
     days_to_fill = [(when - published[gid]).total_seconds() / 86400 for gid, when in filled if published.get(gid)]
     apps = applications_table(session, filters)
     total_apps = sum(int(r[3]) for r in apps.rows)
-    paid = sum(int(r[1]) for r in money_table(session, filters).rows)
+    paid: Counter = Counter()
+    for _week_start, currency, cents in money_table(session, filters).rows:
+        paid[currency] += int(cents)
+    chart_currency = center.current(session).currency
     conversion = conversion_table(session, filters).rows
     finished = sum(int(r[1]) for r in conversion)
     return Headline(
@@ -244,9 +250,10 @@ def headline(session: Session, filters: InsightFilters) -> Headline:
         applications_per_gig=round(total_apps / len(apps.rows), 1) if apps.rows else 0.0,
         median_days_to_fill=round(median(days_to_fill), 1) if days_to_fill else 0.0,
         completion_rate=f"{round(100 * len(completed) / ended)}%" if ended else "—",
-        paid_to_students=format_cents(paid),
+        paid_to_students=format_by_currency(paid, chart_currency),
         interview_rate=f"{round(100 * sum(int(r[2]) for r in conversion) / finished)}%" if finished else "—",
         offer_rate=f"{round(100 * sum(int(r[3]) for r in conversion) / finished)}%" if finished else "—",
+        paid_currency=chart_currency,
     )
 
 

@@ -5,6 +5,7 @@ Read-only; every function checks who is asking. Amounts leave here formatted.
 """
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -23,8 +24,8 @@ from microgigs.models import (
     User,
     utcnow,
 )
-from microgigs.services import audit, payments, policy
-from microgigs.services.amounts import format_cents
+from microgigs.services import audit, center, payments, policy
+from microgigs.services.amounts import format_by_currency, format_cents
 from microgigs.services.errors import NotFound
 from microgigs.services.payments import gateway as gateways
 from microgigs.services.statuses import EngagementStatus, PaymentState
@@ -158,7 +159,9 @@ class Earnings:
 def student_earnings(session: Session, actor: User | None, gateway=None) -> Earnings:
     """The student's pay: what is waiting (funded, approved, being sent) and what is paid."""
     policy.require(policy.is_student(actor), "Only students have earnings.")
-    rows, pending, paid, refused, delayed = [], 0, 0, False, False
+    rows, refused, delayed = [], False, False
+    pending: Counter = Counter()  # by currency: an engagement's amounts are in its own
+    paid: Counter = Counter()
     for engagement, gig in session.exec(
         select(Engagement, Gig)
         .join(Gig, Gig.id == Engagement.gig_id)
@@ -176,8 +179,8 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
         delayed = delayed or (payment.state == PaymentState.PAYOUT_FAILED and not payments.payout_refused(payment))
         if engagement.funded_at is not None and engagement.status not in (EngagementStatus.PAID, EngagementStatus.CANCELLED):
             waiting = engagement.pay_cents  # held until approval
-        pending += waiting
-        paid += received
+        pending[engagement.currency] += waiting
+        paid[engagement.currency] += received
         amount = received or waiting or engagement.pay_cents
         rows.append(
             EarningRow(
@@ -217,7 +220,8 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             else "Update payout details"
         )
     )
-    return Earnings(rows, format_cents(pending), format_cents(paid), status, needs, label)
+    default = center.current(session).currency
+    return Earnings(rows, format_by_currency(pending, default), format_by_currency(paid, default), status, needs, label)
 
 
 def refresh_payout_account(session: Session, actor: User | None, gateway=None) -> None:
@@ -263,7 +267,13 @@ class Reconciliation:
 def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTotals], list[StateCount]]:
     """Staff: where all the money is, and how many engagements are in each payment state."""
     policy.require(policy.is_staff(actor), "Only career-center staff see the money overview.")
-    sums = dict(session.exec(select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)).group_by(LedgerEntry.kind)).all())
+    # Kept apart by currency: yen are never added to dollars ("$300.00 + ¥4,500").
+    sums: dict[str, Counter] = {}
+    for kind, currency, cents in session.exec(
+        select(LedgerEntry.kind, LedgerEntry.currency, func.sum(LedgerEntry.amount_cents)).group_by(LedgerEntry.kind, LedgerEntry.currency)
+    ).all():
+        sums.setdefault(kind, Counter())[currency] += cents
+    default = center.current(session).currency
     labels = [
         ("funded", "Funded by employers"),
         ("platform_fee", "Platform fees"),
@@ -272,7 +282,7 @@ def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTota
         ("kill_fee", "Kill fees paid"),
         ("refunded", "Refunded to employers"),
     ]
-    totals = [MoneyTotals(label, format_cents(sums.get(kind) or 0)) for kind, label in labels]
+    totals = [MoneyTotals(label, format_by_currency(sums.get(kind, {}), default)) for kind, label in labels]
     counts = session.exec(select(EngagementPayment.state, func.count()).group_by(EngagementPayment.state)).all()
     # A count mixes both causes of a failed payout, so its label names neither alone.
     labels = {**payments.STATE_LABELS, PaymentState.PAYOUT_FAILED: "Payout failed — waiting for the career center"}
@@ -299,16 +309,16 @@ def _compare(session: Session, gateway) -> Reconciliation:
     differences: list[Difference] = []
     for engagement_id in engagement_ids:
         balance = payments.balance(session, engagement_id)
+        engagement = session.get(Engagement, engagement_id)
         if not balance.balanced:
             differences.append(
                 Difference(
                     engagement_id,
                     "ledger identity",
-                    format_cents(balance.funded),
-                    format_cents(balance.platform_fee + balance.held + balance.transferred + balance.refunded),
+                    format_cents(balance.funded, engagement.currency),
+                    format_cents(balance.platform_fee + balance.held + balance.transferred + balance.refunded, engagement.currency),
                 )
             )
-        engagement = session.get(Engagement, engagement_id)
         if not hasattr(gateway, "movements") or engagement.gateway != gateway.name:
             continue
         payment = session.get(EngagementPayment, engagement_id)

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Skill
+from microgigs.services import center
 from microgigs.services.amounts import whole_units_to_cents
 
 # The vocabulary module itself, not the gigs package: the package's board reads import this module.
@@ -189,8 +190,9 @@ class BoardQuery:
             category=get("category") if get("category") in CATEGORIES else "",
             skills=skills[:MAX_FILTER_SKILLS],
             mode=get("mode") if get("mode") in MODES else "",
-            pay_min=_int(get("pay_min"), 0, 100_000),
-            pay_max=_int(get("pay_max"), 0, 100_000),
+            # Whole units of the center's currency: up to 100,000,000 for one with small units (yen).
+            pay_min=_int(get("pay_min"), 0, 100_000_000),
+            pay_max=_int(get("pay_max"), 0, 100_000_000),
             hours_min=_int(get("hours_min"), 0, 400),
             hours_max=_int(get("hours_max"), 0, 400),
             due_within=_int(get("due_within"), 1, 365),
@@ -273,10 +275,15 @@ def filter_conditions(session: Session, query: BoardQuery, today: date) -> tuple
         conditions.append(Gig.category == query.category)
     if query.mode:
         conditions.append(Gig.location_mode == query.mode)
+    if query.pay_min is not None or query.pay_max is not None:
+        # Whole units of the center's currency; a gig in another currency (from before the
+        # center changed it) cannot be compared without an exchange rate, so it does not match.
+        currency = center.current(session).currency
+        conditions.append(Gig.currency == currency)
     if query.pay_min is not None:
-        conditions.append(Gig.pay_cents >= whole_units_to_cents(query.pay_min))
+        conditions.append(Gig.pay_cents >= whole_units_to_cents(query.pay_min, currency))
     if query.pay_max is not None:
-        conditions.append(Gig.pay_cents <= whole_units_to_cents(query.pay_max))
+        conditions.append(Gig.pay_cents <= whole_units_to_cents(query.pay_max, currency))
     if query.hours_min is not None:
         conditions.append(Gig.estimated_hours >= query.hours_min)
     if query.hours_max is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from microgigs.services import gigs
+from microgigs.services import amounts, center, gigs
 from microgigs.services.gigs import GigCard, board_cache
 from microgigs.services.search import BoardQuery
 from microgigs.services.validation import parse_id
@@ -57,6 +57,8 @@ class BoardState(SessionState):
     mode: str = ALL
     pay_min: str = ""
     pay_max: str = ""
+    # The pay filters' unit: the center's currency ("$", "¥", "KWD"), whole units.
+    pay_unit: str = "$"
     hours_min: str = ""
     hours_max: str = ""
     due_within: str = ALL
@@ -111,6 +113,8 @@ class BoardState(SessionState):
         self.mode = filters.mode or ALL
         self.pay_min = "" if filters.pay_min is None else str(filters.pay_min)
         self.pay_max = "" if filters.pay_max is None else str(filters.pay_max)
+        currency = center.current(session).currency
+        self.pay_unit = amounts.currency_symbol(currency) or currency.upper()
         self.hours_min = "" if filters.hours_min is None else str(filters.hours_min)
         self.hours_max = "" if filters.hours_max is None else str(filters.hours_max)
         self.due_within = ALL if filters.due_within is None else str(filters.due_within)

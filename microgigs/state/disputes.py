@@ -15,10 +15,11 @@ ROUTE = "/disputes/[dispute_id]"
 EMPTY = DisputeView(0, 0, "", "", "", "", "", "", "", "", [], False)
 
 
-def _dollars_to_cents(text: str) -> int:
-    """Dollars as typed -> cents (0 when blank); -1, which the service refuses, for anything else."""
+def _amount_to_cents(text: str, currency: str) -> int:
+    """An amount as typed in the engagement's currency -> its minor units (0 when blank); -1,
+    which the service refuses, for anything else."""
     try:
-        return amounts.parse_cents(text)
+        return amounts.parse_cents(text, currency=currency)
     except amounts.MissingAmount:
         return 0
     except amounts.AmountError:
@@ -78,7 +79,7 @@ class DisputeState(ShownForUrl, SessionState):
     def decide(self, form: dict):
         form = form or {}
         outcome, note = str(form.get("outcome", "")), str(form.get("note", ""))
-        share = _dollars_to_cents(str(form.get("student_share", "")))
+        share = _amount_to_cents(str(form.get("student_share", "")), self.view.currency)
         acted = self._act(lambda session, actor: disputes.decide(session, actor, self._dispute_id(), outcome, share, note))
         if acted.redirect is not None:
             return acted.redirect

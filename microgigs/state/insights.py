@@ -61,7 +61,12 @@ class InsightsState(SessionState):
         self.over_time = tables["gigs_over_time"].records()
         self.per_gig = [{"gig": r[1][:24], "applications": r[3]} for r in tables["applications_per_gig"].rows[:CHART_ROWS]]
         self.skills = tables["skills_asked_vs_held"].records()
-        self.paid = [{"week": w, "dollars": amounts.cents_to_units(c)} for w, c in tables["paid_to_students"].rows]
+        # The chart shows one currency (the center's), in whole units; the table lists them all.
+        self.paid = [
+            {"week": w, "amount": amounts.cents_to_units(c, cur)}
+            for w, cur, c in tables["paid_to_students"].rows
+            if cur == headline.paid_currency
+        ]
         self.conversion = [
             {"employer": r[0][:24], "finished": r[1], "interviews": r[2], "offers": r[3]}
             for r in tables["conversion_by_employer"].rows[:CHART_ROWS]

@@ -70,6 +70,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from microgigs.integrations.stripe_units import stripe_decimals
+
 # Stripe's minimum charge amount per currency, in the currency's smallest unit
 # (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts); the currencies this fake knows.
 MINIMUM_CHARGE = {
@@ -478,6 +480,7 @@ def build_app(fake: FakeStripe) -> Starlette:
             "id": fake.new_id("re"),
             "object": "refund",
             "amount": amount,
+            "currency": charge["currency"],  # a refund is in its charge's currency, as at Stripe
             "charge": charge["id"],
             "status": "succeeded",
             "metadata": metadata,
@@ -507,7 +510,13 @@ def build_app(fake: FakeStripe) -> Starlette:
         )
         transfer["amount_reversed"] += amount
         transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
-        reversal = {"id": fake.new_id("trr"), "object": "transfer_reversal", "amount": amount, "transfer": transfer["id"]}
+        reversal = {
+            "id": fake.new_id("trr"),
+            "object": "transfer_reversal",
+            "amount": amount,
+            "currency": transfer["currency"],
+            "transfer": transfer["id"],
+        }
         fake.objects[reversal["id"]] = reversal
         return reversal
 
@@ -819,7 +828,8 @@ def build_app(fake: FakeStripe) -> Starlette:
                 pay(session, settle=True)
                 await fake.deliver(fake.event("checkout.session.completed", session))
             return RedirectResponse(session["success_url"], status_code=303)
-        amount = f"{session['amount_total'] / 100:.2f} {session['currency'].upper()}"
+        decimals = stripe_decimals(session["currency"])  # 0 for jpy: 45000 is ¥45,000, not ¥450.00
+        amount = f"{session['amount_total'] / 10**decimals:.{decimals}f} {session['currency'].upper()}"
         return HTMLResponse(
             f"<!doctype html><html lang='en'><head><title>Fake Stripe Checkout</title></head><body><main>"
             f"<h1>Fake Stripe Checkout</h1><p>Total: {amount}</p><form method='post'><button type='submit'>Pay {amount}</button></form>"

@@ -67,6 +67,6 @@ def secure_data_folder(settings: Settings) -> None:
     """At start: the data folder (made if missing) and the folders of keys, deliverables and
     photos that already exist, each tightened to 0700 if it was looser."""
     private_folder(settings.data_dir)
-    for folder in (settings.keys_dir, settings.files_dir, settings.photos_dir):
+    for folder in (settings.keys_dir, settings.files_dir, settings.photos_dir, settings.branding_dir):
         if folder.is_dir():
             _tighten(folder)

@@ -8,6 +8,7 @@ from microgigs import gc_tuning, jobs, live, logs, mail_worker, metrics
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
+from microgigs.http.forwarded_scheme import trust_forwarded_scheme
 from microgigs.http.limits import limit_request_size
 from microgigs.http.observe import observe_requests
 from microgigs.http.public_address import accept_own_origin_in_demo, explain_wrong_host
@@ -16,6 +17,8 @@ from microgigs.http.sign_in_mark import BROWSER_SCRIPT as SIGN_IN_MARK_SCRIPT
 from microgigs.pages import (
     account,
     admin_outbox,
+    admin_settings,
+    center_pages,
     certificate,
     check_email,
     dashboard,
@@ -68,6 +71,7 @@ app = rx.App(
     # the board's page is sent with its first page of gigs in the HTML; the security headers go
     # on every response of all of these (the last wrapper is the outermost). A page asked for by
     # another host name than the public URL's says which address to open (http/public_address.py).
+    # Behind a trusted proxy the scheme is the one people used (http/forwarded_scheme.py).
     # Outermost of all: each request's id on its log lines and its time (http/observe.py).
     api_transformer=[
         build_api(),
@@ -76,6 +80,7 @@ app = rx.App(
         serve_built_assets,
         explain_wrong_host,
         add_security_headers,
+        trust_forwarded_scheme,
         observe_requests,
     ],
 )
@@ -126,6 +131,9 @@ PAGES = (
     staff_student,
     insights,
     admin_outbox,
+    admin_settings,
+    # the center's help, terms and privacy pages
+    center_pages,
 )
 for page in PAGES:
     page.register(app)

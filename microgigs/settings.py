@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
 
+    # The center's logo (services/center_settings.py), each file named by its contents' hash.
+    @property
+    def branding_dir(self) -> Path:
+        return self.data_dir / "branding"
+
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")

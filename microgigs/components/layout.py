@@ -51,11 +51,24 @@ def sign_out_form() -> rx.Component:
     )
 
 
+def home_link() -> rx.Component:
+    """The center's name (its logo before it, when it has one), leading home. The name is the
+    link's text, so the logo's alt is empty; a long name wraps rather than widen a phone's page."""
+    return rx.link(
+        rx.cond(SessionState.center_logo_url != "", rx.el.img(src=SessionState.center_logo_url, alt="", class_name="center-logo")),
+        # Text, not a heading: Radix Heading ignores as_="p" and renders an h1, and each page has its own h1.
+        rx.text(SessionState.center_name, size="5", weight="bold", as_="span"),
+        href="/",
+        underline="none",
+        aria_label=SessionState.center_name + " home",
+        class_name="center-home",
+    )
+
+
 def header() -> rx.Component:
     return rx.el.header(
         rx.flex(
-            # Text, not a heading: Radix Heading ignores as_="p" and renders an h1, and each page has its own h1.
-            rx.link(rx.text("MicroGigs", size="5", weight="bold", as_="span"), href="/", underline="none", aria_label="MicroGigs home"),
+            home_link(),
             rx.el.nav(
                 rx.flex(
                     _nav_link("Gigs", "/"),
@@ -91,6 +104,7 @@ def header() -> rx.Component:
                                     _nav_link("Skills", "/staff/skills"),
                                     _nav_link("Audit", "/staff/audit"),
                                     _nav_link("Outbox", "/admin/outbox"),
+                                    rx.cond(SessionState.is_admin, _nav_link("Settings", "/admin/settings")),
                                 ),
                             ),
                             _nav_link("Account", "/account"),
@@ -122,6 +136,7 @@ def header() -> rx.Component:
         ),
         style={"border_bottom": "1px solid var(--gray-a5)"},
         padding_x="var(--space-4)",
+        class_name="site-header",
     )
 
 
@@ -164,8 +179,34 @@ def money_page_layout(state, content: rx.Component, *, heading: str, loading: st
     )
 
 
+def footer() -> rx.Component:
+    """Every page's foot: the center's help, terms and privacy pages, and its contact address."""
+    contact = SessionState.center_contact_email
+    return rx.el.footer(
+        rx.el.nav(
+            rx.flex(
+                rx.link("Help", href="/help", size="2"),
+                rx.link("Terms", href="/terms", size="2"),
+                rx.link("Privacy", href="/privacy", size="2"),
+                rx.cond(
+                    contact != "",
+                    rx.text("Contact: ", rx.link(contact, href="mailto:" + contact), size="2", class_name="footer-contact"),
+                ),
+                spacing="4",
+                wrap="wrap",
+                align="center",
+            ),
+            aria_label="About " + SessionState.center_name,
+            style={"max_width": "960px", "margin": "0 auto"},
+        ),
+        class_name="site-footer",
+    )
+
+
 def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) -> rx.Component:
-    """Every page: skip link, header, one h1, content; readable from 375 px up."""
+    """Every page: skip link, header, one h1, content, footer; readable from 375 px up. With a
+    brand colour, solid buttons and the header's top edge take it (styles.css `.branded`: white
+    text on it, which the settings page makes sure passes WCAG AA)."""
     return rx.box(
         rx.link("Skip to content", href="#main", class_name="skip-link"),
         header(),
@@ -181,4 +222,7 @@ def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) ->
             tab_index=-1,
             style={"max_width": "960px", "margin": "0 auto", "padding": "1rem", "width": "100%"},
         ),
+        footer(),
+        class_name=rx.cond(SessionState.center_brand_color != "", "branded", ""),
+        style={"--brand": SessionState.center_brand_color},
     )

@@ -454,7 +454,7 @@ class _Loader:
         """Accepted and funded at once (the demo gateway); in_progress: the first student has
         handed in; completed: approved and paid the next day."""
         eid = self.take_id(Engagement)
-        pay, fee = gig["pay_cents"], platform_fee_cents(gig["pay_cents"])
+        pay, fee = gig["pay_cents"], platform_fee_cents(self.session, gig["pay_cents"])
         charge, transfer = f"demo_charge_{eid}", f"demo_transfer_{eid}"
         status = {"completed": "paid", "in_progress": "submitted" if first else "active"}.get(gig["status"], "active")
         submitted = accepted + timedelta(days=self.rng.uniform(2, 10)) if status in ("submitted", "paid") else None

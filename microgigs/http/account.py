@@ -37,7 +37,7 @@ def verify(unit: Unit) -> Response:
     user = account_security.verify_email(unit.session, unit.text("token", 200))
     confirmed = redirect("/verify-email", {"notice": "Thank you: your email address is confirmed."})
     try:
-        sso.check_local_sign_in(user)
+        sso.check_local_sign_in(unit.session, user)
     except sso.SsoRequired:
         return confirmed  # the address is confirmed; this person signs in through the campus
     return with_sign_in(confirmed, begin_session(unit.session, unit.request, user))

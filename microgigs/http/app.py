@@ -2,7 +2,7 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import account, auth, credentials, files, health, insights, metrics, oidc, payments
+from microgigs.http import account, auth, branding, credentials, files, health, insights, metrics, oidc, payments
 
 
 def build_api() -> Starlette:
@@ -12,6 +12,7 @@ def build_api() -> Starlette:
             *oidc.routes,
             *account.routes,
             *files.routes,
+            *branding.routes,
             *health.routes,
             *metrics.routes,
             *credentials.routes,

@@ -109,7 +109,7 @@ def signup(unit: Unit) -> Response:
         organization_name=values["organization_name"],
         organization_website=values["organization_website"],
     )
-    sso.check_local_sign_up(data.role, data.email)
+    sso.check_local_sign_up(unit.session, data.role, data.email)
     account_security.sign_up(unit.session, data, unit.client)
     # The same answer whether or not the address was free: no cookie, the same page.
     return redirect("/check-email")

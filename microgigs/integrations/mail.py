@@ -23,6 +23,8 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
@@ -100,6 +102,8 @@ class OutgoingMail:
     subject: str
     text_body: str
     html_body: str
+    # The From header's display name (the center's, services/mail_queue.py); "": MICROGIGS_MAIL_FROM as it is.
+    from_name: str = ""
 
 
 class DeliveryFailed(Exception):
@@ -114,13 +118,26 @@ class DeliveryFailed(Exception):
 def build_message(mail: OutgoingMail) -> EmailMessage:
     settings = get_settings()
     message = EmailMessage()
-    message["From"] = header_text(settings.mail_from, 300)
+    message["From"] = _sender(settings.mail_from, mail.from_name)
     message["To"] = header_text(mail.to_address, 254)
     message["Subject"] = header_text(mail.subject)
     message["Message-ID"] = make_msgid(domain="microgigs")
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
     return message
+
+
+def _sender(mail_from: str, name: str) -> str | Address:
+    """MICROGIGS_MAIL_FROM's address under `name` (quoted, or encoded when not ASCII, by the
+    header itself); MICROGIGS_MAIL_FROM as it is without a name, or when its address is not one."""
+    address = parseaddr(mail_from)[1]
+    name = header_text(name, 200)
+    if name and address:
+        try:
+            return Address(display_name=name, addr_spec=address)
+        except (ValueError, TypeError, HeaderParseError):
+            pass
+    return header_text(mail_from, 300)
 
 
 def transmit(mail: OutgoingMail) -> None:

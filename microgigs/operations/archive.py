@@ -24,8 +24,8 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database/microgigs.db"
 POSTGRES_MEMBER = "database/microgigs.pgdump"
 DATABASE_MEMBERS = {"sqlite": SQLITE_MEMBER, "postgresql": POSTGRES_MEMBER}
-# The data folder's subfolders a backup carries (settings.keys_dir, files_dir, photos_dir).
-DATA_FOLDERS = ("keys", "files", "photos")
+# The data folder's subfolders a backup carries (settings.keys_dir, files_dir, photos_dir, branding_dir).
+DATA_FOLDERS = ("keys", "files", "photos", "branding")
 # What a stored file, a key or `current-kid` may be called: one plain name, no folders.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 CHUNK = 1024 * 1024
@@ -77,7 +77,7 @@ class Manifest:
 
 def data_folders(settings: Settings) -> dict[str, Path]:
     """Each subfolder a backup carries, by its name in the archive."""
-    return {"keys": settings.keys_dir, "files": settings.files_dir, "photos": settings.photos_dir}
+    return {"keys": settings.keys_dir, "files": settings.files_dir, "photos": settings.photos_dir, "branding": settings.branding_dir}
 
 
 def data_member(folder: str, name: str) -> str:

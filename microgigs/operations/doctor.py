@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from microgigs.operations import schema
+from microgigs.services import center_settings
 from microgigs.settings import REDIS_CHECK_SECONDS, Settings, get_settings, redis_url
 
 Level = Literal["ok", "warning", "problem", "danger"]
@@ -292,6 +293,15 @@ def _without_password(url: str) -> str:
     return url.replace(f":{parts.password}@", ":•••@", 1)
 
 
+def check_center_defaults(settings: Settings) -> list[Finding]:
+    """The center's settings from the environment (name, colour, currency, fee, ...): the defaults
+    of /admin/settings, held to the same rules the page holds an admin to."""
+    problems = center_settings.environment_problems(settings)
+    if not problems:
+        return [Finding("ok", "Center settings", "The defaults from the environment are valid (admins change them at /admin/settings).")]
+    return [Finding("problem", "Center settings", f"{variable}: {message}") for variable, message in problems.items()]
+
+
 def check_signing_keys(settings: Settings) -> list[Finding]:
     from microgigs.db import session_scope
     from microgigs.models import Credential
@@ -325,4 +335,5 @@ CHECKS: list[Callable[[Settings], list[Finding]]] = [
     check_redis,
     check_mail,
     check_payments,
+    check_center_defaults,
 ]

@@ -17,10 +17,8 @@ from microgigs.components.forms import (
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card, stack
 from microgigs.components.url_object import shows_this_url, text_for_this_url
-from microgigs.services.amounts import format_cents
 from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS
 from microgigs.services.statuses import GigStatus
-from microgigs.settings import get_settings
 from microgigs.state.post_gig import EDIT_ROUTE, ERRORS_ANCHOR
 from microgigs.state.post_gig import PostGigState as S
 
@@ -65,7 +63,6 @@ def _filled(field, label: str, name: str, **props) -> rx.Component:
 
 
 def gig_form() -> rx.Component:
-    pay_hint = f"Paid when you approve the work. At least {format_cents(get_settings().pay_floor_cents_per_hour)} an hour."
     return rx.form(
         stack(
             _section(
@@ -143,9 +140,9 @@ def gig_form() -> rx.Component:
                     _filled(number_input, "Students needed", "slots", hint="Each student does the whole gig.", max_length=3),
                     _filled(
                         text_input,
-                        "Pay per student (US dollars)",
+                        S.pay_label,
                         "pay",
-                        hint=pay_hint,
+                        hint=S.pay_hint,
                         input_mode="decimal",
                         placeholder="450",
                         max_length=13,

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations import mail
 from microgigs.models import AuthSession, Membership, OneTimeToken, Organization, StudentProfile, StudentSkill, User, utcnow
-from microgigs.services import accounts, audit, policy, throttle
+from microgigs.services import accounts, audit, center, policy, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.settings import get_settings
@@ -160,10 +160,10 @@ def _send_sign_up_attempt_note(session: Session, email: str) -> None:
     send_mail(
         session,
         existing.email,
-        "Someone tried to sign up to MicroGigs with your address",
+        f"Someone tried to sign up to {center.current(session).name} with your address",
         [
             f"Hello {existing.display_name},",
-            "Someone just tried to create a MicroGigs account with this email address, which already has one. "
+            f"Someone just tried to create a {center.current(session).name} account with this email address, which already has one. "
             "If it was you, sign in, or reset your password if you have forgotten it. If it was not you, ignore this mail: nothing was changed.",
         ],
         public_link("/login"),
@@ -181,7 +181,7 @@ def send_verification(session: Session, user: User) -> None:
     send_mail(
         session,
         user.email,
-        "Confirm your email address for MicroGigs",
+        f"Confirm your email address for {center.current(session).name}",
         [f"Hello {user.display_name},", f"Confirm that this is your email address. The link works for {VERIFY_HOURS} hours."],
         token_link("/verify-email"),
         "Confirm my email address",
@@ -263,7 +263,7 @@ def change_password(session: Session, actor: User | None, current: str, new: str
     send_mail(
         session,
         actor.email,
-        "Your MicroGigs password was changed",
+        f"Your {center.current(session).name} password was changed",
         [
             f"Hello {actor.display_name},",
             "Your password was just changed and your other devices were signed out. If this was not you, reset your password now.",
@@ -287,7 +287,7 @@ def request_password_reset(session: Session, email: str, client: str = "") -> st
         send_mail(
             session,
             user.email,
-            "Choose a new MicroGigs password",
+            f"Choose a new {center.current(session).name} password",
             [
                 f"Hello {user.display_name},",
                 f"Someone asked to reset your password. The link works once, for {RESET_MINUTES} minutes. If it was not you, ignore this mail.",

@@ -179,7 +179,7 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
         scope_snapshot=gig.scope + (f"\n\nDeliverables:\n{gig.deliverables}" if gig.deliverables else ""),
         due_date=gig.due_date,
         pay_cents=gig.pay_cents,
-        fee_cents=payments.platform_fee_cents(gig.pay_cents),
+        fee_cents=payments.platform_fee_cents(session, gig.pay_cents),
         currency=gig.currency,
         max_revision_rounds=gig.max_revision_rounds,
     )

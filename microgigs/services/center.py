@@ -64,9 +64,14 @@ class Center:
     saved: frozenset[str] = field(default_factory=frozenset)
 
 
+def setting_name(name: str) -> str:
+    """The Settings field (and so the MICROGIGS_<NAME> variable) behind one of FIELDS."""
+    return _SETTING_NAMES.get(name, name)
+
+
 def environment_value(name: str, settings: Settings | None = None) -> object:
     """The environment's value of one field (its default when no admin set it)."""
-    return getattr(settings or get_settings(), _SETTING_NAMES.get(name, name))
+    return getattr(settings or get_settings(), setting_name(name))
 
 
 def domains(raw: str) -> tuple[str, ...]:
@@ -104,13 +109,16 @@ def merged(row: CenterSettings | None, settings: Settings | None = None) -> Cent
     )
 
 
-_KEPT: KeptReads[Center] = KeptReads("center settings", topic=CENTER_TOPIC, max_age=60.0, max_entries=8)
+_KEPT: KeptReads[tuple[Settings, Center]] = KeptReads("center settings", topic=CENTER_TOPIC, max_age=60.0, max_entries=8)
 
 
 def current(session: Session) -> Center:
     """The settings in effect for this database, kept until a `center` change notice (or a minute)."""
-    key = str(session.get_bind().url)
-    return _KEPT.get(key, lambda: merged(session.get(CenterSettings, ROW_ID)))
+    # Keyed by the settings object too, so environment values read afresh (get_settings.cache_clear(),
+    # as tests do) are merged afresh; the kept pair holds that object, so its id is not reused meanwhile.
+    settings = get_settings()
+    key = (str(session.get_bind().url), id(settings))
+    return _KEPT.get(key, lambda: (settings, merged(session.get(CenterSettings, ROW_ID), settings)))[1]
 
 
 def clear() -> None:

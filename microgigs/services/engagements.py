@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from microgigs import timings
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
-from microgigs.services import audit, credentials, gig_completion, gigs, notifications, payments, policy
+from microgigs.services import audit, center, credentials, gig_completion, gigs, notifications, payments, policy
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.row_locks import locked_row
@@ -305,8 +305,8 @@ def auto_approve_silent(session: Session, now) -> int:
     """
     from datetime import timedelta
 
-    days = get_settings().auto_approve_days
-    if days <= 0:
+    days = center.current(session).auto_approve_days
+    if days <= 0:  # 0: never
         return 0
     cutoff = now - timedelta(days=days)
     waiting = session.exec(

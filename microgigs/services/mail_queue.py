@@ -6,6 +6,9 @@ the same row at once), and for each one:
 1. `prepare` makes the mail as it leaves: a mail with a one-time link gets a fresh token now
    (its hash replaces the stored one), so the token exists in clear only in that message. A
    link that was replaced, used or expired meanwhile is not sent (cancelled, with the reason).
+   It leaves under the center's name, its HTML framed with the center's logo and name, its text
+   ending with them (`branded`: the settings in effect when it leaves; the row keeps the bodies
+   as they were queued, for the outbox page and any later try).
 2. the caller commits, then sends it (integrations/mail.transmit), outside any transaction;
 3. `record_sent` or `record_failure`: a failure is tried again later (growing delays), and
    after MAX_ATTEMPTS, or at once when retrying cannot help, the mail is failed with its reason
@@ -16,16 +19,20 @@ lapses, then any worker takes it again. Nothing is lost; at worst a mail leaves 
 earlier copy's link then no longer works).
 """
 
+import re
 import secrets
 from datetime import datetime, timedelta
+from email.utils import parseaddr
+from html import escape
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from microgigs.integrations.mail import TOKEN_MASK, DeliveryFailed, OutgoingMail
 from microgigs.models import OneTimeToken, OutboxMail, User, utcnow
-from microgigs.services import account_security, accounts, audit, policy
+from microgigs.services import account_security, accounts, audit, center, policy
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.settings import get_settings
 
 # Delay before the 2nd, 3rd, ... try: about two days from the first try to the last.
 RETRY_DELAYS = (
@@ -99,7 +106,56 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
         session.add(token)
         session.flush()
         text, html = text.replace(TOKEN_MASK, raw), html.replace(TOKEN_MASK, raw)
-    return OutgoingMail(mail_id=mail.id, to_address=mail.to_address, subject=mail.subject, text_body=text, html_body=html)
+    # Branded as it leaves, with the center's settings of now; the stored row keeps the bodies as
+    # queued (what /admin/outbox shows, and what a later try brands afresh).
+    shown = center.current(session)
+    text, html = branded(shown, text, html)
+    return OutgoingMail(
+        mail_id=mail.id, to_address=mail.to_address, subject=mail.subject, text_body=text, html_body=html, from_name=sender_name(shown)
+    )
+
+
+# --- the center's name and logo on every mail ------------------------------------------------
+
+_COLOR = re.compile(r"#[0-9a-f]{6}")
+
+
+def sender_name(shown: center.Center) -> str:
+    """The From header's display name: the center's name; but while the center has not named
+    itself (at /admin/settings or MICROGIGS_CENTER_NAME), a name MICROGIGS_MAIL_FROM carries
+    stays (an install set up before the center had a name of its own keeps its sender)."""
+    settings = get_settings()
+    own = parseaddr(settings.mail_from)[0]
+    named = "name" in shown.saved or "center_name" in settings.model_fields_set
+    return shown.name if named or not own else own
+
+
+def branded(shown: center.Center, text: str, html: str) -> tuple[str, str]:
+    """The bodies as they leave: the HTML in a small frame with the center's logo (an absolute
+    link to it: mail is read away from the site) and name above, its name and contact address
+    below; the text ends with the same. Everything the center wrote is escaped."""
+    name = escape(shown.name)
+    contact = shown.contact_email
+    logo = ""
+    if shown.logo_url:
+        src = get_settings().public_url.rstrip("/") + shown.logo_url
+        logo = f'<img src="{escape(src)}" alt="{name}" height="48" style="display:block;height:48px;width:auto;max-width:240px;border:0">'
+    color = shown.brand_color if _COLOR.fullmatch(shown.brand_color) else ""
+    # White on the brand colour passes WCAG AA (the settings page refuses colours where it does not).
+    top = f"background:{color};color:#ffffff;" if color else "border-bottom:1px solid #dddddd;"
+    heading = f'<h1 style="margin:8px 0 0;font-size:20px;line-height:1.3;color:inherit">{name}</h1>'
+    contact_html = f' · <a href="mailto:{escape(contact)}" style="color:#444444">{escape(contact)}</a>' if contact else ""
+    framed = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+        '<body style="margin:0;padding:0;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;background:#ffffff">'
+        '<div style="max-width:600px;margin:0 auto">'
+        f'<div style="{top}padding:12px 16px">{logo}{heading}</div>'
+        f'<div style="padding:16px;font-size:16px;line-height:1.5">{html}</div>'
+        f'<p style="margin:0;padding:12px 16px;border-top:1px solid #dddddd;font-size:13px;color:#444444">{name}{contact_html}</p>'
+        "</div></body></html>"
+    )
+    footer = shown.name + (f"\n{contact}" if contact else "")
+    return f"{text.rstrip()}\n\n-- \n{footer}\n", framed
 
 
 def record_sent(session: Session, mail_id: int, now: datetime | None = None) -> None:

@@ -14,7 +14,6 @@ from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.prohibited_terms import prohibited_hits
 from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import fold_lookalikes
-from microgigs.settings import get_settings
 
 MAX_TERM = 60
 
@@ -98,7 +97,7 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
     other = {k: v for k, v in errors.items() if k not in terms}
     return [
-        check("Fair pay", ("pay_cents",), f"At or above {format_cents(get_settings().pay_floor_cents_per_hour)} an hour.", errors),
+        check("Fair pay", ("pay_cents",), f"At or above {gigs.pay_floor_text(session, gig.currency)} an hour.", errors),
         check("Dates", ("due_date", "application_deadline", "start_date"), "Deadline before the due date; due date in the future.", errors),
         check("Prohibited content", tuple(terms), "No prohibited terms.", terms),
         check(

@@ -6,6 +6,7 @@ from sqlmodel import Session, func, select
 
 from microgigs.integrations import mail
 from microgigs.models import Notification, User, utcnow
+from microgigs.services import center
 from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
@@ -20,12 +21,13 @@ def notify(session: Session, user_id: int, kind: str, title: str, link: str = ""
         user = session.get(User, user_id)
         if user is not None:
             url = get_settings().public_url.rstrip("/") + (link or "/dashboard")
+            name = center.current(session).name
             mail.send(
                 session,
                 to=user.email,
                 subject=title,
-                text=f"Hello {user.display_name},\n\n{title}\n\nOpen MicroGigs: {url}\n",
-                html=f'<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p><p><a href="{escape(url)}">Open MicroGigs</a></p>',
+                text=f"Hello {user.display_name},\n\n{title}\n\nOpen {name}: {url}\n",
+                html=f'<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p><p><a href="{escape(url)}">Open {escape(name)}</a></p>',
             )
     return note
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
-from microgigs.services import account_security, accounts, audit, closing, notifications, policy, sso, throttle
+from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
@@ -154,7 +154,7 @@ def approve(session: Session, actor: User | None, organization_id: int) -> Organ
         # An address nobody has confirmed is not an identity: approving it would vouch for nobody.
         raise DomainError(f"{org.name}'s contact has not confirmed their email address yet: approve it once they have.")
     _move(session, actor, org, "approved", "")
-    _tell_managers(session, org, f"{org.name} is approved: you can now publish gigs on MicroGigs")
+    _tell_managers(session, org, f"{org.name} is approved: you can now publish gigs on {center.current(session).name}")
     session.flush()
     return org
 
@@ -175,7 +175,7 @@ def reject(session: Session, actor: User | None, organization_id: int, reason: s
     if org.status != "pending":
         raise DomainError(f"Only a pending employer can be rejected; {org.name} is {org.status}.")
     _move(session, actor, org, "rejected", text)
-    _tell_managers(session, org, f"{org.name} was not approved on MicroGigs. Reason: {text}")
+    _tell_managers(session, org, f"{org.name} was not approved on {center.current(session).name}. Reason: {text}")
     session.flush()
     return org
 
@@ -190,7 +190,7 @@ def suspend(session: Session, actor: User | None, organization_id: int, reason: 
     _move(session, actor, org, "suspended", text)
     for gig in session.exec(select(Gig).where(Gig.organization_id == org.id, Gig.status.in_(CLOSE_ON_SUSPEND))).all():
         closing.cancel_gig(session, actor, gig.id, f"The employer was suspended: {text}")
-    _tell_managers(session, org, f"{org.name} is suspended on MicroGigs. Reason: {text}")
+    _tell_managers(session, org, f"{org.name} is suspended on {center.current(session).name}. Reason: {text}")
     session.flush()
     return org
 
@@ -283,7 +283,7 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     # Only a confirmed account is somebody: an unconfirmed one holding the address is replaced
     # by whoever follows the mailed link (accept_invitation).
     has_account = policy.is_active_user(invitee)
-    lines = [f"{actor.display_name} invites you to join {org.name} on MicroGigs as a manager."]
+    lines = [f"{actor.display_name} invites you to join {org.name} on {center.current(session).name} as a manager."]
     if has_account:
         lines.append(f"Sign in as {address} and accept the invitation; until you do, nothing changes.")
     lines.append(f"The link works once, for {account_security.INVITATION_DAYS} days.")
@@ -357,7 +357,7 @@ def accept_invitation(
         holder = session.exec(select(User).where(User.email == row.email)).first()
         if holder is not None and (holder.email_verified or not holder.is_active):
             raise DomainError(f"Sign in as {row.email} first, then open the link again.")
-        sso.check_local_sign_up("manager", row.email)
+        sso.check_local_sign_up(session, "manager", row.email)
         name = clean_line(display_name)
         errors = {}
         if not name:

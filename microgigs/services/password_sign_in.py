@@ -38,5 +38,5 @@ def attempt(session: Session, email: str, password: str, *, client: str, device_
     except DomainError as error:
         throttle.record(session, failure_keys)
         return Attempt(user=None, failure=error.message)
-    sso.check_local_sign_in(user)
+    sso.check_local_sign_in(session, user)
     return Attempt(user=user)

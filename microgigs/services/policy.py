@@ -75,6 +75,12 @@ def may_view_engagement(session: Session, actor: User | None, engagement: Engage
 # --- accounts, organizations and privacy (issue 3) --------------------------------
 
 
+def may_change_center_settings(actor: User | None) -> bool:
+    """The center's own settings (/admin/settings: its name, logo, money rules) are for admins,
+    who run the install; career-center staff may not change them."""
+    return is_active_user(actor) and actor.role == "admin"
+
+
 def may_read_metrics(actor: User | None) -> bool:
     """The server's figures (/metrics) are for admins, who run the install (and for the
     addresses of MICROGIGS_METRICS_ALLOW, which the route checks)."""

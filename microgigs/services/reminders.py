@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from microgigs.models import Application, Engagement, Gig, Notification, SavedGig
-from microgigs.services import notifications, policy
+from microgigs.services import center, notifications, policy
 from microgigs.services.statuses import EngagementStatus, GigStatus
 from microgigs.settings import get_settings
 
@@ -86,10 +86,10 @@ def due_dates(session: Session, now: datetime) -> int:
 
 def auto_approvals(session: Session, now: datetime) -> int:
     """The gig's managers, before a submission they have not answered is approved automatically."""
-    settings = get_settings()
-    if settings.auto_approve_days <= 0:
+    days = center.current(session).auto_approve_days
+    if days <= 0:  # 0: never approved automatically, so nothing to warn of
         return 0
-    warn_after = now - timedelta(days=max(settings.auto_approve_days - settings.reminder_days_before, 0))
+    warn_after = now - timedelta(days=max(days - get_settings().reminder_days_before, 0))
     rows = session.exec(
         select(Engagement, Gig)
         .join(Gig, Gig.id == Engagement.gig_id)
@@ -97,7 +97,7 @@ def auto_approvals(session: Session, now: datetime) -> int:
     ).all()
     sent = 0
     for engagement, gig in rows:
-        due = engagement.submitted_at + timedelta(days=settings.auto_approve_days)
+        due = engagement.submitted_at + timedelta(days=days)
         for manager_id in policy.manager_ids(session, gig.organization_id):
             # Once per submission: only reminders sent since this version arrived count.
             sent += _remind(

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations import oidc
 from microgigs.models import OidcFlow, OidcIdentity, StudentProfile, User, utcnow
-from microgigs.services import account_security, accounts, audit
+from microgigs.services import account_security, accounts, audit, center
 from microgigs.services.accounts import is_valid_email, normalize_email
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import clean_line
@@ -45,9 +45,9 @@ def sign_in_options() -> list[ProviderOption]:
     return [ProviderOption(p.name, p.label) for p in oidc.configured_providers() if p.enabled]
 
 
-def allowed_student_domains() -> list[str]:
-    raw = get_settings().student_email_domains
-    return [d.strip().lower().lstrip("@") for d in raw.split(",") if d.strip()]
+def allowed_student_domains(session: Session) -> list[str]:
+    """The student email domains the center set (its settings page, else the environment's)."""
+    return list(center.current(session).student_email_domains)
 
 
 def _in_domains(email: str, domains: list[str]) -> bool:
@@ -55,46 +55,46 @@ def _in_domains(email: str, domains: list[str]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
-def student_domain_allowed(email: str) -> bool:
-    domains = allowed_student_domains()
+def student_domain_allowed(session: Session, email: str) -> bool:
+    domains = allowed_student_domains(session)
     return not domains or _in_domains(email, domains)
 
 
-def on_student_domain(email: str) -> bool:
+def on_student_domain(session: Session, email: str) -> bool:
     """An address at one of the configured student domains (none configured: no address is)."""
-    domains = allowed_student_domains()
+    domains = allowed_student_domains(session)
     return bool(domains) and _in_domains(email, domains)
 
 
-def _domain_message() -> str:
-    return "Student accounts need an email address at " + " or ".join(allowed_student_domains()) + "."
+def _domain_message(session: Session) -> str:
+    return "Student accounts need an email address at " + " or ".join(allowed_student_domains(session)) + "."
 
 
-def _campus_only_message() -> str:
+def _campus_only_message(session: Session) -> str:
     return (
-        "Addresses at " + " or ".join(allowed_student_domains()) + " sign in with the campus account only. "
+        "Addresses at " + " or ".join(allowed_student_domains(session)) + " sign in with the campus account only. "
         "For an employer account, use your work address."
     )
 
 
-def password_sign_in_ruled_out(role: str, email: str) -> bool:
+def password_sign_in_ruled_out(session: Session, role: str, email: str) -> bool:
     """With sso_only_for_students, every account a student could make for themselves -- a
     student account, or an employer account on a student address -- signs in through the campus."""
     if not get_settings().sso_only_for_students:
         return False
-    return role == "student" or (role == "manager" and on_student_domain(email))
+    return role == "student" or (role == "manager" and on_student_domain(session, email))
 
 
-def check_local_sign_up(role: str, email: str = "") -> None:
+def check_local_sign_up(session: Session, role: str, email: str = "") -> None:
     """Refuse a password sign-up the campus settings rule out (field-keyed where it can be)."""
-    if password_sign_in_ruled_out(role, email):
-        raise SsoRequired() if role == "student" else DomainError(_campus_only_message(), field="email")
-    if role == "student" and email and not student_domain_allowed(email):
-        raise DomainError(_domain_message(), field="email")
+    if password_sign_in_ruled_out(session, role, email):
+        raise SsoRequired() if role == "student" else DomainError(_campus_only_message(session), field="email")
+    if role == "student" and email and not student_domain_allowed(session, email):
+        raise DomainError(_domain_message(session), field="email")
 
 
-def check_local_sign_in(user: User) -> None:
-    if password_sign_in_ruled_out(user.role, user.email):
+def check_local_sign_in(session: Session, user: User) -> None:
+    if password_sign_in_ruled_out(session, user.role, user.email):
         raise SsoRequired()
 
 
@@ -160,8 +160,8 @@ def account_for_identity(session: Session, provider: str, claims: dict) -> User:
         audit.record(session, user, "user.sso_linked", "user", user.id, provider=provider)
         return user
 
-    if not student_domain_allowed(email):
-        raise DomainError(_domain_message())
+    if not student_domain_allowed(session, email):
+        raise DomainError(_domain_message(session))
     user = User(email=email, display_name=name, role="student", password_hash="", email_verified=True)
     session.add(user)
     try:

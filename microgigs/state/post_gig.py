@@ -11,7 +11,7 @@ from typing import ClassVar
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from microgigs.services import amounts, gigs
+from microgigs.services import amounts, center, gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
 from microgigs.services.statuses import GigStatus
@@ -32,14 +32,20 @@ class ParseError(ValueError):
     """Text that cannot be read as the kind of value a field needs."""
 
 
-def parse_dollars(text: str) -> int:
-    """Dollars as typed ("450", "$1,200.50") -> cents. Raises ParseError otherwise."""
+def parse_pay(text: str, currency: str = amounts.DEFAULT_CURRENCY) -> int:
+    """The pay as typed in `currency` ("450", "$1,200.50"; no decimals for jpy) -> its minor
+    units. Raises ParseError otherwise."""
     try:
-        return amounts.parse_cents(text, "the pay")
+        return amounts.parse_cents(text, "the pay", currency=currency)
     except amounts.MissingAmount:
-        raise ParseError("Enter the pay per student in dollars, for example 450.") from None
+        raise ParseError(f"Enter the pay per student in {amounts.currency_name(currency)}, for example 450.") from None
     except amounts.AmountError as error:
         raise ParseError(str(error)) from None
+
+
+def pay_label_for(currency: str) -> str:
+    """The pay field's label, naming the currency the pay is typed in."""
+    return f"Pay per student ({amounts.currency_name(currency)})"
 
 
 def parse_whole_number(text: str, what: str) -> int:
@@ -66,8 +72,9 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]]:
+def gig_input_from_form(form: FormData | dict, currency: str = amounts.DEFAULT_CURRENCY) -> tuple[GigInput, dict[str, str]]:
     """The GigInput a form describes, and a message for each field that could not be read.
+    The pay is read in `currency` (the gig's: a new one's is the center's), and said to be in it.
 
     Unreadable numbers and dates become 0/None so the service still reports
     everything else in the same pass; their own message wins over the service's.
@@ -102,7 +109,8 @@ def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]
         due_date=read("due_date", lambda: parse_date(text("due_date")), None),
         application_deadline=read("application_deadline", lambda: parse_date(text("application_deadline")), None),
         slots=read("slots", lambda: parse_whole_number(text("slots"), "how many students you need"), 0),
-        pay_cents=read("pay", lambda: parse_dollars(text("pay")), 0),
+        pay_cents=read("pay", lambda: parse_pay(text("pay"), currency), 0),
+        currency=currency,
         blind_review=str(form.get("blind_review") or "").lower() in ("on", "true", "1", "yes"),
         questions=split_lines(text("questions")),
         organization_id=parse_id(chosen_org) if chosen_org else None,
@@ -112,7 +120,6 @@ def gig_input_from_form(form: FormData | dict) -> tuple[GigInput, dict[str, str]
 
 def form_values(data: GigInput) -> dict[str, str]:
     """A GigInput as the text a form shows (the reverse of gig_input_from_form)."""
-    dollars, cents = divmod(data.pay_cents, 100)
     return {
         "title": data.title,
         "summary": data.summary,
@@ -126,7 +133,7 @@ def form_values(data: GigInput) -> dict[str, str]:
         "due_date": data.due_date.isoformat() if data.due_date else "",
         "application_deadline": data.application_deadline.isoformat() if data.application_deadline else "",
         "slots": str(data.slots or 1),
-        "pay": (f"{dollars}.{cents:02d}" if cents else str(dollars)) if data.pay_cents else "",
+        "pay": amounts.plain_units(data.pay_cents, data.currency or amounts.DEFAULT_CURRENCY) if data.pay_cents else "",
         "blind_review": "on" if data.blind_review else "",
         "questions": "\n".join(data.questions),
         "organization_id": str(data.organization_id or ""),
@@ -166,6 +173,11 @@ class PostGigState(ShownForUrl, SessionState):
     live_values: dict[str, str] = {}
     # The approved employers this manager can post for; the form asks only when there are several.
     organization_choices: list[dict[str, str]] = []
+    # The pay field's hint, with the center's pay floor as it is when the page loads.
+    pay_hint: str = ""
+    # The currency the pay is typed in: the draft's own, or (a new gig) the center's when the page loaded.
+    currency: str = amounts.DEFAULT_CURRENCY
+    pay_label: str = pay_label_for(amounts.DEFAULT_CURRENCY)
 
     @rx.var
     def choose_organization(self) -> bool:
@@ -218,6 +230,10 @@ class PostGigState(ShownForUrl, SessionState):
                 self.template_title = data.title
         except DomainError as error:
             self.not_found = error.message if self.editing_id else f"That gig cannot be used as a template: {error.message}"
+        # A draft's pay stays in its own currency; a new gig's (a template's too) is the center's.
+        self.currency = data.currency if data is not None and data.currency else center.current(session).currency
+        self.pay_label = pay_label_for(self.currency)
+        self.pay_hint = f"Paid when you approve the work. At least {gigs.pay_floor_text(session, self.currency)} an hour."
         self._start(data)
 
     @rx.event
@@ -252,7 +268,7 @@ class PostGigState(ShownForUrl, SessionState):
         if name not in LIVE_FIELDS:
             return
         self.live_values = {**self.live_values, name: str(value)[:40]}
-        data, problems = gig_input_from_form({**self.values, **self.live_values, "title": "-", "summary": "-", "scope": "-"})
+        data, problems = gig_input_from_form({**self.values, **self.live_values, "title": "-", "summary": "-", "scope": "-"}, self.currency)
         service_errors: dict[str, str] = {}
 
         def check(session, actor) -> None:
@@ -276,7 +292,7 @@ class PostGigState(ShownForUrl, SessionState):
         intent, self.intent = self.intent, "post"
         editing_id = id_in_path(self.router.url.path, EDIT_ROUTE)  # from the URL again, never from the client
         save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
-        data, problems = gig_input_from_form(form_data)
+        data, problems = gig_input_from_form(form_data, self.currency)
         publish = intent == "post" and not save_draft
         acted = self._act(lambda session, actor: _save_gig(session, actor, editing_id, data, problems, publish))
         if acted.redirect is not None:

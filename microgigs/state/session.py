@@ -8,6 +8,7 @@ that opens a database session; page states hand `_read` / `_act` a function of
 """
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +21,13 @@ from microgigs.db import session_scope
 from microgigs.http import client_address
 from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.models import User
-from microgigs.services import accounts, notifications
+from microgigs.services import accounts, center, notifications
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
+from microgigs.settings import get_settings
+
+# A colour the page may put in its CSS: "#rrggbb" only (the settings page stores no other).
+BRAND_COLOR = re.compile(r"#[0-9a-f]{6}")
 
 
 class Audience(enum.Enum):
@@ -90,6 +95,12 @@ class SessionState(rx.State):
     # ask for a new link), sign out and delete itself; the pages show it nothing else.
     email_confirmed: bool = True
     unread_notifications: int = 0
+    # The career center as every page's header and footer show it (services/center.py: what an
+    # admin saved, else the environment's), refreshed with the signed-in person on each load.
+    center_name: str = get_settings().center_name
+    center_logo_url: str = ""  # "": no logo
+    center_brand_color: str = ""  # "#rrggbb", or "": the default look
+    center_contact_email: str = get_settings().contact_email
 
     @rx.var
     def signed_in(self) -> bool:
@@ -108,6 +119,11 @@ class SessionState(rx.State):
         return self.user_role in ("staff", "admin") and self.email_confirmed
 
     @rx.var
+    def is_admin(self) -> bool:
+        """Who runs the install: the center's own settings (/admin/settings) are theirs."""
+        return self.user_role == "admin" and self.email_confirmed
+
+    @rx.var
     def is_manager(self) -> bool:
         return self.user_role == "manager" and self.email_confirmed
 
@@ -123,6 +139,15 @@ class SessionState(rx.State):
         self.user_role = user.role if user else ""
         self.email_confirmed = user.email_verified if user else True
         self.unread_notifications = notifications.unread_count(session, user) if user and user.email_verified else 0
+        self._show_center(session)
+
+    def _show_center(self, session: Session) -> None:
+        """The center's name, logo, colour and contact for the header and footer (kept in memory: cheap)."""
+        shown = center.current(session)
+        self.center_name = shown.name
+        self.center_logo_url = shown.logo_url
+        self.center_brand_color = shown.brand_color if BRAND_COLOR.fullmatch(shown.brand_color) else ""
+        self.center_contact_email = shown.contact_email
 
     def _actor(self, session: Session) -> User | None:
         """The person acting in this event: the signed-in account if its address is confirmed,

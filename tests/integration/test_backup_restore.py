@@ -38,13 +38,15 @@ from microgigs.models import (
     User,
 )
 from microgigs.operations import schema
-from microgigs.services import accounts, audit, engagements, payments, profiles
+from microgigs.services import accounts, audit, center_settings, engagements, payments, profiles
 from microgigs.services.payments import gateway as payment_gateway
 from tests.conftest import ON_POSTGRES
 from tests.integration.conftest import ORIGIN
 from tests.migrations import revisions, upgrade
+from tests.unit.test_center_settings import png
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+LOGO = png(3, 3)
 
 
 # --- where things go -----------------------------------------------------------------------------
@@ -162,6 +164,10 @@ def seed_busy_demo(engine, monkeypatch) -> dict:
         session.commit()
         student = session.exec(select(User).where(User.email == "student1@demo.microgigs.test")).one()
         profiles.set_photo(session, student, "me.png", PNG)
+        admin = accounts.create_privileged_user(
+            session, email="admin@example.edu", display_name="Admin", password="an admin passphrase", role="admin"
+        )
+        logo_url = center_settings.save_logo(session, admin, "logo.png", LOGO).logo_url
         waiting = session.exec(select(Engagement).where(Engagement.status == "submitted").order_by(Engagement.id)).first()
         gig = session.get(Gig, waiting.gig_id)
         manager = session.get(User, gig.created_by_id)
@@ -171,7 +177,7 @@ def seed_busy_demo(engine, monkeypatch) -> dict:
         session.commit()
         payment = session.get(EngagementPayment, waiting.id)
         assert payment.state == "payout_pending" and payment.payout_key
-        return {"student_id": student.id, "waiting_engagement": waiting.id, "payout_key": payment.payout_key}
+        return {"student_id": student.id, "waiting_engagement": waiting.id, "payout_key": payment.payout_key, "logo_url": logo_url}
 
 
 def rows(engine) -> dict[str, list[dict]]:
@@ -260,6 +266,7 @@ def test_a_busy_demo_comes_back_whole_and_is_served(source, tmp_path, monkeypatc
         for part in ("profile", "skills", "applications", "engagements", "submissions", "credentials"):
             assert export_after[part] == export_before[part], part
         assert web.get(f"/photos/{story['student_id']}").content == PNG
+        assert web.get(story["logo_url"]).content == LOGO  # the center's logo (data/branding) too
         web.post("/auth/logout", headers=ORIGIN)
         # Every stored deliverable downloads, the same bytes, for the student who handed it in.
         by_student: dict[str, list[dict]] = {}

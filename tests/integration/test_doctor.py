@@ -65,7 +65,16 @@ def test_a_good_install_is_found_good_and_says_what_was_checked(good_install, ca
     findings = doctor.examine()
 
     assert [f for f in findings if f.level != "ok"] == []
-    assert {f.topic for f in findings} >= {"Public URL", "Data folder", "Database", "Signing keys", "Redis", "Mail", "Stripe"}
+    assert {f.topic for f in findings} >= {
+        "Public URL",
+        "Data folder",
+        "Database",
+        "Signing keys",
+        "Redis",
+        "Mail",
+        "Stripe",
+        "Center settings",
+    }
     assert "accepts gigs@uni.test as the sender" in _only("Mail").text
     assert "acct_platform" in _only("Stripe").text
     assert ("GET", "/v1/account") in good_install.fake.requests  # the key was really tried
@@ -141,6 +150,28 @@ def test_a_plain_http_address_for_students(good_install, monkeypatch):
     use_settings(monkeypatch, {"MICROGIGS_PUBLIC_URL": "http://gigs.uni.test"})
 
     assert _only("Public URL").level == "problem"
+
+
+def test_an_address_with_a_query_is_named_as_such(good_install, monkeypatch):
+    use_settings(monkeypatch, {"MICROGIGS_PUBLIC_URL": "https://uni.test/?campus=1"})
+
+    url = _only("Public URL")
+
+    assert url.level == "problem" and "a query or fragment" in url.text and "https://uni.test" in url.text
+
+
+def test_center_defaults_the_settings_page_would_refuse_are_named_by_their_variable(good_install, monkeypatch):
+    # White on #999999 is 2.85:1; Stripe cannot settle Kuwaiti dinars' three decimals; a fee of 80 %.
+    use_settings(monkeypatch, {"MICROGIGS_BRAND_COLOR": "#999999", "MICROGIGS_CURRENCY": "kwd", "MICROGIGS_PLATFORM_FEE_PERCENT": "80"})
+
+    problems = {f.text.split(":")[0]: f for f in _findings("Center settings")}
+
+    assert set(problems) == {"MICROGIGS_BRAND_COLOR", "MICROGIGS_CURRENCY", "MICROGIGS_PLATFORM_FEE_PERCENT"}
+    assert all(f.level == "problem" for f in problems.values())
+    assert "darker" in problems["MICROGIGS_BRAND_COLOR"].text
+
+    use_settings(monkeypatch, {"MICROGIGS_BRAND_COLOR": "#1d4ed8", "MICROGIGS_CURRENCY": "eur", "MICROGIGS_PLATFORM_FEE_PERCENT": "5"})
+    assert _only("Center settings").level == "ok"
 
 
 def test_an_address_with_a_path(good_install, monkeypatch):

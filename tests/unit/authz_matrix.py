@@ -526,6 +526,7 @@ ON_LOAD = {
     "notifications": "load_notifications",
     "organization": "load_organization",
     "outbox": "load_outbox",
+    "center_settings": "load_settings",
     "portfolio_settings": "load",
     "post_gig": "load_post_gig",
     "profile": "load_profile",

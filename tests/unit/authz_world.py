@@ -31,6 +31,7 @@ from microgigs.models import Credential, Dispute, Notification, OneTimeToken, Or
 from microgigs.services import (
     account_security,
     accounts,
+    center_settings,
     disputes,
     engagements,
     evidence,
@@ -47,6 +48,7 @@ from microgigs.services.engagements import UploadedFile
 from microgigs.services.payments import gateway as payment_gateway
 from tests.mail_helpers import received_token
 from tests.unit.conftest import Employer
+from tests.unit.test_center_settings import png
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("visitor", "unconfirmed", "student", "other_student", "manager", "other_manager", "staff", "admin")
@@ -54,6 +56,8 @@ SIDES = ("own", "other")
 # The people of each side, by role name.
 SIDE_OF_ROLE = {"student": "own", "manager": "own", "other_student": "other", "other_manager": "other"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# The center's logo (a real PNG header: the logo's size is read from it).
+WORLD_LOGO_PNG = png(4, 4)
 
 
 class _DownGateway(DemoGateway):
@@ -130,6 +134,7 @@ class World:
     sides: dict[str, Side]
     verify_token: str  # the unconfirmed account's confirmation link
     notifications: dict[str, int]  # role -> one of their own notifications
+    logo_url: str = ""  # the center's logo, which the admin uploaded
 
     def side(self, name: str) -> Side:
         return self.sides[name]
@@ -272,6 +277,7 @@ def build_world(session: Session, make) -> World:
         "staff": staff.id,
         "admin": admin.id,
     }
+    logo_url = center_settings.save_logo(session, admin, "logo.png", WORLD_LOGO_PNG).logo_url
     # Everyone has a notification of their own (mark_read: one's own, never someone else's).
     for role, user_id in users.items():
         notifications.notify(session, user_id, "matrix.hello", f"Hello {role}", "/dashboard")
@@ -286,4 +292,4 @@ def build_world(session: Session, make) -> World:
     # Nobody confirmed the unconfirmed account's address, and nobody answered a dispute yet.
     assert not session.get(User, unconfirmed.id).email_verified
     assert all(session.get(Dispute, s.dispute).status == "open" for s in sides.values())
-    return World(users=users, emails=emails, tokens=tokens, sides=sides, verify_token=verify_token, notifications=notes)
+    return World(users=users, emails=emails, tokens=tokens, sides=sides, verify_token=verify_token, notifications=notes, logo_url=logo_url)

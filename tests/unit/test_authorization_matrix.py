@@ -36,9 +36,11 @@ from sqlmodel import Session, select
 import microgigs.state
 from microgigs import db, live
 from microgigs.http.app import build_api
+from microgigs.integrations import branding_files
 from microgigs.models import (
     Application,
     AuthSession,
+    CenterSettings,
     Credential,
     Dispute,
     DisputeMessage,
@@ -64,6 +66,7 @@ from microgigs.models import (
     User,
 )
 from microgigs.services import accounts
+from microgigs.services.center import LOGO_ROUTE
 from microgigs.settings import get_settings
 from microgigs.state.session import SessionState
 from tests.stripe_fake.server import running_fake
@@ -116,8 +119,13 @@ from tests.unit.authz_matrix import (
     status,
     that,
 )
-from tests.unit.authz_world import PASSWORD, PNG, ROLES, SIDE_OF_ROLE, build_world
+from tests.unit.authz_world import PASSWORD, PNG, ROLES, SIDE_OF_ROLE, WORLD_LOGO_PNG, build_world
 from tests.unit.conftest import Factory
+from tests.unit.test_center_settings import png
+
+LOGO_PNG = png(8, 8)
+# The logo the world's admin uploaded (authz_world.py): its name is its contents' hash.
+WORLD_LOGO = f"{LOGO_ROUTE}/{branding_files.logo_name(WORLD_LOGO_PNG, '.png')}"
 
 # --- discovery -------------------------------------------------------------------------------------
 
@@ -378,6 +386,8 @@ TABLE: dict[str, Row] = {
     "login.load_login": Row(PUBLIC, Page("/login?next=/dashboard"), state_is(next_path="/dashboard")),
     "signup.load_signup": Row(PUBLIC, Page("/signup?role=manager"), state_is(role="manager")),
     "signup.set_role": Row(PUBLIC, Page("/signup", ("manager",), prepare=()), state_is(role="manager")),
+    # The center's help, terms and privacy pages: for anyone, visitors and unconfirmed accounts too.
+    "center_page.load_center_page": Row(PUBLIC, Page("/privacy"), shows_text(lambda c: "What is kept")),
     # --- the account pages (an unconfirmed account's one page) -------------------------------------
     "account.load_account": Row(SIGNED_IN, Page("/account"), state_is(email=lambda c: c.world.emails[c.role])),
     "forgot_password.load_forgot": Row(PUBLIC, Page("/forgot-password?email=a@example.edu"), state_is(email="a@example.edu")),
@@ -700,6 +710,28 @@ TABLE: dict[str, Row] = {
     ),
     "outbox.load_outbox": Row(STAFF, Page("/admin/outbox"), shows_text(lambda c: "MAILMARK-own")),
     "outbox.send_again": Row(STAFF_ON_ANY, Page("/admin/outbox", ids("failed_mail")), row_is(OutboxMail, "failed_mail", status="queued")),
+    # The center's own settings (/admin/settings): admins only; career-center staff may not.
+    "center_settings.load_settings": Row(ADMIN, Page("/admin/settings"), state_is(load_error="", loaded=True, currency_code="USD")),
+    "center_settings.save": Row(
+        ADMIN,
+        Page("/admin/settings", ({"name": "Renamed center", "brand_color": "#1d4ed8", "currency": "EUR"},)),
+        row_is(CenterSettings, lambda c: 1, name="Renamed center", brand_color="#1d4ed8", currency="eur"),
+    ),
+    # Only the live swatch's colour: reads and writes nothing.
+    "center_settings.set_brand_color": Row(PUBLIC, Page("/admin/settings", ("#123456",), prepare=()), state_is(brand_color="#123456")),
+    # Only turns the logo picker's refusal into a message; reads and writes nothing.
+    "center_settings.logo_rejected": Row(
+        PUBLIC,
+        Page("/admin/settings", ([{"name": "logo.svg", "codes": ["file-invalid-type"]}],), prepare=()),
+        that(lambda c: c.state.errors["logo"], "no message"),
+        shows_messages=True,
+    ),
+    "center_settings.upload_logo": Row(
+        ADMIN,
+        Page("/admin/settings", lambda c: ([upload("logo.png", LOGO_PNG)],)),
+        that(lambda c: c.get(CenterSettings, 1).logo_file not in (None, WORLD_LOGO.rsplit("/", 1)[1]), "no new logo"),
+    ),
+    "center_settings.remove_logo": Row(ADMIN, Page("/admin/settings"), row_is(CenterSettings, lambda c: 1, logo_file=None)),
     # --- HTTP routes -------------------------------------------------------------------------------------
     "POST /auth/login": Row(
         PUBLIC_ON_ANY,
@@ -785,6 +817,8 @@ TABLE: dict[str, Row] = {
         NOBODY_ON_ANY, Http("GET", "/evidence/{credential}/files/{their_public_file}")
     ),
     "GET /healthz": Row(PUBLIC, Http("GET", "/healthz"), status(200, body="ok")),
+    # The center's logo: shown to visitors and fetched by mail clients.
+    "GET /api/center/logo/{file}": Row(PUBLIC, Http("GET", WORLD_LOGO), status(200, body="PNG")),
     "GET /readyz": Row(PUBLIC, Http("GET", "/readyz"), status(200, body='"database":"ok"')),
     # The server's figures: admins (and a monitoring server's address, not a role: its own tests).
     "GET /metrics": Row(ADMIN, Http("GET", "/metrics"), status(200, body="microgigs_mail_waiting")),
@@ -909,7 +943,7 @@ def cell_engine(matrix_world, cell_folder, _shared_engine, monkeypatch):
     data = cell_folder / "data"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir()
-    for folder in ("files", "photos"):
+    for folder in ("files", "photos", "branding"):
         shutil.copytree(matrix_world.data / folder, data / folder, copy_function=os.link)
     (data / "keys").symlink_to(matrix_world.data / "keys")
     target["path"] = str(path)

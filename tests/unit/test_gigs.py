@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from microgigs.models import AuditEvent, Gig, GigSkill, ScreeningQuestion
-from microgigs.services import closing, gigs
+from microgigs.services import center, closing, gigs
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.validation import ValidationFailed
 
@@ -219,7 +219,9 @@ def test_pay_floor_follows_settings(session, make, set_setting):
 
 
 def test_pay_floor_message_uses_the_gig_currency(session, make):
-    message = errors_for(session, make, currency="eur", estimated_hours=2, pay_cents=100)["pay_cents"]
+    center.row_for_update(session).currency = "eur"  # an admin's save (services/center_settings.py)
+    session.commit()
+    message = errors_for(session, make, estimated_hours=2, pay_cents=100)["pay_cents"]
     assert message == "Pay at least €20.00 an hour: €40.00 for 2 hours."
 
 

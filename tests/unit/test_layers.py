@@ -40,7 +40,20 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("lifecycles", {"application_lifecycle", "engagement_lifecycle", "payment_lifecycle", "gigs.lifecycle"}),
-    ("rules", {"center_settings", "accounts", "account_security", "sso", "credentials", "profiles", "reviews", "gigs.vocabulary", "prohibited_terms"}),
+    (
+        "rules",
+        {
+            "center_settings",
+            "accounts",
+            "account_security",
+            "sso",
+            "credentials",
+            "profiles",
+            "reviews",
+            "gigs.vocabulary",
+            "prohibited_terms",
+        },
+    ),
     (
         "workflows",
         {
@@ -77,6 +90,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "gigs.board",
             "gigs.board_cache",
             "monitoring",
+            "center_pages",
         },
     ),
 ]

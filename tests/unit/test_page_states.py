@@ -23,7 +23,7 @@ from microgigs.state.post_gig import (
     form_errors,
     gig_input_from_form,
     parse_date,
-    parse_dollars,
+    parse_pay,
     parse_whole_number,
 )
 from tests.unit.state_harness import redirect_path as _redirect_path
@@ -39,13 +39,13 @@ from tests.unit.state_harness import state_for as _state
     [("450", 45_000), ("450.5", 45_050), ("$1,250.50", 125_050), (" 12.05 ", 1_205), ("0", 0), ("1,000,000", 100_000_000)],
 )
 def test_parse_dollars_reads_what_people_type(typed, cents):
-    assert parse_dollars(typed) == cents
+    assert parse_pay(typed) == cents
 
 
 @pytest.mark.parametrize("typed", ["", "abc", "12.345", "-5", "1,00", "4 5 0x", "1e3", "NaN", "$"])
 def test_parse_dollars_refuses_anything_else_with_a_message(typed):
     with pytest.raises(ParseError) as error:
-        parse_dollars(typed)
+        parse_pay(typed)
     assert "dollars" in str(error.value)
 
 
@@ -383,3 +383,16 @@ def test_board_lists_employers_only_when_the_filter_panel_shows_them(app_db, mak
     _run("load_board", panel)
     _run("filter_panel_shown", panel)
     assert names(panel) == ["Acme Research", "Northwind Studio"]
+
+
+def test_the_pay_is_read_in_the_form_s_currency():
+    assert parse_pay("450.5") == 45_050  # usd, the default
+    with pytest.raises(ParseError, match="^Enter the pay in whole Japanese yen, without a decimal point, like 450.$"):
+        parse_pay("450.5", "jpy")
+    assert parse_pay("45,000", "jpy") == 45_000
+    data, problems = gig_input_from_form({"pay": "450.5"}, "jpy")
+    assert data.pay_cents == 0 and data.currency == "jpy" and "whole Japanese yen" in problems["pay"]
+    data, problems = gig_input_from_form({"pay": "450.5"}, "usd")
+    assert data.pay_cents == 45_050 and "pay" not in problems
+    with pytest.raises(ParseError, match="^Enter the pay per student in euros, for example 450.$"):
+        parse_pay("", "eur")

@@ -18,17 +18,17 @@ from microgigs.services.validation import ValidationFailed, check_length, clean_
 
 
 @pytest.mark.parametrize(("pay", "fee"), [(30_000, 3_000), (0, 0), (1, 0), (5, 0), (15, 2), (99_999, 10_000)])
-def test_platform_fee_is_ten_percent_by_default(pay, fee):
-    assert payments.platform_fee_cents(pay) == fee
+def test_platform_fee_is_ten_percent_by_default(session, pay, fee):
+    assert payments.platform_fee_cents(session, pay) == fee
 
 
-def test_platform_fee_follows_settings(set_setting):
+def test_platform_fee_follows_settings(session, set_setting):
     set_setting("platform_fee_percent", 5)
     set_setting("platform_fee_fixed_cents", 30)
-    assert payments.platform_fee_cents(10_000) == 530
+    assert payments.platform_fee_cents(session, 10_000) == 530
     set_setting("platform_fee_percent", 0)
     set_setting("platform_fee_fixed_cents", 0)
-    assert payments.platform_fee_cents(10_000) == 0
+    assert payments.platform_fee_cents(session, 10_000) == 0
 
 
 def test_fee_settings_apply_to_new_engagements(session, make, set_setting):

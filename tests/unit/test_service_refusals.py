@@ -26,12 +26,14 @@ from sqlmodel import SQLModel, select
 
 import microgigs.services
 from microgigs.models import Dispute, EngagementPayment, PayoutAccount, User
-from microgigs.services import accounts, disputes, gigs, insights, money, payments, portfolio, profiles
+from microgigs.services import accounts, center_settings, disputes, gigs, insights, money, payments, portfolio, profiles
+from microgigs.services.center_settings import CenterSettingsForm
 from microgigs.services.errors import NotAllowed, NotFound
 from microgigs.state.disputes import DisputeQueueState
 from tests.stripe_fake.world import stripe_world
 from tests.unit.conftest import PASSWORD, Factory, Hired
 from tests.unit.state_harness import redirect_path, run_handler, session_token, state_for
+from tests.unit.test_center_settings import png
 
 REFUSED = (NotAllowed, NotFound)
 
@@ -71,6 +73,7 @@ def cast_of(session, make: Factory) -> Cast:
 
 STUDENTS = frozenset({"the hired student", "another student"})
 STAFF = frozenset({"staff", "admin"})
+ADMIN = frozenset({"admin"})  # who runs the install (the center's own settings)
 CONFIRMED = STUDENTS | STAFF | {"E's manager", "another employer's manager"}
 # Where a page sends those who are not (yet) anyone.
 SENT_AWAY = {"visitor": "/login", "unconfirmed student": "/account", "unconfirmed manager of E": "/account"}
@@ -183,6 +186,10 @@ ENTRIES: dict[str, Entry] = {
     "gigs.drafts.draft_for_edit": Entry(lambda s, c, p: gigs.draft_for_edit(s, p, c.draft_id), frozenset({"E's manager"})),
     "gigs.drafts.post_draft": Entry(lambda s, c, p: gigs.post_draft(s, p, c.draft_id), frozenset({"E's manager"})),
     "profiles.profile_view": Entry(lambda s, c, p: profiles.profile_view(s, p), CONFIRMED),
+    "center_settings.form_values": Entry(lambda s, c, p: center_settings.form_values(s, p), ADMIN),
+    "center_settings.save": Entry(lambda s, c, p: center_settings.save(s, p, CenterSettingsForm(name="Career Hub")), ADMIN),
+    "center_settings.save_logo": Entry(lambda s, c, p: center_settings.save_logo(s, p, "logo.png", png(2, 2)), ADMIN),
+    "center_settings.remove_logo": Entry(lambda s, c, p: center_settings.remove_logo(s, p), ADMIN),
 }
 # With Stripe, so that a call to the gateway would show: the tests above.
 REFUSED_ABOVE = {

@@ -67,14 +67,14 @@ def test_closed_account_cannot_sign_in_through_its_link(session):
 
 def test_sso_only_refuses_students_password_sign_in_and_sign_up_but_not_managers(session, env):
     student = sso.account_for_identity(session, "campus", claims())
-    sso.check_local_sign_in(student)
-    sso.check_local_sign_up("student", "x@uni.edu")
+    sso.check_local_sign_in(session, student)
+    sso.check_local_sign_up(session, "student", "x@uni.edu")
     env(sso_only_for_students="true")
     with pytest.raises(sso.SsoRequired):
-        sso.check_local_sign_in(student)
+        sso.check_local_sign_in(session, student)
     with pytest.raises(sso.SsoRequired):
-        sso.check_local_sign_up("student", "x@uni.edu")
-    sso.check_local_sign_up("manager", "boss@corp.com")
+        sso.check_local_sign_up(session, "student", "x@uni.edu")
+    sso.check_local_sign_up(session, "manager", "boss@corp.com")
 
 
 def test_flow_is_single_use_bound_to_the_browser_and_the_provider(session):

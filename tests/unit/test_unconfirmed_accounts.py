@@ -141,20 +141,20 @@ def test_sso_only_holds_for_an_employer_account_on_a_student_address(session, ma
     set_setting("student_email_domains", "uni.edu")
     set_setting("sso_only_for_students", "true")
     with pytest.raises(DomainError) as refused:
-        sso.check_local_sign_up("manager", "sam@cs.uni.edu")
+        sso.check_local_sign_up(session, "manager", "sam@cs.uni.edu")
     assert refused.value.field == "email" and "campus account only" in refused.value.message
-    sso.check_local_sign_up("manager", "sam@acme.example")  # a work address is fine
+    sso.check_local_sign_up(session, "manager", "sam@acme.example")  # a work address is fine
     with pytest.raises(sso.SsoRequired):
-        sso.check_local_sign_up("student", "sam@uni.edu")
+        sso.check_local_sign_up(session, "student", "sam@uni.edu")
     # An employer account made on a student address before the setting: no password sign-in.
     manager = make.employer().manager
     manager.email = "boss@uni.edu"
     with pytest.raises(sso.SsoRequired):
-        sso.check_local_sign_in(manager)
+        sso.check_local_sign_in(session, manager)
     # Staff and admins are made by the operator and keep their password.
     staff = make.staff()
     staff.email = "advisor@uni.edu"
-    sso.check_local_sign_in(staff)
+    sso.check_local_sign_in(session, staff)
     # An invitation cannot make an employer account on a student address either.
     owner = make.employer("Northwind")
     organizations.invite_manager(session, owner.manager, owner.org.id, "student@uni.edu")

@@ -29,7 +29,7 @@ from microgigs.services.gigs.drafts import (
     template_from,
     update_gig,
 )
-from microgigs.services.gigs.form import GigInput, input_from_gig, texts_of, validate_gig_input
+from microgigs.services.gigs.form import GigInput, input_from_gig, pay_floor_text, texts_of, validate_gig_input
 from microgigs.services.gigs.lifecycle import MOVES, move_gig
 from microgigs.services.gigs.lookups import all_skill_names, get_gig, skill_names_by_gig, student_skill_ids
 from microgigs.services.gigs.markup import neutralize_markup, render_markdown
@@ -86,6 +86,7 @@ __all__ = [
     "list_board",
     "move_gig",
     "neutralize_markup",
+    "pay_floor_text",
     "post_draft",
     "posting_organizations",
     "recommended_for",

@@ -7,7 +7,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, Skill, User, utcnow
-from microgigs.services import audit, policy
+from microgigs.services import audit, center, policy
+from microgigs.services.amounts import currency_name
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs.cards import GigCard, cards_by_ids
 from microgigs.services.gigs.form import GigInput, input_from_gig, validate_gig_input
@@ -17,7 +18,6 @@ from microgigs.services.gigs.markup import neutralize_markup
 from microgigs.services.gigs.publishing import submit_gig
 from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import ValidationFailed, clean_line
-from microgigs.settings import get_settings
 
 # A gig its managers may still change; a rejected one goes back to draft when edited.
 EDITABLE = (GigStatus.DRAFT, GigStatus.REJECTED)
@@ -67,13 +67,24 @@ def _add_skills_and_questions(session: Session, gig: Gig, skills: list[Skill], q
         session.add(ScreeningQuestion(gig_id=gig.id, position=position, text=text))
 
 
+def _currency_errors(data: GigInput, currency: str) -> dict[str, str]:
+    """A pay typed in another currency than the gig's (the center changed its currency while
+    the form was open): asked again rather than read as another currency's amount."""
+    if not data.currency or data.currency.lower() == currency:
+        return {}
+    return {"pay_cents": f"This gig's pay is in {currency_name(currency)}, not {currency_name(data.currency)}: enter it again."}
+
+
 def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool = True, today: date | None = None) -> Gig:
-    """Save a gig as a draft; with `publish`, submit it (trusted employers go straight to open)."""
+    """Save a gig as a draft; with `publish`, submit it (trusted employers go straight to open).
+    A new gig is in the center's currency as it is now; it keeps that currency afterwards."""
     try:
         org, org_errors = _employer_for(session, actor, data.organization_id), {}
     except ValidationFailed as error:  # reported together with every other field's problem
         org, org_errors = None, error.errors
+    currency = center.current(session).currency
     errors, skills = validate_gig_input(session, data, today or date.today())
+    errors.update(_currency_errors(data, currency))
     errors.update(org_errors)
     if errors:
         raise ValidationFailed(errors)
@@ -93,9 +104,9 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
         application_deadline=data.application_deadline,
         slots=data.slots,
         pay_cents=data.pay_cents,
-        currency=data.currency.lower(),
+        currency=currency,
         blind_review=data.blind_review,
-        max_revision_rounds=get_settings().default_revision_rounds,
+        max_revision_rounds=center.current(session).revision_rounds,
     )
     session.add(gig)
     session.flush()
@@ -125,9 +136,14 @@ def _editable_gig(session: Session, actor: User, gig_id: int) -> Gig:
 
 
 def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, today: date | None = None) -> Gig:
-    """Edit a draft (or a rejected gig, which goes back to draft). Nothing is written unless every field is valid."""
+    """Edit a draft (or a rejected gig, which goes back to draft). Nothing is written unless every
+    field is valid. The gig keeps its currency, even after the center changed its own: its pay
+    was typed in it, and there is no exchange rate to convert it."""
     gig = _editable_gig(session, actor, gig_id)
+    if not data.currency:
+        data.currency = gig.currency
     errors, skills = validate_gig_input(session, data, today or date.today())
+    errors.update(_currency_errors(data, gig.currency))
     if errors:
         raise ValidationFailed(errors)
     if gig.status == GigStatus.REJECTED:
@@ -137,7 +153,7 @@ def update_gig(session: Session, actor: User, gig_id: int, data: GigInput, *, to
     gig.category, gig.location_mode, gig.location = data.category, data.location_mode, clean_line(data.location)
     gig.estimated_hours, gig.start_date, gig.due_date = data.estimated_hours, data.start_date, data.due_date
     gig.application_deadline, gig.slots, gig.pay_cents = data.application_deadline, data.slots, data.pay_cents
-    gig.currency, gig.blind_review, gig.updated_at = data.currency.lower(), data.blind_review, utcnow()
+    gig.blind_review, gig.updated_at = data.blind_review, utcnow()
     session.add(gig)
     for row in session.exec(select(GigSkill).where(GigSkill.gig_id == gig.id)).all():
         session.delete(row)
@@ -161,4 +177,8 @@ def template_from(session: Session, actor: User, gig_id: int) -> GigInput:
     policy.require(policy.manages_gig(session, actor, gig), "You can only reuse your own employer's gigs.")
     data = input_from_gig(session, gig)
     data.start_date = data.due_date = data.application_deadline = None
+    currency = center.current(session).currency
+    if data.currency != currency:  # the new gig is in the center's currency: its pay is asked again
+        data.pay_cents = 0
+    data.currency = currency
     return data

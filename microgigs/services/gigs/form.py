@@ -8,12 +8,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs.models import Gig, ScreeningQuestion, Skill
+from microgigs.services import center
 from microgigs.services.amounts import format_cents
 from microgigs.services.gigs.lookups import skill_names_by_gig
-from microgigs.services.gigs.vocabulary import CATEGORIES, LOCATION_MODES, MAX_PAY_CENTS, MAX_QUESTIONS, MAX_SKILLS, MAX_SLOTS
+from microgigs.services.gigs.vocabulary import CATEGORIES, LOCATION_MODES, MAX_QUESTIONS, MAX_SKILLS, MAX_SLOTS, max_pay_cents
 from microgigs.services.prohibited_terms import prohibited_hits
 from microgigs.services.validation import check_length, clean_line, clean_text
-from microgigs.settings import get_settings
 
 
 @dataclass
@@ -32,11 +32,40 @@ class GigInput:
     location: str = ""
     start_date: date | None = None
     slots: int = 1
-    currency: str = "usd"
+    # ISO 4217 code the pay is in (and was typed in); "": a new gig's, the center's currency.
+    # A draft keeps the currency it was made in (gig_currency).
+    currency: str = ""
     blind_review: bool = True
     questions: list[str] = field(default_factory=list)
     # Which employer posts it; may stay None when the manager can post for only one.
     organization_id: int | None = None
+
+
+def pay_floor_text(session: Session, currency: str = "") -> str:
+    """The least a gig may pay an hour, as people read it ("$20.00"): the center's pay floor,
+    in `currency` (default: the center's)."""
+    settings = center.current(session)
+    floor = pay_floor_in(session, currency or settings.currency)
+    return format_cents(floor, currency or settings.currency) if floor is not None else "no set amount"
+
+
+def gig_currency(session: Session, data: GigInput) -> str:
+    """The currency of the gig `data` describes: its own, else (a new gig) the center's."""
+    return (data.currency or center.current(session).currency).lower()
+
+
+def pay_floor_in(session: Session, currency: str) -> int | None:
+    """The pay floor per hour in `currency`'s minor units: the center's floor is a figure in the
+    center's currency, so it is compared only with pay in that currency. A draft made before the
+    center changed its currency keeps its own; for it the environment's floor counts when the
+    environment's currency is the draft's, else there is no floor to compare with (None): there
+    is no exchange rate here, and staff judge its pay in review."""
+    settings = center.current(session)
+    if currency.lower() == settings.currency:
+        return settings.pay_floor_cents_per_hour
+    if currency.lower() == str(center.environment_value("currency")).lower():
+        return int(center.environment_value("pay_floor_cents_per_hour"))
+    return None
 
 
 def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[dict[str, str], list[Skill]]:
@@ -57,12 +86,13 @@ def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[d
         errors["estimated_hours"] = "Estimate between 1 and 400 hours."
     if not 1 <= data.slots <= MAX_SLOTS:
         errors["slots"] = f"Take between 1 and {MAX_SLOTS} students."
-    settings = get_settings()
-    if data.pay_cents <= 0 or data.pay_cents > MAX_PAY_CENTS:
+    currency = gig_currency(session, data)
+    floor_per_hour = pay_floor_in(session, currency)
+    if data.pay_cents <= 0 or data.pay_cents > max_pay_cents(currency):
         errors["pay_cents"] = "Enter the pay per student, more than zero."
-    elif data.estimated_hours >= 1 and data.pay_cents < settings.pay_floor_cents_per_hour * data.estimated_hours:
-        floor = format_cents(settings.pay_floor_cents_per_hour, data.currency)
-        minimum = format_cents(settings.pay_floor_cents_per_hour * data.estimated_hours, data.currency)
+    elif floor_per_hour is not None and data.estimated_hours >= 1 and data.pay_cents < floor_per_hour * data.estimated_hours:
+        floor = format_cents(floor_per_hour, currency)
+        minimum = format_cents(floor_per_hour * data.estimated_hours, currency)
         errors["pay_cents"] = f"Pay at least {floor} an hour: {minimum} for {data.estimated_hours} hours."
     if data.due_date is None:
         errors["due_date"] = "Enter the due date."

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from microgigs.integrations.payments import CheckoutStatus, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, Gig, utcnow
-from microgigs.services import audit, notifications, policy
+from microgigs.services import audit, center, notifications, policy
 from microgigs.services.amounts import percent_of
 from microgigs.services.engagement_lifecycle import move_engagement
 from microgigs.services.errors import DomainError, NotFound
@@ -26,8 +26,9 @@ from microgigs.settings import get_settings
 log = logging.getLogger("microgigs.payments")
 
 
-def platform_fee_cents(pay_cents: int) -> int:
-    settings = get_settings()
+def platform_fee_cents(session: Session, pay_cents: int) -> int:
+    """The platform's fee on `pay_cents` as the center set it (percent of the pay plus a fixed amount)."""
+    settings = center.current(session)
     return percent_of(pay_cents, settings.platform_fee_percent) + settings.platform_fee_fixed_cents
 
 

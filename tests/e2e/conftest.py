@@ -13,7 +13,6 @@
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.processes import stop_process_group
 from tests.smtp_server import Inbox, mail_parts, smtp_settings, start_smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,7 +181,7 @@ def running_app(request, tmp_path_factory, web_cache: str, extra_env, serve_only
         _wait_until_serving(server, url, log_path)
         yield app
     finally:
-        _stop(app.process)
+        stop_process_group(app.process)
 
 
 def _migrate_and_seed(env: dict[str, str]) -> None:
@@ -223,7 +223,7 @@ def swapped_app(server: AppServer, tmp_path_factory, serve_only_env):
     )
     _migrate_and_seed(env)
     env.update(serve_only_env(server.url))
-    _stop(server.process)
+    stop_process_group(server.process)
     swapped = _serve_built(env, server.port, log_path)
     try:
         _wait_until_serving(swapped, server.url, log_path)
@@ -231,7 +231,7 @@ def swapped_app(server: AppServer, tmp_path_factory, serve_only_env):
             url=server.url, data_dir=data_dir, log_path=log_path, port=server.port, env=env, process=swapped, inbox=server.inbox
         )
     finally:
-        _stop(swapped)
+        stop_process_group(swapped)
         server.process = _serve_built(server.env, server.port, server.log_path)
         _wait_until_serving(server.process, server.url, server.log_path)
 
@@ -248,23 +248,8 @@ def _wait_until_serving(server: subprocess.Popen, url: str, log_path: Path) -> N
         except httpx.HTTPError:
             pass
         time.sleep(1)
-    _stop(server)
+    stop_process_group(server)
     pytest.fail(f"The app did not answer on {url} within {START_TIMEOUT:.0f} s. Server log:\n{_log_tail(log_path)}", pytrace=False)
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(server.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            server.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _chromium_path() -> str:

@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from sqlalchemy import text
 from tests.e2e.conftest import watch_csp
 from tests.e2e.test_accounts import sign_in
 from tests.migrations import empty_postgres_database
+from tests.processes import stop_process_group
 from tests.smtp_server import certificate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,22 +78,6 @@ def _tail(path: Path, lines: int = 60) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop a process and its children (each was started in a process group of its own)."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 # --- nginx ------------------------------------------------------------------------------------
@@ -164,7 +148,7 @@ def start_nginx(folder: Path, https_port: int, http_port: int, app_ports: list[i
     assert checked.returncode == 0, f"nginx -t refused the configuration:\n{checked.stderr}"
     nginx = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     if not _wait_for_port(https_port, 10):
-        _stop(nginx)
+        stop_process_group(nginx)
         pytest.fail(f"nginx did not listen on {https_port}:\n{_tail(folder / 'error.log')}", pytrace=False)
     return nginx
 
@@ -298,7 +282,7 @@ def behind_nginx(request, tmp_path_factory, postgres_server):
     logs = [base / "app-a.log", base / "app-b.log", base / "nginx" / "error.log"]
     with ExitStack() as stack:
         database_url = stack.enter_context(empty_postgres_database(postgres_server, "behind_proxy"))
-        stack.callback(lambda: [_stop(p) for p in reversed(processes)])
+        stack.callback(lambda: [stop_process_group(p) for p in reversed(processes)])
         processes.append(
             subprocess.Popen(
                 [REDIS, "--port", str(redis_port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", str(base)],

@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import httpx
 import pytest
 
 from tests.e2e.app_data import funded_engagement
+from tests.processes import stop_process_group
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (apt-get install redis-server)")
@@ -89,21 +89,6 @@ def _app_copy(base: Path) -> Path:
     return app_dir
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory):
     """(url of worker A, url of worker B, data dir): both share the database and Redis."""
@@ -160,8 +145,8 @@ def two_workers(tmp_path_factory):
         yield urls[0], urls[1], data_dir, base
     finally:
         for worker in workers:
-            _stop(worker)
-        _stop(redis_server)
+            stop_process_group(worker)
+        stop_process_group(redis_server)
 
 
 class ReflexTab:

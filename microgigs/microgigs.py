@@ -5,6 +5,7 @@ import reflex as rx
 # `metrics` chooses prometheus_client's multiprocess folder as it is imported: it must come before
 # anything else of ours imports prometheus_client (Reflex itself does not).
 from microgigs import gc_tuning, jobs, live, logs, mail_worker, metrics
+from microgigs.components.installable_head import installable_head
 from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
@@ -65,7 +66,11 @@ app = rx.App(
     stylesheets=["/styles.css"],
     # Runs before Reflex's scripts on every page load: after a sign-in or sign-out the tab takes a
     # new Reflex token, and the browser's other tabs reload (microgigs/http/sign_in_mark.py).
-    head_components=[rx.el.script(SIGN_IN_MARK_SCRIPT)],
+    head_components=[
+        rx.el.script(SIGN_IN_MARK_SCRIPT),
+        # The web app manifest, theme colour, iOS icon and the service worker (components/installable_head.py).
+        *installable_head(),
+    ],
     # Our Starlette routes (auth, files, health, credentials, exports) around Reflex; the size limit
     # wraps both; the built frontend's hashed /assets/ files are answered before any of it, and
     # the board's page is sent with its first page of gigs in the HTML; the security headers go

@@ -2,7 +2,20 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import account, auth, branding, credentials, files, health, insights, metrics, oidc, payments
+from microgigs.http import (
+    account,
+    auth,
+    branding,
+    credentials,
+    files,
+    health,
+    insights,
+    installable,
+    metrics,
+    oidc,
+    payments,
+    service_worker,
+)
 
 
 def build_api() -> Starlette:
@@ -18,5 +31,7 @@ def build_api() -> Starlette:
             *credentials.routes,
             *insights.routes,
             *payments.routes,
+            *installable.routes,
+            *service_worker.routes,
         ]
     )

@@ -10,7 +10,11 @@ the board's first page, errors. The outermost ASGI wrapper (microgigs.py), so no
   QR code, the CSS icons); connections to our own origin and its websocket (Reflex's events and
   uploads); forms post only to us, and to Stripe's Checkout and Connect onboarding when Stripe is
   the gateway (Chromium checks the redirect a form's answer makes). No page may be framed.
-  Anything else (JSON, CSV, files, scripts) gets `default-src 'none'`: it is never a page.
+  The service worker and the web app manifest may come from us only (`worker-src`,
+  `manifest-src`: http/service_worker.py, http/installable.py).
+  Anything else (JSON, CSV, files, scripts) gets `default-src 'none'`: it is never a page;
+  but the service worker's script, whose policy is the worker's own, may fetch from our origin
+  (the built files it keeps) and nothing else.
   A policy a route set itself (a stored file's `sandbox`) is kept; ours is added beside it.
 - Referrer-Policy: strict-origin-when-cross-origin; where the URL carries a one-time token, that
   address never leaves our origin: no-referrer on the routes (an email confirmation, a campus
@@ -34,9 +38,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from microgigs.http.board_first_page import REMOVE_SCRIPT
+from microgigs.http.service_worker import WORKER_PATH
 from microgigs.settings import Settings, get_settings
 
 NOT_A_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'"
+WORKER_POLICY = "default-src 'none'; connect-src 'self'"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 # URLs carrying a one-time token or code: their address never leaves our origin.
 TOKEN_ROUTES = frozenset({"/auth/verify", "/auth/reset-password", "/auth/join"})
@@ -117,6 +123,8 @@ def page_policy(settings: Settings, script_hashes: Iterable[str], api_url: str =
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "connect-src": list(connect),
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
@@ -164,7 +172,10 @@ def add_security_headers(app: ASGIApp, *, pages: Callable[[], Path] = built_page
         # kept: that copy already has the right policy (a page's), which must not be replaced.
         if status != 304:
             is_page = headers.get("content-type", "").startswith("text/html")
-            policy = page_policy(settings, script_hashes(), api_url()) if is_page else NOT_A_PAGE_POLICY
+            if is_page:
+                policy = page_policy(settings, script_hashes(), api_url())
+            else:
+                policy = WORKER_POLICY if path == WORKER_PATH else NOT_A_PAGE_POLICY
             if "content-security-policy" in headers:
                 headers.append("content-security-policy", policy)  # both apply: the route's stays
             else:

@@ -18,7 +18,7 @@ from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import REMOVE_SCRIPT, serve_board_first_page
 from microgigs.http.limits import limit_request_size
-from microgigs.http.security_headers import NOT_A_PAGE_POLICY, add_security_headers, inline_script_hashes, script_hash
+from microgigs.http.security_headers import NOT_A_PAGE_POLICY, WORKER_POLICY, add_security_headers, inline_script_hashes, script_hash
 from microgigs.models import User
 from microgigs.services import profiles
 from tests.integration.conftest import make_user, sign_in
@@ -85,6 +85,7 @@ def test_the_board_page_allows_exactly_its_own_inline_scripts_and_no_eval(client
     assert policy["style-src"] == ["'self'", "'unsafe-inline'"]  # Radix and emotion style as they draw
     assert {"'self'", "http://testserver", "ws://testserver"} <= set(policy["connect-src"])
     assert policy["form-action"] == ["'self'"]  # demo payments: no other origin
+    assert policy["worker-src"] == ["'self'"] and policy["manifest-src"] == ["'self'"]  # installable, from us only
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
@@ -93,12 +94,26 @@ def test_the_board_page_allows_exactly_its_own_inline_scripts_and_no_eval(client
 
 
 def test_responses_that_are_not_pages_may_load_nothing(client, configured):
-    for path in ("/healthz", "/.well-known/jwks.json", "/assets/entry.client-abc.js", "/files/1", "/no/such/route"):
+    for path in (
+        "/healthz",
+        "/.well-known/jwks.json",
+        "/assets/entry.client-abc.js",
+        "/files/1",
+        "/no/such/route",
+        "/manifest.webmanifest",
+    ):
         response = client.get(path)
         assert response.headers["content-security-policy"] == NOT_A_PAGE_POLICY, path
         assert response.headers["x-content-type-options"] == "nosniff", path
         assert response.headers["x-frame-options"] == "DENY", path
     assert client.get("/assets/entry.client-abc.js").headers["cache-control"].endswith("immutable")
+
+
+def test_the_service_worker_may_fetch_from_our_origin_only(client):
+    # The worker's script carries the worker's own policy: it fetches the built files it keeps.
+    response = client.get("/sw.js")
+    assert response.headers["content-security-policy"] == WORKER_POLICY == "default-src 'none'; connect-src 'self'"
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_a_refused_upload_carries_the_headers(client, monkeypatch):

@@ -820,6 +820,9 @@ TABLE: dict[str, Row] = {
     # The center's logo: shown to visitors and fetched by mail clients.
     "GET /api/center/logo/{file}": Row(PUBLIC, Http("GET", WORLD_LOGO), status(200, body="PNG")),
     "GET /readyz": Row(PUBLIC, Http("GET", "/readyz"), status(200, body='"database":"ok"')),
+    # What makes the app installable: for anyone, and holding nobody's data.
+    "GET /manifest.webmanifest": Row(PUBLIC, Http("GET", "/manifest.webmanifest"), status(200, body='"start_url"')),
+    "GET /sw.js": Row(PUBLIC, Http("GET", "/sw.js"), status(200, body="addEventListener('fetch'")),
     # The server's figures: admins (and a monitoring server's address, not a role: its own tests).
     "GET /metrics": Row(ADMIN, Http("GET", "/metrics"), status(200, body="microgigs_mail_waiting")),
     "GET /.well-known/jwks.json": Row(PUBLIC, Http("GET", "/.well-known/jwks.json"), status(200, body='"kty"')),

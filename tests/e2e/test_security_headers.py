@@ -81,6 +81,9 @@ def test_every_response_of_the_built_app_carries_the_headers(app_server):
             "/ping": client.get("/ping"),
             "/favicon.ico": client.get("/favicon.ico"),
             "asset": client.get(asset[1]),
+            "/manifest.webmanifest": client.get("/manifest.webmanifest"),
+            "/sw.js": client.get("/sw.js"),
+            "/icons/icon-192.png": client.get("/icons/icon-192.png"),
         }
     for name, response in responses.items():
         assert response.headers.get("content-security-policy"), name
@@ -90,6 +93,8 @@ def test_every_response_of_the_built_app_carries_the_headers(app_server):
     assert responses["/reset-password?token=x"].headers["referrer-policy"] == "same-origin"
     assert responses["/login"].headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert responses["asset"].headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    # The service worker's own policy: it may fetch the built files from us, nothing else.
+    assert responses["/sw.js"].headers["content-security-policy"] == "default-src 'none'; connect-src 'self'"
     # The real build's pages: every inline script is allowed by its hash.
     for page in (board, login, responses["/no-such-page"]):
         policy = page.headers["content-security-policy"]

@@ -66,9 +66,11 @@ def test_after_a_reload_built_files_come_from_the_worker_and_pages_never_do(new_
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_text("Loading gigs…")).to_have_count(0)
-    # A GET of our API from the page passes the worker by.
+    # A GET of our API, and a POST, from the page pass the worker by.
     with page.expect_response(re.compile(r"/api/center/logo/")) as api:
         page.evaluate("() => fetch('/api/center/logo/logo-0123456789abcdef0123456789abcdef.png')")
+    with page.expect_response(re.compile(r"/api/credentials/verify")) as posted:
+        page.evaluate("() => fetch('/api/credentials/verify', { method: 'POST', body: 'not a credential' })")
     page.remove_listener("response", keep)
 
     def path(response) -> str:
@@ -79,6 +81,7 @@ def test_after_a_reload_built_files_come_from_the_worker_and_pages_never_do(new_
     document = next(r for r in responses if r.request.resource_type == "document")
     assert path(document) == "/" and not document.from_service_worker
     assert api.value.status == 404 and not api.value.from_service_worker
+    assert posted.value.request.method == "POST" and not posted.value.from_service_worker
 
     # What the worker kept: built files and icons, nothing else.
     kept = page.evaluate(CACHED_URLS)

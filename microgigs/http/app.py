@@ -2,7 +2,7 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import account, auth, branding, credentials, files, health, insights, metrics, oidc, payments
+from microgigs.http import account, auth, branding, calendar, credentials, files, health, insights, metrics, oidc, payments
 
 
 def build_api() -> Starlette:
@@ -13,6 +13,7 @@ def build_api() -> Starlette:
             *account.routes,
             *files.routes,
             *branding.routes,
+            *calendar.routes,
             *health.routes,
             *metrics.routes,
             *credentials.routes,

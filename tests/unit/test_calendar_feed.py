@@ -12,9 +12,10 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from microgigs.models import AuditEvent, CalendarFeed
-from microgigs.services import accounts, calendar_feed, calendar_links, gigs, milestones
+from microgigs.services import accounts, calendar_feed, calendar_links, gigs, milestones, privacy
 from microgigs.services.errors import NotAllowed, NotFound
 from microgigs.services.statuses import GigStatus
+from tests.unit.conftest import PASSWORD
 
 
 def token_of(url: str) -> str:
@@ -212,3 +213,15 @@ def test_a_gig_file_only_for_gigs_visitors_may_see(session, make):
     assert filled.status == GigStatus.FILLED
     # A filled gig's page is still public: its dates, without an application deadline.
     assert all("Apply by" not in e["summary"] for e in parsed(calendar_feed.gig_ics(session, filled.id)[0]).values())
+
+
+def test_the_data_export_says_a_link_exists_and_deleting_the_account_ends_it(session, make):
+    student = make.student()
+    link = calendar_links.create_link(session, student)
+    exported = privacy.export_user_data(session, student)["calendar_link"]
+    assert exported["user_id"] == student.id and "token_hash" not in exported
+    assert token_of(link.url) not in str(exported)
+    privacy.delete_account(session, student, PASSWORD)
+    assert session.get(CalendarFeed, student.id) is None
+    with pytest.raises(NotFound):
+        calendar_feed.feed_ics(session, token_of(link.url))

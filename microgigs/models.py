@@ -666,3 +666,16 @@ class CenterSettings(SQLModel, table=True):
     student_email_domains: str | None = Field(default=None, max_length=1000)
     updated_at: datetime | None = None
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+# --- calendar feeds (issue 19) ---------------------------------------------------------------
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A person's private calendar link (/calendar/<token>.ics): the URL is the credential, so
+    only the SHA-256 of its token is kept. One per person; replacing it overwrites the hash (the
+    old link dies at once), revoking deletes the row."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)

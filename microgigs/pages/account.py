@@ -1,12 +1,16 @@
 """Account settings: confirm the email address, change the password, sign out everywhere,
-download your data, delete your account. Each form is a plain post to our routes."""
+your private calendar link, download your data, delete your account. Each form is a plain post
+to our routes; the calendar link's buttons are events (the link is shown once, in this tab)."""
 
 import reflex as rx
 
-from microgigs.components.forms import password_input, post_form, post_form_column, submit_button
+from microgigs.components.forms import form_alert, password_input, post_form, post_form_column, submit_button
 from microgigs.components.layout import form_page
-from microgigs.components.panels import section
+from microgigs.components.panels import notice, section
 from microgigs.state.account import AccountState as S
+from microgigs.state.calendar_link import CalendarLinkState as C
+
+CALENDAR_URL_ID = "calendar-feed-url"
 
 
 def email_section() -> rx.Component:
@@ -67,6 +71,92 @@ def devices_section() -> rx.Component:
     )
 
 
+def _revoke_calendar_link() -> rx.Component:
+    """ "Revoke link" behind a confirmation: calendars subscribed to it get nothing more."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button("Revoke link", type="button", color_scheme="red", variant="outline", size="2")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Revoke your calendar link?"),
+            rx.alert_dialog.description(
+                "Calendars subscribed to it stop getting your dates at once. You can make a new link later.", size="2"
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray", type="button")),
+                rx.alert_dialog.action(
+                    rx.button("Yes, revoke it", color_scheme="red", high_contrast=True, type="button", on_click=C.revoke_calendar_link)
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="1rem",
+            ),
+        ),
+    )
+
+
+def _calendar_url_box() -> rx.Component:
+    """The link, right after it was made: read-only, with a Copy button and how to subscribe."""
+    return rx.vstack(
+        rx.el.label("Your calendar link", html_for=CALENDAR_URL_ID, style={"font_size": "var(--font-size-2)", "font_weight": "500"}),
+        rx.input(id=CALENDAR_URL_ID, value=C.link_url, read_only=True, width="100%", size="3"),
+        # Written by the page itself (a clipboard write sent by the server is refused by the CSP).
+        rx.button(
+            "Copy calendar link", type="button", on_click=[rx.set_clipboard(C.link_url), C.copy_calendar_link], variant="soft", size="2"
+        ),
+        rx.text(
+            "To subscribe: in Google Calendar, choose Other calendars, then From URL; on an iPhone or Mac, "
+            "File or Settings, then New Calendar Subscription; in Outlook, Add calendar, then Subscribe from web. "
+            "Paste the link. Anyone who has it can see these dates, so keep it to yourself.",
+            as_="p",
+            size="2",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def calendar_section() -> rx.Component:
+    return section(
+        "Calendar feed",
+        rx.text(
+            "Follow your dates in your own calendar app: ",
+            rx.cond(
+                C.is_student,
+                "application deadlines of the gigs you saved, due dates of your work and its milestones.",
+                "application deadlines of your gigs, due dates of your engagements and their milestones.",
+            ),
+            as_="p",
+            size="2",
+        ),
+        notice(C.notice),
+        form_alert(C.error),
+        rx.cond(
+            C.link_url != "",
+            _calendar_url_box(),
+            rx.cond(
+                C.has_link,
+                rx.text(
+                    "You have a calendar link, made on ",
+                    C.made_on,
+                    ". It is shown only when made: to see a link again, replace it (the old one stops working).",
+                    as_="p",
+                    size="2",
+                ),
+            ),
+        ),
+        rx.cond(
+            C.has_link,
+            rx.flex(
+                rx.button("Replace link", type="button", variant="soft", size="2", on_click=C.replace_calendar_link),
+                _revoke_calendar_link(),
+                spacing="3",
+                wrap="wrap",
+            ),
+            rx.button("Create calendar link", type="button", size="2", on_click=C.create_calendar_link),
+        ),
+        id="calendar",
+    )
+
+
 def data_section() -> rx.Component:
     return section(
         "Your data",
@@ -113,6 +203,7 @@ def account() -> rx.Component:
         email_section(),
         rx.cond(S.email_verified, password_section()),
         devices_section(),
+        rx.cond(C.allowed, calendar_section()),
         data_section(),
         heading="Your account",
         loading="Loading your account…",
@@ -122,4 +213,4 @@ def account() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=S.load_account)
+    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=[S.load_account, C.load_calendar_link])

@@ -178,12 +178,29 @@ def gig_content(s=S, heading_tag: str = "h2") -> rx.Component:
     )
 
 
+def add_to_calendar() -> rx.Component:
+    """The gig's dates as an .ics file: a plain download, which any calendar app opens."""
+    return rx.cond(
+        S.calendar_href != "",
+        rx.el.a(
+            rx.icon("calendar-plus", size=16, aria_hidden="true"),
+            "Add to calendar",
+            href=S.calendar_href,
+            download=True,
+            reload_document=True,
+            class_name="rt-Text rt-Link",
+            style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "font_size": "var(--font-size-2)"},
+        ),
+    )
+
+
 def gig_body() -> rx.Component:
     return stack(
         rx.flex(
             rx.text(S.card.employer, size="4", weight="medium"),
             rx.cond(S.card.status != GigStatus.OPEN, status_badge(S.card.status)),
             rx.cond(S.viewer_manages, link_button("Manage applicants", S.manage_href, variant="soft")),
+            add_to_calendar(),
             spacing="3",
             align="center",
             wrap="wrap",

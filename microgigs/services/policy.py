@@ -155,3 +155,12 @@ def may_allow_public_evidence(session: Session, actor: User | None, gig: Gig) ->
 def may_show_own_evidence(actor: User | None, engagement: Engagement) -> bool:
     """The student's key: only the student who did the work."""
     return is_student(actor) and actor.id == engagement.student_id
+
+
+# --- calendar feeds (issue 19) ---------------------------------------------------------
+
+
+def may_keep_calendar_feed(actor: User | None) -> bool:
+    """Students (their saved gigs' deadlines, their work's due dates) and employer managers
+    (their gigs and engagements) have dates to follow; staff and admins have none of their own."""
+    return is_active_user(actor) and actor.role in ("student", "manager")

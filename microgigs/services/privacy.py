@@ -11,6 +11,7 @@ from microgigs.models import (
     Application,
     AuditEvent,
     AuthSession,
+    CalendarFeed,
     Credential,
     Engagement,
     Notification,
@@ -54,6 +55,7 @@ def export_user_data(session: Session, actor: User | None) -> dict:
         "credentials": [_row(c) for c in session.exec(select(Credential).where(Credential.student_id == uid))],
         "notifications": [_row(n) for n in session.exec(select(Notification).where(Notification.user_id == uid))],
         "sign_in_sessions": [_row(s, drop=("token_hash",)) for s in session.exec(select(AuthSession).where(AuthSession.user_id == uid))],
+        "calendar_link": _row(feed, drop=("token_hash",)) if (feed := session.get(CalendarFeed, uid)) else None,
         "activity": [
             _row(e)
             for e in session.exec(
@@ -97,6 +99,9 @@ def delete_account(session: Session, actor: User | None, password: str) -> None:
         # An employer signed up from an address nobody confirmed: nothing to keep on record.
         account_security.withdraw_employer_sign_ups(session, actor, "Closed: the person who signed it up deleted their account.")
     account_security.revoke_sessions(session, actor)
+    calendar_feed = session.get(CalendarFeed, actor.id)
+    if calendar_feed is not None:  # its dates are nobody's now
+        session.delete(calendar_feed)
     for purpose in ("verify_email", "reset_password"):
         account_security.void_tokens(session, purpose, user=actor)
     actor.email = f"deleted-{actor.id}@deleted.invalid"

@@ -79,6 +79,12 @@ class GigDetailState(ShownForUrl, SessionState):
         return f"/manage/gigs/{self.card.id}"
 
     @rx.var
+    def calendar_href(self) -> str:
+        """The gig's .ics (http/calendar.py), for a gig its page shows visitors; "" for the others
+        (a draft its manager looks at), whose file would be "not found"."""
+        return f"/gigs/{self.card.id}/calendar.ics" if self.found and self.card.status in gigs.PUBLIC_STATUSES else ""
+
+    @rx.var
     def sign_in_href(self) -> str:
         return f"/login?next=/gigs/{self.card.id}"
 

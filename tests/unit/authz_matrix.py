@@ -81,6 +81,8 @@ ANY_STUDENT = Rule("ANY_STUDENT", lambda role, side: role in STUDENTS)
 ANY_MANAGER = Rule("ANY_MANAGER", lambda role, side: role in MANAGERS)
 STAFF = Rule("STAFF", lambda role, side: role in STAFF_ROLES)  # career-center staff and admins
 ADMIN = Rule("ADMIN", lambda role, side: role == "admin")  # who runs the install (e.g. /metrics)
+# People with dates of their own to follow (a calendar link): students and employer managers.
+STUDENT_OR_MANAGER = Rule("STUDENT_OR_MANAGER", lambda role, side: role in STUDENTS | MANAGERS)
 PUBLIC_ON_ANY, NOBODY_ON_ANY, SIGNED_IN_CONFIRMED_ON_ANY, NO_IDENTITY_ON_ANY, ANY_STUDENT_ON_ANY, ANY_MANAGER_ON_ANY, STAFF_ON_ANY = (
     rule.on_any_object() for rule in (PUBLIC, NOBODY, SIGNED_IN_CONFIRMED, NO_IDENTITY, ANY_STUDENT, ANY_MANAGER, STAFF)
 )
@@ -528,6 +530,7 @@ ON_LOAD = {
     "outbox": "load_outbox",
     "center_settings": "load_settings",
     "portfolio_settings": "load",
+    "calendar_link": "load_calendar_link",
     "post_gig": "load_post_gig",
     "profile": "load_profile",
     "review": "load",

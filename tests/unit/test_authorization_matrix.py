@@ -40,6 +40,7 @@ from microgigs.integrations import branding_files
 from microgigs.models import (
     Application,
     AuthSession,
+    CalendarFeed,
     CenterSettings,
     Credential,
     Dispute,
@@ -94,6 +95,7 @@ from tests.unit.authz_matrix import (
     SIGNED_IN_CONFIRMED_ON_ANY,
     STAFF,
     STAFF_ON_ANY,
+    STUDENT_OR_MANAGER,
     STUDENT_OWNER,
     UNCONFIRMED_ONLY,
     Cell,
@@ -376,7 +378,19 @@ BLIND = ("PEDIGREE", "emailmark")
 NEW_APPLICATION_NOTE = {"note": "I have cleaned survey data before."}
 NOT_SIGNED = b'{"id": "evt_1", "type": "charge.refunded"}'
 
+
 # --- THE TABLE ------------------------------------------------------------------------------------------
+def has_calendar_link(cell: Cell) -> None:
+    assert cell.get(CalendarFeed, cell.user_id) is not None, "no calendar link"
+
+
+def shows_new_calendar_link(cell: Cell) -> None:
+    url = cell.state.link_url
+    assert url.startswith(get_settings().public_url.rstrip("/") + "/calendar/") and url.endswith(".ics"), url
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert cell.get(CalendarFeed, cell.user_id).token_hash == accounts.hash_token(token), "the link shown is not the one kept"
+
+
 # "<state>.<handler>" or "<METHOD> <path>"; "key[variant]" adds a row for the same handler called
 # another way (a draft instead of an open gig...). Exceptions name cells whose outcome is not the
 # rule's, and why.
@@ -390,6 +404,21 @@ TABLE: dict[str, Row] = {
     "center_page.load_center_page": Row(PUBLIC, Page("/privacy"), shows_text(lambda c: "What is kept")),
     # --- the account pages (an unconfirmed account's one page) -------------------------------------
     "account.load_account": Row(SIGNED_IN, Page("/account"), state_is(email=lambda c: c.world.emails[c.role])),
+    # The calendar link (a section of /account): for people with dates of their own to follow.
+    "calendar_link.load_calendar_link": Row(STUDENT_OR_MANAGER, Page("/account"), state_is(allowed=True, has_link=False)),
+    "calendar_link.create_calendar_link": Row(STUDENT_OR_MANAGER, Page("/account"), all_of(has_calendar_link, shows_new_calendar_link)),
+    "calendar_link.replace_calendar_link": Row(
+        STUDENT_OR_MANAGER,
+        Page("/account", prepare=("load_calendar_link", "create_calendar_link")),
+        all_of(has_calendar_link, shows_new_calendar_link),
+    ),
+    "calendar_link.revoke_calendar_link": Row(
+        STUDENT_OR_MANAGER,
+        Page("/account", prepare=("load_calendar_link", "create_calendar_link")),
+        all_of(that(lambda c: c.get(CalendarFeed, c.user_id) is None, "the link is still there"), state_is(has_link=False, link_url="")),
+    ),
+    # Only says "copied" (the page wrote the clipboard); shown where the section is.
+    "calendar_link.copy_calendar_link": Row(STUDENT_OR_MANAGER, Page("/account"), state_is(notice="Calendar link copied.")),
     "forgot_password.load_forgot": Row(PUBLIC, Page("/forgot-password?email=a@example.edu"), state_is(email="a@example.edu")),
     # A mailed link is the capability: whoever holds it may open it.
     "reset_password.load_reset": Row(PUBLIC_ON_ANY, Page("/reset-password?token={reset_token}"), state_is(link_error="", loaded=True)),
@@ -835,6 +864,14 @@ TABLE: dict[str, Row] = {
         status(200, body=lambda c: c.side.credential_jwt),
         never_shows=PUBLIC_RECORD,
     ),
+    # A calendar feed's URL is its credential: no session opens one (a cookie with a made-up token
+    # is a 404 like any other); the feed read by its token: tests/integration/test_calendar_routes.py.
+    "GET /calendar/{token}.ics": Row(NOBODY, Http("GET", "/calendar/not-a-calendar-token.ics")),
+    # A gig's dates: for anyone, for the gigs its page shows visitors; a draft's file for no one.
+    "GET /gigs/{gig_id:int}/calendar.ics": Row(
+        PUBLIC_ON_ANY, Http("GET", "/gigs/{gig_open}/calendar.ics"), status(200, body=lambda c: f"Open gig {label(c)}")
+    ),
+    "GET /gigs/{gig_id:int}/calendar.ics[draft]": Row(NOBODY_ON_ANY, Http("GET", "/gigs/{gig_draft}/calendar.ics")),
     "GET /staff/insights/{name}.csv": Row(STAFF, Http("GET", "/staff/insights/gigs_over_time.csv"), status(200)),
     # Only the payment service's signature makes a webhook count, never a session.
     "POST /api/stripe/webhook": Row(NOBODY, Http("POST", "/api/stripe/webhook", body=NOT_SIGNED, gateway="stripe")),

@@ -52,6 +52,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "reviews",
             "gigs.vocabulary",
             "prohibited_terms",
+            "calendar_links",
         },
     ),
     (
@@ -91,6 +92,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "gigs.board_cache",
             "monitoring",
             "center_pages",
+            "calendar_feed",
         },
     ),
 ]

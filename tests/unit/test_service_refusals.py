@@ -26,7 +26,19 @@ from sqlmodel import SQLModel, select
 
 import microgigs.services
 from microgigs.models import Dispute, EngagementPayment, PayoutAccount, User
-from microgigs.services import accounts, center_settings, disputes, gigs, insights, money, payments, portfolio, profiles
+from microgigs.services import (
+    accounts,
+    calendar_feed,
+    calendar_links,
+    center_settings,
+    disputes,
+    gigs,
+    insights,
+    money,
+    payments,
+    portfolio,
+    profiles,
+)
 from microgigs.services.center_settings import CenterSettingsForm
 from microgigs.services.errors import NotAllowed, NotFound
 from microgigs.state.disputes import DisputeQueueState
@@ -75,6 +87,7 @@ STUDENTS = frozenset({"the hired student", "another student"})
 STAFF = frozenset({"staff", "admin"})
 ADMIN = frozenset({"admin"})  # who runs the install (the center's own settings)
 CONFIRMED = STUDENTS | STAFF | {"E's manager", "another employer's manager"}
+CALENDAR_KEEPERS = STUDENTS | {"E's manager", "another employer's manager"}
 # Where a page sends those who are not (yet) anyone.
 SENT_AWAY = {"visitor": "/login", "unconfirmed student": "/account", "unconfirmed manager of E": "/account"}
 
@@ -190,6 +203,11 @@ ENTRIES: dict[str, Entry] = {
     "center_settings.save": Entry(lambda s, c, p: center_settings.save(s, p, CenterSettingsForm(name="Career Hub")), ADMIN),
     "center_settings.save_logo": Entry(lambda s, c, p: center_settings.save_logo(s, p, "logo.png", png(2, 2)), ADMIN),
     "center_settings.remove_logo": Entry(lambda s, c, p: center_settings.remove_logo(s, p), ADMIN),
+    # A calendar link is for people with dates to follow: students and employer managers.
+    "calendar_links.link_of": Entry(lambda s, c, p: calendar_links.link_of(s, p), CALENDAR_KEEPERS),
+    "calendar_links.create_link": Entry(lambda s, c, p: calendar_links.create_link(s, p), CALENDAR_KEEPERS),
+    "calendar_links.revoke_link": Entry(lambda s, c, p: calendar_links.revoke_link(s, p), CALENDAR_KEEPERS),
+    "calendar_feed.events_for": Entry(lambda s, c, p: calendar_feed.events_for(s, p), CALENDAR_KEEPERS),
 }
 # With Stripe, so that a call to the gateway would show: the tests above.
 REFUSED_ABOVE = {

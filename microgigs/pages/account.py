@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import password_input, post_form, post_form_column, submit_button
 from microgigs.components.layout import form_page
 from microgigs.components.panels import section
+from microgigs.components.titles import page_title
 from microgigs.state.account import AccountState as S
 
 
@@ -122,4 +123,4 @@ def account() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=S.load_account)
+    app.add_page(account, route="/account", title=page_title("Your account"), on_load=S.load_account)

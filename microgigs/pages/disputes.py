@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, form_column, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, badge, fact, facts, not_found_card, row_card, rows_or_empty, section, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, shows_this_url, text_for_this_url
 from microgigs.state.disputes import OPEN_ROUTE, ROUTE, DisputeQueueState, DisputeState, OpenDisputeState
 
@@ -113,6 +114,6 @@ def dispute_queue_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(open_dispute_page, route=OPEN_ROUTE, title="Open a dispute | MicroGigs")
-    app.add_page(dispute_page, route=ROUTE, title="Dispute | MicroGigs", on_load=DisputeState.load)
-    app.add_page(dispute_queue_page, route="/staff/disputes", title="Disputes | MicroGigs", on_load=DisputeQueueState.load)
+    app.add_page(open_dispute_page, route=OPEN_ROUTE, title=page_title("Open a dispute"))
+    app.add_page(dispute_page, route=ROUTE, title=page_title("Dispute"), on_load=DisputeState.load)
+    app.add_page(dispute_queue_page, route="/staff/disputes", title=page_title("Disputes"), on_load=DisputeQueueState.load)

@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import EvidenceState as S
 
@@ -55,4 +56,4 @@ def evidence_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(evidence_page, route="/evidence/[public_id]", title="Evidence | MicroGigs", on_load=S.load)
+    app.add_page(evidence_page, route="/evidence/[public_id]", title=page_title("Evidence"), on_load=S.load)

@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, rows_or_empty, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import PublicPortfolioState as S
 
@@ -105,4 +106,9 @@ def public_portfolio() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(public_portfolio, route="/p/[handle]", title="Portfolio | MicroGigs", on_load=S.load)
+    app.add_page(
+        public_portfolio,
+        route="/p/[handle]",
+        title=page_title(text_for_this_url(S, rx.cond(S.found, P.name, "Portfolio not found"), "Portfolio")),
+        on_load=S.load,
+    )

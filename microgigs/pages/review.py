@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, form_column, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.state.review import ROUTE
 from microgigs.state.review import ReviewState as S
@@ -119,4 +120,4 @@ def review_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(review_page, route=ROUTE, title="Review | MicroGigs", on_load=S.load)
+    app.add_page(review_page, route=ROUTE, title=page_title("Review"), on_load=S.load)

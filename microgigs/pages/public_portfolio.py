@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, rows_or_empty, section, stack
 from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
@@ -26,7 +27,7 @@ def deliverables(item) -> rx.Component:
         item.deliverables_shown,
         rx.box(
             rx.text("Deliverables (shown with the employer's permission)", size="2", weight="medium"),
-            rx.text(item.deliverable_note, size="2", style=PRE_WRAP),
+            markdown_block(item.deliverable_note_html),
             rx.cond(
                 item.deliverable_link != "",
                 fact(

@@ -43,7 +43,7 @@ from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import UNFINISHED
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
-from microgigs.services.gigs.markup import render_markdown
+from microgigs.services.markdown import render_markdown
 from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.settings import get_settings
 

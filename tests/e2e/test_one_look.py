@@ -15,7 +15,6 @@ from microgigs.demo import builders
 from microgigs.services import accounts, applications, gigs
 from microgigs.services.applications import ApplicationInput
 from tests.e2e.app_data import DEMO_PASSWORD, app_session, demo_manager, survey_gig
-from tests.e2e.conftest import goto_ready
 from tests.e2e.test_accounts import sign_in
 
 CENTER = "MicroGigs"
@@ -70,20 +69,20 @@ def assert_bullets(page: Page, item_text: str) -> None:
 def test_titles_name_the_page_then_the_center_for_every_role(new_context):
     visitor = new_context(viewport=PHONE).new_page()
     for path, what in (("/", "Find a gig"), ("/login", "Sign in"), ("/help", "Help"), ("/verify", "Verify a credential")):
-        goto_ready(visitor, path)
+        visitor.goto(path)
         expect(visitor).to_have_title(title_of(what))
 
     staff = new_context().new_page()
     sign_in(staff, STAFF, DEMO_PASSWORD)
     expect(staff).to_have_title(title_of("Dashboard"))
     for path, what in (("/staff/insights", "Insights"), ("/staff/audit", "Audit log"), ("/staff/disputes", "Disputes")):
-        goto_ready(staff, path)
+        staff.goto(path)
         expect(staff).to_have_title(title_of(what))
 
     manager = new_context().new_page()
     sign_in(manager, MANAGER, DEMO_PASSWORD)
     for path, what in (("/organization", "Your organization"), ("/gigs/new", "Post a gig")):
-        goto_ready(manager, path)
+        manager.goto(path)
         expect(manager).to_have_title(title_of(what))
 
 
@@ -93,17 +92,17 @@ def test_a_listed_scope_has_bullets_wherever_it_is_shown(new_context, app_server
 
     student = new_context(viewport=PHONE).new_page()
     sign_in(student, made["email"], DEMO_PASSWORD)
-    goto_ready(student, "/credentials")
+    student.goto("/credentials")
     expect(student).to_have_title(title_of("My credentials"))
 
-    goto_ready(student, f"/gigs/{made['gig']}")
+    student.goto(f"/gigs/{made['gig']}")
     loaded(student)
     expect(student).to_have_title(title_of(made["title"]))
     assert_bullets(student, "chart the five findings")
     expect(student.locator(".prose em", has_text="CSV export")).to_be_visible()
     assert_accessible(student)
 
-    goto_ready(student, f"/engagements/{made['engagement']}")
+    student.goto(f"/engagements/{made['engagement']}")
     loaded(student)
     expect(student).to_have_title(title_of(made["title"]))
     assert_bullets(student, "chart the five findings")
@@ -111,7 +110,7 @@ def test_a_listed_scope_has_bullets_wherever_it_is_shown(new_context, app_server
 
     manager = new_context().new_page()
     sign_in(manager, MANAGER, DEMO_PASSWORD)
-    goto_ready(manager, f"/manage/gigs/{made['gig']}")
+    manager.goto(f"/manage/gigs/{made['gig']}")
     loaded(manager)
     expect(manager).to_have_title(title_of(f"Applicants for {made['title']}"))
     expect(manager.locator(".prose li", has_text=re.compile(r"^chart$")).first).to_be_visible()  # the applicant's note, a list too
@@ -119,7 +118,7 @@ def test_a_listed_scope_has_bullets_wherever_it_is_shown(new_context, app_server
     assert_bullets(manager, "chart the five findings")
     assert_accessible(manager)
 
-    goto_ready(manager, f"/gigs/{made['draft']}/preview")
+    manager.goto(f"/gigs/{made['draft']}/preview")
     loaded(manager)
     expect(manager).to_have_title(title_of(f"Preview: {made['draft_title']}"))
     assert_bullets(manager, "chart the five findings")

@@ -7,6 +7,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, password_input, post_form, post_form_column, submit_button
 from microgigs.components.layout import form_page
 from microgigs.components.panels import notice, section
+from microgigs.components.titles import page_title
 from microgigs.state.account import AccountState as S
 from microgigs.state.calendar_link import CalendarLinkState as C
 
@@ -213,4 +214,4 @@ def account() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=[S.load_account, C.load_calendar_link])
+    app.add_page(account, route="/account", title=page_title("Your account"), on_load=[S.load_account, C.load_calendar_link])

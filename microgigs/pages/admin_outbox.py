@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import notice, stack
+from microgigs.components.titles import page_title
 from microgigs.state.outbox import OutboxState
 
 
@@ -72,4 +73,4 @@ def admin_outbox() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(admin_outbox, route="/admin/outbox", title="Mail outbox · MicroGigs", on_load=OutboxState.load_outbox)
+    app.add_page(admin_outbox, route="/admin/outbox", title=page_title("Mail outbox"), on_load=OutboxState.load_outbox)

@@ -16,6 +16,7 @@ from microgigs.components.forms import (
 )
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import notice, section, stack, when_loaded
+from microgigs.components.titles import page_title
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.center_settings import MAX_LOGO_BYTES, MAX_NAME, MAX_PAGE_TEXT
 from microgigs.state.center_settings import LOGO_UPLOAD_ID
@@ -186,4 +187,4 @@ def admin_settings() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(admin_settings, route="/admin/settings", title="Center settings · MicroGigs", on_load=S.load_settings)
+    app.add_page(admin_settings, route="/admin/settings", title=page_title("Center settings"), on_load=S.load_settings)

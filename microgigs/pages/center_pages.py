@@ -4,7 +4,9 @@ general one while it has written none, and where to write with questions."""
 import reflex as rx
 
 from microgigs.components.layout import page_layout
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import stack, when_loaded
+from microgigs.components.titles import page_title
 from microgigs.services import center_pages
 from microgigs.state.center_pages import ROUTES
 from microgigs.state.center_pages import CenterPageState as S
@@ -32,8 +34,7 @@ def center_page(which: str):
             when_loaded(
                 S.html.contains(which),
                 stack(
-                    # Safe HTML from services.center_pages: raw HTML escaped, only http(s)/mailto links.
-                    rx.html(S.html.get(which, ""), class_name="center-text"),
+                    markdown_block(S.html.get(which, ""), class_name="prose-page"),
                     contact_line(),
                     spacing="4",
                 ),
@@ -47,4 +48,4 @@ def center_page(which: str):
 
 def register(app: rx.App) -> None:
     for route, which in ROUTES.items():
-        app.add_page(center_page(which), route=route, title=f"{center_pages.page_title(which)} · MicroGigs", on_load=S.load_center_page)
+        app.add_page(center_page(which), route=route, title=page_title(center_pages.page_title(which)), on_load=S.load_center_page)

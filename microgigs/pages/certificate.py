@@ -5,7 +5,8 @@ import reflex as rx
 from microgigs.components.forms import form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import button_link, inline_error, not_found_card, stack
-from microgigs.components.url_object import for_this_url
+from microgigs.components.titles import page_title
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.components.verification import verification_result
 from microgigs.state.credentials import CertificateState as S
 
@@ -82,4 +83,9 @@ def certificate() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(certificate, route="/credentials/[public_id]", title="Credential | MicroGigs", on_load=S.load)
+    app.add_page(
+        certificate,
+        route="/credentials/[public_id]",
+        title=page_title(text_for_this_url(S, rx.cond(S.found, R.title, "Credential not found"), "Credential")),
+        on_load=S.load,
+    )

@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import callout
+from microgigs.components.titles import page_title
 from microgigs.services.account_security import SIGN_UP_SENT, VERIFY_HOURS
 
 
@@ -27,4 +28,4 @@ def check_email() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(check_email, route="/check-email", title="Check your email · MicroGigs")
+    app.add_page(check_email, route="/check-email", title=page_title("Check your email"))

@@ -21,6 +21,7 @@ from microgigs.components.panels import (
     title_row,
     when_loaded,
 )
+from microgigs.components.titles import page_title
 from microgigs.services.statuses import GigStatus
 from microgigs.state.dashboard import WITHDRAWABLE
 from microgigs.state.dashboard import DashboardState as S
@@ -197,4 +198,4 @@ def dashboard_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(dashboard_page, route="/dashboard", title="Dashboard · MicroGigs", on_load=S.load_dashboard)
+    app.add_page(dashboard_page, route="/dashboard", title=page_title("Dashboard"), on_load=S.load_dashboard)

@@ -5,7 +5,9 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, form_column, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, badge, fact, facts, not_found_card, row_card, rows_or_empty, section, stack, when_allowed
+from microgigs.components.markdown import markdown_block
+from microgigs.components.panels import badge, fact, facts, not_found_card, row_card, rows_or_empty, section, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, shows_this_url, text_for_this_url
 from microgigs.state.disputes import OPEN_ROUTE, ROUTE, DisputeQueueState, DisputeState, OpenDisputeState
 
@@ -52,7 +54,7 @@ def decision_form() -> rx.Component:
 def message_card(m) -> rx.Component:
     return row_card(
         rx.text(m.author, weight="bold", size="2"),
-        rx.text(m.body, style=PRE_WRAP),
+        markdown_block(m.body_html),
         rx.text(m.written_at, size="1", color="var(--gray-11)"),
     )
 
@@ -65,14 +67,14 @@ def dispute_page() -> rx.Component:
             fact("Pay held", V.pay),
             fact("Opened by", V.opened_by),
         ),
-        section("Statement", rx.text(V.statement, style=PRE_WRAP)),
+        section("Statement", markdown_block(V.statement_html)),
         rx.cond(
             V.status == "decided",
             section(
                 "Decision",
                 rx.text(rx.match(V.outcome, *OUTCOMES, V.outcome), weight="bold"),
                 rx.text("Paid to the student: ", V.student_share),
-                rx.cond(V.decision_note != "", rx.text(V.decision_note, style=PRE_WRAP)),
+                rx.cond(V.decision_note != "", markdown_block(V.decision_note_html)),
             ),
         ),
         section("Thread", rows_or_empty(V.messages, message_card, "No messages yet.", spacing="2")),
@@ -113,6 +115,6 @@ def dispute_queue_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(open_dispute_page, route=OPEN_ROUTE, title="Open a dispute | MicroGigs")
-    app.add_page(dispute_page, route=ROUTE, title="Dispute | MicroGigs", on_load=DisputeState.load)
-    app.add_page(dispute_queue_page, route="/staff/disputes", title="Disputes | MicroGigs", on_load=DisputeQueueState.load)
+    app.add_page(open_dispute_page, route=OPEN_ROUTE, title=page_title("Open a dispute"))
+    app.add_page(dispute_page, route=ROUTE, title=page_title("Dispute"), on_load=DisputeState.load)
+    app.add_page(dispute_queue_page, route="/staff/disputes", title=page_title("Disputes"), on_load=DisputeQueueState.load)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import post_form
 from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import fact, facts, row_card, rows_or_empty, section, stack
+from microgigs.components.titles import page_title
 from microgigs.state.money import EarningsState as S
 
 E = S.earnings
@@ -52,4 +53,4 @@ def earnings_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(earnings_page, route="/earnings", title="Earnings · MicroGigs", on_load=S.load_earnings)
+    app.add_page(earnings_page, route="/earnings", title=page_title("Earnings"), on_load=S.load_earnings)

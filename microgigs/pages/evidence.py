@@ -4,7 +4,9 @@ are shown only when the employer allowed it and the student chose to show them."
 import reflex as rx
 
 from microgigs.components.layout import page_layout
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import EvidenceState as S
 
@@ -18,7 +20,7 @@ def _file(f) -> rx.Component:
 def shown() -> rx.Component:
     return section(
         "Approved deliverables",
-        rx.text(V.note, size="2", style=PRE_WRAP),
+        markdown_block(V.note_html),
         rx.cond(
             V.link != "", fact("Link", rx.link(V.link, href=V.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP))
         ),
@@ -55,4 +57,4 @@ def evidence_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(evidence_page, route="/evidence/[public_id]", title="Evidence | MicroGigs", on_load=S.load)
+    app.add_page(evidence_page, route="/evidence/[public_id]", title=page_title("Evidence"), on_load=S.load)

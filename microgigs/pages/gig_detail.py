@@ -5,15 +5,15 @@ import reflex as rx
 from microgigs.components.forms import form_alert, form_column, submit_button, success_note, textarea_input
 from microgigs.components.gig_card import location_mode_text, skill_badges
 from microgigs.components.layout import link_button, page_layout
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.applications import MAX_NOTE
 from microgigs.services.statuses import GigStatus
 from microgigs.state.gig_detail import ROUTE
 from microgigs.state.gig_detail import GigDetailState as S
-
-PRE_WRAP = {"white_space": "pre-wrap", "overflow_wrap": "anywhere"}
 
 
 def _heading() -> rx.Var:
@@ -164,13 +164,12 @@ def gig_content(s=S, heading_tag: str = "h2") -> rx.Component:
         ),
         rx.cond(s.blind_review, blind_review_note()),
         rx.heading("Scope of the work", as_=heading_tag, size="5"),
-        # Safe HTML from services.gigs.render_markdown: raw HTML escaped, only http(s)/mailto links.
-        rx.html(s.scope_html, class_name="gig-markdown"),
+        markdown_block(s.scope_html),
         rx.cond(
             s.deliverables != "",
             rx.fragment(
                 rx.heading("Deliverables", as_=heading_tag, size="5"),
-                rx.html(s.deliverables_html, class_name="gig-markdown"),
+                markdown_block(s.deliverables_html),
             ),
         ),
         spacing="4",
@@ -226,5 +225,5 @@ def gig_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    title = text_for_this_url(S, S.page_title, "Gig · MicroGigs")
+    title = page_title(text_for_this_url(S, S.title_subject, "Gig"))
     app.add_page(gig_page, route=ROUTE, title=title, on_load=S.load_gig)

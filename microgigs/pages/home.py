@@ -7,6 +7,7 @@ from microgigs.components.forms import field_id, field_label
 from microgigs.components.gig_card import board_card as card_on_board
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import stack
+from microgigs.components.titles import page_title
 from microgigs.services.gigs import CATEGORIES
 from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
 
@@ -234,4 +235,4 @@ def index() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(index, route="/", title="Find a gig · MicroGigs", on_load=BoardState.load_board)
+    app.add_page(index, route="/", title=page_title("Find a gig"), on_load=BoardState.load_board)

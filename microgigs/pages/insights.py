@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import date_input, field_id, form_field, submit_button
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, not_found_card, section, stack
+from microgigs.components.titles import page_title
 from microgigs.services.insights import TABLES
 from microgigs.state.insights import InsightsState as S
 
@@ -175,4 +176,4 @@ def insights_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(insights_page, route="/staff/insights", title="Dashboard | MicroGigs", on_load=S.load)
+    app.add_page(insights_page, route="/staff/insights", title=page_title("Insights"), on_load=S.load)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert, password_input, post_form_column, submit_button, text_input
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import loading_note, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import JoinState as S
 
@@ -83,4 +84,4 @@ def join() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(join, route="/join", title="Join your team · MicroGigs", on_load=S.load_join)
+    app.add_page(join, route="/join", title=page_title("Join your team"), on_load=S.load_join)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, notice, stack
+from microgigs.components.titles import page_title
 from microgigs.state.auth_forms import LoginState
 
 
@@ -71,4 +72,4 @@ def login() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(login, route="/login", title="Sign in · MicroGigs", on_load=LoginState.load_login)
+    app.add_page(login, route="/login", title=page_title("Sign in"), on_load=LoginState.load_login)

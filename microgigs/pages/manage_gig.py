@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import (
     PRE_WRAP,
     badge,
@@ -18,6 +19,7 @@ from microgigs.components.panels import (
     stack,
     title_row,
 )
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.services.statuses import ApplicationStatus, GigStatus
 from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
@@ -62,6 +64,12 @@ def gig_summary() -> rx.Component:
                 "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
                 color="indigo",
             ),
+        ),
+        # The scope to weigh each applicant against, folded away: the applicants are the page.
+        rx.el.details(
+            rx.el.summary(rx.text("Scope of the work", as_="span", size="3", weight="medium"), style={"cursor": "pointer"}),
+            rx.box(markdown_block(S.scope_html), padding_top="var(--space-2)"),
+            width="100%",
         ),
     )
 
@@ -211,7 +219,7 @@ def applicant_card(applicant) -> rx.Component:
         _revealed(applicant),
         rx.box(
             rx.text("Why they fit", size="2", weight="medium"),
-            rx.text(applicant.note, size="2", style=PRE_WRAP),
+            markdown_block(applicant.note_html),
             width="100%",
         ),
         _links(applicant),
@@ -261,4 +269,9 @@ def manage_gig_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(manage_gig_page, route=ROUTE, title="Manage applicants · MicroGigs", on_load=S.load_gig)
+    app.add_page(
+        manage_gig_page,
+        route=ROUTE,
+        title=page_title(text_for_this_url(S, rx.cond(S.found, "Applicants for " + S.gig_title, "Gig not found"), "Manage applicants")),
+        on_load=S.load_gig,
+    )

@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import error_id, field_error, field_label, form_alert, success_note
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import quiet_loading, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.state.moderation import ModerationState as M
 from microgigs.state.moderation import TermsState as T
 
@@ -206,5 +207,5 @@ def terms_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(queue_page, route="/staff/gigs", title="Review gigs · MicroGigs", on_load=M.load_queue)
-    app.add_page(terms_page, route="/staff/terms", title="Prohibited content · MicroGigs", on_load=T.load_terms)
+    app.add_page(queue_page, route="/staff/gigs", title=page_title("Review gigs"), on_load=M.load_queue)
+    app.add_page(terms_page, route="/staff/terms", title=page_title("Prohibited content"), on_load=T.load_terms)

@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import badge, fact, facts, inline_error, loading_note, row_card, rows_or_empty
+from microgigs.components.titles import page_title
 from microgigs.state.credentials import MyCredentialsState as S
 
 
@@ -35,4 +36,4 @@ def my_credentials() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(my_credentials, route="/credentials", title="My credentials | MicroGigs", on_load=S.load)
+    app.add_page(my_credentials, route="/credentials", title=page_title("My credentials"), on_load=S.load)

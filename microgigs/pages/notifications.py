@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_alert
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import empty_note, loading_note, row_card, spread_row, stack
+from microgigs.components.titles import page_title
 from microgigs.state.notifications import NotificationsState as S
 
 
@@ -52,4 +53,4 @@ def notifications_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(notifications_page, route="/notifications", title="Notifications · MicroGigs", on_load=S.load_notifications)
+    app.add_page(notifications_page, route="/notifications", title=page_title("Notifications"), on_load=S.load_notifications)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import REMOVE_BUTTON, form_column, row_button_form, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import badge, fact, named_row, not_found_card, notice, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url
 from microgigs.state.organization import OrganizationState as S
 
@@ -115,4 +116,4 @@ def organization() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(organization, route="/organization", title="Your organization · MicroGigs", on_load=S.load_organization)
+    app.add_page(organization, route="/organization", title=page_title("Your organization"), on_load=S.load_organization)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, narrow_card, notice, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import ForgotPasswordState as F
 from microgigs.state.account import ResetPasswordState as R
@@ -60,5 +61,5 @@ def reset_password() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(forgot_password, route="/forgot-password", title="Forgot password · MicroGigs", on_load=F.load_forgot)
-    app.add_page(reset_password, route="/reset-password", title="New password · MicroGigs", on_load=R.load_reset)
+    app.add_page(forgot_password, route="/forgot-password", title=page_title("Forgot password"), on_load=F.load_forgot)
+    app.add_page(reset_password, route="/reset-password", title=page_title("New password"), on_load=R.load_reset)

@@ -10,6 +10,7 @@ from microgigs.components.panels import (
     row_card,
     rows_or_empty,
 )
+from microgigs.components.titles import page_title
 from microgigs.state.money import PaymentsState as S
 
 
@@ -54,4 +55,4 @@ def payments_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(payments_page, route="/payments", title="Payments · MicroGigs", on_load=S.load_payments)
+    app.add_page(payments_page, route="/payments", title=page_title("Payments"), on_load=S.load_payments)

@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.forms import checkbox_input, form_alert, form_column, submit_button, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import fact, facts, notice, row_card, rows_or_empty, section, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.state.portfolio import PortfolioSettingsState as S
 
 
@@ -120,4 +121,4 @@ def portfolio_settings() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(portfolio_settings, route="/portfolio", title="My portfolio | MicroGigs", on_load=S.load)
+    app.add_page(portfolio_settings, route="/portfolio", title=page_title("My portfolio"), on_load=S.load)

@@ -16,6 +16,7 @@ from microgigs.components.forms import (
 )
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.services.gigs import CATEGORIES, LOCATION_MODE_NAMES, MAX_QUESTIONS, MAX_SKILLS
 from microgigs.services.statuses import GigStatus
@@ -281,5 +282,5 @@ def post_gig_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(post_gig_page, route="/gigs/new", title="Post a gig · MicroGigs", on_load=S.load_post_gig)
-    app.add_page(post_gig_page, route=EDIT_ROUTE, title="Edit your draft · MicroGigs", on_load=S.load_post_gig)
+    app.add_page(post_gig_page, route="/gigs/new", title=page_title("Post a gig"), on_load=S.load_post_gig)
+    app.add_page(post_gig_page, route=EDIT_ROUTE, title=page_title("Edit your draft"), on_load=S.load_post_gig)

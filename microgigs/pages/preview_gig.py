@@ -8,6 +8,7 @@ from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.gig_detail import gig_content
 from microgigs.services.statuses import GigStatus
@@ -86,4 +87,9 @@ def preview_gig_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(preview_gig_page, route=ROUTE, title="Preview · MicroGigs", on_load=S.load_preview)
+    app.add_page(
+        preview_gig_page,
+        route=ROUTE,
+        title=page_title(text_for_this_url(S, rx.cond(S.found, "Preview: " + S.card.title, "Gig not found"), "Preview")),
+        on_load=S.load_preview,
+    )

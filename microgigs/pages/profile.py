@@ -16,6 +16,7 @@ from microgigs.components.forms import (
 )
 from microgigs.components.layout import form_page
 from microgigs.components.panels import section
+from microgigs.components.titles import page_title
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.profiles import MAX_PHOTO_BYTES
 from microgigs.state.profile import PHOTO_UPLOAD_ID, TIMEZONE_GROUPS
@@ -153,4 +154,4 @@ def profile() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(profile, route="/profile", title="Your profile · MicroGigs", on_load=S.load_profile)
+    app.add_page(profile, route="/profile", title=page_title("Your profile"), on_load=S.load_profile)

@@ -3,7 +3,9 @@
 import reflex as rx
 
 from microgigs.components.layout import page_layout
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, rows_or_empty, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import PublicPortfolioState as S
 
@@ -25,7 +27,7 @@ def deliverables(item) -> rx.Component:
         item.deliverables_shown,
         rx.box(
             rx.text("Deliverables (shown with the employer's permission)", size="2", weight="medium"),
-            rx.text(item.deliverable_note, size="2", style=PRE_WRAP),
+            markdown_block(item.deliverable_note_html),
             rx.cond(
                 item.deliverable_link != "",
                 fact(
@@ -105,4 +107,9 @@ def public_portfolio() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(public_portfolio, route="/p/[handle]", title="Portfolio | MicroGigs", on_load=S.load)
+    app.add_page(
+        public_portfolio,
+        route="/p/[handle]",
+        title=page_title(text_for_this_url(S, rx.cond(S.found, P.name, "Portfolio not found"), "Portfolio")),
+        on_load=S.load,
+    )

@@ -4,6 +4,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import demo_payments_badge, fact, loading_note, not_found_card, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url
 from microgigs.state.money import RECEIPT_ROUTE
 from microgigs.state.money import ReceiptState as S
@@ -64,4 +65,4 @@ def receipt_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(receipt_page, route=RECEIPT_ROUTE, title="Receipt · MicroGigs", on_load=S.load_receipt)
+    app.add_page(receipt_page, route=RECEIPT_ROUTE, title=page_title("Receipt"), on_load=S.load_receipt)

@@ -4,7 +4,9 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, form_column, select_input, submit_button, text_input, textarea_input
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import PRE_WRAP, empty_note, loading_note, not_found_card, notice, row_card, section, stack
+from microgigs.components.markdown import markdown_block
+from microgigs.components.panels import empty_note, loading_note, not_found_card, notice, row_card, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url, text_for_this_url
 from microgigs.state.review import ROUTE
 from microgigs.state.review import ReviewState as S
@@ -72,7 +74,7 @@ def review_card(review) -> rx.Component:
     return row_card(
         rx.foreach(review.ratings, lambda r: rx.text(r.question, ": ", rx.text(r.stars, " of 5", as_="span", weight="bold"), size="2")),
         rx.cond(review.endorsed_skills.length() > 0, rx.text("Endorsed skills: ", review.endorsed_skills.join(", "), size="2")),
-        rx.cond(review.comment != "", rx.text(review.comment, style=PRE_WRAP)),
+        rx.cond(review.comment != "", markdown_block(review.comment_html)),
         rx.text("Written on ", review.written_on, size="1", color="var(--gray-11)"),
     )
 
@@ -119,4 +121,4 @@ def review_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(review_page, route=ROUTE, title="Review | MicroGigs", on_load=S.load)
+    app.add_page(review_page, route=ROUTE, title=page_title("Review"), on_load=S.load)

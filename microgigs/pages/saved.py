@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card, quiet_loading, rows_or_empty, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.state.saved import SavedState as S
 
 
@@ -39,4 +40,4 @@ def saved_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(saved_page, route="/saved", title="Saved gigs · MicroGigs", on_load=S.load_saved)
+    app.add_page(saved_page, route="/saved", title=page_title("Saved gigs"), on_load=S.load_saved)

@@ -14,6 +14,7 @@ from microgigs.components.forms import (
 )
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, stack
+from microgigs.components.titles import page_title
 from microgigs.state.auth_forms import SignupState
 
 ROLE_LEGEND_ID = "signup-role-legend"
@@ -126,4 +127,4 @@ def signup() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(signup, route="/signup", title="Create an account · MicroGigs", on_load=SignupState.load_signup)
+    app.add_page(signup, route="/signup", title=page_title("Create an account"), on_load=SignupState.load_signup)

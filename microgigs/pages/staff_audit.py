@@ -9,6 +9,7 @@ import reflex as rx
 from microgigs.components.forms import fields_row_form, select_input, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, empty_note, row_card, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.services.audit_log import KINDS, kind_label
 from microgigs.state.staff import StaffAuditState as S
 
@@ -79,4 +80,4 @@ def staff_audit() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(staff_audit, route="/staff/audit", title="Audit log · MicroGigs staff", on_load=S.load_audit)
+    app.add_page(staff_audit, route="/staff/audit", title=page_title("Audit log"), on_load=S.load_audit)

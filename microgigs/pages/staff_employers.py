@@ -16,6 +16,7 @@ from microgigs.components.panels import (
     stack,
     when_allowed,
 )
+from microgigs.components.titles import page_title
 from microgigs.state.staff import FILTERS
 from microgigs.state.staff import StaffEmployersState as S
 
@@ -128,4 +129,4 @@ def staff_employers() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(staff_employers, route="/staff/employers", title="Employers · MicroGigs staff", on_load=S.load_employers)
+    app.add_page(staff_employers, route="/staff/employers", title=page_title("Employers"), on_load=S.load_employers)

@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import empty_note, fact, facts, row_card, rows_or_empty, section, stack
+from microgigs.components.titles import page_title
 from microgigs.state.money import MoneyState as S
 
 REC = S.report
@@ -104,4 +105,4 @@ def money_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(money_page, route="/staff/money", title="Money · MicroGigs", on_load=S.load_money)
+    app.add_page(money_page, route="/staff/money", title=page_title("Money"), on_load=S.load_money)

@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import REMOVE_BUTTON, fields_row_form, row_button_form, text_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import named_row, notice, rows_or_empty, section, stack, when_allowed
+from microgigs.components.titles import page_title
 from microgigs.state.staff import StaffSkillsState as S
 
 
@@ -48,4 +49,4 @@ def staff_skills() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(staff_skills, route="/staff/skills", title="Skills · MicroGigs staff", on_load=S.load_skills)
+    app.add_page(staff_skills, route="/staff/skills", title=page_title("Skills"), on_load=S.load_skills)

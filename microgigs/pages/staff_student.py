@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
+from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url
 from microgigs.state.staff import STUDENT_ROUTE
 from microgigs.state.staff import StaffStudentState as S
@@ -61,4 +62,4 @@ def staff_student() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(staff_student, route=STUDENT_ROUTE, title="Student profile · MicroGigs staff", on_load=S.load_student)
+    app.add_page(staff_student, route=STUDENT_ROUTE, title=page_title("Student profile"), on_load=S.load_student)

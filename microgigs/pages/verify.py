@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.components.forms import form_column, submit_button, textarea_input
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import stack
+from microgigs.components.titles import page_title
 from microgigs.components.upload_field import named_upload
 from microgigs.components.url_object import shows_this_url
 from microgigs.components.verification import verification_result
@@ -58,4 +59,4 @@ def verify() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(verify, route="/verify", title="Verify a credential | MicroGigs", on_load=S.load)
+    app.add_page(verify, route="/verify", title=page_title("Verify a credential"), on_load=S.load)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from microgigs.components.forms import post_form_column, submit_button
 from microgigs.components.layout import form_page
+from microgigs.components.titles import page_title
 from microgigs.state.account import VerifyEmailState as S
 
 
@@ -34,4 +35,4 @@ def verify_email() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(verify_email, route="/verify-email", title="Email confirmation · MicroGigs", on_load=S.load_verify)
+    app.add_page(verify_email, route="/verify-email", title=page_title("Email confirmation"), on_load=S.load_verify)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from microgigs.services import center
-from microgigs.services.gigs.markup import render_markdown
+from microgigs.services.markdown import render_markdown
 
 HELP, TERMS, PRIVACY = "help", "terms", "privacy"
 

@@ -43,6 +43,7 @@ from microgigs.services.amounts import format_cents
 from microgigs.services.engagement_lifecycle import UNFINISHED
 from microgigs.services.engagements import get_engagement
 from microgigs.services.errors import NotFound
+from microgigs.services.markdown import render_markdown
 from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.settings import get_settings
 
@@ -125,6 +126,7 @@ class ApplicantView:
     major: str = ""
     graduation_year: str = ""
     engagement_id: int = 0  # the workspace of an accepted applicant
+    note_html: str = ""  # the note as safe HTML (render_markdown)
 
 
 @dataclass
@@ -136,6 +138,7 @@ class GigApplicants:
     slots: int
     filled_slots: int
     applicants: list[ApplicantView]
+    scope_html: str = ""  # the gig's scope as safe HTML (render_markdown), to weigh applicants against
 
 
 @dataclass
@@ -154,6 +157,9 @@ class SubmissionView:
     decision: str
     decision_comment: str
     files: list[FileView] = field(default_factory=list)
+    # The note and the manager's comment as safe HTML (render_markdown), drawn like every markdown.
+    note_html: str = ""
+    decision_comment_html: str = ""
 
 
 @dataclass
@@ -163,6 +169,7 @@ class MessageView:
     body: str
     sent_at: str
     mine: bool
+    body_html: str = ""  # safe HTML (render_markdown)
 
 
 @dataclass
@@ -231,6 +238,7 @@ class EngagementView:
     # Try before you hire (dates as YYYY-MM-DD, "" when not yet).
     interview_invited_on: str = ""
     offer_made_on: str = ""
+    scope_html: str = ""  # the locked scope as safe HTML (render_markdown)
     # Public evidence: both keys must be turned for the approved deliverables to be shown.
     evidence_employer_allows: bool = False
     evidence_student_shows: bool = False
@@ -383,6 +391,7 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
             revealed=revealed,
             status=a.status,
             note=a.note,
+            note_html=render_markdown(a.note),
             sample_links=[link for link in a.sample_links.splitlines() if link],
             skills=skills,
             answers=answers,
@@ -413,6 +422,7 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
         slots=gig.slots,
         filled_slots=gig.filled_slots,
         applicants=views,
+        scope_html=render_markdown(gig.scope),
     )
 
 
@@ -452,6 +462,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         student_name=student_name,
         status=engagement.status,
         scope=engagement.scope_snapshot,
+        scope_html=render_markdown(engagement.scope_snapshot),
         pay=format_cents(engagement.pay_cents, engagement.currency),
         fee=format_cents(engagement.fee_cents, engagement.currency),
         due_date=engagement.due_date.isoformat(),
@@ -465,10 +476,12 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
             SubmissionView(
                 version=s.version,
                 note=s.note,
+                note_html=render_markdown(s.note),
                 link=s.link,
                 submitted_at=s.created_at.strftime("%Y-%m-%d %H:%M UTC"),
                 decision=s.decision,
                 decision_comment=s.decision_comment,
+                decision_comment_html=render_markdown(s.decision_comment),
                 files=files_by_submission[s.id],
             )
             for s in submissions
@@ -560,7 +573,14 @@ def _messages(session: Session, actor: User, engagement_id: int) -> list[Message
         .order_by(EngagementMessage.created_at, EngagementMessage.id)
     ).all()
     return [
-        MessageView(id=m.id, author=name, body=m.body, sent_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"), mine=m.author_id == actor.id)
+        MessageView(
+            id=m.id,
+            author=name,
+            body=m.body,
+            body_html=render_markdown(m.body),
+            sent_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            mine=m.author_id == actor.id,
+        )
         for m, name in rows
     ]
 

@@ -11,6 +11,7 @@ from microgigs.services import audit, notifications, payments, policy
 from microgigs.services.amounts import currency_name, format_cents
 from microgigs.services.engagement_lifecycle import UNDER_WAY, move_engagement
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.markdown import render_markdown
 from microgigs.services.row_locks import locked_row
 from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, check_length, clean_text
@@ -125,6 +126,7 @@ class MessageView:
     author: str
     body: str
     written_at: str
+    body_html: str = ""  # safe HTML (render_markdown)
 
 
 @dataclass
@@ -141,6 +143,8 @@ class DisputeView:
     pay: str
     messages: list[MessageView]
     viewer_is_staff: bool
+    statement_html: str = ""  # the statement and the decision note as safe HTML (render_markdown)
+    decision_note_html: str = ""
     # The engagement's currency: a part payment is typed in it ("usd"; "US dollars" in labels).
     currency: str = "usd"
     currency_name: str = "US dollars"
@@ -165,9 +169,17 @@ def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
         outcome=dispute.outcome,
         student_share=format_cents(dispute.student_share_cents, engagement.currency),
         decision_note=dispute.decision_note,
+        statement_html=render_markdown(dispute.statement),
+        decision_note_html=render_markdown(dispute.decision_note),
         pay=format_cents(engagement.pay_cents, engagement.currency),
         messages=[
-            MessageView(author=name(m.author_id), body=m.body, written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC")) for m in messages
+            MessageView(
+                author=name(m.author_id),
+                body=m.body,
+                body_html=render_markdown(m.body),
+                written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+            for m in messages
         ],
         viewer_is_staff=policy.is_staff(actor),
         currency=engagement.currency,

@@ -15,6 +15,7 @@ from microgigs.models import Credential, Engagement, EvidenceSharing, Gig, Organ
 from microgigs.services import audit, changes, notifications, policy
 from microgigs.services.engagements import file_store
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.markdown import render_markdown
 from microgigs.services.statuses import EngagementStatus
 
 FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
@@ -50,6 +51,7 @@ class EvidenceView:
     note: str = ""
     link: str = ""
     files: list[PublicFile] = field(default_factory=list)
+    note_html: str = ""  # safe HTML (render_markdown)
 
 
 def sharing_of(session: Session, engagement_id: int) -> SharingStatus:
@@ -155,6 +157,7 @@ def evidence_view(session: Session, public_id: str) -> EvidenceView:
     if submission is not None and _is_public(session, engagement, credential):
         view.shown = True
         view.note, view.link = submission.note, submission.link
+        view.note_html = render_markdown(submission.note)
         view.files = public_files(session, credential, submission)
     return view
 

@@ -56,6 +56,7 @@ class PortfolioGig:
     deliverable_note: str = ""
     deliverable_link: str = ""
     files: list[evidence.PublicFile] = field(default_factory=list)
+    deliverable_note_html: str = ""  # safe HTML (render_markdown, by the evidence view)
 
 
 @dataclass
@@ -170,6 +171,7 @@ def public_portfolio(session: Session, handle: str) -> PublicPortfolio:
         if shown.shown:
             item.deliverables_shown = True
             item.deliverable_note, item.deliverable_link, item.files = shown.note, shown.link, shown.files
+            item.deliverable_note_html = shown.note_html
         gigs.append(item)
     endorsements = reviews.student_endorsements(session, student.id, now)
     reviewed = sum(1 for e, _g, _c in finished if e.id in published_reviews)

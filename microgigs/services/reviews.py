@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from microgigs.models import Engagement, Gig, GigSkill, Review, Skill, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
+from microgigs.services.markdown import render_markdown
 from microgigs.services.statuses import EngagementStatus
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
@@ -49,6 +50,7 @@ class ReviewView:
     comment: str
     endorsed_skills: list[str]
     written_on: str
+    comment_html: str = ""  # safe HTML (render_markdown)
 
 
 @dataclass
@@ -85,6 +87,7 @@ def _view(review: Review) -> ReviewView:
         subject=review.subject,
         ratings=[RatingView(question=q, stars=r) for q, r in zip(questions, ratings, strict=False) if r is not None],
         comment=review.comment,
+        comment_html=render_markdown(review.comment),
         endorsed_skills=[s for s in review.endorsed_skills.splitlines() if s],
         written_on=review.created_at.strftime("%Y-%m-%d"),
     )

@@ -61,10 +61,11 @@ class GigDetailState(ShownForUrl, SessionState):
     applied: bool = False
 
     @rx.var
-    def page_title(self) -> str:
+    def title_subject(self) -> str:
+        """What the browser tab names (components/titles.py adds the center): the gig's own title."""
         if not self.loaded:
-            return "Gig · MicroGigs"
-        return f"{self.card.title} · MicroGigs" if self.found else "Gig not found · MicroGigs"
+            return "Gig"
+        return self.card.title if self.found else "Gig not found"
 
     @rx.var
     def note_count_text(self) -> str:

@@ -31,6 +31,7 @@ class ManageGigState(ShownForUrl, SessionState):
     slots: int = 0
     filled_slots: int = 0
     applicants: list[ApplicantView] = []
+    scope_html: str = ""  # the gig's scope (safe HTML from the service)
     # Per applicant (keyed by application id as text): the last error from acting on them.
     card_errors: dict[str, str] = {}
     notice: str = ""
@@ -71,7 +72,7 @@ class ManageGigState(ShownForUrl, SessionState):
         except DomainError:
             self.found = False
             self.applicants = []
-            self.gig_title, self.gig_ref, self.gig_status = "", 0, ""
+            self.gig_title, self.gig_ref, self.gig_status, self.scope_html = "", 0, "", ""
             self.slots = self.filled_slots = 0
             self.blind_review = False
             return
@@ -83,6 +84,7 @@ class ManageGigState(ShownForUrl, SessionState):
         self.slots = data.slots
         self.filled_slots = data.filled_slots
         self.applicants = data.applicants
+        self.scope_html = data.scope_html
 
     def _reload(self, record_view: bool = False):
         redirect = self._read(lambda session, actor: self._load(session, actor, record_view))

@@ -47,7 +47,7 @@ def test_the_centers_own_markdown_is_shown_safely_and_clearing_it_brings_back_th
     assert page.own_text and page.contact_email == "careers@uni.edu"
     assert "<h2>Our terms</h2>" in page.html and "<strong>Be kind.</strong>" in page.html
     assert "<script" not in page.html and "&lt;script&gt;" in page.html
-    assert "javascript:" not in page.html and '<a href="https://uni.edu">ok</a>' in page.html
+    assert "javascript:" not in page.html and '<a href="https://uni.edu" rel="nofollow noopener noreferrer">ok</a>' in page.html
     assert "<img" not in page.html
     save(session, terms_text=None)
     assert center_pages.center_page(session, "terms").html == "<p>Environment terms.</p>\n"

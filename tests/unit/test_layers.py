@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "changes",
             "kept_reads",
             "center",
+            "markdown",
             "lifecycle",
             "throttle",
             "view_log",

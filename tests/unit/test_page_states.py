@@ -268,7 +268,7 @@ def test_moving_to_another_gig_hides_the_previous_one_first(app_db, make):
     assert not state.loaded  # the first gig is no longer shown while the second loads
     for _ in steps:
         pass
-    assert state.loaded and state.card.title == "Second gig" and state.page_title == "Second gig · MicroGigs"
+    assert state.loaded and state.card.title == "Second gig" and state.title_subject == "Second gig"
 
 
 def test_unknown_gig_is_a_friendly_not_found(app_db):

@@ -27,7 +27,7 @@ def test_scope_is_neutralized_before_storing_and_rendered_safely(session, make):
     assert "<script" not in html and "<img" not in html and "<iframe" not in html
     assert "javascript:" not in html.lower() and "data:text" not in html
     assert "&lt;script&gt;" in html  # shown as text, not run
-    assert '<a href="https://example.com/brief">ok</a>' in html and "<strong>bold</strong>" in html
+    assert '<a href="https://example.com/brief" rel="nofollow noopener noreferrer">ok</a>' in html and "<strong>bold</strong>" in html
     assert "<h2>Plan</h2>" in html
 
 

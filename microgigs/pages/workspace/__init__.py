@@ -5,7 +5,8 @@ import reflex as rx
 
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card, notice
-from microgigs.components.url_object import for_this_url
+from microgigs.components.titles import page_title
+from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.pages.workspace.after_gig import after_the_gig
 from microgigs.pages.workspace.cancel import cancel_section
 from microgigs.pages.workspace.deliverable import submit_section
@@ -48,4 +49,9 @@ def engagement_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(engagement_page, route=ROUTE, title="Engagement · MicroGigs", on_load=S.load_engagement)
+    app.add_page(
+        engagement_page,
+        route=ROUTE,
+        title=page_title(text_for_this_url(S, rx.cond(S.found, S.view.gig_title, "Engagement not found"), "Engagement")),
+        on_load=S.load_engagement,
+    )

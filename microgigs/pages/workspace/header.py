@@ -3,7 +3,8 @@ stands, and where to go next."""
 
 import reflex as rx
 
-from microgigs.components.panels import PRE_WRAP, badge, callout_note, demo_payments_badge, notice, section
+from microgigs.components.markdown import markdown_block
+from microgigs.components.panels import badge, callout_note, demo_payments_badge, notice, section
 from microgigs.components.url_object import text_for_this_url
 from microgigs.state.workspace import EngagementState as S
 
@@ -50,8 +51,7 @@ def scope() -> rx.Component:
     return section(
         "Agreed scope",
         rx.text("Locked when the student was accepted.", size="2", color="var(--gray-11)"),
-        # Plain text with its line breaks; never parsed as HTML or Markdown.
-        rx.card(rx.text(V.scope, size="2", style=PRE_WRAP), width="100%", variant="surface"),
+        rx.card(markdown_block(V.scope_html), width="100%", variant="surface"),
     )
 
 

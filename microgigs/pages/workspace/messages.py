@@ -3,7 +3,8 @@
 import reflex as rx
 
 from microgigs.components.forms import event_form, form_alert, submit_button, textarea_input
-from microgigs.components.panels import PRE_WRAP, card_list, empty_note, section
+from microgigs.components.markdown import markdown_block
+from microgigs.components.panels import card_list, empty_note, section
 from microgigs.state.workspace import EngagementState as S
 from microgigs.state.workspace import MessageForm
 
@@ -20,7 +21,7 @@ def _message(m) -> rx.Component:
             align="baseline",
             wrap="wrap",
         ),
-        rx.text(m.body, size="2", style=PRE_WRAP),
+        markdown_block(m.body_html),
         variant=rx.cond(m.mine, "surface", "classic"),
         width="100%",
     )

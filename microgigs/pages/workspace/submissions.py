@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, card_title_row, empty_note, fact, row_card, section, tag
 from microgigs.state.workspace import EngagementState as S
 
@@ -29,7 +30,7 @@ def submission_card(sub) -> rx.Component:
     return row_card(
         card_title_row(rx.heading("Version ", sub.version, as_="h3", size="3"), _decision(sub)),
         rx.text("Submitted ", sub.submitted_at, size="2", color="var(--gray-11)"),
-        rx.text(sub.note, size="2", style=PRE_WRAP),
+        markdown_block(sub.note_html),
         rx.cond(
             sub.link != "",
             fact("Link", rx.link(sub.link, href=sub.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
@@ -45,9 +46,8 @@ def submission_card(sub) -> rx.Component:
         rx.cond(
             sub.decision_comment != "",
             rx.callout.root(
-                rx.callout.text(
-                    rx.text("Manager's comment: ", as_="span", weight="bold"), rx.text(sub.decision_comment, as_="span", style=PRE_WRAP)
-                ),
+                # A block, not callout.text (a <p>): the comment's markdown has paragraphs and lists.
+                rx.box(rx.text("Manager's comment", as_="p", size="2", weight="bold"), markdown_block(sub.decision_comment_html)),
                 color_scheme="orange",
                 high_contrast=True,
                 size="1",

@@ -32,7 +32,6 @@ from microgigs.services.gigs.drafts import (
 from microgigs.services.gigs.form import GigInput, input_from_gig, pay_floor_text, texts_of, validate_gig_input
 from microgigs.services.gigs.lifecycle import MOVES, move_gig
 from microgigs.services.gigs.lookups import all_skill_names, get_gig, skill_names_by_gig, student_skill_ids
-from microgigs.services.gigs.markup import neutralize_markup, render_markdown
 from microgigs.services.gigs.publishing import approve_gig, reject_gig, submit_gig
 from microgigs.services.gigs.recommendations import RECOMMEND_FROM_NEWEST, Recommendation, recommended_for
 from microgigs.services.gigs.saved import is_saved, save_gig, saved_cards, saved_gig_ids, unsave_gig
@@ -48,6 +47,7 @@ from microgigs.services.gigs.vocabulary import (
     PUBLIC_STATUSES,
     format_money,
 )
+from microgigs.services.markdown import neutralize_markup, render_markdown
 
 __all__ = [
     "BOARD_PAGE_SIZE",

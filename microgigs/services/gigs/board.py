@@ -14,8 +14,8 @@ from microgigs.services import policy, search, track_record
 from microgigs.services.errors import NotFound
 from microgigs.services.gigs.cards import GigCard, cards_by_ids, cards_for
 from microgigs.services.gigs.lookups import get_gig
-from microgigs.services.gigs.markup import neutralize_markup, render_markdown
 from microgigs.services.gigs.vocabulary import PUBLIC_STATUSES
+from microgigs.services.markdown import neutralize_markup, render_markdown
 from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import clean_line
 

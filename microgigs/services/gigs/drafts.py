@@ -14,8 +14,8 @@ from microgigs.services.gigs.cards import GigCard, cards_by_ids
 from microgigs.services.gigs.form import GigInput, input_from_gig, validate_gig_input
 from microgigs.services.gigs.lifecycle import move_gig
 from microgigs.services.gigs.lookups import get_gig
-from microgigs.services.gigs.markup import neutralize_markup
 from microgigs.services.gigs.publishing import submit_gig
+from microgigs.services.markdown import neutralize_markup
 from microgigs.services.statuses import GigStatus
 from microgigs.services.validation import ValidationFailed, clean_line
 

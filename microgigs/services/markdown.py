@@ -1,4 +1,5 @@
-"""A gig's markdown (scope, deliverables): made inert before it is stored, rendered to safe HTML when shown."""
+"""Markdown people write (a gig's scope and deliverables, a center's pages, notes and messages):
+made inert before it is stored, rendered to safe HTML when shown (components/markdown.py draws it)."""
 
 import functools
 import re
@@ -25,6 +26,16 @@ def _safe_link(url: str) -> bool:
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
 _MD.validateLink = _safe_link
+# Links people wrote are not endorsed (nofollow) and the page they open learns nothing of ours.
+_LINK_REL = "nofollow noopener noreferrer"
+
+
+def _link_open(renderer, tokens, idx, options, env):
+    tokens[idx].attrSet("rel", _LINK_REL)
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+_MD.add_render_rule("link_open", _link_open)
 
 
 # A pure function of the text, so cached by it (no change notice needed, right on every worker):
@@ -32,5 +43,6 @@ _MD.validateLink = _safe_link
 # (the scope is at most 20,000 characters) and cover the gigs people are opening.
 @functools.lru_cache(maxsize=256)
 def render_markdown(value: str) -> str:
-    """Safe HTML for a gig's markdown: raw HTML is escaped, only http(s)/mailto/relative links."""
+    """Safe HTML for markdown: raw HTML is escaped, only http(s)/mailto/relative links, each with
+    rel="nofollow noopener noreferrer" (and no target: a link opens where the reader chooses)."""
     return _MD.render(neutralize_markup(value))

@@ -233,12 +233,13 @@ def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) ->
                 spacing="4",
                 width="100%",
             ),
+            # In <main>, so its text is in a landmark too (axe "region"); hidden, so no layout.
+            live_announcer(),
             id="main",
             tab_index=-1,
             style={"max_width": "960px", "margin": "0 auto", "padding": "1rem", "width": "100%"},
         ),
         footer(),
-        live_announcer(),
         class_name=rx.cond(SessionState.center_brand_color != "", "branded", ""),
         style={"--brand": SessionState.center_brand_color},
     )

@@ -90,7 +90,8 @@ def unread_and_latest(session: Session, user: User) -> tuple[int, int]:
 def announcement(session: Session, user: User, after_id: int) -> str:
     """One short sentence about the user's notifications newer than `after_id`, for the page's
     polite live region ("" when there are none): the notification's own line when one arrived
-    (its title is already the fact in plain words), else how many arrived."""
+    (its title is already the fact in plain words), else how many arrived and what (the newest
+    only, past three)."""
     fresh = session.exec(
         select(Notification.title).where(Notification.user_id == user.id, Notification.id > after_id).order_by(Notification.id)
     ).all()
@@ -98,4 +99,6 @@ def announcement(session: Session, user: User, after_id: int) -> str:
         return ""
     if len(fresh) == 1:
         return fresh[0]
+    if len(fresh) <= 3:  # one action often says two things at once (accepted; funded)
+        return f"{len(fresh)} new notifications: " + "; ".join(fresh)
     return f"{len(fresh)} new notifications. The newest: {fresh[-1]}"

@@ -25,12 +25,16 @@ def test_the_service_says_one_notification_in_its_own_words_and_several_by_count
     assert notifications.announcement(app_db, student, first.id) == ""
     notifications.notify(app_db, student.id, "x", "New message from Bo on Logo")
     app_db.flush()
-    assert notifications.announcement(app_db, student, 0) == "2 new notifications. The newest: New message from Bo on Logo"
+    assert notifications.announcement(app_db, student, 0) == "2 new notifications: You are accepted for Logo; New message from Bo on Logo"
+    for n in range(2):
+        notifications.notify(app_db, student.id, "x", f"Message {n}")
+    app_db.flush()
+    assert notifications.announcement(app_db, student, 0) == "4 new notifications. The newest: Message 1"
     # Someone else's notifications are never counted.
     other = make.student("Other")
     notifications.notify(app_db, other.id, "x", "Not yours")
     app_db.flush()
-    assert notifications.latest_id(app_db, student) == first.id + 1
+    assert notifications.latest_id(app_db, student) == first.id + 3
 
 
 def test_a_push_announces_a_new_submission_once_and_a_load_or_own_action_says_nothing(app_db, make):

@@ -71,7 +71,7 @@ class Keyboard:
                 return
         raise AssertionError(f"{role} {name!r} never got the focus in {MAX_PRESSES} presses; it went to:\n  " + "\n  ".join(seen))
 
-    def type_into(self, role: str, name: str, text: str) -> None:
+    def type_into(self, role: str, name: str | re.Pattern, text: str) -> None:
         self.tab_to(role, name)
         self.page.keyboard.press("ControlOrMeta+a")
         self.page.keyboard.type(text)
@@ -172,7 +172,7 @@ def test_the_whole_loop_by_keyboard_with_a_visible_focus_ring(new_context, app_s
     student.open(workspace)
     expect(student.page.get_by_role("heading", name="Submit deliverable")).to_be_visible()
     student.type_into("textbox", "What you are handing in", "The cleaned CSV is in the folder; the PDF has the five charts.")
-    student.type_into("textbox", "Link to the deliverable", "https://drive.example.com/keyboard-survey")
+    student.type_into("textbox", re.compile(r"^Link to the deliverable"), "https://drive.example.com/keyboard-survey")
     student.tab_to("button", "Choose files")
     with student.page.expect_file_chooser() as chooser:
         student.page.keyboard.press("Enter")
@@ -205,7 +205,7 @@ def test_the_whole_loop_by_keyboard_with_a_visible_focus_ring(new_context, app_s
     expect(manager.page.get_by_role("form", name="Write your review")).to_be_visible()
     for question in ("Quality of the work", "Timeliness", "Communication"):
         manager.choose(question, "5 of 5")
-    manager.type_into("textbox", "Your review", "Thorough, on time, and clear in every update.")
+    manager.type_into("textbox", re.compile(r"^Your review"), "Thorough, on time, and clear in every update.")
     manager.press("button", "Submit review")
     expect(manager.page.get_by_text("Thank you: your review is in.", exact=False)).to_be_visible()
     assert_accessible(manager.page)
@@ -220,3 +220,63 @@ def test_the_whole_loop_by_keyboard_with_a_visible_focus_ring(new_context, app_s
 
     missing = student.without_ring + manager.without_ring
     assert not missing, "the focus showed no ring on:\n  " + "\n  ".join(dict.fromkeys(missing))
+
+
+# --- the ring's and hovered links' contrast, light and dark ------------------------------------
+
+# A CSS colour as sRGB bytes (a canvas converts any syntax: hex, rgb(), color(display-p3 ...)).
+SRGB = """(css) => { const canvas = document.createElement('canvas'); canvas.width = canvas.height = 1;
+  const g = canvas.getContext('2d'); g.fillStyle = css; g.fillRect(0, 0, 1, 1); return Array.from(g.getImageData(0, 0, 1, 1).data); }"""
+# The focused control's ring colour and the page's background behind it.
+RING_AND_PAGE = """() => { const el = document.activeElement;
+  const nodes = [el, el.closest('.rt-TextFieldRoot, .rt-TextAreaRoot')].filter(Boolean);
+  let ring = null;
+  for (const node of nodes) for (const pseudo of [null, '::before']) { const s = getComputedStyle(node, pseudo);
+    if (!ring && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) ring = s.outlineColor; }
+  return {ring, page: getComputedStyle(document.querySelector('.radix-themes')).backgroundColor}; }"""
+
+
+def _luminance(rgb) -> float:
+    def channel(byte: int) -> float:
+        c = byte / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(page: Page, first: str, second: str) -> float:
+    a, b = (_luminance(page.evaluate(SRGB, css)) for css in (first, second))
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def test_focus_rings_and_hovered_links_keep_their_contrast_in_light_and_dark(new_context, app_server):
+    token = secrets.token_hex(3)
+    title = f"Contrast gig {token}"
+    with app_session(app_server.data_dir) as session:
+        gigs.create_gig(session, demo_manager(session), survey_gig(title))
+        session.commit()
+    for scheme in ("light", "dark"):
+        page = new_context(viewport=PHONE, color_scheme=scheme).new_page()
+        page.goto(f"/?q={title.replace(' ', '+')}")
+        loaded(page)
+        card_link = page.get_by_role("link", name=title)
+        expect(card_link).to_be_visible()
+        # Every stop on the board (header links, the search field and button, the gig card's
+        # title, pagination, footer): a ring of 2 px or more, at least 3:1 against the page.
+        keys = Keyboard(page)
+        keys.tab_to("link", "Privacy")
+        assert not keys.without_ring, f"{scheme}: no focus ring on {keys.without_ring}"
+        for _ in range(12):
+            page.keyboard.press("Shift+Tab")
+            shown = page.evaluate(RING_AND_PAGE)
+            assert shown["ring"], f"{scheme}: {page.evaluate(FOCUSED)['label']} shows no ring"
+            ratio = contrast(page, shown["ring"], shown["page"])
+            assert ratio >= 3, f"{scheme}: the ring on {page.evaluate(FOCUSED)['label']} is {ratio:.2f}:1 against the page"
+        # Hovered links stay readable: a Radix link (the footer's) and a gig card's title.
+        background = page.evaluate(RING_AND_PAGE)["page"]
+        for link in (card_link, page.get_by_role("link", name="Help")):
+            link.hover()
+            colour = link.evaluate("(el) => getComputedStyle(el).color")
+            ratio = contrast(page, colour, background)
+            assert ratio >= 4.5, f"{scheme}: a hovered link is {ratio:.2f}:1 against the page"

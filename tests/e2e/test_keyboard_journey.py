@@ -224,16 +224,20 @@ def test_the_whole_loop_by_keyboard_with_a_visible_focus_ring(new_context, app_s
 
 # --- the ring's and hovered links' contrast, light and dark ------------------------------------
 
-# A CSS colour as sRGB bytes (a canvas converts any syntax: hex, rgb(), color(display-p3 ...)).
-SRGB = """(css) => { const canvas = document.createElement('canvas'); canvas.width = canvas.height = 1;
-  const g = canvas.getContext('2d'); g.fillStyle = css; g.fillRect(0, 0, 1, 1); return Array.from(g.getImageData(0, 0, 1, 1).data); }"""
-# The focused control's ring colour and the page's background behind it.
+# A CSS colour as sRGB bytes, laid over the page's background as the eye sees it (a canvas
+# converts any syntax, hex, rgb() or color(display-p3 ...), and blends a translucent one).
+SRGB_OVER = """([css, under]) => { const canvas = document.createElement('canvas'); canvas.width = canvas.height = 1;
+  const g = canvas.getContext('2d'); g.fillStyle = under; g.fillRect(0, 0, 1, 1); g.fillStyle = css; g.fillRect(0, 0, 1, 1);
+  return Array.from(g.getImageData(0, 0, 1, 1).data); }"""
+# The focused control's ring colour and the page's background (the root theme's, else white).
 RING_AND_PAGE = """() => { const el = document.activeElement;
   const nodes = [el, el.closest('.rt-TextFieldRoot, .rt-TextAreaRoot')].filter(Boolean);
   let ring = null;
   for (const node of nodes) for (const pseudo of [null, '::before']) { const s = getComputedStyle(node, pseudo);
     if (!ring && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) ring = s.outlineColor; }
-  return {ring, page: getComputedStyle(document.querySelector('.radix-themes')).backgroundColor}; }"""
+  const root = document.querySelector('.radix-themes[data-is-root-theme="true"]');
+  const page = root ? getComputedStyle(root).backgroundColor : 'white';
+  return {ring, page: page === 'rgba(0, 0, 0, 0)' ? 'white' : page}; }"""
 
 
 def _luminance(rgb) -> float:
@@ -245,8 +249,10 @@ def _luminance(rgb) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def contrast(page: Page, first: str, second: str) -> float:
-    a, b = (_luminance(page.evaluate(SRGB, css)) for css in (first, second))
+def contrast(page: Page, colour: str, background: str) -> float:
+    """WCAG contrast of `colour` (blended over the background if translucent) against `background`."""
+    a = _luminance(page.evaluate(SRGB_OVER, [colour, background]))
+    b = _luminance(page.evaluate(SRGB_OVER, [background, "white"]))
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)
 
 
@@ -279,4 +285,4 @@ def test_focus_rings_and_hovered_links_keep_their_contrast_in_light_and_dark(new
             link.hover()
             colour = link.evaluate("(el) => getComputedStyle(el).color")
             ratio = contrast(page, colour, background)
-            assert ratio >= 4.5, f"{scheme}: a hovered link is {ratio:.2f}:1 against the page"
+            assert ratio >= 4.5, f"{scheme}: the hovered link {link} is {ratio:.2f}:1 against the page"

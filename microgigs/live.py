@@ -189,6 +189,16 @@ def _spawn(token: str, state_cls: type) -> None:
 _spawned_here: contextvars.ContextVar[list[tuple[str, asyncio.Task]] | None] = contextvars.ContextVar("live_spawned_here")
 
 
+# True while a page reloads for a push: what it finds new came from someone else (announced to
+# screen readers, see SessionState._show_signed_in); a reload of the tab's own doing is not.
+_pushing: contextvars.ContextVar[bool] = contextvars.ContextVar("live_pushing", default=False)
+
+
+def in_push() -> bool:
+    """Whether this code runs inside a live push's reload (not the tab's own event)."""
+    return _pushing.get()
+
+
 def watch_pushes() -> None:
     """Start collecting the pushes this event handler's commits start (call before the commit)."""
     _spawned_here.set([])
@@ -268,10 +278,14 @@ async def _push(token: str, state_cls: type) -> None:
             reload = getattr(state, "_live_reload", None)
             role = getattr(state, "user_role", "") or "visitor"  # timings only: whose page
             if reload is not None:
-                with timings.phase(f"push.reload:{role}"):
-                    result = reload()
-                    if asyncio.iscoroutine(result):
-                        await result
+                pushing = _pushing.set(True)
+                try:
+                    with timings.phase(f"push.reload:{role}"):
+                        result = reload()
+                        if asyncio.iscoroutine(result):
+                            await result
+                finally:
+                    _pushing.reset(pushing)
             reloaded = time.perf_counter()
         # Leaving modify_state computes the delta and emits it to the tab's socket.
         timings.mark(f"push.delta_and_emit:{role}", (time.perf_counter() - reloaded) * 1000)

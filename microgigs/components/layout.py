@@ -203,6 +203,21 @@ def footer() -> rx.Component:
     )
 
 
+def live_announcer() -> rx.Component:
+    """The page's one polite live region: what arrived from someone else, read out once by screen
+    readers without moving the focus (SessionState.announcement). In the DOM, empty, from the first
+    render, since a region must exist before its text changes; empty until the page has loaded, so
+    the text a reloaded tab's state still holds is not read out again."""
+    return rx.el.div(
+        rx.cond(rx.State.is_hydrated, SessionState.announcement, ""),
+        role="status",
+        aria_live="polite",
+        aria_atomic="true",
+        class_name="visually-hidden",
+        id="live-announcer",
+    )
+
+
 def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) -> rx.Component:
     """Every page: skip link, header, one h1, content, footer; readable from 375 px up. With a
     brand colour, solid buttons and the header's top edge take it (styles.css `.branded`: white
@@ -218,6 +233,8 @@ def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) ->
                 spacing="4",
                 width="100%",
             ),
+            # In <main>, so its text is in a landmark too (axe "region"); hidden, so no layout.
+            live_announcer(),
             id="main",
             tab_index=-1,
             style={"max_width": "960px", "margin": "0 auto", "padding": "1rem", "width": "100%"},

@@ -143,7 +143,7 @@ def submit_deliverable(
             session,
             manager_id,
             "submission.new",
-            f"New submission (v{submission.version}) for {gig.title}",
+            f"New submission (v{submission.version}) from {actor.display_name} on {gig.title}",
             f"/engagements/{engagement.id}",
             email=True,
         )

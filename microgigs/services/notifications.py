@@ -67,3 +67,38 @@ def mark_read(session: Session, user: User, notification_id: int) -> None:
         note.read_at = utcnow()
         session.add(note)
         session.flush()
+
+
+# --- what a screen reader hears when notifications arrive live -------------------------------
+
+
+def latest_id(session: Session, user: User) -> int:
+    """The id of the user's newest notification (0: none yet): where "new since" starts."""
+    return unread_and_latest(session, user)[1]
+
+
+def unread_and_latest(session: Session, user: User) -> tuple[int, int]:
+    """(how many are unread, the newest one's id or 0) in one query: every page's header asks."""
+    unread, latest = session.exec(
+        select(func.count(Notification.id).filter(Notification.read_at.is_(None)), func.max(Notification.id)).where(
+            Notification.user_id == user.id
+        )
+    ).one()
+    return unread or 0, latest or 0
+
+
+def announcement(session: Session, user: User, after_id: int) -> str:
+    """One short sentence about the user's notifications newer than `after_id`, for the page's
+    polite live region ("" when there are none): the notification's own line when one arrived
+    (its title is already the fact in plain words), else how many arrived and what (the newest
+    only, past three)."""
+    fresh = session.exec(
+        select(Notification.title).where(Notification.user_id == user.id, Notification.id > after_id).order_by(Notification.id)
+    ).all()
+    if not fresh:
+        return ""
+    if len(fresh) == 1:
+        return fresh[0]
+    if len(fresh) <= 3:  # one action often says two things at once (accepted; funded)
+        return f"{len(fresh)} new notifications: " + "; ".join(fresh)
+    return f"{len(fresh)} new notifications. The newest: {fresh[-1]}"

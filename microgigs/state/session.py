@@ -101,6 +101,13 @@ class SessionState(rx.State):
     center_logo_url: str = ""  # "": no logo
     center_brand_color: str = ""  # "#rrggbb", or "": the default look
     center_contact_email: str = get_settings().contact_email
+    # The page's polite live region (page_layout): one sentence about what just arrived from
+    # someone else (a submission, a payment, a message, a decision). It stays until the next
+    # one (clearing it at once can cut a screen reader off); a load or an act of the tab's own
+    # empties it. Newest notification id this tab has told about, and whose: backend only.
+    announcement: str = ""
+    _announced_through: int = -1
+    _announced_for: int = 0
 
     @rx.var
     def signed_in(self) -> bool:
@@ -138,8 +145,24 @@ class SessionState(rx.State):
         self.user_name = user.display_name if user else ""
         self.user_role = user.role if user else ""
         self.email_confirmed = user.email_verified if user else True
-        self.unread_notifications = notifications.unread_count(session, user) if user and user.email_verified else 0
+        confirmed = user if user and user.email_verified else None
+        unread, latest = notifications.unread_and_latest(session, confirmed) if confirmed else (0, 0)
+        self.unread_notifications = unread
+        self._announce_news(session, confirmed, latest)
         self._show_center(session)
+
+    def _announce_news(self, session: Session, user: User | None, latest: int) -> None:
+        """In a live push, the sentence about the notifications that arrived since this tab last
+        looked (once: the watermark moves past them). Anywhere else (a page load, a reload of the
+        tab, its own action) nothing is announced: the watermark only catches up."""
+        if user is None:
+            self.announcement, self._announced_through, self._announced_for = "", -1, 0
+            return
+        if not live.in_push():
+            self.announcement = ""
+        elif self._announced_for == user.id and 0 <= self._announced_through < latest:
+            self.announcement = notifications.announcement(session, user, self._announced_through)
+        self._announced_through, self._announced_for = latest, user.id
 
     def _show_center(self, session: Session) -> None:
         """The center's name, logo, colour and contact for the header and footer (kept in memory: cheap)."""

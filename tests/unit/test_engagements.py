@@ -59,7 +59,7 @@ def test_student_submits_a_first_version(session, make):
     [note] = session.exec(
         select(Notification).where(Notification.user_id == hired.employer.manager.id, Notification.kind == "submission.new")
     ).all()
-    assert note.title == f"New submission (v1) for {hired.gig.title}"
+    assert note.title == f"New submission (v1) from {hired.student.display_name} on {hired.gig.title}"
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "engagement.submitted")).one()
     assert event.actor_id == hired.student.id and json.loads(event.detail) == {"previous": "active"}
 

@@ -2,7 +2,7 @@
 
 from starlette.applications import Starlette
 
-from microgigs.http import account, auth, branding, credentials, files, health, insights, metrics, oidc, payments
+from microgigs.http import account, auth, branding, credentials, files, health, insights, metrics, oidc, payments, unsubscribe
 
 
 def build_api() -> Starlette:
@@ -18,5 +18,6 @@ def build_api() -> Starlette:
             *credentials.routes,
             *insights.routes,
             *payments.routes,
+            *unsubscribe.routes,
         ]
     )

@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "throttle",
             "view_log",
             "notifications",
+            "mail_preferences",
             "row_locks",
         },
     ),
@@ -52,6 +53,9 @@ LAYERS: list[tuple[str, set[str]]] = [
             "reviews",
             "gigs.vocabulary",
             "prohibited_terms",
+            # The board's search reads only foundation and vocabulary: saved-search alerts (a
+            # workflow, called when a gig opens) match with it.
+            "search",
         },
     ),
     (
@@ -74,6 +78,8 @@ LAYERS: list[tuple[str, set[str]]] = [
             "privacy",
             "mail_queue",
             "reminders",
+            "alerts",
+            "digest",
         },
     ),
     (
@@ -82,7 +88,6 @@ LAYERS: list[tuple[str, set[str]]] = [
             "dashboards",
             "money",
             "insights",
-            "search",
             "portfolio",
             "audit_log",
             "outbox",

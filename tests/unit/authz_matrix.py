@@ -532,6 +532,8 @@ ON_LOAD = {
     "profile": "load_profile",
     "review": "load",
     "saved": "load_saved",
+    "save_search": "load_board",
+    "saved_searches": "load_searches",
     "staff_employers": "load_employers",
     "staff_skills": "load_skills",
     "staff_audit": "load_audit",

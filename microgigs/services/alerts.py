@@ -12,6 +12,10 @@ search: a SearchAlert row records it, so a retried job or a second worker never 
   look, and sends one notification and one mail listing those still open (nothing when none).
 """
 
+# Annotations stay unevaluated: `search` may be half imported when this module is (search imports
+# the gigs package's vocabulary, whose package imports publishing, which imports this module).
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape

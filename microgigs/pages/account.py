@@ -1,12 +1,13 @@
-"""Account settings: confirm the email address, change the password, sign out everywhere,
-download your data, delete your account. Each form is a plain post to our routes."""
+"""Account settings: confirm the email address, change the password, choose your emails, sign
+out everywhere, download your data, delete your account. Each form is a plain post to our routes."""
 
 import reflex as rx
 
 from microgigs.components.forms import password_input, post_form, post_form_column, submit_button
 from microgigs.components.layout import form_page
-from microgigs.components.panels import section
+from microgigs.components.panels import inline_error, notice, section
 from microgigs.state.account import AccountState as S
+from microgigs.state.saved_searches import MailChoicesState as Choices
 
 
 def email_section() -> rx.Component:
@@ -106,12 +107,42 @@ def data_section() -> rx.Component:
     )
 
 
+def _choice(label: str, kind: str, checked) -> rx.Component:
+    return rx.text(
+        rx.flex(
+            rx.checkbox(checked=checked, on_change=lambda on: Choices.set_choice(kind, on), size="2"), label, spacing="2", align="center"
+        ),
+        as_="label",
+        size="2",
+    )
+
+
+def emails_section() -> rx.Component:
+    return rx.cond(
+        Choices.shown,
+        section(
+            "Emails",
+            notice(Choices.choices_notice),
+            inline_error(Choices.choices_error),
+            rx.cond(
+                Choices.student,
+                rx.fragment(
+                    _choice("Weekly email of gigs recommended for my skills", "digest", Choices.weekly_digest),
+                    _choice("Email me about new gigs matching my saved searches", "alerts", Choices.alert_mail),
+                ),
+            ),
+            _choice("Email me a copy of my notifications", "notifications", Choices.notification_mail),
+        ),
+    )
+
+
 def account() -> rx.Component:
     return form_page(
         S,
         rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
         email_section(),
         rx.cond(S.email_verified, password_section()),
+        emails_section(),
         devices_section(),
         data_section(),
         heading="Your account",
@@ -122,4 +153,4 @@ def account() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=S.load_account)
+    app.add_page(account, route="/account", title="Your account · MicroGigs", on_load=[S.load_account, Choices.load_choices])

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from microgigs.models import MailPreference, UnsubscribeToken, User
 from microgigs.services import policy
-from microgigs.services.errors import NotFound
+from microgigs.services.errors import DomainError, NotFound
 from microgigs.settings import get_settings
 
 ALERTS, DIGEST, NOTIFICATIONS = "alerts", "digest", "notifications"
@@ -79,11 +79,21 @@ def my_choices(session: Session, actor: User | None) -> MailChoices:
     return MailChoices(weekly_digest=chosen.weekly_digest, alert_mail=chosen.alert_mail, notification_mail=chosen.notification_mail)
 
 
+def set_choice(session: Session, actor: User | None, kind: str, on: bool) -> MailChoices:
+    """Turn one kind of bulk mail on or off for oneself (alerts and the digest are students')."""
+    policy.require(policy.is_signed_in(actor), "Sign in to choose your emails.")
+    if kind not in KINDS:
+        raise DomainError("Choose which emails to turn on or off.", "kind")
+    if kind in (ALERTS, DIGEST):
+        policy.require(policy.is_student(actor), "Only students get alerts and the weekly digest.")
+    _set(session, actor.id, kind, on is True)
+    return my_choices(session, actor)
+
+
 def set_weekly_digest(session: Session, actor: User | None, on: bool) -> MailChoices:
     """A student turns the weekly digest on or off (off for new accounts)."""
     policy.require(policy.is_student(actor), "Only students get the weekly digest.")
-    _set(session, actor.id, DIGEST, bool(on))
-    return my_choices(session, actor)
+    return set_choice(session, actor, DIGEST, on)
 
 
 # --- one-click unsubscribe ----------------------------------------------------------------------

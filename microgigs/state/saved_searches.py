@@ -7,7 +7,7 @@ from microgigs.services import alerts, mail_preferences, policy
 from microgigs.services.alerts import SavedSearchView
 from microgigs.services.validation import parse_id
 from microgigs.state.board import BoardState
-from microgigs.state.session import SessionState
+from microgigs.state.session import Audience, SessionState
 
 # (value, words) of each alert frequency, for the pages' radio groups and selects.
 FREQUENCY_CHOICES = list(alerts.FREQUENCIES.items())
@@ -89,3 +89,39 @@ class SavedSearchesState(SessionState):
         wanted = on is True
         acted = self._act(lambda session, actor: mail_preferences.set_weekly_digest(session, actor, wanted))
         return self._after(acted, "The weekly digest is on." if wanted else "The weekly digest is off.")
+
+
+class MailChoicesState(SessionState):
+    """/account's "Emails" section: each kind of bulk mail on or off (what an unsubscribe link
+    turned off is turned on again here)."""
+
+    shown: bool = False
+    student: bool = False
+    weekly_digest: bool = False
+    alert_mail: bool = True
+    notification_mail: bool = True
+    choices_error: str = ""
+    choices_notice: str = ""
+
+    def _load(self, session, actor) -> None:
+        # Anyone reaches /account (an unconfirmed account too): the section is for confirmed people.
+        self.shown, self.student = actor is not None, policy.is_student(actor)
+        if actor is None:
+            return
+        chosen = mail_preferences.my_choices(session, actor)
+        self.weekly_digest, self.alert_mail, self.notification_mail = chosen.weekly_digest, chosen.alert_mail, chosen.notification_mail
+
+    @rx.event
+    def load_choices(self):
+        self.choices_error = self.choices_notice = ""
+        return self._read(self._load, Audience.ANYONE)
+
+    @rx.event
+    def set_choice(self, kind: str, on: bool):
+        wanted_kind, wanted = str(kind)[:20], on is True
+        acted = self._act(lambda session, actor: mail_preferences.set_choice(session, actor, wanted_kind, wanted))
+        if acted.redirect is not None:
+            return acted.redirect
+        self.choices_error = "" if acted.ok else acted.error
+        self.choices_notice = "Your email choices are saved." if acted.ok else ""
+        return self._read(self._load, Audience.ANYONE)

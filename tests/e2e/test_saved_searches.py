@@ -81,7 +81,8 @@ def test_a_student_saves_a_search_and_hears_of_a_new_matching_gig(new_context, a
     expect(student.get_by_text(f"New gig for “Kestrel gigs {word}”: {title}")).to_be_visible()
 
     # The alert mail carries its one-click unsubscribe; its page says what it turns off.
-    link = mail_link(app_server, email, r"https?://\S+/unsubscribe/[\w-]+")
+    # Queued by this test's own transaction, so the app's mail worker finds it on its next poll.
+    link = mail_link(app_server, email, r"https?://\S+/unsubscribe/[\w-]+", timeout=90)
     assert app_server.inbox.to(email)[-1]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     goto_ready(student, "/saved")
@@ -105,3 +106,13 @@ def test_a_student_saves_a_search_and_hears_of_a_new_matching_gig(new_context, a
     expect(student.get_by_text("Stop emails about new gigs matching your saved searches?")).to_be_visible()
     student.get_by_role("button", name="Unsubscribe").click()
     expect(student.get_by_role("status")).to_have_text(re.compile("you will no longer get emails about new gigs"))
+
+    # /account shows it off (and turns it on again); the digest is on from /saved.
+    goto_ready(student, "/account")
+    alert_mail = student.get_by_role("checkbox", name="Email me about new gigs matching my saved searches")
+    expect(alert_mail).not_to_be_checked()
+    expect(student.get_by_role("checkbox", name="Weekly email of gigs recommended for my skills")).to_be_checked()
+    assert_accessible(student)
+    alert_mail.click()
+    expect(student.get_by_role("status").filter(has_text="Your email choices are saved.")).to_be_visible()
+    expect(alert_mail).to_be_checked()

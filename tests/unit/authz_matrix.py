@@ -534,6 +534,7 @@ ON_LOAD = {
     "saved": "load_saved",
     "save_search": "load_board",
     "saved_searches": "load_searches",
+    "mail_choices": "load_choices",
     "staff_employers": "load_employers",
     "staff_skills": "load_skills",
     "staff_audit": "load_audit",

@@ -433,6 +433,15 @@ TABLE: dict[str, Row] = {
         Page("/saved", ids("saved_search")),
         that(lambda c: not count(c.after, "savedsearch", id=c.side.saved_search), "not deleted"),
     ),
+    # /account's "Emails": anyone may load the page (it shows a visitor nothing); each person sets their own.
+    "mail_choices.load_choices": Row(PUBLIC, Page("/account"), state_is(shown=lambda c: c.role not in ("visitor", "unconfirmed"))),
+    "mail_choices.set_choice": Row(
+        SIGNED_IN_CONFIRMED,
+        Page("/account", ("notifications", False)),
+        exists(
+            lambda c: select(MailPreference).where(MailPreference.user_id == c.user_id, MailPreference.notification_mail.is_(False)), "off"
+        ),
+    ),
     "saved_searches.set_weekly_digest": Row(
         ANY_STUDENT,
         Page("/saved", (True,)),

@@ -251,3 +251,19 @@ def test_mail_that_must_arrive_carries_no_unsubscribe(session, make):
     outgoing = leaving(session, row)
     assert outgoing.unsubscribe_url == "" and "List-Unsubscribe" not in mail.build_message(outgoing)
     assert session.exec(select(Gig)).all() == []
+
+
+def test_each_person_sets_their_own_mail_choices_and_alerts_and_the_digest_are_students(session, make):
+    student, manager = make.student(), make.employer().manager
+    assert mail_preferences.set_choice(session, student, "alerts", False).alert_mail is False
+    assert mail_preferences.set_choice(session, student, "alerts", True).alert_mail is True
+    assert mail_preferences.set_choice(session, manager, "notifications", False).notification_mail is False
+    with pytest.raises(NotAllowed):
+        mail_preferences.set_choice(session, None, "notifications", False)
+    for kind in ("alerts", "digest"):
+        with pytest.raises(NotAllowed):
+            mail_preferences.set_choice(session, manager, kind, True)
+    with pytest.raises(DomainError) as refused:
+        mail_preferences.set_choice(session, student, "everything", False)
+    assert refused.value.field == "kind"
+    assert mail_preferences.wants(session, student.id, "notifications") is True  # someone else's choice is theirs

@@ -108,9 +108,14 @@ def data_section() -> rx.Component:
 
 
 def _choice(label: str, kind: str, checked) -> rx.Component:
+    label_id = f"mail-choice-{kind}-label"
     return rx.text(
         rx.flex(
-            rx.checkbox(checked=checked, on_change=lambda on: Choices.set_choice(kind, on), size="2"), label, spacing="2", align="center"
+            # Radix's checkbox is a button: a wrapping <label> does not name it, aria-labelledby does.
+            rx.checkbox(checked=checked, on_change=lambda on: Choices.set_choice(kind, on), size="2", aria_labelledby=label_id),
+            rx.el.span(label, id=label_id),
+            spacing="2",
+            align="center",
         ),
         as_="label",
         size="2",

@@ -47,6 +47,7 @@ RETRY_DELAYS = (
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(minutes=10)  # far longer than an SMTP conversation may take (its timeout)
 LINK_GONE = "Not sent: its one-time link was replaced by a newer one, used or expired first."
+TURNED_OFF = "Not sent: its recipient turned this kind of email off after it was queued."
 
 
 def claim_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:
@@ -94,6 +95,12 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
     if mail is None or mail.status != "sending":
         return None
     text, html = mail.text_body, mail.html_body
+    if mail.recipient_id is not None and mail.list_kind and not mail_preferences.wants(session, mail.recipient_id, mail.list_kind):
+        # Bulk mail its recipient turned off after it was queued (an unsubscribe link, /account).
+        mail.status, mail.last_error = "cancelled", TURNED_OFF
+        session.add(mail)
+        session.flush()
+        return None
     if mail.token_id is not None:
         token = session.get(OneTimeToken, mail.token_id, populate_existing=True)
         if not _token_usable(token, now):

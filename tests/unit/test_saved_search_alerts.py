@@ -267,3 +267,13 @@ def test_each_person_sets_their_own_mail_choices_and_alerts_and_the_digest_are_s
         mail_preferences.set_choice(session, student, "everything", False)
     assert refused.value.field == "kind"
     assert mail_preferences.wants(session, student.id, "notifications") is True  # someone else's choice is theirs
+
+
+def test_bulk_mail_queued_before_its_kind_was_turned_off_is_not_sent(session, make):
+    student = make.student()
+    notifications.notify(session, student.id, "test", "Your work was approved", "/engagements/7", email=True)
+    session.flush()
+    [row] = mails_to(session, student, "notifications")
+    mail_preferences.set_choice(session, student, "notifications", False)
+    assert leaving(session, row) is None
+    assert row.status == "cancelled" and row.last_error == mail_queue.TURNED_OFF

@@ -18,7 +18,7 @@ from microgigs import metrics
 from microgigs.db import session_scope
 from microgigs.models import utcnow
 from microgigs.operations import nightly_backup
-from microgigs.services import closing, credentials, engagements, money, payments, reminders, track_record
+from microgigs.services import alerts, closing, credentials, digest, engagements, money, payments, reminders, track_record
 
 log = logging.getLogger("microgigs.jobs")
 
@@ -43,6 +43,10 @@ JOBS: list[Job] = [
     Job("issue credentials for approved work", credentials.issue_missing),
     # Changes store an employer's track record as they commit; time alone changes it too.
     Job("refresh employer track records", track_record.refresh_due),
+    # Each daily saved search once a day (claimed by a conditional update: one worker sends it).
+    Job("send daily saved-search alerts", alerts.send_daily_alerts),
+    # Opted-in students once a week; nothing when nothing is recommended.
+    Job("send weekly digests", digest.send_weekly_digests),
     # Only with MICROGIGS_BACKUP_DIR set; a lock file keeps it to one archive a night among workers.
     Job("back up the database and files nightly", nightly_backup.nightly_backup),
 ]

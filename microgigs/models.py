@@ -438,6 +438,56 @@ class OutboxMail(SQLModel, table=True):
     last_error: str = Field(default="", max_length=500)
     token_id: int | None = Field(default=None, foreign_key="onetimetoken.id")
     sent_at: datetime | None = None
+    # Bulk mail (alerts, digests, notifications) names its recipient and its kind: it leaves with
+    # a one-click unsubscribe for that kind (services/unsubscribe.py). None: mail that must arrive.
+    recipient_id: int | None = Field(default=None, foreign_key="user.id")
+    list_kind: str | None = Field(default=None, max_length=20)
+
+
+# --- saved searches, alerts and the mail a person chose -------------------------------
+
+
+class SavedSearch(SQLModel, table=True):
+    """A student's board search (its URL's query string), alerted instantly or once a day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=80)
+    query: str = Field(max_length=1000)  # the board's URL parameters, as BoardQuery writes them
+    frequency: str = Field(default="instant", max_length=10)  # instant | daily
+    created_at: datetime = Field(default_factory=utcnow)
+    # Daily: when a worker last looked for new gigs (its conditional update is the claim).
+    checked_at: datetime | None = None
+
+
+class SearchAlert(SQLModel, table=True):
+    """A gig a saved search has already told its owner about: never twice, whoever retries."""
+
+    search_id: int = Field(foreign_key="savedsearch.id", primary_key=True)
+    gig_id: int = Field(foreign_key="gig.id", primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MailPreference(SQLModel, table=True):
+    """What bulk mail a person wants. No row: the defaults (alerts and notifications by mail on,
+    the weekly digest off)."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    alert_mail: bool = True
+    notification_mail: bool = True
+    weekly_digest: bool = False
+    # When the weekly job last looked at this person's digest (sent or nothing to send).
+    digest_checked_at: datetime | None = None
+
+
+class UnsubscribeToken(SQLModel, table=True):
+    """A List-Unsubscribe link: one person, one kind of mail. Only its SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=20)  # alerts | digest | notifications
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -16,6 +16,7 @@ from microgigs.http import (
     oidc,
     payments,
     service_worker,
+    unsubscribe,
 )
 
 
@@ -35,5 +36,6 @@ def build_api() -> Starlette:
             *payments.routes,
             *installable.routes,
             *service_worker.routes,
+            *unsubscribe.routes,
         ]
     )

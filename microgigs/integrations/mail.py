@@ -52,10 +52,22 @@ def header_text(value: str, limit: int = MAX_SUBJECT) -> str:
     return _HEADER_UNSAFE.sub(" ", value or "").strip()[:limit]
 
 
-def send(session: Session, *, to: str, subject: str, text: str, html: str, token: OneTimeToken | None = None) -> OutboxMail:
+def send(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    token: OneTimeToken | None = None,
+    recipient_id: int | None = None,
+    list_kind: str | None = None,
+) -> OutboxMail:
     """Queue one mail (plain text + HTML) in the caller's transaction.
 
-    `token`: the one-time token whose link the bodies carry as TOKEN_MASK."""
+    `token`: the one-time token whose link the bodies carry as TOKEN_MASK.
+    `recipient_id` and `list_kind`: bulk mail (services/mail_preferences.py), which leaves with a
+    one-click unsubscribe from that kind of mail for that person."""
     if token is not None and TOKEN_MASK not in text:
         raise ValueError("a mail with a one-time token must carry TOKEN_MASK where the token goes")
     mail = OutboxMail(
@@ -64,6 +76,8 @@ def send(session: Session, *, to: str, subject: str, text: str, html: str, token
         text_body=text,
         html_body=html,
         token_id=token.id if token is not None else None,
+        recipient_id=recipient_id if list_kind else None,
+        list_kind=list_kind if recipient_id is not None else None,
     )
     session.add(mail)
     log.info("mail queued to %s: %s", mail.to_address, mail.subject)
@@ -104,6 +118,8 @@ class OutgoingMail:
     html_body: str
     # The From header's display name (the center's, services/mail_queue.py); "": MICROGIGS_MAIL_FROM as it is.
     from_name: str = ""
+    # Bulk mail: its one-click unsubscribe link (RFC 8058), made as it leaves; "": none.
+    unsubscribe_url: str = ""
 
 
 class DeliveryFailed(Exception):
@@ -122,6 +138,10 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     message["To"] = header_text(mail.to_address, 254)
     message["Subject"] = header_text(mail.subject)
     message["Message-ID"] = make_msgid(domain="microgigs")
+    if mail.unsubscribe_url:
+        # RFC 2369 and RFC 8058: mail programs offer "unsubscribe" and POST to the link themselves.
+        message["List-Unsubscribe"] = f"<{header_text(mail.unsubscribe_url, 500)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
     return message

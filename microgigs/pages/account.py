@@ -1,15 +1,16 @@
-"""Account settings: confirm the email address, change the password, sign out everywhere,
-your private calendar link, download your data, delete your account. Each form is a plain post
-to our routes; the calendar link's buttons are events (the link is shown once, in this tab)."""
+"""Account settings: confirm the email address, change the password, choose your emails, sign
+out everywhere, your private calendar link, download your data, delete your account. Each form is
+a plain post to our routes; the calendar link's buttons are events (the link is shown once, in this tab)."""
 
 import reflex as rx
 
 from microgigs.components.forms import form_alert, password_input, post_form, post_form_column, submit_button
 from microgigs.components.layout import form_page
-from microgigs.components.panels import notice, section
+from microgigs.components.panels import inline_error, notice, section
 from microgigs.components.titles import page_title
 from microgigs.state.account import AccountState as S
 from microgigs.state.calendar_link import CalendarLinkState as C
+from microgigs.state.saved_searches import MailChoicesState as Choices
 
 CALENDAR_URL_ID = "calendar-feed-url"
 
@@ -197,12 +198,47 @@ def data_section() -> rx.Component:
     )
 
 
+def _choice(label: str, kind: str, checked) -> rx.Component:
+    label_id = f"mail-choice-{kind}-label"
+    return rx.text(
+        rx.flex(
+            # Radix's checkbox is a button: a wrapping <label> does not name it, aria-labelledby does.
+            rx.checkbox(checked=checked, on_change=lambda on: Choices.set_choice(kind, on), size="2", aria_labelledby=label_id),
+            rx.el.span(label, id=label_id),
+            spacing="2",
+            align="center",
+        ),
+        as_="label",
+        size="2",
+    )
+
+
+def emails_section() -> rx.Component:
+    return rx.cond(
+        Choices.shown,
+        section(
+            "Emails",
+            notice(Choices.choices_notice),
+            inline_error(Choices.choices_error),
+            rx.cond(
+                Choices.student,
+                rx.fragment(
+                    _choice("Weekly email of gigs recommended for my skills", "digest", Choices.weekly_digest),
+                    _choice("Email me about new gigs matching my saved searches", "alerts", Choices.alert_mail),
+                ),
+            ),
+            _choice("Email me a copy of my notifications", "notifications", Choices.notification_mail),
+        ),
+    )
+
+
 def account() -> rx.Component:
     return form_page(
         S,
         rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
         email_section(),
         rx.cond(S.email_verified, password_section()),
+        emails_section(),
         devices_section(),
         rx.cond(C.allowed, calendar_section()),
         data_section(),
@@ -214,4 +250,6 @@ def account() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(account, route="/account", title=page_title("Your account"), on_load=[S.load_account, C.load_calendar_link])
+    app.add_page(
+        account, route="/account", title=page_title("Your account"), on_load=[S.load_account, C.load_calendar_link, Choices.load_choices]
+    )

@@ -7,6 +7,7 @@ from microgigs.components.forms import field_id, field_label
 from microgigs.components.gig_card import board_card as card_on_board
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import stack
+from microgigs.components.save_search import save_search_panel
 from microgigs.components.titles import page_title
 from microgigs.services.gigs import CATEGORIES
 from microgigs.state.board import ALL, DUE_CHOICES, MODE_CHOICES, SORT_CHOICES, BoardState
@@ -226,7 +227,7 @@ def index() -> rx.Component:
         rx.text("Paid, short projects from vetted employers. Build your portfolio a few hours at a time.", size="3", color_scheme="gray"),
         rx.cond(
             BoardState.loaded,
-            rx.fragment(search_form(), results()),
+            rx.fragment(search_form(), save_search_panel(), results()),
             # While this shows, so does the first page of gigs sent in the HTML (http/board_first_page.py).
             rx.text("Loading gigs…", id="board-loading", size="2", color_scheme="gray"),
         ),

@@ -1,12 +1,15 @@
-"""/saved: the gigs a student saved from the board."""
+"""/saved: the gigs a student saved from the board, their saved searches (with alerts), and
+the weekly digest's switch."""
 
 import reflex as rx
 
 from microgigs.components.gig_card import gig_card
 from microgigs.components.layout import page_layout
-from microgigs.components.panels import not_found_card, quiet_loading, rows_or_empty, stack, when_allowed
+from microgigs.components.panels import inline_error, not_found_card, notice, quiet_loading, rows_or_empty, section, stack, when_allowed
 from microgigs.components.titles import page_title
 from microgigs.state.saved import SavedState as S
+from microgigs.state.saved_searches import FREQUENCY_CHOICES
+from microgigs.state.saved_searches import SavedSearchesState as Searches
 
 
 def saved_item(card) -> rx.Component:
@@ -24,6 +27,79 @@ def saved_item(card) -> rx.Component:
     )
 
 
+def saved_search_item(item) -> rx.Component:
+    select_id = "alert-frequency-" + item.id.to_string()
+    return rx.card(
+        stack(
+            rx.link(item.name, href=item.board_url, size="3", weight="medium"),
+            rx.flex(
+                rx.box(
+                    rx.el.label("Alert me", html_for=select_id, style={"font_size": "var(--font-size-2)", "margin_right": "0.5rem"}),
+                    rx.el.select(
+                        *[rx.el.option(text, value=value) for value, text in FREQUENCY_CHOICES],
+                        id=select_id,
+                        value=item.frequency,
+                        on_change=lambda value: Searches.change_frequency(item.id, value),
+                        aria_label="Alert frequency for " + item.name,
+                        style={"min_height": "var(--space-6)", "font_size": "var(--font-size-2)"},
+                    ),
+                ),
+                rx.button(
+                    "Delete",
+                    aria_label="Delete saved search " + item.name,
+                    variant="soft",
+                    color_scheme="red",
+                    size="1",
+                    type="button",
+                    on_click=Searches.delete_search(item.id),
+                ),
+                spacing="3",
+                align="center",
+                justify="between",
+                wrap="wrap",
+                width="100%",
+            ),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+def saved_searches_section() -> rx.Component:
+    return section(
+        "Saved searches",
+        notice(Searches.notice),
+        inline_error(Searches.error),
+        rows_or_empty(
+            Searches.searches,
+            saved_search_item,
+            rx.text("No saved searches yet. On the board, search and choose “Save this search” to be alerted of new gigs.", size="2"),
+        ),
+        id="saved-searches",
+    )
+
+
+def digest_section() -> rx.Component:
+    return section(
+        "Email",
+        rx.cond(
+            Searches.weekly_digest,
+            stack(
+                rx.text("You get a weekly email of gigs recommended for your skills.", size="2"),
+                rx.button(
+                    "Turn off the weekly digest", variant="soft", size="2", type="button", on_click=Searches.set_weekly_digest(False)
+                ),
+                spacing="2",
+            ),
+            stack(
+                rx.text("Weekly email of gigs recommended for your skills: off.", size="2"),
+                rx.button("Turn on the weekly digest", size="2", type="button", on_click=Searches.set_weekly_digest(True)),
+                spacing="2",
+            ),
+        ),
+    )
+
+
 def saved_page() -> rx.Component:
     return page_layout(
         when_allowed(
@@ -31,6 +107,7 @@ def saved_page() -> rx.Component:
             stack(
                 rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
                 rows_or_empty(S.cards, saved_item, not_found_card("You have not saved any gigs yet.", "Browse open gigs", "/")),
+                rx.cond(Searches.allowed, rx.fragment(saved_searches_section(), digest_section())),
             ),
             rx.card(rx.text("Only students can save gigs."), width="100%"),
             quiet_loading(),
@@ -40,4 +117,4 @@ def saved_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(saved_page, route="/saved", title=page_title("Saved gigs"), on_load=S.load_saved)
+    app.add_page(saved_page, route="/saved", title=page_title("Saved gigs"), on_load=[S.load_saved, Searches.load_searches])

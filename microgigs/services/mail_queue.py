@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 
 from microgigs.integrations.mail import TOKEN_MASK, DeliveryFailed, OutgoingMail
 from microgigs.models import OneTimeToken, OutboxMail, User, utcnow
-from microgigs.services import account_security, accounts, audit, center, policy
+from microgigs.services import account_security, accounts, audit, center, mail_preferences, policy
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.settings import get_settings
 
@@ -47,6 +47,7 @@ RETRY_DELAYS = (
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(minutes=10)  # far longer than an SMTP conversation may take (its timeout)
 LINK_GONE = "Not sent: its one-time link was replaced by a newer one, used or expired first."
+TURNED_OFF = "Not sent: its recipient turned this kind of email off after it was queued."
 
 
 def claim_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:
@@ -94,6 +95,12 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
     if mail is None or mail.status != "sending":
         return None
     text, html = mail.text_body, mail.html_body
+    if mail.recipient_id is not None and mail.list_kind and not mail_preferences.wants(session, mail.recipient_id, mail.list_kind):
+        # Bulk mail its recipient turned off after it was queued (an unsubscribe link, /account).
+        mail.status, mail.last_error = "cancelled", TURNED_OFF
+        session.add(mail)
+        session.flush()
+        return None
     if mail.token_id is not None:
         token = session.get(OneTimeToken, mail.token_id, populate_existing=True)
         if not _token_usable(token, now):
@@ -106,13 +113,32 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
         session.add(token)
         session.flush()
         text, html = text.replace(TOKEN_MASK, raw), html.replace(TOKEN_MASK, raw)
+    unsubscribe = ""
+    if mail.recipient_id is not None and mail.list_kind:
+        # Bulk mail: a one-click unsubscribe from this kind of mail, in the headers and the body.
+        unsubscribe = mail_preferences.unsubscribe_url(session, mail.recipient_id, mail.list_kind)
+        text, html = with_unsubscribe(text, html, mail.list_kind, unsubscribe)
     # Branded as it leaves, with the center's settings of now; the stored row keeps the bodies as
     # queued (what /admin/outbox shows, and what a later try brands afresh).
     shown = center.current(session)
     text, html = branded(shown, text, html)
     return OutgoingMail(
-        mail_id=mail.id, to_address=mail.to_address, subject=mail.subject, text_body=text, html_body=html, from_name=sender_name(shown)
+        mail_id=mail.id,
+        to_address=mail.to_address,
+        subject=mail.subject,
+        text_body=text,
+        html_body=html,
+        from_name=sender_name(shown),
+        unsubscribe_url=unsubscribe,
     )
+
+
+def with_unsubscribe(text: str, html: str, kind: str, url: str) -> tuple[str, str]:
+    """The bodies with a last line saying how to stop this kind of mail."""
+    what = mail_preferences.KIND_NAMES.get(kind, "these emails")
+    line = f"To stop {what}, open {url}"
+    link = f'<p style="font-size:13px;color:#444444">To stop {escape(what)}, <a href="{escape(url)}">unsubscribe</a>.</p>'
+    return f"{text.rstrip()}\n\n{line}\n", f"{html}{link}"
 
 
 # --- the center's name and logo on every mail ------------------------------------------------

@@ -6,7 +6,7 @@ from sqlmodel import Session, func, select
 
 from microgigs.integrations import mail
 from microgigs.models import Notification, User, utcnow
-from microgigs.services import center
+from microgigs.services import center, mail_preferences
 from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
@@ -17,7 +17,8 @@ def notify(session: Session, user_id: int, kind: str, title: str, link: str = ""
     title = clean_line(title, limit=200)
     note = Notification(user_id=user_id, kind=kind, title=title, link=link)
     session.add(note)
-    if email:
+    # The mail copy is bulk mail: its recipient may have turned it off (one-click unsubscribe).
+    if email and mail_preferences.wants(session, user_id, mail_preferences.NOTIFICATIONS):
         user = session.get(User, user_id)
         if user is not None:
             url = get_settings().public_url.rstrip("/") + (link or "/dashboard")
@@ -28,6 +29,8 @@ def notify(session: Session, user_id: int, kind: str, title: str, link: str = ""
                 subject=title,
                 text=f"Hello {user.display_name},\n\n{title}\n\nOpen {name}: {url}\n",
                 html=f'<p>Hello {escape(user.display_name)},</p><p>{escape(title)}</p><p><a href="{escape(url)}">Open {escape(name)}</a></p>',
+                recipient_id=user.id,
+                list_kind=mail_preferences.NOTIFICATIONS,
             )
     return note
 

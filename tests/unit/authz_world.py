@@ -31,12 +31,14 @@ from microgigs.models import Credential, Dispute, Notification, OneTimeToken, Or
 from microgigs.services import (
     account_security,
     accounts,
+    alerts,
     center_settings,
     disputes,
     engagements,
     evidence,
     gigs,
     hiring,
+    mail_preferences,
     milestones,
     moderation,
     notifications,
@@ -120,6 +122,8 @@ class Side:
     invitation_token: str = ""  # the employer invited a new manager by mail
     in_app_invitation: int = 0  # the employer invited the other side's manager (who has an account)
     reset_token: str = ""  # the student asked for a password reset
+    saved_search: int = 0  # the student's saved search (daily alerts)
+    unsubscribe_token: str = ""  # the student's link to stop alert mail
 
     def marker(self, kind: str) -> str:
         """The marker of one of this side's private texts: "SUBNOTE-own"."""
@@ -168,6 +172,7 @@ def _build_side(session: Session, make, name: str, staff: User) -> Side:
     side.gig_hiring = hiring_gig.id
     side.application = make.apply(student, hiring_gig, note=f"{side.marker('APPNOTE')}: I have cleaned data sets before.").id
     gigs.save_gig(session, student, hiring_gig.id)
+    side.saved_search = alerts.save_search(session, student, {"q": "data"}, f"Search {label}", "daily").id
 
     manager = employer.manager
     today = date.today()
@@ -242,6 +247,7 @@ def _build_side(session: Session, make, name: str, staff: User) -> Side:
     side.invitation_token = received_token(session, invitee, "/join")
     account_security.request_password_reset(session, student.email)
     side.reset_token = received_token(session, student.email, "/reset-password")
+    side.unsubscribe_token = mail_preferences.unsubscribe_url(session, student.id, mail_preferences.ALERTS).rsplit("/", 1)[1]
     session.flush()
     return side
 

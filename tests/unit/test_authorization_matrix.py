@@ -51,6 +51,7 @@ from microgigs.models import (
     EvidenceSharing,
     ExtensionRequest,
     Gig,
+    MailPreference,
     Milestone,
     Notification,
     OneTimeToken,
@@ -62,6 +63,7 @@ from microgigs.models import (
     ReconciliationReport,
     Review,
     SavedGig,
+    SavedSearch,
     Skill,
     StudentProfile,
     User,
@@ -443,6 +445,37 @@ TABLE: dict[str, Row] = {
     "saved.load_saved": Row(ANY_STUDENT, Page("/saved"), shows_text(lambda c: f"Hiring gig {my_side_label(c)}")),
     # Unsaving acts on the caller's own list only: someone else's saved gig stays saved.
     "saved.unsave": Row(ANY_STUDENT_ON_ANY, Page("/saved", ids("gig_hiring")), saved_rows_of_others_unchanged),
+    # Saved searches: the board's form keeps the board URL's search; each student's list is their own.
+    "save_search.toggle_form": Row(PUBLIC, Page("/"), state_is(form_open=True)),
+    "save_search.save_search": Row(
+        ANY_STUDENT,
+        # A filter, not words: a word search would make SQLite's full-text index inside the cell.
+        Page("/?mode=remote", ({"name": "Remote", "frequency": "instant"},)),
+        exists(lambda c: select(SavedSearch).where(SavedSearch.user_id == c.user_id, SavedSearch.query == "mode=remote"), "saved search"),
+    ),
+    "saved_searches.load_searches": Row(ANY_STUDENT, Page("/saved"), shows_text(lambda c: f"Search {my_side_label(c)}")),
+    "saved_searches.change_frequency": Row(
+        STUDENT_OWNER, Page("/saved", lambda c: (c.side.saved_search, "instant")), row_is(SavedSearch, "saved_search", frequency="instant")
+    ),
+    "saved_searches.delete_search": Row(
+        STUDENT_OWNER,
+        Page("/saved", ids("saved_search")),
+        that(lambda c: not count(c.after, "savedsearch", id=c.side.saved_search), "not deleted"),
+    ),
+    # /account's "Emails": anyone may load the page (it shows a visitor nothing); each person sets their own.
+    "mail_choices.load_choices": Row(PUBLIC, Page("/account"), state_is(shown=lambda c: c.role not in ("visitor", "unconfirmed"))),
+    "mail_choices.set_choice": Row(
+        SIGNED_IN_CONFIRMED,
+        Page("/account", ("notifications", False)),
+        exists(
+            lambda c: select(MailPreference).where(MailPreference.user_id == c.user_id, MailPreference.notification_mail.is_(False)), "off"
+        ),
+    ),
+    "saved_searches.set_weekly_digest": Row(
+        ANY_STUDENT,
+        Page("/saved", (True,)),
+        exists(lambda c: select(MailPreference).where(MailPreference.user_id == c.user_id, MailPreference.weekly_digest), "digest on"),
+    ),
     # --- posting and moderating gigs ---------------------------------------------------------------------
     "post_gig.load_post_gig": Row(SIGNED_IN_CONFIRMED, Page("/gigs/new"), state_is(loaded=True)),
     "post_gig.load_post_gig[edit]": Row(GIG_MANAGER, Page("/gigs/{gig_draft}/edit"), shows("DRAFTMARK")),
@@ -796,6 +829,21 @@ TABLE: dict[str, Row] = {
     # A manager's face is for anyone signed in (a student's only for themself and staff).
     "GET /photos/{user_id}[manager]": Row(SIGNED_IN_CONFIRMED_ON_ANY, Http("GET", "/photos/{manager}"), status(200)),
     "GET /auth/verify": Row(PUBLIC, Http("GET", "/auth/verify?token=abc"), redirects_to("/verify-email?token=abc")),
+    # The mailed link is the capability (RFC 8058: no cookie, no origin): a GET only offers the button.
+    "GET /unsubscribe/{token}": Row(
+        PUBLIC_ON_ANY, Http("GET", "/unsubscribe/{unsubscribe_token}"), status(200, body="Stop emails about new gigs")
+    ),
+    "POST /unsubscribe/{token}": Row(
+        PUBLIC_ON_ANY,
+        Http("POST", "/unsubscribe/{unsubscribe_token}"),
+        all_of(
+            status(200, body="you will no longer get emails about new gigs"),
+            exists(
+                lambda c: select(MailPreference).where(MailPreference.user_id == c.side.student, MailPreference.alert_mail.is_(False)),
+                "alert mail off",
+            ),
+        ),
+    ),
     # The confirmation link is the capability: whoever posts it confirms that address and is signed in as it.
     "POST /auth/verify": Row(
         PUBLIC,

@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "throttle",
             "view_log",
             "notifications",
+            "mail_preferences",
             "row_locks",
         },
     ),
@@ -54,6 +55,9 @@ LAYERS: list[tuple[str, set[str]]] = [
             "gigs.vocabulary",
             "prohibited_terms",
             "calendar_links",
+            # The board's search reads only foundation and vocabulary: saved-search alerts (a
+            # workflow, called when a gig opens) match with it.
+            "search",
         },
     ),
     (
@@ -76,6 +80,8 @@ LAYERS: list[tuple[str, set[str]]] = [
             "privacy",
             "mail_queue",
             "reminders",
+            "alerts",
+            "digest",
         },
     ),
     (
@@ -84,7 +90,6 @@ LAYERS: list[tuple[str, set[str]]] = [
             "dashboards",
             "money",
             "insights",
-            "search",
             "portfolio",
             "audit_log",
             "outbox",

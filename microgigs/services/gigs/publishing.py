@@ -6,7 +6,7 @@ from datetime import date
 from sqlmodel import Session
 
 from microgigs.models import Gig, Organization, User
-from microgigs.services import policy
+from microgigs.services import alerts, policy
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs.form import input_from_gig, validate_gig_input
 from microgigs.services.gigs.lifecycle import move_gig
@@ -28,12 +28,16 @@ def submit_gig(session: Session, actor: User, gig_id: int, *, today: date | None
     move_gig(session, actor, gig, GigStatus.IN_REVIEW)
     if org.trusted:
         move_gig(session, None, gig, GigStatus.OPEN, reason="trusted employer")
+        alerts.gig_opened(session, gig)
     return gig
 
 
 def approve_gig(session: Session, actor: User, gig_id: int) -> Gig:
     policy.require(policy.is_staff(actor), "Only career-center staff can approve gigs.")
-    return move_gig(session, actor, get_gig(session, gig_id), GigStatus.OPEN)
+    gig = move_gig(session, actor, get_gig(session, gig_id), GigStatus.OPEN)
+    # Saved searches with instant alerts hear of it now, in this transaction (nothing if refused).
+    alerts.gig_opened(session, gig)
+    return gig
 
 
 def reject_gig(session: Session, actor: User, gig_id: int, reason: str) -> Gig:

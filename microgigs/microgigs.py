@@ -48,6 +48,7 @@ from microgigs.pages import (
     signup,
     staff_audit,
     staff_employers,
+    staff_hub,
     staff_money,
     staff_skills,
     staff_student,
@@ -125,6 +126,7 @@ PAGES = (
     earnings,
     staff_money,
     # career-center staff
+    staff_hub,
     staff_employers,
     staff_skills,
     staff_audit,

@@ -8,6 +8,7 @@
 - `new_context(viewport=...)`: a new BrowserContext = one person with their own cookies.
 - `page`: a page in a fresh context, for tests with only one person.
 - `assert_accessible(page)`: runs axe-core on the page and fails listing every violation.
+- `open_menu(page)`: below 768 px, opens the header's "Menu" dialog and returns it.
 """
 
 import os
@@ -370,3 +371,12 @@ def goto_ready(page, path: str) -> None:
     with page.expect_websocket() as opened:
         page.goto(path)
     opened.value.wait_for_event("framereceived", predicate=lambda frame: "delta" in str(frame), timeout=30_000)
+
+
+def open_menu(page):
+    """On a screen narrower than 768 px: open the header's "Menu" dialog and return it (its links
+    are the header's navigation there)."""
+    page.get_by_role("banner").get_by_role("button", name="Menu").click()
+    dialog = page.get_by_role("dialog", name="Menu")
+    expect(dialog).to_be_visible()
+    return dialog

@@ -140,7 +140,8 @@ def phone_menu() -> rx.Component:
         rx.dialog.trigger(rx.button(rx.icon("menu", size=18, aria_hidden="true"), "Menu", variant="soft", size="2")),
         rx.dialog.content(
             rx.flex(
-                rx.dialog.title("Menu", margin="0"),
+                # An h2: the page's own heading is its one h1.
+                rx.dialog.title("Menu", margin="0", custom_attrs={"as": "h2"}),
                 rx.dialog.close(rx.button(rx.icon("x", size=18, aria_hidden="true"), variant="ghost", aria_label="Close the menu")),
                 justify="between",
                 align="center",

@@ -8,15 +8,15 @@ from microgigs.state.staff import StaffHubState as S
 
 # (title, address, what the page is for), in the order staff most often need them.
 STAFF_PAGES = (
-    ("Insights", "/staff/insights", "Gigs, applications, completions and pay over time; export as CSV."),
-    ("Money", "/staff/money", "Every payment, payout and refund, and the platform's fees."),
-    ("Moderation", "/staff/gigs", "Gigs waiting for review before they open: approve or reject them."),
-    ("Prohibited content", "/staff/terms", "The words and topics a gig may not contain."),
-    ("Employers", "/staff/employers", "Vet employers that signed up; suspend or reinstate them."),
-    ("Disputes", "/staff/disputes", "Disagreements between students and employers to mediate."),
+    ("Insights", "/staff/insights", "Outcomes and equity: charts, the same figures as tables, CSV exports."),
+    ("Money", "/staff/money", "All the money at a glance, failed payouts to retry, reconciliation."),
+    ("Moderation", "/staff/gigs", "Gigs waiting for review before they open."),
+    ("Prohibited content", "/staff/terms", "The words a gig may not contain."),
+    ("Employers", "/staff/employers", "Employers to vet: approve, reject or suspend with a reason."),
+    ("Disputes", "/staff/disputes", "Open disputes between students and employers, to mediate and decide."),
     ("Skills", "/staff/skills", "The skill list students and gigs choose from."),
     ("Audit", "/staff/audit", "Who did what and when, and who viewed a student's details."),
-    ("Outbox", "/admin/outbox", "Mail the platform sent or could not send; send it again."),
+    ("Outbox", "/admin/outbox", "The mail MicroGigs sent or kept; send a failed one again."),
 )
 ADMIN_PAGES = (("Settings", "/admin/settings", "The center's name, logo, colours, pages, currency and fees."),)
 

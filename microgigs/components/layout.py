@@ -126,7 +126,8 @@ def notifications_bell() -> rx.Component:
     count = SessionState.unread_notifications
     return rx.link(
         rx.icon("bell", size=22, aria_hidden="true"),
-        rx.cond(count > 0, rx.badge(count, color_scheme="red", variant="solid", radius="full", aria_hidden="true")),
+        # Soft and high-contrast: white on Radix's solid red is 3.9:1, below AA for small text.
+        rx.cond(count > 0, rx.badge(count, color_scheme="red", variant="soft", high_contrast=True, radius="full", aria_hidden="true")),
         href="/notifications",
         aria_label=rx.cond(count > 0, "Notifications, " + count.to_string() + " unread", "Notifications"),
         class_name="notifications-bell",

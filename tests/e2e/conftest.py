@@ -315,8 +315,9 @@ def page(new_context):
 _axe = None
 
 
-def check_accessible(page, context=None) -> None:
-    """Fail with every axe-core violation on the page (rule id, impact, help, offending nodes)."""
+def check_accessible(page, context=None, options=None) -> None:
+    """Fail with every axe-core violation on the page (rule id, impact, help, offending nodes);
+    `options` are axe's run options (e.g. only some rules)."""
     global _axe
     if _axe is None:
         from axe_playwright_python.sync_playwright import Axe
@@ -326,7 +327,8 @@ def check_accessible(page, context=None) -> None:
     # is not judged as an empty document.
     page.wait_for_load_state()
     page.locator("main").first.wait_for(state="attached", timeout=15_000)
-    violations = _axe.run(page, context=context).response["violations"]
+    extra = {} if options is None else {"options": options}  # else axe-playwright-python's defaults
+    violations = _axe.run(page, context=context, **extra).response["violations"]
     if violations:
         lines = []
         for v in violations:

@@ -166,7 +166,7 @@ def test_the_hub_refuses_students_and_managers(new_context, email):
     sign_in(page, email, DEMO_PASSWORD)
     expect(open_menu(page).get_by_role("link", name="Staff")).to_have_count(0)
     page.keyboard.press("Escape")
-    goto_ready(page, "/staff")
+    page.goto("/staff")
     expect(page.get_by_text("Only career-center staff can open the staff pages.")).to_be_visible()
     expect(page.get_by_role("link", name="Insights")).to_have_count(0)
 

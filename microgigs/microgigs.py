@@ -49,6 +49,7 @@ from microgigs.pages import (
     signup,
     staff_audit,
     staff_employers,
+    staff_hub,
     staff_money,
     staff_skills,
     staff_student,
@@ -130,6 +131,7 @@ PAGES = (
     earnings,
     staff_money,
     # career-center staff
+    staff_hub,
     staff_employers,
     staff_skills,
     staff_audit,

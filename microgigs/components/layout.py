@@ -53,11 +53,12 @@ def sign_out_form() -> rx.Component:
 
 def home_link() -> rx.Component:
     """The center's name (its logo before it, when it has one), leading home. The name is the
-    link's text, so the logo's alt is empty; a long name wraps rather than widen a phone's page."""
+    link's text, so the logo's alt is empty; a long name wraps on wide screens and ends in an
+    ellipsis on a phone (its accessible name stays whole), so the phone's header stays one line."""
     return rx.link(
         rx.cond(SessionState.center_logo_url != "", rx.el.img(src=SessionState.center_logo_url, alt="", class_name="center-logo")),
         # Text, not a heading: Radix Heading ignores as_="p" and renders an h1, and each page has its own h1.
-        rx.text(SessionState.center_name, size="5", weight="bold", as_="span"),
+        rx.text(SessionState.center_name, size="5", weight="bold", as_="span", class_name="center-name"),
         href="/",
         underline="none",
         aria_label=SessionState.center_name + " home",
@@ -65,66 +66,121 @@ def home_link() -> rx.Component:
     )
 
 
-def header() -> rx.Component:
-    return rx.el.header(
+def _nav_entries(link, notifications: rx.Component, sign_up: rx.Component) -> list[rx.Component]:
+    """Where a person can go, in the header's order; `link(text, href)` draws each one, so the
+    wide header and the phone menu list the same places. Staff get one link to their hub (/staff)."""
+    return [
+        link("Gigs", "/"),
+        # Signed in, address not confirmed: nothing to go to but the account page.
+        rx.cond(SessionState.awaiting_confirmation, link("Account", "/account")),
+        rx.cond(
+            SessionState.signed_in & SessionState.email_confirmed,
+            rx.fragment(
+                link("Dashboard", "/dashboard"),
+                notifications,
+                rx.cond(SessionState.is_manager, link("Post a gig", "/gigs/new")),
+                rx.cond(SessionState.is_student, link("Saved", "/saved")),
+                rx.cond(SessionState.is_student, link("Credentials", "/credentials")),
+                rx.cond(SessionState.is_student, link("Portfolio", "/portfolio")),
+                rx.cond(SessionState.is_manager, link("Team", "/organization")),
+                rx.cond(SessionState.is_manager, link("Payments", "/payments")),
+                rx.cond(SessionState.is_student, link("Earnings", "/earnings")),
+                rx.cond(SessionState.is_staff, link("Staff", "/staff")),
+                link("Account", "/account"),
+            ),
+        ),
+        rx.cond(~SessionState.signed_in, rx.fragment(link("Sign in", "/login"), sign_up)),
+    ]
+
+
+def _who_is_signed_in() -> rx.Component:
+    """The account's name and the Sign out button, for anyone signed in."""
+    return rx.cond(
+        SessionState.signed_in,
+        rx.fragment(rx.text(SessionState.user_name, size="2", color_scheme="gray", class_name="nav-user-name"), sign_out_form()),
+    )
+
+
+def wide_nav() -> rx.Component:
+    """The header's links on screens 768 px and wider (styles.css hides them below)."""
+    return rx.el.nav(
         rx.flex(
-            home_link(),
+            *_nav_entries(_nav_link, notifications_link(), link_button("Sign up", "/signup")),
+            _who_is_signed_in(),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+        ),
+        aria_label="Main",
+        class_name="nav-wide",
+    )
+
+
+def _menu_link(text: str, href: str) -> rx.Component:
+    # Radix's Close takes the link as its own element: following a link also closes the menu.
+    return rx.dialog.close(rx.link(text, href=href, size="4", weight="medium", class_name="menu-link"))
+
+
+def notifications_bell() -> rx.Component:
+    """The phone header's way to the notification center: a bell and the unread count."""
+    count = SessionState.unread_notifications
+    return rx.link(
+        rx.icon("bell", size=22, aria_hidden="true"),
+        # Soft and high-contrast: white on Radix's solid red is 3.9:1, below AA for small text.
+        rx.cond(count > 0, rx.badge(count, color_scheme="red", variant="soft", high_contrast=True, radius="full", aria_hidden="true")),
+        href="/notifications",
+        aria_label=rx.cond(count > 0, "Notifications, " + count.to_string() + " unread", "Notifications"),
+        class_name="notifications-bell",
+    )
+
+
+def phone_menu() -> rx.Component:
+    """Below 768 px: a "Menu" button opening a Radix dialog (focus kept inside while open, Escape
+    closes, focus back on the button) with the same places as the wide header, one per line."""
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(rx.icon("menu", size=18, aria_hidden="true"), "Menu", variant="soft", size="2")),
+        rx.dialog.content(
+            rx.flex(
+                # An h2: the page's own heading is its one h1.
+                rx.dialog.title("Menu", margin="0", custom_attrs={"as": "h2"}),
+                rx.dialog.close(rx.button(rx.icon("x", size=18, aria_hidden="true"), variant="ghost", aria_label="Close the menu")),
+                justify="between",
+                align="center",
+            ),
+            rx.dialog.description("Pages you can open, and your account.", class_name="visually-hidden"),
             rx.el.nav(
                 rx.flex(
-                    _nav_link("Gigs", "/"),
-                    rx.cond(
-                        SessionState.awaiting_confirmation,
-                        # Signed in, address not confirmed: nothing to go to but the account page.
-                        rx.fragment(
-                            _nav_link("Account", "/account"),
-                            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
-                            sign_out_form(),
-                        ),
-                    ),
-                    rx.cond(
-                        SessionState.signed_in & SessionState.email_confirmed,
-                        rx.fragment(
-                            _nav_link("Dashboard", "/dashboard"),
-                            notifications_link(),
-                            rx.cond(SessionState.is_manager, _nav_link("Post a gig", "/gigs/new")),
-                            rx.cond(SessionState.is_student, _nav_link("Saved", "/saved")),
-                            rx.cond(SessionState.is_student, _nav_link("Credentials", "/credentials")),
-                            rx.cond(SessionState.is_student, _nav_link("Portfolio", "/portfolio")),
-                            rx.cond(SessionState.is_manager, _nav_link("Team", "/organization")),
-                            rx.cond(SessionState.is_manager, _nav_link("Payments", "/payments")),
-                            rx.cond(SessionState.is_student, _nav_link("Earnings", "/earnings")),
-                            rx.cond(
-                                SessionState.is_staff,
-                                rx.fragment(
-                                    _nav_link("Insights", "/staff/insights"),
-                                    _nav_link("Money", "/staff/money"),
-                                    _nav_link("Moderation", "/staff/gigs"),
-                                    _nav_link("Employers", "/staff/employers"),
-                                    _nav_link("Disputes", "/staff/disputes"),
-                                    _nav_link("Skills", "/staff/skills"),
-                                    _nav_link("Audit", "/staff/audit"),
-                                    _nav_link("Outbox", "/admin/outbox"),
-                                    rx.cond(SessionState.is_admin, _nav_link("Settings", "/admin/settings")),
-                                ),
-                            ),
-                            _nav_link("Account", "/account"),
-                            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
-                            sign_out_form(),
-                        ),
-                        rx.cond(
-                            ~SessionState.signed_in,
-                            rx.fragment(
-                                _nav_link("Sign in", "/login"),
-                                link_button("Sign up", "/signup"),
-                            ),
-                        ),
-                    ),
-                    spacing="4",
-                    align="center",
-                    wrap="wrap",
+                    *_nav_entries(_menu_link, _menu_link("Notifications", "/notifications"), _menu_link("Sign up", "/signup")),
+                    direction="column",
+                    spacing="3",
                 ),
                 aria_label="Main",
             ),
+            rx.cond(
+                SessionState.signed_in,
+                rx.flex(_who_is_signed_in(), direction="column", align="start", spacing="2", class_name="menu-account"),
+            ),
+            max_width="22rem",
+        ),
+    )
+
+
+def narrow_nav() -> rx.Component:
+    """The phone header's right end (styles.css shows it below 768 px only)."""
+    return rx.el.div(
+        rx.cond(SessionState.signed_in & SessionState.email_confirmed, notifications_bell()),
+        phone_menu(),
+        class_name="nav-narrow",
+    )
+
+
+def header() -> rx.Component:
+    """One line on a phone (name, bell, Menu); the links themselves from 768 px up."""
+    return rx.el.header(
+        rx.flex(
+            home_link(),
+            wide_nav(),
+            narrow_nav(),
             justify="between",
             align="center",
             wrap="wrap",
@@ -133,6 +189,7 @@ def header() -> rx.Component:
             # Same width as the main column, so the header lines up with the page.
             max_width="960px",
             margin_x="auto",
+            class_name="site-header-bar",
         ),
         style={"border_bottom": "1px solid var(--gray-a5)"},
         padding_x="var(--space-4)",

@@ -245,3 +245,17 @@ class StaffStudentState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         return None
+
+
+class StaffHubState(SessionState):
+    """The staff hub (/staff): nothing to load but whether the viewer is staff (admins are)."""
+
+    loaded: bool = False
+    allowed: bool = False
+
+    def _load(self, session, actor) -> None:
+        self.allowed = policy.is_staff(actor)
+
+    @rx.event
+    def load_hub(self):
+        return self._read_page()

@@ -8,6 +8,7 @@
 - `new_context(viewport=...)`: a new BrowserContext = one person with their own cookies.
 - `page`: a page in a fresh context, for tests with only one person.
 - `assert_accessible(page)`: runs axe-core on the page and fails listing every violation.
+- `open_menu(page)`: below 768 px, opens the header's "Menu" dialog and returns it.
 """
 
 import os
@@ -314,8 +315,9 @@ def page(new_context):
 _axe = None
 
 
-def check_accessible(page, context=None) -> None:
-    """Fail with every axe-core violation on the page (rule id, impact, help, offending nodes)."""
+def check_accessible(page, context=None, options=None) -> None:
+    """Fail with every axe-core violation on the page (rule id, impact, help, offending nodes);
+    `options` are axe's run options (e.g. only some rules)."""
     global _axe
     if _axe is None:
         from axe_playwright_python.sync_playwright import Axe
@@ -325,7 +327,8 @@ def check_accessible(page, context=None) -> None:
     # is not judged as an empty document.
     page.wait_for_load_state()
     page.locator("main").first.wait_for(state="attached", timeout=15_000)
-    violations = _axe.run(page, context=context).response["violations"]
+    extra = {} if options is None else {"options": options}  # else axe-playwright-python's defaults
+    violations = _axe.run(page, context=context, **extra).response["violations"]
     if violations:
         lines = []
         for v in violations:
@@ -370,3 +373,12 @@ def goto_ready(page, path: str) -> None:
     with page.expect_websocket() as opened:
         page.goto(path)
     opened.value.wait_for_event("framereceived", predicate=lambda frame: "delta" in str(frame), timeout=30_000)
+
+
+def open_menu(page):
+    """On a screen narrower than 768 px: open the header's "Menu" dialog and return it (its links
+    are the header's navigation there)."""
+    page.get_by_role("banner").get_by_role("button", name="Menu").click()
+    dialog = page.get_by_role("dialog", name="Menu")
+    expect(dialog).to_be_visible()
+    return dialog

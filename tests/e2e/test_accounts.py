@@ -7,7 +7,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import goto_ready, mail_link
+from tests.e2e.conftest import goto_ready, mail_link, open_menu
 
 DEMO_PASSWORD = "demo-password-2026"
 STAFF = "staff@demo.microgigs.test"
@@ -160,7 +160,8 @@ def test_staff_approve_a_pending_employer_who_can_then_see_it(new_context, app_s
 
     staff = new_context(viewport=PHONE).new_page()
     sign_in(staff, STAFF, DEMO_PASSWORD)
-    expect(staff.get_by_role("link", name="Employers")).to_be_visible()
+    # On a phone the header's menu leads to the staff hub (which lists Employers).
+    expect(open_menu(staff).get_by_role("link", name="Staff", exact=True)).to_have_attribute("href", "/staff")
     staff.goto("/staff/employers")
     loaded(staff)
     card = staff.get_by_role("article", name=org)
@@ -279,9 +280,11 @@ def test_an_unconfirmed_account_can_only_confirm_ask_for_a_new_link_or_leave(new
     expect(page).to_have_url(re.compile(r"/account"))
     loaded(page)
     expect(page.get_by_text(re.compile("^Confirm your email address to apply"))).to_be_visible()
-    nav = page.get_by_role("navigation", name="Main")
+    nav = open_menu(page).get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Account")).to_be_visible()
     expect(nav.get_by_role("link", name="Dashboard")).to_have_count(0)
     expect(nav.get_by_role("link", name="Saved")).to_have_count(0)
+    page.keyboard.press("Escape")
     expect(page.get_by_role("heading", name="Change your password")).to_have_count(0)
     expect(page.get_by_role("form", name="Delete your account")).to_be_visible()
     assert_accessible(page)
@@ -299,7 +302,8 @@ def test_an_unconfirmed_account_can_only_confirm_ask_for_a_new_link_or_leave(new
     confirm_with_link(page, second_link)
     page.goto("/dashboard")
     expect(page).to_have_url(re.compile(r"/dashboard"))
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Saved")).to_be_visible()
+    expect(open_menu(page).get_by_role("navigation", name="Main").get_by_role("link", name="Saved")).to_be_visible()
+    page.keyboard.press("Escape")
     expect(page.get_by_text(re.compile("^Confirm your email address to apply"))).to_have_count(0)
 
 

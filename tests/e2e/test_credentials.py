@@ -7,6 +7,7 @@ import time
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import open_menu
 from tests.e2e.test_core_loop import DEMO_PASSWORD, PHONE, loaded, sign_in
 
 
@@ -42,7 +43,7 @@ def test_approval_leads_to_a_credential_anyone_can_verify(new_context, app_serve
     # The student finds it under "Credentials" and opens the printable certificate.
     student = new_context(viewport=PHONE).new_page()
     sign_in(student, email, DEMO_PASSWORD)
-    nav_link = student.get_by_role("link", name="Credentials")
+    nav_link = open_menu(student).get_by_role("link", name="Credentials")
     expect(nav_link).to_have_attribute("href", "/credentials")
     student.goto("/credentials")  # (a clicked link stays hovered, in a lighter color, while axe reads it)
     expect(student.get_by_role("heading", level=1, name="My credentials")).to_be_visible()

@@ -541,6 +541,7 @@ ON_LOAD = {
     "staff_employers": "load_employers",
     "staff_skills": "load_skills",
     "staff_audit": "load_audit",
+    "staff_hub": "load_hub",
 }
 
 

@@ -765,6 +765,8 @@ TABLE: dict[str, Row] = {
         PUBLIC, Page("/staff/audit/", ({"actor_email": "x@example.edu"},), prepare=()), redirects_to("/staff/audit/?actor_email=")
     ),
     "staff_student.load_student": Row(STAFF_ON_ANY, Page("/staff/students/{student}"), shows("PEDIGREE")),
+    # The staff hub (/staff): links to the staff pages; only whether the viewer is staff.
+    "staff_hub.load_hub": Row(STAFF, Page("/staff"), state_is(allowed=True)),
     "insights.load": Row(STAFF, Page("/staff/insights"), state_is(allowed=True)),
     # Only puts the filters in the URL.
     "insights.apply_filters": Row(

@@ -133,6 +133,18 @@ def delete_search(session: Session, actor: User | None, search_id: int) -> None:
     session.flush()
 
 
+def searches_of(session: Session, user_id: int) -> list[SavedSearch]:
+    """A person's saved searches as stored (for their data export)."""
+    return list(session.exec(select(SavedSearch).where(SavedSearch.user_id == user_id).order_by(SavedSearch.id)))
+
+
+def forget_searches(session: Session, user_id: int) -> None:
+    """A deleted account's saved searches and what they were told: gone, so nothing more is sent."""
+    ids = select(SavedSearch.id).where(SavedSearch.user_id == user_id)
+    session.exec(delete(SearchAlert).where(SearchAlert.search_id.in_(ids)))
+    session.exec(delete(SavedSearch).where(SavedSearch.user_id == user_id))
+
+
 # --- matching, with the board's own search ---------------------------------------------------
 
 

@@ -18,6 +18,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from microgigs.models import MailPreference, UnsubscribeToken, User
@@ -126,3 +127,9 @@ def unsubscribe(session: Session, raw: str) -> str:
     row = _token(session, raw)
     _set(session, row.user_id, row.kind, False)
     return KIND_NAMES[row.kind]
+
+
+def forget_person(session: Session, user_id: int) -> None:
+    """A deleted account's choices and unsubscribe links: gone (its links then lead nowhere)."""
+    session.exec(delete(UnsubscribeToken).where(UnsubscribeToken.user_id == user_id))
+    session.exec(delete(MailPreference).where(MailPreference.user_id == user_id))

@@ -23,7 +23,16 @@ from microgigs.models import (
     User,
     utcnow,
 )
-from microgigs.services import account_security, accounts, application_lifecycle, audit, engagement_lifecycle, policy
+from microgigs.services import (
+    account_security,
+    accounts,
+    alerts,
+    application_lifecycle,
+    audit,
+    engagement_lifecycle,
+    mail_preferences,
+    policy,
+)
 from microgigs.services.application_lifecycle import move_application
 from microgigs.services.statuses import ApplicationStatus, EngagementStatus
 from microgigs.services.validation import ValidationFailed
@@ -56,6 +65,8 @@ def export_user_data(session: Session, actor: User | None) -> dict:
         "notifications": [_row(n) for n in session.exec(select(Notification).where(Notification.user_id == uid))],
         "sign_in_sessions": [_row(s, drop=("token_hash",)) for s in session.exec(select(AuthSession).where(AuthSession.user_id == uid))],
         "calendar_link": _row(feed, drop=("token_hash",)) if (feed := session.get(CalendarFeed, uid)) else None,
+        "saved_searches": [_row(s) for s in alerts.searches_of(session, uid)],
+        "mail_choices": _row(mail_preferences.preference(session, uid)),
         "activity": [
             _row(e)
             for e in session.exec(
@@ -102,6 +113,8 @@ def delete_account(session: Session, actor: User | None, password: str) -> None:
     calendar_feed = session.get(CalendarFeed, actor.id)
     if calendar_feed is not None:  # its dates are nobody's now
         session.delete(calendar_feed)
+    alerts.forget_searches(session, actor.id)  # no alert is sent to a deleted account
+    mail_preferences.forget_person(session, actor.id)
     for purpose in ("verify_email", "reset_password"):
         account_security.void_tokens(session, purpose, user=actor)
     actor.email = f"deleted-{actor.id}@deleted.invalid"

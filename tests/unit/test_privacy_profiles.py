@@ -6,8 +6,19 @@ from zoneinfo import available_timezones
 import pytest
 from sqlmodel import select
 
-from microgigs.models import Application, AuthSession, LedgerEntry, StudentProfile, StudentSkill, User
-from microgigs.services import accounts, audit_log, payments, privacy, profiles
+from microgigs.models import (
+    Application,
+    AuthSession,
+    LedgerEntry,
+    MailPreference,
+    SavedSearch,
+    SearchAlert,
+    StudentProfile,
+    StudentSkill,
+    UnsubscribeToken,
+    User,
+)
+from microgigs.services import accounts, alerts, audit_log, mail_preferences, payments, privacy, profiles
 from microgigs.services.errors import DomainError, NotAllowed, NotFound
 from microgigs.services.profiles import StudentProfileInput
 from microgigs.services.validation import ValidationFailed
@@ -184,3 +195,28 @@ def test_time_zone_is_a_choice_from_the_iana_list(session, make):
             profiles.update_student_profile(session, student, StudentProfileInput(timezone=bad, interests="changed"))
         assert "is not a time zone we know" in refused.value.errors["timezone"]
     assert profiles.profile_view(session, student).timezone == "UTC" and profiles.profile_view(session, student).interests == ""
+
+
+def test_saved_searches_and_mail_choices_are_exported_and_deleted_with_the_account(session, make):
+    student, employer = make.student(), make.employer(trusted=True)
+    alerts.save_search(session, student, {"q": "survey"}, "Surveys", "instant")
+    mail_preferences.set_weekly_digest(session, student, True)
+    make.gig(employer)  # opens at once and is alerted: a SearchAlert row
+    link = mail_preferences.unsubscribe_url(session, student.id, mail_preferences.ALERTS)
+    raw = link.rsplit("/", 1)[1]
+
+    data = json.loads(json.dumps(privacy.export_user_data(session, student), default=str))
+    assert [s["name"] for s in data["saved_searches"]] == ["Surveys"]
+    assert data["mail_choices"]["weekly_digest"] is True
+    assert raw not in json.dumps(data)
+
+    privacy.delete_account(session, student, PASSWORD)
+
+    assert session.exec(select(SavedSearch).where(SavedSearch.user_id == student.id)).all() == []
+    assert session.exec(select(SearchAlert)).all() == []
+    assert session.get(MailPreference, student.id) is None
+    assert session.exec(select(UnsubscribeToken).where(UnsubscribeToken.user_id == student.id)).all() == []
+    with pytest.raises(NotFound):
+        mail_preferences.unsubscribe(session, raw)
+    # A gig opening later tells the deleted account nothing.
+    assert alerts.gig_opened(session, make.gig(employer)) == 0

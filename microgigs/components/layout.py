@@ -211,7 +211,7 @@ def confirm_address_banner() -> rx.Component:
     )
 
 
-def form_page(state, *children: rx.Component, heading: str, loading: str, spacing: str = "4", **props) -> rx.Component:
+def form_page(state, *children: rx.Component, heading: str | rx.Var, loading: str, spacing: str = "4", **props) -> rx.Component:
     """A page of forms whose state loads first: once `state.loaded`, its `notice` (good news)
     and `error` (about the whole page) above `children`; a "Loading…" note until then."""
     return page_layout(

@@ -11,6 +11,7 @@ from microgigs.components.titles import page_title
 from microgigs.state.account import AccountState as S
 from microgigs.state.calendar_link import CalendarLinkState as C
 from microgigs.state.saved_searches import MailChoicesState as Choices
+from microgigs.state.session import SessionState
 
 CALENDAR_URL_ID = "calendar-feed-url"
 
@@ -165,7 +166,9 @@ def data_section() -> rx.Component:
         rx.cond(
             S.email_verified,
             rx.text(
-                "Download everything MicroGigs keeps about you as a JSON file. ",
+                "Download everything ",
+                SessionState.center_name,
+                " keeps about you as a JSON file. ",
                 rx.el.a(
                     "Download my data (JSON)",
                     href="/account/export.json",

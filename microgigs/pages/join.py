@@ -8,6 +8,7 @@ from microgigs.components.panels import loading_note, stack
 from microgigs.components.titles import page_title
 from microgigs.components.url_object import shows_this_url
 from microgigs.state.account import JoinState as S
+from microgigs.state.session import SessionState
 
 
 def sign_in_first() -> rx.Component:
@@ -79,7 +80,7 @@ def join() -> rx.Component:
             width="100%",
             max_width="28rem",
         ),
-        heading="Join your team on MicroGigs",
+        heading="Join your team on " + SessionState.center_name,
     )
 
 

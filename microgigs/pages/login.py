@@ -7,6 +7,7 @@ from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, notice, stack
 from microgigs.components.titles import page_title
 from microgigs.state.auth_forms import LoginState
+from microgigs.state.session import SessionState
 
 
 def login_form() -> rx.Component:
@@ -64,7 +65,7 @@ def login() -> rx.Component:
             campus_sign_in(),
             login_form(),
             rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
-            rx.text("New to MicroGigs? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
+            rx.text("New to ", SessionState.center_name, "? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
             rx.cond(LoginState.demo_hint != "", rx.text(LoginState.demo_hint, size="1", color_scheme="gray")),
         ),
         heading="Sign in",

@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 from microgigs.demo import builders
 from microgigs.services import accounts, applications, gigs
 from microgigs.services.applications import ApplicationInput
-from tests.e2e.app_data import DEMO_PASSWORD, app_session, demo_manager, funded_engagement, survey_gig
+from tests.e2e.app_data import DEMO_PASSWORD, app_session, demo_manager, survey_gig
 from tests.e2e.test_accounts import sign_in
-from tests.e2e.test_live_workspace import loaded
+from tests.e2e.test_live_workspace import both_on_the_workspace, loaded
 
 PHONE = {"width": 375, "height": 812}
 
@@ -58,17 +58,8 @@ def test_a_submission_a_message_and_an_approval_are_heard_once_without_moving_fo
     title = f"Heard charts {token}"
     student_name = f"Lia Listener {token}"
     student_email = f"lia.{token}@students.example.edu"
-    engagement_id = funded_engagement(app_server.data_dir, student_email, student_name, title)
-    workspace = f"/engagements/{engagement_id}"
-
-    manager = new_context().new_page()
-    student = new_context(viewport=PHONE).new_page()
-    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
-    sign_in(student, student_email, DEMO_PASSWORD)
+    manager, student = both_on_the_workspace(new_context, app_server, title, student_name, student_email)
     for page in (manager, student):
-        page.goto(workspace)
-        loaded(page)
-        expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
         # There, empty, before anything happens: a live region must exist before its text changes.
         expect(announcer(page)).to_have_text("")
         listen(page)

@@ -30,14 +30,11 @@ def _badge(page: Page):
     return page.get_by_role("link", name=re.compile(r"^Notifications"))
 
 
-def test_each_side_sees_the_other_act_without_reload(new_context, app_server, assert_accessible):
-    token = secrets.token_hex(3)
-    title = f"Live survey charts {token}"
-    student_name = f"Ada Livewire {token}"
-    student_email = f"ada.{token}@students.example.edu"
+def both_on_the_workspace(new_context, app_server, title: str, student_name: str, student_email: str) -> tuple[Page, Page]:
+    """A funded engagement for a new student and the demo manager, both signed in and on its
+    workspace (the manager wide, the student on a phone): (manager, student)."""
     engagement_id = funded_engagement(app_server.data_dir, student_email, student_name, title)
     workspace = f"/engagements/{engagement_id}"
-
     manager = new_context().new_page()
     student = new_context(viewport=PHONE).new_page()
     sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
@@ -46,6 +43,15 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
         page.goto(workspace)
         loaded(page)
         expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    return manager, student
+
+
+def test_each_side_sees_the_other_act_without_reload(new_context, app_server, assert_accessible):
+    token = secrets.token_hex(3)
+    title = f"Live survey charts {token}"
+    student_name = f"Ada Livewire {token}"
+    student_email = f"ada.{token}@students.example.edu"
+    manager, student = both_on_the_workspace(new_context, app_server, title, student_name, student_email)
     expect(manager.get_by_text("The student has not submitted anything yet.")).to_be_visible()
     # Both pages stay open from here on: no goto, no reload.
 
@@ -116,15 +122,7 @@ def test_the_employer_cancels_from_the_workspace_and_the_student_sees_it_live(ne
     token = secrets.token_hex(3)
     title = f"Cancelled charts {token}"
     student_email = f"cy.{token}@students.example.edu"
-    engagement_id = funded_engagement(app_server.data_dir, student_email, f"Cy Cancel {token}", title)
-    workspace = f"/engagements/{engagement_id}"
-    manager = new_context().new_page()
-    student = new_context(viewport=PHONE).new_page()
-    sign_in(manager, "manager1@demo.microgigs.test", DEMO_PASSWORD)
-    sign_in(student, student_email, DEMO_PASSWORD)
-    for page in (manager, student):
-        page.goto(workspace)
-        loaded(page)
+    manager, student = both_on_the_workspace(new_context, app_server, title, f"Cy Cancel {token}", student_email)
     expect(student.get_by_role("heading", name="Submit deliverable")).to_be_visible()
     expect(student.get_by_role("button", name="Cancel engagement")).to_have_count(0)  # not the student's to do
 

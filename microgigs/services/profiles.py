@@ -12,14 +12,13 @@ from sqlmodel import Session, select
 from microgigs.data_folder import write_private_file
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
-from microgigs.services import audit, policy, view_log
+from microgigs.services import audit, images, policy, view_log
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, fold_lookalikes, is_http_url
 from microgigs.settings import get_settings
 
 PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 # What each photo type's bytes start with; a name alone is never trusted.
-_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".webp": (b"RIFF",)}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 PHOTO_TOO_LARGE = f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."
 PHOTO_WRONG_TYPE = "Choose a PNG, JPEG or WebP image."
@@ -225,7 +224,7 @@ def set_photo(session: Session, actor: User | None, filename: str, data: bytes) 
         raise ValidationFailed({"photo": "That file is empty."})
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationFailed({"photo": PHOTO_TOO_LARGE})
-    if not data.startswith(_MAGIC[ext]):
+    if not images.starts_as(ext, data):
         raise ValidationFailed({"photo": "That file is not the image its name says it is."})
     store = photo_store()
     stored = f"{secrets.token_hex(16)}{ext}"

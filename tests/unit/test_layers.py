@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "view_log",
             "notifications",
             "mail_preferences",
+            "images",
             "row_locks",
         },
     ),

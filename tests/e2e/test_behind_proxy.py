@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -41,7 +40,7 @@ from sqlalchemy import text
 from tests.e2e.conftest import watch_csp
 from tests.e2e.test_accounts import sign_in
 from tests.migrations import empty_postgres_database
-from tests.processes import stop_process_group
+from tests.processes import free_port, running_redis, stop_process_group, wait_for_port
 from tests.smtp_server import certificate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,23 +53,6 @@ BUILD_TIMEOUT = float(os.environ.get("MICROGIGS_E2E_START_TIMEOUT", "420"))
 PIN_COOKIE = "microgigs_test_worker"
 # A deliverable well over nginx's default request body limit (1 MB), well under the app's.
 PDF = b"%PDF-1.4\n" + secrets.token_bytes(3 * 1024 * 1024) + b"\n%%EOF\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
 
 
 def _tail(path: Path, lines: int = 60) -> str:
@@ -147,7 +129,7 @@ def start_nginx(folder: Path, https_port: int, http_port: int, app_ports: list[i
     checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, f"nginx -t refused the configuration:\n{checked.stderr}"
     nginx = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    if not _wait_for_port(https_port, 10):
+    if not wait_for_port(HOST, https_port, 10):
         stop_process_group(nginx)
         pytest.fail(f"nginx did not listen on {https_port}:\n{_tail(folder / 'error.log')}", pytrace=False)
     return nginx
@@ -275,24 +257,15 @@ def behind_nginx(request, tmp_path_factory, postgres_server):
     (base / "data").mkdir(mode=0o700)
     cache = getattr(request.config, "cache", None)
     web_dir = cache.mkdir("behind-proxy-web") if cache else base / "web"
-    https_port, http_port, redis_port = _free_port(), _free_port(), _free_port()
-    app_ports = [_free_port(), _free_port()]
+    https_port, http_port = free_port(HOST), free_port(HOST)
+    app_ports = [free_port(HOST), free_port(HOST)]
     public_url = f"https://{HOST}:{https_port}"
     processes: list[subprocess.Popen] = []
     logs = [base / "app-a.log", base / "app-b.log", base / "nginx" / "error.log"]
     with ExitStack() as stack:
         database_url = stack.enter_context(empty_postgres_database(postgres_server, "behind_proxy"))
-        stack.callback(lambda: [stop_process_group(p) for p in reversed(processes)])
-        processes.append(
-            subprocess.Popen(
-                [REDIS, "--port", str(redis_port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", str(base)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        )
-        assert _wait_for_port(redis_port, 10), "redis-server did not start"
-        redis_url = f"redis://{HOST}:{redis_port}/0"
+        redis_url = stack.enter_context(running_redis(base, HOST))
+        stack.callback(lambda: [stop_process_group(p) for p in reversed(processes)])  # before Redis and the database
         envs = {name: app_env(base, name, public_url, database_url, redis_url, web_dir) for name in "ab"}
 
         started = time.monotonic()

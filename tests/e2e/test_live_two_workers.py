@@ -7,7 +7,7 @@ Each tab is Chromium's own WebSocket speaking Reflex's protocol (engine.io 4 / s
 the built frontend does: connect with the context's session cookie, hydrate the page (which
 runs its on_load and so subscribes the tab), then send page events and watch the deltas. No
 frontend build is needed (a build bakes in one backend port), which keeps this test to the
-two backends' start-up time. Skipped when Debian's redis-server is missing
+two backends' start-up time. It needs Debian's redis-server
 (`make test` installs it).
 """
 
@@ -15,21 +15,18 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.app_data import funded_engagement
-from tests.processes import stop_process_group
-
-REDIS = shutil.which("redis-server")
-pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (apt-get install redis-server)")
+from tests.processes import free_port, running_redis, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo-password-2026"
@@ -37,23 +34,6 @@ START_TIMEOUT = 180
 # Seconds: a generous bound for a push to arrive at all (the same as every browser test's expect);
 # how fast it arrives is measured in benchmarks/live_push.py, never asserted here.
 LIVE = 15.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def _env(base: Path, data_dir: Path, public_url: str, redis_url: str, name: str) -> dict[str, str]:
@@ -95,19 +75,12 @@ def two_workers(tmp_path_factory):
     base = tmp_path_factory.mktemp("two-workers")
     data_dir = base / "data"
     data_dir.mkdir()
-    redis_port = _free_port()
-    redis_server = subprocess.Popen(
-        [REDIS, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(base)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     workers: list[subprocess.Popen] = []
     app_dir = _app_copy(base)
-    try:
-        _wait_for_port(redis_port, 10)
-        redis_url = f"redis://127.0.0.1:{redis_port}/0"
-        ports = [_free_port(), _free_port()]
+    with ExitStack() as stack:
+        redis_url = stack.enter_context(running_redis(base))
+        stack.callback(lambda: [stop_process_group(worker) for worker in reversed(workers)])  # before Redis
+        ports = [free_port(), free_port()]
         urls = [f"http://localhost:{p}" for p in ports]
         setup_env = _env(base, data_dir, urls[0], redis_url, "setup")
         for args in (
@@ -143,10 +116,6 @@ def two_workers(tmp_path_factory):
                     pytest.fail(f"worker {name} did not start:\n{(base / f'worker-{name}.log').read_text()[-3000:]}", pytrace=False)
                 time.sleep(0.5)
         yield urls[0], urls[1], data_dir, base
-    finally:
-        for worker in workers:
-            stop_process_group(worker)
-        stop_process_group(redis_server)
 
 
 class ReflexTab:

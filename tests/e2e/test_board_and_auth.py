@@ -94,7 +94,7 @@ def test_board_search_and_category_live_in_the_url_and_survive_reload(page, asse
     page.get_by_label("Search gigs").fill(word)
     page.get_by_text("Filters and sort").click()
     page.get_by_label("Category").select_option(label=category)
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
 
     page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("category") == [category])
     assert parse_qs(urlsplit(page.url).query)["q"] == [word]
@@ -126,7 +126,7 @@ def test_board_employer_filter_fills_when_opened_and_keeps_its_choice(page, new_
 
     page.get_by_text("Filters and sort").click()
     page.get_by_label("Employer").select_option(label=employer)  # waits for the options to arrive
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(lambda url: "employer" in parse_qs(urlsplit(url).query))
 
     page.reload()

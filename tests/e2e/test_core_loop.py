@@ -81,7 +81,7 @@ def test_manager_and_student_walk_the_core_loop(new_context, app_server, assert_
     assert_accessible(student)
     student.goto("/")
     student.get_by_label("Search gigs").fill(title)
-    student.get_by_role("button", name="Search").click()
+    student.get_by_role("button", name="Search", exact=True).click()
     gig_link = student.get_by_role("link", name=title)
     expect(gig_link).to_be_visible()
     assert_accessible(student)

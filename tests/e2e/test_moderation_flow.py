@@ -118,7 +118,7 @@ def test_untrusted_employer_gig_is_approved_by_staff_and_found_on_a_phone(new_co
     student.get_by_label("Category").select_option(label="Research")
     student.get_by_label("Pay from ($)").fill("500")
     student.get_by_label("Sort by").select_option(label="Highest pay")
-    student.get_by_role("button", name="Search").click()
+    student.get_by_role("button", name="Search", exact=True).click()
     student.wait_for_url(re.compile(r"pay_min=500"))
     assert "sort=pay" in student.url and "category=Research" in student.url
     card = student.get_by_role("article").filter(has=student.get_by_role("link", name=title))

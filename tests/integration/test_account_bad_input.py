@@ -22,8 +22,10 @@ APP = "http://testserver"
 BASIC_AUTH = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
 CALLBACK = f"{APP}/auth/oidc/campus/callback"
 # POST routes that are not browser forms: a public JSON API that verifiers on other sites call,
-# and Stripe's webhooks (server to server; their check is the signature, tested with the fake).
-NOT_FORMS = {"/api/credentials/verify", "/api/stripe/webhook", "/api/stripe/connect-webhook"}
+# Stripe's webhooks (server to server; their check is the signature, tested with the fake), and
+# the one-click unsubscribe (RFC 8058: mail programs post it with no Origin and no cookie; the
+# link's token is the proof, tested in test_unsubscribe_mail.py).
+NOT_FORMS = {"/api/credentials/verify", "/api/stripe/webhook", "/api/stripe/connect-webhook", "/unsubscribe/{token}"}
 FORM_POSTS = sorted(
     route.path for route in build_api().routes if "POST" in (getattr(route, "methods", None) or ()) and route.path not in NOT_FORMS
 )

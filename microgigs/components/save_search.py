@@ -75,6 +75,6 @@ def save_search_panel() -> rx.Component:
         ),
         rx.cond(
             ~BoardState.signed_in,
-            rx.text(rx.link("Sign in", href="/login"), " to save this search and get alerts of new gigs.", size="2"),
+            rx.text(rx.link("Sign in", href="/login", underline="always"), " to save this search and get alerts of new gigs.", size="2"),
         ),
     )

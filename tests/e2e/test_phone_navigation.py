@@ -141,7 +141,7 @@ def test_wide_screens_show_one_staff_link_and_the_hub_lists_the_staff_pages(new_
     nav.get_by_role("link", name="Staff", exact=True).click()
     expect(staff).to_have_url(re.compile(r"/staff$"))
     expect(staff.get_by_role("heading", name="Staff", level=1)).to_be_visible()
-    assert staff.title() == "Staff · MicroGigs"
+    expect(staff).to_have_title("Staff · MicroGigs")
     main = staff.get_by_role("main")
     for name, href in HUB_PAGES.items():
         expect(main.get_by_role("link", name=name, exact=True)).to_have_attribute("href", href)

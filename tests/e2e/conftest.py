@@ -378,7 +378,18 @@ def goto_ready(page, path: str) -> None:
 def open_menu(page):
     """On a screen narrower than 768 px: open the header's "Menu" dialog and return it (its links
     are the header's navigation there)."""
-    page.get_by_role("banner").get_by_role("button", name="Menu").click()
+    button = page.get_by_role("banner").get_by_role("button", name="Menu")
     dialog = page.get_by_role("dialog", name="Menu")
+    # A click that lands before the page is hydrated opens nothing (React has not attached the
+    # button's handler yet): press again until the dialog shows, never once it has.
+    for _ in range(10):
+        if dialog.is_visible():
+            return dialog
+        button.click()
+        try:
+            expect(dialog).to_be_visible(timeout=2_000)
+            return dialog
+        except AssertionError:
+            continue
     expect(dialog).to_be_visible()
     return dialog

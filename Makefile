@@ -21,7 +21,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run start test install chromium servers lock clean
+.PHONY: run start test install chromium servers lock catalogues clean
 
 # `make run` is the demo: the demo campus is seeded and its accounts may sign in. A real install
 # runs with MICROGIGS_DEMO_MODE=false (`MICROGIGS_DEMO_MODE=false make run` starts empty).
@@ -88,6 +88,14 @@ lock: $(INSTALLED)
 	  $(PY) -m pip freeze --disable-pip-version-check --exclude-editable | grep -iv '^microgigs[= ]'; } > $(LOCK).tmp
 	mv $(LOCK).tmp $(LOCK)
 	touch $(INSTALLED)
+
+# Languages: collect every text marked in the code into messages.pot, then add the new ones to
+# each language's .po (untranslated: translate them there; a unit test fails until you do).
+BABEL_KEYWORDS := --no-default-keywords -k _ -k t -k msg -k gettext:2 -k ngettext:2,3 -k page_title -k DomainError -k NotAllowed -k NotFound
+catalogues:
+	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+	  --project MicroGigs -o microgigs/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i microgigs/locale/messages.pot -d microgigs/locale --no-fuzzy-matching
 
 # Reflex's build output (the app's and the browser tests') and saved page states.
 # Keeps .venv, .tools and var/ (the database).

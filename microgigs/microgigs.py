@@ -10,6 +10,7 @@ from microgigs.http.app import build_api
 from microgigs.http.assets import serve_built_assets
 from microgigs.http.board_first_page import serve_board_first_page
 from microgigs.http.forwarded_scheme import trust_forwarded_scheme
+from microgigs.http.i18n import CATALOG_PATH
 from microgigs.http.limits import limit_request_size
 from microgigs.http.observe import observe_requests
 from microgigs.http.public_address import accept_own_origin_in_demo, explain_wrong_host
@@ -69,6 +70,8 @@ app = rx.App(
     # new Reflex token, and the browser's other tabs reload (microgigs/http/sign_in_mark.py).
     head_components=[
         rx.el.script(SIGN_IN_MARK_SCRIPT),
+        # mgT(): every page's texts in the viewer's language (http/i18n.py, components/i18n.py).
+        rx.el.script(src=CATALOG_PATH),
         # The web app manifest, theme colour, iOS icon and the service worker (components/installable_head.py).
         *installable_head(),
     ],

@@ -43,6 +43,8 @@ class User(SQLModel, table=True):
     is_active: bool = True
     title: str = Field(default="", max_length=100)  # managers: job title
     timezone: str = Field(default="UTC", max_length=64)
+    # The language the person reads MicroGigs in, pages and mail: a key of i18n.LANGUAGES.
+    language: str = Field(default="en", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
     # Profile photo: a stored file name under data_dir/photos (served by /photos/{user_id}).
     photo_name: str = Field(default="", max_length=80)

@@ -3,11 +3,12 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert
+from microgigs.components.i18n import language_switch, t
 from microgigs.components.panels import callout, demo_payments_badge, notice, stack, when_loaded
 from microgigs.state.session import SessionState
 
 
-def _nav_link(text: str, href: str) -> rx.Component:
+def _nav_link(text: str | rx.Var, href: str) -> rx.Component:
     return rx.link(text, href=href, size="3", weight="medium")
 
 
@@ -25,7 +26,7 @@ def notifications_link() -> rx.Component:
     """The notification center, with the unread count (kept live by `microgigs.live`)."""
     count = SessionState.unread_notifications
     return rx.link(
-        "Notifications",
+        t("Notifications"),
         rx.cond(
             count > 0,
             rx.badge(
@@ -35,14 +36,14 @@ def notifications_link() -> rx.Component:
         href="/notifications",
         size="3",
         weight="medium",
-        aria_label=rx.cond(count > 0, "Notifications, " + count.to_string() + " unread", "Notifications"),
+        aria_label=rx.cond(count > 0, t("Notifications, {count} unread", count=count), t("Notifications")),
     )
 
 
 def sign_out_form() -> rx.Component:
     # A real form post: our route revokes the session row and clears the HttpOnly cookie.
     return rx.el.form(
-        rx.button("Sign out", type="submit", variant="soft", size="2"),
+        rx.button(t("Sign out"), type="submit", variant="soft", size="2"),
         action="/auth/logout",
         method="post",
         # Reflex 0.10's rx.el.form adds on_submit=prevent_default unless told otherwise,
@@ -61,7 +62,7 @@ def home_link() -> rx.Component:
         rx.text(SessionState.center_name, size="5", weight="bold", as_="span", class_name="center-name"),
         href="/",
         underline="none",
-        aria_label=SessionState.center_name + " home",
+        aria_label=t("{center} home", center=SessionState.center_name),
         class_name="center-home",
     )
 
@@ -70,26 +71,26 @@ def _nav_entries(link, notifications: rx.Component, sign_up: rx.Component) -> li
     """Where a person can go, in the header's order; `link(text, href)` draws each one, so the
     wide header and the phone menu list the same places. Staff get one link to their hub (/staff)."""
     return [
-        link("Gigs", "/"),
+        link(t("Gigs"), "/"),
         # Signed in, address not confirmed: nothing to go to but the account page.
-        rx.cond(SessionState.awaiting_confirmation, link("Account", "/account")),
+        rx.cond(SessionState.awaiting_confirmation, link(t("Account"), "/account")),
         rx.cond(
             SessionState.signed_in & SessionState.email_confirmed,
             rx.fragment(
-                link("Dashboard", "/dashboard"),
+                link(t("Dashboard"), "/dashboard"),
                 notifications,
-                rx.cond(SessionState.is_manager, link("Post a gig", "/gigs/new")),
-                rx.cond(SessionState.is_student, link("Saved", "/saved")),
-                rx.cond(SessionState.is_student, link("Credentials", "/credentials")),
-                rx.cond(SessionState.is_student, link("Portfolio", "/portfolio")),
-                rx.cond(SessionState.is_manager, link("Team", "/organization")),
-                rx.cond(SessionState.is_manager, link("Payments", "/payments")),
-                rx.cond(SessionState.is_student, link("Earnings", "/earnings")),
-                rx.cond(SessionState.is_staff, link("Staff", "/staff")),
-                link("Account", "/account"),
+                rx.cond(SessionState.is_manager, link(t("Post a gig"), "/gigs/new")),
+                rx.cond(SessionState.is_student, link(t("Saved"), "/saved")),
+                rx.cond(SessionState.is_student, link(t("Credentials"), "/credentials")),
+                rx.cond(SessionState.is_student, link(t("Portfolio"), "/portfolio")),
+                rx.cond(SessionState.is_manager, link(t("Team"), "/organization")),
+                rx.cond(SessionState.is_manager, link(t("Payments"), "/payments")),
+                rx.cond(SessionState.is_student, link(t("Earnings"), "/earnings")),
+                rx.cond(SessionState.is_staff, link(t("Staff"), "/staff")),
+                link(t("Account"), "/account"),
             ),
         ),
-        rx.cond(~SessionState.signed_in, rx.fragment(link("Sign in", "/login"), sign_up)),
+        rx.cond(~SessionState.signed_in, rx.fragment(link(t("Sign in"), "/login"), sign_up)),
     ]
 
 
@@ -105,18 +106,18 @@ def wide_nav() -> rx.Component:
     """The header's links on screens 768 px and wider (styles.css hides them below)."""
     return rx.el.nav(
         rx.flex(
-            *_nav_entries(_nav_link, notifications_link(), link_button("Sign up", "/signup")),
+            *_nav_entries(_nav_link, notifications_link(), link_button(t("Sign up"), "/signup")),
             _who_is_signed_in(),
             spacing="4",
             align="center",
             wrap="wrap",
         ),
-        aria_label="Main",
+        aria_label=t("Main"),
         class_name="nav-wide",
     )
 
 
-def _menu_link(text: str, href: str) -> rx.Component:
+def _menu_link(text: str | rx.Var, href: str) -> rx.Component:
     # Radix's Close takes the link as its own element: following a link also closes the menu.
     return rx.dialog.close(rx.link(text, href=href, size="4", weight="medium", class_name="menu-link"))
 
@@ -129,7 +130,7 @@ def notifications_bell() -> rx.Component:
         # Soft and high-contrast: white on Radix's solid red is 3.9:1, below AA for small text.
         rx.cond(count > 0, rx.badge(count, color_scheme="red", variant="soft", high_contrast=True, radius="full", aria_hidden="true")),
         href="/notifications",
-        aria_label=rx.cond(count > 0, "Notifications, " + count.to_string() + " unread", "Notifications"),
+        aria_label=rx.cond(count > 0, t("Notifications, {count} unread", count=count), t("Notifications")),
         class_name="notifications-bell",
     )
 
@@ -138,23 +139,23 @@ def phone_menu() -> rx.Component:
     """Below 768 px: a "Menu" button opening a Radix dialog (focus kept inside while open, Escape
     closes, focus back on the button) with the same places as the wide header, one per line."""
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("menu", size=18, aria_hidden="true"), "Menu", variant="soft", size="2")),
+        rx.dialog.trigger(rx.button(rx.icon("menu", size=18, aria_hidden="true"), t("Menu"), variant="soft", size="2")),
         rx.dialog.content(
             rx.flex(
                 # An h2: the page's own heading is its one h1.
-                rx.dialog.title("Menu", margin="0", custom_attrs={"as": "h2"}),
-                rx.dialog.close(rx.button(rx.icon("x", size=18, aria_hidden="true"), variant="ghost", aria_label="Close the menu")),
+                rx.dialog.title(t("Menu"), margin="0", custom_attrs={"as": "h2"}),
+                rx.dialog.close(rx.button(rx.icon("x", size=18, aria_hidden="true"), variant="ghost", aria_label=t("Close the menu"))),
                 justify="between",
                 align="center",
             ),
-            rx.dialog.description("Pages you can open, and your account.", class_name="visually-hidden"),
+            rx.dialog.description(t("Pages you can open, and your account."), class_name="visually-hidden"),
             rx.el.nav(
                 rx.flex(
-                    *_nav_entries(_menu_link, _menu_link("Notifications", "/notifications"), _menu_link("Sign up", "/signup")),
+                    *_nav_entries(_menu_link, _menu_link(t("Notifications"), "/notifications"), _menu_link(t("Sign up"), "/signup")),
                     direction="column",
                     spacing="3",
                 ),
-                aria_label="Main",
+                aria_label=t("Main"),
             ),
             rx.cond(
                 SessionState.signed_in,
@@ -203,8 +204,9 @@ def confirm_address_banner() -> rx.Component:
         SessionState.awaiting_confirmation,
         callout(
             "mail",
-            "Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you. ",
-            rx.link("Send a new link or delete this account", href="/account", underline="always", high_contrast=True),
+            t("Confirm your email address to apply, post gigs, join a team or get paid: open the link we mailed you."),
+            " ",
+            rx.link(t("Send a new link or delete this account"), href="/account", underline="always", high_contrast=True),
             ".",
             color="amber",
         ),
@@ -237,23 +239,25 @@ def money_page_layout(state, content: rx.Component, *, heading: str, loading: st
 
 
 def footer() -> rx.Component:
-    """Every page's foot: the center's help, terms and privacy pages, and its contact address."""
+    """Every page's foot: the center's help, terms and privacy pages, its contact address, and
+    the language switch."""
     contact = SessionState.center_contact_email
     return rx.el.footer(
         rx.el.nav(
             rx.flex(
-                rx.link("Help", href="/help", size="2"),
-                rx.link("Terms", href="/terms", size="2"),
-                rx.link("Privacy", href="/privacy", size="2"),
+                rx.link(t("Help"), href="/help", size="2"),
+                rx.link(t("Terms"), href="/terms", size="2"),
+                rx.link(t("Privacy"), href="/privacy", size="2"),
                 rx.cond(
                     contact != "",
-                    rx.text("Contact: ", rx.link(contact, href="mailto:" + contact), size="2", class_name="footer-contact"),
+                    rx.text(t("Contact:"), " ", rx.link(contact, href="mailto:" + contact), size="2", class_name="footer-contact"),
                 ),
+                language_switch(),
                 spacing="4",
                 wrap="wrap",
                 align="center",
             ),
-            aria_label="About " + SessionState.center_name,
+            aria_label=t("About {center}", center=SessionState.center_name),
             style={"max_width": "960px", "margin": "0 auto"},
         ),
         class_name="site-footer",
@@ -280,7 +284,7 @@ def page_layout(*children: rx.Component, heading: str | rx.Var | None = None) ->
     brand colour, solid buttons and the header's top edge take it (styles.css `.branded`: white
     text on it, which the settings page makes sure passes WCAG AA)."""
     return rx.box(
-        rx.link("Skip to content", href="#main", class_name="skip-link"),
+        rx.link(t("Skip to content"), href="#main", class_name="skip-link"),
         header(),
         rx.el.main(
             rx.vstack(

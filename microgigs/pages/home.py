@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.forms import field_id, field_label
 from microgigs.components.gig_card import board_card as card_on_board
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import stack
 from microgigs.components.save_search import save_search_panel
@@ -27,7 +28,7 @@ NATIVE_SELECT_STYLE = {
 }
 
 
-def _select(label: str, name: str, default, options, *, dynamic=None, **select_props) -> rx.Component:
+def _select(label: str | rx.Var, name: str, default, options, *, dynamic=None, **select_props) -> rx.Component:
     choices = [rx.el.option(text, value=value) for value, text in options]
     if dynamic is not None:
         choices.append(rx.foreach(dynamic, lambda c: rx.el.option(c.text, value=c.value)))
@@ -40,7 +41,9 @@ def _select(label: str, name: str, default, options, *, dynamic=None, **select_p
 
 
 def _employer_select(**select_props) -> rx.Component:
-    return _select("Employer", "employer", BoardState.employer, [(ALL, "All employers")], dynamic=BoardState.employers, **select_props)
+    return _select(
+        t("Employer"), "employer", BoardState.employer, [(ALL, t("All employers"))], dynamic=BoardState.employers, **select_props
+    )
 
 
 def _small_input(label: str | rx.Var, name: str, default, **props) -> rx.Component:
@@ -57,13 +60,13 @@ def search_form() -> rx.Component:
         stack(
             rx.flex(
                 rx.box(
-                    field_label("Search gigs", "q"),
+                    field_label(t("Search gigs"), "q"),
                     rx.input(
                         id=field_id("q"),
                         name="q",
                         type="search",
                         default_value=BoardState.query,
-                        placeholder="Title, summary, skill or employer",
+                        placeholder=t("Title, summary, skill or employer"),
                         size="3",
                         width="100%",
                         max_length=200,
@@ -71,7 +74,7 @@ def search_form() -> rx.Component:
                     flex="1 1 16rem",
                     min_width="0",
                 ),
-                rx.button(rx.icon("search", aria_hidden="true"), "Search", type="submit", size="3"),
+                rx.button(rx.icon("search", aria_hidden="true"), t("Search"), type="submit", size="3"),
                 spacing="3",
                 align="end",
                 wrap="wrap",
@@ -79,26 +82,26 @@ def search_form() -> rx.Component:
             ),
             rx.el.details(
                 rx.el.summary(
-                    "Filters and sort",
+                    t("Filters and sort"),
                     on_click=BoardState.show_filters,
                     style={"cursor": "pointer", "font_weight": "500", "padding": "0.25rem 0"},
                 ),
                 rx.flex(
-                    _select("Category", "category", BoardState.category, [(ALL, "All categories"), *[(c, c) for c in CATEGORIES]]),
-                    _select("Where", "mode", BoardState.mode, MODE_CHOICES),
+                    _select(t("Category"), "category", BoardState.category, [(ALL, t("All categories")), *[(c, c) for c in CATEGORIES]]),
+                    _select(t("Where"), "mode", BoardState.mode, MODE_CHOICES),
                     rx.cond(
                         BoardState.filter_panel_open,
                         # Shown open: fill the employers once it is on the page (after the gigs).
                         _employer_select(on_mount=BoardState.filter_panel_shown),
                         _employer_select(),
                     ),
-                    _select("Due", "due_within", BoardState.due_within, DUE_CHOICES),
-                    _small_input("Skills (comma-separated)", "skills", BoardState.skills_text, placeholder="Python, SQL"),
-                    _small_input("Pay from (" + BoardState.pay_unit + ")", "pay_min", BoardState.pay_min, input_mode="numeric"),
-                    _small_input("Pay up to (" + BoardState.pay_unit + ")", "pay_max", BoardState.pay_max, input_mode="numeric"),
-                    _small_input("Hours from", "hours_min", BoardState.hours_min, input_mode="numeric"),
-                    _small_input("Hours up to", "hours_max", BoardState.hours_max, input_mode="numeric"),
-                    _select("Sort by", "sort", BoardState.sort, SORT_CHOICES),
+                    _select(t("Due"), "due_within", BoardState.due_within, DUE_CHOICES),
+                    _small_input(t("Skills (comma-separated)"), "skills", BoardState.skills_text, placeholder="Python, SQL"),
+                    _small_input(t("Pay from ({unit})", unit=BoardState.pay_unit), "pay_min", BoardState.pay_min, input_mode="numeric"),
+                    _small_input(t("Pay up to ({unit})", unit=BoardState.pay_unit), "pay_max", BoardState.pay_max, input_mode="numeric"),
+                    _small_input(t("Hours from"), "hours_min", BoardState.hours_min, input_mode="numeric"),
+                    _small_input(t("Hours up to"), "hours_max", BoardState.hours_max, input_mode="numeric"),
+                    _select(t("Sort by"), "sort", BoardState.sort, SORT_CHOICES),
                     spacing="3",
                     wrap="wrap",
                     width="100%",
@@ -113,7 +116,7 @@ def search_form() -> rx.Component:
         key=BoardState.form_key,
         on_submit=BoardState.search,
         role="search",
-        aria_label="Gig search",
+        aria_label=t("Gig search"),
         width="100%",
     )
 
@@ -126,8 +129,8 @@ def save_button(card) -> rx.Component:
             # Two static icons, not one with a computed name: a computed name makes the page
             # load every icon's code (DynamicIcon, ~240 kB of JavaScript) before it can draw.
             rx.cond(saved, rx.icon("bookmark-check", aria_hidden="true"), rx.icon("bookmark", aria_hidden="true")),
-            rx.cond(saved, "Saved", "Save"),
-            aria_label=rx.cond(saved, "Unsave " + card.title, "Save " + card.title),
+            rx.cond(saved, t("Saved"), t("Save")),
+            aria_label=rx.cond(saved, t("Unsave {title}", title=card.title), t("Save {title}", title=card.title)),
             aria_pressed=rx.cond(saved, "true", "false"),
             on_click=BoardState.toggle_save(card.id),
             variant="soft",
@@ -146,26 +149,32 @@ def pagination() -> rx.Component:
         rx.flex(
             rx.cond(
                 BoardState.page > 1,
-                rx.link("← Previous", href=BoardState.previous_url, size="3", aria_label="Previous page"),
+                rx.link(t("← Previous"), href=BoardState.previous_url, size="3", aria_label=t("Previous page")),
             ),
             rx.foreach(
                 BoardState.page_links,
                 lambda link: rx.cond(
                     link["current"] != "",
                     rx.text(link["number"], as_="span", size="3", weight="bold", aria_current="page", padding_x="var(--space-2)"),
-                    rx.link(link["number"], href=link["href"], size="3", aria_label="Page " + link["number"], padding_x="var(--space-2)"),
+                    rx.link(
+                        link["number"],
+                        href=link["href"],
+                        size="3",
+                        aria_label=t("Page {number}", number=link["number"]),
+                        padding_x="var(--space-2)",
+                    ),
                 ),
             ),
             rx.cond(
                 BoardState.page < BoardState.pages,
-                rx.link("Next →", href=BoardState.next_url, size="3", aria_label="Next page"),
+                rx.link(t("Next →"), href=BoardState.next_url, size="3", aria_label=t("Next page")),
             ),
             spacing="3",
             align="center",
             justify="center",
             wrap="wrap",
         ),
-        aria_label="Pages of results",
+        aria_label=t("Pages of results"),
         width="100%",
     )
 
@@ -175,7 +184,7 @@ def recommended() -> rx.Component:
         BoardState.recommended.length() > 0,
         rx.el.section(
             stack(
-                rx.heading("Recommended for you", as_="h2", size="5"),
+                rx.heading(t("Recommended for you"), as_="h2", size="5"),
                 rx.foreach(
                     BoardState.recommended,
                     lambda rec: stack(
@@ -184,9 +193,9 @@ def recommended() -> rx.Component:
                         spacing="1",
                     ),
                 ),
-                rx.heading("All open gigs", as_="h2", size="5"),
+                rx.heading(t("All open gigs"), as_="h2", size="5"),
             ),
-            aria_label="Recommended for you",
+            aria_label=t("Recommended for you"),
             width="100%",
         ),
     )
@@ -197,7 +206,7 @@ def results() -> rx.Component:
         recommended(),
         rx.flex(
             rx.text(BoardState.count_text, size="3", weight="medium", role="status"),
-            rx.cond(BoardState.has_filters, rx.link("Clear search", href="/", size="2")),
+            rx.cond(BoardState.has_filters, rx.link(t("Clear search"), href="/", size="2")),
             justify="between",
             align="center",
             width="100%",
@@ -209,9 +218,11 @@ def results() -> rx.Component:
             stack(rx.foreach(BoardState.cards, board_card)),
             rx.card(
                 rx.vstack(
-                    rx.text("No open gigs match your search.", weight="medium"),
+                    rx.text(t("No open gigs match your search."), weight="medium"),
                     rx.text(
-                        "Try fewer words or filters, or check back soon: employers post new gigs every week.", size="2", color_scheme="gray"
+                        t("Try fewer words or filters, or check back soon: employers post new gigs every week."),
+                        size="2",
+                        color_scheme="gray",
                     ),
                     spacing="1",
                 ),
@@ -224,14 +235,16 @@ def results() -> rx.Component:
 
 def index() -> rx.Component:
     return page_layout(
-        rx.text("Paid, short projects from vetted employers. Build your portfolio a few hours at a time.", size="3", color_scheme="gray"),
+        rx.text(
+            t("Paid, short projects from vetted employers. Build your portfolio a few hours at a time."), size="3", color_scheme="gray"
+        ),
         rx.cond(
             BoardState.loaded,
             rx.fragment(search_form(), save_search_panel(), results()),
             # While this shows, so does the first page of gigs sent in the HTML (http/board_first_page.py).
-            rx.text("Loading gigs…", id="board-loading", size="2", color_scheme="gray"),
+            rx.text(t("Loading gigs…"), id="board-loading", size="2", color_scheme="gray"),
         ),
-        heading="Find a gig",
+        heading=t("Find a gig"),
     )
 
 

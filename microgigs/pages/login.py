@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, notice, stack
 from microgigs.components.titles import page_title
@@ -14,13 +15,13 @@ def login_form() -> rx.Component:
     return post_form_column(
         notice(LoginState.notice),
         form_alert(LoginState.error),
-        email_input(default_value=LoginState.email),
-        password_input("Password", "password"),
+        email_input(t("Email address"), default_value=LoginState.email),
+        password_input(t("Password"), "password"),
         rx.el.input(type="hidden", name="next", value=LoginState.next_path),
-        submit_button("Sign in", width="100%"),
+        submit_button(t("Sign in"), width="100%"),
         action="/auth/login",
         key=LoginState.form_key,
-        aria_label="Sign in",
+        aria_label=t("Sign in"),
     )
 
 
@@ -40,7 +41,7 @@ def campus_sign_in() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.text("or sign in with your email and password", size="2", color_scheme="gray", align="center", width="100%"),
+            rx.text(t("or sign in with your email and password"), size="2", color_scheme="gray", align="center", width="100%"),
         ),
     )
 
@@ -52,11 +53,9 @@ def login() -> rx.Component:
                 LoginState.signed_in,
                 rx.callout(
                     rx.text(
-                        "You are signed in as ",
-                        rx.text(LoginState.user_name, as_="span", weight="bold"),
-                        ". ",
-                        rx.link("Go to your dashboard", href="/dashboard", underline="always"),
-                        ".",
+                        t("You are signed in as {name}.", name=LoginState.user_name),
+                        " ",
+                        rx.link(t("Go to your dashboard"), href="/dashboard", underline="always"),
                     ),
                     icon="info",
                     width="100%",
@@ -64,11 +63,16 @@ def login() -> rx.Component:
             ),
             campus_sign_in(),
             login_form(),
-            rx.text(rx.link("Forgot your password?", href="/forgot-password", underline="always"), size="2"),
-            rx.text("New to ", SessionState.center_name, "? ", rx.link("Create an account", href="/signup", underline="always"), size="2"),
+            rx.text(rx.link(t("Forgot your password?"), href="/forgot-password", underline="always"), size="2"),
+            rx.text(
+                t("New to {name}?", name=SessionState.center_name),
+                " ",
+                rx.link(t("Create an account"), href="/signup", underline="always"),
+                size="2",
+            ),
             rx.cond(LoginState.demo_hint != "", rx.text(LoginState.demo_hint, size="1", color_scheme="gray")),
         ),
-        heading="Sign in",
+        heading=t("Sign in"),
     )
 
 

@@ -3,6 +3,7 @@ name and title; a photo for everyone."""
 
 import reflex as rx
 
+from microgigs import i18n
 from microgigs.components.forms import (
     checkbox_group_input,
     error_id,
@@ -11,9 +12,11 @@ from microgigs.components.forms import (
     form_column,
     hint_id,
     long_select_input,
+    select_input,
     text_input,
     textarea_input,
 )
+from microgigs.components.i18n import t
 from microgigs.components.layout import form_page
 from microgigs.components.panels import section
 from microgigs.components.titles import page_title
@@ -140,11 +143,32 @@ def manager_form() -> rx.Component:
     )
 
 
+def language_form() -> rx.Component:
+    """The language of the pages and of the mail: each language named in itself."""
+    return form_column(
+        select_input(
+            t("Language"),
+            "language",
+            list(i18n.LANGUAGES.items()),
+            hint=t("The pages and the mail you get are in this language."),
+            default_value=S.language,
+            error=E["language"],
+        ),
+        rx.button(t("Save language"), type="submit", size="3"),
+        on_submit=S.save_language,
+        spacing="4",
+        key=S.form_key.to_string() + S.language,
+        reset_on_submit=False,
+        aria_label=t("Your language"),
+    )
+
+
 def profile() -> rx.Component:
     return form_page(
         S,
         rx.cond(S.is_student_profile, section("About you", student_form())),
         rx.cond(S.is_manager_profile, section("About you", manager_form())),
+        section(t("Language"), language_form()),
         photo_section(),
         heading="Your profile",
         loading="Loading your profile…",

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, select
 
+from microgigs import i18n
 from microgigs.data_folder import write_private_file
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
@@ -137,6 +138,18 @@ def student_for_staff(session: Session, actor: User | None, user_id: int) -> Stu
         graduation_year=str(profile.graduation_year or ""),
         has_photo=bool(user.photo_name),
     )
+
+
+def set_language(session: Session, actor: User | None, language: str) -> None:
+    """The language `actor` reads MicroGigs in, pages and mail (a key of i18n.LANGUAGES)."""
+    policy.require(policy.is_active_user(actor), "Sign in to choose your language.")
+    if language not in i18n.LANGUAGES:
+        raise ValidationFailed({"language": "Choose a language from the list."})
+    if actor.language != language:
+        actor.language = language
+        session.add(actor)
+        audit.record(session, actor, "profile.language_changed", "user", actor.id)
+        session.flush()
 
 
 def update_student_profile(session: Session, actor: User | None, data: StudentProfileInput, today: date | None = None) -> StudentProfile:

@@ -27,6 +27,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from microgigs.i18n import Text, msg
 from microgigs.models import KnownDevice, RateLimitHit, User, utcnow
 from microgigs.services.errors import DomainError
 
@@ -73,16 +74,19 @@ TOO_MANY_SIGN_INS = (
 class Throttled(DomainError):
     def __init__(self, template: str, retry_after: int):
         self.retry_after = max(1, retry_after)
-        super().__init__(template.format(wait=_in_words(self.retry_after)))
+        # The template is a literal msgid with a {wait} placeholder (in the catalogue).
+        super().__init__(Text(template, wait=_in_words(self.retry_after)))
 
 
-def _in_words(seconds: int) -> str:
+def _in_words(seconds: int) -> Text:
+    if seconds == 1:
+        return msg("1 second")
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return msg("{count} seconds", count=seconds)
     minutes = math.ceil(seconds / 60)
     if minutes < 90:
-        return f"{minutes} minutes"
-    return f"{math.ceil(minutes / 60)} hours"
+        return msg("{count} minutes", count=minutes)
+    return msg("{count} hours", count=math.ceil(minutes / 60))
 
 
 def key_of(*parts: object) -> str:

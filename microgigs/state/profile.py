@@ -24,6 +24,7 @@ PROFILE_FIELDS = (
     "display_name",
     "title",
     "photo",
+    "language",
 )
 
 
@@ -110,6 +111,13 @@ class ProfileState(SessionState):
         self.errors, self.error, self.notice = {}, "", ""
         data = StudentProfileInput(skills=chosen, **values)
         return self._show_saved(self._act(lambda session, actor: profiles.update_student_profile(session, actor, data)))
+
+    @rx.event
+    def save_language(self, form_data: dict):
+        """Everyone's language choice (its own small form: students and managers alike)."""
+        language = str((form_data or {}).get("language", ""))[:8]
+        self.errors, self.error, self.notice = {}, "", ""
+        return self._show_saved(self._act(lambda session, actor: profiles.set_language(session, actor, language)))
 
     @rx.event
     def save_manager(self, form_data: dict):

@@ -16,7 +16,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from microgigs import live
+from microgigs import i18n, live
 from microgigs.db import session_scope
 from microgigs.http import client_address
 from microgigs.http.session_cookie import token_from_cookie_header
@@ -106,6 +106,9 @@ class SessionState(rx.State):
     # one (clearing it at once can cut a screen reader off); a load or an act of the tab's own
     # empties it. Newest notification id this tab has told about, and whose: backend only.
     announcement: str = ""
+    # The language the pages are shown in ("en", "es"; components/i18n.py), chosen on each load:
+    # the person's own choice, else the visitor's language switch (cookie), else their browser's.
+    language: str = i18n.DEFAULT
     _announced_through: int = -1
     _announced_for: int = 0
 
@@ -150,6 +153,17 @@ class SessionState(rx.State):
         self.unread_notifications = unread
         self._announce_news(session, confirmed, latest)
         self._show_center(session)
+        self.language = self._viewer_language(user)
+
+    def _viewer_language(self, user: User | None) -> str:
+        """The signed-in person's chosen language; for a visitor the language switch's cookie,
+        else the best of ours their browser asks for (Accept-Language)."""
+        if user is not None and user.language in i18n.LANGUAGES:
+            return user.language
+        switched = i18n.language_from_cookie_header(self.router.headers.cookie)
+        if switched:
+            return switched
+        return i18n.negotiate(self.router.headers.accept_language or self.router.headers.raw_headers.get("accept-language"))
 
     def _announce_news(self, session: Session, user: User | None, latest: int) -> None:
         """In a live push, the sentence about the notifications that arrived since this tab last

@@ -700,6 +700,7 @@ TABLE: dict[str, Row] = {
         Page("/profile", ({"interests": "Data cleaning", "hours_per_week": "12", "timezone": "UTC", "skills": ["Python"]},)),
         actor_row(StudentProfile, interests="Data cleaning"),
     ),
+    "profile.save_language": Row(SIGNED_IN_CONFIRMED, Page("/profile", ({"language": "es"},)), actor_row(User, language="es")),
     "profile.save_manager": Row(
         ANY_MANAGER, Page("/profile", ({"display_name": "Renamed", "title": "Lead"},)), actor_row(User, title="Lead")
     ),
@@ -902,6 +903,9 @@ TABLE: dict[str, Row] = {
     # What makes the app installable: for anyone, and holding nobody's data.
     "GET /manifest.webmanifest": Row(PUBLIC, Http("GET", "/manifest.webmanifest"), status(200, body='"start_url"')),
     "GET /sw.js": Row(PUBLIC, Http("GET", "/sw.js"), status(200, body="addEventListener('fetch'")),
+    # The languages: every page's texts (nobody's data), and the switch (a cookie, then back here).
+    "GET /i18n/catalog.js": Row(PUBLIC, Http("GET", "/i18n/catalog.js"), status(200, body="window.mgT")),
+    "GET /i18n/language": Row(PUBLIC, Http("GET", "/i18n/language?to=es&next=/help"), redirects_to("/help")),
     # The server's figures: admins (and a monitoring server's address, not a role: its own tests).
     "GET /metrics": Row(ADMIN, Http("GET", "/metrics"), status(200, body="microgigs_mail_waiting")),
     "GET /.well-known/jwks.json": Row(PUBLIC, Http("GET", "/.well-known/jwks.json"), status(200, body='"kty"')),

@@ -199,6 +199,7 @@ ENTRIES: dict[str, Entry] = {
     "gigs.drafts.draft_for_edit": Entry(lambda s, c, p: gigs.draft_for_edit(s, p, c.draft_id), frozenset({"E's manager"})),
     "gigs.drafts.post_draft": Entry(lambda s, c, p: gigs.post_draft(s, p, c.draft_id), frozenset({"E's manager"})),
     "profiles.profile_view": Entry(lambda s, c, p: profiles.profile_view(s, p), CONFIRMED),
+    "profiles.set_language": Entry(lambda s, c, p: profiles.set_language(s, p, "es"), CONFIRMED),
     "center_settings.form_values": Entry(lambda s, c, p: center_settings.form_values(s, p), ADMIN),
     "center_settings.save": Entry(lambda s, c, p: center_settings.save(s, p, CenterSettingsForm(name="Career Hub")), ADMIN),
     "center_settings.save_logo": Entry(lambda s, c, p: center_settings.save_logo(s, p, "logo.png", png(2, 2)), ADMIN),

@@ -155,6 +155,15 @@ class SessionState(rx.State):
         self._show_center(session)
         self.language = self._viewer_language(user)
 
+    def _tr(self, value):
+        """A service's message (an `i18n.Text`, e.g. a DomainError's) in the viewer's language;
+        any other value as it is."""
+        return i18n.translate(self.language, value)
+
+    def _tr_all(self, messages: dict) -> dict:
+        """A form's {field: message} (ValidationFailed.errors) in the viewer's language."""
+        return i18n.translate_all(self.language, messages)
+
     def _viewer_language(self, user: User | None) -> str:
         """The signed-in person's chosen language; for a visitor the language switch's cookie,
         else the best of ours their browser asks for (Accept-Language)."""

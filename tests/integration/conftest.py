@@ -2,6 +2,7 @@
 built by the migrations (`alembic upgrade head`), as a real install's is."""
 
 import shutil
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -13,7 +14,7 @@ from microgigs import db, settings
 from microgigs.demo import builders
 from microgigs.http.app import build_api
 from microgigs.http.limits import limit_request_size
-from microgigs.services import accounts
+from microgigs.services import accounts, gigs
 from tests.conftest import ON_POSTGRES
 from tests.migrations import upgrade
 
@@ -74,3 +75,18 @@ def make_user(engine, email: str, role: str = "student", org: str = "", *, confi
 def sign_in(client: TestClient, email: str) -> None:
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD}, headers=ORIGIN)
     assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+
+
+def market_scan(title: str = "Market scan", *, skills: list[str] | None = None) -> gigs.GigInput:
+    """The routes' tests' one small research gig: due in 20 days, applications for 5, $120."""
+    return gigs.GigInput(
+        title=title,
+        summary="Scan the market",
+        scope="Find ten competitors.",
+        category="Research",
+        estimated_hours=4,
+        due_date=date.today() + timedelta(days=20),
+        application_deadline=date.today() + timedelta(days=5),
+        pay_cents=12_000,
+        skills=skills or [],
+    )

@@ -12,7 +12,7 @@ from microgigs.models import Skill, User
 from microgigs.services import calendar_links, gigs
 from microgigs.services.statuses import GigStatus
 from microgigs.settings import get_settings
-from tests.integration.conftest import make_user
+from tests.integration.conftest import make_user, market_scan
 
 
 @pytest.fixture
@@ -28,17 +28,7 @@ def world(configured):
             return gigs.create_gig(
                 session,
                 manager,
-                gigs.GigInput(
-                    title=title,
-                    summary="Scan the market",
-                    scope="Find ten competitors.",
-                    category="Research",
-                    estimated_hours=4,
-                    due_date=date.today() + timedelta(days=20),
-                    application_deadline=date.today() + timedelta(days=5),
-                    pay_cents=12_000,
-                    skills=["Research"],
-                ),
+                market_scan(title, skills=["Research"]),
                 publish=publish,
             )
 

@@ -1,13 +1,11 @@
 """The public credential routes: key set, verification endpoint, JSON download."""
 
-from datetime import date, timedelta
-
 import pytest
 from sqlmodel import Session, select
 
 from microgigs.models import Credential, Skill, User
 from microgigs.services import accounts, applications, credentials, engagements, gigs
-from tests.integration.conftest import make_user
+from tests.integration.conftest import make_user, market_scan
 
 
 @pytest.fixture
@@ -20,17 +18,7 @@ def credential(configured) -> Credential:
         gig = gigs.create_gig(
             session,
             manager,
-            gigs.GigInput(
-                title="Market scan",
-                summary="Scan the market",
-                scope="Find ten competitors.",
-                category="Research",
-                estimated_hours=4,
-                due_date=date.today() + timedelta(days=20),
-                application_deadline=date.today() + timedelta(days=5),
-                pay_cents=12_000,
-                skills=["Research"],
-            ),
+            market_scan("Market scan", skills=["Research"]),
         )
         application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))
         engagement = applications.accept(session, manager, application.id)

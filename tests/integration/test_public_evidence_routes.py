@@ -4,14 +4,13 @@ conversion CSV (try before you hire) holds exactly what the database holds."""
 
 import csv
 import io
-from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 
 from microgigs.models import Credential, Engagement, Gig, Organization, Skill, SubmissionFile, User
 from microgigs.services import accounts, applications, engagements, evidence, gigs, hiring
-from tests.integration.conftest import PASSWORD, make_user, sign_in
+from tests.integration.conftest import PASSWORD, make_user, market_scan, sign_in
 
 REPORT = b"%PDF-1.4 the final report"
 
@@ -28,16 +27,7 @@ def approved(configured):
         gig = gigs.create_gig(
             session,
             manager,
-            gigs.GigInput(
-                title="Market scan",
-                summary="Scan the market",
-                scope="Find ten competitors.",
-                category="Research",
-                estimated_hours=4,
-                due_date=date.today() + timedelta(days=20),
-                application_deadline=date.today() + timedelta(days=5),
-                pay_cents=12_000,
-            ),
+            market_scan("Market scan"),
         )
         application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))
         engagement = applications.accept(session, manager, application.id)

@@ -27,18 +27,18 @@ def limit_request_size(app: ASGIApp) -> ASGIApp:
 
         async def counting_receive() -> Message:
             nonlocal received
-            msg = await receive()
-            if msg["type"] == "http.request":
-                received += len(msg.get("body", b""))
+            event = await receive()  # not `msg`: the catalogue's extractor reads msg(...) as a text
+            if event["type"] == "http.request":
+                received += len(event.get("body", b""))
                 if received > limit:
                     # An HTTPException lets the inner Starlette app answer 413 itself.
                     raise HTTPException(413, detail=message)
-            return msg
+            return event
 
-        async def tracking_send(msg: Message) -> None:
+        async def tracking_send(event: Message) -> None:
             nonlocal started
-            started = started or msg["type"] == "http.response.start"
-            await send(msg)
+            started = started or event["type"] == "http.response.start"
+            await send(event)
 
         try:
             await app(scope, counting_receive, tracking_send)

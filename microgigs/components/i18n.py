@@ -39,11 +39,12 @@ def translated(msgid: str, **values) -> rx.Var[str]:
     filled = {name: LiteralVar.create(value) for name, value in values.items()}
     values_js = "({" + ", ".join(f"{json.dumps(name)}: {var!s}" for name, var in filled.items()) + "})"
     expr = f"(globalThis.mgT ?? {_FALLBACK})({language!s}, {json.dumps(msgid)}, {values_js})"
+    # .to(str): a string Var, so a caller can join it to others ("… · " + the center's name).
     return rx.Var(
         _js_expr=expr,
         _var_type=str,
         _var_data=VarData.merge(language._get_all_var_data(), *(var._get_all_var_data() for var in filled.values())),
-    )
+    ).to(str)
 
 
 def _switch_href(language: str) -> rx.Var[str]:

@@ -4,6 +4,7 @@ wrote (scopes, notes, messages, reviews, center pages) becomes the same safe HTM
 import pytest
 
 from microgigs.components.markdown import markdown_block
+from microgigs.components.i18n import t
 from microgigs.components.titles import SEPARATOR, page_title
 from microgigs.services import dashboards, disputes
 from microgigs.services.markdown import render_markdown
@@ -16,7 +17,9 @@ LIST_SCOPE = "Clean the data:\n\n- remove duplicates\n- fix *encodings*\n\nSee [
 def test_a_title_is_what_the_page_is_then_the_centers_name():
     title = str(page_title("Dashboard"))
     assert SEPARATOR == " · "
-    assert title == f'(("Dashboard"+" \\u00b7 ")+{CENTER})'
+    # The text is the viewer's language's ("Dashboard" through the catalogue), then the name.
+    assert title == f'(({t("Dashboard")!s}+" \\u00b7 ")+{CENTER})'
+    assert '"Dashboard"' in title and "mgT" in title
 
 
 def test_a_title_may_be_a_var_such_as_a_gigs_own_title():

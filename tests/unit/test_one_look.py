@@ -3,8 +3,8 @@ wrote (scopes, notes, messages, reviews, center pages) becomes the same safe HTM
 
 import pytest
 
-from microgigs.components.markdown import markdown_block
 from microgigs.components.i18n import t
+from microgigs.components.markdown import markdown_block
 from microgigs.components.titles import SEPARATOR, page_title
 from microgigs.services import dashboards, disputes
 from microgigs.services.markdown import render_markdown

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.panels import callout, stack
 
 Text = str | rx.Var
@@ -48,7 +49,7 @@ def field_label(label: Text, name: str, *, optional: bool = False, html_for: str
     return rx.text(
         rx.el.label(
             label,
-            *([rx.text(" (optional)", as_="span", weight="regular", color_scheme="gray")] if optional else []),
+            *([rx.text(" ", t("(optional)"), as_="span", weight="regular", color_scheme="gray")] if optional else []),
             html_for=html_for or field_id(name),
         ),
         as_="div",
@@ -120,9 +121,19 @@ def password_input(label: Text, name: str, *, new: bool = False, required: bool 
     )
 
 
-def email_input(label: Text = "Email address", name: str = "email", *, required: bool | None = True, **kwargs) -> rx.Component:
-    """The address a person signs in with: the browser may fill it in, and never "corrects" it."""
-    return text_input(label, name, type="email", auto_complete="email", required=required, max_length=254, spell_check=False, **kwargs)
+def email_input(label: Text | None = None, name: str = "email", *, required: bool | None = True, **kwargs) -> rx.Component:
+    """The address a person signs in with: the browser may fill it in, and never "corrects" it.
+    `label`: "Email address" (in the viewer's language) unless given."""
+    return text_input(
+        t("Email address") if label is None else label,
+        name,
+        type="email",
+        auto_complete="email",
+        required=required,
+        max_length=254,
+        spell_check=False,
+        **kwargs,
+    )
 
 
 def date_input(label: Text, name: str, **kwargs) -> rx.Component:
@@ -159,7 +170,7 @@ def select_input(
     error: Text = "",
     hint: Text = "",
     optional: bool = False,
-    placeholder: str = "Choose…",
+    placeholder: Text | None = None,
     default_value: Text | None = None,
     value: Text | None = None,
     on_change=None,
@@ -182,7 +193,7 @@ def select_input(
         root_props["on_change"] = on_change
     control = rx.select.root(
         rx.select.trigger(
-            placeholder=placeholder,
+            placeholder=t("Choose…") if placeholder is None else placeholder,
             width="100%",
             # Radix draws the placeholder in gray-a10 (3.8:1); gray-11 passes WCAG AA.
             style={"&[data-placeholder] .rt-SelectTriggerInner": {"color": "var(--gray-11)"}},
@@ -270,7 +281,7 @@ def checkbox_group_input(
     return rx.el.fieldset(
         rx.el.legend(
             rx.text(label, as_="span", size="2", weight="medium"),
-            *([rx.text(" (optional)", as_="span", size="2", color_scheme="gray")] if optional else []),
+            *([rx.text(" ", t("(optional)"), as_="span", size="2", color_scheme="gray")] if optional else []),
             id=legend_id,
         ),
         field_hint(name, hint),
@@ -321,7 +332,7 @@ def post_form_column(*fields: rx.Component, action: str, spacing: str = "4", max
     return post_form(stack(*fields, spacing=spacing, **column), action=action, width="100%", **props)
 
 
-def fields_row_form(*fields: rx.Component, submit: str, on_submit, **props) -> rx.Component:
+def fields_row_form(*fields: rx.Component, submit: Text, on_submit, **props) -> rx.Component:
     """Short fields side by side (wrapping on a phone), the submit button under them.
 
     Give each field its share of the row: rx.box(field, flex="1 1 12rem"). `props` go to the form."""
@@ -334,14 +345,15 @@ def fields_row_form(*fields: rx.Component, submit: str, on_submit, **props) -> r
     )
 
 
-def row_button_form(label: str, on_submit, *, id_field: str, id_value: rx.Var, row_name: rx.Var, **button_props) -> rx.Component:
-    """One button acting on a row of a list (remove, approve), named "<label> <row name>".
+def row_button_form(label: Text, on_submit, *, id_field: str, id_value: rx.Var, row_name: rx.Var, **button_props) -> rx.Component:
+    """One button acting on a row of a list (remove, approve), named "<label> <row name>"
+    (`label` a t() Var: "Quitar Ana" keeps the English order).
 
     Inside rx.foreach a submit handler cannot capture the loop item, so the row's id travels
     in a hidden field of the form (the service re-checks it)."""
     return rx.form(
         rx.el.input(type="hidden", name=id_field, value=id_value),
-        rx.button(label, type="submit", aria_label=rx.Var.create(f"{label} ") + row_name, **button_props),
+        rx.button(label, type="submit", aria_label=rx.Var.create(label).to(str) + " " + row_name, **button_props),
         on_submit=on_submit,
     )
 

@@ -5,6 +5,7 @@ Rows are drawn as cards that wrap rather than as wide tables, so they read at 37
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.status_badge import status_badge
 
 Text = str | rx.Var
@@ -98,15 +99,17 @@ def narrow_card(*children: rx.Component, max_width: str = "28rem") -> rx.Compone
     return rx.card(stack(*children, spacing="4"), size="3", width="100%", max_width=max_width)
 
 
-def not_found_card(message: Text, link_text: str = "Go to your dashboard", href: str = "/dashboard") -> rx.Component:
+def not_found_card(message: Text, link_text: Text | None = None, href: str = "/dashboard") -> rx.Component:
+    """`message`, then a link (by default "Go to your dashboard")."""
     return rx.card(
-        rx.vstack(rx.text(message), rx.link(link_text, href=href), spacing="2"),
+        rx.vstack(rx.text(message), rx.link(t("Go to your dashboard") if link_text is None else link_text, href=href), spacing="2"),
         width="100%",
     )
 
 
-def loading_note(text: str = "Loading…") -> rx.Component:
-    return rx.text(text, size="2", color="var(--gray-11)", role="status")
+def loading_note(text: Text | None = None) -> rx.Component:
+    """An announced note while a page's data load: `text`, by default "Loading…"."""
+    return rx.text(t("Loading…") if text is None else text, size="2", color="var(--gray-11)", role="status")
 
 
 def callout(icon: str, *text, color: str, high_contrast: bool = True, **props) -> rx.Component:
@@ -126,15 +129,15 @@ def callout(icon: str, *text, color: str, high_contrast: bool = True, **props) -
 
 def quiet_loading() -> rx.Component:
     """Some pages' quieter "Loading…" (gray text, not announced)."""
-    return rx.text("Loading…", size="2", color_scheme="gray")
+    return rx.text(t("Loading…"), size="2", color_scheme="gray")
 
 
-def when_loaded(loaded: rx.Var, content: rx.Component, loading: str | rx.Component = "Loading…") -> rx.Component:
+def when_loaded(loaded: rx.Var, content: rx.Component, loading: Text | rx.Component | None = None) -> rx.Component:
     """`content` once the page's data are in, a "Loading…" note until then."""
     return rx.cond(loaded, content, loading if isinstance(loading, rx.Component) else loading_note(loading))
 
 
-def when_allowed(state, content: rx.Component, refused: Text | rx.Component, loading: str | rx.Component = "Loading…") -> rx.Component:
+def when_allowed(state, content: rx.Component, refused: Text | rx.Component, loading: Text | rx.Component | None = None) -> rx.Component:
     """For a page only some people may see: `state.loaded` and `state.allowed` say whether the
     data are in and whether the viewer may see them; `refused` is what the others read."""
     if not isinstance(refused, rx.Component):

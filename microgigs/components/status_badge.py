@@ -7,40 +7,43 @@ so that it reads right for both.
 
 import reflex as rx
 
-# status -> (human text, Radix color). Soft badges in these colors pass WCAG AA contrast.
+from microgigs.components.i18n import translated
+from microgigs.i18n import _
+
+# status -> (human text, marked for the catalogue and shown in the viewer's language, Radix color). Soft badges in these colors pass WCAG AA contrast.
 STATUSES: dict[str, tuple[str, str]] = {
     # gigs
-    "draft": ("Draft", "gray"),
-    "in_review": ("In review", "amber"),
-    "open": ("Open", "green"),
-    "filled": ("Filled", "blue"),
-    "in_progress": ("In progress", "blue"),
-    "completed": ("Completed", "grass"),
-    "rejected": ("Rejected", "red"),
-    "expired": ("Expired", "gray"),
+    "draft": (_("Draft"), "gray"),
+    "in_review": (_("In review"), "amber"),
+    "open": (_("Open"), "green"),
+    "filled": (_("Filled"), "blue"),
+    "in_progress": (_("In progress"), "blue"),
+    "completed": (_("Completed"), "grass"),
+    "rejected": (_("Rejected"), "red"),
+    "expired": (_("Expired"), "gray"),
     # applications
-    "submitted": ("Submitted", "blue"),
-    "shortlisted": ("Shortlisted", "violet"),
-    "accepted": ("Accepted", "green"),
-    "declined": ("Declined", "red"),
-    "withdrawn": ("Withdrawn", "gray"),
+    "submitted": (_("Submitted"), "blue"),
+    "shortlisted": (_("Shortlisted"), "violet"),
+    "accepted": (_("Accepted"), "green"),
+    "declined": (_("Declined"), "red"),
+    "withdrawn": (_("Withdrawn"), "gray"),
     # engagements
-    "funding": ("Awaiting funding", "amber"),
-    "active": ("Active", "cyan"),
-    "changes_requested": ("Changes requested", "orange"),
-    "approved": ("Approved", "green"),
-    "paid": ("Paid", "grass"),
-    "cancelled": ("Cancelled", "gray"),
-    "disputed": ("Disputed", "red"),
+    "funding": (_("Awaiting funding"), "amber"),
+    "active": (_("Active"), "cyan"),
+    "changes_requested": (_("Changes requested"), "orange"),
+    "approved": (_("Approved"), "green"),
+    "paid": (_("Paid"), "grass"),
+    "cancelled": (_("Cancelled"), "gray"),
+    "disputed": (_("Disputed"), "red"),
     # credentials
-    "valid": ("Valid", "green"),
-    "revoked": ("Revoked", "red"),
-    "invalid": ("Not valid", "red"),
+    "valid": (_("Valid"), "green"),
+    "revoked": (_("Revoked"), "red"),
+    "invalid": (_("Not valid"), "red"),
 }
 
 
 def status_label(status: str) -> str:
-    """The human text for a status known in Python ("in_review" -> "In review")."""
+    """The human text (English: the msgid) for a status known in Python ("in_review" -> "In review")."""
     if status in STATUSES:
         return STATUSES[status][0]
     return status.replace("_", " ").capitalize()
@@ -58,6 +61,6 @@ def status_badge(status: str | rx.Var, **props) -> rx.Component:
     props.setdefault("high_contrast", True)
     if isinstance(status, str):
         label, color = STATUSES.get(status, (status_label(status), "gray"))
-        return rx.badge(label, color_scheme=color, **props)
-    cases = [(key, rx.badge(label, color_scheme=color, **props)) for key, (label, color) in STATUSES.items()]
+        return rx.badge(translated(label), color_scheme=color, **props)
+    cases = [(key, rx.badge(translated(label), color_scheme=color, **props)) for key, (label, color) in STATUSES.items()]
     return rx.match(status, *cases, rx.badge(status, color_scheme="gray", **props))

@@ -14,9 +14,7 @@ import reflex as rx
 from reflex_base.utils.imports import ImportVar
 from reflex_base.vars.base import VarData
 
-from microgigs.components.panels import loading_note
-
-_LOCATION_HOOK = "const urlObjectLocation = useLocation();"
+_LOCATION_HOOK = "const urlObjectLocation = useLocation();"  # i18n: not shown
 
 
 def rendered_url(with_query: bool = False) -> rx.Var[str]:
@@ -34,8 +32,12 @@ def shows_this_url(state) -> rx.Var[bool]:
     return state.shown_for == rendered_url(state.object_in_query)
 
 
-def for_this_url(state, content: rx.Component, loading: str = "Loading…") -> rx.Component:
-    """`content` while `state`'s data are for this URL, otherwise a "Loading…" note."""
+def for_this_url(state, content: rx.Component, loading: str | rx.Var | None = None) -> rx.Component:
+    """`content` while `state`'s data are for this URL, otherwise a "Loading…" note (`loading`:
+    a t() Var, by default "Loading…")."""
+    # Here, not at the top: panels -> components.i18n -> this module.
+    from microgigs.components.panels import loading_note
+
     return rx.cond(shows_this_url(state), content, loading_note(loading))
 
 

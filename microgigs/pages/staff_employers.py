@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import row_button_form, select_input
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import (
     badge,
@@ -20,18 +21,15 @@ from microgigs.components.titles import page_title
 from microgigs.state.staff import FILTERS
 from microgigs.state.staff import StaffEmployersState as S
 
-NOT_STAFF = "Only career-center staff can vet employers."
 
-
-def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Component:
+def _reason_form(row, action: str, label: rx.Var, reason_label: rx.Var, handler, color: str) -> rx.Component:
+    """A reason box and its button; `reason_label` names the box (it says the employer reads it)."""
     field = f"{action}-reason-{row.organization_id}"
     return rx.form(
         rx.el.input(type="hidden", name="organization_id", value=row.organization_id.to_string()),
         stack(
             rx.el.label(
-                f"Reason to {action} ",
-                row.name,
-                " (the employer reads it)",
+                reason_label,
                 html_for=field,
                 class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
             ),
@@ -42,7 +40,7 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
                 color_scheme=color,
                 variant="soft",
                 high_contrast=True,
-                aria_label=rx.Var.create(f"{label} ") + row.name,
+                aria_label=label + " " + row.name,
             ),
             spacing="1",
             align="start",
@@ -53,7 +51,7 @@ def _reason_form(row, action: str, label: str, handler, color: str) -> rx.Compon
     )
 
 
-def _approve_form(row, label: str) -> rx.Component:
+def _approve_form(row, label: rx.Var) -> rx.Component:
     return row_button_form(label, S.approve, id_field="organization_id", id_value=row.organization_id.to_string(), row_name=row.name)
 
 
@@ -62,43 +60,66 @@ def employer_row(row) -> rx.Component:
     return row_card(
         rx.flex(rx.heading(row.name, as_="h2", size="4"), badge(row.status), spacing="3", align="center", wrap="wrap"),
         facts(
-            fact("Website", rx.cond(row.website != "", row.website, "none given")),
-            fact("Contact", rx.text(row.contact_name, " <", row.contact_email, ">", as_="span")),
-            fact("Signed up", row.created_at),
+            fact(t("Website"), rx.cond(row.website != "", row.website, t("none given"))),
+            fact(t("Contact"), rx.text(row.contact_name, " <", row.contact_email, ">", as_="span")),
+            fact(t("Signed up"), row.created_at),
         ),
         rx.cond(
             row.domains_differ,
             callout(
                 "triangle-alert",
-                "Check this employer: the signer's email domain (",
-                row.email_domain,
-                ") differs from the website's (",
-                rx.cond(row.website_domain != "", row.website_domain, "no website"),
-                ").",
+                rx.cond(
+                    row.website_domain != "",
+                    t(
+                        "Check this employer: the signer's email domain ({email_domain}) differs from the website's ({website_domain}).",
+                        email_domain=row.email_domain,
+                        website_domain=row.website_domain,
+                    ),
+                    t(
+                        "Check this employer: the signer's email domain ({email_domain}) differs from the website's (no website).",
+                        email_domain=row.email_domain,
+                    ),
+                ),
                 color="amber",
                 size="1",
             ),
-            rx.text("Email domain matches the website (", row.email_domain, ").", as_="p", size="2"),
+            rx.text(t("Email domain matches the website ({email_domain}).", email_domain=row.email_domain), as_="p", size="2"),
         ),
         rx.cond(
             row.contact_unconfirmed,
             rx.text(
-                "The contact has not confirmed their email address yet: it cannot be approved until they do.",
+                t("The contact has not confirmed their email address yet: it cannot be approved until they do."),
                 as_="p",
                 size="2",
                 weight="medium",
             ),
         ),
-        rx.cond(row.status_reason != "", fact("Reason given", row.status_reason)),
+        rx.cond(row.status_reason != "", fact(t("Reason given"), row.status_reason)),
         inline_error(S.row_errors.get(key, "")),
         rx.cond(
             row.status == "pending",
-            stack(_approve_form(row, "Approve"), _reason_form(row, "reject", "Reject", S.reject, "red")),
+            stack(
+                _approve_form(row, t("Approve")),
+                _reason_form(
+                    row, "reject", t("Reject"), t("Reason to reject {name} (the employer reads it)", name=row.name), S.reject, "red"
+                ),
+            ),
         ),
-        rx.cond(row.status == "approved", _reason_form(row, "suspend", "Suspend", S.suspend, "red")),
-        rx.cond((row.status == "rejected") | (row.status == "suspended"), _approve_form(row, "Approve")),
+        rx.cond(
+            row.status == "approved",
+            _reason_form(
+                row, "suspend", t("Suspend"), t("Reason to suspend {name} (the employer reads it)", name=row.name), S.suspend, "red"
+            ),
+        ),
+        rx.cond((row.status == "rejected") | (row.status == "suspended"), _approve_form(row, t("Approve"))),
         aria_label=row.name,
     )
+
+
+def filter_options() -> list[tuple[str, rx.Var]]:
+    """The status filter's choices (the values are FILTERS)."""
+    texts = {"pending": t("Pending"), "approved": t("Approved"), "rejected": t("Rejected"), "suspended": t("Suspended"), "all": t("All")}
+    return [(f, texts[f]) for f in FILTERS]
 
 
 def staff_employers() -> rx.Component:
@@ -109,22 +130,22 @@ def staff_employers() -> rx.Component:
                 notice(S.notice),
                 rx.box(
                     select_input(
-                        "Show employers",
+                        t("Show employers"),
                         "status_filter",
-                        [(f, f.capitalize()) for f in FILTERS],
+                        filter_options(),
                         value=S.status_filter,
                         on_change=S.set_status_filter,
                     ),
                     max_width="16rem",
                     width="100%",
                 ),
-                rows_or_empty(S.rows, employer_row, "No employers here."),
+                rows_or_empty(S.rows, employer_row, t("No employers here.")),
                 spacing="4",
             ),
-            NOT_STAFF,
-            "Loading employers…",
+            t("Only career-center staff can vet employers."),
+            t("Loading employers…"),
         ),
-        heading="Employers to vet",
+        heading=t("Employers to vet"),
     )
 
 

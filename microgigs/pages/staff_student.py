@@ -3,6 +3,7 @@ that the audit log records, so "who looked at this student" has an answer."""
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
 from microgigs.components.titles import page_title
@@ -16,39 +17,39 @@ def profile_card() -> rx.Component:
     return stack(
         rx.heading(student.display_name, as_="h2", size="5"),
         facts(
-            fact("Email", student.email),
-            fact("Account", rx.cond(student.active, "active", "closed")),
-            fact("Time zone", student.timezone),
-            fact("Hours per week", student.hours_per_week.to_string()),
+            fact(t("Email"), student.email),
+            fact(t("Account"), rx.cond(student.active, t("active"), t("closed"))),
+            fact(t("Time zone"), student.timezone),
+            fact(t("Hours per week"), student.hours_per_week.to_string()),
         ),
         section(
-            "Skills and interests",
+            t("Skills and interests"),
             rx.cond(
                 student.skills.length() > 0,
                 rx.flex(
                     rx.foreach(student.skills, lambda skill: rx.badge(skill, variant="soft", high_contrast=True)), spacing="2", wrap="wrap"
                 ),
-                rx.text("No skills chosen yet.", as_="p", size="2"),
+                rx.text(t("No skills chosen yet."), as_="p", size="2"),
             ),
             rx.cond(student.interests != "", rx.text(student.interests, as_="p", size="2", style=PRE_WRAP)),
         ),
         section(
-            "Links",
+            t("Links"),
             rx.cond(
                 student.links.length() > 0,
                 rx.el.ul(
                     rx.foreach(student.links, lambda link: rx.el.li(rx.text(link, size="2", style=PRE_WRAP))),
                     style={"margin": "0", "padding_left": "1.25rem"},
                 ),
-                rx.text("No links.", as_="p", size="2"),
+                rx.text(t("No links."), as_="p", size="2"),
             ),
         ),
         section(
-            "School details",
-            rx.text("Hidden from employers while they review applicants blind.", as_="p", size="2", color="var(--gray-11)"),
-            facts(fact("School", student.school), fact("Major", student.major), fact("Graduation year", student.graduation_year)),
+            t("School details"),
+            rx.text(t("Hidden from employers while they review applicants blind."), as_="p", size="2", color="var(--gray-11)"),
+            facts(fact(t("School"), student.school), fact(t("Major"), student.major), fact(t("Graduation year"), student.graduation_year)),
         ),
-        rx.link("Who else viewed this student", href="/staff/audit/?kind=views&subject_email=" + student.email, underline="always"),
+        rx.link(t("Who else viewed this student"), href="/staff/audit/?kind=views&subject_email=" + student.email, underline="always"),
         spacing="4",
         align="start",
     )
@@ -56,8 +57,8 @@ def profile_card() -> rx.Component:
 
 def staff_student() -> rx.Component:
     return page_layout(
-        for_this_url(S, rx.cond(S.found, profile_card(), not_found_card(S.message)), "Loading the profile…"),
-        heading="Student profile",
+        for_this_url(S, rx.cond(S.found, profile_card(), not_found_card(S.message)), t("Loading the profile…")),
+        heading=t("Student profile"),
     )
 
 

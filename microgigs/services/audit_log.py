@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from microgigs.i18n import Text, msg
 from microgigs.models import AuditEvent, User
 from microgigs.services import accounts, policy
 from microgigs.services.validation import ValidationFailed, clean_line, parse_id
@@ -17,12 +18,13 @@ KIND_VIEWS = "views"
 KINDS = (KIND_ALL, KIND_VIEWS, *(view_action(kind) for kind in VIEW_KINDS))
 
 
-def kind_label(kind: str) -> str:
+def kind_label(kind: str) -> Text:
+    """The kind filter's option text (English; translated where shown)."""
     if kind == KIND_ALL:
-        return "Every event"
+        return msg("Every event")
     if kind == KIND_VIEWS:
-        return "Views of any kind"
-    return f"Views of {VIEW_KINDS[kind.removeprefix(VIEW_PREFIX)]}"
+        return msg("Views of any kind")
+    return msg("Views of {what}", what=Text(VIEW_KINDS[kind.removeprefix(VIEW_PREFIX)]))
 
 
 def _is_address(address: str) -> bool:
@@ -54,20 +56,20 @@ def search(
 ) -> list[AuditRow]:
     """The newest events first; each filter is optional. `subject_email` finds everything
     done to (or seen of) that person's account: "who viewed student X"."""
-    policy.require(policy.may_read_audit_log(actor), "Only career-center staff can read the audit log.")
+    policy.require(policy.may_read_audit_log(actor), msg("Only career-center staff can read the audit log."))
     errors: dict[str, str] = {}
     if kind not in KINDS:
-        errors["kind"] = "Choose a kind of event from the list."
+        errors["kind"] = msg("Choose a kind of event from the list.")
     number = parse_id(subject_id)
     if subject_id.strip() and number is None:
-        errors["subject_id"] = "Enter the subject's number, like 12."
+        errors["subject_id"] = msg("Enter the subject's number, like 12.")
     subject_type = clean_line(subject_type, limit=30).lower()
     subject_address = accounts.normalize_email(subject_email)
     if subject_address and not _is_address(subject_address):
-        errors["subject_email"] = "Enter an email address like name@example.edu."
+        errors["subject_email"] = msg("Enter an email address like name@example.edu.")
     actor_address = accounts.normalize_email(actor_email)
     if actor_address and not _is_address(actor_address):
-        errors["actor_email"] = "Enter an email address like name@example.edu."
+        errors["actor_email"] = msg("Enter an email address like name@example.edu.")
     if errors:
         raise ValidationFailed(errors)
 
@@ -94,7 +96,7 @@ def search(
         AuditRow(
             id=event.id,
             at=event.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-            actor=f"{who.display_name} <{who.email}>" if who else "system",
+            actor=f"{who.display_name} <{who.email}>" if who else msg("system"),
             action=event.action,
             subject=f"{event.subject_type} {event.subject_id}" + (f" ({whom.display_name} <{whom.email}>)" if whom else ""),
             detail=event.detail[:300],

@@ -12,16 +12,17 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _
 from microgigs.models import AuditEvent, User, utcnow
 from microgigs.services import audit, policy
 
 # What a page can show, and the words the audit-log filter offers for it.
 VIEW_KINDS = {
-    "applicant": "an application (list of applicants)",
-    "profile": "a student's profile",
-    "workspace": "an engagement workspace",
-    "photo": "a profile photo",
-    "export": "a data export",
+    "applicant": _("an application (list of applicants)"),
+    "profile": _("a student's profile"),
+    "workspace": _("an engagement workspace"),
+    "photo": _("a profile photo"),
+    "export": _("a data export"),
 }
 VIEW_PREFIX = "viewed."
 DEDUPE_WINDOW = timedelta(minutes=10)

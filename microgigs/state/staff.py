@@ -4,10 +4,12 @@ Every handler resolves the signed-in person again and lets the service decide; a
 action shows the service's message next to the row or field it is about.
 """
 
+import dataclasses
 from urllib.parse import urlencode
 
 import reflex as rx
 
+from microgigs.i18n import gettext, msg, ngettext
 from microgigs.services import audit_log, organizations, policy, profiles
 from microgigs.services.audit_log import AuditRow
 from microgigs.services.organizations import VettingRow
@@ -49,36 +51,41 @@ class StaffEmployersState(SessionState):
         self.notice = ""
         return self._reload()
 
-    def _act_on(self, form_data: dict, action, done: str):
-        """Run one vetting action on the employer the form names; its error goes on that row."""
+    def _act_on(self, form_data: dict, action, done):
+        """Run one vetting action on the employer the form names; its error goes on that row.
+        `done(name)`: the notice (a msg) when it went through."""
         key = str((form_data or {}).get("organization_id", ""))[:20]
         reason = str((form_data or {}).get("reason", ""))[:2000]
         self.row_errors = {k: v for k, v in self.row_errors.items() if k != key}
         self.notice = ""
         org_id = parse_id(key)
         if org_id is None:
-            self.row_errors = {**self.row_errors, key: "That employer was not found."}
+            self.row_errors = {**self.row_errors, key: gettext(self.language, "That employer was not found.")}
             return self._reload()
         acted = self._act(lambda session, actor: action(session, actor, org_id, reason).name)
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = done.format(name=acted.value)
+            self.notice = self._tr(done(acted.value))
         else:
-            self.row_errors = {**self.row_errors, key: acted.error}
+            self.row_errors = {**self.row_errors, key: self._tr(acted.error)}
         return self._reload()
 
     @rx.event
     def approve(self, form_data: dict):
-        return self._act_on(form_data, lambda s, a, i, _r: organizations.approve(s, a, i), "{name} is approved and has been told.")
+        return self._act_on(
+            form_data,
+            lambda s, a, i, _r: organizations.approve(s, a, i),
+            lambda name: msg("{name} is approved and has been told.", name=name),
+        )
 
     @rx.event
     def reject(self, form_data: dict):
-        return self._act_on(form_data, organizations.reject, "{name} is rejected and has been told why.")
+        return self._act_on(form_data, organizations.reject, lambda name: msg("{name} is rejected and has been told why.", name=name))
 
     @rx.event
     def suspend(self, form_data: dict):
-        return self._act_on(form_data, organizations.suspend, "{name} is suspended; its open gigs are closed.")
+        return self._act_on(form_data, organizations.suspend, lambda name: msg("{name} is suspended; its open gigs are closed.", name=name))
 
 
 class StaffSkillsState(SessionState):
@@ -113,11 +120,11 @@ class StaffSkillsState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = "Skill added."
+            self.notice = gettext(self.language, "Skill added.")
             self.form_key += 1
         else:
-            self.error_skill_name = acted.errors.get("skill_name", acted.form_error)
-            self.error_skill_category = acted.errors.get("skill_category", "")
+            self.error_skill_name = self._tr(acted.errors.get("skill_name", acted.form_error))
+            self.error_skill_category = self._tr(acted.errors.get("skill_category", ""))
         return self._reload()
 
     @rx.event
@@ -127,15 +134,15 @@ class StaffSkillsState(SessionState):
         self.row_errors = {}
         skill_id = parse_id(key)
         if skill_id is None:
-            self.row_errors = {key: "That skill was not found."}
+            self.row_errors = {key: gettext(self.language, "That skill was not found.")}
             return self._reload()
         acted = self._act(lambda session, actor: profiles.remove_skill(session, actor, skill_id))
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = "Skill removed."
+            self.notice = gettext(self.language, "Skill removed.")
         else:
-            self.row_errors = {key: acted.error}
+            self.row_errors = {key: self._tr(acted.error)}
         return self._reload()
 
 
@@ -162,6 +169,9 @@ class StaffAuditState(SessionState):
     actor_email: str = ""
     errors: dict[str, str] = {}
     rows: list[AuditRow] = []
+    results_text: str = ""
+    # The kind filter's options ({"value", "text"}) in the viewer's language.
+    kind_options: list[dict[str, str]] = []
     form_key: str = ""
 
     # Typed `dict`, not dict[str, str]: Reflex then skips checking every key and value each time it
@@ -172,19 +182,21 @@ class StaffAuditState(SessionState):
         """Every filter's error ("" when fine), so the page can index any of them."""
         return {name: self.errors.get(name, "") for name in AUDIT_PARAMS}
 
-    @rx.var
-    def results_text(self) -> str:
+    def _results_text(self) -> str:
         n = len(self.rows)
-        more = " (the newest shown)" if n >= audit_log.PAGE_SIZE else ""
-        return ("1 event" if n == 1 else f"{n} events") + more
+        if n >= audit_log.PAGE_SIZE:
+            return ngettext(self.language, "{count} event (the newest shown)", "{count} events (the newest shown)", n)
+        return ngettext(self.language, "{count} event", "{count} events", n)
 
     def _load(self, session, actor) -> None:
         self.allowed = policy.may_read_audit_log(actor)
+        self.kind_options = [{"value": kind, "text": self._tr(audit_log.kind_label(kind))} for kind in audit_log.KINDS]
         self.rows = []  # read again below, or none: never what the tab showed before
+        self.results_text = ""
         if not self.allowed:
             return
         try:
-            self.rows = audit_log.search(
+            rows = audit_log.search(
                 session,
                 actor,
                 kind=self.kind,
@@ -194,7 +206,11 @@ class StaffAuditState(SessionState):
                 actor_email=self.actor_email,
             )
         except ValidationFailed as error:
-            self.errors = error.errors
+            self.errors = self._tr_all(error.errors)
+            rows = []
+        # "system" (no actor) in the viewer's language; a person's name and address as they are.
+        self.rows = [dataclasses.replace(row, actor=self._tr(row.actor)) for row in rows]
+        self.results_text = self._results_text()
 
     def _reload(self):
         self.errors = {}
@@ -241,7 +257,7 @@ class StaffStudentState(ShownForUrl, SessionState):
         if acted.ok:
             self.student, self.found = acted.value, True
         else:
-            self.message = acted.error
+            self.message = self._tr(acted.error)
         self.loaded = True
         self._shown_for_this_url()
         return None

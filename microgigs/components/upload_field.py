@@ -11,7 +11,7 @@ import reflex as rx
 from reflex_components_core.el.elements.forms import Input
 
 
-def named_upload(*children: rx.Component, input_label: str, **props) -> rx.Component:
+def named_upload(*children: rx.Component, input_label: str | rx.Var, **props) -> rx.Component:
     """An rx.upload.root whose hidden file input is called `input_label`."""
     upload = rx.upload.root(*children, **props)
     try:

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import notice, stack
 from microgigs.components.titles import page_title
@@ -14,7 +15,7 @@ def mail_item(mail) -> rx.Component:
         rx.card(
             stack(
                 rx.heading(mail.subject, as_="h2", size="3"),
-                rx.text("To ", mail.to_address, " · ", mail.created, size="2"),
+                rx.text(t("To {address} · {created}", address=mail.to_address, created=mail.created), size="2"),
                 rx.text(
                     mail.status_text,
                     size="2",
@@ -25,15 +26,15 @@ def mail_item(mail) -> rx.Component:
                 rx.cond(
                     mail.may_send_again,
                     rx.button(
-                        "Send again",
+                        t("Send again"),
                         on_click=OutboxState.send_again(mail.id),
                         size="2",
                         variant="soft",
-                        aria_label="Send again: " + mail.subject,
+                        aria_label=t("Send again: {subject}", subject=mail.subject),
                     ),
                 ),
                 rx.el.details(
-                    rx.el.summary("Show the message"),
+                    rx.el.summary(t("Show the message")),
                     rx.el.pre(mail.text_body, style={"white_space": "pre-wrap", "word_break": "break-word"}),
                 ),
                 spacing="2",
@@ -47,7 +48,10 @@ def mail_item(mail) -> rx.Component:
 def admin_outbox() -> rx.Component:
     return page_layout(
         rx.text(
-            "One-time links (sign-up confirmations, password resets, invitations) are hidden here: they exist only in the mail that leaves.",
+            t(
+                "One-time links (sign-up confirmations, password resets, invitations) are hidden here: "
+                "they exist only in the mail that leaves."
+            ),
             size="2",
         ),
         notice(OutboxState.notice),
@@ -63,12 +67,12 @@ def admin_outbox() -> rx.Component:
                         rx.foreach(OutboxState.mails, mail_item),
                         style={"padding": "0", "margin": "0", "width": "100%", "display": "grid", "gap": "0.75rem"},
                     ),
-                    rx.text("No mail yet."),
+                    rx.text(t("No mail yet.")),
                 ),
-                rx.text("Loading mail…"),
+                rx.text(t("Loading mail…")),
             ),
         ),
-        heading="Mail outbox",
+        heading=t("Mail outbox"),
     )
 
 

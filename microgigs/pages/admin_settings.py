@@ -14,6 +14,7 @@ from microgigs.components.forms import (
     text_input,
     textarea_input,
 )
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import notice, section, stack, when_loaded
 from microgigs.components.titles import page_title
@@ -31,35 +32,35 @@ def _text(label, name: str, **props) -> rx.Component:
     return text_input(label, name, default_value=V[name], error=E[name], hint=H[name], **props)
 
 
-def _page_text(label: str, name: str) -> rx.Component:
+def _page_text(label: rx.Var, name: str) -> rx.Component:
     return textarea_input(label, name, rows="8", max_length=MAX_PAGE_TEXT, default_value=V[name], error=E[name], hint=H[name])
 
 
 def logo_field() -> rx.Component:
     """The logo's preview, its upload (sent on its own, nothing else of the form) and its removal."""
     return stack(
-        rx.text("Logo", as_="div", size="2", weight="medium"),
+        rx.text(t("Logo"), as_="div", size="2", weight="medium"),
         rx.cond(
             S.logo_url != "",
             rx.flex(
                 rx.image(
                     src=S.logo_url,
-                    alt="The center's logo",
+                    alt=t("The center's logo"),
                     max_height="64px",
                     max_width="100%",
                     style={"object_fit": "contain"},
                 ),
-                rx.button("Remove logo", type="button", on_click=S.remove_logo, variant="soft", color_scheme="red", high_contrast=True),
+                rx.button(t("Remove logo"), type="button", on_click=S.remove_logo, variant="soft", color_scheme="red", high_contrast=True),
                 spacing="3",
                 align="center",
                 wrap="wrap",
             ),
-            rx.text("No logo yet: the header shows the center's name alone.", size="2"),
+            rx.text(t("No logo yet: the header shows the center's name alone."), size="2"),
         ),
-        field_hint("logo", f"PNG, JPEG or WebP, at most {MAX_LOGO_BYTES // 1024} KB and 2048 × 2048 pixels."),
+        field_hint("logo", t("PNG, JPEG or WebP, at most {size} KB and 2048 × 2048 pixels.", size=MAX_LOGO_BYTES // 1024)),
         named_upload(
-            rx.button("Choose an image", type="button", variant="soft", aria_describedby=f"{hint_id('logo')} {error_id('logo')}"),
-            input_label="Logo",
+            rx.button(t("Choose an image"), type="button", variant="soft", aria_describedby=f"{hint_id('logo')} {error_id('logo')}"),
+            input_label=t("Logo"),
             id=LOGO_UPLOAD_ID,
             accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
             max_files=1,
@@ -71,10 +72,10 @@ def logo_field() -> rx.Component:
             padding="0.75rem",
             width="100%",
         ),
-        rx.foreach(rx.selected_files(LOGO_UPLOAD_ID), lambda name: rx.text("Selected: ", name, size="2")),
+        rx.foreach(rx.selected_files(LOGO_UPLOAD_ID), lambda name: rx.text(t("Selected: {name}", name=name), size="2")),
         field_error("logo", E["logo"], live=True),
         # A button, not a form of its own: the logo sits inside the settings form (forms do not nest).
-        rx.button("Upload logo", type="button", on_click=S.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD_ID))),
+        rx.button(t("Upload logo"), type="button", on_click=S.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD_ID))),
         spacing="2",
     )
 
@@ -85,18 +86,18 @@ def brand_color_field() -> rx.Component:
     # screen readers): while a too-light colour is typed, the sample is meant to be hard to read,
     # and the words below say so for everyone.
     swatch = rx.box(
+        rx.text(t("White text on your colour"), color="white", weight="bold"),
         aria_hidden="true",
         id="brand-color-swatch",
         background=S.swatch_color,
         padding="0.75rem",
         border_radius="var(--radius-3)",
         width="100%",
-        style={"&::after": {"content": '"White text on your colour"', "color": "white", "font_weight": "bold"}},
     )
     note = rx.text(S.contrast_note, size="2", aria_live="polite", id="brand-color-contrast")
     # The label wraps the picker (no id: a form control with an id would be sent with the form).
     picker = rx.el.label(
-        rx.text("Pick a colour", as_="span", size="2"),
+        rx.text(t("Pick a colour"), as_="span", size="2"),
         rx.el.input(
             type="color",
             value=S.swatch_color,
@@ -106,7 +107,7 @@ def brand_color_field() -> rx.Component:
         style={"display": "flex", "gap": "var(--space-2)", "align_items": "center"},
     )
     return text_input(
-        "Brand colour",
+        t("Brand colour"),
         "brand_color",
         value=S.brand_color,
         on_change=S.set_brand_color,
@@ -120,45 +121,44 @@ def brand_color_field() -> rx.Component:
 
 
 def settings_form() -> rx.Component:
-    amount_label = " (" + S.currency_code + ")"
     return form_column(
         section(
-            "Identity",
-            _text("Center name", "name", max_length=MAX_NAME),
+            t("Identity"),
+            _text(t("Center name"), "name", max_length=MAX_NAME),
             logo_field(),
             brand_color_field(),
-            _text("Contact address", "contact_email", type="email", auto_complete="off", spell_check=False, max_length=254),
+            _text(t("Contact address"), "contact_email", type="email", auto_complete="off", spell_check=False, max_length=254),
         ),
         section(
-            "Pages",
-            _page_text("Help page", "help_text"),
-            _page_text("Terms of use", "terms_text"),
-            _page_text("Privacy notice", "privacy_text"),
+            t("Pages"),
+            _page_text(t("Help page"), "help_text"),
+            _page_text(t("Terms of use"), "terms_text"),
+            _page_text(t("Privacy notice"), "privacy_text"),
         ),
         section(
-            "Money",
-            _text("Currency", "currency", max_length=3, auto_complete="off", spell_check=False, style={"text_transform": "uppercase"}),
-            rx.text("In effect: ", S.currency_name, size="2"),
-            _text("Platform fee (percent)", "platform_fee_percent", input_mode="decimal"),
-            _text(rx.Var.create("Fixed platform fee") + amount_label, "platform_fee_fixed_cents", input_mode="decimal"),
-            _text(rx.Var.create("Pay floor per hour") + amount_label, "pay_floor_cents_per_hour", input_mode="decimal"),
+            t("Money"),
+            _text(t("Currency"), "currency", max_length=3, auto_complete="off", spell_check=False, style={"text_transform": "uppercase"}),
+            rx.text(t("In effect: {currency}", currency=S.currency_name), size="2"),
+            _text(t("Platform fee (percent)"), "platform_fee_percent", input_mode="decimal"),
+            _text(t("Fixed platform fee ({currency})", currency=S.currency_code), "platform_fee_fixed_cents", input_mode="decimal"),
+            _text(t("Pay floor per hour ({currency})", currency=S.currency_code), "pay_floor_cents_per_hour", input_mode="decimal"),
         ),
         section(
-            "Work",
-            _text("Days before automatic approval", "auto_approve_days", input_mode="numeric"),
-            _text("Revision rounds", "revision_rounds", input_mode="numeric"),
+            t("Work"),
+            _text(t("Days before automatic approval"), "auto_approve_days", input_mode="numeric"),
+            _text(t("Revision rounds"), "revision_rounds", input_mode="numeric"),
         ),
         section(
-            "Sign-up",
-            _text("Student email domains", "student_email_domains", auto_complete="off", spell_check=False),
+            t("Sign-up"),
+            _text(t("Student email domains"), "student_email_domains", auto_complete="off", spell_check=False),
         ),
-        submit_button("Save settings"),
+        submit_button(t("Save settings")),
         on_submit=S.save,
         spacing="6",
         key=S.form_key.to_string(),
         reset_on_submit=False,
         no_validate=True,
-        aria_label="The center's settings",
+        aria_label=t("The center's settings"),
     )
 
 
@@ -171,7 +171,7 @@ def admin_settings() -> rx.Component:
                 S.loaded,
                 stack(
                     rx.text(
-                        "Saved settings apply at once. A blank field goes back to its default from the server's environment.", size="2"
+                        t("Saved settings apply at once. A blank field goes back to its default from the server's environment."), size="2"
                     ),
                     notice(S.notice),
                     form_alert(S.error),
@@ -179,10 +179,10 @@ def admin_settings() -> rx.Component:
                     spacing="6",
                     max_width="44rem",
                 ),
-                "Loading the settings…",
+                t("Loading the settings…"),
             ),
         ),
-        heading="Center settings",
+        heading=t("Center settings"),
     )
 
 

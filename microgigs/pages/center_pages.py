@@ -3,6 +3,7 @@ general one while it has written none, and where to write with questions."""
 
 import reflex as rx
 
+from microgigs.components.i18n import t, translated
 from microgigs.components.layout import page_layout
 from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import stack, when_loaded
@@ -16,7 +17,9 @@ def contact_line() -> rx.Component:
     return rx.cond(
         S.contact_email != "",
         rx.text(
-            "Questions? Write to ",
+            # The address is a link inside the sentence: the sentence's two sides are translated.
+            t("Questions? Write to"),
+            " ",
             rx.link(S.contact_email, href="mailto:" + S.contact_email, underline="always"),
             ".",
             as_="p",
@@ -39,7 +42,8 @@ def center_page(which: str):
                     spacing="4",
                 ),
             ),
-            heading=center_pages.page_title(which),
+            # The title is a msgid marked in services/center_pages.py.
+            heading=translated(center_pages.page_title(which)),
         )
 
     view.__name__ = f"{which}_page"

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from microgigs.i18n import Text, _, translate
 from microgigs.services import center
 from microgigs.services.markdown import render_markdown
 
 HELP, TERMS, PRIVACY = "help", "terms", "privacy"
 
-DEFAULT_HELP = """\
+DEFAULT_HELP = _("""\
 {name} is where students find short, paid projects ("gigs") with employers the career center \
 has checked, and where those employers find students.
 
@@ -44,9 +45,9 @@ outcome.
 
 If a gig or an engagement goes wrong, open a dispute from the engagement's page: career-center \
 staff read both sides and decide.
-"""
+""")
 
-DEFAULT_TERMS = """\
+DEFAULT_TERMS = _("""\
 These are the general terms of {name}. The career center that runs this site may add its own.
 
 - **Be honest.** Use your real name and an address you read. Do not apply for work you cannot \
@@ -62,9 +63,9 @@ refund the employer.
 or the law.
 - **Credentials** say what was done and who approved it. They may be revoked if they were earned \
 dishonestly.
-"""
+""")
 
-DEFAULT_PRIVACY = """\
+DEFAULT_PRIVACY = _("""\
 {name} keeps only what it needs to run gigs and pay people.
 
 ## What is kept
@@ -85,12 +86,12 @@ by whom, so that decisions can be checked later.
 - **Delete your account**: your name, email address, password, photo and profile are wiped and \
 every sign-in ends. Records others rely on (payments, finished work, reviews) stay, without your \
 name.
-"""
+""")
 
 _PAGES = {
-    HELP: ("Help", "help_text", DEFAULT_HELP),
-    TERMS: ("Terms of use", "terms_text", DEFAULT_TERMS),
-    PRIVACY: ("Privacy", "privacy_text", DEFAULT_PRIVACY),
+    HELP: (_("Help"), "help_text", DEFAULT_HELP),
+    TERMS: (_("Terms of use"), "terms_text", DEFAULT_TERMS),
+    PRIVACY: (_("Privacy"), "privacy_text", DEFAULT_PRIVACY),
 }
 
 
@@ -106,18 +107,20 @@ class CenterPage:
 
 
 def page_title(which: str) -> str:
+    """The page's title in English (its msgid: a page shows it translated)."""
     return _PAGES[which][0]
 
 
-def center_page(session: Session, which: str) -> CenterPage:
-    """The help, terms or privacy page (`which`: HELP, TERMS or PRIVACY) as it reads now."""
+def center_page(session: Session, which: str, language: str = "en") -> CenterPage:
+    """The help, terms or privacy page (`which`: HELP, TERMS or PRIVACY) as it reads now: the
+    center's own text as its admin wrote it, or our general text in `language`."""
     title, field, default = _PAGES[which]
     shown = center.current(session)
     text = getattr(shown, field).strip()
     # The name is put in as text: a name like "*Uni* Careers" must not turn into formatting.
-    markdown = text or default.format(name=_as_text(shown.name))
+    markdown = text or translate(language, Text(default)).format(name=_as_text(shown.name))
     return CenterPage(
-        title=title,
+        title=translate(language, Text(title)),
         html=render_markdown(markdown),
         own_text=bool(text),
         center_name=shown.name,

@@ -23,6 +23,7 @@ from babel.core import get_global
 from babel.numbers import get_territory_currencies
 from sqlmodel import Session
 
+from microgigs.i18n import msg
 from microgigs.integrations import branding_files, gateways
 from microgigs.models import CenterSettings, User, utcnow
 from microgigs.services import amounts, audit, center, images, policy
@@ -31,7 +32,7 @@ from microgigs.services.center import Center
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 from microgigs.settings import Settings, get_settings
 
-NOT_ADMIN = "Only admins can change the center's settings."
+NOT_ADMIN = msg("Only admins can change the center's settings.")
 AUDIT_SUBJECT = "center_settings"
 MAX_NAME = 80
 MAX_PAGE_TEXT = 20_000
@@ -47,8 +48,8 @@ LONG_TEXTS = frozenset({"help_text", "terms_text", "privacy_text"})
 
 MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_SIDE = 2048
-LOGO_TOO_LARGE = f"That logo is too large: at most {MAX_LOGO_BYTES // 1024} KB."
-LOGO_WRONG_TYPE = "Choose a PNG, JPEG or WebP image (SVG and GIF are not accepted)."
+LOGO_TOO_LARGE = msg("That logo is too large: at most {size} KB.", size=MAX_LOGO_BYTES // 1024)
+LOGO_WRONG_TYPE = msg("Choose a PNG, JPEG or WebP image (SVG and GIF are not accepted).")
 
 
 @dataclass
@@ -198,12 +199,14 @@ def _color_problem(raw: str) -> tuple[str | None, str | None]:
     """(the colour as stored, the message when it is refused)."""
     color = normalize_color(raw)
     if color is None:
-        return None, "Enter a colour as #RRGGBB, for example #1d4ed8."
+        return None, msg("Enter a colour as #RRGGBB, for example #1d4ed8.")
     ratio = contrast_with_white(color)
     if ratio < MIN_CONTRAST:
         shown = math.floor(ratio * 100) / 100  # never rounded up to a passing 4.50
-        return None, (
-            f"White text on {color} has a contrast ratio of {shown:.2f}:1; it needs at least 4.5:1 (WCAG AA). Pick a darker colour."
+        return None, msg(
+            "White text on {color} has a contrast ratio of {ratio}:1; it needs at least 4.5:1 (WCAG AA). Pick a darker colour.",
+            color=color,
+            ratio=f"{shown:.2f}",
         )
     return color, None
 
@@ -217,7 +220,7 @@ _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 def _percent(raw: str) -> tuple[Decimal | None, str | None]:
     text = raw.strip().removesuffix("%").strip()
     match = _PERCENT.fullmatch(text)
-    message = "Enter the fee as a percent from 0 to 50, with at most two decimals, like 10 or 2.9."
+    message = msg("Enter the fee as a percent from 0 to 50, with at most two decimals, like 10 or 2.9.")
     if match is None or len(match[2] or "") > 2:
         return None, message
     value = Decimal(text)
@@ -240,7 +243,7 @@ def _amount(raw: str, currency: str, what: str) -> tuple[int | None, str | None]
     except amounts.MissingAmount:
         return None, None
     except amounts.AmountError as error:
-        return None, str(error)
+        return None, error.args[0] if error.args else str(error)  # a msg() stays one (translated where shown)
 
 
 def _domains(raw: str) -> tuple[str | None, str | None]:
@@ -253,14 +256,14 @@ def _domains(raw: str) -> tuple[str | None, str | None]:
         try:
             ascii_name = part.encode("idna").decode("ascii") if not part.isascii() else part
         except UnicodeError:
-            return None, f"{part} is not a domain name. Separate domains with commas, like uni.edu, alumni.uni.edu."
+            return None, msg("{name} is not a domain name. Separate domains with commas, like uni.edu, alumni.uni.edu.", name=part)
         labels = ascii_name.removesuffix(".").split(".")
         if len(ascii_name) > 253 or len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels) or labels[-1].isdigit():
-            return None, f"{part} is not a domain name. Separate domains with commas, like uni.edu, alumni.uni.edu."
+            return None, msg("{name} is not a domain name. Separate domains with commas, like uni.edu, alumni.uni.edu.", name=part)
         if ascii_name.removesuffix(".") not in names:
             names.append(ascii_name.removesuffix("."))
     if len(names) > MAX_DOMAINS:
-        return None, f"List at most {MAX_DOMAINS} domains (you have {len(names)})."
+        return None, msg("List at most {most} domains (you have {count}).", most=MAX_DOMAINS, count=len(names))
     return ",".join(names), None
 
 
@@ -274,12 +277,12 @@ def _checked(form: CenterSettingsForm, in_effect_currency: str) -> dict[str, obj
 
     name = clean_line(form.name)
     if len(name) > MAX_NAME:
-        errors["name"] = f"Use at most {MAX_NAME} characters (you have {len(name)})."
+        errors["name"] = msg("Use at most {most} characters (you have {count}).", most=MAX_NAME, count=len(name))
     values["name"] = name
 
     email = normalize_email(clean_line(form.contact_email))
     if email and not is_valid_email(email):
-        errors["contact_email"] = "Enter an email address like help@uni.edu, or leave it blank."
+        errors["contact_email"] = msg("Enter an email address like help@uni.edu, or leave it blank.")
     values["contact_email"] = email
 
     color = clean_line(form.brand_color)
@@ -292,12 +295,12 @@ def _checked(form: CenterSettingsForm, in_effect_currency: str) -> dict[str, obj
     for name_ in sorted(LONG_TEXTS):
         text = clean_text(getattr(form, name_))
         if len(text) > MAX_PAGE_TEXT:
-            errors[name_] = f"Use at most {MAX_PAGE_TEXT:,} characters (you have {len(text):,})."
+            errors[name_] = msg("Use at most {most} characters (you have {count}).", most=f"{MAX_PAGE_TEXT:,}", count=f"{len(text):,}")
         values[name_] = text
 
     currency = clean_line(form.currency).lower()
     if currency and not (len(currency) == 3 and currency.isascii() and currency.isalpha() and is_current_currency(currency)):
-        errors["currency"] = "Enter a current ISO 4217 currency code, like USD, EUR or JPY."
+        errors["currency"] = msg("Enter a current ISO 4217 currency code, like USD, EUR or JPY.")
     elif currency and (refusal := gateways.gateway_supports(currency)):
         errors["currency"] = refusal  # the payment gateway cannot move money in it
     values["currency"] = currency
@@ -317,15 +320,19 @@ def _checked(form: CenterSettingsForm, in_effect_currency: str) -> dict[str, obj
     else:
         values["platform_fee_percent"] = None
 
-    for name_, what in (("platform_fee_fixed_cents", "the fixed fee"), ("pay_floor_cents_per_hour", "the pay floor")):
+    for name_, what in (("platform_fee_fixed_cents", msg("the fixed fee")), ("pay_floor_cents_per_hour", msg("the pay floor"))):
         minor, problem = _amount(clean_line(getattr(form, name_)), money_in, what)
         if problem:
             errors[name_] = problem
         values[name_] = minor
 
     for name_, high, message in (
-        ("auto_approve_days", MAX_AUTO_APPROVE_DAYS, f"Enter a whole number of days from 0 (never) to {MAX_AUTO_APPROVE_DAYS}."),
-        ("revision_rounds", MAX_REVISION_ROUNDS, f"Enter a whole number of rounds from 0 to {MAX_REVISION_ROUNDS}."),
+        (
+            "auto_approve_days",
+            MAX_AUTO_APPROVE_DAYS,
+            msg("Enter a whole number of days from 0 (never) to {most}.", most=MAX_AUTO_APPROVE_DAYS),
+        ),
+        ("revision_rounds", MAX_REVISION_ROUNDS, msg("Enter a whole number of rounds from 0 to {most}.", most=MAX_REVISION_ROUNDS)),
     ):
         text = clean_line(getattr(form, name_))
         number = None
@@ -404,7 +411,7 @@ def _stamp(row: CenterSettings, actor: User) -> None:
 def check_logo(content: bytes) -> tuple[str, str]:
     """(the real extension, its content type) of an acceptable logo; else ValidationFailed."""
     if not content:
-        raise ValidationFailed({"logo": "That file is empty."})
+        raise ValidationFailed({"logo": msg("That file is empty.")})
     if len(content) > MAX_LOGO_BYTES:
         raise ValidationFailed({"logo": LOGO_TOO_LARGE})
     found = images.type_and_size(content)
@@ -412,9 +419,18 @@ def check_logo(content: bytes) -> tuple[str, str]:
         raise ValidationFailed({"logo": LOGO_WRONG_TYPE})
     extension, width, height = found
     if not width or not height:
-        raise ValidationFailed({"logo": "That image has no width or height."})
+        raise ValidationFailed({"logo": msg("That image has no width or height.")})
     if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
-        raise ValidationFailed({"logo": f"That image is {width} × {height} pixels: at most {MAX_LOGO_SIDE} × {MAX_LOGO_SIDE} is accepted."})
+        raise ValidationFailed(
+            {
+                "logo": msg(
+                    "That image is {width} × {height} pixels: at most {most} × {most} is accepted.",
+                    width=width,
+                    height=height,
+                    most=MAX_LOGO_SIDE,
+                )
+            }
+        )
     return extension, branding_files.CONTENT_TYPES[extension]
 
 

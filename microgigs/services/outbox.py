@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import format_datetime, msg, translate
 from microgigs.models import OutboxMail, User
 from microgigs.services import policy
 
@@ -24,24 +25,39 @@ class OutboxRow:
     may_send_again: bool
 
 
-def _status_text(mail: OutboxMail) -> str:
-    when = "%Y-%m-%d %H:%M UTC"
+def _status_text(mail: OutboxMail, language: str) -> str:
+    """Where the mail stands, in `language` (the server's error, like "451 try later", as it came)."""
+
+    def when(moment) -> str:
+        return format_datetime(moment, language, "UTC")
+
     if mail.status == "sent":
-        return f"Sent {mail.sent_at.strftime(when)}" if mail.sent_at else "Sent"
-    if mail.status == "failed":
-        return f"Failed after {mail.attempts} {'try' if mail.attempts == 1 else 'tries'}: {mail.last_error}"
-    if mail.status == "cancelled":
-        return mail.last_error or "Not sent"
-    if mail.status == "sending":
-        return "Being sent now"
-    if mail.attempts:
-        return f"Waiting: try {mail.attempts} failed ({mail.last_error}); next try {mail.next_attempt_at.strftime(when)}"
-    return "Waiting to be sent"
+        text = msg("Sent {when}", when=when(mail.sent_at)) if mail.sent_at else msg("Sent")
+    elif mail.status == "failed":
+        if mail.attempts == 1:
+            text = msg("Failed after {count} try: {error}", count=mail.attempts, error=mail.last_error)
+        else:
+            text = msg("Failed after {count} tries: {error}", count=mail.attempts, error=mail.last_error)
+    elif mail.status == "cancelled":
+        text = mail.last_error or msg("Not sent")
+    elif mail.status == "sending":
+        text = msg("Being sent now")
+    elif mail.attempts:
+        text = msg(
+            "Waiting: try {count} failed ({error}); next try {when}",
+            count=mail.attempts,
+            error=mail.last_error,
+            when=when(mail.next_attempt_at),
+        )
+    else:
+        text = msg("Waiting to be sent")
+    return translate(language, text)
 
 
-def recent_mail(session: Session, actor: User | None, limit: int = 100) -> list[OutboxRow]:
-    """The newest mail, newest first. Only career-center staff and admins may read it."""
-    policy.require(policy.is_staff(actor), "Only career-center staff and admins can read the outbox.")
+def recent_mail(session: Session, actor: User | None, limit: int = 100, language: str = "en") -> list[OutboxRow]:
+    """The newest mail, newest first, its dates and states in `language`. Only career-center
+    staff and admins may read it."""
+    policy.require(policy.is_staff(actor), msg("Only career-center staff and admins can read the outbox."))
     limit = max(1, min(int(limit), MAX_ROWS))
     rows = session.exec(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)).all()
     return [
@@ -50,9 +66,9 @@ def recent_mail(session: Session, actor: User | None, limit: int = 100) -> list[
             to_address=m.to_address,
             subject=m.subject,
             text_body=m.text_body[:4000],
-            created=m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            created=format_datetime(m.created_at, language, "UTC"),
             status=m.status,
-            status_text=_status_text(m),
+            status_text=_status_text(m, language),
             may_send_again=m.status == "failed",
         )
         for m in rows

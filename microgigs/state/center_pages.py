@@ -21,7 +21,7 @@ class CenterPageState(SessionState):
         which = ROUTES.get((self.router.url.path or "").rstrip("/"), center_pages.HELP)
 
         def read(session, actor) -> None:
-            page = center_pages.center_page(session, which)
+            page = center_pages.center_page(session, which, self.language)
             self.html = {which: page.html}
             self.contact_email = page.contact_email
 

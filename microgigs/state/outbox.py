@@ -3,6 +3,7 @@
 
 import reflex as rx
 
+from microgigs.i18n import gettext
 from microgigs.services import mail_queue, outbox
 from microgigs.services.errors import DomainError
 from microgigs.services.outbox import OutboxRow
@@ -19,11 +20,11 @@ class OutboxState(SessionState):
 
     def _load(self, session, actor) -> None:
         try:
-            self.mails = outbox.recent_mail(session, actor)
+            self.mails = outbox.recent_mail(session, actor, language=self.language)
             self.load_error = ""
         except DomainError as error:
             self.mails = []
-            self.load_error = error.message
+            self.load_error = self._tr(error.message)
 
     @rx.event
     def load_outbox(self):
@@ -35,13 +36,13 @@ class OutboxState(SessionState):
         self.notice = self.action_error = ""
         wanted = parse_id(mail_id)
         if wanted is None:  # not an id (a forged event)
-            self.action_error = "That mail cannot be sent again."
+            self.action_error = gettext(self.language, "That mail cannot be sent again.")
         else:
             acted = self._act(lambda session, actor: mail_queue.send_again(session, actor, wanted).to_address)
             if acted.redirect is not None:
                 return acted.redirect
             if acted.ok:
-                self.notice = f"The mail to {acted.value} is back in the queue."
+                self.notice = gettext(self.language, "The mail to {address} is back in the queue.", address=acted.value)
             else:
-                self.action_error = acted.error
+                self.action_error = self._tr(acted.error)
         return self._read(self._load)

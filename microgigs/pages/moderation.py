@@ -4,6 +4,7 @@ reason) and /staff/terms (the prohibited-content list)."""
 import reflex as rx
 
 from microgigs.components.forms import error_id, field_error, field_label, form_alert, success_note
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import quiet_loading, stack, when_allowed
 from microgigs.components.titles import page_title
@@ -12,7 +13,7 @@ from microgigs.state.moderation import TermsState as T
 
 
 def not_staff() -> rx.Component:
-    return rx.card(rx.text("Only career-center staff can see this page."), width="100%")
+    return rx.card(rx.text(t("Only career-center staff can see this page.")), width="100%")
 
 
 def check_row(check) -> rx.Component:
@@ -20,8 +21,8 @@ def check_row(check) -> rx.Component:
         rx.flex(
             rx.cond(
                 check.passed,
-                rx.badge(rx.icon("check", size=14, aria_hidden="true"), "Passed", color_scheme="green", high_contrast=True),
-                rx.badge(rx.icon("x", size=14, aria_hidden="true"), "Failed", color_scheme="red"),
+                rx.badge(rx.icon("check", size=14, aria_hidden="true"), t("Passed"), color_scheme="green", high_contrast=True),
+                rx.badge(rx.icon("x", size=14, aria_hidden="true"), t("Failed"), color_scheme="red"),
             ),
             rx.text(rx.text(check.rule, weight="bold", as_="span"), ": ", check.detail, size="2"),
             spacing="2",
@@ -31,10 +32,11 @@ def check_row(check) -> rx.Component:
     )
 
 
-def _trust_button(item, verb: str, trust: bool) -> rx.Component:
+def _trust_button(item, text: rx.Var, label: rx.Var, trust: bool) -> rx.Component:
+    """`text` on the button; `label` names it with the employer."""
     return rx.button(
-        f"{verb} employer",
-        aria_label=f"{verb} " + item.employer,
+        text,
+        aria_label=label,
         variant="soft",
         type="button",
         on_click=M.set_trusted(item.organization_id, trust),
@@ -52,47 +54,58 @@ def queue_item(item) -> rx.Component:
                     rx.text(item.employer, size="2", weight="medium"),
                     rx.cond(
                         item.trusted,
-                        rx.badge("Trusted employer", color_scheme="green", high_contrast=True),
-                        rx.badge("Not trusted", color_scheme="gray"),
+                        rx.badge(t("Trusted employer"), color_scheme="green", high_contrast=True),
+                        rx.badge(t("Not trusted"), color_scheme="gray"),
                     ),
                     spacing="2",
                     wrap="wrap",
                 ),
                 rx.text(item.summary, size="2"),
                 rx.text(
-                    item.pay,
-                    " for about ",
-                    item.estimated_hours,
-                    " hours · apply by ",
-                    item.application_deadline,
-                    " · due ",
-                    item.due_date,
+                    t(
+                        "{pay} for about {hours} hours · apply by {deadline} · due {due}",
+                        pay=item.pay,
+                        hours=item.estimated_hours,
+                        deadline=item.application_deadline,
+                        due=item.due_date,
+                    ),
                     size="2",
                 ),
-                rx.heading("Rule checks", as_="h3", size="3"),
+                rx.heading(t("Rule checks"), as_="h3", size="3"),
                 rx.el.ul(rx.foreach(item.checks, check_row), style={"padding": "0", "margin": "0"}),
                 rx.flex(
                     rx.button(
-                        "Approve",
-                        aria_label="Approve " + item.title,
+                        t("Approve"),
+                        aria_label=t("Approve {title}", title=item.title),
                         on_click=M.approve(item.gig_id),
                         color_scheme="green",
                         high_contrast=True,
                         type="button",
                     ),
-                    rx.cond(item.trusted, _trust_button(item, "Stop trusting", False), _trust_button(item, "Trust", True)),
+                    rx.cond(
+                        item.trusted,
+                        _trust_button(item, t("Stop trusting employer"), t("Stop trusting {employer}", employer=item.employer), False),
+                        _trust_button(item, t("Trust employer"), t("Trust {employer}", employer=item.employer), True),
+                    ),
                     spacing="3",
                     wrap="wrap",
                 ),
                 rx.form(
                     stack(
                         rx.el.input(type="hidden", name="gig_id", value=item.gig_id.to(str)),
-                        rx.text(rx.el.label("Reason for rejecting ", item.title, html_for=reason_id), as_="div", size="2", weight="medium"),
+                        rx.text(
+                            rx.el.label(t("Reason for rejecting {title}", title=item.title), html_for=reason_id),
+                            as_="div",
+                            size="2",
+                            weight="medium",
+                        ),
                         rx.text_area(
                             id=reason_id, name="reason", rows="2", width="100%", aria_describedby=reason_id + "-error", max_length=500
                         ),
                         rx.text(reason_error, id=reason_id + "-error", as_="p", size="2", color_scheme="red", weight="medium"),
-                        rx.button("Reject", aria_label="Reject " + item.title, color_scheme="red", variant="soft", type="submit"),
+                        rx.button(
+                            t("Reject"), aria_label=t("Reject {title}", title=item.title), color_scheme="red", variant="soft", type="submit"
+                        ),
                         spacing="1",
                         align="start",
                     ),
@@ -116,7 +129,7 @@ def queue_page() -> rx.Component:
             stack(
                 rx.flex(
                     rx.text(M.queue_text, role="status", size="3"),
-                    rx.link("Edit the prohibited-content list", href="/staff/terms", size="2"),
+                    rx.link(t("Edit the prohibited-content list"), href="/staff/terms", size="2"),
                     justify="between",
                     wrap="wrap",
                     spacing="3",
@@ -129,7 +142,7 @@ def queue_page() -> rx.Component:
             not_staff(),
             quiet_loading(),
         ),
-        heading="Gigs waiting for review",
+        heading=t("Gigs waiting for review"),
     )
 
 
@@ -138,8 +151,8 @@ def term_row(term) -> rx.Component:
         rx.table.cell(term.term),
         rx.table.cell(
             rx.button(
-                "Remove",
-                aria_label="Remove " + term.term,
+                t("Remove"),
+                aria_label=t("Remove {term}", term=term.term),
                 variant="soft",
                 color_scheme="red",
                 size="1",
@@ -156,7 +169,10 @@ def terms_page() -> rx.Component:
             T,
             stack(
                 rx.text(
-                    "Gigs that use any of these words or phrases (whole words, any case) are refused when posted or edited, and flagged in the review queue.",
+                    t(
+                        "Gigs that use any of these words or phrases (whole words, any case) are refused when posted or edited, "
+                        "and flagged in the review queue."
+                    ),
                     size="2",
                     color_scheme="gray",
                 ),
@@ -164,7 +180,7 @@ def terms_page() -> rx.Component:
                 rx.form(
                     rx.flex(
                         rx.box(
-                            field_label("Word or phrase", "term"),
+                            field_label(t("Word or phrase"), "term"),
                             rx.input(
                                 id="field-term",
                                 name="term",
@@ -177,7 +193,7 @@ def terms_page() -> rx.Component:
                             field_error("term", T.term_error),
                             flex="1 1 14rem",
                         ),
-                        rx.button("Add term", type="submit", size="3"),
+                        rx.button(t("Add term"), type="submit", size="3"),
                         spacing="3",
                         align="start",
                         wrap="wrap",
@@ -185,24 +201,24 @@ def terms_page() -> rx.Component:
                     ),
                     key=T.form_key.to(str),
                     on_submit=T.add_term,
-                    aria_label="Add a prohibited term",
+                    aria_label=t("Add a prohibited term"),
                     width="100%",
                 ),
                 rx.cond(
                     T.terms.length() > 0,
                     rx.table.root(
-                        rx.table.header(rx.table.row(rx.table.column_header_cell("Term"), rx.table.column_header_cell("Action"))),
+                        rx.table.header(rx.table.row(rx.table.column_header_cell(t("Term")), rx.table.column_header_cell(t("Action")))),
                         rx.table.body(rx.foreach(T.terms, term_row)),
                         width="100%",
                     ),
-                    rx.text("The list is empty.", size="2"),
+                    rx.text(t("The list is empty."), size="2"),
                 ),
-                rx.link("Back to the review queue", href="/staff/gigs", size="2"),
+                rx.link(t("Back to the review queue"), href="/staff/gigs", size="2"),
             ),
             not_staff(),
             quiet_loading(),
         ),
-        heading="Prohibited content",
+        heading=t("Prohibited content"),
     )
 
 

@@ -12,6 +12,7 @@ from statistics import median
 
 from sqlmodel import Session, func, select
 
+from microgigs.i18n import DEFAULT, Text, format_money, msg
 from microgigs.models import (
     Application,
     AuditEvent,
@@ -227,7 +228,50 @@ def conversion_table(session: Session, filters: InsightFilters) -> Table:
     )
 
 
-def headline(session: Session, filters: InsightFilters) -> Headline:
+STAFF_ONLY = msg("Only career-center staff can see these figures.")
+
+# Each table column's heading on the page, in English (shown in the viewer's language); the CSV
+# keeps the column names themselves.
+COLUMN_HEADINGS: dict[str, Text] = {
+    "week": msg("Week"),
+    "posted": msg("Posted"),
+    "filled": msg("Filled"),
+    "completed": msg("Completed"),
+    "gig_id": msg("Gig number"),
+    "gig": msg("Gig"),
+    "employer": msg("Employer"),
+    "applications": msg("Applications"),
+    "skill": msg("Skill"),
+    "gigs_asking": msg("Gigs asking for it"),
+    "students_with": msg("Students who have it"),
+    "major": msg("Major"),
+    "graduation_year": msg("Graduation year"),
+    "first_generation": msg("First generation"),
+    "students": msg("Students"),
+    "currency": msg("Currency"),
+    "cents": msg("Amount (smallest unit)"),
+    "finished": msg("Finished"),
+    "interviews": msg("Interviews"),
+    "offers": msg("Offers"),
+    "interview_rate": msg("Interview rate"),
+    "offer_rate": msg("Offer rate"),
+}
+
+
+def column_heading(column: str) -> Text:
+    """The heading of a table's column ("gigs_asking" -> "Gigs asking for it"), translated where shown."""
+    return COLUMN_HEADINGS.get(column) or Text(column.replace("_", " "))
+
+
+def _paid_text(paid: Counter, chart_currency: str, language: str) -> str:
+    """Sums kept apart by currency (amounts.format_by_currency), written as `language` writes money."""
+    if language == DEFAULT:
+        return format_by_currency(paid, chart_currency)
+    shown = [format_money(cents, code, language) for code, cents in sorted((c.lower(), n) for c, n in paid.items()) if cents]
+    return " + ".join(shown) or format_money(0, chart_currency, language)
+
+
+def headline(session: Session, filters: InsightFilters, language: str = DEFAULT) -> Headline:
     opened = _events(session, "gig.open", filters)
     filled = _events(session, "gig.filled", filters)
     completed = _events(session, "gig.completed", filters)
@@ -250,7 +294,7 @@ def headline(session: Session, filters: InsightFilters) -> Headline:
         applications_per_gig=round(total_apps / len(apps.rows), 1) if apps.rows else 0.0,
         median_days_to_fill=round(median(days_to_fill), 1) if days_to_fill else 0.0,
         completion_rate=f"{round(100 * len(completed) / ended)}%" if ended else "—",
-        paid_to_students=format_by_currency(paid, chart_currency),
+        paid_to_students=_paid_text(paid, chart_currency, language),
         interview_rate=f"{round(100 * sum(int(r[2]) for r in conversion) / finished)}%" if finished else "—",
         offer_rate=f"{round(100 * sum(int(r[3]) for r in conversion) / finished)}%" if finished else "—",
         paid_currency=chart_currency,
@@ -271,17 +315,18 @@ TABLES = {
 
 def table(session: Session, actor: User | None, name: str, filters: InsightFilters) -> Table:
     """One table by name (what a chart shows and its CSV export holds). Staff only."""
-    policy.require(policy.is_staff(actor), "Only career-center staff can see these figures.")
+    policy.require(policy.is_staff(actor), STAFF_ONLY)
     if name not in TABLES:
         raise ValueError(f"unknown table {name!r}")
     return TABLES[name](session, filters)
 
 
-def overview(session: Session, actor: User | None, filters: InsightFilters) -> tuple[Headline, dict[str, Table]]:
-    policy.require(policy.is_staff(actor), "Only career-center staff can see these figures.")
-    return headline(session, filters), {name: build(session, filters) for name, build in TABLES.items()}
+def overview(session: Session, actor: User | None, filters: InsightFilters, language: str = DEFAULT) -> tuple[Headline, dict[str, Table]]:
+    """The headline figures (money in `language`) and every table."""
+    policy.require(policy.is_staff(actor), STAFF_ONLY)
+    return headline(session, filters, language), {name: build(session, filters) for name, build in TABLES.items()}
 
 
 def employers(session: Session, actor: User | None) -> list[tuple[int, str]]:
-    policy.require(policy.is_staff(actor), "Only career-center staff can see these figures.")
+    policy.require(policy.is_staff(actor), STAFF_ONLY)
     return list(session.exec(select(Organization.id, Organization.name).where(Organization.kind == "employer").order_by(Organization.name)))

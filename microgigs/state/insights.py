@@ -47,7 +47,7 @@ class InsightsState(SessionState):
 
     def _load(self, session, actor, filters) -> None:
         try:
-            headline, tables = insights.overview(session, actor, filters)
+            headline, tables = insights.overview(session, actor, filters, self.language)
             employers = insights.employers(session, actor)
         except DomainError:
             self.reset()  # none of the figures this tab showed before
@@ -56,7 +56,8 @@ class InsightsState(SessionState):
         self.allowed, self.loaded = True, True
         self.headline = headline
         self.employers = [[str(i), name] for i, name in employers]
-        self.columns = {name: t.columns for name, t in tables.items()}
+        # The on-page tables' headings in the viewer's language (the CSV keeps the column names).
+        self.columns = {name: [self._tr(insights.column_heading(c)) for c in t.columns] for name, t in tables.items()}
         self.rows = {name: [[str(v) for v in row] for row in t.rows] for name, t in tables.items()}
         self.over_time = tables["gigs_over_time"].records()
         self.per_gig = [{"gig": r[1][:24], "applications": r[3]} for r in tables["applications_per_gig"].rows[:CHART_ROWS]]

@@ -3,16 +3,16 @@
 Thin: each handler acts through SessionState._act and lets services.moderation decide
 (staff only, reasons required, terms valid)."""
 
+import dataclasses
+
 import reflex as rx
 
+from microgigs.i18n import gettext, ngettext
 from microgigs.services import moderation
 from microgigs.services.errors import NotAllowed
 from microgigs.services.moderation import QueueItem, TermRow
 from microgigs.services.validation import parse_id
 from microgigs.state.session import Acted, SessionState
-
-# What a forged or stale button (an id that is not one) is told.
-RELOAD = "Reload the page and try again."
 
 
 class ModerationState(SessionState):
@@ -26,16 +26,24 @@ class ModerationState(SessionState):
     @rx.var
     def queue_text(self) -> str:
         n = len(self.items)
-        return (
-            "No gigs are waiting for review."
-            if n == 0
-            else ("1 gig is waiting for review." if n == 1 else f"{n} gigs are waiting for review.")
-        )
+        if n == 0:
+            return gettext(self.language, "No gigs are waiting for review.")
+        return ngettext(self.language, "{count} gig is waiting for review.", "{count} gigs are waiting for review.", n)
+
+    def _reload_text(self) -> str:
+        """What a forged or stale button (an id that is not one) is told."""
+        return gettext(self.language, "Reload the page and try again.")
 
     def _load(self, session, actor) -> None:
         self.loaded = True
         try:
-            self.items = moderation.review_queue(session, actor)
+            # The rule checks' words in the viewer's language (where the service wrote them as msg()).
+            self.items = [
+                dataclasses.replace(
+                    item, checks=[dataclasses.replace(c, rule=self._tr(c.rule), detail=self._tr(c.detail)) for c in item.checks]
+                )
+                for item in moderation.review_queue(session, actor)
+            ]
             self.allowed = True
         except NotAllowed:
             self.items = []
@@ -57,35 +65,36 @@ class ModerationState(SessionState):
             return acted.redirect
         if not acted.ok:
             if gig_key and "reason" in acted.errors:
-                self.reason_errors = {gig_key: acted.errors["reason"]}
+                self.reason_errors = {gig_key: self._tr(acted.errors["reason"])}
             else:
-                self.form_error = acted.error
+                self.form_error = self._tr(acted.error)
             return None
         self.reason_errors = {}
         self.notice = success
         return self._reload()
 
     def _title_of(self, gig_id: int) -> str:
-        return next((i.title for i in self.items if i.gig_id == gig_id), "The gig")
+        return next((i.title for i in self.items if i.gig_id == gig_id), gettext(self.language, "The gig"))
 
     @rx.event
     def approve(self, gig_id: int):
         gig_id = parse_id(gig_id)
         if gig_id is None:
-            self.notice, self.form_error = "", RELOAD
+            self.notice, self.form_error = "", self._reload_text()
             return None
-        return self._moderate(lambda s, a: moderation.approve(s, a, gig_id), f"Approved: {self._title_of(gig_id)} is on the board.")
+        done = gettext(self.language, "Approved: {title} is on the board.", title=self._title_of(gig_id))
+        return self._moderate(lambda s, a: moderation.approve(s, a, gig_id), done)
 
     @rx.event
     def reject(self, form_data: dict):
         gig_id = parse_id((form_data or {}).get("gig_id"))
         if gig_id is None:
-            self.notice, self.form_error = "", RELOAD
+            self.notice, self.form_error = "", self._reload_text()
             return None
         reason = str(form_data.get("reason", ""))
         return self._moderate(
             lambda s, a: moderation.reject(s, a, gig_id, reason),
-            f"Rejected: {self._title_of(gig_id)}. The employer has been emailed the reason.",
+            gettext(self.language, "Rejected: {title}. The employer has been emailed the reason.", title=self._title_of(gig_id)),
             gig_key=str(gig_id),
         )
 
@@ -93,10 +102,13 @@ class ModerationState(SessionState):
     def set_trusted(self, organization_id: int, trusted: bool):
         org_id = parse_id(organization_id)
         if org_id is None or not isinstance(trusted, bool):
-            self.notice, self.form_error = "", RELOAD
+            self.notice, self.form_error = "", self._reload_text()
             return None
-        word = "trusted: its next gigs publish without review" if trusted else "no longer trusted: its gigs need review"
-        return self._moderate(lambda s, a: moderation.set_trusted(s, a, org_id, trusted), f"The employer is {word}.")
+        if trusted:
+            done = gettext(self.language, "The employer is trusted: its next gigs publish without review.")
+        else:
+            done = gettext(self.language, "The employer is no longer trusted: its gigs need review.")
+        return self._moderate(lambda s, a: moderation.set_trusted(s, a, org_id, trusted), done)
 
 
 class TermsState(SessionState):
@@ -128,7 +140,7 @@ class TermsState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.term_error = acted.error
+            self.term_error = self._tr(acted.error)
             return None
         self.notice = notice
         return self._reload()
@@ -140,13 +152,13 @@ class TermsState(SessionState):
         acted = self._act(lambda s, a: moderation.add_term(s, a, term).term)
         if acted.ok:
             self.form_key += 1  # a new, empty form
-        return self._changed(acted, f"Added “{acted.value}”. Gigs that use it are now refused.")
+        return self._changed(acted, gettext(self.language, "Added “{term}”. Gigs that use it are now refused.", term=acted.value))
 
     @rx.event
     def remove_term(self, term_id: int):
         self.term_error, self.notice = "", ""
         term = parse_id(term_id)
         if term is None:
-            self.term_error = RELOAD
+            self.term_error = gettext(self.language, "Reload the page and try again.")
             return None
-        return self._changed(self._act(lambda s, a: moderation.remove_term(s, a, term)), "Removed.")
+        return self._changed(self._act(lambda s, a: moderation.remove_term(s, a, term)), gettext(self.language, "Removed."))

@@ -33,10 +33,30 @@ KEYWORDS = {
 }
 # Modules whose every shown text goes through t(): more join as pages are translated.
 CONVERTED_MODULES = [
-    "microgigs/components/layout.py",
+    "microgigs/components/drawing.py",
+    "microgigs/components/forms.py",
     "microgigs/components/i18n.py",
+    "microgigs/components/installable_head.py",
+    "microgigs/components/layout.py",
+    "microgigs/components/markdown.py",
+    "microgigs/components/panels.py",
+    "microgigs/components/qr.py",
+    "microgigs/components/status_badge.py",
     "microgigs/components/titles.py",
+    "microgigs/components/upload_field.py",
+    "microgigs/components/url_object.py",
+    "microgigs/pages/admin_outbox.py",
+    "microgigs/pages/admin_settings.py",
+    "microgigs/pages/center_pages.py",
+    "microgigs/pages/insights.py",
     "microgigs/pages/login.py",
+    "microgigs/pages/moderation.py",
+    "microgigs/pages/staff_audit.py",
+    "microgigs/pages/staff_employers.py",
+    "microgigs/pages/staff_hub.py",
+    "microgigs/pages/staff_money.py",
+    "microgigs/pages/staff_skills.py",
+    "microgigs/pages/staff_student.py",
 ]
 
 

@@ -86,13 +86,16 @@ def brand_color_field() -> rx.Component:
     # screen readers): while a too-light colour is typed, the sample is meant to be hard to read,
     # and the words below say so for everyone.
     swatch = rx.box(
-        rx.text(t("White text on your colour"), color="white", weight="bold"),
         aria_hidden="true",
+        # The sample's words in the viewer's language, drawn by CSS from this attribute (a text
+        # node would be checked for contrast: a too-light colour is meant to fail it).
+        custom_attrs={"data-sample": t("White text on your colour")},
         id="brand-color-swatch",
         background=S.swatch_color,
         padding="0.75rem",
         border_radius="var(--radius-3)",
         width="100%",
+        style={"&::after": {"content": "attr(data-sample)", "color": "white", "font_weight": "bold"}},
     )
     note = rx.text(S.contrast_note, size="2", aria_live="polite", id="brand-color-contrast")
     # The label wraps the picker (no id: a form control with an id would be sent with the form).

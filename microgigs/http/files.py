@@ -6,6 +6,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from microgigs.http.unit_of_work import Unit, plain_refusal, route
+from microgigs.i18n import gettext
 from microgigs.services import engagements, evidence
 from microgigs.services.errors import NotFound
 
@@ -23,21 +24,21 @@ def _file_id(unit: Unit) -> int:
 @route(refused=plain_refusal(404))
 def download(unit: Unit) -> Response:
     file_id = _file_id(unit)
-    actor = unit.signed_in_or(PlainTextResponse("Sign in to download deliverables.", status_code=401))
+    actor = unit.signed_in_or(PlainTextResponse(gettext(unit.language, "Sign in to download deliverables."), status_code=401))
     row, path = engagements.file_for_download(unit.session, actor, file_id)
-    return _file_response(row, path)
+    return _file_response(row, path, unit.language)
 
 
 @route(refused=plain_refusal(404))
 def public_download(unit: Unit) -> Response:
     """A file of a credential's public evidence: no sign-in, but both keys must be turned."""
     row, path = evidence.public_file(unit.session, unit.request.path_params["public_id"], _file_id(unit))
-    return _file_response(row, path)
+    return _file_response(row, path, unit.language)
 
 
-def _file_response(row, path) -> Response:
+def _file_response(row, path, language: str) -> Response:
     if not path.is_file():
-        return PlainTextResponse("That file was not found.", status_code=404)
+        return PlainTextResponse(gettext(language, "That file was not found."), status_code=404)
     return FileResponse(
         path,
         media_type=row.content_type,

@@ -84,3 +84,23 @@ def test_exports_are_for_staff_only(client, configured):
     assert client.get("/staff/insights/nope.csv").status_code == 404
     old = client.get("/staff/insights/applications_per_gig.csv?start=2001-01-01&end=2001-12-31")
     assert _csv(old)[1:] == []
+
+
+def test_a_refusal_is_told_in_the_readers_language(client, configured):
+    """Issue 19 point 3: the plain-text answers follow the browser's Accept-Language (or the
+    signed-in person's choice); the CSV itself keeps its column names."""
+    _seed(configured)
+    spanish = {"Accept-Language": "es-MX,es;q=0.9"}
+    refused = client.get("/staff/insights/applications_per_gig.csv", headers=spanish)
+    assert refused.status_code == 401 and refused.text == "Solo el personal del centro de carreras puede ver estas cifras."
+    assert client.get("/staff/insights/applications_per_gig.csv").text == "Only career-center staff can see these figures."
+    sign_in(client, "staff@uni.edu")
+    # Signed in, the person's own choice wins over the browser's.
+    assert client.get("/staff/insights/nope.csv", headers=spanish).text == "There is no such table."
+    with Session(configured) as session:
+        staff = session.exec(select(User).where(User.email == "staff@uni.edu")).one()
+        staff.language = "es"
+        session.add(staff)
+        session.commit()
+    assert client.get("/staff/insights/nope.csv").text == "Esa tabla no existe."
+    assert _csv(client.get("/staff/insights/applications_per_gig.csv", headers=spanish))[0] == ["gig_id", "gig", "employer", "applications"]

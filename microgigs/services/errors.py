@@ -1,6 +1,6 @@
 """The one error type services raise for a person to read."""
 
-from microgigs.i18n import Text, msg
+from microgigs.i18n import Text, _, msg
 
 
 class DomainError(Exception):
@@ -23,12 +23,12 @@ class DomainError(Exception):
 class NotAllowed(DomainError):
     """The actor may not do this (or may not even know the thing exists)."""
 
-    def __init__(self, message: str = "You are not allowed to do that."):
+    def __init__(self, message: str = _("You are not allowed to do that.")):
         super().__init__(message)
 
 
 class NotFound(DomainError):
     """`what` ("That gig") was not found: the extractor collects NotFound's first argument."""
 
-    def __init__(self, what: str = "That item"):
+    def __init__(self, what: str = _("That item")):
         super().__init__(msg("{what} was not found.", what=what if isinstance(what, Text) else Text(what)))

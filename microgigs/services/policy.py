@@ -3,13 +3,16 @@ unless a rule below says yes. Services call `require(...)` before they act."""
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _
 from microgigs.models import Engagement, Gig, Membership, Organization, User
 from microgigs.services.errors import NotAllowed
 
 STAFF_ROLES = frozenset({"staff", "admin"})
 
 
-def require(allowed: bool, message: str = "You are not allowed to do that.") -> None:
+def require(allowed: bool, message: str = _("You are not allowed to do that.")) -> None:
+    """Refuse (NotAllowed) unless `allowed`. Write `message` as msg("…") (or a literal marked
+    with _()): then the catalogue holds it and the reader sees it in their language."""
     if not allowed:
         raise NotAllowed(message)
 

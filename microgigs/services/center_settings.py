@@ -121,10 +121,12 @@ def _default_hint(name: str) -> str:
     env = center.merged(None)
     value = _as_texts(env)[name]
     if name in LONG_TEXTS:
-        return f"{variable} (empty: MicroGigs' own text)" if not value else f"{variable} ({len(value):,} characters)"
+        if not value:
+            return msg("{variable} (empty: MicroGigs' own text)", variable=variable)
+        return msg("{variable} ({count} characters)", variable=variable, count=f"{len(value):,}")
     if name in ("platform_fee_fixed_cents", "pay_floor_cents_per_hour"):
         value = f"{getattr(env, name)} ({value} {env.currency.upper()})"  # the variable is in minor units
-    return f"{variable} = {value}" if value else f"{variable} (empty)"
+    return f"{variable} = {value}" if value else msg("{variable} (empty)", variable=variable)
 
 
 def environment_problems(settings: Settings | None = None) -> dict[str, str]:

@@ -94,7 +94,7 @@ class CenterSettingsState(SessionState):
 
     def _show(self, form: CenterSettingsForm) -> None:
         self.values = {name: getattr(form, name) for name in FORM_FIELDS}
-        self.defaults = dict(form.defaults)
+        self.defaults = self._tr_all(form.defaults)
         self.logo_url = form.logo_url
         self.currency_code = form.currency
         self.currency_name = form.currency_name

@@ -30,14 +30,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.exc import DetachedInstanceError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from microgigs import i18n
 from microgigs.db import session_scope
 from microgigs.http import client_address
 from microgigs.http.forms import foreign_form, query_errors, redirect, same_origin, too_many
@@ -85,21 +83,6 @@ class Unit:
     def client(self) -> str:
         """The client's network address, for throttles and the session list."""
         return client_address.of_request(self.request)
-
-    @property
-    def language(self) -> str:
-        """The reader's language, chosen as the pages choose it: the signed-in person's, else the
-        footer switch's cookie, else the browser's Accept-Language."""
-        chosen = None
-        if self.actor is not None:
-            try:
-                chosen = self.actor.language
-            except DetachedInstanceError:  # read after a rollback expired it: the request decides
-                chosen = None
-        if chosen in i18n.LANGUAGES:
-            return chosen
-        headers = self.request.headers
-        return i18n.language_from_cookie_header(headers.get("cookie")) or i18n.negotiate(headers.get("accept-language"))
 
     def signed_in_or(self, nobody: Response) -> User:
         """The signed-in account; for nobody, stop here and answer `nobody` (e.g. a 401)."""
@@ -157,9 +140,8 @@ def route(
 
 
 def plain_refusal(status_code: int) -> Refused:
-    """A refusal answered with its message as plain text, in the reader's language, and this
-    status (a download's 403/404)."""
-    return lambda unit, error: PlainTextResponse(i18n.translate(unit.language, error.message), status_code=status_code)
+    """A refusal answered with its message as plain text and this status (a download's 403/404)."""
+    return lambda _unit, error: PlainTextResponse(error.message, status_code=status_code)
 
 
 def back_to(

@@ -104,3 +104,15 @@ def test_a_refusal_is_told_in_the_readers_language(client, configured):
         session.commit()
     assert client.get("/staff/insights/nope.csv").text == "Esa tabla no existe."
     assert _csv(client.get("/staff/insights/applications_per_gig.csv", headers=spanish))[0] == ["gig_id", "gig", "employer", "applications"]
+
+
+def test_a_signed_in_persons_refusal_follows_their_own_choice(client, configured):
+    _seed(configured)
+    with Session(configured) as session:
+        boss = session.exec(select(User).where(User.email == "boss@acme.com")).one()
+        boss.language = "es"
+        session.add(boss)
+        session.commit()
+    sign_in(client, "boss@acme.com")
+    refused = client.get("/staff/insights/applications_per_gig.csv", headers={"Accept-Language": "en"})
+    assert refused.status_code == 403 and refused.text == "Solo el personal del centro de carreras puede ver estas cifras."

@@ -197,15 +197,13 @@ def _tell(session: Session, saved: SavedSearch, gigs: list[Gig]) -> None:
     language = language_or_default(owner.language)
     hello = gettext(language, "Hello {name},", name=owner.display_name)
     matches = gettext(language, "New open gigs match your saved search “{search}”:", search=saved.name)
+    see_all, see_all_link = gettext(language, "See them all:"), gettext(language, "See them all on the board")
     mail.send(
         session,
         to=owner.email,
         subject=clean_line(translate(language, title), limit=200),
-        text=f"{hello}\n\n{matches}\n\n{lines}\n\n{gettext(language, 'See them all:')} {board}\n",
-        html=(
-            f"<p>{escape(hello)}</p><p>{escape(matches)}</p>"
-            f'<ul>{items}</ul><p><a href="{escape(board)}">{escape(gettext(language, "See them all on the board"))}</a></p>'
-        ),
+        text=f"{hello}\n\n{matches}\n\n{lines}\n\n{see_all} {board}\n",
+        html=(f'<p>{escape(hello)}</p><p>{escape(matches)}</p><ul>{items}</ul><p><a href="{escape(board)}">{escape(see_all_link)}</a></p>'),
         recipient_id=owner.id,
         list_kind=mail_preferences.ALERTS,
     )

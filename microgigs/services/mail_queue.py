@@ -142,7 +142,8 @@ def with_unsubscribe(text: str, html: str, kind: str, url: str, language: str = 
     what = translate(language, mail_preferences.KIND_NAMES.get(kind, msg("these emails")))
     line = gettext(language, "To stop {what}, open {url}", what=what, url=url)
     # The sentence is ours (the catalogue); the values set in it are escaped.
-    unsubscribe = f'<a href="{escape(url)}">{escape(gettext(language, "unsubscribe"))}</a>'
+    words = gettext(language, "unsubscribe")
+    unsubscribe = f'<a href="{escape(url)}">{escape(words)}</a>'
     sentence = gettext(language, "To stop {what}, {unsubscribe}.", what=escape(what), unsubscribe=unsubscribe)
     link = f'<p style="font-size:13px;color:#444444">{sentence}</p>'
     return f"{text.rstrip()}\n\n{line}\n", f"{html}{link}"

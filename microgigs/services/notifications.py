@@ -48,15 +48,13 @@ def notify(session: Session, user_id: int, kind: str, title: Text | str, link: s
         name = center.current(session).name
         hello = gettext(language, "Hello {name},", name=user.display_name)
         open_text = gettext(language, "Open {center}:", center=name)
+        open_link = gettext(language, "Open {center}", center=name)
         mail.send(
             session,
             to=user.email,
             subject=title,
             text=f"{hello}\n\n{title}\n\n{open_text} {url}\n",
-            html=(
-                f"<p>{escape(hello)}</p><p>{escape(title)}</p>"
-                f'<p><a href="{escape(url)}">{escape(gettext(language, "Open {center}", center=name))}</a></p>'
-            ),
+            html=(f'<p>{escape(hello)}</p><p>{escape(title)}</p><p><a href="{escape(url)}">{escape(open_link)}</a></p>'),
             recipient_id=user.id,
             list_kind=mail_preferences.NOTIFICATIONS,
         )

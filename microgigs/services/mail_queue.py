@@ -48,8 +48,8 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(minutes=10)  # far longer than an SMTP conversation may take (its timeout)
-LINK_GONE = "Not sent: its one-time link was replaced by a newer one, used or expired first."
-TURNED_OFF = "Not sent: its recipient turned this kind of email off after it was queued."
+LINK_GONE = msg("Not sent: its one-time link was replaced by a newer one, used or expired first.")
+TURNED_OFF = msg("Not sent: its recipient turned this kind of email off after it was queued.")
 
 
 def claim_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:

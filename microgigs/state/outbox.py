@@ -19,7 +19,7 @@ class OutboxState(SessionState):
 
     def _load(self, session, actor) -> None:
         try:
-            self.mails = outbox.recent_mail(session, actor, language=self.language)
+            self.mails = outbox.recent_mail(session, actor)
             self.load_error = ""
         except DomainError as error:
             self.mails = []

@@ -168,19 +168,3 @@ def test_the_weekly_digest_is_in_the_students_language(session, make):
     assert sent.text_body.startswith("Hola, Lucía:\n\nProyectos abiertos recomendados para tus habilidades esta semana:")
     assert "<p>Hola, Lucía:</p>" in sent.html_body
 
-
-def test_the_outbox_says_where_each_mail_stands_in_the_readers_language_and_zone(session, make):
-    from microgigs.services import outbox
-
-    staff = make.staff()
-    staff.timezone = "Europe/Madrid"
-    student = make.student()
-    notifications.notify(session, student.id, "test", "Hello", "/x", email=True)
-    row = session.exec(select(OutboxMail).order_by(OutboxMail.id.desc())).first()
-    row.created_at = datetime(2026, 12, 26, 16, 0, tzinfo=UTC)
-    session.add(row)
-    session.flush()
-    [spanish] = [r for r in outbox.recent_mail(session, staff, language="es") if r.id == row.id]
-    assert spanish.status_text == "En espera de envío" and _plain(spanish.created) == "26 dic 2026, 17:00 CET"
-    [english] = [r for r in outbox.recent_mail(session, staff) if r.id == row.id]
-    assert english.status_text == "Waiting to be sent" and _plain(english.created) == "Dec 26, 2026, 5:00 PM Madrid time"

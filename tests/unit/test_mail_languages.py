@@ -167,4 +167,3 @@ def test_the_weekly_digest_is_in_the_students_language(session, make):
     assert sent.subject == "Esta semana: 1 proyecto abierto para tus habilidades"
     assert sent.text_body.startswith("Hola, Lucía:\n\nProyectos abiertos recomendados para tus habilidades esta semana:")
     assert "<p>Hola, Lucía:</p>" in sent.html_body
-

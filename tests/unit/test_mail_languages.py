@@ -154,7 +154,7 @@ def test_an_alert_mail_and_its_notification_are_in_the_students_language(session
     [sent] = session.exec(select(OutboxMail).where(OutboxMail.to_address == lucia.email, OutboxMail.list_kind == "alerts")).all()
     assert sent.subject == f"Nuevo proyecto para “Encuestas”: {gig.title}"
     assert sent.text_body.startswith("Hola, Lucía:\n\nHay proyectos abiertos nuevos que coinciden con tu búsqueda guardada “Encuestas”:")
-    assert "Velos todos: " in sent.text_body and ">Velos todos en el tablero</a>" in sent.html_body
+    assert "Ver todos: " in sent.text_body and ">Ver todos en el tablero</a>" in sent.html_body
 
 
 def test_the_weekly_digest_is_in_the_students_language(session, make):

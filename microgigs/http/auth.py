@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from microgigs import i18n
 from microgigs.http import client_address
 from microgigs.http.forms import PASSWORD_CHARS, query_errors, redirect, safe_next, too_many
 from microgigs.http.session_cookie import (
@@ -108,6 +109,10 @@ def signup(unit: Unit) -> Response:
         role=values["role"] or "student",
         organization_name=values["organization_name"],
         organization_website=values["organization_website"],
+        # The language the visitor reads the sign-up page in (the switch's cookie, else the
+        # browser's): the confirmation mail, and the account's pages, are in it.
+        language=i18n.language_from_cookie_header(unit.request.headers.get("cookie"))
+        or i18n.negotiate(unit.request.headers.get("accept-language")),
     )
     sso.check_local_sign_up(unit.session, data.role, data.email)
     account_security.sign_up(unit.session, data, unit.client)

@@ -15,6 +15,7 @@ from html import escape
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from microgigs.i18n import Text, msg, translate
 from microgigs.integrations import mail
 from microgigs.models import AuthSession, Membership, OneTimeToken, Organization, StudentProfile, StudentSkill, User, utcnow
 from microgigs.services import accounts, audit, center, policy, throttle
@@ -45,16 +46,21 @@ def token_link(path: str) -> str:
 def send_mail(
     session: Session,
     to: str,
-    subject: str,
-    lines: list[str],
+    subject: Text | str,
+    lines: list[Text | str],
     link: str,
-    link_text: str,
-    more_links: tuple[tuple[str, str], ...] = (),
+    link_text: Text | str,
+    more_links: tuple[tuple[str, Text | str], ...] = (),
     token: OneTimeToken | None = None,
+    *,
+    language: str = "en",
 ) -> None:
     """A short mail with a plain-text and an HTML part and links back to the app; `token` when
-    a link was made by token_link()."""
-    links = ((link, link_text), *more_links)
+    a link was made by token_link(). Its texts (msg(...)) are written in `language`: the
+    recipient's (User.language), or, for an address with no account, the sender's."""
+    subject = translate(language, subject)
+    lines = [translate(language, line) for line in lines]
+    links = ((link, translate(language, link_text)), *((url, translate(language, label)) for url, label in more_links))
     text = "\n\n".join([*lines, *(f"{label}: {url}" for url, label in links)]) + "\n"
     html = "".join(f"<p>{escape(line)}</p>" for line in lines) + "".join(
         f'<p><a href="{escape(url)}">{escape(label)}</a></p>' for url, label in links
@@ -160,15 +166,19 @@ def _send_sign_up_attempt_note(session: Session, email: str) -> None:
     send_mail(
         session,
         existing.email,
-        f"Someone tried to sign up to {center.current(session).name} with your address",
+        msg("Someone tried to sign up to {center} with your address", center=center.current(session).name),
         [
-            f"Hello {existing.display_name},",
-            f"Someone just tried to create a {center.current(session).name} account with this email address, which already has one. "
-            "If it was you, sign in, or reset your password if you have forgotten it. If it was not you, ignore this mail: nothing was changed.",
+            msg("Hello {name},", name=existing.display_name),
+            msg(
+                "Someone just tried to create a {center} account with this email address, which already has one. "
+                "If it was you, sign in, or reset your password if you have forgotten it. If it was not you, ignore this mail: nothing was changed.",
+                center=center.current(session).name,
+            ),
         ],
         public_link("/login"),
-        "Sign in",
-        more_links=((public_link("/forgot-password"), "Reset my password"),),
+        msg("Sign in"),
+        more_links=((public_link("/forgot-password"), msg("Reset my password")),),
+        language=existing.language,
     )
     audit.record(session, None, "user.sign_up_attempt_for_existing", "user", existing.id)
 
@@ -181,11 +191,15 @@ def send_verification(session: Session, user: User) -> None:
     send_mail(
         session,
         user.email,
-        f"Confirm your email address for {center.current(session).name}",
-        [f"Hello {user.display_name},", f"Confirm that this is your email address. The link works for {VERIFY_HOURS} hours."],
+        msg("Confirm your email address for {center}", center=center.current(session).name),
+        [
+            msg("Hello {name},", name=user.display_name),
+            msg("Confirm that this is your email address. The link works for {hours} hours.", hours=VERIFY_HOURS),
+        ],
         token_link("/verify-email"),
-        "Confirm my email address",
+        msg("Confirm my email address"),
         token=token,
+        language=user.language,
     )
     audit.record(session, user, "user.verification_sent", "user", user.id)
 
@@ -263,13 +277,14 @@ def change_password(session: Session, actor: User | None, current: str, new: str
     send_mail(
         session,
         actor.email,
-        f"Your {center.current(session).name} password was changed",
+        msg("Your {center} password was changed", center=center.current(session).name),
         [
-            f"Hello {actor.display_name},",
-            "Your password was just changed and your other devices were signed out. If this was not you, reset your password now.",
+            msg("Hello {name},", name=actor.display_name),
+            msg("Your password was just changed and your other devices were signed out. If this was not you, reset your password now."),
         ],
         public_link("/forgot-password"),
-        "Reset my password",
+        msg("Reset my password"),
+        language=actor.language,
     )
     session.flush()
 
@@ -287,14 +302,18 @@ def request_password_reset(session: Session, email: str, client: str = "") -> st
         send_mail(
             session,
             user.email,
-            f"Choose a new {center.current(session).name} password",
+            msg("Choose a new {center} password", center=center.current(session).name),
             [
-                f"Hello {user.display_name},",
-                f"Someone asked to reset your password. The link works once, for {RESET_MINUTES} minutes. If it was not you, ignore this mail.",
+                msg("Hello {name},", name=user.display_name),
+                msg(
+                    "Someone asked to reset your password. The link works once, for {minutes} minutes. If it was not you, ignore this mail.",
+                    minutes=RESET_MINUTES,
+                ),
             ],
             token_link("/reset-password"),
-            "Choose a new password",
+            msg("Choose a new password"),
             token=token,
+            language=user.language,
         )
         audit.record(session, None, "user.password_reset_requested", "user", user.id)
     session.flush()

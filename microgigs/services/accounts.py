@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs.i18n import language_or_default
 from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
 from microgigs.services import audit
 from microgigs.services.errors import DomainError, NotAllowed
@@ -77,6 +78,7 @@ class SignUp:
     role: str = "student"  # student | manager (a manager also names their organization)
     organization_name: str = ""
     organization_website: str = ""
+    language: str = "en"  # the language the visitor signed up in: their pages' and mail's from then on
 
 
 def normalize_email(raw: str) -> str:
@@ -163,7 +165,7 @@ def sign_up(session: Session, data: SignUp) -> User | None:
     password_hash = hash_password(data.password)
     if _email_taken(session, email):
         return None
-    user = User(email=email, display_name=name, role=data.role, password_hash=password_hash)
+    user = User(email=email, display_name=name, role=data.role, password_hash=password_hash, language=language_or_default(data.language))
     session.add(user)
     try:
         session.flush()  # the unique email catches two sign-ups racing each other

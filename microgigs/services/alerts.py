@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, func, select
 
+from microgigs.i18n import gettext, language_or_default, msg, translate
 from microgigs.integrations import mail
 from microgigs.models import Gig, SavedSearch, SearchAlert, User, utcnow
 from microgigs.services import mail_preferences, notifications, policy, search
@@ -182,9 +183,9 @@ def _tell(session: Session, saved: SavedSearch, gigs: list[Gig]) -> None:
     if owner is None or not owner.is_active or owner.deleted_at is not None:
         return
     if len(gigs) == 1:
-        title, link = f"New gig for “{saved.name}”: {gigs[0].title}", f"/gigs/{gigs[0].id}"
+        title, link = msg("New gig for “{search}”: {title}", search=saved.name, title=gigs[0].title), f"/gigs/{gigs[0].id}"
     else:
-        title, link = f"{len(gigs)} new gigs for “{saved.name}”", f"/?{saved.query}" if saved.query else "/"
+        title, link = msg("{count} new gigs for “{search}”", count=len(gigs), search=saved.name), f"/?{saved.query}" if saved.query else "/"
     notifications.notify(session, owner.id, "search.alert", title, link)
     if not mail_preferences.wants(session, owner.id, mail_preferences.ALERTS):
         return
@@ -192,15 +193,17 @@ def _tell(session: Session, saved: SavedSearch, gigs: list[Gig]) -> None:
     lines = "\n".join(f"- {g.title}: {base}/gigs/{g.id}" for g in gigs[:MAX_LISTED])
     items = "".join(f'<li><a href="{escape(base)}/gigs/{g.id}">{escape(g.title)}</a></li>' for g in gigs[:MAX_LISTED])
     board = f"{base}/?{saved.query}" if saved.query else f"{base}/"
+    # In the owner's language, as the notification.
+    language = language_or_default(owner.language)
+    hello = gettext(language, "Hello {name},", name=owner.display_name)
+    matches = gettext(language, "New open gigs match your saved search “{search}”:", search=saved.name)
+    see_all, see_all_link = gettext(language, "See them all:"), gettext(language, "See them all on the board")
     mail.send(
         session,
         to=owner.email,
-        subject=title,
-        text=f"Hello {owner.display_name},\n\nNew open gigs match your saved search “{saved.name}”:\n\n{lines}\n\nSee them all: {board}\n",
-        html=(
-            f"<p>Hello {escape(owner.display_name)},</p><p>New open gigs match your saved search “{escape(saved.name)}”:</p>"
-            f'<ul>{items}</ul><p><a href="{escape(board)}">See them all on the board</a></p>'
-        ),
+        subject=clean_line(translate(language, title), limit=200),
+        text=f"{hello}\n\n{matches}\n\n{lines}\n\n{see_all} {board}\n",
+        html=(f'<p>{escape(hello)}</p><p>{escape(matches)}</p><ul>{items}</ul><p><a href="{escape(board)}">{escape(see_all_link)}</a></p>'),
         recipient_id=owner.id,
         list_kind=mail_preferences.ALERTS,
     )

@@ -7,6 +7,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import (
     Application,
     ApplicationAnswer,
@@ -89,7 +90,9 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
         )
     application_lifecycle.started(session, actor, application, gig_id=gig.id)
     for manager_id in policy.manager_ids(session, gig.organization_id):
-        notifications.notify(session, manager_id, "application.new", f"New applicant for {gig.title}", f"/manage/gigs/{gig.id}", email=True)
+        notifications.notify(
+            session, manager_id, "application.new", msg("New applicant for {title}", title=gig.title), f"/manage/gigs/{gig.id}", email=True
+        )
     session.flush()
     return application
 
@@ -117,7 +120,9 @@ def shortlist(session: Session, actor: User, application_id: int) -> Application
     move_application(session, actor, application, ApplicationStatus.SHORTLISTED)
     if gig.blind_review:
         audit.record(session, actor, "pedigree.revealed", "user", application.student_id, application_id=application.id)
-    notifications.notify(session, application.student_id, "application.shortlisted", f"You are shortlisted for {gig.title}", "/dashboard")
+    notifications.notify(
+        session, application.student_id, "application.shortlisted", msg("You are shortlisted for {title}", title=gig.title), "/dashboard"
+    )
     return application
 
 
@@ -143,7 +148,7 @@ def decline(session: Session, actor: User, application_id: int, feedback: str = 
         session,
         application.student_id,
         "application.declined",
-        f"Decision on {gig.title}: not selected this time",
+        msg("Decision on {title}: not selected this time", title=gig.title),
         "/dashboard",
         email=True,
     )
@@ -191,13 +196,13 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
         session,
         application.student_id,
         "application.accepted",
-        f"You are accepted for {gig.title}",
+        msg("You are accepted for {title}", title=gig.title),
         f"/engagements/{engagement.id}",
         email=True,
     )
     if gig.filled_slots >= gig.slots:
         gigs.move_gig(session, actor, gig, GigStatus.FILLED)
-        close_remaining_applications(session, gig, "All places on this gig are taken.")
+        close_remaining_applications(session, gig, msg("All places on this gig are taken."))
     session.flush()
     return engagement
 
@@ -208,6 +213,11 @@ def close_remaining_applications(session: Session, gig: Gig, reason: str) -> int
     for application in waiting:
         move_application(session, None, application, ApplicationStatus.DECLINED, reason)
         notifications.notify(
-            session, application.student_id, "application.declined", f"Decision on {gig.title}: {reason}", "/dashboard", email=True
+            session,
+            application.student_id,
+            "application.declined",
+            msg("Decision on {title}: {reason}", title=gig.title, reason=reason),
+            "/dashboard",
+            email=True,
         )
     return len(waiting)

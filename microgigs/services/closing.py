@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import Engagement, Gig, Submission, User
 from microgigs.services import applications, gigs, notifications, payments, policy
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
@@ -29,7 +30,7 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
     unfinished = session.exec(select(Engagement.id).where(Engagement.gig_id == gig.id, Engagement.status.in_(UNFINISHED))).all()
     engagements = [locked_row(session, Engagement, engagement_id) for engagement_id in unfinished]
     gigs.move_gig(session, actor, gig, GigStatus.CANCELLED, reason=reason)
-    applications.close_remaining_applications(session, gig, "The employer cancelled this gig.")
+    applications.close_remaining_applications(session, gig, msg("The employer cancelled this gig."))
     for engagement in engagements:
         if engagement.status in UNFINISHED:
             cancel_engagement(session, actor, engagement, reason)
@@ -57,7 +58,7 @@ def close_past_deadline(session: Session, now: datetime) -> int:
     for gig in due:
         closed = GigStatus.FILLED if gig.filled_slots else GigStatus.EXPIRED
         gigs.move_gig(session, None, gig, closed, reason="application deadline passed")
-        applications.close_remaining_applications(session, gig, "The application deadline passed.")
+        applications.close_remaining_applications(session, gig, msg("The application deadline passed."))
     session.flush()
     return len(due)
 
@@ -72,7 +73,7 @@ def cancel_engagement(session: Session, actor: User, engagement: Engagement, rea
         session,
         engagement.student_id,
         "engagement.cancelled",
-        f"The employer cancelled {gig.title}",
+        msg("The employer cancelled {title}", title=gig.title),
         f"/engagements/{engagement.id}",
         email=True,
     )

@@ -8,6 +8,7 @@ from html import escape
 from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
+from microgigs.i18n import gettext, language_or_default, ngettext, translate
 from microgigs.integrations import mail
 from microgigs.models import MailPreference, User
 from microgigs.services import gigs, mail_preferences, policy
@@ -46,16 +47,24 @@ def send_weekly_digests(session: Session, now: datetime) -> int:
 
 
 def _send(session: Session, student: User, picks: list) -> None:
+    # In the student's language (User.language); a reason may be a service's message (a Text).
+    language = language_or_default(student.language)
     base = get_settings().public_url.rstrip("/")
-    lines = "\n".join(f"- {p.card.title} ({p.reason}): {base}/gigs/{p.card.id}" for p in picks)
-    items = "".join(f'<li><a href="{escape(base)}/gigs/{p.card.id}">{escape(p.card.title)}</a> · {escape(p.reason)}</li>' for p in picks)
-    count = "1 open gig" if len(picks) == 1 else f"{len(picks)} open gigs"
+    lines = "\n".join(f"- {p.card.title} ({translate(language, p.reason)}): {base}/gigs/{p.card.id}" for p in picks)
+    items = "".join(
+        f'<li><a href="{escape(base)}/gigs/{p.card.id}">{escape(p.card.title)}</a> · {escape(translate(language, p.reason))}</li>'
+        for p in picks
+    )
+    hello = gettext(language, "Hello {name},", name=student.display_name)
+    intro = gettext(language, "Open gigs recommended for your skills this week:")
     mail.send(
         session,
         to=student.email,
-        subject=f"This week: {count} for your skills",
-        text=f"Hello {student.display_name},\n\nOpen gigs recommended for your skills this week:\n\n{lines}\n",
-        html=f"<p>Hello {escape(student.display_name)},</p><p>Open gigs recommended for your skills this week:</p><ul>{items}</ul>",
+        subject=ngettext(
+            language, "This week: {count} open gig for your skills", "This week: {count} open gigs for your skills", len(picks)
+        ),
+        text=f"{hello}\n\n{intro}\n\n{lines}\n",
+        html=f"<p>{escape(hello)}</p><p>{escape(intro)}</p><ul>{items}</ul>",
         recipient_id=student.id,
         list_kind=mail_preferences.DIGEST,
     )

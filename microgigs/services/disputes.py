@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
 from microgigs.services import audit, notifications, payments, policy
 from microgigs.services.amounts import currency_name, format_cents
@@ -50,7 +51,7 @@ def open_dispute(session: Session, actor: User, engagement_id: int, statement: s
     for user_id in _parties(session, engagement):
         if user_id != actor.id:
             notifications.notify(
-                session, user_id, "dispute.opened", "A dispute was opened on your engagement", f"/disputes/{dispute.id}", email=True
+                session, user_id, "dispute.opened", msg("A dispute was opened on your engagement"), f"/disputes/{dispute.id}", email=True
             )
     return dispute
 
@@ -116,7 +117,7 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     audit.record(session, actor, "dispute.decided", "dispute", dispute.id, outcome=outcome, student_share_cents=share)
     for user_id in _parties(session, engagement):
         notifications.notify(
-            session, user_id, "dispute.decided", "The career center decided the dispute", f"/disputes/{dispute.id}", email=True
+            session, user_id, "dispute.decided", msg("The career center decided the dispute"), f"/disputes/{dispute.id}", email=True
         )
     return dispute
 

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs import timings
+from microgigs.i18n import msg
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, center, credentials, gig_completion, gigs, notifications, payments, policy
@@ -143,7 +144,7 @@ def submit_deliverable(
             session,
             manager_id,
             "submission.new",
-            f"New submission (v{submission.version}) from {actor.display_name} on {gig.title}",
+            msg("New submission (v{version}) from {name} on {title}", version=submission.version, name=actor.display_name, title=gig.title),
             f"/engagements/{engagement.id}",
             email=True,
         )
@@ -193,7 +194,7 @@ def approve(
                 session,
                 engagement.student_id,
                 "engagement.paid",
-                f"Approved and paid: {gig.title}",
+                msg("Approved and paid: {title}", title=gig.title),
                 f"/engagements/{engagement.id}",
                 email=True,
             )
@@ -202,7 +203,7 @@ def approve(
                 session,
                 engagement.student_id,
                 "engagement.approved",
-                f"Approved: {gig.title}; the payout is on its way",
+                msg("Approved: {title}; the payout is on its way", title=gig.title),
                 "/earnings",
                 email=True,
             )
@@ -246,7 +247,7 @@ def request_changes(session: Session, actor: User, engagement_id: int, comment: 
         session,
         engagement.student_id,
         "submission.changes_requested",
-        f"Changes requested on {gig.title}",
+        msg("Changes requested on {title}", title=gig.title),
         f"/engagements/{engagement.id}",
         email=True,
     )
@@ -289,7 +290,11 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
     others.discard(actor.id)
     for user_id in sorted(others):
         notifications.notify(
-            session, user_id, "engagement.message", f"New message from {actor.display_name} on {gig.title}", f"/engagements/{engagement.id}"
+            session,
+            user_id,
+            "engagement.message",
+            msg("New message from {name} on {title}", name=actor.display_name, title=gig.title),
+            f"/engagements/{engagement.id}",
         )
     session.flush()
     return message
@@ -335,20 +340,30 @@ def auto_approve_silent(session: Session, now) -> int:
         link = f"/engagements/{engagement.id}"
         if payments.pay_out(session, engagement):
             notifications.notify(
-                session, engagement.student_id, "engagement.paid", f"Approved automatically and paid: {gig.title}", link, email=True
+                session,
+                engagement.student_id,
+                "engagement.paid",
+                msg("Approved automatically and paid: {title}", title=gig.title),
+                link,
+                email=True,
             )
         else:
             notifications.notify(
                 session,
                 engagement.student_id,
                 "engagement.approved",
-                f"Approved automatically: {gig.title}; the payout is on its way",
+                msg("Approved automatically: {title}; the payout is on its way", title=gig.title),
                 "/earnings",
                 email=True,
             )
         for manager_id in policy.manager_ids(session, gig.organization_id):
             notifications.notify(
-                session, manager_id, "engagement.auto_approved", f"Approved automatically after {days} days: {gig.title}", link, email=True
+                session,
+                manager_id,
+                "engagement.auto_approved",
+                msg("Approved automatically after {days} days: {title}", days=days, title=gig.title),
+                link,
+                email=True,
             )
         gig_completion.complete_gig_if_done(session, gig)
     session.flush()
@@ -415,7 +430,7 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
             session,
             user_id,
             "extension.requested",
-            f"New due date proposed for {gig.title}: {new_due_date.isoformat()}",
+            msg("New due date proposed for {title}: {date}", title=gig.title, date=new_due_date),
             f"/engagements/{engagement.id}",
             email=True,
         )
@@ -451,7 +466,9 @@ def answer_extension(session: Session, actor: User, engagement_id: int, request_
         session,
         request.requested_by_id,
         f"extension.{verdict}",
-        f"Due date change {verdict} for {gig.title}",
+        msg("Due date change accepted for {title}", title=gig.title)
+        if accept
+        else msg("Due date change declined for {title}", title=gig.title),
         f"/engagements/{engagement.id}",
         email=True,
     )

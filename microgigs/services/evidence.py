@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import Credential, Engagement, EvidenceSharing, Gig, Organization, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, changes, notifications, policy
 from microgigs.services.engagements import file_store
@@ -91,7 +92,7 @@ def set_employer_permission(session: Session, actor: User, engagement_id: int, a
             session,
             engagement.student_id,
             "evidence.allowed",
-            f"{employer} allows you to show your work on {gig.title} publicly",
+            msg("{employer} allows you to show your work on {title} publicly", employer=employer, title=gig.title),
             "/portfolio",
         )
     return sharing_of(session, engagement.id)

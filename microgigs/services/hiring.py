@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
+from microgigs.i18n import msg
 from microgigs.models import Engagement, Gig, Organization, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
@@ -36,7 +37,7 @@ def invite_to_interview(session: Session, actor: User, engagement_id: int) -> En
         session,
         engagement.student_id,
         "hiring.interview",
-        f"{employer} invites you to interview",
+        msg("{employer} invites you to interview", employer=employer),
         f"/engagements/{engagement.id}",
         email=True,
     )
@@ -54,7 +55,12 @@ def record_offer(session: Session, actor: User, engagement_id: int) -> Engagemen
     audit.record(session, actor, "hiring.offer_made", "engagement", engagement.id)
     employer = session.get(Organization, gig.organization_id).name
     notifications.notify(
-        session, engagement.student_id, "hiring.offer", f"{employer} made you an offer", f"/engagements/{engagement.id}", email=True
+        session,
+        engagement.student_id,
+        "hiring.offer",
+        msg("{employer} made you an offer", employer=employer),
+        f"/engagements/{engagement.id}",
+        email=True,
     )
     return engagement
 

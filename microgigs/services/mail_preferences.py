@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import MailPreference, UnsubscribeToken, User
 from microgigs.services import policy
 from microgigs.services.errors import DomainError, NotFound
@@ -30,9 +31,9 @@ ALERTS, DIGEST, NOTIFICATIONS = "alerts", "digest", "notifications"
 KINDS = (ALERTS, DIGEST, NOTIFICATIONS)
 # What an unsubscribe turns off, in words (the unsubscribe page says it).
 KIND_NAMES = {
-    ALERTS: "emails about new gigs matching your saved searches",
-    DIGEST: "the weekly email of gigs recommended for your skills",
-    NOTIFICATIONS: "email copies of your notifications",
+    ALERTS: msg("emails about new gigs matching your saved searches"),
+    DIGEST: msg("the weekly email of gigs recommended for your skills"),
+    NOTIFICATIONS: msg("email copies of your notifications"),
 }
 
 

@@ -28,6 +28,8 @@ from html import escape
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from microgigs.i18n import DEFAULT as DEFAULT_LANGUAGE
+from microgigs.i18n import gettext, msg, translate
 from microgigs.integrations.mail import TOKEN_MASK, DeliveryFailed, OutgoingMail
 from microgigs.models import OneTimeToken, OutboxMail, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, mail_preferences, policy
@@ -46,8 +48,8 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(minutes=10)  # far longer than an SMTP conversation may take (its timeout)
-LINK_GONE = "Not sent: its one-time link was replaced by a newer one, used or expired first."
-TURNED_OFF = "Not sent: its recipient turned this kind of email off after it was queued."
+LINK_GONE = msg("Not sent: its one-time link was replaced by a newer one, used or expired first.")
+TURNED_OFF = msg("Not sent: its recipient turned this kind of email off after it was queued.")
 
 
 def claim_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:
@@ -117,7 +119,9 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
     if mail.recipient_id is not None and mail.list_kind:
         # Bulk mail: a one-click unsubscribe from this kind of mail, in the headers and the body.
         unsubscribe = mail_preferences.unsubscribe_url(session, mail.recipient_id, mail.list_kind)
-        text, html = with_unsubscribe(text, html, mail.list_kind, unsubscribe)
+        recipient = session.get(User, mail.recipient_id)
+        language = recipient.language if recipient is not None else DEFAULT_LANGUAGE
+        text, html = with_unsubscribe(text, html, mail.list_kind, unsubscribe, language)
     # Branded as it leaves, with the center's settings of now; the stored row keeps the bodies as
     # queued (what /admin/outbox shows, and what a later try brands afresh).
     shown = center.current(session)
@@ -133,11 +137,15 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
     )
 
 
-def with_unsubscribe(text: str, html: str, kind: str, url: str) -> tuple[str, str]:
-    """The bodies with a last line saying how to stop this kind of mail."""
-    what = mail_preferences.KIND_NAMES.get(kind, "these emails")
-    line = f"To stop {what}, open {url}"
-    link = f'<p style="font-size:13px;color:#444444">To stop {escape(what)}, <a href="{escape(url)}">unsubscribe</a>.</p>'
+def with_unsubscribe(text: str, html: str, kind: str, url: str, language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """The bodies with a last line, in the recipient's language, saying how to stop this kind of mail."""
+    what = translate(language, mail_preferences.KIND_NAMES.get(kind, msg("these emails")))
+    line = gettext(language, "To stop {what}, open {url}", what=what, url=url)
+    # The sentence is ours (the catalogue); the values set in it are escaped.
+    words = gettext(language, "unsubscribe")
+    unsubscribe = f'<a href="{escape(url)}">{escape(words)}</a>'
+    sentence = gettext(language, "To stop {what}, {unsubscribe}.", what=escape(what), unsubscribe=unsubscribe)
+    link = f'<p style="font-size:13px;color:#444444">{sentence}</p>'
     return f"{text.rstrip()}\n\n{line}\n", f"{html}{link}"
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
+from microgigs.i18n import msg
 from microgigs.models import Engagement, Gig, Milestone, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.engagement_lifecycle import UNDER_WAY, UNFINISHED
@@ -79,7 +80,7 @@ def add_milestone(
         session,
         engagement.student_id,
         "milestone.added",
-        f"New milestone on {gig.title}: {title} (by {due_date.isoformat()})",
+        msg("New milestone on {gig}: {title} (by {date})", gig=gig.title, title=title, date=due_date),
         f"/engagements/{engagement.id}",
     )
     session.flush()
@@ -123,13 +124,14 @@ def check_in(session: Session, actor: User, engagement_id: int, milestone_id: in
         status=milestone.status,
     )
     gig = session.get(Gig, engagement.gig_id)
-    verdict = "done" if done else "not done yet"
     for manager_id in policy.manager_ids(session, gig.organization_id):
         notifications.notify(
             session,
             manager_id,
             "milestone.checked_in",
-            f"Check-in on {gig.title}: {milestone.title} — {verdict}",
+            msg("Check-in on {gig}: {title} — done", gig=gig.title, title=milestone.title)
+            if done
+            else msg("Check-in on {gig}: {title} — not done yet", gig=gig.title, title=milestone.title),
             f"/engagements/{engagement.id}",
         )
     session.flush()

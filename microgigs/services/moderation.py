@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import Gig, Organization, ProhibitedTerm, User
 from microgigs.services import audit, gigs, notifications, policy
 from microgigs.services.amounts import format_cents
@@ -148,7 +149,7 @@ def _tell_managers(session: Session, gig: Gig, kind: str, title: str, *, email: 
 
 def approve(session: Session, actor: User, gig_id: int) -> Gig:
     gig = gigs.approve_gig(session, actor, gig_id)
-    _tell_managers(session, gig, "gig.approved", f"Your gig “{gig.title}” is approved and now on the board.", email=False)
+    _tell_managers(session, gig, "gig.approved", msg("Your gig “{title}” is approved and now on the board.", title=gig.title), email=False)
     session.flush()
     return gig
 
@@ -156,7 +157,13 @@ def approve(session: Session, actor: User, gig_id: int) -> Gig:
 def reject(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
     """Reject with a reason; every manager of the employer gets it by mail."""
     gig = gigs.reject_gig(session, actor, gig_id, reason)
-    _tell_managers(session, gig, "gig.rejected", f"Your gig “{gig.title}” was not approved. Reason: {gig.status_reason}", email=True)
+    _tell_managers(
+        session,
+        gig,
+        "gig.rejected",
+        msg("Your gig “{title}” was not approved. Reason: {reason}", title=gig.title, reason=gig.status_reason),
+        email=True,
+    )
     session.flush()
     return gig
 

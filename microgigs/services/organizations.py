@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import Text, msg
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
@@ -131,7 +132,7 @@ def vetting_queue(session: Session, actor: User | None, status: str = "pending")
     return rows
 
 
-def _tell_managers(session: Session, org: Organization, title: str) -> None:
+def _tell_managers(session: Session, org: Organization, title: Text) -> None:
     for user_id in policy.manager_ids(session, org.id):
         notifications.notify(session, user_id, "organization.status", title, "/dashboard", email=True)
 
@@ -154,7 +155,11 @@ def approve(session: Session, actor: User | None, organization_id: int) -> Organ
         # An address nobody has confirmed is not an identity: approving it would vouch for nobody.
         raise DomainError(f"{org.name}'s contact has not confirmed their email address yet: approve it once they have.")
     _move(session, actor, org, "approved", "")
-    _tell_managers(session, org, f"{org.name} is approved: you can now publish gigs on {center.current(session).name}")
+    _tell_managers(
+        session,
+        org,
+        msg("{organization} is approved: you can now publish gigs on {center}", organization=org.name, center=center.current(session).name),
+    )
     session.flush()
     return org
 
@@ -175,7 +180,16 @@ def reject(session: Session, actor: User | None, organization_id: int, reason: s
     if org.status != "pending":
         raise DomainError(f"Only a pending employer can be rejected; {org.name} is {org.status}.")
     _move(session, actor, org, "rejected", text)
-    _tell_managers(session, org, f"{org.name} was not approved on {center.current(session).name}. Reason: {text}")
+    _tell_managers(
+        session,
+        org,
+        msg(
+            "{organization} was not approved on {center}. Reason: {reason}",
+            organization=org.name,
+            center=center.current(session).name,
+            reason=text,
+        ),
+    )
     session.flush()
     return org
 
@@ -190,7 +204,16 @@ def suspend(session: Session, actor: User | None, organization_id: int, reason: 
     _move(session, actor, org, "suspended", text)
     for gig in session.exec(select(Gig).where(Gig.organization_id == org.id, Gig.status.in_(CLOSE_ON_SUSPEND))).all():
         closing.cancel_gig(session, actor, gig.id, f"The employer was suspended: {text}")
-    _tell_managers(session, org, f"{org.name} is suspended on {center.current(session).name}. Reason: {text}")
+    _tell_managers(
+        session,
+        org,
+        msg(
+            "{organization} is suspended on {center}. Reason: {reason}",
+            organization=org.name,
+            center=center.current(session).name,
+            reason=text,
+        ),
+    )
     session.flush()
     return org
 
@@ -283,23 +306,38 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     # Only a confirmed account is somebody: an unconfirmed one holding the address is replaced
     # by whoever follows the mailed link (accept_invitation).
     has_account = policy.is_active_user(invitee)
-    lines = [f"{actor.display_name} invites you to join {org.name} on {center.current(session).name} as a manager."]
+    lines = [
+        msg(
+            "{inviter} invites you to join {organization} on {center} as a manager.",
+            inviter=actor.display_name,
+            organization=org.name,
+            center=center.current(session).name,
+        )
+    ]
     if has_account:
-        lines.append(f"Sign in as {address} and accept the invitation; until you do, nothing changes.")
-    lines.append(f"The link works once, for {account_security.INVITATION_DAYS} days.")
+        lines.append(msg("Sign in as {address} and accept the invitation; until you do, nothing changes.", address=address))
+    lines.append(msg("The link works once, for {days} days.", days=account_security.INVITATION_DAYS))
     account_security.send_mail(
         session,
         address,
-        f"{actor.display_name} invites you to manage gigs for {org.name}",
+        msg("{inviter} invites you to manage gigs for {organization}", inviter=actor.display_name, organization=org.name),
         lines,
         account_security.token_link("/join"),
-        f"Accept the invitation to {org.name}" if has_account else f"Join {org.name}",
+        msg("Accept the invitation to {organization}", organization=org.name)
+        if has_account
+        else msg("Join {organization}", organization=org.name),
         token=token,
+        # The recipient's language; an address with no account yet reads the inviter's.
+        language=invitee.language if has_account else actor.language,
     )
     if has_account and invitee.role == "manager":
         # In the app too; the link names the invitation, which only this (confirmed) account can accept.
         notifications.notify(
-            session, invitee.id, "organization.invited", f"{org.name} invites you to manage its gigs", f"/join?invitation={token.id}"
+            session,
+            invitee.id,
+            "organization.invited",
+            msg("{organization} invites you to manage its gigs", organization=org.name),
+            f"/join?invitation={token.id}",
         )
     audit.record(session, actor, "organization.manager_invited", "organization", org.id, email=address)
     session.flush()
@@ -397,5 +435,7 @@ def remove_manager(session: Session, actor: User | None, organization_id: int, u
         raise DomainError("The owner cannot be removed from the team.")
     session.delete(membership)
     audit.record(session, actor, "organization.manager_removed", "organization", org.id, user_id=user_id)
-    notifications.notify(session, user_id, "organization.removed", f"You were removed from {org.name}", "/dashboard")
+    notifications.notify(
+        session, user_id, "organization.removed", msg("You were removed from {organization}", organization=org.name), "/dashboard"
+    )
     session.flush()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import (
     Engagement,
     EngagementPayment,
@@ -116,7 +117,7 @@ def _charge_refunded(session: Session, event: VerifiedEvent, gateway) -> str:
             session,
             staff_id,
             "payment.refunded_outside",
-            f"A payment was refunded outside MicroGigs (engagement {engagement.id})",
+            msg("A payment was refunded outside MicroGigs (engagement {engagement})", engagement=engagement.id),
             "/staff/money",
             email=True,
         )
@@ -137,7 +138,7 @@ def _dispute_created(session: Session, event: VerifiedEvent, gateway) -> str:
             session,
             staff_id,
             "payment.charge_disputed",
-            f"A card payment was disputed (engagement {payment.engagement_id})",
+            msg("A card payment was disputed (engagement {engagement})", engagement=payment.engagement_id),
             "/staff/money",
             email=True,
         )
@@ -164,7 +165,7 @@ def _transfer_created(session: Session, event: VerifiedEvent, gateway) -> str:
                 session,
                 staff_id,
                 "payment.unexpected_transfer",
-                f"A second payout appeared for engagement {engagement_id}",
+                msg("A second payout appeared for engagement {engagement}", engagement=engagement_id),
                 "/staff/money",
                 email=True,
             )
@@ -193,7 +194,11 @@ def _transfer_reversed(session: Session, event: VerifiedEvent, gateway) -> str:
     audit.record(session, None, "payment.transfer_reversed", "engagement", engagement_id, transfer=transfer_id, amount_cents=recorded)
     for staff_id in _staff_ids(session):
         notifications.notify(
-            session, staff_id, "payment.transfer_reversed", f"A payout was reversed (engagement {engagement_id})", "/staff/money"
+            session,
+            staff_id,
+            "payment.transfer_reversed",
+            msg("A payout was reversed (engagement {engagement})", engagement=engagement_id),
+            "/staff/money",
         )
     return "recorded"
 
@@ -227,7 +232,7 @@ def _payout(session: Session, event: VerifiedEvent, gateway) -> str:
             session,
             account.student_id,
             "payout.failed",
-            "Your bank refused a payout from Stripe: open Earnings, choose Update payout details and check your bank account",
+            msg("Your bank refused a payout from Stripe: open Earnings, choose Update payout details and check your bank account"),
             "/earnings",
             email=True,
         )

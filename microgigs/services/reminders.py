@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import Text, msg
 from microgigs.models import Application, Engagement, Gig, Notification, SavedGig
 from microgigs.services import center, notifications, policy
 from microgigs.services.statuses import EngagementStatus, GigStatus
@@ -22,7 +23,7 @@ def _already(session: Session, user_id: int, kind: str, link: str, since: dateti
     return session.exec(query.limit(1)).first() is not None
 
 
-def _remind(session: Session, user_id: int, kind: str, title: str, link: str, since: datetime | None = None) -> int:
+def _remind(session: Session, user_id: int, kind: str, title: Text, link: str, since: datetime | None = None) -> int:
     if _already(session, user_id, kind, link, since):
         return 0
     notifications.notify(session, user_id, kind, title, link, email=True)
@@ -53,7 +54,7 @@ def application_deadlines(session: Session, now: datetime) -> int:
             session,
             user_id,
             "reminder.application_deadline",
-            f"Applications for {title} close on {deadline.isoformat()}",
+            msg("Applications for {title} close on {date}", title=title, date=deadline),
             f"/gigs/{gig_id}",
         )
     return sent
@@ -78,7 +79,7 @@ def due_dates(session: Session, now: datetime) -> int:
             session,
             engagement.student_id,
             "reminder.due_date",
-            f"{title} is due on {engagement.due_date.isoformat()}",
+            msg("{title} is due on {date}", title=title, date=engagement.due_date),
             f"/engagements/{engagement.id}",
         )
     return sent
@@ -104,7 +105,7 @@ def auto_approvals(session: Session, now: datetime) -> int:
                 session,
                 manager_id,
                 "reminder.auto_approval",
-                f"Review {gig.title} by {due.strftime('%Y-%m-%d %H:%M UTC')} or it is approved and paid automatically",
+                msg("Review {title} by {moment} or it is approved and paid automatically", title=gig.title, moment=due),
                 f"/engagements/{engagement.id}",
                 since=engagement.submitted_at,
             )

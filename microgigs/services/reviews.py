@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import Engagement, Gig, GigSkill, Review, Skill, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
@@ -186,7 +187,9 @@ def write_review(session: Session, actor: User, engagement_id: int, data: Review
     audit.record(session, actor, "review.written", "engagement", engagement.id, subject=subject)
     other_side = [engagement.student_id] if side == "manager" else policy.manager_ids(session, gig.organization_id)
     for user_id in other_side:
-        notifications.notify(session, user_id, "review.written", f"A review of {gig.title} is in", f"/engagements/{engagement.id}/review")
+        notifications.notify(
+            session, user_id, "review.written", msg("A review of {title} is in", title=gig.title), f"/engagements/{engagement.id}/review"
+        )
     return review
 
 

@@ -9,6 +9,7 @@ import logging
 
 from sqlmodel import Session
 
+from microgigs.i18n import msg
 from microgigs.integrations.payments import CheckoutStatus, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, Gig, utcnow
 from microgigs.services import audit, center, notifications, policy
@@ -138,7 +139,7 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
             session,
             engagement.student_id,
             "engagement.funded",
-            f"Funded: you can start work on {gig.title}",
+            msg("Funded: you can start work on {title}", title=gig.title),
             f"/engagements/{engagement.id}",
             email=True,
         )
@@ -167,7 +168,12 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
         gig = session.get(Gig, engagement.gig_id)
         for manager_id in policy.manager_ids(session, gig.organization_id):
             notifications.notify(
-                session, manager_id, "payment.not_funded", f"Not funded: {gig.title} — {payment.message}", "/payments", email=True
+                session,
+                manager_id,
+                "payment.not_funded",
+                msg("Not funded: {title} — {reason}", title=gig.title, reason=payment.message),
+                "/payments",
+                email=True,
             )
         return payment.state
     return "ignored"

@@ -15,6 +15,7 @@ import logging
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.integrations.payments import GatewayFailed, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, PayoutAccount, User, utcnow
 from microgigs.services import audit, gig_completion, notifications, policy
@@ -123,7 +124,7 @@ def send_to_student(
                     session,
                     engagement.student_id,
                     "payout.account_needed",
-                    "You have money waiting: set up payouts to receive it",
+                    msg("You have money waiting: set up payouts to receive it"),
                     "/earnings",
                     email=True,
                 )
@@ -264,25 +265,39 @@ def _tell_of_failure(session: Session, engagement: Engagement, *, refused: bool,
     gig = session.get(Gig, engagement.gig_id)
     if not_held:
         kind = "payout.delayed"
-        title = f"Your payout for {gig.title} is on hold: the career center is settling it with the employer"
+        title = msg("Your payout for {title} is on hold: the career center is settling it with the employer", title=gig.title)
     elif refused:
         kind = "payout.refused"
-        title = f"Your payout for {gig.title} was refused: open Earnings and choose Update payout details, then the career center sends it again"
+        title = msg(
+            "Your payout for {title} was refused: open Earnings and choose Update payout details, then the career center sends it again",
+            title=gig.title,
+        )
     else:
         kind = "payout.delayed"
-        title = f"Your payout for {gig.title} is delayed: the payment service kept failing, so the career center sends it"
+        title = msg("Your payout for {title} is delayed: the payment service kept failing, so the career center sends it", title=gig.title)
     notifications.notify(session, engagement.student_id, kind, title, "/earnings", email=True)
     staff_ids = session.exec(select(User.id).where(User.role.in_(("staff", "admin")), User.is_active)).all()
     if not_held:
-        what = "cannot be sent, the employer was refunded outside MicroGigs"
+        what = msg(
+            "A payout cannot be sent, the employer was refunded outside MicroGigs: {title} (engagement {engagement})",
+            title=gig.title,
+            engagement=engagement.id,
+        )
+    elif refused:
+        what = msg("A payout was refused: {title} (engagement {engagement})", title=gig.title, engagement=engagement.id)
     else:
-        what = "was refused" if refused else f"failed {PAYOUT_TRIES_BEFORE_STAFF} times at the payment service"
+        what = msg(
+            "A payout failed {count} times at the payment service: {title} (engagement {engagement})",
+            count=PAYOUT_TRIES_BEFORE_STAFF,
+            title=gig.title,
+            engagement=engagement.id,
+        )
     for staff_id in staff_ids:
         notifications.notify(
             session,
             staff_id,
             "payment.payout_failed",
-            f"A payout {what}: {gig.title} (engagement {engagement.id})",
+            what,
             "/staff/money",
         )
 
@@ -338,7 +353,7 @@ def send_waiting_payout(
         # A cancelled engagement's kill fee that waited: the engagement stays cancelled, and
         # the audit log still shows the student was paid.
         audit.record(session, None, "engagement.paid", "engagement", engagement.id, late=True, kind=kind)
-    notifications.notify(session, engagement.student_id, "engagement.paid", f"Paid: {gig.title}", "/earnings", email=True)
+    notifications.notify(session, engagement.student_id, "engagement.paid", msg("Paid: {title}", title=gig.title), "/earnings", email=True)
     return True
 
 

@@ -33,10 +33,16 @@ KEYWORDS = {
 }
 # Modules whose every shown text goes through t(): more join as pages are translated.
 CONVERTED_MODULES = [
-    "microgigs/components/layout.py",
+    "microgigs/components/drawing.py",
+    "microgigs/components/gig_card.py",
     "microgigs/components/i18n.py",
+    "microgigs/components/layout.py",
+    "microgigs/components/save_search.py",
     "microgigs/components/titles.py",
+    "microgigs/pages/gig_detail.py",
+    "microgigs/pages/home.py",
     "microgigs/pages/login.py",
+    "microgigs/pages/preview_gig.py",
 ]
 
 

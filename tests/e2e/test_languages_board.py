@@ -48,6 +48,11 @@ def test_the_board_and_a_gig_in_spanish_with_the_deadline_in_the_readers_zone(ne
     expect(card).to_contain_text("Análisis de datos")
     expect(card).not_to_contain_text("(fin del")
     check_accessible(page)
+    card.get_by_role("link", name="Encuesta de polinizadores").click()
+    expect(page.get_by_role("heading", name="Encuesta de polinizadores", level=1)).to_be_visible()
+    expect(page.locator("dl div").filter(has_text="Fecha límite para postularte")).to_contain_text(
+        loose(shown_deadline(deadline, GIG_ZONE, "es").text)
+    )
 
     # A signed-in student who reads Spanish, in Madrid: the deadline in her zone, New York's day said.
     page = new_context().new_page()

@@ -166,6 +166,9 @@ class Gig(SQLModel, table=True):
     filled_slots: int = 0  # raised atomically by acceptance; never above slots
     pay_cents: int  # fixed pay per student
     currency: str = Field(default="usd", max_length=3)
+    # Where its dates are meant (an IANA name): a deadline date ends at 23:59 there
+    # (services/gigs/deadlines.py). The posting manager's zone when the gig is created.
+    timezone: str = Field(default="UTC", max_length=64)
     blind_review: bool = True
     max_revision_rounds: int = 2
     # draft -> in_review -> open -> filled -> in_progress -> completed;

@@ -6,7 +6,10 @@ A description is a function `(data, draw)` that makes its elements only through 
   other underscores become hyphens: `aria_label` is aria-label);
 - `draw.link(text, href, **attributes)`: a link within the app (client-side in the app);
 - `draw.each(items, draw_item)`: one element per item of a list;
-- `draw.named(value, names)`: the readable name of a code (the code itself when it has none).
+- `draw.named(value, names)`: the readable name of a code (the code itself when it has none),
+  in the reader's language (the names are English texts marked with `_()` where defined);
+- `draw.text(msgid, **values)`: a text in the reader's language (mark the literal with `_()`:
+  `draw.text(_("Pay:"))`, so the catalogue has it).
 With Reflex, `data` is a Var of a service DTO (a state var, an item of rx.foreach); with HTML, the
 DTO itself. Both sides escape the data's text: React in the app, `html.escape` here.
 """
@@ -20,6 +23,9 @@ import reflex as rx
 from reflex.vars import Var
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from microgigs import i18n
+from microgigs.components.i18n import translated
+
 
 class Html(str):
     """HTML text already drawn: a child that is put in as is, never escaped again."""
@@ -31,7 +37,11 @@ def _attribute(name: str) -> str:
 
 class HtmlDrawing:
     """Draws a description as HTML text; every piece of data is escaped. (The board's first page
-    draws twenty cards per request: the opening tags, mostly constant, are made once.)"""
+    draws twenty cards per request: the opening tags, mostly constant, are made once.)
+    Its texts are in `language` (the request's)."""
+
+    def __init__(self, language: str = i18n.DEFAULT):
+        self.language = i18n.language_or_default(language)
 
     def element(self, tag: str, *children, **attributes) -> Html:
         inner = "".join([child if type(child) is Html else _escape(str(child)) for child in children])
@@ -44,7 +54,10 @@ class HtmlDrawing:
         return Html("".join([draw_item(item) for item in items]))
 
     def named(self, value: str, names: Mapping[str, str]) -> str:
-        return names.get(value, value)
+        return i18n.gettext(self.language, names[value]) if value in names else value
+
+    def text(self, msgid: str, **values) -> str:
+        return i18n.gettext(self.language, msgid, **values)
 
 
 _SPECIAL = re.compile(r"[&<>\"']")
@@ -74,9 +87,12 @@ class ReflexDrawing:
 
     def named(self, value, names: Mapping[str, str]):
         if isinstance(value, Var):
-            return rx.match(value, *names.items(), value)
-        return names.get(value, value)
+            return rx.match(value, *[(code, translated(name)) for code, name in names.items()], value)
+        return translated(names[value]) if value in names else value
+
+    def text(self, msgid: str, **values) -> rx.Var:
+        return translated(msgid, **values)
 
 
-AS_HTML = HtmlDrawing()
+AS_HTML = HtmlDrawing()  # English; HtmlDrawing(language) for another
 AS_COMPONENTS = ReflexDrawing()

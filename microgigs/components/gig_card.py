@@ -7,12 +7,20 @@ loaded (http/board_first_page.py). So the two cannot drift apart; tests/e2e comp
 Plain elements styled by `.gig-card` in assets/styles.css, not Radix components: the board draws
 twenty of these on a phone's first visit, each Radix component costs a styled wrapper or two,
 and plain elements are what the HTML side can draw without copying Radix's class names.
+
+Its texts are drawn in the reader's language (`draw.text`); the card's pay and deadline come
+written for the reader by the service (cards.localize): the deadline in their zone, the zone named.
 """
 
 import reflex as rx
 
-from microgigs.components.drawing import AS_COMPONENTS, AS_HTML
-from microgigs.services.gigs import LOCATION_MODE_NAMES, GigCard
+from microgigs.components.drawing import AS_COMPONENTS, HtmlDrawing
+from microgigs.i18n import DEFAULT, _
+from microgigs.services.gigs import CATEGORY_NAMES, LOCATION_MODE_NAMES, GigCard
+
+
+def category_text(category: rx.Var | str) -> rx.Var | str:
+    return AS_COMPONENTS.named(category, CATEGORY_NAMES)
 
 
 def gig_href(gig_id: rx.Var | int) -> rx.Var | str:
@@ -23,15 +31,18 @@ def location_mode_text(mode: rx.Var | str) -> rx.Var | str:
     return AS_COMPONENTS.named(mode, LOCATION_MODE_NAMES)
 
 
-def _fact(draw, kind: str, label: str, text):
+def _fact(draw, kind: str, label, *text):
     """One fact; its icon is a CSS mask (`.fact-<kind>`), the visually hidden label reads first
     (the .visually-hidden clip pattern in styles.css)."""
-    return draw.element("li", draw.element("span", label, class_name="visually-hidden"), text, class_name=f"fact-{kind}")
+    return draw.element("li", draw.element("span", label, " ", class_name="visually-hidden"), *text, class_name=f"fact-{kind}")
 
 
 def describe_skills(skills, draw):
     return draw.element(
-        "ul", draw.each(skills, lambda name: draw.element("li", name, class_name="chip")), class_name="chips", aria_label="Skills"
+        "ul",
+        draw.each(skills, lambda name: draw.element("li", name, class_name="chip")),
+        class_name="chips",
+        aria_label=draw.text(_("Skills")),
     )
 
 
@@ -42,17 +53,23 @@ def describe_gig_card(card, draw):
         draw.element(
             "div",
             draw.element("h2", draw.link(card.title, gig_href(card.id), class_name="gig-card-link")),
-            draw.element("span", card.category, class_name="chip chip-accent"),
+            draw.element("span", draw.named(card.category, CATEGORY_NAMES), class_name="chip chip-accent"),
             class_name="gig-card-top",
         ),
         draw.element("p", card.employer, class_name="gig-card-employer"),
         draw.element("p", card.summary, class_name="gig-card-summary"),
         draw.element(
             "ul",
-            _fact(draw, "pay", "Pay: ", card.pay),
-            _fact(draw, "time", "Time: ", f"about {card.estimated_hours} hours"),
-            _fact(draw, "place", "Where: ", draw.named(card.location_mode, LOCATION_MODE_NAMES)),
-            _fact(draw, "deadline", "Deadline: ", f"apply by {card.application_deadline}"),
+            _fact(draw, "pay", draw.text(_("Pay:")), card.pay),
+            _fact(draw, "time", draw.text(_("Time:")), draw.text(_("about {hours} hours"), hours=card.estimated_hours)),
+            _fact(draw, "place", draw.text(_("Where:")), draw.named(card.location_mode, LOCATION_MODE_NAMES)),
+            _fact(
+                draw,
+                "deadline",
+                draw.text(_("Deadline:")),
+                draw.text(_("apply by {moment}"), moment=card.deadline_text),
+                draw.element("span", " ", card.deadline_note, class_name="gig-card-deadline-note"),
+            ),
             class_name="gig-facts",
         ),
         describe_skills(card.skills, draw),
@@ -77,6 +94,6 @@ def board_card(card, *after: rx.Component) -> rx.Component:
     return describe_board_card(card, AS_COMPONENTS, *after)
 
 
-def board_card_html(card: GigCard) -> str:
+def board_card_html(card: GigCard, language: str = DEFAULT) -> str:
     """The board's card as HTML, for a visitor whose browser has not loaded the app yet."""
-    return describe_board_card(card, AS_HTML)
+    return describe_board_card(card, HtmlDrawing(language))

@@ -4,6 +4,7 @@ alerted; a visitor is asked to sign in instead."""
 import reflex as rx
 
 from microgigs.components.forms import error_id, field_error, text_input
+from microgigs.components.i18n import t, translated
 from microgigs.components.panels import inline_error, notice, stack
 from microgigs.state.board import BoardState
 from microgigs.state.saved_searches import FREQUENCY_CHOICES
@@ -14,10 +15,10 @@ FREQUENCY_LEGEND_ID = "save-search-frequency-legend"
 
 def _frequency_choice() -> rx.Component:
     return rx.el.fieldset(
-        rx.el.legend(rx.text("Alert me", size="2", weight="medium"), id=FREQUENCY_LEGEND_ID, style={"margin_bottom": "var(--space-2)"}),
+        rx.el.legend(rx.text(t("Alert me"), size="2", weight="medium"), id=FREQUENCY_LEGEND_ID, style={"margin_bottom": "var(--space-2)"}),
         rx.radio_group.root(
             rx.flex(
-                *[rx.radio_group.item(text, value=value) for value, text in FREQUENCY_CHOICES],
+                *[rx.radio_group.item(translated(text), value=value) for value, text in FREQUENCY_CHOICES],
                 direction="column",
                 spacing="2",
             ),
@@ -36,7 +37,7 @@ def _form() -> rx.Component:
     return rx.form(
         stack(
             text_input(
-                "Name of this search",
+                t("Name of this search"),
                 "name",
                 error=S.errors.get("name", ""),
                 default_value=BoardState.query,
@@ -45,13 +46,13 @@ def _form() -> rx.Component:
             ),
             _frequency_choice(),
             inline_error(S.errors.get("form", "")),
-            rx.button("Save search", type="submit", size="2"),
+            rx.button(t("Save search"), type="submit", size="2"),
             spacing="2",
         ),
         # Re-mounted for each board URL: the name starts from that URL's words.
         key=BoardState.form_key,
         on_submit=S.save_search,
-        aria_label="Save this search",
+        aria_label=t("Save this search"),
         width="100%",
     )
 
@@ -62,7 +63,7 @@ def save_search_panel() -> rx.Component:
         stack(
             rx.button(
                 rx.icon("bell", aria_hidden="true"),
-                "Save this search",
+                t("Save this search"),
                 variant="soft",
                 size="2",
                 type="button",
@@ -75,6 +76,12 @@ def save_search_panel() -> rx.Component:
         ),
         rx.cond(
             ~BoardState.signed_in,
-            rx.text(rx.link("Sign in", href="/login", underline="always"), " to save this search and get alerts of new gigs.", size="2"),
+            rx.text(
+                # "[Sign in] to save…": Spanish keeps this order ("[Inicia sesión] para guardar…").
+                rx.link(t("Sign in"), href="/login", underline="always"),
+                " ",
+                t("to save this search and get alerts of new gigs."),
+                size="2",
+            ),
         ),
     )

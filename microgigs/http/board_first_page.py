@@ -11,6 +11,10 @@ script after the block removes it as soon as the board's "Loading gigs…" place
 (#board-loading) is gone, in the same frame the app draws its own results (or goes to another
 page), so the page never holds the gigs twice; without scripts it simply stays.
 If anything goes wrong here the plain shell is sent: the app then works as before.
+
+The block is in the reader's language, chosen as the pages choose it (state/session.py): the
+signed-in person's own, else the language switch's cookie, else the browser's Accept-Language;
+deadlines in the signed-in person's zone (a visitor: each gig's own).
 """
 
 import functools
@@ -25,10 +29,13 @@ from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from microgigs import i18n
 from microgigs.components.gig_card import board_card_html
+from microgigs.http.session_cookie import token_from_cookie_header
 from microgigs.http.unit_of_work import in_unit_of_work
-from microgigs.services import gigs
+from microgigs.services import accounts, gigs
 from microgigs.services.gigs import board_cache
+from microgigs.services.gigs.cards import localize_all
 from microgigs.services.search import BoardQuery
 
 log = logging.getLogger(__name__)
@@ -73,24 +80,49 @@ def theme_attributes(shell: str) -> str:
     return ' class="radix-themes"' + "".join(f' {name}="{value}"' for name, value in attributes.items())
 
 
-def first_page_html(query_string: str, engine: Engine | None = None, theme: str = "") -> str:
+def reader(session, cookie_header: str | None, accept_language: str | None) -> tuple[str, str | None]:
+    """(language, zone or None) of whoever asks: as SessionState._viewer_language chooses."""
+    token = token_from_cookie_header(cookie_header)
+    user = accounts.user_for_session_token(session, token) if token is not None else None
+    if user is not None and user.language in i18n.LANGUAGES:
+        return user.language, user.timezone
+    zone = user.timezone if user is not None else None
+    return i18n.language_from_cookie_header(cookie_header) or i18n.negotiate(accept_language), zone
+
+
+def first_page_html(
+    query_string: str,
+    engine: Engine | None = None,
+    theme: str = "",
+    cookie_header: str | None = None,
+    accept_language: str | None = None,
+) -> str:
     """The first page of open gigs for this board URL's query string, as an HTML block
-    (`theme`: its theme's attributes, see theme_attributes)."""
+    (`theme`: its theme's attributes, see theme_attributes), in the reader's language."""
     params = dict(parse_qsl(query_string, keep_blank_values=False))
     filters = BoardQuery.from_params(params)
-    result = in_unit_of_work(lambda session: board_cache.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE), engine)
-    count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated)
+
+    def read(session):
+        language, zone = reader(session, cookie_header, accept_language)
+        return board_cache.shared_board_page(session, filters, gigs.BOARD_PAGE_SIZE), language, zone
+
+    result, language, zone = in_unit_of_work(read, engine)
+    localize_all(result.cards, language, zone)
+    count = gigs.board_count_text(result.total, capped=result.capped, estimated=result.estimated, language=language)
     if result.cards:
-        body = '<div class="board-first-page-cards">' + "".join(board_card_html(card) for card in result.cards) + "</div>"
+        body = '<div class="board-first-page-cards">' + "".join(board_card_html(card, language) for card in result.cards) + "</div>"
     else:
-        body = "<p>No open gigs match your search.</p>"
+        body = f"<p>{_text(i18n.gettext(language, 'No open gigs match your search.'))}</p>"
     pages = []
     if result.page > 1:
-        pages.append(f'<a href="{_text(filters.url(page=result.page - 1))}">← Previous page</a>')
+        previous = i18n.gettext(language, "← Previous page")
+        pages.append(f'<a href="{_text(filters.url(page=result.page - 1))}">{_text(previous)}</a>')
     if result.page < result.pages:
-        pages.append(f'<a href="{_text(filters.url(page=result.page + 1))}">Next page →</a>')
-    nav = f'<nav aria-label="Pages of results">{"".join(pages)}</nav>' if pages else ""
-    return f'<section id="{BLOCK_ID}" aria-label="Open gigs"{theme}><p role="status">{_text(count)}</p>{body}{nav}</section>'
+        following = i18n.gettext(language, "Next page →")
+        pages.append(f'<a href="{_text(filters.url(page=result.page + 1))}">{_text(following)}</a>')
+    nav = f'<nav aria-label="{_text(i18n.gettext(language, "Pages of results"))}">{"".join(pages)}</nav>' if pages else ""
+    label = _text(i18n.gettext(language, "Open gigs"))
+    return f'<section id="{BLOCK_ID}" aria-label="{label}"{theme}><p role="status">{_text(count)}</p>{body}{nav}</section>'
 
 
 @functools.lru_cache(maxsize=1)
@@ -132,8 +164,14 @@ def serve_board_first_page(app: ASGIApp, *, shell: Callable[[], Path] = built_bo
         # while the gigs are read; the first page follows, then the end of the page.
         await send({"type": "http.response.body", "body": before.encode("utf-8"), "more_body": True})
         query_string = scope.get("query_string", b"").decode("latin-1")
+        request_headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
         try:
-            block = await run_in_threadpool(first_page_html, query_string, engine, theme) + REMOVE_WHEN_THE_APP_DRAWS
+            block = (
+                await run_in_threadpool(
+                    first_page_html, query_string, engine, theme, request_headers.get("cookie"), request_headers.get("accept-language")
+                )
+                + REMOVE_WHEN_THE_APP_DRAWS
+            )
         except Exception:
             log.exception("board first page not rendered for %r", query_string)
             block = ""

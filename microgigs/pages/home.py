@@ -5,7 +5,7 @@ import reflex as rx
 
 from microgigs.components.forms import field_id, field_label
 from microgigs.components.gig_card import board_card as card_on_board
-from microgigs.components.i18n import t
+from microgigs.components.i18n import t, translated
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import stack
 from microgigs.components.save_search import save_search_panel
@@ -29,7 +29,8 @@ NATIVE_SELECT_STYLE = {
 
 
 def _select(label: str | rx.Var, name: str, default, options, *, dynamic=None, **select_props) -> rx.Component:
-    choices = [rx.el.option(text, value=value) for value, text in options]
+    # A str is an English text marked with _() where the choices are defined: shown translated.
+    choices = [rx.el.option(translated(text) if isinstance(text, str) else text, value=value) for value, text in options]
     if dynamic is not None:
         choices.append(rx.foreach(dynamic, lambda c: rx.el.option(c.text, value=c.value)))
     return rx.box(
@@ -96,7 +97,7 @@ def search_form() -> rx.Component:
                         _employer_select(),
                     ),
                     _select(t("Due"), "due_within", BoardState.due_within, DUE_CHOICES),
-                    _small_input(t("Skills (comma-separated)"), "skills", BoardState.skills_text, placeholder="Python, SQL"),
+                    _small_input(t("Skills (comma-separated)"), "skills", BoardState.skills_text, placeholder=t("Python, SQL")),
                     _small_input(t("Pay from ({unit})", unit=BoardState.pay_unit), "pay_min", BoardState.pay_min, input_mode="numeric"),
                     _small_input(t("Pay up to ({unit})", unit=BoardState.pay_unit), "pay_max", BoardState.pay_max, input_mode="numeric"),
                     _small_input(t("Hours from"), "hours_min", BoardState.hours_min, input_mode="numeric"),

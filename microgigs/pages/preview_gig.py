@@ -5,6 +5,7 @@ import reflex as rx
 
 from microgigs.components.forms import form_alert, success_note
 from microgigs.components.gig_card import gig_card
+from microgigs.components.i18n import t
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import callout, not_found_card, stack
 from microgigs.components.status_badge import status_badge
@@ -17,7 +18,7 @@ from microgigs.state.preview_gig import PreviewGigState as S
 
 
 def _heading() -> rx.Var:
-    return text_for_this_url(S, rx.cond(S.found, "Preview: " + S.card.title, "Gig not found"), "Loading preview…")
+    return text_for_this_url(S, rx.cond(S.found, t("Preview: {title}", title=S.card.title), t("Gig not found")), t("Loading preview…"))
 
 
 def actions() -> rx.Component:
@@ -33,17 +34,19 @@ def actions() -> rx.Component:
             S.posted_status == GigStatus.IN_REVIEW,
             success_note(
                 rx.text(
-                    "Submitted for review: “",
-                    S.card.title,
-                    "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.",
+                    t(
+                        "Submitted for review: “{title}”. The career center checks new gigs before they appear on the board; "
+                        "follow it from your dashboard.",
+                        title=S.card.title,
+                    )
                 )
             ),
         ),
         rx.flex(
-            rx.cond(S.can_post, rx.button("Post gig", size="3", on_click=S.post_draft)),
-            rx.cond(S.can_post, link_button("Edit the draft", S.edit_href, size="3", variant="outline")),
-            rx.link("View the gig", href=S.gig_href),
-            rx.link("Go to your dashboard", href="/dashboard"),
+            rx.cond(S.can_post, rx.button(t("Post gig"), size="3", on_click=S.post_draft)),
+            rx.cond(S.can_post, link_button(t("Edit the draft"), S.edit_href, size="3", variant="outline")),
+            rx.link(t("View the gig"), href=S.gig_href),
+            rx.link(t("Go to your dashboard"), href="/dashboard"),
             spacing="4",
             align="center",
             wrap="wrap",
@@ -64,15 +67,17 @@ def body() -> rx.Component:
             S.card.status == GigStatus.DRAFT,
             callout(
                 "eye",
-                "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
-                "unless your employer is trusted, the career center reviews it first.",
+                t(
+                    "This is how students will see your gig. It stays a draft, seen by no student, until you post it; "
+                    "unless your employer is trusted, the career center reviews it first."
+                ),
                 color="indigo",
             ),
         ),
         actions(),
-        rx.heading("On the board", as_="h2", size="5"),
+        rx.heading(t("On the board"), as_="h2", size="5"),
         rx.box(gig_card(S.card), width="100%", max_width="40rem"),
-        rx.heading("On its own page", as_="h2", size="5"),
+        rx.heading(t("On its own page"), as_="h2", size="5"),
         rx.card(gig_content(S, heading_tag="h3"), width="100%"),
         spacing="4",
         align="start",
@@ -81,7 +86,7 @@ def body() -> rx.Component:
 
 def preview_gig_page() -> rx.Component:
     return page_layout(
-        for_this_url(S, rx.cond(S.found, body(), not_found_card(S.not_found_message)), "Loading preview…"),
+        for_this_url(S, rx.cond(S.found, body(), not_found_card(S.not_found_message, t("Go to your dashboard"))), t("Loading preview…")),
         heading=_heading(),
     )
 
@@ -90,6 +95,8 @@ def register(app: rx.App) -> None:
     app.add_page(
         preview_gig_page,
         route=ROUTE,
-        title=page_title(text_for_this_url(S, rx.cond(S.found, "Preview: " + S.card.title, "Gig not found"), "Preview")),
+        title=page_title(
+            text_for_this_url(S, rx.cond(S.found, t("Preview: {title}", title=S.card.title), t("Gig not found")), t("Preview"))
+        ),
         on_load=S.load_preview,
     )

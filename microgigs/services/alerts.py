@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, func, select
 
-from microgigs.i18n import gettext, language_or_default, msg, translate
+from microgigs.i18n import Text, _, gettext, language_or_default, msg, translate
 from microgigs.integrations import mail
 from microgigs.models import Gig, SavedSearch, SearchAlert, User, utcnow
 from microgigs.services import mail_preferences, notifications, policy, search
@@ -32,7 +32,7 @@ from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.validation import ValidationFailed, clean_line
 from microgigs.settings import get_settings
 
-FREQUENCIES = {"instant": "Instantly", "daily": "Once a day"}
+FREQUENCIES = {"instant": _("Instantly"), "daily": _("Once a day")}
 MAX_SEARCHES = 20  # per student
 MAX_NAME = 80
 DAY = timedelta(days=1)
@@ -71,7 +71,7 @@ def _view(saved: SavedSearch) -> SavedSearchView:
         name=saved.name,
         board_url=f"/?{saved.query}" if saved.query else "/",
         frequency=saved.frequency,
-        frequency_text=FREQUENCIES.get(saved.frequency, saved.frequency),
+        frequency_text=Text(FREQUENCIES[saved.frequency]) if saved.frequency in FREQUENCIES else saved.frequency,
     )
 
 
@@ -84,21 +84,21 @@ def _check_frequency(frequency: str) -> str:
 
 def save_search(session: Session, actor: User | None, params: dict[str, str], name: str, frequency: str) -> SavedSearchView:
     """Keep the board search of `params` (its URL's parameters) under `name`."""
-    policy.require(policy.is_student(actor), "Only students can save searches.")
+    policy.require(policy.is_student(actor), _("Only students can save searches."))
     errors: dict[str, str] = {}
     name = clean_line(name)
     query = _stored_query(params)
     if not name:
         name = clean_line(_query_of(params).q, limit=MAX_NAME) or "All open gigs"
     if len(name) > MAX_NAME:
-        errors["name"] = f"Use at most {MAX_NAME} characters (you have {len(name):,})."
+        errors["name"] = msg("Use at most {limit} characters (you have {count}).", limit=MAX_NAME, count=f"{len(name):,}")
     if str(frequency or "").strip() not in FREQUENCIES:
-        errors["frequency"] = "Choose how often to be alerted: instantly or once a day."
+        errors["frequency"] = msg("Choose how often to be alerted: instantly or once a day.")
     if errors:
         raise ValidationFailed(errors)
     count = session.exec(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == actor.id)).one()
     if count >= MAX_SEARCHES:
-        raise DomainError(f"You can keep up to {MAX_SEARCHES} saved searches: delete one first.", "name")
+        raise DomainError(msg("You can keep up to {count} saved searches: delete one first.", count=MAX_SEARCHES), "name")
     saved = SavedSearch(user_id=actor.id, name=name, query=query, frequency=frequency.strip())
     session.add(saved)
     session.flush()
@@ -106,7 +106,7 @@ def save_search(session: Session, actor: User | None, params: dict[str, str], na
 
 
 def _own(session: Session, actor: User | None, search_id: int) -> SavedSearch:
-    policy.require(policy.is_student(actor), "Only students have saved searches.")
+    policy.require(policy.is_student(actor), _("Only students have saved searches."))
     saved = session.get(SavedSearch, search_id)
     if saved is None or saved.user_id != actor.id:
         raise NotFound("That saved search")
@@ -114,7 +114,7 @@ def _own(session: Session, actor: User | None, search_id: int) -> SavedSearch:
 
 
 def my_searches(session: Session, actor: User | None) -> list[SavedSearchView]:
-    policy.require(policy.is_student(actor), "Only students have saved searches.")
+    policy.require(policy.is_student(actor), _("Only students have saved searches."))
     rows = session.exec(select(SavedSearch).where(SavedSearch.user_id == actor.id).order_by(SavedSearch.id.desc())).all()
     return [_view(s) for s in rows]
 

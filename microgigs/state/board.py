@@ -10,16 +10,25 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from microgigs.i18n import _
 from microgigs.services import amounts, center, gigs
 from microgigs.services.gigs import GigCard, board_cache
+from microgigs.services.gigs.cards import localize_all
 from microgigs.services.search import BoardQuery
 from microgigs.services.validation import parse_id
 from microgigs.state.session import Audience, SessionState
 
 ALL = "all"  # the select's value for "no choice" (Radix does not allow "")
-SORT_CHOICES = (("newest", "Newest"), ("pay", "Highest pay"), ("deadline", "Deadline soonest"), ("match", "Best match"))
-MODE_CHOICES = ((ALL, "Anywhere"), *gigs.LOCATION_MODE_NAMES.items())
-DUE_CHOICES = ((ALL, "Any time"), ("7", "Within 7 days"), ("14", "Within 14 days"), ("30", "Within 30 days"), ("60", "Within 60 days"))
+# (value, English text): the page shows each text translated (components/i18n.translated).
+SORT_CHOICES = (("newest", _("Newest")), ("pay", _("Highest pay")), ("deadline", _("Deadline soonest")), ("match", _("Best match")))
+MODE_CHOICES = ((ALL, _("Anywhere")), *gigs.LOCATION_MODE_NAMES.items())
+DUE_CHOICES = (
+    (ALL, _("Any time")),
+    ("7", _("Within 7 days")),
+    ("14", _("Within 14 days")),
+    ("30", _("Within 30 days")),
+    ("60", _("Within 60 days")),
+)
 
 
 def form_to_params(form_data: dict) -> dict[str, str]:
@@ -88,7 +97,7 @@ class BoardState(SessionState):
 
     @rx.var
     def count_text(self) -> str:
-        return gigs.board_count_text(self.total, capped=self.total_capped, estimated=self.total_estimated)
+        return gigs.board_count_text(self.total, capped=self.total_capped, estimated=self.total_estimated, language=self.language)
 
     @rx.event
     def load_board(self):
@@ -107,6 +116,9 @@ class BoardState(SessionState):
         show_recommended = bool(skill_ids) and not filters.has_filters and filters.page == 1
         recs = gigs.recommended_for(session, actor) if show_recommended else []
         self._load_saved(session, actor)
+        viewer_tz = actor.timezone if actor is not None else None  # a visitor: each gig's own zone
+        localize_all(result.cards, self.language, viewer_tz)
+        localize_all([r.card for r in recs], self.language, viewer_tz)
         self.query = filters.q
         self.category = filters.category or ALL
         self.skills_text = ", ".join(filters.skills)
@@ -121,7 +133,7 @@ class BoardState(SessionState):
         self.employer = ALL if filters.employer is None else str(filters.employer)
         self.sort = filters.sort
         self.form_key = filters.url()
-        self.recommended = [RecommendedCard(card=r.card, reason=r.reason) for r in recs]
+        self.recommended = [RecommendedCard(card=r.card, reason=self._tr(r.reason)) for r in recs]
         self.cards = result.cards
         self.total = result.total
         self.total_capped = result.capped
@@ -186,7 +198,7 @@ class BoardState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.save_error = acted.error
+            self.save_error = self._tr(acted.error)
             return None
         self.saved_ids = acted.value
         return None

@@ -1,11 +1,14 @@
 """One gig's page: its details as the viewer may see them, and a student's application."""
 
 import reflex as rx
+from babel import numbers
 
+from microgigs.i18n import gettext, language_or_default, ngettext
 from microgigs.services import applications, gigs
 from microgigs.services.applications import MAX_NOTE, ApplicationInput
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigCard, QuestionView, board_cache
+from microgigs.services.gigs.cards import localize
 from microgigs.services.statuses import GigStatus
 from microgigs.state.session import Audience, SessionState
 from microgigs.state.url_ids import id_in_path
@@ -64,12 +67,18 @@ class GigDetailState(ShownForUrl, SessionState):
     def title_subject(self) -> str:
         """What the browser tab names (components/titles.py adds the center): the gig's own title."""
         if not self.loaded:
-            return "Gig"
-        return self.card.title if self.found else "Gig not found"
+            return gettext(self.language, "Gig")
+        return self.card.title if self.found else gettext(self.language, "Gig not found")
 
     @rx.var
     def note_count_text(self) -> str:
-        return f"{len(self.note):,} of {MAX_NOTE:,} characters"
+        locale = language_or_default(self.language)
+        return gettext(
+            self.language,
+            "{count} of {limit} characters",
+            count=numbers.format_decimal(len(self.note), locale=locale),
+            limit=numbers.format_decimal(MAX_NOTE, locale=locale),
+        )
 
     @rx.var
     def taking_applications(self) -> bool:
@@ -91,18 +100,18 @@ class GigDetailState(ShownForUrl, SessionState):
 
     @rx.var
     def slots_text(self) -> str:
-        taken = "place" if self.slots == 1 else "places"
-        return f"{self.slots_left} of {self.slots} {taken} left"
+        return ngettext(self.language, "{left} of {count} place left", "{left} of {count} places left", self.slots, left=self.slots_left)
 
     @rx.var
     def error_count_text(self) -> str:
         n = len(self.errors)
         if n == 0:
             return ""
-        return (
-            "Your application was not sent: check the field marked below."
-            if n == 1
-            else f"Your application was not sent: check the {n} fields marked below."
+        return ngettext(
+            self.language,
+            "Your application was not sent: check the field marked below.",
+            "Your application was not sent: check the {count} fields marked below.",
+            n,
         )
 
     def _reset_form(self):
@@ -125,7 +134,7 @@ class GigDetailState(ShownForUrl, SessionState):
         self._load_detail(gig_id)
 
     def _load_detail(self, gig_id: int) -> None:
-        self._read(lambda session, actor: self._show(self._detail(session, actor, gig_id)), Audience.ANYONE)
+        self._read(lambda session, actor: self._show(self._detail(session, actor, gig_id), actor), Audience.ANYONE)
 
     @staticmethod
     def _detail(session, actor, gig_id: int):
@@ -139,7 +148,7 @@ class GigDetailState(ShownForUrl, SessionState):
         except DomainError:
             return None
 
-    def _show(self, detail) -> None:
+    def _show(self, detail, actor=None) -> None:
         self.loaded = True
         self._shown_for_this_url()
         if detail is None:
@@ -148,10 +157,11 @@ class GigDetailState(ShownForUrl, SessionState):
             self.scope = self.deliverables = self.scope_html = self.deliverables_html = self.location = ""
             self.slots = self.slots_left = 0
             self.blind_review = self.viewer_manages = False
-            self.not_found_message = "This gig does not exist, or it is not open to view."
+            self.not_found_message = gettext(self.language, "This gig does not exist, or it is not open to view.")
             return
         self.found = True
-        self.card = detail.card
+        # Pay and deadline for this reader: their language, their zone (a visitor: the gig's).
+        self.card = localize(detail.card, self.language, actor.timezone if actor is not None else None)
         self.scope = detail.scope
         self.deliverables = detail.deliverables
         self.scope_html = detail.scope_html
@@ -186,7 +196,7 @@ class GigDetailState(ShownForUrl, SessionState):
             return acted.redirect
         if not acted.ok:
             # A refusal about no one field is said above the form; the others under their fields.
-            self.errors, self.form_error = acted.field_messages, acted.form_error
+            self.errors, self.form_error = self._tr_all(acted.field_messages), self._tr(acted.form_error)
             return None
         self.applied = True
         self.note = ""

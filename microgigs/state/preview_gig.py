@@ -6,7 +6,9 @@ every field still valid: a draft's dates may have passed since it was saved)."""
 
 import reflex as rx
 
+from microgigs.i18n import gettext
 from microgigs.services import gigs
+from microgigs.services.gigs.cards import localize
 from microgigs.services.statuses import GigStatus
 from microgigs.state.gig_detail import GigDetailState
 from microgigs.state.url_ids import id_in_path
@@ -49,7 +51,7 @@ class PreviewGigState(GigDetailState):
         if self.found and not self.viewer_manages:
             # Only the gig's managers preview it; anyone else has its ordinary page.
             self.found = False
-            self.not_found_message = "Only the gig's own managers can preview it."
+            self.not_found_message = gettext(self.language, "Only the gig's own managers can preview it.")
 
     @rx.event
     def post_draft(self):
@@ -61,14 +63,14 @@ class PreviewGigState(GigDetailState):
         if acted.redirect is not None:
             return acted.redirect
         if acted.form_error:
-            self.post_error = acted.form_error
+            self.post_error = self._tr(acted.form_error)
             return None
         if not acted.ok:  # the draft is no longer valid: each field's message
-            self.post_error = "This draft needs changes before it can be posted:"
-            self.post_problems = list(acted.errors.values())
+            self.post_error = gettext(self.language, "This draft needs changes before it can be posted:")
+            self.post_problems = [self._tr(problem) for problem in acted.errors.values()]
             return None
         if acted.value.status == GigStatus.OPEN:
             return rx.redirect(f"/gigs/{gig_id}")
         self.posted_status = acted.value.status
-        self.card = acted.value
+        self.card = localize(acted.value, self.language, None)
         return None

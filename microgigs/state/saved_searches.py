@@ -3,13 +3,15 @@ digest's one-click switch). The rules (who, how many, what matches) are services
 
 import reflex as rx
 
+from microgigs.i18n import gettext
 from microgigs.services import alerts, mail_preferences, policy
 from microgigs.services.alerts import SavedSearchView
 from microgigs.services.validation import parse_id
 from microgigs.state.board import BoardState
 from microgigs.state.session import Audience, SessionState
 
-# (value, words) of each alert frequency, for the pages' radio groups and selects.
+# (value, English words) of each alert frequency, for the pages' radio groups and selects (shown
+# translated: components/i18n.translated).
 FREQUENCY_CHOICES = list(alerts.FREQUENCIES.items())
 
 
@@ -35,11 +37,14 @@ class SaveSearchState(BoardState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.errors, self.saved_notice = acted.errors, ""
+            self.errors, self.saved_notice = self._tr_all(acted.errors), ""
             return None
         view: SavedSearchView = acted.value
         self.errors, self.form_open = {}, False
-        self.saved_notice = f"Saved “{view.name}”: we will alert you {view.frequency_text.lower()} when new gigs match."
+        if view.frequency == "daily":
+            self.saved_notice = gettext(self.language, "Saved “{name}”: we will alert you once a day when new gigs match.", name=view.name)
+        else:
+            self.saved_notice = gettext(self.language, "Saved “{name}”: we will alert you instantly when new gigs match.", name=view.name)
         return None
 
 
@@ -56,7 +61,10 @@ class SavedSearchesState(SessionState):
         if not policy.is_student(actor):
             self.searches, self.allowed = [], False
             return
-        self.searches, self.allowed = alerts.my_searches(session, actor), True
+        searches = alerts.my_searches(session, actor)
+        for view in searches:
+            view.frequency_text = self._tr(view.frequency_text)
+        self.searches, self.allowed = searches, True
         self.weekly_digest = mail_preferences.my_choices(session, actor).weekly_digest
 
     @rx.event
@@ -67,7 +75,7 @@ class SavedSearchesState(SessionState):
     def _after(self, acted, notice: str):
         if acted.redirect is not None:
             return acted.redirect
-        self.error = "" if acted.ok else acted.error
+        self.error = "" if acted.ok else self._tr(acted.error)
         self.notice = notice if acted.ok else ""
         return self._read(self._load)
 
@@ -76,19 +84,21 @@ class SavedSearchesState(SessionState):
         wanted = parse_id(search_id) or 0
         choice = str(frequency)[:20]
         acted = self._act(lambda session, actor: alerts.set_frequency(session, actor, wanted, choice))
-        return self._after(acted, "Alert frequency changed.")
+        return self._after(acted, gettext(self.language, "Alert frequency changed."))
 
     @rx.event
     def delete_search(self, search_id: int):
         wanted = parse_id(search_id) or 0
         acted = self._act(lambda session, actor: alerts.delete_search(session, actor, wanted))
-        return self._after(acted, "Saved search deleted.")
+        return self._after(acted, gettext(self.language, "Saved search deleted."))
 
     @rx.event
     def set_weekly_digest(self, on: bool):
         wanted = on is True
         acted = self._act(lambda session, actor: mail_preferences.set_weekly_digest(session, actor, wanted))
-        return self._after(acted, "The weekly digest is on." if wanted else "The weekly digest is off.")
+        if wanted:
+            return self._after(acted, gettext(self.language, "The weekly digest is on."))
+        return self._after(acted, gettext(self.language, "The weekly digest is off."))
 
 
 class MailChoicesState(SessionState):
@@ -122,6 +132,6 @@ class MailChoicesState(SessionState):
         acted = self._act(lambda session, actor: mail_preferences.set_choice(session, actor, wanted_kind, wanted))
         if acted.redirect is not None:
             return acted.redirect
-        self.choices_error = "" if acted.ok else acted.error
-        self.choices_notice = "Your email choices are saved." if acted.ok else ""
+        self.choices_error = "" if acted.ok else self._tr(acted.error)
+        self.choices_notice = gettext(self.language, "Your email choices are saved.") if acted.ok else ""
         return self._read(self._load, Audience.ANYONE)

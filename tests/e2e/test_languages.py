@@ -25,8 +25,8 @@ def test_a_visitor_reads_their_browsers_language_and_switches(new_context):
     expect(header.get_by_role("link", name="Regístrate")).to_be_visible()
     html_lang(page, "es")
     # The board's own texts (its cards' facts come in a later slice).
-    expect(page.get_by_role("heading", name="Encuentra una práctica", level=1)).to_be_visible()
-    expect(page.get_by_role("search", name="Búsqueda de prácticas").get_by_role("button", name="Buscar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Encuentra un proyecto", level=1)).to_be_visible()
+    expect(page.get_by_role("search", name="Búsqueda de proyectos").get_by_role("button", name="Buscar")).to_be_visible()
     switch = page.get_by_role("group", name="Idioma")
     expect(switch.get_by_role("link", name="Español")).to_have_attribute("aria-current", "true")
     check_accessible(page)

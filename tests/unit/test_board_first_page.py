@@ -74,7 +74,7 @@ def test_a_card_carries_what_the_app_card_shows(session, board):
         card.category,
         card.pay,
         f"about {card.estimated_hours} hours",
-        f"apply by {card.application_deadline}",
+        f"apply by {card.deadline_text}",
         gigs.LOCATION_MODE_NAMES[card.location_mode],
         *card.skills,
     ):

@@ -414,4 +414,5 @@ def test_format_money():
     assert gigs.format_money(0) == "$0.00"
     assert gigs.format_money(123456789) == "$1,234,567.89"
     assert gigs.format_money(500, "gbp") == "£5.00"
-    assert gigs.format_money(500, "chf") == "5.00 CHF"
+    assert gigs.format_money(500, "chf") == "CHF5.00"  # as CLDR writes it for English (i18n.format_money)
+    assert gigs.format_money(123456, "usd", "es") == "1.234,56\u00a0US$"

@@ -38,6 +38,7 @@ from microgigs.services.gigs.saved import is_saved, save_gig, saved_cards, saved
 from microgigs.services.gigs.vocabulary import (
     BOARD_PAGE_SIZE,
     CATEGORIES,
+    CATEGORY_NAMES,
     LOCATION_MODE_NAMES,
     LOCATION_MODES,
     MAX_PAY_CENTS,
@@ -52,6 +53,7 @@ from microgigs.services.markdown import neutralize_markup, render_markdown
 __all__ = [
     "BOARD_PAGE_SIZE",
     "CATEGORIES",
+    "CATEGORY_NAMES",
     "CHOOSE_ORGANIZATION",
     "EDITABLE",
     "LOCATION_MODES",

@@ -4,8 +4,10 @@ page, and the employers the board can filter by."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from babel import numbers
 from sqlmodel import Session, select
 
+from microgigs import i18n
 from microgigs.models import Gig, Organization, ScreeningQuestion, User
 
 # `search` as a module, never `from ...search import X`: search imports this package's
@@ -30,15 +32,15 @@ class BoardPage:
     estimated: bool = False  # `total` is estimated from a sample of the matches ("about 490")
 
 
-def board_count_text(total: int, *, capped: bool = False, estimated: bool = False) -> str:
-    """How the board states its number of results ("1,000+ open gigs", "about 490 open gigs")."""
+def board_count_text(total: int, *, capped: bool = False, estimated: bool = False, language: str = i18n.DEFAULT) -> str:
+    """How the board states its number of results ("1,000+ open gigs", "about 490 open gigs"),
+    in `language`."""
+    number = numbers.format_decimal(total, locale=i18n.language_or_default(language))
     if capped:
-        return f"{total:,}+ open gigs"
+        return i18n.gettext(language, "{number}+ open gigs", number=number)
     if estimated:
-        return f"about {total:,} open gigs"
-    if total == 1:
-        return "1 open gig"
-    return f"{total:,} open gigs"
+        return i18n.gettext(language, "about {number} open gigs", number=number)
+    return i18n.ngettext(language, "{number} open gig", "{number} open gigs", total, number=number)
 
 
 @dataclass

@@ -1,6 +1,10 @@
 """The board page and the gig page as anyone sees them who has no skills to match and manages
 nothing (visitors, students without skills), kept between readers (services/kept_reads.py:
-dropped when a `board` change notice or 30 seconds say so)."""
+dropped when a `board` change notice or 30 seconds say so).
+
+What is kept is the same for every reader: its cards' pay and deadline are written in English
+for each gig's own zone, and each reader gets a copy that the state (or the first page's HTML)
+writes again for their language and zone (cards.localize): one kept page serves both languages."""
 
 import dataclasses
 from datetime import date

@@ -105,6 +105,7 @@ def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool =
         slots=data.slots,
         pay_cents=data.pay_cents,
         currency=currency,
+        timezone=actor.timezone or "UTC",
         blind_review=data.blind_review,
         max_revision_rounds=center.current(session).revision_rounds,
     )

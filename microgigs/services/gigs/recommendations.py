@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import Gig, GigSkill, StudentProfile, User
 from microgigs.services import policy
 from microgigs.services.gigs.cards import GigCard, cards_by_ids
@@ -25,7 +26,8 @@ RECOMMEND_FROM_NEWEST = 2_000
 
 def recommended_for(session: Session, actor: User | None, *, limit: int = 5, today: date | None = None) -> list[Recommendation]:
     """Open gigs ranked by how many of their skills the student has, then by whether the
-    hours fit the student's week; the reason says why ("3 of 4 skills · fits 10 h/week")."""
+    hours fit the student's week; the reason says why ("3 of 4 skills · fits your 10 hours a
+    week"): a message (i18n.Text) the state shows in the reader's language."""
     if not policy.is_student(actor):
         return []
     today = today or date.today()
@@ -68,7 +70,11 @@ def recommended_for(session: Session, actor: User | None, *, limit: int = 5, tod
     cards = {card.id: card for card in cards_by_ids(session, [gid for gid, _ in ranked])}
     out = []
     for gid, matched in ranked:
-        reason = f"{matched} of {totals[gid]} skills"
-        reason += f" · fits your {weekly} hours a week" if fits(gig_rows[gid]) else f" · more than your {weekly} hours a week"
+        if fits(gig_rows[gid]):
+            reason = msg("{matched} of {total} skills · fits your {hours} hours a week", matched=matched, total=totals[gid], hours=weekly)
+        else:
+            reason = msg(
+                "{matched} of {total} skills · more than your {hours} hours a week", matched=matched, total=totals[gid], hours=weekly
+            )
         out.append(Recommendation(card=cards[gid], reason=reason, matched=matched))
     return out

@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _
 from microgigs.models import Gig, SavedGig, User
 from microgigs.services import policy
 from microgigs.services.errors import NotFound
@@ -11,7 +12,7 @@ from microgigs.services.gigs.vocabulary import PUBLIC_STATUSES
 
 
 def save_gig(session: Session, actor: User, gig_id: int) -> None:
-    policy.require(policy.is_student(actor), "Only students can save gigs.")
+    policy.require(policy.is_student(actor), _("Only students can save gigs."))
     gig = get_gig(session, gig_id)
     if gig.status not in PUBLIC_STATUSES:
         raise NotFound("That gig")
@@ -21,7 +22,7 @@ def save_gig(session: Session, actor: User, gig_id: int) -> None:
 
 
 def unsave_gig(session: Session, actor: User, gig_id: int) -> None:
-    policy.require(policy.is_student(actor), "Only students can save gigs.")
+    policy.require(policy.is_student(actor), _("Only students can save gigs."))
     row = session.get(SavedGig, (actor.id, gig_id))
     if row is not None:
         session.delete(row)
@@ -35,7 +36,7 @@ def is_saved(session: Session, actor: User | None, gig_id: int) -> bool:
 def saved_gig_ids(session: Session, actor: User) -> list[int]:
     """The ids of the student's saved gigs that are still visible, most recently saved first
     (what the board marks as saved: one query, no cards)."""
-    policy.require(policy.is_student(actor), "Only students have saved gigs.")
+    policy.require(policy.is_student(actor), _("Only students have saved gigs."))
     return list(
         session.exec(
             select(SavedGig.gig_id)

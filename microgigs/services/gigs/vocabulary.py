@@ -1,21 +1,25 @@
 """The words and limits of a gig: its categories, where the work happens, how much a form
 may hold, and which statuses anyone may see."""
 
-from microgigs.services.amounts import format_cents, minor_units, whole_units_to_cents
+from microgigs import i18n
+from microgigs.i18n import _
+from microgigs.services.amounts import minor_units, whole_units_to_cents
 from microgigs.services.statuses import GigStatus
 
+# Stored as these English words; shown in the reader's language (marked for the catalogue).
 CATEGORIES = (
-    "Marketing",
-    "Research",
-    "Data analysis",
-    "Software",
-    "Design",
-    "Writing",
-    "Operations",
-    "Finance",
+    _("Marketing"),
+    _("Research"),
+    _("Data analysis"),
+    _("Software"),
+    _("Design"),
+    _("Writing"),
+    _("Operations"),
+    _("Finance"),
 )
+CATEGORY_NAMES = {category: category for category in CATEGORIES}  # shown translated (draw.named)
 LOCATION_MODES = ("remote", "onsite", "hybrid")
-LOCATION_MODE_NAMES = {"remote": "Remote", "onsite": "On-site", "hybrid": "Hybrid"}
+LOCATION_MODE_NAMES = {"remote": _("Remote"), "onsite": _("On-site"), "hybrid": _("Hybrid")}
 BOARD_PAGE_SIZE = 20  # gigs per page of the board
 MAX_SKILLS = 8
 MAX_QUESTIONS = 5
@@ -34,6 +38,6 @@ def max_pay_cents(currency: str = "usd") -> int:
     return whole_units_to_cents(100_000_000 if minor_units(currency) == 0 else MAX_PAY_CENTS // 100, currency)
 
 
-def format_money(cents: int, currency: str = "usd") -> str:
-    """Kept for older callers; amounts are formatted in one place, services.amounts."""
-    return format_cents(cents, currency)
+def format_money(cents: int, currency: str = "usd", language: str = i18n.DEFAULT) -> str:
+    """An amount in the currency's minor units, as `language` writes money (i18n.format_money)."""
+    return i18n.format_money(cents, currency, language)

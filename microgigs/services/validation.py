@@ -80,7 +80,7 @@ def check_length(errors: dict[str, str], field: str, value: str, *, label: str, 
 
 def too_long(max_len: int, length: int) -> Text:
     """ "Use at most 300 characters (you have 312)." """
-    return msg("Use at most {max_len} characters (you have {count}).", max_len=f"{max_len:,}", count=f"{length:,}")
+    return msg("Use at most {max_len} characters (you have {count}).", max_len=format(max_len, ","), count=format(length, ","))
 
 
 def is_http_url(value: str) -> bool:

@@ -37,6 +37,8 @@ CONVERTED_MODULES = [
     "microgigs/components/i18n.py",
     "microgigs/components/titles.py",
     "microgigs/pages/login.py",
+    "microgigs/pages/manage_gig.py",
+    "microgigs/pages/post_gig.py",
 ]
 
 

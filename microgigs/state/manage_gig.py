@@ -85,9 +85,17 @@ class ManageGigState(ShownForUrl, SessionState):
         self.blind_review = data.blind_review
         self.slots = data.slots
         self.filled_slots = data.filled_slots
-        # An applicant's label under blind review is the service's ("Applicant 7"): in the viewer's language.
-        self.applicants = [replace(a, label=self._tr(a.label)) for a in data.applicants]
+        self.applicants = [replace(a, label=self._applicant_label(a)) for a in data.applicants]
         self.scope_html = data.scope_html
+
+    def _applicant_label(self, applicant: ApplicantView) -> str:
+        """The applicant's name, or under blind review the service's "Applicant 7" in the viewer's
+        language (the service writes it in English, or as a Text to translate)."""
+        label = self._tr(applicant.label)
+        number = label.removeprefix("Applicant ")
+        if not applicant.revealed and number != label and number.isdigit():
+            return gettext(self.language, "Applicant {number}", number=number)
+        return label
 
     def _reload(self, record_view: bool = False):
         redirect = self._read(lambda session, actor: self._load(session, actor, record_view))

@@ -87,6 +87,7 @@ def test_the_applicants_page_speaks_spanish(app_db, make):
     run_handler("load_gig", state)
     assert state.found
     assert state.filled_text == "0 de 2 cupos ocupados" and state.applicants_text == "1 postulante"
+    assert state.applicants[0].label == "Postulante 1"  # blind review: the anonymous label, in Spanish
     application_id = state.applicants[0].application_id
     run_handler("shortlist", state, application_id)
     assert state.notice == "Preseleccionado: ahora se muestran su nombre y sus datos."

@@ -52,6 +52,10 @@ def test_the_forms_own_parse_messages_in_spanish():
     assert pay_label_for("usd") == "Pay per student (US dollars)"
     with pytest.raises(ValueError, match="^Escribe el pago por estudiante en euros, por ejemplo 450.$"):
         parse_pay("", "eur", "es")
+    with pytest.raises(ValueError, match="^Escribe el pago por estudiante en yenes japoneses como un número, como 450.$"):
+        parse_pay("450.5", "jpy", "es")
+    with pytest.raises(ValueError, match="^Enter the pay in whole Japanese yen, without a decimal point, like 450.$"):
+        parse_pay("450.5", "jpy")
     with pytest.raises(ValueError, match="^Escribe las horas estimadas como un número entero, como 12.$"):
         parse_whole_number("1.5", "estimated_hours", "es")
     _data, problems = gig_input_from_form({"slots": "two", "due_date": "2026-02-30"}, "usd", "es")

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t, translated
 from microgigs.components.layout import page_layout
 from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import (
@@ -22,14 +23,14 @@ from microgigs.components.panels import (
 from microgigs.components.titles import page_title
 from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.services.statuses import ApplicationStatus, GigStatus
-from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, NOT_FOUND, ROUTE
+from microgigs.state.manage_gig import FEEDBACK_TEMPLATES, ROUTE
 from microgigs.state.manage_gig import ManageGigState as S
 
 OPEN = (("submitted", True), ("shortlisted", True))
 
 
 def _heading() -> rx.Var:
-    return text_for_this_url(S, rx.cond(S.found, S.gig_title, "Gig not found"), "Loading applicants…")
+    return text_for_this_url(S, rx.cond(S.found, S.gig_title, t("Gig not found")), t("Loading applicants…"))
 
 
 def gig_summary() -> rx.Component:
@@ -38,7 +39,7 @@ def gig_summary() -> rx.Component:
             badge(S.gig_status),
             rx.text(S.filled_text, size="2", weight="medium"),
             rx.text(S.applicants_text, size="2"),
-            rx.link("View the gig page", href=S.gig_href, size="2"),
+            rx.link(t("View the gig page"), href=S.gig_href, size="2"),
             spacing="4",
             align="center",
             wrap="wrap",
@@ -47,12 +48,12 @@ def gig_summary() -> rx.Component:
             rx.cond(
                 (S.gig_status == GigStatus.DRAFT) | (S.gig_status == GigStatus.REJECTED),
                 rx.fragment(
-                    button_link("Edit the draft", S.edit_href, variant="soft"),
-                    button_link("Preview", S.preview_href, variant="soft"),
+                    button_link(t("Edit the draft"), S.edit_href, variant="soft"),
+                    button_link(t("Preview"), S.preview_href, variant="soft"),
                 ),
             ),
             # An old gig as the start of a new one: the form opens filled in, dates left blank.
-            button_link("Use as a template", S.template_href, variant="outline"),
+            button_link(t("Use as a template"), S.template_href, variant="outline"),
             spacing="3",
             wrap="wrap",
         ),
@@ -60,14 +61,15 @@ def gig_summary() -> rx.Component:
             S.blind_review,
             callout(
                 "eye-off",
-                rx.text("Blind review. ", as_="span", weight="bold"),
-                "Names and schools are hidden until you shortlist. Judge the work, not the pedigree.",
+                rx.text(t("Blind review."), as_="span", weight="bold"),
+                " ",
+                t("Names and schools are hidden until you shortlist. Judge the work, not the pedigree."),
                 color="indigo",
             ),
         ),
         # The scope to weigh each applicant against, folded away: the applicants are the page.
         rx.el.details(
-            rx.el.summary(rx.text("Scope of the work", as_="span", size="3", weight="medium"), style={"cursor": "pointer"}),
+            rx.el.summary(rx.text(t("Scope of the work"), as_="span", size="3", weight="medium"), style={"cursor": "pointer"}),
             rx.box(markdown_block(S.scope_html), padding_top="var(--space-2)"),
             width="100%",
         ),
@@ -78,7 +80,7 @@ def _links(applicant) -> rx.Component:
     return rx.cond(
         applicant.sample_links.length() > 0,
         stack(
-            rx.text("Links to their work", size="2", weight="medium"),
+            rx.text(t("Links to their work"), size="2", weight="medium"),
             rx.el.ul(
                 rx.foreach(
                     applicant.sample_links,
@@ -97,7 +99,7 @@ def _answers(applicant) -> rx.Component:
     return rx.cond(
         applicant.answers.length() > 0,
         stack(
-            rx.text("Screening answers", size="2", weight="medium"),
+            rx.text(t("Screening answers"), size="2", weight="medium"),
             rx.foreach(
                 applicant.answers,
                 lambda a: rx.box(
@@ -115,10 +117,10 @@ def _revealed(applicant) -> rx.Component:
     return rx.cond(
         applicant.revealed,
         facts(
-            fact("Email", rx.link(applicant.email, href="mailto:" + applicant.email)),
-            rx.cond(applicant.school != "", fact("School", applicant.school)),
-            rx.cond(applicant.major != "", fact("Major", applicant.major)),
-            rx.cond(applicant.graduation_year != "", fact("Graduation year", applicant.graduation_year)),
+            fact(t("Email"), rx.link(applicant.email, href="mailto:" + applicant.email)),
+            rx.cond(applicant.school != "", fact(t("School"), applicant.school)),
+            rx.cond(applicant.major != "", fact(t("Major"), applicant.major)),
+            rx.cond(applicant.graduation_year != "", fact(t("Graduation year"), applicant.graduation_year)),
         ),
     )
 
@@ -134,20 +136,20 @@ def _actions(applicant) -> rx.Component:
                 rx.cond(
                     applicant.status == ApplicationStatus.SUBMITTED,
                     rx.button(
-                        "Shortlist",
+                        t("Shortlist"),
                         on_click=S.shortlist(applicant.application_id),
                         variant="soft",
                         size="2",
-                        aria_label="Shortlist " + applicant.label,
+                        aria_label=t("Shortlist {name}", name=applicant.label),
                     ),
                 ),
                 rx.button(
-                    "Accept",
+                    t("Accept"),
                     on_click=S.accept(applicant.application_id),
                     color_scheme="green",
                     high_contrast=True,
                     size="2",
-                    aria_label="Accept " + applicant.label,
+                    aria_label=t("Accept {name}", name=applicant.label),
                 ),
                 spacing="2",
                 wrap="wrap",
@@ -157,7 +159,9 @@ def _actions(applicant) -> rx.Component:
                 rx.flex(
                     rx.box(
                         rx.text(
-                            rx.el.label("Feedback for ", applicant.label, " if you decline (optional, one line)", html_for=feedback_id),
+                            rx.el.label(
+                                t("Feedback for {name} if you decline (optional, one line)", name=applicant.label), html_for=feedback_id
+                            ),
                             as_="div",
                             size="2",
                             weight="medium",
@@ -168,7 +172,7 @@ def _actions(applicant) -> rx.Component:
                             max_length=200,
                             size="2",
                             width="100%",
-                            placeholder="e.g. We chose someone with more SQL experience",
+                            placeholder=t("e.g. We chose someone with more SQL experience"),
                             # Suggestions from FEEDBACK_TEMPLATES; free text stays possible.
                             custom_attrs={"list": TEMPLATES_ID},
                         ),
@@ -176,12 +180,12 @@ def _actions(applicant) -> rx.Component:
                         min_width="0",
                     ),
                     rx.button(
-                        "Decline",
+                        t("Decline"),
                         type="submit",
                         variant="outline",
                         color_scheme="red",
                         size="2",
-                        aria_label="Decline " + applicant.label,
+                        aria_label=t("Decline {name}", name=applicant.label),
                     ),
                     spacing="2",
                     align="end",
@@ -192,7 +196,7 @@ def _actions(applicant) -> rx.Component:
                 # loop item: the application id travels in the form (the service re-checks it).
                 on_submit=S.decline,
                 reset_on_submit=False,
-                aria_label="Decline " + applicant.label,
+                aria_label=t("Decline {name}", name=applicant.label),
                 width="100%",
             ),
         ),
@@ -204,12 +208,12 @@ def applicant_card(applicant) -> rx.Component:
     return row_card(
         title_row(applicant.label, applicant.status, as_="h2", size="4", align="center"),
         facts(
-            fact("Hours per week", rx.cond(applicant.hours_per_week > 0, applicant.hours_per_week.to_string(), "not given")),
+            fact(t("Hours per week"), rx.cond(applicant.hours_per_week > 0, applicant.hours_per_week.to_string(), t("not given"))),
         ),
         rx.cond(
             applicant.skills.length() > 0,
             rx.flex(
-                rx.text("Skills:", size="2", color="var(--gray-11)"),
+                rx.text(t("Skills:"), size="2", color="var(--gray-11)"),
                 rx.foreach(applicant.skills, lambda s: rx.badge(s, variant="surface", color_scheme="gray", size="1")),
                 spacing="1",
                 align="center",
@@ -218,7 +222,7 @@ def applicant_card(applicant) -> rx.Component:
         ),
         _revealed(applicant),
         rx.box(
-            rx.text("Why they fit", size="2", weight="medium"),
+            rx.text(t("Why they fit"), size="2", weight="medium"),
             markdown_block(applicant.note_html),
             width="100%",
         ),
@@ -228,10 +232,10 @@ def applicant_card(applicant) -> rx.Component:
         rx.cond(
             applicant.engagement_id > 0,
             button_link(
-                "Open engagement workspace",
+                t("Open engagement workspace"),
                 "/engagements/" + applicant.engagement_id.to_string(),
                 variant="soft",
-                aria_label="Open engagement workspace for " + applicant.label,
+                aria_label=t("Open engagement workspace for {name}", name=applicant.label),
             ),
         ),
         _actions(applicant),
@@ -240,15 +244,16 @@ def applicant_card(applicant) -> rx.Component:
 
 
 def applicants() -> rx.Component:
-    return rows_or_empty(S.applicants, applicant_card, "No applications yet. They will appear here as students apply.", spacing="4")
+    return rows_or_empty(S.applicants, applicant_card, t("No applications yet. They will appear here as students apply."), spacing="4")
 
 
 TEMPLATES_ID = "decline-feedback-templates"
 
 
 def feedback_templates() -> rx.Component:
-    """Ready-made one-line feedback offered by every decline field (an HTML datalist)."""
-    return rx.el.datalist(*[rx.el.option(value=t) for t in FEEDBACK_TEMPLATES], id=TEMPLATES_ID)
+    """Ready-made one-line feedback offered by every decline field (an HTML datalist), in the
+    manager's language (the service marks them for the catalogue)."""
+    return rx.el.datalist(*[rx.el.option(value=translated(template)) for template in FEEDBACK_TEMPLATES], id=TEMPLATES_ID)
 
 
 def body() -> rx.Component:
@@ -263,7 +268,15 @@ def body() -> rx.Component:
 
 def manage_gig_page() -> rx.Component:
     return page_layout(
-        for_this_url(S, rx.cond(S.found, body(), not_found_card(NOT_FOUND)), "Loading applicants…"),
+        for_this_url(
+            S,
+            rx.cond(
+                S.found,
+                body(),
+                not_found_card(t("This gig does not exist, or you do not manage it."), link_text=t("Go to your dashboard")),
+            ),
+            t("Loading applicants…"),
+        ),
         heading=_heading(),
     )
 
@@ -272,6 +285,10 @@ def register(app: rx.App) -> None:
     app.add_page(
         manage_gig_page,
         route=ROUTE,
-        title=page_title(text_for_this_url(S, rx.cond(S.found, "Applicants for " + S.gig_title, "Gig not found"), "Manage applicants")),
+        title=page_title(
+            text_for_this_url(
+                S, rx.cond(S.found, t("Applicants for {title}", title=S.gig_title), t("Gig not found")), t("Manage applicants")
+            )
+        ),
         on_load=S.load_gig,
     )

@@ -14,6 +14,7 @@ from microgigs.components.forms import (
     text_input,
     textarea_input,
 )
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card, stack
 from microgigs.components.titles import page_title
@@ -23,7 +24,22 @@ from microgigs.services.statuses import GigStatus
 from microgigs.state.post_gig import EDIT_ROUTE, ERRORS_ANCHOR
 from microgigs.state.post_gig import PostGigState as S
 
-LOCATION_MODE_OPTIONS = list(LOCATION_MODE_NAMES.items())
+# The form's choices, each shown in the viewer's language (their values stay the stored words).
+CATEGORY_TEXTS = {
+    "Marketing": t("Marketing"),
+    "Research": t("Research"),
+    "Data analysis": t("Data analysis"),
+    "Software": t("Software"),
+    "Design": t("Design"),
+    "Writing": t("Writing"),
+    "Operations": t("Operations"),
+    "Finance": t("Finance"),
+}
+LOCATION_MODE_TEXTS = {"remote": t("Remote"), "onsite": t("On-site"), "hybrid": t("Hybrid")}
+# Every category and location mode of the service, in its order (a new one shows in English
+# until it is added above).
+CATEGORY_OPTIONS = [(name, CATEGORY_TEXTS.get(name, name)) for name in CATEGORIES]
+LOCATION_MODE_OPTIONS = [(mode, LOCATION_MODE_TEXTS.get(mode, name)) for mode, name in LOCATION_MODE_NAMES.items()]
 SKILLS_LEGEND_ID = "skills-legend"
 
 
@@ -40,25 +56,25 @@ def _grid(*children: rx.Component) -> rx.Component:
     return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
 
 
-def _section(title: str, *children: rx.Component) -> rx.Component:
+def _section(title: rx.Var, *children: rx.Component) -> rx.Component:
     return stack(rx.heading(title, as_="h2", size="4"), *children, spacing="4")
 
 
 def skills_field() -> rx.Component:
     return checkbox_group_input(
-        "Skills",
+        t("Skills"),
         "skills",
         S.skill_names,
         legend_id=SKILLS_LEGEND_ID,
         default_value=S.chosen_skills,
-        hint=f"Choose up to {MAX_SKILLS}. Students with these skills see the gig first.",
+        hint=t("Choose up to {count}. Students with these skills see the gig first.", count=MAX_SKILLS),
         error=_err("skills"),
         optional=True,
-        when_none=rx.text("No skills have been set up yet.", size="2", color_scheme="gray"),
+        when_none=rx.text(t("No skills have been set up yet."), size="2", color_scheme="gray"),
     )
 
 
-def _filled(field, label: str, name: str, **props) -> rx.Component:
+def _filled(field, label: rx.Var, name: str, **props) -> rx.Component:
     """One field of the gig, with what it starts with and its error (both found by its name)."""
     return field(label, name, default_value=_val(name), error=_err(name), **props)
 
@@ -67,41 +83,41 @@ def gig_form() -> rx.Component:
     return rx.form(
         stack(
             _section(
-                "The work",
+                t("The work"),
                 _filled(
                     text_input,
-                    "Title",
+                    t("Title"),
                     "title",
-                    hint="Say what the student will make, e.g. “Clean and chart our 2025 survey data”.",
+                    hint=t("Say what the student will make, e.g. “Clean and chart our 2025 survey data”."),
                     max_length=120,
                 ),
-                _filled(text_input, "One-line summary", "summary", hint="Shown on the board under the title.", max_length=300),
+                _filled(text_input, t("One-line summary"), "summary", hint=t("Shown on the board under the title."), max_length=300),
                 _filled(
                     textarea_input,
-                    "Scope of the work",
+                    t("Scope of the work"),
                     "scope",
-                    hint="What is in and out of scope, what you provide, how you will work together.",
+                    hint=t("What is in and out of scope, what you provide, how you will work together."),
                     rows="8",
                 ),
                 _filled(
                     textarea_input,
-                    "Deliverables",
+                    t("Deliverables"),
                     "deliverables",
                     optional=True,
-                    hint="What the student hands in (files, links, a demo).",
+                    hint=t("What the student hands in (files, links, a demo)."),
                     rows="4",
                 ),
                 _grid(
-                    _filled(select_input, "Category", "category", options=list(CATEGORIES), placeholder="Choose a category"),
+                    _filled(select_input, t("Category"), "category", options=CATEGORY_OPTIONS, placeholder=t("Choose a category")),
                     # Only a manager of several approved employers chooses which one posts it.
                     rx.cond(
                         S.choose_organization,
                         _filled(
                             select_input,
-                            "Posting for",
+                            t("Posting for"),
                             "organization_id",
                             options=[],
-                            placeholder="Choose an organization",
+                            placeholder=t("Choose an organization"),
                             dynamic_options=S.organization_choices,
                         ),
                         rx.box(),
@@ -110,35 +126,41 @@ def gig_form() -> rx.Component:
                 skills_field(),
             ),
             _section(
-                "Where and when",
+                t("Where and when"),
                 _grid(
-                    _filled(select_input, "Location", "location_mode", options=LOCATION_MODE_OPTIONS),
-                    _filled(text_input, "Place", "location", optional=True, hint="Needed for on-site and hybrid gigs.", max_length=120),
+                    _filled(select_input, t("Location"), "location_mode", options=LOCATION_MODE_OPTIONS),
+                    _filled(
+                        text_input, t("Place"), "location", optional=True, hint=t("Needed for on-site and hybrid gigs."), max_length=120
+                    ),
                     _filled(
                         date_input,
-                        "Application deadline",
+                        t("Application deadline"),
                         "application_deadline",
-                        hint="Applications close at the end of this day.",
+                        hint=t("Applications close at the end of this day."),
                         on_change=S.check_live("application_deadline"),
                     ),
                     _filled(
                         number_input,
-                        "Estimated hours",
+                        t("Estimated hours"),
                         "estimated_hours",
-                        hint="Total, between 1 and 400.",
+                        hint=t("Total, between 1 and 400."),
                         max_length=6,
                         on_blur=S.check_live("estimated_hours"),
                     ),
-                    _filled(date_input, "Start date", "start_date", optional=True, hint="When the student may begin."),
+                    _filled(date_input, t("Start date"), "start_date", optional=True, hint=t("When the student may begin.")),
                     _filled(
-                        date_input, "Due date", "due_date", hint="When the work must be handed in.", on_change=S.check_live("due_date")
+                        date_input,
+                        t("Due date"),
+                        "due_date",
+                        hint=t("When the work must be handed in."),
+                        on_change=S.check_live("due_date"),
                     ),
                 ),
             ),
             _section(
-                "Students and pay",
+                t("Students and pay"),
                 _grid(
-                    _filled(number_input, "Students needed", "slots", hint="Each student does the whole gig.", max_length=3),
+                    _filled(number_input, t("Students needed"), "slots", hint=t("Each student does the whole gig."), max_length=3),
                     _filled(
                         text_input,
                         S.pay_label,
@@ -151,33 +173,33 @@ def gig_form() -> rx.Component:
                     ),
                 ),
                 checkbox_input(
-                    "Blind review",
+                    t("Blind review"),
                     "blind_review",
                     default_checked=_val("blind_review") == "on",
-                    hint="Hide applicants’ names, schools and majors until you shortlist them.",
+                    hint=t("Hide applicants’ names, schools and majors until you shortlist them."),
                 ),
             ),
             _section(
-                "Screening questions",
+                t("Screening questions"),
                 _filled(
                     textarea_input,
-                    "Questions for applicants",
+                    t("Questions for applicants"),
                     "questions",
                     optional=True,
-                    hint=f"Up to {MAX_QUESTIONS}, one per line. Every applicant answers each one.",
+                    hint=t("Up to {count}, one per line. Every applicant answers each one.", count=MAX_QUESTIONS),
                     rows="4",
                 ),
             ),
             checkbox_input(
-                "Save as a draft",
+                t("Save as a draft"),
                 "save_draft",
-                hint="Keep it to finish later; it is not sent for review or shown to students.",
+                hint=t("Keep it to finish later; it is not sent for review or shown to students."),
             ),
             rx.flex(
                 # Both submit the form; the click says which one it was (Enter in a field is
                 # the first button's click: a preview, which never publishes anything).
-                submit_button("Preview", variant="outline", on_click=S.set_intent("preview")),
-                submit_button("Post gig", on_click=S.set_intent("post")),
+                submit_button(t("Preview"), variant="outline", on_click=S.set_intent("preview")),
+                submit_button(t("Post gig"), on_click=S.set_intent("post")),
                 spacing="3",
                 wrap="wrap",
             ),
@@ -185,7 +207,7 @@ def gig_form() -> rx.Component:
             align="start",
         ),
         on_submit=S.post,
-        aria_label=rx.cond(S.editing_id > 0, "Edit your draft", "Post a gig"),
+        aria_label=rx.cond(S.editing_id > 0, t("Edit your draft"), t("Post a gig")),
         key=S.form_key,
         width="100%",
     )
@@ -200,23 +222,26 @@ def submitted() -> rx.Component:
     return stack(
         rx.cond(
             S.submitted_status == GigStatus.DRAFT,
-            success_note(rx.text("Saved as a draft: “", S.submitted_title, "”. It is not sent for review until you submit it.")),
+            success_note(
+                rx.text(t("Saved as a draft: “{title}”. It is not sent for review until you submit it.", title=S.submitted_title))
+            ),
             success_note(
                 rx.text(
-                    "Submitted for review: “",
-                    S.submitted_title,
-                    "”. The career center checks new gigs before they appear on the board; follow it from your dashboard.",
+                    t(
+                        "Submitted for review: “{title}”. The career center checks new gigs before they appear on the board; follow it from your dashboard.",
+                        title=S.submitted_title,
+                    )
                 )
             ),
         ),
         rx.flex(
-            rx.link("View the gig", href=S.submitted_href),
+            rx.link(t("View the gig"), href=S.submitted_href),
             rx.cond(
                 S.submitted_status == GigStatus.DRAFT,
-                rx.fragment(rx.link("Preview it", href=S.preview_href), rx.link("Edit it", href=S.edit_href)),
+                rx.fragment(rx.link(t("Preview it"), href=S.preview_href), rx.link(t("Edit it"), href=S.edit_href)),
             ),
-            rx.link("Go to your dashboard", href="/dashboard"),
-            rx.link("Post another gig", href="/gigs/new", on_click=S.load_post_gig),
+            rx.link(t("Go to your dashboard"), href="/dashboard"),
+            rx.link(t("Post another gig"), href="/gigs/new", on_click=S.load_post_gig),
             spacing="4",
             wrap="wrap",
         ),
@@ -226,15 +251,17 @@ def submitted() -> rx.Component:
 def intro() -> rx.Component:
     return rx.cond(
         S.editing_id > 0,
-        rx.text("Change what you need, then preview it or post it. Students see it only once it is published.", color_scheme="gray"),
+        rx.text(t("Change what you need, then preview it or post it. Students see it only once it is published."), color_scheme="gray"),
         stack(
             rx.text(
-                "A gig is a short, paid project with a clear result. Students see it on the board once it is published.",
+                t("A gig is a short, paid project with a clear result. Students see it on the board once it is published."),
                 color_scheme="gray",
             ),
             rx.cond(
                 S.template_title != "",
-                success_note(rx.text("Started from “", S.template_title, "”: choose new dates, check the rest, then preview or post it.")),
+                success_note(
+                    rx.text(t("Started from “{title}”: choose new dates, check the rest, then preview or post it.", title=S.template_title))
+                ),
             ),
         ),
     )
@@ -251,7 +278,7 @@ def post_gig_page() -> rx.Component:
                     submitted(),
                     rx.cond(
                         (S.not_found != "") & (S.editing_id > 0),
-                        not_found_card(S.not_found),
+                        not_found_card(S.not_found, link_text=t("Go to your dashboard")),
                         stack(
                             intro(),
                             form_alert(S.not_found),
@@ -263,11 +290,11 @@ def post_gig_page() -> rx.Component:
                 ),
                 rx.card(
                     rx.vstack(
-                        rx.text("Only employer managers can post gigs."),
+                        rx.text(t("Only employer managers can post gigs.")),
                         rx.text(
-                            "Employers: ",
-                            rx.link("create an employer account", href="/signup?role=manager", underline="always"),
-                            " and the career center will review it.",
+                            t("Employers: create an account, and the career center will review it."),
+                            " ",
+                            rx.link(t("Create an employer account"), href="/signup?role=manager", underline="always"),
                             size="2",
                         ),
                         spacing="2",
@@ -275,9 +302,9 @@ def post_gig_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.text("Loading…", color_scheme="gray"),
+            rx.text(t("Loading…"), color_scheme="gray"),
         ),
-        heading=text_for_this_url(S, rx.cond(S.editing_id > 0, "Edit your draft", "Post a gig"), "Loading…"),
+        heading=text_for_this_url(S, rx.cond(S.editing_id > 0, t("Edit your draft"), t("Post a gig")), t("Loading…")),
     )
 
 

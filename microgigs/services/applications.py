@@ -7,7 +7,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.models import (
     Application,
     ApplicationAnswer,
@@ -26,6 +26,27 @@ MAX_NOTE = 2000
 MAX_LINKS_TEXT = 1000  # Application.sample_links, one link a line
 OPEN_STATUSES = application_lifecycle.OPEN
 
+# An application already decided, in one whole sentence per status (a status is not a word a
+# translation can slot in).
+ALREADY_DECIDED = {
+    ApplicationStatus.SUBMITTED: _("This application is already submitted."),
+    ApplicationStatus.SHORTLISTED: _("This application is already shortlisted."),
+    ApplicationStatus.ACCEPTED: _("This application is already accepted."),
+    ApplicationStatus.DECLINED: _("This application is already declined."),
+    ApplicationStatus.WITHDRAWN: _("This application is already withdrawn."),
+}
+NOT_WITHDRAWABLE = {
+    ApplicationStatus.ACCEPTED: _("This application is already accepted and cannot be withdrawn."),
+    ApplicationStatus.DECLINED: _("This application is already declined and cannot be withdrawn."),
+    ApplicationStatus.WITHDRAWN: _("This application is already withdrawn and cannot be withdrawn."),
+}
+NOT_SHORTLISTABLE = {
+    ApplicationStatus.SHORTLISTED: _("Only new applications can be shortlisted; this one is shortlisted."),
+    ApplicationStatus.ACCEPTED: _("Only new applications can be shortlisted; this one is accepted."),
+    ApplicationStatus.DECLINED: _("Only new applications can be shortlisted; this one is declined."),
+    ApplicationStatus.WITHDRAWN: _("Only new applications can be shortlisted; this one is withdrawn."),
+}
+
 
 @dataclass
 class ApplicationInput:
@@ -42,7 +63,7 @@ def get_application(session: Session, application_id: int) -> Application:
 
 
 def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, today: date | None = None) -> Application:
-    policy.require(policy.is_student(actor), "Only students can apply to gigs.")
+    policy.require(policy.is_student(actor), _("Only students can apply to gigs."))
     gig = session.get(Gig, gig_id)
     if gig is None or gig.status not in (GigStatus.OPEN, GigStatus.FILLED, GigStatus.IN_PROGRESS, GigStatus.COMPLETED):
         raise NotFound("That gig")
@@ -55,18 +76,18 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
 
     errors: dict[str, str] = {}
     note = clean_text(data.note)
-    check_length(errors, "note", note, label="a note about why you fit this gig", max_len=MAX_NOTE)
+    check_length(errors, "note", note, label=_("a note about why you fit this gig"), max_len=MAX_NOTE)
     links = [clean_line(link) for link in data.sample_links if clean_line(link)]
     if len(links) > 5:
-        errors["sample_links"] = "Share at most 5 links."
+        errors["sample_links"] = msg("Share at most {count} links.", count=5)
     elif bad := [link for link in links if not is_http_url(link) or len(link) > 300]:
-        errors["sample_links"] = f"Not a web address: {bad[0][:60]}"
+        errors["sample_links"] = msg("Not a web address: {link}", link=bad[0][:60])
     elif len("\n".join(links)) > MAX_LINKS_TEXT:
-        errors["sample_links"] = f"Use at most {MAX_LINKS_TEXT:,} characters for your links in all."
+        errors["sample_links"] = msg("Use at most {count} characters for your links in all.", count=format(MAX_LINKS_TEXT, ","))
     questions = session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id)).all()
     for question in questions:
         answer = clean_text(data.answers.get(question.id, ""))
-        check_length(errors, f"answer_{question.id}", answer, label="an answer", max_len=2000)
+        check_length(errors, f"answer_{question.id}", answer, label=_("an answer"), max_len=2000)
     if errors:
         raise ValidationFailed(errors)
 
@@ -100,15 +121,15 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
 def withdraw(session: Session, actor: User, application_id: int) -> Application:
     application = get_application(session, application_id)
     # Deny by default: a signed-out visitor (no actor) is refused like anyone else's account.
-    policy.require(policy.is_active_user(actor) and application.student_id == actor.id, "You can only withdraw your own applications.")
+    policy.require(policy.is_active_user(actor) and application.student_id == actor.id, _("You can only withdraw your own applications."))
     if application.status not in OPEN_STATUSES:
-        raise DomainError(f"This application is already {application.status} and cannot be withdrawn.")
+        raise DomainError(NOT_WITHDRAWABLE.get(application.status, NOT_WITHDRAWABLE[ApplicationStatus.DECLINED]))
     return move_application(session, actor, application, ApplicationStatus.WITHDRAWN)
 
 
 def _gig_for_manager(session: Session, actor: User, application: Application) -> Gig:
     gig = session.get(Gig, application.gig_id)
-    policy.require(gig is not None and policy.manages_gig(session, actor, gig), "Only the gig's managers can choose applicants.")
+    policy.require(gig is not None and policy.manages_gig(session, actor, gig), _("Only the gig's managers can choose applicants."))
     return gig
 
 
@@ -116,7 +137,7 @@ def shortlist(session: Session, actor: User, application_id: int) -> Application
     application = get_application(session, application_id)
     gig = _gig_for_manager(session, actor, application)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise DomainError(f"Only new applications can be shortlisted; this one is {application.status}.")
+        raise DomainError(NOT_SHORTLISTABLE.get(application.status, NOT_SHORTLISTABLE[ApplicationStatus.DECLINED]))
     move_application(session, actor, application, ApplicationStatus.SHORTLISTED)
     if gig.blind_review:
         audit.record(session, actor, "pedigree.revealed", "user", application.student_id, application_id=application.id)
@@ -128,10 +149,10 @@ def shortlist(session: Session, actor: User, application_id: int) -> Application
 
 # One-line decline feedback a manager can pick instead of writing their own (each under 200 characters).
 FEEDBACK_TEMPLATES = (
-    "We chose an applicant whose samples matched this scope more closely.",
-    "We needed more experience with the tools this gig uses.",
-    "Your availability did not fit our timeline this time.",
-    "Strong application: please apply to our next gig.",
+    _("We chose an applicant whose samples matched this scope more closely."),
+    _("We needed more experience with the tools this gig uses."),
+    _("Your availability did not fit our timeline this time."),
+    _("Strong application: please apply to our next gig."),
 )
 
 
@@ -139,7 +160,7 @@ def decline(session: Session, actor: User, application_id: int, feedback: str = 
     application = get_application(session, application_id)
     gig = _gig_for_manager(session, actor, application)
     if application.status not in OPEN_STATUSES:
-        raise DomainError(f"This application is already {application.status}.")
+        raise DomainError(ALREADY_DECIDED.get(application.status, ALREADY_DECIDED[ApplicationStatus.DECLINED]))
     feedback = clean_line(feedback)
     if len(feedback) > 200:
         raise DomainError("Keep feedback to one line (200 characters).", "feedback")
@@ -160,7 +181,7 @@ def accept(session: Session, actor: User, application_id: int) -> Engagement:
     application = get_application(session, application_id)
     gig = _gig_for_manager(session, actor, application)
     if application.status not in OPEN_STATUSES:
-        raise DomainError(f"This application is already {application.status}.")
+        raise DomainError(ALREADY_DECIDED.get(application.status, ALREADY_DECIDED[ApplicationStatus.DECLINED]))
     if gig.status != GigStatus.OPEN:
         raise DomainError("This gig is not open, so nobody more can be accepted.")
     # One conditional UPDATE: two managers clicking at once cannot both take the last slot.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.models import Engagement, Gig, Organization, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
@@ -74,7 +74,7 @@ class Conversion:
 
 
 def conversion_by_employer(session: Session, actor: User) -> list[Conversion]:
-    policy.require(policy.is_staff(actor), "Only career-center staff can see conversion figures.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can see conversion figures."))
     rows = session.exec(
         select(
             Organization.name,

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.models import Gig, Organization, ProhibitedTerm, User
 from microgigs.services import audit, gigs, notifications, policy
 from microgigs.services.amounts import format_cents
@@ -53,19 +53,19 @@ class QueueItem:
 
 
 def list_terms(session: Session, actor: User) -> list[TermRow]:
-    policy.require(policy.is_staff(actor), "Only career-center staff can see the prohibited-content list.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can see the prohibited-content list."))
     return [TermRow(id=t.id, term=t.term) for t in session.exec(select(ProhibitedTerm).order_by(ProhibitedTerm.term))]
 
 
 def add_term(session: Session, actor: User, term: str) -> ProhibitedTerm:
-    policy.require(policy.is_staff(actor), "Only career-center staff can edit the prohibited-content list.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can edit the prohibited-content list."))
     cleaned = " ".join(fold_lookalikes(term).split())
     if len(cleaned) < 2:
         raise DomainError("Enter a word or phrase of at least 2 characters.", "term")
     if len(cleaned) > MAX_TERM:
-        raise DomainError(f"Use at most {MAX_TERM} characters.", "term")
+        raise DomainError(msg("Use at most {count} characters.", count=MAX_TERM), "term")
     if session.exec(select(ProhibitedTerm.id).where(func.lower(ProhibitedTerm.term) == cleaned)).first() is not None:
-        raise DomainError(f"“{cleaned}” is already on the list.", "term")
+        raise DomainError(msg("“{term}” is already on the list.", term=cleaned), "term")
     row = ProhibitedTerm(term=cleaned, created_by_id=actor.id)
     session.add(row)
     session.flush()
@@ -74,7 +74,7 @@ def add_term(session: Session, actor: User, term: str) -> ProhibitedTerm:
 
 
 def remove_term(session: Session, actor: User, term_id: int) -> None:
-    policy.require(policy.is_staff(actor), "Only career-center staff can edit the prohibited-content list.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can edit the prohibited-content list."))
     row = session.get(ProhibitedTerm, term_id)
     if row is None:
         raise NotFound("That term")
@@ -89,22 +89,31 @@ def remove_term(session: Session, actor: User, term_id: int) -> None:
 def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
     """The posting rules re-run on a stored gig, one line per rule."""
     stored = gigs.input_from_gig(session, gig)
-    errors, _ = gigs.validate_gig_input(session, stored, today)
+    errors, _skills = gigs.validate_gig_input(session, stored, today)
     terms = prohibited_hits(session, gigs.texts_of(stored))
 
     def check(rule: str, fields: tuple[str, ...], ok_text: str, source: dict[str, str]) -> RuleCheck:
         problems = [source[f] for f in fields if f in source]
-        return RuleCheck(rule=rule, passed=not problems, detail=" ".join(problems) if problems else ok_text)
+        # One problem stays a Text (translated where shown); several are joined as they are.
+        detail = (problems[0] if len(problems) == 1 else " ".join(problems)) if problems else ok_text
+        return RuleCheck(rule=rule, passed=not problems, detail=detail)
 
     other = {k: v for k, v in errors.items() if k not in terms}
     return [
-        check("Fair pay", ("pay_cents",), f"At or above {gigs.pay_floor_text(session, gig.currency)} an hour.", errors),
-        check("Dates", ("due_date", "application_deadline", "start_date"), "Deadline before the due date; due date in the future.", errors),
-        check("Prohibited content", tuple(terms), "No prohibited terms.", terms),
         check(
-            "Complete and well-formed",
+            msg("Fair pay"), ("pay_cents",), msg("At or above {amount} an hour.", amount=gigs.pay_floor_text(session, gig.currency)), errors
+        ),
+        check(
+            msg("Dates"),
+            ("due_date", "application_deadline", "start_date"),
+            msg("Deadline before the due date; due date in the future."),
+            errors,
+        ),
+        check(msg("Prohibited content"), tuple(terms), msg("No prohibited terms."), terms),
+        check(
+            msg("Complete and well-formed"),
             tuple(k for k in other if k not in ("pay_cents", "due_date", "application_deadline", "start_date")),
-            "Every field is filled in and within its limits.",
+            msg("Every field is filled in and within its limits."),
             other,
         ),
     ]
@@ -112,7 +121,7 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
 def review_queue(session: Session, actor: User, today: date | None = None) -> list[QueueItem]:
     """Gigs waiting for review, oldest first, each with its rule checks."""
-    policy.require(policy.is_staff(actor), "Only career-center staff can see the review queue.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can see the review queue."))
     today = today or date.today()
     rows = session.exec(
         select(Gig, Organization)
@@ -169,7 +178,7 @@ def reject(session: Session, actor: User, gig_id: int, reason: str) -> Gig:
 
 
 def set_trusted(session: Session, actor: User, organization_id: int, trusted: bool) -> Organization:
-    policy.require(policy.is_staff(actor), "Only career-center staff can change whether an employer is trusted.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can change whether an employer is trusted."))
     org = session.get(Organization, organization_id)
     if org is None or org.kind != "employer":
         raise NotFound("That employer")

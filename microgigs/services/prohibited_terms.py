@@ -8,6 +8,7 @@ import re
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import msg
 from microgigs.models import ProhibitedTerm
 from microgigs.services.validation import fold_lookalikes
 
@@ -27,5 +28,5 @@ def prohibited_hits(session: Session, texts: dict[str, str]) -> dict[str, str]:
         found = [t for t in terms if folded and _pattern(fold_lookalikes(t)).search(folded)]
         if found:
             listed = ", ".join(f"“{t}”" for t in found[:3])
-            hits[field_name] = f"Remove {listed}: the career center does not allow it in gigs."
+            hits[field_name] = msg("Remove {terms}: the career center does not allow it in gigs.", terms=listed)
     return hits

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from microgigs.i18n import Text, msg
 from microgigs.services.errors import DomainError
 
 # Line breaks of every kind become "\n" (Windows' CRLF, old Mac CR, Unicode's separators).
@@ -68,10 +69,18 @@ def parse_id(value) -> int | None:
 
 
 def check_length(errors: dict[str, str], field: str, value: str, *, label: str, max_len: int, required: bool = True) -> None:
+    """A required or too long text's message in `errors[field]`. `label` says what to enter ("a
+    title"): mark it for the catalogue where it is written (`_("a title")` or `msg("a title")`)
+    and it is translated with the message; an unmarked one is shown as it is."""
     if required and not value:
-        errors[field] = f"Enter {label}."
+        errors[field] = msg("Enter {what}.", what=label if isinstance(label, Text) else Text(label))
     elif len(value) > max_len:
-        errors[field] = f"Use at most {max_len:,} characters (you have {len(value):,})."
+        errors[field] = too_long(max_len, len(value))
+
+
+def too_long(max_len: int, length: int) -> Text:
+    """ "Use at most 300 characters (you have 312)." """
+    return msg("Use at most {max_len} characters (you have {count}).", max_len=format(max_len, ","), count=format(length, ","))
 
 
 def is_http_url(value: str) -> bool:

@@ -4,8 +4,11 @@ Blind review is the service's: hidden fields arrive empty, so nothing hidden is 
 in this state (and so never in the browser).
 """
 
+from dataclasses import replace
+
 import reflex as rx
 
+from microgigs.i18n import _, gettext, ngettext
 from microgigs.services import applications, dashboards
 from microgigs.services.dashboards import ApplicantView
 from microgigs.services.errors import DomainError
@@ -18,7 +21,7 @@ ROUTE = "/manage/gigs/[gig_id]"
 
 # Ready-made decline feedback the page offers (the service owns the wording).
 FEEDBACK_TEMPLATES = applications.FEEDBACK_TEMPLATES
-NOT_FOUND = "This gig does not exist, or you do not manage it."
+NOT_FOUND = _("This gig does not exist, or you do not manage it.")
 
 
 class ManageGigState(ShownForUrl, SessionState):
@@ -38,12 +41,11 @@ class ManageGigState(ShownForUrl, SessionState):
 
     @rx.var
     def filled_text(self) -> str:
-        return f"{self.filled_slots} of {self.slots} filled"
+        return gettext(self.language, "{filled} of {slots} filled", filled=self.filled_slots, slots=self.slots)
 
     @rx.var
     def applicants_text(self) -> str:
-        n = len(self.applicants)
-        return "1 applicant" if n == 1 else f"{n} applicants"
+        return ngettext(self.language, "{count} applicant", "{count} applicants", len(self.applicants))
 
     @rx.var
     def gig_href(self) -> str:
@@ -83,8 +85,17 @@ class ManageGigState(ShownForUrl, SessionState):
         self.blind_review = data.blind_review
         self.slots = data.slots
         self.filled_slots = data.filled_slots
-        self.applicants = data.applicants
+        self.applicants = [replace(a, label=self._applicant_label(a)) for a in data.applicants]
         self.scope_html = data.scope_html
+
+    def _applicant_label(self, applicant: ApplicantView) -> str:
+        """The applicant's name, or under blind review the service's "Applicant 7" in the viewer's
+        language (the service writes it in English, or as a Text to translate)."""
+        label = self._tr(applicant.label)
+        number = label.removeprefix("Applicant ")
+        if not applicant.revealed and number != label and number.isdigit():
+            return gettext(self.language, "Applicant {number}", number=number)
+        return label
 
     def _reload(self, record_view: bool = False):
         redirect = self._read(lambda session, actor: self._load(session, actor, record_view))
@@ -112,7 +123,7 @@ class ManageGigState(ShownForUrl, SessionState):
         self.notice = ""
         app_id = parse_id(application_id)
         if app_id is None:
-            self.card_errors = {**self.card_errors, key: "That application was not found."}
+            self.card_errors = {**self.card_errors, key: gettext(self.language, "That application was not found.")}
             return self._reload()
         acted = self._act(lambda session, actor: action(session, actor, app_id))
         if acted.redirect is not None:
@@ -120,16 +131,18 @@ class ManageGigState(ShownForUrl, SessionState):
         if acted.ok:
             self.notice = done
         else:
-            self.card_errors = {**self.card_errors, key: acted.error}
+            self.card_errors = {**self.card_errors, key: self._tr(acted.error)}
         return self._reload()
 
     @rx.event
     def shortlist(self, application_id: int):
-        return self._act_on(application_id, applications.shortlist, "Shortlisted: their name and details are now shown.")
+        return self._act_on(
+            application_id, applications.shortlist, gettext(self.language, "Shortlisted: their name and details are now shown.")
+        )
 
     @rx.event
     def accept(self, application_id: int):
-        return self._act_on(application_id, applications.accept, "Accepted. The engagement workspace is ready.")
+        return self._act_on(application_id, applications.accept, gettext(self.language, "Accepted. The engagement workspace is ready."))
 
     @rx.event
     def decline(self, form_data: dict):
@@ -139,5 +152,5 @@ class ManageGigState(ShownForUrl, SessionState):
         return self._act_on(
             application_id,
             lambda session, actor, app_id: applications.decline(session, actor, app_id, feedback),
-            "Declined. The applicant has been told.",
+            gettext(self.language, "Declined. The applicant has been told."),
         )

@@ -9,8 +9,10 @@ from datetime import date
 from typing import ClassVar
 
 import reflex as rx
+from babel.numbers import get_currency_name
 from reflex_base.utils.form import FormData
 
+from microgigs.i18n import DEFAULT, Text, gettext, ngettext, translate
 from microgigs.services import amounts, center, gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
@@ -32,32 +34,59 @@ class ParseError(ValueError):
     """Text that cannot be read as the kind of value a field needs."""
 
 
-def parse_pay(text: str, currency: str = amounts.DEFAULT_CURRENCY) -> int:
+def currency_words(currency: str, language: str = DEFAULT) -> str:
+    """The currency in words in `language`, plural ("US dollars" / "dólares estadounidenses")."""
+    if language == DEFAULT:
+        return amounts.currency_name(currency)
+    return get_currency_name((currency or amounts.DEFAULT_CURRENCY).upper(), count=2, locale=language)
+
+
+def parse_pay(text: str, currency: str = amounts.DEFAULT_CURRENCY, language: str = DEFAULT) -> int:
     """The pay as typed in `currency` ("450", "$1,200.50"; no decimals for jpy) -> its minor
-    units. Raises ParseError otherwise."""
+    units. Raises ParseError (its message in `language`) otherwise."""
     try:
         return amounts.parse_cents(text, "the pay", currency=currency)
     except amounts.MissingAmount:
-        raise ParseError(f"Enter the pay per student in {amounts.currency_name(currency)}, for example 450.") from None
+        message = gettext(
+            language, "Enter the pay per student in {currency}, for example 450.", currency=currency_words(currency, language)
+        )
+        raise ParseError(message) from None
     except amounts.AmountError as error:
-        raise ParseError(str(error)) from None
+        said = error.args[0] if error.args else str(error)
+        if language == DEFAULT or isinstance(said, Text):  # a Text: amounts says it in the reader's language
+            raise ParseError(translate(language, said)) from None
+        # amounts' detailed English, for another reader: the gist in their language.
+        message = gettext(
+            language, "Enter the pay per student in {currency} as a number, like 450.", currency=currency_words(currency, language)
+        )
+        raise ParseError(message) from None
 
 
-def pay_label_for(currency: str) -> str:
+def pay_label_for(currency: str, language: str = DEFAULT) -> str:
     """The pay field's label, naming the currency the pay is typed in."""
-    return f"Pay per student ({amounts.currency_name(currency)})"
+    return gettext(language, "Pay per student ({currency})", currency=currency_words(currency, language))
 
 
-def parse_whole_number(text: str, what: str) -> int:
+def parse_whole_number(text: str, field: str, language: str = DEFAULT) -> int:
+    """A whole number typed into the form's `field` ("estimated_hours", "slots"; any other is
+    said as it is: "the hours"), or ParseError with a message in `language`."""
     cleaned = (text or "").strip()
     if not cleaned:
-        raise ParseError(f"Enter {what}.")
+        if field == "estimated_hours":
+            raise ParseError(gettext(language, "Enter the estimated hours."))
+        if field == "slots":
+            raise ParseError(gettext(language, "Enter how many students you need."))
+        raise ParseError(gettext(language, "Enter {what}.", what=field))
     if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 6:  # int() refuses "²"
-        raise ParseError(f"Enter {what} as a whole number, like 12.")
+        if field == "estimated_hours":
+            raise ParseError(gettext(language, "Enter the estimated hours as a whole number, like 12."))
+        if field == "slots":
+            raise ParseError(gettext(language, "Enter how many students you need as a whole number, like 12."))
+        raise ParseError(gettext(language, "Enter {what} as a whole number, like 12.", what=field))
     return int(cleaned)
 
 
-def parse_date(text: str) -> date | None:
+def parse_date(text: str, language: str = DEFAULT) -> date | None:
     """A yyyy-mm-dd date from a date input; empty is None."""
     cleaned = (text or "").strip()
     if not cleaned:
@@ -65,16 +94,19 @@ def parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(cleaned)
     except ValueError:
-        raise ParseError("Enter a real date, like 2026-03-31.") from None
+        raise ParseError(gettext(language, "Enter a real date, like 2026-03-31.")) from None
 
 
 def split_lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def gig_input_from_form(form: FormData | dict, currency: str = amounts.DEFAULT_CURRENCY) -> tuple[GigInput, dict[str, str]]:
-    """The GigInput a form describes, and a message for each field that could not be read.
-    The pay is read in `currency` (the gig's: a new one's is the center's), and said to be in it.
+def gig_input_from_form(
+    form: FormData | dict, currency: str = amounts.DEFAULT_CURRENCY, language: str = DEFAULT
+) -> tuple[GigInput, dict[str, str]]:
+    """The GigInput a form describes, and a message (in `language`) for each field that could
+    not be read. The pay is read in `currency` (the gig's: a new one's is the center's), and said
+    to be in it.
 
     Unreadable numbers and dates become 0/None so the service still reports
     everything else in the same pass; their own message wins over the service's.
@@ -104,12 +136,12 @@ def gig_input_from_form(form: FormData | dict, currency: str = amounts.DEFAULT_C
         skills=[str(s) for s in skills],
         location_mode=text("location_mode") or "remote",
         location=text("location"),
-        estimated_hours=read("estimated_hours", lambda: parse_whole_number(text("estimated_hours"), "the estimated hours"), 0),
-        start_date=read("start_date", lambda: parse_date(text("start_date")), None),
-        due_date=read("due_date", lambda: parse_date(text("due_date")), None),
-        application_deadline=read("application_deadline", lambda: parse_date(text("application_deadline")), None),
-        slots=read("slots", lambda: parse_whole_number(text("slots"), "how many students you need"), 0),
-        pay_cents=read("pay", lambda: parse_pay(text("pay"), currency), 0),
+        estimated_hours=read("estimated_hours", lambda: parse_whole_number(text("estimated_hours"), "estimated_hours", language), 0),
+        start_date=read("start_date", lambda: parse_date(text("start_date"), language), None),
+        due_date=read("due_date", lambda: parse_date(text("due_date"), language), None),
+        application_deadline=read("application_deadline", lambda: parse_date(text("application_deadline"), language), None),
+        slots=read("slots", lambda: parse_whole_number(text("slots"), "slots", language), 0),
+        pay_cents=read("pay", lambda: parse_pay(text("pay"), currency, language), 0),
         currency=currency,
         blind_review=str(form.get("blind_review") or "").lower() in ("on", "true", "1", "yes"),
         questions=split_lines(text("questions")),
@@ -200,11 +232,18 @@ class PostGigState(ShownForUrl, SessionState):
         n = len(self.errors)
         if n == 0:
             return ""
-        what = "saved" if self.editing_id else "posted"
-        return (
-            f"The gig was not {what}: check the field marked below."
-            if n == 1
-            else f"The gig was not {what}: check the {n} fields marked below."
+        if self.editing_id:
+            return ngettext(
+                self.language,
+                "The gig was not saved: check the field marked below.",
+                "The gig was not saved: check the {count} fields marked below.",
+                n,
+            )
+        return ngettext(
+            self.language,
+            "The gig was not posted: check the field marked below.",
+            "The gig was not posted: check the {count} fields marked below.",
+            n,
         )
 
     @rx.var
@@ -229,11 +268,18 @@ class PostGigState(ShownForUrl, SessionState):
                 data = gigs.template_from(session, actor, template_id)
                 self.template_title = data.title
         except DomainError as error:
-            self.not_found = error.message if self.editing_id else f"That gig cannot be used as a template: {error.message}"
+            reason = self._tr(error.message)
+            self.not_found = (
+                reason if self.editing_id else gettext(self.language, "That gig cannot be used as a template: {reason}", reason=reason)
+            )
         # A draft's pay stays in its own currency; a new gig's (a template's too) is the center's.
         self.currency = data.currency if data is not None and data.currency else center.current(session).currency
-        self.pay_label = pay_label_for(self.currency)
-        self.pay_hint = f"Paid when you approve the work. At least {gigs.pay_floor_text(session, self.currency)} an hour."
+        self.pay_label = pay_label_for(self.currency, self.language)
+        self.pay_hint = gettext(
+            self.language,
+            "Paid when you approve the work. At least {amount} an hour.",
+            amount=gigs.pay_floor_text(session, self.currency, self.language),
+        )
         self._start(data)
 
     @rx.event
@@ -268,11 +314,13 @@ class PostGigState(ShownForUrl, SessionState):
         if name not in LIVE_FIELDS:
             return
         self.live_values = {**self.live_values, name: str(value)[:40]}
-        data, problems = gig_input_from_form({**self.values, **self.live_values, "title": "-", "summary": "-", "scope": "-"}, self.currency)
+        data, problems = gig_input_from_form(
+            {**self.values, **self.live_values, "title": "-", "summary": "-", "scope": "-"}, self.currency, self.language
+        )
         service_errors: dict[str, str] = {}
 
         def check(session, actor) -> None:
-            service_errors.update(gigs.validate_gig_input(session, data, date.today())[0])
+            service_errors.update(self._tr_all(gigs.validate_gig_input(session, data, date.today(), self.language)[0]))
 
         self._read(check, Audience.ANYONE)
         merged = form_errors(service_errors, problems)
@@ -292,14 +340,15 @@ class PostGigState(ShownForUrl, SessionState):
         intent, self.intent = self.intent, "post"
         editing_id = id_in_path(self.router.url.path, EDIT_ROUTE)  # from the URL again, never from the client
         save_draft = str(form_data.get("save_draft") or "").lower() in ("on", "true", "1", "yes")
-        data, problems = gig_input_from_form(form_data, self.currency)
+        data, problems = gig_input_from_form(form_data, self.currency, self.language)
         publish = intent == "post" and not save_draft
-        acted = self._act(lambda session, actor: _save_gig(session, actor, editing_id, data, problems, publish))
+        language = self.language
+        acted = self._act(lambda session, actor: _save_gig(session, actor, editing_id, data, problems, publish, language))
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.errors = form_errors(acted.field_messages, problems)
-            self.form_error = acted.form_error
+            self.errors = form_errors(self._tr_all(acted.field_messages), problems)
+            self.form_error = self._tr(acted.form_error)
             return rx.set_focus(ERRORS_ANCHOR)
         gig_id, status, title = acted.value
         if status == GigStatus.DRAFT and intent == "preview" and not save_draft:
@@ -312,19 +361,29 @@ class PostGigState(ShownForUrl, SessionState):
         return rx.set_focus("main")
 
 
-def _save_gig(session, actor, editing_id: int, data: GigInput, problems: dict[str, str], publish: bool) -> tuple[int, str, str]:
+def _save_gig(
+    session, actor, editing_id: int, data: GigInput, problems: dict[str, str], publish: bool, language: str = DEFAULT
+) -> tuple[int, str, str]:
     """Save the form's gig (the draft being edited, or a new one) and post it if asked:
     (id, status, title). Text that could not be read is reported with every other problem,
-    and nothing is saved."""
+    and nothing is saved. A refused pay's amounts are written for the reader's `language`."""
     if problems:
-        service_errors, _ = gigs.validate_gig_input(session, data, date.today())
+        service_errors, _skills = gigs.validate_gig_input(session, data, date.today(), language)
         raise ValidationFailed({**service_errors, **problems})
-    if editing_id:
-        gig = gigs.update_gig(session, actor, editing_id, data)
-        if publish:
-            gig = gigs.submit_gig(session, actor, gig.id)
-    else:
-        gig = gigs.create_gig(session, actor, data, publish=publish)
+    try:
+        if editing_id:
+            gig = gigs.update_gig(session, actor, editing_id, data)
+            if publish:
+                gig = gigs.submit_gig(session, actor, gig.id)
+        else:
+            gig = gigs.create_gig(session, actor, data, publish=publish)
+    except ValidationFailed as refused:
+        if language != DEFAULT and "pay_cents" in refused.errors:
+            # The service wrote the pay floor's amounts the English way: ask its rules again for the reader.
+            again, _skills = gigs.validate_gig_input(session, data, date.today(), language)
+            if "pay_cents" in again:
+                refused.errors["pay_cents"] = again["pay_cents"]
+        raise
     return gig.id, gig.status, gig.title
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _, msg
 from microgigs.models import Gig, GigSkill, Organization, ScreeningQuestion, Skill, User, utcnow
 from microgigs.services import audit, center, policy
 from microgigs.services.amounts import currency_name
@@ -21,7 +22,18 @@ from microgigs.services.validation import ValidationFailed, clean_line
 
 # A gig its managers may still change; a rejected one goes back to draft when edited.
 EDITABLE = (GigStatus.DRAFT, GigStatus.REJECTED)
-CHOOSE_ORGANIZATION = "Choose which of your organizations posts this gig."
+# Why a gig in each other status cannot be edited (one whole sentence each: a status is not
+# a word a translation can slot in).
+NOT_EDITABLE = {
+    GigStatus.IN_REVIEW: _("A gig that is in review can no longer be edited."),
+    GigStatus.OPEN: _("A gig that is open can no longer be edited."),
+    GigStatus.FILLED: _("A gig that is filled can no longer be edited."),
+    GigStatus.IN_PROGRESS: _("A gig that is in progress can no longer be edited."),
+    GigStatus.COMPLETED: _("A gig that is completed can no longer be edited."),
+    GigStatus.CANCELLED: _("A gig that is cancelled can no longer be edited."),
+    GigStatus.EXPIRED: _("A gig that is expired can no longer be edited."),
+}
+CHOOSE_ORGANIZATION = msg("Choose which of your organizations posts this gig.")
 
 
 @dataclass
@@ -41,7 +53,7 @@ def _employer_for(session: Session, actor: User, organization_id: int | None = N
     """The employer a new gig belongs to: the one chosen (it must be an approved employer the
     actor manages) or, when none was chosen, the only one the actor can post for."""
     org_ids = policy.organization_ids_managed_by(session, actor)
-    policy.require(bool(org_ids), "Only managers of an employer can post gigs.")
+    policy.require(bool(org_ids), _("Only managers of an employer can post gigs."))
     if organization_id is None:
         postable = posting_organizations(session, actor)
         if len(postable) > 1:
@@ -51,10 +63,12 @@ def _employer_for(session: Session, actor: User, organization_id: int | None = N
         raise ValidationFailed({"organization_id": CHOOSE_ORGANIZATION})
     org = session.get(Organization, organization_id)
     if org is not None and not policy.may_post_gigs(session, actor, org) and len(org_ids) > 1:
-        raise ValidationFailed({"organization_id": f"{org.name} is not approved by the career center, so it cannot post gigs yet."})
+        raise ValidationFailed(
+            {"organization_id": msg("{name} is not approved by the career center, so it cannot post gigs yet.", name=org.name)}
+        )
     policy.require(
         org is not None and policy.may_post_gigs(session, actor, org),
-        "Your organization must be approved by the career center before it can post gigs.",
+        _("Your organization must be approved by the career center before it can post gigs."),
     )
     return org
 
@@ -72,7 +86,13 @@ def _currency_errors(data: GigInput, currency: str) -> dict[str, str]:
     the form was open): asked again rather than read as another currency's amount."""
     if not data.currency or data.currency.lower() == currency:
         return {}
-    return {"pay_cents": f"This gig's pay is in {currency_name(currency)}, not {currency_name(data.currency)}: enter it again."}
+    return {
+        "pay_cents": msg(
+            "This gig's pay is in {currency}, not {other}: enter it again.",
+            currency=currency_name(currency),
+            other=currency_name(data.currency),
+        )
+    }
 
 
 def create_gig(session: Session, actor: User, data: GigInput, *, publish: bool = True, today: date | None = None) -> Gig:
@@ -130,9 +150,9 @@ def post_draft(session: Session, actor: User, gig_id: int) -> GigCard:
 def _editable_gig(session: Session, actor: User, gig_id: int) -> Gig:
     """The gig, if the actor manages it and it can still be edited."""
     gig = get_gig(session, gig_id)
-    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's own managers can edit it.")
+    policy.require(policy.manages_gig(session, actor, gig), _("Only the gig's own managers can edit it."))
     if gig.status not in EDITABLE:
-        raise DomainError(f"A gig that is {gig.status.replace('_', ' ')} can no longer be edited.")
+        raise DomainError(NOT_EDITABLE.get(gig.status, NOT_EDITABLE[GigStatus.OPEN]))
     return gig
 
 
@@ -175,7 +195,7 @@ def draft_for_edit(session: Session, actor: User, gig_id: int) -> GigInput:
 def template_from(session: Session, actor: User, gig_id: int) -> GigInput:
     """An old gig of the actor's employer as the start of a new one (dates left for the new gig)."""
     gig = get_gig(session, gig_id)
-    policy.require(policy.manages_gig(session, actor, gig), "You can only reuse your own employer's gigs.")
+    policy.require(policy.manages_gig(session, actor, gig), _("You can only reuse your own employer's gigs."))
     data = input_from_gig(session, gig)
     data.start_date = data.due_date = data.application_deadline = None
     currency = center.current(session).currency

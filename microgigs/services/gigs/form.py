@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from microgigs import i18n
+from microgigs.i18n import DEFAULT, _, gettext, msg
 from microgigs.models import Gig, ScreeningQuestion, Skill
 from microgigs.services import center
 from microgigs.services.amounts import format_cents
@@ -41,12 +43,23 @@ class GigInput:
     organization_id: int | None = None
 
 
-def pay_floor_text(session: Session, currency: str = "") -> str:
-    """The least a gig may pay an hour, as people read it ("$20.00"): the center's pay floor,
-    in `currency` (default: the center's)."""
+def pay_floor_text(session: Session, currency: str = "", language: str = DEFAULT) -> str:
+    """The least a gig may pay an hour, as people read it in `language` ("$20.00" / "20,00 US$"):
+    the center's pay floor, in `currency` (default: the center's)."""
     settings = center.current(session)
     floor = pay_floor_in(session, currency or settings.currency)
-    return format_cents(floor, currency or settings.currency) if floor is not None else "no set amount"
+    if floor is None:
+        return gettext(language, "no set amount")
+    return money_text(floor, currency or settings.currency, language)
+
+
+def money_text(minor_units: int, currency: str, language: str = DEFAULT) -> str:
+    """An amount for a reader of `language`: English as the rest of the site writes it
+    (amounts.format_cents: "$1,234.50", "1,234.500 KWD"), others as their language does
+    (i18n.format_money: "1234,50 US$")."""
+    if language == DEFAULT:
+        return format_cents(minor_units, currency)
+    return i18n.format_money(minor_units, currency, language)
 
 
 def gig_currency(session: Session, data: GigInput) -> str:
@@ -68,58 +81,62 @@ def pay_floor_in(session: Session, currency: str) -> int | None:
     return None
 
 
-def validate_gig_input(session: Session, data: GigInput, today: date) -> tuple[dict[str, str], list[Skill]]:
-    """Every problem with a gig's fields, keyed by field; also the matched skills."""
+def validate_gig_input(session: Session, data: GigInput, today: date, language: str = DEFAULT) -> tuple[dict[str, str], list[Skill]]:
+    """Every problem with a gig's fields, keyed by field; also the matched skills. The messages
+    are Texts (translated where shown); the amounts in them are written for `language`."""
     errors: dict[str, str] = {}
-    check_length(errors, "title", clean_line(data.title), label="a title", max_len=120)
-    check_length(errors, "summary", clean_line(data.summary), label="a one-line summary", max_len=300)
-    check_length(errors, "scope", _as_written(data.scope), label="the scope of the work", max_len=20_000)
-    check_length(errors, "deliverables", _as_written(data.deliverables), label="the deliverables", max_len=5_000, required=False)
+    check_length(errors, "title", clean_line(data.title), label=_("a title"), max_len=120)
+    check_length(errors, "summary", clean_line(data.summary), label=_("a one-line summary"), max_len=300)
+    check_length(errors, "scope", _as_written(data.scope), label=_("the scope of the work"), max_len=20_000)
+    check_length(errors, "deliverables", _as_written(data.deliverables), label=_("the deliverables"), max_len=5_000, required=False)
     if data.category not in CATEGORIES:
-        errors["category"] = "Choose a category from the list."
+        errors["category"] = msg("Choose a category from the list.")
     if data.location_mode not in LOCATION_MODES:
-        errors["location_mode"] = "Choose remote, on-site or hybrid."
+        errors["location_mode"] = msg("Choose remote, on-site or hybrid.")
     elif data.location_mode != "remote" and not clean_line(data.location):
-        errors["location"] = "Say where the work happens."
-    check_length(errors, "location", clean_line(data.location), label="a location", max_len=120, required=False)
+        errors["location"] = msg("Say where the work happens.")
+    check_length(errors, "location", clean_line(data.location), label=_("a location"), max_len=120, required=False)
     if not 1 <= data.estimated_hours <= 400:
-        errors["estimated_hours"] = "Estimate between 1 and 400 hours."
+        errors["estimated_hours"] = msg("Estimate between 1 and 400 hours.")
     if not 1 <= data.slots <= MAX_SLOTS:
-        errors["slots"] = f"Take between 1 and {MAX_SLOTS} students."
+        errors["slots"] = msg("Take between 1 and {count} students.", count=MAX_SLOTS)
     currency = gig_currency(session, data)
     floor_per_hour = pay_floor_in(session, currency)
     if data.pay_cents <= 0 or data.pay_cents > max_pay_cents(currency):
-        errors["pay_cents"] = "Enter the pay per student, more than zero."
+        errors["pay_cents"] = msg("Enter the pay per student, more than zero.")
     elif floor_per_hour is not None and data.estimated_hours >= 1 and data.pay_cents < floor_per_hour * data.estimated_hours:
-        floor = format_cents(floor_per_hour, currency)
-        minimum = format_cents(floor_per_hour * data.estimated_hours, currency)
-        errors["pay_cents"] = f"Pay at least {floor} an hour: {minimum} for {data.estimated_hours} hours."
+        errors["pay_cents"] = msg(
+            "Pay at least {floor} an hour: {minimum} for {hours} hours.",
+            floor=money_text(floor_per_hour, currency, language),
+            minimum=money_text(floor_per_hour * data.estimated_hours, currency, language),
+            hours=data.estimated_hours,
+        )
     if data.due_date is None:
-        errors["due_date"] = "Enter the due date."
+        errors["due_date"] = msg("Enter the due date.")
     elif data.due_date <= today:
-        errors["due_date"] = "The due date must be in the future."
+        errors["due_date"] = msg("The due date must be in the future.")
     if data.application_deadline is None:
-        errors["application_deadline"] = "Enter the application deadline."
+        errors["application_deadline"] = msg("Enter the application deadline.")
     elif data.application_deadline < today:
-        errors["application_deadline"] = "The application deadline cannot be in the past."
+        errors["application_deadline"] = msg("The application deadline cannot be in the past.")
     elif data.due_date is not None and data.application_deadline >= data.due_date:
-        errors["application_deadline"] = "The application deadline must come before the due date."
+        errors["application_deadline"] = msg("The application deadline must come before the due date.")
     if data.start_date is not None and data.due_date is not None and data.start_date > data.due_date:
-        errors["start_date"] = "The start date must not be after the due date."
+        errors["start_date"] = msg("The start date must not be after the due date.")
     names = [clean_line(s) for s in data.skills if clean_line(s)]
     skills: list[Skill] = []
     if len(names) > MAX_SKILLS:
-        errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
+        errors["skills"] = msg("Choose at most {count} skills.", count=MAX_SKILLS)
     elif names:
         skills = list(session.exec(select(Skill).where(func.lower(Skill.name).in_([n.lower() for n in names]))))
         unknown = sorted({n for n in names if n.lower() not in {s.name.lower() for s in skills}})
         if unknown:
-            errors["skills"] = f"Not in the skills list: {', '.join(unknown)}."
+            errors["skills"] = msg("Not in the skills list: {names}.", names=", ".join(unknown))
     questions = [clean_line(q) for q in data.questions if clean_line(q)]
     if len(questions) > MAX_QUESTIONS:
-        errors["questions"] = f"Ask at most {MAX_QUESTIONS} screening questions."
+        errors["questions"] = msg("Ask at most {count} screening questions.", count=MAX_QUESTIONS)
     elif any(len(q) > 300 for q in questions):
-        errors["questions"] = "Keep each question under 300 characters."
+        errors["questions"] = msg("Keep each question under 300 characters.")
     for field_name, message in prohibited_hits(session, texts_of(data)).items():
         errors.setdefault(field_name, message)
     return errors, skills

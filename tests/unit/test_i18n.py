@@ -33,10 +33,22 @@ KEYWORDS = {
 }
 # Modules whose every shown text goes through t(): more join as pages are translated.
 CONVERTED_MODULES = [
-    "microgigs/components/layout.py",
     "microgigs/components/i18n.py",
+    "microgigs/components/layout.py",
     "microgigs/components/titles.py",
+    "microgigs/components/verification.py",
+    "microgigs/pages/certificate.py",
+    "microgigs/pages/dashboard.py",
+    "microgigs/pages/earnings.py",
+    "microgigs/pages/evidence.py",
     "microgigs/pages/login.py",
+    "microgigs/pages/my_credentials.py",
+    "microgigs/pages/payments.py",
+    "microgigs/pages/portfolio.py",
+    "microgigs/pages/public_portfolio.py",
+    "microgigs/pages/receipt.py",
+    "microgigs/pages/saved.py",
+    "microgigs/pages/verify.py",
 ]
 
 

@@ -80,3 +80,31 @@ def test_a_track_record_in_spanish():
     assert lines[2] == "Calificación de 4,5 de 5 según los estudiantes (4 reseñas)"
     assert lines[3] == "Aún no hay nada que responder"
     assert track_record.summary_lines(record)[0] == "Reviews submissions in 2.5 days (median)"
+
+
+def test_an_employer_reading_spanish_sees_payments_and_a_receipt_in_spanish(app_db, make):
+    from microgigs.services import engagements
+    from microgigs.state.money import PaymentsState, ReceiptState
+    from tests.unit.state_harness import run_handler, session_token, state_for
+
+    hired = make.hired(pay_cents=30_000)
+    make.submit(hired)
+    engagements.approve(app_db, hired.employer.manager, hired.engagement.id)
+    manager = hired.employer.manager
+    manager.language = "es"
+    app_db.add(manager)
+    app_db.commit()
+    spanish = lambda text: text.replace("\xa0", " ")  # noqa: E731
+
+    state = state_for(PaymentsState, "/payments", session_token(app_db, manager))
+    run_handler("load_payments", state)
+    (row,) = state.rows
+    assert spanish(row.total) == "330,00 US$"
+    assert row.state_label == "Pagado al estudiante"
+    assert state.gateway_notice == "pagos de demostración: no se mueve dinero"
+
+    page = state_for(ReceiptState, f"/payments/receipt/{hired.engagement.id}", session_token(app_db, manager))
+    run_handler("load_receipt", page)
+    lines = [(line.label, spanish(line.amount)) for line in page.receipt.lines]
+    assert lines == [(f"Pago por {hired.gig.title}", "300,00 US$"), ("Comisión de la plataforma", "30,00 US$")]
+    assert page.receipt.date == i18n.format_date(hired.engagement.funded_at, "es")

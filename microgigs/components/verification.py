@@ -2,13 +2,14 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.panels import fact, facts
 
 STATUS_TEXT = {
-    "valid": "Valid credential",
-    "revoked": "Revoked credential",
-    "invalid": "Not a valid credential",
-    "throttled": "Too many checks",
+    "valid": t("Valid credential"),
+    "revoked": t("Revoked credential"),
+    "invalid": t("Not a valid credential"),
+    "throttled": t("Too many checks"),
 }
 
 
@@ -25,18 +26,18 @@ def verification_result(result) -> rx.Component:
                 )
             ),
             rx.vstack(
-                rx.heading(rx.match(result.status, *STATUS_TEXT.items(), "Result"), as_="h2", size="4"),
+                rx.heading(rx.match(result.status, *STATUS_TEXT.items(), t("Result")), as_="h2", size="4"),
                 rx.text(result.message),
                 rx.cond(
                     result.title != "",
                     facts(
-                        fact("Gig", result.title),
-                        fact("Student", result.student),
-                        fact("Employer", result.employer),
-                        fact("Issued by", result.issuer),
-                        fact("Issued on", result.issued_on),
-                        fact("Work", result.hours),
-                        fact("Skills", rx.cond(result.skills.length() > 0, result.skills.join(", "), "—")),
+                        fact(t("Gig"), result.title),
+                        fact(t("Student"), result.student),
+                        fact(t("Employer"), result.employer),
+                        fact(t("Issued by"), result.issuer),
+                        fact(t("Issued on"), result.issued_on),
+                        fact(t("Work"), result.hours),
+                        fact(t("Skills"), rx.cond(result.skills.length() > 0, result.skills.join(", "), "—")),
                     ),
                 ),
                 spacing="2",

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from microgigs.http.forms import redirect
 from microgigs.http.unit_of_work import Unit, back_to, off_the_loop, plain_refusal, route
+from microgigs.i18n import _
 from microgigs.integrations.payments import GatewayRefused, GatewayUnavailable
 from microgigs.services import money, payment_events, payments
 from microgigs.services.errors import DomainError
@@ -60,13 +61,13 @@ def fund(unit: Unit) -> Response:
     """The manager's "Fund" button: go to the engagement's open Checkout, or a new one."""
     url = payments.open_checkout(unit.session, unit.actor, unit.request.path_params["engagement_id"])
     if url is None:
-        return redirect("/payments", {"notice": "That engagement is paid for: the student can start."})
+        return redirect("/payments", {"notice": _("That engagement is paid for: the student can start.")})
     return RedirectResponse(url, status_code=303)
 
 
 def _no_payout_link(unit: Unit, error: Exception) -> Response:
     if isinstance(error, GatewayUnavailable | GatewayRefused):
-        return redirect("/earnings", {"error": "Stripe did not answer; try again in a minute."})
+        return redirect("/earnings", {"error": _("Stripe did not answer; try again in a minute.")})
     return back_to("/earnings")(unit, error)
 
 

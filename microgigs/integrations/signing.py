@@ -15,6 +15,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from microgigs.data_folder import write_private_file
+from microgigs.i18n import msg
 
 ALGORITHM = "RS256"
 
@@ -75,25 +76,25 @@ class KeyStore:
         """The claims of a token signed by one of our keys; raises ValueError saying why not."""
         header = _header_of(token)
         if header.get("alg") != ALGORITHM:
-            raise ValueError(f"it is not signed with {ALGORITHM} (it says {header.get('alg')!r})")
+            raise ValueError(msg("it is not signed with {expected} (it says {found})", expected=ALGORITHM, found=repr(header.get("alg"))))
         kid = header.get("kid")
         if not isinstance(kid, str) or kid not in self.key_ids():
-            raise ValueError("it is signed by a key this career center does not know")
+            raise ValueError(msg("it is signed by a key this career center does not know"))
         try:
             return jwt.decode(token, self._load(kid), algorithms=[ALGORITHM]).claims
         except Exception as error:  # joserfc raises several error types for a bad signature or body
-            raise ValueError("its signature does not match its contents (it was changed or forged)") from error
+            raise ValueError(msg("its signature does not match its contents (it was changed or forged)")) from error
 
 
 def _header_of(token: str) -> dict:
     parts = token.split(".")
     if len(parts) != 3 or not all(parts[:2]):
-        raise ValueError("it is not a signed credential (a JWT has three parts separated by dots)")
+        raise ValueError(msg("it is not a signed credential (a JWT has three parts separated by dots)"))
     try:
         padded = parts[0] + "=" * (-len(parts[0]) % 4)
         header = json.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: "[[[[..."
-        raise ValueError("its header cannot be read (the text is truncated or damaged)") from error
+        raise ValueError(msg("its header cannot be read (the text is truncated or damaged)")) from error
     if not isinstance(header, dict):
-        raise ValueError("its header cannot be read (the text is truncated or damaged)")
+        raise ValueError(msg("its header cannot be read (the text is truncated or damaged)"))
     return header

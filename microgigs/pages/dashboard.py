@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import (
     button_link,
@@ -34,20 +35,20 @@ def application_row(row) -> rx.Component:
     return row_card(
         title_row(rx.link(row.gig_title, href=f"/gigs/{row.gig_id}"), row.status),
         facts(
-            fact("Employer", row.employer),
-            fact("Applied", row.applied_on),
+            fact(t("Employer"), row.employer),
+            fact(t("Applied"), row.applied_on),
         ),
-        rx.cond(row.feedback != "", fact("Feedback", row.feedback)),
+        rx.cond(row.feedback != "", fact(t("Feedback"), row.feedback)),
         inline_error(S.row_errors.get(row.id.to_string(), "")),
         rx.cond(
             can_withdraw,
             rx.button(
-                "Withdraw",
+                t("Withdraw"),
                 on_click=S.withdraw(row.id),
                 variant="outline",
                 color_scheme="red",
                 size="2",
-                aria_label="Withdraw application: " + row.gig_title,
+                aria_label=t("Withdraw application: {title}", title=row.gig_title),
             ),
         ),
     )
@@ -57,14 +58,19 @@ def engagement_row(row) -> rx.Component:
     return row_card(
         title_row(row.gig_title, row.status),
         facts(
-            fact("Employer", row.employer),
-            fact("Pay", rx.text(row.pay, as_="span", weight="bold")),
-            fact("Due", row.due_date),
+            fact(t("Employer"), row.employer),
+            fact(t("Pay"), rx.text(row.pay, as_="span", weight="bold")),
+            fact(t("Due"), row.due_date),
         ),
         # Try before you hire: the employer's next step with the student, once there is one.
         rx.cond(row.hiring != "", rx.badge(row.hiring, color_scheme="blue", variant="soft", high_contrast=True, size="2")),
         demo_payments_badge(S.payment_label),
-        button_link("Open workspace", f"/engagements/{row.id}", variant="soft", aria_label="Open workspace: " + row.gig_title),
+        button_link(
+            t("Open workspace"),
+            f"/engagements/{row.id}",
+            variant="soft",
+            aria_label=t("Open workspace: {title}", title=row.gig_title),
+        ),
     )
 
 
@@ -72,13 +78,15 @@ def student_view() -> rx.Component:
     return stack(
         notice(S.notice),
         section(
-            "My engagements",
-            rows_or_empty(S.engagements, engagement_row, "No engagements yet. When an employer accepts you, the work shows up here."),
+            t("My engagements"),
+            rows_or_empty(S.engagements, engagement_row, t("No engagements yet. When an employer accepts you, the work shows up here.")),
         ),
         section(
-            "My applications",
+            t("My applications"),
             rows_or_empty(
-                S.applications, application_row, empty_note("You have not applied to any gigs yet.", rx.link("Browse open gigs", href="/"))
+                S.applications,
+                application_row,
+                empty_note(t("You have not applied to any gigs yet."), rx.link(t("Browse open gigs"), href="/")),
             ),
         ),
         spacing="6",
@@ -94,17 +102,22 @@ def organization_notice() -> rx.Component:
             S.organization_pending,
             callout(
                 "hourglass",
-                rx.text("Waiting for approval. ", as_="span", weight="bold"),
-                "The career center is reviewing ",
-                S.organization,
-                ". You can post gigs once it is approved.",
+                rx.text(t("Waiting for approval."), as_="span", weight="bold"),
+                " ",
+                t("The career center is reviewing {organization}. You can post gigs once it is approved.", organization=S.organization),
                 color="amber",
             ),
         ),
         rx.cond(
             S.organization_blocked,
             callout(
-                "ban", S.organization, " cannot post gigs right now (", S.organization_status, "). Contact the career center.", color="red"
+                "ban",
+                t(
+                    "{organization} cannot post gigs right now ({status}). Contact the career center.",
+                    organization=S.organization,
+                    status=S.organization_status,
+                ),
+                color="red",
             ),
         ),
     )
@@ -114,18 +127,28 @@ def gig_row(row) -> rx.Component:
     return row_card(
         title_row(rx.link(row.title, href=f"/gigs/{row.id}"), row.status),
         facts(
-            fact("Filled", rx.text(row.filled_slots, " of ", row.slots, as_="span")),
-            fact("Applicants", row.applicants),
-            fact("Pay", row.pay),
-            fact("Apply by", row.application_deadline),
+            fact(t("Filled"), t("{filled} of {slots}", filled=row.filled_slots, slots=row.slots)),
+            fact(t("Applicants"), row.applicants),
+            fact(t("Pay"), row.pay),
+            fact(t("Apply by"), row.application_deadline),
             # A manager of several employers sees which one each gig belongs to.
-            rx.cond(S.several_organizations, fact("Employer", row.employer)),
+            rx.cond(S.several_organizations, fact(t("Employer"), row.employer)),
         ),
         rx.flex(
-            button_link("Manage applicants", f"/manage/gigs/{row.id}", variant="soft", aria_label="Manage applicants: " + row.title),
+            button_link(
+                t("Manage applicants"),
+                f"/manage/gigs/{row.id}",
+                variant="soft",
+                aria_label=t("Manage applicants: {title}", title=row.title),
+            ),
             rx.cond(
                 (row.status == GigStatus.DRAFT) | (row.status == GigStatus.REJECTED),
-                button_link("Edit the draft", f"/gigs/{row.id}/edit", variant="soft", aria_label="Edit the draft: " + row.title),
+                button_link(
+                    t("Edit the draft"),
+                    f"/gigs/{row.id}/edit",
+                    variant="soft",
+                    aria_label=t("Edit the draft: {title}", title=row.title),
+                ),
             ),
             spacing="3",
             wrap="wrap",
@@ -137,12 +160,14 @@ def review_row(row) -> rx.Component:
     return row_card(
         title_row(row.gig_title, row.status),
         facts(
-            fact("Student", row.student_name),
-            fact("Pay", row.pay),
-            fact("Due", row.due_date),
+            fact(t("Student"), row.student_name),
+            fact(t("Pay"), row.pay),
+            fact(t("Due"), row.due_date),
         ),
         button_link(
-            "Review submission", f"/engagements/{row.id}", aria_label="Review submission: " + row.gig_title + " by " + row.student_name
+            t("Review submission"),
+            f"/engagements/{row.id}",
+            aria_label=t("Review submission: {title} by {student}", title=row.gig_title, student=row.student_name),
         ),
     )
 
@@ -151,16 +176,16 @@ def manager_view() -> rx.Component:
     return stack(
         spread_row(
             rx.text(S.organization_names, size="4", weight="medium"),
-            button_link(rx.fragment(rx.icon("plus", aria_hidden="true", size=16), "Post a gig"), "/gigs/new", size="3"),
+            button_link(rx.fragment(rx.icon("plus", aria_hidden="true", size=16), t("Post a gig")), "/gigs/new", size="3"),
             spacing="3",
         ),
         organization_notice(),
         rx.cond(
             S.payment_label != "",
-            rx.text("Payments on this site are ", S.payment_label, ".", size="2", color="var(--gray-11)"),
+            rx.text(t("Payments on this site are {label}.", label=S.payment_label), size="2", color="var(--gray-11)"),
         ),
-        section("Submissions to review", rows_or_empty(S.to_review, review_row, "Nothing is waiting for your review.")),
-        section("Your gigs", rows_or_empty(S.gigs, gig_row, "You have not posted a gig yet.")),
+        section(t("Submissions to review"), rows_or_empty(S.to_review, review_row, t("Nothing is waiting for your review."))),
+        section(t("Your gigs"), rows_or_empty(S.gigs, gig_row, t("You have not posted a gig yet."))),
         spacing="6",
     )
 
@@ -170,13 +195,17 @@ def manager_view() -> rx.Component:
 
 def staff_view() -> rx.Component:
     return not_found_card(
-        "You are signed in as career-center staff. Vetting, outcomes and reports arrive in a later release.", "Browse open gigs", "/"
+        t("You are signed in as career-center staff. Vetting, outcomes and reports arrive in a later release."),
+        t("Browse open gigs"),
+        "/",
     )
 
 
 def other_view() -> rx.Component:
     return not_found_card(
-        rx.cond(S.load_error != "", S.load_error, "There is nothing to show for your account yet."), "Browse open gigs", "/"
+        rx.cond(S.load_error != "", S.load_error, t("There is nothing to show for your account yet.")),
+        t("Browse open gigs"),
+        "/",
     )
 
 
@@ -191,9 +220,9 @@ def dashboard_page() -> rx.Component:
                 ("staff", staff_view()),
                 other_view(),
             ),
-            "Loading your dashboard…",
+            t("Loading your dashboard…"),
         ),
-        heading="Dashboard",
+        heading=t("Dashboard"),
     )
 
 

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import post_form
+from microgigs.components.i18n import t
 from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import fact, facts, row_card, rows_or_empty, section, stack
 from microgigs.components.titles import page_title
@@ -14,29 +15,31 @@ E = S.earnings
 def earning_row(row) -> rx.Component:
     return row_card(
         rx.heading(row.gig_title, as_="h3", size="3"),
-        facts(fact("Amount", row.amount), fact("Status", row.state_label)),
+        facts(fact(t("Amount"), row.amount), fact(t("Status"), row.state_label)),
         aria_label=row.gig_title,
     )
 
 
 def payout_account() -> rx.Component:
     return section(
-        "Payout account",
+        t("Payout account"),
         rx.text(E.account_status, size="2"),
         rx.cond(
             E.needs_setup,
-            post_form(rx.button(E.setup_label, type="submit"), action="/payments/payout-account", aria_label="Payout account with Stripe"),
+            post_form(
+                rx.button(E.setup_label, type="submit"), action="/payments/payout-account", aria_label=t("Payout account with Stripe")
+            ),
         ),
     )
 
 
 def earnings_body() -> rx.Component:
     return stack(
-        facts(fact("On its way", E.pending), fact("Paid to you", E.paid)),
+        facts(fact(t("On its way"), E.pending), fact(t("Paid to you"), E.paid)),
         payout_account(),
         section(
-            "Your engagements",
-            rows_or_empty(E.rows, earning_row, "No paid work yet."),
+            t("Your engagements"),
+            rows_or_empty(E.rows, earning_row, t("No paid work yet.")),
         ),
         spacing="4",
     )
@@ -46,8 +49,8 @@ def earnings_page() -> rx.Component:
     return money_page_layout(
         S,
         earnings_body(),
-        heading="Earnings",
-        loading="Loading earnings…",
+        heading=t("Earnings"),
+        loading=t("Loading earnings…"),
         loaded=S.loaded & (E != None),  # noqa: E711
     )
 

@@ -3,6 +3,7 @@ are shown only when the employer allowed it and the student chose to show them."
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, fact, facts, not_found_card, section, stack
@@ -19,30 +20,32 @@ def _file(f) -> rx.Component:
 
 def shown() -> rx.Component:
     return section(
-        "Approved deliverables",
+        t("Approved deliverables"),
         markdown_block(V.note_html),
         rx.cond(
-            V.link != "", fact("Link", rx.link(V.link, href=V.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP))
+            V.link != "",
+            fact(t("Link"), rx.link(V.link, href=V.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
         ),
         rx.cond(
-            V.files.length() > 0, rx.el.ul(rx.foreach(V.files, _file), aria_label="Files", style={"margin": "0", "padding_left": "1.25rem"})
+            V.files.length() > 0,
+            rx.el.ul(rx.foreach(V.files, _file), aria_label=t("Files"), style={"margin": "0", "padding_left": "1.25rem"}),
         ),
     )
 
 
 def body() -> rx.Component:
     return stack(
-        facts(fact("Employer", V.employer), fact("Approved on", V.approved_on)),
+        facts(fact(t("Employer"), V.employer), fact(t("Approved on"), V.approved_on)),
         rx.cond(
             V.revoked,
-            rx.text("The career center revoked this credential.", weight="bold"),
+            rx.text(t("The career center revoked this credential."), weight="bold"),
             rx.cond(
                 V.shown,
                 shown(),
-                rx.text("The employer approved this work. Its deliverables are private.", size="2"),
+                rx.text(t("The employer approved this work. Its deliverables are private."), size="2"),
             ),
         ),
-        rx.link("Verify the credential", href="/verify?id=" + V.public_id, as_child=False),
+        rx.link(t("Verify the credential"), href="/verify?id=" + V.public_id, as_child=False),
         spacing="4",
     )
 
@@ -50,9 +53,11 @@ def body() -> rx.Component:
 def evidence_page() -> rx.Component:
     return page_layout(
         for_this_url(
-            S, rx.cond(S.found, body(), not_found_card("There is no evidence at this address.", "Verify a credential", "/verify"))
+            S,
+            rx.cond(S.found, body(), not_found_card(t("There is no evidence at this address."), t("Verify a credential"), "/verify")),
+            t("Loading…"),
         ),
-        heading=text_for_this_url(S, rx.cond(S.found, "Evidence: " + V.title, "Evidence"), "Evidence"),
+        heading=text_for_this_url(S, rx.cond(S.found, t("Evidence: {title}", title=V.title), t("Evidence")), t("Evidence")),
     )
 
 

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import badge, fact, facts, inline_error, loading_note, row_card, rows_or_empty
 from microgigs.components.titles import page_title
@@ -17,21 +18,21 @@ def credential_row(item) -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        facts(fact("Employer", item.employer), fact("Issued on", item.issued_on), fact("Work", item.hours)),
+        facts(fact(t("Employer"), item.employer), fact(t("Issued on"), item.issued_on), fact(t("Work"), item.hours)),
         aria_label=item.title,
     )
 
 
 def my_credentials() -> rx.Component:
     return page_layout(
-        rx.text("Each approved gig earns a credential signed by the career center. Share its link; anyone can verify it."),
+        rx.text(t("Each approved gig earns a credential signed by the career center. Share its link; anyone can verify it.")),
         inline_error(S.error),
         rx.cond(
             S.loaded,
-            rows_or_empty(S.items, credential_row, "No credentials yet: they arrive when a manager approves your work."),
-            loading_note(),
+            rows_or_empty(S.items, credential_row, t("No credentials yet: they arrive when a manager approves your work.")),
+            loading_note(t("Loading…")),
         ),
-        heading="My credentials",
+        heading=t("My credentials"),
     )
 
 

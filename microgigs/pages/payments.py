@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import money_page_layout
 from microgigs.components.panels import (
     button_link,
@@ -17,13 +18,17 @@ from microgigs.state.money import PaymentsState as S
 def payment_row(row) -> rx.Component:
     return row_card(
         rx.heading(row.gig_title, as_="h2", size="4"),
-        facts(fact("Student", row.student), fact("Total with platform fee", row.total), fact("Status", row.state_label)),
+        facts(fact(t("Student"), row.student), fact(t("Total with platform fee"), row.total), fact(t("Status"), row.state_label)),
         rx.cond(row.message != "", rx.text(row.message, size="2")),
         rx.flex(
             rx.cond(
                 row.can_fund,
                 rx.el.form(
-                    rx.button("Fund this engagement", type="submit", aria_label="Fund " + row.gig_title + " for " + row.student),
+                    rx.button(
+                        t("Fund this engagement"),
+                        type="submit",
+                        aria_label=t("Fund {title} for {student}", title=row.gig_title, student=row.student),
+                    ),
                     action="/payments/fund/" + row.engagement_id.to_string(),
                     method="post",
                     on_submit=None,
@@ -32,9 +37,9 @@ def payment_row(row) -> rx.Component:
             rx.cond(
                 row.has_receipt,
                 button_link(
-                    "Receipt",
+                    t("Receipt"),
                     "/payments/receipt/" + row.engagement_id.to_string(),
-                    aria_label="Receipt for " + row.gig_title + " (" + row.student + ")",
+                    aria_label=t("Receipt for {title} ({student})", title=row.gig_title, student=row.student),
                     variant="soft",
                 ),
             ),
@@ -48,9 +53,9 @@ def payment_row(row) -> rx.Component:
 def payments_page() -> rx.Component:
     return money_page_layout(
         S,
-        rows_or_empty(S.rows, payment_row, "No engagements yet: when you accept a student, their engagement appears here to fund."),
-        heading="Payments",
-        loading="Loading payments…",
+        rows_or_empty(S.rows, payment_row, t("No engagements yet: when you accept a student, their engagement appears here to fund.")),
+        heading=t("Payments"),
+        loading=t("Loading payments…"),
     )
 
 

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, empty_note, fact, facts, not_found_card, row_card, rows_or_empty, section, stack
@@ -10,11 +11,10 @@ from microgigs.components.url_object import for_this_url, text_for_this_url
 from microgigs.state.portfolio import PublicPortfolioState as S
 
 P = S.page
-NOT_FOUND = "There is no public portfolio at this address."
 
 
 def _heading() -> rx.Var:
-    return text_for_this_url(S, rx.cond(S.found, P.name, "Portfolio not found"), "Loading portfolio…")
+    return text_for_this_url(S, rx.cond(S.found, P.name, t("Portfolio not found")), t("Loading portfolio…"))
 
 
 def _file(f) -> rx.Component:
@@ -26,12 +26,12 @@ def deliverables(item) -> rx.Component:
     return rx.cond(
         item.deliverables_shown,
         rx.box(
-            rx.text("Deliverables (shown with the employer's permission)", size="2", weight="medium"),
+            rx.text(t("Deliverables (shown with the employer's permission)"), size="2", weight="medium"),
             markdown_block(item.deliverable_note_html),
             rx.cond(
                 item.deliverable_link != "",
                 fact(
-                    "Link",
+                    t("Link"),
                     rx.link(
                         item.deliverable_link,
                         href=item.deliverable_link,
@@ -51,16 +51,21 @@ def gig_card(item) -> rx.Component:
     return row_card(
         rx.heading(item.title, as_="h3", size="4"),
         facts(
-            fact("Employer", item.employer),
-            fact("Completed", item.completed_on),
-            fact("Work", item.hours.to_string() + " hours"),
-            rx.cond(item.rating != "", fact("Employer's rating", item.rating)),
+            fact(t("Employer"), item.employer),
+            fact(t("Completed"), item.completed_on),
+            fact(t("Work"), t("{hours} hours", hours=item.hours)),
+            rx.cond(item.rating != "", fact(t("Employer's rating"), item.rating)),
         ),
-        rx.cond(item.skills.length() > 0, fact("Skills", item.skills.join(", "))),
+        rx.cond(item.skills.length() > 0, fact(t("Skills"), item.skills.join(", "))),
         deliverables(item),
         rx.flex(
-            rx.link("Verify credential", href=item.credential_url, as_child=False, aria_label="Verify credential: " + item.title),
-            rx.link("Evidence", href=item.evidence_url, as_child=False, aria_label="Evidence: " + item.title),
+            rx.link(
+                t("Verify credential"),
+                href=item.credential_url,
+                as_child=False,
+                aria_label=t("Verify credential: {title}", title=item.title),
+            ),
+            rx.link(t("Evidence"), href=item.evidence_url, as_child=False, aria_label=t("Evidence: {title}", title=item.title)),
             spacing="4",
             wrap="wrap",
         ),
@@ -77,31 +82,35 @@ def endorsement(e) -> rx.Component:
 def body() -> rx.Component:
     return stack(
         rx.cond(P.headline != "", rx.text(P.headline, size="4")),
-        rx.cond(P.average_rating != "", rx.text("Rated ", P.average_rating, " by employers.", size="3")),
+        rx.cond(P.average_rating != "", rx.text(t("Rated {rating} by employers.", rating=P.average_rating), size="3")),
         section(
-            "Endorsed skills",
+            t("Endorsed skills"),
             rx.cond(
                 P.endorsements.length() > 0,
                 rx.el.ul(
                     rx.foreach(P.endorsements, endorsement),
-                    aria_label="Skills endorsed by employers (how many times)",
+                    aria_label=t("Skills endorsed by employers (how many times)"),
                     style={"display": "flex", "flex_wrap": "wrap", "gap": "0.5rem", "margin": "0", "padding": "0"},
                 ),
-                empty_note("No endorsements yet."),
+                empty_note(t("No endorsements yet.")),
             ),
         ),
         section(
-            "Completed gigs",
-            rows_or_empty(P.gigs, gig_card, "No completed gigs yet."),
+            t("Completed gigs"),
+            rows_or_empty(P.gigs, gig_card, t("No completed gigs yet.")),
         ),
-        rx.text("Each credential is signed by the career center; anyone can verify it.", size="2", color="var(--gray-11)"),
+        rx.text(t("Each credential is signed by the career center; anyone can verify it."), size="2", color="var(--gray-11)"),
         spacing="5",
     )
 
 
 def public_portfolio() -> rx.Component:
     return page_layout(
-        for_this_url(S, rx.cond(S.found, body(), not_found_card(NOT_FOUND, "Browse open gigs", "/")), "Loading portfolio…"),
+        for_this_url(
+            S,
+            rx.cond(S.found, body(), not_found_card(t("There is no public portfolio at this address."), t("Browse open gigs"), "/")),
+            t("Loading portfolio…"),
+        ),
         heading=_heading(),
     )
 
@@ -110,6 +119,6 @@ def register(app: rx.App) -> None:
     app.add_page(
         public_portfolio,
         route="/p/[handle]",
-        title=page_title(text_for_this_url(S, rx.cond(S.found, P.name, "Portfolio not found"), "Portfolio")),
+        title=page_title(text_for_this_url(S, rx.cond(S.found, P.name, t("Portfolio not found")), t("Portfolio"))),
         on_load=S.load,
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import demo_payments_badge, fact, loading_note, not_found_card, stack
 from microgigs.components.titles import page_title
@@ -23,25 +24,25 @@ def receipt_card() -> rx.Component:
     return rx.card(
         stack(
             demo_payments_badge(R.notice),
-            rx.heading("Receipt ", R.number, as_="h2", size="5"),
-            fact("Paid by", R.employer),
-            fact("For", R.gig_title),
-            fact("Student", R.student),
-            fact("Date", R.date),
-            fact("Payment reference", R.reference),
+            rx.heading(t("Receipt {number}", number=R.number), as_="h2", size="5"),
+            fact(t("Paid by"), R.employer),
+            fact(t("For"), R.gig_title),
+            fact(t("Student"), R.student),
+            fact(t("Date"), R.date),
+            fact(t("Payment reference"), R.reference),
             rx.el.table(
-                rx.el.caption("What was paid", style={"text_align": "left", "font_weight": "bold"}),
+                rx.el.caption(t("What was paid"), style={"text_align": "left", "font_weight": "bold"}),
                 rx.el.tbody(
                     rx.foreach(R.lines, receipt_line),
                     rx.el.tr(
-                        rx.el.th("Total", scope="row", style={"text_align": "left"}),
+                        rx.el.th(t("Total"), scope="row", style={"text_align": "left"}),
                         rx.el.td(rx.el.strong(R.total), style={"text_align": "right"}),
                     ),
                     rx.foreach(R.refunds, receipt_line),
                 ),
                 style={"width": "100%", "border_collapse": "collapse"},
             ),
-            rx.button("Print this receipt", on_click=rx.run_script("window.print()"), variant="soft", class_name="no-print"),
+            rx.button(t("Print this receipt"), on_click=rx.run_script("window.print()"), variant="soft", class_name="no-print"),
             spacing="2",
             align="start",
         ),
@@ -55,12 +56,12 @@ def receipt_page() -> rx.Component:
             S,
             rx.cond(
                 S.load_error != "",
-                not_found_card(S.load_error, "Back to payments", "/payments"),
-                rx.cond(S.loaded & (R != None), receipt_card(), loading_note("Loading the receipt…")),  # noqa: E711
+                not_found_card(S.load_error, t("Back to payments"), "/payments"),
+                rx.cond(S.loaded & (R != None), receipt_card(), loading_note(t("Loading the receipt…"))),  # noqa: E711
             ),
-            "Loading the receipt…",
+            t("Loading the receipt…"),
         ),
-        heading="Receipt",
+        heading=t("Receipt"),
     )
 
 

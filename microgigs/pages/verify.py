@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import form_column, submit_button, textarea_input
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import stack
 from microgigs.components.titles import page_title
@@ -17,28 +18,30 @@ UPLOAD_ID = "credential-file"
 def verify() -> rx.Component:
     return page_layout(
         rx.text(
-            "Check that a MicroGigs credential was issued by this career center, has not been changed, "
-            "and has not been revoked. Open the link printed on a certificate, paste the credential, or upload its file.",
+            t(
+                "Check that a MicroGigs credential was issued by this career center, has not been changed, "
+                "and has not been revoked. Open the link printed on a certificate, paste the credential, or upload its file."
+            ),
         ),
         # The result of another link (/verify?id=...) is never drawn under this one.
         rx.cond(shows_this_url(S), verification_result(S.result)),
         form_column(
             textarea_input(
-                "Credential",
+                t("Credential"),
                 "credential",
-                hint="Paste the credential text (it starts with eyJ) or the whole downloaded JSON file.",
+                hint=t("Paste the credential text (it starts with eyJ) or the whole downloaded JSON file."),
                 value=S.pasted,
                 on_change=S.set_pasted,
                 rows="6",
             ),
-            submit_button("Verify pasted credential"),
+            submit_button(t("Verify pasted credential")),
             on_submit=S.check_pasted,
         ),
         stack(
-            rx.text("Or upload the downloaded file", as_="div", size="2", weight="medium"),
+            rx.text(t("Or upload the downloaded file"), as_="div", size="2", weight="medium"),
             named_upload(
-                rx.button("Choose a credential file", type="button", variant="soft", size="2"),
-                input_label="Credential file",
+                rx.button(t("Choose a credential file"), type="button", variant="soft", size="2"),
+                input_label=t("Credential file"),
                 id=UPLOAD_ID,
                 accept={"application/json": [".json"], "text/plain": [".txt", ".jwt"]},
                 max_files=1,
@@ -46,7 +49,7 @@ def verify() -> rx.Component:
             ),
             rx.text(rx.selected_files(UPLOAD_ID).join(", "), size="2"),
             rx.button(
-                "Verify uploaded file",
+                t("Verify uploaded file"),
                 type="button",
                 size="3",
                 on_click=S.check_upload(rx.upload_files(upload_id=UPLOAD_ID)),
@@ -54,7 +57,7 @@ def verify() -> rx.Component:
             spacing="2",
             align="start",
         ),
-        heading="Verify a credential",
+        heading=t("Verify a credential"),
     )
 
 

@@ -10,8 +10,8 @@ service message and a receipt all read and write amounts the same way. It is fou
 it imports nothing else of MicroGigs (only Babel's currency data).
 
 Parsing uses Decimal, never float: "0.29" is exactly 29 cents, and "1e3", "inf" or "NaN"
-are refused rather than read as numbers. Formats are English for now ("$1,234.50", "¥1,235",
-"1,234.500 KWD"); another issue will localise them.
+are refused rather than read as numbers. Formats are English by default ("$1,234.50", "¥1,235",
+"1,234.500 KWD"); given a language, format_cents writes money as that language does.
 """
 
 import re
@@ -112,21 +112,28 @@ def parse_cents(text: str | None, what: str = "the amount", *, currency: str = D
     return cents
 
 
-def format_cents(cents: int, currency: str = DEFAULT_CURRENCY) -> str:
+def format_cents(cents: int, currency: str = DEFAULT_CURRENCY, language: str | None = None) -> str:
     """Minor units for people, in the currency's decimals: "$1,234.50", "€5.00", "¥1,235",
-    or "1,234.500 KWD" / "5.00 CHF" for a currency English writes only by its code."""
+    or "1,234.500 KWD" / "5.00 CHF" for a currency English writes only by its code. With a
+    `language` ("es"), as that language writes money (i18n.format_money: "1234,50 US$"); English
+    keeps the form above."""
+    if language is not None and language != "en":
+        from microgigs.i18n import format_money  # i18n reads this module's currency data
+
+        return format_money(cents, currency, language)
     decimals = minor_units(currency)
     symbol = currency_symbol(currency)
     amount = f"{Decimal(cents).scaleb(-decimals):,.{decimals}f}"
     return f"{symbol}{amount}" if symbol else f"{amount} {_code(currency)}"
 
 
-def format_by_currency(totals: Mapping[str, int], default_currency: str = DEFAULT_CURRENCY) -> str:
+def format_by_currency(totals: Mapping[str, int], default_currency: str = DEFAULT_CURRENCY, language: str | None = None) -> str:
     """Sums kept apart by currency, never added together (there is no exchange rate here):
     {"usd": 30000, "jpy": 4500} -> "$300.00 + ¥4,500"; nothing at all -> "$0.00" (in
-    `default_currency`). Currencies in code order, those summing to 0 left out."""
-    shown = [format_cents(cents, code) for code, cents in sorted((c.lower(), n) for c, n in totals.items()) if cents]
-    return " + ".join(shown) or format_cents(0, default_currency)
+    `default_currency`). Currencies in code order, those summing to 0 left out. `language` as
+    for format_cents."""
+    shown = [format_cents(cents, code, language) for code, cents in sorted((c.lower(), n) for c, n in totals.items()) if cents]
+    return " + ".join(shown) or format_cents(0, default_currency, language)
 
 
 def plain_units(cents: int, currency: str = DEFAULT_CURRENCY) -> str:

@@ -4,11 +4,14 @@ signed as a VC-JWT with RS256) for every approved engagement; verification; revo
 
 import base64
 import json
+import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import DEFAULT, Text, _, format_date, msg, translate
 from microgigs.integrations.signing import KeyStore
 from microgigs.models import Credential, Engagement, Gig, GigSkill, Organization, Skill, User, utcnow
 from microgigs.services import audit, policy, throttle
@@ -148,7 +151,30 @@ class Verification:
 
 
 def _invalid(reason: str, *, readable: bool = True) -> Verification:
-    return Verification(status="invalid", message=f"Not valid: {reason}.", readable=readable)
+    """`reason` is a Text (msg) where we wrote it, so a reader's page can translate it."""
+    return Verification(status="invalid", message=msg("Not valid: {reason}.", reason=reason), readable=readable)
+
+
+_HOURS = re.compile(r"^(\d+) hours?$")
+
+
+def for_viewer(result: Verification, language: str) -> Verification:
+    """`result` as a page shows it to a reader of `language`: its message translated, the
+    issue date written their way, "10 hours" in their words. The credential itself (what is
+    signed, and what the API answers) never changes with the reader."""
+    hours = _HOURS.match(result.hours)
+    issued = result.issued_on
+    if language != DEFAULT and re.fullmatch(r"\d{4}-\d{2}-\d{2}", issued):
+        issued = format_date(date.fromisoformat(issued), language)
+    message = result.message
+    if isinstance(message, Text) and language != DEFAULT and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(message.values.get("date", ""))):
+        message = Text(message.msgid, **{**message.values, "date": format_date(date.fromisoformat(message.values["date"]), language)})
+    return replace(
+        result,
+        message=str(translate(language, message)),
+        issued_on=issued,
+        hours=str(translate(language, msg("{count} hours", count=int(hours[1])))) if hours else result.hours,
+    )
 
 
 class _Unreadable(ValueError):
@@ -167,19 +193,19 @@ def verify(session: Session, text: str, *, client: str = "") -> Verification:
     try:
         token = _token_from(text)
     except _Unreadable as error:
-        return _invalid(str(error), readable=False)
+        return _invalid(_reason(error), readable=False)
     try:
         claims = key_store().verify(token)
     except ValueError as error:
-        return _invalid(str(error))
+        return _invalid(_reason(error))
     vc = claims.get("vc")
     jti = claims.get("jti", "")
     if not isinstance(vc, dict) or not isinstance(jti, str):
-        return _invalid("it is signed by us but is not a credential")
+        return _invalid(msg("it is signed by us but is not a credential"))
     public_id = jti.rsplit("/", 1)[-1]
     row = session.exec(select(Credential).where(Credential.public_id == public_id)).first()
     if row is None or row.jwt != token:
-        return _invalid("this career center has no record of issuing it")
+        return _invalid(msg("this career center has no record of issuing it"))
     subject = vc.get("credentialSubject", {})
     achievement = subject.get("achievement", {})
     details = dict(
@@ -195,41 +221,46 @@ def verify(session: Session, text: str, *, client: str = "") -> Verification:
     if row.revoked_at is not None:
         return Verification(
             status="revoked",
-            message=f"Revoked on {row.revoked_at:%Y-%m-%d}: {row.revoked_reason}",
+            message=msg("Revoked on {date}: {reason}", date=row.revoked_at.strftime("%Y-%m-%d"), reason=row.revoked_reason),
             revoked_reason=row.revoked_reason,
             **details,
         )
-    return Verification(status="valid", message="Valid: signed by this career center and not revoked.", **details)
+    return Verification(status="valid", message=msg("Valid: signed by this career center and not revoked."), **details)
+
+
+def _reason(error: Exception) -> str:
+    """Why a check failed: the error's own message (a Text where we wrote it, kept as such)."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
 
 
 def _token_from(text: str) -> str:
     """The JWT in what was given (itself, or the `jwt` of its JSON download); _Unreadable if none."""
     text = (text or "").strip()
     if not text:
-        raise _Unreadable("nothing that looks like a credential was given")
+        raise _Unreadable(msg("nothing that looks like a credential was given"))
     if len(text) > MAX_CREDENTIAL_CHARS:
-        raise _Unreadable("that is far too long to be a credential")
+        raise _Unreadable(msg("that is far too long to be a credential"))
     if not text.startswith("{"):
         return text
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise _Unreadable(f"that JSON cannot be read ({_json_problem(error)})") from error
+        raise _Unreadable(msg("that JSON cannot be read ({problem})", problem=_json_problem(error))) from error
     except RecursionError as error:  # "[[[[..." nested thousands deep
-        raise _Unreadable("that JSON is nested far too deeply to be a credential") from error
+        raise _Unreadable(msg("that JSON is nested far too deeply to be a credential")) from error
     if not isinstance(data, dict):
-        raise _Unreadable("nothing that looks like a credential was given")
+        raise _Unreadable(msg("nothing that looks like a credential was given"))
     proof = data.get("proof") if isinstance(data.get("proof"), dict) else {}
     candidate = data.get("jwt") or proof.get("jwt")
     if not isinstance(candidate, str) or not candidate.strip():
-        raise _Unreadable('that JSON has no "jwt" field holding the signed credential')
+        raise _Unreadable(msg('that JSON has no "jwt" field holding the signed credential'))
     return candidate.strip()
 
 
 def _json_problem(error: ValueError) -> str:
     """json's own words, without the character offsets a person cannot use."""
     if isinstance(error, json.JSONDecodeError):
-        return f"{error.msg.lower()} on line {error.lineno}"
+        return msg("{problem} on line {line}", problem=error.msg.lower(), line=error.lineno)
     return str(error)
 
 
@@ -238,7 +269,7 @@ def verify_public_id(session: Session, public_id: str, *, client: str = "") -> V
     _count_public_check(session, client)
     row = session.exec(select(Credential).where(Credential.public_id == (public_id or "")[:40])).first()
     if row is None:
-        return _invalid("there is no credential with this link")
+        return _invalid(msg("there is no credential with this link"))
     return verify(session, row.jwt)
 
 
@@ -251,7 +282,7 @@ def get_by_public_id(session: Session, public_id: str) -> Credential:
 
 
 def revoke(session: Session, actor: User, public_id: str, reason: str) -> Credential:
-    policy.require(policy.is_staff(actor), "Only career-center staff can revoke credentials.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can revoke credentials."))
     row = get_by_public_id(session, public_id)
     reason = clean_line(reason)
     if not reason:
@@ -275,7 +306,7 @@ def credential_json(row: Credential) -> dict:
 
 
 def credentials_of_student(session: Session, actor: User) -> list[Credential]:
-    policy.require(policy.is_student(actor), "Only students have credentials.")
+    policy.require(policy.is_student(actor), _("Only students have credentials."))
     return list(session.exec(select(Credential).where(Credential.student_id == actor.id).order_by(Credential.issued_at.desc())))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import DEFAULT, _, format_date, gettext, msg, translate
 from microgigs.models import (
     Application,
     ApplicationAnswer,
@@ -247,14 +248,20 @@ class EngagementView:
     milestones: list[MilestoneView] = field(default_factory=list)
 
 
-def _payment_note(session: Session, engagement: Engagement) -> str:
+def _payment_note(session: Session, engagement: Engagement, language: str = DEFAULT) -> str:
     if engagement.status not in (EngagementStatus.FUNDING, EngagementStatus.APPROVED):
         return ""
     row = session.get(EngagementPayment, engagement.id)
     if row is None:
         return ""
-    label = payments.payment_label(row)
-    return f"Payment: {label}. {row.message}".strip()
+    label = payments.payment_label(row, language)
+    return gettext(language, "Payment: {label}. {message}", label=label, message=payments.stored_message(language, row.message)).strip()
+
+
+def _day(value, language: str) -> str:
+    """A day on a dashboard row: 2026-12-26 in English (as before), the language's own way
+    otherwise ("26 dic 2026")."""
+    return value.isoformat() if language == DEFAULT else format_date(value, language)
 
 
 def _human_size(size: int) -> str:
@@ -263,16 +270,16 @@ def _human_size(size: int) -> str:
     return f"{max(1, size // 1024)} KB"
 
 
-def hiring_step(engagement: Engagement) -> str:
-    """Where try-before-you-hire stands, in words ("" before any step)."""
+def hiring_step(engagement: Engagement, language: str = DEFAULT) -> str:
+    """Where try-before-you-hire stands, in words ("" before any step), in `language`."""
     if engagement.offer_made_at is not None:
-        return "Offer made"
+        return translate(language, msg("Offer made"))
     if engagement.interview_invited_at is not None:
-        return "Invited to interview"
+        return translate(language, msg("Invited to interview"))
     return ""
 
 
-def _engagement_rows(session: Session, engagements: list[Engagement]) -> list[EngagementRow]:
+def _engagement_rows(session: Session, engagements: list[Engagement], language: str = DEFAULT) -> list[EngagementRow]:
     rows = []
     for e in engagements:
         gig = session.get(Gig, e.gig_id)
@@ -284,16 +291,17 @@ def _engagement_rows(session: Session, engagements: list[Engagement]) -> list[En
                 student_name=session.get(User, e.student_id).display_name,
                 employer=session.get(Organization, gig.organization_id).name,
                 status=e.status,
-                pay=format_cents(e.pay_cents, e.currency),
-                due_date=e.due_date.isoformat(),
-                hiring=hiring_step(e),
+                pay=format_cents(e.pay_cents, e.currency, language),
+                due_date=_day(e.due_date, language),
+                hiring=hiring_step(e, language),
             )
         )
     return rows
 
 
-def student_dashboard(session: Session, actor: User) -> StudentDashboard:
-    policy.require(policy.is_student(actor), "This dashboard is for students.")
+def student_dashboard(session: Session, actor: User, language: str = DEFAULT) -> StudentDashboard:
+    """A student's applications and engagements, dates and pay written for `language`."""
+    policy.require(policy.is_student(actor), _("This dashboard is for students."))
     apps = session.exec(
         select(Application, Gig, Organization.name)
         .join(Gig, Gig.id == Application.gig_id)
@@ -311,18 +319,19 @@ def student_dashboard(session: Session, actor: User) -> StudentDashboard:
                 employer=org,
                 status=a.status,
                 feedback=a.feedback,
-                applied_on=a.created_at.date().isoformat(),
+                applied_on=_day(a.created_at.date(), language),
             )
             for a, g, org in apps
         ],
-        engagements=_engagement_rows(session, list(engagements)),
+        engagements=_engagement_rows(session, list(engagements), language),
     )
 
 
-def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
-    """The gigs and waiting submissions of every organization the manager belongs to."""
+def manager_dashboard(session: Session, actor: User, language: str = DEFAULT) -> ManagerDashboard:
+    """The gigs and waiting submissions of every organization the manager belongs to (dates and
+    pay written for `language`)."""
     org_ids = policy.organization_ids_managed_by(session, actor)
-    policy.require(bool(org_ids), "This dashboard is for employer managers.")
+    policy.require(bool(org_ids), _("This dashboard is for employer managers."))
     orgs = sorted((session.get(Organization, i) for i in org_ids), key=lambda o: o.id)
     names = {o.id: o.name for o in orgs}
     gigs = session.exec(select(Gig).where(Gig.organization_id.in_(org_ids)).order_by(Gig.created_at.desc())).all()
@@ -347,13 +356,13 @@ def manager_dashboard(session: Session, actor: User) -> ManagerDashboard:
                 slots=g.slots,
                 filled_slots=g.filled_slots,
                 applicants=counts.get(g.id, 0),
-                pay=format_cents(g.pay_cents, g.currency),
-                application_deadline=g.application_deadline.isoformat(),
+                pay=format_cents(g.pay_cents, g.currency, language),
+                application_deadline=_day(g.application_deadline, language),
                 employer=names[g.organization_id],
             )
             for g in gigs
         ],
-        to_review=_engagement_rows(session, list(to_review)),
+        to_review=_engagement_rows(session, list(to_review), language),
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import DEFAULT, format_date, msg
 from microgigs.models import Credential, Engagement, EvidenceSharing, Gig, Organization, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, changes, notifications, policy
 from microgigs.services.engagements import file_store
@@ -138,9 +138,9 @@ def public_files(session: Session, credential: Credential, submission: Submissio
     return [PublicFile(id=f.id, name=f.original_name, href=f"/evidence/{credential.public_id}/files/{f.id}") for f in rows]
 
 
-def evidence_view(session: Session, public_id: str) -> EvidenceView:
+def evidence_view(session: Session, public_id: str, language: str = DEFAULT) -> EvidenceView:
     """The credential's evidence page (anyone): the approved deliverables when both sides
-    allowed it, otherwise only that the work was approved."""
+    allowed it, otherwise only that the work was approved (its date written for `language`)."""
     credential = session.exec(select(Credential).where(Credential.public_id == (public_id or "")[:40])).first()
     if credential is None:
         raise NotFound("That credential")
@@ -150,7 +150,7 @@ def evidence_view(session: Session, public_id: str) -> EvidenceView:
         public_id=credential.public_id,
         title=gig.title,
         employer=session.get(Organization, gig.organization_id).name,
-        approved_on=f"{engagement.approved_at:%Y-%m-%d}" if engagement.approved_at else "",
+        approved_on=_day(engagement.approved_at, language) if engagement.approved_at else "",
         revoked=credential.revoked_at is not None,
         shown=False,
     )
@@ -161,6 +161,11 @@ def evidence_view(session: Session, public_id: str) -> EvidenceView:
         view.note_html = render_markdown(submission.note)
         view.files = public_files(session, credential, submission)
     return view
+
+
+def _day(value, language: str) -> str:
+    """2026-12-26 in English (as before); the language's own way otherwise ("26 dic 2026")."""
+    return f"{value:%Y-%m-%d}" if language == DEFAULT else format_date(value, language)
 
 
 def public_file(session: Session, public_id: str, file_id: int) -> tuple[SubmissionFile, Path]:

@@ -1,7 +1,8 @@
 """What people may see of the money: employers' payments and receipts, students' earnings,
 staff's overview, and the reconciliation of our ledger with the gateway's own records.
 
-Read-only; every function checks who is asking. Amounts leave here formatted.
+Read-only; every function checks who is asking. Amounts, dates and labels leave here formatted
+for the reader, in the `language` they are given (English by default).
 """
 
 import json
@@ -12,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from microgigs.i18n import DEFAULT, Text, _, format_date, format_datetime, gettext, msg, translate
 from microgigs.integrations.payments import GatewayUnavailable
 from microgigs.models import (
     Engagement,
@@ -31,12 +33,22 @@ from microgigs.services.payments import gateway as gateways
 from microgigs.services.statuses import EngagementStatus, PaymentState
 from microgigs.settings import get_settings
 
-DEMO_LABEL = "demo payments — no money moves"
+DEMO_LABEL = _("demo payments — no money moves")
 
 
-def gateway_notice() -> str:
-    """The line every money screen shows when no real money moves."""
-    return DEMO_LABEL if get_settings().payment_gateway == "demo" else ""
+def gateway_notice(language: str = DEFAULT) -> str:
+    """The line every money screen shows when no real money moves (in `language`)."""
+    return gettext(language, "demo payments — no money moves") if get_settings().payment_gateway == "demo" else ""
+
+
+def _message(language: str, message: str) -> str:
+    """A payment's stored message (English) in `language`."""
+    return payments.stored_message(language, message)
+
+
+def _moment(value: datetime, language: str) -> str:
+    """A moment for staff: "2026-11-26 03:00 UTC" in English, the language's own way otherwise."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if language == DEFAULT else format_datetime(value, language, "UTC")
 
 
 def _state(session: Session, engagement: Engagement) -> EngagementPayment:
@@ -59,10 +71,10 @@ class PaymentRow:
     has_receipt: bool
 
 
-def employer_payments(session: Session, actor: User | None) -> list[PaymentRow]:
+def employer_payments(session: Session, actor: User | None, language: str = DEFAULT) -> list[PaymentRow]:
     """Every engagement of the gigs the actor manages, newest first."""
     org_ids = policy.organization_ids_managed_by(session, actor)
-    policy.require(bool(org_ids), "Only employers' managers have payments.")
+    policy.require(bool(org_ids), _("Only employers' managers have payments."))
     rows = session.exec(
         select(Engagement, Gig, User)
         .join(Gig, Gig.id == Engagement.gig_id)
@@ -78,10 +90,10 @@ def employer_payments(session: Session, actor: User | None) -> list[PaymentRow]:
                 engagement_id=engagement.id,
                 gig_title=gig.title,
                 student=student.display_name,
-                total=format_cents(engagement.pay_cents + engagement.fee_cents, engagement.currency),
+                total=format_cents(engagement.pay_cents + engagement.fee_cents, engagement.currency, language),
                 state=payment.state,
-                state_label=payments.payment_label(payment),
-                message=payment.message,
+                state_label=payments.payment_label(payment, language),
+                message=_message(language, payment.message),
                 can_fund=engagement.status == EngagementStatus.FUNDING and engagement.funded_at is None,
                 has_receipt=engagement.funded_at is not None,
             )
@@ -109,7 +121,7 @@ class Receipt:
     notice: str
 
 
-def receipt(session: Session, actor: User | None, engagement_id: int) -> Receipt:
+def receipt(session: Session, actor: User | None, engagement_id: int, language: str = DEFAULT) -> Receipt:
     """A printable receipt of what the employer paid for one engagement (and any refund)."""
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or actor is None:
@@ -119,7 +131,7 @@ def receipt(session: Session, actor: User | None, engagement_id: int) -> Receipt
         raise NotFound("That receipt")  # as if it did not exist
     if engagement.funded_at is None:
         raise NotFound("That receipt")  # nothing was paid yet
-    money = lambda cents: format_cents(cents, engagement.currency)  # noqa: E731
+    money = lambda cents: format_cents(cents, engagement.currency, language)  # noqa: E731
     refunds = session.exec(
         select(LedgerEntry).where(LedgerEntry.engagement_id == engagement.id, LedgerEntry.kind == "refunded").order_by(LedgerEntry.id)
     ).all()
@@ -128,12 +140,18 @@ def receipt(session: Session, actor: User | None, engagement_id: int) -> Receipt
         employer=session.get(Organization, gig.organization_id).name,
         gig_title=gig.title,
         student=session.get(User, engagement.student_id).display_name,
-        date=engagement.funded_at.strftime("%Y-%m-%d"),
+        date=format_date(engagement.funded_at, language),
         reference=engagement.checkout_ref,
-        lines=[ReceiptLine(f"Pay for {gig.title}", money(engagement.pay_cents)), ReceiptLine("Platform fee", money(engagement.fee_cents))],
+        lines=[
+            ReceiptLine(gettext(language, "Pay for {title}", title=gig.title), money(engagement.pay_cents)),
+            ReceiptLine(gettext(language, "Platform fee"), money(engagement.fee_cents)),
+        ],
         total=money(engagement.pay_cents + engagement.fee_cents),
-        refunds=[ReceiptLine(f"Refund on {r.created_at:%Y-%m-%d}", money(r.amount_cents)) for r in refunds],
-        notice=gateway_notice(),
+        refunds=[
+            ReceiptLine(gettext(language, "Refund on {date}", date=format_date(r.created_at, language)), money(r.amount_cents))
+            for r in refunds
+        ],
+        notice=gateway_notice(language),
     )
 
 
@@ -153,12 +171,12 @@ class Earnings:
     paid: str
     account_status: str  # what the payout account can do now
     needs_setup: bool  # show "Set up payouts"
-    setup_label: str = "Set up payouts"
+    setup_label: str = _("Set up payouts")
 
 
-def student_earnings(session: Session, actor: User | None, gateway=None) -> Earnings:
+def student_earnings(session: Session, actor: User | None, gateway=None, language: str = DEFAULT) -> Earnings:
     """The student's pay: what is waiting (funded, approved, being sent) and what is paid."""
-    policy.require(policy.is_student(actor), "Only students have earnings.")
+    policy.require(policy.is_student(actor), _("Only students have earnings."))
     rows, refused, delayed = [], False, False
     pending: Counter = Counter()  # by currency: an engagement's amounts are in its own
     paid: Counter = Counter()
@@ -186,42 +204,51 @@ def student_earnings(session: Session, actor: User | None, gateway=None) -> Earn
             EarningRow(
                 engagement_id=engagement.id,
                 gig_title=gig.title,
-                amount=format_cents(amount, engagement.currency),
-                state_label=payments.payment_label(payment),
+                amount=format_cents(amount, engagement.currency, language),
+                state_label=payments.payment_label(payment, language),
                 paid=received > 0,
             )
         )
     gateway = gateway or gateways.current_gateway()
     account = session.get(PayoutAccount, actor.id)
     if not gateway.needs_payout_account:
-        status, needs = "Demo payments: no payout account is needed.", False
+        status, needs = msg("Demo payments: no payout account is needed."), False
     elif account is None:
-        status, needs = "Not set up: set up payouts with Stripe to receive your pay.", True
+        status, needs = msg("Not set up: set up payouts with Stripe to receive your pay."), True
     elif refused or account.last_payout_status == "failed":
-        status = (
+        status = msg(
             "A payout was refused: choose Update payout details and check your details and bank account with Stripe. "
             "The career center then sends the payout again."
         )
         needs = True
     elif delayed:
         # The gateway kept failing, not the student's details: nothing for them to fix.
-        status = "A payout is delayed: the payment service kept failing, so the career center sends it again. Nothing for you to change."
+        status = msg(
+            "A payout is delayed: the payment service kept failing, so the career center sends it again. Nothing for you to change."
+        )
         needs = not account.payouts_enabled
     elif account.payouts_enabled:
-        status, needs = "Payouts enabled: your pay goes to your Stripe account.", False
+        status, needs = msg("Payouts enabled: your pay goes to your Stripe account."), False
     else:
-        status, needs = "Set-up not finished: Stripe still needs some details before it can pay you.", True
+        status, needs = msg("Set-up not finished: Stripe still needs some details before it can pay you."), True
     label = (
-        "Set up payouts"
+        msg("Set up payouts")
         if account is None
         else (
-            "Finish setting up payouts"
+            msg("Finish setting up payouts")
             if needs and not account.payouts_enabled and not refused and account.last_payout_status != "failed"
-            else "Update payout details"
+            else msg("Update payout details")
         )
     )
     default = center.current(session).currency
-    return Earnings(rows, format_by_currency(pending, default), format_by_currency(paid, default), status, needs, label)
+    return Earnings(
+        rows,
+        format_by_currency(pending, default, language),
+        format_by_currency(paid, default, language),
+        translate(language, status),
+        needs,
+        translate(language, label),
+    )
 
 
 def refresh_payout_account(session: Session, actor: User | None, gateway=None) -> None:
@@ -264,9 +291,9 @@ class Reconciliation:
     note: str
 
 
-def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTotals], list[StateCount]]:
+def money_overview(session: Session, actor: User | None, language: str = DEFAULT) -> tuple[list[MoneyTotals], list[StateCount]]:
     """Staff: where all the money is, and how many engagements are in each payment state."""
-    policy.require(policy.is_staff(actor), "Only career-center staff see the money overview.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff see the money overview."))
     # Kept apart by currency: yen are never added to dollars ("$300.00 + ¥4,500").
     sums: dict[str, Counter] = {}
     for kind, currency, cents in session.exec(
@@ -275,18 +302,18 @@ def money_overview(session: Session, actor: User | None) -> tuple[list[MoneyTota
         sums.setdefault(kind, Counter())[currency] += cents
     default = center.current(session).currency
     labels = [
-        ("funded", "Funded by employers"),
-        ("platform_fee", "Platform fees"),
-        ("held", "Held for students"),
-        ("transferred", "Paid to students"),
-        ("kill_fee", "Kill fees paid"),
-        ("refunded", "Refunded to employers"),
+        ("funded", msg("Funded by employers")),
+        ("platform_fee", msg("Platform fees")),
+        ("held", msg("Held for students")),
+        ("transferred", msg("Paid to students")),
+        ("kill_fee", msg("Kill fees paid")),
+        ("refunded", msg("Refunded to employers")),
     ]
-    totals = [MoneyTotals(label, format_by_currency(sums.get(kind, {}), default)) for kind, label in labels]
+    totals = [MoneyTotals(translate(language, label), format_by_currency(sums.get(kind, {}), default, language)) for kind, label in labels]
     counts = session.exec(select(EngagementPayment.state, func.count()).group_by(EngagementPayment.state)).all()
     # A count mixes both causes of a failed payout, so its label names neither alone.
-    labels = {**payments.STATE_LABELS, PaymentState.PAYOUT_FAILED: "Payout failed — waiting for the career center"}
-    states = [StateCount(labels.get(state, state), n) for state, n in sorted(counts)]
+    labels = {**payments.STATE_LABELS, PaymentState.PAYOUT_FAILED: _("Payout failed — waiting for the career center")}
+    states = [StateCount(translate(language, Text(labels.get(state, state))), n) for state, n in sorted(counts)]
     return totals, states
 
 
@@ -297,7 +324,7 @@ def reconcile(session: Session, actor: User | None, gateway=None) -> Reconciliat
     nightly job through `nightly_reconciliation`; pages show the stored report.
     The demo gateway keeps no records of its own, so only the ledger identity is checked.
     """
-    policy.require(policy.is_staff(actor), "Only career-center staff can reconcile payments.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can reconcile payments."))
     return _compare(session, gateway or gateways.current_gateway())
 
 
@@ -336,7 +363,9 @@ def _compare(session: Session, gateway) -> Reconciliation:
                         engagement_id, kind, format_cents(ours[kind], engagement.currency), format_cents(theirs[kind], engagement.currency)
                     )
                 )
-    note = "" if hasattr(gateway, "movements") else "Demo payments keep no records of their own: only the ledger's own balance is checked."
+    note = (
+        "" if hasattr(gateway, "movements") else _("Demo payments keep no records of their own: only the ledger's own balance is checked.")
+    )
     return Reconciliation(checked=len(engagement_ids), differences=differences, note=note)
 
 
@@ -399,26 +428,26 @@ def nightly_reconciliation(session: Session, now: datetime | None = None, gatewa
     return 1
 
 
-def _view(session: Session, report: ReconciliationReport) -> ReportView:
+def _view(session: Session, report: ReconciliationReport, language: str = DEFAULT) -> ReportView:
     runner = session.get(User, report.run_by_id) if report.run_by_id else None
     return ReportView(
         id=report.id,
-        made_at=report.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-        made_by=runner.display_name if runner else "the nightly job",
+        made_at=_moment(report.created_at, language),
+        made_by=runner.display_name if runner else gettext(language, "the nightly job"),
         gateway=report.gateway,
         checked=report.checked,
         differences=[Difference(**d) for d in json.loads(report.differences or "[]")],
-        note=report.note,
+        note=translate(language, Text(report.note)),
     )
 
 
-def latest_report(session: Session, actor: User | None) -> ReportView | None:
+def latest_report(session: Session, actor: User | None, language: str = DEFAULT) -> ReportView | None:
     """The newest stored reconciliation report (no gateway call), or None before the first."""
-    policy.require(policy.is_staff(actor), "Only career-center staff see reconciliation reports.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff see reconciliation reports."))
     report = session.exec(
         select(ReconciliationReport).order_by(ReconciliationReport.created_at.desc(), ReconciliationReport.id.desc())
     ).first()
-    return _view(session, report) if report else None
+    return _view(session, report, language) if report else None
 
 
 @dataclass
@@ -434,10 +463,10 @@ class FailedPayout:
     kind_label: str  # "Refused payout" or "Delayed payout", in words for staff
 
 
-def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
+def failed_payouts(session: Session, actor: User | None, language: str = DEFAULT) -> list[FailedPayout]:
     """Staff: payouts that stopped for staff, oldest first, for "Retry payout": refused by the
     gateway, or failed at it too many times."""
-    policy.require(policy.is_staff(actor), "Only career-center staff see failed payouts.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff see failed payouts."))
     rows = session.exec(
         select(EngagementPayment, Engagement, Gig, User)
         .join(Engagement, Engagement.id == EngagementPayment.engagement_id)
@@ -455,12 +484,12 @@ def failed_payouts(session: Session, actor: User | None) -> list[FailedPayout]:
                 engagement_id=engagement.id,
                 gig_title=gig.title,
                 student=student.display_name,
-                amount=format_cents(payment.payout_amount_cents, engagement.currency),
-                message=payment.message,
-                since=payment.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                amount=format_cents(payment.payout_amount_cents, engagement.currency, language),
+                message=_message(language, payment.message),
+                since=_moment(payment.updated_at, language),
                 account_ready=bool(account and account.payouts_enabled and account.updated_at > payment.updated_at),
                 refused=refused,
-                kind_label="Refused payout" if refused else "Delayed payout",
+                kind_label=gettext(language, "Refused payout") if refused else gettext(language, "Delayed payout"),
             )
         )
     return result

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs.i18n import DEFAULT, _, format_date, gettext, msg, ngettext
 from microgigs.models import Credential, Engagement, Gig, Organization, Portfolio, StudentProfile, User, utcnow
 from microgigs.services import audit, evidence, policy, reviews
 from microgigs.services.errors import NotFound
@@ -83,18 +84,18 @@ def share_url(handle: str) -> str:
 def handle_problem(handle: str) -> str:
     """Why a (lower-cased) handle cannot be used, or "" when its form is fine."""
     if not handle:
-        return "Choose a handle for your portfolio's address."
+        return msg("Choose a handle for your portfolio's address.")
     if not HANDLE_MIN <= len(handle) <= HANDLE_MAX:
-        return f"Use {HANDLE_MIN} to {HANDLE_MAX} characters (you have {len(handle)})."
+        return msg("Use {min} to {max} characters (you have {count}).", min=HANDLE_MIN, max=HANDLE_MAX, count=len(handle))
     if not _HANDLE.match(handle):
-        return "Use lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen."
+        return msg("Use lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen.")
     if handle in RESERVED or handle.replace("-", "") in RESERVED:
-        return f"“{handle}” is reserved; choose another handle."
+        return msg("“{handle}” is reserved; choose another handle.", handle=handle)
     return ""
 
 
 def settings_of(session: Session, actor: User | None) -> PortfolioSettings:
-    policy.require(policy.may_keep_portfolio(actor), "Only students keep a portfolio.")
+    policy.require(policy.may_keep_portfolio(actor), _("Only students keep a portfolio."))
     row = session.get(Portfolio, actor.id)
     if row is None:
         return PortfolioSettings(handle="", is_public=False, share_url="")
@@ -104,13 +105,13 @@ def settings_of(session: Session, actor: User | None) -> PortfolioSettings:
 def save_settings(session: Session, actor: User | None, handle: str, is_public: bool) -> PortfolioSettings:
     """Choose or change the handle and publish or hide the page. Nothing is stored when the
     handle is refused."""
-    policy.require(policy.may_keep_portfolio(actor), "Only students keep a portfolio.")
+    policy.require(policy.may_keep_portfolio(actor), _("Only students keep a portfolio."))
     handle = clean_text(handle).lower()
     if problem := handle_problem(handle):
         raise ValidationFailed({"handle": problem})
     taken = session.exec(select(Portfolio.user_id).where(Portfolio.handle == handle, Portfolio.user_id != actor.id)).first()
     if taken is not None:
-        raise ValidationFailed({"handle": f"“{handle}” is taken; choose another handle."})
+        raise ValidationFailed({"handle": msg("“{handle}” is taken; choose another handle.", handle=handle)})
     row = session.get(Portfolio, actor.id)
     before = (row.handle, row.is_public) if row else ("", False)
     row = row or Portfolio(user_id=actor.id, handle=handle)
@@ -119,10 +120,15 @@ def save_settings(session: Session, actor: User | None, handle: str, is_public: 
     try:
         session.flush()
     except IntegrityError:  # another student took it a moment ago
-        raise ValidationFailed({"handle": f"“{handle}” is taken; choose another handle."}) from None
+        raise ValidationFailed({"handle": msg("“{handle}” is taken; choose another handle.", handle=handle)}) from None
     if before != (row.handle, row.is_public):
         audit.record(session, actor, "portfolio.saved", "user", actor.id, handle=handle, public=row.is_public)
     return PortfolioSettings(handle=row.handle, is_public=row.is_public, share_url=share_url(row.handle))
+
+
+def _day(value, language: str) -> str:
+    """2026-12-26 in English (as before); the language's own way otherwise ("26 dic 2026")."""
+    return f"{value:%Y-%m-%d}" if language == DEFAULT else format_date(value, language)
 
 
 def _finished_gigs(session: Session, student_id: int) -> list[tuple[Engagement, Gig, Credential]]:
@@ -137,12 +143,16 @@ def _finished_gigs(session: Session, student_id: int) -> list[tuple[Engagement, 
     return list(rows)
 
 
-def _rating_text(scores: list[int]) -> str:
-    return f"{sum(scores) / len(scores):.1f} of 5" if scores else ""
+def _rating_text(scores: list[int], language: str = DEFAULT) -> str:
+    if not scores:
+        return ""
+    average = f"{sum(scores) / len(scores):.1f}"
+    return gettext(language, "{rating} of 5", rating=average if language == DEFAULT else average.replace(".", ","))
 
 
-def public_portfolio(session: Session, handle: str) -> PublicPortfolio:
-    """The public page for anyone (signed in or not); NotFound unless the student published it."""
+def public_portfolio(session: Session, handle: str, language: str = DEFAULT) -> PublicPortfolio:
+    """The public page for anyone (signed in or not); NotFound unless the student published it.
+    Dates and ratings are written for `language`."""
     row = session.exec(select(Portfolio).where(Portfolio.handle == clean_text(handle).lower()[:HANDLE_MAX])).first()
     student = session.get(User, row.user_id) if row else None
     if row is None or not row.is_public or student is None or not student.is_active or student.deleted_at is not None:
@@ -159,15 +169,15 @@ def public_portfolio(session: Session, handle: str) -> PublicPortfolio:
         item = PortfolioGig(
             title=gig.title,
             employer=session.get(Organization, gig.organization_id).name,
-            completed_on=f"{engagement.approved_at:%Y-%m-%d}" if engagement.approved_at else "",
+            completed_on=_day(engagement.approved_at, language) if engagement.approved_at else "",
             hours=gig.estimated_hours,
             skills=skills_by_gig.get(gig.id, []),
             credential_url=f"/verify?id={credential.public_id}",
             evidence_url=f"/evidence/{credential.public_id}",
-            rating=_rating_text(scores),
+            rating=_rating_text(scores, language),
             deliverables_shown=False,
         )
-        shown = evidence.evidence_view(session, credential.public_id)
+        shown = evidence.evidence_view(session, credential.public_id, language)
         if shown.shown:
             item.deliverables_shown = True
             item.deliverable_note, item.deliverable_link, item.files = shown.note, shown.link, shown.files
@@ -181,7 +191,11 @@ def public_portfolio(session: Session, handle: str) -> PublicPortfolio:
         name=student.display_name,
         headline=profile.headline if profile else "",  # the only profile field read: no pedigree
         skills=sorted({s for g in gigs for s in g.skills}),
-        average_rating=f"{_rating_text(all_scores)} from {reviewed} review{'s' if reviewed != 1 else ''}" if all_scores else "",
+        average_rating=ngettext(
+            language, "{rating} from {count} review", "{rating} from {count} reviews", reviewed, rating=_rating_text(all_scores, language)
+        )
+        if all_scores
+        else "",
         endorsements=[Endorsement(skill=k, count=v) for k, v in sorted(endorsements.items(), key=lambda kv: (-kv[1], kv[0]))],
         gigs=gigs,
     )
@@ -201,7 +215,7 @@ class FinishedWork:
 
 def finished_work(session: Session, actor: User | None) -> list[FinishedWork]:
     """What the public page lists for the signed-in student (their own, even while private)."""
-    policy.require(policy.may_keep_portfolio(actor), "Only students keep a portfolio.")
+    policy.require(policy.may_keep_portfolio(actor), _("Only students keep a portfolio."))
     items = []
     for engagement, gig, credential in _finished_gigs(session, actor.id):
         sharing = evidence.sharing_of(session, engagement.id)

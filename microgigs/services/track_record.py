@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
+from microgigs.i18n import DEFAULT, gettext
 from microgigs.models import Application, AuditEvent, EmployerTrackRecord, Engagement, Gig, Organization, Review, Submission, utcnow
 from microgigs.services import reviews
 from microgigs.services.statuses import ApplicationStatus, EngagementStatus
@@ -188,23 +189,33 @@ def refresh_due(session: Session, now: datetime) -> int:
     return len(due)
 
 
-def summary_lines(record: TrackRecord) -> list[str]:
-    """The record in plain words for a gig page; facts with no data yet are said so."""
+def summary_lines(record: TrackRecord, language: str = DEFAULT) -> list[str]:
+    """The record in plain words for a gig page (in `language`); facts with no data yet are said so."""
+    number = (lambda value: f"{value:g}") if language == DEFAULT else (lambda value: f"{value:g}".replace(".", ","))
 
     def days(value: float) -> str:
-        return "under a day" if value < 1 else f"{value:g} days"
+        if value < 1:
+            return gettext(language, "under a day")
+        return gettext(language, "{count} days", count=number(value))
 
     return [
-        f"Reviews submissions in {days(record.median_review_days)} (median)"
+        gettext(language, "Reviews submissions in {days} (median)", days=days(record.median_review_days))
         if record.median_review_days is not None
-        else "No submissions reviewed yet",
-        f"Paid {record.paid_on_time_percent}% of students on time ({record.finished_engagements} paid)"
+        else gettext(language, "No submissions reviewed yet"),
+        gettext(
+            language,
+            "Paid {percent}% of students on time ({count} paid)",
+            percent=record.paid_on_time_percent,
+            count=record.finished_engagements,
+        )
         if record.paid_on_time_percent is not None
-        else "No students paid yet",
-        f"Rated {record.rating:g} of 5 by students ({record.rating_count} reviews)" if record.rating is not None else "Not rated yet",
-        f"Left {record.unanswered_percent}% of applicants or submissions unanswered for over a week"
+        else gettext(language, "No students paid yet"),
+        gettext(language, "Rated {rating} of 5 by students ({count} reviews)", rating=number(record.rating), count=record.rating_count)
+        if record.rating is not None
+        else gettext(language, "Not rated yet"),
+        gettext(language, "Left {percent}% of applicants or submissions unanswered for over a week", percent=record.unanswered_percent)
         if record.unanswered_percent is not None
-        else "Nothing to answer yet",
+        else gettext(language, "Nothing to answer yet"),
     ]
 
 

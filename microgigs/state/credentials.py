@@ -5,6 +5,7 @@ from typing import ClassVar
 import reflex as rx
 
 from microgigs.components.qr import qr_data_uri
+from microgigs.i18n import msg
 from microgigs.services import credentials
 from microgigs.services.credentials import Verification
 from microgigs.services.errors import DomainError
@@ -37,7 +38,8 @@ class VerifyState(ShownForUrl, SessionState):
         Throttled: past the limit, the wait)."""
         client = self._client_address()
         checked = self._act(lambda session, actor: check(session, client), Audience.ANYONE)
-        return checked.value if checked.ok else Verification(status="throttled", message=checked.error)
+        result = checked.value if checked.ok else Verification(status="throttled", message=checked.error)
+        return credentials.for_viewer(result, self.language)
 
     @rx.event
     def load(self):
@@ -59,7 +61,9 @@ class VerifyState(ShownForUrl, SessionState):
     async def check_upload(self, files: list[rx.UploadFile]):
         self._shown_for_this_url()
         if not files:
-            self.result = Verification(status="invalid", message="Not valid: choose a credential file first.")
+            self.result = credentials.for_viewer(
+                Verification(status="invalid", message=msg("Not valid: choose a credential file first.")), self.language
+            )
             return
         data = await files[0].read(credentials.MAX_CREDENTIAL_CHARS * 2 + 1)
         text = data.decode("utf-8", errors="replace")
@@ -81,7 +85,7 @@ class CertificateState(ShownForUrl, SessionState):
 
     def _load(self, session, actor) -> None:
         public_id = self._public_id()
-        self.result = credentials.verify_public_id(session, public_id)
+        self.result = credentials.for_viewer(credentials.verify_public_id(session, public_id), self.language)
         self.found = self.result.public_id != ""
         self.verify_link = credentials.verification_url(public_id) if self.found else ""
         self.qr_code = qr_data_uri(self.verify_link) if self.found else ""
@@ -99,7 +103,7 @@ class CertificateState(ShownForUrl, SessionState):
         acted = self._act(lambda session, actor: credentials.revoke(session, actor, self._public_id(), reason))
         if acted.redirect is not None:
             return acted.redirect
-        self.revoke_error = acted.error
+        self.revoke_error = self._tr(acted.error)
         return CertificateState.load if acted.ok else None
 
 
@@ -113,10 +117,10 @@ class MyCredentialsState(SessionState):
         try:
             rows = credentials.credentials_of_student(session, actor)
         except DomainError as error:
-            self.error, self.items = error.message, []
+            self.error, self.items = self._tr(error.message), []
         else:
             self.error = ""
-            self.items = [credentials.verify(session, row.jwt) for row in rows]
+            self.items = [credentials.for_viewer(credentials.verify(session, row.jwt), self.language) for row in rows]
 
     @rx.event
     def load(self):

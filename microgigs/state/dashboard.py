@@ -6,7 +6,8 @@ person again) and shows the service's message next to the thing it is about.
 
 import reflex as rx
 
-from microgigs.services import applications, dashboards, payments, policy
+from microgigs.i18n import gettext
+from microgigs.services import applications, dashboards, money, policy
 from microgigs.services.dashboards import ApplicationRow, EngagementRow, ManagerGigRow
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import parse_id
@@ -53,15 +54,15 @@ class DashboardState(SessionState):
 
     def _load(self, session, actor) -> None:
         """Fill the page from the services for this actor (called inside `_read`)."""
-        self.payment_label = payments.current_gateway().label
+        self.payment_label = money.gateway_notice(self.language)
         self.load_error = ""
         if policy.is_student(actor):
-            data = dashboards.student_dashboard(session, actor)
+            data = dashboards.student_dashboard(session, actor, self.language)
             self.view = "student"
             self.applications = data.applications
             self.engagements = data.engagements
         elif policy.organization_ids_managed_by(session, actor):
-            data = dashboards.manager_dashboard(session, actor)
+            data = dashboards.manager_dashboard(session, actor, self.language)
             self.view = "manager"
             self.organization = data.organization
             self.organization_status = data.organization_status
@@ -79,7 +80,7 @@ class DashboardState(SessionState):
             self._load(session, actor)
         except DomainError as error:
             self.view = "none"
-            self.load_error = error.message
+            self.load_error = self._tr(error.message)
             self.loaded = True
 
     def _reload(self):
@@ -109,13 +110,13 @@ class DashboardState(SessionState):
         self.notice = ""
         app_id = parse_id(application_id)
         if app_id is None:
-            self.row_errors = {**self.row_errors, key: "That application was not found."}
+            self.row_errors = {**self.row_errors, key: gettext(self.language, "That application was not found.")}
             return self._reload()
         acted = self._act(lambda session, actor: applications.withdraw(session, actor, app_id))
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = "Application withdrawn."
+            self.notice = gettext(self.language, "Application withdrawn.")
         else:
-            self.row_errors = {**self.row_errors, key: acted.error}
+            self.row_errors = {**self.row_errors, key: self._tr(acted.error)}
         return self._reload()

@@ -4,6 +4,8 @@ import json
 
 import reflex as rx
 
+from microgigs import i18n
+from microgigs.i18n import gettext, ngettext
 from microgigs.services import money, payments
 from microgigs.services.errors import DomainError
 from microgigs.services.money import (
@@ -27,6 +29,11 @@ def _q(state: rx.State, name: str, limit: int = 300) -> str:
     return (state.router.url.query_parameters.get(name) or "")[:limit]
 
 
+def _q_shown(state: SessionState, name: str) -> str:
+    """A message a payment route sent back in the query (English), in the viewer's language."""
+    return state._tr(i18n.Text(_q(state, name)))
+
+
 class PaymentsState(SessionState):
     """/payments: the employer's engagements and where each one's money stands."""
 
@@ -46,17 +53,19 @@ class PaymentsState(SessionState):
 
     def _load(self, session, actor) -> None:
         try:
-            self.rows, self.load_error = money.employer_payments(session, actor), ""
+            self.rows, self.load_error = money.employer_payments(session, actor, self.language), ""
         except DomainError as error:
-            self.rows, self.load_error = [], error.message
+            self.rows, self.load_error = [], self._tr(error.message)
 
     def _reload(self):
         redirect = self._read(self._load)
         if redirect is not None:
             return redirect
-        self.gateway_notice = money.gateway_notice()
-        self.notice = "Thank you: the payment is being confirmed." if _q(self, "funded") else _q(self, "notice")
-        self.error = _q(self, "error")
+        self.gateway_notice = money.gateway_notice(self.language)
+        self.notice = (
+            gettext(self.language, "Thank you: the payment is being confirmed.") if _q(self, "funded") else _q_shown(self, "notice")
+        )
+        self.error = _q_shown(self, "error")
         self.loaded = True
         self._subscribe_live(*(f"engagement:{row.engagement_id}" for row in self.rows))
         return None
@@ -73,9 +82,12 @@ class ReceiptState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         try:
-            self.receipt, self.load_error = money.receipt(session, actor, id_in_path(self.router.url.path, RECEIPT_ROUTE)), ""
+            self.receipt, self.load_error = (
+                money.receipt(session, actor, id_in_path(self.router.url.path, RECEIPT_ROUTE), self.language),
+                "",
+            )
         except DomainError as error:
-            self.receipt, self.load_error = None, error.message
+            self.receipt, self.load_error = None, self._tr(error.message)
 
     @rx.event
     def load_receipt(self):
@@ -104,16 +116,16 @@ class EarningsState(SessionState):
 
     def _load(self, session, actor) -> None:
         try:
-            self.earnings, self.load_error = money.student_earnings(session, actor), ""
+            self.earnings, self.load_error = money.student_earnings(session, actor, language=self.language), ""
         except DomainError as error:
-            self.earnings, self.load_error = None, error.message
+            self.earnings, self.load_error = None, self._tr(error.message)
 
     def _reload(self):
         redirect = self._read(self._load)
         if redirect is not None:
             return redirect
-        self.gateway_notice = money.gateway_notice()
-        self.error = _q(self, "error")
+        self.gateway_notice = money.gateway_notice(self.language)
+        self.error = _q_shown(self, "error")
         self.loaded = True
         self._subscribe_live(*(f"engagement:{row.engagement_id}" for row in (self.earnings.rows if self.earnings else [])))
         return None
@@ -141,20 +153,20 @@ class MoneyState(SessionState):
 
     def _load(self, session, actor) -> None:
         try:
-            self.totals, self.states = money.money_overview(session, actor)
-            self.failed = money.failed_payouts(session, actor)
-            self.report = money.latest_report(session, actor)
+            self.totals, self.states = money.money_overview(session, actor, self.language)
+            self.failed = money.failed_payouts(session, actor, self.language)
+            self.report = money.latest_report(session, actor, self.language)
             self.has_report = self.report is not None
             self.load_error = ""
         except DomainError as error:
             self.totals, self.states, self.failed, self.report, self.has_report = [], [], [], None, False
-            self.load_error = error.message
+            self.load_error = self._tr(error.message)
 
     def _reload(self):
         redirect = self._read(self._load)
         if redirect is not None:
             return redirect
-        self.gateway_notice = money.gateway_notice()
+        self.gateway_notice = money.gateway_notice(self.language)
         self.loaded = True
         return None
 
@@ -167,9 +179,13 @@ class MoneyState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = "Reconciled: no differences." if not acted.value else f"Reconciled: {acted.value} difference(s) found."
+            self.notice = (
+                gettext(self.language, "Reconciled: no differences.")
+                if not acted.value
+                else ngettext(self.language, "Reconciled: {count} difference found.", "Reconciled: {count} differences found.", acted.value)
+            )
         else:
-            self.error = acted.error
+            self.error = self._tr(acted.error)
         return self._reload()
 
     @rx.event
@@ -178,14 +194,14 @@ class MoneyState(SessionState):
         self.notice, self.error = "", ""
         engagement = parse_id(engagement_id)
         if engagement is None:
-            self.error = "That payout cannot be retried. Reload the page and try again."
+            self.error = gettext(self.language, "That payout cannot be retried. Reload the page and try again.")
             return self._reload()
         acted = self._act(lambda session, actor: payments.retry_failed_payout(session, actor, engagement))
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok and acted.value == "Payout sent.":
-            self.notice = f"Payout sent for engagement {engagement}."
+            self.notice = gettext(self.language, "Payout sent for engagement {id}.", id=engagement)
         else:
             # A refusal, or the gateway's "Not sent: ..." (the retry itself is recorded).
-            self.error = acted.value if acted.ok else acted.error
+            self.error = self._tr(acted.value if acted.ok else acted.error)
         return self._reload()

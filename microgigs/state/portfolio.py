@@ -3,6 +3,7 @@ and a credential's public evidence page (/evidence/<public_id>)."""
 
 import reflex as rx
 
+from microgigs.i18n import gettext
 from microgigs.services import evidence, portfolio
 from microgigs.services.errors import DomainError
 from microgigs.services.evidence import EvidenceView
@@ -43,7 +44,7 @@ class PortfolioSettingsState(SessionState):
             settings = portfolio.settings_of(session, actor)
             work = portfolio.finished_work(session, actor)
         except DomainError as error:
-            self.allowed, self.error = False, error.message
+            self.allowed, self.error = False, self._tr(error.message)
             self.handle, self.is_public, self.share_url, self.work = "", False, "", []
             return
         self.allowed = True
@@ -68,12 +69,12 @@ class PortfolioSettingsState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.errors, self.error = acted.field_messages, acted.form_error
+            self.errors, self.error = self._tr_all(acted.field_messages), self._tr(acted.form_error)
             return None
         self.notice = (
-            "Your portfolio is public: share the link below."
+            gettext(self.language, "Your portfolio is public: share the link below.")
             if acted.value
-            else "Saved. Your portfolio is private: only you can see this page."
+            else gettext(self.language, "Saved. Your portfolio is private: only you can see this page.")
         )
         self.form_key += 1
         return self._reload()
@@ -81,7 +82,7 @@ class PortfolioSettingsState(SessionState):
     @rx.event
     def copy_share_link(self):
         """The page has written the link to the clipboard (client-side); say so."""
-        self.notice = "Share link copied."
+        self.notice = gettext(self.language, "Share link copied.")
 
 
 class PublicPortfolioState(ShownForUrl, SessionState):
@@ -94,7 +95,7 @@ class PublicPortfolioState(ShownForUrl, SessionState):
     def _load(self, session, actor) -> None:
         handle = last_path_part(self.router.url.path, portfolio.HANDLE_MAX)
         try:
-            self.page, self.found = portfolio.public_portfolio(session, handle), True
+            self.page, self.found = portfolio.public_portfolio(session, handle, self.language), True
         except DomainError:
             self.page, self.found = EMPTY_PORTFOLIO, False
 
@@ -115,7 +116,7 @@ class EvidenceState(ShownForUrl, SessionState):
     def _load(self, session, actor) -> None:
         public_id = last_path_part(self.router.url.path)
         try:
-            self.view, self.found = evidence.evidence_view(session, public_id), True
+            self.view, self.found = evidence.evidence_view(session, public_id, self.language), True
         except DomainError:
             self.view, self.found = EMPTY_EVIDENCE, False
 

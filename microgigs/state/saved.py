@@ -34,6 +34,6 @@ class SavedState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.error = acted.error
+            self.error = self._tr(acted.error)
             return None
         return self._read(self._load)

@@ -26,6 +26,7 @@ from microgigs.services.payments.payouts import (
     payout_refused,
     retry_failed_payout,
     retry_payouts,
+    stored_message,
 )
 from microgigs.services.payments.settlement import record_outside_refunds, record_reversal, settle_cancellation, settle_held
 
@@ -54,4 +55,5 @@ __all__ = [
     "settle_cancellation",
     "settle_held",
     "start_funding",
+    "stored_message",
 ]

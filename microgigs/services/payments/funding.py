@@ -9,7 +9,7 @@ import logging
 
 from sqlmodel import Session
 
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.integrations.payments import CheckoutStatus, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, Gig, utcnow
 from microgigs.services import audit, center, notifications, policy
@@ -61,7 +61,7 @@ def start_funding(session: Session, engagement: Engagement, gateway: PaymentGate
         )
     except (GatewayUnavailable, GatewayRefused) as exc:
         log.warning("could not open a checkout for engagement %s: %s", engagement.id, exc)
-        payment.message = "The payment service did not answer; open the checkout again from Payments."
+        payment.message = _("The payment service did not answer; open the checkout again from Payments.")
         session.add(payment)
         return
     engagement.checkout_ref = result.reference
@@ -151,7 +151,7 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
             session,
             payment,
             PaymentState.CHECKOUT_EXPIRED,
-            "The checkout expired before anyone paid. Open a new one from Payments.",
+            _("The checkout expired before anyone paid. Open a new one from Payments."),
             checkout=status.session_id,
         )
     elif failed:
@@ -159,7 +159,7 @@ def apply_checkout(session: Session, status: CheckoutStatus, *, failed: bool = F
             session,
             payment,
             PaymentState.PAYMENT_FAILED,
-            "The payment failed (the bank declined it). Open a new checkout from Payments to try again.",
+            _("The payment failed (the bank declined it). Open a new checkout from Payments to try again."),
             checkout=status.session_id,
         )
     else:
@@ -186,7 +186,7 @@ def open_checkout(session: Session, actor, engagement_id: int, gateway: PaymentG
     if engagement is None or actor is None:
         raise NotFound("That engagement")
     gig = session.get(Gig, engagement.gig_id)
-    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers can fund it.")
+    policy.require(policy.manages_gig(session, actor, gig), _("Only the gig's managers can fund it."))
     engagement = locked_row(session, Engagement, engagement_id)  # a double click opens one checkout
     if engagement.funded_at is not None:
         raise DomainError("This engagement is already funded.")
@@ -209,6 +209,6 @@ def open_checkout(session: Session, actor, engagement_id: int, gateway: PaymentG
     if engagement.funded_at is not None:
         return None  # a gateway that takes the money at once (the demo one): paid, nothing to open
     if payment.state != PaymentState.CHECKOUT_OPEN:
-        raise DomainError(payment.message or "Could not open a checkout; try again in a minute.")
+        raise DomainError(payment.message or _("Could not open a checkout; try again in a minute."))
     audit.record(session, actor, "payment.checkout_opened", "engagement", engagement.id, attempt=payment.checkout_attempt)
     return payment.checkout_url

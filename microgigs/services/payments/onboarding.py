@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _
 from microgigs.integrations.payments import GatewayFailed, GatewayKeyReused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, PayoutAccount, utcnow
 from microgigs.services import audit, policy
@@ -49,7 +50,7 @@ KEYS_PER_TRY = 10
 def payout_onboarding_url(session: Session, actor, gateway: PaymentGateway | None = None) -> str:
     """Where a student sets up payouts: their Express account's onboarding (created on first use).
     Raises GatewayUnavailable when Stripe did not answer (the student tries again)."""
-    policy.require(policy.is_student(actor), "Only students have payout accounts.")
+    policy.require(policy.is_student(actor), _("Only students have payout accounts."))
     gateway = gateway or gateways.current_gateway()
     if not gateway.needs_payout_account:
         raise DomainError("With demo payments no payout account is needed: no money moves.")

@@ -12,10 +12,11 @@ gateway whether a transfer for the engagement was made already.
 """
 
 import logging
+import re
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import Text as _Text, _, msg, translate
 from microgigs.integrations.payments import GatewayFailed, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, PayoutAccount, User, utcnow
 from microgigs.services import audit, gig_completion, notifications, policy
@@ -37,25 +38,51 @@ PAYOUT_TRIES_BEFORE_STAFF = 5
 
 # A payout in "payout_failed" stopped for one of two causes, told apart by its message: the
 # gateway refused it (the student must fix their details) or kept failing (staff send it).
+# The messages are kept in English on the payment (a reader's page translates them: stored_message).
 PAYOUT_REFUSED_PREFIX = "The payment service refused the payout"
-PAYOUT_REFUSED_MESSAGE = (
-    PAYOUT_REFUSED_PREFIX + " ({reason}). The student must check their payout details "
+PAYOUT_REFUSED_MESSAGE = _(
+    "The payment service refused the payout ({reason}). The student must check their payout details "
     "(Earnings → Update payout details); then the career center sends it again."
 )
-PAYOUT_STUCK_MESSAGE = (
+PAYOUT_STUCK_MESSAGE = _(
     "The payment service failed this payout {tries} times ({reason}). Nothing is retried by itself any more: "
     "the career center sends it again (Retry payout), which first checks that it was not paid already."
 )
 # A third cause: the employer got money back outside MicroGigs (the Stripe dashboard), so the
 # pay is no longer all held; nothing may be sent that is not held, staff settle it by hand.
 PAYOUT_NOT_HELD_PREFIX = "The employer was refunded"
-PAYOUT_NOT_HELD_MESSAGE = (
-    PAYOUT_NOT_HELD_PREFIX + " {refunded} outside MicroGigs, so the pay is no longer held ({held} of {amount}); "
+PAYOUT_NOT_HELD_MESSAGE = _(
+    "The employer was refunded {refunded} outside MicroGigs, so the pay is no longer held ({held} of {amount}); "
     "career-center staff must settle it with the employer."
 )
-PAYOUT_NOT_HELD_LABEL = "Payout on hold — the employer was refunded outside MicroGigs; the career center settles it"
+PAYOUT_NOT_HELD_LABEL = _("Payout on hold — the employer was refunded outside MicroGigs; the career center settles it")
 
-PAYOUT_DELAYED_LABEL = "Payout delayed — the payment service kept failing; the career center sends it"
+PAYOUT_DELAYED_LABEL = _("Payout delayed — the payment service kept failing; the career center sends it")
+PAYOUT_RETRY_FAILED_MESSAGE = _("The payment service failed the retry ({reason}); try again later.")
+PAYOUT_RETRY_UNANSWERED_MESSAGE = _("The payment service did not answer the retry; try again in a minute.")
+PAYOUT_RETRYING_MESSAGE = _("The payout is being retried automatically.")
+
+# The stored messages with values in them, as patterns that give the values back.
+_TEMPLATES = [PAYOUT_REFUSED_MESSAGE, PAYOUT_STUCK_MESSAGE, PAYOUT_NOT_HELD_MESSAGE, PAYOUT_RETRY_FAILED_MESSAGE]
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts)) + r"\Z", re.DOTALL)
+
+
+_PATTERNS = [(template, _pattern(template)) for template in _TEMPLATES]
+
+
+def stored_message(language: str, message: str) -> str:
+    """A payment's stored message (English, written from the constants above) in `language`:
+    a fixed one looked up, one with values read back into its template and translated; any
+    other (the gateway's own words) as it is."""
+    for template, pattern in _PATTERNS:
+        found = pattern.match(message or "")
+        if found:
+            return translate(language, _Text(template, **found.groupdict()))
+    return translate(language, _Text(message or ""))
 
 
 def payout_refused(payment: EngagementPayment) -> bool:
@@ -64,13 +91,13 @@ def payout_refused(payment: EngagementPayment) -> bool:
     return payment.state == PaymentState.PAYOUT_FAILED and payment.message.startswith(PAYOUT_REFUSED_PREFIX)
 
 
-def payment_label(payment: EngagementPayment) -> str:
-    """The payment's state in words; a failed payout says which of its causes stopped it."""
+def payment_label(payment: EngagementPayment, language: str = "en") -> str:
+    """The payment's state in words (in `language`); a failed payout says which of its causes stopped it."""
     if payment.state == PaymentState.PAYOUT_FAILED and payment.message.startswith(PAYOUT_NOT_HELD_PREFIX):
-        return PAYOUT_NOT_HELD_LABEL
+        return translate(language, _Text(PAYOUT_NOT_HELD_LABEL))
     if payment.state == PaymentState.PAYOUT_FAILED and not payout_refused(payment):
-        return PAYOUT_DELAYED_LABEL
-    return STATE_LABELS.get(payment.state, payment.state)
+        return translate(language, _Text(PAYOUT_DELAYED_LABEL))
+    return translate(language, _Text(STATE_LABELS.get(payment.state, payment.state)))
 
 
 class _EarlierTransferDiffers(Exception):
@@ -225,9 +252,9 @@ def _not_sent(session: Session, engagement: Engagement, payment: EngagementPayme
             # Stripe saved this failure under the key: the next retry needs a new one (it looks
             # for a transfer made under this one first).
             payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
-            payment.message = f"The payment service failed the retry ({reason}); try again later."
+            payment.message = PAYOUT_RETRY_FAILED_MESSAGE.format(reason=reason)
         else:
-            payment.message = "The payment service did not answer the retry; try again in a minute."
+            payment.message = PAYOUT_RETRY_UNANSWERED_MESSAGE
     elif payment.payout_attempts >= PAYOUT_TRIES_BEFORE_STAFF:
         advance_payment(session, payment, PaymentState.PAYOUT_FAILED, reason=reason[:300], tries=payment.payout_attempts)
         payment.payout_request_key = f"{key}-retry-{payment.payout_attempts}"
@@ -236,7 +263,7 @@ def _not_sent(session: Session, engagement: Engagement, payment: EngagementPayme
     else:
         if payment.state != PaymentState.PAYOUT_PENDING:
             advance_payment(session, payment, PaymentState.PAYOUT_PENDING)
-        payment.message = "The payout is being retried automatically."
+        payment.message = PAYOUT_RETRYING_MESSAGE
     payment.updated_at = utcnow()
 
 
@@ -371,7 +398,7 @@ def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: Pa
     payout says so and waits for staff to settle it with the employer.
     Returns what happened, in words for the staff member.
     """
-    policy.require(policy.is_staff(actor), "Only career-center staff can retry payouts.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can retry payouts."))
     engagement = locked_row(session, Engagement, engagement_id)
     if engagement is None:
         raise NotFound("That engagement")
@@ -382,16 +409,16 @@ def retry_failed_payout(session: Session, actor, engagement_id: int, gateway: Pa
         raise DomainError("This payout has not failed; nothing to retry.")
     gateway = gateway or gateways.current_gateway()
     if payment.gateway != gateway.name:
-        raise DomainError(f"This payout started on {payment.gateway}; switch the gateway back to retry it.")
+        raise DomainError(msg("This payout started on {gateway}; switch the gateway back to retry it.", gateway=payment.gateway))
     request_key = payment.payout_request_key or payment.payout_key
     audit.record(session, actor, "payment.payout_retried", "engagement", engagement.id, key=request_key)
     if gateway.needs_payout_account:
         account = session.get(PayoutAccount, engagement.student_id)
         if account is None or not account.payouts_enabled:
-            return "Not sent: the student's payout account cannot receive payouts yet. Ask them to finish Update payout details."
+            return msg("Not sent: the student's payout account cannot receive payouts yet. Ask them to finish Update payout details.")
     if send_waiting_payout(session, engagement, gateway, states=(PaymentState.PAYOUT_FAILED,), request_key=request_key):
-        return "Payout sent."
-    return f"Not sent: {payment.message}"
+        return msg("Payout sent.")
+    return msg("Not sent: {message}", message=_Text(payment.message))
 
 
 def retry_payouts(session: Session, now=None, gateway: PaymentGateway | None = None) -> int:

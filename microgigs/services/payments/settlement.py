@@ -5,6 +5,7 @@ import logging
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _, msg
 from microgigs.integrations.payments import (
     ChargeRefunds,
     GatewayFailed,
@@ -29,7 +30,7 @@ log = logging.getLogger("microgigs.payments")
 # that, something is wrong beyond a passing failure and a person must look.
 REFUND_KEYS = 20
 
-TRY_AGAIN = "The payment service did not answer, so nothing was changed. Try again in a minute."
+TRY_AGAIN = _("The payment service did not answer, so nothing was changed. Try again in a minute.")
 
 
 def settle_cancellation(session: Session, engagement: Engagement, *, work_started: bool, gateway: PaymentGateway | None = None) -> None:
@@ -72,7 +73,7 @@ def settle_held(
             except (GatewayUnavailable, GatewayRefused) as exc:
                 # A payment that still arrives is refunded by funding.apply_checkout.
                 log.warning("could not expire checkout of engagement %s: %s", engagement.id, exc)
-        advance_payment(session, payment, PaymentState.CANCELLED, "Cancelled before the employer paid; nothing was charged.")
+        advance_payment(session, payment, PaymentState.CANCELLED, _("Cancelled before the employer paid; nothing was charged."))
         return True
     if not 0 <= student_cents <= engagement.pay_cents:
         raise ValueError("the student's share must be between nothing and the whole pay")
@@ -107,7 +108,7 @@ def settle_held(
             final_state=PaymentState.PARTIALLY_REFUNDED if refund or current.refunded else PaymentState.PAID,
         )
     else:
-        advance_payment(session, payment, PaymentState.REFUNDED, "Refunded to the employer.")
+        advance_payment(session, payment, PaymentState.REFUNDED, _("Refunded to the employer."))
     return sent
 
 
@@ -161,10 +162,13 @@ def refund_once(session: Session, gateway: PaymentGateway, engagement: Engagemen
         except GatewayUnavailable as exc:
             raise DomainError(TRY_AGAIN) from exc
         except GatewayRefused as exc:
-            raise DomainError(f"The payment service refused the refund: {exc}") from exc
+            raise DomainError(msg("The payment service refused the refund: {reason}", reason=str(exc))) from exc
     raise DomainError(
-        f"The payment service failed this refund {REFUND_KEYS} times. Nothing was changed; "
-        "ask the career center to check the payment service (Reconcile now)."
+        msg(
+            "The payment service failed this refund {count} times. Nothing was changed; "
+            "ask the career center to check the payment service (Reconcile now).",
+            count=REFUND_KEYS,
+        )
     )
 
 
@@ -187,8 +191,11 @@ def _refund_made_earlier(session: Session, gateway: PaymentGateway, engagement: 
         return made_under_an_earlier_key(made, amount)
     except ValueError as found:
         raise DomainError(
-            f"The payment service holds a refund for this engagement that is not this one ({found}). Nothing was changed; "
-            "ask the career center to compare it with the ledger (Reconcile now)."
+            msg(
+                "The payment service holds a refund for this engagement that is not this one ({found}). Nothing was changed; "
+                "ask the career center to compare it with the ledger (Reconcile now).",
+                found=str(found),
+            )
         ) from None
 
 

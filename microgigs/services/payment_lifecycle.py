@@ -11,6 +11,7 @@ import logging
 
 from sqlmodel import Session
 
+from microgigs.i18n import _
 from microgigs.models import Engagement, EngagementPayment
 from microgigs.services.lifecycle import Lifecycle
 from microgigs.services.statuses import PaymentState
@@ -59,20 +60,20 @@ MOVES: dict[str, frozenset[str]] = {
 # A payout that will go without anyone's help: the job retries it, or an account update sends it.
 WAITING_PAYOUT = (PaymentState.PAYOUT_PENDING, PaymentState.AWAITING_PAYOUT_ACCOUNT)
 
-# What each state means to the people involved.
+# What each state means to the people involved (marked: translated where shown).
 STATE_LABELS = {
-    PaymentState.UNFUNDED: "Not funded yet",
-    PaymentState.CHECKOUT_OPEN: "Waiting for the employer's payment",
-    PaymentState.CHECKOUT_EXPIRED: "Checkout expired — not funded",
-    PaymentState.PAYMENT_FAILED: "Payment failed — not funded",
-    PaymentState.FUNDED: "Funded — pay held until approval",
-    PaymentState.PAYOUT_PENDING: "Payout being sent",
-    PaymentState.AWAITING_PAYOUT_ACCOUNT: "Approved — waiting for the student's payout account",
-    PaymentState.PAYOUT_FAILED: "Payout refused — the student must update their payout details",
-    PaymentState.PAID: "Paid to the student",
-    PaymentState.REFUNDED: "Refunded to the employer",
-    PaymentState.PARTIALLY_REFUNDED: "Kill fee paid, rest refunded",
-    PaymentState.CANCELLED: "Cancelled before payment",
+    PaymentState.UNFUNDED: _("Not funded yet"),
+    PaymentState.CHECKOUT_OPEN: _("Waiting for the employer's payment"),
+    PaymentState.CHECKOUT_EXPIRED: _("Checkout expired — not funded"),
+    PaymentState.PAYMENT_FAILED: _("Payment failed — not funded"),
+    PaymentState.FUNDED: _("Funded — pay held until approval"),
+    PaymentState.PAYOUT_PENDING: _("Payout being sent"),
+    PaymentState.AWAITING_PAYOUT_ACCOUNT: _("Approved — waiting for the student's payout account"),
+    PaymentState.PAYOUT_FAILED: _("Payout refused — the student must update their payout details"),
+    PaymentState.PAID: _("Paid to the student"),
+    PaymentState.REFUNDED: _("Refunded to the employer"),
+    PaymentState.PARTIALLY_REFUNDED: _("Kill fee paid, rest refunded"),
+    PaymentState.CANCELLED: _("Cancelled before payment"),
 }
 
 PAYMENT = Lifecycle(

@@ -33,10 +33,22 @@ KEYWORDS = {
 }
 # Modules whose every shown text goes through t(): more join as pages are translated.
 CONVERTED_MODULES = [
-    "microgigs/components/layout.py",
     "microgigs/components/i18n.py",
+    "microgigs/components/layout.py",
     "microgigs/components/titles.py",
+    "microgigs/pages/disputes.py",
     "microgigs/pages/login.py",
+    "microgigs/pages/review.py",
+    "microgigs/pages/workspace/__init__.py",
+    "microgigs/pages/workspace/after_gig.py",
+    "microgigs/pages/workspace/cancel.py",
+    "microgigs/pages/workspace/deliverable.py",
+    "microgigs/pages/workspace/due_date.py",
+    "microgigs/pages/workspace/header.py",
+    "microgigs/pages/workspace/messages.py",
+    "microgigs/pages/workspace/milestones.py",
+    "microgigs/pages/workspace/review.py",
+    "microgigs/pages/workspace/submissions.py",
 ]
 
 

@@ -22,7 +22,13 @@ STARS = [
 
 
 def rating_select(index: int) -> rx.Component:
-    return select_input(S.questions[index - 1], f"rating_{index}", STARS, error=S.errors.get("ratings", "") if index == 1 else "")
+    return select_input(
+        S.questions[index - 1],
+        f"rating_{index}",
+        STARS,
+        error=S.errors.get("ratings", "") if index == 1 else "",
+        placeholder=t("Choose…"),
+    )
 
 
 def endorsement_choices() -> rx.Component:

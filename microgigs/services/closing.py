@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.models import Engagement, Gig, Submission, User
 from microgigs.services import applications, gigs, notifications, payments, policy
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
@@ -22,7 +22,7 @@ def cancel_gig(session: Session, actor: User, gig_id: int, reason: str = "") -> 
     gig = gigs.get_gig(session, gig_id)
     policy.require(
         policy.manages_gig(session, actor, gig) or policy.is_staff(actor),
-        "Only the gig's managers or career-center staff can cancel it.",
+        _("Only the gig's managers or career-center staff can cancel it."),
     )
     reason = clean_text(reason)[:500]
     # Engagements are locked before the gig (the order every change keeps); one approved
@@ -93,15 +93,15 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
     gig = session.get(Gig, engagement.gig_id)
     policy.require(
         policy.manages_gig(session, actor, gig) or policy.is_staff(actor),
-        "Only the gig's managers or career-center staff can cancel this engagement.",
+        _("Only the gig's managers or career-center staff can cancel this engagement."),
     )
     if engagement.status not in UNFINISHED:
         raise DomainError(
             {
-                EngagementStatus.APPROVED: "This work is already approved; it can't be cancelled.",
-                EngagementStatus.PAID: "This work is already approved and paid; it can't be cancelled.",
-                EngagementStatus.CANCELLED: "This engagement is already cancelled.",
-            }.get(engagement.status, f"An engagement that is {engagement.status} can't be cancelled.")
+                EngagementStatus.APPROVED: msg("This work is already approved; it can't be cancelled."),
+                EngagementStatus.PAID: msg("This work is already approved and paid; it can't be cancelled."),
+                EngagementStatus.CANCELLED: msg("This engagement is already cancelled."),
+            }.get(engagement.status, msg("An engagement that is {status} can't be cancelled.", status=engagement.status))
         )
     reason = clean_text(reason)
     if len(reason) > 500:

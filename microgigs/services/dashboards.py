@@ -6,10 +6,13 @@ so nothing hidden can ever reach the manager's browser.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
 from microgigs.i18n import DEFAULT, _, format_date, gettext, msg, translate
+from microgigs import i18n
 from microgigs.models import (
     Application,
     ApplicationAnswer,
@@ -435,9 +438,12 @@ def gig_applicants(session: Session, actor: User, gig_id: int, *, record_view: b
     )
 
 
-def engagement_view(session: Session, actor: User, engagement_id: int, *, record_view: bool = False) -> EngagementView:
+def engagement_view(
+    session: Session, actor: User, engagement_id: int, *, record_view: bool = False, language: str = "en", tz_name: str | None = None
+) -> EngagementView:
     """Everything the workspace shows. With record_view (a person opened the page), a
-    manager's or staff member's visit is a view of the student in the audit log."""
+    manager's or staff member's visit is a view of the student in the audit log. Days, moments
+    and amounts are written for `language`; moments in the zone `tz_name` (the viewer's), named."""
     # Hold the gig while the access check runs, so the check's look-up of it is the only one
     # (SQLAlchemy's identity map forgets rows nobody holds).
     found = session.get(Engagement, engagement_id)
@@ -462,7 +468,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
             files_by_submission[f.submission_id].append(FileView(id=f.id, name=f.original_name, size=_human_size(f.size_bytes)))
     gateway = get_settings().payment_gateway
     sharing = evidence.sharing_of(session, engagement.id)
-    extensions = _extensions(session, actor, engagement, manages)
+    extensions = _extensions(session, actor, engagement, manages, language, tz_name)
     return EngagementView(
         id=engagement.id,
         gig_id=gig.id,
@@ -472,11 +478,11 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
         status=engagement.status,
         scope=engagement.scope_snapshot,
         scope_html=render_markdown(engagement.scope_snapshot),
-        pay=format_cents(engagement.pay_cents, engagement.currency),
-        fee=format_cents(engagement.fee_cents, engagement.currency),
-        due_date=engagement.due_date.isoformat(),
-        payment_label="demo payments — no money moves" if gateway == "demo" else "",
-        payment_note=_payment_note(session, engagement),
+        pay=i18n.format_money(engagement.pay_cents, engagement.currency, language),
+        fee=i18n.format_money(engagement.fee_cents, engagement.currency, language),
+        due_date=i18n.format_date(engagement.due_date, language),
+        payment_label=i18n.gettext(language, "demo payments — no money moves") if gateway == "demo" else "",
+        payment_note=_payment_note(session, engagement, language),
         revision_rounds_used=engagement.revision_rounds_used,
         max_revision_rounds=engagement.max_revision_rounds,
         viewer_is_student=actor.id == engagement.student_id,
@@ -487,7 +493,7 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
                 note=s.note,
                 note_html=render_markdown(s.note),
                 link=s.link,
-                submitted_at=s.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                submitted_at=i18n.format_datetime(s.created_at, language, tz_name),
                 decision=s.decision,
                 decision_comment=s.decision_comment,
                 decision_comment_html=render_markdown(s.decision_comment),
@@ -495,14 +501,14 @@ def engagement_view(session: Session, actor: User, engagement_id: int, *, record
             )
             for s in submissions
         ],
-        messages=_messages(session, actor, engagement.id),
+        messages=_messages(session, actor, engagement.id, language, tz_name),
         extensions=extensions,
         actions=_workspace_actions(actor, engagement, manages, has_submission=bool(submissions), extensions=extensions),
-        interview_invited_on=f"{engagement.interview_invited_at:%Y-%m-%d}" if engagement.interview_invited_at else "",
-        offer_made_on=f"{engagement.offer_made_at:%Y-%m-%d}" if engagement.offer_made_at else "",
+        interview_invited_on=_day_in_zone(engagement.interview_invited_at, language, tz_name),
+        offer_made_on=_day_in_zone(engagement.offer_made_at, language, tz_name),
         evidence_employer_allows=sharing.employer_allows,
         evidence_student_shows=sharing.student_shows,
-        milestones=_milestones(session, engagement),
+        milestones=_milestones(session, engagement, language, tz_name),
     )
 
 
@@ -529,7 +535,23 @@ def _workspace_actions(
     )
 
 
-def _milestones(session: Session, engagement: Engagement) -> list[MilestoneView]:
+def _day_in_zone(moment, language: str, tz_name: str | None) -> str:
+    """The day of a stored moment (UTC) in the viewer's zone, for `language`; "" for none."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return i18n.format_date(moment.astimezone(_zone(tz_name)), language)
+
+
+def _zone(tz_name: str | None):
+    try:
+        return ZoneInfo(tz_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _milestones(session: Session, engagement: Engagement, language: str = "en", tz_name: str | None = None) -> list[MilestoneView]:
     """The check-in points, soonest first, each with the student's latest check-in."""
     from datetime import date
 
@@ -539,17 +561,19 @@ def _milestones(session: Session, engagement: Engagement) -> list[MilestoneView]
         MilestoneView(
             id=m.id,
             title=m.title,
-            due_date=m.due_date.isoformat(),
+            due_date=i18n.format_date(m.due_date, language),
             status=m.status,
             note=m.checkin_note,
-            checked_in_at=m.checked_in_at.strftime("%Y-%m-%d %H:%M UTC") if m.checked_in_at else "",
+            checked_in_at=i18n.format_datetime(m.checked_in_at, language, tz_name) if m.checked_in_at else "",
             overdue=m.status != "done" and m.due_date < today,
         )
         for m in rows
     ]
 
 
-def _extensions(session: Session, actor: User, engagement: Engagement, manages: bool) -> list[ExtensionView]:
+def _extensions(
+    session: Session, actor: User, engagement: Engagement, manages: bool, language: str = "en", tz_name: str | None = None
+) -> list[ExtensionView]:
     """Every due-date request, newest first; the other side of a pending one may answer it."""
 
     rows = session.exec(
@@ -560,11 +584,11 @@ def _extensions(session: Session, actor: User, engagement: Engagement, manages: 
         ExtensionView(
             id=r.id,
             requested_by="student" if r.requested_by_student else "employer",
-            old_due_date=r.old_due_date.isoformat(),
-            new_due_date=r.new_due_date.isoformat(),
+            old_due_date=i18n.format_date(r.old_due_date, language),
+            new_due_date=i18n.format_date(r.new_due_date, language),
             reason=r.reason,
             status=r.status,
-            asked_at=r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            asked_at=i18n.format_datetime(r.created_at, language, tz_name),
             viewer_may_answer=r.status == "pending"
             and ((r.requested_by_student and manages) or (not r.requested_by_student and is_student)),
         )
@@ -572,7 +596,7 @@ def _extensions(session: Session, actor: User, engagement: Engagement, manages: 
     ]
 
 
-def _messages(session: Session, actor: User, engagement_id: int) -> list[MessageView]:
+def _messages(session: Session, actor: User, engagement_id: int, language: str = "en", tz_name: str | None = None) -> list[MessageView]:
     """The workspace thread, oldest first, with each author's display name."""
 
     rows = session.exec(
@@ -587,7 +611,7 @@ def _messages(session: Session, actor: User, engagement_id: int) -> list[Message
             author=name,
             body=m.body,
             body_html=render_markdown(m.body),
-            sent_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            sent_at=i18n.format_datetime(m.created_at, language, tz_name),
             mine=m.author_id == actor.id,
         )
         for m, name in rows

@@ -4,9 +4,10 @@ Every step is an audit event."""
 
 from dataclasses import dataclass
 
+from babel.numbers import get_currency_name
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import Text, _, format_datetime, format_money, gettext, language_or_default, msg
 from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
 from microgigs.services import audit, notifications, payments, policy
 from microgigs.services.amounts import currency_name, format_cents
@@ -38,10 +39,10 @@ def open_dispute(session: Session, actor: User, engagement_id: int, statement: s
     if session.exec(select(Dispute.id).where(Dispute.engagement_id == engagement.id)).first() is not None:
         raise DomainError("This engagement already has a dispute.")
     if engagement.status not in OPENABLE:
-        raise DomainError(f"An engagement that is {engagement.status.replace('_', ' ')} cannot be disputed.")
+        raise DomainError(msg("An engagement that is {status} cannot be disputed.", status=_status_words(engagement.status)))
     statement = clean_text(statement)
     errors: dict[str, str] = {}
-    check_length(errors, "statement", statement, label="what went wrong", max_len=5000)
+    check_length(errors, "statement", statement, label=msg("what went wrong"), max_len=5000)
     if errors:
         raise ValidationFailed(errors)
     dispute = Dispute(engagement_id=engagement.id, opened_by_id=actor.id, statement=statement, previous_status=engagement.status)
@@ -70,7 +71,7 @@ def post_message(session: Session, actor: User, dispute_id: int, body: str) -> D
         raise DomainError("This dispute is decided; the thread is closed.")
     body = clean_text(body)
     errors: dict[str, str] = {}
-    check_length(errors, "body", body, label="a message", max_len=5000)
+    check_length(errors, "body", body, label=msg("a message"), max_len=5000)
     if errors:
         raise ValidationFailed(errors)
     message = DisputeMessage(dispute_id=dispute.id, author_id=actor.id, body=body)
@@ -82,7 +83,7 @@ def post_message(session: Session, actor: User, dispute_id: int, body: str) -> D
 
 def decide(session: Session, actor: User, dispute_id: int, outcome: str, student_share_cents: int = 0, note: str = "") -> Dispute:
     """Staff's decision; it moves the held money and ends the engagement."""
-    policy.require(policy.is_staff(actor), "Only career-center staff decide disputes.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff decide disputes."))
     dispute, engagement = _dispute_for(session, actor, dispute_id)
     # Another staff member may be deciding it right now: wait for them, then read it again.
     engagement = locked_row(session, Engagement, engagement.id)
@@ -94,7 +95,10 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
     share = {"pay_full": engagement.pay_cents, "refund": 0}.get(outcome, student_share_cents)
     if outcome == "pay_part" and not 0 < share < engagement.pay_cents:
         raise DomainError(
-            f"A part payment is more than nothing and less than the full {format_cents(engagement.pay_cents, engagement.currency)}.",
+            msg(
+                "A part payment is more than nothing and less than the full {amount}.",
+                amount=format_cents(engagement.pay_cents, engagement.currency),
+            ),
             "student_share",
         )
     note = clean_text(note)
@@ -120,6 +124,33 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
             session, user_id, "dispute.decided", msg("The career center decided the dispute"), f"/disputes/{dispute.id}", email=True
         )
     return dispute
+
+
+# An engagement's status in the words of the refusal above ("An engagement that is paid …").
+_STATUS_WORDS = {
+    EngagementStatus.FUNDING: _("funding"),
+    EngagementStatus.ACTIVE: _("active"),
+    EngagementStatus.SUBMITTED: _("submitted"),
+    EngagementStatus.CHANGES_REQUESTED: _("changes requested"),
+    EngagementStatus.APPROVED: _("approved"),
+    EngagementStatus.PAID: _("paid"),
+    EngagementStatus.CANCELLED: _("cancelled"),
+    EngagementStatus.DISPUTED: _("disputed"),
+}
+
+
+def _status_words(status: str):
+    """A status for the refusal's sentence: a message (translated where shown) when it is known."""
+    words = _STATUS_WORDS.get(status)
+    return Text(words) if words else status.replace("_", " ")
+
+
+def _currency_words(currency: str, language: str) -> str:
+    """The currency in words, plural, in `language` ("US dollars" / "dólares estadounidenses")."""
+    language = language_or_default(language)
+    if language == "en":
+        return currency_name(currency)
+    return get_currency_name((currency or "usd").upper(), count=2, locale=language)
 
 
 @dataclass
@@ -151,13 +182,15 @@ class DisputeView:
     currency_name: str = "US dollars"
 
 
-def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
+def dispute_view(session: Session, actor: User, dispute_id: int, language: str = "en", tz_name: str | None = None) -> DisputeView:
+    """The dispute as `actor` may see it: amounts and moments written for `language`, moments in
+    the zone `tz_name` (the viewer's; named)."""
     dispute, engagement = _dispute_for(session, actor, dispute_id)
     gig = session.get(Gig, engagement.gig_id)
 
     def name(user_id: int) -> str:
         user = session.get(User, user_id)
-        return f"{user.display_name} (career center)" if policy.is_staff(user) else user.display_name
+        return gettext(language, "{name} (career center)", name=user.display_name) if policy.is_staff(user) else user.display_name
 
     messages = session.exec(select(DisputeMessage).where(DisputeMessage.dispute_id == dispute.id).order_by(DisputeMessage.created_at)).all()
     return DisputeView(
@@ -168,26 +201,26 @@ def dispute_view(session: Session, actor: User, dispute_id: int) -> DisputeView:
         statement=dispute.statement,
         opened_by=name(dispute.opened_by_id),
         outcome=dispute.outcome,
-        student_share=format_cents(dispute.student_share_cents, engagement.currency),
+        student_share=format_money(dispute.student_share_cents, engagement.currency, language),
         decision_note=dispute.decision_note,
         statement_html=render_markdown(dispute.statement),
         decision_note_html=render_markdown(dispute.decision_note),
-        pay=format_cents(engagement.pay_cents, engagement.currency),
+        pay=format_money(engagement.pay_cents, engagement.currency, language),
         messages=[
             MessageView(
                 author=name(m.author_id),
                 body=m.body,
                 body_html=render_markdown(m.body),
-                written_at=m.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                written_at=format_datetime(m.created_at, language, tz_name),
             )
             for m in messages
         ],
         viewer_is_staff=policy.is_staff(actor),
         currency=engagement.currency,
-        currency_name=currency_name(engagement.currency),
+        currency_name=_currency_words(engagement.currency, language),
     )
 
 
 def open_disputes(session: Session, actor: User) -> list[Dispute]:
-    policy.require(policy.is_staff(actor), "Only career-center staff see the dispute queue.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff see the dispute queue."))
     return list(session.exec(select(Dispute).where(Dispute.status == "open").order_by(Dispute.created_at)))

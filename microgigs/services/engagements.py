@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs import timings
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, center, credentials, gig_completion, gigs, notifications, payments, policy
@@ -52,7 +52,9 @@ def size_text(size: int) -> str:
 def file_too_large(name: str) -> ValidationFailed:
     """The refusal of a file over the limit, in the same words wherever it is noticed (the
     upload's reported size, the bytes read, or here)."""
-    return ValidationFailed({"files": f"{clean_display_name(name)} is larger than {size_text(max_file_bytes())}."})
+    return ValidationFailed(
+        {"files": msg("{name} is larger than {size}.", name=clean_display_name(name), size=size_text(max_file_bytes()))}
+    )
 
 
 def get_engagement(session: Session, actor: User, engagement_id: int, *, for_change: bool = False) -> Engagement:
@@ -72,36 +74,38 @@ def submit_deliverable(
     session: Session, actor: User, engagement_id: int, note: str, link: str = "", files: list[UploadedFile] | None = None
 ) -> Submission:
     engagement = get_engagement(session, actor, engagement_id, for_change=True)
-    policy.require(actor.id == engagement.student_id, "Only the student doing the work can submit deliverables.")
+    policy.require(actor.id == engagement.student_id, _("Only the student doing the work can submit deliverables."))
     if engagement.status not in (EngagementStatus.ACTIVE, EngagementStatus.CHANGES_REQUESTED):
         raise DomainError(
             {
-                EngagementStatus.FUNDING: "Work starts once the employer has funded this engagement.",
-                EngagementStatus.SUBMITTED: "Your last version is waiting for the manager's review.",
-                EngagementStatus.APPROVED: "This work is already approved.",
-                EngagementStatus.PAID: "This work is already approved and paid.",
-            }.get(engagement.status, f"Nothing can be submitted while the engagement is {engagement.status}.")
+                EngagementStatus.FUNDING: msg("Work starts once the employer has funded this engagement."),
+                EngagementStatus.SUBMITTED: msg("Your last version is waiting for the manager's review."),
+                EngagementStatus.APPROVED: msg("This work is already approved."),
+                EngagementStatus.PAID: msg("This work is already approved and paid."),
+            }.get(engagement.status, msg("Nothing can be submitted while the engagement is {status}.", status=engagement.status))
         )
     files = files or []
     errors: dict[str, str] = {}
     note = clean_text(note)
     link = clean_line(link)
-    check_length(errors, "note", note, label="a note on what you are handing in", max_len=5000)
+    check_length(errors, "note", note, label=msg("a note on what you are handing in"), max_len=5000)
     if link and (not is_http_url(link) or len(link) > 500):
-        errors["link"] = "Enter a full web address starting with https://"
+        errors["link"] = msg("Enter a full web address starting with https://")
     if not link and not files and "note" not in errors and len(note) < 20:
-        errors["note"] = "Add a link or a file, or describe the deliverable in at least 20 characters."
+        errors["note"] = msg("Add a link or a file, or describe the deliverable in at least 20 characters.")
     limit = max_file_bytes()
     if len(files) > MAX_FILES_PER_SUBMISSION:
-        errors["files"] = f"Attach at most {MAX_FILES_PER_SUBMISSION} files."
+        errors["files"] = msg("Attach at most {count} files.", count=MAX_FILES_PER_SUBMISSION)
     for upload in files:
         name = clean_display_name(upload.name)
         if extension_of(name) not in ALLOWED_TYPES:
-            errors["files"] = f"{name}: this type of file is not accepted. Use one of: {', '.join(sorted(ALLOWED_TYPES))}."
+            errors["files"] = msg(
+                "{name}: this type of file is not accepted. Use one of: {types}.", name=name, types=", ".join(sorted(ALLOWED_TYPES))
+            )
         elif len(upload.data) > limit:
             errors.update(file_too_large(name).errors)
         elif not upload.data:
-            errors["files"] = f"{name} is empty."
+            errors["files"] = msg("{name} is empty.", name=name)
     if errors:
         raise ValidationFailed(errors)
 
@@ -155,20 +159,20 @@ def submit_deliverable(
 def _awaiting_review(session: Session, actor: User, engagement_id: int, expected_version: int | None) -> tuple[Engagement, Gig, Submission]:
     engagement = get_engagement(session, actor, engagement_id, for_change=True)
     gig = session.get(Gig, engagement.gig_id)
-    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers can review submissions.")
+    policy.require(policy.manages_gig(session, actor, gig), _("Only the gig's managers can review submissions."))
     if engagement.status != EngagementStatus.SUBMITTED:
         raise DomainError(
             {
-                EngagementStatus.APPROVED: "This work is already approved.",
-                EngagementStatus.PAID: "This work is already approved and paid.",
-                EngagementStatus.CHANGES_REQUESTED: "You already asked for changes; wait for the next version.",
-            }.get(engagement.status, "There is no submission waiting for review.")
+                EngagementStatus.APPROVED: msg("This work is already approved."),
+                EngagementStatus.PAID: msg("This work is already approved and paid."),
+                EngagementStatus.CHANGES_REQUESTED: msg("You already asked for changes; wait for the next version."),
+            }.get(engagement.status, msg("There is no submission waiting for review."))
         )
     submission = session.exec(
         select(Submission).where(Submission.engagement_id == engagement.id).order_by(Submission.version.desc())
     ).first()
     if expected_version is not None and submission.version != expected_version:
-        raise DomainError(f"A newer version (v{submission.version}) has arrived; review that one.")
+        raise DomainError(msg("A newer version (v{version}) has arrived; review that one.", version=submission.version))
     return engagement, gig, submission
 
 
@@ -222,7 +226,7 @@ def issue_credential(session: Session, actor: User, engagement_id: int) -> None:
     by one of the gig's managers or staff. A repeat, or work not approved, does nothing."""
     engagement = get_engagement(session, actor, engagement_id, for_change=True)
     gig = session.get(Gig, engagement.gig_id)
-    policy.require(policy.manages_gig(session, actor, gig) or policy.is_staff(actor), "Only the gig's managers can approve work.")
+    policy.require(policy.manages_gig(session, actor, gig) or policy.is_staff(actor), _("Only the gig's managers can approve work."))
     if engagement.status in (EngagementStatus.APPROVED, EngagementStatus.PAID):
         credentials.issue_for_engagement(session, engagement)
         session.flush()
@@ -236,7 +240,9 @@ def request_changes(session: Session, actor: User, engagement_id: int, comment: 
     if len(comment) > 5000:
         raise DomainError("Use at most 5,000 characters.", "comment")
     if engagement.revision_rounds_used >= engagement.max_revision_rounds:
-        raise DomainError(f"All {engagement.max_revision_rounds} revision rounds are used; approve this version or agree a new scope.")
+        raise DomainError(
+            msg("All {count} revision rounds are used; approve this version or agree a new scope.", count=engagement.max_revision_rounds)
+        )
     submission.decision = "changes_requested"
     submission.decision_comment = comment
     submission.decided_at = utcnow()
@@ -282,7 +288,7 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
     if not body:
         raise DomainError("Write a message first.", "body")
     if len(body) > MAX_MESSAGE:
-        raise DomainError(f"Use at most {MAX_MESSAGE:,} characters.", "body")
+        raise DomainError(msg("Use at most {count} characters.", count=f"{MAX_MESSAGE:,}"), "body")
     message = EngagementMessage(engagement_id=engagement.id, author_id=actor.id, body=body)
     session.add(message)
     gig = session.get(Gig, engagement.gig_id)
@@ -395,16 +401,16 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
         raise DomainError("The due date can't change once the work is approved or cancelled.")
     errors: dict[str, str] = {}
     if not isinstance(new_due_date, date):
-        errors["new_due_date"] = "Enter the new due date."
+        errors["new_due_date"] = msg("Enter the new due date.")
     elif new_due_date <= engagement.due_date:
-        errors["new_due_date"] = f"Choose a date after the current due date ({engagement.due_date.isoformat()})."
+        errors["new_due_date"] = msg("Choose a date after the current due date ({date}).", date=engagement.due_date.isoformat())
     elif new_due_date > engagement.due_date + timedelta(days=MAX_EXTENSION_DAYS):
-        errors["new_due_date"] = f"Extend by at most {MAX_EXTENSION_DAYS} days at a time."
+        errors["new_due_date"] = msg("Extend by at most {count} days at a time.", count=MAX_EXTENSION_DAYS)
     reason = clean_text(reason)
     if not reason:
-        errors["reason"] = "Say why the date should move."
+        errors["reason"] = msg("Say why the date should move.")
     elif len(reason) > 500:
-        errors["reason"] = "Use at most 500 characters."
+        errors["reason"] = msg("Use at most 500 characters.")
     if errors:
         raise ValidationFailed(errors)
     pending = session.exec(
@@ -447,9 +453,11 @@ def answer_extension(session: Session, actor: User, engagement_id: int, request_
     if request is None or request.engagement_id != engagement.id:
         raise NotFound("That extension request")
     if request.status != "pending":
-        raise DomainError(f"This request is already {request.status}.")
+        raise DomainError(
+            msg("This request is already accepted.") if request.status == "accepted" else msg("This request is already declined.")
+        )
     asked_by = "student" if request.requested_by_student else "employer"
-    policy.require(side != asked_by, "The other side answers an extension request, not the side that asked.")
+    policy.require(side != asked_by, _("The other side answers an extension request, not the side that asked."))
     if engagement.status not in UNFINISHED:
         raise DomainError("The due date can't change once the work is approved or cancelled.")
     request.status = "accepted" if accept else "declined"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from microgigs.i18n import Text, _
 from microgigs.models import User, utcnow
 from microgigs.services import audit
 from microgigs.services.errors import DomainError
@@ -24,6 +25,23 @@ def _words(status: str) -> str:
 
 def _a(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+# A refused move in words, one text per kind of object (a translation agrees with its noun).
+_REFUSED = {
+    "gig": _("A gig that is {old} cannot become {new}."),
+    "application": _("An application that is {old} cannot become {new}."),
+    "engagement": _("An engagement that is {old} cannot become {new}."),
+    "payment": _("A payment that is {old} cannot become {new}."),
+}
+
+
+def _refusal(subject: str, old: str, to: str) -> Text:
+    """The refusal of a move, a message translated where it is shown."""
+    template = _REFUSED.get(subject)
+    if template is None:
+        return Text(f"{_a(subject).capitalize()} that is {_words(old)} cannot become {_words(to)}.")
+    return Text(template, old=_words(old), new=_words(to))
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,7 @@ class Lifecycle:
         into the audit row next to the previous status."""
         if not self.can_move(row, to):
             old = getattr(row, self.column)
-            raise DomainError(f"{_a(self.subject).capitalize()} that is {_words(old)} cannot become {_words(to)}.")
+            raise DomainError(_refusal(self.subject, old, to))
         self._write(session, actor, row, to, audit_it=audit_it, detail=detail)
 
     def try_move(self, session: Session, actor: User | None, row: object, to: str, **detail: object) -> bool:

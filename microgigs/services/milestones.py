@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import _, msg
 from microgigs.models import Engagement, Gig, Milestone, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.engagement_lifecycle import UNDER_WAY, UNFINISHED
@@ -53,23 +53,23 @@ def add_milestone(
     `due_date` may be the form's text; a missing or malformed date is an error on "due_date"."""
     engagement = get_engagement(session, actor, engagement_id)
     gig = session.get(Gig, engagement.gig_id)
-    policy.require(policy.manages_gig(session, actor, gig), "Only the gig's managers set milestones.")
+    policy.require(policy.manages_gig(session, actor, gig), _("Only the gig's managers set milestones."))
     if engagement.status not in PLANNABLE:
         raise DomainError("Milestones can't change once the work is approved or cancelled.")
     count = session.exec(select(func.count(Milestone.id)).where(Milestone.engagement_id == engagement.id)).one()
     if count >= MAX_MILESTONES:
-        raise DomainError(f"An engagement has at most {MAX_MILESTONES} milestones.")
+        raise DomainError(msg("An engagement has at most {count} milestones.", count=MAX_MILESTONES))
     errors: dict[str, str] = {}
     title = clean_line(title)
-    check_length(errors, "title", title, label="what should be done by then", max_len=MAX_TITLE)
+    check_length(errors, "title", title, label=msg("what should be done by then"), max_len=MAX_TITLE)
     today = today or date.today()
     due_date = parse_date(due_date)
     if due_date is None:
-        errors["due_date"] = "Enter the date of this check-in."
+        errors["due_date"] = msg("Enter the date of this check-in.")
     elif due_date < today:
-        errors["due_date"] = "Choose today or a later date."
+        errors["due_date"] = msg("Choose today or a later date.")
     elif due_date > engagement.due_date:
-        errors["due_date"] = f"Choose a date on or before the engagement's due date ({engagement.due_date.isoformat()})."
+        errors["due_date"] = msg("Choose a date on or before the engagement's due date ({date}).", date=engagement.due_date.isoformat())
     if errors:
         raise ValidationFailed(errors)
     milestone = Milestone(engagement_id=engagement.id, title=title, due_date=due_date, created_by_id=actor.id)
@@ -92,20 +92,20 @@ def check_in(session: Session, actor: User, engagement_id: int, milestone_id: in
 
     `done` may be the form's choice ("yes" / "no"); neither is an error on "done"."""
     engagement = get_engagement(session, actor, engagement_id)
-    policy.require(actor.id == engagement.student_id, "Only the student doing the work checks in on milestones.")
+    policy.require(actor.id == engagement.student_id, _("Only the student doing the work checks in on milestones."))
     milestone = _milestone_of(session, engagement, milestone_id)
     if engagement.status not in CHECKABLE:
         raise DomainError(
-            "Check-ins start once the employer has funded this engagement."
+            _("Check-ins start once the employer has funded this engagement.")
             if engagement.status == EngagementStatus.FUNDING
-            else "Check-ins are closed: the work is approved or cancelled."
+            else _("Check-ins are closed: the work is approved or cancelled.")
         )
     done = parse_done(done)
     if done is None:
         raise DomainError("Choose done or not done yet.", "done")
     note = clean_text(note)
     errors: dict[str, str] = {}
-    check_length(errors, "note", note, label="what is holding it up", max_len=MAX_NOTE, required=not done)
+    check_length(errors, "note", note, label=msg("what is holding it up"), max_len=MAX_NOTE, required=not done)
     if errors:
         raise ValidationFailed(errors)
     old = milestone.status

@@ -60,7 +60,7 @@ MOVES: dict[str, frozenset[str]] = {
 # A payout that will go without anyone's help: the job retries it, or an account update sends it.
 WAITING_PAYOUT = (PaymentState.PAYOUT_PENDING, PaymentState.AWAITING_PAYOUT_ACCOUNT)
 
-# What each state means to the people involved.
+# What each state means to the people involved (marked: translated where shown).
 STATE_LABELS = {
     PaymentState.UNFUNDED: _("Not funded yet"),
     PaymentState.CHECKOUT_OPEN: _("Waiting for the employer's payment"),

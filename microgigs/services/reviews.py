@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import Text, _, format_date, msg, translate
 from microgigs.models import Engagement, Gig, GigSkill, Review, Skill, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.errors import DomainError, NotFound
@@ -25,8 +25,8 @@ from microgigs.services.validation import ValidationFailed, clean_line, clean_te
 BLIND_DAYS = 14
 ENDED = (EngagementStatus.APPROVED, EngagementStatus.PAID, EngagementStatus.CANCELLED)
 QUESTIONS = {
-    "student": ("Quality of the work", "Timeliness", "Communication"),
-    "employer": ("Clarity of the scope", "Communication", "Fairness", "Paid on time"),
+    "student": (_("Quality of the work"), _("Timeliness"), _("Communication")),
+    "employer": (_("Clarity of the scope"), _("Communication"), _("Fairness"), _("Paid on time")),
 }
 
 
@@ -81,16 +81,22 @@ def _subject_written_by(side: str) -> str:
     return "employer" if side == "student" else "student"
 
 
-def _view(review: Review) -> ReviewView:
+def _question(language: str, question: str) -> str:
+    """A review question (a marked QUESTIONS constant) in `language`."""
+    return translate(language, Text(question))
+
+
+def _view(review: Review, language: str = "en") -> ReviewView:
+    """One review as a page shows it: its questions and date in the reader's `language`."""
     ratings = [review.rating_1, review.rating_2, review.rating_3, review.rating_4]
     questions = QUESTIONS[review.subject]
     return ReviewView(
         subject=review.subject,
-        ratings=[RatingView(question=q, stars=r) for q, r in zip(questions, ratings, strict=False) if r is not None],
+        ratings=[RatingView(question=_question(language, q), stars=r) for q, r in zip(questions, ratings, strict=False) if r is not None],
         comment=review.comment,
         comment_html=render_markdown(review.comment),
         endorsed_skills=[s for s in review.endorsed_skills.splitlines() if s],
-        written_on=review.created_at.strftime("%Y-%m-%d"),
+        written_on=format_date(review.created_at, language),
     )
 
 
@@ -105,7 +111,9 @@ def _gig_skill_names(session: Session, gig_id: int) -> list[str]:
     )
 
 
-def reviews_page(session: Session, actor: User, engagement_id: int, now: datetime | None = None) -> ReviewsPage:
+def reviews_page(session: Session, actor: User, engagement_id: int, now: datetime | None = None, language: str = "en") -> ReviewsPage:
+    """The review page of one engagement for `actor`, its questions and dates in `language`;
+    `why_not` is a message (`i18n.Text`) for the page to translate."""
     now = now or utcnow()
     engagement = session.get(Engagement, engagement_id)
     if engagement is None:
@@ -122,12 +130,12 @@ def reviews_page(session: Session, actor: User, engagement_id: int, now: datetim
         engagement_id=engagement.id,
         gig_title=gig.title,
         my_side=side,
-        questions=list(QUESTIONS[_subject_written_by(side)]),
+        questions=[_question(language, q) for q in QUESTIONS[_subject_written_by(side)]],
         skills=skills if side == "manager" else [],
         can_write=ended and mine is None,
-        why_not="" if ended else "Reviews open once the engagement has ended.",
-        mine=_view(mine) if mine else None,
-        theirs=_view(theirs) if visible else None,
+        why_not="" if ended else msg("Reviews open once the engagement has ended."),
+        mine=_view(mine, language) if mine else None,
+        theirs=_view(theirs, language) if visible else None,
         theirs_waiting=theirs is not None and not visible,
     )
 
@@ -144,18 +152,18 @@ def write_review(session: Session, actor: User, engagement_id: int, data: Review
     questions = QUESTIONS[subject]
     errors: dict[str, str] = {}
     if len(data.ratings) != len(questions) or any(not isinstance(r, int) or not 1 <= r <= 5 for r in data.ratings):
-        errors["ratings"] = f"Rate each of the {len(questions)} questions from 1 to 5 stars."
+        errors["ratings"] = msg("Rate each of the {count} questions from 1 to 5 stars.", count=len(questions))
     comment = clean_text(data.comment)
     if len(comment) > 1000:
-        errors["comment"] = "Use at most 1,000 characters."
+        errors["comment"] = msg("Use at most 1,000 characters.")
     note = clean_line(data.private_note)
     if len(note) > 200:
-        errors["private_note"] = "Keep the private note to one line (200 characters)."
+        errors["private_note"] = msg("Keep the private note to one line (200 characters).")
     endorsed = sorted({clean_line(s) for s in data.endorsed_skills if clean_line(s)})
     if endorsed and side != "manager":
-        errors["endorsed_skills"] = "Only the employer endorses skills."
+        errors["endorsed_skills"] = msg("Only the employer endorses skills.")
     elif unknown := [s for s in endorsed if s not in _gig_skill_names(session, gig.id)]:
-        errors["endorsed_skills"] = f"Endorse only this gig's skills (not: {', '.join(unknown)})."
+        errors["endorsed_skills"] = msg("Endorse only this gig's skills (not: {skills}).", skills=", ".join(unknown))
     if errors:
         raise ValidationFailed(errors)
     if session.exec(select(Review.id).where(Review.engagement_id == engagement.id, Review.subject == subject)).first():

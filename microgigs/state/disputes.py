@@ -38,7 +38,7 @@ class OpenDisputeState(ShownForUrl, SessionState):
         acted = self._act(lambda session, actor: disputes.open_dispute(session, actor, engagement_id, statement).id)
         if acted.redirect is not None:
             return acted.redirect
-        self.error = acted.error
+        self.error = self._tr(acted.error)
         return rx.redirect(f"/disputes/{acted.value}") if acted.ok else None
 
 
@@ -56,7 +56,7 @@ class DisputeState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         try:
-            self.view = disputes.dispute_view(session, actor, self._dispute_id())
+            self.view = disputes.dispute_view(session, actor, self._dispute_id(), self.language, actor.timezone if actor else None)
             self.found = True
         except DomainError:
             self.found, self.view = False, EMPTY  # nothing of a dispute this tab showed before
@@ -72,7 +72,7 @@ class DisputeState(ShownForUrl, SessionState):
         acted = self._act(lambda session, actor: disputes.post_message(session, actor, self._dispute_id(), body))
         if acted.redirect is not None:
             return acted.redirect
-        self.message_error = acted.error
+        self.message_error = self._tr(acted.error)
         return DisputeState.load if acted.ok else None
 
     @rx.event
@@ -83,7 +83,7 @@ class DisputeState(ShownForUrl, SessionState):
         acted = self._act(lambda session, actor: disputes.decide(session, actor, self._dispute_id(), outcome, share, note))
         if acted.redirect is not None:
             return acted.redirect
-        self.decision_error = acted.error
+        self.decision_error = self._tr(acted.error)
         return DisputeState.load if acted.ok else None
 
 
@@ -95,7 +95,7 @@ class DisputeQueueState(SessionState):
     def _load(self, session, actor) -> None:
         self.loaded = True
         try:
-            views = [disputes.dispute_view(session, actor, d.id) for d in disputes.open_disputes(session, actor)]
+            views = [disputes.dispute_view(session, actor, d.id, self.language) for d in disputes.open_disputes(session, actor)]
         except DomainError:
             self.allowed, self.items = False, []
             return

@@ -3,6 +3,7 @@
 import reflex as rx
 from reflex_base.utils.form import FormData
 
+from microgigs.i18n import gettext
 from microgigs.services import reviews
 from microgigs.services.errors import DomainError
 from microgigs.services.reviews import ReviewInput, ReviewView
@@ -38,13 +39,15 @@ class ReviewState(ShownForUrl, SessionState):
 
     @rx.var
     def other_side(self) -> str:
-        return "the employer" if self.my_side == "student" else "the student"
+        if self.my_side == "student":
+            return gettext(self.language, "the employer")
+        return gettext(self.language, "the student")
 
     def _load(self, session, actor) -> None:
         self.loaded = True
         self._shown_for_this_url()
         try:
-            page = reviews.reviews_page(session, actor, id_in_path(self.router.url.path, ROUTE))
+            page = reviews.reviews_page(session, actor, id_in_path(self.router.url.path, ROUTE), language=self.language)
         except DomainError:
             self.reset()  # nothing of an engagement this tab showed before
             self.loaded = True
@@ -56,7 +59,7 @@ class ReviewState(ShownForUrl, SessionState):
         self.questions = page.questions
         self.skills = page.skills
         self.can_write = page.can_write
-        self.why_not = page.why_not
+        self.why_not = self._tr(page.why_not)
         self.has_mine, self.has_theirs = page.mine is not None, page.theirs is not None
         if page.mine is not None:
             self.mine = page.mine
@@ -86,11 +89,13 @@ class ReviewState(ShownForUrl, SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.errors = acted.errors
+            self.errors = self._tr_all(acted.errors)
             return None
         redirect = self._read(self._load)
         if redirect is not None:
             return redirect
         self.errors = {}
-        self.notice = "Thank you: your review is in. It is shown to the other side once theirs is in too, or after 14 days."
+        self.notice = gettext(
+            self.language, "Thank you: your review is in. It is shown to the other side once theirs is in too, or after 14 days."
+        )
         return None

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from microgigs import i18n
 from tests.e2e.app_data import funded_engagement
 from tests.e2e.test_accounts import sign_in
 
@@ -82,7 +83,8 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     expect(_badge(student)).to_have_accessible_name(re.compile(r"Notifications, [1-9]\d* unread"))
 
     # The student proposes a later due date; the manager sees it live and accepts it.
-    new_due = (date.today() + timedelta(days=40)).isoformat()  # the gig was due in 30 days
+    new_due_day = date.today() + timedelta(days=40)  # the gig was due in 30 days
+    new_due = new_due_day.isoformat()
     student.get_by_label("Proposed new due date").fill(new_due)
     student.get_by_label("Why it should move").fill("The second export needs a day of cleaning.")
     student.get_by_role("button", name="Propose new due date").click()
@@ -90,7 +92,7 @@ def test_each_side_sees_the_other_act_without_reload(new_context, app_server, as
     accept = manager.get_by_role("button", name="Accept new due date")
     expect(accept).to_be_visible()
     accept.click()
-    expect(student.get_by_text(f"Currently due {new_due}.")).to_be_visible()
+    expect(student.get_by_text(f"Currently due {i18n.format_date(new_due_day, 'en')}.")).to_be_visible()
 
     # Version 2, then the approval, each seen on the other side.
     student.get_by_label("What you are handing in").fill("Second cut: axes labelled, sample sizes in footnotes.")

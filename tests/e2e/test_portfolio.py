@@ -43,7 +43,7 @@ def test_from_interview_invitation_to_a_public_portfolio(new_context, app_server
     expect(manager.get_by_role("heading", name="Try before you hire")).to_be_visible()
     expect(manager.get_by_role("button", name="Record offer made")).to_have_count(0)
     manager.get_by_role("button", name="Invite to interview").click()
-    expect(manager.get_by_text(re.compile(r"invited .* to interview on \d{4}-\d\d-\d\d"))).to_be_visible()
+    expect(manager.get_by_text(re.compile(r"invited .* to interview on [A-Z][a-z]{2} \d{1,2}, \d{4}"))).to_be_visible()
     manager.get_by_role("button", name="Allow showing the deliverables publicly").click()
     expect(manager.get_by_role("button", name="Stop showing the deliverables publicly")).to_be_visible()
     expect(manager.get_by_text("The deliverables are private.")).to_be_visible()  # the student has not chosen yet
@@ -112,7 +112,7 @@ def test_from_interview_invitation_to_a_public_portfolio(new_context, app_server
 
     # --- the manager records the offer; staff see conversion per employer ---------------
     manager.get_by_role("button", name="Record offer made").click()
-    expect(manager.get_by_text(re.compile(r"made an offer on \d{4}-\d\d-\d\d"))).to_be_visible()
+    expect(manager.get_by_text(re.compile(r"made an offer on [A-Z][a-z]{2} \d{1,2}, \d{4}"))).to_be_visible()
     staff = new_context(viewport=PHONE).new_page()
     sign_in(staff, "staff@demo.microgigs.test", DEMO_PASSWORD)
     staff.goto("/staff/insights?start=2000-01-01")

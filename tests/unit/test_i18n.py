@@ -53,6 +53,7 @@ CONVERTED_MODULES = [
     "microgigs/pages/center_pages.py",
     "microgigs/pages/certificate.py",
     "microgigs/pages/dashboard.py",
+    "microgigs/pages/disputes.py",
     "microgigs/pages/earnings.py",
     "microgigs/pages/evidence.py",
     "microgigs/pages/gig_detail.py",
@@ -68,6 +69,7 @@ CONVERTED_MODULES = [
     "microgigs/pages/preview_gig.py",
     "microgigs/pages/public_portfolio.py",
     "microgigs/pages/receipt.py",
+    "microgigs/pages/review.py",
     "microgigs/pages/saved.py",
     "microgigs/pages/staff_audit.py",
     "microgigs/pages/staff_employers.py",
@@ -76,6 +78,16 @@ CONVERTED_MODULES = [
     "microgigs/pages/staff_skills.py",
     "microgigs/pages/staff_student.py",
     "microgigs/pages/verify.py",
+    "microgigs/pages/workspace/__init__.py",
+    "microgigs/pages/workspace/after_gig.py",
+    "microgigs/pages/workspace/cancel.py",
+    "microgigs/pages/workspace/deliverable.py",
+    "microgigs/pages/workspace/due_date.py",
+    "microgigs/pages/workspace/header.py",
+    "microgigs/pages/workspace/messages.py",
+    "microgigs/pages/workspace/milestones.py",
+    "microgigs/pages/workspace/review.py",
+    "microgigs/pages/workspace/submissions.py",
 ]
 
 

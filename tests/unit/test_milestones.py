@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from microgigs import live
+from microgigs import i18n, live
 from microgigs.models import AuditEvent, Milestone, Notification
 from microgigs.services import changes, closing, dashboards, milestones
 from microgigs.services.errors import DomainError, NotAllowed
@@ -219,7 +219,7 @@ def test_the_workspace_state_adds_and_checks_in_and_the_other_side_reloads(app_d
     when = (date.today() + timedelta(days=2)).isoformat()
     _run("add_milestone", adding, {"milestone_title": "Data cleaned", "milestone_due_date": when})
     assert adding.errors == {} and manager.notice.startswith("Milestone added")
-    assert [(m.title, m.due_date) for m in manager.view.milestones] == [("Data cleaned", when)]
+    assert [(m.title, m.due_date) for m in manager.view.milestones] == [("Data cleaned", i18n.format_date(date.fromisoformat(when), "en"))]
 
     student._live_reload()  # what the push does on the student's open page
     (shown,) = student.view.milestones

@@ -3,7 +3,7 @@ center, through their Reflex states without a browser; each refused to outsiders
 
 from datetime import timedelta
 
-from microgigs import live
+from microgigs import i18n, live
 from microgigs.models import Engagement
 from microgigs.services import notifications
 from microgigs.state.notifications import NotificationsState
@@ -35,7 +35,8 @@ def test_the_thread_the_due_date_and_the_live_subscription(app_db, make):
     manager._live_reload()  # what a push does
     assert manager.view.messages[0].author == hired.student.display_name and not manager.view.messages[0].mine
 
-    new_due = (hired.engagement.due_date + timedelta(days=4)).isoformat()
+    new_due_day = hired.engagement.due_date + timedelta(days=4)
+    new_due = new_due_day.isoformat()
     due_date = form_of(student, ExtensionForm)
     _run("request_extension", due_date, {"new_due_date": "not a date", "reason": "Late data."})
     assert due_date.errors == {"new_due_date": "Enter the new due date."}
@@ -46,7 +47,7 @@ def test_the_thread_the_due_date_and_the_live_subscription(app_db, make):
     _run("answer_extension", due_date, manager.view.extensions[0].id, True)  # not theirs to answer
     assert "other side" in due_date.errors["form"]
     _run("answer_extension", form_of(manager, ExtensionForm), manager.view.extensions[0].id, True)
-    assert manager.view.due_date == new_due and manager.notice == "Due date changed."
+    assert manager.view.due_date == i18n.format_date(new_due_day, "en") and manager.notice == "Due date changed."
     live.reset()
 
 

@@ -3,6 +3,7 @@ side. One module per section; each form's state is its own substate (microgigs/s
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import not_found_card, notice
 from microgigs.components.titles import page_title
@@ -16,7 +17,7 @@ from microgigs.pages.workspace.messages import messages_section
 from microgigs.pages.workspace.milestones import milestones_section
 from microgigs.pages.workspace.review import review_section
 from microgigs.pages.workspace.submissions import history
-from microgigs.state.workspace import NOT_FOUND, ROUTE
+from microgigs.state.workspace import ROUTE
 from microgigs.state.workspace import EngagementState as S
 
 
@@ -35,7 +36,7 @@ def body() -> rx.Component:
         scope(),
         rx.cond(S.can_cancel, cancel_section()),
         follow_up(),
-        rx.link("Back to your dashboard", href="/dashboard", size="2"),
+        rx.link(t("Back to your dashboard"), href="/dashboard", size="2"),
         spacing="5",
         width="100%",
     )
@@ -43,7 +44,13 @@ def body() -> rx.Component:
 
 def engagement_page() -> rx.Component:
     return page_layout(
-        for_this_url(S, rx.cond(S.found, body(), not_found_card(NOT_FOUND)), "Loading workspace…"),
+        for_this_url(
+            S,
+            rx.cond(
+                S.found, body(), not_found_card(t("This engagement does not exist, or it is not yours to see."), t("Go to your dashboard"))
+            ),
+            t("Loading workspace…"),
+        ),
         heading=heading(),
     )
 
@@ -52,6 +59,6 @@ def register(app: rx.App) -> None:
     app.add_page(
         engagement_page,
         route=ROUTE,
-        title=page_title(text_for_this_url(S, rx.cond(S.found, S.view.gig_title, "Engagement not found"), "Engagement")),
+        title=page_title(text_for_this_url(S, rx.cond(S.found, S.view.gig_title, t("Engagement not found")), t("Engagement"))),
         on_load=S.load_engagement,
     )

@@ -3,11 +3,12 @@
 import reflex as rx
 
 from microgigs.components.forms import event_form, field_error, field_hint, form_alert, submit_button, text_input, textarea_input
+from microgigs.components.i18n import t
 from microgigs.components.panels import section
 from microgigs.components.upload_field import named_upload, rejection_summaries
 from microgigs.services.engagements import max_file_bytes, size_text
 from microgigs.services.statuses import EngagementStatus
-from microgigs.state.workspace import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, UPLOAD_ID, SubmitForm
+from microgigs.state.workspace import ACCEPTED_FILES, MAX_NOTE, UPLOAD_ID, SubmitForm
 from microgigs.state.workspace import EngagementState as S
 
 E = SubmitForm.errors
@@ -18,13 +19,13 @@ def _selected_files() -> rx.Component:
     return rx.cond(
         rx.selected_files(UPLOAD_ID).length() > 0,
         rx.vstack(
-            rx.text("Selected:", size="2", weight="medium"),
+            rx.text(t("Selected:"), size="2", weight="medium"),
             rx.el.ul(
                 rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.el.li(rx.text(name, size="2"))),
                 style={"margin": "0", "padding_left": "1.25rem"},
             ),
             rx.button(
-                "Clear selected files",
+                t("Clear selected files"),
                 type="button",
                 variant="soft",
                 color_scheme="gray",
@@ -41,25 +42,35 @@ def _selected_files() -> rx.Component:
 def _files_field() -> rx.Component:
     return rx.vstack(
         rx.text(
-            "Files", rx.text(" (optional)", as_="span", weight="regular", color="var(--gray-11)"), as_="div", size="2", weight="medium"
+            t("Files"),
+            rx.text(" ", t("(optional)"), as_="span", weight="regular", color="var(--gray-11)"),
+            as_="div",
+            size="2",
+            weight="medium",
         ),
-        field_hint("files", f"{ACCEPTED_TEXT}; up to 10 files, {size_text(max_file_bytes())} each."),
+        field_hint(
+            "files",
+            t(
+                "PDF, PNG, JPG, GIF, TXT, MD, CSV, JSON, ZIP, DOCX, XLSX or PPTX; up to 10 files, {size} each.",
+                size=size_text(max_file_bytes()),
+            ),
+        ),
         named_upload(
             rx.flex(
                 rx.button(
                     rx.icon("paperclip", aria_hidden="true", size=16),
-                    "Choose files",
+                    t("Choose files"),
                     type="button",
                     variant="soft",
                     size="2",
                     aria_describedby="field-files-hint field-files-error",
                 ),
-                rx.text("or drop them here", size="2", color="var(--gray-11)"),
+                rx.text(t("or drop them here"), size="2", color="var(--gray-11)"),
                 spacing="3",
                 align="center",
                 wrap="wrap",
             ),
-            input_label="Files",
+            input_label=t("Files"),
             id=UPLOAD_ID,
             accept=ACCEPTED_FILES,
             max_files=10,
@@ -87,34 +98,34 @@ def _files_field() -> rx.Component:
 
 def submit_section() -> rx.Component:
     return section(
-        "Submit deliverable",
+        t("Submit deliverable"),
         rx.cond(
             S.view.status == EngagementStatus.CHANGES_REQUESTED,
-            rx.text("The manager asked for changes: see their comment under Submissions, then send a new version.", size="2"),
+            rx.text(t("The manager asked for changes: see their comment under Submissions, then send a new version."), size="2"),
         ),
         event_form(
             form_alert(E.get("form", "")),
             textarea_input(
-                "What you are handing in",
+                t("What you are handing in"),
                 "note",
                 error=E.get("note", ""),
-                hint="Say what is done, how to use it, and anything the manager should check.",
+                hint=t("Say what is done, how to use it, and anything the manager should check."),
                 max_length=MAX_NOTE,
             ),
             text_input(
-                "Link to the deliverable",
+                t("Link to the deliverable"),
                 "link",
                 error=E.get("link", ""),
-                hint="A full web address, e.g. a shared folder or a repository.",
+                hint=t("A full web address, e.g. a shared folder or a repository."),
                 optional=True,
                 type="url",
                 placeholder="https://",
                 max_length=500,
             ),
             _files_field(),
-            submit_button("Submit"),
+            submit_button(t("Submit")),
             on_submit=lambda form_data: SubmitForm.submit_deliverable(rx.upload_files(upload_id=UPLOAD_ID), form_data),
-            label="Submit deliverable",
+            label=t("Submit deliverable"),
             key=SubmitForm.form_key,
             spacing="4",
         ),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import event_form, form_alert, submit_button, textarea_input
+from microgigs.components.i18n import t
 from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import card_list, empty_note, section
 from microgigs.state.workspace import EngagementState as S
@@ -29,16 +30,16 @@ def _message(m) -> rx.Component:
 
 def messages_section() -> rx.Component:
     return section(
-        "Messages",
-        rx.cond(V.messages.length() > 0, card_list(V.messages, _message, "Messages"), empty_note("No messages yet.")),
+        t("Messages"),
+        rx.cond(V.messages.length() > 0, card_list(V.messages, _message, t("Messages")), empty_note(t("No messages yet."))),
         rx.cond(
             S.can_post_messages,
             event_form(
                 form_alert(E.get("form", "")),
-                textarea_input("Your message", "body", error=E.get("body", ""), rows="3", size="2", max_length=2000),
-                submit_button("Send message", size="2"),
+                textarea_input(t("Your message"), "body", error=E.get("body", ""), rows="3", size="2", max_length=2000),
+                submit_button(t("Send message"), size="2"),
                 on_submit=MessageForm.post_message,
-                label="Send a message",
+                label=t("Send a message"),
                 key=MessageForm.form_key,
             ),
         ),

@@ -4,6 +4,7 @@ the managers' form to add one."""
 import reflex as rx
 
 from microgigs.components.forms import date_input, event_form, form_alert, submit_button, text_input
+from microgigs.components.i18n import t
 from microgigs.components.panels import PRE_WRAP, card_list, card_title_row, empty_note, row_card, section, tag
 from microgigs.state.workspace import CheckInForm, MilestoneForm
 from microgigs.state.workspace import EngagementState as S
@@ -14,13 +15,13 @@ V = S.view
 def _status(m) -> rx.Component:
     return rx.match(
         m.status,
-        ("done", tag("Done", "green")),
-        ("not_done", tag("Not done yet", "orange")),
-        rx.cond(m.overdue, tag("No check-in, date passed", "red"), tag("No check-in yet", "gray")),
+        ("done", tag(t("Done"), "green")),
+        ("not_done", tag(t("Not done yet"), "orange")),
+        rx.cond(m.overdue, tag(t("No check-in, date passed"), "red"), tag(t("No check-in yet"), "gray")),
     )
 
 
-def _radio(m, value: str, text: str) -> rx.Component:
+def _radio(m, value: str, text: rx.Var) -> rx.Component:
     control_id = "checkin-" + m.id.to_string() + "-" + value
     return rx.flex(
         rx.el.input(
@@ -44,11 +45,11 @@ def _check_in_form(m) -> rx.Component:
     error_id = "checkin-" + key + "-error"
     return event_form(
         rx.el.fieldset(
-            rx.el.legend(rx.text("Where it stands", size="2", weight="medium")),
-            rx.flex(_radio(m, "yes", "Done"), _radio(m, "no", "Not done yet"), spacing="4", wrap="wrap"),
+            rx.el.legend(rx.text(t("Where it stands"), size="2", weight="medium")),
+            rx.flex(_radio(m, "yes", t("Done")), _radio(m, "no", t("Not done yet")), spacing="4", wrap="wrap"),
             style={"border": "none", "margin": "0", "padding": "0"},
         ),
-        rx.text(rx.el.label("Check-in note", html_for=note_id), as_="div", size="2", weight="medium"),
+        rx.text(rx.el.label(t("Check-in note"), html_for=note_id), as_="div", size="2", weight="medium"),
         rx.text_area(
             id=note_id,
             name="note",
@@ -57,16 +58,16 @@ def _check_in_form(m) -> rx.Component:
             max_length=500,
             width="100%",
             default_value=m.note,
-            placeholder="Required when it is not done yet: what is holding it up?",
+            placeholder=t("Required when it is not done yet: what is holding it up?"),
             aria_describedby=error_id,
             aria_invalid=rx.cond(error != "", "true", "false"),
         ),
         rx.text(error, id=error_id, as_="p", size="2", color_scheme="red", weight="medium", class_name="field-error"),
         # The form's submit handler is hoisted out of the list, so the id rides in the form.
         rx.el.input(type="hidden", name="milestone_id", value=key),
-        submit_button("Check in", variant="outline", size="2"),
+        submit_button(t("Check in"), variant="outline", size="2"),
         on_submit=CheckInForm.check_in,
-        label="Check in on " + m.title,
+        label=t("Check in on {title}", title=m.title),
         key=CheckInForm.form_key.to_string() + "-" + key,
     )
 
@@ -74,11 +75,11 @@ def _check_in_form(m) -> rx.Component:
 def _milestone(m) -> rx.Component:
     return row_card(
         card_title_row(rx.heading(m.title, as_="h3", size="3"), _status(m)),
-        rx.text("By ", m.due_date, size="2", color="var(--gray-11)"),
+        rx.text(t("By {date}", date=m.due_date), size="2", color="var(--gray-11)"),
         rx.cond(
             m.checked_in_at != "",
             rx.text(
-                rx.text("Checked in ", m.checked_in_at, as_="span", color="var(--gray-11)"),
+                rx.text(t("Checked in {when}", when=m.checked_in_at), as_="span", color="var(--gray-11)"),
                 rx.cond(m.note != "", rx.text(": ", m.note, as_="span", style=PRE_WRAP)),
                 size="2",
             ),
@@ -93,29 +94,29 @@ def _add_form() -> rx.Component:
     return event_form(
         form_alert(errors.get("form", "")),
         text_input(
-            "Milestone",
+            t("Milestone"),
             "milestone_title",
             error=errors.get("milestone_title", ""),
-            hint='What should be done by then, e.g. "Data cleaned".',
+            hint=t('What should be done by then, e.g. "Data cleaned".'),
             size="2",
             max_length=120,
         ),
-        date_input("Check-in date", "milestone_due_date", error=errors.get("milestone_due_date", ""), size="2"),
-        submit_button("Add milestone", variant="outline", size="2"),
+        date_input(t("Check-in date"), "milestone_due_date", error=errors.get("milestone_due_date", ""), size="2"),
+        submit_button(t("Add milestone"), variant="outline", size="2"),
         on_submit=MilestoneForm.add_milestone,
-        label="Add a milestone",
+        label=t("Add a milestone"),
         key=MilestoneForm.form_key,
     )
 
 
 def milestones_section() -> rx.Component:
     return section(
-        "Milestones",
+        t("Milestones"),
         form_alert(CheckInForm.errors.get("form", "")),
         rx.cond(
             V.milestones.length() > 0,
-            card_list(V.milestones, _milestone, "Milestones"),
-            empty_note(rx.cond(V.viewer_manages, "No milestones yet: add check-in points below.", "No milestones set.")),
+            card_list(V.milestones, _milestone, t("Milestones")),
+            empty_note(rx.cond(V.viewer_manages, t("No milestones yet: add check-in points below."), t("No milestones set."))),
         ),
         rx.cond(S.can_plan_milestones, _add_form()),
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.components.i18n import t
 from microgigs.components.markdown import markdown_block
 from microgigs.components.panels import PRE_WRAP, card_title_row, empty_note, fact, row_card, section, tag
 from microgigs.state.workspace import EngagementState as S
@@ -12,9 +13,9 @@ V = S.view
 def _decision(sub) -> rx.Component:
     return rx.match(
         sub.decision,
-        ("approved", tag("Approved", "green")),
-        ("changes_requested", tag("Changes requested", "orange")),
-        tag("Waiting for review", "blue"),
+        ("approved", tag(t("Approved"), "green")),
+        ("changes_requested", tag(t("Changes requested"), "orange")),
+        tag(t("Waiting for review"), "blue"),
     )
 
 
@@ -28,17 +29,17 @@ def _file_link(f) -> rx.Component:
 
 def submission_card(sub) -> rx.Component:
     return row_card(
-        card_title_row(rx.heading("Version ", sub.version, as_="h3", size="3"), _decision(sub)),
-        rx.text("Submitted ", sub.submitted_at, size="2", color="var(--gray-11)"),
+        card_title_row(rx.heading(t("Version {version}", version=sub.version), as_="h3", size="3"), _decision(sub)),
+        rx.text(t("Submitted {when}", when=sub.submitted_at), size="2", color="var(--gray-11)"),
         markdown_block(sub.note_html),
         rx.cond(
             sub.link != "",
-            fact("Link", rx.link(sub.link, href=sub.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
+            fact(t("Link"), rx.link(sub.link, href=sub.link, is_external=True, rel="noopener noreferrer nofollow", style=PRE_WRAP)),
         ),
         rx.cond(
             sub.files.length() > 0,
             rx.box(
-                rx.text("Files", size="2", weight="medium"),
+                rx.text(t("Files"), size="2", weight="medium"),
                 rx.el.ul(rx.foreach(sub.files, _file_link), style={"margin": "0", "padding_left": "1.25rem"}),
                 width="100%",
             ),
@@ -47,7 +48,7 @@ def submission_card(sub) -> rx.Component:
             sub.decision_comment != "",
             rx.callout.root(
                 # A block, not callout.text (a <p>): the comment's markdown has paragraphs and lists.
-                rx.box(rx.text("Manager's comment", as_="p", size="2", weight="bold"), markdown_block(sub.decision_comment_html)),
+                rx.box(rx.text(t("Manager's comment"), as_="p", size="2", weight="bold"), markdown_block(sub.decision_comment_html)),
                 color_scheme="orange",
                 high_contrast=True,
                 size="1",
@@ -59,10 +60,10 @@ def submission_card(sub) -> rx.Component:
 
 def history() -> rx.Component:
     return section(
-        "Submissions",
+        t("Submissions"),
         rx.cond(
             V.submissions.length() > 0,
             rx.vstack(rx.foreach(V.submissions, submission_card), spacing="3", width="100%"),
-            empty_note(rx.cond(V.viewer_is_student, "Nothing submitted yet.", "The student has not submitted anything yet.")),
+            empty_note(rx.cond(V.viewer_is_student, t("Nothing submitted yet."), t("The student has not submitted anything yet."))),
         ),
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.i18n import msg
 from microgigs.services import closing
 from microgigs.state.workspace.form import WorkspaceForm, form_text
 from microgigs.state.workspace.page import EngagementState
@@ -15,4 +16,4 @@ class CancelForm(WorkspaceForm, EngagementState):
         self._begin()
         reason = form_text(form_data, "reason")
         acted = self._act(lambda session, actor: closing.cancel_one_engagement(session, actor, self._engagement_id(), reason))
-        return self._finish(acted, "Engagement cancelled. The student has been told.")
+        return self._finish(acted, msg("Engagement cancelled. The student has been told."))

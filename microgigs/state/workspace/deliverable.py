@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.i18n import gettext, msg
 from microgigs.services import engagements
 from microgigs.services.engagements import UploadedFile
 from microgigs.services.errors import DomainError
@@ -54,12 +55,15 @@ class SubmitForm(WorkspaceForm, EngagementState):
         """The picker refused a file (type, size or count) before anything was sent."""
         name, codes = first_refusal(rejected)
         if "too-many-files" in codes:
-            reason = "attach at most 10 files at once"
+            message = gettext(self.language, "{name} was not added: attach at most 10 files at once.", name=name)
         elif "file-too-large" in codes:
-            reason = f"it is larger than {engagements.size_text(engagements.max_file_bytes())}"
+            size = engagements.size_text(engagements.max_file_bytes())
+            message = gettext(self.language, "{name} was not added: it is larger than {size}.", name=name, size=size)
         else:
-            reason = f"use {ACCEPTED_TEXT}"
-        self.errors = {**self.errors, "files": f"{name} was not added: {reason}."}
+            message = gettext(
+                self.language, "{name} was not added: use PDF, PNG, JPG, GIF, TXT, MD, CSV, JSON, ZIP, DOCX, XLSX or PPTX.", name=name
+            )
+        self.errors = {**self.errors, "files": message}
 
     @rx.event
     async def submit_deliverable(self, files: list[rx.UploadFile], form_data: dict):
@@ -68,12 +72,14 @@ class SubmitForm(WorkspaceForm, EngagementState):
         try:
             uploads = await read_uploads(files)
         except DomainError as error:
-            self.errors = field_errors(error)
+            self.errors = self._tr_all(field_errors(error))
             return self._reload_page()
         note, link = form_text(form_data, "note"), form_text(form_data, "link")
         # A refusal rolls the whole unit back: no submission row, no stored file.
         acted = self._act(lambda session, actor: engagements.submit_deliverable(session, actor, self._engagement_id(), note, link, uploads))
         # A new form (its key): it clears the picker's selected files as it mounts.
         return self._finish(
-            acted, lambda submission: f"Version {submission.version} submitted. The manager has been told.", fresh_form=True
+            acted,
+            lambda submission: msg("Version {version} submitted. The manager has been told.", version=submission.version),
+            fresh_form=True,
         )

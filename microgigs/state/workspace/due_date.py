@@ -4,6 +4,7 @@ from datetime import date
 
 import reflex as rx
 
+from microgigs.i18n import msg
 from microgigs.services import engagements
 from microgigs.services.validation import parse_id
 from microgigs.state.workspace.form import WorkspaceForm, form_text
@@ -26,7 +27,7 @@ class ExtensionForm(WorkspaceForm, EngagementState):
         self._begin()
         new_date, reason = _date_in(form_text(form_data, "new_due_date")), form_text(form_data, "reason")
         acted = self._act(lambda session, actor: engagements.request_extension(session, actor, self._engagement_id(), new_date, reason))
-        return self._finish(acted, "New due date proposed. The other side has been told.", fresh_form=True)
+        return self._finish(acted, msg("New due date proposed. The other side has been told."), fresh_form=True)
 
     @rx.event
     def answer_extension(self, request_id: int, accept: bool):
@@ -37,4 +38,4 @@ class ExtensionForm(WorkspaceForm, EngagementState):
             return self._stale()
         accept = accept is True
         acted = self._act(lambda session, actor: engagements.answer_extension(session, actor, self._engagement_id(), request, accept))
-        return self._finish(acted, "Due date changed." if accept else "Extension declined.", errors={"form": acted.error})
+        return self._finish(acted, msg("Due date changed.") if accept else msg("Extension declined."), errors={"form": acted.error})

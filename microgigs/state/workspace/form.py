@@ -6,11 +6,12 @@ from typing import Any
 
 import reflex as rx
 
+from microgigs.i18n import _, gettext
 from microgigs.services.validation import MAX_ID
 from microgigs.state.session import Acted
 from microgigs.state.workspace.page import EngagementState
 
-RELOAD = "Reload the page and try again."
+RELOAD = _("Reload the page and try again.")
 
 
 def form_text(form_data: Any, name: str) -> str:
@@ -53,7 +54,7 @@ class WorkspaceForm(rx.State, mixin=True):
 
     def _stale(self):
         """An event that names nothing this page showed (a forged one, or a page from before)."""
-        self.errors = {"form": RELOAD}
+        self.errors = {"form": gettext(self.language, "Reload the page and try again.")}  # RELOAD
         return self._reload_page()
 
     def _finish(
@@ -64,16 +65,17 @@ class WorkspaceForm(rx.State, mixin=True):
         fresh_form: bool = False,
         errors: dict[str, str] | None = None,
     ):
-        """After `_act`: the sign-in redirect, or `done` as the page's notice (a function of the
-        service's value, or None to leave the notice as it is) and a fresh form, or the refusal
-        under this form's fields (`errors` when the form shows it otherwise); then the page again."""
+        """After `_act`: the sign-in redirect, or `done` as the page's notice (a `msg(...)`, or a
+        function of the service's value giving one, or None to leave the notice as it is) and a
+        fresh form, or the refusal under this form's fields (`errors` when the form shows it
+        otherwise); then the page again. Both are shown in the viewer's language."""
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
             if done is not None:
-                self.notice = done(acted.value) if callable(done) else done
+                self.notice = self._tr(done(acted.value) if callable(done) else done)
             if fresh_form:
                 self.form_key += 1
         else:
-            self.errors = acted.errors if errors is None else errors
+            self.errors = self._tr_all(acted.errors if errors is None else errors)
         return self._reload_page()

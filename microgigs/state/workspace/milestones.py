@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from microgigs.i18n import msg
 from microgigs.services import milestones
 from microgigs.services.validation import parse_id
 from microgigs.state.workspace.form import WorkspaceForm, form_text
@@ -22,7 +23,7 @@ class MilestoneForm(WorkspaceForm, EngagementState):
         title, due = form_text(form_data, "milestone_title"), form_text(form_data, "milestone_due_date")
         acted = self._act(lambda session, actor: milestones.add_milestone(session, actor, self._engagement_id(), title, due))
         errors = {_ADD_FORM_FIELDS.get(k, k): v for k, v in acted.errors.items()}
-        return self._finish(acted, "Milestone added. The student has been told.", fresh_form=True, errors=errors)
+        return self._finish(acted, msg("Milestone added. The student has been told."), fresh_form=True, errors=errors)
 
 
 class CheckInForm(WorkspaceForm, EngagementState):
@@ -40,4 +41,4 @@ class CheckInForm(WorkspaceForm, EngagementState):
             return self._stale()
         done, note = form_text(form_data, "done"), form_text(form_data, "note")
         acted = self._act(lambda session, actor: milestones.check_in(session, actor, self._engagement_id(), milestone_id, done, note))
-        return self._finish(acted, "Check-in saved. The manager has been told.", fresh_form=True, errors={key: acted.error})
+        return self._finish(acted, msg("Check-in saved. The manager has been told."), fresh_form=True, errors={key: acted.error})

@@ -9,6 +9,7 @@ import time
 
 import reflex as rx
 
+from microgigs.i18n import _, gettext
 from microgigs.services import dashboards
 from microgigs.services.dashboards import EngagementView
 from microgigs.services.errors import DomainError
@@ -18,7 +19,7 @@ from microgigs.state.url_ids import id_in_path
 from microgigs.state.url_object import ShownForUrl
 
 ROUTE = "/engagements/[engagement_id]"
-NOT_FOUND = "This engagement does not exist, or it is not yours to see."
+NOT_FOUND = _("This engagement does not exist, or it is not yours to see.")
 
 EMPTY_VIEW = EngagementView(
     id=0,
@@ -101,15 +102,24 @@ class EngagementState(ShownForUrl, SessionState):
 
     @rx.var
     def rounds_text(self) -> str:
-        return f"{self.view.revision_rounds_used} of {self.view.max_revision_rounds} used"
+        return gettext(
+            self.language, "{used} of {allowed} used", used=self.view.revision_rounds_used, allowed=self.view.max_revision_rounds
+        )
 
     @rx.var
     def paid_text(self) -> str:
         """The "paid" news, or "" while the work is not paid."""
         if self.view.status != EngagementStatus.PAID:
             return ""
-        label = f" ({self.view.payment_label})" if self.view.payment_label else ""
-        return f"Approved — {self.view.pay} paid to {self.view.student_name}{label}"
+        if self.view.payment_label:
+            return gettext(
+                self.language,
+                "Approved — {amount} paid to {student} ({label})",
+                amount=self.view.pay,
+                student=self.view.student_name,
+                label=self.view.payment_label,
+            )
+        return gettext(self.language, "Approved — {amount} paid to {student}", amount=self.view.pay, student=self.view.student_name)
 
     @rx.var
     def evidence_public(self) -> bool:
@@ -122,7 +132,9 @@ class EngagementState(ShownForUrl, SessionState):
         self.loaded = True
         self._shown_for_this_url()
         try:
-            view = dashboards.engagement_view(session, actor, self._engagement_id(), record_view=record_view)
+            view = dashboards.engagement_view(
+                session, actor, self._engagement_id(), record_view=record_view, language=self.language, tz_name=actor.timezone
+            )
         except DomainError:
             self.found = False
             self.view = EMPTY_VIEW

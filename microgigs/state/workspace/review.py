@@ -7,6 +7,7 @@ import time
 import reflex as rx
 
 from microgigs import live, timings
+from microgigs.i18n import msg
 from microgigs.services import engagements
 from microgigs.state.session import Audience
 from microgigs.state.workspace.form import WorkspaceForm, form_text, version_in
@@ -54,7 +55,7 @@ class ReviewForm(WorkspaceForm, EngagementState):
             with timings.phase("approve.settle"):
                 await live.settle(self.router.session.client_token)
         else:
-            self.errors = acted.errors
+            self.errors = self._tr_all(acted.errors)
         with timings.phase("approve.own_reload"):
             redirect = self._reload_page()
         yield redirect  # this page's delta (the paid state) goes out here
@@ -64,7 +65,7 @@ class ReviewForm(WorkspaceForm, EngagementState):
             with timings.phase("approve.credential_after"):
                 signed = self._act(self._issue_credential, Audience.ANYONE, quiet=True)
             if not signed.ok:
-                self.errors = signed.errors
+                self.errors = self._tr_all(signed.errors)
 
     def _issue_credential(self, session, actor) -> None:
         if actor is not None:
@@ -81,4 +82,4 @@ class ReviewForm(WorkspaceForm, EngagementState):
         acted = self._act(
             lambda session, actor: engagements.request_changes(session, actor, self._engagement_id(), comment, expected_version=expected)
         )
-        return self._finish(acted, "Changes requested. The student has been told.", fresh_form=True)
+        return self._finish(acted, msg("Changes requested. The student has been told."), fresh_form=True)

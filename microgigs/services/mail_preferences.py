@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from microgigs.i18n import _
+from microgigs.i18n import Text, _, msg
 from microgigs.models import MailPreference, UnsubscribeToken, User
 from microgigs.services import policy
 from microgigs.services.errors import DomainError, NotFound
@@ -31,9 +31,9 @@ ALERTS, DIGEST, NOTIFICATIONS = "alerts", "digest", "notifications"
 KINDS = (ALERTS, DIGEST, NOTIFICATIONS)
 # What an unsubscribe turns off, in words (the unsubscribe page says it).
 KIND_NAMES = {
-    ALERTS: _("emails about new gigs matching your saved searches"),
-    DIGEST: _("the weekly email of gigs recommended for your skills"),
-    NOTIFICATIONS: _("email copies of your notifications"),
+    ALERTS: msg("emails about new gigs matching your saved searches"),
+    DIGEST: msg("the weekly email of gigs recommended for your skills"),
+    NOTIFICATIONS: msg("email copies of your notifications"),
 }
 
 
@@ -117,12 +117,12 @@ def _token(session: Session, raw: str) -> UnsubscribeToken:
     return row
 
 
-def describe(session: Session, raw: str) -> str:
+def describe(session: Session, raw: str) -> Text:
     """What the link turns off, in words (the GET page); NotFound for a link that is not one."""
     return KIND_NAMES[_token(session, raw).kind]
 
 
-def unsubscribe(session: Session, raw: str) -> str:
+def unsubscribe(session: Session, raw: str) -> Text:
     """The one-click POST (RFC 8058): the link itself is the proof, no sign-in, no cookie.
     Turns that kind of mail off for that person (again: a no-op) and says what in words."""
     row = _token(session, raw)

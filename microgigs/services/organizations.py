@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from microgigs import i18n
 from microgigs.i18n import _, msg
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
@@ -205,9 +206,9 @@ def _managed_org(session: Session, actor: User | None, organization_id: int) -> 
     return org
 
 
-def team(session: Session, actor: User | None, organization_id: int = 0) -> Team | None:
+def team(session: Session, actor: User | None, organization_id: int = 0, language: str = i18n.DEFAULT) -> Team | None:
     """The actor's employer (`organization_id` when they manage it, else their first) and its
-    people; None when the actor manages no employer."""
+    people (dates written for `language`); None when the actor manages no employer."""
     org_ids = policy.organization_ids_managed_by(session, actor)
     if not org_ids:
         return None
@@ -234,7 +235,7 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
             )
         ):
             if account_security._aware(row.expires_at) > now:
-                invitations.append(PendingInvitation(email=row.email, expires_at=row.expires_at.strftime("%Y-%m-%d")))
+                invitations.append(PendingInvitation(email=row.email, expires_at=i18n.format_date(row.expires_at, language)))
     others = [
         OtherTeam(other_id, name)
         for other_id, name in session.exec(

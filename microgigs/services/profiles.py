@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from microgigs import i18n
 from microgigs.data_folder import write_private_file
-from microgigs.i18n import Text, _, msg
+from microgigs.i18n import _, msg
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
 from microgigs.services import audit, images, policy, view_log
@@ -23,7 +23,7 @@ PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 # What each photo type's bytes start with; a name alone is never trusted.
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 PHOTO_TOO_LARGE = msg("That photo is too large: at most {count} MB.", count=MAX_PHOTO_BYTES // (1024 * 1024))
-PHOTO_WRONG_TYPE = _("Choose a PNG, JPEG or WebP image.")
+PHOTO_WRONG_TYPE = msg("Choose a PNG, JPEG or WebP image.")
 MAX_SKILLS = 15
 MAX_LINKS = 5
 MAX_LINKS_TEXT = 1000  # StudentProfile.links, one link a line
@@ -177,7 +177,7 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
     elif bad := next((link for link in links if not is_http_url(link) or len(link) > 300), None):
         errors["links"] = msg("“{link}” is not a web address; start each link with https://.", link=bad[:60])
     elif len("\n".join(links)) > MAX_LINKS_TEXT:
-        errors["links"] = msg("Use at most {count} characters for your links in all.", count=f"{MAX_LINKS_TEXT:,}")
+        errors["links"] = msg("Use at most {count} characters for your links in all.", count=format(MAX_LINKS_TEXT, ","))
     school, major = clean_line(data.school), clean_line(data.major)
     check_length(errors, "school", school, label=msg("your school"), max_len=160, required=False)
     check_length(errors, "major", major, label=msg("your major"), max_len=120, required=False)
@@ -235,7 +235,7 @@ def set_photo(session: Session, actor: User | None, filename: str, data: bytes) 
     name = clean_display_name(filename)
     ext = extension_of(name)
     if ext not in PHOTO_TYPES:
-        raise ValidationFailed({"photo": Text(PHOTO_WRONG_TYPE)})
+        raise ValidationFailed({"photo": PHOTO_WRONG_TYPE})
     if not data:
         raise ValidationFailed({"photo": msg("That file is empty.")})
     if len(data) > MAX_PHOTO_BYTES:

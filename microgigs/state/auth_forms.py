@@ -63,8 +63,8 @@ class LoginState(SessionState):
             gettext(
                 self.language,
                 "Demo: {student} or {manager}, password {password}",
-                student=f"student1@{DEMO_DOMAIN}",
-                manager=f"manager1@{DEMO_DOMAIN}",
+                student="student1@" + DEMO_DOMAIN,
+                manager="manager1@" + DEMO_DOMAIN,
                 password=DEMO_PASSWORD,
             )
             if get_settings().demo_mode

@@ -36,7 +36,16 @@ CONVERTED_MODULES = [
     "microgigs/components/layout.py",
     "microgigs/components/i18n.py",
     "microgigs/components/titles.py",
+    "microgigs/pages/account.py",
+    "microgigs/pages/check_email.py",
+    "microgigs/pages/join.py",
     "microgigs/pages/login.py",
+    "microgigs/pages/notifications.py",
+    "microgigs/pages/organization.py",
+    "microgigs/pages/password_reset.py",
+    "microgigs/pages/profile.py",
+    "microgigs/pages/signup.py",
+    "microgigs/pages/verify_email.py",
 ]
 
 

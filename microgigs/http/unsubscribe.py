@@ -49,11 +49,12 @@ def _token(unit: Unit) -> str:
 def confirm_page(unit: Unit) -> Response:
     language = visitor_language(unit.request)
     what = translate(language, mail_preferences.describe(unit.session, _token(unit)))
+    question = gettext(language, "Stop {what}?", what=what)
     return _page(
         language,
         center.current(unit.session).name,
         gettext(language, "Unsubscribe"),
-        f"<p>{escape(gettext(language, 'Stop {what}?', what=what))}</p>"
+        f"<p>{escape(question)}</p>"
         f'<form method="post" action="/unsubscribe/{escape(_token(unit))}">'
         f'<button type="submit">{escape(gettext(language, "Unsubscribe"))}</button></form>',
     )

@@ -30,8 +30,8 @@ LINK_EXPIRED = _("This link has expired. Ask for a new one.")
 LINK_USED = _("This link has already been used. Ask for a new one.")
 LINK_REPLACED = _("This link is no longer valid: a newer one was sent. Use the link in the most recent mail, or ask for a new one.")
 LINK_UNKNOWN = _("This link is not valid. Check that you copied all of it, or ask for a new one.")
-SIGN_UP_SENT = _("Check your email: we have sent a message to the address you gave. Follow its link to finish signing up.")
-RESET_REQUESTED = _("If an account uses that address, we have sent it a link to choose a new password. The link works for 60 minutes.")
+SIGN_UP_SENT = msg("Check your email: we have sent a message to the address you gave. Follow its link to finish signing up.")
+RESET_REQUESTED = msg("If an account uses that address, we have sent it a link to choose a new password. The link works for 60 minutes.")
 
 
 def public_link(path: str) -> str:

@@ -113,6 +113,7 @@ def signup(unit: Unit) -> Response:
         role=values["role"] or "student",
         organization_name=values["organization_name"],
         organization_website=values["organization_website"],
+        language=answer_language(unit),
     )
     sso.check_local_sign_up(unit.session, data.role, data.email)
     account_security.sign_up(unit.session, data, unit.client)

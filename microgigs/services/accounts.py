@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs import i18n
 from microgigs.i18n import Text, _, msg
 from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
 from microgigs.services import audit
@@ -78,6 +79,9 @@ class SignUp:
     role: str = "student"  # student | manager (a manager also names their organization)
     organization_name: str = ""
     organization_website: str = ""
+    # The language the person signed up in (their browser's, or the footer's switch): their
+    # pages and mail start in it; any other value is English.
+    language: str = i18n.DEFAULT
 
 
 def normalize_email(raw: str) -> str:
@@ -164,7 +168,9 @@ def sign_up(session: Session, data: SignUp) -> User | None:
     password_hash = hash_password(data.password)
     if _email_taken(session, email):
         return None
-    user = User(email=email, display_name=name, role=data.role, password_hash=password_hash)
+    user = User(
+        email=email, display_name=name, role=data.role, password_hash=password_hash, language=i18n.language_or_default(data.language)
+    )
     session.add(user)
     try:
         session.flush()  # the unique email catches two sign-ups racing each other

@@ -3,7 +3,7 @@ the query string, and the unsubscribe pages they draw themselves."""
 
 from urllib.parse import parse_qs, urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from microgigs.models import User
 from microgigs.services import mail_preferences, profiles
@@ -30,6 +30,15 @@ def test_a_visitor_reading_spanish_gets_the_sign_in_and_sign_up_messages_in_span
     client.cookies.set("mg_lang", "en")
     english = client.post("/auth/login", data={"email": "ada@uni.edu", "password": "not-the-password"}, headers=SPANISH)
     assert query_of(english)["error"] == "That email and password do not match an account."
+
+
+def test_an_account_starts_in_the_language_it_was_made_in(client, configured):
+    data = {"role": "student", "display_name": "Lucía", "email": "lucia@uni.edu", "password": "una frase bastante larga"}
+    assert client.post("/auth/signup", data=data, headers=SPANISH).headers["location"] == "/check-email"
+    assert client.post("/auth/signup", data={**data, "email": "ben@uni.edu"}, headers=ORIGIN).headers["location"] == "/check-email"
+    with Session(configured) as session:
+        languages = {user.email: user.language for user in session.exec(select(User))}
+    assert languages == {"lucia@uni.edu": "es", "ben@uni.edu": "en"}
 
 
 def test_a_person_who_chose_spanish_gets_the_account_routes_answers_in_it(client, configured):

@@ -97,7 +97,8 @@ def student_form() -> rx.Component:
         long_select_input(
             t("Time zone"),
             "timezone",
-            TIMEZONE_GROUPS,
+            # The zones' areas are IANA names (Europe, America); only the catch-all is a word.
+            [(t("Other") if area == "Other" else area, zones) for area, zones in TIMEZONE_GROUPS],
             hint=t("Where you are, so times are shown in your own hours."),
             default_value=S.timezone,
             error=E["timezone"],

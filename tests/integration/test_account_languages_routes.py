@@ -63,7 +63,7 @@ def test_the_unsubscribe_pages_speak_the_visitors_language_and_name_the_center(c
     page = client.get(path, headers={"accept-language": "es"})
     assert page.status_code == 200 and '<html lang="es">' in page.text
     assert "¿Dejar de recibir las copias por correo de tus notificaciones?" in page.text
-    assert "<title>Darse de baja · MicroGigs</title>" in page.text
+    assert "<title>Cancelar suscripción · MicroGigs</title>" in page.text
     done = client.post(path, content=b"List-Unsubscribe=One-Click", headers={"content-type": "application/x-www-form-urlencoded"})
     assert "you will no longer get email copies of your notifications" in done.text
     assert '<a href="/account">' in done.text

@@ -12,11 +12,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from microgigs import i18n
 from microgigs.http.auth import begin_session, remember_this_browser, with_sign_in
 from microgigs.http.files import STORED_FILE_CACHING
-from microgigs.http.forms import PASSWORD_CHARS, query_errors, redirect
+from microgigs.http.forms import PASSWORD_CHARS, redirect
 from microgigs.http.session_cookie import clear_session_cookie
-from microgigs.http.unit_of_work import Unit, back_to, plain_refusal, route
+from microgigs.http.unit_of_work import Unit, answer_language, back_to, refusal_language, route, translated_errors, visitor_language
+from microgigs.i18n import _, gettext
 from microgigs.services import account_security, organizations, policy, privacy, profiles, sso, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed, parse_id
@@ -35,7 +37,8 @@ async def verify_link(request: Request) -> Response:
 def verify(unit: Unit) -> Response:
     """Confirm the address (the button on /verify-email) and sign its owner in."""
     user = account_security.verify_email(unit.session, unit.text("token", 200))
-    confirmed = redirect("/verify-email", {"notice": "Thank you: your email address is confirmed."})
+    notice = gettext(answer_language(unit, user), "Thank you: your email address is confirmed.")
+    confirmed = redirect("/verify-email", {"notice": notice})
     try:
         sso.check_local_sign_in(unit.session, user)
     except sso.SsoRequired:
@@ -43,10 +46,11 @@ def verify(unit: Unit) -> Response:
     return with_sign_in(confirmed, begin_session(unit.session, unit.request, user))
 
 
-@route(button=True, refused=back_to("/account", throttled_link_text="Back to your account"))
+@route(button=True, refused=back_to("/account", throttled_link_text=_("Back to your account")))
 def resend_verification(unit: Unit) -> Response:
     account_security.resend_verification(unit.session, unit.actor, unit.client)
-    return redirect("/account", {"notice": "We have sent you a new confirmation link. Links sent before it no longer work."})
+    notice = gettext(answer_language(unit), "We have sent you a new confirmation link. Links sent before it no longer work.")
+    return redirect("/account", {"notice": notice})
 
 
 # --- passwords and sessions -----------------------------------------------------------------
@@ -56,30 +60,32 @@ def resend_verification(unit: Unit) -> Response:
 def change_password(unit: Unit) -> Response:
     current, new = unit.text("current_password", PASSWORD_CHARS), unit.text("new_password", PASSWORD_CHARS)
     account_security.change_password(unit.session, unit.actor, current, new, keep_token=unit.session_token)
-    return redirect("/account", {"notice": "Your password is changed. Your other devices are signed out."})
+    return redirect("/account", {"notice": gettext(answer_language(unit), "Your password is changed. Your other devices are signed out.")})
 
 
 @route(button=True, refused=back_to("/login"))
 def sign_out_everywhere(unit: Unit) -> Response:
     account_security.sign_out_everywhere(unit.session, unit.actor)
-    response = redirect("/login", {"notice": "You are signed out on every device."})
+    response = redirect("/login", {"notice": gettext(answer_language(unit), "You are signed out on every device.")})
     clear_session_cookie(response)
     return response
 
 
 def _forgot_form_again(unit: Unit, error: DomainError) -> dict[str, str]:
-    return {**query_errors(error), "email": unit.text("email", 254)}
+    return {**translated_errors(unit, error), "email": unit.text("email", 254)}
 
 
-@route(form=True, refused=back_to("/forgot-password", _forgot_form_again, throttled_link_text="Back"))
+@route(form=True, refused=back_to("/forgot-password", _forgot_form_again, throttled_link_text=_("Back")))
 def forgot_password(unit: Unit) -> Response:
     message = account_security.request_password_reset(unit.session, unit.text("email", 254), unit.client)
-    return redirect("/forgot-password", {"notice": message})
+    return redirect("/forgot-password", {"notice": i18n.translate(answer_language(unit), message)})
 
 
 def _reset_form_again(unit: Unit, error: DomainError) -> dict[str, str]:
     # Wrong input keeps the link's token (the person fixes the password); a bad link does not.
-    return {"token": unit.text("token", 200), **query_errors(error)} if isinstance(error, ValidationFailed) else {"error": error.message}
+    if isinstance(error, ValidationFailed):
+        return {"token": unit.text("token", 200), **translated_errors(unit, error)}
+    return {"error": i18n.translate(refusal_language(unit), error.message)}
 
 
 @route(form=True, refused=back_to("/reset-password", _reset_form_again))
@@ -87,7 +93,7 @@ def reset_password(unit: Unit) -> Response:
     user = account_security.reset_password(unit.session, unit.text("token", 200), unit.text("password", PASSWORD_CHARS))
     # The mailed link proved this browser's person owns the account.
     device = throttle.remember_device(unit.session, user, unit.device_token)
-    response = redirect("/login", {"notice": "Your password is changed. Sign in with it now."})
+    response = redirect("/login", {"notice": gettext(answer_language(unit, user), "Your password is changed. Sign in with it now.")})
     clear_session_cookie(response)
     return remember_this_browser(response, device)
 
@@ -95,9 +101,14 @@ def reset_password(unit: Unit) -> Response:
 # --- your data and your account ----------------------------------------------------------------
 
 
-@route(refused=plain_refusal(403))
+def _export_refused(unit: Unit, error: DomainError) -> Response:
+    return PlainTextResponse(i18n.translate(refusal_language(unit), error.message), status_code=403)
+
+
+@route(refused=_export_refused)
 def export_data(unit: Unit) -> Response:
-    actor = unit.signed_in_or(PlainTextResponse("Sign in to download your data.", status_code=401))
+    nobody = gettext(visitor_language(unit.request), "Sign in to download your data.")
+    actor = unit.signed_in_or(PlainTextResponse(nobody, status_code=401))
     data = privacy.export_user_data(unit.session, actor)
     return JSONResponse(
         json.loads(json.dumps(data, default=str)),
@@ -122,8 +133,8 @@ def _join_form_again(unit: Unit, error: DomainError) -> dict[str, str]:
     invitation_id = _invitation_id(unit)
     back = {"invitation": str(invitation_id)} if invitation_id else {"token": unit.text("token", 200)}
     if isinstance(error, ValidationFailed):
-        return {**back, "display_name": unit.text("display_name", 1000), **query_errors(error)}
-    return {**back, "error": error.message}
+        return {**back, "display_name": unit.text("display_name", 1000), **translated_errors(unit, error)}
+    return {**back, "error": i18n.translate(refusal_language(unit), error.message)}
 
 
 @route(form=True, refused=back_to("/join", _join_form_again))
@@ -140,7 +151,8 @@ def join(unit: Unit) -> Response:
         display_name=unit.text("display_name", 1000),
         password=unit.text("password", PASSWORD_CHARS),
     )
-    response = redirect("/organization", {"organization": str(joined), "notice": "Welcome to the team."})
+    notice = gettext(answer_language(unit, user), "Welcome to the team.")
+    response = redirect("/organization", {"organization": str(joined), "notice": notice})
     if joining_as_themself:
         return response
     # A new account, or one this link just made theirs: sign it in on this browser.
@@ -148,7 +160,7 @@ def join(unit: Unit) -> Response:
 
 
 def _no_photo(*_refusal) -> Response:
-    return PlainTextResponse("That photo was not found.", status_code=404)
+    return PlainTextResponse("That photo was not found.", status_code=404)  # i18n: not shown (an image's URL, never a page)
 
 
 # A user id that is not a number (ValueError) is a photo not found, like one nobody may see.

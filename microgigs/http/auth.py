@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from microgigs import i18n
 from microgigs.http import client_address
-from microgigs.http.forms import PASSWORD_CHARS, query_errors, redirect, safe_next, too_many
+from microgigs.http.forms import PASSWORD_CHARS, redirect, safe_next, too_many
 from microgigs.http.session_cookie import (
     clear_session_cookie,
     device_from_cookie_header,
@@ -23,7 +23,8 @@ from microgigs.http.session_cookie import (
     set_session_cookie,
     token_from_cookie_header,
 )
-from microgigs.http.unit_of_work import Unit, back_to, route
+from microgigs.http.unit_of_work import Unit, answer_language, back_to, refusal_language, route, translated_errors
+from microgigs.i18n import _
 from microgigs.models import User
 from microgigs.services import account_security, accounts, password_sign_in, sso, throttle
 from microgigs.services.errors import DomainError
@@ -65,16 +66,19 @@ def remember_this_browser(response: Response, device_token: str) -> Response:
 # --- the routes ------------------------------------------------------------------------------
 
 
-def _sign_in_form(unit: Unit, message: str) -> Response:
-    """The sign-in form again, with the message, the address and the page to go on to."""
-    return redirect("/login", {"error": message, "email": unit.text("email", 254), "next": safe_next(unit.text("next"))})
+def _sign_in_form(unit: Unit, message: str, language: str) -> Response:
+    """The sign-in form again, with the message (in `language`), the address and the page to go on to."""
+    return redirect(
+        "/login", {"error": i18n.translate(language, message), "email": unit.text("email", 254), "next": safe_next(unit.text("next"))}
+    )
 
 
 def _refused_sign_in(unit: Unit, error: DomainError) -> Response:
     if isinstance(error, throttle.Throttled):
         query = urlencode({"email": unit.text("email", 254), "next": safe_next(unit.text("next"))})
-        return too_many(error, "/login?" + query, "Back to sign in")
-    return _sign_in_form(unit, error.message)
+        language = refusal_language(unit)
+        return too_many(error, "/login?" + query, i18n.gettext(language, "Back to sign in"), language)
+    return _sign_in_form(unit, error.message, refusal_language(unit))
 
 
 @route(form=True, refused=_refused_sign_in)
@@ -84,7 +88,7 @@ def login(unit: Unit) -> Response:
     )
     if attempt.user is None:
         # Answered, not raised: the failure just counted is committed with this unit.
-        return _sign_in_form(unit, attempt.failure)
+        return _sign_in_form(unit, attempt.failure, answer_language(unit))
     signed_in = begin_session(unit.session, unit.request, attempt.user)
     return with_sign_in(redirect(safe_next(unit.text("next"))), signed_in)
 
@@ -96,10 +100,10 @@ def _sign_up_values(unit: Unit) -> dict[str, str]:
 
 def _sign_up_form_again(unit: Unit, error: DomainError) -> dict[str, str]:
     # The sign-up form shows every message under its own input.
-    return {**_sign_up_values(unit), **query_errors(error, one_by_field=True)}
+    return {**_sign_up_values(unit), **translated_errors(unit, error, one_by_field=True)}
 
 
-@route(form=True, refused=back_to("/signup", _sign_up_form_again, throttled_link_text="Back to sign up"))
+@route(form=True, refused=back_to("/signup", _sign_up_form_again, throttled_link_text=_("Back to sign up")))
 def signup(unit: Unit) -> Response:
     values = _sign_up_values(unit)
     data = accounts.SignUp(
@@ -109,10 +113,7 @@ def signup(unit: Unit) -> Response:
         role=values["role"] or "student",
         organization_name=values["organization_name"],
         organization_website=values["organization_website"],
-        # The language the visitor reads the sign-up page in (the switch's cookie, else the
-        # browser's): the confirmation mail, and the account's pages, are in it.
-        language=i18n.language_from_cookie_header(unit.request.headers.get("cookie"))
-        or i18n.negotiate(unit.request.headers.get("accept-language")),
+        language=answer_language(unit),
     )
     sso.check_local_sign_up(unit.session, data.role, data.email)
     account_security.sign_up(unit.session, data, unit.client)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from microgigs import i18n
 from microgigs.services import accounts, throttle
 from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
@@ -58,14 +59,17 @@ def query_errors(error: DomainError, *, one_by_field: bool = False) -> dict[str,
     return {f"error_{error.field}" if one_by_field and error.field else "error": error.message}
 
 
-def too_many(error: throttle.Throttled, back_href: str, back_text: str) -> Response:
-    """429 with Retry-After, as a small page a person can read (the form posted here)."""
+def too_many(error: throttle.Throttled, back_href: str, back_text: str, language: str = i18n.DEFAULT) -> Response:
+    """429 with Retry-After, as a small page a person can read (the form posted here), in
+    `language` (`back_text` is given in it)."""
+    title = escape(i18n.gettext(language, "Too many attempts"))
+    center = escape(get_settings().center_name)
     body = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{escape(i18n.language_or_default(language))}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Too many attempts · MicroGigs</title></head>"
+        f"<title>{title} · {center}</title></head>"
         '<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">'
-        f'<main><h1>Too many attempts</h1><p role="alert">{escape(error.message)}</p>'
+        f'<main><h1>{title}</h1><p role="alert">{escape(i18n.translate(language, error.message))}</p>'
         f'<p><a href="{escape(back_href)}">{escape(back_text)}</a></p></main></body></html>'
     )
     return HTMLResponse(body, status_code=429, headers={"Retry-After": str(error.retry_after), "Cache-Control": "no-store"})

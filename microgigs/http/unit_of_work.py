@@ -36,6 +36,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from microgigs import i18n
 from microgigs.db import session_scope
 from microgigs.http import client_address
 from microgigs.http.forms import foreign_form, query_errors, redirect, same_origin, too_many
@@ -139,6 +140,42 @@ def route(
     return decorate
 
 
+# --- the language of an answer ----------------------------------------------------------------
+
+
+def visitor_language(request: Request) -> str:
+    """A visitor's language, as the pages choose it (state/session.py): the language switch's
+    cookie, else the best of ours their browser asks for."""
+    switched = i18n.language_from_cookie_header(request.headers.get("cookie"))
+    return switched or i18n.negotiate(request.headers.get("accept-language"))
+
+
+def answer_language(unit: Unit, user: User | None = None) -> str:
+    """The language of a route's messages while its unit is open: `user`'s (else the signed-in
+    actor's) own choice, else the visitor's. Messages travel to the page in the query string
+    already in it."""
+    person = user or unit.actor
+    if person is not None and person.language in i18n.LANGUAGES:
+        return person.language
+    return visitor_language(unit.request)
+
+
+def refusal_language(unit: Unit) -> str:
+    """`answer_language` for a refusal: the unit is rolled back (its actor no longer readable),
+    so the signed-in person's choice is read again in a small unit of its own."""
+    token = unit.session_token
+    if token:
+        chosen = in_unit_of_work(lambda session: getattr(accounts.user_for_session_token(session, token), "language", None))
+        if chosen in i18n.LANGUAGES:
+            return chosen
+    return visitor_language(unit.request)
+
+
+def translated_errors(unit: Unit, error: DomainError, *, one_by_field: bool = False) -> dict[str, str]:
+    """`query_errors` in the language of the person refused."""
+    return i18n.translate_all(refusal_language(unit), query_errors(error, one_by_field=one_by_field))
+
+
 def plain_refusal(status_code: int) -> Refused:
     """A refusal answered with its message as plain text and this status (a download's 403/404)."""
     return lambda _unit, error: PlainTextResponse(error.message, status_code=status_code)
@@ -146,17 +183,19 @@ def plain_refusal(status_code: int) -> Refused:
 
 def back_to(
     path: str,
-    query: Callable[[Unit, DomainError], dict[str, str]] = lambda _unit, error: query_errors(error),
+    query: Callable[[Unit, DomainError], dict[str, str]] = translated_errors,
     *,
     throttled_link_text: str = "",
 ) -> Callable[[Unit, DomainError], Response]:
     """The usual refusal of a form route (for `route(refused=...)`): 303 back to
-    `path` with `query(unit, error)` (by default the messages by field). With
-    `throttled_link_text`, a throttled request gets the 429 page, linking back to `path`."""
+    `path` with `query(unit, error)` (by default the messages by field, in the person's
+    language). With `throttled_link_text` (a literal marked with `_()`), a throttled request
+    gets the 429 page, linking back to `path`."""
 
     def refuse(unit: Unit, error: DomainError) -> Response:
         if throttled_link_text and isinstance(error, throttle.Throttled):
-            return too_many(error, path, throttled_link_text)
+            language = refusal_language(unit)
+            return too_many(error, path, i18n.gettext(language, throttled_link_text), language)
         return redirect(path, query(unit, error))
 
     return refuse

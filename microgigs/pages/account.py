@@ -5,6 +5,7 @@ a plain post to our routes; the calendar link's buttons are events (the link is 
 import reflex as rx
 
 from microgigs.components.forms import form_alert, password_input, post_form, post_form_column, submit_button
+from microgigs.components.i18n import t
 from microgigs.components.layout import form_page
 from microgigs.components.panels import inline_error, notice, section
 from microgigs.components.titles import page_title
@@ -18,22 +19,24 @@ CALENDAR_URL_ID = "calendar-feed-url"
 
 def email_section() -> rx.Component:
     return section(
-        "Email address",
-        rx.text(rx.text("Your email: ", as_="span", color="var(--gray-11)"), S.email, as_="p", size="2"),
+        t("Email address"),
+        rx.text(rx.text(t("Your email:"), as_="span", color="var(--gray-11)"), " ", S.email, as_="p", size="2"),
         rx.cond(
             S.email_verified,
-            rx.text("Confirmed.", as_="p", size="2", weight="medium"),
+            rx.text(t("Confirmed."), as_="p", size="2", weight="medium"),
             rx.vstack(
                 rx.text(
-                    "Not confirmed yet: open the link we mailed you. Until then this account can do nothing else: "
-                    "no applying, posting, joining a team or payouts.",
+                    t(
+                        "Not confirmed yet: open the link we mailed you. Until then this account can do nothing else: "
+                        "no applying, posting, joining a team or payouts."
+                    ),
                     as_="p",
                     size="2",
                 ),
                 post_form(
-                    rx.button("Send a new confirmation link", type="submit", variant="soft"),
+                    rx.button(t("Send a new confirmation link"), type="submit", variant="soft"),
                     action="/auth/resend-verification",
-                    aria_label="Send a new confirmation link",
+                    aria_label=t("Send a new confirmation link"),
                 ),
                 spacing="2",
             ),
@@ -43,33 +46,33 @@ def email_section() -> rx.Component:
 
 def password_section() -> rx.Component:
     return section(
-        "Change your password",
+        t("Change your password"),
         post_form_column(
-            password_input("Current password", "current_password", error=S.error_current_password),
+            password_input(t("Current password"), "current_password", error=S.error_current_password),
             password_input(
-                "New password",
+                t("New password"),
                 "new_password",
                 new=True,
-                hint="At least 10 characters. Your other devices will be signed out.",
+                hint=t("At least 10 characters. Your other devices will be signed out."),
                 error=S.error_new_password,
             ),
-            submit_button("Change password"),
+            submit_button(t("Change password")),
             action="/auth/change-password",
             spacing="3",
             max_width="28rem",
-            aria_label="Change your password",
+            aria_label=t("Change your password"),
         ),
     )
 
 
 def devices_section() -> rx.Component:
     return section(
-        "Signed-in devices",
-        rx.text("Lost a phone or used a shared computer? Sign out on every device, this one included.", as_="p", size="2"),
+        t("Signed-in devices"),
+        rx.text(t("Lost a phone or used a shared computer? Sign out on every device, this one included."), as_="p", size="2"),
         post_form(
-            rx.button("Sign out everywhere", type="submit", variant="soft", color_scheme="red", high_contrast=True),
+            rx.button(t("Sign out everywhere"), type="submit", variant="soft", color_scheme="red", high_contrast=True),
             action="/auth/logout-everywhere",
-            aria_label="Sign out everywhere",
+            aria_label=t("Sign out everywhere"),
         ),
     )
 
@@ -77,16 +80,16 @@ def devices_section() -> rx.Component:
 def _revoke_calendar_link() -> rx.Component:
     """ "Revoke link" behind a confirmation: calendars subscribed to it get nothing more."""
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button("Revoke link", type="button", color_scheme="red", variant="outline", size="2")),
+        rx.alert_dialog.trigger(rx.button(t("Revoke link"), type="button", color_scheme="red", variant="outline", size="2")),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Revoke your calendar link?"),
+            rx.alert_dialog.title(t("Revoke your calendar link?")),
             rx.alert_dialog.description(
-                "Calendars subscribed to it stop getting your dates at once. You can make a new link later.", size="2"
+                t("Calendars subscribed to it stop getting your dates at once. You can make a new link later."), size="2"
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray", type="button")),
+                rx.alert_dialog.cancel(rx.button(t("Keep it"), variant="soft", color_scheme="gray", type="button")),
                 rx.alert_dialog.action(
-                    rx.button("Yes, revoke it", color_scheme="red", high_contrast=True, type="button", on_click=C.revoke_calendar_link)
+                    rx.button(t("Yes, revoke it"), color_scheme="red", high_contrast=True, type="button", on_click=C.revoke_calendar_link)
                 ),
                 spacing="3",
                 justify="end",
@@ -99,16 +102,18 @@ def _revoke_calendar_link() -> rx.Component:
 def _calendar_url_box() -> rx.Component:
     """The link, right after it was made: read-only, with a Copy button and how to subscribe."""
     return rx.vstack(
-        rx.el.label("Your calendar link", html_for=CALENDAR_URL_ID, style={"font_size": "var(--font-size-2)", "font_weight": "500"}),
+        rx.el.label(t("Your calendar link"), html_for=CALENDAR_URL_ID, style={"font_size": "var(--font-size-2)", "font_weight": "500"}),
         rx.input(id=CALENDAR_URL_ID, value=C.link_url, read_only=True, width="100%", size="3"),
         # Written by the page itself (a clipboard write sent by the server is refused by the CSP).
         rx.button(
-            "Copy calendar link", type="button", on_click=[rx.set_clipboard(C.link_url), C.copy_calendar_link], variant="soft", size="2"
+            t("Copy calendar link"), type="button", on_click=[rx.set_clipboard(C.link_url), C.copy_calendar_link], variant="soft", size="2"
         ),
         rx.text(
-            "To subscribe: in Google Calendar, choose Other calendars, then From URL; on an iPhone or Mac, "
-            "File or Settings, then New Calendar Subscription; in Outlook, Add calendar, then Subscribe from web. "
-            "Paste the link. Anyone who has it can see these dates, so keep it to yourself.",
+            t(
+                "To subscribe: in Google Calendar, choose Other calendars, then From URL; on an iPhone or Mac, "
+                "File or Settings, then New Calendar Subscription; in Outlook, Add calendar, then Subscribe from web. "
+                "Paste the link. Anyone who has it can see these dates, so keep it to yourself."
+            ),
             as_="p",
             size="2",
         ),
@@ -119,13 +124,18 @@ def _calendar_url_box() -> rx.Component:
 
 def calendar_section() -> rx.Component:
     return section(
-        "Calendar feed",
+        t("Calendar feed"),
         rx.text(
-            "Follow your dates in your own calendar app: ",
             rx.cond(
                 C.is_student,
-                "application deadlines of the gigs you saved, due dates of your work and its milestones.",
-                "application deadlines of your gigs, due dates of your engagements and their milestones.",
+                t(
+                    "Follow your dates in your own calendar app: application deadlines of the gigs you saved, "
+                    "due dates of your work and its milestones."
+                ),
+                t(
+                    "Follow your dates in your own calendar app: application deadlines of your gigs, "
+                    "due dates of your engagements and their milestones."
+                ),
             ),
             as_="p",
             size="2",
@@ -138,9 +148,11 @@ def calendar_section() -> rx.Component:
             rx.cond(
                 C.has_link,
                 rx.text(
-                    "You have a calendar link, made on ",
-                    C.made_on,
-                    ". It is shown only when made: to see a link again, replace it (the old one stops working).",
+                    t(
+                        "You have a calendar link, made on {date}. It is shown only when made: "
+                        "to see a link again, replace it (the old one stops working).",
+                        date=C.made_on,
+                    ),
                     as_="p",
                     size="2",
                 ),
@@ -149,12 +161,12 @@ def calendar_section() -> rx.Component:
         rx.cond(
             C.has_link,
             rx.flex(
-                rx.button("Replace link", type="button", variant="soft", size="2", on_click=C.replace_calendar_link),
+                rx.button(t("Replace link"), type="button", variant="soft", size="2", on_click=C.replace_calendar_link),
                 _revoke_calendar_link(),
                 spacing="3",
                 wrap="wrap",
             ),
-            rx.button("Create calendar link", type="button", size="2", on_click=C.create_calendar_link),
+            rx.button(t("Create calendar link"), type="button", size="2", on_click=C.create_calendar_link),
         ),
         id="calendar",
     )
@@ -162,15 +174,14 @@ def calendar_section() -> rx.Component:
 
 def data_section() -> rx.Component:
     return section(
-        "Your data",
+        t("Your data"),
         rx.cond(
             S.email_verified,
             rx.text(
-                "Download everything ",
-                SessionState.center_name,
-                " keeps about you as a JSON file. ",
+                t("Download everything {center} keeps about you as a JSON file.", center=SessionState.center_name),
+                " ",
                 rx.el.a(
-                    "Download my data (JSON)",
+                    t("Download my data (JSON)"),
                     href="/account/export.json",
                     reload_document=True,
                     download="microgigs-my-data.json",
@@ -183,25 +194,27 @@ def data_section() -> rx.Component:
         rx.cond(
             S.may_delete,
             post_form_column(
-                rx.heading("Delete your account", as_="h3", size="3"),
+                rx.heading(t("Delete your account"), as_="h3", size="3"),
                 rx.text(
-                    "Your name, email, profile, photo and school details are erased and you are signed out everywhere. "
-                    "Finished work and payments stay on record without your name.",
+                    t(
+                        "Your name, email, profile, photo and school details are erased and you are signed out everywhere. "
+                        "Finished work and payments stay on record without your name."
+                    ),
                     as_="p",
                     size="2",
                 ),
-                password_input("Your password, to confirm", "delete_password", error=S.error_delete_password),
-                rx.button("Delete my account", type="submit", color_scheme="red", variant="soft", high_contrast=True),
+                password_input(t("Your password, to confirm"), "delete_password", error=S.error_delete_password),
+                rx.button(t("Delete my account"), type="submit", color_scheme="red", variant="soft", high_contrast=True),
                 action="/account/delete",
                 spacing="3",
                 max_width="28rem",
-                aria_label="Delete your account",
+                aria_label=t("Delete your account"),
             ),
         ),
     )
 
 
-def _choice(label: str, kind: str, checked) -> rx.Component:
+def _choice(label: rx.Var, kind: str, checked) -> rx.Component:
     label_id = f"mail-choice-{kind}-label"
     return rx.text(
         rx.flex(
@@ -220,17 +233,17 @@ def emails_section() -> rx.Component:
     return rx.cond(
         Choices.shown,
         section(
-            "Emails",
+            t("Emails"),
             notice(Choices.choices_notice),
             inline_error(Choices.choices_error),
             rx.cond(
                 Choices.student,
                 rx.fragment(
-                    _choice("Weekly email of gigs recommended for my skills", "digest", Choices.weekly_digest),
-                    _choice("Email me about new gigs matching my saved searches", "alerts", Choices.alert_mail),
+                    _choice(t("Weekly email of gigs recommended for my skills"), "digest", Choices.weekly_digest),
+                    _choice(t("Email me about new gigs matching my saved searches"), "alerts", Choices.alert_mail),
                 ),
             ),
-            _choice("Email me a copy of my notifications", "notifications", Choices.notification_mail),
+            _choice(t("Email me a copy of my notifications"), "notifications", Choices.notification_mail),
         ),
     )
 
@@ -238,15 +251,15 @@ def emails_section() -> rx.Component:
 def account() -> rx.Component:
     return form_page(
         S,
-        rx.cond(S.email_verified, rx.text(rx.link("Edit your profile", href="/profile"), as_="p", size="2")),
+        rx.cond(S.email_verified, rx.text(rx.link(t("Edit your profile"), href="/profile"), as_="p", size="2")),
         email_section(),
         rx.cond(S.email_verified, password_section()),
         emails_section(),
         devices_section(),
         rx.cond(C.allowed, calendar_section()),
         data_section(),
-        heading="Your account",
-        loading="Loading your account…",
+        heading=t("Your account"),
+        loading=t("Loading your account…"),
         spacing="6",
         key=S.form_key,
     )

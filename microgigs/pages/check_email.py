@@ -3,6 +3,7 @@ account, so the page never tells which (the mail sent there does)."""
 
 import reflex as rx
 
+from microgigs.components.i18n import t, translated
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import callout
 from microgigs.components.titles import page_title
@@ -11,19 +12,24 @@ from microgigs.services.account_security import SIGN_UP_SENT, VERIFY_HOURS
 
 def check_email() -> rx.Component:
     return page_layout(
-        callout("mail", SIGN_UP_SENT, color="green", role="status"),
+        # SIGN_UP_SENT is marked with _() where it is defined (the catalogue holds it).
+        callout("mail", translated(SIGN_UP_SENT), color="green", role="status"),
         rx.text(
-            f"The link works for {VERIFY_HOURS} hours and signs you in. No mail after a few minutes? Check your spam folder.", size="2"
-        ),
-        rx.text(
-            "Already have an account? ",
-            rx.link("Sign in", href="/login", underline="always"),
-            " or ",
-            rx.link("reset your password", href="/forgot-password", underline="always"),
-            ".",
+            t(
+                "The link works for {hours} hours and signs you in. No mail after a few minutes? Check your spam folder.",
+                hours=VERIFY_HOURS,
+            ),
             size="2",
         ),
-        heading="Check your email",
+        rx.text(
+            t("Already have an account?"),
+            " ",
+            rx.link(t("Sign in"), href="/login", underline="always"),
+            " · ",
+            rx.link(t("Reset your password"), href="/forgot-password", underline="always"),
+            size="2",
+        ),
+        heading=t("Check your email"),
     )
 
 

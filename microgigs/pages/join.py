@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert, password_input, post_form_column, submit_button, text_input
+from microgigs.components.i18n import t
 from microgigs.components.layout import link_button, page_layout
 from microgigs.components.panels import loading_note, stack
 from microgigs.components.titles import page_title
@@ -14,15 +15,9 @@ from microgigs.state.session import SessionState
 def sign_in_first() -> rx.Component:
     """The invited address has an account: accepting happens signed in as it."""
     return stack(
-        rx.text("You are invited to manage gigs for ", rx.text(S.organization, as_="span", weight="bold"), ".", as_="p", size="2"),
-        rx.text(
-            "Sign in as ",
-            rx.text(S.invited_email, as_="span", weight="bold"),
-            " to accept. Nothing changes until you do.",
-            as_="p",
-            size="2",
-        ),
-        link_button("Sign in to accept", S.sign_in_href, size="3", width="100%"),
+        rx.text(t("You are invited to manage gigs for {organization}.", organization=S.organization), as_="p", size="2"),
+        rx.text(t("Sign in as {email} to accept. Nothing changes until you do.", email=S.invited_email), as_="p", size="2"),
+        link_button(t("Sign in to accept"), S.sign_in_href, size="3", width="100%"),
         spacing="4",
     )
 
@@ -31,11 +26,7 @@ def join_form() -> rx.Component:
     return post_form_column(
         form_alert(S.error),
         rx.text(
-            "You are invited to manage gigs for ",
-            rx.text(S.organization, as_="span", weight="bold"),
-            " as ",
-            S.invited_email,
-            ".",
+            t("You are invited to manage gigs for {organization} as {email}.", organization=S.organization, email=S.invited_email),
             as_="p",
             size="2",
         ),
@@ -44,7 +35,7 @@ def join_form() -> rx.Component:
             rx.fragment(),
             stack(
                 text_input(
-                    "Your name",
+                    t("Your name"),
                     "display_name",
                     auto_complete="name",
                     required=True,
@@ -52,15 +43,15 @@ def join_form() -> rx.Component:
                     default_value=S.display_name,
                     error=S.error_display_name,
                 ),
-                password_input("Choose a password", "password", new=True, hint="At least 10 characters.", error=S.error_password),
+                password_input(t("Choose a password"), "password", new=True, hint=t("At least 10 characters."), error=S.error_password),
             ),
         ),
         rx.el.input(type="hidden", name="token", value=S.token),
         rx.el.input(type="hidden", name="invitation_id", value=S.invitation_id),
-        submit_button("Join the team", width="100%"),
+        submit_button(t("Join the team"), width="100%"),
         action="/auth/join",
         key=S.form_key,
-        aria_label="Join the team",
+        aria_label=t("Join the team"),
     )
 
 
@@ -74,13 +65,13 @@ def join() -> rx.Component:
                     form_alert(S.link_error),
                     rx.cond(S.has_account & ~S.signed_in, sign_in_first(), join_form()),
                 ),
-                loading_note("Checking your invitation…"),
+                loading_note(t("Checking your invitation…")),
             ),
             size="3",
             width="100%",
             max_width="28rem",
         ),
-        heading="Join your team on " + SessionState.center_name,
+        heading=t("Join your team on {center}", center=SessionState.center_name),
     )
 
 

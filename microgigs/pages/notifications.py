@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import empty_note, loading_note, row_card, spread_row, stack
 from microgigs.components.titles import page_title
@@ -14,13 +15,19 @@ def _row(n) -> rx.Component:
         row_card(
             spread_row(
                 rx.link(n.title, href=n.link, weight=rx.cond(n.unread, "bold", "regular"), size="3"),
-                rx.cond(n.unread, rx.badge("Unread", color_scheme="blue", variant="soft", high_contrast=True)),
+                rx.cond(n.unread, rx.badge(t("Unread"), color_scheme="blue", variant="soft", high_contrast=True)),
             ),
             spread_row(
                 rx.text(n.created_at, size="2", color="var(--gray-11)"),
                 rx.cond(
                     n.unread,
-                    rx.button("Mark read", size="1", variant="soft", on_click=S.mark_read(n.id), aria_label="Mark read: " + n.title),
+                    rx.button(
+                        t("Mark read"),
+                        size="1",
+                        variant="soft",
+                        on_click=S.mark_read(n.id),
+                        aria_label=t("Mark read: {title}", title=n.title),
+                    ),
                 ),
             ),
         ),
@@ -32,8 +39,8 @@ def body() -> rx.Component:
     return stack(
         form_alert(S.error),
         spread_row(
-            rx.text(S.unread_notifications, " unread", size="2", role="status"),
-            rx.button("Mark all read", size="2", variant="soft", on_click=S.mark_all_read, disabled=S.unread_notifications == 0),
+            rx.text(t("{count} unread", count=S.unread_notifications), size="2", role="status"),
+            rx.button(t("Mark all read"), size="2", variant="soft", on_click=S.mark_all_read, disabled=S.unread_notifications == 0),
             spacing="3",
         ),
         rx.cond(
@@ -42,14 +49,14 @@ def body() -> rx.Component:
                 rx.foreach(S.items, _row),
                 style={"margin": "0", "padding": "0", "display": "flex", "flex_direction": "column", "gap": "0.5rem", "width": "100%"},
             ),
-            empty_note("Nothing yet. When something happens to your gigs, applications or work, it shows up here."),
+            empty_note(t("Nothing yet. When something happens to your gigs, applications or work, it shows up here.")),
         ),
         spacing="4",
     )
 
 
 def notifications_page() -> rx.Component:
-    return page_layout(rx.cond(S.loaded, body(), loading_note("Loading notifications…")), heading="Notifications")
+    return page_layout(rx.cond(S.loaded, body(), loading_note(t("Loading notifications…"))), heading=t("Notifications"))
 
 
 def register(app: rx.App) -> None:

@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from microgigs.components.forms import REMOVE_BUTTON, form_column, row_button_form, text_input
+from microgigs.components.forms import REMOVE_BUTTON, form_column, text_input
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import badge, fact, named_row, not_found_card, notice, section, stack
 from microgigs.components.titles import page_title
@@ -15,10 +16,15 @@ def member_row(member) -> rx.Component:
     return named_row(
         member.name,
         rx.text(member.email, size="2"),
-        rx.badge(member.role, variant="soft", high_contrast=True),
+        rx.badge(rx.cond(member.role == "owner", t("owner"), t("manager")), variant="soft", high_contrast=True),
         rx.cond(
             S.is_owner & (member.role != "owner"),
-            row_button_form("Remove", S.remove, id_field="user_id", id_value=key, row_name=member.name, **REMOVE_BUTTON),
+            # As forms.row_button_form, its button named in the viewer's language ("Remove Ada").
+            rx.form(
+                rx.el.input(type="hidden", name="user_id", value=key),
+                rx.button(t("Remove"), type="submit", aria_label=t("Remove {name}", name=member.name), **REMOVE_BUTTON),
+                on_submit=S.remove,
+            ),
         ),
         error=S.row_errors.get(key, ""),
     )
@@ -27,7 +33,7 @@ def member_row(member) -> rx.Component:
 def invite_form() -> rx.Component:
     return form_column(
         text_input(
-            "Email address of the new manager",
+            t("Email address of the new manager"),
             "email",
             type="email",
             required=True,
@@ -35,12 +41,12 @@ def invite_form() -> rx.Component:
             auto_complete="off",
             error=S.error_email,
         ),
-        rx.button("Send invitation", type="submit", size="3"),
+        rx.button(t("Send invitation"), type="submit", size="3"),
         on_submit=S.invite,
         align=None,
         max_width="28rem",
         key=S.form_key.to_string(),
-        aria_label="Invite a manager",
+        aria_label=t("Invite a manager"),
     )
 
 
@@ -62,7 +68,7 @@ def organization() -> rx.Component:
                     rx.cond(
                         S.organization_status == "pending",
                         rx.text(
-                            "The career center is still vetting your organization: you can publish gigs once it is approved.",
+                            t("The career center is still vetting your organization: you can publish gigs once it is approved."),
                             as_="p",
                             size="2",
                         ),
@@ -70,12 +76,13 @@ def organization() -> rx.Component:
                     rx.cond(
                         S.other_teams.length() > 0,
                         rx.text(
-                            "You also manage gigs for: ",
+                            t("You also manage gigs for:"),
+                            " ",
                             rx.foreach(
                                 S.other_teams,
-                                lambda t: rx.link(
-                                    t.name,
-                                    href="/organization?organization=" + t.organization_id.to_string(),
+                                lambda other: rx.link(
+                                    other.name,
+                                    href="/organization?organization=" + other.organization_id.to_string(),
                                     underline="always",
                                     margin_right="var(--space-2)",
                                 ),
@@ -84,18 +91,19 @@ def organization() -> rx.Component:
                             size="2",
                         ),
                     ),
-                    section("Managers", stack(rx.foreach(S.members, member_row), spacing="2")),
+                    section(t("Managers"), stack(rx.foreach(S.members, member_row), spacing="2")),
                     rx.cond(
                         S.is_owner,
                         stack(
-                            section("Invite a manager", invite_form()),
+                            section(t("Invite a manager"), invite_form()),
                             rx.cond(
                                 S.invitations.length() > 0,
                                 section(
-                                    "Invitations waiting",
+                                    t("Invitations waiting"),
                                     rx.el.ul(
                                         rx.foreach(
-                                            S.invitations, lambda i: rx.el.li(fact(i.email, rx.text("until ", i.expires_at, as_="span")))
+                                            S.invitations,
+                                            lambda i: rx.el.li(fact(i.email, rx.text(t("until {date}", date=i.expires_at), as_="span"))),
                                         ),
                                         style={"margin": "0", "padding_left": "1.25rem"},
                                     ),
@@ -103,15 +111,15 @@ def organization() -> rx.Component:
                             ),
                             spacing="5",
                         ),
-                        rx.text("Only the owner can invite or remove managers.", as_="p", size="2"),
+                        rx.text(t("Only the owner can invite or remove managers."), as_="p", size="2"),
                     ),
                     spacing="5",
                 ),
-                not_found_card("You are not on an employer's team."),
+                not_found_card(t("You are not on an employer's team."), link_text=t("Go to your dashboard")),
             ),
-            "Loading your team…",
+            t("Loading your team…"),
         ),
-        heading="Your organization",
+        heading=t("Your organization"),
     )
 
 

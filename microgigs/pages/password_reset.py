@@ -3,6 +3,7 @@
 import reflex as rx
 
 from microgigs.components.forms import email_input, form_alert, password_input, post_form_column, submit_button
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import loading_note, narrow_card, notice, stack
 from microgigs.components.titles import page_title
@@ -15,17 +16,21 @@ def forgot_password() -> rx.Component:
     return page_layout(
         narrow_card(
             notice(F.notice),
-            rx.text("Enter the email address of your account. We will mail you a link to choose a new password.", as_="p", size="2"),
+            rx.text(
+                t("Enter the email address of your account. We will mail you a link to choose a new password."),
+                as_="p",
+                size="2",
+            ),
             post_form_column(
-                email_input(default_value=F.email, error=F.error_email),
-                submit_button("Send me a link", width="100%"),
+                email_input(t("Email address"), default_value=F.email, error=F.error_email),
+                submit_button(t("Send me a link"), width="100%"),
                 action="/auth/forgot-password",
                 key=F.form_key,
-                aria_label="Reset your password",
+                aria_label=t("Reset your password"),
             ),
-            rx.text(rx.link("Back to sign in", href="/login"), size="2"),
+            rx.text(rx.link(t("Back to sign in"), href="/login"), size="2"),
         ),
-        heading="Forgot your password?",
+        heading=t("Forgot your password?"),
     )
 
 
@@ -37,26 +42,26 @@ def reset_password() -> rx.Component:
                 shows_this_url(R),
                 rx.cond(
                     R.link_error != "",
-                    stack(form_alert(R.link_error), rx.text(rx.link("Ask for a new link", href="/forgot-password"), size="2")),
+                    stack(form_alert(R.link_error), rx.text(rx.link(t("Ask for a new link"), href="/forgot-password"), size="2")),
                     post_form_column(
                         password_input(
-                            "New password",
+                            t("New password"),
                             "password",
                             new=True,
-                            hint="At least 10 characters, not a common password.",
+                            hint=t("At least 10 characters, not a common password."),
                             error=R.error_password,
                         ),
                         rx.el.input(type="hidden", name="token", value=R.token),
-                        submit_button("Set new password", width="100%"),
+                        submit_button(t("Set new password"), width="100%"),
                         action="/auth/reset-password",
                         key=R.form_key,
-                        aria_label="Choose a new password",
+                        aria_label=t("Choose a new password"),
                     ),
                 ),
-                loading_note("Checking your link…"),
+                loading_note(t("Checking your link…")),
             ),
         ),
-        heading="Choose a new password",
+        heading=t("Choose a new password"),
     )
 
 

@@ -31,22 +31,22 @@ SKILLS_LEGEND_ID = "profile-skills-legend"
 
 def photo_section() -> rx.Component:
     return section(
-        "Photo",
+        t("Photo"),
         rx.cond(
             S.has_photo,
             rx.image(
                 src=S.photo_src,
-                alt="Your current photo",
+                alt=t("Your current photo"),
                 width="96px",
                 height="96px",
                 style={"object_fit": "cover", "border_radius": "50%"},
             ),
         ),
         form_column(
-            field_hint("photo", "PNG, JPEG or WebP, at most 2 MB."),
+            field_hint("photo", t("PNG, JPEG or WebP, at most {count} MB.", count=MAX_PHOTO_BYTES // (1024 * 1024))),
             named_upload(
-                rx.button("Choose a photo", type="button", variant="soft", aria_describedby=f"{hint_id('photo')} {error_id('photo')}"),
-                input_label="Photo",
+                rx.button(t("Choose a photo"), type="button", variant="soft", aria_describedby=f"{hint_id('photo')} {error_id('photo')}"),
+                input_label=t("Photo"),
                 id=PHOTO_UPLOAD_ID,
                 accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
                 max_files=1,
@@ -59,24 +59,24 @@ def photo_section() -> rx.Component:
                 padding="0.75rem",
                 width="100%",
             ),
-            rx.foreach(rx.selected_files(PHOTO_UPLOAD_ID), lambda name: rx.text("Selected: ", name, size="2")),
+            rx.foreach(rx.selected_files(PHOTO_UPLOAD_ID), lambda name: rx.text(t("Selected: {name}", name=name), size="2")),
             field_error("photo", E["photo"], live=True),
-            rx.button("Upload photo", type="submit"),
+            rx.button(t("Upload photo"), type="submit"),
             on_submit=lambda form_data: S.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD_ID), form_data),
             spacing="2",
-            aria_label="Upload a photo",
+            aria_label=t("Upload a photo"),
         ),
     )
 
 
 def skills_field() -> rx.Component:
     return checkbox_group_input(
-        "Skills",
+        t("Skills"),
         "skills",
         S.all_skills,
         legend_id=SKILLS_LEGEND_ID,
         default_value=S.skills,
-        hint="Choose the skills you have; gigs that need them are shown to you first.",
+        hint=t("Choose the skills you have; gigs that need them are shown to you first."),
         error=E["skills"],
     )
 
@@ -84,62 +84,65 @@ def skills_field() -> rx.Component:
 def student_form() -> rx.Component:
     return form_column(
         skills_field(),
-        textarea_input("Interests", "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]),
+        textarea_input(
+            t("Interests"), "interests", optional=True, rows="3", max_length=500, default_value=S.interests, error=E["interests"]
+        ),
         text_input(
-            "Hours available per week",
+            t("Hours available per week"),
             "hours_per_week",
             input_mode="numeric",
             default_value=S.hours_per_week,
             error=E["hours_per_week"],
         ),
         long_select_input(
-            "Time zone",
+            t("Time zone"),
             "timezone",
-            TIMEZONE_GROUPS,
-            hint="Where you are, so times are shown in your own hours.",
+            # The zones' areas are IANA names (Europe, America); only the catch-all is a word.
+            [(t("Other") if area == "Other" else area, zones) for area, zones in TIMEZONE_GROUPS],
+            hint=t("Where you are, so times are shown in your own hours."),
             default_value=S.timezone,
             error=E["timezone"],
         ),
         textarea_input(
-            "Links",
+            t("Links"),
             "links",
             optional=True,
             rows="3",
-            hint="One web address per line (portfolio, GitHub, LinkedIn).",
+            hint=t("One web address per line (portfolio, GitHub, LinkedIn)."),
             default_value=S.links,
             error=E["links"],
         ),
-        rx.heading("School details", as_="h3", size="3"),
-        rx.text("Hidden from employers while they review applicants blind.", as_="p", size="2"),
-        text_input("School", "school", optional=True, max_length=160, default_value=S.school, error=E["school"]),
-        text_input("Major", "major", optional=True, max_length=120, default_value=S.major, error=E["major"]),
+        rx.heading(t("School details"), as_="h3", size="3"),
+        rx.text(t("Hidden from employers while they review applicants blind."), as_="p", size="2"),
+        text_input(t("School"), "school", optional=True, max_length=160, default_value=S.school, error=E["school"]),
+        text_input(t("Major"), "major", optional=True, max_length=120, default_value=S.major, error=E["major"]),
         text_input(
-            "Graduation year",
+            t("Graduation year"),
             "graduation_year",
             optional=True,
             input_mode="numeric",
             default_value=S.graduation_year,
             error=E["graduation_year"],
         ),
-        rx.button("Save profile", type="submit", size="3"),
+        rx.button(t("Save profile"), type="submit", size="3"),
         on_submit=S.save_student,
         spacing="4",
         key=S.form_key.to_string(),
         reset_on_submit=False,
-        aria_label="Your student profile",
+        aria_label=t("Your student profile"),
     )
 
 
 def manager_form() -> rx.Component:
     return form_column(
-        text_input("Your name", "display_name", required=True, max_length=100, default_value=S.display_name, error=E["display_name"]),
-        text_input("Job title", "title", optional=True, max_length=100, default_value=S.title, error=E["title"]),
-        rx.button("Save profile", type="submit", size="3"),
+        text_input(t("Your name"), "display_name", required=True, max_length=100, default_value=S.display_name, error=E["display_name"]),
+        text_input(t("Job title"), "title", optional=True, max_length=100, default_value=S.title, error=E["title"]),
+        rx.button(t("Save profile"), type="submit", size="3"),
         on_submit=S.save_manager,
         spacing="4",
         key=S.form_key.to_string(),
         reset_on_submit=False,
-        aria_label="Your profile",
+        aria_label=t("Your profile"),
     )
 
 
@@ -166,12 +169,12 @@ def language_form() -> rx.Component:
 def profile() -> rx.Component:
     return form_page(
         S,
-        rx.cond(S.is_student_profile, section("About you", student_form())),
-        rx.cond(S.is_manager_profile, section("About you", manager_form())),
+        rx.cond(S.is_student_profile, section(t("About you"), student_form())),
+        rx.cond(S.is_manager_profile, section(t("About you"), manager_form())),
         section(t("Language"), language_form()),
         photo_section(),
-        heading="Your profile",
-        loading="Loading your profile…",
+        heading=t("Your profile"),
+        loading=t("Loading your profile…"),
         spacing="6",
         max_width="40rem",
     )

@@ -12,6 +12,7 @@ from microgigs.components.forms import (
     submit_button,
     text_input,
 )
+from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.panels import narrow_card, stack
 from microgigs.components.titles import page_title
@@ -26,11 +27,11 @@ def _err(name: str) -> rx.Var:
 
 def role_choice() -> rx.Component:
     return rx.el.fieldset(
-        rx.el.legend(rx.text("I am…", size="2", weight="medium"), id=ROLE_LEGEND_ID, style={"margin_bottom": "var(--space-2)"}),
+        rx.el.legend(rx.text(t("I am…"), size="2", weight="medium"), id=ROLE_LEGEND_ID, style={"margin_bottom": "var(--space-2)"}),
         rx.radio_group.root(
             rx.flex(
-                rx.radio_group.item("a student looking for gigs", value="student"),
-                rx.radio_group.item("hiring for an employer", value="manager"),
+                rx.radio_group.item(t("a student looking for gigs"), value="student"),
+                rx.radio_group.item(t("hiring for an employer"), value="manager"),
                 direction="column",
                 spacing="2",
             ),
@@ -52,16 +53,16 @@ def role_choice() -> rx.Component:
 def employer_fields() -> rx.Component:
     return stack(
         text_input(
-            "Organization name",
+            t("Organization name"),
             "organization_name",
             error=_err("organization_name"),
-            hint="Your organization is reviewed by the career center before it can post gigs.",
+            hint=t("Your organization is reviewed by the career center before it can post gigs."),
             default_value=SignupState.organization_name,
             auto_complete="organization",
             max_length=120,
         ),
         text_input(
-            "Organization website",
+            t("Organization website"),
             "organization_website",
             type="url",
             optional=True,
@@ -81,7 +82,7 @@ def signup_form() -> rx.Component:
         form_alert(SignupState.error_count_text),
         role_choice(),
         text_input(
-            "Your name",
+            t("Your name"),
             "display_name",
             error=_err("display_name"),
             default_value=SignupState.display_name,
@@ -89,29 +90,33 @@ def signup_form() -> rx.Component:
             max_length=100,
         ),
         # Not marked required: our own messages, listed above the form and under each field, say what is missing.
-        email_input(required=None, error=_err("email"), default_value=SignupState.email),
+        email_input(t("Email address"), required=None, error=_err("email"), default_value=SignupState.email),
         password_input(
-            "Password",
+            t("Password"),
             "password",
             new=True,
             required=None,
             error=_err("password"),
-            hint="At least 10 characters. A short sentence is easy to remember and hard to guess.",
+            hint=t("At least 10 characters. A short sentence is easy to remember and hard to guess."),
         ),
         rx.cond(SignupState.is_employer, employer_fields()),
         rx.text(
-            "By creating an account you agree to the ",
-            rx.link("terms of use", href="/terms", underline="always"),
-            ". The ",
-            rx.link("privacy notice", href="/privacy", underline="always"),
-            " says what is kept about you.",
+            # Two sentences whose link ends each: the same order in Spanish.
+            t("By creating an account you agree to the"),
+            " ",
+            rx.link(t("terms of use"), href="/terms", underline="always"),
+            ". ",
+            t("What is kept about you is in the"),
+            " ",
+            rx.link(t("privacy notice"), href="/privacy", underline="always"),
+            ".",
             as_="p",
             size="2",
         ),
-        submit_button("Create account", width="100%"),
+        submit_button(t("Create account"), width="100%"),
         action="/auth/signup",
         key=SignupState.form_key,
-        aria_label="Create an account",
+        aria_label=t("Create an account"),
     )
 
 
@@ -119,10 +124,10 @@ def signup() -> rx.Component:
     return page_layout(
         narrow_card(
             signup_form(),
-            rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
+            rx.text(t("Already have an account?"), " ", rx.link(t("Sign in"), href="/login", underline="always"), size="2"),
             max_width="32rem",
         ),
-        heading="Create an account",
+        heading=t("Create an account"),
     )
 
 

@@ -5,6 +5,7 @@ as someone else). The route comes back here with the outcome."""
 import reflex as rx
 
 from microgigs.components.forms import post_form_column, submit_button
+from microgigs.components.i18n import t
 from microgigs.components.layout import form_page
 from microgigs.components.titles import page_title
 from microgigs.state.account import VerifyEmailState as S
@@ -12,12 +13,12 @@ from microgigs.state.account import VerifyEmailState as S
 
 def confirm_form() -> rx.Component:
     return post_form_column(
-        rx.text("Confirm that this email address is yours to finish signing up. You will be signed in.", as_="p", size="2"),
+        rx.text(t("Confirm that this email address is yours to finish signing up. You will be signed in."), as_="p", size="2"),
         rx.el.input(type="hidden", name="token", value=S.token),
-        submit_button("Confirm my email address"),
+        submit_button(t("Confirm my email address")),
         action="/auth/verify",
         spacing="3",
-        aria_label="Confirm your email address",
+        aria_label=t("Confirm your email address"),
     )
 
 
@@ -27,10 +28,12 @@ def verify_email() -> rx.Component:
         rx.cond((S.token != "") & (S.notice == ""), confirm_form()),
         rx.cond(
             S.token == "",
-            rx.text(rx.cond(S.signed_in, rx.link("Go to your account", href="/account"), rx.link("Sign in", href="/login")), size="2"),
+            rx.text(
+                rx.cond(S.signed_in, rx.link(t("Go to your account"), href="/account"), rx.link(t("Sign in"), href="/login")), size="2"
+            ),
         ),
-        heading="Email confirmation",
-        loading="Checking your link…",
+        heading=t("Email confirmation"),
+        loading=t("Checking your link…"),
     )
 
 

@@ -15,7 +15,7 @@ from html import escape
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, msg, translate
+from microgigs.i18n import Text, _, msg, translate
 from microgigs.integrations import mail
 from microgigs.models import AuthSession, Membership, OneTimeToken, Organization, StudentProfile, StudentSkill, User, utcnow
 from microgigs.services import accounts, audit, center, policy, throttle
@@ -26,12 +26,12 @@ from microgigs.settings import get_settings
 VERIFY_HOURS = 48
 RESET_MINUTES = 60
 INVITATION_DAYS = 7
-LINK_EXPIRED = "This link has expired. Ask for a new one."
-LINK_USED = "This link has already been used. Ask for a new one."
-LINK_REPLACED = "This link is no longer valid: a newer one was sent. Use the link in the most recent mail, or ask for a new one."
-LINK_UNKNOWN = "This link is not valid. Check that you copied all of it, or ask for a new one."
-SIGN_UP_SENT = "Check your email: we have sent a message to the address you gave. Follow its link to finish signing up."
-RESET_REQUESTED = "If an account uses that address, we have sent it a link to choose a new password. The link works for 60 minutes."
+LINK_EXPIRED = _("This link has expired. Ask for a new one.")
+LINK_USED = _("This link has already been used. Ask for a new one.")
+LINK_REPLACED = _("This link is no longer valid: a newer one was sent. Use the link in the most recent mail, or ask for a new one.")
+LINK_UNKNOWN = _("This link is not valid. Check that you copied all of it, or ask for a new one.")
+SIGN_UP_SENT = msg("Check your email: we have sent a message to the address you gave. Follow its link to finish signing up.")
+RESET_REQUESTED = msg("If an account uses that address, we have sent it a link to choose a new password. The link works for 60 minutes.")
 
 
 def public_link(path: str) -> str:
@@ -206,7 +206,7 @@ def send_verification(session: Session, user: User) -> None:
 
 def resend_verification(session: Session, actor: User | None, client: str = "") -> None:
     # One of the few things an unconfirmed account may do.
-    policy.require(policy.is_signed_in(actor), "Sign in to confirm your email address.")
+    policy.require(policy.is_signed_in(actor), _("Sign in to confirm your email address."))
     throttle.hit(session, [(throttle.RESEND_PER_CLIENT, client), (throttle.RESEND_PER_ACCOUNT, str(actor.id))])
     if actor.email_verified:
         raise DomainError("Your email address is already confirmed.")
@@ -249,7 +249,7 @@ def revoke_sessions(session: Session, user: User, keep_token: str | None = None)
 
 
 def sign_out_everywhere(session: Session, actor: User | None) -> int:
-    policy.require(policy.is_signed_in(actor), "Sign in first.")
+    policy.require(policy.is_signed_in(actor), _("Sign in first."))
     count = revoke_sessions(session, actor)
     audit.record(session, actor, "user.signed_out_everywhere", "user", actor.id, sessions=count)
     session.flush()
@@ -258,14 +258,14 @@ def sign_out_everywhere(session: Session, actor: User | None) -> int:
 
 def change_password(session: Session, actor: User | None, current: str, new: str, keep_token: str | None = None) -> None:
     """Change the password (the current one is required); every other session is signed out."""
-    policy.require(policy.is_active_user(actor), "Sign in to change your password.")
+    policy.require(policy.is_active_user(actor), _("Sign in to change your password."))
     errors: dict[str, str] = {}
     if not actor.password_hash or not accounts.verify_password(actor.password_hash, current or ""):
-        errors["current_password"] = "That is not your current password."
+        errors["current_password"] = msg("That is not your current password.")
     if problem := accounts.password_problem(new or ""):
         errors["new_password"] = problem
     elif new == current:
-        errors["new_password"] = "Choose a password different from your current one."
+        errors["new_password"] = msg("Choose a password different from your current one.")
     if errors:
         raise ValidationFailed(errors)
     actor.password_hash = accounts.hash_password(new)

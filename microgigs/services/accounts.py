@@ -17,7 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.i18n import language_or_default
+from microgigs.i18n import Text, _, language_or_default, msg
+from microgigs import i18n
 from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
 from microgigs.services import audit
 from microgigs.services.errors import DomainError, NotAllowed
@@ -63,11 +64,11 @@ _COMMON_PASSWORDS = frozenset(
         "qwerty1234",
     }
 )
-SIGN_IN_FAILED = "That email and password do not match an account."
+SIGN_IN_FAILED = _("That email and password do not match an account.")
 # The demo campus's accounts share a published password; `.test` is a reserved top-level
 # domain, so no real mailbox can ever be at this address.
 DEMO_EMAIL_DOMAIN = "demo.microgigs.test"
-DEMO_ADDRESS_RESERVED = "Addresses at demo.microgigs.test belong to the demo. Use your own email address."
+DEMO_ADDRESS_RESERVED = _("Addresses at demo.microgigs.test belong to the demo. Use your own email address.")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ class SignUp:
     role: str = "student"  # student | manager (a manager also names their organization)
     organization_name: str = ""
     organization_website: str = ""
-    language: str = "en"  # the language the visitor signed up in: their pages' and mail's from then on
+    # The language the person signed up in (their browser's, or the footer's switch): their
+    # pages and mail start in it; any other value is English.
+    language: str = i18n.DEFAULT
 
 
 def normalize_email(raw: str) -> str:
@@ -92,11 +95,11 @@ def hash_token(token: str) -> str:
 def password_problem(password: str) -> str | None:
     """Why this password is refused, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return msg("Use at least {count} characters.", count=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return msg("Use at most {count} characters.", count=MAX_PASSWORD_LENGTH)
     if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
-        return "That password is too easy to guess; choose another."
+        return msg("That password is too easy to guess; choose another.")
     return None
 
 
@@ -105,19 +108,19 @@ def _account_errors(session: Session, email: str, password: str, name: str, *, r
     passes refuse_taken=False: its answer must not tell whether an address is registered."""
     errors: dict[str, str] = {}
     if not email:
-        errors["email"] = "Enter your email address."
+        errors["email"] = msg("Enter your email address.")
     elif not is_valid_email(email):
-        errors["email"] = "Enter an email address like name@example.edu."
+        errors["email"] = msg("Enter an email address like name@example.edu.")
     elif is_demo_address(email) and not get_settings().demo_mode:
-        errors["email"] = DEMO_ADDRESS_RESERVED
+        errors["email"] = Text(DEMO_ADDRESS_RESERVED)
     elif refuse_taken and _email_taken(session, email):
-        errors["email"] = "An account with this email already exists. Sign in instead."
+        errors["email"] = msg("An account with this email already exists. Sign in instead.")
     if problem := password_problem(password or ""):
         errors["password"] = problem
     if not name:
-        errors["display_name"] = "Enter your name."
+        errors["display_name"] = msg("Enter your name.")
     elif len(name) > 100:
-        errors["display_name"] = "Use at most 100 characters."
+        errors["display_name"] = msg("Use at most {count} characters.", count=100)
     return errors
 
 
@@ -148,16 +151,16 @@ def sign_up(session: Session, data: SignUp) -> User | None:
     name = clean_line(data.display_name)
     errors = _account_errors(session, email, data.password, name, refuse_taken=False)
     if data.role not in ("student", "manager"):
-        errors["role"] = "Choose student or employer."
+        errors["role"] = msg("Choose student or employer.")
     org_name = clean_line(data.organization_name)
     website = clean_line(data.organization_website)
     if data.role == "manager":
         if not org_name:
-            errors["organization_name"] = "Enter your organization's name."
+            errors["organization_name"] = msg("Enter your organization's name.")
         elif len(org_name) > 120:
-            errors["organization_name"] = "Use at most 120 characters."
+            errors["organization_name"] = msg("Use at most {count} characters.", count=120)
         if len(website) > 300:
-            errors["organization_website"] = "Use at most 300 characters."
+            errors["organization_website"] = msg("Use at most {count} characters.", count=300)
     if errors:
         raise ValidationFailed(errors)
 
@@ -165,7 +168,9 @@ def sign_up(session: Session, data: SignUp) -> User | None:
     password_hash = hash_password(data.password)
     if _email_taken(session, email):
         return None
-    user = User(email=email, display_name=name, role=data.role, password_hash=password_hash, language=language_or_default(data.language))
+    user = User(
+        email=email, display_name=name, role=data.role, password_hash=password_hash, language=i18n.language_or_default(data.language)
+    )
     session.add(user)
     try:
         session.flush()  # the unique email catches two sign-ups racing each other
@@ -191,7 +196,7 @@ def create_privileged_user(session: Session, *, email: str, display_name: str, p
     name = clean_line(display_name)
     errors = _account_errors(session, email, password, name)
     if role not in ("staff", "admin"):
-        errors["role"] = "Choose staff or admin."
+        errors["role"] = msg("Choose staff or admin.")
     if errors:
         raise ValidationFailed(errors)
     user = User(

@@ -12,13 +12,14 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _
 from microgigs.models import CalendarFeed, User, utcnow
 from microgigs.services import accounts, audit, policy
 from microgigs.services.errors import NotFound
 from microgigs.settings import get_settings
 
 ROUTE_PREFIX = "/calendar/"
-NOT_YOURS = "Calendar links are for students and employer managers."
+NOT_YOURS = _("Calendar links are for students and employer managers.")
 MAX_TOKEN_CHARS = 100  # a token we made is 43; anything longer is not one of ours
 
 

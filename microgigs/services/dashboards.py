@@ -627,15 +627,16 @@ class NotificationRow:
     unread: bool
 
 
-def notification_center(session: Session, actor: User) -> list[NotificationRow]:
-    """The actor's own notifications, newest first (a link is only ever one of our paths)."""
+def notification_center(session: Session, actor: User, language: str = i18n.DEFAULT) -> list[NotificationRow]:
+    """The actor's own notifications, newest first (a link is only ever one of our paths), each
+    one's moment written for `language` in the actor's time zone."""
 
     return [
         NotificationRow(
             id=n.id,
             title=n.title,
             link=n.link if n.link.startswith("/") and not n.link.startswith("//") else "/dashboard",
-            created_at=n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            created_at=i18n.format_datetime(n.created_at, language, actor.timezone),
             unread=n.read_at is None,
         )
         for n in notifications.recent(session, actor)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from microgigs.i18n import msg
+from microgigs.i18n import Text, _, msg
 from microgigs.models import MailPreference, UnsubscribeToken, User
 from microgigs.services import policy
 from microgigs.services.errors import DomainError, NotFound
@@ -76,25 +76,25 @@ class MailChoices:
 
 
 def my_choices(session: Session, actor: User | None) -> MailChoices:
-    policy.require(policy.is_signed_in(actor), "Sign in to see your email choices.")
+    policy.require(policy.is_signed_in(actor), _("Sign in to see your email choices."))
     chosen = preference(session, actor.id)
     return MailChoices(weekly_digest=chosen.weekly_digest, alert_mail=chosen.alert_mail, notification_mail=chosen.notification_mail)
 
 
 def set_choice(session: Session, actor: User | None, kind: str, on: bool) -> MailChoices:
     """Turn one kind of bulk mail on or off for oneself (alerts and the digest are students')."""
-    policy.require(policy.is_signed_in(actor), "Sign in to choose your emails.")
+    policy.require(policy.is_signed_in(actor), _("Sign in to choose your emails."))
     if kind not in KINDS:
         raise DomainError("Choose which emails to turn on or off.", "kind")
     if kind in (ALERTS, DIGEST):
-        policy.require(policy.is_student(actor), "Only students get alerts and the weekly digest.")
+        policy.require(policy.is_student(actor), _("Only students get alerts and the weekly digest."))
     _set(session, actor.id, kind, on is True)
     return my_choices(session, actor)
 
 
 def set_weekly_digest(session: Session, actor: User | None, on: bool) -> MailChoices:
     """A student turns the weekly digest on or off (off for new accounts)."""
-    policy.require(policy.is_student(actor), "Only students get the weekly digest.")
+    policy.require(policy.is_student(actor), _("Only students get the weekly digest."))
     return set_choice(session, actor, DIGEST, on)
 
 
@@ -117,12 +117,12 @@ def _token(session: Session, raw: str) -> UnsubscribeToken:
     return row
 
 
-def describe(session: Session, raw: str) -> str:
+def describe(session: Session, raw: str) -> Text:
     """What the link turns off, in words (the GET page); NotFound for a link that is not one."""
     return KIND_NAMES[_token(session, raw).kind]
 
 
-def unsubscribe(session: Session, raw: str) -> str:
+def unsubscribe(session: Session, raw: str) -> Text:
     """The one-click POST (RFC 8058): the link itself is the proof, no sign-in, no cookie.
     Turns that kind of mail off for that person (again: a no-op) and says what in words."""
     row = _token(session, raw)

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, msg
+from microgigs.i18n import Text, _, msg
+from microgigs import i18n
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
@@ -104,7 +105,7 @@ def _owner(session: Session, org: Organization) -> User | None:
 
 def vetting_queue(session: Session, actor: User | None, status: str = "pending") -> list[VettingRow]:
     """Employers for staff to vet (pending by default), oldest first, with the signer's domain check."""
-    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can vet employers.")
+    policy.require(policy.may_vet_organizations(actor), _("Only career-center staff can vet employers."))
     query = select(Organization).where(Organization.kind == "employer")
     if status != "all":
         query = query.where(Organization.status == status)
@@ -146,14 +147,14 @@ def _move(session: Session, actor: User, org: Organization, status: str, reason:
 
 
 def approve(session: Session, actor: User | None, organization_id: int) -> Organization:
-    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can approve employers.")
+    policy.require(policy.may_vet_organizations(actor), _("Only career-center staff can approve employers."))
     org = get_organization(session, organization_id)
     if org.status not in ("pending", "rejected", "suspended"):
-        raise DomainError(f"{org.name} is already approved.")
+        raise DomainError(msg("{name} is already approved.", name=org.name))
     owner = _owner(session, org)
     if owner is None or not policy.is_active_user(owner):
         # An address nobody has confirmed is not an identity: approving it would vouch for nobody.
-        raise DomainError(f"{org.name}'s contact has not confirmed their email address yet: approve it once they have.")
+        raise DomainError(msg("{name}'s contact has not confirmed their email address yet: approve it once they have.", name=org.name))
     _move(session, actor, org, "approved", "")
     _tell_managers(
         session,
@@ -167,18 +168,18 @@ def approve(session: Session, actor: User | None, organization_id: int) -> Organ
 def _reason(reason: str) -> str:
     text = clean_text(reason)
     if not text:
-        raise ValidationFailed({"reason": "Give a reason: the employer will read it."})
+        raise ValidationFailed({"reason": msg("Give a reason: the employer will read it.")})
     if len(text) > MAX_REASON:
-        raise ValidationFailed({"reason": f"Use at most {MAX_REASON} characters (you have {len(text)})."})
+        raise ValidationFailed({"reason": msg("Use at most {count} characters (you have {length}).", count=MAX_REASON, length=len(text))})
     return text
 
 
 def reject(session: Session, actor: User | None, organization_id: int, reason: str) -> Organization:
-    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can reject employers.")
+    policy.require(policy.may_vet_organizations(actor), _("Only career-center staff can reject employers."))
     org = get_organization(session, organization_id)
     text = _reason(reason)
     if org.status != "pending":
-        raise DomainError(f"Only a pending employer can be rejected; {org.name} is {org.status}.")
+        raise DomainError(msg("Only a pending employer can be rejected; {name} is {status}.", name=org.name, status=org.status))
     _move(session, actor, org, "rejected", text)
     _tell_managers(
         session,
@@ -196,11 +197,11 @@ def reject(session: Session, actor: User | None, organization_id: int, reason: s
 
 def suspend(session: Session, actor: User | None, organization_id: int, reason: str) -> Organization:
     """Stop an approved employer: its gigs that still take people close, each applicant gets a decision."""
-    policy.require(policy.may_vet_organizations(actor), "Only career-center staff can suspend employers.")
+    policy.require(policy.may_vet_organizations(actor), _("Only career-center staff can suspend employers."))
     org = get_organization(session, organization_id)
     text = _reason(reason)
     if org.status != "approved":
-        raise DomainError(f"Only an approved employer can be suspended; {org.name} is {org.status}.")
+        raise DomainError(msg("Only an approved employer can be suspended; {name} is {status}.", name=org.name, status=org.status))
     _move(session, actor, org, "suspended", text)
     for gig in session.exec(select(Gig).where(Gig.organization_id == org.id, Gig.status.in_(CLOSE_ON_SUSPEND))).all():
         closing.cancel_gig(session, actor, gig.id, f"The employer was suspended: {text}")
@@ -223,13 +224,13 @@ def suspend(session: Session, actor: User | None, organization_id: int, reason: 
 
 def _managed_org(session: Session, actor: User | None, organization_id: int) -> Organization:
     org = get_organization(session, organization_id)
-    policy.require(policy.may_manage_members(session, actor, org), "Only the organization's owner can change its team.")
+    policy.require(policy.may_manage_members(session, actor, org), _("Only the organization's owner can change its team."))
     return org
 
 
-def team(session: Session, actor: User | None, organization_id: int = 0) -> Team | None:
+def team(session: Session, actor: User | None, organization_id: int = 0, language: str = i18n.DEFAULT) -> Team | None:
     """The actor's employer (`organization_id` when they manage it, else their first) and its
-    people; None when the actor manages no employer."""
+    people (dates written for `language`); None when the actor manages no employer."""
     org_ids = policy.organization_ids_managed_by(session, actor)
     if not org_ids:
         return None
@@ -256,7 +257,7 @@ def team(session: Session, actor: User | None, organization_id: int = 0) -> Team
             )
         ):
             if account_security._aware(row.expires_at) > now:
-                invitations.append(PendingInvitation(email=row.email, expires_at=row.expires_at.strftime("%Y-%m-%d")))
+                invitations.append(PendingInvitation(email=row.email, expires_at=i18n.format_date(row.expires_at, language)))
     others = [
         OtherTeam(other_id, name)
         for other_id, name in session.exec(
@@ -293,12 +294,12 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
     )
     address = accounts.normalize_email(email)
     if not accounts.is_valid_email(address):
-        raise ValidationFailed({"email": "Enter an email address like name@example.com."})
+        raise ValidationFailed({"email": msg("Enter an email address like name@example.com.")})
     already = session.exec(
         select(Membership.id).join(User, User.id == Membership.user_id).where(Membership.organization_id == org.id, User.email == address)
     ).first()
     if already is not None:
-        raise ValidationFailed({"email": "That person is already on your team."})
+        raise ValidationFailed({"email": msg("That person is already on your team.")})
     token = account_security.issue_token(
         session, "invitation", timedelta(days=account_security.INVITATION_DAYS), email=address, organization_id=org.id, created_by=actor
     )
@@ -341,7 +342,7 @@ def invite_manager(session: Session, actor: User | None, organization_id: int, e
         )
     audit.record(session, actor, "organization.manager_invited", "organization", org.id, email=address)
     session.flush()
-    return f"We have sent an invitation to {address}."
+    return msg("We have sent an invitation to {address}.", address=address)
 
 
 @dataclass
@@ -387,21 +388,21 @@ def accept_invitation(
     org = get_organization(session, row.organization_id)
     if policy.is_active_user(actor):
         if actor.email != row.email:
-            raise DomainError(f"This invitation is for {row.email}. Sign out, then open the link again.")
+            raise DomainError(msg("This invitation is for {email}. Sign out, then open the link again.", email=row.email))
         if actor.role != "manager":
             raise DomainError("Only an employer account can join an organization. Ask for an invitation to another address.")
         user = actor
     else:
         holder = session.exec(select(User).where(User.email == row.email)).first()
         if holder is not None and (holder.email_verified or not holder.is_active):
-            raise DomainError(f"Sign in as {row.email} first, then open the link again.")
+            raise DomainError(msg("Sign in as {email} first, then open the link again.", email=row.email))
         sso.check_local_sign_up(session, "manager", row.email)
         name = clean_line(display_name)
         errors = {}
         if not name:
-            errors["display_name"] = "Enter your name."
+            errors["display_name"] = msg("Enter your name.")
         elif len(name) > 100:
-            errors["display_name"] = "Use at most 100 characters."
+            errors["display_name"] = msg("Use at most {count} characters.", count=100)
         if problem := accounts.password_problem(password or ""):
             errors["password"] = problem
         if errors:

@@ -7,6 +7,7 @@ profile and pedigree are wiped and every session is revoked.
 
 from sqlmodel import Session, select
 
+from microgigs.i18n import _, msg
 from microgigs.models import (
     Application,
     AuditEvent,
@@ -47,7 +48,7 @@ def _row(obj, *, drop: tuple[str, ...] = ()) -> dict:
 
 def export_user_data(session: Session, actor: User | None) -> dict:
     """Everything MicroGigs keeps about the actor, as plain data (never a password hash or token)."""
-    policy.require(policy.may_export_own_data(actor), "Sign in to download your data.")
+    policy.require(policy.may_export_own_data(actor), _("Sign in to download your data."))
     uid = actor.id
     profile = session.get(StudentProfile, uid)
     skills = session.exec(select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == uid)).all()
@@ -83,15 +84,15 @@ def export_user_data(session: Session, actor: User | None) -> dict:
 
 def delete_account(session: Session, actor: User | None, password: str) -> None:
     """Anonymize the actor's account after checking their password; nothing is half-done."""
-    policy.require(policy.is_signed_in(actor), "Sign in to delete your account.")
-    policy.require(policy.may_delete_own_account(actor), "Ask the career center to close an employer or staff account.")
+    policy.require(policy.is_signed_in(actor), _("Sign in to delete your account."))
+    policy.require(policy.may_delete_own_account(actor), _("Ask the career center to close an employer or staff account."))
     if not actor.password_hash or not accounts.verify_password(actor.password_hash, password or ""):
-        raise ValidationFailed({"delete_password": "That is not your password."})
+        raise ValidationFailed({"delete_password": msg("That is not your password.")})
     unfinished = session.exec(
         select(Engagement.id).where(Engagement.student_id == actor.id, Engagement.status.in_(UNFINISHED_WORK))
     ).first()
     if unfinished is not None:
-        raise ValidationFailed({"delete_password": "You have work in progress. Finish it or ask the employer to cancel it first."})
+        raise ValidationFailed({"delete_password": msg("You have work in progress. Finish it or ask the employer to cancel it first.")})
 
     for application in session.exec(
         select(Application).where(Application.student_id == actor.id, Application.status.in_(OPEN_APPLICATIONS))

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from microgigs import i18n
 from microgigs.data_folder import write_private_file
+from microgigs.i18n import _, msg
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
 from microgigs.services import audit, images, policy, view_log
@@ -21,8 +22,8 @@ from microgigs.settings import get_settings
 PHOTO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 # What each photo type's bytes start with; a name alone is never trusted.
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
-PHOTO_TOO_LARGE = f"That photo is too large: at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."
-PHOTO_WRONG_TYPE = "Choose a PNG, JPEG or WebP image."
+PHOTO_TOO_LARGE = msg("That photo is too large: at most {count} MB.", count=MAX_PHOTO_BYTES // (1024 * 1024))
+PHOTO_WRONG_TYPE = msg("Choose a PNG, JPEG or WebP image.")
 MAX_SKILLS = 15
 MAX_LINKS = 5
 MAX_LINKS_TEXT = 1000  # StudentProfile.links, one link a line
@@ -72,7 +73,7 @@ class ProfileView:
 
 
 def profile_view(session: Session, actor: User | None) -> ProfileView:
-    policy.require(policy.is_active_user(actor), "Sign in to see your profile.")
+    policy.require(policy.is_active_user(actor), _("Sign in to see your profile."))
     profile = session.get(StudentProfile, actor.id) if actor.role == "student" else None
     skills = sorted(
         session.exec(select(Skill.name).join(StudentSkill, StudentSkill.skill_id == Skill.id).where(StudentSkill.user_id == actor.id))
@@ -114,7 +115,7 @@ class StudentRecord:
 
 def student_for_staff(session: Session, actor: User | None, user_id: int) -> StudentRecord:
     """Staff open a student's profile; each opening is a view in the audit log."""
-    policy.require(policy.is_staff(actor), "Only career-center staff can open a student's profile.")
+    policy.require(policy.is_staff(actor), _("Only career-center staff can open a student's profile."))
     user = session.get(User, user_id)
     if user is None or user.role != "student" or user.deleted_at is not None:
         raise NotFound("That student")
@@ -142,9 +143,9 @@ def student_for_staff(session: Session, actor: User | None, user_id: int) -> Stu
 
 def set_language(session: Session, actor: User | None, language: str) -> None:
     """The language `actor` reads MicroGigs in, pages and mail (a key of i18n.LANGUAGES)."""
-    policy.require(policy.is_active_user(actor), "Sign in to choose your language.")
+    policy.require(policy.is_active_user(actor), _("Sign in to choose your language."))
     if language not in i18n.LANGUAGES:
-        raise ValidationFailed({"language": "Choose a language from the list."})
+        raise ValidationFailed({"language": msg("Choose a language from the list.")})
     if actor.language != language:
         actor.language = language
         session.add(actor)
@@ -153,46 +154,48 @@ def set_language(session: Session, actor: User | None, language: str) -> None:
 
 
 def update_student_profile(session: Session, actor: User | None, data: StudentProfileInput, today: date | None = None) -> StudentProfile:
-    policy.require(policy.is_student(actor), "Only students keep a student profile.")
+    policy.require(policy.is_student(actor), _("Only students keep a student profile."))
     today = today or date.today()
     errors: dict[str, str] = {}
     interests = clean_text(data.interests)
-    check_length(errors, "interests", interests, label="your interests", max_len=500, required=False)
+    check_length(errors, "interests", interests, label=msg("your interests"), max_len=500, required=False)
     hours = None
     try:
         hours = int(clean_text(data.hours_per_week) or "0")
         if not 0 <= hours <= 80:
-            errors["hours_per_week"] = "Enter a number of hours from 0 to 80."
+            errors["hours_per_week"] = msg("Enter a number of hours from 0 to 80.")
     except ValueError:
-        errors["hours_per_week"] = "Enter a whole number of hours, like 10."
+        errors["hours_per_week"] = msg("Enter a whole number of hours, like 10.")
     tz = clean_text(data.timezone) or "UTC"
     if tz not in _TIMEZONES:
-        errors["timezone"] = f"“{tz[:60]}” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York."
+        errors["timezone"] = msg(
+            "“{zone}” is not a time zone we know. Choose one from the list, like Europe/Paris or America/New_York.", zone=tz[:60]
+        )
     links = [clean_line(line) for line in (data.links or "").splitlines() if clean_line(line)]
     if len(links) > MAX_LINKS:
-        errors["links"] = f"Add at most {MAX_LINKS} links."
+        errors["links"] = msg("Add at most {count} links.", count=MAX_LINKS)
     elif bad := next((link for link in links if not is_http_url(link) or len(link) > 300), None):
-        errors["links"] = f"“{bad[:60]}” is not a web address; start each link with https://."
+        errors["links"] = msg("“{link}” is not a web address; start each link with https://.", link=bad[:60])
     elif len("\n".join(links)) > MAX_LINKS_TEXT:
-        errors["links"] = f"Use at most {MAX_LINKS_TEXT:,} characters for your links in all."
+        errors["links"] = msg("Use at most {count} characters for your links in all.", count=format(MAX_LINKS_TEXT, ","))
     school, major = clean_line(data.school), clean_line(data.major)
-    check_length(errors, "school", school, label="your school", max_len=160, required=False)
-    check_length(errors, "major", major, label="your major", max_len=120, required=False)
+    check_length(errors, "school", school, label=msg("your school"), max_len=160, required=False)
+    check_length(errors, "major", major, label=msg("your major"), max_len=120, required=False)
     year = None
     if clean_text(data.graduation_year):
         try:
             year = int(clean_text(data.graduation_year))
             if not today.year - 60 <= year <= today.year + 8:
-                errors["graduation_year"] = f"Enter a year between {today.year - 60} and {today.year + 8}."
+                errors["graduation_year"] = msg("Enter a year between {first} and {last}.", first=today.year - 60, last=today.year + 8)
         except ValueError:
-            errors["graduation_year"] = "Enter a year, like 2027."
+            errors["graduation_year"] = msg("Enter a year, like 2027.")
     names = list(dict.fromkeys(clean_line(s) for s in data.skills if clean_line(s)))
     skills = list(session.exec(select(Skill).where(Skill.name.in_(names)))) if names else []
     if len(names) > MAX_SKILLS:
-        errors["skills"] = f"Choose at most {MAX_SKILLS} skills."
+        errors["skills"] = msg("Choose at most {count} skills.", count=MAX_SKILLS)
     elif len(skills) != len(names):
         unknown = sorted(set(names) - {s.name for s in skills})
-        errors["skills"] = f"Choose skills from the list; not known: {', '.join(unknown)[:120]}."
+        errors["skills"] = msg("Choose skills from the list; not known: {names}.", names=", ".join(unknown)[:120])
     if errors:
         raise ValidationFailed(errors)
 
@@ -212,11 +215,11 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
 
 
 def update_manager_profile(session: Session, actor: User | None, display_name: str, title: str) -> User:
-    policy.require(policy.is_active_user(actor) and actor.role == "manager", "Only employer managers keep a manager profile.")
+    policy.require(policy.is_active_user(actor) and actor.role == "manager", _("Only employer managers keep a manager profile."))
     errors: dict[str, str] = {}
     name, job = clean_line(display_name), clean_line(title)
-    check_length(errors, "display_name", name, label="your name", max_len=100)
-    check_length(errors, "title", job, label="your job title", max_len=100, required=False)
+    check_length(errors, "display_name", name, label=msg("your name"), max_len=100)
+    check_length(errors, "title", job, label=msg("your job title"), max_len=100, required=False)
     if errors:
         raise ValidationFailed(errors)
     actor.display_name, actor.title = name, job
@@ -228,17 +231,17 @@ def update_manager_profile(session: Session, actor: User | None, display_name: s
 
 def set_photo(session: Session, actor: User | None, filename: str, data: bytes) -> User:
     """Replace the actor's photo after checking its type (name and bytes) and size."""
-    policy.require(policy.is_active_user(actor), "Sign in to add a photo.")
+    policy.require(policy.is_active_user(actor), _("Sign in to add a photo."))
     name = clean_display_name(filename)
     ext = extension_of(name)
     if ext not in PHOTO_TYPES:
         raise ValidationFailed({"photo": PHOTO_WRONG_TYPE})
     if not data:
-        raise ValidationFailed({"photo": "That file is empty."})
+        raise ValidationFailed({"photo": msg("That file is empty.")})
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationFailed({"photo": PHOTO_TOO_LARGE})
     if not images.starts_as(ext, data):
-        raise ValidationFailed({"photo": "That file is not the image its name says it is."})
+        raise ValidationFailed({"photo": msg("That file is not the image its name says it is.")})
     store = photo_store()
     stored = f"{secrets.token_hex(16)}{ext}"
     write_private_file(store.root / stored, data)  # 0600 in a 0700 folder
@@ -286,14 +289,14 @@ def list_skills(session: Session) -> list[SkillRow]:
 
 
 def add_skill(session: Session, actor: User | None, name: str, category: str = "") -> Skill:
-    policy.require(policy.may_curate_skills(actor), "Only career-center staff can change the skill list.")
+    policy.require(policy.may_curate_skills(actor), _("Only career-center staff can change the skill list."))
     errors: dict[str, str] = {}
     name, category = clean_line(name), clean_line(category)
-    check_length(errors, "skill_name", name, label="the skill's name", max_len=60)
-    check_length(errors, "skill_category", category, label="a category", max_len=60, required=False)
+    check_length(errors, "skill_name", name, label=msg("the skill's name"), max_len=60)
+    check_length(errors, "skill_category", category, label=msg("a category"), max_len=60, required=False)
     # Compared without case and look-alikes: "ＰＹＴＨＯＮ" is "Python" under another guise.
     if not errors and fold_lookalikes(name) in {fold_lookalikes(n) for n in session.exec(select(Skill.name))}:
-        errors["skill_name"] = f"“{name}” is already on the list."
+        errors["skill_name"] = msg("“{name}” is already on the list.", name=name)
     if errors:
         raise ValidationFailed(errors)
     skill = Skill(name=name, category=category)
@@ -304,7 +307,7 @@ def add_skill(session: Session, actor: User | None, name: str, category: str = "
 
 
 def remove_skill(session: Session, actor: User | None, skill_id: int) -> None:
-    policy.require(policy.may_curate_skills(actor), "Only career-center staff can change the skill list.")
+    policy.require(policy.may_curate_skills(actor), _("Only career-center staff can change the skill list."))
     skill = session.get(Skill, skill_id)
     if skill is None:
         raise NotFound("That skill")
@@ -312,7 +315,7 @@ def remove_skill(session: Session, actor: User | None, skill_id: int) -> None:
         session.exec(select(GigSkill.gig_id).where(GigSkill.skill_id == skill.id)).first() is not None
     )
     if in_use:
-        raise DomainError(f"“{skill.name}” is used by students or gigs; it cannot be removed.")
+        raise DomainError(msg("“{name}” is used by students or gigs; it cannot be removed.", name=skill.name))
     session.delete(skill)
     audit.record(session, actor, "skill.removed", "skill", skill_id, name=skill.name)
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from microgigs.i18n import Text, _, msg
 from microgigs.integrations import oidc
 from microgigs.models import OidcFlow, OidcIdentity, StudentProfile, User, utcnow
 from microgigs.services import account_security, accounts, audit, center
@@ -25,8 +26,8 @@ from microgigs.services.validation import clean_line
 from microgigs.settings import get_settings
 
 FLOW_LIFETIME = timedelta(minutes=10)
-SSO_ONLY_MESSAGE = "Students sign in with their campus account. Use the campus sign-in button instead."
-FLOW_FAILED = "That campus sign-in could not be completed. Please start again."
+SSO_ONLY_MESSAGE = _("Students sign in with their campus account. Use the campus sign-in button instead.")
+FLOW_FAILED = _("That campus sign-in could not be completed. Please start again.")
 
 
 class SsoRequired(DomainError):
@@ -66,14 +67,22 @@ def on_student_domain(session: Session, email: str) -> bool:
     return bool(domains) and _in_domains(email, domains)
 
 
-def _domain_message(session: Session) -> str:
-    return "Student accounts need an email address at " + " or ".join(allowed_student_domains(session)) + "."
+def _domains_in_words(session: Session) -> Text | str:
+    """The student domains as a sentence lists them: "uni.edu or alumni.uni.edu"."""
+    domains = allowed_student_domains(session)
+    if len(domains) < 2:
+        return "".join(domains)
+    return msg("{others} or {last}", others=", ".join(domains[:-1]), last=domains[-1])
 
 
-def _campus_only_message(session: Session) -> str:
-    return (
-        "Addresses at " + " or ".join(allowed_student_domains(session)) + " sign in with the campus account only. "
-        "For an employer account, use your work address."
+def _domain_message(session: Session) -> Text:
+    return msg("Student accounts need an email address at {domains}.", domains=_domains_in_words(session))
+
+
+def _campus_only_message(session: Session) -> Text:
+    return msg(
+        "Addresses at {domains} sign in with the campus account only. For an employer account, use your work address.",
+        domains=_domains_in_words(session),
     )
 
 

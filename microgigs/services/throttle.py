@@ -27,7 +27,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, msg
+from microgigs.i18n import Text, _, msg
 from microgigs.models import KnownDevice, RateLimitHit, User, utcnow
 from microgigs.services.errors import DomainError
 
@@ -65,8 +65,8 @@ FAILURES_PER_ACCOUNT_FROM_NEW_DEVICES = Limit("sign_in_failure:account", 10, SIG
 FAILURES_PER_CLIENT = Limit("sign_in_failure:client", 100, SIGN_IN_WINDOW)
 
 KNOWN_DEVICE_DAYS = 365
-TOO_MANY_REQUESTS = "Too many requests like this one. Wait {wait} and try again."
-TOO_MANY_SIGN_INS = (
+TOO_MANY_REQUESTS = _("Too many requests like this one. Wait {wait} and try again.")
+TOO_MANY_SIGN_INS = _(
     "Too many failed sign-ins. Wait {wait} and try again, sign in from a device you have used before, or reset your password."
 )
 

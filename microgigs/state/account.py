@@ -86,7 +86,7 @@ class ResetPasswordState(ShownForUrl, SessionState):
         else:
             # A check that may refuse: _act turns its refusal into the message (and writes nothing).
             checked = self._act(lambda session, actor: account_security.check_reset_token(session, self.token), Audience.ANYONE)
-            self.link_error = checked.error
+            self.link_error = self._tr(checked.error)
         self.form_key = values_key(self.token, self.error_password)
         self.loaded = True
         self._shown_for_this_url()
@@ -110,7 +110,7 @@ class VerifyEmailState(SessionState):
         if self.token and not self.error:
             checked = self._act(lambda session, actor: account_security.check_verify_token(session, self.token), Audience.ANYONE)
             if not checked.ok:
-                self.error, self.token = checked.error, ""
+                self.error, self.token = self._tr(checked.error), ""
         else:
             self._show_who_is_signed_in()
         self.loaded = True
@@ -153,7 +153,7 @@ class JoinState(ShownForUrl, SessionState):
             # The in-app link works only for the invited account (signed in, confirmed): sign in first.
             return self._sign_in_redirect_with_query()
         view = checked.value
-        self.link_error = checked.error
+        self.link_error = self._tr(checked.error)
         self.organization, self.invited_email, self.has_account = (
             (view.organization, view.email, view.has_account) if view else ("", "", False)
         )

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 import reflex as rx
 
-from microgigs.demo.logins import SIGN_IN_HINT
+from microgigs.demo.logins import DEMO_DOMAIN, DEMO_PASSWORD
+from microgigs.i18n import gettext, ngettext
 from microgigs.services import sso
 from microgigs.settings import get_settings
 from microgigs.state.session import SessionState
@@ -58,7 +59,17 @@ class LoginState(SessionState):
         params = self.router.url.query_parameters
         self._show_who_is_signed_in()
         self.sso_options = [{"label": o.label, "href": f"/auth/oidc/{o.name}/start"} for o in sso.sign_in_options()]
-        self.demo_hint = SIGN_IN_HINT if get_settings().demo_mode else ""
+        self.demo_hint = (
+            gettext(
+                self.language,
+                "Demo: {student} or {manager}, password {password}",
+                student="student1@" + DEMO_DOMAIN,
+                manager="manager1@" + DEMO_DOMAIN,
+                password=DEMO_PASSWORD,
+            )
+            if get_settings().demo_mode
+            else ""
+        )
         self.error = _text(params, "error")
         self.notice = _text(params, "notice")
         self.email = _text(params, "email", 254)
@@ -85,7 +96,7 @@ class SignupState(SessionState):
         n = len(self.errors)
         if n == 0:
             return ""
-        return "There is a problem with 1 field below." if n == 1 else f"There are problems with {n} fields below."
+        return ngettext(self.language, "There is a problem with {count} field below.", "There are problems with {count} fields below.", n)
 
     @rx.event
     def load_signup(self):

@@ -14,7 +14,7 @@ class NotificationsState(SessionState):
     error: str = ""
 
     def _load(self, session, actor) -> None:
-        self.items = dashboards.notification_center(session, actor)
+        self.items = dashboards.notification_center(session, actor, self.language)
 
     def _reload(self):
         redirect = self._read(self._load)
@@ -37,7 +37,7 @@ class NotificationsState(SessionState):
         acted = self._act(call)
         if acted.redirect is not None:
             return acted.redirect
-        self.error = acted.error
+        self.error = self._tr(acted.error)
         return self._reload()
 
     @rx.event

@@ -4,6 +4,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from microgigs.i18n import gettext
 from microgigs.services import organizations
 from microgigs.services.errors import DomainError
 from microgigs.services.organizations import MemberRow, OtherTeam, PendingInvitation
@@ -29,7 +30,7 @@ class OrganizationState(ShownForUrl, SessionState):
     form_key: int = 0
 
     def _load(self, session, actor) -> None:
-        team = organizations.team(session, actor, self._wanted_org())
+        team = organizations.team(session, actor, self._wanted_org(), self.language)
         self.has_team = team is not None
         if team is not None:
             self.organization_name, self.organization_status, self.is_owner = team.name, team.status, team.is_owner
@@ -72,10 +73,10 @@ class OrganizationState(ShownForUrl, SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = acted.value
+            self.notice = self._tr(acted.value)
             self.form_key += 1
         else:
-            self.error_email = acted.errors.get("email", acted.error)
+            self.error_email = self._tr(acted.errors.get("email", acted.error))
         return self._reload()
 
     @rx.event
@@ -84,13 +85,13 @@ class OrganizationState(ShownForUrl, SessionState):
         self.notice, self.row_errors = "", {}
         user_id = parse_id(key)
         if user_id is None:
-            self.row_errors = {key: "That person was not found."}
+            self.row_errors = {key: gettext(self.language, "That person was not found.")}
             return self._reload()
         acted = self._act(lambda session, actor: organizations.remove_manager(session, actor, self._org_id(session, actor), user_id))
         if acted.redirect is not None:
             return acted.redirect
         if acted.ok:
-            self.notice = "Removed from the team."
+            self.notice = gettext(self.language, "Removed from the team.")
         else:
-            self.row_errors = {key: acted.error}
+            self.row_errors = {key: self._tr(acted.error)}
         return self._reload()

@@ -4,6 +4,7 @@ and title; everyone's photo (uploaded through Reflex, stored outside its public 
 import reflex as rx
 from reflex_base.utils.form import FormData
 
+from microgigs.i18n import gettext
 from microgigs.services import gigs, profiles
 from microgigs.services.profiles import StudentProfileInput
 from microgigs.state.session import SessionState
@@ -90,12 +91,14 @@ class ProfileState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.errors = acted.field_messages
-            self.error = acted.form_error or "Check the fields marked below."
+            self.errors = self._tr_all(acted.field_messages)
+            self.error = self._tr(acted.form_error) or gettext(self.language, "Check the fields marked below.")
             return None
-        self.notice = "Your profile is saved."
         self.form_key += 1
-        return self._reload()
+        redirect = self._reload()
+        # After the reload: a new language choice is the one the notice is in.
+        self.notice = gettext(self.language, "Your profile is saved.")
+        return redirect
 
     @rx.event
     def save_student(self, form_data: FormData):
@@ -132,21 +135,21 @@ class ProfileState(SessionState):
         _, codes = first_refusal(rejected)
         self.notice = ""
         if "file-too-large" in codes:
-            self.errors = {"photo": profiles.PHOTO_TOO_LARGE}
+            self.errors = {"photo": self._tr(profiles.PHOTO_TOO_LARGE)}
         elif "too-many-files" in codes:
-            self.errors = {"photo": "Choose one photo."}
+            self.errors = {"photo": gettext(self.language, "Choose one photo.")}
         else:
-            self.errors = {"photo": profiles.PHOTO_WRONG_TYPE}
+            self.errors = {"photo": self._tr(profiles.PHOTO_WRONG_TYPE)}
 
     @rx.event
     async def upload_photo(self, files: list[rx.UploadFile], form_data: dict):
         self.errors, self.error, self.notice = {}, "", ""
         if not files:
-            self.errors = {"photo": "Choose a photo first."}
+            self.errors = {"photo": gettext(self.language, "Choose a photo first.")}
             return None
         upload = files[0]
         if upload.size is not None and upload.size > profiles.MAX_PHOTO_BYTES:
-            self.errors = {"photo": profiles.PHOTO_TOO_LARGE}  # not even read
+            self.errors = {"photo": self._tr(profiles.PHOTO_TOO_LARGE)}  # not even read
             return None
         data = await upload.read(profiles.MAX_PHOTO_BYTES + 1)  # the service refuses one byte past the limit
         name = upload.name or upload.filename or ""
@@ -154,8 +157,8 @@ class ProfileState(SessionState):
         if acted.redirect is not None:
             return acted.redirect
         if not acted.ok:
-            self.errors = acted.field_messages or {"photo": acted.error}
+            self.errors = self._tr_all(acted.field_messages or {"photo": acted.error})
             return None
-        self.notice = "Your photo is saved."
+        self.notice = gettext(self.language, "Your photo is saved.")
         self.photo_version += 1
         return self._reload()

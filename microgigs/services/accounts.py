@@ -17,8 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, _, language_or_default, msg
 from microgigs import i18n
+from microgigs.i18n import Text, _, msg
 from microgigs.models import AuthSession, Membership, Organization, StudentProfile, User, utcnow
 from microgigs.services import audit
 from microgigs.services.errors import DomainError, NotAllowed

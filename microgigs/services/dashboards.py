@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import DEFAULT, _, format_date, gettext, msg, translate
 from microgigs import i18n
+from microgigs.i18n import DEFAULT, _, format_date, gettext, msg, translate
 from microgigs.models import (
     Application,
     ApplicationAnswer,

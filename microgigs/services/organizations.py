@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, _, msg
 from microgigs import i18n
+from microgigs.i18n import Text, _, msg
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound

@@ -45,7 +45,7 @@ def parse_pay(text: str, currency: str = amounts.DEFAULT_CURRENCY, language: str
     """The pay as typed in `currency` ("450", "$1,200.50"; no decimals for jpy) -> its minor
     units. Raises ParseError (its message in `language`) otherwise."""
     try:
-        return amounts.parse_cents(text, "the pay", currency=currency)
+        return amounts.parse_cents(text, "the pay", currency=currency)  # i18n: not shown (English only)
     except amounts.MissingAmount:
         message = gettext(
             language, "Enter the pay per student in {currency}, for example 450.", currency=currency_words(currency, language)

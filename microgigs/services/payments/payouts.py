@@ -16,7 +16,8 @@ import re
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text as _Text, _, msg, translate
+from microgigs.i18n import Text as _Text
+from microgigs.i18n import _, msg, translate
 from microgigs.integrations.payments import GatewayFailed, GatewayRefused, GatewayUnavailable, PaymentGateway
 from microgigs.models import Engagement, EngagementPayment, Gig, LedgerEntry, PayoutAccount, User, utcnow
 from microgigs.services import audit, gig_completion, notifications, policy

@@ -5,7 +5,7 @@ Importing the package defines them all (Reflex registers a substate when its cla
 
 from microgigs.state.workspace.after_gig import AfterGigForm
 from microgigs.state.workspace.cancel import CancelForm
-from microgigs.state.workspace.deliverable import ACCEPTED_FILES, ACCEPTED_TEXT, MAX_NOTE, UPLOAD_ID, SubmitForm
+from microgigs.state.workspace.deliverable import ACCEPTED_FILES, MAX_NOTE, UPLOAD_ID, SubmitForm
 from microgigs.state.workspace.due_date import ExtensionForm
 from microgigs.state.workspace.form import RELOAD, WorkspaceForm
 from microgigs.state.workspace.messages import MessageForm
@@ -15,7 +15,6 @@ from microgigs.state.workspace.review import ReviewForm
 
 __all__ = [
     "ACCEPTED_FILES",
-    "ACCEPTED_TEXT",
     "EMPTY_VIEW",
     "MAX_NOTE",
     "NOT_FOUND",

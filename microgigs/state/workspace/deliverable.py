@@ -27,7 +27,6 @@ ACCEPTED_FILES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": [".pptx"],
 }
-ACCEPTED_TEXT = "PDF, PNG, JPG, GIF, TXT, MD, CSV, JSON, ZIP, DOCX, XLSX or PPTX"
 MAX_NOTE = 5000
 
 

@@ -40,4 +40,4 @@ def test_a_spanish_student_reads_a_notification_and_its_mail_in_spanish(new_cont
     message = arrived[-1]
     assert re.fullmatch(rf"Encuesta {word} se entrega el 26\sdic\s2026", str(make_header(decode_header(message["Subject"]))))
     text = mail_parts(message)["text/plain"]
-    assert text.startswith(f"Hola, Lucía {word}:") and "Para dejar de recibir copias por correo de tus notificaciones" in text
+    assert text.startswith(f"Hola, Lucía {word}:") and "Para dejar de recibir las copias por correo de tus notificaciones" in text

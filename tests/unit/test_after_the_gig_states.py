@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from microgigs import i18n
 from microgigs.models import Engagement, Notification, Portfolio
 from microgigs.services import engagements, hiring, insights, portfolio
 from microgigs.services.insights import InsightFilters
@@ -39,11 +40,11 @@ def test_the_manager_invites_then_records_an_offer_and_the_student_sees_both(app
     manager = form_of(page, AfterGigForm)
     run_handler("invite_to_interview", manager)
     assert manager.errors == {} and "Invitation to interview recorded" in manager.notice
-    assert manager.view.interview_invited_on == date.today().isoformat()
+    assert manager.view.interview_invited_on == i18n.format_date(date.today(), "en")
     run_handler("invite_to_interview", manager)  # a second click: the service's answer, nothing new
     assert manager.errors == {"form": "This student is already invited to interview."}
     run_handler("record_offer", manager)
-    assert manager.view.offer_made_on == date.today().isoformat()
+    assert manager.view.offer_made_on == i18n.format_date(date.today(), "en")
 
     student = state_for(DashboardState, "/dashboard", session_token(app_db, hired.student))
     run_handler("load_dashboard", student)

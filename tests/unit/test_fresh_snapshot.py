@@ -139,7 +139,10 @@ def test_only_computed_vars_that_read_their_own_states_fields_are_left_to_the_bu
     from microgigs.state.profile import ProfileState
 
     not_built_in = fresh_snapshot.computed_vars_not_built_in
-    assert "count_text" not in not_built_in(BoardState)  # reads only BoardState's own fields
+    from microgigs.state.manage_gig import ManageGigState
+
+    assert "gig_href" not in not_built_in(ManageGigState)  # reads only ManageGigState's own fields
+    assert "count_text" in not_built_in(BoardState)  # is written in the viewer's language (SessionState's)
     assert "photo_src" in not_built_in(ProfileState)  # reads the signed-in person's id (SessionState)
     assert "signed_in" not in not_built_in(SessionState)
     # Every state: what is left out would be sent by Reflex with the value the built page holds.

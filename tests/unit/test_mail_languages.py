@@ -47,7 +47,7 @@ def test_a_notification_is_kept_and_mailed_in_each_recipients_language(app_db, m
     assert "<p>Hola, Lucía:</p>" in parts["text/html"] and "Te aceptaron en Survey &lt;b&gt;" in parts["text/html"]
     assert ">Abrir MicroGigs</a>" in parts["text/html"]
     # The unsubscribe line the queue adds as the mail leaves speaks Spanish too.
-    assert "Para dejar de recibir copias por correo de tus notificaciones, abre https://gigs.uni.test/" in parts["text/plain"]
+    assert "Para dejar de recibir las copias por correo de tus notificaciones, abre https://gigs.uni.test/" in parts["text/plain"]
     assert "cancela la suscripción</a>." in parts["text/html"]
     assert english["Subject"] == "You are accepted for Survey <b>"
     english_parts = mail_parts(english)
@@ -113,7 +113,7 @@ def test_the_address_confirmation_mail_is_in_the_recipients_language(session, ma
     assert outgoing.text_body.startswith(
         "Hola, Lucía:\n\nConfirma que esta es tu dirección de correo. El enlace funciona durante 48 horas."
     )
-    assert "Confirmar mi dirección de correo: " in outgoing.text_body and ">Confirmar mi dirección de correo</a>" in outgoing.html_body
+    assert "Confirmar mi correo electrónico: " in outgoing.text_body and ">Confirmar mi correo electrónico</a>" in outgoing.html_body
 
     john = make.unconfirmed_student(name="John")
     account_security.send_verification(session, john)

@@ -15,7 +15,11 @@ def mail_item(mail) -> rx.Component:
         rx.card(
             stack(
                 rx.heading(mail.subject, as_="h2", size="3"),
-                rx.text(t("To {address} · {created}", address=mail.to_address, created=mail.created), size="2"),
+                rx.text(
+                    t("To {address} · {created}", address=mail.to_address, created=mail.created),
+                    size="2",
+                    style={"overflow_wrap": "anywhere"},
+                ),
                 rx.text(
                     mail.status_text,
                     size="2",

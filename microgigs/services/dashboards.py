@@ -262,9 +262,8 @@ def _payment_note(session: Session, engagement: Engagement, language: str = DEFA
 
 
 def _day(value, language: str) -> str:
-    """A day on a dashboard row: 2026-12-26 in English (as before), the language's own way
-    otherwise ("26 dic 2026")."""
-    return value.isoformat() if language == DEFAULT else format_date(value, language)
+    """A day on a dashboard row as the reader's language writes it ("Dec 26, 2026" / "26 dic 2026")."""
+    return format_date(value, language)
 
 
 def _human_size(size: int) -> str:

@@ -164,8 +164,8 @@ def evidence_view(session: Session, public_id: str, language: str = DEFAULT) -> 
 
 
 def _day(value, language: str) -> str:
-    """2026-12-26 in English (as before); the language's own way otherwise ("26 dic 2026")."""
-    return f"{value:%Y-%m-%d}" if language == DEFAULT else format_date(value, language)
+    """A day as the reader's language writes it ("Dec 26, 2026" / "26 dic 2026")."""
+    return format_date(value, language)
 
 
 def public_file(session: Session, public_id: str, file_id: int) -> tuple[SubmissionFile, Path]:

@@ -47,8 +47,8 @@ def _message(language: str, message: str) -> str:
 
 
 def _moment(value: datetime, language: str) -> str:
-    """A moment for staff: "2026-11-26 03:00 UTC" in English, the language's own way otherwise."""
-    return value.strftime("%Y-%m-%d %H:%M UTC") if language == DEFAULT else format_datetime(value, language, "UTC")
+    """A moment for staff, in UTC with the zone named: "Nov 26, 2026, 3:00 AM UTC"."""
+    return format_datetime(value, language, "UTC")
 
 
 def _state(session: Session, engagement: Engagement) -> EngagementPayment:

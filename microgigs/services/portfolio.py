@@ -127,8 +127,8 @@ def save_settings(session: Session, actor: User | None, handle: str, is_public: 
 
 
 def _day(value, language: str) -> str:
-    """2026-12-26 in English (as before); the language's own way otherwise ("26 dic 2026")."""
-    return f"{value:%Y-%m-%d}" if language == DEFAULT else format_date(value, language)
+    """A day as the reader's language writes it ("Dec 26, 2026" / "26 dic 2026")."""
+    return format_date(value, language)
 
 
 def _finished_gigs(session: Session, student_id: int) -> list[tuple[Engagement, Gig, Credential]]:

@@ -3,14 +3,15 @@ footer and the sign-in page in the viewer's language, chosen by the browser's Ac
 the person's profile; `<html lang>` follows, for screen readers."""
 
 import re
+import secrets
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.app_data import DEMO_PASSWORD
+from microgigs.demo import builders
+from microgigs.services import accounts
+from tests.e2e.app_data import DEMO_PASSWORD, app_session
 from tests.e2e.conftest import check_accessible, goto_ready
 from tests.e2e.test_accounts import sign_in
-
-STUDENT = "student1@demo.microgigs.test"
 
 
 def html_lang(page: Page, language: str) -> None:
@@ -51,9 +52,14 @@ def test_a_visitor_reads_their_browsers_language_and_switches(new_context):
     html_lang(page, "en")
 
 
-def test_a_student_chooses_spanish_on_their_profile(new_context):
+def test_a_student_chooses_spanish_on_their_profile(new_context, app_server):
+    # A student of this test's own: the demo ones are shared by other tests, which read English.
+    email = f"sofia.{secrets.token_hex(3)}@students.example.edu"
+    with app_session(app_server.data_dir) as session:
+        builders.signed_up(session, accounts.SignUp(email=email, password=DEMO_PASSWORD, display_name="Sofía Ruiz"))
+        session.commit()
     page = new_context().new_page()  # an English browser
-    sign_in(page, STUDENT, DEMO_PASSWORD)
+    sign_in(page, email, DEMO_PASSWORD)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     goto_ready(page, "/profile")
     page.get_by_role("combobox", name="Language").click()

@@ -27,7 +27,7 @@ def test_amounts_are_written_the_readers_way():
 def test_a_payments_state_and_stored_message_are_translated_for_the_reader():
     funded = EngagementPayment(engagement_id=1, state=PaymentState.FUNDED)
     assert payouts.payment_label(funded) == "Funded — pay held until approval"
-    assert payouts.payment_label(funded, "es") == "Financiado: el pago se retiene hasta la aprobación"
+    assert payouts.payment_label(funded, "es") == "Financiado: el pago queda retenido hasta la aprobación"
     stuck = payouts.PAYOUT_STUCK_MESSAGE.format(tries=5, reason="Stripe answered 500")
     assert payouts.stored_message("en", stuck) == stuck
     spanish = payouts.stored_message("es", stuck)

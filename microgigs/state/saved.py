@@ -5,6 +5,7 @@ import reflex as rx
 from microgigs.services import gigs
 from microgigs.services.errors import NotAllowed
 from microgigs.services.gigs import GigCard
+from microgigs.services.gigs.cards import localize_all
 from microgigs.services.validation import parse_id
 from microgigs.state.session import SessionState
 
@@ -17,7 +18,8 @@ class SavedState(SessionState):
 
     def _load(self, session, actor) -> None:
         try:
-            self.cards, self.allowed = gigs.saved_cards(session, actor), True
+            # Pay and deadlines written for this reader: their language, their time zone.
+            self.cards, self.allowed = localize_all(gigs.saved_cards(session, actor), self.language, actor.timezone), True
         except NotAllowed:
             self.cards, self.allowed = [], False
 

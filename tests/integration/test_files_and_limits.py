@@ -1,14 +1,12 @@
 """Deliverable downloads are authorized per person; oversized bodies are refused up front."""
 
-from datetime import date, timedelta
-
 import pytest
 from sqlmodel import Session, select
 
 from microgigs import settings
 from microgigs.models import Skill, SubmissionFile, User
 from microgigs.services import applications, engagements, gigs
-from tests.integration.conftest import ORIGIN, make_user, sign_in
+from tests.integration.conftest import ORIGIN, make_user, market_scan, sign_in
 
 PDF = b"%PDF-1.4 a tiny deliverable"
 
@@ -25,16 +23,7 @@ def delivered_file(configured):
         gig = gigs.create_gig(
             session,
             manager,
-            gigs.GigInput(
-                title="Market scan",
-                summary="Scan the market",
-                scope="Find ten competitors.",
-                category="Research",
-                estimated_hours=4,
-                due_date=date.today() + timedelta(days=20),
-                application_deadline=date.today() + timedelta(days=5),
-                pay_cents=12_000,
-            ),
+            market_scan("Market scan"),
         )
         application = applications.apply(session, student, gig.id, applications.ApplicationInput(note="I love research"))
         engagement = applications.accept(session, manager, application.id)

@@ -2,13 +2,12 @@
 
 import csv
 import io
-from datetime import date, timedelta
 
 from sqlmodel import Session, func, select
 
 from microgigs.models import Application, AuditEvent, Gig, Skill, User
 from microgigs.services import accounts, applications, gigs
-from tests.integration.conftest import ORIGIN, PASSWORD, make_user, sign_in
+from tests.integration.conftest import ORIGIN, PASSWORD, make_user, market_scan, sign_in
 
 
 def _seed(engine) -> None:
@@ -22,16 +21,7 @@ def _seed(engine) -> None:
             gig = gigs.create_gig(
                 session,
                 manager,
-                gigs.GigInput(
-                    title=f"Scan {n}",
-                    summary="Scan the market",
-                    scope="Find ten competitors.",
-                    category="Research",
-                    estimated_hours=4,
-                    due_date=date.today() + timedelta(days=20),
-                    application_deadline=date.today() + timedelta(days=5),
-                    pay_cents=12_000,
-                ),
+                market_scan(f"Scan {n}"),
             )
             for student_id in students[: n + 2]:
                 applications.apply(session, session.get(User, student_id), gig.id, applications.ApplicationInput(note="Keen"))

@@ -1,8 +1,7 @@
 """Two languages: English (the source: a msgid is the English text) and Spanish.
 
 The one place that knows the catalogues and the viewer's locale, for services, states, HTTP
-routes and mail alike (it imports no Reflex and nothing else of MicroGigs but the currency
-data). The Spanish catalogue is `locale/es/LC_MESSAGES/messages.po`, read once per process with
+routes and mail alike (it imports no Reflex and nothing else of MicroGigs). The Spanish catalogue is `locale/es/LC_MESSAGES/messages.po`, read once per process with
 Babel (no compiled .mo is kept: the .po is the one copy). Pages do not call `gettext`: their
 text is chosen in the browser (see `components/i18n.py`); this module hands the browser the
 catalogue (`catalog`) and formats dates and money for the viewer on the server.
@@ -20,8 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError, dates, numbers
 from babel.messages.pofile import read_po
-
-from microgigs.services.amounts import minor_units as decimals_of  # the currencies' one source
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT = "en"
@@ -200,5 +197,5 @@ def format_money(minor_units: int, currency: str, language: str) -> str:
     """An amount in the currency's minor units, written as the language writes money:
     123450 usd -> "$1,234.50" / "1234,50 US$"; 1235 jpy -> "¥1,235" / "1235 JPY"."""
     code = (currency or "usd").upper()
-    amount = Decimal(minor_units).scaleb(-decimals_of(code))
+    amount = Decimal(minor_units).scaleb(-numbers.get_currency_precision(code))  # CLDR's, as services/amounts'
     return numbers.format_currency(amount, code, locale=_locale(language))

@@ -3,7 +3,8 @@
 import reflex as rx
 
 from microgigs.components.forms import form_alert
-from microgigs.components.i18n import language_switch, t
+from microgigs.components.i18n import t
+from microgigs.components.language_switch import language_switch
 from microgigs.components.panels import callout, demo_payments_badge, notice, stack, when_loaded
 from microgigs.state.session import SessionState
 

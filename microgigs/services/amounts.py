@@ -21,6 +21,8 @@ from functools import cache
 
 from babel.numbers import get_currency_name, get_currency_precision, get_currency_symbol, list_currencies
 
+from microgigs import i18n
+
 DEFAULT_CURRENCY = "usd"
 
 # Far above any real gig, and far below what a 64-bit database column holds: the limit in
@@ -118,9 +120,7 @@ def format_cents(cents: int, currency: str = DEFAULT_CURRENCY, language: str | N
     `language` ("es"), as that language writes money (i18n.format_money: "1234,50 US$"); English
     keeps the form above."""
     if language is not None and language != "en":
-        from microgigs.i18n import format_money  # i18n reads this module's currency data
-
-        return format_money(cents, currency, language)
+        return i18n.format_money(cents, currency, language)
     decimals = minor_units(currency)
     symbol = currency_symbol(currency)
     amount = f"{Decimal(cents).scaleb(-decimals):,.{decimals}f}"

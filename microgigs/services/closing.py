@@ -14,7 +14,7 @@ from microgigs.services import applications, gigs, notifications, payments, poli
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.row_locks import locked_row
-from microgigs.services.statuses import EngagementStatus, GigStatus
+from microgigs.services.statuses import EngagementStatus, GigStatus, status_words
 from microgigs.services.validation import clean_text
 
 
@@ -101,7 +101,7 @@ def cancel_one_engagement(session: Session, actor: User, engagement_id: int, rea
                 EngagementStatus.APPROVED: msg("This work is already approved; it can't be cancelled."),
                 EngagementStatus.PAID: msg("This work is already approved and paid; it can't be cancelled."),
                 EngagementStatus.CANCELLED: msg("This engagement is already cancelled."),
-            }.get(engagement.status, msg("An engagement that is {status} can't be cancelled.", status=engagement.status))
+            }.get(engagement.status, msg("An engagement that is {status} can't be cancelled.", status=status_words(engagement.status)))
         )
     reason = clean_text(reason)
     if len(reason) > 500:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from babel.numbers import get_currency_name
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, _, format_datetime, format_money, gettext, language_or_default, msg
+from microgigs.i18n import _, format_datetime, format_money, gettext, language_or_default, msg
 from microgigs.models import Dispute, DisputeMessage, Engagement, Gig, User, utcnow
 from microgigs.services import audit, notifications, payments, policy
 from microgigs.services.amounts import currency_name, format_cents
@@ -15,7 +15,7 @@ from microgigs.services.engagement_lifecycle import UNDER_WAY, move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.markdown import render_markdown
 from microgigs.services.row_locks import locked_row
-from microgigs.services.statuses import EngagementStatus
+from microgigs.services.statuses import EngagementStatus, status_words
 from microgigs.services.validation import ValidationFailed, check_length, clean_text
 
 OPENABLE = UNDER_WAY
@@ -39,7 +39,7 @@ def open_dispute(session: Session, actor: User, engagement_id: int, statement: s
     if session.exec(select(Dispute.id).where(Dispute.engagement_id == engagement.id)).first() is not None:
         raise DomainError("This engagement already has a dispute.")
     if engagement.status not in OPENABLE:
-        raise DomainError(msg("An engagement that is {status} cannot be disputed.", status=_status_words(engagement.status)))
+        raise DomainError(msg("An engagement that is {status} cannot be disputed.", status=status_words(engagement.status)))
     statement = clean_text(statement)
     errors: dict[str, str] = {}
     check_length(errors, "statement", statement, label=msg("what went wrong"), max_len=5000)
@@ -124,25 +124,6 @@ def decide(session: Session, actor: User, dispute_id: int, outcome: str, student
             session, user_id, "dispute.decided", msg("The career center decided the dispute"), f"/disputes/{dispute.id}", email=True
         )
     return dispute
-
-
-# An engagement's status in the words of the refusal above ("An engagement that is paid …").
-_STATUS_WORDS = {
-    EngagementStatus.FUNDING: _("funding"),
-    EngagementStatus.ACTIVE: _("active"),
-    EngagementStatus.SUBMITTED: _("submitted"),
-    EngagementStatus.CHANGES_REQUESTED: _("changes requested"),
-    EngagementStatus.APPROVED: _("approved"),
-    EngagementStatus.PAID: _("paid"),
-    EngagementStatus.CANCELLED: _("cancelled"),
-    EngagementStatus.DISPUTED: _("disputed"),
-}
-
-
-def _status_words(status: str):
-    """A status for the refusal's sentence: a message (translated where shown) when it is known."""
-    words = _STATUS_WORDS.get(status)
-    return Text(words) if words else status.replace("_", " ")
 
 
 def _currency_words(currency: str, language: str) -> str:

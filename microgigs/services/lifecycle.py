@@ -17,10 +17,7 @@ from microgigs.i18n import Text, _
 from microgigs.models import User, utcnow
 from microgigs.services import audit
 from microgigs.services.errors import DomainError
-
-
-def _words(status: str) -> str:
-    return str(status).replace("_", " ")
+from microgigs.services.statuses import status_words
 
 
 def _a(noun: str) -> str:
@@ -40,8 +37,8 @@ def _refusal(subject: str, old: str, to: str) -> Text:
     """The refusal of a move, a message translated where it is shown."""
     template = _REFUSED.get(subject)
     if template is None:
-        return Text(f"{_a(subject).capitalize()} that is {_words(old)} cannot become {_words(to)}.")
-    return Text(template, old=_words(old), new=_words(to))
+        return Text(f"{_a(subject).capitalize()} that is {status_words(old)} cannot become {status_words(to)}.")
+    return Text(template, old=status_words(old), new=status_words(to))
 
 
 @dataclass(frozen=True)

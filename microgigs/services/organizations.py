@@ -12,7 +12,7 @@ from microgigs.i18n import Text, _, msg
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
-from microgigs.services.statuses import GigStatus
+from microgigs.services.statuses import GigStatus, status_words
 from microgigs.services.validation import ValidationFailed, clean_line, clean_text
 
 # Gigs of a suspended employer that stop: nobody has been hired on them yet, or they still take people.
@@ -179,7 +179,9 @@ def reject(session: Session, actor: User | None, organization_id: int, reason: s
     org = get_organization(session, organization_id)
     text = _reason(reason)
     if org.status != "pending":
-        raise DomainError(msg("Only a pending employer can be rejected; {name} is {status}.", name=org.name, status=org.status))
+        raise DomainError(
+            msg("Only a pending employer can be rejected; {name} is {status}.", name=org.name, status=status_words(org.status))
+        )
     _move(session, actor, org, "rejected", text)
     _tell_managers(
         session,
@@ -201,7 +203,9 @@ def suspend(session: Session, actor: User | None, organization_id: int, reason: 
     org = get_organization(session, organization_id)
     text = _reason(reason)
     if org.status != "approved":
-        raise DomainError(msg("Only an approved employer can be suspended; {name} is {status}.", name=org.name, status=org.status))
+        raise DomainError(
+            msg("Only an approved employer can be suspended; {name} is {status}.", name=org.name, status=status_words(org.status))
+        )
     _move(session, actor, org, "suspended", text)
     for gig in session.exec(select(Gig).where(Gig.organization_id == org.id, Gig.status.in_(CLOSE_ON_SUSPEND))).all():
         closing.cancel_gig(session, actor, gig.id, f"The employer was suspended: {text}")

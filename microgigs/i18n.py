@@ -128,15 +128,96 @@ class Text(str):
         return text
 
 
+def joined(parts: list, separator: str = " ") -> Text:
+    """Several messages shown as one line, each translated where the line is shown."""
+    names = [f"part{index}" for index in range(len(parts))]
+    return Text(separator.join("{" + name + "}" for name in names), **dict(zip(names, parts, strict=True)))
+
+
 def msg(msgid: str, **values) -> Text:
     """A service's message for people: English now, translated where it is shown. The msgid is
     a literal with `{name}` placeholders (the catalogue holds it; `make catalogues` finds it)."""
     return Text(msgid, **values)
 
 
+class Written(str):
+    """A value inside a message that each language writes its own way (a number, a day, an
+    amount, a currency's name): English now, rewritten by `translate` for the reader."""
+
+    def in_language(self, language: str) -> str:
+        raise NotImplementedError
+
+
+class Number(Written):
+    """A whole number: "5,000" / "5.000"."""
+
+    def __new__(cls, value: int = 0):
+        text = super().__new__(cls, f"{int(value):,}")
+        text.value = int(value)
+        return text
+
+    def __getnewargs__(self):
+        return (self.value,)
+
+    def in_language(self, language: str) -> str:
+        return numbers.format_decimal(self.value, locale=_locale(language))
+
+
+class Day(Written):
+    """A calendar day: "Dec 26, 2026" / "26 dic 2026"."""
+
+    def __new__(cls, value: date | None = None):
+        value = value or date.min
+        text = super().__new__(cls, format_date(value, DEFAULT))
+        text.value = value
+        return text
+
+    def __getnewargs__(self):
+        return (self.value,)
+
+    def in_language(self, language: str) -> str:
+        return format_date(self.value, language)
+
+
+class Money(Written):
+    """An amount, written in English as the service wrote it (`english`), and as the reader's
+    language writes money otherwise ("1234,50 US$")."""
+
+    def __new__(cls, english: str = "", minor_units: int = 0, currency: str = "usd"):
+        text = super().__new__(cls, english)
+        text.minor_units, text.currency = minor_units, currency
+        return text
+
+    def __getnewargs__(self):
+        return (str(self), self.minor_units, self.currency)
+
+    def in_language(self, language: str) -> str:
+        return str(self) if language_or_default(language) == DEFAULT else format_money(self.minor_units, self.currency, language)
+
+
+class CurrencyName(Written):
+    """A currency named in words, plural, written in English as the service wrote it
+    ("US dollars") and by the reader's language otherwise ("dólares estadounidenses")."""
+
+    def __new__(cls, english: str = "", currency: str = "usd"):
+        text = super().__new__(cls, english)
+        text.currency = currency
+        return text
+
+    def __getnewargs__(self):
+        return (str(self), self.currency)
+
+    def in_language(self, language: str) -> str:
+        if language_or_default(language) == DEFAULT:
+            return str(self)
+        return numbers.get_currency_name((self.currency or "usd").upper(), count=2, locale=_locale(language))
+
+
 def translate(language: str, value):
-    """`value` in `language` when it is a Text (its values first); any other value as it is
-    (a person's own words, a gig's title, a number)."""
+    """`value` in `language` when it is a Text (its values first) or a Written value; any other
+    value as it is (a person's own words, a gig's title)."""
+    if isinstance(value, Written):
+        return value.in_language(language)
     if not isinstance(value, Text):
         return value
     values = {name: translate(language, inner) for name, inner in value.values.items()}

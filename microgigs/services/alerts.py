@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, func, select
 
-from microgigs.i18n import Text, _, gettext, language_or_default, msg, translate
+from microgigs.i18n import Number, Text, _, gettext, language_or_default, msg, translate
 from microgigs.integrations import mail
 from microgigs.models import Gig, SavedSearch, SearchAlert, User, utcnow
 from microgigs.services import mail_preferences, notifications, policy, search
@@ -91,7 +91,7 @@ def save_search(session: Session, actor: User | None, params: dict[str, str], na
     if not name:
         name = clean_line(_query_of(params).q, limit=MAX_NAME) or "All open gigs"
     if len(name) > MAX_NAME:
-        errors["name"] = msg("Use at most {limit} characters (you have {count}).", limit=MAX_NAME, count=f"{len(name):,}")
+        errors["name"] = msg("Use at most {limit} characters (you have {count}).", limit=MAX_NAME, count=Number(len(name)))
     if str(frequency or "").strip() not in FREQUENCIES:
         errors["frequency"] = msg("Choose how often to be alerted: instantly or once a day.")
     if errors:
@@ -206,6 +206,7 @@ def _tell(session: Session, saved: SavedSearch, gigs: list[Gig]) -> None:
         html=(f'<p>{escape(hello)}</p><p>{escape(matches)}</p><ul>{items}</ul><p><a href="{escape(board)}">{escape(see_all_link)}</a></p>'),
         recipient_id=owner.id,
         list_kind=mail_preferences.ALERTS,
+        language=language,
     )
 
 

@@ -32,7 +32,7 @@ MAX_CENTS = 100_000_000_000
 # Whole units, with commas between thousands ("1,250") or none ("1250"), then at most some
 # decimals. \d also takes other scripts' digits ("٣"), which Decimal reads as the same digit.
 _AMOUNT = re.compile(r"^(?P<units>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<decimals>\d+))?$")
-_DIGIT_WORDS = {1: "one digit", 2: "two digits", 3: "three digits"}
+_DIGIT_WORDS = {1: i18n._("one digit"), 2: i18n._("two digits"), 3: i18n._("three digits")}
 
 
 class AmountError(ValueError):
@@ -74,16 +74,19 @@ def currency_symbol(currency: str = DEFAULT_CURRENCY) -> str:
     return "" if symbol == code else symbol
 
 
-def parse_cents(text: str | None, what: str = "the amount", *, currency: str = DEFAULT_CURRENCY, max_cents: int = MAX_CENTS) -> int:
+def parse_cents(text: str | None, what: str | None = None, *, currency: str = DEFAULT_CURRENCY, max_cents: int = MAX_CENTS) -> int:
     """An amount as people type it in `currency` ("450", "450.5", "$1,250.50", " 12.05 ",
     "¥45,000", "1.250 KWD") -> its minor units.
 
-    `what` names the amount in the messages ("the pay"); the messages name the currency in words.
+    `what` names the amount in the messages (msg("the pay"); default "the amount"); the messages
+    name the currency in words and are service messages (i18n.msg), translated where shown.
     Raises MissingAmount for blank text, and AmountError for a minus sign, more decimals than
     the currency has (any for jpy, a fourth for kwd), anything that is not a plain number
     (1e3, NaN, 1,00) and amounts above `max_cents`.
     """
-    code, name, decimals = _code(currency), currency_name(currency), minor_units(currency)
+    code, decimals = _code(currency), minor_units(currency)
+    what = what if what is not None else i18n.msg("the amount")
+    name = i18n.CurrencyName(currency_name(currency), currency)
     symbol = currency_symbol(currency)
     cleaned = (text or "").strip().replace(" ", "")
     negative = cleaned.startswith("-")
@@ -94,23 +97,34 @@ def parse_cents(text: str | None, what: str = "the amount", *, currency: str = D
     if not negative and cleaned.startswith("-"):  # "$-5"
         negative, cleaned = True, cleaned[1:]
     if not cleaned and not negative:
-        raise MissingAmount(f"Enter {what} in {name}, for example 450.")
+        raise MissingAmount(i18n.msg("Enter {what} in {currency}, for example 450.", what=what, currency=name))
     match = _AMOUNT.match(cleaned)
+    with_decimals = f"450.{'5' + '0' * (decimals - 1)}" if decimals else ""
     if match is None:
-        like = f"like 450 or 450.{'5' + '0' * (decimals - 1)}" if decimals else "like 450 or 4,500"
-        raise AmountError(f"Enter {what} as a number of {name}, {like}.")
+        if decimals:
+            raise AmountError(
+                i18n.msg("Enter {what} as a number of {currency}, like 450 or {example}.", what=what, currency=name, example=with_decimals)
+            )
+        raise AmountError(i18n.msg("Enter {what} as a number of {currency}, like 450 or 4,500.", what=what, currency=name))
     if negative:
-        raise AmountError(f"Enter {what} in {name} without a minus sign, like 450.")
+        raise AmountError(i18n.msg("Enter {what} in {currency} without a minus sign, like 450.", what=what, currency=name))
     if len(match["decimals"] or "") > decimals:
         if decimals == 0:
-            raise AmountError(f"Enter {what} in whole {name}, without a decimal point, like 450.")
+            raise AmountError(i18n.msg("Enter {what} in whole {currency}, without a decimal point, like 450.", what=what, currency=name))
+        digits = i18n.Text(_DIGIT_WORDS[decimals]) if decimals in _DIGIT_WORDS else f"{decimals} digits"
         raise AmountError(
-            f"Enter {what} in {name}, with at most {_DIGIT_WORDS.get(decimals, f'{decimals} digits')} "
-            f"after the point, like 450.{'5' + '0' * (decimals - 1)}."
+            i18n.msg(
+                "Enter {what} in {currency}, with at most {digits} after the point, like {example}.",
+                what=what,
+                currency=name,
+                digits=digits,
+                example=with_decimals,
+            )
         )
     cents = int(Decimal(cleaned.replace(",", "")).scaleb(decimals))
     if cents > max_cents:
-        raise AmountError(f"Enter {what} in {name}, at most {format_cents(max_cents, currency)}.")
+        most = i18n.Money(format_cents(max_cents, currency), max_cents, currency)
+        raise AmountError(i18n.msg("Enter {what} in {currency}, at most {most}.", what=what, currency=name, most=most))
     return cents
 
 

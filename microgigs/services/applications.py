@@ -7,7 +7,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.i18n import _, msg
+from microgigs.i18n import Number, _, msg
 from microgigs.models import (
     Application,
     ApplicationAnswer,
@@ -83,7 +83,7 @@ def apply(session: Session, actor: User, gig_id: int, data: ApplicationInput, to
     elif bad := [link for link in links if not is_http_url(link) or len(link) > 300]:
         errors["sample_links"] = msg("Not a web address: {link}", link=bad[0][:60])
     elif len("\n".join(links)) > MAX_LINKS_TEXT:
-        errors["sample_links"] = msg("Use at most {count} characters for your links in all.", count=format(MAX_LINKS_TEXT, ","))
+        errors["sample_links"] = msg("Use at most {count} characters for your links in all.", count=Number(MAX_LINKS_TEXT))
     questions = session.exec(select(ScreeningQuestion).where(ScreeningQuestion.gig_id == gig.id)).all()
     for question in questions:
         answer = clean_text(data.answers.get(question.id, ""))

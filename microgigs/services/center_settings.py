@@ -23,7 +23,7 @@ from babel.core import get_global
 from babel.numbers import get_territory_currencies
 from sqlmodel import Session
 
-from microgigs.i18n import msg
+from microgigs.i18n import Number, msg
 from microgigs.integrations import branding_files, gateways
 from microgigs.models import CenterSettings, User, utcnow
 from microgigs.services import amounts, audit, center, images, policy
@@ -123,7 +123,7 @@ def _default_hint(name: str) -> str:
     if name in LONG_TEXTS:
         if not value:
             return msg("{variable} (empty: MicroGigs' own text)", variable=variable)
-        return msg("{variable} ({count} characters)", variable=variable, count=f"{len(value):,}")
+        return msg("{variable} ({count} characters)", variable=variable, count=Number(len(value)))
     if name in ("platform_fee_fixed_cents", "pay_floor_cents_per_hour"):
         value = f"{getattr(env, name)} ({value} {env.currency.upper()})"  # the variable is in minor units
     return f"{variable} = {value}" if value else msg("{variable} (empty)", variable=variable)
@@ -297,7 +297,7 @@ def _checked(form: CenterSettingsForm, in_effect_currency: str) -> dict[str, obj
     for name_ in sorted(LONG_TEXTS):
         text = clean_text(getattr(form, name_))
         if len(text) > MAX_PAGE_TEXT:
-            errors[name_] = msg("Use at most {most} characters (you have {count}).", most=f"{MAX_PAGE_TEXT:,}", count=f"{len(text):,}")
+            errors[name_] = msg("Use at most {most} characters (you have {count}).", most=Number(MAX_PAGE_TEXT), count=Number(len(text)))
         values[name_] = text
 
     currency = clean_line(form.currency).lower()

@@ -7,14 +7,14 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from microgigs import timings
-from microgigs.i18n import _, msg
+from microgigs.i18n import Day, Number, _, msg
 from microgigs.integrations.storage import ALLOWED_TYPES, FileStore, clean_display_name, extension_of
 from microgigs.models import Engagement, EngagementMessage, ExtensionRequest, Gig, Submission, SubmissionFile, User, utcnow
 from microgigs.services import audit, center, credentials, gig_completion, gigs, notifications, payments, policy
 from microgigs.services.engagement_lifecycle import UNFINISHED, move_engagement
 from microgigs.services.errors import DomainError, NotFound
 from microgigs.services.row_locks import locked_row
-from microgigs.services.statuses import EngagementStatus, GigStatus
+from microgigs.services.statuses import EngagementStatus, GigStatus, status_words
 from microgigs.services.validation import ValidationFailed, check_length, clean_line, clean_text, is_http_url
 from microgigs.settings import get_settings
 
@@ -82,7 +82,9 @@ def submit_deliverable(
                 EngagementStatus.SUBMITTED: msg("Your last version is waiting for the manager's review."),
                 EngagementStatus.APPROVED: msg("This work is already approved."),
                 EngagementStatus.PAID: msg("This work is already approved and paid."),
-            }.get(engagement.status, msg("Nothing can be submitted while the engagement is {status}.", status=engagement.status))
+            }.get(
+                engagement.status, msg("Nothing can be submitted while the engagement is {status}.", status=status_words(engagement.status))
+            )
         )
     files = files or []
     errors: dict[str, str] = {}
@@ -288,7 +290,7 @@ def post_message(session: Session, actor: User, engagement_id: int, body: str) -
     if not body:
         raise DomainError("Write a message first.", "body")
     if len(body) > MAX_MESSAGE:
-        raise DomainError(msg("Use at most {count} characters.", count=f"{MAX_MESSAGE:,}"), "body")
+        raise DomainError(msg("Use at most {count} characters.", count=Number(MAX_MESSAGE)), "body")
     message = EngagementMessage(engagement_id=engagement.id, author_id=actor.id, body=body)
     session.add(message)
     gig = session.get(Gig, engagement.gig_id)
@@ -403,7 +405,7 @@ def request_extension(session: Session, actor: User, engagement_id: int, new_due
     if not isinstance(new_due_date, date):
         errors["new_due_date"] = msg("Enter the new due date.")
     elif new_due_date <= engagement.due_date:
-        errors["new_due_date"] = msg("Choose a date after the current due date ({date}).", date=engagement.due_date.isoformat())
+        errors["new_due_date"] = msg("Choose a date after the current due date ({date}).", date=Day(engagement.due_date))
     elif new_due_date > engagement.due_date + timedelta(days=MAX_EXTENSION_DAYS):
         errors["new_due_date"] = msg("Extend by at most {count} days at a time.", count=MAX_EXTENSION_DAYS)
     reason = clean_text(reason)

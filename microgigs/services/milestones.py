@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from microgigs.i18n import _, msg
+from microgigs.i18n import Day, _, msg
 from microgigs.models import Engagement, Gig, Milestone, User, utcnow
 from microgigs.services import audit, notifications, policy
 from microgigs.services.engagement_lifecycle import UNDER_WAY, UNFINISHED
@@ -69,7 +69,7 @@ def add_milestone(
     elif due_date < today:
         errors["due_date"] = msg("Choose today or a later date.")
     elif due_date > engagement.due_date:
-        errors["due_date"] = msg("Choose a date on or before the engagement's due date ({date}).", date=engagement.due_date.isoformat())
+        errors["due_date"] = msg("Choose a date on or before the engagement's due date ({date}).", date=Day(engagement.due_date))
     if errors:
         raise ValidationFailed(errors)
     milestone = Milestone(engagement_id=engagement.id, title=title, due_date=due_date, created_by_id=actor.id)

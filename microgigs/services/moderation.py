@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from microgigs.i18n import _, msg
+from microgigs.i18n import Day, Money, _, joined, msg
 from microgigs.models import Gig, Organization, ProhibitedTerm, User
 from microgigs.services import audit, gigs, notifications, policy
 from microgigs.services.amounts import format_cents
@@ -40,6 +40,7 @@ class QueueItem:
     employer: str
     organization_id: int
     trusted: bool
+    # Written values (i18n): the page writes them in the viewer's language.
     pay: str
     estimated_hours: int
     due_date: str
@@ -94,8 +95,8 @@ def rule_checks(session: Session, gig: Gig, today: date) -> list[RuleCheck]:
 
     def check(rule: str, fields: tuple[str, ...], ok_text: str, source: dict[str, str]) -> RuleCheck:
         problems = [source[f] for f in fields if f in source]
-        # One problem stays a Text (translated where shown); several are joined as they are.
-        detail = (problems[0] if len(problems) == 1 else " ".join(problems)) if problems else ok_text
+        # Still messages (translated where shown), several as one line.
+        detail = (problems[0] if len(problems) == 1 else joined(problems)) if problems else ok_text
         return RuleCheck(rule=rule, passed=not problems, detail=detail)
 
     other = {k: v for k, v in errors.items() if k not in terms}
@@ -140,10 +141,10 @@ def review_queue(session: Session, actor: User, today: date | None = None) -> li
                 employer=org.name,
                 organization_id=org.id,
                 trusted=org.trusted,
-                pay=format_cents(gig.pay_cents, gig.currency),
+                pay=Money(format_cents(gig.pay_cents, gig.currency), gig.pay_cents, gig.currency),
                 estimated_hours=gig.estimated_hours,
-                due_date=gig.due_date.isoformat(),
-                application_deadline=gig.application_deadline.isoformat(),
+                due_date=Day(gig.due_date),
+                application_deadline=Day(gig.application_deadline),
                 checks=checks,
                 all_passed=all(c.passed for c in checks),
             )

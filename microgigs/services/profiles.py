@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from microgigs import i18n
 from microgigs.data_folder import write_private_file
-from microgigs.i18n import _, msg
+from microgigs.i18n import Number, _, msg
 from microgigs.integrations.storage import FileStore, clean_display_name, extension_of
 from microgigs.models import GigSkill, Skill, StudentProfile, StudentSkill, User
 from microgigs.services import audit, images, policy, view_log
@@ -177,7 +177,7 @@ def update_student_profile(session: Session, actor: User | None, data: StudentPr
     elif bad := next((link for link in links if not is_http_url(link) or len(link) > 300), None):
         errors["links"] = msg("“{link}” is not a web address; start each link with https://.", link=bad[:60])
     elif len("\n".join(links)) > MAX_LINKS_TEXT:
-        errors["links"] = msg("Use at most {count} characters for your links in all.", count=format(MAX_LINKS_TEXT, ","))
+        errors["links"] = msg("Use at most {count} characters for your links in all.", count=Number(MAX_LINKS_TEXT))
     school, major = clean_line(data.school), clean_line(data.major)
     check_length(errors, "school", school, label=msg("your school"), max_len=160, required=False)
     check_length(errors, "major", major, label=msg("your major"), max_len=120, required=False)

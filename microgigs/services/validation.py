@@ -4,7 +4,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from microgigs.i18n import Text, msg
+from microgigs.i18n import Number, Text, msg
 from microgigs.services.errors import DomainError
 
 # Line breaks of every kind become "\n" (Windows' CRLF, old Mac CR, Unicode's separators).
@@ -80,7 +80,7 @@ def check_length(errors: dict[str, str], field: str, value: str, *, label: str, 
 
 def too_long(max_len: int, length: int) -> Text:
     """ "Use at most 300 characters (you have 312)." """
-    return msg("Use at most {max_len} characters (you have {count}).", max_len=format(max_len, ","), count=format(length, ","))
+    return msg("Use at most {max_len} characters (you have {count}).", max_len=Number(max_len), count=Number(length))
 
 
 def is_http_url(value: str) -> bool:

@@ -37,10 +37,14 @@ class ModerationState(SessionState):
     def _load(self, session, actor) -> None:
         self.loaded = True
         try:
-            # The rule checks' words in the viewer's language (where the service wrote them as msg()).
+            # The rule checks' words, the pay and the dates in the viewer's language.
             self.items = [
                 dataclasses.replace(
-                    item, checks=[dataclasses.replace(c, rule=self._tr(c.rule), detail=self._tr(c.detail)) for c in item.checks]
+                    item,
+                    pay=self._tr(item.pay),
+                    due_date=self._tr(item.due_date),
+                    application_deadline=self._tr(item.application_deadline),
+                    checks=[dataclasses.replace(c, rule=self._tr(c.rule), detail=self._tr(c.detail)) for c in item.checks],
                 )
                 for item in moderation.review_queue(session, actor)
             ]

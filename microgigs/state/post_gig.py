@@ -12,7 +12,7 @@ import reflex as rx
 from babel.numbers import get_currency_name
 from reflex_base.utils.form import FormData
 
-from microgigs.i18n import DEFAULT, Text, gettext, ngettext, translate
+from microgigs.i18n import DEFAULT, gettext, msg, ngettext, translate
 from microgigs.services import amounts, center, gigs
 from microgigs.services.errors import DomainError
 from microgigs.services.gigs import GigInput
@@ -45,21 +45,14 @@ def parse_pay(text: str, currency: str = amounts.DEFAULT_CURRENCY, language: str
     """The pay as typed in `currency` ("450", "$1,200.50"; no decimals for jpy) -> its minor
     units. Raises ParseError (its message in `language`) otherwise."""
     try:
-        return amounts.parse_cents(text, "the pay", currency=currency)  # i18n: not shown (English only)
+        return amounts.parse_cents(text, msg("the pay"), currency=currency)
     except amounts.MissingAmount:
         message = gettext(
             language, "Enter the pay per student in {currency}, for example 450.", currency=currency_words(currency, language)
         )
         raise ParseError(message) from None
     except amounts.AmountError as error:
-        said = error.args[0] if error.args else str(error)
-        if language == DEFAULT or isinstance(said, Text):  # a Text: amounts says it in the reader's language
-            raise ParseError(translate(language, said)) from None
-        # amounts' detailed English, for another reader: the gist in their language.
-        message = gettext(
-            language, "Enter the pay per student in {currency} as a number, like 450.", currency=currency_words(currency, language)
-        )
-        raise ParseError(message) from None
+        raise ParseError(translate(language, error.args[0] if error.args else str(error))) from None
 
 
 def pay_label_for(currency: str, language: str = DEFAULT) -> str:

@@ -110,9 +110,10 @@ async def callback(request: Request) -> Response:
         return _to_login(request, sso.FLOW_FAILED)
     if not claims:
         return _to_login(request, sso.FLOW_FAILED)
+    language = visitor_language(request)  # a new account keeps the language it signed up in
     try:
         signed_in = await off_the_loop(
-            lambda session: begin_session(session, request, sso.account_for_identity(session, provider.name, dict(claims)))
+            lambda session: begin_session(session, request, sso.account_for_identity(session, provider.name, dict(claims), language))
         )
     except DomainError as error:
         return _to_login(request, error.message)

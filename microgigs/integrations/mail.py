@@ -27,6 +27,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
+from html import escape
 
 from sqlalchemy import event
 from sqlmodel import Session
@@ -62,19 +63,22 @@ def send(
     token: OneTimeToken | None = None,
     recipient_id: int | None = None,
     list_kind: str | None = None,
+    language: str = "en",
 ) -> OutboxMail:
     """Queue one mail (plain text + HTML) in the caller's transaction.
 
     `token`: the one-time token whose link the bodies carry as TOKEN_MASK.
     `recipient_id` and `list_kind`: bulk mail (services/mail_preferences.py), which leaves with a
-    one-click unsubscribe from that kind of mail for that person."""
+    one-click unsubscribe from that kind of mail for that person.
+    `language`: the one the bodies are written in; the HTML says so (`lang`), so a screen
+    reader reads it with that language's voice."""
     if token is not None and TOKEN_MASK not in text:
         raise ValueError("a mail with a one-time token must carry TOKEN_MASK where the token goes")
     mail = OutboxMail(
         to_address=header_text(to, 254),
         subject=header_text(subject),
         text_body=text,
-        html_body=html,
+        html_body=f'<div lang="{escape(language)}">{html}</div>',
         token_id=token.id if token is not None else None,
         recipient_id=recipient_id if list_kind else None,
         list_kind=list_kind if recipient_id is not None else None,

@@ -65,7 +65,7 @@ def send_mail(
     html = "".join(f"<p>{escape(line)}</p>" for line in lines) + "".join(
         f'<p><a href="{escape(url)}">{escape(label)}</a></p>' for url, label in links
     )
-    mail.send(session, to=to, subject=subject, text=text, html=html, token=token)
+    mail.send(session, to=to, subject=subject, text=text, html=html, token=token, language=language)
 
 
 def _same_kind(purpose: str, user: User | None, email: str, organization_id: int | None):

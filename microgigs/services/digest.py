@@ -67,4 +67,5 @@ def _send(session: Session, student: User, picks: list) -> None:
         html=f"<p>{escape(hello)}</p><p>{escape(intro)}</p><ul>{items}</ul>",
         recipient_id=student.id,
         list_kind=mail_preferences.DIGEST,
+        language=language,
     )

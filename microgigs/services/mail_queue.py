@@ -125,7 +125,7 @@ def prepare(session: Session, mail_id: int, now: datetime | None = None) -> Outg
     # Branded as it leaves, with the center's settings of now; the stored row keeps the bodies as
     # queued (what /admin/outbox shows, and what a later try brands afresh).
     shown = center.current(session)
-    text, html = branded(shown, text, html)
+    text, html = branded(shown, text, html, _written_in(mail.html_body))
     return OutgoingMail(
         mail_id=mail.id,
         to_address=mail.to_address,
@@ -152,6 +152,13 @@ def with_unsubscribe(text: str, html: str, kind: str, url: str, language: str = 
 # --- the center's name and logo on every mail ------------------------------------------------
 
 _COLOR = re.compile(r"#[0-9a-f]{6}")
+_WRITTEN_IN = re.compile(r'<div lang="([a-z]{2})">')
+
+
+def _written_in(html: str) -> str:
+    """The language a queued mail's HTML says it is written in (integrations/mail.send)."""
+    found = _WRITTEN_IN.match(html or "")
+    return found[1] if found else "en"
 
 
 def sender_name(shown: center.Center) -> str:
@@ -164,10 +171,11 @@ def sender_name(shown: center.Center) -> str:
     return shown.name if named or not own else own
 
 
-def branded(shown: center.Center, text: str, html: str) -> tuple[str, str]:
+def branded(shown: center.Center, text: str, html: str, language: str = "en") -> tuple[str, str]:
     """The bodies as they leave: the HTML in a small frame with the center's logo (an absolute
     link to it: mail is read away from the site) and name above, its name and contact address
-    below; the text ends with the same. Everything the center wrote is escaped."""
+    below; the text ends with the same. Everything the center wrote is escaped. The page says
+    its `language` (a screen reader picks its voice by it)."""
     name = escape(shown.name)
     contact = shown.contact_email
     logo = ""
@@ -180,7 +188,7 @@ def branded(shown: center.Center, text: str, html: str) -> tuple[str, str]:
     heading = f'<h1 style="margin:8px 0 0;font-size:20px;line-height:1.3;color:inherit">{name}</h1>'
     contact_html = f' · <a href="mailto:{escape(contact)}" style="color:#444444">{escape(contact)}</a>' if contact else ""
     framed = (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+        f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8"></head>'
         '<body style="margin:0;padding:0;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;background:#ffffff">'
         '<div style="max-width:600px;margin:0 auto">'
         f'<div style="{top}padding:12px 16px">{logo}{heading}</div>'

@@ -57,6 +57,7 @@ def notify(session: Session, user_id: int, kind: str, title: Text | str, link: s
             html=(f'<p>{escape(hello)}</p><p>{escape(title)}</p><p><a href="{escape(url)}">{escape(open_link)}</a></p>'),
             recipient_id=user.id,
             list_kind=mail_preferences.NOTIFICATIONS,
+            language=language,
         )
     return note
 

@@ -16,7 +16,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from microgigs.i18n import Text, _, msg
+from microgigs.i18n import DEFAULT as DEFAULT_LANGUAGE
+from microgigs.i18n import Text, _, language_or_default, msg
 from microgigs.integrations import oidc
 from microgigs.models import OidcFlow, OidcIdentity, StudentProfile, User, utcnow
 from microgigs.services import account_security, accounts, audit, center
@@ -138,8 +139,9 @@ def take_flow(session: Session, provider: str, state: str | None, browser_state:
 # --- who the campus identity becomes ----------------------------------------------------
 
 
-def account_for_identity(session: Session, provider: str, claims: dict) -> User:
-    """The account for these verified ID-token claims: linked, matched by verified email, or new."""
+def account_for_identity(session: Session, provider: str, claims: dict, language: str = DEFAULT_LANGUAGE) -> User:
+    """The account for these verified ID-token claims: linked, matched by verified email, or new
+    (reading `language`: the one its person was reading when they signed up)."""
     subject = str(claims.get("sub") or "")[:255]
     if not subject:
         raise DomainError("The campus sign-in did not say who you are. Please try again.")
@@ -171,7 +173,9 @@ def account_for_identity(session: Session, provider: str, claims: dict) -> User:
 
     if not student_domain_allowed(session, email):
         raise DomainError(_domain_message(session))
-    user = User(email=email, display_name=name, role="student", password_hash="", email_verified=True)
+    user = User(
+        email=email, display_name=name, role="student", password_hash="", email_verified=True, language=language_or_default(language)
+    )
     session.add(user)
     try:
         session.flush()

@@ -5,8 +5,7 @@ The database work runs in a worker thread through http/unit_of_work.py."""
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from microgigs.http.reader_language import plain_refusal_in_language, reader_language
-from microgigs.http.unit_of_work import Unit, route
+from microgigs.http.unit_of_work import Unit, answer_language, plain_refusal, route
 from microgigs.i18n import gettext
 from microgigs.services import engagements, evidence
 from microgigs.services.errors import NotFound
@@ -22,19 +21,19 @@ def _file_id(unit: Unit) -> int:
         raise NotFound("That file") from None
 
 
-@route(refused=plain_refusal_in_language(404))
+@route(refused=plain_refusal(404))
 def download(unit: Unit) -> Response:
     file_id = _file_id(unit)
-    actor = unit.signed_in_or(PlainTextResponse(gettext(reader_language(unit), "Sign in to download deliverables."), status_code=401))
+    actor = unit.signed_in_or(PlainTextResponse(gettext(answer_language(unit), "Sign in to download deliverables."), status_code=401))
     row, path = engagements.file_for_download(unit.session, actor, file_id)
-    return _file_response(row, path, reader_language(unit))
+    return _file_response(row, path, answer_language(unit))
 
 
-@route(refused=plain_refusal_in_language(404))
+@route(refused=plain_refusal(404))
 def public_download(unit: Unit) -> Response:
     """A file of a credential's public evidence: no sign-in, but both keys must be turned."""
     row, path = evidence.public_file(unit.session, unit.request.path_params["public_id"], _file_id(unit))
-    return _file_response(row, path, reader_language(unit))
+    return _file_response(row, path, answer_language(unit))
 
 
 def _file_response(row, path, language: str) -> Response:

@@ -17,7 +17,7 @@ from microgigs.services.errors import DomainError
 from microgigs.services.validation import ValidationFailed
 from microgigs.settings import get_settings
 
-FOREIGN_FORM = "This form must be sent from MicroGigs itself."
+FOREIGN_FORM = i18n._("This form must be sent from MicroGigs itself.")
 # One character over the limit is kept, so that the service refuses a longer password
 # instead of quietly checking a shortened one.
 PASSWORD_CHARS = accounts.MAX_PASSWORD_LENGTH + 1
@@ -34,8 +34,8 @@ def same_origin(request: Request) -> bool:
     return origin in allowed
 
 
-def foreign_form() -> Response:
-    return PlainTextResponse(FOREIGN_FORM, status_code=403)
+def foreign_form(language: str) -> Response:
+    return PlainTextResponse(i18n.gettext(language, FOREIGN_FORM), status_code=403)
 
 
 def safe_next(value: str | None, default: str = "/dashboard") -> str:

@@ -7,8 +7,7 @@ from datetime import date
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from microgigs.http.reader_language import reader_language
-from microgigs.http.unit_of_work import Unit, route
+from microgigs.http.unit_of_work import Unit, answer_language, refusal_language, route
 from microgigs.i18n import gettext, translate
 from microgigs.services import insights, view_log
 from microgigs.services.errors import DomainError
@@ -31,7 +30,7 @@ def filters_from_query(params) -> insights.InsightFilters:
 
 
 def _refused(unit: Unit, error: DomainError) -> Response:
-    return PlainTextResponse(translate(reader_language(unit), error.message), status_code=403 if unit.actor is not None else 401)
+    return PlainTextResponse(translate(refusal_language(unit), error.message), status_code=403 if unit.actor is not None else 401)
 
 
 # The figures take real queries: they are read in a worker thread, off the loop every page shares.
@@ -39,7 +38,7 @@ def _refused(unit: Unit, error: DomainError) -> Response:
 def export_csv(unit: Unit) -> Response:
     name = unit.request.path_params["name"]
     if name not in insights.TABLES:
-        return PlainTextResponse(gettext(reader_language(unit), "There is no such table."), status_code=404)
+        return PlainTextResponse(gettext(answer_language(unit), "There is no such table."), status_code=404)
     filters = filters_from_query(unit.request.query_params)
     table = insights.table(unit.session, unit.actor, name, filters)
     # A download is a view of the figures it holds: who took which table, for which period.

@@ -8,7 +8,16 @@ from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from microgigs import i18n
 from microgigs.settings import get_settings
+
+
+def _too_large(headers: dict[bytes, bytes], limit: int) -> str:
+    """The refusal in the sender's language (the switch's cookie, else Accept-Language): this
+    runs before any route, so the signed-in person's own choice is not read."""
+    cookie, accept = headers.get(b"cookie", b"").decode("latin-1"), headers.get(b"accept-language", b"").decode("latin-1")
+    language = i18n.language_from_cookie_header(cookie) or i18n.negotiate(accept)
+    return i18n.gettext(language, "That upload is too large: at most {count} MB may be sent at once.", count=limit // (1024 * 1024))
 
 
 def limit_request_size(app: ASGIApp) -> ASGIApp:
@@ -17,8 +26,9 @@ def limit_request_size(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         limit = get_settings().max_request_bytes
-        message = f"That upload is too large: at most {limit // (1024 * 1024)} MB may be sent at once."
-        length = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        message = _too_large(headers, limit)
+        length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await PlainTextResponse(message, status_code=413)(scope, receive, send)
             return

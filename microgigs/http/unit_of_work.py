@@ -131,7 +131,7 @@ def route(
         @functools.wraps(work)
         async def endpoint(request: Request) -> Response:
             if (form or button) and request.method == "POST" and not same_origin(request):
-                return foreign_form()
+                return foreign_form(visitor_language(request))
             unit = Unit(request, form=await request.form() if form else None, body=await request.body() if body else b"")
             return await run_in_threadpool(_act, unit, work, refused, refusals)
 
@@ -177,8 +177,9 @@ def translated_errors(unit: Unit, error: DomainError, *, one_by_field: bool = Fa
 
 
 def plain_refusal(status_code: int) -> Refused:
-    """A refusal answered with its message as plain text and this status (a download's 403/404)."""
-    return lambda _unit, error: PlainTextResponse(error.message, status_code=status_code)
+    """A refusal answered with its message as plain text, in the reader's language, and this
+    status (a download's 403/404)."""
+    return lambda unit, error: PlainTextResponse(i18n.translate(refusal_language(unit), error.message), status_code=status_code)
 
 
 def back_to(

@@ -26,6 +26,8 @@ def test_signing_up_in_spanish_keeps_spanish_and_the_confirmation_mail_is_spanis
     assert str(make_header(decode_header(message["Subject"]))) == "Confirma tu dirección de correo para MicroGigs"
     text = mail_parts(message)["text/plain"]
     assert text.startswith("Hola, Lucía:") and "El enlace funciona durante 48 horas." in text
+    # The HTML says its language, so a screen reader reads it with a Spanish voice.
+    assert '<html lang="es">' in mail_parts(message)["text/html"]
     with Session(configured) as session:
         assert session.exec(select(User).where(User.email == "lucia@uni.edu")).one().language == "es"
 
@@ -35,5 +37,6 @@ def test_the_switchs_choice_wins_over_the_browsers_language(client, configured, 
     smtp_server.deliver()
     [message] = smtp_server.to("ana@uni.edu")
     assert message["Subject"] == "Confirm your email address for MicroGigs"
+    assert '<html lang="en">' in mail_parts(message)["text/html"]
     with Session(configured) as session:
         assert session.exec(select(User).where(User.email == "ana@uni.edu")).one().language == "en"

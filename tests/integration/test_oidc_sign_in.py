@@ -65,6 +65,7 @@ def test_first_campus_sign_in_creates_a_student_and_signs_them_in(client, campus
     assert "microgigs_session=" in response.headers["set-cookie"] and "HttpOnly" in response.headers["set-cookie"]
     [user] = users(configured, "ada@uni.test")
     assert user.role == "student" and user.email_verified and user.password_hash == "" and user.display_name == "Ada Campus"
+    assert user.language == "en"
     with Session(configured) as session:
         assert session.exec(select(OidcIdentity).where(OidcIdentity.user_id == user.id)).one().provider == "campus"
         assert session.exec(select(OidcFlow)).all() == []  # the flow was used up
@@ -74,6 +75,14 @@ def test_first_campus_sign_in_creates_a_student_and_signs_them_in(client, campus
     response = finish(client, sign_in_at_provider(start(client), "ada", stop_at=APP))
     assert response.status_code == 303 and response.headers["location"] == "/dashboard"
     assert len(users(configured, "ada@uni.test")) == 1
+
+
+def test_a_campus_sign_up_keeps_the_language_it_was_made_in(client, campus, configured):
+    client.headers["accept-language"] = "es-MX,es;q=0.9,en;q=0.5"
+    response = finish(client, sign_in_at_provider(start(client), "ada", stop_at=APP))
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+    [user] = users(configured, "ada@uni.test")
+    assert user.language == "es"
 
 
 @pytest.fixture

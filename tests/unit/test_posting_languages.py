@@ -24,7 +24,8 @@ def test_check_length_names_what_to_enter_in_the_readers_language():
     check_length(errors, "summary", "x" * 1200, label="a summary", max_len=1000)
     assert errors == {"title": "Enter a title.", "summary": "Use at most 1,000 characters (you have 1,200)."}
     assert i18n.translate("es", errors["title"]) == "Escribe un título."
-    assert i18n.translate("es", errors["summary"]) == "Usa como máximo 1,000 caracteres (tienes 1,200)."
+    # Numbers inside a message are written the reader's way too.
+    assert i18n.translate("es", errors["summary"]) == "Usa como máximo 1.000 caracteres (tienes 1.200)."
     # An unmarked label is said as it is (callers elsewhere keep working).
     check_length(errors, "x", "", label="your thing", max_len=5)
     assert errors["x"] == "Enter your thing."
@@ -52,8 +53,14 @@ def test_the_forms_own_parse_messages_in_spanish():
     assert pay_label_for("usd") == "Pay per student (US dollars)"
     with pytest.raises(ValueError, match="^Escribe el pago por estudiante en euros, por ejemplo 450.$"):
         parse_pay("", "eur", "es")
-    with pytest.raises(ValueError, match="^Escribe el pago por estudiante en yenes japoneses como un número, como 450.$"):
+    # The amount's detailed messages in Spanish too, the currency named in Spanish.
+    with pytest.raises(ValueError, match="^Escribe el pago en yenes japoneses enteros, sin decimales, como 450.$"):
         parse_pay("450.5", "jpy", "es")
+    with pytest.raises(ValueError, match="^Escribe el pago en euros sin signo menos, como 450.$"):
+        parse_pay("-5", "eur", "es")
+    with pytest.raises(ValueError) as too_much:
+        parse_pay("2000000000", "usd", "es")
+    assert _plain(str(too_much.value)) == "Escribe el pago en dólares estadounidenses, como máximo 1.000.000.000,00 US$."
     with pytest.raises(ValueError, match="^Enter the pay in whole Japanese yen, without a decimal point, like 450.$"):
         parse_pay("450.5", "jpy")
     with pytest.raises(ValueError, match="^Escribe las horas estimadas como un número entero, como 12.$"):

@@ -10,7 +10,7 @@ The database is read in a worker thread (http/unit_of_work.py).
 from starlette.responses import Response
 from starlette.routing import Route
 
-from microgigs.http.unit_of_work import Unit, plain_refusal, route
+from microgigs.http.unit_of_work import Unit, answer_language, plain_refusal, route
 from microgigs.services import calendar_feed
 from microgigs.services.calendar_links import ROUTE_PREFIX
 
@@ -35,7 +35,7 @@ def feed(unit: Unit) -> Response:
 
 @route(refused=plain_refusal(404))
 def gig_file(unit: Unit) -> Response:
-    body, filename = calendar_feed.gig_ics(unit.session, unit.request.path_params["gig_id"])
+    body, filename = calendar_feed.gig_ics(unit.session, unit.request.path_params["gig_id"], answer_language(unit))
     return Response(
         body,
         media_type=ICS_TYPE,

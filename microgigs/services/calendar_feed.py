@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
+from microgigs.i18n import DEFAULT, language_or_default, msg, translate
 from microgigs.models import Engagement, Gig, Milestone, SavedGig, User, utcnow
 from microgigs.services import calendar_links, center, policy
 from microgigs.services.errors import NotFound
@@ -37,7 +38,7 @@ FEED_MAX_AGE_SECONDS = 900
 class CalendarEvent:
     key: str  # unique within the install: "gig-12-deadline" (the UID adds "@host")
     day: date
-    summary: str
+    summary: str  # a message (i18n.msg), written in the calendar's language by to_ics
     path: str  # the page in the app: "/gigs/12"
     description: str = ""
 
@@ -47,13 +48,20 @@ class CalendarEvent:
 
 def _deadline(gig: Gig) -> CalendarEvent:
     return CalendarEvent(
-        f"gig-{gig.id}-deadline", gig.application_deadline, f"Apply by: {gig.title}", f"/gigs/{gig.id}", "Last day to apply for this gig."
+        f"gig-{gig.id}-deadline",
+        gig.application_deadline,
+        msg("Apply by: {title}", title=gig.title),
+        f"/gigs/{gig.id}",
+        msg("Last day to apply for this gig."),
     )
 
 
 def _engagement_events(session: Session, rows: list[tuple[Engagement, Gig]]) -> list[CalendarEvent]:
     events = [
-        CalendarEvent(f"engagement-{e.id}-due", e.due_date, f"Due: {g.title}", f"/engagements/{e.id}", "The work is due.") for e, g in rows
+        CalendarEvent(
+            f"engagement-{e.id}-due", e.due_date, msg("Due: {title}", title=g.title), f"/engagements/{e.id}", msg("The work is due.")
+        )
+        for e, g in rows
     ]
     titles = {e.id: g.title for e, g in rows}
     if titles:
@@ -62,9 +70,9 @@ def _engagement_events(session: Session, rows: list[tuple[Engagement, Gig]]) -> 
             CalendarEvent(
                 f"milestone-{m.id}",
                 m.due_date,
-                f"Milestone: {m.title} — {titles[m.engagement_id]}",
+                msg("Milestone: {milestone} — {title}", milestone=m.title, title=titles[m.engagement_id]),
                 f"/engagements/{m.engagement_id}",
-                "Check in on this milestone.",
+                msg("Check in on this milestone."),
             )
             for m in milestones
         ]
@@ -118,8 +126,10 @@ def gig_events(session: Session, gig_id: int) -> list[CalendarEvent]:
     path = f"/gigs/{gig.id}"
     events = [_deadline(gig)] if gig.status == GigStatus.OPEN else []
     if gig.start_date is not None:
-        events.append(CalendarEvent(f"gig-{gig.id}-start", gig.start_date, f"Starts: {gig.title}", path, "The work starts."))
-    events.append(CalendarEvent(f"gig-{gig.id}-due", gig.due_date, f"Due: {gig.title}", path, "The work is due."))
+        events.append(
+            CalendarEvent(f"gig-{gig.id}-start", gig.start_date, msg("Starts: {title}", title=gig.title), path, msg("The work starts."))
+        )
+    events.append(CalendarEvent(f"gig-{gig.id}-due", gig.due_date, msg("Due: {title}", title=gig.title), path, msg("The work is due.")))
     return events
 
 
@@ -130,8 +140,9 @@ def _host() -> str:
     return urlsplit(get_settings().public_url).hostname or "microgigs"
 
 
-def to_ics(events: list[CalendarEvent], name: str) -> bytes:
-    """The events as one VCALENDAR (all-day events: DTSTART a DATE, DTEND the day after)."""
+def to_ics(events: list[CalendarEvent], name: str, language: str = DEFAULT) -> bytes:
+    """The events as one VCALENDAR (all-day events: DTSTART a DATE, DTEND the day after), their
+    texts in `language`."""
     base, host, stamp = get_settings().public_url.rstrip("/"), _host(), utcnow()
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -146,8 +157,9 @@ def to_ics(events: list[CalendarEvent], name: str) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.day)
         event.add("dtend", item.day + timedelta(days=1))
-        event.add("summary", item.summary)
-        event.add("description", f"{item.description}\n{link}" if item.description else link)
+        description = translate(language, item.description)
+        event.add("summary", translate(language, item.summary))
+        event.add("description", f"{description}\n{link}" if description else link)
         event.add("url", link)
         event.add("transp", "TRANSPARENT")  # a date to keep, not time taken
         calendar.add_component(event)
@@ -155,13 +167,15 @@ def to_ics(events: list[CalendarEvent], name: str) -> bytes:
 
 
 def feed_ics(session: Session, token: str | None) -> bytes:
-    """The feed a private link reads: NotFound for an unknown or revoked link."""
+    """The feed a private link reads, in its owner's language: NotFound for an unknown or revoked
+    link."""
     owner = calendar_links.owner_of_token(session, token)
-    return to_ics(events_for(session, owner), f"{center.current(session).name} — {owner.display_name}")
+    name = f"{center.current(session).name} — {owner.display_name}"
+    return to_ics(events_for(session, owner), name, language_or_default(owner.language))
 
 
-def gig_ics(session: Session, gig_id: int) -> tuple[bytes, str]:
-    """A public gig's .ics and its file name."""
+def gig_ics(session: Session, gig_id: int, language: str = DEFAULT) -> tuple[bytes, str]:
+    """A public gig's .ics, its texts in `language` (the reader's), and its file name."""
     gig = session.get(Gig, gig_id) if gig_id else None
     events = gig_events(session, gig_id)
-    return to_ics(events, f"{center.current(session).name} — {gig.title}"), f"gig-{gig.id}.ics"
+    return to_ics(events, f"{center.current(session).name} — {gig.title}", language), f"gig-{gig.id}.ics"

@@ -1,6 +1,7 @@
-"""The board and a gig's page in Spanish (issue 19 point 3): the pages' texts, the card's pay
-as Spanish writes money, and the application deadline (the end of its day in the gig's zone)
-shown in the reader's zone with the zone named, and the gig's own day when that zone differs."""
+"""The board, a gig's page and the saved gigs in Spanish (issue 19 point 3): the pages' texts,
+the card's pay as Spanish writes money, and the application deadline (the end of its day in the
+gig's zone) shown in the reader's zone with the zone named, and the gig's own day when that zone
+differs."""
 
 import re
 from datetime import date, timedelta
@@ -34,6 +35,7 @@ def test_the_board_and_a_gig_in_spanish_with_the_deadline_in_the_readers_zone(ne
         reader = builders.signed_up(session, accounts.SignUp(email=STUDENT, password=DEMO_PASSWORD, display_name="Lectora Ruiz"))
         reader.language, reader.timezone = "es", READER_ZONE
         session.add(reader)
+        gigs.save_gig(session, reader, gig.id)
         session.commit()
         gig_id = gig.id
 
@@ -66,4 +68,12 @@ def test_the_board_and_a_gig_in_spanish_with_the_deadline_in_the_readers_zone(ne
     expect(page.get_by_role("heading", name="Alcance del trabajo", level=2)).to_be_visible()
     expect(page.get_by_role("heading", name="Postularse", level=2)).to_be_visible()
     expect(page.get_by_label("Por qué encajas en este proyecto")).to_be_visible()
+    check_accessible(page)
+
+    # Her saved gigs: the same card, written for her (Spanish money, the deadline in her zone).
+    goto_ready(page, "/saved")
+    expect(page.get_by_role("heading", name="Proyectos guardados", level=1)).to_be_visible()
+    saved = page.locator("article.gig-card").filter(has_text="Encuesta de polinizadores")
+    expect(saved).to_contain_text(loose(i18n.format_money(45_000, "usd", "es")))
+    expect(saved).to_contain_text(loose("postúlate antes del " + shown.text))
     check_accessible(page)

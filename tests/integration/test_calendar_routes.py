@@ -78,6 +78,10 @@ def test_a_gigs_calendar_file_is_a_download(client, world):
     assert response.headers["content-disposition"] == f'attachment; filename="gig-{world["open"]}.ics"'
     summaries = sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT"))
     assert summaries == ["Apply by: Market scan, phase 1", "Due: Market scan, phase 1"]
+    # A reader of Spanish gets the file in Spanish.
+    spanish = client.get(f"/gigs/{world['open']}/calendar.ics", headers={"accept-language": "es"})
+    summaries = sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(spanish.content).walk("VEVENT"))
+    assert summaries == ["Entrega: Market scan, phase 1", "Postúlate antes de: Market scan, phase 1"]
 
 
 def test_a_draft_or_closed_gig_has_no_calendar_file(client, world):

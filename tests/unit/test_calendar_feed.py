@@ -73,6 +73,17 @@ def test_a_students_feed_holds_saved_open_gigs_work_due_and_milestones(session, 
     assert events[f"milestone-{milestone.id}@localhost"]["start"] == today + timedelta(days=5)
 
 
+def test_the_feed_is_written_in_its_owners_language(session, make, today):
+    hired = make.hired(title="Encuesta")
+    milestone = milestones.add_milestone(session, hired.employer.manager, hired.engagement.id, "Borrador", today + timedelta(days=5))
+    hired.student.language = "es"
+    events = feed_of(session, hired.student)
+    due = events[f"engagement-{hired.engagement.id}-due@localhost"]
+    assert due["summary"] == "Entrega: Encuesta"
+    assert due["description"].startswith("Hoy vence la entrega del trabajo.\n")
+    assert events[f"milestone-{milestone.id}@localhost"]["summary"] == "Hito: Borrador — Encuesta"
+
+
 def test_the_text_is_escaped_in_the_file(session, make):
     hired = make.hired(title="Plan A, plan B; plan C")
     ics = calendar_feed.feed_ics(session, token_of(calendar_links.create_link(session, hired.student).url)).decode()

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from microgigs.i18n import DEFAULT, Text, _, format_date, msg, translate
+from microgigs.i18n import DEFAULT, Day, Text, _, format_date, msg, translate
 from microgigs.integrations.signing import KeyStore
 from microgigs.models import Credential, Engagement, Gig, GigSkill, Organization, Skill, User, utcnow
 from microgigs.services import audit, policy, throttle
@@ -221,7 +221,7 @@ def verify(session: Session, text: str, *, client: str = "") -> Verification:
     if row.revoked_at is not None:
         return Verification(
             status="revoked",
-            message=msg("Revoked on {date}: {reason}", date=row.revoked_at.strftime("%Y-%m-%d"), reason=row.revoked_reason),
+            message=msg("Revoked on {date}: {reason}", date=Day(row.revoked_at.date()), reason=row.revoked_reason),
             revoked_reason=row.revoked_reason,
             **details,
         )

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select
 
 from microgigs import i18n
-from microgigs.i18n import Text, _, msg
+from microgigs.i18n import Day, Text, _, msg
 from microgigs.models import Gig, Membership, OneTimeToken, Organization, User, utcnow
 from microgigs.services import account_security, accounts, audit, center, closing, notifications, policy, sso, throttle
 from microgigs.services.errors import DomainError, NotFound
@@ -126,7 +126,7 @@ def vetting_queue(session: Session, actor: User | None, status: str = "pending")
                 email_domain=email_domain,
                 website_domain=website_domain,
                 domains_differ=domains_differ(email_domain, website_domain),
-                created_at=org.created_at.strftime("%Y-%m-%d"),
+                created_at=Day(org.created_at.date()),  # written for the reader where shown
                 contact_unconfirmed=owner is not None and not owner.email_verified,
             )
         )

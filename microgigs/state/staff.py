@@ -35,7 +35,8 @@ class StaffEmployersState(SessionState):
 
     def _load(self, session, actor) -> None:
         self.allowed = policy.may_vet_organizations(actor)
-        self.rows = organizations.vetting_queue(session, actor, self.status_filter) if self.allowed else []
+        rows = organizations.vetting_queue(session, actor, self.status_filter) if self.allowed else []
+        self.rows = [dataclasses.replace(row, created_at=self._tr(row.created_at)) for row in rows]
 
     def _reload(self):
         return self._read_page()

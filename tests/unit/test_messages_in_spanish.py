@@ -92,3 +92,13 @@ def test_the_review_queue_writes_pay_dates_and_joined_problems_for_the_reader(se
     problems = ("The due date must be in the future.", "The application deadline cannot be in the past.")
     assert dates.detail == " ".join(problems)
     assert i18n.translate("es", dates.detail) == " ".join(i18n.gettext("es", problem) for problem in problems)
+
+
+def test_the_employer_vetting_list_writes_the_sign_up_day_for_the_reader(session, make):
+    pending = make.employer("Nueva Co", status="pending")
+    [row] = [r for r in organizations.vetting_queue(session, make.staff()) if r.organization_id == pending.org.id]
+    signed_up = pending.org.created_at.date()
+    assert (str(row.created_at), i18n.translate("es", row.created_at)) == (
+        i18n.format_date(signed_up, "en"),
+        i18n.format_date(signed_up, "es"),
+    )

@@ -117,6 +117,7 @@ def test_an_admin_changes_the_centers_settings_and_staff_may_not(app_server, new
         assert (row.name, row.brand_color) == (NEW_NAME, "#1d4ed8")
         goto_ready(admin, "/dashboard")
         expect(admin.locator(".site-header")).to_contain_text(NEW_NAME)
+        expect(admin).to_have_title(f"Dashboard · {NEW_NAME}")  # and every page's title
 
         # A logo: uploaded, then shown in the preview.
         open_settings(admin)

@@ -35,6 +35,7 @@ from microgigs.pages import (
     manage_gig,
     moderation,
     my_credentials,
+    not_found,
     notifications,
     organization,
     password_reset,
@@ -144,6 +145,8 @@ PAGES = (
     admin_settings,
     # the center's help, terms and privacy pages
     center_pages,
+    # any other address
+    not_found,
 )
 for page in PAGES:
     page.register(app)

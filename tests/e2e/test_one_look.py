@@ -1,5 +1,6 @@
 """One look (issue 19 point 6) in the browser: page titles are "<what> · <center name>" for a
-visitor, a student, a manager and staff; a page about one gig is titled by the gig; and a scope
+visitor, a student, a manager and staff (and at an address with no page); a page about one gig is
+titled by the gig; and a scope
 written as a markdown list shows its bullets on the gig page, in the workspace, on the
 manage-applicants page and in a draft's preview, each page axe-clean.
 
@@ -84,6 +85,15 @@ def test_titles_name_the_page_then_the_center_for_every_role(new_context):
     for path, what in (("/organization", "Your organization"), ("/gigs/new", "Post a gig")):
         manager.goto(path)
         expect(manager).to_have_title(title_of(what))
+
+
+def test_an_address_with_no_page_says_so_inside_the_usual_page(new_context, assert_accessible):
+    visitor = new_context(viewport=PHONE).new_page()
+    visitor.goto("/no-such-page/at-all")
+    expect(visitor.get_by_role("heading", name="Page not found", level=1)).to_be_visible()
+    expect(visitor).to_have_title(title_of("Page not found"))
+    expect(visitor.get_by_role("link", name="Find a gig on the board")).to_have_attribute("href", "/")
+    assert_accessible(visitor)
 
 
 def test_a_listed_scope_has_bullets_wherever_it_is_shown(new_context, app_server, assert_accessible):

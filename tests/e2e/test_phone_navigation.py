@@ -179,6 +179,9 @@ def test_the_hub_sends_a_visitor_to_sign_in(new_context):
 
 # --- the sweep: every page each role can reach, at 320 px, light and dark ---------------------------
 
+# An address no page has: it shows the app's "404" page (registered as the route "404").
+NO_SUCH_PAGE = "/no-such-page"
+
 # Each of the app's routes, by who opens it in the sweep (a route may appear for several people).
 # A new page fails test_every_route_is_in_the_sweep until it is placed here.
 SWEEP = {
@@ -199,6 +202,7 @@ SWEEP = {
         "/help",
         "/terms",
         "/privacy",
+        NO_SUCH_PAGE,
     ),
     "student": (
         "/dashboard",
@@ -255,6 +259,8 @@ def app_routes() -> set[str]:
 
 def as_route(path: str) -> str:
     """ "/gigs/{gig}/edit?x" -> the pattern "/gigs/[]/edit" (dynamic parts compared by place)."""
+    if path == NO_SUCH_PAGE:
+        return "/404"
     return re.sub(r"\{[^}]+\}|\[[^]]+\]", "[]", path.split("?", 1)[0])
 
 

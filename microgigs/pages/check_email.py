@@ -8,6 +8,7 @@ from microgigs.components.layout import page_layout
 from microgigs.components.panels import callout
 from microgigs.components.titles import page_title
 from microgigs.services.account_security import SIGN_UP_SENT, VERIFY_HOURS
+from microgigs.state.shell import ShellState
 
 
 def check_email() -> rx.Component:
@@ -34,4 +35,4 @@ def check_email() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(check_email, route="/check-email", title=page_title("Check your email"))
+    app.add_page(check_email, route="/check-email", title=page_title("Check your email"), on_load=ShellState.load_shell)

@@ -6,6 +6,7 @@ import reflex as rx
 from microgigs.components.i18n import t
 from microgigs.components.layout import page_layout
 from microgigs.components.titles import page_title
+from microgigs.state.shell import ShellState
 
 
 def not_found() -> rx.Component:
@@ -23,4 +24,4 @@ def not_found() -> rx.Component:
 
 def register(app: rx.App) -> None:
     # Reflex serves its "404" page for every address no other page matches.
-    app.add_page(not_found, route="404", title=page_title("Page not found"))
+    app.add_page(not_found, route="404", title=page_title("Page not found"), on_load=ShellState.load_shell)

@@ -87,13 +87,19 @@ def test_titles_name_the_page_then_the_center_for_every_role(new_context):
         expect(manager).to_have_title(title_of(what))
 
 
-def test_an_address_with_no_page_says_so_inside_the_usual_page(new_context, assert_accessible):
+def test_an_address_with_no_page_says_so_in_the_readers_language(new_context, assert_accessible):
     visitor = new_context(viewport=PHONE).new_page()
     visitor.goto("/no-such-page/at-all")
     expect(visitor.get_by_role("heading", name="Page not found", level=1)).to_be_visible()
     expect(visitor).to_have_title(title_of("Page not found"))
     expect(visitor.get_by_role("link", name="Find a gig on the board")).to_have_attribute("href", "/")
     assert_accessible(visitor)
+    # Opened straight in a fresh tab, it still speaks the visitor's language.
+    spanish = new_context(viewport=PHONE, locale="es-ES").new_page()
+    spanish.goto("/gigz")
+    expect(spanish.get_by_role("heading", name="Página no encontrada", level=1)).to_be_visible()
+    expect(spanish).to_have_title(title_of("Página no encontrada"))
+    assert_accessible(spanish)
 
 
 def test_a_listed_scope_has_bullets_wherever_it_is_shown(new_context, app_server, assert_accessible):

@@ -397,6 +397,12 @@ def shows_new_calendar_link(cell: Cell) -> None:
 # another way (a draft instead of an open gig...). Exceptions name cells whose outcome is not the
 # rule's, and why.
 
+
+def shows_whoever_is_here(cell: Cell) -> None:
+    """The header names the signed-in person, and nobody for a visitor."""
+    assert (cell.state.user_name == "") == (cell.role == "visitor"), f"the header shows {cell.state.user_name!r}"
+
+
 TABLE: dict[str, Row] = {
     # --- who is signed in; signing in and up -----------------------------------------------------
     "login.load_login": Row(PUBLIC, Page("/login?next=/dashboard"), state_is(next_path="/dashboard")),
@@ -404,6 +410,7 @@ TABLE: dict[str, Row] = {
     "signup.set_role": Row(PUBLIC, Page("/signup", ("manager",), prepare=()), state_is(role="manager")),
     # The center's help, terms and privacy pages: for anyone, visitors and unconfirmed accounts too.
     "center_page.load_center_page": Row(PUBLIC, Page("/privacy"), shows_text(lambda c: "What is kept")),
+    "shell.load_shell": Row(PUBLIC, Page("/check-email"), shows_whoever_is_here),
     # --- the account pages (an unconfirmed account's one page) -------------------------------------
     "account.load_account": Row(SIGNED_IN, Page("/account"), state_is(email=lambda c: c.world.emails[c.role])),
     # The calendar link (a section of /account): for people with dates of their own to follow.
